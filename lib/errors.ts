@@ -1,0 +1,111 @@
+/**
+ * Typed scraping errors. Each class name is what Temporal records as the failure type, so retry
+ * policies in config/config.yaml can list them under non_retryable_error_types.
+ */
+
+export abstract class ScrapeError extends Error {
+  /** Whether trying the same request again later can succeed. */
+  abstract readonly retryable: boolean;
+  constructor(message: string, readonly url?: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+// ── Retryable: the site or the network may answer next time ─────────────────────────────────
+
+export class NetworkError extends ScrapeError {
+  readonly retryable = true;
+}
+
+export class FetchTimeoutError extends ScrapeError {
+  readonly retryable = true;
+}
+
+/** 5xx answers. */
+export class ServerError extends ScrapeError {
+  readonly retryable = true;
+  constructor(message: string, url: string, readonly status: number, readonly retryAfterMs?: number) {
+    super(message, url);
+  }
+}
+
+/** 429 Too Many Requests; retryAfterMs comes from the Retry-After header when present. */
+export class RateLimitedError extends ScrapeError {
+  readonly retryable = true;
+  constructor(message: string, url: string, readonly retryAfterMs?: number) {
+    super(message, url);
+  }
+}
+
+// ── Non-retryable: asking again gives the same answer ────────────────────────────────────────
+
+/** 404 / 410: the page does not exist (a removed listing, a page past the end). */
+export class NotFoundError extends ScrapeError {
+  readonly retryable = false;
+  constructor(message: string, url: string, readonly status: number) {
+    super(message, url);
+  }
+}
+
+/** 401 / 403 without a challenge page: the site refuses this client. */
+export class AccessDeniedError extends ScrapeError {
+  readonly retryable = false;
+  constructor(message: string, url: string, readonly status: number) {
+    super(message, url);
+  }
+}
+
+export class RobotsDisallowedError extends ScrapeError {
+  readonly retryable = false;
+}
+
+/** An anti-bot challenge (Cloudflare "Just a moment", Turnstile, ShieldSquare) instead of content. */
+export class ChallengePageError extends ScrapeError {
+  readonly retryable = false;
+}
+
+/** The page is not what the parser knows: cards missing, embedded data missing, truncated HTML. */
+export class UnrecognisedMarkupError extends ScrapeError {
+  readonly retryable = false;
+  constructor(readonly site: string, readonly pageKind: string, readonly missing: string, url?: string) {
+    super(`${site} ${pageKind} page not recognised: ${missing}`, url);
+  }
+}
+
+export class ResponseTooLargeError extends ScrapeError {
+  readonly retryable = false;
+}
+
+/** A redirect that leaves the site's domain, or too many redirects. */
+export class RedirectError extends ScrapeError {
+  readonly retryable = false;
+}
+
+/** A response that is not HTML/text (an image, a PDF) where a page was expected. */
+export class ContentTypeError extends ScrapeError {
+  readonly retryable = false;
+}
+
+/** Names of every non-retryable class: the default non_retryable_error_types of a retry policy. */
+export const NON_RETRYABLE_ERROR_TYPES = [
+  'NotFoundError',
+  'AccessDeniedError',
+  'RobotsDisallowedError',
+  'ChallengePageError',
+  'UnrecognisedMarkupError',
+  'ResponseTooLargeError',
+  'RedirectError',
+  'ContentTypeError',
+] as const;
+
+/**
+ * A mistake in the user's input (config, CSV, command-line arguments): printed as one clear line,
+ * never with a stack trace.
+ */
+export class UserInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UserInputError';
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * What one portal of the local mirror is: its URL grammar, its page markup, and the records a
+ * correct parser must read off those pages. One file per portal in mirror/sites/ implements it.
+ */
+import type { ListingRecord } from '../lib/record/listing-record';
+import type { PropertyFacts } from './facts';
+
+/** A request the portal understands. `searchPath` is the page-1 path of a search, e.g. "/casas-en-venta-en-zapopan.html". */
+export type MirrorRoute =
+  | { kind: 'listing'; searchPath: string; page: number }
+  | { kind: 'detail'; externalId: string };
+
+export interface ListPageInput {
+  /** Absolute URL of page 1 of the search on the real host, e.g. https://www.inmuebles24.com/casas-en-venta-en-zapopan.html */
+  searchUrl: string;
+  searchPath: string;
+  page: number;
+  totalPages: number;
+  totalCount: number;
+  /** The listings on this page, in page order (empty: a "no results" page). */
+  items: PropertyFacts[];
+  /** Varies incidental markup (hashed class suffixes, noise blocks) per page, deterministically. */
+  variant: number;
+}
+
+export interface MirrorSite {
+  readonly site: string;
+  /** The real host, e.g. "www.inmuebles24.com"; the mirror routes requests by Host header. */
+  readonly host: string;
+  /** Listings per full results page, as on the real portal. */
+  readonly pageSize: number;
+  /** Default search paths (page 1) the mirror serves when none are given. */
+  readonly defaultSearchPaths: readonly string[];
+  readonly robotsTxt: string;
+
+  /** The portal's own listing id for listing n (Inmuebles24 card data-id, Lamudi data-alternateid …). */
+  externalId(n: number): string;
+  /** Inverse of externalId; null for an id this mirror never issued. */
+  indexOf(externalId: string): number | null;
+
+  /** Parse a request (path + query) into a route, or null (→ 404). */
+  route(url: URL): MirrorRoute | null;
+  /** Absolute URL (real host) of page `page` of a search. */
+  listPageUrl(searchPath: string, page: number): string;
+
+  renderListPage(input: ListPageInput): string;
+  /** The record a correct parser reads off this listing's card on a results page. */
+  cardRecord(facts: PropertyFacts, input: ListPageInput): ListingRecord;
+
+  /** Only for portals with a detail scraper. Absolute URL (real host) of the detail page. */
+  detailUrl?(facts: PropertyFacts): string;
+  renderDetailPage?(facts: PropertyFacts, variant: number): string;
+  /** The record a correct detail parser reads off the detail page. */
+  detailRecord?(facts: PropertyFacts): ListingRecord;
+}
+
+/** Escape text for HTML element content and double-quoted attributes. */
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/** "4,500,000" as Mexican portals write amounts. */
+export function formatAmount(value: number): string {
+  return value.toLocaleString('en-US', { maximumFractionDigits: 2 });
+}
