@@ -1,0 +1,27 @@
+/**
+ * What the activities need, built once per worker process (samples-typescript's createActivities
+ * pattern): activities stay thin wrappers over these domain modules.
+ */
+import type { AppConfig, SiteConfig } from '../lib/config/types';
+import type { PageFetcher } from '../lib/fetch/fetcher';
+import type { Db } from '../lib/store/database';
+import type { SiteAdapter } from '../scrapers/adapter';
+
+export interface ActivityDeps {
+  config: AppConfig;
+  db: Db;
+  /** The fetcher for a site (http or browser, per its config). */
+  fetcherFor(site: SiteConfig): PageFetcher;
+  adapterFor(site: SiteConfig): SiteAdapter;
+}
+
+export function siteConfig(deps: ActivityDeps, site: string): SiteConfig {
+  const found = deps.config.sites.find((candidate) => candidate.key === site);
+  if (!found) throw new Error(`site "${site}" is not in ${deps.config.sourcePath}`);
+  return found;
+}
+
+/** Task queue of a site's page activities; its rate limit is set on this queue, across workers. */
+export function siteTaskQueue(config: AppConfig, site: string): string {
+  return `${config.temporal.taskQueue}-site-${site}`;
+}

@@ -1,0 +1,87 @@
+/**
+ * Finalization activities, run after every site: statistics, metrics and alerts, backup,
+ * cleanup of temporary files, the batch's final status, and notifications.
+ */
+import { heartbeat } from '@temporalio/activity';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { backupDatabase, type BackupResult } from '../lib/backup/backup';
+import { detectAlerts, getAlerts, storeAlerts, type Alert } from '../lib/metrics/alerts';
+import { computeSiteMetrics, getSiteMetrics, storeSiteMetrics, type SiteMetrics } from '../lib/metrics/site-metrics';
+import { postWebhook, type WebhookResult } from '../lib/notify/webhook';
+import { getBatch, getTasks, setBatchStatus } from '../lib/store/batches';
+import type { BatchStatusValue, SiteProgress } from '../workflows/types';
+import type { ActivityDeps } from './deps';
+
+export function createFinalizationActivities(deps: ActivityDeps) {
+  const { db, config } = deps;
+  const mainState = (batchId: string) => new Map(getTasks(db, batchId).filter((t) => t.kind === 'main').map((t) => [t.site, t.state]));
+
+  return {
+    /** Counts per site (pages, listings new/updated/unchanged/removed, price changes) into site_metrics. */
+    async updateStatistics({ batchId }: { batchId: string }): Promise<SiteMetrics[]> {
+      const states = mainState(batchId);
+      return [...states.keys()].map((site) => {
+        const metrics = computeSiteMetrics(db, batchId, site, states.get(site) === 'completed');
+        storeSiteMetrics(db, batchId, metrics);
+        return metrics;
+      });
+    },
+
+    /** Performance and fill-rate metrics are in site_metrics already; this compares them with the previous batch. */
+    async computeMetrics({ batchId }: { batchId: string }): Promise<{ alerts: Alert[] }> {
+      const states = mainState(batchId);
+      const alerts = getSiteMetrics(db, batchId).flatMap((current) => {
+        const previous = current.previousBatchId ? getSiteMetrics(db, current.previousBatchId).find((m) => m.site === current.site) ?? null : null;
+        return detectAlerts(batchId, current, previous, states.get(current.site) === 'failed', config.alerts);
+      });
+      storeAlerts(db, alerts);
+      return { alerts: getAlerts(db, batchId) };
+    },
+
+    async backupDatabase({ batchId }: { batchId: string }): Promise<BackupResult> {
+      heartbeat();
+      return backupDatabase(db, config.storage.backupsDir, batchId, config.storage.backupRetention);
+    },
+
+    /** Remove the batch's scratch folder (tmp/<batchId>): partial files and browser profiles. */
+    async cleanupTemporaryFiles({ batchId }: { batchId: string }): Promise<{ removed: string }> {
+      const dir = join(config.storage.tempDir, batchId.replace(/[^A-Za-z0-9_-]/g, '_'));
+      rmSync(dir, { recursive: true, force: true });
+      return { removed: dir };
+    },
+
+    async finishBatch({ batchId, status, sites }: { batchId: string; status: BatchStatusValue; sites: SiteProgress[] }): Promise<void> {
+      setBatchStatus(db, batchId, status, { sites, metrics: getSiteMetrics(db, batchId) });
+    },
+
+    /** Batch summary, then alerts, to the webhook. Never throws: a notification must not fail the batch. */
+    async sendNotifications({ batchId }: { batchId: string }): Promise<WebhookResult[]> {
+      const url = config.notifications.webhookUrl;
+      if (!url) return [];
+      const batch = getBatch(db, batchId);
+      const metrics = getSiteMetrics(db, batchId);
+      const alerts = getAlerts(db, batchId);
+      const lines = metrics.map(
+        (m) => `• ${m.site}: ${m.pagesFetched} pages, ${m.listingsSeen} listings (${m.listingsNew} new, ${m.listingsUpdated} updated, ${m.listingsRemoved ?? '–'} removed), ${m.priceChanges} price changes`,
+      );
+      const results = [
+        await postWebhook(url, {
+          text: `Batch ${batchId} ${batch?.status ?? 'finished'}\n${lines.join('\n')}`,
+          event: 'batch_end',
+          batch: { id: batchId, status: batch?.status, label: batch?.label, sites: metrics },
+        }),
+      ];
+      if (alerts.length > 0) {
+        results.push(
+          await postWebhook(url, {
+            text: `:warning: ${alerts.length} alert(s) in batch ${batchId}\n${alerts.map((a) => `• ${a.message}`).join('\n')}`,
+            event: 'alerts',
+            alerts,
+          }),
+        );
+      }
+      return results;
+    },
+  };
+}

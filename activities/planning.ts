@@ -1,0 +1,76 @@
+/**
+ * Planning and task-state activities: the batch and its tasks are written to SQLite before any
+ * page is fetched, and every state change goes through the task state machine.
+ */
+import { UserInputError } from '../lib/errors';
+import { closeOpenTasks, createBatch, setBatchStatus, taskId, transitionTask, type TaskKind } from '../lib/store/batches';
+import type { TaskState } from '../lib/store/task-states';
+import { loadStartUrls } from '../lib/urls/start-urls';
+import type { BatchInput, BatchPlan, SitePlan } from '../workflows/types';
+import { siteTaskQueue, type ActivityDeps } from './deps';
+
+/** A batch's id is its workflow id without the `batch-` prefix: one id names both. */
+export function batchIdFromWorkflowId(workflowId: string): string {
+  return workflowId.startsWith('batch-') ? workflowId.slice('batch-'.length) : workflowId;
+}
+
+export function createPlanningActivities(deps: ActivityDeps) {
+  const { config, db } = deps;
+  return {
+    async planBatch({ input, workflowId }: { input: BatchInput; workflowId: string }): Promise<BatchPlan> {
+      const enabled = config.sites.filter((site) => site.enabled);
+      const known = config.sites.map((site) => site.key);
+      const unknown = (input.sites ?? []).filter((key) => !known.includes(key));
+      if (unknown.length > 0) {
+        throw new UserInputError(`unknown site(s) ${unknown.join(', ')}: the sites in ${config.sourcePath} are ${known.join(', ')}`);
+      }
+      const chosen = input.sites?.length ? config.sites.filter((site) => input.sites!.includes(site.key)) : enabled;
+      const disabled = chosen.filter((site) => !site.enabled).map((site) => site.key);
+      if (disabled.length > 0) throw new UserInputError(`site(s) ${disabled.join(', ')} are disabled in ${config.sourcePath}`);
+      if (input.maxPages !== undefined && !(Number.isInteger(input.maxPages) && input.maxPages > 0)) {
+        throw new UserInputError(`maxPages must be a positive whole number, got ${JSON.stringify(input.maxPages)}`);
+      }
+      const startUrls = loadStartUrls(config, chosen.map((site) => site.key));
+      const batchId = batchIdFromWorkflowId(workflowId);
+      const sites: SitePlan[] = chosen.map((site) => ({
+        site: site.key,
+        priority: site.priority,
+        hasDetailScraper: site.hasDetailScraper,
+        taskQueue: siteTaskQueue(config, site.key),
+        retry: site.retry,
+        // A page may wait for its rate-limit slot and follow redirects: room for both.
+        pageTimeoutMs: site.fetch.timeoutMs * (site.fetch.maxRedirects + 1) + Math.max(60_000, site.rateLimitSeconds * 10_000),
+        startUrls: (startUrls.get(site.key) ?? []).map((start) => ({
+          url: start.url,
+          maxPages: input.maxPages ? Math.min(input.maxPages, start.maxPages) : start.maxPages,
+        })),
+      }));
+      createBatch(db, {
+        id: batchId,
+        label: input.label ?? null,
+        parentBatchId: input.parentBatchId ?? null,
+        sites: sites.map((site) => site.site),
+        detailSites: sites.filter((site) => site.hasDetailScraper).map((site) => site.site),
+        options: { ...input },
+        workflowId,
+      });
+      setBatchStatus(db, batchId, 'running');
+      return {
+        batchId,
+        sites,
+        maxParallelSites: config.batch.maxParallelSites,
+        detailWindow: config.batch.detailWindow,
+        maxHistoryEventsPerRun: config.batch.maxHistoryEventsPerRun,
+      };
+    },
+
+    async markTask(args: { batchId: string; site: string; kind: TaskKind; state: TaskState; reason: string; error?: string }): Promise<string> {
+      return transitionTask(db, taskId(args.batchId, args.site, args.kind), args.state, args.reason, args.error);
+    },
+
+    async cancelBatch({ batchId }: { batchId: string }): Promise<void> {
+      closeOpenTasks(db, batchId, 'failed', 'batch cancelled');
+      setBatchStatus(db, batchId, 'cancelled');
+    },
+  };
+}

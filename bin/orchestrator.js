@@ -1,0 +1,9 @@
+#!/usr/bin/env node
+// Runs the TypeScript sources through tsx (see README, "Module system"): no build step to forget.
+require('tsx/cjs/api').register();
+require('../client/cli.ts')
+  .main()
+  .catch((error) => {
+    process.stderr.write(`${error && error.stack ? error.stack : error}\n`);
+    process.exitCode = 70;
+  });

@@ -1,0 +1,60 @@
+/** `orchestrator server start|stop|status|install`: the embedded Temporal dev server. */
+import type { Command } from 'commander';
+import { provisionTemporalCli } from '../../lib/temporal/cli-binary';
+import { devServerStatus, startDevServer, stopDevServer } from '../../lib/temporal/dev-server';
+import { devServerFiles, devServerSettings, loadAppConfig, type GlobalOptions } from '../environment';
+import { printJson } from '../output';
+
+export function registerServerCommands(program: Command, globals: () => GlobalOptions): void {
+  const server = program.command('server').description('the embedded Temporal dev server (SQLite persistence, Web UI)');
+
+  server
+    .command('install')
+    .description('find or build the Temporal CLI (builds it with Go the first time: a few minutes)')
+    .action(async () => {
+      const cli = await provisionTemporalCli({ onProgress: (line) => console.error(line) });
+      console.log(`${cli.path} (${cli.source})`);
+    });
+
+  server
+    .command('start')
+    .description('start the dev server on 127.0.0.1, or reuse one already answering')
+    .addHelpText('after', '\nExamples:\n  orchestrator server start\n  TEMPORAL_ADDRESS=127.0.0.1:7244 TEMPORAL_UI_PORT=8244 orchestrator server start')
+    .action(async () => {
+      const config = loadAppConfig(globals());
+      const cli = await provisionTemporalCli({ onProgress: (line) => console.error(line) });
+      const result = await startDevServer(devServerSettings(config), devServerFiles(config, cli.path));
+      console.log(
+        result.reused
+          ? `Temporal already answers at ${config.temporal.address}: reusing it.`
+          : `Temporal dev server started (pid ${result.pid}) at ${config.temporal.address}, database ${config.temporal.dbFile}.`,
+      );
+      console.log(`Web UI: http://127.0.0.1:${config.temporal.uiPort}`);
+    });
+
+  server
+    .command('stop')
+    .description('stop the dev server this project started')
+    .action(async () => {
+      const config = loadAppConfig(globals());
+      const result = await stopDevServer(devServerSettings(config), devServerFiles(config));
+      const messages = {
+        stopped: 'Temporal dev server stopped.',
+        'not-running': 'No Temporal dev server is running.',
+        'not-ours': `A Temporal server answers at ${config.temporal.address}, but this project did not start it: left running.`,
+      };
+      console.log(messages[result]);
+    });
+
+  server
+    .command('status')
+    .description('is the server answering, and where')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      const config = loadAppConfig(globals());
+      const status = await devServerStatus(devServerSettings(config), devServerFiles(config));
+      if (options.json) return printJson(status);
+      console.log(status.serving ? `SERVING at ${status.address}${status.pid ? ` (pid ${status.pid})` : ''}; Web UI ${status.uiUrl}` : `not running (${status.address})`);
+      if (!status.serving) process.exitCode = 1;
+    });
+}

@@ -1,0 +1,424 @@
+/**
+ * Reads config/config.yaml into an AppConfig: YAML → shape and cross-key checks (schema.ts) →
+ * environment overrides → site defaults merged under each site, paths made absolute, sites sorted.
+ *
+ * Every problem is collected before anything is thrown, so a user fixes the whole file in one go;
+ * each one is a single line naming the file, the key path and the value found.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseDocument, type Document, type YAMLError } from 'yaml';
+import type { z } from 'zod';
+import { UserInputError } from '../errors';
+import {
+  configFileSchema,
+  crossKeyProblems,
+  hostPortSchema,
+  isHttpUrl,
+  knownKeysAt,
+  LOG_LEVELS,
+  logLevelSchema,
+  portSchema,
+  type ConfigFile,
+  type ConfigPath,
+  type ConfigProblem,
+  type SiteEntry,
+} from './schema';
+import type { AppConfig, RetryPolicyConfig, FetchConfig, SiteConfig } from './types';
+
+/** A config that cannot be used; `problems` holds one complete sentence per mistake. */
+export class ConfigError extends UserInputError {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+export interface LoadConfigOptions {
+  /** The config file; relative paths are resolved against rootDir. Default: <rootDir>/config/config.yaml. */
+  path?: string;
+  /** The project root all relative paths are resolved against. Default: the directory holding package.json. */
+  rootDir?: string;
+  /** Source of the overrides (TEMPORAL_ADDRESS …). Default: process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export const DEFAULT_CONFIG_PATH = path.join('config', 'config.yaml');
+
+/** The nearest directory above this file that holds package.json: the project root. */
+export function findProjectRoot(start: string = __dirname): string {
+  for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(start, '..', '..');
+  }
+}
+
+export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
+  const rootDir = path.resolve(options.rootDir ?? findProjectRoot());
+  const sourcePath = path.resolve(rootDir, options.path ?? DEFAULT_CONFIG_PATH);
+  let text: string;
+  try {
+    text = fs.readFileSync(sourcePath, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'config file not found' : `cannot read the config file (${code ?? String(error)})`;
+    throw new ConfigError([`${displayPath(rootDir, sourcePath)}: ${reason}`]);
+  }
+  return parseConfigText(text, sourcePath, rootDir, options.env ?? process.env);
+}
+
+/**
+ * The pure part of loadConfig, for tests and for configs that do not come from a file.
+ * `sourcePath` is only used in messages and AppConfig.sourcePath (relative → against rootDir).
+ */
+export function parseConfigText(
+  text: string,
+  sourcePath: string,
+  rootDir: string,
+  env: NodeJS.ProcessEnv = {},
+): AppConfig {
+  const root = path.resolve(rootDir);
+  const source = path.resolve(root, sourcePath);
+  const file = displayPath(root, source);
+
+  // merge: `<<: *anchor` lets users share a block of site settings, as YAML 1.1 allowed.
+  const doc = parseDocument(text.replace(/^\uFEFF/, ''), { prettyErrors: true, merge: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(doc.errors.map((error) => `${file}: ${yamlErrorLine(error)}`));
+  }
+  const raw: unknown = doc.toJS();
+  if (raw === null || raw === undefined) {
+    throw new ConfigError([`${file}: the file is empty; it must hold the settings (temporal, storage, …, sites)`]);
+  }
+
+  const parsed = configFileSchema.safeParse(raw);
+  const problems: Located[] = [
+    ...(parsed.success ? [] : parsed.error.issues.flatMap((issue) => fromIssue(issue, raw))),
+    ...crossKeyProblems(raw).map((problem) => ({ problem, at: problem.path })),
+  ];
+  const lines = sortByFilePosition(withoutMisspeltMissing(problems), doc).map((problem) => formatProblem(file, problem));
+
+  const overrides = readEnvOverrides(env, root);
+  lines.push(...overrides.problems);
+  if (lines.length > 0 || !parsed.success) throw new ConfigError(lines);
+
+  const config = buildConfig(parsed.data, source, root);
+  for (const apply of overrides.apply) apply(config);
+  return config;
+}
+
+// ── Messages ─────────────────────────────────────────────────────────────────────────────────
+
+/** `config/config.yaml` for files under the root, the absolute path otherwise. */
+export function displayPath(rootDir: string, file: string): string {
+  const relative = path.relative(rootDir, file);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+}
+
+/** sites.lamudi.retry.maximum_attempts, security.user_agents.custom_agents[1], sites["Viva.Nuncios"] */
+export function formatConfigPath(keys: ConfigPath): string {
+  return keys.reduce<string>((text, key) => {
+    if (typeof key === 'number') return `${text}[${key}]`;
+    if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(key)) return `${text}[${JSON.stringify(key)}]`;
+    return text ? `${text}.${key}` : key;
+  }, '');
+}
+
+/** A value as the user wrote it: strings quoted, long structures cut. */
+function showValue(value: unknown): string {
+  if (typeof value === 'number') return Number.isNaN(value) ? '.nan' : Number.isFinite(value) ? String(value) : value > 0 ? '.inf' : '-.inf';
+  if (typeof value === 'string' || Array.isArray(value) || (typeof value === 'object' && value !== null)) {
+    const json = JSON.stringify(value);
+    return json.length > 80 ? `${json.slice(0, 77)}...` : json;
+  }
+  return String(value);
+}
+
+function formatProblem(file: string, problem: ConfigProblem): string {
+  const where = problem.path.length > 0 ? `${file}: ${formatConfigPath(problem.path)}: ` : `${file}: `;
+  const got = 'value' in problem ? `, got ${showValue(problem.value)}` : '';
+  return `${where}${problem.message}${got}`;
+}
+
+/** "line 3, column 1: YAML syntax error: Map keys must be unique" */
+function yamlErrorLine(error: YAMLError): string {
+  const reason = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  const position = error.linePos?.[0];
+  return position ? `line ${position.line}, column ${position.col}: YAML syntax error: ${reason}` : `YAML syntax error: ${reason}`;
+}
+
+function valueAt(raw: unknown, keys: ConfigPath): { found: boolean; value: unknown } {
+  let current: unknown = raw;
+  for (const key of keys) {
+    if (current === null || typeof current !== 'object' || !Object.prototype.hasOwnProperty.call(current, key)) {
+      return { found: false, value: undefined };
+    }
+    current = (current as Record<string | number, unknown>)[key];
+  }
+  return { found: true, value: current };
+}
+
+/** The closest known key by edit distance, when it is close enough to be a typo. */
+function closestKey(unknown: string, known: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const distance = editDistance(unknown.toLowerCase(), candidate);
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best !== null && bestDistance <= Math.max(2, Math.floor(best.length / 4)) ? best : null;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/** A problem plus the key it is about, which for an unknown key is one level below its path. */
+interface Located {
+  problem: ConfigProblem;
+  at: ConfigPath;
+  /** For an unknown key: the known key it is probably a typo of. */
+  meant?: string;
+}
+
+function fromIssue(issue: z.core.$ZodIssue, raw: unknown): Located[] {
+  const keys = issue.path.filter((key): key is string | number => typeof key !== 'symbol');
+  if (issue.code === 'unrecognized_keys') {
+    const known = knownKeysAt(keys);
+    return issue.keys.map((key) => {
+      const meant = closestKey(key, known);
+      const hint = meant !== null ? ` (did you mean "${meant}"?)` : '';
+      return { problem: { path: keys, message: `unknown key "${key}"${hint}` }, at: [...keys, key], meant: meant ?? undefined };
+    });
+  }
+  const { found, value } = valueAt(raw, keys);
+  const problem: ConfigProblem = found ? { path: keys, message: issue.message, value } : { path: keys, message: `missing (${issue.message})` };
+  return [{ problem, at: keys }];
+}
+
+/**
+ * "unknown key max_paralel_sites (did you mean max_parallel_sites?)" already says what is wrong;
+ * the "max_parallel_sites: missing" it causes is dropped rather than reported twice.
+ */
+function withoutMisspeltMissing(problems: readonly Located[]): Located[] {
+  const meant = new Set(
+    problems.filter((entry) => entry.meant !== undefined).map((entry) => formatConfigPath([...entry.problem.path, entry.meant!])),
+  );
+  return problems.filter((entry) => !(entry.problem.message.startsWith('missing') && meant.has(formatConfigPath(entry.problem.path))));
+}
+
+/** Problems in the order their keys appear in the file, so the list reads top to bottom. */
+function sortByFilePosition(problems: readonly Located[], doc: Document): ConfigProblem[] {
+  const offsetOf = (keys: ConfigPath): number => {
+    // The deepest node that exists: a missing key sorts where its parent mapping starts.
+    for (let length = keys.length; length > 0; length--) {
+      const node = doc.getIn(keys.slice(0, length), true) as { range?: [number, number, number] } | undefined;
+      if (node?.range) return node.range[0];
+    }
+    return 0;
+  };
+  return problems
+    .map(({ problem, at }, index) => ({ problem, index, offset: offsetOf(at) }))
+    .sort((a, b) => a.offset - b.offset || a.index - b.index)
+    .map(({ problem }) => problem);
+}
+
+// ── Environment overrides ────────────────────────────────────────────────────────────────────
+
+type Parsed<T> = { ok: true; value: T } | { ok: false; expected: string };
+
+interface EnvOverride {
+  variable: string;
+  /** The config key it replaces, for messages. */
+  key: string;
+  /** Validate the text; on success return how to apply it. */
+  read(text: string, rootDir: string): { ok: true; apply: (config: AppConfig) => void } | { ok: false; expected: string };
+}
+
+function override<T>(
+  variable: string,
+  key: string,
+  parse: (text: string, rootDir: string) => Parsed<T>,
+  set: (config: AppConfig, value: T) => void,
+): EnvOverride {
+  return {
+    variable,
+    key,
+    read(text, rootDir) {
+      const parsed = parse(text, rootDir);
+      return parsed.ok ? { ok: true, apply: (config) => set(config, parsed.value) } : parsed;
+    },
+  };
+}
+
+function nonEmpty(text: string): Parsed<string> {
+  return text.trim() !== '' ? { ok: true, value: text.trim() } : { ok: false, expected: 'must not be blank' };
+}
+
+function port(text: string): Parsed<number> {
+  const result = /^\d+$/.test(text.trim()) ? portSchema.safeParse(Number(text.trim())) : null;
+  return result?.success ? { ok: true, value: result.data } : { ok: false, expected: 'must be an integer port from 1 to 65535' };
+}
+
+/** "none" switches the feature off, as null does in the file. */
+function urlOrNone(text: string): Parsed<string | null> {
+  const value = text.trim();
+  if (value.toLowerCase() === 'none') return { ok: true, value: null };
+  return isHttpUrl(value) ? { ok: true, value } : { ok: false, expected: 'must be an absolute http(s) URL, or "none"' };
+}
+
+const ENV_OVERRIDES: readonly EnvOverride[] = [
+  override('TEMPORAL_ADDRESS', 'temporal.address', (text) => {
+    const result = hostPortSchema.safeParse(text);
+    return result.success ? { ok: true, value: result.data } : { ok: false, expected: 'must be "host:port", e.g. 127.0.0.1:7233' };
+  }, (config, value) => (config.temporal.address = value)),
+  override('TEMPORAL_NAMESPACE', 'temporal.namespace', nonEmpty, (config, value) => (config.temporal.namespace = value)),
+  override('TEMPORAL_TASK_QUEUE', 'temporal.task_queue', nonEmpty, (config, value) => (config.temporal.taskQueue = value)),
+  override('TEMPORAL_UI_PORT', 'temporal.ui_port', port, (config, value) => (config.temporal.uiPort = value)),
+  override(
+    'ORCHESTRATOR_DATABASE',
+    'storage.database',
+    (text, rootDir) => ({ ok: true, value: path.resolve(rootDir, text.trim()) }),
+    (config, value) => (config.storage.database = value),
+  ),
+  override('ORCHESTRATOR_WEBHOOK_URL', 'notifications.webhook_url', urlOrNone, (config, value) => (config.notifications.webhookUrl = value)),
+  override('ORCHESTRATOR_MIRROR_URL', 'mirror.url', urlOrNone, (config, value) => (config.mirror.url = value)),
+  override('ORCHESTRATOR_LOG_LEVEL', 'logging.level', (text) => {
+    const result = logLevelSchema.safeParse(text.trim().toLowerCase());
+    return result.success ? { ok: true, value: result.data } : { ok: false, expected: `must be one of ${LOG_LEVELS.join(', ')}` };
+  }, (config, value) => (config.logging.level = value)),
+  override('ORCHESTRATOR_METRICS_PORT', 'metrics.prometheus_port', (text): Parsed<number | null> => {
+    if (text.trim().toLowerCase() === 'off') return { ok: true, value: null };
+    const parsed = port(text);
+    return parsed.ok ? parsed : { ok: false, expected: `${parsed.expected}, or "off"` };
+  }, (config, value) => (config.metrics.prometheusPort = value)),
+];
+
+/** The names of every variable that overrides a config key. */
+export const CONFIG_ENV_VARIABLES: readonly string[] = ENV_OVERRIDES.map((entry) => entry.variable);
+
+function readEnvOverrides(env: NodeJS.ProcessEnv, rootDir: string): { apply: Array<(config: AppConfig) => void>; problems: string[] } {
+  const apply: Array<(config: AppConfig) => void> = [];
+  const problems: string[] = [];
+  for (const entry of ENV_OVERRIDES) {
+    const text = env[entry.variable];
+    if (text === undefined || text.trim() === '') continue; // an empty variable counts as unset
+    const result = entry.read(text, rootDir);
+    if (result.ok) apply.push(result.apply);
+    else problems.push(`environment variable ${entry.variable} (overrides ${entry.key}): ${result.expected}, got ${JSON.stringify(text)}`);
+  }
+  return { apply, problems };
+}
+
+// ── Building the AppConfig ───────────────────────────────────────────────────────────────────
+
+/** After validation every merged key is set; reaching this is a bug in the checks, not a user mistake. */
+function defined<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`config check missed ${what}`);
+  return value;
+}
+
+/** "https://www.lamudi.com.mx/" → "https://www.lamudi.com.mx": the origin, plus a path if one was given. */
+function normalizeBaseUrl(value: string): string {
+  const url = new URL(value);
+  return url.origin + url.pathname.replace(/\/+$/, '');
+}
+
+function buildSite(key: string, site: SiteEntry, defaults: ConfigFile['defaults']): SiteConfig {
+  const what = (name: string) => `sites.${key}.${name}`;
+  const fetch = { ...defaults.fetch, ...site.fetch };
+  const retry = { ...defaults.retry, ...site.retry };
+  const fetchConfig: FetchConfig = {
+    timeoutMs: defined(fetch.timeout_seconds, what('fetch.timeout_seconds')),
+    maxResponseBytes: defined(fetch.max_response_bytes, what('fetch.max_response_bytes')),
+    maxRedirects: defined(fetch.max_redirects, what('fetch.max_redirects')),
+  };
+  const retryConfig: RetryPolicyConfig = {
+    initialIntervalMs: defined(retry.initial_interval, what('retry.initial_interval')),
+    backoffCoefficient: defined(retry.backoff_coefficient, what('retry.backoff_coefficient')),
+    maximumIntervalMs: defined(retry.maximum_interval, what('retry.maximum_interval')),
+    maximumAttempts: defined(retry.maximum_attempts, what('retry.maximum_attempts')),
+    nonRetryableErrorTypes: [...defined(retry.non_retryable_error_types, what('retry.non_retryable_error_types'))],
+  };
+  const config: SiteConfig = {
+    key,
+    enabled: site.enabled ?? true,
+    priority: site.priority,
+    baseUrl: normalizeBaseUrl(site.base_url),
+    hasDetailScraper: site.has_detail_scraper ?? false,
+    adapter: site.adapter ?? 'builtin',
+    fetcher: defined(site.fetcher ?? defaults.fetcher, what('fetcher')),
+    rateLimitSeconds: defined(site.rate_limit_seconds ?? defaults.rate_limit_seconds, what('rate_limit_seconds')),
+    retry: retryConfig,
+    fetch: fetchConfig,
+  };
+  if (config.adapter === 'generic') config.genericSelectors = defined(site.selectors, what('selectors'));
+  return config;
+}
+
+function buildConfig(file: ConfigFile, sourcePath: string, rootDir: string): AppConfig {
+  const resolve = (relative: string) => path.resolve(rootDir, relative);
+  const { security } = file;
+  return {
+    sourcePath,
+    rootDir,
+    temporal: {
+      address: file.temporal.address,
+      namespace: file.temporal.namespace,
+      taskQueue: file.temporal.task_queue,
+      uiPort: file.temporal.ui_port,
+      dbFile: resolve(file.temporal.db_file),
+      retentionHours: file.temporal.retention_hours,
+      embedded: file.temporal.embedded,
+    },
+    storage: {
+      database: resolve(file.storage.database),
+      backupsDir: resolve(file.storage.backups_dir),
+      backupRetention: file.storage.backup_retention,
+      exportsDir: resolve(file.storage.exports_dir),
+      tempDir: resolve(file.storage.temp_dir),
+      urlsDir: resolve(file.storage.urls_dir),
+    },
+    batch: {
+      maxParallelSites: file.batch.max_parallel_sites,
+      detailWindow: file.batch.detail_window,
+      maxHistoryEventsPerRun: file.batch.max_history_events_per_run,
+    },
+    notifications: { webhookUrl: file.notifications.webhook_url },
+    alerts: { listingDropRatio: file.alerts.listing_drop_ratio, fillRateDrop: file.alerts.fill_rate_drop },
+    logging: { level: file.logging.level, dir: resolve(file.logging.dir) },
+    metrics: { prometheusPort: file.metrics.prometheus_port },
+    mirror: { url: file.mirror.url },
+    security: {
+      rateLimiting: {
+        enable: security.rate_limiting.enable,
+        requestsPerMinute: security.rate_limiting.requests_per_minute,
+        burstLimit: security.rate_limiting.burst_limit,
+      },
+      userAgents: { rotate: security.user_agents.rotate, customAgents: security.user_agents.custom_agents },
+      robotsTxt: { respect: security.robots_txt.respect, cacheDurationMs: security.robots_txt.cache_duration },
+      dataValidation: {
+        maxFieldLength: security.data_validation.max_field_length,
+        allowedExtensions: security.data_validation.allowed_extensions,
+      },
+      systemLimits: {
+        maxMemoryMb: security.system_limits.max_memory_mb,
+        maxExecutionTimeMs: security.system_limits.max_execution_time,
+        maxFileSizeMb: security.system_limits.max_file_size_mb,
+      },
+    },
+    sites: Object.entries(file.sites)
+      .map(([key, site]) => buildSite(key, site, file.defaults))
+      .sort((a, b) => a.priority - b.priority || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+  };
+}

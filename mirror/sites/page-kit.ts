@@ -1,0 +1,133 @@
+/**
+ * Markup pieces shared by the mirrors of Casas y Terrenos, Propiedades.com, Mitula and Trovit:
+ * stable per-listing choices, slugs, the page shell, the Next.js data script, and the addresses on
+ * other portals that the two aggregators (Mitula, Trovit) point to.
+ */
+import type { ListingRecord, PropertyType } from '../../lib/record/listing-record';
+import { hash32, rng, type PropertyFacts } from '../facts';
+import { escapeHtml, formatAmount } from '../model';
+
+/**
+ * A choice in [0, k) fixed per listing and purpose. Keyed by the listing (not the page), so one
+ * listing is written the same way on every page and every run, and cardRecord can repeat it.
+ */
+export function choice(site: string, n: number, purpose: string, k: number): number {
+  return hash32(`${site}:${n}:${purpose}`) % k;
+}
+
+/** "Ciudad de México" → "ciudad-de-mexico", as the portals build URL slugs. */
+export function slugify(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+/**
+ * Element text or attribute value, escaped. `asEntities` also writes every non-ASCII character as
+ * a numeric reference (&#225;), as some CMS templates do: parsers must decode, not copy.
+ */
+export function htmlText(text: string, asEntities = false): string {
+  const escaped = escapeHtml(text);
+  return asEntities ? escaped.replace(/[^\x00-\x7f]/gu, (ch) => `&#${ch.codePointAt(0)};`) : escaped;
+}
+
+/** A whole document. It always ends with </html>: parsers treat a missing one as a truncated page. */
+export function htmlDocument(parts: { title: string; head?: string; body: string; htmlAttrs?: string }): string {
+  return `<!DOCTYPE html>
+<html lang="es-MX"${parts.htmlAttrs ?? ''}><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(parts.title)}</title>${parts.head ?? ''}</head>
+<body>${parts.body}</body></html>
+`;
+}
+
+/** The Next.js data script. `<`, `>` and `&` are written as \u escapes, as Next.js does, so no value can close the script. */
+export function nextDataScript(data: unknown): string {
+  const json = JSON.stringify(data).replace(/[<>&]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `<script id="__NEXT_DATA__" type="application/json">${json}</script>`;
+}
+
+/** The noun the portals put on a card for each type. */
+export const TYPE_NOUN: Record<PropertyType, string> = {
+  house: 'Casa',
+  apartment: 'Departamento',
+  land: 'Terreno',
+  office: 'Oficina',
+  commercial: 'Local comercial',
+  warehouse: 'Bodega',
+  building: 'Edificio',
+  other: 'Inmueble',
+};
+
+/** "3 recámaras", "1 recámara"; "" when the value is unknown. */
+export function countLabel(value: number | null, singular: string, plural: string): string {
+  return value == null ? '' : `${formatAmount(value)} ${value === 1 ? singular : plural}`;
+}
+
+/** "2026-03-14" → "14/03/2026", the date form of Lifull cards. */
+export function dayMonthYear(isoDate: string): string {
+  const [y, m, d] = isoDate.split('-');
+  return `${d}/${m}/${y}`;
+}
+
+/**
+ * Cards that show one unnamed area (Propiedades size_m2, Mitula, Trovit) show the plot for land
+ * and the built area otherwise; listing-record.md files it the same way.
+ */
+export function unnamedArea(f: PropertyFacts): number | null {
+  return f.propertyType === 'land' ? f.landAreaM2 : f.builtAreaM2;
+}
+
+export function unnamedAreaFields(f: PropertyFacts): Pick<ListingRecord, 'builtAreaM2' | 'landAreaM2'> {
+  return f.propertyType === 'land'
+    ? { builtAreaM2: null, landAreaM2: f.landAreaM2 }
+    : { builtAreaM2: f.builtAreaM2, landAreaM2: null };
+}
+
+/** Price fields of a record: a listing without a price shows "Consultar precio" (or hides it) on every portal here. */
+export function priceFields(f: PropertyFacts): Pick<ListingRecord, 'price' | 'currency' | 'priceOnRequest'> {
+  return f.price == null
+    ? { price: null, currency: null, priceOnRequest: true }
+    : { price: f.price, currency: f.currency, priceOnRequest: false };
+}
+
+/**
+ * Where an aggregated ad really lives: an Inmuebles24 or a Lamudi detail address in those portals'
+ * URL forms (portals.md §1.3, §3.3). Deterministic per listing, so every page agrees.
+ */
+export function originAdUrl(site: string, f: PropertyFacts): string {
+  const h = hash32(`${site}:${f.n}:origin`);
+  if (h % 2 === 0) {
+    const opWord = f.operation === 'sale' ? 'venta' : 'renta';
+    const slug = slugify(`${TYPE_NOUN[f.propertyType]} en ${opWord} ${f.neighborhood} ${f.city}`);
+    return `https://www.inmuebles24.com/propiedades/clasificado/${slug}-${140_000_000 + (h % 9_000_000)}.html`;
+  }
+  // Lamudi's alternate id: "41032-73-" then hex groups of 12, 4, 7, 4 and 4 digits.
+  const random = rng(h);
+  const hex = Array.from({ length: 4 }, () => Math.floor(random() * 2 ** 32).toString(16).padStart(8, '0')).join('');
+  return `https://www.lamudi.com.mx/detalle/41032-73-${hex.slice(0, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 23)}-${hex.slice(23, 27)}-${hex.slice(27, 31)}`;
+}
+
+/** Which portal an origin address belongs to, for "Ver en …" labels. */
+export function originPortalName(url: string): string {
+  return new URL(url).hostname.includes('lamudi') ? 'Lamudi' : 'Inmuebles24';
+}
+
+/** "Hace 3 semanas, 2 días": the relative age Lifull cards show for recent ads (no absolute date). */
+export function relativeAge(site: string, n: number): string {
+  const weeks = choice(site, n, 'age-weeks', 4);
+  const days = 1 + choice(site, n, 'age-days', 6);
+  const dayText = `${days} ${days === 1 ? 'día' : 'días'}`;
+  return weeks === 0 ? `Hace ${dayText}` : `Hace ${weeks} ${weeks === 1 ? 'semana' : 'semanas'}, ${dayText}`;
+}
+
+/** Base64 as the Lifull templates write data-clickdestination; `unpadded` drops the trailing "=" as some cards do. */
+export function base64(text: string, unpadded: boolean): string {
+  const encoded = Buffer.from(text, 'utf8').toString('base64');
+  return unpadded ? encoded.replace(/=+$/, '') : encoded;
+}
+
+/** The permissive robots.txt served for portals where no source found one (portals.md: "none found"). */
+export const ALLOW_ALL_ROBOTS = 'User-agent: *\nDisallow:\n';

@@ -1,0 +1,68 @@
+/**
+ * What the Mitula and Trovit adapters share: both are Lifull Connect aggregators (portals.md §4, §6)
+ * with the same edge (401 "Access Denied"), card-only results pages, "date en - agency" texts and
+ * links out to the portal that really holds each ad.
+ */
+import type { CheerioAPI } from 'cheerio';
+import { ChallengePageError, UnrecognisedMarkupError } from '../lib/errors';
+import { canonicalListingUrl, cleanText, toIsoDate } from '../lib/record/text';
+import type { ListingPage, PageKind, ParseContext } from './adapter';
+
+/** The body of Lifull's 401 to clients without browser headers (portals.md §4.4, §6.4). */
+const ACCESS_DENIED = /<title>\s*access denied\s*<\/title>|<h1>\s*access denied\s*<\/h1>/i;
+
+/**
+ * Refuse the "Access Denied" block page before parsing: it has no cards, and saying "no cards"
+ * would hide that the client, not the markup, is the problem. Small pages only, like loadPage's check.
+ */
+export function refuseAccessDenied(html: string, site: string, kind: PageKind, url?: string): void {
+  if (html.length < 40_000 && ACCESS_DENIED.test(html)) {
+    throw new ChallengePageError(`${site} ${kind} page is an "Access Denied" block page (browser headers required)`, url);
+  }
+}
+
+const NO_RESULTS_TEXT = /no (encontramos|hay|se encontraron) (anuncios|resultados|inmuebles|propiedades)/i;
+
+/**
+ * A page without cards: an empty success when it says there are no results, otherwise markup the
+ * adapter does not know (listing-record.md: never an empty success for a page not understood).
+ */
+export function emptyPageOrThrow($: CheerioAPI, context: ParseContext, cardSelector: string): ListingPage {
+  const saysEmpty = $('.no-results, [data-test="no-results"]').length > 0 || NO_RESULTS_TEXT.test($('body').text());
+  if (!saysEmpty) {
+    throw new UnrecognisedMarkupError(context.site, 'listing', `no ${cardSelector} cards and no "no results" message`, context.url);
+  }
+  return { listings: [], nextPageUrl: null, detailUrls: [] };
+}
+
+/**
+ * "23/05/2026 en - Inmobiliaria X" or "Hace 2 semanas, 3 días en - Inmobiliaria X" (portals.md §4.2).
+ * A relative age has no date a pure parser can resolve (it would need the fetch date): null.
+ */
+export function dateAndAgency(text: string | null, maxLength?: number): { publishedAt: string | null; publisher: string | null } {
+  if (text == null) return { publishedAt: null, publisher: null };
+  const separator = /\s+en\s+-\s*/i.exec(text);
+  const datePart = separator ? text.slice(0, separator.index) : text;
+  const agency = separator ? text.slice(separator.index + separator[0].length) : null;
+  return { publishedAt: toIsoDate(datePart), publisher: cleanText(agency, maxLength) };
+}
+
+/** Whether an address belongs to the portal being parsed (its domain, or the host the page came from). */
+export function isOnPortal(href: string, pageUrl: string, domain: string): boolean {
+  let host: string;
+  try {
+    host = new URL(href, pageUrl).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  return host === new URL(pageUrl).hostname.toLowerCase() || host === domain || host.endsWith(`.${domain}`);
+}
+
+/**
+ * originUrl: an absolute http(s) address on another portal, without tracking parameters or
+ * fragment (the ad's own query, if any, is kept); null for links that stay on the aggregator.
+ */
+export function originAddress(href: string | null | undefined, pageUrl: string, domain: string): string | null {
+  if (!href || !/^https?:\/\//i.test(href.trim()) || isOnPortal(href, pageUrl, domain)) return null;
+  return canonicalListingUrl(href, pageUrl);
+}

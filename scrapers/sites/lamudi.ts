@@ -1,0 +1,228 @@
+/**
+ * Lamudi México (Lifull Connect) adapter, after portals.md §3.
+ *
+ * Results pages: JSON-LD first, because its ItemList is there even when the cards are not rendered
+ * (S-LAMJS), joined by listing id with the `div.snippet` cards when present: only cards show the
+ * price (besides the occasional `offers`), parking, colonia and agency. The operation is in the
+ * search path alone (for-sale / for-rent). Detail pages: the JSON-LD property node, then the
+ * `initAdForm({…})` call, then the DOM, field by field.
+ * Lamudi declares no charset; decoding its bytes as UTF-8 is the fetcher's concern, not this one's.
+ */
+import type { Cheerio, CheerioAPI } from 'cheerio';
+import type { Element } from 'domhandler';
+import { UnrecognisedMarkupError } from '../../lib/errors';
+import { emptyRecord, type ListingRecord, type Operation } from '../../lib/record/listing-record';
+import {
+  absoluteUrl,
+  canonicalListingUrl,
+  cleanText,
+  mapOperation,
+  mapPropertyType,
+  parseCurrency,
+  parsePriceText,
+  toCoordinate,
+  toIsoDate,
+  uniqueUrls,
+  type ParsedPrice,
+} from '../../lib/record/text';
+import type { ListingPage, ParseContext, SiteAdapter } from '../adapter';
+import { inlineScripts, listOf, readInlineLiteral } from '../embedded';
+import { elementText, jsonString, jsonText, positiveCount, positiveNumber, unnamedArea } from '../field-readers';
+import { getPath, loadPage, readJsonLd } from '../page';
+
+const SITE = 'lamudi';
+const CARD = 'div.snippet.js-snippet';
+/** What the portal prints on a search without results: the one case where no listings is a success. */
+const NO_RESULTS = /no encontramos resultados/i;
+/** @graph nodes about the page or the portal, not the listing. */
+const NOT_LISTING = new Set(['BreadcrumbList', 'Organization', 'WebSite', 'WebPage', 'SearchResultsPage', 'ItemList', 'FAQPage']);
+
+/** Every node of every JSON-LD block; a block may be one node, an array of nodes, or hold an @graph. */
+function jsonLdNodes($: CheerioAPI): unknown[] {
+  return readJsonLd($)
+    .flatMap(listOf)
+    .flatMap((block) => {
+      const graph = getPath(block, '@graph');
+      return graph === undefined ? [block] : listOf(graph);
+    });
+}
+
+const typesOf = (node: unknown): string[] => listOf(getPath(node, '@type')).map(jsonString).filter((type): type is string => type != null);
+const hasType = (node: unknown, type: string): boolean => typesOf(node).includes(type);
+
+/** The listing id is the path segment after /detalle/ (listings) or /desarrollo/ (developments). */
+function idFromUrl(url: string | null | undefined): string | null {
+  if (!url) return null;
+  return /\/(?:detalle|desarrollo)\/([^/?#]+)/.exec(new URL(url).pathname)?.[1] ?? null;
+}
+
+/**
+ * The operation segment of a search path: "/jalisco/zapopan/casa/for-rent/" → rent. Only that
+ * segment counts: the type slug "comercial/venta-al-por-menor" (retail) contains "venta" too.
+ */
+function pathOperation(href: string | null | undefined, base: string): Operation | null {
+  const url = absoluteUrl(href, base);
+  const segment = url ? /\/(for-sale|for-rent)(?:\/|$)/.exec(new URL(url).pathname)?.[1] : undefined;
+  return mapOperation(segment);
+}
+
+/** "Colonia, Municipio, Estado", read from the right: the state is last, then the municipio. */
+function splitPlace(text: string | null): Pick<ListingRecord, 'neighborhood' | 'city' | 'state'> {
+  const [state, city, ...rest] = (text ?? '').split(/\s*,\s*/).filter(Boolean).reverse();
+  return { neighborhood: rest.reverse().join(', ') || null, city: city ?? null, state: state ?? null };
+}
+
+/** JSON-LD `image`: URLs or ImageObjects, one or many. */
+function imageUrls(value: unknown): Array<string | null> {
+  return listOf(value).map((image) => jsonString(image) ?? jsonString(getPath(image, 'url')));
+}
+
+const NO_PRICE: ParsedPrice = { price: null, currency: null, priceOnRequest: false };
+
+/** A list item's `offers`, present on some items only. */
+function offerPrice(item: unknown): ParsedPrice {
+  const price = positiveNumber(getPath(item, 'offers.price'));
+  return price == null ? NO_PRICE : { price, currency: parseCurrency(jsonString(getPath(item, 'offers.priceCurrency'))), priceOnRequest: false };
+}
+
+/** One listing from its JSON-LD item and/or its HTML card: either may be missing. */
+function listingRecord(item: unknown, card: Cheerio<Element> | undefined, operation: Operation | null, context: ParseContext): ListingRecord {
+  const max = context.maxFieldLength;
+  const cardText = (selector: string): string | null => (card ? elementText(card.find(selector), max) : null);
+  const url = canonicalListingUrl(jsonString(getPath(item, 'url')) ?? card?.find('a[href]').first().attr('href'), context.url);
+  const id = idFromUrl(url) ?? jsonString(card?.attr('data-alternateid'));
+  if (!url || !id) throw new UnrecognisedMarkupError(context.site, 'listing', 'a listing without a /detalle/ or /desarrollo/ URL', context.url);
+
+  const propertyType = mapPropertyType(typesOf(item)[0]);
+  const shownPrice = parsePriceText(cardText('.snippet__content__price'));
+  const area = positiveNumber(getPath(item, 'floorSize.value')) ?? positiveNumber(cardText('[data-test="area-value"]'));
+  const place = splitPlace(cardText('[data-test="snippet-content-location"]'));
+  return {
+    ...emptyRecord(context.site, id, url),
+    title: jsonText(getPath(item, 'name'), max) ?? cardText('.snippet__content__title'),
+    operation,
+    propertyType,
+    ...(shownPrice.price != null || shownPrice.priceOnRequest ? shownPrice : offerPrice(item)),
+    bedrooms: positiveCount(getPath(item, 'numberOfBedrooms')) ?? positiveCount(cardText('[data-test="bedrooms-value"]')),
+    bathrooms: positiveCount(getPath(item, 'numberOfBathroomsTotal')) ?? positiveCount(cardText('[data-test="full-bathrooms-value"]')),
+    // The "principal amenity" slot is parking only when it has the car_park class.
+    parkingSpaces: positiveCount(cardText('[data-test="amenity-value"].car_park')),
+    ...unnamedArea(area, propertyType),
+    neighborhood: cleanText(place.neighborhood, max),
+    city: jsonText(getPath(item, 'address.addressLocality'), max) ?? place.city,
+    state: jsonText(getPath(item, 'address.addressRegion'), max) ?? place.state,
+    address: jsonText(getPath(item, 'address.streetAddress'), max),
+    lat: toCoordinate(getPath(item, 'geo.latitude'), 90),
+    lng: toCoordinate(getPath(item, 'geo.longitude'), 180),
+    // The card shows a cut preview; its `content` attribute holds the whole text.
+    description: jsonText(getPath(item, 'description'), max) ?? cleanText(card?.find('.snippet__content__description').attr('content'), max),
+    images: uniqueUrls([...imageUrls(getPath(item, 'image')), card?.find('.snippet__image img').attr('src')], context.url),
+    publisher: cardText('[data-test="agency-name"]'),
+  };
+}
+
+function parseListingPage(html: string, context: ParseContext): ListingPage {
+  const $ = loadPage(html, context.site, 'listing', context.url);
+  const results = jsonLdNodes($).find((node) => hasType(node, 'SearchResultsPage'));
+  // mainEntity may also hold "similar" ads and a FAQPage: the page's own list is the first ItemList.
+  const itemList = listOf(getPath(results, 'mainEntity')).find((node) => hasType(node, 'ItemList'));
+  const items = listOf(getPath(itemList, 'itemListElement')).map((element) => getPath(element, 'item') ?? element);
+  const cards = new Map<string, Cheerio<Element>>();
+  $(CARD).each((i, element) => {
+    const card = $(element);
+    cards.set(card.attr('data-alternateid') ?? idFromUrl(absoluteUrl(card.find('a[href]').attr('href'), context.url)) ?? `card ${i}`, card);
+  });
+
+  const operation = pathOperation($('link[rel="canonical"]').attr('href') ?? jsonString(getPath(results, 'url')) ?? context.url, context.url);
+  const listings = items.map((item) => {
+    const id = idFromUrl(canonicalListingUrl(jsonString(getPath(item, 'url')), context.url));
+    const card = id ? cards.get(id) : undefined;
+    if (id) cards.delete(id);
+    return listingRecord(item, card, operation, context);
+  });
+  // Cards the JSON-LD does not list (or a page without JSON-LD) still count, after the listed ones.
+  for (const card of cards.values()) listings.push(listingRecord(undefined, card, operation, context));
+
+  if (listings.length === 0 && !NO_RESULTS.test($('body').text())) {
+    throw new UnrecognisedMarkupError(context.site, 'listing', `no JSON-LD ItemList items, no ${CARD} cards and no "no results" message`, context.url);
+  }
+  // On the last page the next link may remain, pointing at the page itself, with data-islast="true".
+  const next = $('a#pagination-next').first();
+  return {
+    listings,
+    nextPageUrl: next.attr('data-islast') === 'true' ? null : absoluteUrl(next.attr('href'), context.url),
+    detailUrls: listings.map((listing) => listing.url),
+  };
+}
+
+// ── Detail page ────────────────────────────────────────────────────────────────────────────────
+
+/** A number of the `.details-item` key facts, by its label: "3 Recámaras". */
+function keyFact($: CheerioAPI, label: RegExp): number | null {
+  const item = $('.details-item').filter((_, element) => label.test($(element).text())).first();
+  return positiveCount(item.find('.details-item-value').text());
+}
+
+/** A counted amenity of the JSON-LD node: { name: "Estacionamientos", value: 2 }. */
+function amenityCount(node: unknown, name: RegExp): number | null {
+  const feature = listOf(getPath(node, 'amenityFeature')).find((f) => name.test(jsonString(getPath(f, 'name')) ?? ''));
+  return positiveCount(getPath(feature, 'value'));
+}
+
+function parseDetailPage(html: string, context: ParseContext): ListingRecord {
+  const max = context.maxFieldLength;
+  const $ = loadPage(html, context.site, 'detail', context.url);
+  const unreadable = (missing: string): UnrecognisedMarkupError => new UnrecognisedMarkupError(context.site, 'detail', missing, context.url);
+
+  const nodes = jsonLdNodes($);
+  const node = nodes.find((n) => typesOf(n).length > 0 && !typesOf(n).some((type) => NOT_LISTING.has(type)));
+  if (node === undefined && $('.main-title h1').length === 0) throw unreadable('no JSON-LD listing node and no .main-title h1');
+  const form = readInlineLiteral(inlineScripts($), 'initAdForm', unreadable, { call: true });
+  const location = getPath(form, 'mapData.adLocationData');
+  const url = canonicalListingUrl(jsonString(getPath(node, 'url')) ?? $('link[rel="canonical"]').attr('href') ?? context.url, context.url);
+  const id = idFromUrl(url);
+  if (!url || !id) throw unreadable('no /detalle/ or /desarrollo/ listing URL');
+
+  // The operation is in the breadcrumb's search link (…/casa/for-sale/), in JSON-LD and in the DOM.
+  const breadcrumbUrls = [
+    ...nodes.filter((n) => hasType(n, 'BreadcrumbList')).flatMap((n) => listOf(getPath(n, 'itemListElement')).map((e) => jsonString(getPath(e, 'item')))),
+    ...$('.breadcrumb a').map((_, a) => $(a).attr('href')).get(),
+  ];
+  const place = splitPlace(elementText($('.view-map__text'), max));
+  const nodeImages = imageUrls(getPath(node, 'image'));
+  const photos = $('.photos .swiper-slide img').map((_, img) => $(img).attr('src')).get();
+
+  return {
+    ...emptyRecord(context.site, id, url),
+    title: jsonText(getPath(node, 'name'), max) ?? elementText($('.main-title h1'), max) ?? cleanText($('meta[property="og:title"]').attr('content'), max),
+    operation: breadcrumbUrls.map((href) => pathOperation(href, url)).find((op) => op != null) ?? null,
+    propertyType: mapPropertyType(typesOf(node)[0]),
+    ...parsePriceText(elementText($('.prices-and-fees__price'), max) ?? elementText($('.price-info__value'), max)),
+    bedrooms: positiveCount(getPath(node, 'numberOfBedrooms')) ?? keyFact($, /rec[aá]mara/i),
+    bathrooms: positiveCount(getPath(node, 'numberOfBathroomsTotal')) ?? keyFact($, /baño/i),
+    parkingSpaces: amenityCount(node, /estacionamiento/i) ?? keyFact($, /estacionamiento/i),
+    builtAreaM2: positiveNumber(getPath(node, 'floorSize.value')) ?? positiveNumber(elementText($('[data-test="floor-value"]'))),
+    landAreaM2: positiveNumber(elementText($('[data-test="plot-area-value"]'))),
+    neighborhood: jsonText(getPath(location, 'locality'), max) ?? place.neighborhood,
+    city: jsonText(getPath(node, 'address.addressLocality'), max) ?? jsonText(getPath(form, 'district'), max) ?? place.city,
+    state: jsonText(getPath(node, 'address.addressRegion'), max) ?? jsonText(getPath(form, 'province'), max) ?? place.state,
+    address: jsonText(getPath(node, 'address.streetAddress'), max) ?? jsonText(getPath(location, 'address'), max),
+    lat: toCoordinate(getPath(node, 'geo.latitude') ?? getPath(location, 'coordinates.latitude'), 90),
+    lng: toCoordinate(getPath(node, 'geo.longitude') ?? getPath(location, 'coordinates.longitude'), 180),
+    // The element shows a cut preview; data-expandeddescription holds the whole text (HTML).
+    description:
+      jsonText(getPath(node, 'description'), max) ??
+      cleanText($('#description-text').attr('data-expandeddescription'), max) ??
+      elementText($('#description-text'), max),
+    images: uniqueUrls(nodeImages.length > 0 ? nodeImages : photos, url),
+    publisher: elementText($('.agency [data-test="agency-name"]'), max),
+    // ".date" reads "dd/mm/yyyy - …": the date is the part before the dash.
+    publishedAt: toIsoDate(elementText($('.left-details .date'))?.split(' -')[0]),
+  };
+}
+
+export const lamudiAdapter: SiteAdapter = {
+  site: SITE,
+  parseListingPage,
+  parseDetailPage,
+};

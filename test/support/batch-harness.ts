@@ -1,0 +1,99 @@
+/**
+ * A batch environment for integration tests: the real dev server, the local mirror serving the
+ * shipped start URLs, real workers on a suite-unique task queue, and a Temporal client.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import type { AppConfig } from '../../lib/config/types';
+import type { ListingRecord } from '../../lib/record/listing-record';
+import { loadStartUrls } from '../../lib/urls/start-urls';
+import { startMirror, type MirrorServer } from '../../mirror/server';
+import { createWorkers, type OrchestratorWorkers } from '../../workers/worker';
+import { startBatch } from '../../client/batch-client';
+import type { BatchInput, BatchResult } from '../../workflows/types';
+import { testServer, TEST_TEMPORAL_ADDRESS } from './temporal-server';
+import { testConfig, type TestConfigOptions } from './test-config';
+
+export interface BatchHarness {
+  config: AppConfig;
+  mirror: MirrorServer;
+  client: Client;
+  workers: OrchestratorWorkers;
+  runBatch(id: string, input?: BatchInput): Promise<BatchResult>;
+  /** The records a correct batch stores for a site: card records, merged with detail records where the site has them. */
+  expectedRecords(site: string, maxPages?: number): ListingRecord[];
+  /** The same, as the mirror served them at another epoch (before or after its changes). */
+  expectedRecordsAt(epoch: number, site: string): ListingRecord[];
+  close(): Promise<void>;
+}
+
+/** Detail values win where the detail page shows them; the card's stay otherwise (lib/store/listings.ts mergeDetail). */
+function merge(card: ListingRecord, detail: ListingRecord): ListingRecord {
+  const merged = { ...card } as Record<string, unknown>;
+  for (const [key, value] of Object.entries(detail)) {
+    if (key === 'images' ? (value as string[]).length > 0 : value !== null) merged[key] = value;
+  }
+  return merged as unknown as ListingRecord;
+}
+
+export async function startBatchHarness(options: Omit<TestConfigOptions, 'mirrorUrl'> & { pagesPerSearch?: number }): Promise<BatchHarness> {
+  await testServer();
+  const base = testConfig({ ...options, mirrorUrl: null });
+  const searches: Record<string, string[]> = {};
+  for (const [site, starts] of loadStartUrls(base, base.sites.map((s) => s.key))) {
+    searches[site] = starts.map((start) => new URL(start.url).pathname + new URL(start.url).search);
+  }
+  const mirror = await startMirror({ pagesPerSearch: options.pagesPerSearch ?? 2, searches });
+  const config: AppConfig = { ...base, mirror: { url: mirror.url } };
+  const nativeConnection = await NativeConnection.connect({ address: TEST_TEMPORAL_ADDRESS });
+  const workers = await createWorkers(config, { connection: nativeConnection, liftRateLimits: true });
+  const running = workers.run();
+  const connection = await Connection.connect({ address: TEST_TEMPORAL_ADDRESS });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const startUrls = loadStartUrls(config, config.sites.map((s) => s.key));
+
+  const harness: BatchHarness = {
+    config,
+    mirror,
+    client,
+    workers,
+    async runBatch(id, input = {}) {
+      const handle = await startBatch(client, config, input, id);
+      return handle.result();
+    },
+    expectedRecords(site, maxPages = Infinity) {
+      const mirrorSite = mirror.catalog.site(site);
+      const records = new Map<string, ListingRecord>();
+      for (const start of startUrls.get(site) ?? []) {
+        const url = new URL(start.url);
+        const searchPath = url.pathname + url.search;
+        const pages = Math.min(start.maxPages, maxPages, mirror.catalog.totalPages(site, searchPath));
+        for (let page = 1; page <= pages; page++) {
+          const input = mirror.catalog.page(site, searchPath, page)!;
+          for (const facts of input.items) {
+            const card = mirrorSite.cardRecord(facts, input);
+            records.set(card.externalId, mirrorSite.detailRecord ? merge(card, mirrorSite.detailRecord(facts)) : card);
+          }
+        }
+      }
+      return [...records.values()].sort((a, b) => (a.externalId < b.externalId ? -1 : 1));
+    },
+    expectedRecordsAt(epoch, site) {
+      const current = mirror.catalog.epoch;
+      mirror.catalog.setEpoch(epoch);
+      try {
+        return harness.expectedRecords(site);
+      } finally {
+        mirror.catalog.setEpoch(current);
+      }
+    },
+    async close() {
+      workers.shutdown();
+      await running;
+      await nativeConnection.close();
+      await connection.close();
+      await mirror.close();
+    },
+  };
+  return harness;
+}

@@ -1,0 +1,146 @@
+/**
+ * Shared by the Casas y Terrenos, Propiedades.com, Mitula and Trovit adapter tests: builds the
+ * results pages a mirror serves, parses them, and compares every field with the mirror's truth.
+ */
+import assert from 'node:assert/strict';
+import { LISTING_FIELDS, type ListingRecord } from '../../../lib/record/listing-record';
+import { DEFAULT_MAX_FIELD_LENGTH } from '../../../lib/record/text';
+import type { ListingPage, ParseContext, SiteAdapter } from '../../../scrapers/adapter';
+import { generateFacts, type PropertyFacts } from '../../../mirror/facts';
+import type { ListPageInput, MirrorSite } from '../../../mirror/model';
+
+export const SEED = 424242;
+
+/**
+ * Page `page` of a search spanning `totalPages` pages whose last page holds `lastPageCount`
+ * listings, as the mirror's catalogue lays them out (search listings are n = 0, 1, 2, …).
+ */
+export function pageInput(
+  mirror: MirrorSite,
+  options: { searchPath: string; page: number; totalPages: number; variant: number; lastPageCount?: number; firstN?: number },
+): ListPageInput {
+  const { searchPath, page, totalPages, variant } = options;
+  const lastPageCount = options.lastPageCount ?? Math.ceil(mirror.pageSize / 2);
+  const firstN = options.firstN ?? 0;
+  const count = page < totalPages ? mirror.pageSize : page === totalPages ? lastPageCount : 0;
+  const start = firstN + (page - 1) * mirror.pageSize;
+  return {
+    searchUrl: mirror.listPageUrl(searchPath, 1),
+    searchPath,
+    page,
+    totalPages,
+    totalCount: (totalPages - 1) * mirror.pageSize + lastPageCount,
+    items: Array.from({ length: count }, (_, i) => generateFacts(SEED, mirror.site, start + i)),
+    variant,
+  };
+}
+
+/** A "no results" page: one page, nothing on it. */
+export function emptyInput(mirror: MirrorSite, searchPath: string, variant = 0): ListPageInput {
+  return { searchUrl: mirror.listPageUrl(searchPath, 1), searchPath, page: 1, totalPages: 1, totalCount: 0, items: [], variant };
+}
+
+export function contextFor(mirror: MirrorSite, input: ListPageInput): ParseContext {
+  return { url: mirror.listPageUrl(input.searchPath, input.page), site: mirror.site, maxFieldLength: DEFAULT_MAX_FIELD_LENGTH };
+}
+
+/** Parse the page the mirror renders for `input` and assert every field of every record. */
+export function parseAndCompare(adapter: SiteAdapter, mirror: MirrorSite, input: ListPageInput): ListingPage {
+  const result = adapter.parseListingPage(mirror.renderListPage(input), contextFor(mirror, input));
+  assert.equal(result.listings.length, input.items.length, `${mirror.site} page ${input.page}: number of listings`);
+  input.items.forEach((facts, i) => assertSameRecord(result.listings[i], mirror.cardRecord(facts, input), `${mirror.site} n=${facts.n}`));
+  assert.deepEqual(result.detailUrls, []);
+  return result;
+}
+
+/** Field by field first (a readable failure names the field), then the whole record (no extra keys). */
+export function assertSameRecord(actual: ListingRecord, expected: ListingRecord, label: string): void {
+  for (const field of LISTING_FIELDS) assert.deepEqual(actual[field], expected[field], `${label}: ${field}`);
+  assert.deepEqual(actual, expected, label);
+}
+
+export interface RoundTrip {
+  /** Every rendered page, for tests that check which markup quirks were exercised. */
+  pages: string[];
+  /** Every listing parsed (each compared field by field). */
+  facts: PropertyFacts[];
+}
+
+/**
+ * Render and parse every page of a search, for several page variants and several listing ranges,
+ * comparing every record with cardRecord; the next-page link is checked on every page too.
+ */
+export function roundTrip(
+  adapter: SiteAdapter,
+  mirror: MirrorSite,
+  searchPath: string,
+  options: { totalPages: number; variants: number; firstNs: readonly number[] },
+): RoundTrip {
+  const run: RoundTrip = { pages: [], facts: [] };
+  for (const firstN of options.firstNs) {
+    for (let variant = 0; variant < options.variants; variant++) {
+      for (let page = 1; page <= options.totalPages; page++) {
+        const input = pageInput(mirror, { searchPath, page, totalPages: options.totalPages, variant, firstN });
+        const result = parseAndCompare(adapter, mirror, input);
+        const expectedNext = page < options.totalPages ? mirror.listPageUrl(searchPath, page + 1) : null;
+        assert.equal(result.nextPageUrl, expectedNext, `${mirror.site} page ${page} of ${options.totalPages}: nextPageUrl`);
+        run.pages.push(mirror.renderListPage(input));
+        run.facts.push(...input.items);
+      }
+    }
+  }
+  return run;
+}
+
+/** Assert the listings exercised every variation the facts can produce. */
+export function assertCoversVariations(facts: readonly PropertyFacts[]): void {
+  const unique = [...new Map(facts.map((f) => [f.n, f])).values()];
+  for (const [name, count] of Object.entries(variations(unique))) assert.ok(count > 0, `no listing with variation "${name}" was parsed`);
+}
+
+/** The MirrorSite contract: ids invert, list URLs route back to their search and page. */
+export function assertMirrorContract(mirror: MirrorSite): void {
+  for (const n of [0, 1, 2, 17, 239, 5000]) assert.equal(mirror.indexOf(mirror.externalId(n)), n, `indexOf(externalId(${n}))`);
+  assert.equal(mirror.indexOf('not-an-id'), null);
+  assert.equal(mirror.indexOf(''), null);
+  for (const searchPath of mirror.defaultSearchPaths) {
+    for (const page of [1, 2, 7]) {
+      const url = new URL(mirror.listPageUrl(searchPath, page));
+      assert.equal(url.host, mirror.host);
+      assert.deepEqual(mirror.route(url), { kind: 'listing', searchPath, page }, url.href);
+    }
+  }
+  assert.equal(mirror.route(new URL(`https://${mirror.host}/robots.txt`)), null);
+}
+
+/** Which of the variations the generated facts exercise, so a test can prove it covered them. */
+export function variations(facts: readonly PropertyFacts[]) {
+  const count = (test: (f: PropertyFacts) => boolean) => facts.filter(test).length;
+  return {
+    usd: count((f) => f.currency === 'USD' && f.price != null),
+    development: count((f) => f.priceKind === 'from'),
+    noPrice: count((f) => f.priceKind === 'none'),
+    rent: count((f) => f.operation === 'rent'),
+    land: count((f) => f.propertyType === 'land'),
+    trickyTitle: count((f) => f.title.includes('&') && f.title.includes('"')),
+    noBedrooms: count((f) => f.bedrooms == null),
+    noPublisher: count((f) => f.publisher == null),
+    noImages: count((f) => f.imageCount === 0),
+    noAddress: count((f) => f.address == null),
+  };
+}
+
+/** Cut a page in the middle, as a dropped connection does. */
+export function truncate(html: string): string {
+  return html.slice(0, Math.floor(html.length / 2));
+}
+
+/** A Cloudflare managed-challenge page (portals.md §8 "Block pages"). */
+export const CHALLENGE_PAGE = `<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title></head>
+<body><div class="main-wrapper"><h1>Verifying you are human. This may take a few seconds.</h1>
+<div class="cf-turnstile" data-sitekey="0x4AAAAAAA"></div></div>
+<script src="/cdn-cgi/challenge-platform/h/b/orchestrate/chl_page/v1?ray=8f"></script></body></html>`;
+
+/** The 401 body Lifull portals (Mitula, Trovit) send to clients without browser headers. */
+export const ACCESS_DENIED_PAGE = `<html><head><title>Access Denied</title></head><body><h1>Access Denied</h1>
+<p>You don't have permission to access this page on this server.</p><p>Reference #18.2f1c</p></body></html>`;

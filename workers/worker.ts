@@ -1,0 +1,81 @@
+/**
+ * The worker: the workflows and control activities on the main task queue, and one worker per
+ * site task queue for page activities. A site's rate limit is set on its queue
+ * (maxTaskQueueActivitiesPerSecond), which the server enforces across every worker process.
+ */
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { siteTaskQueue } from '../activities/deps';
+import type { AppConfig } from '../lib/config/types';
+import { buildActivityDeps, type DepsOptions } from './activity-deps';
+import { installRuntime } from './runtime';
+
+export interface OrchestratorWorkers {
+  workers: Worker[];
+  /** Run every worker until they all stop (shutdown, or SIGINT/SIGTERM). */
+  run(): Promise<void>;
+  /** Run until `promise` settles, then shut down; resolves with its value. */
+  runUntil<T>(promise: Promise<T>): Promise<T>;
+  shutdown(): void;
+}
+
+export interface CreateWorkersOptions extends DepsOptions {
+  /** An existing connection (tests); otherwise one to config.temporal.address. */
+  connection?: NativeConnection;
+  /** Cap on cached workflow runs: isolate memory sits outside the heap (temporalio/sdk-typescript#2227). */
+  maxCachedWorkflows?: number;
+}
+
+export async function createWorkers(config: AppConfig, options: CreateWorkersOptions = {}): Promise<OrchestratorWorkers> {
+  installRuntime(config);
+  const connection = options.connection ?? (await NativeConnection.connect({ address: config.temporal.address }));
+  const deps = buildActivityDeps(config, options);
+  const activities = createActivities(deps);
+  const common = { connection, namespace: config.temporal.namespace, activities };
+
+  const main = await Worker.create({
+    ...common,
+    taskQueue: config.temporal.taskQueue,
+    workflowsPath: require.resolve('../workflows'),
+    maxCachedWorkflows: options.maxCachedWorkflows ?? 100,
+  });
+  const siteWorkers = await Promise.all(
+    config.sites.map((site) =>
+      Worker.create({
+        ...common,
+        taskQueue: siteTaskQueue(config, site.key),
+        maxConcurrentActivityTaskExecutions: Math.max(1, config.batch.detailWindow),
+        ...(options.liftRateLimits || site.rateLimitSeconds <= 0 ? {} : { maxTaskQueueActivitiesPerSecond: 1 / site.rateLimitSeconds }),
+      }),
+    ),
+  );
+  const workers = [main, ...siteWorkers];
+  const closeAll = async () => {
+    await deps.close();
+    if (!options.connection) await connection.close();
+  };
+  return {
+    workers,
+    async run() {
+      try {
+        await Promise.all(workers.map((worker) => worker.run()));
+      } finally {
+        await closeAll();
+      }
+    },
+    async runUntil<T>(promise: Promise<T>): Promise<T> {
+      const running = Promise.all(workers.map((worker) => worker.run()));
+      try {
+        // A worker that dies (a fatal error) must end the wait, not leave it hanging.
+        return await Promise.race([promise, running.then(() => Promise.reject(new Error('the workers stopped before the work finished')))]);
+      } finally {
+        for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running.catch(() => undefined);
+        await closeAll();
+      }
+    },
+    shutdown() {
+      for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+    },
+  };
+}

@@ -1,0 +1,48 @@
+/** Pure helpers for workflow decisions, unit-tested without a server. */
+import type { RetryPolicy } from '@temporalio/common';
+import type { RetryPolicyPlan, SitePlan, SiteProgress } from './types';
+
+export function toRetryPolicy(plan: RetryPolicyPlan): RetryPolicy {
+  return {
+    initialInterval: plan.initialIntervalMs,
+    backoffCoefficient: plan.backoffCoefficient,
+    maximumInterval: plan.maximumIntervalMs,
+    maximumAttempts: plan.maximumAttempts,
+    nonRetryableErrorTypes: plan.nonRetryableErrorTypes,
+  };
+}
+
+/** Sites start in priority order (1 first), then by key, so a run is reproducible. */
+export function startOrder(sites: SitePlan[]): SitePlan[] {
+  return [...sites].sort((a, b) => a.priority - b.priority || a.site.localeCompare(b.site));
+}
+
+/** completed when every site and detail task completed; failed when none did; else completed_with_errors. */
+export function batchStatusOf(sites: SiteProgress[]): 'completed' | 'completed_with_errors' | 'failed' {
+  if (sites.length === 0) return 'completed';
+  const failed = (s: SiteProgress) => s.state === 'failed' || s.detail?.state === 'failed';
+  const failures = sites.filter(failed).length;
+  if (failures === 0) return 'completed';
+  return sites.every((s) => s.state === 'failed') ? 'failed' : 'completed_with_errors';
+}
+
+/** Continue-as-new before the history bound, leaving room for the events still to come. */
+export function shouldContinueAsNew(historyLength: number, maxEvents: number, margin = 100): boolean {
+  return historyLength >= Math.max(maxEvents - margin, 50);
+}
+
+/** A Markdown line per site for the Web UI's "current details". */
+export function progressMarkdown(batchId: string, status: string, sites: SiteProgress[]): string {
+  const rows = sites.map((s) => {
+    const detail = s.detail ? ` · detail ${s.detail.state}: ${s.detail.done} done, ${s.detail.failed} failed` : '';
+    return `| ${s.site} | ${s.state} | ${s.pages} | ${s.listings} | ${s.errors}${detail} |`;
+  });
+  return [`**Batch ${batchId}** — ${status}`, '', '| site | state | pages | listings | errors |', '|---|---|---|---|---|', ...rows].join('\n');
+}
+
+/** Child and activity failures wrap the real reason: the innermost message is the one to show. */
+export function innermostMessage(error: unknown): string {
+  let current = error as { message?: string; cause?: unknown } | undefined;
+  while (current?.cause) current = current.cause as typeof current;
+  return current?.message ?? String(error);
+}

@@ -1,0 +1,105 @@
+/**
+ * detailWorkflow: reads its site's detail queue (SQLite) in a sliding window of concurrent
+ * activities and continues as new to keep every run's history bounded, so one batch can carry
+ * tens of thousands of detail URLs.
+ */
+import {
+  CancellationScope,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  isCancellation,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { innermostMessage, shouldContinueAsNew, toRetryPolicy } from './decisions';
+import { siteProgressSignal, siteStateQuery } from './messages';
+import type { DetailTotals, DetailWorkflowInput, SiteProgress } from './types';
+
+const control = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 10 },
+});
+
+/** Queue entries read per activity: ids only, so a read costs three small events. */
+const CLAIM_SIZE = 200;
+const PROGRESS_EVERY_MS = 5000;
+
+export async function detailWorkflow(input: DetailWorkflowInput): Promise<DetailTotals & { state: SiteProgress['state'] }> {
+  const { batchId, site } = input;
+  const details = proxyActivities<Activities>({
+    taskQueue: input.taskQueue,
+    startToCloseTimeout: input.pageTimeoutMs,
+    heartbeatTimeout: Math.max(input.pageTimeoutMs, 10_000),
+    retry: toRetryPolicy(input.retry),
+  });
+  const totals: DetailTotals = input.totals ?? { done: 0, failed: 0, skipped: 0 };
+  let state: SiteProgress['state'] = 'running';
+  let afterSeq = input.afterSeq ?? 0;
+  let inflight = 0;
+  let lastReport = 0;
+  const parent = getExternalWorkflowHandle(input.batchWorkflowId);
+  const report = async (force = false) => {
+    setCurrentDetails(`**${site} detail pages** ${state}: ${totals.done} done, ${totals.failed} failed, ${totals.skipped} gone`);
+    if (force || Date.now() - lastReport >= PROGRESS_EVERY_MS) {
+      lastReport = Date.now();
+      await parent.signal(siteProgressSignal, { site, detail: { ...totals, state } } as SiteProgress);
+    }
+  };
+  setHandler(siteStateQuery, () => ({ site, state, pages: totals.done + totals.failed + totals.skipped, listings: totals.done, newListings: 0, errors: totals.failed, skippedPages: totals.skipped }));
+  // Room for the completions of a full window, and their workflow tasks, after the check.
+  const margin = Math.max(100, input.window * 6 + 50);
+
+  const scrape = async (seq: number) => {
+    try {
+      totals[await details.scrapeDetailPage({ batchId, site, seq })]++;
+    } catch (error) {
+      // On cancellation the main loop sees it too and ends the run; nothing to count here.
+      if (isCancellation(error)) return;
+      totals.failed++;
+      await control.markDetailFailed({ seq, error: innermostMessage(error) });
+    } finally {
+      inflight--;
+    }
+  };
+
+  if (input.afterSeq === undefined) {
+    await control.markTask({ batchId, site, kind: 'detail', state: 'running', reason: 'detail workflow started' });
+    await report(true);
+  }
+  try {
+    for (;;) {
+      const seqs = await control.nextDetails({ batchId, site, afterSeq, limit: CLAIM_SIZE });
+      if (seqs.length === 0) break;
+      for (const seq of seqs) {
+        await condition(() => inflight < input.window);
+        if (shouldContinueAsNew(workflowInfo().historyLength, input.maxHistoryEventsPerRun, margin)) {
+          await condition(() => inflight === 0);
+          await continueAsNew<typeof detailWorkflow>({ ...input, afterSeq, totals });
+        }
+        inflight++;
+        afterSeq = seq;
+        void scrape(seq);
+        await report();
+      }
+    }
+    await condition(() => inflight === 0);
+  } catch (error) {
+    if (isCancellation(error)) {
+      await CancellationScope.nonCancellable(() => control.markTask({ batchId, site, kind: 'detail', state: 'failed', reason: 'batch cancelled' }));
+    }
+    throw error;
+  }
+  // Some gone or broken detail pages are normal; the task fails only when none could be read.
+  state = totals.done === 0 && totals.failed > 0 ? 'failed' : 'completed';
+  await control.markTask({
+    batchId, site, kind: 'detail', state,
+    reason: `${totals.done} done, ${totals.failed} failed, ${totals.skipped} gone`,
+    error: state === 'failed' ? 'no detail page could be read' : undefined,
+  });
+  await report(true);
+  return { ...totals, state };
+}

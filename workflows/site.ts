@@ -1,0 +1,94 @@
+/**
+ * siteWorkflow: walks each start URL's result pages (next page until none or max_pages), one
+ * activity per page on the site's own task queue with the site's retry policy. Continues as new
+ * before its history grows past the bound.
+ */
+import {
+  ApplicationFailure,
+  CancellationScope,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  isCancellation,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { siteProgressSignal, siteStateQuery } from './messages';
+import { innermostMessage, shouldContinueAsNew, toRetryPolicy } from './decisions';
+import type { ListingPageResult, SiteProgress, SiteTotals, SiteWorkflowInput } from './types';
+
+const control = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 10 },
+});
+
+/** A progress signal is a history event in two workflows: send one at most this often. */
+const PROGRESS_EVERY_MS = 5000;
+
+export async function siteWorkflow(input: SiteWorkflowInput): Promise<SiteProgress> {
+  const { batchId, plan } = input;
+  const pages = proxyActivities<Activities>({
+    taskQueue: plan.taskQueue,
+    startToCloseTimeout: plan.pageTimeoutMs,
+    heartbeatTimeout: Math.max(plan.pageTimeoutMs, 10_000),
+    retry: toRetryPolicy(plan.retry),
+  });
+  const totals: SiteTotals = input.cursor?.totals ?? { pages: 0, listings: 0, newListings: 0, errors: 0, skippedPages: 0 };
+  const progress = (): SiteProgress => ({ site: plan.site, state, ...totals });
+  let state: SiteProgress['state'] = 'running';
+  let lastReport = 0;
+  const parent = getExternalWorkflowHandle(input.batchWorkflowId);
+  const report = async (force = false) => {
+    setCurrentDetails(`**${plan.site}** ${state}: ${totals.pages} pages, ${totals.listings} listings, ${totals.errors} errors`);
+    if (force || Date.now() - lastReport >= PROGRESS_EVERY_MS) {
+      lastReport = Date.now();
+      await parent.signal(siteProgressSignal, progress());
+    }
+  };
+  setHandler(siteStateQuery, progress);
+
+  if (!input.cursor) {
+    await control.markTask({ batchId, site: plan.site, kind: 'main', state: 'running', reason: 'site workflow started' });
+    await report(true);
+  }
+  try {
+    const start = input.cursor?.startIndex ?? 0;
+    for (let index = start; index < plan.startUrls.length; index++) {
+      const resume = input.cursor && index === start ? input.cursor : undefined;
+      let url: string | null = resume?.url ?? plan.startUrls[index].url;
+      let pageNumber = resume?.pageNumber ?? 1;
+      while (url !== null && pageNumber <= plan.startUrls[index].maxPages) {
+        if (shouldContinueAsNew(workflowInfo().historyLength, input.maxHistoryEventsPerRun)) {
+          await continueAsNew<typeof siteWorkflow>({ ...input, cursor: { startIndex: index, url, pageNumber, totals } });
+        }
+        const result: ListingPageResult = await pages.scrapeListingPage({ batchId, site: plan.site, url, pageNumber });
+        totals.pages++;
+        totals.listings += result.listings;
+        totals.newListings += result.newListings;
+        if (result.skipped) totals.skippedPages++;
+        url = result.nextPageUrl;
+        pageNumber++;
+        await report();
+      }
+    }
+  } catch (error) {
+    if (isCancellation(error)) {
+      await CancellationScope.nonCancellable(() =>
+        control.markTask({ batchId, site: plan.site, kind: 'main', state: 'failed', reason: 'batch cancelled' }),
+      );
+      throw error;
+    }
+    state = 'failed';
+    totals.errors++;
+    const message = innermostMessage(error);
+    await control.markTask({ batchId, site: plan.site, kind: 'main', state: 'failed', reason: 'page failed after its retries', error: message });
+    await report(true);
+    throw ApplicationFailure.nonRetryable(`${plan.site}: ${message}`, 'SiteFailed');
+  }
+  state = 'completed';
+  await control.markTask({ batchId, site: plan.site, kind: 'main', state: 'completed', reason: 'all start URLs walked' });
+  await report(true);
+  return progress();
+}

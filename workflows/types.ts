@@ -1,0 +1,122 @@
+/**
+ * Payloads between workflows and activities: ids, counts and small plans only, never HTML or
+ * listing rows (those stay in SQLite), so histories stay small.
+ */
+
+/** Input of batchWorkflow; every field optional so `temporal workflow start --input '{}'` works. */
+export interface BatchInput {
+  /** Site keys to include (default: every enabled site). */
+  sites?: string[];
+  /** Caps max_pages of every start URL. */
+  maxPages?: number;
+  label?: string;
+  /** Set by `orchestrator retry`: the batch whose failed sites this one re-runs. */
+  parentBatchId?: string;
+}
+
+export interface RetryPolicyPlan {
+  initialIntervalMs: number;
+  backoffCoefficient: number;
+  maximumIntervalMs: number;
+  maximumAttempts: number;
+  nonRetryableErrorTypes: string[];
+}
+
+export interface StartUrlPlan {
+  url: string;
+  maxPages: number;
+}
+
+export interface SitePlan {
+  site: string;
+  priority: number;
+  hasDetailScraper: boolean;
+  /** Task queue of this site's page activities: its rate limit is enforced there, across workers. */
+  taskQueue: string;
+  retry: RetryPolicyPlan;
+  /** Upper bound of one page activity (fetch timeout plus rate-limit waits). */
+  pageTimeoutMs: number;
+  startUrls: StartUrlPlan[];
+}
+
+export interface BatchPlan {
+  batchId: string;
+  sites: SitePlan[];
+  maxParallelSites: number;
+  detailWindow: number;
+  maxHistoryEventsPerRun: number;
+}
+
+export type SiteState = 'pending' | 'running' | 'retrying' | 'completed' | 'failed' | 'skipped' | 'cancelled';
+
+export interface SiteTotals {
+  pages: number;
+  listings: number;
+  newListings: number;
+  errors: number;
+  skippedPages: number;
+}
+
+export interface SiteProgress extends SiteTotals {
+  site: string;
+  state: SiteState;
+  /** Upper bound of result pages (the start URLs' max_pages), for progress bars. */
+  plannedPages?: number;
+  detail?: DetailTotals & { state: SiteState };
+  error?: string;
+}
+
+export interface BatchProgress {
+  batchId: string;
+  status: string;
+  sites: SiteProgress[];
+}
+
+export interface SiteWorkflowInput {
+  batchId: string;
+  batchWorkflowId: string;
+  plan: SitePlan;
+  maxHistoryEventsPerRun: number;
+  /** Where a continued-as-new run resumes. */
+  cursor?: { startIndex: number; url: string; pageNumber: number; totals: SiteTotals };
+}
+
+export interface DetailTotals {
+  done: number;
+  failed: number;
+  skipped: number;
+}
+
+export interface DetailWorkflowInput {
+  batchId: string;
+  batchWorkflowId: string;
+  site: string;
+  taskQueue: string;
+  retry: RetryPolicyPlan;
+  pageTimeoutMs: number;
+  window: number;
+  maxHistoryEventsPerRun: number;
+  /** Resume point of a continued-as-new run: last queue sequence number handled. */
+  afterSeq?: number;
+  totals?: DetailTotals;
+}
+
+export interface ListingPageResult {
+  listings: number;
+  newListings: number;
+  detailUrls: number;
+  nextPageUrl: string | null;
+  /** robots.txt disallowed the page: nothing fetched, recorded with its reason. */
+  skipped?: string;
+}
+
+export type DetailOutcome = 'done' | 'failed' | 'skipped';
+
+export type BatchStatusValue = 'completed' | 'completed_with_errors' | 'failed' | 'cancelled';
+
+export interface BatchResult {
+  batchId: string;
+  status: BatchStatusValue;
+  sites: SiteProgress[];
+  alerts: number;
+}
