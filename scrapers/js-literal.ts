@@ -26,6 +26,7 @@ export function readAssignedLiteral(source: string, name: string): unknown {
 export function readCallArgument(source: string, callee: string): unknown {
   let firstError: JsLiteralError | undefined;
   for (const match of source.matchAll(new RegExp(`\\b${callee}\\s*\\(\\s*`, 'g'))) {
+    if (source[match.index + match[0].length] === ')') continue;
     try {
       const { value } = parseJsLiteral(source, match.index + match[0].length);
       if (value !== undefined) return value;

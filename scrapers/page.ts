@@ -29,7 +29,7 @@ export function isChallengePage(html: string): boolean {
  */
 export function loadPage(html: string, site: string, kind: PageKind, url?: string): CheerioAPI {
   if (isChallengePage(html)) {
-    throw new ChallengePageError(`${site} ${kind} page is an anti-bot challenge page`, url);
+    throw new ChallengePageError(`${site} ${kind} page not recognised: an anti-bot challenge page instead of the content`, url);
   }
   if (!/<\/html\s*>\s*$/i.test(html.trimEnd())) {
     throw new UnrecognisedMarkupError(site, kind, 'the HTML is truncated (no closing </html>)', url);

@@ -19,5 +19,10 @@ export function installRuntime(config: AppConfig, fileName = 'worker.log'): void
     const time = new Date(Number(timestampNanos / 1_000_000n)).toISOString();
     appendFileSync(file, `${JSON.stringify({ time, level, message, ...meta })}\n`);
   });
-  Runtime.install({ logger });
+  try {
+    Runtime.install({ logger });
+  } catch (error) {
+    // A connection made before (tests) already created the runtime: keep its logger.
+    if ((error as Error).name !== 'IllegalStateError') throw error;
+  }
 }

@@ -48,7 +48,8 @@ export function registerParseCommand(program: Command, globals: () => GlobalOpti
         process.stdout.write(`${JSON.stringify(parseFile(globals(), file, options), null, 2)}\n`);
       } catch (error) {
         if (error instanceof UnrecognisedMarkupError || error instanceof ChallengePageError) {
-          process.stderr.write(`${error instanceof ChallengePageError ? `${options.site} ${options.page} page not recognised: ` : ''}${error.message}\n`);
+          // One line naming the site, the page kind and what was missing (listing-record.md).
+          process.stderr.write(`${error.message.split('\n')[0]}\n`);
           process.exitCode = 2;
           return;
         }

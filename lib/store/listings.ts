@@ -29,21 +29,37 @@ function columnValue(record: ListingRecord, field: keyof ListingRecord): unknown
   return value;
 }
 
-/** Fields a results card states with authority: a card without a price means the price is gone. */
-const CARD_AUTHORITATIVE: ReadonlySet<keyof ListingRecord> = new Set(['price', 'currency', 'priceOnRequest']);
+/** Price fields are set together, from whichever page last showed a price (see knownPrice). */
+const PRICE_FIELDS: ReadonlySet<keyof ListingRecord> = new Set(['price', 'currency', 'priceOnRequest']);
+const MERGED = COLUMNS.filter(([field]) => !PRICE_FIELDS.has(field));
 
 /**
  * SET clause of a merge: a value the page lacks (null, no images) keeps the stored one, because
- * cards know less than detail pages; fields in `authoritative` are always replaced.
+ * cards know less than detail pages (and some Lamudi pages carry JSON-LD only).
  */
-function mergeSet(authoritative: ReadonlySet<keyof ListingRecord>): string {
-  return COLUMNS.map(([field, column]) =>
-    authoritative.has(field) ? `${column} = ?` : field === 'images' ? `${column} = CASE WHEN ? = '[]' THEN ${column} ELSE ? END` : `${column} = COALESCE(?, ${column})`,
-  ).join(', ');
+const MERGE_SET = [
+  ...MERGED.map(([field, column]) => (field === 'images' ? `${column} = CASE WHEN ? = '[]' THEN ${column} ELSE ? END` : `${column} = COALESCE(?, ${column})`)),
+  'price = ?', 'currency = ?', 'price_on_request = ?',
+].join(', ');
+
+interface PriceTriple {
+  price: number | null;
+  currency: string | null;
+  priceOnRequest: boolean;
 }
 
-function mergeValues(record: ListingRecord): unknown[] {
-  return COLUMNS.flatMap(([field]) => (field === 'images' ? [columnValue(record, field), columnValue(record, field)] : [columnValue(record, field)]));
+/** A page states the price when it shows one or says it is on request; otherwise the stored price stands. */
+function knownPrice(record: ListingRecord, stored: PriceTriple): PriceTriple {
+  return record.price !== null || record.priceOnRequest
+    ? { price: record.price, currency: record.currency, priceOnRequest: record.priceOnRequest }
+    : stored;
+}
+
+function mergeValues(record: ListingRecord, price: PriceTriple): unknown[] {
+  return [
+    ...MERGED.flatMap(([field]) => (field === 'images' ? [columnValue(record, field), columnValue(record, field)] : [columnValue(record, field)])),
+    price.price, price.currency, price.priceOnRequest ? 1 : 0,
+  ];
 }
 
 export function recordHash(record: ListingRecord): string {
@@ -54,7 +70,25 @@ interface Existing {
   card_hash: string;
   price: number | null;
   currency: string | null;
-  last_batch_id: string;
+  price_on_request: number;
+}
+
+function storedPrice(existing: Existing): PriceTriple {
+  return { price: existing.price, currency: existing.currency, priceOnRequest: existing.price_on_request === 1 };
+}
+
+const SELECT_EXISTING = 'SELECT card_hash, price, currency, price_on_request FROM listings WHERE site = ? AND external_id = ?';
+
+/** A price-history row when the known price or currency changes; at most one per listing and batch. */
+function notePriceChange(db: Db, batchId: string, record: ListingRecord, before: PriceTriple, after: PriceTriple): boolean {
+  if (before.price === after.price && before.currency === after.currency) return false;
+  return (
+    db
+      .prepare(
+        `INSERT OR IGNORE INTO price_history (site, external_id, batch_id, old_price, old_currency, price, currency, observed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(record.site, record.externalId, batchId, before.price, before.currency, after.price, after.currency, new Date().toISOString()).changes > 0
+  );
 }
 
 /**
@@ -64,19 +98,14 @@ interface Existing {
 export function upsertCards(db: Db, batchId: string, records: ListingRecord[]): UpsertCounts {
   const counts: UpsertCounts = { new: 0, updated: 0, unchanged: 0, priceChanges: 0 };
   const at = new Date().toISOString();
-  const select = db.prepare('SELECT card_hash, price, currency, last_batch_id FROM listings WHERE site = ? AND external_id = ?');
+  const select = db.prepare(SELECT_EXISTING);
   const seen = db.prepare('SELECT change FROM batch_listings WHERE batch_id = ? AND site = ? AND external_id = ?');
   const markSeen = db.prepare('INSERT OR IGNORE INTO batch_listings (batch_id, site, external_id, change) VALUES (?, ?, ?, ?)');
   const insert = db.prepare(
     `INSERT INTO listings (site, external_id, ${COLUMNS.map(([, c]) => c).join(', ')}, card_hash, first_batch_id, last_batch_id, first_seen_at, last_seen_at)
      VALUES (?, ?, ${COLUMNS.map(() => '?').join(', ')}, ?, ?, ?, ?, ?)`,
   );
-  const update = db.prepare(
-    `UPDATE listings SET ${mergeSet(CARD_AUTHORITATIVE)}, card_hash = ?, last_batch_id = ?, last_seen_at = ? WHERE site = ? AND external_id = ?`,
-  );
-  const history = db.prepare(
-    `INSERT OR IGNORE INTO price_history (site, external_id, batch_id, old_price, old_currency, price, currency, observed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
+  const update = db.prepare(`UPDATE listings SET ${MERGE_SET}, card_hash = ?, last_batch_id = ?, last_seen_at = ? WHERE site = ? AND external_id = ?`);
 
   db.transaction(() => {
     for (const record of records) {
@@ -93,13 +122,10 @@ export function upsertCards(db: Db, batchId: string, records: ListingRecord[]): 
         const change = existing.card_hash === hash ? 'unchanged' : 'updated';
         markSeen.run(batchId, record.site, record.externalId, change);
         counts[change]++;
-        if (existing.price !== record.price || existing.currency !== record.currency) {
-          if (history.run(record.site, record.externalId, batchId, existing.price, existing.currency, record.price, record.currency, at).changes > 0) {
-            counts.priceChanges++;
-          }
-        }
       }
-      update.run(...mergeValues(record), hash, batchId, at, record.site, record.externalId);
+      const price = knownPrice(record, storedPrice(existing));
+      if (notePriceChange(db, batchId, record, storedPrice(existing), price)) counts.priceChanges++;
+      update.run(...mergeValues(record, price), hash, batchId, at, record.site, record.externalId);
     }
   })();
   return counts;
@@ -107,18 +133,20 @@ export function upsertCards(db: Db, batchId: string, records: ListingRecord[]): 
 
 /** Merge what a detail page shows into its listing: every value the page gives wins. */
 export function mergeDetail(db: Db, batchId: string, record: ListingRecord): 'merged' | 'inserted' {
-  const at = new Date().toISOString();
-  const exists = db.prepare('SELECT 1 FROM listings WHERE site = ? AND external_id = ?').get(record.site, record.externalId);
-  if (!exists) {
+  const existing = db.prepare(SELECT_EXISTING).get(record.site, record.externalId) as Existing | undefined;
+  if (!existing) {
     // A detail page for a listing no card showed (its card disappeared mid-batch): keep it anyway.
     upsertCards(db, batchId, [record]);
     db.prepare('UPDATE listings SET detail_batch_id = ? WHERE site = ? AND external_id = ?').run(batchId, record.site, record.externalId);
     return 'inserted';
   }
-  db.prepare(`UPDATE listings SET ${mergeSet(new Set())}, detail_batch_id = ?, last_seen_at = ? WHERE site = ? AND external_id = ?`).run(
-    ...mergeValues(record),
+  const price = knownPrice(record, storedPrice(existing));
+  // The card may not have shown the price (JSON-LD-only pages): the detail page can reveal a change.
+  notePriceChange(db, batchId, record, storedPrice(existing), price);
+  db.prepare(`UPDATE listings SET ${MERGE_SET}, detail_batch_id = ?, last_seen_at = ? WHERE site = ? AND external_id = ?`).run(
+    ...mergeValues(record, price),
     batchId,
-    at,
+    new Date().toISOString(),
     record.site,
     record.externalId,
   );

@@ -43,7 +43,7 @@ const CARD_FEATURES: Array<[RegExp, keyof Features]> = [
   [/m²\s*(tot|lote)/i, 'landAreaM2'],
   [/m²\s*cub/i, 'builtAreaM2'],
   [/\brec\b|rec[aá]mara/i, 'bedrooms'],
-  [/^(?!.*medio).*\bbaños?\b/i, 'bathrooms'],
+  [/\bbaños?\b/i, 'bathrooms'],
   [/\bestac/i, 'parkingSpaces'],
 ];
 

@@ -108,7 +108,7 @@ function listingRecord(item: unknown, card: Cheerio<Element> | undefined, operat
     // The "principal amenity" slot is parking only when it has the car_park class.
     parkingSpaces: positiveCount(cardText('[data-test="amenity-value"].car_park')),
     ...unnamedArea(area, propertyType),
-    neighborhood: cleanText(place.neighborhood, max),
+    neighborhood: place.neighborhood,
     city: jsonText(getPath(item, 'address.addressLocality'), max) ?? place.city,
     state: jsonText(getPath(item, 'address.addressRegion'), max) ?? place.state,
     address: jsonText(getPath(item, 'address.streetAddress'), max),

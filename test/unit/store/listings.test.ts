@@ -51,4 +51,16 @@ describe('listings store', () => {
     assert.equal(stored.price, null);
     assert.equal(stored.priceOnRequest, true);
   });
+
+  it('keeps the known price when a card shows none, and records a change a detail page reveals', () => {
+    upsertCards(db, 'b1', [card('a', 100)]);
+    const jsonLdOnly = upsertCards(db, 'b2', [card('a', null)]);
+    assert.equal(jsonLdOnly.priceChanges, 0);
+    assert.equal(getListings(db)[0].price, 100);
+    mergeDetail(db, 'b2', card('a', 130));
+    mergeDetail(db, 'b2', card('a', 130)); // a retried detail activity
+    const history = db.prepare('SELECT old_price, price, batch_id FROM price_history').all();
+    assert.deepEqual(history, [{ old_price: 100, price: 130, batch_id: 'b2' }]);
+    assert.equal(getListings(db)[0].price, 130);
+  });
 });
