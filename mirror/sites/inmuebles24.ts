@@ -109,7 +109,11 @@ function searchLabel(searchPath: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-/** The SEO block of related searches every Navent results page ends with (S-DGL); it makes real pages large. */
+/**
+ * The SEO block of related searches Navent results pages end with (S-DGL). It also keeps even a
+ * "no results" page as large as real ones, so its Turnstile widget is not taken for a challenge
+ * page (scrapers/page.ts counts challenge markers on small pages only).
+ */
 const RELATED_SEARCHES = PLACES.flatMap((place) =>
   [place.city, ...place.neighborhoods.map((hood) => `${hood} ${place.city}`)].flatMap((where) =>
     Object.values(TYPE_SLUGS).slice(0, 7).flatMap((type) =>

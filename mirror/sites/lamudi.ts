@@ -18,7 +18,7 @@ const SITE = 'lamudi';
 const HOST = 'www.lamudi.com.mx';
 const ORIGIN = `https://${HOST}`;
 /** "41032-73-d186d3fad27f-44cd-19c2717-a8fa-7239": the third hex group carries n, the rest is hash. */
-const ALTERNATE_ID = /^41032-73-([0-9a-f]{12})-([0-9a-f]{4})-([0-9a-f]{7})-([0-9a-f]{4})-([0-9a-f]{4})$/;
+const ALTERNATE_ID = /^41032-73-[0-9a-f]{12}-[0-9a-f]{4}-([0-9a-f]{7})-[0-9a-f]{4}-[0-9a-f]{4}$/;
 const DESCRIPTION_PREVIEW = 120;
 const AMENITIES = [
   ['security', 'Seguridad 24 horas'],
@@ -29,7 +29,10 @@ const AMENITIES = [
 ] as const;
 
 interface TypeInfo {
-  /** JSON-LD @type of the listing node. */
+  /**
+   * JSON-LD @type of the listing node. Sources name only Apartment and SingleFamilyResidence
+   * (§3.2); for the other types the mirror uses names that say the type, as schema.org has none.
+   */
   schema: string;
   /** Search-path segment (portals.md §3.1). */
   slug: string;
@@ -398,7 +401,7 @@ export const lamudiMirror: MirrorSite = {
   indexOf(id: string): number | null {
     const match = ALTERNATE_ID.exec(id);
     if (!match) return null;
-    const n = parseInt(match[3], 16);
+    const n = parseInt(match[1], 16);
     return externalId(n) === id ? n : null;
   },
 

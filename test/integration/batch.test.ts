@@ -4,6 +4,8 @@
  * mirror's price changes and removals; a site that always answers 500 fails alone.
  */
 import { strict as assert } from 'node:assert';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
@@ -14,6 +16,7 @@ import { getListings } from '../../lib/store/listings';
 import { getSiteMetrics } from '../../lib/metrics/site-metrics';
 import { checkTransitionChain } from '../../lib/store/task-states';
 import { startBatchHarness, type BatchHarness } from '../support/batch-harness';
+import { historyToFixture } from '../support/history-fixtures';
 
 const SITES = ['inmuebles24', 'casasyterrenos', 'lamudi', 'mitula', 'propiedades', 'trovit'];
 
@@ -87,6 +90,15 @@ describe('batch workflow (real Temporal dev server, local mirror)', function () 
   it('replays the recorded batch, site and detail histories without nondeterminism', async () => {
     const ids = ['batch-it-first', 'batch-it-first/lamudi', 'batch-it-first/lamudi/detail'];
     const histories = await Promise.all(ids.map(async (workflowId) => ({ workflowId, history: await harness.client.workflow.getHandle(workflowId).fetchHistory() })));
+    if (process.env.RECORD_HISTORIES) {
+      // `RECORD_HISTORIES=1 npx mocha test/integration/batch.test.ts` refreshes the fixtures that
+      // test/unit/replay.test.ts replays on every run, without a server.
+      const dir = join(__dirname, '..', 'fixtures', 'histories');
+      mkdirSync(dir, { recursive: true });
+      for (const { workflowId, history } of histories) {
+        writeFileSync(join(dir, `${workflowId.replace(/^batch-it-first/, 'batch').replace(/\//g, '--')}.json`), historyToFixture(workflowId, history));
+      }
+    }
     for await (const result of Worker.runReplayHistories({ workflowsPath: require.resolve('../../workflows') }, histories)) {
       assert.equal(result.error, undefined, `${result.workflowId}: ${result.error}`);
     }

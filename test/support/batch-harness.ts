@@ -4,10 +4,13 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { AppConfig } from '../../lib/config/types';
 import type { ListingRecord } from '../../lib/record/listing-record';
 import { loadStartUrls } from '../../lib/urls/start-urls';
 import { startMirror, type MirrorServer } from '../../mirror/server';
+import { installRuntime } from '../../workers/runtime';
 import { createWorkers, type OrchestratorWorkers } from '../../workers/worker';
 import { startBatch } from '../../client/batch-client';
 import type { BatchInput, BatchResult } from '../../workflows/types';
@@ -36,15 +39,33 @@ function merge(card: ListingRecord, detail: ListingRecord): ListingRecord {
   return merged as unknown as ListingRecord;
 }
 
-export async function startBatchHarness(options: Omit<TestConfigOptions, 'mirrorUrl'> & { pagesPerSearch?: number }): Promise<BatchHarness> {
+export interface HarnessOptions extends Omit<TestConfigOptions, 'mirrorUrl'> {
+  pagesPerSearch?: number;
+  /** Start URLs per site instead of the shipped urls/*.csv (written to a scratch urls folder). */
+  startUrls?: Record<string, Array<{ url: string; maxPages: number }>>;
+  /** Adjust the config before the workers start (rate limits, windows). */
+  edit?: (config: AppConfig) => AppConfig;
+}
+
+export async function startBatchHarness(options: HarnessOptions): Promise<BatchHarness> {
   await testServer();
-  const base = testConfig({ ...options, mirrorUrl: null });
+  let base = testConfig({ ...options, mirrorUrl: null });
+  if (options.startUrls) {
+    const urlsDir = join(dirname(base.storage.database), 'urls');
+    mkdirSync(urlsDir, { recursive: true });
+    for (const [site, rows] of Object.entries(options.startUrls)) {
+      writeFileSync(join(urlsDir, `${site}.csv`), ['url,max_pages', ...rows.map((row) => `${row.url},${row.maxPages}`)].join('\n') + '\n');
+    }
+    base = { ...base, storage: { ...base.storage, urlsDir } };
+  }
+  if (options.edit) base = options.edit(base);
   const searches: Record<string, string[]> = {};
   for (const [site, starts] of loadStartUrls(base, base.sites.map((s) => s.key))) {
     searches[site] = starts.map((start) => new URL(start.url).pathname + new URL(start.url).search);
   }
   const mirror = await startMirror({ pagesPerSearch: options.pagesPerSearch ?? 2, searches });
   const config: AppConfig = { ...base, mirror: { url: mirror.url } };
+  installRuntime(config); // before the first connection, which would create a default runtime
   const nativeConnection = await NativeConnection.connect({ address: TEST_TEMPORAL_ADDRESS });
   const workers = await createWorkers(config, { connection: nativeConnection, liftRateLimits: true });
   const running = workers.run();
