@@ -48,6 +48,20 @@ export async function startBatch(
   }
 }
 
+/**
+ * The batch's live progress, or null when it cannot answer in time: a query needs a worker to
+ * run it, and a batch whose workers are all stopped would otherwise hang the command.
+ */
+export async function queryProgress(handle: WorkflowHandle<typeof batchWorkflow>, timeoutMs = 5000): Promise<BatchProgress | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), timeoutMs)));
+  try {
+    return await Promise.race([handle.query(progressQuery).catch(() => null), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** One line per site: state, a bar of pages against max_pages, listings, errors, detail pages. */
 export function renderProgress(progress: BatchProgress): string {
   const rows = progress.sites.map((site) => [

@@ -84,3 +84,33 @@ export async function connectClient(config: AppConfig): Promise<Client> {
   }
   return new Client({ connection, namespace: config.temporal.namespace });
 }
+
+/** A client when a server answers, null otherwise: for read commands that can say something from SQLite alone. */
+export async function tryConnectClient(config: AppConfig): Promise<Client | null> {
+  try {
+    return await connectClient(config);
+  } catch (error) {
+    if (error instanceof UserInputError) return null;
+    throw error;
+  }
+}
+
+/** Run `use` with a connected client, closing the connection however it ends. */
+export async function withClient<T>(config: AppConfig, use: (client: Client) => Promise<T>): Promise<T> {
+  const client = await connectClient(config);
+  try {
+    return await use(client);
+  } finally {
+    await client.connection.close().catch(() => undefined);
+  }
+}
+
+/** The Web UI page of a workflow, for messages. */
+export function workflowUiUrl(config: AppConfig, workflowId: string): string {
+  return `http://127.0.0.1:${config.temporal.uiPort}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+}
+
+/** The Web UI's workflow list filtered to one batch and its children (the BatchId search attribute). */
+export function batchUiUrl(config: AppConfig, batchId: string): string {
+  return `http://127.0.0.1:${config.temporal.uiPort}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows?query=${encodeURIComponent(`BatchId="${batchId}"`)}`;
+}

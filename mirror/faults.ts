@@ -31,11 +31,16 @@ export const mirrorFaultsSchema = z.strictObject({
   /** Serve the first `count` pages cut in the middle (a valid HTTP answer with half the HTML). */
   truncateHtml: z.strictObject({ count: positiveInt }).optional(),
   /**
-   * Cloudflare-like "Just a moment" page, status 403. With `clearanceCookie`, the page's script sets
-   * a cf_clearance cookie and reloads, and requests carrying that cookie pass (a browser fetcher
-   * gets through; a plain HTTP client does not).
+   * Cloudflare-like "Just a moment" page, status 403, on every page request (robots.txt exempt).
+   * With `clearanceCookie`, the page's script sets a cf_clearance cookie and reloads, and requests
+   * carrying that cookie pass (a browser fetcher gets through; a plain HTTP client does not);
+   * `solveMs` delays the script that long first, as a real challenge takes seconds to clear. The
+   * challenge platform's own script (/cdn-cgi/challenge-platform/…) is served, as Cloudflare serves
+   * it to challenged clients.
    */
-  challenge: z.union([z.boolean(), z.strictObject({ clearanceCookie: z.boolean() })]).optional(),
+  challenge: z
+    .union([z.boolean(), z.strictObject({ clearanceCookie: z.boolean(), solveMs: z.number().int().nonnegative().optional() })])
+    .optional(),
   /** Rename every hook parsers rely on (data-* attributes, classes, ids, embedded-data scripts). */
   changedMarkup: z.boolean().optional(),
   /** Extra Disallow rules (paths) for every user agent in robots.txt. */
@@ -98,6 +103,10 @@ export type FaultAction =
   | { kind: 'reset' };
 
 const HTML = 'text/html; charset=utf-8';
+/** Where the challenge page loads its platform script from (as on Cloudflare). */
+const CHALLENGE_PLATFORM = '/cdn-cgi/challenge-platform/';
+/** The platform script: it marks the page as being verified (the mirror's "solving" is the inline script). */
+const CHALLENGE_SCRIPT = 'window._cf_chl_opt = { cType: "managed", cRay: "mirror" };\n';
 const LOOP_PARAM = 'mirror-loop';
 /** The 8-byte PNG signature plus an IHDR chunk start: enough for any sniffer to say "image". */
 const PNG_BYTES = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex');
@@ -128,11 +137,16 @@ export class SiteFaultState {
   /** An answer that replaces the page, or null to serve the page. */
   intercept(request: FaultRequest): FaultAction | null {
     const f = this.faults;
+    if (f.challenge && request.pathAndQuery.startsWith(CHALLENGE_PLATFORM)) {
+      return { kind: 'respond', status: 200, headers: { 'content-type': 'application/javascript; charset=utf-8', 'cache-control': 'no-store' }, body: CHALLENGE_SCRIPT };
+    }
     if (f.requireBrowserHeaders && !hasNavigationHeaders(request.headers)) {
       return html(401, accessDeniedPage(request), { server: 'AkamaiGHost' });
     }
     if (f.challenge && !hasClearance(f.challenge, request)) {
-      const script = typeof f.challenge === 'object' && f.challenge.clearanceCookie ? clearanceToken(request.host) : null;
+      const script = typeof f.challenge === 'object' && f.challenge.clearanceCookie
+        ? { token: clearanceToken(request.host), solveMs: f.challenge.solveMs ?? 0 }
+        : null;
       return html(403, challengePage(script), { server: 'cloudflare', 'cf-mitigated': 'challenge', 'cache-control': 'no-store' });
     }
     if (f.resetConnection && this.resets < f.resetConnection.count) {
@@ -235,12 +249,15 @@ function accessDeniedPage(request: FaultRequest): string {
 <p>Reference #18.${hash32(url).toString(16)}</p></body></html>`;
 }
 
-function challengePage(clearance: string | null): string {
+function challengePage(clearance: { token: string; solveMs: number } | null): string {
   // The script sets the clearance cookie and reloads, as Cloudflare's managed challenge does once
-  // the browser passes; without clearance mode it only loads the (absent) challenge platform.
-  const solve = clearance
-    ? `<script>document.cookie = "cf_clearance=${clearance}; path=/; max-age=1800"; location.reload();</script>`
-    : '';
+  // the browser passes; without clearance mode it only loads the challenge platform and stays.
+  const set = clearance ? `document.cookie = "cf_clearance=${clearance.token}; path=/; max-age=1800"; location.reload();` : '';
+  const solve = !clearance
+    ? ''
+    : clearance.solveMs > 0
+      ? `<script>setTimeout(function () { ${set} }, ${clearance.solveMs});</script>`
+      : `<script>${set}</script>`;
   return `<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title>
 <meta http-equiv="Content-Type" content="text/html; charset=UTF-8"><meta name="robots" content="noindex,nofollow">
 </head><body><div class="main-wrapper" role="main"><div class="main-content">

@@ -1,8 +1,9 @@
 /**
  * The local mirror: one HTTP server on loopback that plays the portals. Requests are routed by
  * their Host header (our fetcher sends https://www.inmuebles24.com/x to http://127.0.0.1:PORT/x
- * with `Host: www.inmuebles24.com`), pages come from the catalogue and the site's renderer, and
- * fault switches (mirror/faults.ts) turn a site hostile on demand.
+ * with `Host: www.inmuebles24.com`), pages come from the catalogue and the site's renderer (plus a
+ * plain home page at / listing the searches, where a browser session starts), and fault switches
+ * (mirror/faults.ts) turn a site hostile on demand.
  *
  * Control API (no Host needed), so the demo, the benchmark or a worker in another process can
  * drive a mirror they did not start:
@@ -23,7 +24,7 @@ import { ZodError } from 'zod';
 import { MirrorCatalog } from './catalog';
 import { hash32 } from './facts';
 import { effectiveFaults, parseFaults, robotsTxtWith, SiteFaultState, type MirrorFaults } from './faults';
-import type { MirrorSite } from './model';
+import { escapeHtml, type MirrorSite } from './model';
 
 export const DEFAULT_MIRROR_SEED = 1;
 export const DEFAULT_PAGES_PER_SEARCH = 3;
@@ -244,6 +245,8 @@ class Mirror {
   }
 
   private render(site: MirrorSite, url: URL): { status: number; html: string } {
+    // The home page, where a browser session starts (the browser fetcher's warm-up visit).
+    if (url.pathname === '/' && url.search === '') return { status: 200, html: homePage(site, this.catalog.searches(site.site)) };
     const route = site.route(url);
     if (route?.kind === 'listing') {
       const input = this.catalog.page(site.site, route.searchPath, route.page);
@@ -344,6 +347,14 @@ function delay(ms: number, signal: AbortSignal): Promise<void> {
     }
     signal.addEventListener('abort', done, { once: true });
   });
+}
+
+function homePage(site: MirrorSite, searches: readonly string[]): string {
+  const links = searches.map((path) => `<li><a href="${escapeHtml(path)}">${escapeHtml(path)}</a></li>`).join('\n');
+  return `<!DOCTYPE html><html lang="es-MX"><head><meta charset="utf-8"><title>${escapeHtml(site.host)}</title></head>
+<body><header><h1>${escapeHtml(site.host)}</h1></header><main><h2>Búsquedas</h2><ul>
+${links}
+</ul></main></body></html>`;
 }
 
 function notFoundPage(path: string): string {

@@ -1,28 +1,86 @@
 /**
- * The Temporal runtime's logs (worker state, task failures) go to logs/worker.log as JSON lines,
- * at the configured level, instead of the terminal where the CLI draws progress.
+ * The process-wide Temporal runtime of a worker: its logs (the SDK's and the Rust core's,
+ * forwarded) go to the rotated JSON files in logs/ (logs/worker.<date>.<n>.log) at the configured
+ * level, instead of the terminal where the CLI draws progress; its metrics, and the project's own
+ * (workers/interceptors.ts), are served to Prometheus on metrics.prometheus_port.
+ *
+ * The runtime is created once per process, by the first native connection: install it before any
+ * NativeConnection or Worker exists, or the options here cannot apply.
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import { Runtime, type LogLevel, type RuntimeOptions } from '@temporalio/worker';
+import type { Logger as PinoLogger } from 'pino';
 import type { AppConfig } from '../lib/config/types';
+import { openLogFile } from '../lib/logging/log-file';
+import { PinoTemporalLogger } from '../lib/logging/temporal-logger';
+import { PAGE_LATENCY_BUCKETS_MS, PAGE_LATENCY_METRIC } from './interceptors';
 
-const LEVELS: Record<AppConfig['logging']['level'], LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' };
-let installed = false;
+const CORE_LEVELS: Record<AppConfig['logging']['level'], LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' };
 
-export function installRuntime(config: AppConfig, fileName = 'worker.log'): void {
-  if (installed) return;
-  installed = true;
-  mkdirSync(config.logging.dir, { recursive: true });
-  const file = join(config.logging.dir, fileName);
-  const logger = new DefaultLogger(LEVELS[config.logging.level], ({ level, message, meta, timestampNanos }) => {
-    const time = new Date(Number(timestampNanos / 1_000_000n)).toISOString();
-    appendFileSync(file, `${JSON.stringify({ time, level, message, ...meta })}\n`);
-  });
-  try {
-    Runtime.install({ logger });
-  } catch (error) {
-    // A connection made before (tests) already created the runtime: keep its logger.
-    if ((error as Error).name !== 'IllegalStateError') throw error;
-  }
+export interface InstalledRuntime {
+  /** 'installed' by this call; 'existing' when a runtime was already created (tests, a second call). */
+  outcome: 'installed' | 'existing';
+  /** The worker's log, also for lines the caller writes. */
+  logger: PinoLogger | null;
+  /** http://host:port/metrics when the Prometheus endpoint is up. */
+  metricsUrl: string | null;
+}
+
+let installed: Promise<InstalledRuntime> | null = null;
+
+/**
+ * Bound on every interface so a Prometheus server on another machine can scrape the worker; the
+ * port is the operator's choice (metrics.prometheus_port, ORCHESTRATOR_METRICS_PORT).
+ */
+export function prometheusBindAddress(port: number): string {
+  return `0.0.0.0:${port}`;
+}
+
+function runtimeOptions(config: AppConfig, logger: PinoLogger, withMetrics: boolean): RuntimeOptions {
+  const port = config.metrics.prometheusPort;
+  return {
+    logger: new PinoTemporalLogger(logger),
+    telemetryOptions: {
+      // Core's own messages (poll errors, task failures) reach the same file, at the same level.
+      logging: { filter: { core: CORE_LEVELS[config.logging.level], other: 'WARN' }, forward: {} },
+      ...(withMetrics && port !== null
+        ? {
+            metrics: {
+              prometheus: {
+                bindAddress: prometheusBindAddress(port),
+                // Page activities take from tens of milliseconds to a minute of rate-limit waits.
+                histogramBucketOverrides: { [PAGE_LATENCY_METRIC]: PAGE_LATENCY_BUCKETS_MS },
+              },
+            },
+          }
+        : {}),
+    },
+  };
+}
+
+export function installRuntime(config: AppConfig): Promise<InstalledRuntime> {
+  installed ??= (async (): Promise<InstalledRuntime> => {
+    const logger = await openLogFile({ dir: config.logging.dir, name: 'worker', level: config.logging.level });
+    const port = config.metrics.prometheusPort;
+    try {
+      Runtime.install(runtimeOptions(config, logger, true));
+      if (port !== null) logger.info({ port }, 'Prometheus metrics on /metrics');
+      return { outcome: 'installed', logger, metricsUrl: port === null ? null : `http://127.0.0.1:${port}/metrics` };
+    } catch (error) {
+      const { name, message } = error as Error;
+      // A connection made before (tests) already created the runtime: keep it, and say so.
+      if (name === 'IllegalStateError') {
+        logger.warn('a Temporal runtime already existed: its logger and metrics stay in force');
+        return { outcome: 'existing', logger, metricsUrl: null };
+      }
+      // Another worker on this machine holds the port (`orchestrator run` next to a worker):
+      // scraping matters more than this process's metrics, which that worker's endpoint lacks.
+      if (/prometheus/i.test(message)) {
+        logger.warn({ port, err: error }, 'the Prometheus endpoint could not start; this process runs without metrics');
+        Runtime.install(runtimeOptions(config, logger, false));
+        return { outcome: 'installed', logger, metricsUrl: null };
+      }
+      throw error;
+    }
+  })();
+  return installed;
 }

@@ -8,6 +8,7 @@ import { createActivities } from '../activities';
 import { siteTaskQueue } from '../activities/deps';
 import type { AppConfig } from '../lib/config/types';
 import { buildActivityDeps, type DepsOptions } from './activity-deps';
+import { activityMetricsInterceptors } from './interceptors';
 import { installRuntime } from './runtime';
 
 export interface OrchestratorWorkers {
@@ -27,11 +28,11 @@ export interface CreateWorkersOptions extends DepsOptions {
 }
 
 export async function createWorkers(config: AppConfig, options: CreateWorkersOptions = {}): Promise<OrchestratorWorkers> {
-  installRuntime(config);
+  await installRuntime(config);
   const connection = options.connection ?? (await NativeConnection.connect({ address: config.temporal.address }));
   const deps = buildActivityDeps(config, options);
   const activities = createActivities(deps);
-  const common = { connection, namespace: config.temporal.namespace, activities };
+  const common = { connection, namespace: config.temporal.namespace, activities, interceptors: { activity: [activityMetricsInterceptors] } };
 
   const main = await Worker.create({
     ...common,

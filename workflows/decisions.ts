@@ -46,3 +46,12 @@ export function innermostMessage(error: unknown): string {
   while (current?.cause) current = current.cause as typeof current;
   return current?.message ?? String(error);
 }
+
+/**
+ * Whether a child should signal its progress to the batch now. Each signal is a history event in
+ * the batch, which cannot continue as new while it waits for its children, so the interval grows
+ * with the run's age (10 s, then a fifth of the time elapsed): a day-long run sends a few dozen.
+ */
+export function progressDue(now: number, startedAt: number, lastReport: number): boolean {
+  return now - lastReport >= Math.max(10_000, 0.2 * (now - startedAt));
+}

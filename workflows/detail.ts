@@ -4,6 +4,7 @@
  * tens of thousands of detail URLs.
  */
 import {
+  ActivityCancellationType,
   CancellationScope,
   condition,
   continueAsNew,
@@ -15,7 +16,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { innermostMessage, shouldContinueAsNew, toRetryPolicy } from './decisions';
+import { innermostMessage, progressDue, shouldContinueAsNew, toRetryPolicy } from './decisions';
 import { siteProgressSignal, siteStateQuery } from './messages';
 import type { DetailTotals, DetailWorkflowInput, SiteProgress } from './types';
 
@@ -26,14 +27,16 @@ const control = proxyActivities<Activities>({
 
 /** Queue entries read per activity: ids only, so a read costs three small events. */
 const CLAIM_SIZE = 200;
-const PROGRESS_EVERY_MS = 5000;
 
 export async function detailWorkflow(input: DetailWorkflowInput): Promise<DetailTotals & { state: SiteProgress['state'] }> {
   const { batchId, site } = input;
   const details = proxyActivities<Activities>({
     taskQueue: input.taskQueue,
     startToCloseTimeout: input.pageTimeoutMs,
-    heartbeatTimeout: Math.max(input.pageTimeoutMs, 10_000),
+    // Page activities heartbeat every second; a cancelled batch reaches them within one throttle (8 s).
+    heartbeatTimeout: '10 seconds',
+    // A cancelled child closes only once its running page activity has stopped.
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     retry: toRetryPolicy(input.retry),
   });
   const totals: DetailTotals = input.totals ?? { done: 0, failed: 0, skipped: 0 };
@@ -41,10 +44,11 @@ export async function detailWorkflow(input: DetailWorkflowInput): Promise<Detail
   let afterSeq = input.afterSeq ?? 0;
   let inflight = 0;
   let lastReport = 0;
+  const startedAt = Date.now();
   const parent = getExternalWorkflowHandle(input.batchWorkflowId);
   const report = async (force = false) => {
     setCurrentDetails(`**${site} detail pages** ${state}: ${totals.done} done, ${totals.failed} failed, ${totals.skipped} gone`);
-    if (force || Date.now() - lastReport >= PROGRESS_EVERY_MS) {
+    if (force || progressDue(Date.now(), startedAt, lastReport)) {
       lastReport = Date.now();
       await parent.signal(siteProgressSignal, { site, detail: { ...totals, state } } as SiteProgress);
     }

@@ -4,6 +4,7 @@
  * before its history grows past the bound.
  */
 import {
+  ActivityCancellationType,
   ApplicationFailure,
   CancellationScope,
   continueAsNew,
@@ -16,7 +17,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { siteProgressSignal, siteStateQuery } from './messages';
-import { innermostMessage, shouldContinueAsNew, toRetryPolicy } from './decisions';
+import { innermostMessage, progressDue, shouldContinueAsNew, toRetryPolicy } from './decisions';
 import type { ListingPageResult, SiteProgress, SiteTotals, SiteWorkflowInput } from './types';
 
 const control = proxyActivities<Activities>({
@@ -24,25 +25,27 @@ const control = proxyActivities<Activities>({
   retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 10 },
 });
 
-/** A progress signal is a history event in two workflows: send one at most this often. */
-const PROGRESS_EVERY_MS = 5000;
 
 export async function siteWorkflow(input: SiteWorkflowInput): Promise<SiteProgress> {
   const { batchId, plan } = input;
   const pages = proxyActivities<Activities>({
     taskQueue: plan.taskQueue,
     startToCloseTimeout: plan.pageTimeoutMs,
-    heartbeatTimeout: Math.max(plan.pageTimeoutMs, 10_000),
+    // Page activities heartbeat every second; a cancelled batch reaches them within one throttle (8 s).
+    heartbeatTimeout: '10 seconds',
+    // A cancelled child closes only once its running page activity has stopped.
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     retry: toRetryPolicy(plan.retry),
   });
   const totals: SiteTotals = input.cursor?.totals ?? { pages: 0, listings: 0, newListings: 0, errors: 0, skippedPages: 0 };
   const progress = (): SiteProgress => ({ site: plan.site, state, ...totals });
   let state: SiteProgress['state'] = 'running';
   let lastReport = 0;
+  const startedAt = Date.now();
   const parent = getExternalWorkflowHandle(input.batchWorkflowId);
   const report = async (force = false) => {
     setCurrentDetails(`**${plan.site}** ${state}: ${totals.pages} pages, ${totals.listings} listings, ${totals.errors} errors`);
-    if (force || Date.now() - lastReport >= PROGRESS_EVERY_MS) {
+    if (force || progressDue(Date.now(), startedAt, lastReport)) {
       lastReport = Date.now();
       await parent.signal(siteProgressSignal, progress());
     }

@@ -9,6 +9,7 @@ import { getSiteMetrics } from '../../lib/metrics/site-metrics';
 import { getAlerts } from '../../lib/metrics/alerts';
 import { openDatabase } from '../../lib/store/database';
 import { startMirror } from '../../mirror/server';
+import { checkBatchSites } from '../../lib/schedule/batch-input';
 import { loadStartUrls } from '../../lib/urls/start-urls';
 import { createWorkers, type OrchestratorWorkers } from '../../workers/worker';
 import type { BatchInput, BatchResult } from '../../workflows/types';
@@ -25,6 +26,8 @@ export interface RunOptions {
   json?: boolean;
   /** Mirror runs: listing pages per search the mirror serves. */
   mirrorPages?: number;
+  /** The whole input, instead of sites/maxPages/label (`orchestrator retry`). */
+  input?: BatchInput;
 }
 
 export function parsePositiveInt(value: string): number {
@@ -64,7 +67,9 @@ async function workerIsPolling(config: AppConfig): Promise<boolean> {
 
 export async function runCommand(globals: GlobalOptions, options: RunOptions, log: (line: string) => void = (l) => console.error(l)): Promise<BatchResult | null> {
   let config = loadAppConfig(globals);
-  const input: BatchInput = { sites: options.sites, maxPages: options.maxPages, label: options.label };
+  const input: BatchInput = options.input ?? { sites: options.sites, maxPages: options.maxPages, label: options.label };
+  // A site name typo is refused here, in one line, rather than as a failed batch.
+  checkBatchSites(config, input.sites);
   await ensureServer(config, log);
 
   const cleanups: Array<() => Promise<void>> = [];

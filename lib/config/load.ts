@@ -11,6 +11,7 @@ import { parseDocument, type Document, type YAMLError } from 'yaml';
 import type { z } from 'zod';
 import { UserInputError } from '../errors';
 import {
+  BROWSER_DEFAULTS,
   configFileSchema,
   crossKeyProblems,
   hostPortSchema,
@@ -416,6 +417,11 @@ function buildConfig(file: ConfigFile, sourcePath: string, rootDir: string): App
         maxExecutionTimeMs: security.system_limits.max_execution_time,
         maxFileSizeMb: security.system_limits.max_file_size_mb,
       },
+    },
+    browser: {
+      restartEveryPages: security.browser?.restart_every_pages ?? BROWSER_DEFAULTS.restart_every_pages,
+      poolSize: security.browser?.pool_size ?? BROWSER_DEFAULTS.pool_size,
+      challengeWaitMs: security.browser?.challenge_wait_seconds ?? BROWSER_DEFAULTS.challenge_wait_seconds * 1000,
     },
     sites: Object.entries(file.sites)
       .map(([key, site]) => buildSite(key, site, file.defaults))

@@ -170,6 +170,18 @@ const extensionSchema = z
   .string({ error: EXTENSION_MESSAGE })
   .regex(/^\.[A-Za-z0-9]+$/, { error: EXTENSION_MESSAGE });
 
+/** `security.browser` when the file leaves a key out (the whole mapping is optional). */
+export const BROWSER_DEFAULTS = { restart_every_pages: 50, pool_size: 2, challenge_wait_seconds: 15 } as const;
+
+const POOL_SIZE_MESSAGE = 'must be an integer from 1 to 16';
+
+/** The real-browser fetcher (sites with fetcher: browser): one Chromium per worker process. */
+const browserSchema = section({
+  restart_every_pages: integerAtLeast(1).optional(),
+  pool_size: z.int({ error: POOL_SIZE_MESSAGE }).min(1, { error: POOL_SIZE_MESSAGE }).max(16, { error: POOL_SIZE_MESSAGE }).optional(),
+  challenge_wait_seconds: durationSchema.optional(),
+});
+
 const securitySchema = section({
   rate_limiting: section({
     enable: booleanSchema,
@@ -193,6 +205,7 @@ const securitySchema = section({
     max_execution_time: durationSchema,
     max_file_size_mb: numberAbove(0),
   }),
+  browser: browserSchema.optional(),
 });
 
 // ── Per-site settings (also the `defaults` section) ─────────────────────────────────────────

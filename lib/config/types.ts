@@ -71,6 +71,16 @@ export interface SecurityConfig {
   systemLimits: { maxMemoryMb: number; maxExecutionTimeMs: number; maxFileSizeMb: number };
 }
 
+/** The real-browser fetcher's settings (YAML: security.browser; every key optional). */
+export interface BrowserConfig {
+  /** The browser is closed and started again after this many pages (bounds its memory). */
+  restartEveryPages: number;
+  /** Pages (tabs) open at once in the worker process, across sites. */
+  poolSize: number;
+  /** How long a challenge page may take to clear before ChallengePageError. */
+  challengeWaitMs: number;
+}
+
 export interface AppConfig {
   /** Absolute path of the file this came from (for messages). */
   sourcePath: string;
@@ -110,6 +120,8 @@ export interface AppConfig {
   /** Base URL of the local mirror (http://127.0.0.1:PORT): when set, every portal request goes there, Host header kept. */
   mirror: { url: string | null };
   security: SecurityConfig;
+  /** From security.browser, with its defaults filled in. */
+  browser: BrowserConfig;
   /** Sites in priority order (then key order). */
   sites: SiteConfig[];
 }

@@ -11,24 +11,15 @@ import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import type { BeforeRequestHook, GotScraping, Request as GotRequest } from 'got-scraping' with { 'resolution-mode': 'import' };
-import {
-  AccessDeniedError,
-  ChallengePageError,
-  ContentTypeError,
-  FetchTimeoutError,
-  NetworkError,
-  NotFoundError,
-  RateLimitedError,
-  RedirectError,
-  ResponseTooLargeError,
-  ScrapeError,
-  ServerError,
-} from '../errors';
-import { isChallengePage } from '../../scrapers/page';
+import { FetchTimeoutError, NetworkError, ResponseTooLargeError, ScrapeError } from '../errors';
 import type { FetchedPage, FetchOptions, PageFetcher } from './fetcher';
 import { RateLimiter, type SiteRateLimit } from './rate-limiter';
+import { joinHeaders, nextHop, robotsTxtOf, toPage, type RawResponse } from './responses';
 import { RobotsPolicy, type RobotsOptions } from './robots';
 import { resolveTarget } from './target';
+
+// Kept importable from here, where they lived before lib/fetch/responses.ts.
+export { decodeBody, parseRetryAfter } from './responses';
 
 export interface HttpFetcherOptions {
   /** Base URL of the local mirror (http://127.0.0.1:PORT); null/absent → the real hosts. */
@@ -64,20 +55,9 @@ const DEFAULT_HEADER_OPTIONS = {
   operatingSystems: ['windows', 'macos', 'linux'],
   locales: ['es-MX', 'es'],
 };
-const HTML_TYPES = new Set(['text/html', 'text/plain', 'application/xhtml+xml']);
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** Headers that describe the generated browser; dropped when a custom User-Agent replaces it. */
 const CLIENT_HINTS: readonly string[] = ['sec-ch-ua', 'sec-ch-ua-mobile', 'sec-ch-ua-platform'];
-
-/** An answer before any interpretation. `url` is the logical (real-host) URL. */
-interface RawResponse {
-  url: URL;
-  status: number;
-  headers: Record<string, string>;
-  body: Buffer;
-  /** Network time of this hop; followRedirects sums it over hops. */
-  latencyMs: number;
-}
 
 interface HeaderSession {
   /** got-scraping keeps one generated header set per token object. */
@@ -136,11 +116,8 @@ export class HttpFetcher implements PageFetcher {
 
   /** robots.txt through the same transport (mirror, limits, headers) and redirect rules as pages. */
   private async loadRobotsTxt(robotsUrl: string, site: string): Promise<string | null> {
-    const raw = await this.followRedirects(robotsUrl, site, { checkRobots: false });
-    if (raw.status >= 200 && raw.status < 300) return decodeBody(raw.body, raw.headers['content-type']);
     // 4xx: the site has no robots.txt for us (RFC 9309 §2.3.1.3). 429 is "ask later", like 5xx.
-    if (raw.status >= 400 && raw.status < 500 && raw.status !== 429) return null;
-    throw statusError(raw)!; // non-null: the status is not 2xx
+    return robotsTxtOf(await this.followRedirects(robotsUrl, site, { checkRobots: false }));
   }
 
   /** One request, one answer: rate limit, target, headers, capped body. Maps transport failures. */
@@ -218,88 +195,6 @@ export class HttpFetcher implements PageFetcher {
   }
 }
 
-/** The next hop of a redirect, or RedirectError: no Location, off the site's domain, a loop, too many. */
-function nextHop(raw: RawResponse, domain: string, visited: Set<string>, hop: number, maxRedirects: number): URL {
-  const from = raw.url;
-  const location = raw.headers.location;
-  if (!location) throw new RedirectError(`${from.host} answered ${raw.status} without a Location header`, from.href);
-  const next = new URL(location, from);
-  if (!/^https?:$/.test(next.protocol) || bareHost(next.hostname) !== bareHost(domain)) {
-    throw new RedirectError(`${from.host} redirected off its domain to ${next.href} (only ${bareHost(domain)} is allowed)`, from.href);
-  }
-  if (visited.has(next.href)) throw new RedirectError(`redirect loop: ${from.href} leads back to ${next.href}`, from.href);
-  if (hop + 1 > maxRedirects) throw new RedirectError(`more than ${maxRedirects} redirects from ${from.href}`, from.href);
-  visited.add(next.href);
-  return next;
-}
-
-function bareHost(host: string): string {
-  return host.toLowerCase().replace(/^www\./, '');
-}
-
-function toPage(raw: RawResponse): FetchedPage {
-  const failure = statusError(raw);
-  if (failure) throw failure;
-  const type = (raw.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-  // A missing Content-Type is read as HTML, as browsers sniff it; a declared non-page type is refused.
-  if (type && !HTML_TYPES.has(type)) {
-    throw new ContentTypeError(`${raw.url.host} answered ${type} where an HTML page was expected`, raw.url.href);
-  }
-  return {
-    url: raw.url.href,
-    status: raw.status,
-    html: decodeBody(raw.body, raw.headers['content-type']),
-    bytes: raw.body.length,
-    latencyMs: raw.latencyMs,
-    headers: raw.headers,
-  };
-}
-
-/** The error a non-2xx answer stands for; null for 2xx. */
-function statusError(raw: RawResponse): ScrapeError | null {
-  const { status } = raw;
-  const url = raw.url.href;
-  const host = raw.url.host;
-  if (status >= 200 && status < 300) return null;
-  const retryAfterMs = parseRetryAfter(raw.headers['retry-after']);
-  const waitHint = retryAfterMs === undefined ? '' : ` (Retry-After ${Math.round(retryAfterMs)} ms)`;
-  if (status === 404 || status === 410) return new NotFoundError(`${host} answered ${status}: ${raw.url.pathname}${raw.url.search} does not exist`, url, status);
-  if (status === 429) return new RateLimitedError(`${host} answered 429 Too Many Requests${waitHint}`, url, retryAfterMs);
-  if (status === 401 || status === 403) {
-    const html = decodeBody(raw.body, raw.headers['content-type']);
-    if (isChallengePage(html)) return new ChallengePageError(`${host} answered ${status} with an anti-bot challenge page`, url);
-    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(html)?.[1].trim() || http.STATUS_CODES[status];
-    const why = status === 401 ? 'the site requires browser navigation headers' : 'the site refuses this client';
-    return new AccessDeniedError(`${host} answered ${status} ${title}: ${why}`, url, status);
-  }
-  if (status === 408) return new FetchTimeoutError(`${host} answered 408 Request Timeout`, url);
-  if (status >= 500) return new ServerError(`${host} answered ${status} ${http.STATUS_CODES[status] ?? ''}${waitHint}`.trim(), url, status, retryAfterMs);
-  if (status >= 400) return new AccessDeniedError(`${host} answered ${status} ${http.STATUS_CODES[status] ?? ''}: the site refuses this request`, url, status);
-  return new RedirectError(`${host} answered ${status}, which is neither a page nor a redirect to follow`, url);
-}
-
-/** Retry-After in ms: delta-seconds or an HTTP date (RFC 9110 §10.2.3); undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-/** Decode with the Content-Type charset; UTF-8 when none is declared (Lamudi) or the label is unknown. */
-export function decodeBody(body: Buffer, contentType: string | undefined): string {
-  const label = /charset\s*=\s*["']?([\w.:-]+)/i.exec(contentType ?? '')?.[1];
-  if (label) {
-    try {
-      return new TextDecoder(label).decode(body);
-    } catch {
-      // An unknown label (RangeError) falls through to UTF-8, which the portals all use.
-    }
-  }
-  return new TextDecoder('utf-8').decode(body);
-}
-
 const dropHeaders: BeforeRequestHook = (options) => {
   const drop = (options.context as { dropHeaders?: readonly string[] }).dropHeaders ?? [];
   for (const name of Object.keys(options.headers)) {
@@ -312,12 +207,9 @@ const dropHeaders: BeforeRequestHook = (options) => {
  * Content-Encoding from `headers`, and callers log what the site answered).
  */
 function headersAsSent(rawHeaders: readonly string[]): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i].toLowerCase();
-    headers[name] = name in headers ? `${headers[name]}, ${rawHeaders[i + 1]}` : rawHeaders[i + 1];
-  }
-  return headers;
+  const pairs: Array<[string, string]> = [];
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) pairs.push([rawHeaders[i], rawHeaders[i + 1]]);
+  return joinHeaders(pairs);
 }
 
 function responseOf(request: GotRequest): Promise<http.IncomingMessage> {

@@ -1,0 +1,99 @@
+/**
+ * What the user typed to name a batch: its batch id (20251128-060000) or its workflow id
+ * (batch-20251128-060000). One id names both (activities/planning.ts batchIdFromWorkflowId), so
+ * either works; the database decides when a batch id itself starts with "batch-".
+ */
+import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
+import { existsSync } from 'node:fs';
+import type { AppConfig } from '../lib/config/types';
+import { UserInputError } from '../lib/errors';
+import { getBatch, type BatchRow } from '../lib/store/batches';
+import { openDatabase, type Db } from '../lib/store/database';
+
+const WORKFLOW_PREFIX = 'batch-';
+
+export interface BatchIds {
+  batchId: string;
+  workflowId: string;
+}
+
+export interface BatchRef extends BatchIds {
+  /** The batch in SQLite; null before planning, or when planning failed. */
+  row: BatchRow | null;
+  /** The batch workflow in Temporal; null when the server has no such workflow (or was not asked). */
+  workflow: WorkflowExecutionDescription | null;
+}
+
+/** Interpretations of `text`, the likeliest first. */
+export function batchIdCandidates(text: string): BatchIds[] {
+  const trimmed = text.trim();
+  if (trimmed === '' || /\s/.test(trimmed)) throw new UserInputError(`"${text}" is not a batch id: give a batch id such as 20251128-060000 or its workflow id batch-20251128-060000`);
+  const asBatchId = { batchId: trimmed, workflowId: `${WORKFLOW_PREFIX}${trimmed}` };
+  return trimmed.startsWith(WORKFLOW_PREFIX) ? [{ batchId: trimmed.slice(WORKFLOW_PREFIX.length), workflowId: trimmed }, asBatchId] : [asBatchId];
+}
+
+/** Open the batch database for reading when it exists; null when nothing has run yet. */
+export function openBatchDatabase(config: AppConfig): Db | null {
+  return existsSync(config.storage.database) ? openDatabase(config.storage.database, { readonly: true }) : null;
+}
+
+/** The batch row `text` names, trying each interpretation; null when the database has none. */
+export function findBatchRow(db: Db | null, text: string): (BatchIds & { row: BatchRow }) | null {
+  if (!db) return null;
+  for (const candidate of batchIdCandidates(text)) {
+    const row = getBatch(db, candidate.batchId);
+    if (row) return { batchId: row.id, workflowId: row.workflowId ?? candidate.workflowId, row };
+  }
+  return null;
+}
+
+/** The batch row `text` names, or the user's mistake in one line: which id, which database. */
+export function requireBatchRow(config: AppConfig, db: Db | null, text: string): BatchIds & { row: BatchRow } {
+  const found = findBatchRow(db, text);
+  if (!found) throw new UserInputError(`unknown batch "${text.trim()}": no such batch in ${config.storage.database} (see \`orchestrator list\`)`);
+  return found;
+}
+
+/** Open the database, find the batch `text` names (or fail in one line), use both, close. */
+export function withBatchRow<T>(config: AppConfig, text: string, use: (db: Db, found: BatchIds & { row: BatchRow }) => T): T {
+  const db = openBatchDatabase(config);
+  try {
+    const found = requireBatchRow(config, db, text);
+    return use(db!, found);
+  } finally {
+    db?.close();
+  }
+}
+
+async function describeWorkflow(client: Client, workflowId: string): Promise<WorkflowExecutionDescription | null> {
+  try {
+    return await client.workflow.getHandle(workflowId).describe();
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return null;
+    throw error;
+  }
+}
+
+/**
+ * Find the batch in SQLite and, with a client, in Temporal. Unknown in both is the user's
+ * mistake: one line naming the id and where it was looked for.
+ */
+export async function resolveBatch(config: AppConfig, client: Client | null, text: string): Promise<BatchRef> {
+  const db = openBatchDatabase(config);
+  let found: (BatchIds & { row: BatchRow }) | null;
+  try {
+    found = findBatchRow(db, text);
+  } finally {
+    db?.close();
+  }
+  if (found) return { ...found, workflow: client ? await describeWorkflow(client, found.workflowId) : null };
+  if (client) {
+    for (const candidate of batchIdCandidates(text)) {
+      const workflow = await describeWorkflow(client, candidate.workflowId);
+      if (workflow) return { ...candidate, row: null, workflow };
+    }
+  }
+  throw new UserInputError(
+    `unknown batch "${text.trim()}": no such batch in ${config.storage.database}${client ? ` and no workflow ${batchIdCandidates(text).map((c) => c.workflowId).join(' or ')} on ${config.temporal.address}` : ''} (see \`orchestrator list\`)`,
+  );
+}

@@ -1,0 +1,51 @@
+/** `orchestrator list [--status S] [--limit N]`: the latest batches in SQLite, newest first. */
+import type { Command } from 'commander';
+import { UserInputError } from '../../lib/errors';
+import { BATCH_STATUSES, listBatches, type BatchRow, type BatchStatus } from '../../lib/store/batches';
+import { openBatchDatabase } from '../batch-ref';
+import { loadAppConfig, type GlobalOptions } from '../environment';
+import { printJson, table } from '../output';
+import { parsePositiveInt } from './run';
+
+export interface ListOptions {
+  status?: string;
+  limit?: number;
+  json?: boolean;
+}
+
+export function parseBatchStatus(text: string): BatchStatus {
+  const status = BATCH_STATUSES.find((candidate) => candidate === text);
+  if (!status) throw new UserInputError(`unknown batch status "${text}": choose one of ${BATCH_STATUSES.join(', ')}`);
+  return status;
+}
+
+export function renderBatchList(batches: BatchRow[]): string {
+  if (batches.length === 0) return 'No batches yet: start one with `orchestrator run`.';
+  return table(
+    ['batch', 'status', 'sites', 'created', 'finished', 'label', 'retry of'],
+    batches.map((batch) => [batch.id, batch.status, batch.sites.join(','), batch.createdAt, batch.finishedAt, batch.label, batch.parentBatchId]),
+  );
+}
+
+export function registerListCommand(program: Command, globals: () => GlobalOptions): void {
+  program
+    .command('list')
+    .description('the latest batches, newest first')
+    .option('--status <status>', `only batches with this status: ${BATCH_STATUSES.join(', ')}`)
+    .option('--limit <n>', 'how many (default 20)', parsePositiveInt)
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExamples:\n  orchestrator list\n  orchestrator list --status failed --limit 5\n  orchestrator list --json')
+    .action((options: ListOptions) => {
+      const config = loadAppConfig(globals());
+      const status = options.status === undefined ? undefined : parseBatchStatus(options.status);
+      const db = openBatchDatabase(config);
+      let batches: BatchRow[];
+      try {
+        batches = db ? listBatches(db, { status, limit: options.limit ?? 20 }) : [];
+      } finally {
+        db?.close();
+      }
+      if (options.json) printJson(batches);
+      else console.log(renderBatchList(batches));
+    });
+}

@@ -1,0 +1,131 @@
+/**
+ * `orchestrator menu`: the commands as a numbered menu, for operators who would rather not
+ * remember flags. It reads plain lines from stdin (a choice, then one answer per prompt), so it
+ * works in any terminal and a script or test can pipe its answers in. Each choice runs the same
+ * command the CLI would, in this process; `q` (or the end of input) quits.
+ */
+import type { Command } from 'commander';
+import { createInterface } from 'node:readline';
+
+/** Ask one question; null when the input has ended. */
+export type Ask = (question: string) => Promise<string | null>;
+
+export interface MenuItem {
+  label: string;
+  /** The command's arguments from the answers; null to go back to the menu. */
+  build(ask: Ask): Promise<string[] | null>;
+}
+
+/** Runs one command's arguments in this process; resolves with its exit code. */
+export type CommandRunner = (args: string[]) => Promise<number>;
+
+/** Ask for a required value; an empty answer asks again, the end of input gives null. */
+async function required(ask: Ask, question: string): Promise<string | null> {
+  for (;;) {
+    const answer = await ask(question);
+    if (answer === null || answer.trim() !== '') return answer?.trim() ?? null;
+  }
+}
+
+/** Ask for an optional value: the flag and the answer, or nothing when left empty. */
+async function optional(ask: Ask, question: string, flag: string): Promise<string[]> {
+  const answer = (await ask(question))?.trim();
+  return answer ? [flag, answer] : [];
+}
+
+const withBatch = (command: string): MenuItem['build'] => async (ask) => {
+  const batch = await required(ask, 'batch id: ');
+  return batch === null ? null : [command, batch];
+};
+
+export const MENU_ITEMS: readonly MenuItem[] = [
+  {
+    label: 'run a batch',
+    build: async (ask) => ['run', ...(await optional(ask, 'sites (comma-separated, empty = all enabled): ', '--sites')), ...(await optional(ask, 'max pages per start URL (empty = as configured): ', '--max-pages'))],
+  },
+  { label: 'list batches', build: async () => ['list'] },
+  { label: 'status of a batch', build: withBatch('status') },
+  { label: 'watch a running batch (Ctrl-C to stop watching)', build: withBatch('watch') },
+  { label: 'report of a batch', build: withBatch('report') },
+  { label: 'cancel a batch', build: withBatch('cancel') },
+  { label: "retry a batch's failed sites", build: withBatch('retry') },
+  {
+    label: 'export listings',
+    build: async (ask) => {
+      const out = await required(ask, 'file name in the exports folder (.csv, .json or .jsonl): ');
+      if (out === null) return null;
+      return ['export', '--out', out, ...(await optional(ask, 'site (empty = all): ', '--site')), ...(await optional(ask, 'batch (empty = all): ', '--batch'))];
+    },
+  },
+  { label: 'list schedules', build: async () => ['schedule', 'list'] },
+  {
+    label: 'create a schedule',
+    build: async (ask) => {
+      const cron = await required(ask, 'cron (e.g. 0 6 * * *): ');
+      if (cron === null) return null;
+      return ['schedule', 'create', '--cron', cron, ...(await optional(ask, 'time zone (empty = America/Mexico_City): ', '--timezone')), ...(await optional(ask, 'schedule id (empty = daily-batch): ', '--id'))];
+    },
+  },
+  { label: 'validate the setup', build: async () => ['validate'] },
+  { label: 'back up the database', build: async () => ['backup'] },
+  { label: 'Temporal server status', build: async () => ['server', 'status'] },
+];
+
+export function renderMenu(items: readonly MenuItem[]): string {
+  return ['', 'orchestrator menu', ...items.map((item, index) => `  ${String(index + 1).padStart(2)}  ${item.label}`), '   q  quit'].join('\n');
+}
+
+/** Lines of a stream, one per ask; null once it has ended. */
+export function lineReader(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): { ask: Ask; close(): void } {
+  const rl = createInterface({ input, terminal: false });
+  const lines: string[] = [];
+  const waiting: Array<(line: string | null) => void> = [];
+  let ended = false;
+  rl.on('line', (line) => (waiting.length ? waiting.shift()!(line) : lines.push(line)));
+  rl.on('close', () => {
+    ended = true;
+    while (waiting.length) waiting.shift()!(null);
+  });
+  return {
+    ask(question) {
+      output.write(question);
+      if (lines.length) return Promise.resolve(lines.shift()!);
+      if (ended) return Promise.resolve(null);
+      return new Promise((resolve) => waiting.push(resolve));
+    },
+    close: () => rl.close(),
+  };
+}
+
+export async function runMenu(ask: Ask, runCommand: CommandRunner, write: (text: string) => void): Promise<void> {
+  for (;;) {
+    write(`${renderMenu(MENU_ITEMS)}\n`);
+    const choice = (await ask('choice: '))?.trim();
+    if (choice === undefined || choice.toLowerCase() === 'q') return;
+    const item = MENU_ITEMS[Number(choice) - 1];
+    if (!/^\d+$/.test(choice) || !item) {
+      write(`error: "${choice}" is not a choice: type a number from 1 to ${MENU_ITEMS.length}, or q to quit\n`);
+      continue;
+    }
+    const args = await item.build(ask);
+    if (args === null) return;
+    write(`\n$ orchestrator ${args.map((arg) => (/[\s"'*]/.test(arg) ? JSON.stringify(arg) : arg)).join(' ')}\n`);
+    const code = await runCommand(args);
+    if (code !== 0) write(`(exit ${code})\n`);
+  }
+}
+
+export function registerMenuCommand(program: Command, runCommand: CommandRunner): void {
+  program
+    .command('menu')
+    .description('an interactive numbered menu over the commands (reads answers from stdin, one per line)')
+    .addHelpText('after', '\nExamples:\n  orchestrator menu\n  printf "2\\nq\\n" | orchestrator menu          # list batches, then quit\n  orchestrator --mirror menu')
+    .action(async () => {
+      const reader = lineReader(process.stdin, process.stdout);
+      try {
+        await runMenu(reader.ask, runCommand, (text) => process.stdout.write(text));
+      } finally {
+        reader.close();
+      }
+    });
+}

@@ -1,0 +1,38 @@
+/**
+ * `orchestrator report <batch>`: what a batch found, per site: pages, listings new / changed /
+ * removed against the site's previous batch, price changes, latency, fill rates, alerts, and the
+ * listings behind those counts.
+ */
+import { InvalidArgumentError, type Command } from 'commander';
+import { buildBatchReport } from '../../lib/report/batch-report';
+import { withBatchRow } from '../batch-ref';
+import { loadAppConfig, type GlobalOptions } from '../environment';
+import { printJson } from '../output';
+import { renderReport } from '../report-view';
+
+interface ReportOptions {
+  listings: number;
+  json?: boolean;
+}
+
+function parseListingLimit(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0) throw new InvalidArgumentError(`expected a whole number ≥ 0, got "${value}"`);
+  return number;
+}
+
+export function registerReportCommand(program: Command, globals: () => GlobalOptions): void {
+  program
+    .command('report')
+    .description('metrics per site, new/changed/removed listings, fill rates and alerts of one batch')
+    .argument('<batch>', 'batch id or workflow id')
+    .option('--listings <n>', 'listings shown per site and kind of change (0: counts only)', parseListingLimit, 10)
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExamples:\n  orchestrator report 20251128-060000\n  orchestrator report batch-20251128-060000 --listings 0\n  orchestrator report 20251128-060000 --json > report.json')
+    .action((batch: string, options: ReportOptions) => {
+      const config = loadAppConfig(globals());
+      const report = withBatchRow(config, batch, (db, found) => buildBatchReport(db, found.batchId, { listingLimit: options.listings }));
+      if (options.json) printJson(report);
+      else console.log(renderReport(report));
+    });
+}

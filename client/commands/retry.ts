@@ -1,0 +1,58 @@
+/**
+ * `orchestrator retry <batch>`: a new batch that re-runs the sites that failed in `batch`, with
+ * its options, linked to it (parentBatchId: `list` and `status` show "retry of"). It starts and is
+ * followed exactly like `orchestrator run`.
+ */
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Command } from 'commander';
+import { retryInput, retryWorkflowId } from '../../lib/schedule/batch-input';
+import { getTasks } from '../../lib/store/batches';
+import type { Db } from '../../lib/store/database';
+import { withBatchRow } from '../batch-ref';
+import { loadAppConfig, withClient, type GlobalOptions } from '../environment';
+import { runCommand } from './run';
+
+interface RetryOptions {
+  id?: string;
+  detach?: boolean;
+  json?: boolean;
+}
+
+function earlierRetries(db: Db, parentBatchId: string): number {
+  return (db.prepare('SELECT COUNT(*) AS n FROM batches WHERE parent_batch_id = ?').get(parentBatchId) as { n: number }).n;
+}
+
+/** The first retryN id that Temporal does not know yet (a retry that never planned still holds its id). */
+async function freeRetryWorkflowId(client: Client, parentBatchId: string, from: number): Promise<string> {
+  for (let n = from; ; n++) {
+    const candidate = retryWorkflowId(parentBatchId, n);
+    try {
+      await client.workflow.getHandle(candidate).describe();
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return candidate;
+      throw error;
+    }
+  }
+}
+
+export function registerRetryCommand(program: Command, globals: () => GlobalOptions): void {
+  program
+    .command('retry')
+    .description("re-run a finished batch's failed sites as a new batch linked to it")
+    .argument('<batch>', 'batch id or workflow id of the batch to retry')
+    .option('--id <workflowId>', 'workflow id of the new batch (default batch-<batch>-retry<n>)')
+    .option('--detach', 'start the new batch and return')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExamples:\n  orchestrator retry 20251128-060000\n  orchestrator retry batch-20251128-060000 --detach')
+    .action(async (batch: string, options: RetryOptions) => {
+      const config = loadAppConfig(globals());
+      const plan = withBatchRow(config, batch, (db, found) => ({
+        parentBatchId: found.batchId,
+        input: retryInput(found.row, getTasks(db, found.batchId)),
+        earlier: earlierRetries(db, found.batchId),
+      }));
+      const id = options.id ?? (await withClient(config, (client) => freeRetryWorkflowId(client, plan.parentBatchId, plan.earlier)));
+      console.error(`Retrying ${plan.input.sites!.join(', ')} of batch ${plan.parentBatchId} as ${id}.`);
+      await runCommand(globals(), { id, detach: options.detach, json: options.json, input: plan.input });
+    });
+}

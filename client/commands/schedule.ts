@@ -1,0 +1,273 @@
+/**
+ * `orchestrator schedule create|list|describe|pause|unpause|trigger|backfill|delete`: batches on
+ * a timetable with Temporal Schedules (lib/schedule/batch-schedule.ts). The server keeps the
+ * schedule: no cron daemon, no process of ours has to stay up, and a worker that was down finds
+ * the missed run waiting (within the catch-up window).
+ */
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client, type ScheduleDescription, type ScheduleHandle, type ScheduleSummary } from '@temporalio/client';
+import type { Command } from 'commander';
+import type { AppConfig } from '../../lib/config/types';
+import { UserInputError } from '../../lib/errors';
+import {
+  batchScheduleOptions,
+  DEFAULT_CATCHUP_WINDOW,
+  DEFAULT_SCHEDULE_ID,
+  DEFAULT_TIMEZONE,
+  parseOverlapPolicy,
+  type BatchScheduleMemo,
+} from '../../lib/schedule/batch-schedule';
+import { loadAppConfig, withClient, type GlobalOptions } from '../environment';
+import { printJson, table } from '../output';
+import { parsePositiveInt, parseSiteList } from './run';
+
+interface CreateOptions {
+  cron: string;
+  timezone: string;
+  sites?: string[];
+  maxPages?: number;
+  label?: string;
+  id: string;
+  overlap: string;
+  catchupWindow: string;
+  jitter?: string;
+  paused?: boolean;
+  note?: string;
+}
+
+/** A handle whose schedule exists; an unknown id is the user's mistake, named with the known ones. */
+async function existingSchedule(client: Client, id: string): Promise<{ handle: ScheduleHandle; description: ScheduleDescription }> {
+  const handle = client.schedule.getHandle(id);
+  try {
+    return { handle, description: await handle.describe() };
+  } catch (error) {
+    if (!(error instanceof ScheduleNotFoundError)) throw error;
+    const known: string[] = [];
+    for await (const summary of client.schedule.list()) known.push(summary.scheduleId);
+    throw new UserInputError(`unknown schedule "${id}"${known.length ? `: the schedules are ${known.join(', ')}` : ': there are no schedules (create one with `orchestrator schedule create`)'}`);
+  }
+}
+
+function memoOf(memo: Record<string, unknown> | undefined): Partial<BatchScheduleMemo> {
+  return (memo ?? {}) as Partial<BatchScheduleMemo>;
+}
+
+export interface ScheduleView {
+  scheduleId: string;
+  cron: string | null;
+  timezone: string | null;
+  input: unknown;
+  paused: boolean;
+  note: string | null;
+  nextRuns: string[];
+  recentRuns: Array<{ scheduledAt: string; workflowId: string }>;
+}
+
+function summaryView(summary: ScheduleSummary): ScheduleView {
+  const memo = memoOf(summary.memo);
+  return {
+    scheduleId: summary.scheduleId,
+    cron: memo.cron ?? null,
+    timezone: memo.timezone ?? summary.spec?.timezone ?? null,
+    input: memo.input ?? null,
+    paused: summary.state.paused,
+    note: summary.state.note ?? null,
+    nextRuns: summary.info.nextActionTimes.map((time) => time.toISOString()),
+    recentRuns: summary.info.recentActions.map((action) => ({ scheduledAt: action.scheduledAt.toISOString(), workflowId: action.action.workflow.workflowId })),
+  };
+}
+
+export function describeView(description: ScheduleDescription) {
+  const memo = memoOf(description.memo);
+  return {
+    scheduleId: description.scheduleId,
+    cron: memo.cron ?? null,
+    timezone: memo.timezone ?? description.spec.timezone ?? null,
+    input: memo.input ?? description.action.args?.[0] ?? null,
+    workflowType: description.action.workflowType,
+    taskQueue: description.action.taskQueue,
+    workflowIdPrefix: description.action.workflowId,
+    overlap: description.policies.overlap,
+    catchupWindowMs: description.policies.catchupWindow,
+    paused: description.state.paused,
+    note: description.state.note ?? null,
+    nextRuns: description.info.nextActionTimes.map((time) => time.toISOString()),
+    recentRuns: description.info.recentActions.map((action) => ({ scheduledAt: action.scheduledAt.toISOString(), workflowId: action.action.workflow.workflowId })),
+    runningWorkflows: description.info.runningActions.map((action) => action.workflow.workflowId),
+    actionsTaken: description.info.numActionsTaken,
+    skippedForOverlap: description.info.numActionsSkippedOverlap,
+    missedCatchupWindow: description.info.numActionsMissedCatchupWindow,
+    createdAt: description.info.createdAt.toISOString(),
+  };
+}
+
+function renderDescription(view: ReturnType<typeof describeView>): string {
+  return [
+    `Schedule ${view.scheduleId}${view.paused ? ' (PAUSED)' : ''}`,
+    `  cron ${view.cron ?? '–'} in ${view.timezone ?? 'UTC'} · overlap ${view.overlap} · catch-up window ${Math.round(view.catchupWindowMs / 60_000)} min`,
+    `  starts ${view.workflowType} on task queue ${view.taskQueue} with ${JSON.stringify(view.input)}`,
+    view.note ? `  note: ${view.note}` : null,
+    `  next runs: ${view.nextRuns.slice(0, 5).join(', ') || '–'}`,
+    `  runs so far: ${view.actionsTaken} (${view.skippedForOverlap} skipped because a batch was still running, ${view.missedCatchupWindow} missed the catch-up window)`,
+    view.runningWorkflows.length ? `  running now: ${view.runningWorkflows.join(', ')}` : null,
+    ...view.recentRuns.map((run) => `  recent: ${run.scheduledAt} → ${run.workflowId}`),
+  ]
+    .filter((line) => line !== null)
+    .join('\n');
+}
+
+function parseDate(text: string, what: string): Date {
+  const value = /^\d{4}-\d{2}-\d{2}$/.test(text) ? Date.parse(`${text}T00:00:00Z`) : /^\d{4}-\d{2}-\d{2}T/.test(text) ? Date.parse(text) : NaN;
+  if (Number.isNaN(value)) throw new UserInputError(`${what} "${text}" is not a date: write YYYY-MM-DD or an ISO 8601 time such as 2025-11-28T06:00:00Z`);
+  return new Date(value);
+}
+
+export async function createSchedule(config: AppConfig, options: CreateOptions): Promise<string> {
+  const scheduleOptions = batchScheduleOptions(config, {
+    scheduleId: options.id,
+    cron: options.cron,
+    timezone: options.timezone,
+    input: {
+      ...(options.sites ? { sites: options.sites } : {}),
+      ...(options.maxPages ? { maxPages: options.maxPages } : {}),
+      ...(options.label ? { label: options.label } : {}),
+    },
+    overlap: parseOverlapPolicy(options.overlap),
+    catchupWindow: options.catchupWindow,
+    jitter: options.jitter,
+    paused: options.paused,
+    note: options.note,
+  });
+  return withClient(config, async (client) => {
+    try {
+      await client.schedule.create(scheduleOptions);
+    } catch (error) {
+      if (error instanceof ScheduleAlreadyRunning) {
+        throw new UserInputError(`a schedule with id "${options.id}" already exists: pick another --id, or \`orchestrator schedule delete ${options.id}\` first`);
+      }
+      throw error;
+    }
+    return scheduleOptions.scheduleId;
+  });
+}
+
+export function registerScheduleCommands(program: Command, globals: () => GlobalOptions): void {
+  const schedule = program
+    .command('schedule')
+    .description('batches on a timetable, with Temporal Schedules (pause, trigger, backfill; a running batch makes the next one skip)')
+    .addHelpText('after', '\nExamples:\n  orchestrator schedule create --cron "0 6 * * *"\n  orchestrator schedule list\n  orchestrator schedule trigger daily-batch');
+  const config = () => loadAppConfig(globals());
+
+  schedule
+    .command('create')
+    .description('create a schedule that starts a batch at the times the cron expression gives')
+    .requiredOption('--cron <expression>', 'five-field cron (minute hour day-of-month month day-of-week) or @daily, @hourly, …')
+    .option('--timezone <zone>', 'IANA time zone the cron is read in', DEFAULT_TIMEZONE)
+    .option('--sites <list>', 'comma-separated site keys (default: every enabled site)', parseSiteList)
+    .option('--max-pages <n>', 'cap max_pages of every start URL', parsePositiveInt)
+    .option('--label <text>', 'label of every batch it starts')
+    .option('--id <scheduleId>', 'schedule id', DEFAULT_SCHEDULE_ID)
+    .option('--overlap <policy>', 'when the previous batch still runs: skip, buffer-one, buffer-all, cancel-other, terminate-other, allow-all', 'skip')
+    .option('--catchup-window <duration>', 'how late a missed run may still start after the server was down', DEFAULT_CATCHUP_WINDOW)
+    .option('--jitter <duration>', 'start up to this much later, at random (e.g. 5m)')
+    .option('--paused', 'create it paused')
+    .option('--note <text>', 'a note shown by describe')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  orchestrator schedule create --cron "0 6 * * *"                       # every day 06:00 Mexico City time\n' +
+        '  orchestrator schedule create --cron "30 5 * * 1-5" --timezone UTC --sites lamudi,trovit --max-pages 5 --id weekdays\n' +
+        '  orchestrator schedule create --cron @hourly --overlap buffer-one --id hourly',
+    )
+    .action(async (options: CreateOptions) => {
+      const id = await createSchedule(config(), options);
+      console.log(`Schedule ${id} created: cron "${options.cron}" in ${options.timezone}. \`orchestrator schedule describe ${id}\` shows its next runs.`);
+    });
+
+  schedule
+    .command('list')
+    .description('every schedule, with its cron and next run')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExamples:\n  orchestrator schedule list\n  orchestrator schedule list --json')
+    .action(async (options: { json?: boolean }) => {
+      const views = await withClient(config(), async (client) => {
+        const found: ScheduleView[] = [];
+        for await (const summary of client.schedule.list()) found.push(summaryView(summary));
+        return found.sort((a, b) => a.scheduleId.localeCompare(b.scheduleId));
+      });
+      if (options.json) return printJson(views);
+      if (views.length === 0) return console.log('No schedules: create one with `orchestrator schedule create --cron "0 6 * * *"`.');
+      console.log(table(['schedule', 'cron', 'time zone', 'paused', 'next run', 'last run'], views.map((v) => [v.scheduleId, v.cron, v.timezone, v.paused ? 'yes' : 'no', v.nextRuns[0], v.recentRuns.at(-1)?.workflowId])));
+    });
+
+  schedule
+    .command('describe')
+    .description('one schedule: spec, policies, next runs, recent batches')
+    .argument('<scheduleId>')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExamples:\n  orchestrator schedule describe daily-batch\n  orchestrator schedule describe daily-batch --json')
+    .action(async (id: string, options: { json?: boolean }) => {
+      const view = await withClient(config(), async (client) => describeView((await existingSchedule(client, id)).description));
+      if (options.json) printJson(view);
+      else console.log(renderDescription(view));
+    });
+
+  schedule
+    .command('pause')
+    .description('stop starting batches until unpaused (a running batch goes on)')
+    .argument('<scheduleId>')
+    .option('--note <text>', 'why (shown by describe)')
+    .addHelpText('after', '\nExamples:\n  orchestrator schedule pause daily-batch --note "portal maintenance"')
+    .action(async (id: string, options: { note?: string }) => {
+      await withClient(config(), async (client) => (await existingSchedule(client, id)).handle.pause(options.note ?? 'paused with orchestrator schedule pause'));
+      console.log(`Schedule ${id} paused.`);
+    });
+
+  schedule
+    .command('unpause')
+    .description('start batches again at the scheduled times')
+    .argument('<scheduleId>')
+    .option('--note <text>', 'why (shown by describe)')
+    .addHelpText('after', '\nExamples:\n  orchestrator schedule unpause daily-batch')
+    .action(async (id: string, options: { note?: string }) => {
+      await withClient(config(), async (client) => (await existingSchedule(client, id)).handle.unpause(options.note ?? 'unpaused with orchestrator schedule unpause'));
+      console.log(`Schedule ${id} unpaused.`);
+    });
+
+  schedule
+    .command('trigger')
+    .description('start a batch now, as the schedule would (the overlap policy applies)')
+    .argument('<scheduleId>')
+    .option('--overlap <policy>', 'override the overlap policy for this run')
+    .addHelpText('after', '\nExamples:\n  orchestrator schedule trigger daily-batch\n  orchestrator schedule trigger daily-batch --overlap allow-all')
+    .action(async (id: string, options: { overlap?: string }) => {
+      const overlap = options.overlap === undefined ? undefined : parseOverlapPolicy(options.overlap);
+      await withClient(config(), async (client) => (await existingSchedule(client, id)).handle.trigger(overlap));
+      console.log(`Schedule ${id} triggered: \`orchestrator schedule describe ${id}\` names the batch it started.`);
+    });
+
+  schedule
+    .command('backfill')
+    .description('run the batches the schedule would have started between two times (e.g. while it was paused)')
+    .argument('<scheduleId>')
+    .requiredOption('--start <time>', 'from (YYYY-MM-DD or ISO 8601)')
+    .requiredOption('--end <time>', 'to (YYYY-MM-DD or ISO 8601)')
+    .option('--overlap <policy>', 'overlap policy for the backfilled runs', 'buffer-all')
+    .addHelpText('after', '\nExamples:\n  orchestrator schedule backfill daily-batch --start 2025-11-20 --end 2025-11-23')
+    .action(async (id: string, options: { start: string; end: string; overlap: string }) => {
+      const start = parseDate(options.start, '--start');
+      const end = parseDate(options.end, '--end');
+      if (end <= start) throw new UserInputError(`--end ${options.end} must be after --start ${options.start}`);
+      const overlap = parseOverlapPolicy(options.overlap);
+      await withClient(config(), async (client) => (await existingSchedule(client, id)).handle.backfill({ start, end, overlap }));
+      console.log(`Schedule ${id}: backfill from ${start.toISOString()} to ${end.toISOString()} requested.`);
+    });
+
+  schedule
+    .command('delete')
+    .description('delete a schedule (batches it started are not affected)')
+    .argument('<scheduleId>')
+    .addHelpText('after', '\nExamples:\n  orchestrator schedule delete daily-batch')
+    .action(async (id: string) => {
+      await withClient(config(), async (client) => (await existingSchedule(client, id)).handle.delete());
+      console.log(`Schedule ${id} deleted.`);
+    });
+}

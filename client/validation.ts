@@ -1,0 +1,139 @@
+/**
+ * `orchestrator validate`: the checklist an operator runs before trusting a machine with the
+ * nightly batch. Each check says what it found or, when it fails, why and how to fix it; a check
+ * that needs the configuration is skipped (with that reason) when the configuration does not load.
+ */
+import { existsSync, statfsSync } from 'node:fs';
+import { dirname, relative } from 'node:path';
+import type { AppConfig } from '../lib/config/types';
+import { UserInputError } from '../lib/errors';
+import { LATEST_SCHEMA_VERSION, openDatabase, schemaVersion } from '../lib/store/database';
+import { findTemporalCli } from '../lib/temporal/cli-binary';
+import { isServing } from '../lib/temporal/dev-server';
+import { loadStartUrls } from '../lib/urls/start-urls';
+
+export type CheckOutcome = 'pass' | 'fail' | 'skip';
+
+export interface CheckResult {
+  name: string;
+  outcome: CheckOutcome;
+  /** What was found, or why it failed and what to do. */
+  detail: string;
+}
+
+export interface ValidationOptions {
+  /** Free space the data folder needs, in MiB. */
+  minFreeMb: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+export const DEFAULT_MIN_FREE_MB = 1024;
+
+const pass = (name: string, detail: string): CheckResult => ({ name, outcome: 'pass', detail });
+const fail = (name: string, detail: string): CheckResult => ({ name, outcome: 'fail', detail });
+
+/** Run a check; a UserInputError (or any error) is that check's failure, not the command's. */
+function attempt(name: string, check: () => CheckResult): CheckResult {
+  try {
+    return check();
+  } catch (error) {
+    return fail(name, (error as Error).message);
+  }
+}
+
+function checkStartUrls(config: AppConfig): CheckResult {
+  const enabled = config.sites.filter((site) => site.enabled).map((site) => site.key);
+  const urls = loadStartUrls(config, enabled);
+  const count = [...urls.values()].reduce((sum, starts) => sum + starts.length, 0);
+  return pass('start URLs', `${count} start URLs for ${enabled.length} enabled sites in ${config.storage.urlsDir}`);
+}
+
+function checkDatabase(config: AppConfig): CheckResult {
+  const path = config.storage.database;
+  if (!existsSync(path)) return pass('database', `${path} does not exist yet: the first batch creates it at schema version ${LATEST_SCHEMA_VERSION}`);
+  const db = openDatabase(path, { readonly: true });
+  try {
+    let version: number;
+    try {
+      version = schemaVersion(db);
+    } catch (error) {
+      return fail('database', `${path} is not an orchestrator database (${(error as Error).message})`);
+    }
+    if (version === LATEST_SCHEMA_VERSION) return pass('database', `${path} at schema version ${version}`);
+    if (version < LATEST_SCHEMA_VERSION) {
+      return fail('database', `${path} is at schema version ${version}, this code expects ${LATEST_SCHEMA_VERSION}: starting a worker (\`orchestrator worker\`) migrates it`);
+    }
+    return fail('database', `${path} is at schema version ${version}, newer than this code (${LATEST_SCHEMA_VERSION}): update the orchestrator before using this database`);
+  } finally {
+    db.close();
+  }
+}
+
+function checkTemporalCli(env: NodeJS.ProcessEnv): CheckResult {
+  const cli = findTemporalCli(env);
+  if (!cli) return fail('Temporal CLI', 'not found (TEMPORAL_CLI_PATH, PATH, or the build cache): `orchestrator server install` builds it');
+  return pass('Temporal CLI', `${cli.path} (${cli.source})`);
+}
+
+/** The deepest existing folder on the way to `path`: where the data will be written. */
+function existingAncestor(path: string): string {
+  let current = path;
+  while (!existsSync(current) && dirname(current) !== current) current = dirname(current);
+  return current;
+}
+
+function checkDiskSpace(config: AppConfig, minFreeMb: number): CheckResult {
+  const folder = existingAncestor(dirname(config.storage.database));
+  const stats = statfsSync(folder);
+  const freeMb = Math.floor((Number(stats.bavail) * Number(stats.bsize)) / 1024 / 1024);
+  const where = `${freeMb} MiB free in ${folder}`;
+  return freeMb >= minFreeMb ? pass('disk space', where) : fail('disk space', `only ${where}: the database, backups and logs need at least ${minFreeMb} MiB (--min-free-mb)`);
+}
+
+async function checkTemporal(config: AppConfig): Promise<CheckResult> {
+  const { address } = config.temporal;
+  if (await isServing(address)) return pass('Temporal server', `answers at ${address}, namespace ${config.temporal.namespace}`);
+  return fail(
+    'Temporal server',
+    `no server answers at ${address}: start it with \`orchestrator server start\`${config.temporal.embedded ? ' (run starts one itself: temporal.embedded is true)' : ''}, or set TEMPORAL_ADDRESS`,
+  );
+}
+
+export async function validateSetup(loadConfig: () => AppConfig, options: ValidationOptions): Promise<CheckResult[]> {
+  let config: AppConfig | null = null;
+  const results: CheckResult[] = [
+    attempt('config', () => {
+      config = loadConfig();
+      const enabled = config.sites.filter((site) => site.enabled).length;
+      return pass('config', `${relative(process.cwd(), config.sourcePath) || config.sourcePath}: ${config.sites.length} sites, ${enabled} enabled`);
+    }),
+  ];
+  const loaded = config as AppConfig | null;
+  const needsConfig = ['start URLs', 'database', 'Temporal server', 'disk space'];
+  if (!loaded) {
+    results.push(...needsConfig.map((name): CheckResult => ({ name, outcome: 'skip', detail: 'needs a configuration that loads' })));
+  } else {
+    results.push(attempt('start URLs', () => checkStartUrls(loaded)));
+    results.push(attempt('database', () => checkDatabase(loaded)));
+    results.push(await checkTemporal(loaded).catch((error: Error) => fail('Temporal server', error.message)));
+  }
+  results.push(attempt('Temporal CLI', () => checkTemporalCli(options.env ?? process.env)));
+  if (loaded) results.push(attempt('disk space', () => checkDiskSpace(loaded, options.minFreeMb)));
+  return results;
+}
+
+/** One line per check; a failed check's reason may span lines (every config problem), indented. */
+export function renderChecks(results: CheckResult[]): string {
+  const mark: Record<CheckOutcome, string> = { pass: '✔', fail: '✘', skip: '–' };
+  const width = Math.max(...results.map((result) => result.name.length));
+  return results
+    .map((result) => `${mark[result.outcome]} ${result.name.padEnd(width)}  ${result.detail.split('\n').join(`\n  ${' '.repeat(width)}  `)}`)
+    .join('\n');
+}
+
+/** The failures as one line for `error: …`, naming each failing check and the first line of why. */
+export function failureSummary(results: CheckResult[]): UserInputError | null {
+  const failed = results.filter((result) => result.outcome === 'fail');
+  if (failed.length === 0) return null;
+  return new UserInputError(`${failed.length} check${failed.length > 1 ? 's' : ''} failed: ${failed.map((r) => `${r.name} (${r.detail.split('\n')[0]})`).join('; ')}`);
+}

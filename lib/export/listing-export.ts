@@ -1,0 +1,149 @@
+/**
+ * Listings out of SQLite as CSV, JSON or JSON Lines, in the listing record's field order
+ * (lib/record/listing-record.ts LISTING_FIELDS). Rows stream from the database to the file, so an
+ * export of every listing never holds them all in memory, and the file appears under its name
+ * only when complete: an interrupted export leaves no half file that looks whole.
+ */
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { dirname, extname } from 'node:path';
+import { UserInputError } from '../errors';
+import { LISTING_FIELDS, type ListingRecord } from '../record/listing-record';
+import { getBatch } from '../store/batches';
+import type { Db } from '../store/database';
+import { rowToRecord } from '../store/listings';
+import { csvLine } from './csv';
+
+export const EXPORT_FORMATS = ['csv', 'json', 'jsonl'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface ExportFilter {
+  site?: string;
+  /** Only listings this batch saw (new, updated or unchanged in it). */
+  batchId?: string;
+  /** Only listings seen at or after this instant (ISO 8601, UTC). */
+  since?: string;
+}
+
+export interface ExportRequest {
+  format: ExportFormat;
+  filter: ExportFilter;
+  /** Absolute path, already confined and checked by the caller. */
+  file: string;
+  /** Replace an existing file; otherwise an existing file is an error and stays as it is. */
+  overwrite?: boolean;
+}
+
+export interface ExportResult {
+  file: string;
+  format: ExportFormat;
+  count: number;
+}
+
+export function isExportFormat(value: string): value is ExportFormat {
+  return (EXPORT_FORMATS as readonly string[]).includes(value);
+}
+
+/** The format a file name asks for (.csv, .json, .jsonl), or null. */
+export function formatOfPath(path: string): ExportFormat | null {
+  const extension = extname(path).toLowerCase().slice(1);
+  return isExportFormat(extension) ? extension : null;
+}
+
+/** `--since`: a date (YYYY-MM-DD, midnight UTC) or a full ISO 8601 instant, as an ISO string. */
+export function parseSince(text: string): string {
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text);
+  const parsed = dateOnly ? Date.parse(`${text}T00:00:00Z`) : /^\d{4}-\d{2}-\d{2}T/.test(text) ? Date.parse(text) : NaN;
+  if (Number.isNaN(parsed)) throw new UserInputError(`--since "${text}" is not a date: write YYYY-MM-DD or an ISO 8601 time such as 2025-11-28T06:00:00Z`);
+  return new Date(parsed).toISOString();
+}
+
+/** Refuse a filter naming a site the configuration does not know or a batch the database does not have. */
+export function checkExportFilter(db: Db, filter: ExportFilter, knownSites: readonly string[]): void {
+  if (filter.site !== undefined && !knownSites.includes(filter.site)) {
+    throw new UserInputError(`unknown site "${filter.site}": the sites are ${knownSites.join(', ')}`);
+  }
+  if (filter.batchId !== undefined && !getBatch(db, filter.batchId)) {
+    throw new UserInputError(`unknown batch "${filter.batchId}": no such batch in the database (see \`orchestrator list\`)`);
+  }
+}
+
+/** The listings a filter selects, in (site, external id) order, one at a time. */
+export function* selectListings(db: Db, filter: ExportFilter): Generator<ListingRecord> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  let from = 'listings l';
+  if (filter.batchId !== undefined) {
+    from += ' JOIN batch_listings b ON b.site = l.site AND b.external_id = l.external_id AND b.batch_id = ?';
+    params.push(filter.batchId);
+  }
+  if (filter.site !== undefined) {
+    where.push('l.site = ?');
+    params.push(filter.site);
+  }
+  if (filter.since !== undefined) {
+    where.push('l.last_seen_at >= ?');
+    params.push(filter.since);
+  }
+  const sql = `SELECT l.* FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY l.site, l.external_id`;
+  for (const row of db.prepare(sql).iterate(...params)) yield rowToRecord(row as Record<string, unknown>);
+}
+
+/** A record with the contract's field order, whatever order the store built it in. */
+function ordered(record: ListingRecord): Record<string, unknown> {
+  return Object.fromEntries(LISTING_FIELDS.map((field) => [field, record[field]]));
+}
+
+/** Pieces of the file: header, one chunk per record (with its separator), footer. */
+function serializer(format: ExportFormat) {
+  switch (format) {
+    case 'csv':
+      return { header: csvLine(LISTING_FIELDS), record: (r: ListingRecord) => csvLine(LISTING_FIELDS.map((f) => r[f])), footer: () => '' };
+    case 'jsonl':
+      return { header: '', record: (r: ListingRecord) => `${JSON.stringify(ordered(r))}\n`, footer: () => '' };
+    case 'json': {
+      let first = true;
+      return {
+        header: '[',
+        record: (r: ListingRecord) => {
+          const chunk = `${first ? '\n' : ',\n'}  ${JSON.stringify(ordered(r))}`;
+          first = false;
+          return chunk;
+        },
+        footer: () => (first ? ']\n' : '\n]\n'),
+      };
+    }
+  }
+}
+
+export function writeListingsExport(db: Db, request: ExportRequest): ExportResult {
+  const { file, format } = request;
+  if (existsSync(file) && !request.overwrite) {
+    throw new UserInputError(`${file} already exists: choose another --out, or pass --force to replace it`);
+  }
+  mkdirSync(dirname(file), { recursive: true });
+  const partial = `${file}.partial`;
+  const fd = openSync(partial, 'w');
+  let count = 0;
+  let complete = false;
+  try {
+    const parts = serializer(format);
+    writeSync(fd, parts.header);
+    // Records go out in chunks of ~64 KiB: few system calls, bounded memory.
+    let buffer = '';
+    for (const record of selectListings(db, request.filter)) {
+      buffer += parts.record(record);
+      count++;
+      if (buffer.length >= 65_536) {
+        writeSync(fd, buffer);
+        buffer = '';
+      }
+    }
+    writeSync(fd, buffer + parts.footer());
+    complete = true;
+  } finally {
+    closeSync(fd);
+    if (!complete) rmSync(partial, { force: true });
+  }
+  renameSync(partial, file);
+  return { file, format, count };
+}

@@ -1,0 +1,507 @@
+/**
+ * PageFetcher over a real Chromium (lib/fetch/browser-pool.ts), for portals behind Cloudflare
+ * (Inmuebles24, Propiedades.com): a plain HTTP client gets a challenge page there, a browser runs
+ * the challenge's script, receives the clearance cookie and then the page.
+ *
+ * Per page: robots.txt (RobotsPolicy, read through the browser too), a page from the pool in the
+ * site's own context, a warm-up visit to the site's home page once per browser session, the
+ * site's rate limit (the RateLimiter shared with the http fetchers), the navigation, and then the
+ * main document's answer. While that answer is a challenge page, the fetcher waits (bounded by
+ * `challengeWaitMs`) for the page to reload into the real one; past that it fails with the
+ * non-retryable ChallengePageError. The HTML returned is the document as the server sent it (the
+ * response body, not the DOM after scripts), so parsers see what the http fetcher would give them;
+ * statuses, content types and redirects are judged by the same rules (lib/fetch/responses.ts).
+ *
+ * Only what a page needs is loaded: documents and Cloudflare's challenge machinery
+ * (/cdn-cgi/ on the site, challenges.cloudflare.com); images, fonts, stylesheets and the site's
+ * own scripts are refused, which keeps the browser small.
+ *
+ * Mirror mode (`mirrorUrl`): requests for the site's hosts are answered through the local mirror
+ * with the real Host header, from context.route() — Chromium cannot be pointed at an http mirror
+ * for https URLs (route.continue may not change the scheme, --host-resolver-rules keeps TLS). The
+ * request goes out from Node with the headers Chromium put on it, plus those its network stack
+ * adds after interception (cookies from the context's jar, Accept-Encoding, Accept-Language,
+ * Sec-Fetch-*), and the answer is decompressed and handed back to the page. Requests for any other
+ * host are refused: the mirror is a closed world. Without a mirror, requests go out through
+ * Chromium's own network stack (route.continue), TLS fingerprint and all.
+ */
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import type { BrowserContext, Page, Request, Response, Route } from 'playwright-core';
+import { ChallengePageError, FetchTimeoutError, NetworkError, ResponseTooLargeError, ScrapeError } from '../errors';
+import { isChallengePage } from '../../scrapers/page';
+import { BrowserPool, type BrowserPoolOptions, type PageLease } from './browser-pool';
+import type { FetchedPage, FetchOptions, PageFetcher } from './fetcher';
+import { RateLimiter, type SiteRateLimit } from './rate-limiter';
+import { bareHost, decodeBody, joinHeaders, nextHop, robotsTxtOf, toPage, type RawResponse } from './responses';
+import { RobotsPolicy, type RobotsOptions } from './robots';
+
+export interface BrowserFetcherOptions {
+  /** A pool shared with the process's other browser fetchers, or options for one of its own (closed by close()). */
+  pool: BrowserPool | BrowserPoolOptions;
+  /** Base URL of the local mirror (http://127.0.0.1:PORT); null/absent → the real hosts. */
+  mirrorUrl?: string | null;
+  /** One navigation, from the request to the whole document (challenge waits not included). */
+  timeoutMs: number;
+  /** Decoded body bytes of a page; larger fails with ResponseTooLargeError. */
+  maxResponseBytes: number;
+  /** Redirects followed at most, all within the site's domain. */
+  maxRedirects: number;
+  /** How long a challenge page may take to turn into the page (config security.browser.challenge_wait_seconds). */
+  challengeWaitMs: number;
+  robots: RobotsOptions;
+  /** Per-site limits, or a limiter shared with other fetchers of the process. */
+  rateLimit: Record<string, SiteRateLimit> | RateLimiter;
+  /** The domain each site may redirect within, e.g. { inmuebles24: 'www.inmuebles24.com' }; default: the host asked for. */
+  allowedHosts?: Record<string, string>;
+  /** Visit the site's home page before its first page in each browser session (default true). */
+  warmUp?: boolean;
+}
+
+/** Hosts of Cloudflare's challenge machinery (Turnstile, managed challenge), allowed to load. */
+const CHALLENGE_HOSTS = new Set(['challenges.cloudflare.com']);
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** Response headers that describe the transfer, dropped when a decoded body is handed to Chromium. */
+const TRANSFER_HEADERS = new Set(['content-encoding', 'content-length', 'transfer-encoding', 'connection', 'keep-alive']);
+
+/** What the mirror answered to a request the route handler sent, kept for the fetcher. */
+interface MirrorAnswer {
+  status: number;
+  /** As the mirror sent them (Content-Encoding included). */
+  headers: Record<string, string>;
+  /** The same as [name, value] pairs, lower-case names, repeats kept apart. */
+  pairs: Array<[string, string]>;
+  /** Decoded. */
+  body: Buffer;
+}
+
+export class BrowserFetcher implements PageFetcher {
+  readonly rateLimiter: RateLimiter;
+  readonly robots: RobotsPolicy;
+  readonly pool: BrowserPool;
+  private readonly ownsPool: boolean;
+  /** Keep-alive sockets to the mirror (mirror mode only). */
+  private readonly mirrorAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  /** Why a page's current navigation was stopped from the route handler (redirect off-domain, too large …). */
+  private readonly failures = new WeakMap<Page, ScrapeError>();
+  /** Mirror answers by request, so the fetcher reports the headers the mirror sent. */
+  private readonly answers = new WeakMap<Request, MirrorAnswer>();
+  /** The warm-up of each site context, shared by the pages that start at once. */
+  private readonly warmUps = new WeakMap<BrowserContext, Promise<void>>();
+
+  constructor(private readonly options: BrowserFetcherOptions) {
+    this.ownsPool = !(options.pool instanceof BrowserPool);
+    this.pool = options.pool instanceof BrowserPool ? options.pool : new BrowserPool(options.pool);
+    this.rateLimiter = options.rateLimit instanceof RateLimiter ? options.rateLimit : new RateLimiter({ sites: options.rateLimit });
+    this.robots = new RobotsPolicy(options.robots, (robotsUrl, site) => this.loadRobotsTxt(robotsUrl, site));
+  }
+
+  async fetch(url: string, { site, signal }: FetchOptions): Promise<FetchedPage> {
+    signal?.throwIfAborted();
+    const target = new URL(url);
+    // robots.txt before taking a page: its loader needs a page of its own.
+    await this.robots.assertAllowed(target.href, site, signal);
+    const home = new URL('/', target);
+    const warmUp = this.options.warmUp !== false && target.href !== home.href && (await this.robots.isAllowed(home.href, site, signal));
+    const lease = await this.pool.acquire(site, { signal, setupContext: (context) => this.setupContext(context, site) });
+    let broken = true;
+    try {
+      if (warmUp) await this.warmUpOnce(lease, home, site, signal);
+      const page = toPage(await this.navigate(lease, target, site, signal));
+      broken = false;
+      return page;
+    } catch (error) {
+      // A page that answered with an error status is still a healthy page.
+      broken = !(error instanceof ScrapeError) || error instanceof FetchTimeoutError || error instanceof NetworkError;
+      throw error;
+    } finally {
+      await lease.release({ broken });
+    }
+  }
+
+  /** Close the mirror sockets, and the pool when this fetcher made it. */
+  async close(): Promise<void> {
+    this.mirrorAgent.destroy();
+    if (this.ownsPool) await this.pool.close();
+  }
+
+  // ── Navigation ─────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Open `url` in the lease's page and return the main document's answer once it is not a
+   * challenge. Rate-limited. Aborting closes the page (the lease is then released as broken).
+   */
+  private async navigate(lease: PageLease, url: URL, site: string, signal?: AbortSignal): Promise<RawResponse> {
+    await this.rateLimiter.acquire(site, signal);
+    const { page } = lease;
+    this.failures.delete(page);
+    const documents = new DocumentWatcher(page);
+    const onAbort = (): void => void page.close().catch(() => undefined);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const started = performance.now();
+    try {
+      let navigationError: unknown = null;
+      try {
+        // 'commit': the answer is in; the body is read from the response, no need to wait for the DOM.
+        await page.goto(url.href, { waitUntil: 'commit', timeout: this.options.timeoutMs });
+      } catch (error) {
+        navigationError = error;
+      }
+      if (signal?.aborted) throw signal.reason;
+      const stopped = this.failures.get(page);
+      if (stopped) throw stopped;
+      if (navigationError !== null && documents.count === 0) throw navigationFailure(navigationError, url, this.options.timeoutMs);
+
+      const deadline = performance.now() + this.options.challengeWaitMs;
+      for (;;) {
+        const seen = await documents.waitForAtLeast(1, this.options.timeoutMs, signal);
+        if (!seen) throw new FetchTimeoutError(`${url.host} sent no document within ${this.options.timeoutMs} ms`, url.href);
+        const count = documents.count;
+        const answer = await this.readDocument(documents.latest!, signal);
+        if (answer === 'replaced' && documents.count > count) continue; // a newer document took its place
+        if (answer !== 'replaced' && !isChallenge(answer)) {
+          if (answer.body.length > this.options.maxResponseBytes) {
+            throw new ResponseTooLargeError(`${url.host} sent ${answer.body.length} bytes, over the ${this.options.maxResponseBytes}-byte limit`, url.href);
+          }
+          return { ...answer, latencyMs: performance.now() - started };
+        }
+        // A challenge page (or one replaced before it could be read): wait for the page it reloads into.
+        const remaining = deadline - performance.now();
+        const next = remaining > 0 && (await documents.waitForAtLeast(count + 1, remaining, signal));
+        if (signal?.aborted) throw signal.reason;
+        if (this.failures.get(page)) throw this.failures.get(page);
+        if (!next) {
+          const waited = Math.round(this.options.challengeWaitMs / 100) / 10;
+          throw new ChallengePageError(`${url.host} kept answering with an anti-bot challenge page for ${waited} s: the challenge did not clear`, url.href);
+        }
+      }
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      throw error;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      documents.dispose();
+    }
+  }
+
+  /** The answer a main-document response carries, or 'replaced' when the page moved on before its body could be read. */
+  private async readDocument(response: Response, signal?: AbortSignal): Promise<Omit<RawResponse, 'latencyMs'> | 'replaced'> {
+    const url = new URL(response.url());
+    const fromMirror = this.answers.get(response.request());
+    if (fromMirror) return { url, status: fromMirror.status, headers: fromMirror.headers, body: fromMirror.body };
+    let body: Buffer;
+    try {
+      body = await untilAborted(response.body(), signal);
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      return 'replaced';
+    }
+    return { url, status: response.status(), headers: joinHeaders((await response.headersArray()).map(({ name, value }) => [name, value] as const)), body };
+  }
+
+  /** The home page, once per site context (concurrent first pages share it). Its outcome does not matter: the page itself is judged. */
+  private async warmUpOnce(lease: PageLease, home: URL, site: string, signal?: AbortSignal): Promise<void> {
+    let warming = this.warmUps.get(lease.context);
+    if (!warming) {
+      warming = this.navigate(lease, home, site, signal).then(
+        () => undefined,
+        (error: unknown) => {
+          // An aborted warm-up is tried again by the next page; any other outcome counts as done.
+          if (signal?.aborted) this.warmUps.delete(lease.context);
+          if (signal?.aborted || lease.page.isClosed()) throw error;
+        },
+      );
+      this.warmUps.set(lease.context, warming);
+    }
+    try {
+      await untilAborted(warming, signal);
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      if (lease.page.isClosed()) throw new NetworkError(`${home.host}: the browser page closed during the warm-up visit`, home.href);
+      // Another page's warm-up was cut short: go on without it.
+    }
+  }
+
+  /** robots.txt through the browser (same session, challenge handling and mirror routing as pages). */
+  private async loadRobotsTxt(robotsUrl: string, site: string): Promise<string | null> {
+    const lease = await this.pool.acquire(site, { setupContext: (context) => this.setupContext(context, site), countsAsPage: false });
+    let broken = true;
+    try {
+      const text = robotsTxtOf(await this.navigate(lease, new URL(robotsUrl), site));
+      broken = false;
+      return text;
+    } catch (error) {
+      broken = !(error instanceof ScrapeError) || error instanceof FetchTimeoutError || error instanceof NetworkError;
+      throw error;
+    } finally {
+      await lease.release({ broken });
+    }
+  }
+
+  // ── Request routing ────────────────────────────────────────────────────────────────────────
+
+  /** Installed by the pool on each new context of the site. */
+  private async setupContext(context: BrowserContext, site: string): Promise<void> {
+    await context.route('**/*', (route) => this.route(route, context, site));
+  }
+
+  private async route(route: Route, context: BrowserContext, site: string): Promise<void> {
+    const request = route.request();
+    let page: Page | null = null;
+    try {
+      const url = new URL(request.url());
+      const frame = request.frame();
+      page = frame.page();
+      const mainDocument = request.isNavigationRequest() && frame === page.mainFrame();
+      const domain = this.options.allowedHosts?.[site] ?? null;
+      if (mainDocument && request.redirectedFrom()) this.checkRedirects(request, domain);
+      const onSite = domain === null || bareHost(url.hostname) === bareHost(domain);
+      if (!isWanted(request, url, onSite)) return await route.abort('blockedbyclient');
+      if (!this.options.mirrorUrl) return await route.continue();
+      if (!onSite) return await route.abort('blockedbyclient'); // the mirror is a closed world
+      const answer = await this.askMirror(request, url, context, mainDocument);
+      this.answers.set(request, answer);
+      await route.fulfill({ status: answer.status, headers: fulfilHeaders(answer.pairs), body: answer.body });
+    } catch (error) {
+      if (page && error instanceof ScrapeError) this.failures.set(page, error);
+      await route.abort(error instanceof ScrapeError ? 'blockedbyclient' : 'failed').catch(() => undefined);
+    }
+  }
+
+  /** RedirectError (recorded for the page) when the redirect chain of a navigation leaves the site's domain, loops or runs too long. */
+  private checkRedirects(request: Request, domain: string | null): void {
+    const chain: Request[] = [];
+    for (let hop: Request | null = request; hop; hop = hop.redirectedFrom()) chain.unshift(hop);
+    const first = new URL(chain[0].url());
+    const visited = new Set([first.href]);
+    for (let i = 1; i < chain.length; i++) {
+      const from = new URL(chain[i - 1].url());
+      nextHop({ url: from, status: 302, headers: { location: chain[i].url() } }, domain ?? first.hostname, visited, i - 1, this.options.maxRedirects);
+    }
+  }
+
+  /** The mirror's answer to a request Chromium would have sent to the real host. */
+  private async askMirror(request: Request, url: URL, context: BrowserContext, mainDocument: boolean): Promise<MirrorAnswer> {
+    const mirror = new URL(this.options.mirrorUrl!);
+    const headers = await this.outgoingHeaders(request, url, context);
+    const postData = request.postDataBuffer();
+    const limit = mainDocument ? this.options.maxResponseBytes : Infinity;
+    return new Promise<MirrorAnswer>((resolve, reject) => {
+      const outgoing = http.request(
+        {
+          host: mirror.hostname,
+          port: mirror.port || 80,
+          path: url.pathname + url.search,
+          method: request.method(),
+          headers,
+          agent: this.mirrorAgent,
+          timeout: this.options.timeoutMs,
+        },
+        (incoming) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          incoming.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            chunks.push(chunk);
+          });
+          incoming.on('error', (error) => reject(new NetworkError(`${url.host}: ${error.message}`, url.href)));
+          incoming.on('end', () => {
+            try {
+              const raw = Buffer.concat(chunks, size);
+              const pairs = headerPairs(incoming.rawHeaders);
+              const sent = joinHeaders(pairs);
+              const body = decode(raw, sent['content-encoding']);
+              if (body.length > limit) {
+                throw new ResponseTooLargeError(`${url.host} sent ${body.length} bytes, over the ${limit}-byte limit`, url.href);
+              }
+              resolve({ status: incoming.statusCode ?? 0, headers: sent, pairs, body });
+            } catch (error) {
+              reject(error);
+            }
+          });
+        },
+      );
+      outgoing.on('timeout', () => outgoing.destroy(new FetchTimeoutError(`${url.host} did not answer within ${this.options.timeoutMs} ms`, url.href)));
+      outgoing.on('error', (error) => {
+        const { code, message } = error as NodeJS.ErrnoException;
+        reject(error instanceof ScrapeError ? error : new NetworkError(`${url.host}: ${code ? `${code} ` : ''}${message}`, url.href));
+      });
+      outgoing.end(postData ?? undefined);
+    });
+  }
+
+  /**
+   * The headers Chromium sends for `request`: those it set before interception, plus the ones its
+   * network stack adds afterwards and a route therefore never sees.
+   */
+  private async outgoingHeaders(request: Request, url: URL, context: BrowserContext): Promise<Record<string, string>> {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(request.headers())) headers[name.toLowerCase()] = value;
+    headers.host = url.host;
+    const cookies = await context.cookies(url.href);
+    if (cookies.length > 0) headers.cookie = cookies.map((cookie) => `${cookie.name}=${cookie.value}`).join('; ');
+    headers['accept-encoding'] ??= 'gzip, deflate, br';
+    headers['accept-language'] ??= 'es-MX,es;q=0.9';
+    for (const [name, value] of Object.entries(fetchMetadata(request, url))) headers[name] ??= value;
+    return headers;
+  }
+}
+
+// ── Helpers ──────────────────────────────────────────────────────────────────────────────────
+
+/** Main-frame document responses of a page, in arrival order, redirect hops left out. */
+class DocumentWatcher {
+  private readonly responses: Response[] = [];
+  private readonly wakers = new Set<() => void>();
+  private readonly listener = (response: Response): void => {
+    try {
+      const request = response.request();
+      if (!request.isNavigationRequest() || response.frame() !== this.page.mainFrame()) return;
+      if (REDIRECT_STATUSES.has(response.status())) return;
+    } catch {
+      return; // a response of a frame already gone
+    }
+    this.responses.push(response);
+    for (const wake of this.wakers) wake();
+  };
+
+  constructor(private readonly page: Page) {
+    page.on('response', this.listener);
+  }
+
+  get count(): number {
+    return this.responses.length;
+  }
+
+  get latest(): Response | undefined {
+    return this.responses[this.responses.length - 1];
+  }
+
+  /** Resolves true once `count` documents have arrived, false after `timeoutMs`; rejects on abort or when the page closes. */
+  waitForAtLeast(count: number, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    if (this.responses.length >= count) return Promise.resolve(true);
+    return new Promise<boolean>((resolve, reject) => {
+      const finish = (settle: () => void): void => {
+        clearTimeout(timer);
+        this.wakers.delete(wake);
+        signal?.removeEventListener('abort', onAbort);
+        this.page.off('close', onClose);
+        settle();
+      };
+      const wake = (): void => {
+        if (this.responses.length >= count) finish(() => resolve(true));
+      };
+      const onAbort = (): void => finish(() => reject(signal!.reason));
+      const onClose = (): void => finish(() => reject(new NetworkError('the browser page closed while waiting for the document')));
+      const timer = setTimeout(() => finish(() => resolve(false)), Math.max(0, timeoutMs));
+      this.wakers.add(wake);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.page.on('close', onClose);
+    });
+  }
+
+  dispose(): void {
+    this.page.off('response', this.listener);
+    this.wakers.clear();
+  }
+}
+
+/** Documents, and Cloudflare's challenge machinery; everything else a page asks for is refused. */
+function isWanted(request: Request, url: URL, onSite: boolean): boolean {
+  if (request.resourceType() === 'document') return true;
+  if (CHALLENGE_HOSTS.has(url.hostname)) return true;
+  return onSite && url.pathname.startsWith('/cdn-cgi/');
+}
+
+function isChallenge(answer: Omit<RawResponse, 'latencyMs'>): boolean {
+  if (answer.headers['cf-mitigated'] === 'challenge') return true;
+  return isChallengePage(decodeBody(answer.body, answer.headers['content-type']));
+}
+
+/** A failed page.goto as a typed error. */
+function navigationFailure(error: unknown, url: URL, timeoutMs: number): ScrapeError {
+  if (error instanceof ScrapeError) return error;
+  const { name, message = String(error) } = error as { name?: string; message?: string };
+  const firstLine = message.split('\n')[0].replace(/^page\.goto: /, '');
+  if (name === 'TimeoutError') return new FetchTimeoutError(`${url.host} did not answer within ${timeoutMs} ms (browser navigation)`, url.href);
+  return new NetworkError(`${url.host}: ${firstLine}`, url.href);
+}
+
+/**
+ * Sec-Fetch-* as Chromium's network stack sets them (Fetch Metadata): navigations are
+ * navigate/document (iframe for sub-frames) with Sec-Fetch-User for a browser-initiated one.
+ */
+function fetchMetadata(request: Request, url: URL): Record<string, string> {
+  const referer = request.headers().referer;
+  let site = 'none';
+  if (referer) {
+    const from = new URL(referer);
+    site = from.origin === url.origin ? 'same-origin' : bareHost(from.hostname) === bareHost(url.hostname) ? 'same-site' : 'cross-site';
+  }
+  const type = request.resourceType();
+  if (request.isNavigationRequest()) {
+    let mainFrame = true;
+    try {
+      mainFrame = request.frame() === request.frame().page().mainFrame();
+    } catch {
+      // A frame already detached: call it the main one.
+    }
+    return {
+      'sec-fetch-site': site,
+      'sec-fetch-mode': 'navigate',
+      'sec-fetch-dest': mainFrame ? 'document' : 'iframe',
+      ...(referer ? {} : { 'sec-fetch-user': '?1' }),
+    };
+  }
+  const dest: Record<string, string> = { script: 'script', stylesheet: 'style', image: 'image', font: 'font', media: 'video' };
+  return {
+    'sec-fetch-site': site,
+    'sec-fetch-mode': type === 'xhr' || type === 'fetch' ? 'cors' : 'no-cors',
+    'sec-fetch-dest': dest[type] ?? 'empty',
+  };
+}
+
+function headerPairs(rawHeaders: readonly string[]): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) pairs.push([rawHeaders[i].toLowerCase(), rawHeaders[i + 1]]);
+  return pairs;
+}
+
+/** Body after Content-Encoding (Chromium does not decode a fulfilled body). */
+function decode(body: Buffer, encoding: string | undefined): Buffer {
+  switch ((encoding ?? '').trim().toLowerCase()) {
+    case 'gzip':
+    case 'x-gzip':
+      return gunzipSync(body);
+    case 'deflate':
+      return inflateSync(body);
+    case 'br':
+      return brotliDecompressSync(body);
+    default:
+      return body;
+  }
+}
+
+/** Headers for route.fulfill: transfer headers dropped (the body is decoded), Set-Cookie lines kept apart. */
+function fulfilHeaders(pairs: ReadonlyArray<readonly [string, string]>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of pairs) {
+    if (TRANSFER_HEADERS.has(name)) continue;
+    // Playwright splits Set-Cookie on "\n" (a comma may sit inside an Expires date); others join with ", ".
+    const separator = name === 'set-cookie' ? '\n' : ', ';
+    headers[name] = name in headers ? `${headers[name]}${separator}${value}` : value;
+  }
+  return headers;
+}
+
+/** Wait for `promise`, or reject with the signal's reason as soon as it aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
