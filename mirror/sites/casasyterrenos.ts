@@ -5,8 +5,8 @@
  */
 import { emptyRecord, type ListingRecord, type PropertyType } from '../../lib/record/listing-record';
 import type { PropertyFacts } from '../facts';
-import { escapeHtml, formatAmount, type ListPageInput, type MirrorRoute, type MirrorSite } from '../model';
-import { choice, countLabel, htmlDocument, htmlText, nextDataScript, priceFields, slugify } from './page-kit';
+import { escapeHtml, formatAmount, type ListPageInput, type MirrorSite } from '../model';
+import { choice, countLabel, htmlDocument, htmlText, nextDataScript, priceFields, slugify, queryPagination } from './page-kit';
 
 const SITE = 'casasyterrenos';
 const HOST = 'www.casasyterrenos.com';
@@ -223,15 +223,7 @@ export const casasyterrenosMirror: MirrorSite = {
   ].join('\n'),
   externalId,
   indexOf,
-  route(url: URL): MirrorRoute | null {
-    if (!SEARCH_PATH.test(url.pathname)) return null;
-    const raw = url.searchParams.get('page');
-    if (raw === null) return { kind: 'listing', searchPath: url.pathname, page: 1 };
-    return /^[1-9]\d{0,5}$/.test(raw) ? { kind: 'listing', searchPath: url.pathname, page: Number(raw) } : null;
-  },
-  listPageUrl(searchPath: string, page: number): string {
-    return `${ORIGIN}${searchPath}${page > 1 ? `?page=${page}` : ''}`;
-  },
+  ...queryPagination(ORIGIN, SEARCH_PATH, 'page'),
   renderListPage,
   cardRecord,
 };

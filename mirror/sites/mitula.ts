@@ -6,11 +6,10 @@
  */
 import { emptyRecord, type ListingRecord, type PropertyType } from '../../lib/record/listing-record';
 import { hash32, type PropertyFacts } from '../facts';
-import { formatAmount, type ListPageInput, type MirrorRoute, type MirrorSite } from '../model';
+import { formatAmount, type ListPageInput, type MirrorSite } from '../model';
 import {
   ALLOW_ALL_ROBOTS, TYPE_NOUN, base64, choice, countLabel, dayMonthYear, htmlDocument, htmlText, originAdUrl, priceFields,
-  relativeAge, unnamedArea, unnamedAreaFields,
-} from './page-kit';
+  relativeAge, unnamedArea, unnamedAreaFields, queryPagination } from './page-kit';
 
 const SITE = 'mitula';
 const HOST = 'casas.mitula.mx';
@@ -224,16 +223,8 @@ export const mitulaMirror: MirrorSite = {
   robotsTxt: ALLOW_ALL_ROBOTS,
   externalId,
   indexOf,
-  /** Any page number is a listing route; the server answers 404 past the last page, as Mitula does. */
-  route(url: URL): MirrorRoute | null {
-    if (!SEARCH_PATH.test(url.pathname)) return null;
-    const raw = url.searchParams.get('page');
-    if (raw === null) return { kind: 'listing', searchPath: url.pathname, page: 1 };
-    return /^[1-9]\d{0,5}$/.test(raw) ? { kind: 'listing', searchPath: url.pathname, page: Number(raw) } : null;
-  },
-  listPageUrl(searchPath: string, page: number): string {
-    return `${ORIGIN}${searchPath}${page > 1 ? `?page=${page}` : ''}`;
-  },
+  // Any page number is a listing route; the server answers 404 past the last page, as Mitula does.
+  ...queryPagination(ORIGIN, SEARCH_PATH, 'page'),
   renderListPage,
   cardRecord,
 };

@@ -5,7 +5,7 @@
  */
 import type { ListingRecord, PropertyType } from '../../lib/record/listing-record';
 import { hash32, rng, type PropertyFacts } from '../facts';
-import { escapeHtml, formatAmount } from '../model';
+import { escapeHtml, formatAmount, type MirrorRoute, type MirrorSite } from '../model';
 
 /**
  * A choice in [0, k) fixed per listing and purpose. Keyed by the listing (not the page), so one
@@ -131,3 +131,21 @@ export function base64(text: string, unpadded: boolean): string {
 
 /** The permissive robots.txt served for portals where no source found one (portals.md: "none found"). */
 export const ALLOW_ALL_ROBOTS = 'User-agent: *\nDisallow:\n';
+
+/**
+ * URL grammar of portals that number result pages with a query parameter (`?page=N`,
+ * `?pagina=N`), page 1 without it: the route and list-page URL members of a MirrorSite.
+ */
+export function queryPagination(origin: string, searchPath: RegExp, param: string): Pick<MirrorSite, 'route' | 'listPageUrl'> {
+  return {
+    route(url: URL): MirrorRoute | null {
+      if (!searchPath.test(url.pathname)) return null;
+      const raw = url.searchParams.get(param);
+      if (raw === null) return { kind: 'listing', searchPath: url.pathname, page: 1 };
+      return /^[1-9]\d{0,5}$/.test(raw) ? { kind: 'listing', searchPath: url.pathname, page: Number(raw) } : null;
+    },
+    listPageUrl(path: string, page: number): string {
+      return `${origin}${path}${page > 1 ? `?${param}=${page}` : ''}`;
+    },
+  };
+}

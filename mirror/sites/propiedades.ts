@@ -6,10 +6,9 @@
  */
 import { emptyRecord, type ListingRecord, type PropertyType } from '../../lib/record/listing-record';
 import type { PropertyFacts } from '../facts';
-import { escapeHtml, formatAmount, type ListPageInput, type MirrorRoute, type MirrorSite } from '../model';
+import { escapeHtml, formatAmount, type ListPageInput, type MirrorSite } from '../model';
 import {
-  ALLOW_ALL_ROBOTS, choice, countLabel, htmlDocument, htmlText, nextDataScript, priceFields, slugify, unnamedArea, unnamedAreaFields,
-} from './page-kit';
+  ALLOW_ALL_ROBOTS, choice, countLabel, htmlDocument, htmlText, nextDataScript, priceFields, slugify, unnamedArea, unnamedAreaFields, queryPagination } from './page-kit';
 
 const SITE = 'propiedades';
 const HOST = 'propiedades.com';
@@ -198,15 +197,7 @@ export const propiedadesMirror: MirrorSite = {
   robotsTxt: ALLOW_ALL_ROBOTS,
   externalId,
   indexOf,
-  route(url: URL): MirrorRoute | null {
-    if (!SEARCH_PATH.test(url.pathname)) return null;
-    const raw = url.searchParams.get('pagina');
-    if (raw === null) return { kind: 'listing', searchPath: url.pathname, page: 1 };
-    return /^[1-9]\d{0,5}$/.test(raw) ? { kind: 'listing', searchPath: url.pathname, page: Number(raw) } : null;
-  },
-  listPageUrl(searchPath: string, page: number): string {
-    return `${ORIGIN}${searchPath}${page > 1 ? `?pagina=${page}` : ''}`;
-  },
+  ...queryPagination(ORIGIN, SEARCH_PATH, 'pagina'),
   renderListPage,
   cardRecord,
 };
