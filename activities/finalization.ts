@@ -51,8 +51,9 @@ export function createFinalizationActivities(deps: ActivityDeps) {
       return { removed: dir };
     },
 
-    async finishBatch({ batchId, status, sites }: { batchId: string; status: BatchStatusValue; sites: SiteProgress[] }): Promise<void> {
-      setBatchStatus(db, batchId, status, { sites, metrics: getSiteMetrics(db, batchId) });
+    async finishBatch(args: { batchId: string; status: BatchStatusValue; sites: SiteProgress[]; finalizationErrors: string[] }): Promise<void> {
+      const { batchId, status, sites, finalizationErrors } = args;
+      setBatchStatus(db, batchId, status, { sites, finalizationErrors, metrics: getSiteMetrics(db, batchId) });
     },
 
     /** Batch summary, then alerts, to the webhook. Never throws: a notification must not fail the batch. */

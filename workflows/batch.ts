@@ -18,7 +18,7 @@ import {
 import type { Activities } from '../activities';
 import { detailWorkflow } from './detail';
 import { progressQuery, siteProgressSignal } from './messages';
-import { batchStatusOf, innermostMessage, progressMarkdown, startOrder } from './decisions';
+import { batchStatusOf, finalizationStatus, innermostMessage, progressMarkdown, startOrder } from './decisions';
 import { BatchIdKey, BatchStatusKey, SiteKey } from './search-attributes';
 import { siteWorkflow } from './site';
 import type { BatchInput, BatchPlan, BatchResult, SitePlan, SiteProgress } from './types';
@@ -126,17 +126,29 @@ export async function batchWorkflow(input: BatchInput = {}): Promise<BatchResult
   }
 
   const sites = [...progress.values()];
-  const outcome = batchStatusOf(sites);
   status = 'finalizing';
   publish();
-  await finalization.updateStatistics({ batchId });
-  const { alerts } = await finalization.computeMetrics({ batchId });
-  await finalization.backupDatabase({ batchId });
-  await finalization.cleanupTemporaryFiles({ batchId });
-  await finalization.finishBatch({ batchId, status: outcome, sites });
+  // The listings are stored already: a finalization step that fails after its retries is
+  // reported with the batch (completed_with_errors), not allowed to lose the batch's result.
+  const finalizationErrors: string[] = [];
+  const step = async <T>(name: string, run: () => Promise<T>, fallback: T): Promise<T> => {
+    try {
+      return await run();
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      finalizationErrors.push(`${name}: ${innermostMessage(error)}`);
+      return fallback;
+    }
+  };
+  await step('statistics', () => finalization.updateStatistics({ batchId }), []);
+  const { alerts } = await step('metrics', () => finalization.computeMetrics({ batchId }), { alerts: [] });
+  await step('backup', () => finalization.backupDatabase({ batchId }), null);
+  await step('cleanup', () => finalization.cleanupTemporaryFiles({ batchId }), null);
+  const outcome = finalizationStatus(batchStatusOf(sites), finalizationErrors);
+  await finalization.finishBatch({ batchId, status: outcome, sites, finalizationErrors });
   status = outcome;
   upsertSearchAttributes([{ key: BatchStatusKey, value: outcome }]);
   publish();
-  await finalization.sendNotifications({ batchId });
-  return { batchId, status: outcome, sites, alerts: alerts.length };
+  await step('notifications', () => finalization.sendNotifications({ batchId }), []);
+  return { batchId, status: outcome, sites, alerts: alerts.length, finalizationErrors };
 }

@@ -1,6 +1,6 @@
 /** Pure helpers for workflow decisions, unit-tested without a server. */
 import type { RetryPolicy } from '@temporalio/common';
-import type { RetryPolicyPlan, SitePlan, SiteProgress } from './types';
+import type { BatchStatusValue, RetryPolicyPlan, SitePlan, SiteProgress } from './types';
 
 export function toRetryPolicy(plan: RetryPolicyPlan): RetryPolicy {
   return {
@@ -24,6 +24,11 @@ export function batchStatusOf(sites: SiteProgress[]): 'completed' | 'completed_w
   const failures = sites.filter(failed).length;
   if (failures === 0) return 'completed';
   return sites.every((s) => s.state === 'failed') ? 'failed' : 'completed_with_errors';
+}
+
+/** A batch whose finalization had errors completed with errors at best. */
+export function finalizationStatus(status: BatchStatusValue, finalizationErrors: string[]): BatchStatusValue {
+  return finalizationErrors.length > 0 && status === 'completed' ? 'completed_with_errors' : status;
 }
 
 /** Continue-as-new before the history bound, leaving room for the events still to come. */

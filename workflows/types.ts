@@ -119,4 +119,6 @@ export interface BatchResult {
   status: BatchStatusValue;
   sites: SiteProgress[];
   alerts: number;
+  /** Finalization steps that failed after their retries (backup, cleanup …), with the reason. */
+  finalizationErrors: string[];
 }
