@@ -61,6 +61,7 @@ export function createPlanningActivities(deps: ActivityDeps) {
         maxParallelSites: config.batch.maxParallelSites,
         detailWindow: config.batch.detailWindow,
         maxHistoryEventsPerRun: config.batch.maxHistoryEventsPerRun,
+        maxExecutionTimeMs: config.security.systemLimits.maxExecutionTimeMs,
       };
     },
 

@@ -69,7 +69,11 @@ export async function batchWorkflow(input: BatchInput = {}): Promise<BatchResult
   const runSite = async (site: SitePlan): Promise<void> => {
     await condition(() => running < plan.maxParallelSites);
     running++;
-    const childBase = { typedSearchAttributes: [{ key: BatchIdKey, value: batchId }, { key: SiteKey, value: site.site }] };
+    const childBase = {
+      typedSearchAttributes: [{ key: BatchIdKey, value: batchId }, { key: SiteKey, value: site.site }],
+      // Across continue-as-new: the configured execution-time limit of a site's scraping.
+      workflowExecutionTimeout: plan.maxExecutionTimeMs,
+    };
     try {
       const main = await executeChild(siteWorkflow, {
         ...childBase,
@@ -102,6 +106,8 @@ export async function batchWorkflow(input: BatchInput = {}): Promise<BatchResult
       progress.set(site.site, mainFailed
         ? { ...failed, state: 'failed', error: innermostMessage(error) }
         : { ...failed, detail: { done: 0, failed: 0, skipped: 0, ...failed.detail, state: 'failed' }, error: innermostMessage(error) });
+      // A child that timed out or was terminated could not record its own end.
+      await control.markTask({ batchId, site: site.site, kind: mainFailed ? 'main' : 'detail', state: 'failed', reason: innermostMessage(error) });
       if (mainFailed && site.hasDetailScraper) {
         await control.markTask({ batchId, site: site.site, kind: 'detail', state: 'skipped', reason: 'main scraping failed' });
       }

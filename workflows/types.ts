@@ -45,6 +45,8 @@ export interface BatchPlan {
   maxParallelSites: number;
   detailWindow: number;
   maxHistoryEventsPerRun: number;
+  /** security.system_limits.max_execution_time: a site or detail child running longer fails. */
+  maxExecutionTimeMs: number;
 }
 
 export type SiteState = 'pending' | 'running' | 'retrying' | 'completed' | 'failed' | 'skipped' | 'cancelled';

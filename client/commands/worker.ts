@@ -1,14 +1,27 @@
 /** `orchestrator worker`: the project's workflows and activities on the configured task queues. */
 import type { Command } from 'commander';
-import { runWorkerProcess } from '../../workers/main';
+import { ranUnderHeapLimit, runWorkerProcess } from '../../workers/main';
+import { installRuntime } from '../../workers/runtime';
 import { loadAppConfig, type GlobalOptions } from '../environment';
 
 export function registerWorkerCommand(program: Command, globals: () => GlobalOptions): void {
   program
     .command('worker')
     .description('run a worker until SIGINT/SIGTERM (graceful shutdown); several may run at once')
-    .addHelpText('after', '\nExamples:\n  orchestrator worker\n  TEMPORAL_ADDRESS=10.0.0.5:7233 orchestrator worker')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  orchestrator worker\n  TEMPORAL_ADDRESS=10.0.0.5:7233 orchestrator worker\n  ORCHESTRATOR_METRICS_PORT=9465 orchestrator worker    # a second worker on the same machine',
+    )
     .action(async () => {
-      await runWorkerProcess(loadAppConfig(globals()), (line) => console.error(line));
+      const config = loadAppConfig(globals());
+      if (await ranUnderHeapLimit(config)) return;
+      // Before any connection: the runtime's logger and Prometheus endpoint apply to the whole process.
+      const runtime = installRuntime(config);
+      const log = (line: string) => {
+        console.error(line);
+        runtime.logger?.info(line);
+      };
+      log(runtime.metricsUrl ? `Prometheus metrics on ${runtime.metricsUrl} (every interface)` : 'Prometheus metrics off');
+      await runWorkerProcess(config, log);
     });
 }
