@@ -117,10 +117,12 @@ export async function batchWorkflow(input: BatchInput = {}): Promise<BatchResult
     }
   };
 
-  try {
-    await Promise.all(startOrder(plan.sites).map(runSite));
-  } catch (error) {
-    if (isCancellation(error)) {
+  // allSettled: on cancellation every child is cancelled; the batch closes only when all of them
+  // have, so none is terminated mid-page by the parent close policy.
+  const settled = await Promise.allSettled(startOrder(plan.sites).map(runSite));
+  const rejection = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (rejection) {
+    if (isCancellation(rejection.reason)) {
       await CancellationScope.nonCancellable(async () => {
         status = 'cancelled';
         await control.cancelBatch({ batchId });
@@ -128,7 +130,7 @@ export async function batchWorkflow(input: BatchInput = {}): Promise<BatchResult
         publish();
       });
     }
-    throw error;
+    throw rejection.reason;
   }
 
   const sites = [...progress.values()];

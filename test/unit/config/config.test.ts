@@ -71,12 +71,12 @@ describe('config/config.yaml as shipped', () => {
     ]);
   });
 
-  it('describes each portal: built-in adapter, http fetcher for now, detail scrapers, pacing', () => {
+  it('describes each portal: built-in adapter, a browser for the Cloudflare portals, detail scrapers, pacing', () => {
     for (const site of config.sites) {
       assert.equal(site.enabled, true, site.key);
       assert.equal(site.adapter, 'builtin', site.key);
       assert.equal(site.genericSelectors, undefined, site.key);
-      assert.equal(site.fetcher, 'http', site.key);
+      assert.equal(site.fetcher, site.key === 'inmuebles24' || site.key === 'propiedades' ? 'browser' : 'http', site.key);
       assert.equal(site.hasDetailScraper, site.key === 'inmuebles24' || site.key === 'lamudi', site.key);
       assert.equal(site.rateLimitSeconds, site.key === 'inmuebles24' ? 3 : 2, site.key);
     }
