@@ -1,9 +1,13 @@
 /**
  * Builds what the activities need from the configuration: the database, one fetcher per site
- * (its own timeouts and size cap) sharing one rate limiter, and the site adapters.
+ * (its own timeouts and size cap) sharing one rate limiter, and the site adapters. Sites with
+ * `fetcher: browser` share one Chromium per process (lib/fetch/browser-pool.ts), launched on the
+ * first page one of them fetches and closed by close().
  */
 import type { ActivityDeps } from '../activities';
 import type { AppConfig, SiteConfig } from '../lib/config/types';
+import { BrowserFetcher } from '../lib/fetch/browser-fetcher';
+import { BrowserPool } from '../lib/fetch/browser-pool';
 import type { PageFetcher } from '../lib/fetch/fetcher';
 import { HttpFetcher } from '../lib/fetch/http-fetcher';
 import { RateLimiter, type SiteRateLimit } from '../lib/fetch/rate-limiter';
@@ -36,19 +40,30 @@ export function buildActivityDeps(config: AppConfig, options: DepsOptions = {}):
       : Object.fromEntries(config.sites.map((site) => [site.key, siteRateLimit(config, site)])),
   });
   const fetchers = new Map<string, PageFetcher>();
+  // One browser per process, for every browser site; nothing is launched until a page needs it.
+  let pool: BrowserPool | null = null;
+  const browserPool = (): BrowserPool =>
+    (pool ??= new BrowserPool({
+      tempDir: config.storage.tempDir,
+      poolSize: config.browser.poolSize,
+      restartEveryPages: config.browser.restartEveryPages,
+      userAgents: config.security.userAgents.customAgents,
+    }));
   const fetcherFor = (site: SiteConfig): PageFetcher => {
     let fetcher = fetchers.get(site.key);
     if (!fetcher) {
-      fetcher = new HttpFetcher({
+      const common = {
         mirrorUrl: config.mirror.url,
         timeoutMs: site.fetch.timeoutMs,
         maxResponseBytes: site.fetch.maxResponseBytes,
         maxRedirects: site.fetch.maxRedirects,
-        userAgents: config.security.userAgents,
         robots: config.security.robotsTxt,
         rateLimit: limiter,
         allowedHosts: { [site.key]: new URL(site.baseUrl).hostname },
-      });
+      };
+      fetcher = site.fetcher === 'browser'
+        ? new BrowserFetcher({ ...common, pool: browserPool(), challengeWaitMs: config.browser.challengeWaitMs })
+        : new HttpFetcher({ ...common, userAgents: config.security.userAgents });
       fetchers.set(site.key, fetcher);
     }
     return fetcher;
@@ -60,6 +75,7 @@ export function buildActivityDeps(config: AppConfig, options: DepsOptions = {}):
     adapterFor,
     async close() {
       await Promise.all([...fetchers.values()].map((fetcher) => fetcher.close?.()));
+      await pool?.close();
       db.close();
     },
   };

@@ -21,9 +21,12 @@
  * for https URLs (route.continue may not change the scheme, --host-resolver-rules keeps TLS). The
  * request goes out from Node with the headers Chromium put on it, plus those its network stack
  * adds after interception (cookies from the context's jar, Accept-Encoding, Accept-Language,
- * Sec-Fetch-*), and the answer is decompressed and handed back to the page. Requests for any other
- * host are refused: the mirror is a closed world. Without a mirror, requests go out through
- * Chromium's own network stack (route.continue), TLS fingerprint and all.
+ * Sec-Fetch-*); redirects are followed there under the http fetcher's rules (Chromium does not
+ * route redirect hops, so a fulfilled 3xx would escape to the network); the answer is decompressed
+ * and handed back to the page. Requests for any other host are refused: the mirror is a closed
+ * world. Without a mirror, requests go out through Chromium's own network stack (route.continue),
+ * TLS fingerprint and all, and the redirect chain Chromium followed is judged afterwards by the
+ * same rules (an off-domain hop has then been requested once, but its page is never returned).
  */
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -59,6 +62,9 @@ export interface BrowserFetcherOptions {
   warmUp?: boolean;
 }
 
+/** Which fetcher is navigating each page: it answers the page's requests (its mirror, limits and records). */
+const pageUsers = new WeakMap<Page, BrowserFetcher>();
+
 /** Hosts of Cloudflare's challenge machinery (Turnstile, managed challenge), allowed to load. */
 const CHALLENGE_HOSTS = new Set(['challenges.cloudflare.com']);
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -67,6 +73,8 @@ const TRANSFER_HEADERS = new Set(['content-encoding', 'content-length', 'transfe
 
 /** What the mirror answered to a request the route handler sent, kept for the fetcher. */
 interface MirrorAnswer {
+  /** The URL that answered, after redirects (real host). */
+  url: URL;
   status: number;
   /** As the mirror sent them (Content-Encoding included). */
   headers: Record<string, string>;
@@ -85,6 +93,8 @@ export class BrowserFetcher implements PageFetcher {
   private readonly mirrorAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
   /** Why a page's current navigation was stopped from the route handler (redirect off-domain, too large …). */
   private readonly failures = new WeakMap<Page, ScrapeError>();
+  /** The domain each page's current navigation is held to (redirects, what counts as the site's own requests). */
+  private readonly domains = new WeakMap<Page, string>();
   /** Mirror answers by request, so the fetcher reports the headers the mirror sent. */
   private readonly answers = new WeakMap<Request, MirrorAnswer>();
   /** The warm-up of each site context, shared by the pages that start at once. */
@@ -135,6 +145,9 @@ export class BrowserFetcher implements PageFetcher {
   private async navigate(lease: PageLease, url: URL, site: string, signal?: AbortSignal): Promise<RawResponse> {
     await this.rateLimiter.acquire(site, signal);
     const { page } = lease;
+    pageUsers.set(page, this);
+    // The domain the page's requests are held to: the site's, or the host asked for (as the http fetcher).
+    this.domains.set(page, this.options.allowedHosts?.[site] ?? url.hostname);
     this.failures.delete(page);
     const documents = new DocumentWatcher(page);
     const onAbort = (): void => void page.close().catch(() => undefined);
@@ -151,30 +164,35 @@ export class BrowserFetcher implements PageFetcher {
       if (signal?.aborted) throw signal.reason;
       const stopped = this.failures.get(page);
       if (stopped) throw stopped;
-      if (navigationError !== null && documents.count === 0) throw navigationFailure(navigationError, url, this.options.timeoutMs);
+      if (navigationError !== null && documents.count === 0) {
+        // A redirect Chromium followed off the site fails there (or elsewhere): name the redirect.
+        if (documents.lastRequest) this.checkRedirects(documents.lastRequest, site);
+        throw navigationFailure(navigationError, url, this.options.timeoutMs);
+      }
 
       const deadline = performance.now() + this.options.challengeWaitMs;
+      if (!(await documents.waitForAtLeast(1, this.options.timeoutMs, signal))) {
+        throw new FetchTimeoutError(`${url.host} sent no document within ${this.options.timeoutMs} ms`, url.href);
+      }
       for (;;) {
-        const seen = await documents.waitForAtLeast(1, this.options.timeoutMs, signal);
-        if (!seen) throw new FetchTimeoutError(`${url.host} sent no document within ${this.options.timeoutMs} ms`, url.href);
         const count = documents.count;
-        const answer = await this.readDocument(documents.latest!, signal);
-        if (answer === 'replaced' && documents.count > count) continue; // a newer document took its place
+        const answer = await this.readDocument(documents.latest!, site, signal);
         if (answer !== 'replaced' && !isChallenge(answer)) {
           if (answer.body.length > this.options.maxResponseBytes) {
             throw new ResponseTooLargeError(`${url.host} sent ${answer.body.length} bytes, over the ${this.options.maxResponseBytes}-byte limit`, url.href);
           }
           return { ...answer, latencyMs: performance.now() - started };
         }
-        // A challenge page (or one replaced before it could be read): wait for the page it reloads into.
-        const remaining = deadline - performance.now();
+        if (documents.count > count) continue; // a newer document has already taken its place
+        // A challenge page, or a document gone before its body could be read: wait for the one it turns into.
+        const remaining = answer === 'replaced' ? this.options.timeoutMs : deadline - performance.now();
         const next = remaining > 0 && (await documents.waitForAtLeast(count + 1, remaining, signal));
-        if (signal?.aborted) throw signal.reason;
-        if (this.failures.get(page)) throw this.failures.get(page);
-        if (!next) {
-          const waited = Math.round(this.options.challengeWaitMs / 100) / 10;
-          throw new ChallengePageError(`${url.host} kept answering with an anti-bot challenge page for ${waited} s: the challenge did not clear`, url.href);
-        }
+        const stoppedLater = this.failures.get(page);
+        if (stoppedLater) throw stoppedLater;
+        if (next) continue;
+        if (answer === 'replaced') throw new NetworkError(`${url.host}: the browser lost the page's document before it could be read`, url.href);
+        const waited = Math.round(this.options.challengeWaitMs / 100) / 10;
+        throw new ChallengePageError(`${url.host} kept answering with an anti-bot challenge page for ${waited} s: the challenge did not clear`, url.href);
       }
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
@@ -186,14 +204,16 @@ export class BrowserFetcher implements PageFetcher {
   }
 
   /** The answer a main-document response carries, or 'replaced' when the page moved on before its body could be read. */
-  private async readDocument(response: Response, signal?: AbortSignal): Promise<Omit<RawResponse, 'latencyMs'> | 'replaced'> {
-    const url = new URL(response.url());
+  private async readDocument(response: Response, site: string, signal?: AbortSignal): Promise<Omit<RawResponse, 'latencyMs'> | 'replaced'> {
     const fromMirror = this.answers.get(response.request());
-    if (fromMirror) return { url, status: fromMirror.status, headers: fromMirror.headers, body: fromMirror.body };
+    if (fromMirror) return { url: fromMirror.url, status: fromMirror.status, headers: fromMirror.headers, body: fromMirror.body };
+    // Chromium followed any redirects itself (a route never sees the hops): judge the chain now.
+    this.checkRedirects(response.request(), site);
+    const url = new URL(response.url());
     let body: Buffer;
     try {
-      body = await untilAborted(response.body(), signal);
-    } catch (error) {
+      body = await untilAborted(withDeadline(response.body(), this.options.timeoutMs), signal);
+    } catch {
       if (signal?.aborted) throw signal.reason;
       return 'replaced';
     }
@@ -241,59 +261,96 @@ export class BrowserFetcher implements PageFetcher {
 
   // ── Request routing ────────────────────────────────────────────────────────────────────────
 
-  /** Installed by the pool on each new context of the site. */
+  /**
+   * Installed by the pool on each new context of the site. Requests are handled by the fetcher
+   * whose navigation the page is running (several fetchers may share a pool and a site's context).
+   */
   private async setupContext(context: BrowserContext, site: string): Promise<void> {
-    await context.route('**/*', (route) => this.route(route, context, site));
+    await context.route('**/*', (route) => {
+      let page: Page | null = null;
+      try {
+        page = route.request().frame().page();
+      } catch {
+        // a request without a live frame: handled by the installing fetcher
+      }
+      return ((page && pageUsers.get(page)) || this).route(route, context, site, page);
+    });
   }
 
-  private async route(route: Route, context: BrowserContext, site: string): Promise<void> {
+  private async route(route: Route, context: BrowserContext, site: string, page: Page | null): Promise<void> {
     const request = route.request();
-    let page: Page | null = null;
+    let mainDocument = false;
     try {
+      if (!page) throw new NetworkError(`${request.url()}: a request without a page`);
       const url = new URL(request.url());
-      const frame = request.frame();
-      page = frame.page();
-      const mainDocument = request.isNavigationRequest() && frame === page.mainFrame();
-      const domain = this.options.allowedHosts?.[site] ?? null;
-      if (mainDocument && request.redirectedFrom()) this.checkRedirects(request, domain);
-      const onSite = domain === null || bareHost(url.hostname) === bareHost(domain);
-      if (!isWanted(request, url, onSite)) return await route.abort('blockedbyclient');
+      mainDocument = request.isNavigationRequest() && request.frame() === page.mainFrame();
+      const domain = this.domains.get(page) ?? this.options.allowedHosts?.[site] ?? url.hostname;
+      const onSite = bareHost(url.hostname) === bareHost(domain);
+      if (!isWanted(request, url, onSite, mainDocument)) return await route.abort('blockedbyclient');
       if (!this.options.mirrorUrl) return await route.continue();
       if (!onSite) return await route.abort('blockedbyclient'); // the mirror is a closed world
-      const answer = await this.askMirror(request, url, context, mainDocument);
+      const answer = await this.askMirror(request, url, context, domain, mainDocument);
       this.answers.set(request, answer);
       await route.fulfill({ status: answer.status, headers: fulfilHeaders(answer.pairs), body: answer.body });
     } catch (error) {
-      if (page && error instanceof ScrapeError) this.failures.set(page, error);
+      // Only the page's own document decides the fetch; a failed subresource is just not loaded.
+      if (page && mainDocument && error instanceof ScrapeError) this.failures.set(page, error);
       await route.abort(error instanceof ScrapeError ? 'blockedbyclient' : 'failed').catch(() => undefined);
     }
   }
 
-  /** RedirectError (recorded for the page) when the redirect chain of a navigation leaves the site's domain, loops or runs too long. */
-  private checkRedirects(request: Request, domain: string | null): void {
+  /** RedirectError when the redirect chain that ended in `request` left the site's domain, looped or ran too long. */
+  private checkRedirects(request: Request, site: string): void {
     const chain: Request[] = [];
     for (let hop: Request | null = request; hop; hop = hop.redirectedFrom()) chain.unshift(hop);
     const first = new URL(chain[0].url());
+    const domain = this.options.allowedHosts?.[site] ?? first.hostname;
+    if (chain.length === 1) return;
     const visited = new Set([first.href]);
     for (let i = 1; i < chain.length; i++) {
-      const from = new URL(chain[i - 1].url());
-      nextHop({ url: from, status: 302, headers: { location: chain[i].url() } }, domain ?? first.hostname, visited, i - 1, this.options.maxRedirects);
+      nextHop({ url: new URL(chain[i - 1].url()), status: 302, headers: { location: chain[i].url() } }, domain, visited, i - 1, this.options.maxRedirects);
     }
   }
 
-  /** The mirror's answer to a request Chromium would have sent to the real host. */
-  private async askMirror(request: Request, url: URL, context: BrowserContext, mainDocument: boolean): Promise<MirrorAnswer> {
-    const mirror = new URL(this.options.mirrorUrl!);
+  /**
+   * The mirror's answer to a request Chromium would have sent to the real host. Redirects are
+   * followed here, hop by hop under the http fetcher's rules (Chromium would follow a fulfilled
+   * redirect itself, past any route, onto the real network); the page keeps the URL it asked for
+   * and the fetcher reports the final one. Cookies set by intermediate hops are not kept.
+   */
+  private async askMirror(request: Request, url: URL, context: BrowserContext, domain: string, mainDocument: boolean): Promise<MirrorAnswer> {
     const headers = await this.outgoingHeaders(request, url, context);
-    const postData = request.postDataBuffer();
-    const limit = mainDocument ? this.options.maxResponseBytes : Infinity;
+    let method = request.method();
+    let body = request.postDataBuffer();
+    let current = url;
+    const visited = new Set([current.href]);
+    for (let hop = 0; ; hop++) {
+      const answer = await this.askMirrorOnce(current, method, headers, body, mainDocument ? this.options.maxResponseBytes : Infinity);
+      if (!REDIRECT_STATUSES.has(answer.status)) return answer;
+      current = nextHop(answer, domain, visited, hop, this.options.maxRedirects);
+      if (answer.status === 303 || ((answer.status === 301 || answer.status === 302) && method === 'POST')) {
+        method = 'GET';
+        body = null;
+        delete headers['content-type'];
+        delete headers['content-length'];
+      }
+      headers.host = current.host;
+      const cookies = await context.cookies(current.href);
+      if (cookies.length > 0) headers.cookie = cookies.map((cookie) => `${cookie.name}=${cookie.value}`).join('; ');
+      else delete headers.cookie;
+    }
+  }
+
+  /** One request to the mirror for `url` (Host: the real host), decoded and capped. */
+  private askMirrorOnce(url: URL, method: string, headers: Record<string, string>, postData: Buffer | null, limit: number): Promise<MirrorAnswer> {
+    const mirror = new URL(this.options.mirrorUrl!);
     return new Promise<MirrorAnswer>((resolve, reject) => {
       const outgoing = http.request(
         {
           host: mirror.hostname,
           port: mirror.port || 80,
           path: url.pathname + url.search,
-          method: request.method(),
+          method,
           headers,
           agent: this.mirrorAgent,
           timeout: this.options.timeoutMs,
@@ -308,14 +365,13 @@ export class BrowserFetcher implements PageFetcher {
           incoming.on('error', (error) => reject(new NetworkError(`${url.host}: ${error.message}`, url.href)));
           incoming.on('end', () => {
             try {
-              const raw = Buffer.concat(chunks, size);
               const pairs = headerPairs(incoming.rawHeaders);
               const sent = joinHeaders(pairs);
-              const body = decode(raw, sent['content-encoding']);
+              const body = decode(Buffer.concat(chunks, size), sent['content-encoding']);
               if (body.length > limit) {
                 throw new ResponseTooLargeError(`${url.host} sent ${body.length} bytes, over the ${limit}-byte limit`, url.href);
               }
-              resolve({ status: incoming.statusCode ?? 0, headers: sent, pairs, body });
+              resolve({ url, status: incoming.statusCode ?? 0, headers: sent, pairs, body });
             } catch (error) {
               reject(error);
             }
@@ -352,8 +408,17 @@ export class BrowserFetcher implements PageFetcher {
 
 /** Main-frame document responses of a page, in arrival order, redirect hops left out. */
 class DocumentWatcher {
+  /** The latest main-frame navigation request (a redirect hop included). */
+  lastRequest: Request | null = null;
   private readonly responses: Response[] = [];
   private readonly wakers = new Set<() => void>();
+  private readonly requestListener = (request: Request): void => {
+    try {
+      if (request.isNavigationRequest() && request.frame() === this.page.mainFrame()) this.lastRequest = request;
+    } catch {
+      // a request of a frame already gone
+    }
+  };
   private readonly listener = (response: Response): void => {
     try {
       const request = response.request();
@@ -368,6 +433,7 @@ class DocumentWatcher {
 
   constructor(private readonly page: Page) {
     page.on('response', this.listener);
+    page.on('request', this.requestListener);
   }
 
   get count(): number {
@@ -403,14 +469,19 @@ class DocumentWatcher {
 
   dispose(): void {
     this.page.off('response', this.listener);
+    this.page.off('request', this.requestListener);
     this.wakers.clear();
   }
 }
 
-/** Documents, and Cloudflare's challenge machinery; everything else a page asks for is refused. */
-function isWanted(request: Request, url: URL, onSite: boolean): boolean {
-  if (request.resourceType() === 'document') return true;
-  if (CHALLENGE_HOSTS.has(url.hostname)) return true;
+/**
+ * The page's own document, frames of the site, and Cloudflare's challenge machinery (its frames,
+ * scripts and calls); everything else a page asks for (images, styles, fonts, the site's scripts,
+ * third-party frames) is refused.
+ */
+function isWanted(request: Request, url: URL, onSite: boolean, mainDocument: boolean): boolean {
+  if (mainDocument || CHALLENGE_HOSTS.has(url.hostname)) return true;
+  if (request.resourceType() === 'document') return onSite;
   return onSite && url.pathname.startsWith('/cdn-cgi/');
 }
 
@@ -504,4 +575,13 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
+}
+
+/** `promise`, or a rejection after `ms` (the caller treats it like a body that cannot be read). */
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no body within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }

@@ -19,6 +19,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ScrapeError } from '../errors';
 
 export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
+/** Bound on one browser operation (open a context or page, close one, save a session): a stuck one must not stall every waiter. */
+const OPERATION_TIMEOUT_MS = 30_000;
 
 /** The Chromium binary: CHROMIUM_PATH when set, else Debian's /usr/bin/chromium. */
 export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -316,10 +318,10 @@ export class BrowserPool {
       const idle = [...this.slots].find((slot) => !slot.busy);
       if (!idle) return null;
       this.slots.delete(idle);
-      await idle.page.close().catch(() => undefined);
+      await bounded(idle.page.close(), 'closing an idle page').catch(() => undefined);
     }
     const context = await this.contextFor(site);
-    const page = await context.newPage();
+    const page = await bounded(context.newPage(), `opening a page for ${site}`);
     const slot: PageSlot = { page, site, generation: this.handle!.generation, busy: false };
     this.slots.add(slot);
     this.peakOpenPages = Math.max(this.peakOpenPages, this.slots.size);
@@ -330,7 +332,7 @@ export class BrowserPool {
     const existing = this.contexts.get(site);
     if (existing) return existing.context;
     const handle = this.handle!;
-    const context = await handle.browser.newContext({
+    const context = await bounded(handle.browser.newContext({
       userAgent: this.nextUserAgent(handle),
       locale: this.options.locale ?? 'es-MX',
       timezoneId: this.options.timezoneId ?? 'America/Mexico_City',
@@ -338,9 +340,9 @@ export class BrowserPool {
       // Requests a service worker makes would bypass the fetcher's routing.
       serviceWorkers: 'block',
       storageState: this.saved.get(site),
-    });
+    }), `opening the browser context of ${site}`);
     try {
-      await this.setups.get(site)?.(context);
+      await bounded(this.setups.get(site)?.(context) ?? Promise.resolve(), `setting up the browser context of ${site}`);
     } catch (error) {
       await context.close().catch(() => undefined);
       throw error;
@@ -368,7 +370,7 @@ export class BrowserPool {
         slot.busy = false;
         if (broken || slot.page.isClosed()) {
           this.slots.delete(slot);
-          await slot.page.close().catch(() => undefined);
+          await bounded(slot.page.close(), 'closing a page').catch(() => undefined);
         }
         void this.pump();
       },
@@ -409,6 +411,8 @@ export class BrowserPool {
       await rm(userDataDir, { recursive: true, force: true });
       throw new BrowserLaunchError(`Chromium (${executablePath}) did not start: ${(error as Error).message.split('\n')[0]}`);
     }
+    // The persistent context opens a blank tab of its own: a renderer process no site uses.
+    for (const page of persistent.pages()) await page.close().catch(() => undefined);
     const browser = persistent.browser()!;
     const version = browser.version();
     const handle: BrowserHandle = {
@@ -432,7 +436,7 @@ export class BrowserPool {
     this.options.onEvent?.({ type: 'restart', generation: handle.generation, reason: 'pages', pagesServed: this.countedSinceLaunch });
     for (const { site, context } of this.contexts.values()) {
       try {
-        this.saved.set(site, await context.storageState());
+        this.saved.set(site, await bounded(context.storageState(), `saving the session of ${site}`));
       } catch {
         // A context that cannot say its state starts the next session without it.
       }
@@ -450,7 +454,7 @@ export class BrowserPool {
     if (!handle) return;
     handle.closing = true;
     // Closing the persistent context closes the browser process (Playwright kills it if it hangs).
-    await handle.persistent.close().catch(() => undefined);
+    await bounded(handle.persistent.close(), 'closing the browser').catch(() => undefined);
     await rm(handle.userDataDir, { recursive: true, force: true }).catch(() => undefined);
   }
 
@@ -464,4 +468,13 @@ export class BrowserPool {
     void rm(handle.userDataDir, { recursive: true, force: true }).catch(() => undefined);
     void this.pump();
   }
+}
+
+/** `promise`, or a BrowserLaunchError after OPERATION_TIMEOUT_MS. */
+function bounded<T>(promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new BrowserLaunchError(`the browser did not finish ${what} within ${OPERATION_TIMEOUT_MS / 1000} s`)), OPERATION_TIMEOUT_MS);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -226,8 +226,10 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
     assert.deepEqual(parse(site, page.html, page.url).listings, records);
     assert.ok(page.latencyMs >= 800, `latency ${page.latencyMs} ms includes the challenge`);
 
-    mirror.setFaults(site, { challenge: { clearanceCookie: true, solveMs: 5_000 } });
+    mirror.clearFaults(site);
     const hasty = fetcher({ pool: poolOptions(), challengeWaitMs: 1_000, warmUp: false });
+    await hasty.fetch(url, { site }); // browser launched, robots.txt read, no clearance: what follows times the challenge alone
+    mirror.setFaults(site, { challenge: { clearanceCookie: true, solveMs: 5_000 } });
     const started = performance.now();
     await assert.rejects(hasty.fetch(url, { site }), (error: unknown) => {
       assert.ok(error instanceof ChallengePageError, String(error));
@@ -236,7 +238,8 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
       return true;
     });
     const waited = performance.now() - started;
-    assert.ok(waited >= 1_000 && waited < 4_000, `waited ${Math.round(waited)} ms for a 1 s bound`);
+    // The bound, plus one navigation (generous: tests share two cores with other suites).
+    assert.ok(waited >= 1_000 && waited < 1_000 + 5_000, `waited ${Math.round(waited)} ms for a 1 s bound`);
 
     mirror.setFaults(site, { challenge: true }); // no script ever clears it
     await assert.rejects(hasty.fetch(url, { site }), ChallengePageError);
@@ -302,12 +305,14 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
 
   it('keeps the site\'s rate limit, shared with other fetchers through one RateLimiter', async () => {
     const site = 'trovit';
-    const limiter = new RateLimiter({ sites: { [site]: { requestsPerMinute: 0, burst: 1, minSpacingMs: 400 } } });
+    const limiter = new RateLimiter({ sites: { [site]: { requestsPerMinute: 0, burst: 1, minSpacingMs: 1000 } } });
     const browser = fetcher({ rateLimit: limiter });
     for (let n = 1; n <= 3; n++) await browser.fetch(firstPage(mirror, site, n).url, { site });
     const times = mirror.requestLog(site).map((e) => e.time);
     assert.equal(times.length, 5, log(site).join(', ')); // robots.txt, home, three pages
-    for (let i = 1; i < times.length; i++) assert.ok(times[i] - times[i - 1] >= 390, `gap ${i}: ${Math.round(times[i] - times[i - 1])} ms`);
+    // Navigations start 1 s apart; their arrival at the mirror jitters with the machine's load (20% allowed).
+    for (let i = 1; i < times.length; i++) assert.ok(times[i] - times[i - 1] >= 800, `gap ${i}: ${Math.round(times[i] - times[i - 1])} ms`);
+    assert.ok(times[4] - times[0] >= 4 * 1000 - 200, `total ${Math.round(times[4] - times[0])} ms`);
   });
 
   it('stops at once when the activity is cancelled: the page closes, the pool stays usable', async () => {
