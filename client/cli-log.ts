@@ -11,10 +11,10 @@ import { openLogFile } from '../lib/logging/log-file';
 let current: Logger = pino({ enabled: false });
 let opened = false;
 
-export async function openCliLog(config: AppConfig): Promise<Logger> {
+export function openCliLog(config: AppConfig): Logger {
   if (opened) return current;
   opened = true;
-  current = await openLogFile({ dir: config.logging.dir, name: 'cli', level: config.logging.level });
+  current = openLogFile({ dir: config.logging.dir, name: 'cli', level: config.logging.level }).logger;
   return current;
 }
 

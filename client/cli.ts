@@ -55,14 +55,14 @@ export function buildProgram(): Command {
     .addHelpText('after', EXAMPLES)
     .exitOverride();
   const globals = () => program.opts<GlobalOptions>();
-  program.hook('preAction', async (_root, action) => {
+  program.hook('preAction', (_root, action) => {
     let config;
     try {
       config = loadAppConfig(globals());
     } catch {
       return; // the command itself reports a configuration that does not load (validate lists it)
     }
-    await openCliLog(config);
+    openCliLog(config);
     cliLog().info({ command: commandPath(action), args: action.args, options: action.opts(), globals: globals() }, 'command started');
   });
   registerServerCommands(program, globals);

@@ -74,13 +74,15 @@ export async function ensureServer(config: AppConfig, log: (line: string) => voi
 }
 
 export async function connectClient(config: AppConfig): Promise<Client> {
+  const unreachable = () =>
+    new UserInputError(`No Temporal server answers at ${config.temporal.address}. Start it with \`orchestrator server start\` or set TEMPORAL_ADDRESS.`);
+  // A refused port fails this quick look at once; Connection.connect would wait its whole timeout.
+  if (!(await isServing(config.temporal.address))) throw unreachable();
   let connection: Connection;
   try {
     connection = await Connection.connect({ address: config.temporal.address, connectTimeout: 5000 });
   } catch {
-    throw new UserInputError(
-      `No Temporal server answers at ${config.temporal.address}. Start it with \`orchestrator server start\` or set TEMPORAL_ADDRESS.`,
-    );
+    throw unreachable();
   }
   return new Client({ connection, namespace: config.temporal.namespace });
 }

@@ -10,7 +10,7 @@ function price(value: number | null | undefined, currency: string | null | undef
 }
 
 function listingLine(listing: ListingChange): string {
-  const change = listing.previousPrice !== undefined ? ` (was ${price(listing.previousPrice, listing.previousCurrency)})` : '';
+  const change = listing.previousPrice === undefined ? '' : listing.previousPrice === null ? ' (price not shown before)' : ` (was ${price(listing.previousPrice, listing.previousCurrency)})`;
   return `    ${listing.externalId}  ${price(listing.price, listing.currency)}${change}  ${listing.title ?? '(no title)'}  ${listing.url}`;
 }
 

@@ -105,7 +105,8 @@ export async function validateSetup(loadConfig: () => AppConfig, options: Valida
     attempt('config', () => {
       config = loadConfig();
       const enabled = config.sites.filter((site) => site.enabled).length;
-      return pass('config', `${relative(process.cwd(), config.sourcePath) || config.sourcePath}: ${config.sites.length} sites, ${enabled} enabled`);
+      const shown = relative(process.cwd(), config.sourcePath);
+      return pass('config', `${shown && !shown.startsWith('..') ? shown : config.sourcePath}: ${config.sites.length} sites, ${enabled} enabled`);
     }),
   ];
   const loaded = config as AppConfig | null;

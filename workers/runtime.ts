@@ -25,7 +25,7 @@ export interface InstalledRuntime {
   metricsUrl: string | null;
 }
 
-let installed: Promise<InstalledRuntime> | null = null;
+let installed: InstalledRuntime | null = null;
 
 /**
  * Bound on every interface so a Prometheus server on another machine can scrape the worker; the
@@ -57,30 +57,34 @@ function runtimeOptions(config: AppConfig, logger: PinoLogger, withMetrics: bool
   };
 }
 
-export function installRuntime(config: AppConfig): Promise<InstalledRuntime> {
-  installed ??= (async (): Promise<InstalledRuntime> => {
-    const logger = await openLogFile({ dir: config.logging.dir, name: 'worker', level: config.logging.level });
-    const port = config.metrics.prometheusPort;
-    try {
-      Runtime.install(runtimeOptions(config, logger, true));
-      if (port !== null) logger.info({ port }, 'Prometheus metrics on /metrics');
-      return { outcome: 'installed', logger, metricsUrl: port === null ? null : `http://127.0.0.1:${port}/metrics` };
-    } catch (error) {
-      const { name, message } = error as Error;
+/**
+ * Install the runtime with the worker log and, when configured, the Prometheus endpoint. Call it
+ * before the first NativeConnection: it acts synchronously, so a caller need not await anything.
+ * Later calls return the first call's outcome.
+ */
+export function installRuntime(config: AppConfig): InstalledRuntime {
+  if (installed) return installed;
+  const { logger } = openLogFile({ dir: config.logging.dir, name: 'worker', level: config.logging.level });
+  const port = config.metrics.prometheusPort;
+  try {
+    Runtime.install(runtimeOptions(config, logger, true));
+    if (port !== null) logger.info({ port }, 'Prometheus metrics on /metrics');
+    installed = { outcome: 'installed', logger, metricsUrl: port === null ? null : `http://127.0.0.1:${port}/metrics` };
+  } catch (error) {
+    const { name, message } = error as Error;
+    if (name === 'IllegalStateError') {
       // A connection made before (tests) already created the runtime: keep it, and say so.
-      if (name === 'IllegalStateError') {
-        logger.warn('a Temporal runtime already existed: its logger and metrics stay in force');
-        return { outcome: 'existing', logger, metricsUrl: null };
-      }
+      logger.warn('a Temporal runtime already existed: its logger and metrics stay in force');
+      installed = { outcome: 'existing', logger, metricsUrl: null };
+    } else if (/prometheus/i.test(message)) {
       // Another worker on this machine holds the port (`orchestrator run` next to a worker):
       // scraping matters more than this process's metrics, which that worker's endpoint lacks.
-      if (/prometheus/i.test(message)) {
-        logger.warn({ port, err: error }, 'the Prometheus endpoint could not start; this process runs without metrics');
-        Runtime.install(runtimeOptions(config, logger, false));
-        return { outcome: 'installed', logger, metricsUrl: null };
-      }
+      logger.warn({ port, err: error }, 'the Prometheus endpoint could not start; this process runs without metrics');
+      Runtime.install(runtimeOptions(config, logger, false));
+      installed = { outcome: 'installed', logger, metricsUrl: null };
+    } else {
       throw error;
     }
-  })();
+  }
   return installed;
 }

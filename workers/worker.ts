@@ -28,7 +28,7 @@ export interface CreateWorkersOptions extends DepsOptions {
 }
 
 export async function createWorkers(config: AppConfig, options: CreateWorkersOptions = {}): Promise<OrchestratorWorkers> {
-  await installRuntime(config);
+  installRuntime(config);
   const connection = options.connection ?? (await NativeConnection.connect({ address: config.temporal.address }));
   const deps = buildActivityDeps(config, options);
   const activities = createActivities(deps);

@@ -6,7 +6,7 @@
  * matches neither.
  */
 import type { Command } from 'commander';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { backupDatabase, listBackups, restoreDatabase } from '../../lib/backup/backup';
 import type { AppConfig } from '../../lib/config/types';
 import { UserInputError } from '../../lib/errors';
@@ -46,6 +46,7 @@ export async function backupNow(config: AppConfig) {
 export async function restoreBackup(config: AppConfig, file: string, force: boolean, log: (line: string) => void = console.error) {
   const path = confinePath(config.storage.backupsDir, file, 'backup file');
   checkExtension(path, ['.db'], 'backup file');
+  if (!existsSync(path)) throw new UserInputError(`backup file ${path} does not exist (see \`orchestrator backup --list\`)`);
   log('Workers must be stopped during a restore: they write to the database being replaced.');
   const polled = await pollingQueues(config);
   if (polled === null) {

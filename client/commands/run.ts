@@ -3,7 +3,10 @@
  * embedded defaults: the bundled local mirror of the six portals, the dev server and a worker,
  * each started when needed.
  */
+import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
 import { InvalidArgumentError, type Command } from 'commander';
+import { UserInputError } from '../../lib/errors';
+import { innermostMessage } from '../../workflows/decisions';
 import type { AppConfig } from '../../lib/config/types';
 import { getSiteMetrics } from '../../lib/metrics/site-metrics';
 import { getAlerts } from '../../lib/metrics/alerts';
@@ -98,8 +101,17 @@ export async function runCommand(globals: GlobalOptions, options: RunOptions, lo
       return null;
     }
     const follow = followBatch(handle, options.json ? () => undefined : undefined);
-    const result = workers ? await workers.runUntil(follow) : await follow;
-    workers = null;
+    let result: BatchResult;
+    try {
+      result = workers ? await workers.runUntil(follow) : await follow;
+    } catch (error) {
+      // The workflow itself ended badly (cancelled from elsewhere, a plan that could not be made):
+      // the batch's outcome, not a bug, so one line and exit 1.
+      if (!(error instanceof WorkflowFailedError)) throw error;
+      throw new UserInputError(`batch ${workflowId} ${error.cause instanceof CancelledFailure ? 'was cancelled' : `failed: ${innermostMessage(error)}`}`);
+    } finally {
+      workers = null;
+    }
     printSummary(config, result, options.json ?? false);
     if (result.status === 'failed') process.exitCode = 1;
     return result;

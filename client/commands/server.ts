@@ -6,11 +6,15 @@ import { devServerFiles, devServerSettings, loadAppConfig, type GlobalOptions } 
 import { printJson } from '../output';
 
 export function registerServerCommands(program: Command, globals: () => GlobalOptions): void {
-  const server = program.command('server').description('the embedded Temporal dev server (SQLite persistence, Web UI)');
+  const server = program
+    .command('server')
+    .description('the embedded Temporal dev server (SQLite persistence, Web UI)')
+    .addHelpText('after', '\nExamples:\n  orchestrator server start\n  orchestrator server status --json\n  orchestrator server stop');
 
   server
     .command('install')
     .description('find or build the Temporal CLI (builds it with Go the first time: a few minutes)')
+    .addHelpText('after', '\nExamples:\n  orchestrator server install\n  TEMPORAL_CLI_PATH=/opt/temporal/temporal orchestrator server install   # use this binary')
     .action(async () => {
       const cli = await provisionTemporalCli({ onProgress: (line) => console.error(line) });
       console.log(`${cli.path} (${cli.source})`);
@@ -35,6 +39,7 @@ export function registerServerCommands(program: Command, globals: () => GlobalOp
   server
     .command('stop')
     .description('stop the dev server this project started')
+    .addHelpText('after', '\nExamples:\n  orchestrator server stop\n  orchestrator --config other.yaml server stop')
     .action(async () => {
       const config = loadAppConfig(globals());
       const result = await stopDevServer(devServerSettings(config), devServerFiles(config));
@@ -48,8 +53,9 @@ export function registerServerCommands(program: Command, globals: () => GlobalOp
 
   server
     .command('status')
-    .description('is the server answering, and where')
+    .description('is the server answering, and where; exit 1 when it is not')
     .option('--json', 'print JSON')
+    .addHelpText('after', '\nExamples:\n  orchestrator server status\n  orchestrator server status --json')
     .action(async (options: { json?: boolean }) => {
       const config = loadAppConfig(globals());
       const status = await devServerStatus(devServerSettings(config), devServerFiles(config));

@@ -71,7 +71,7 @@ export function renderStatus(view: BatchStatusView): string {
   }
   lines.push(
     view.workflow
-      ? `  Temporal: ${view.workflow.status} since ${view.workflow.startTime} · ${view.webUi}`
+      ? `  Temporal: ${view.workflow.status} · started ${view.workflow.startTime}${view.workflow.closeTime ? ` · closed ${view.workflow.closeTime}` : ''} · ${view.webUi}`
       : view.temporalReachable
         ? '  Temporal: no such workflow (past retention?)'
         : '  Temporal: no server answers; showing what the database knows',

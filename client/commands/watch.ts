@@ -15,7 +15,6 @@ import { batchStatus, renderStatus } from './status';
 
 interface WatchOptions {
   json?: boolean;
-  interval?: string;
 }
 
 /** Resolves when the user presses Ctrl-C (SIGINT), instead of the process dying. */

@@ -73,8 +73,9 @@ function listingsWithChange(db: Db, batchId: string, site: string, change: 'new'
        ORDER BY l.external_id LIMIT ?`,
     )
     .all(batchId, site, change, limit) as Array<ListingChange & { priceBatch: string | null }>;
+  // A new listing's "price change" is only its detail page revealing the price: no previous price to show.
   return rows.map(({ priceBatch, previousPrice, previousCurrency, ...listing }) =>
-    priceBatch === null ? listing : { ...listing, previousPrice, previousCurrency },
+    priceBatch === null || change === 'new' ? listing : { ...listing, previousPrice, previousCurrency },
   );
 }
 

@@ -48,7 +48,7 @@ function checkField(expression: string, field: Field, text: string): void {
     const [range, step, extra] = part.split('/');
     if (extra !== undefined) fail(expression, `${field.name} "${part}" has more than one step`);
     if (step !== undefined && !(/^\d+$/.test(step) && Number(step) > 0)) fail(expression, `${field.name} step "${step}" must be a whole number > 0`);
-    if (range === '*' || (range === '?' && (field.name === 'day of month' || field.name === 'day of week'))) continue;
+    if (range === '*') continue;
     const bounds = range.split('-');
     if (bounds.length > 2) fail(expression, `${field.name} "${range}" is not a value or a range a-b`);
     const [start, end] = bounds.map((bound) => value(expression, field, bound));

@@ -28,6 +28,8 @@ export function testConfig(options: TestConfigOptions): AppConfig {
       tempDir: join(dir, 'tmp'),
     },
     mirror: { url: options.mirrorUrl ?? null },
+    // Test workers serve no Prometheus endpoint: parallel suites would contend for one port.
+    metrics: { prometheusPort: null },
     notifications: { webhookUrl: options.webhookUrl ?? null },
     // The declared attempts stay; only the waits between them shrink, so failure tests run in seconds.
     sites: (options.sites ? base.sites.filter((site) => options.sites!.includes(site.key)) : base.sites).map((site) => ({

@@ -10,7 +10,8 @@ import { storeAlerts } from '../../../lib/metrics/alerts';
 import { buildBatchReport } from '../../../lib/report/batch-report';
 import { openDatabase, type Db } from '../../../lib/store/database';
 import { renderReport } from '../../../client/report-view';
-import { twoBatchHistory } from './store-fixture';
+import { mergeDetail } from '../../../lib/store/listings';
+import { card, twoBatchHistory } from './store-fixture';
 
 describe('batch report', () => {
   let db: Db;
@@ -33,6 +34,12 @@ describe('batch report', () => {
     assert.equal(lamudi.metrics.listingsRemoved, 1);
     assert.equal(lamudi.mainState, 'completed');
     assert.deepEqual(report.totals, { pagesFetched: 2, pagesFailed: 1, listingsSeen: 3, listingsNew: 1, listingsUpdated: 1, listingsRemoved: 1, priceChanges: 1 });
+  });
+
+  it('shows no previous price for a new listing whose detail page revealed its price', () => {
+    mergeDetail(db, 'b2', card('lamudi', 'd', 450));
+    const lamudi = buildBatchReport(db, 'b2').sites.find((site) => site.site === 'lamudi')!;
+    assert.deepEqual(lamudi.newListings, [{ site: 'lamudi', externalId: 'd', title: 'Casa d', url: 'https://www.lamudi.com.mx/detalle/d', price: 450, currency: 'MXN' }]);
   });
 
   it('gives a failed site no removal count and its error, and computes metrics the batch did not store', () => {
