@@ -1,0 +1,65 @@
+/**
+ * The benchmark's configuration file: the shipped config/config.yaml with its ports, task queue
+ * and every path moved to a scratch folder, and politeness lifted for the mirror (which is ours):
+ * rate_limit_seconds 0 on every site and security.rate_limiting off. That is what the
+ * `liftRateLimits` option of createWorkers does in-process (no task-queue rate limit, no limiter
+ * wait); the `orchestrator worker` command has no such switch, so the file says it. robots.txt
+ * stays on. Every site uses the http fetcher: the mirror plays no Cloudflare.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import YAML from 'yaml';
+import { loadConfig } from '../../lib/config/load';
+import type { AppConfig } from '../../lib/config/types';
+import type { BenchPlan } from './plan';
+
+/** The environment for processes the benchmark starts: none of the overrides a developer's shell may carry. */
+export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of Object.keys(env)) {
+    if (/^(TEMPORAL_|ORCHESTRATOR_|CRAWLEE_)/.test(key) && key !== 'TEMPORAL_CLI_PATH') delete env[key];
+  }
+  return { ...env, ...extra };
+}
+
+export interface BenchConfig {
+  path: string;
+  dir: string;
+  config: AppConfig;
+}
+
+const ROOT = join(__dirname, '..', '..');
+
+export function writeBenchConfig(dir: string, options: { address: string; taskQueue: string; plan: BenchPlan; detailWindow?: number }): BenchConfig {
+  mkdirSync(dir, { recursive: true });
+  const doc = YAML.parse(readFileSync(join(ROOT, 'config', 'config.yaml'), 'utf8'));
+  doc.temporal = { ...doc.temporal, address: options.address, task_queue: options.taskQueue, db_file: join(dir, 'temporal.db'), embedded: false };
+  doc.storage = {
+    ...doc.storage,
+    database: join(dir, 'orchestrator.db'),
+    backups_dir: join(dir, 'backups'),
+    exports_dir: join(dir, 'exports'),
+    temp_dir: join(dir, 'tmp'),
+    urls_dir: join(dir, 'urls'),
+  };
+  doc.logging = { ...doc.logging, dir: join(dir, 'logs'), level: 'warn' };
+  doc.metrics = { prometheus_port: null };
+  doc.mirror = { url: null };
+  doc.security.rate_limiting = { ...doc.security.rate_limiting, enable: false };
+  doc.defaults.rate_limit_seconds = 0;
+  if (options.detailWindow) doc.batch.detail_window = options.detailWindow;
+  for (const [key, site] of Object.entries(doc.sites as Record<string, Record<string, unknown>>)) {
+    site.enabled = options.plan.sites.includes(key);
+    site.rate_limit_seconds = 0;
+    site.fetcher = 'http';
+  }
+  const urlsDir = join(dir, 'urls');
+  mkdirSync(urlsDir, { recursive: true });
+  for (const site of options.plan.sites) {
+    const rows = options.plan.searches.filter((s) => s.site === site).map((s) => `${s.url},${s.maxPages}`);
+    writeFileSync(join(urlsDir, `${site}.csv`), ['url,max_pages', ...rows].join('\n') + '\n');
+  }
+  const path = join(dir, 'config.yaml');
+  writeFileSync(path, YAML.stringify(doc));
+  return { path, dir, config: loadConfig({ path, env: {} }) };
+}

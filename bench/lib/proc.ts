@@ -1,0 +1,146 @@
+/**
+ * Resource use of a process from /proc (Linux): resident memory (VmRSS sampled, VmHWM the
+ * kernel's own high-water mark) and CPU time (utime + stime of /proc/<pid>/stat).
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+
+let clockTicks: number | null = null;
+
+/** Clock ticks per second (CLK_TCK), for /proc/<pid>/stat times. */
+export function clkTck(): number {
+  if (clockTicks === null) {
+    try {
+      clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      clockTicks = 100;
+    }
+  }
+  return clockTicks;
+}
+
+export interface MemoryStatus {
+  rssKiB: number;
+  hwmKiB: number;
+}
+
+export function memoryStatus(pid: number): MemoryStatus | null {
+  try {
+    const text = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kib = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN);
+    return { rssKiB: kib('VmRSS'), hwmKiB: kib('VmHWM') };
+  } catch {
+    return null;
+  }
+}
+
+/** User + system CPU seconds the process has used so far (its own threads; not its children). */
+export function cpuSeconds(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which may hold spaces, closed by the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields[0] is field 3 (state): utime is field 14, stime field 15.
+    return (Number(fields[11]) + Number(fields[12])) / clkTck();
+  } catch {
+    return null;
+  }
+}
+
+/** The process and every descendant (the worker command may run itself again as a child, e.g. under a heap limit). */
+export function processTree(root: number): number[] {
+  const parents = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const list = parents.get(ppid) ?? [];
+      list.push(Number(entry));
+      parents.set(ppid, list);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const out = [root];
+  for (let i = 0; i < out.length; i++) out.push(...(parents.get(out[i]) ?? []));
+  return out;
+}
+
+/** CPU seconds of a process tree (see cpuSeconds). */
+export function treeCpuSeconds(root: number): number {
+  return processTree(root).reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0);
+}
+
+export interface RssSeries {
+  pid: number;
+  /** [ms since sampling started, RSS MiB]. */
+  samples: Array<[number, number]>;
+  peakSampledMiB: number;
+  /** VmHWM read at the last sample: the true peak, between samples too. */
+  hwmMiB: number;
+}
+
+/**
+ * Samples VmRSS of process trees (a root and its descendants, summed) at an interval until
+ * stopped. hwmMiB: the sum of the tree's VmHWM values (each process's own peak; an upper bound of
+ * the tree's peak).
+ */
+export class RssSampler {
+  private readonly series = new Map<number, RssSeries & { largestHwmMiB: number; processes: number }>();
+  private readonly timer: NodeJS.Timeout;
+  private readonly started = Date.now();
+
+  constructor(pids: number[], intervalMs = 250) {
+    for (const pid of pids) this.series.set(pid, { pid, samples: [], peakSampledMiB: 0, hwmMiB: 0, largestHwmMiB: 0, processes: 1 });
+    this.sample();
+    this.timer = setInterval(() => this.sample(), intervalMs);
+    this.timer.unref();
+  }
+
+  private sample(): void {
+    for (const entry of this.series.values()) {
+      const tree = processTree(entry.pid);
+      let rss = 0;
+      let hwm = 0;
+      let largest = 0;
+      let seen = 0;
+      for (const pid of tree) {
+        const status = memoryStatus(pid);
+        if (!status || Number.isNaN(status.rssKiB)) continue;
+        seen++;
+        rss += status.rssKiB / 1024;
+        hwm += status.hwmKiB / 1024;
+        largest = Math.max(largest, status.hwmKiB / 1024);
+      }
+      if (seen === 0) continue;
+      entry.processes = Math.max(entry.processes, seen);
+      entry.samples.push([Date.now() - this.started, Math.round(rss * 10) / 10]);
+      entry.peakSampledMiB = Math.max(entry.peakSampledMiB, rss);
+      entry.hwmMiB = Math.max(entry.hwmMiB, hwm);
+      entry.largestHwmMiB = Math.max(entry.largestHwmMiB, largest);
+    }
+  }
+
+  stop(): Array<RssSeries & { largestHwmMiB: number; processes: number }> {
+    this.sample();
+    clearInterval(this.timer);
+    return [...this.series.values()].map((entry) => ({
+      ...entry,
+      peakSampledMiB: Math.round(entry.peakSampledMiB * 10) / 10,
+      hwmMiB: Math.round(entry.hwmMiB * 10) / 10,
+      largestHwmMiB: Math.round(entry.largestHwmMiB * 10) / 10,
+      samples: thin(entry.samples, 120),
+    }));
+  }
+}
+
+/** At most `max` points, evenly spread, the last one kept: enough for a memory curve in the JSON. */
+function thin<T>(points: T[], max: number): T[] {
+  if (points.length <= max) return points;
+  const step = points.length / max;
+  const out: T[] = [];
+  for (let i = 0; i < max - 1; i++) out.push(points[Math.floor(i * step)]);
+  out.push(points[points.length - 1]);
+  return out;
+}

@@ -1,0 +1,146 @@
+/** The results as Markdown: the scale curve, Crawlee side by side, and the targets. */
+import type { CrawleeResult } from './crawlee';
+import type { LoadSnapshot, MachineInfo } from './machine';
+import type { OursResult } from './ours';
+import type { ProfileSummary } from './profile';
+
+export interface BenchResults {
+  version: 1;
+  startedAt: string;
+  finishedAt: string | null;
+  machine: MachineInfo;
+  loadAtStart: LoadSnapshot;
+  options: Record<string, unknown>;
+  server: { address: string; db: string; reused: boolean };
+  runs: Array<OursResult | CrawleeResult>;
+  profiles: Array<{ run: string; summary: ProfileSummary; buckets: Array<{ bucket: string; percent: number }> }>;
+  targets?: TargetRow[];
+  protoTargets?: TargetRow[];
+}
+
+export interface TargetRow {
+  target: string;
+  goal: string;
+  measured: string;
+  /** 'partly': met by some of the runs it is judged on, not all. */
+  met: boolean | 'partly' | null;
+}
+
+/** Throughput targets are judged on the runs of N ≥ 5,000: a 1,000-page batch lasts ten seconds, mostly start and tail. */
+const JUDGED_FROM = 5000;
+
+function verdict(values: boolean[]): boolean | 'partly' | null {
+  if (values.length === 0) return null;
+  if (values.every(Boolean)) return true;
+  return values.some(Boolean) ? 'partly' : false;
+}
+
+const fmt = (v: number | null | undefined, digits = 0) => (v === null || v === undefined ? '—' : v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+
+export function oursRuns(results: BenchResults): OursResult[] {
+  return results.runs.filter((r): r is OursResult => r.engine === 'temporal');
+}
+
+export function crawleeRuns(results: BenchResults): CrawleeResult[] {
+  return results.runs.filter((r): r is CrawleeResult => r.engine === 'crawlee');
+}
+
+export function evaluateTargets(results: BenchResults, variant = 'cli'): TargetRow[] {
+  const ours = oursRuns(results).filter((r) => (r.variant ?? 'cli') === variant);
+  const crawlee = crawleeRuns(results);
+  const rows: TargetRow[] = [];
+  if (ours.length === 0) return rows;
+  const judged = ours.filter((r) => r.targetPages >= JUDGED_FROM || ours.every((x) => x.targetPages < JUDGED_FROM));
+  rows.push({
+    target: 'pages per minute, end to end',
+    goal: `≥ 6,000 on ${results.machine.nproc} cores (judged at N ≥ ${JUDGED_FROM.toLocaleString('en-US')})`,
+    measured: ours.map((r) => `${fmt(r.pagesPerMinute.endToEnd)} (N=${fmt(r.targetPages)}, ${r.workers}w)`).join('; '),
+    met: verdict(judged.map((r) => (r.pagesPerMinute.endToEnd ?? 0) >= 6000)),
+  });
+  const ratios = ours.flatMap((r) => {
+    const c = crawlee.find((x) => x.targetPages === r.targetPages);
+    return c && r.pagesPerMinute.endToEnd && c.pagesPerMinute.endToEnd ? [{ r, ratio: r.pagesPerMinute.endToEnd / c.pagesPerMinute.endToEnd }] : [];
+  });
+  if (ratios.length) {
+    rows.push({
+      target: "ours / Crawlee pages per minute",
+      goal: `≥ 0.8 (judged at N ≥ ${JUDGED_FROM.toLocaleString('en-US')})`,
+      measured: ratios.map(({ r, ratio }) => `${ratio.toFixed(2)} (N=${fmt(r.targetPages)}, ${r.workers}w)`).join('; '),
+      met: verdict(ratios.filter(({ r }) => judged.includes(r)).map(({ ratio }) => ratio >= 0.8)),
+    });
+  }
+  const oneWorker = ours.filter((r) => r.workers === 1).sort((a, b) => a.targetPages - b.targetPages);
+  const peaks = ours.map((r) => Math.max(...r.memory.workers.map((w) => w.hwmMiB)));
+  const flat = oneWorker.length >= 2
+    ? oneWorker[oneWorker.length - 1].memory.peakMiB / oneWorker[0].memory.peakMiB
+    : null;
+  rows.push({
+    target: 'worker peak RSS (per process)',
+    goal: '≤ 300 MB, flat from 1,000 to 20,000 pages',
+    measured: ours.map((r) => `${fmt(r.memory.peakMiB)} MiB (N=${fmt(r.targetPages)}, ${r.workers}w)`).join('; ') + (flat ? `; largest/smallest N (1 worker) ×${flat.toFixed(2)}` : ''),
+    met: Math.max(...peaks) <= 300 && (flat === null || flat <= 1.15) ? true : peaks.some((p) => p <= 300) ? 'partly' : false,
+  });
+  rows.push({
+    target: 'Temporal history events per page',
+    goal: '≤ 4',
+    measured: ours.map((r) => `${fmt(r.history.eventsPerPage, 2)} (N=${fmt(r.targetPages)}, ${r.workers}w)`).join('; '),
+    met: verdict(ours.map((r) => (r.history.eventsPerPage ?? Infinity) <= 4)),
+  });
+  rows.push({
+    target: 'page latency p95 (original design)',
+    goal: '< 2 s',
+    measured: ours.map((r) => `${fmt(r.latencyMs.p95)} ms (N=${fmt(r.targetPages)}, ${r.workers}w)`).join('; '),
+    met: ours.every((r) => (r.latencyMs.p95 ?? Infinity) < 2000),
+  });
+  rows.push({
+    target: 'worker start-up (original design)',
+    goal: '< 30 s',
+    measured: `${fmt(Math.max(...ours.flatMap((r) => r.ms.workerStartup)) / 1000, 1)} s at most (spawn → polling every queue)`,
+    met: Math.max(...ours.flatMap((r) => r.ms.workerStartup)) < 30_000,
+  });
+  return rows;
+}
+
+export function markdown(results: BenchResults): string {
+  const m = results.machine;
+  const lines: string[] = [];
+  lines.push(`Machine: ${m.nproc} cores (${m.cpuModel}), ${fmt(m.memoryMiB / 1024, 1)} GiB memory, Node ${m.node}, ${m.kernel}; ` +
+    `host \`${m.hostname}\`; run ${results.startedAt}. Temporal dev server ${results.server.db}. ` +
+    `Load average at start: ${results.loadAtStart.loadavg.join(', ')}.`);
+  lines.push('');
+  lines.push('| N pages | engine | workers | pages | pages/min (end to end) | ours/Crawlee | CPU-bound pages/min* | run → first page | p50 / p95 latency ms | peak RSS MiB | CPU s / 1,000 pages (worker + server) | history events / page | SQLite bytes / 1,000 listings | load avg before → after |');
+  lines.push('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+  const crawlee = crawleeRuns(results);
+  const sorted = [...results.runs].sort((a, b) => a.targetPages - b.targetPages || (a.engine === 'crawlee' ? 1 : 0) - (b.engine === 'crawlee' ? 1 : 0) || ((a as OursResult).workers ?? 0) - ((b as OursResult).workers ?? 0));
+  for (const r of sorted) {
+    const load = `${r.load.before.loadavg[0]} → ${r.load.after.loadavg[0]}${r.load.busy ? ' (busy)' : ''}`;
+    if (r.engine === 'temporal') {
+      const c = crawlee.find((x) => x.targetPages === r.targetPages);
+      const ratio = c?.pagesPerMinute.endToEnd && r.pagesPerMinute.endToEnd ? (r.pagesPerMinute.endToEnd / c.pagesPerMinute.endToEnd).toFixed(2) : '—';
+      const rssRatio = c ? ` (×${(r.memory.peakMiB / c.memory.peakMiB).toFixed(2)} of Crawlee)` : '';
+      const cpu = `${fmt(r.cpu.workerSecondsPer1000Pages, 1)} + ${fmt(r.cpu.serverSecondsPer1000Pages, 1)}`;
+      lines.push(`| ${fmt(r.targetPages)} | Temporal (ours${r.variant && r.variant !== 'cli' ? `, ${r.variant} prototype` : ''}) | ${r.workers} | ${fmt(r.pages.total)} | ${fmt(r.pagesPerMinute.endToEnd)} | ${ratio} | ${fmt(r.cpuBoundPagesPerMinute)} | ${fmt(r.ms.runToFirstPage)} ms | ${fmt(r.latencyMs.p50)} / ${fmt(r.latencyMs.p95)} | ${fmt(r.memory.peakMiB)}${rssRatio}; during batch ${fmt(r.memory.peakDuringBatchMiB)} | ${cpu} | ${fmt(r.history.eventsPerPage, 2)} | ${fmt(r.sqlite.bytesPer1000Listings)} | ${load} |`);
+    } else {
+      lines.push(`| ${fmt(r.targetPages)} | Crawlee CheerioCrawler | 1 process, concurrency ${r.concurrency} | ${fmt(r.pages.total)} | ${fmt(r.pagesPerMinute.endToEnd)} | 1.00 | ${fmt(r.cpuBoundPagesPerMinute)} | ${fmt(r.ms.runToFirstPage)} ms | ${fmt(r.latencyMs.headersP50)} / ${fmt(r.latencyMs.headersP95)} (headers) | ${fmt(r.memory.peakMiB)} | ${fmt(r.cpu.secondsPer1000Pages, 1)} | — | — (not stored) | ${load} |`);
+    }
+  }
+  lines.push('');
+  lines.push(`\\* CPU-bound pages/min: ${m.nproc} cores × 60 s ÷ the CPU seconds one page cost (worker processes + Temporal server + mirror for ours; crawler + mirror for Crawlee), i.e. the rate if nobody else used the machine.`);
+  for (const variant of ['cli', 'proto']) {
+    const targets = evaluateTargets(results, variant);
+    if (!targets.length) continue;
+    lines.push('');
+    lines.push(variant === 'cli' ? 'Targets (the project as it is):' : 'Targets (the window-activity prototype, bench/proto):');
+    lines.push('');
+    lines.push('| target | goal | measured | met |');
+    lines.push('|---|---|---|---|');
+    for (const t of targets) lines.push(`| ${t.target} | ${t.goal} | ${t.measured} | ${t.met === null ? '—' : t.met === 'partly' ? '**partly**' : t.met ? 'yes' : '**no**'} |`);
+  }
+  for (const p of results.profiles) {
+    lines.push('');
+    const thread = /\.0\.\d+\.cpuprofile$/.test(p.run) ? 'main thread: activities' : 'workflow thread';
+    lines.push(`Worker CPU profile during the batch (${p.run}, ${thread}, ${fmt(p.summary.totalMs / 1000, 1)} s sampled): ` +
+      p.buckets.map((b) => `${b.bucket} ${b.percent}%`).join(', ') + '.');
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,165 @@
+/**
+ * PROTOTYPE copy of workflows/batch.ts (benchmark only): children are the prototype's site and
+ * detail workflows, which take window sizes from the worker's protoSettings activity.
+ *
+ * batchWorkflow: plan → one siteWorkflow child per site (priority order, a parallel limit, each
+ * followed by its detailWorkflow where the site has one) → finalization activities.
+ * It only orchestrates: every read and write happens in activities.
+ */
+import {
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  executeChild,
+  isCancellation,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { ProtoActivities as Activities } from '../activities';
+import { detailWorkflow } from './detail';
+import { progressQuery, siteProgressSignal } from '../../../workflows/messages';
+import { batchStatusOf, finalizationStatus, innermostMessage, progressMarkdown, startOrder } from '../../../workflows/decisions';
+import { BatchIdKey, BatchStatusKey, SiteKey } from '../../../workflows/search-attributes';
+import { siteWorkflow } from './site';
+import type { BatchInput, BatchPlan, BatchResult, SitePlan, SiteProgress } from '../../../workflows/types';
+
+const control = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 10 },
+});
+const finalization = proxyActivities<Activities>({
+  startToCloseTimeout: '15 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '2s', maximumInterval: '1 minute', maximumAttempts: 5 },
+});
+
+function emptyProgress(site: SitePlan): SiteProgress {
+  const plannedPages = site.startUrls.reduce((sum, start) => sum + start.maxPages, 0);
+  return { site: site.site, state: 'pending', plannedPages, pages: 0, listings: 0, newListings: 0, errors: 0, skippedPages: 0 };
+}
+
+export async function batchWorkflow(input: BatchInput = {}): Promise<BatchResult> {
+  const { workflowId } = workflowInfo();
+  let plan: BatchPlan;
+  // PROTOTYPE: the window sizes come from the worker (bench/proto), once per batch.
+  let proto: Awaited<ReturnType<Activities['protoSettings']>>;
+  try {
+    plan = await control.planBatch({ input, workflowId });
+    proto = await control.protoSettings();
+  } catch (error) {
+    // A plan that cannot be made (bad config, bad CSV, unknown site) fails the batch with the reason.
+    throw ApplicationFailure.nonRetryable(`the batch could not be planned: ${innermostMessage(error)}`, 'BatchPlanError');
+  }
+  const { batchId } = plan;
+  const progress = new Map(plan.sites.map((site) => [site.site, emptyProgress(site)]));
+  let status = 'running';
+  const publish = () => setCurrentDetails(progressMarkdown(batchId, status, [...progress.values()]));
+
+  setHandler(progressQuery, () => ({ batchId, status, sites: [...progress.values()] }));
+  setHandler(siteProgressSignal, (update) => {
+    const current = progress.get(update.site);
+    // A child's late signal must not undo a final state the batch already recorded.
+    if (current && !(current.state === 'failed' && update.state !== 'failed')) progress.set(update.site, { ...current, ...update });
+    publish();
+  });
+  upsertSearchAttributes([
+    { key: BatchIdKey, value: batchId },
+    { key: BatchStatusKey, value: 'running' },
+  ]);
+  publish();
+
+  let running = 0;
+  const runSite = async (site: SitePlan): Promise<void> => {
+    await condition(() => running < plan.maxParallelSites);
+    running++;
+    const childBase = { typedSearchAttributes: [{ key: BatchIdKey, value: batchId }, { key: SiteKey, value: site.site }] };
+    try {
+      const main = await executeChild(siteWorkflow, {
+        ...childBase,
+        workflowId: `${workflowId}/${site.site}`,
+        staticSummary: `${site.site} · batch ${batchId}`,
+        // Retries live on the page activities (the site's declared policy); retrying the whole
+        // child as well would multiply the attempts the config declares.
+        retry: { maximumAttempts: 1 },
+        args: [{ batchId, batchWorkflowId: workflowId, plan: site, maxHistoryEventsPerRun: plan.maxHistoryEventsPerRun, listingPagesPerActivity: proto.listingPagesPerActivity }],
+      });
+      progress.set(site.site, { ...progress.get(site.site)!, ...main });
+      if (site.hasDetailScraper) {
+        const detail = await executeChild(detailWorkflow, {
+          ...childBase,
+          workflowId: `${workflowId}/${site.site}/detail`,
+          staticSummary: `${site.site} detail pages · batch ${batchId}`,
+          retry: { maximumAttempts: 1 },
+          args: [{
+            batchId, batchWorkflowId: workflowId, site: site.site, taskQueue: site.taskQueue, retry: site.retry,
+            pageTimeoutMs: site.pageTimeoutMs, window: plan.detailWindow, maxHistoryEventsPerRun: plan.maxHistoryEventsPerRun,
+            windows: {
+              pagesPerActivity: proto.detailPagesPerActivity,
+              activitiesInFlight: proto.detailActivitiesInFlight,
+              concurrencyPerActivity: proto.detailConcurrencyPerActivity,
+            },
+          }],
+        });
+        progress.set(site.site, { ...progress.get(site.site)!, detail });
+      }
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      // A site that failed after its retries fails its own task; the other sites go on.
+      const failed = progress.get(site.site)!;
+      const mainFailed = failed.state !== 'completed';
+      progress.set(site.site, mainFailed
+        ? { ...failed, state: 'failed', error: innermostMessage(error) }
+        : { ...failed, detail: { done: 0, failed: 0, skipped: 0, ...failed.detail, state: 'failed' }, error: innermostMessage(error) });
+      if (mainFailed && site.hasDetailScraper) {
+        await control.markTask({ batchId, site: site.site, kind: 'detail', state: 'skipped', reason: 'main scraping failed' });
+      }
+    } finally {
+      running--;
+      publish();
+    }
+  };
+
+  try {
+    await Promise.all(startOrder(plan.sites).map(runSite));
+  } catch (error) {
+    if (isCancellation(error)) {
+      await CancellationScope.nonCancellable(async () => {
+        status = 'cancelled';
+        await control.cancelBatch({ batchId });
+        upsertSearchAttributes([{ key: BatchStatusKey, value: 'cancelled' }]);
+        publish();
+      });
+    }
+    throw error;
+  }
+
+  const sites = [...progress.values()];
+  status = 'finalizing';
+  publish();
+  // The listings are stored already: a finalization step that fails after its retries is
+  // reported with the batch (completed_with_errors), not allowed to lose the batch's result.
+  const finalizationErrors: string[] = [];
+  const step = async <T>(name: string, run: () => Promise<T>, fallback: T): Promise<T> => {
+    try {
+      return await run();
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      finalizationErrors.push(`${name}: ${innermostMessage(error)}`);
+      return fallback;
+    }
+  };
+  await step('statistics', () => finalization.updateStatistics({ batchId }), []);
+  const { alerts } = await step('metrics', () => finalization.computeMetrics({ batchId }), { alerts: [] });
+  await step('backup', () => finalization.backupDatabase({ batchId }), null);
+  await step('cleanup', () => finalization.cleanupTemporaryFiles({ batchId }), null);
+  const outcome = finalizationStatus(batchStatusOf(sites), finalizationErrors);
+  await finalization.finishBatch({ batchId, status: outcome, sites, finalizationErrors });
+  status = outcome;
+  upsertSearchAttributes([{ key: BatchStatusKey, value: outcome }]);
+  publish();
+  await step('notifications', () => finalization.sendNotifications({ batchId }), []);
+  return { batchId, status: outcome, sites, alerts: alerts.length, finalizationErrors };
+}

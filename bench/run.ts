@@ -1,0 +1,203 @@
+/**
+ * `npm run bench`: pages per minute, latency, memory, CPU, Temporal history and SQLite cost of a
+ * full durable batch against the local mirror, side by side with Crawlee's CheerioCrawler on the
+ * same pages, at N = 1,000, 5,000 and 20,000 pages with one and two worker processes.
+ *
+ *   npm run bench                       # the scale curve (takes a while; keep it for a quiet machine)
+ *   npm run bench -- --quick            # N = 1,000, one worker, and Crawlee
+ *   npm run bench -- --sizes 5000 --workers 2 --no-crawlee --profile
+ *   npm run bench -- --report bench/results/<file>.json   # the Markdown table of a saved run
+ *
+ * Its own Temporal dev server on 127.0.0.1:17933 (UI 18933, in memory unless --server-db file);
+ * everything else in a scratch folder under the OS temp dir. Results: bench/results/<date>-<host>.json.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../lib/config/load';
+import { provisionTemporalCli } from '../lib/temporal/cli-binary';
+import { startDevServer, stopDevServer, type DevServerSettings } from '../lib/temporal/dev-server';
+import { runCrawlee } from './lib/crawlee';
+import { loadSnapshot, machineInfo } from './lib/machine';
+import { runOurs, type WorkerCommand } from './lib/ours';
+import { planFor } from './lib/plan';
+import { bucketOf, summariseProfile } from './lib/profile';
+import { evaluateTargets, markdown, type BenchResults } from './lib/report';
+
+const RESULTS_DIR = join(__dirname, 'results');
+/** The prototype worker (bench/proto): window activities instead of one activity per page. */
+const PROTO_WORKER: WorkerCommand = (configPath) => ['-r', 'tsx/cjs', join(__dirname, 'proto', 'worker.ts'), configPath];
+
+function numbers(text: string | undefined, fallback: number[]): number[] {
+  if (!text) return fallback;
+  const values = text.split(',').map((v) => Number(v.trim().replace(/_/g, '')));
+  if (values.some((v) => !Number.isInteger(v) || v < 1)) throw new Error(`expected positive whole numbers separated by commas, got "${text}"`);
+  return values;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      sizes: { type: 'string' },
+      workers: { type: 'string' },
+      'no-crawlee': { type: 'boolean', default: false },
+      'crawlee-only': { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false },
+      port: { type: 'string', default: '17933' },
+      'ui-port': { type: 'string', default: '18933' },
+      'server-db': { type: 'string', default: 'memory' },
+      concurrency: { type: 'string' },
+      'detail-window': { type: 'string' },
+      label: { type: 'string' },
+      keep: { type: 'boolean', default: false },
+      report: { type: 'string' },
+      variant: { type: 'string', default: 'cli' },
+      'worker-node-options': { type: 'string' },
+      'proto-prebundle': { type: 'boolean', default: false },
+      'proto-memory': { type: 'boolean', default: false },
+      'worker-env': { type: 'string' },
+      'proto-listing': { type: 'string', default: '10' },
+      'proto-detail': { type: 'string', default: '50' },
+      'proto-inflight': { type: 'string', default: '4' },
+      'proto-concurrency': { type: 'string', default: '5' },
+    },
+  });
+  if (values.report) {
+    console.log(markdown(JSON.parse(readFileSync(values.report, 'utf8')) as BenchResults));
+    return;
+  }
+  const sizes = values.quick ? [1000] : numbers(values.sizes, [1000, 5000, 20000]);
+  const workerCounts = values.quick ? numbers(values.workers, [1]) : numbers(values.workers, [1, 2]);
+  const variants = values.variant === 'both' ? ['cli', 'proto'] : [values.variant!];
+  if (variants.some((v) => v !== 'cli' && v !== 'proto')) throw new Error('--variant is cli, proto or both');
+  const protoEnv = {
+    PROTO_LISTING_PAGES_PER_ACTIVITY: values['proto-listing']!,
+    PROTO_DETAIL_PAGES_PER_ACTIVITY: values['proto-detail']!,
+    PROTO_DETAIL_ACTIVITIES_IN_FLIGHT: values['proto-inflight']!,
+    PROTO_DETAIL_CONCURRENCY_PER_ACTIVITY: values['proto-concurrency']!,
+  };
+  if (values['proto-memory']) {
+    // The memory recipe measured on the prototype: a prebuilt workflow bundle (no webpack in the
+    // worker), a capped old generation, and two malloc arenas for a process with many threads.
+    Object.assign(protoEnv, { NODE_OPTIONS: '--max-old-space-size=256', MALLOC_ARENA_MAX: '2' });
+  }
+  if (values['proto-prebundle'] || values['proto-memory']) {
+    // Built here, once: the worker then loads the bundle instead of webpack (bench/proto/worker.ts).
+    const { bundleWorkflowCode } = await import('@temporalio/worker');
+    const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('./proto/workflows'), logger: undefined });
+    const file = join(tmpdir(), `orchestrator-bench-proto-bundle-${process.pid}.js`);
+    writeFileSync(file, code);
+    Object.assign(protoEnv, { PROTO_WORKFLOW_BUNDLE: file });
+    process.once('exit', () => rmSync(file, { force: true }));
+  }
+  // --worker-env KEY=VALUE;KEY=VALUE: more environment for the worker processes (e.g. MALLOC_ARENA_MAX=2).
+  const extraWorkerEnv = Object.fromEntries((values['worker-env'] ?? '').split(';').filter(Boolean).map((pair) => {
+    const at = pair.indexOf('=');
+    return [pair.slice(0, at), pair.slice(at + 1)];
+  }));
+  const address = `127.0.0.1:${values.port}`;
+  if (['7233', '17233'].includes(values.port!)) throw new Error('ports 7233 and 17233 belong to the demo and the tests: pick another (default 17933)');
+  const log = (line: string) => console.error(line);
+
+  const scratch = mkdtempSync(join(tmpdir(), 'orchestrator-bench-'));
+  const machine = machineInfo();
+  const startedAt = new Date();
+  const stamp = startedAt.toISOString().replace(/[:]/g, '').replace(/\..*$/, '');
+  const host = machine.hostname.replace(/[^A-Za-z0-9.-]+/g, '-');
+  const resultFile = join(RESULTS_DIR, `${stamp}-${host}${values.label ? `-${values.label}` : ''}${values.quick ? '-quick' : ''}.json`);
+  const base = loadConfig({ env: {} });
+  const detailWindow = values['detail-window'] ? Number(values['detail-window']) : base.batch.detailWindow;
+
+  // Temporal dev server: our own port, in memory (or a scratch SQLite file).
+  const cli = await provisionTemporalCli({ onProgress: log });
+  const settings: DevServerSettings = {
+    address,
+    namespace: 'default',
+    uiPort: Number(values['ui-port']),
+    dbFile: values['server-db'] === 'file' ? join(scratch, 'temporal.db') : null,
+    retentionHours: 24,
+  };
+  const files = { cliPath: cli.path, logFile: join(scratch, 'temporal.log'), pidFile: join(scratch, 'temporal.pid') };
+  log(`Temporal dev server at ${address} (${settings.dbFile ? `SQLite ${settings.dbFile}` : 'in memory'}) …`);
+  const server = await startDevServer(settings, files);
+  if (server.reused) log(`  a server already answered at ${address}: reusing it (its CPU time is not measured)`);
+
+  const results: BenchResults = {
+    version: 1,
+    startedAt: startedAt.toISOString(),
+    finishedAt: null,
+    machine,
+    loadAtStart: loadSnapshot(),
+    options: { sizes, workers: workerCounts, variants, workerNodeOptions: values['worker-node-options'] ?? null, workerEnv: values['worker-env'] ?? null, proto: variants.includes('proto') ? protoEnv : null, crawlee: !values['no-crawlee'], profile: values.profile, detailWindow, quick: values.quick, serverDb: settings.dbFile ? 'file' : 'memory' },
+    server: { address, db: settings.dbFile ? 'with SQLite persistence (scratch file)' : 'in memory', reused: server.reused },
+    runs: [],
+    profiles: [],
+  };
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const save = () => {
+    results.targets = evaluateTargets(results);
+    results.protoTargets = evaluateTargets(results, 'proto');
+    writeFileSync(resultFile, `${JSON.stringify(results, null, 2)}\n`);
+  };
+  log(`Machine: ${machine.nproc} cores, ${machine.cpuModel}, ${machine.memoryMiB} MiB, Node ${machine.node}; ${results.loadAtStart.uptime}`);
+
+  try {
+    for (const size of sizes) {
+      const plan = planFor(base, size);
+      log(`\nN = ${size.toLocaleString('en-US')}: ${plan.how}`);
+      if (!values['crawlee-only']) {
+        for (const workers of workerCounts) for (const variant of variants) {
+          const id = `n${size}-w${workers}-${variant}-${Date.now().toString(36)}`;
+          log(`  ours (${variant}), ${workers} worker process(es) … (${loadSnapshot().uptime})`);
+          const profileDir = values.profile ? join(scratch, id, 'profiles') : undefined;
+          const run = await runOurs({
+            plan, workers, address, serverPid: server.pid, scratch, id, profileDir, detailWindow, log, variant,
+            ...(variant === 'proto' ? { command: PROTO_WORKER } : {}),
+            workerEnv: { ...(variant === 'proto' ? protoEnv : {}), ...(values['worker-node-options'] ? { NODE_OPTIONS: values['worker-node-options'] } : {}), ...extraWorkerEnv },
+          });
+          results.runs.push(run);
+          log(`    ${run.batchStatus}: ${run.pages.total} pages in ${(run.ms.endToEnd / 1000).toFixed(1)} s = ${run.pagesPerMinute.endToEnd} pages/min; ` +
+            `p50/p95 ${run.latencyMs.p50}/${run.latencyMs.p95} ms; peak RSS ${run.memory.peakMiB} MiB; ` +
+            `${run.history.eventsPerPage} history events/page; CPU ${run.cpu.workerSecondsPer1000Pages} s (worker) + ${run.cpu.serverSecondsPer1000Pages} s (server) per 1,000 pages`);
+          for (const { file, batchWindowBeforeEndMs } of run.profiles) {
+            const summary = summariseProfile(file, 25, batchWindowBeforeEndMs);
+            const buckets = new Map<string, number>();
+            for (const area of summary.areas) buckets.set(bucketOf(area.area), (buckets.get(bucketOf(area.area)) ?? 0) + area.percent);
+            results.profiles.push({
+              run: `${id} ${file.split('/').pop()}`,
+              summary,
+              buckets: [...buckets.entries()].sort((a, b) => b[1] - a[1]).map(([bucket, percent]) => ({ bucket, percent: Math.round(percent * 10) / 10 })),
+            });
+            log(`    profile ${file}`);
+          }
+          save();
+        }
+      }
+      if (!values['no-crawlee']) {
+        const concurrency = values.concurrency
+          ? Number(values.concurrency)
+          : Math.min(base.batch.maxParallelSites, plan.sites.length) + detailWindow * plan.detailSites.length;
+        log(`  Crawlee CheerioCrawler, concurrency ${concurrency} … (${loadSnapshot().uptime})`);
+        const run = await runCrawlee({ plan, config: base, concurrency, scratch, id: `n${size}-crawlee-${Date.now().toString(36)}`, log });
+        results.runs.push(run);
+        log(`    ${run.pages.total} pages = ${run.pagesPerMinute.endToEnd} pages/min; peak RSS ${run.memory.peakMiB} MiB; CPU ${run.cpu.secondsPer1000Pages} s per 1,000 pages`);
+        save();
+      }
+    }
+  } finally {
+    results.finishedAt = new Date().toISOString();
+    save();
+    if (!server.reused) await stopDevServer(settings, files).catch(() => undefined);
+    if (values.keep || values.profile) log(`scratch folder kept: ${scratch}`);
+    else rmSync(scratch, { recursive: true, force: true });
+  }
+  console.log(markdown(results));
+  log(`\nresults: ${resultFile}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.stack : String(error));
+  process.exitCode = 1;
+});

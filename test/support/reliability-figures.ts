@@ -1,0 +1,26 @@
+/**
+ * Figures of the reliability runs (faults injected, batches completed, rows compared, duplicates …):
+ * printed at the end of each suite, and appended as JSON lines to the file named by
+ * RELIABILITY_FIGURES when set, which is where RELIABILITY.md's tables come from.
+ */
+import { appendFileSync } from 'node:fs';
+
+export type FigureRow = { suite: string; case: string } & Record<string, string | number | boolean | null>;
+
+const rows: FigureRow[] = [];
+
+export function recordFigures(row: FigureRow): void {
+  rows.push(row);
+  const file = process.env.RELIABILITY_FIGURES;
+  if (file) appendFileSync(file, `${JSON.stringify({ ...row, at: new Date().toISOString() })}\n`);
+}
+
+/** One block per case: its figures as `key: value` pairs, wrapped. */
+export function printFigures(suite: string): void {
+  const selected = rows.filter((row) => row.suite === suite);
+  const lines = selected.map(({ suite: _, case: name, ...figures }) => {
+    const pairs = Object.entries(figures).filter(([, value]) => value !== null && value !== undefined).map(([key, value]) => `${key}: ${value}`);
+    return `      • ${name}\n          ${pairs.join(' · ')}`;
+  });
+  console.log(`\n      figures (${suite})\n${lines.join('\n')}\n`);
+}
