@@ -2,6 +2,7 @@
  * Planning and task-state activities: the batch and its tasks are written to SQLite before any
  * page is fetched, and every state change goes through the task state machine.
  */
+import { ApplicationFailure } from '@temporalio/common';
 import { UserInputError } from '../lib/errors';
 import { closeOpenTasks, createBatch, setBatchStatus, taskId, transitionTask, type TaskKind } from '../lib/store/batches';
 import type { TaskState } from '../lib/store/task-states';
@@ -16,53 +17,64 @@ export function batchIdFromWorkflowId(workflowId: string): string {
 
 export function createPlanningActivities(deps: ActivityDeps) {
   const { config, db } = deps;
+
+  function plan({ input, workflowId }: { input: BatchInput; workflowId: string }): BatchPlan {
+    const enabled = config.sites.filter((site) => site.enabled);
+    const known = config.sites.map((site) => site.key);
+    const unknown = (input.sites ?? []).filter((key) => !known.includes(key));
+    if (unknown.length > 0) {
+      throw new UserInputError(`unknown site(s) ${unknown.join(', ')}: the sites in ${config.sourcePath} are ${known.join(', ')}`);
+    }
+    const chosen = input.sites?.length ? config.sites.filter((site) => input.sites!.includes(site.key)) : enabled;
+    const disabled = chosen.filter((site) => !site.enabled).map((site) => site.key);
+    if (disabled.length > 0) throw new UserInputError(`site(s) ${disabled.join(', ')} are disabled in ${config.sourcePath}`);
+    if (input.maxPages !== undefined && !(Number.isInteger(input.maxPages) && input.maxPages > 0)) {
+      throw new UserInputError(`maxPages must be a positive whole number, got ${JSON.stringify(input.maxPages)}`);
+    }
+    const startUrls = loadStartUrls(config, chosen.map((site) => site.key));
+    const batchId = batchIdFromWorkflowId(workflowId);
+    const sites: SitePlan[] = chosen.map((site) => ({
+      site: site.key,
+      priority: site.priority,
+      hasDetailScraper: site.hasDetailScraper,
+      taskQueue: siteTaskQueue(config, site.key),
+      retry: site.retry,
+      // A page may wait for its rate-limit slot and follow redirects: room for both.
+      pageTimeoutMs: site.fetch.timeoutMs * (site.fetch.maxRedirects + 1) + Math.max(60_000, site.rateLimitSeconds * 10_000),
+      startUrls: (startUrls.get(site.key) ?? []).map((start) => ({
+        url: start.url,
+        maxPages: input.maxPages ? Math.min(input.maxPages, start.maxPages) : start.maxPages,
+      })),
+    }));
+    createBatch(db, {
+      id: batchId,
+      label: input.label ?? null,
+      parentBatchId: input.parentBatchId ?? null,
+      sites: sites.map((site) => site.site),
+      detailSites: sites.filter((site) => site.hasDetailScraper).map((site) => site.site),
+      options: { ...input },
+      workflowId,
+    });
+    setBatchStatus(db, batchId, 'running');
+    return {
+      batchId,
+      sites,
+      maxParallelSites: config.batch.maxParallelSites,
+      detailWindow: config.batch.detailWindow,
+      maxHistoryEventsPerRun: config.batch.maxHistoryEventsPerRun,
+      maxExecutionTimeMs: config.security.systemLimits.maxExecutionTimeMs,
+    };
+  }
+
   return {
-    async planBatch({ input, workflowId }: { input: BatchInput; workflowId: string }): Promise<BatchPlan> {
-      const enabled = config.sites.filter((site) => site.enabled);
-      const known = config.sites.map((site) => site.key);
-      const unknown = (input.sites ?? []).filter((key) => !known.includes(key));
-      if (unknown.length > 0) {
-        throw new UserInputError(`unknown site(s) ${unknown.join(', ')}: the sites in ${config.sourcePath} are ${known.join(', ')}`);
+    async planBatch(args: { input: BatchInput; workflowId: string }): Promise<BatchPlan> {
+      try {
+        return plan(args);
+      } catch (error) {
+        // A mistake in the config or a start-URL CSV gives the same answer on every attempt.
+        if (error instanceof UserInputError) throw ApplicationFailure.nonRetryable(error.message, 'UserInputError');
+        throw error;
       }
-      const chosen = input.sites?.length ? config.sites.filter((site) => input.sites!.includes(site.key)) : enabled;
-      const disabled = chosen.filter((site) => !site.enabled).map((site) => site.key);
-      if (disabled.length > 0) throw new UserInputError(`site(s) ${disabled.join(', ')} are disabled in ${config.sourcePath}`);
-      if (input.maxPages !== undefined && !(Number.isInteger(input.maxPages) && input.maxPages > 0)) {
-        throw new UserInputError(`maxPages must be a positive whole number, got ${JSON.stringify(input.maxPages)}`);
-      }
-      const startUrls = loadStartUrls(config, chosen.map((site) => site.key));
-      const batchId = batchIdFromWorkflowId(workflowId);
-      const sites: SitePlan[] = chosen.map((site) => ({
-        site: site.key,
-        priority: site.priority,
-        hasDetailScraper: site.hasDetailScraper,
-        taskQueue: siteTaskQueue(config, site.key),
-        retry: site.retry,
-        // A page may wait for its rate-limit slot and follow redirects: room for both.
-        pageTimeoutMs: site.fetch.timeoutMs * (site.fetch.maxRedirects + 1) + Math.max(60_000, site.rateLimitSeconds * 10_000),
-        startUrls: (startUrls.get(site.key) ?? []).map((start) => ({
-          url: start.url,
-          maxPages: input.maxPages ? Math.min(input.maxPages, start.maxPages) : start.maxPages,
-        })),
-      }));
-      createBatch(db, {
-        id: batchId,
-        label: input.label ?? null,
-        parentBatchId: input.parentBatchId ?? null,
-        sites: sites.map((site) => site.site),
-        detailSites: sites.filter((site) => site.hasDetailScraper).map((site) => site.site),
-        options: { ...input },
-        workflowId,
-      });
-      setBatchStatus(db, batchId, 'running');
-      return {
-        batchId,
-        sites,
-        maxParallelSites: config.batch.maxParallelSites,
-        detailWindow: config.batch.detailWindow,
-        maxHistoryEventsPerRun: config.batch.maxHistoryEventsPerRun,
-        maxExecutionTimeMs: config.security.systemLimits.maxExecutionTimeMs,
-      };
     },
 
     async markTask(args: { batchId: string; site: string; kind: TaskKind; state: TaskState; reason: string; error?: string }): Promise<string> {

@@ -35,6 +35,10 @@ export async function backupDatabase(db: Db, backupsDir: string, tag: string, re
     file = existing;
     reused = true;
   } else {
+    // A backup killed mid-copy left its partial file under another timestamp: remove it.
+    for (const name of readdirSync(backupsDir)) {
+      if (name.startsWith(PREFIX) && name.includes(`-${safeTag}.db.partial`)) rmSync(join(backupsDir, name), { force: true });
+    }
     file = join(backupsDir, `${PREFIX}${stamp(new Date())}-${safeTag}.db`);
     const partial = `${file}.partial`;
     await db.backup(partial);

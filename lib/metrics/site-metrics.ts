@@ -52,7 +52,8 @@ export function computeSiteMetrics(db: Db, batchId: string, site: string, mainCo
   const ok = pageRows.filter((row) => row.error_type === null);
   const failedUrls = new Set(pageRows.filter((row) => row.error_type !== null).map((row) => `${row.kind} ${row.url}`));
   for (const row of ok) failedUrls.delete(`${row.kind} ${row.url}`);
-  const listingPagesOk = ok.filter((row) => row.kind === 'listing').length;
+  // Distinct pages: a page stored again after a lost completion (a crash) is still one page.
+  const listingPagesOk = new Set(ok.filter((row) => row.kind === 'listing').map((row) => row.url)).size;
   const listingPagesFailed = [...failedUrls].filter((key) => key.startsWith('listing ')).length;
   const latencies = ok.map((row) => row.latency_ms ?? 0).sort((a, b) => a - b);
   const spanMinutes = ok.length > 1 ? (Date.parse(ok[ok.length - 1].fetched_at) - Date.parse(ok[0].fetched_at)) / 60_000 : 0;
@@ -91,7 +92,8 @@ export function computeSiteMetrics(db: Db, batchId: string, site: string, mainCo
     )
     .get(batchId, site) as { n: number; price: number | null; bedrooms: number | null; area: number | null; coordinates: number | null };
   const share = (count: number | null) => (fill.n > 0 ? round((count ?? 0) / fill.n, 4) : null);
-  const attempted = ok.length + failedUrls.size;
+  const okPages = new Set(ok.map((row) => `${row.kind} ${row.url}`)).size;
+  const attempted = okPages + failedUrls.size;
 
   return {
     site,
@@ -105,7 +107,7 @@ export function computeSiteMetrics(db: Db, batchId: string, site: string, mainCo
     priceChanges,
     detailPagesDone: detail.done ?? 0,
     detailPagesFailed: detail.failed ?? 0,
-    successRate: attempted > 0 ? round(ok.length / attempted, 4) : null,
+    successRate: attempted > 0 ? round(okPages / attempted, 4) : null,
     pagesPerMinute: spanMinutes > 0 ? round(ok.length / spanMinutes, 1) : null,
     latencyAvgMs: latencies.length ? round(latencies.reduce((a, b) => a + b, 0) / latencies.length, 1) : null,
     latencyP50Ms: round(percentile(latencies, 50), 1),

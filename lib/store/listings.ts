@@ -82,6 +82,8 @@ const SELECT_EXISTING = 'SELECT card_hash, price, currency, price_on_request FRO
 /** A price-history row when the known price or currency changes; at most one per listing and batch. */
 function notePriceChange(db: Db, batchId: string, record: ListingRecord, before: PriceTriple, after: PriceTriple): boolean {
   if (before.price === after.price && before.currency === after.currency) return false;
+  // No price was known (the card showed none): the first one a page reveals is not a change.
+  if (before.price === null && before.currency === null && !before.priceOnRequest) return false;
   return (
     db
       .prepare(

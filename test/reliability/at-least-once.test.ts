@@ -6,7 +6,7 @@
  * kill -9 tests hit that window only by chance; here every activity is in it, deterministically.
  */
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -68,6 +68,7 @@ describe('at least once: every activity of a batch run twice leaves what running
   let webhookCalls = 0;
   let once: Run;
   let twice: Run;
+  const scratch: string[] = [];
 
   before(async () => {
     mirror = await startMirror({
@@ -89,11 +90,13 @@ describe('at least once: every activity of a batch run twice leaves what running
   after(async () => {
     await mirror?.close();
     webhook?.close();
+    for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
   });
 
   function scratchConfig(): AppConfig {
     const base = loadConfig({ env: {} });
     const dir = mkdtempSync(join(tmpdir(), 'orchestrator-rel-once-'));
+    scratch.push(dir);
     writeFileSync(join(dir, 'lamudi.csv'), `url,max_pages\n${LAMUDI.map((u) => `${u.url},${u.maxPages}`).join('\n')}\n`);
     writeFileSync(join(dir, 'mitula.csv'), `url,max_pages\n${MITULA.map((u) => `${u.url},${u.maxPages}`).join('\n')}\n`);
     return {

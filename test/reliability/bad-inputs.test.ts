@@ -9,9 +9,8 @@
  * RELIABILITY.md lists which.
  */
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import Database from 'better-sqlite3';
@@ -22,9 +21,8 @@ import { openDatabase } from '../../lib/store/database';
 import { upsertCards } from '../../lib/store/listings';
 import { MirrorCatalog } from '../../mirror/catalog';
 import { MIRROR_SITES } from '../../mirror/sites';
-import { BIN } from '../support/cli';
 import { printFigures, recordFigures } from '../support/reliability-figures';
-import { childEnv } from '../support/reliability-env';
+import { runOrchestrator } from '../support/reliability-env';
 import { testServer, TEST_TEMPORAL_ADDRESS } from '../support/temporal-server';
 
 const SUITE = 'bad inputs (CLI)';
@@ -52,22 +50,6 @@ interface BadInput {
   says: RegExp;
   /** What it must never say (a secret from the input). */
   never?: RegExp;
-}
-
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
 }
 
 /** Every file under `dir` (logs and SQLite's -wal/-shm side files excepted) with its size and hash; links by target. */
@@ -226,6 +208,7 @@ describe('catalogue of bad inputs through the orchestrator CLI: a clear message,
     const counts = CASES.reduce<Record<string, number>>((acc, c) => ({ ...acc, [c.category]: (acc[c.category] ?? 0) + 1 }), {});
     recordFigures({ suite: SUITE, case: 'total', badInputs: CASES.length, ...counts });
     printFigures(SUITE);
+    if (project && !process.env.RELIABILITY_KEEP) rmSync(project.root, { recursive: true, force: true });
   });
 
   it(`has ${CASES.length} distinct bad inputs`, () => {
@@ -235,7 +218,7 @@ describe('catalogue of bad inputs through the orchestrator CLI: a clear message,
 
   for (const c of CASES) {
     it(`${c.id} ${c.category}: ${c.input} → refused in one clear message, nothing written`, async () => {
-      const result = await cli(c.args(project), c.env);
+      const result = await runOrchestrator(c.args(project), c.env, 60_000);
       const output = `${result.stdout}\n${result.stderr}`;
       assert.equal(result.code, 1, `exit code ${result.code}\n${output}`);
       assert.match(result.stderr, /^error: /m, `no "error:" line:\n${output}`);

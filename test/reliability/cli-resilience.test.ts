@@ -6,36 +6,13 @@
  * and SQLite hold one batch.
  */
 import { strict as assert } from 'node:assert';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN } from '../support/cli';
 import { printFigures, recordFigures } from '../support/reliability-figures';
-import { childEnv, ReliabilityEnv, until } from '../support/reliability-env';
+import { ReliabilityEnv, runOrchestrator, startOrchestrator, until } from '../support/reliability-env';
 
 const SUITE = 'CLI';
 const SITES = { lamudi: [{ url: 'https://www.lamudi.com.mx/jalisco/zapopan/casa/for-sale/', maxPages: 2 }] };
-
-interface Running {
-  child: ChildProcess;
-  output(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function startCli(args: string[]): Running {
-  const child = spawn(process.execPath, [BIN, ...args], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  return { child, output: () => output, exited };
-}
-
-async function runCli(args: string[]): Promise<{ code: number | null; output: string }> {
-  const running = startCli(args);
-  const { code } = await running.exited;
-  return { code, output: running.output() };
-}
 
 describe('the CLI killed while watching, and a batch started twice (worker process, real dev server)', function () {
   this.timeout(300_000);
@@ -59,21 +36,21 @@ describe('the CLI killed while watching, and a batch started twice (worker proce
     const config = ['--config', env.configPath];
     const stamp = Date.now().toString(36);
     const watched = `rel-cli-watch-${stamp}`;
-    const detached = await runCli([...config, 'run', '--detach', '--id', `batch-${watched}`]);
+    const detached = await runOrchestrator([...config, 'run', '--detach', '--id', `batch-${watched}`]);
     assert.equal(detached.code, 0, detached.output);
 
-    const watch = startCli([...config, 'watch', watched]);
+    const watch = startOrchestrator([...config, 'watch', watched]);
     await until('watch to draw the progress', () => /^batch \S+: running$/m.test(watch.output()), 60_000);
     watch.child.kill('SIGKILL');
     assert.equal((await watch.exited).signal, 'SIGKILL');
 
     const followed = `rel-cli-run-${stamp}`;
-    const run = startCli([...config, 'run', '--id', `batch-${followed}`]);
+    const run = startOrchestrator([...config, 'run', '--id', `batch-${followed}`]);
     await until('run to draw the progress', () => /^batch \S+: running$/m.test(run.output()), 60_000);
     run.child.kill('SIGKILL');
     assert.equal((await run.exited).signal, 'SIGKILL');
 
-    const again = startCli([...config, 'watch', watched]);
+    const again = startOrchestrator([...config, 'watch', watched]);
     await until('watch to draw the progress again', () => /^batch \S+: running$/m.test(again.output()), 60_000);
     again.child.kill('SIGINT');
     const interrupted = await again.exited;
@@ -105,20 +82,20 @@ describe('the CLI killed while watching, and a batch started twice (worker proce
     const refusal = new RegExp(`^error: a batch with id ${workflowId} already exists: it cannot start twice \\(pass another --id\\)$`, 'm');
 
     // Two starts racing each other: exactly one wins.
-    const racing = await Promise.all([runCli([...config, 'run', '--detach', '--id', workflowId]), runCli([...config, 'run', '--detach', '--id', workflowId])]);
+    const racing = await Promise.all([runOrchestrator([...config, 'run', '--detach', '--id', workflowId]), runOrchestrator([...config, 'run', '--detach', '--id', workflowId])]);
     assert.deepEqual(racing.map((r) => r.code).sort(), [0, 1], racing.map((r) => r.output).join('\n---\n'));
     const loser = racing.find((r) => r.code === 1)!;
     assert.match(loser.output, refusal);
     assert.doesNotMatch(loser.output, /^\s+at /m, 'no stack trace');
 
-    const second = await runCli([...config, 'run', '--detach', '--id', workflowId]);
+    const second = await runOrchestrator([...config, 'run', '--detach', '--id', workflowId]);
     assert.equal(second.code, 1);
     assert.match(second.output, refusal);
 
     const client = await env.client();
     const result = await client.workflow.getHandle(workflowId).result();
     assert.equal(result.status, 'completed');
-    const afterwards = await runCli([...config, 'run', '--detach', '--id', workflowId]);
+    const afterwards = await runOrchestrator([...config, 'run', '--detach', '--id', workflowId]);
     assert.equal(afterwards.code, 1, 'REJECT_DUPLICATE: a finished batch cannot start again either');
     assert.match(afterwards.output, refusal);
 
@@ -142,7 +119,7 @@ describe('the CLI killed while watching, and a batch started twice (worker proce
     let outcome: { code: number | null; output: string };
     const started = Date.now();
     try {
-      outcome = await runCli(['--config', env.configPath, 'run', '--detach', '--id', workflowId]);
+      outcome = await runOrchestrator(['--config', env.configPath, 'run', '--detach', '--id', workflowId]);
       const seconds = (Date.now() - started) / 1000;
       const client = await env.client();
       const executions: string[] = [];

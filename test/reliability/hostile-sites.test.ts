@@ -8,8 +8,7 @@
  * exported with its formula neutralised; every other listing exactly as the mirror served it.
  */
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,9 +16,8 @@ import { parse } from 'csv-parse/sync';
 import type { ListingRecord } from '../../lib/record/listing-record';
 import { cleanText } from '../../lib/record/text';
 import { getListings } from '../../lib/store/listings';
-import { BIN } from '../support/cli';
 import { printFigures, recordFigures } from '../support/reliability-figures';
-import { childEnv, ReliabilityEnv } from '../support/reliability-env';
+import { ReliabilityEnv, runOrchestrator } from '../support/reliability-env';
 import { startRewritingProxy, type RewritingProxy } from '../support/reliability-proxy';
 import { pageRequests } from '../support/reliability-scenarios';
 
@@ -29,18 +27,6 @@ const LAMUDI_HOST = 'www.lamudi.com.mx';
 const EVIL_TITLE = '=HYPERLINK(evil.example) <img src=x onerror=alert(1)><b>Casa</b> &lt;script&gt;alert(2)&lt;/script&gt; segura';
 const EVIL_PARAGRAPH = '<iframe src=javascript:alert(3)></iframe>Ref. hostil &lt;script&gt;document.cookie&lt;/script&gt; <svg onload=alert(4)> fin.';
 const TEXT_FIELDS: Array<keyof ListingRecord> = ['title', 'description', 'neighborhood', 'city', 'state', 'address', 'publisher'];
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 function get(url: string, host: string, path: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -186,17 +172,18 @@ describe('hostile sites: bad answers and injected markup through a whole batch (
     const html = await get(proxy.url, LAMUDI_HOST, new URL(url).pathname);
     assert.ok(html.includes('onerror=alert(1)'), 'the page carries the injection');
     writeFileSync(join(dir, 'page.html'), html);
-    const parsed = await cli(['--config', env.configPath, 'parse', '--site', 'lamudi', '--page', 'listing', '--url', url, join(dir, 'page.html')]);
+    const parsed = await runOrchestrator(['--config', env.configPath, 'parse', '--site', 'lamudi', '--page', 'listing', '--url', url, join(dir, 'page.html')]);
     assert.equal(parsed.code, 0, parsed.stderr);
     const listings = JSON.parse(parsed.stdout).listings as ListingRecord[];
     const victims = listings.filter((r) => victimIds.includes(r.externalId));
     assert.ok(victims.length > 0);
     for (const r of victims) assert.equal(r.title, '=HYPERLINK(evil.example) Casa segura');
     assert.doesNotMatch(parsed.stdout, /<img|<iframe|<svg|<script|onerror/);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('orchestrator export: the formula in the injected title is neutralised in CSV, JSON holds the plain text', async () => {
-    const csvExport = await cli(['--config', env.configPath, 'export', '--site', 'lamudi', '--out', 'lamudi.csv']);
+    const csvExport = await runOrchestrator(['--config', env.configPath, 'export', '--site', 'lamudi', '--out', 'lamudi.csv']);
     assert.equal(csvExport.code, 0, csvExport.stderr);
     const rows = parse(readFileSync(join(env.config.storage.exportsDir, 'lamudi.csv')), { columns: true, bom: true }) as Array<Record<string, string>>;
     const victims = rows.filter((row) => victimIds.includes(row.externalId));
@@ -205,7 +192,7 @@ describe('hostile sites: bad answers and injected markup through a whole batch (
     for (const row of rows) {
       for (const field of TEXT_FIELDS) assert.doesNotMatch(row[field] ?? '', /^[=+\-@\t\r]/, `${row.externalId}.${field} starts like a formula: ${row[field]}`);
     }
-    const jsonExport = await cli(['--config', env.configPath, 'export', '--site', 'lamudi', '--out', 'lamudi.json']);
+    const jsonExport = await runOrchestrator(['--config', env.configPath, 'export', '--site', 'lamudi', '--out', 'lamudi.json']);
     assert.equal(jsonExport.code, 0, jsonExport.stderr);
     const records = JSON.parse(readFileSync(join(env.config.storage.exportsDir, 'lamudi.json'), 'utf8')) as ListingRecord[];
     assert.equal(records.find((r) => r.externalId === victimIds[0])?.title, '=HYPERLINK(evil.example) Casa segura');

@@ -6,13 +6,11 @@
  * closing in Temporal and its row in SQLite), so any way of enforcing them passes.
  */
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN } from '../support/cli';
 import { printFigures, recordFigures } from '../support/reliability-figures';
-import { childEnv, ReliabilityEnv, until } from '../support/reliability-env';
+import { ReliabilityEnv, runOrchestrator, startOrchestrator, until } from '../support/reliability-env';
 
 const SUITE = 'system limits';
 const MAX_MEMORY_MB = 256;
@@ -35,17 +33,6 @@ const SITES = {
   ],
 };
 
-function cli(args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, output }));
-  });
-}
-
 describe('security.system_limits enforced on the worker and the batch (worker process, real dev server)', function () {
   this.timeout(300_000);
   after(() => printFigures(SUITE));
@@ -60,10 +47,7 @@ describe('security.system_limits enforced on the worker and the batch (worker pr
     writeFileSync(probe, `const { threadId } = require('node:worker_threads');
 if (threadId === 0) require('node:fs').appendFileSync(${JSON.stringify(report)}, JSON.stringify({ pid: process.pid, heapLimitMb: require('node:v8').getHeapStatistics().heap_size_limit / 1048576, execArgv: process.execArgv }) + '\\n');
 `);
-    const child = spawn(process.execPath, [BIN, '--config', env.configPath, 'worker'], {
-      env: childEnv({ ORCHESTRATOR_MIRROR_URL: env.fetchUrl, NODE_OPTIONS: `--require ${probe}` }),
-      stdio: 'ignore',
-    });
+    const { child } = startOrchestrator(['--config', env.configPath, 'worker'], { ORCHESTRATOR_MIRROR_URL: env.fetchUrl, NODE_OPTIONS: `--require ${probe}` });
     try {
       const client = await env.client();
       const pollerPid = await until('a worker polling the task queue', async () => {
@@ -81,9 +65,13 @@ if (threadId === 0) require('node:fs').appendFileSync(${JSON.stringify(report)},
         `the worker polls with a ${Math.round(poller.heapLimitMb)} MB heap limit; security.system_limits.max_memory_mb is ${MAX_MEMORY_MB}`,
       );
     } finally {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
       await env.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
@@ -110,12 +98,12 @@ if (threadId === 0) require('node:fs').appendFileSync(${JSON.stringify(report)},
       const config = ['--config', env.configPath];
       const runId = `batch-rel-exec-${Date.now().toString(36)}`;
       const started = Date.now();
-      const run = await cli([...config, 'run', '--detach', '--id', runId]);
+      const run = await runOrchestrator([...config, 'run', '--detach', '--id', runId]);
       assert.equal(run.code, 0, run.output);
       workflowIds.push(runId);
-      const created = await cli([...config, 'schedule', 'create', '--cron', '0 0 1 1 *', '--timezone', 'UTC', '--id', scheduleId, '--paused']);
+      const created = await runOrchestrator([...config, 'schedule', 'create', '--cron', '0 0 1 1 *', '--timezone', 'UTC', '--id', scheduleId, '--paused']);
       assert.equal(created.code, 0, created.output);
-      const triggered = await cli([...config, 'schedule', 'trigger', scheduleId]);
+      const triggered = await runOrchestrator([...config, 'schedule', 'trigger', scheduleId]);
       assert.equal(triggered.code, 0, triggered.output);
       const scheduled = await until('the scheduled batch', async () => (await client.schedule.getHandle(scheduleId).describe()).info.recentActions[0]?.action.workflow.workflowId, 30_000, 250);
       workflowIds.push(scheduled);

@@ -153,6 +153,36 @@ export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   return { ...env, ...extra };
 }
 
+export interface RunningCommand {
+  child: ChildProcess;
+  /** stdout and stderr so far, interleaved. */
+  output(): string;
+  stdout(): string;
+  stderr(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** The real `orchestrator` executable with `args`, in the scratch environment (childEnv), running. */
+export function startOrchestrator(args: string[], extraEnv: Record<string, string> = {}): RunningCommand {
+  const child = spawn(process.execPath, [BIN, ...args], { env: childEnv(extraEnv), stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk) => ((stdout += chunk), (output += chunk)));
+  child.stderr!.on('data', (chunk) => ((stderr += chunk), (output += chunk)));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  return { child, output: () => output, stdout: () => stdout, stderr: () => stderr, exited };
+}
+
+/** The real `orchestrator` executable with `args`, to its end (killed after `timeoutMs`). */
+export async function runOrchestrator(args: string[], extraEnv: Record<string, string> = {}, timeoutMs = 120_000): Promise<{ code: number | null; stdout: string; stderr: string; output: string }> {
+  const running = startOrchestrator(args, extraEnv);
+  const timer = setTimeout(() => running.child.kill('SIGKILL'), timeoutMs);
+  const { code } = await running.exited;
+  clearTimeout(timer);
+  return { code, stdout: running.stdout(), stderr: running.stderr(), output: running.output() };
+}
+
 /** How a batch ended in SQLite, checked against the mirror's catalogue; the figures for RELIABILITY.md. */
 export interface BatchCheck {
   listingsCompared: number;

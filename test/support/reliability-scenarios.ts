@@ -6,7 +6,7 @@
  * then checks SQLite against the mirror's catalogue (ReliabilityEnv.checkBatch).
  */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -27,7 +27,7 @@ export const CRASH_SITES: Record<string, StartUrlRow[]> = {
   mitula: [{ url: 'https://casas.mitula.mx/casas/venta-zapopan-jalisco', maxPages: 2 }],
 };
 /** Every page answers this much later, so each phase of the batch lasts long enough to be hit. */
-export const CRASH_SLOW_MS = 250;
+const CRASH_SLOW_MS = 250;
 const CRASH_DETAIL_WINDOW = 5;
 
 const seconds = (ms: number) => Number((ms / 1000).toFixed(1));
@@ -276,6 +276,7 @@ export async function runServerRestart(port: number, suite: string, stopDuring: 
   } finally {
     await env.close({ keep: !passed });
     await stopDevServer(settings, files).catch(() => undefined);
+    if (passed && !process.env.RELIABILITY_KEEP) rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -63,4 +63,11 @@ describe('listings store', () => {
     assert.deepEqual(history, [{ old_price: 100, price: 130, batch_id: 'b2' }]);
     assert.equal(getListings(db)[0].price, 130);
   });
+
+  it('records no price change when the first page showed no price and a detail page reveals one', () => {
+    upsertCards(db, 'b1', [card('a', null)]);
+    mergeDetail(db, 'b1', card('a', 250));
+    assert.equal((db.prepare('SELECT COUNT(*) AS n FROM price_history').get() as { n: number }).n, 0);
+    assert.equal(getListings(db)[0].price, 250);
+  });
 });
