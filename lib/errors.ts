@@ -38,6 +38,18 @@ export class RateLimitedError extends ScrapeError {
   }
 }
 
+/**
+ * The HTML arrived cut (no closing </html>): a connection closed early or a proxy gave up, and
+ * asking again gets the whole page. The message reads like UnrecognisedMarkupError's
+ * ("<site> <kind> page not recognised: the HTML is truncated …"), but a retry policy retries it.
+ */
+export class TruncatedPageError extends ScrapeError {
+  readonly retryable = true;
+  constructor(readonly site: string, readonly pageKind: string, url?: string) {
+    super(`${site} ${pageKind} page not recognised: the HTML is truncated (no closing </html>)`, url);
+  }
+}
+
 // ── Non-retryable: asking again gives the same answer ────────────────────────────────────────
 
 /** 404 / 410: the page does not exist (a removed listing, a page past the end). */
@@ -65,7 +77,7 @@ export class ChallengePageError extends ScrapeError {
   readonly retryable = false;
 }
 
-/** The page is not what the parser knows: cards missing, embedded data missing, truncated HTML. */
+/** The page is not what the parser knows: cards missing, embedded data missing (truncated HTML is TruncatedPageError). */
 export class UnrecognisedMarkupError extends ScrapeError {
   readonly retryable = false;
   constructor(readonly site: string, readonly pageKind: string, readonly missing: string, url?: string) {

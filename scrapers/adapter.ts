@@ -27,7 +27,8 @@ export interface SiteAdapter {
   readonly site: string;
   /**
    * Every card of a results page in page order. A page that says it has no results returns
-   * `listings: []`; a page not understood throws UnrecognisedMarkupError or ChallengePageError.
+   * `listings: []`; a page not understood throws UnrecognisedMarkupError or ChallengePageError
+   * (a truncated page, TruncatedPageError).
    */
   parseListingPage(html: string, context: ParseContext): ListingPage;
   /** Present for the sites with a detail scraper (Inmuebles24, Lamudi): the one record a detail page describes. */

@@ -4,7 +4,7 @@
  */
 import * as cheerio from 'cheerio';
 import type { CheerioAPI } from 'cheerio';
-import { ChallengePageError, UnrecognisedMarkupError } from '../lib/errors';
+import { ChallengePageError, TruncatedPageError, UnrecognisedMarkupError } from '../lib/errors';
 import type { PageKind } from './adapter';
 
 /** Markers of anti-bot pages (Cloudflare, Turnstile, ShieldSquare), from portals.md §1.4 and §5.4. */
@@ -25,14 +25,16 @@ export function isChallengePage(html: string): boolean {
 
 /**
  * Parse HTML after refusing pages that cannot be understood: challenge pages and truncated
- * documents (no closing </html>), so a half page never passes as a short one.
+ * documents (no closing </html>, TruncatedPageError, retryable), so a half page never passes as
+ * a short one.
  */
 export function loadPage(html: string, site: string, kind: PageKind, url?: string): CheerioAPI {
   if (isChallengePage(html)) {
     throw new ChallengePageError(`${site} ${kind} page not recognised: an anti-bot challenge page instead of the content`, url);
   }
   if (!/<\/html\s*>\s*$/i.test(html.trimEnd())) {
-    throw new UnrecognisedMarkupError(site, kind, 'the HTML is truncated (no closing </html>)', url);
+    // Retryable: a cut answer (connection closed early) is whole when asked again.
+    throw new TruncatedPageError(site, kind, url);
   }
   return cheerio.load(html);
 }

@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { ChallengePageError, UnrecognisedMarkupError, UserInputError } from '../../lib/errors';
+import { ChallengePageError, TruncatedPageError, UnrecognisedMarkupError, UserInputError } from '../../lib/errors';
 import { adapterFor } from '../../scrapers/registry';
 import type { ListingPage } from '../../scrapers/adapter';
 import { loadAppConfig, type GlobalOptions } from '../environment';
@@ -47,7 +47,7 @@ export function registerParseCommand(program: Command, globals: () => GlobalOpti
       try {
         process.stdout.write(`${JSON.stringify(parseFile(globals(), file, options), null, 2)}\n`);
       } catch (error) {
-        if (error instanceof UnrecognisedMarkupError || error instanceof ChallengePageError) {
+        if (error instanceof UnrecognisedMarkupError || error instanceof ChallengePageError || error instanceof TruncatedPageError) {
           // One line naming the site, the page kind and what was missing (listing-record.md).
           process.stderr.write(`${error.message.split('\n')[0]}\n`);
           process.exitCode = 2;

@@ -128,12 +128,12 @@ describe('mirror faults against whole batches (real dev server, worker process, 
     }
   });
 
-  // Bug: scrapers/page.ts loadPage reports a truncated document as UnrecognisedMarkupError, which
-  // the retry policy lists as non-retryable ("asking again gives the same answer"): one cut answer
-  // fails the whole site, though asking again gives the whole page.
+  // A truncated document (scrapers/page.ts loadPage) is a TruncatedPageError, retryable: asking
+  // again gives the whole page, so one cut answer costs one attempt, not the whole site. (It used to
+  // be UnrecognisedMarkupError, which the retry policy lists as non-retryable.)
   it('a results page served truncated once is asked again and the site completes', async () => {
     await runStorm(
-      [{ site: 'lamudi', urls: LAMUDI, faults: { truncateHtml: { count: 1 } }, failedAttempts: 1, errorType: 'UnrecognisedMarkupError', status: 200 }],
+      [{ site: 'lamudi', urls: LAMUDI, faults: { truncateHtml: { count: 1 } }, failedAttempts: 1, errorType: 'TruncatedPageError', status: 200 }],
       SUITE,
       'truncated results page',
     );

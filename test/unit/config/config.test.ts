@@ -9,7 +9,9 @@ import * as path from 'node:path';
 import { parseDocument, type Document } from 'yaml';
 import { ConfigError, findProjectRoot, loadConfig, parseConfigText } from '../../../lib/config/load';
 import type { AppConfig } from '../../../lib/config/types';
-import { NON_RETRYABLE_ERROR_TYPES, UserInputError } from '../../../lib/errors';
+import { ApplicationFailure } from '@temporalio/common';
+import { toActivityFailure } from '../../../activities/failures';
+import { NON_RETRYABLE_ERROR_TYPES, ScrapeError, TruncatedPageError, UserInputError } from '../../../lib/errors';
 
 const ROOT = findProjectRoot(__dirname);
 const SHIPPED = fs.readFileSync(path.join(ROOT, 'config', 'config.yaml'), 'utf8');
@@ -102,6 +104,21 @@ describe('config/config.yaml as shipped', () => {
     });
     // Casas y Terrenos overrides two fetch keys and inherits max_redirects.
     assert.deepEqual(byKey.get('casasyterrenos')!.fetch, { timeoutMs: 60_000, maxResponseBytes: 20_971_520, maxRedirects: 5 });
+  });
+
+  it('retries a truncated page: TruncatedPageError is retryable and in no site\'s non_retryable_error_types', () => {
+    const error = new TruncatedPageError('lamudi', 'listing', 'https://www.lamudi.com.mx/x/');
+    assert.equal(error.retryable, true);
+    assert.equal(error.name, 'TruncatedPageError');
+    assert.ok(error instanceof ScrapeError);
+    assert.match(error.message, /^lamudi listing page not recognised: the HTML is truncated/);
+    assert.ok(!(NON_RETRYABLE_ERROR_TYPES as readonly string[]).includes('TruncatedPageError'));
+    for (const site of config.sites) assert.ok(!site.retry.nonRetryableErrorTypes.includes('TruncatedPageError'), site.key);
+    // The Temporal failure carries the class name as its type and leaves the decision to the policy.
+    const failure = toActivityFailure(error) as ApplicationFailure;
+    assert.ok(failure instanceof ApplicationFailure);
+    assert.equal(failure.type, 'TruncatedPageError');
+    assert.equal(failure.nonRetryable, false);
   });
 
   it('holds the documented service settings, with paths made absolute and durations in milliseconds', () => {

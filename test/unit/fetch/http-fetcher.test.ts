@@ -13,7 +13,7 @@ import {
   ResponseTooLargeError,
   RobotsDisallowedError,
   ServerError,
-  UnrecognisedMarkupError,
+  TruncatedPageError,
 } from '../../../lib/errors';
 import { HttpFetcher, type HttpFetcherOptions } from '../../../lib/fetch/http-fetcher';
 import { startMirror, type MirrorServer } from '../../../mirror/server';
@@ -131,10 +131,10 @@ describe('HttpFetcher against the mirror', () => {
       await assert.rejects(fetcher().fetch(PAGE, { site: SITE }), NetworkError);
     });
 
-    it('truncateHtml → the page arrives cut and loadPage refuses it', async () => {
+    it('truncateHtml → the page arrives cut and loadPage refuses it as TruncatedPageError, retryable', async () => {
       mirror.setFaults(SITE, { truncateHtml: { count: 1 } });
       const page = await fetcher().fetch(PAGE, { site: SITE });
-      assert.throws(() => loadPage(page.html, SITE, 'listing', page.url), UnrecognisedMarkupError);
+      assert.throws(() => loadPage(page.html, SITE, 'listing', page.url), (error: unknown) => error instanceof TruncatedPageError && error.retryable);
     });
 
     it('challenge → ChallengePageError', async () => {

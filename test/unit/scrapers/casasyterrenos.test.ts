@@ -3,7 +3,7 @@ import { ChallengePageError, UnrecognisedMarkupError } from '../../../lib/errors
 import { casasyterrenosMirror as mirror } from '../../../mirror/sites/casasyterrenos';
 import { casasyterrenosAdapter as adapter } from '../../../scrapers/sites/casasyterrenos';
 import {
-  CHALLENGE_PAGE, assertCoversVariations, assertMirrorContract, contextFor, emptyInput, pageInput, roundTrip, truncate,
+  CHALLENGE_PAGE, assertCoversVariations, assertMirrorContract, contextFor, emptyInput, pageInput, roundTrip, truncate, truncatedRefusal,
 } from './list-page-harness';
 
 const SEARCH = '/jalisco/zapopan/casas/venta';
@@ -90,8 +90,7 @@ describe('Casas y Terrenos list pages (__NEXT_DATA__)', () => {
   it('refuses a challenge page, a truncated page and a page without its listing data, naming what is missing', () => {
     const { html, context } = page(1, 2, 0);
     assert.throws(() => adapter.parseListingPage(CHALLENGE_PAGE, context), ChallengePageError);
-    assert.throws(() => adapter.parseListingPage(truncate(html), context), (error: unknown) =>
-      error instanceof UnrecognisedMarkupError && /^casasyterrenos listing page not recognised: .*truncated/.test(error.message));
+    assert.throws(() => adapter.parseListingPage(truncate(html), context), truncatedRefusal('casasyterrenos', 'listing'));
     assert.throws(() => adapter.parseListingPage(html.replace(NEXT_DATA, ''), context), (error: unknown) =>
       error instanceof UnrecognisedMarkupError && error.message === 'casasyterrenos listing page not recognised: no __NEXT_DATA__ script');
     // A Next.js error page has __NEXT_DATA__ but no propertyData.

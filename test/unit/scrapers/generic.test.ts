@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findProjectRoot, parseConfigText } from '../../../lib/config/load';
 import type { AppConfig, SiteConfig } from '../../../lib/config/types';
-import { ChallengePageError, UnrecognisedMarkupError } from '../../../lib/errors';
+import { ChallengePageError, TruncatedPageError, UnrecognisedMarkupError } from '../../../lib/errors';
 import { emptyRecord, type ListingRecord } from '../../../lib/record/listing-record';
 import { parseStartUrlCsv, StartUrlError } from '../../../lib/urls/start-urls';
 import type { ParseContext } from '../../../scrapers/adapter';
@@ -303,7 +303,7 @@ describe('a new portal added by config alone (generic adapter)', () => {
   });
 
   it('refuses truncated HTML and anti-bot challenge pages like every adapter', () => {
-    assert.throws(() => adapter.parseListingPage(RESULTS_PAGE.slice(0, RESULTS_PAGE.indexOf('VIV-1003')), context), UnrecognisedMarkupError);
+    assert.throws(() => adapter.parseListingPage(RESULTS_PAGE.slice(0, RESULTS_PAGE.indexOf('VIV-1003')), context), TruncatedPageError);
     const challenge = '<!doctype html><html><head><title>Just a moment...</title></head><body><div id="challenge-platform"></div></body></html>';
     assert.throws(() => adapter.parseListingPage(challenge, context), ChallengePageError);
   });

@@ -5,7 +5,7 @@ import { inmuebles24Mirror as mirror } from '../../../mirror/sites/inmuebles24';
 import { JsLiteralError, parseJsLiteral, readAssignedLiteral } from '../../../scrapers/js-literal';
 import { inmuebles24Adapter as adapter } from '../../../scrapers/sites/inmuebles24';
 import { detailPage, detailRoundTrip, listRoundTrip, range } from './detail-site-harness';
-import { CHALLENGE_PAGE, assertCoversVariations, assertMirrorContract, contextFor, emptyInput, pageInput, truncate } from './list-page-harness';
+import { CHALLENGE_PAGE, assertCoversVariations, assertMirrorContract, contextFor, emptyInput, pageInput, truncate, truncatedRefusal } from './list-page-harness';
 
 const SEARCH = '/casas-en-venta-en-zapopan.html';
 
@@ -102,7 +102,7 @@ describe('Inmuebles24 list pages (data-qa cards)', () => {
   it('refuses a challenge page, a truncated page and a page whose cards are gone, naming what is missing', () => {
     const { html, context } = listPage(1, 2, 1);
     assert.throws(() => adapter.parseListingPage(CHALLENGE_PAGE, context), ChallengePageError);
-    assert.throws(() => adapter.parseListingPage(truncate(html), context), unrecognised('listing', /truncated/));
+    assert.throws(() => adapter.parseListingPage(truncate(html), context), truncatedRefusal('inmuebles24', 'listing'));
     const $ = cheerio.load(html);
     $('[data-qa^="posting "]').remove();
     assert.throws(() => adapter.parseListingPage($.html(), context), unrecognised('listing', /no posting cards \(div\[data-qa="posting PROPERTY"\]/));
@@ -154,7 +154,7 @@ describe('Inmuebles24 detail pages (avisoInfo)', () => {
   it('refuses a challenge page, a truncated page, and a page without (or with a broken) avisoInfo', () => {
     const { html, context } = detailPage(mirror, 4, 0);
     assert.throws(() => adapter.parseDetailPage!(CHALLENGE_PAGE, context), ChallengePageError);
-    assert.throws(() => adapter.parseDetailPage!(truncate(html), context), unrecognised('detail', /truncated/));
+    assert.throws(() => adapter.parseDetailPage!(truncate(html), context), truncatedRefusal('inmuebles24', 'detail'));
     const withoutAviso = html.replace(/const avisoInfo = [\s\S]*?\n};\n/, '');
     assert.notEqual(withoutAviso, html);
     assert.throws(() => adapter.parseDetailPage!(withoutAviso, context), unrecognised('detail', /no inline avisoInfo object/));

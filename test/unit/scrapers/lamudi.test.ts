@@ -5,7 +5,7 @@ import { lamudiMirror as mirror } from '../../../mirror/sites/lamudi';
 import { JsLiteralError, readCallArgument } from '../../../scrapers/js-literal';
 import { lamudiAdapter as adapter } from '../../../scrapers/sites/lamudi';
 import { detailPage, detailRoundTrip, listRoundTrip, range } from './detail-site-harness';
-import { CHALLENGE_PAGE, assertCoversVariations, assertMirrorContract, contextFor, emptyInput, pageInput, truncate } from './list-page-harness';
+import { CHALLENGE_PAGE, assertCoversVariations, assertMirrorContract, contextFor, emptyInput, pageInput, truncate, truncatedRefusal } from './list-page-harness';
 
 const SEARCH = '/jalisco/zapopan/casa/for-sale/';
 /** The mirror serves the "unrendered" page (cards container empty, JSON-LD only) when variant % 7 === 6. */
@@ -126,7 +126,7 @@ describe('Lamudi list pages (JSON-LD joined with snippet cards)', () => {
   it('refuses a challenge page, a truncated page and a page without JSON-LD and cards, naming what is missing', () => {
     const { html, context } = listPage(1, 2, 1);
     assert.throws(() => adapter.parseListingPage(CHALLENGE_PAGE, context), ChallengePageError);
-    assert.throws(() => adapter.parseListingPage(truncate(html), context), unrecognised('listing', /truncated/));
+    assert.throws(() => adapter.parseListingPage(truncate(html), context), truncatedRefusal('lamudi', 'listing'));
     const $ = cheerio.load(html.replace(JSON_LD, ''));
     $('div.snippet').remove();
     assert.throws(() => adapter.parseListingPage($.html(), context), unrecognised('listing', /no JSON-LD ItemList items, no div\.snippet\.js-snippet cards/));
@@ -167,7 +167,7 @@ describe('Lamudi detail pages (JSON-LD → initAdForm → DOM)', () => {
   it('refuses a challenge page, a truncated page, a page without listing data and a broken initAdForm', () => {
     const { html, context } = detailPage(mirror, 5, 0);
     assert.throws(() => adapter.parseDetailPage!(CHALLENGE_PAGE, context), ChallengePageError);
-    assert.throws(() => adapter.parseDetailPage!(truncate(html), context), unrecognised('detail', /truncated/));
+    assert.throws(() => adapter.parseDetailPage!(truncate(html), context), truncatedRefusal('lamudi', 'detail'));
     const $ = cheerio.load(html.replace(JSON_LD, ''));
     $('.main-title').remove();
     assert.throws(() => adapter.parseDetailPage!($.html(), context), unrecognised('detail', /no JSON-LD listing node and no \.main-title h1/));

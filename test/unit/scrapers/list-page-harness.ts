@@ -3,6 +3,7 @@
  * results pages a mirror serves, parses them, and compares every field with the mirror's truth.
  */
 import assert from 'node:assert/strict';
+import { TruncatedPageError } from '../../../lib/errors';
 import { LISTING_FIELDS, type ListingRecord } from '../../../lib/record/listing-record';
 import { DEFAULT_MAX_FIELD_LENGTH } from '../../../lib/record/text';
 import type { ListingPage, ParseContext, SiteAdapter } from '../../../scrapers/adapter';
@@ -133,6 +134,19 @@ export function variations(facts: readonly PropertyFacts[]) {
 /** Cut a page in the middle, as a dropped connection does. */
 export function truncate(html: string): string {
   return html.slice(0, Math.floor(html.length / 2));
+}
+
+/**
+ * A predicate for assert.throws: a cut page is a TruncatedPageError, retryable (asking again gets
+ * the whole page), whose message names the site and the page kind like any page not recognised.
+ */
+export function truncatedRefusal(site: string, kind: 'listing' | 'detail') {
+  return (error: unknown): boolean => {
+    assert.ok(error instanceof TruncatedPageError, `expected TruncatedPageError, got ${String(error)}`);
+    assert.equal(error.retryable, true);
+    assert.match(error.message, new RegExp(`^${site} ${kind} page not recognised: the HTML is truncated`));
+    return true;
+  };
 }
 
 /** A Cloudflare managed-challenge page (portals.md §8 "Block pages"). */

@@ -3,7 +3,7 @@ import { ChallengePageError, UnrecognisedMarkupError } from '../../../lib/errors
 import { mitulaMirror as mirror } from '../../../mirror/sites/mitula';
 import { mitulaAdapter as adapter } from '../../../scrapers/sites/mitula';
 import {
-  ACCESS_DENIED_PAGE, CHALLENGE_PAGE, assertCoversVariations, assertMirrorContract, contextFor, emptyInput, pageInput, roundTrip, truncate,
+  ACCESS_DENIED_PAGE, CHALLENGE_PAGE, assertCoversVariations, assertMirrorContract, contextFor, emptyInput, pageInput, roundTrip, truncate, truncatedRefusal,
 } from './list-page-harness';
 
 const SEARCH = '/casas/venta-zapopan-jalisco';
@@ -104,8 +104,7 @@ describe('Mitula list pages (article.listing-card)', () => {
     assert.throws(() => adapter.parseListingPage(CHALLENGE_PAGE, context), ChallengePageError);
     assert.throws(() => adapter.parseListingPage(ACCESS_DENIED_PAGE, context), (error: unknown) =>
       error instanceof ChallengePageError && error.message.includes('Access Denied'));
-    assert.throws(() => adapter.parseListingPage(truncate(html), context), (error: unknown) =>
-      error instanceof UnrecognisedMarkupError && /^mitula listing page not recognised: .*truncated/.test(error.message));
+    assert.throws(() => adapter.parseListingPage(truncate(html), context), truncatedRefusal('mitula', 'listing'));
     assert.throws(() => adapter.parseListingPage(html.replace(CARD, ''), context), (error: unknown) =>
       error instanceof UnrecognisedMarkupError
       && error.message === 'mitula listing page not recognised: no article.listing-card cards and no "no results" message');

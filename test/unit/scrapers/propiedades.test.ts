@@ -3,7 +3,7 @@ import { ChallengePageError, UnrecognisedMarkupError } from '../../../lib/errors
 import { propiedadesMirror as mirror } from '../../../mirror/sites/propiedades';
 import { propiedadesAdapter as adapter } from '../../../scrapers/sites/propiedades';
 import {
-  CHALLENGE_PAGE, assertCoversVariations, assertMirrorContract, contextFor, emptyInput, pageInput, roundTrip, truncate,
+  CHALLENGE_PAGE, assertCoversVariations, assertMirrorContract, contextFor, emptyInput, pageInput, roundTrip, truncate, truncatedRefusal,
 } from './list-page-harness';
 
 const SEARCH = '/zapopan/casas-venta';
@@ -78,8 +78,7 @@ describe('Propiedades.com list pages (__NEXT_DATA__)', () => {
     assert.throws(() => adapter.parseListingPage(CHALLENGE_PAGE, context), ChallengePageError);
     const shieldSquare = '<html><head><title>ShieldSquare Captcha</title></head><body><form>Verificar</form></body></html>';
     assert.throws(() => adapter.parseListingPage(shieldSquare, context), ChallengePageError);
-    assert.throws(() => adapter.parseListingPage(truncate(html), context), (error: unknown) =>
-      error instanceof UnrecognisedMarkupError && /^propiedades listing page not recognised: .*truncated/.test(error.message));
+    assert.throws(() => adapter.parseListingPage(truncate(html), context), truncatedRefusal('propiedades', 'listing'));
     assert.throws(() => adapter.parseListingPage(html.replace(NEXT_DATA, ''), context), (error: unknown) =>
       error instanceof UnrecognisedMarkupError && error.message === 'propiedades listing page not recognised: no __NEXT_DATA__ script');
     const renamed = html.replace(/"results":\{"properties":/, '"results":{"items":');

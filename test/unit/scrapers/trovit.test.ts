@@ -3,7 +3,7 @@ import { ChallengePageError, UnrecognisedMarkupError } from '../../../lib/errors
 import { trovitMirror as mirror } from '../../../mirror/sites/trovit';
 import { trovitAdapter as adapter } from '../../../scrapers/sites/trovit';
 import {
-  ACCESS_DENIED_PAGE, CHALLENGE_PAGE, assertCoversVariations, assertMirrorContract, contextFor, emptyInput, pageInput, roundTrip, truncate,
+  ACCESS_DENIED_PAGE, CHALLENGE_PAGE, assertCoversVariations, assertMirrorContract, contextFor, emptyInput, pageInput, roundTrip, truncate, truncatedRefusal,
 } from './list-page-harness';
 
 const SEARCH = '/venta-casas-zapopan';
@@ -91,8 +91,7 @@ describe('Trovit list pages (article.snippet-listing)', () => {
     assert.throws(() => adapter.parseListingPage(CHALLENGE_PAGE, context), ChallengePageError);
     assert.throws(() => adapter.parseListingPage(ACCESS_DENIED_PAGE, context), (error: unknown) =>
       error instanceof ChallengePageError && error.message.includes('Access Denied'));
-    assert.throws(() => adapter.parseListingPage(truncate(html), context), (error: unknown) =>
-      error instanceof UnrecognisedMarkupError && /^trovit listing page not recognised: .*truncated/.test(error.message));
+    assert.throws(() => adapter.parseListingPage(truncate(html), context), truncatedRefusal('trovit', 'listing'));
     assert.throws(() => adapter.parseListingPage(html.replace(CARD, ''), context), (error: unknown) =>
       error instanceof UnrecognisedMarkupError
       && error.message === 'trovit listing page not recognised: no article.snippet-listing cards and no "no results" message');
