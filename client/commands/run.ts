@@ -71,8 +71,10 @@ async function workerIsPolling(config: AppConfig): Promise<boolean> {
 export async function runCommand(globals: GlobalOptions, options: RunOptions, log: (line: string) => void = (l) => console.error(l)): Promise<BatchResult | null> {
   let config = loadAppConfig(globals);
   const input: BatchInput = options.input ?? { sites: options.sites, maxPages: options.maxPages, label: options.label };
-  // A site name typo is refused here, in one line, rather than as a failed batch.
+  // A site name typo or a mistake in a start-URL CSV is refused here, naming the file, the line and
+  // the value, rather than as a failed batch (planBatch reads the same files the same way).
   checkBatchSites(config, input.sites);
+  loadStartUrls(config, input.sites?.length ? input.sites : undefined);
   await ensureServer(config, log);
 
   const cleanups: Array<() => Promise<void>> = [];

@@ -3,9 +3,14 @@
  * create makes a Temporal Schedule with the documented defaults (Mexico City time, overlap SKIP,
  * one-hour catch-up) and the batch input; list and describe show it; pause and unpause toggle
  * it; trigger and backfill start batches that complete under their scheduled ids; delete removes
- * it; an unknown schedule is one line naming the known ones.
+ * it; an unknown schedule is one line naming the known ones; a start-URL CSV with a mistake is
+ * refused before any schedule is made.
  */
 import { strict as assert } from 'node:assert';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ScheduleNotFoundError } from '@temporalio/client';
 import { getBatch } from '../../lib/store/batches';
 import { openDatabase } from '../../lib/store/database';
 import { startBatchHarness, type BatchHarness } from '../support/batch-harness';
@@ -74,6 +79,22 @@ describe('orchestrator schedule (real server, workers, mirror)', function () {
     const again = await cli('schedule', 'create', '--cron', '@daily', '--id', scheduleId);
     assert.equal(again.code, 1);
     assert.match(again.stderr, new RegExp(`^error: a schedule with id "${scheduleId}" already exists`));
+  });
+
+  it('refuses a start-URL CSV with a mistake in one line naming file, line and value, and creates no schedule', async () => {
+    const badId = `${scheduleId}-badcsv`;
+    const urlsDir = mkdtempSync(join(tmpdir(), 'orchestrator-bad-urls-'));
+    writeFileSync(join(urlsDir, 'mitula.csv'), 'url,max_pages\nhttps://casas.mitula.mx/casas/venta-zapopan-jalisco,1\nhttp://169.254.169.254/latest/meta-data/,1\n');
+    const bad = writeTempConfig(Number(TEST_TEMPORAL_ADDRESS.split(':')[1]), TEST_UI_PORT, (doc) => {
+      doc.temporal = { ...doc.temporal, task_queue: harness.config.temporal.taskQueue, embedded: false };
+      doc.storage = { ...doc.storage, database: harness.config.storage.database, urls_dir: urlsDir };
+    });
+    const result = await runCli(['--config', bad.path, 'schedule', 'create', '--cron', '0 6 * * *', '--id', badId, '--sites', 'mitula']);
+    assert.equal(result.code, 1, `${result.stdout}\n${result.stderr}`);
+    assert.match(result.stderr, /^error: .*mitula\.csv: line 3: host 169\.254\.169\.254 is a link-local address/);
+    assert.equal(result.stderr.trimEnd().split('\n').length, 1, result.stderr);
+    assert.doesNotMatch(result.stderr, /^\s+at /m, 'no stack trace');
+    await assert.rejects(harness.client.schedule.getHandle(badId).describe(), ScheduleNotFoundError, 'no schedule was created');
   });
 
   it('pauses and unpauses', async () => {

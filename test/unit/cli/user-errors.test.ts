@@ -5,6 +5,9 @@
  * No Temporal server is needed: the config points at a port nothing listens on.
  */
 import { strict as assert } from 'node:assert';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { buildProgram, main } from '../../../client/cli';
 import { runCli, type CliResult } from '../../support/cli';
@@ -79,6 +82,19 @@ describe('orchestrator user errors', function () {
 
   it('prints each mistake as one line naming the wrong value, exit 1, no stack trace', async () => {
     for (const [label, args, pattern] of cases) assertOneLineError(await inProcess('--config', config.path, ...args), pattern, label);
+  });
+
+  it('refuses a start-URL CSV with a mistake (run, schedule create) before contacting the server, naming file, line and value', async () => {
+    const urlsDir = mkdtempSync(join(tmpdir(), 'orchestrator-bad-urls-'));
+    writeFileSync(join(urlsDir, 'lamudi.csv'), 'url,max_pages\nhttps://www.lamudi.com.mx/jalisco/zapopan/casa/for-sale/,1\nhttp://169.254.169.254/latest/meta-data/,1\n');
+    const bad = writeTempConfig(NO_SERVER_PORT, NO_SERVER_PORT + 1000, (doc) => {
+      doc.temporal.embedded = false;
+      doc.storage.urls_dir = urlsDir;
+    });
+    // No server answers: the CSV mistake, not "No Temporal server answers", shows nothing was started.
+    const says = /^error: .*lamudi\.csv: line 3: host 169\.254\.169\.254 is a link-local address/;
+    assertOneLineError(await inProcess('--config', bad.path, 'run', '--sites', 'lamudi'), says, 'bad CSV (run)');
+    assertOneLineError(await inProcess('--config', bad.path, 'schedule', 'create', '--cron', '0 6 * * *', '--sites', 'lamudi'), says, 'bad CSV (schedule create)');
   });
 
   it('does the same through the real executable', async () => {
