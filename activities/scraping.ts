@@ -1,18 +1,40 @@
 /**
- * Scraping activities, one page each: fetch → parse → store, in that order, in one SQLite
- * transaction per page so a retried or replayed page writes nothing twice. Only counts and the
- * next URL go back to the workflow.
+ * Scraping activities: fetch → parse → store, in that order, in one SQLite transaction per page
+ * so a retried or replayed page writes nothing twice. Only counts and the next URL go back to the
+ * workflow. The workflows call the window activities (scrapeListingPages, scrapeDetailPages),
+ * each of which does many pages: per page, an activity costs history events, server work and SDK
+ * overhead that cost more than the page itself (README, Performance). The one-page
+ * activities stay registered for histories recorded before the windows.
  */
+import { performance } from 'node:perf_hooks';
 import { Context } from '@temporalio/activity';
 import { NotFoundError, RobotsDisallowedError, ScrapeError } from '../lib/errors';
 import { taskId, transitionTask } from '../lib/store/batches';
 import { enqueueDetails, finishDetail, getDetail, pendingDetails } from '../lib/store/detail-queue';
 import { mergeDetail, upsertCards } from '../lib/store/listings';
 import { recordPage, type PageAttempt } from '../lib/store/pages';
-import type { DetailOutcome, ListingPageResult } from '../workflows/types';
+import type { DetailOutcome, ListingCursor, ListingPageResult, ListingWalk, SiteTotals } from '../workflows/types';
+import { recordActivityMetrics } from '../workers/interceptors';
 import { siteConfig, type ActivityDeps } from './deps';
 import { errorFields, toActivityFailure } from './failures';
 import { withHeartbeats } from './heartbeat';
+
+/**
+ * A signal of its own for one page, aborted with the activity's: the HTTP client leaves a listener
+ * on the signal it is given for every request, which on a window activity's signal would pile up
+ * (one per page, each holding its request) until the window ends.
+ */
+async function withPageSignal<T>(activitySignal: AbortSignal, fetch: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const page = new AbortController();
+  const abort = () => page.abort(activitySignal.reason);
+  if (activitySignal.aborted) abort();
+  else activitySignal.addEventListener('abort', abort, { once: true });
+  try {
+    return await fetch(page.signal);
+  } finally {
+    activitySignal.removeEventListener('abort', abort);
+  }
+}
 
 export function createScrapingActivities(deps: ActivityDeps) {
   const { db, config } = deps;
@@ -22,7 +44,7 @@ export function createScrapingActivities(deps: ActivityDeps) {
   async function fetchPage(base: Omit<PageAttempt, 'statusCode' | 'latencyMs' | 'bytes' | 'listings' | 'errorType' | 'error'>) {
     const site = siteConfig(deps, base.site);
     try {
-      return await deps.fetcherFor(site).fetch(base.url, { site: base.site, signal: Context.current().cancellationSignal });
+      return await withPageSignal(Context.current().cancellationSignal, (signal) => deps.fetcherFor(site).fetch(base.url, { site: base.site, signal }));
     } catch (error) {
       recordPage(db, { ...base, statusCode: (error as { status?: number }).status ?? null, latencyMs: null, bytes: null, listings: 0, ...errorFields(error) });
       throw error;
@@ -95,9 +117,94 @@ export function createScrapingActivities(deps: ActivityDeps) {
     }
   }
 
+  /** Page metrics per page, as the activity interceptor records them for one-page activities. */
+  async function measured<T>(activityType: 'scrapeListingPage' | 'scrapeDetailPage', args: object, page: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    const record = (outcome: { result: unknown } | { error: unknown }) => {
+      try {
+        recordActivityMetrics(Context.current().metricMeter, activityType, [args], outcome, performance.now() - started);
+      } catch {
+        // an observation only
+      }
+    };
+    try {
+      const result = await page();
+      record({ result });
+      return result;
+    } catch (error) {
+      record({ error });
+      throw error;
+    }
+  }
+
+  /**
+   * Up to `limit` consecutive results pages of one start URL. The heartbeat carries the cursor after
+   * each page; a retried attempt resumes there (the pages before it are stored already).
+   */
+  async function scrapeListingPages(args: { batchId: string; site: string; url: string; pageNumber: number; maxPages: number; limit: number; totals: SiteTotals }): Promise<ListingWalk> {
+    const resumed = Context.current().info.heartbeatDetails as ListingCursor | undefined;
+    let cursor: ListingCursor = resumed ?? { url: args.url, pageNumber: args.pageNumber, totals: { ...args.totals } };
+    let pages = 0;
+    return withHeartbeats(async () => {
+      while (cursor.url !== null && cursor.pageNumber <= args.maxPages && pages < args.limit) {
+        const page = { batchId: args.batchId, site: args.site, url: cursor.url, pageNumber: cursor.pageNumber };
+        const result = await measured('scrapeListingPage', page, () => scrapeListingPage(page));
+        const totals = { ...cursor.totals, pages: cursor.totals.pages + 1, listings: cursor.totals.listings + result.listings, newListings: cursor.totals.newListings + result.newListings };
+        if (result.skipped) totals.skippedPages++;
+        cursor = { url: result.nextPageUrl, pageNumber: cursor.pageNumber + 1, totals };
+        pages++;
+        Context.current().heartbeat(cursor);
+      }
+      return { ...cursor, pages };
+    }, 1000, () => cursor);
+  }
+
+  /**
+   * A window of detail-queue entries, `concurrency` pages at a time. A page whose failure is worth
+   * retrying fails the window once the others are done; the retried attempt skips the entries
+   * already handled (their queue state says so), so the site's retry policy applies per window.
+   */
+  async function scrapeDetailPages(args: { batchId: string; site: string; seqs: number[]; concurrency: number }): Promise<Record<DetailOutcome, number>> {
+    const outcomes: Record<DetailOutcome, number> = { done: 0, failed: 0, skipped: 0 };
+    const context = Context.current();
+    let next = 0;
+    let retryable: unknown = null;
+    const lane = async () => {
+      while (next < args.seqs.length) {
+        const page = { batchId: args.batchId, site: args.site, seq: args.seqs[next++] };
+        try {
+          outcomes[await measured('scrapeDetailPage', page, () => scrapeDetailPage(page))]++;
+        } catch (error) {
+          if (context.cancellationSignal.aborted) throw error;
+          retryable ??= error;
+        }
+      }
+    };
+    return withHeartbeats(async () => {
+      await Promise.all(Array.from({ length: Math.max(1, Math.min(args.concurrency, args.seqs.length)) }, lane));
+      if (retryable) throw retryable;
+      return outcomes;
+    }, 1000, () => next);
+  }
+
   return {
     scrapeListingPage: (args: { batchId: string; site: string; url: string; pageNumber: number }) => withHeartbeats(() => scrapeListingPage(args)),
     scrapeDetailPage: (args: { batchId: string; site: string; seq: number }) => withHeartbeats(() => scrapeDetailPage(args)),
+    scrapeListingPages,
+    scrapeDetailPages,
+
+    /** Entries of a window still pending after its retries become failed (those done stay done); returns how many. */
+    async markDetailsFailed({ seqs, error }: { seqs: number[]; error: string }): Promise<number> {
+      let failed = 0;
+      db.transaction(() => {
+        for (const seq of seqs) {
+          if (getDetail(db, seq)?.state !== 'pending') continue;
+          finishDetail(db, seq, 'failed', error);
+          failed++;
+        }
+      })();
+      return failed;
+    },
 
     async nextDetails({ batchId, site, afterSeq, limit }: { batchId: string; site: string; afterSeq: number; limit: number }): Promise<number[]> {
       return pendingDetails(db, batchId, site, afterSeq, limit).map((entry) => entry.seq);

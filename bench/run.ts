@@ -20,14 +20,12 @@ import { provisionTemporalCli } from '../lib/temporal/cli-binary';
 import { startDevServer, stopDevServer, type DevServerSettings } from '../lib/temporal/dev-server';
 import { runCrawlee } from './lib/crawlee';
 import { loadSnapshot, machineInfo } from './lib/machine';
-import { runOurs, type WorkerCommand } from './lib/ours';
+import { runOurs } from './lib/ours';
 import { planFor } from './lib/plan';
 import { bucketOf, summariseProfile } from './lib/profile';
 import { evaluateTargets, markdown, type BenchResults } from './lib/report';
 
 const RESULTS_DIR = join(__dirname, 'results');
-/** The prototype worker (bench/proto): window activities instead of one activity per page. */
-const PROTO_WORKER: WorkerCommand = (configPath) => ['-r', 'tsx/cjs', join(__dirname, 'proto', 'worker.ts'), configPath];
 
 function numbers(text: string | undefined, fallback: number[]): number[] {
   if (!text) return fallback;
@@ -53,15 +51,8 @@ async function main(): Promise<void> {
       label: { type: 'string' },
       keep: { type: 'boolean', default: false },
       report: { type: 'string' },
-      variant: { type: 'string', default: 'cli' },
       'worker-node-options': { type: 'string' },
-      'proto-prebundle': { type: 'boolean', default: false },
-      'proto-memory': { type: 'boolean', default: false },
       'worker-env': { type: 'string' },
-      'proto-listing': { type: 'string', default: '10' },
-      'proto-detail': { type: 'string', default: '50' },
-      'proto-inflight': { type: 'string', default: '4' },
-      'proto-concurrency': { type: 'string', default: '5' },
     },
   });
   if (values.report) {
@@ -70,28 +61,6 @@ async function main(): Promise<void> {
   }
   const sizes = values.quick ? [1000] : numbers(values.sizes, [1000, 5000, 20000]);
   const workerCounts = values.quick ? numbers(values.workers, [1]) : numbers(values.workers, [1, 2]);
-  const variants = values.variant === 'both' ? ['cli', 'proto'] : [values.variant!];
-  if (variants.some((v) => v !== 'cli' && v !== 'proto')) throw new Error('--variant is cli, proto or both');
-  const protoEnv = {
-    PROTO_LISTING_PAGES_PER_ACTIVITY: values['proto-listing']!,
-    PROTO_DETAIL_PAGES_PER_ACTIVITY: values['proto-detail']!,
-    PROTO_DETAIL_ACTIVITIES_IN_FLIGHT: values['proto-inflight']!,
-    PROTO_DETAIL_CONCURRENCY_PER_ACTIVITY: values['proto-concurrency']!,
-  };
-  if (values['proto-memory']) {
-    // The memory recipe measured on the prototype: a prebuilt workflow bundle (no webpack in the
-    // worker), a capped old generation, and two malloc arenas for a process with many threads.
-    Object.assign(protoEnv, { NODE_OPTIONS: '--max-old-space-size=256', MALLOC_ARENA_MAX: '2' });
-  }
-  if (values['proto-prebundle'] || values['proto-memory']) {
-    // Built here, once: the worker then loads the bundle instead of webpack (bench/proto/worker.ts).
-    const { bundleWorkflowCode } = await import('@temporalio/worker');
-    const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('./proto/workflows'), logger: undefined });
-    const file = join(tmpdir(), `orchestrator-bench-proto-bundle-${process.pid}.js`);
-    writeFileSync(file, code);
-    Object.assign(protoEnv, { PROTO_WORKFLOW_BUNDLE: file });
-    process.once('exit', () => rmSync(file, { force: true }));
-  }
   // --worker-env KEY=VALUE;KEY=VALUE: more environment for the worker processes (e.g. MALLOC_ARENA_MAX=2).
   const extraWorkerEnv = Object.fromEntries((values['worker-env'] ?? '').split(';').filter(Boolean).map((pair) => {
     const at = pair.indexOf('=');
@@ -130,7 +99,7 @@ async function main(): Promise<void> {
     finishedAt: null,
     machine,
     loadAtStart: loadSnapshot(),
-    options: { sizes, workers: workerCounts, variants, workerNodeOptions: values['worker-node-options'] ?? null, workerEnv: values['worker-env'] ?? null, proto: variants.includes('proto') ? protoEnv : null, crawlee: !values['no-crawlee'], profile: values.profile, detailWindow, quick: values.quick, serverDb: settings.dbFile ? 'file' : 'memory' },
+    options: { sizes, workers: workerCounts, workerNodeOptions: values['worker-node-options'] ?? null, workerEnv: values['worker-env'] ?? null, crawlee: !values['no-crawlee'], profile: values.profile, detailWindow, quick: values.quick, serverDb: settings.dbFile ? 'file' : 'memory' },
     server: { address, db: settings.dbFile ? 'with SQLite persistence (scratch file)' : 'in memory', reused: server.reused },
     runs: [],
     profiles: [],
@@ -138,7 +107,6 @@ async function main(): Promise<void> {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const save = () => {
     results.targets = evaluateTargets(results);
-    results.protoTargets = evaluateTargets(results, 'proto');
     writeFileSync(resultFile, `${JSON.stringify(results, null, 2)}\n`);
   };
   log(`Machine: ${machine.nproc} cores, ${machine.cpuModel}, ${machine.memoryMiB} MiB, Node ${machine.node}; ${results.loadAtStart.uptime}`);
@@ -148,14 +116,13 @@ async function main(): Promise<void> {
       const plan = planFor(base, size);
       log(`\nN = ${size.toLocaleString('en-US')}: ${plan.how}`);
       if (!values['crawlee-only']) {
-        for (const workers of workerCounts) for (const variant of variants) {
-          const id = `n${size}-w${workers}-${variant}-${Date.now().toString(36)}`;
-          log(`  ours (${variant}), ${workers} worker process(es) … (${loadSnapshot().uptime})`);
+        for (const workers of workerCounts) {
+          const id = `n${size}-w${workers}-${Date.now().toString(36)}`;
+          log(`  ours, ${workers} worker process(es) … (${loadSnapshot().uptime})`);
           const profileDir = values.profile ? join(scratch, id, 'profiles') : undefined;
           const run = await runOurs({
-            plan, workers, address, serverPid: server.pid, scratch, id, profileDir, detailWindow, log, variant,
-            ...(variant === 'proto' ? { command: PROTO_WORKER } : {}),
-            workerEnv: { ...(variant === 'proto' ? protoEnv : {}), ...(values['worker-node-options'] ? { NODE_OPTIONS: values['worker-node-options'] } : {}), ...extraWorkerEnv },
+            plan, workers, address, serverPid: server.pid, scratch, id, profileDir, detailWindow, log,
+            workerEnv: { ...(values['worker-node-options'] ? { NODE_OPTIONS: values['worker-node-options'] } : {}), ...extraWorkerEnv },
           });
           results.runs.push(run);
           log(`    ${run.batchStatus}: ${run.pages.total} pages in ${(run.ms.endToEnd / 1000).toFixed(1)} s = ${run.pagesPerMinute.endToEnd} pages/min; ` +

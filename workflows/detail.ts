@@ -10,29 +10,37 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   isCancellation,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { CONTROL_ACTIVITY_OPTIONS } from './activity-options';
 import { innermostMessage, progressDue, shouldContinueAsNew, toRetryPolicy } from './decisions';
 import { siteProgressSignal, siteStateQuery } from './messages';
 import type { DetailTotals, DetailWorkflowInput, SiteProgress } from './types';
 
-const control = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 10 },
-});
+const control = proxyActivities<Activities>(CONTROL_ACTIVITY_OPTIONS);
 
 /** Queue entries read per activity: ids only, so a read costs three small events. */
 const CLAIM_SIZE = 200;
+
+/**
+ * Detail pages per activity, and window activities at once: `input.window` pages stay in flight
+ * (DETAIL_ACTIVITIES_IN_FLIGHT activities of window / DETAIL_ACTIVITIES_IN_FLIGHT pages each), but
+ * a page costs a fiftieth of an activity's events and server work (README, Performance).
+ */
+export const DETAIL_PAGES_PER_ACTIVITY = 50;
+export const DETAIL_ACTIVITIES_IN_FLIGHT = 4;
 
 export async function detailWorkflow(input: DetailWorkflowInput): Promise<DetailTotals & { state: SiteProgress['state'] }> {
   const { batchId, site } = input;
   const details = proxyActivities<Activities>({
     taskQueue: input.taskQueue,
-    startToCloseTimeout: input.pageTimeoutMs,
+    // A window's lanes fetch their pages one after another.
+    startToCloseTimeout: input.pageTimeoutMs * Math.ceil(DETAIL_PAGES_PER_ACTIVITY / Math.max(1, Math.ceil(input.window / DETAIL_ACTIVITIES_IN_FLIGHT))),
     // Page activities heartbeat every second; a cancelled batch reaches them within one throttle (8 s).
     heartbeatTimeout: '10 seconds',
     // A cancelled child closes only once its running page activity has stopped.
@@ -70,6 +78,22 @@ export async function detailWorkflow(input: DetailWorkflowInput): Promise<Detail
     }
   };
 
+  const perActivity = Math.max(1, Math.ceil(input.window / DETAIL_ACTIVITIES_IN_FLIGHT));
+  const scrapeWindow = async (seqs: number[]) => {
+    try {
+      const outcomes = await details.scrapeDetailPages({ batchId, site, seqs, concurrency: perActivity });
+      totals.done += outcomes.done;
+      totals.failed += outcomes.failed;
+      totals.skipped += outcomes.skipped;
+    } catch (error) {
+      if (isCancellation(error)) return;
+      // The window's entries still pending after its retries fail; those done stay done.
+      totals.failed += await control.markDetailsFailed({ seqs, error: innermostMessage(error) });
+    } finally {
+      inflight--;
+    }
+  };
+
   if (input.afterSeq === undefined) {
     await control.markTask({ batchId, site, kind: 'detail', state: 'running', reason: 'detail workflow started' });
     await report(true);
@@ -78,6 +102,22 @@ export async function detailWorkflow(input: DetailWorkflowInput): Promise<Detail
     for (;;) {
       const seqs = await control.nextDetails({ batchId, site, afterSeq, limit: CLAIM_SIZE });
       if (seqs.length === 0) break;
+      // Histories recorded before the windows replay on the one-page path.
+      if (patched('detail-page-windows')) {
+        for (let i = 0; i < seqs.length; i += DETAIL_PAGES_PER_ACTIVITY) {
+          const window = seqs.slice(i, i + DETAIL_PAGES_PER_ACTIVITY);
+          await condition(() => inflight < DETAIL_ACTIVITIES_IN_FLIGHT);
+          if (shouldContinueAsNew(workflowInfo().historyLength, input.maxHistoryEventsPerRun, margin)) {
+            await condition(() => inflight === 0);
+            await continueAsNew<typeof detailWorkflow>({ ...input, afterSeq, totals });
+          }
+          inflight++;
+          afterSeq = window[window.length - 1];
+          void scrapeWindow(window);
+          await report();
+        }
+        continue;
+      }
       for (const seq of seqs) {
         await condition(() => inflight < input.window);
         if (shouldContinueAsNew(workflowInfo().historyLength, input.maxHistoryEventsPerRun, margin)) {

@@ -10,27 +10,35 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   isCancellation,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { CONTROL_ACTIVITY_OPTIONS } from './activity-options';
 import { siteProgressSignal, siteStateQuery } from './messages';
 import { innermostMessage, progressDue, shouldContinueAsNew, toRetryPolicy } from './decisions';
-import type { ListingPageResult, SiteProgress, SiteTotals, SiteWorkflowInput } from './types';
+import type { ListingPageResult, ListingWalk, SiteProgress, SiteTotals, SiteWorkflowInput } from './types';
 
-const control = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 10 },
-});
+/**
+ * Results pages per activity: a window of consecutive pages of one start URL in one activity (its
+ * heartbeat carries the resume point) costs about 6 history events, where a page per activity cost
+ * about 6 each (README, Performance). Windows grow 1, 2, 4, 8, then 10 pages (never more
+ * than the page number), so the first pages of a search still report progress at once.
+ */
+export const LISTING_PAGES_PER_ACTIVITY = 10;
+
+const control = proxyActivities<Activities>(CONTROL_ACTIVITY_OPTIONS);
 
 
 export async function siteWorkflow(input: SiteWorkflowInput): Promise<SiteProgress> {
   const { batchId, plan } = input;
   const pages = proxyActivities<Activities>({
     taskQueue: plan.taskQueue,
-    startToCloseTimeout: plan.pageTimeoutMs,
+    // A window fetches its pages one after another.
+    startToCloseTimeout: plan.pageTimeoutMs * LISTING_PAGES_PER_ACTIVITY,
     // Page activities heartbeat every second; a cancelled batch reaches them within one throttle (8 s).
     heartbeatTimeout: '10 seconds',
     // A cancelled child closes only once its running page activity has stopped.
@@ -66,13 +74,23 @@ export async function siteWorkflow(input: SiteWorkflowInput): Promise<SiteProgre
         if (shouldContinueAsNew(workflowInfo().historyLength, input.maxHistoryEventsPerRun)) {
           await continueAsNew<typeof siteWorkflow>({ ...input, cursor: { startIndex: index, url, pageNumber, totals } });
         }
-        const result: ListingPageResult = await pages.scrapeListingPage({ batchId, site: plan.site, url, pageNumber });
-        totals.pages++;
-        totals.listings += result.listings;
-        totals.newListings += result.newListings;
-        if (result.skipped) totals.skippedPages++;
-        url = result.nextPageUrl;
-        pageNumber++;
+        // Histories recorded before the windows replay on the one-page path.
+        if (patched('listing-page-windows')) {
+          const walked: ListingWalk = await pages.scrapeListingPages({
+            batchId, site: plan.site, url, pageNumber, maxPages: plan.startUrls[index].maxPages, limit: Math.min(LISTING_PAGES_PER_ACTIVITY, pageNumber), totals,
+          });
+          Object.assign(totals, walked.totals);
+          url = walked.url;
+          pageNumber = walked.pageNumber;
+        } else {
+          const result: ListingPageResult = await pages.scrapeListingPage({ batchId, site: plan.site, url, pageNumber });
+          totals.pages++;
+          totals.listings += result.listings;
+          totals.newListings += result.newListings;
+          if (result.skipped) totals.skippedPages++;
+          url = result.nextPageUrl;
+          pageNumber++;
+        }
         await report();
       }
     }

@@ -114,6 +114,18 @@ export interface ListingPageResult {
 
 export type DetailOutcome = 'done' | 'failed' | 'skipped';
 
+/** Where a walk of results pages stands: the next page to fetch (null when the search ended) and the site's totals. */
+export interface ListingCursor {
+  url: string | null;
+  pageNumber: number;
+  totals: SiteTotals;
+}
+
+/** What scrapeListingPages returns: the cursor after its pages, and how many it fetched. */
+export interface ListingWalk extends ListingCursor {
+  pages: number;
+}
+
 export type BatchStatusValue = 'completed' | 'completed_with_errors' | 'failed' | 'cancelled';
 
 export interface BatchResult {

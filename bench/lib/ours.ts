@@ -36,17 +36,14 @@ export interface OursOptions {
   /** Write a V8 CPU profile of each worker process here (node --cpu-prof). */
   profileDir?: string;
   detailWindow?: number;
-  /** Default: the project's CLI worker. */
-  command?: WorkerCommand;
-  /** Name of the variant in the results ("cli" for the project's worker). */
-  variant?: string;
   workerEnv?: Record<string, string>;
   log: (line: string) => void;
 }
 
 export interface OursResult {
   engine: 'temporal';
-  variant: string;
+  /** Only in results saved before the window activities were the engine: "proto" for their prototype. */
+  variant?: string;
   targetPages: number;
   workers: number;
   workflowId: string;
@@ -111,12 +108,9 @@ interface WorkerProcess {
   exited: Promise<number | null>;
 }
 
-/** How a worker process is started: the project's CLI (default) or a prototype entry (bench/proto). */
-export type WorkerCommand = (configPath: string) => string[];
-export const CLI_WORKER: WorkerCommand = (configPath) => [join(ROOT, 'bin', 'orchestrator.js'), '--config', configPath, 'worker'];
-
-function spawnWorker(command: WorkerCommand, configPath: string, mirrorUrl: string, logFile: string, memFile: string, profileDir?: string, extraEnv: Record<string, string> = {}): WorkerProcess {
-  const args = [...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), '-r', join(__dirname, 'mem-probe.js'), ...command(configPath)];
+/** A worker process as an operator starts one: `orchestrator --config <file> worker`. */
+function spawnWorker(configPath: string, mirrorUrl: string, logFile: string, memFile: string, profileDir?: string, extraEnv: Record<string, string> = {}): WorkerProcess {
+  const args = [...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), '-r', join(__dirname, 'mem-probe.js'), join(ROOT, 'bin', 'orchestrator.js'), '--config', configPath, 'worker'];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: childEnv({ ORCHESTRATOR_MIRROR_URL: mirrorUrl, ORCHESTRATOR_METRICS_PORT: 'off', BENCH_MEM_PROBE: memFile, ...extraEnv }),
@@ -184,7 +178,7 @@ export async function runOurs(options: OursOptions): Promise<OursResult> {
     ];
     const startup: number[] = [];
     for (let i = 0; i < options.workers; i++) {
-      const worker = spawnWorker(options.command ?? CLI_WORKER, bench.path, mirror.url, join(dir, `worker-${i + 1}.log`), join(dir, `worker-${i + 1}.mem.jsonl`), options.profileDir, options.workerEnv);
+      const worker = spawnWorker(bench.path, mirror.url, join(dir, `worker-${i + 1}.log`), join(dir, `worker-${i + 1}.mem.jsonl`), options.profileDir, options.workerEnv);
       workers.push(worker);
       await waitForPollers(client, config.temporal.namespace, queues, i + 1);
       startup.push(Date.now() - worker.spawnedAt);
@@ -193,7 +187,7 @@ export async function runOurs(options: OursOptions): Promise<OursResult> {
 
     const loadBefore = loadSnapshot();
     const sampler = new RssSampler(workers.map((w) => w.pid));
-    // The worker command may run itself again as a child (workers/main.ts, under the heap limit): measure the tree.
+    // The worker command starts the worker as its child (bin/worker-launcher.js): measure the tree.
     const cpuBefore = workers.map((w) => treeCpuSeconds(w.pid));
     const trees = workers.map((w) => processTree(w.pid));
     const processCounts = trees.map((t) => t.length);
@@ -270,7 +264,6 @@ export async function runOurs(options: OursOptions): Promise<OursResult> {
 
     return {
       engine: 'temporal',
-      variant: options.variant ?? 'cli',
       targetPages: plan.targetPages,
       workers: options.workers,
       workflowId,

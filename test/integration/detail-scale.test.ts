@@ -31,6 +31,8 @@ describe('detail workflow at scale (real dev server, local mirror)', function ()
       taskQueue: `test-detail-scale-${Date.now()}`,
       sites: ['lamudi'],
       pagesPerSearch: PAGES,
+      // Window activities make a page cost a fraction of an event: a lower bound keeps continue-as-new exercised.
+      edit: (config) => ({ ...config, batch: { ...config.batch, maxHistoryEventsPerRun: 300 } }),
       startUrls: {
         lamudi: [
           { url: 'https://www.lamudi.com.mx/jalisco/zapopan/casa/for-sale/', maxPages: PAGES },
