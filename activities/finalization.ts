@@ -1,6 +1,7 @@
 /**
  * Finalization activities, run after every site: statistics, metrics and alerts, backup,
- * cleanup of temporary files, the batch's final status, and notifications.
+ * cleanup of temporary files, the batch's final status, and notifications. Each heartbeats every
+ * second while it works (the workflow notices a dead worker within 10 s).
  */
 import { heartbeat } from '@temporalio/activity';
 import { rmSync } from 'node:fs';
@@ -12,12 +13,20 @@ import { postWebhook, type WebhookResult } from '../lib/notify/webhook';
 import { getBatch, getTasks, setBatchStatus } from '../lib/store/batches';
 import type { BatchStatusValue, SiteProgress } from '../workflows/types';
 import type { ActivityDeps } from './deps';
+import { withHeartbeats } from './heartbeat';
+
+type Activity = (args: never) => Promise<unknown>;
+
+/** The same activities, each heartbeating every second for as long as it runs. */
+function heartbeating<T extends Record<string, Activity>>(activities: T): T {
+  return Object.fromEntries(Object.entries(activities).map(([name, run]) => [name, (args: never) => withHeartbeats(() => run(args))])) as T;
+}
 
 export function createFinalizationActivities(deps: ActivityDeps) {
   const { db, config } = deps;
   const mainState = (batchId: string) => new Map(getTasks(db, batchId).filter((t) => t.kind === 'main').map((t) => [t.site, t.state]));
 
-  return {
+  return heartbeating({
     /** Counts per site (pages, listings new/updated/unchanged/removed, price changes) into site_metrics. */
     async updateStatistics({ batchId }: { batchId: string }): Promise<SiteMetrics[]> {
       const states = mainState(batchId);
@@ -40,8 +49,8 @@ export function createFinalizationActivities(deps: ActivityDeps) {
     },
 
     async backupDatabase({ batchId }: { batchId: string }): Promise<BackupResult> {
-      heartbeat();
-      return backupDatabase(db, config.storage.backupsDir, batchId, config.storage.backupRetention);
+      // Also from inside the copy: its steps leave the event loop little room for the timer.
+      return backupDatabase(db, config.storage.backupsDir, batchId, config.storage.backupRetention, () => heartbeat());
     },
 
     /** Remove the batch's scratch folder (tmp/<batchId>): partial files and browser profiles. */
@@ -84,5 +93,5 @@ export function createFinalizationActivities(deps: ActivityDeps) {
       }
       return results;
     },
-  };
+  });
 }

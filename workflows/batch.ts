@@ -16,6 +16,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { CONTROL_ACTIVITY_OPTIONS, FINALIZATION_ACTIVITY_OPTIONS } from './activity-options';
 import { detailWorkflow } from './detail';
 import { progressQuery, siteProgressSignal } from './messages';
 import { batchStatusOf, finalizationStatus, innermostMessage, progressMarkdown, startOrder } from './decisions';
@@ -23,15 +24,8 @@ import { BatchIdKey, BatchStatusKey, SiteKey } from './search-attributes';
 import { siteWorkflow } from './site';
 import type { BatchInput, BatchPlan, BatchResult, SitePlan, SiteProgress } from './types';
 
-const control = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 10 },
-});
-const finalization = proxyActivities<Activities>({
-  startToCloseTimeout: '15 minutes',
-  heartbeatTimeout: '1 minute',
-  retry: { initialInterval: '2s', maximumInterval: '1 minute', maximumAttempts: 5 },
-});
+const control = proxyActivities<Activities>(CONTROL_ACTIVITY_OPTIONS);
+const finalization = proxyActivities<Activities>(FINALIZATION_ACTIVITY_OPTIONS);
 
 function emptyProgress(site: SitePlan): SiteProgress {
   const plannedPages = site.startUrls.reduce((sum, start) => sum + start.maxPages, 0);
@@ -65,18 +59,26 @@ export async function batchWorkflow(input: BatchInput = {}): Promise<BatchResult
   ]);
   publish();
 
+  // max_execution_time bounds the whole batch: each child may run for the time left (a limit that
+  // holds across its continue-as-new runs), and a site whose turn comes after it fails unstarted.
+  // (Plans made before the limit existed have none.)
+  const deadline = plan.maxExecutionTimeMs ? workflowInfo().startTime.getTime() + plan.maxExecutionTimeMs : null;
+  const timeLeft = (): number | undefined => {
+    if (deadline === null) return undefined;
+    const left = deadline - Date.now();
+    if (left < 1000) throw ApplicationFailure.nonRetryable(`max_execution_time reached (${plan.maxExecutionTimeMs / 1000} s)`, 'MaxExecutionTimeReached');
+    return left;
+  };
+
   let running = 0;
   const runSite = async (site: SitePlan): Promise<void> => {
     await condition(() => running < plan.maxParallelSites);
     running++;
-    const childBase = {
-      typedSearchAttributes: [{ key: BatchIdKey, value: batchId }, { key: SiteKey, value: site.site }],
-      // Across continue-as-new: the configured execution-time limit of a site's scraping.
-      workflowExecutionTimeout: plan.maxExecutionTimeMs,
-    };
+    const searchAttributes = [{ key: BatchIdKey, value: batchId }, { key: SiteKey, value: site.site }];
     try {
       const main = await executeChild(siteWorkflow, {
-        ...childBase,
+        typedSearchAttributes: searchAttributes,
+        workflowExecutionTimeout: timeLeft(),
         workflowId: `${workflowId}/${site.site}`,
         staticSummary: `${site.site} · batch ${batchId}`,
         // Retries live on the page activities (the site's declared policy); retrying the whole
@@ -87,7 +89,8 @@ export async function batchWorkflow(input: BatchInput = {}): Promise<BatchResult
       progress.set(site.site, { ...progress.get(site.site)!, ...main });
       if (site.hasDetailScraper) {
         const detail = await executeChild(detailWorkflow, {
-          ...childBase,
+          typedSearchAttributes: searchAttributes,
+          workflowExecutionTimeout: timeLeft(),
           workflowId: `${workflowId}/${site.site}/detail`,
           staticSummary: `${site.site} detail pages · batch ${batchId}`,
           retry: { maximumAttempts: 1 },
@@ -106,7 +109,7 @@ export async function batchWorkflow(input: BatchInput = {}): Promise<BatchResult
       progress.set(site.site, mainFailed
         ? { ...failed, state: 'failed', error: innermostMessage(error) }
         : { ...failed, detail: { done: 0, failed: 0, skipped: 0, ...failed.detail, state: 'failed' }, error: innermostMessage(error) });
-      // A child that timed out or was terminated could not record its own end.
+      // A child that timed out or was terminated, or never started, could not record its own end.
       await control.markTask({ batchId, site: site.site, kind: mainFailed ? 'main' : 'detail', state: 'failed', reason: innermostMessage(error) });
       if (mainFailed && site.hasDetailScraper) {
         await control.markTask({ batchId, site: site.site, kind: 'detail', state: 'skipped', reason: 'main scraping failed' });

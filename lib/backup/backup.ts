@@ -24,8 +24,9 @@ function stamp(date: Date): string {
 /**
  * Back up into backupsDir as orchestrator-<timestamp>-<tag>.db. A backup with the same tag that
  * already exists is reused, so a retried activity does not write a second one. Keeps `retention` newest.
+ * `onProgress` is called after every step of the copy (100 pages), e.g. to heartbeat.
  */
-export async function backupDatabase(db: Db, backupsDir: string, tag: string, retention: number): Promise<BackupResult> {
+export async function backupDatabase(db: Db, backupsDir: string, tag: string, retention: number, onProgress?: () => void): Promise<BackupResult> {
   mkdirSync(backupsDir, { recursive: true });
   const safeTag = tag.replace(/[^A-Za-z0-9_-]/g, '_');
   const existing = listBackups(backupsDir).find((file) => file.endsWith(`-${safeTag}.db`));
@@ -41,7 +42,12 @@ export async function backupDatabase(db: Db, backupsDir: string, tag: string, re
     }
     file = join(backupsDir, `${PREFIX}${stamp(new Date())}-${safeTag}.db`);
     const partial = `${file}.partial`;
-    await db.backup(partial);
+    await db.backup(partial, {
+      progress: () => {
+        onProgress?.();
+        return 100;
+      },
+    });
     // Renamed into place only when complete: a crash mid-backup leaves no file that looks whole.
     renameSync(partial, file);
   }
