@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources through tsx (see README, "Module system"): no build step to forget.
+// `orchestrator worker` starts under its memory settings in a child (bin/worker-launcher.js).
+if (require('./worker-launcher.js').launchedWorker()) return;
+// Everything else runs the TypeScript sources through tsx (see README, "Module system"): no build step to forget.
 require('tsx/cjs/api').register();
 require('../client/cli.ts')
   .main()

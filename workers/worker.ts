@@ -25,6 +25,8 @@ export interface CreateWorkersOptions extends DepsOptions {
   connection?: NativeConnection;
   /** Cap on cached workflow runs: isolate memory sits outside the heap (temporalio/sdk-typescript#2227). */
   maxCachedWorkflows?: number;
+  /** A workflow bundle built ahead (workers/launch-settings.ts): the worker then never loads webpack. */
+  workflowBundlePath?: string;
 }
 
 export async function createWorkers(config: AppConfig, options: CreateWorkersOptions = {}): Promise<OrchestratorWorkers> {
@@ -37,7 +39,7 @@ export async function createWorkers(config: AppConfig, options: CreateWorkersOpt
   const main = await Worker.create({
     ...common,
     taskQueue: config.temporal.taskQueue,
-    workflowsPath: require.resolve('../workflows'),
+    ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath: require.resolve('../workflows') }),
     maxCachedWorkflows: options.maxCachedWorkflows ?? 100,
   });
   const siteWorkers = await Promise.all(

@@ -1,6 +1,6 @@
 /** `orchestrator worker`: the project's workflows and activities on the configured task queues. */
 import type { Command } from 'commander';
-import { ranUnderHeapLimit, runWorkerProcess } from '../../workers/main';
+import { runWorkerProcess } from '../../workers/main';
 import { installRuntime } from '../../workers/runtime';
 import { loadAppConfig, type GlobalOptions } from '../environment';
 
@@ -14,7 +14,6 @@ export function registerWorkerCommand(program: Command, globals: () => GlobalOpt
     )
     .action(async () => {
       const config = loadAppConfig(globals());
-      if (await ranUnderHeapLimit(config)) return;
       // Before any connection: the runtime's logger and Prometheus endpoint apply to the whole process.
       const runtime = installRuntime(config);
       const log = (line: string) => {

@@ -201,7 +201,8 @@ const securitySchema = section({
     allowed_extensions: z.array(extensionSchema, { error: 'must be a list of file extensions such as [".csv"]' }),
   }),
   system_limits: section({
-    max_memory_mb: integerAtLeast(1),
+    // Below about 128 MB the worker spends its time collecting garbage or runs out of heap.
+    max_memory_mb: integerAtLeast(128),
     max_execution_time: durationSchema,
     max_file_size_mb: numberAbove(0),
   }),

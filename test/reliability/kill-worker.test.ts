@@ -29,8 +29,8 @@ describe('kill -9 of the worker process at 12 points of a batch (real dev server
     });
   }
 
-  // `orchestrator worker` runs itself again in a child with --max-old-space-size (workers/main.ts
-  // rerunWithHeapLimit). SIGKILL cannot be forwarded: killing the process the operator (or a
+  // `orchestrator worker` starts the worker in a child with --max-old-space-size
+  // (bin/worker-launcher.js). SIGKILL cannot be forwarded: killing the process the operator (or a
   // supervisor) started must not leave its child polling Temporal on its own.
   it('kill -9 of the `orchestrator worker` process the operator started leaves no worker running', async () => {
     const env = await ReliabilityEnv.create({ name: 'orphan', sites: { mitula: CRASH_SITES.mitula } });

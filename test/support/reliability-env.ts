@@ -53,8 +53,8 @@ export interface WorkerProcess {
   readonly child: ChildProcess;
   readonly pid: number;
   /**
-   * The process that polls Temporal: `pid` itself, or the child it runs itself again in (the
-   * worker re-runs itself under security.system_limits.max_memory_mb). Known once it polls.
+   * The process that polls Temporal: `pid` itself, or the child it starts the worker in
+   * (bin/worker-launcher.js, under security.system_limits.max_memory_mb). Known once it polls.
    */
   workerPid: number;
   readonly exited: Promise<number | null>;

@@ -150,7 +150,7 @@ describe('config/config.yaml as shipped', () => {
       userAgents: { rotate: true, customAgents: [] },
       robotsTxt: { respect: true, cacheDurationMs: 3_600_000 },
       dataValidation: { maxFieldLength: 1000, allowedExtensions: ['.csv', '.json', '.jsonl'] },
-      systemLimits: { maxMemoryMb: 2048, maxExecutionTimeMs: 7_200_000, maxFileSizeMb: 100 },
+      systemLimits: { maxMemoryMb: 256, maxExecutionTimeMs: 7_200_000, maxFileSizeMb: 100 },
     });
   });
 
