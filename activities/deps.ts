@@ -13,6 +13,8 @@ export interface ActivityDeps {
   /** The fetcher for a site (http or browser, per its config). */
   fetcherFor(site: SiteConfig): PageFetcher;
   adapterFor(site: SiteConfig): SiteAdapter;
+  /** Rate limits dropped for this worker (the bundled mirror): no queue limit to keep exact. */
+  liftRateLimits?: boolean;
 }
 
 export function siteConfig(deps: ActivityDeps, site: string): SiteConfig {

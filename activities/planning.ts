@@ -41,6 +41,8 @@ export function createPlanningActivities(deps: ActivityDeps) {
       retry: site.retry,
       // A page may wait for its rate-limit slot and follow redirects: room for both.
       pageTimeoutMs: site.fetch.timeoutMs * (site.fetch.maxRedirects + 1) + Math.max(60_000, site.rateLimitSeconds * 10_000),
+      // As the worker sets the queue's limit (workers/worker.ts).
+      onePagePerActivity: !deps.liftRateLimits && site.rateLimitSeconds > 0,
       startUrls: (startUrls.get(site.key) ?? []).map((start) => ({
         url: start.url,
         maxPages: input.maxPages ? Math.min(input.maxPages, start.maxPages) : start.maxPages,

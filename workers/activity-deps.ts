@@ -73,6 +73,7 @@ export function buildActivityDeps(config: AppConfig, options: DepsOptions = {}):
     db,
     fetcherFor,
     adapterFor,
+    liftRateLimits: options.liftRateLimits ?? false,
     async close() {
       await Promise.all([...fetchers.values()].map((fetcher) => fetcher.close?.()));
       await pool?.close();

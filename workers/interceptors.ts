@@ -9,7 +9,11 @@
  *   orchestrator_page_latency{site,kind,outcome}     ms per page activity attempt (fetch, parse, store, rate-limit wait)
  *   orchestrator_listings_upserted{site,source}      listings written: cards of a results page, detail merges
  *   orchestrator_listings_new{site}                  listings seen for the first time
- *   orchestrator_activity_errors{site,error_class}   failed activity attempts, by failure type
+ *   orchestrator_activity_errors{site,error_class}   failed page attempts and other failed activity attempts, by failure type
+ *
+ * The window activities (scrapeListingPages, scrapeDetailPages) record each of their pages as a
+ * one-page activity would (activities/scraping.ts), so the interceptor leaves them out: a window
+ * that fails on a page would otherwise count that page's error twice.
  */
 import type { Context as ActivityContext } from '@temporalio/activity';
 import { ApplicationFailure, type MetricMeter } from '@temporalio/common';
@@ -26,6 +30,8 @@ export const PAGE_LATENCY_BUCKETS_MS = [25, 50, 100, 250, 500, 1000, 2500, 5000,
 
 /** Activities that fetch one page, and the kind of page. */
 const PAGE_ACTIVITIES: Record<string, 'listing' | 'detail'> = { scrapeListingPage: 'listing', scrapeDetailPage: 'detail' };
+/** Activities that record their own pages. */
+const SELF_RECORDING_ACTIVITIES = new Set(['scrapeListingPages', 'scrapeDetailPages']);
 
 type Outcome = { result: unknown } | { error: unknown };
 
@@ -76,6 +82,7 @@ export class ActivityMetricsInterceptor implements ActivityInboundCallsIntercept
   ) {}
 
   async execute(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>): Promise<unknown> {
+    if (SELF_RECORDING_ACTIVITIES.has(this.context.info.activityType)) return next(input);
     const started = this.now();
     const record = (outcome: Outcome) => {
       try {

@@ -96,7 +96,7 @@ export async function batchWorkflow(input: BatchInput = {}): Promise<BatchResult
           retry: { maximumAttempts: 1 },
           args: [{
             batchId, batchWorkflowId: workflowId, site: site.site, taskQueue: site.taskQueue, retry: site.retry,
-            pageTimeoutMs: site.pageTimeoutMs, window: plan.detailWindow, maxHistoryEventsPerRun: plan.maxHistoryEventsPerRun,
+            pageTimeoutMs: site.pageTimeoutMs, window: plan.detailWindow, onePagePerActivity: site.onePagePerActivity, maxHistoryEventsPerRun: plan.maxHistoryEventsPerRun,
           }],
         });
         progress.set(site.site, { ...progress.get(site.site)!, detail });

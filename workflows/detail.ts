@@ -37,10 +37,14 @@ export const DETAIL_ACTIVITIES_IN_FLIGHT = 4;
 
 export async function detailWorkflow(input: DetailWorkflowInput): Promise<DetailTotals & { state: SiteProgress['state'] }> {
   const { batchId, site } = input;
+  // A rate-limited site: one page per activity and `window` activities in flight (SitePlan.onePagePerActivity).
+  const pagesPerActivity = input.onePagePerActivity ? 1 : DETAIL_PAGES_PER_ACTIVITY;
+  const activitiesInFlight = input.onePagePerActivity ? input.window : DETAIL_ACTIVITIES_IN_FLIGHT;
+  const lanesPerActivity = Math.max(1, Math.ceil(input.window / activitiesInFlight));
   const details = proxyActivities<Activities>({
     taskQueue: input.taskQueue,
     // A window's lanes fetch their pages one after another.
-    startToCloseTimeout: input.pageTimeoutMs * Math.ceil(DETAIL_PAGES_PER_ACTIVITY / Math.max(1, Math.ceil(input.window / DETAIL_ACTIVITIES_IN_FLIGHT))),
+    startToCloseTimeout: input.pageTimeoutMs * Math.ceil(pagesPerActivity / lanesPerActivity),
     // Page activities heartbeat every second; a cancelled batch reaches them within one throttle (8 s).
     heartbeatTimeout: '10 seconds',
     // A cancelled child closes only once its running page activity has stopped.
@@ -78,10 +82,9 @@ export async function detailWorkflow(input: DetailWorkflowInput): Promise<Detail
     }
   };
 
-  const perActivity = Math.max(1, Math.ceil(input.window / DETAIL_ACTIVITIES_IN_FLIGHT));
   const scrapeWindow = async (seqs: number[]) => {
     try {
-      const outcomes = await details.scrapeDetailPages({ batchId, site, seqs, concurrency: perActivity });
+      const outcomes = await details.scrapeDetailPages({ batchId, site, seqs, concurrency: lanesPerActivity });
       totals.done += outcomes.done;
       totals.failed += outcomes.failed;
       totals.skipped += outcomes.skipped;
@@ -104,9 +107,9 @@ export async function detailWorkflow(input: DetailWorkflowInput): Promise<Detail
       if (seqs.length === 0) break;
       // Histories recorded before the windows replay on the one-page path.
       if (patched('detail-page-windows')) {
-        for (let i = 0; i < seqs.length; i += DETAIL_PAGES_PER_ACTIVITY) {
-          const window = seqs.slice(i, i + DETAIL_PAGES_PER_ACTIVITY);
-          await condition(() => inflight < DETAIL_ACTIVITIES_IN_FLIGHT);
+        for (let i = 0; i < seqs.length; i += pagesPerActivity) {
+          const window = seqs.slice(i, i + pagesPerActivity);
+          await condition(() => inflight < activitiesInFlight);
           if (shouldContinueAsNew(workflowInfo().historyLength, input.maxHistoryEventsPerRun, margin)) {
             await condition(() => inflight === 0);
             await continueAsNew<typeof detailWorkflow>({ ...input, afterSeq, totals });

@@ -38,7 +38,7 @@ export async function siteWorkflow(input: SiteWorkflowInput): Promise<SiteProgre
   const pages = proxyActivities<Activities>({
     taskQueue: plan.taskQueue,
     // A window fetches its pages one after another.
-    startToCloseTimeout: plan.pageTimeoutMs * LISTING_PAGES_PER_ACTIVITY,
+    startToCloseTimeout: plan.pageTimeoutMs * (plan.onePagePerActivity ? 1 : LISTING_PAGES_PER_ACTIVITY),
     // Page activities heartbeat every second; a cancelled batch reaches them within one throttle (8 s).
     heartbeatTimeout: '10 seconds',
     // A cancelled child closes only once its running page activity has stopped.
@@ -77,7 +77,7 @@ export async function siteWorkflow(input: SiteWorkflowInput): Promise<SiteProgre
         // Histories recorded before the windows replay on the one-page path.
         if (patched('listing-page-windows')) {
           const walked: ListingWalk = await pages.scrapeListingPages({
-            batchId, site: plan.site, url, pageNumber, maxPages: plan.startUrls[index].maxPages, limit: Math.min(LISTING_PAGES_PER_ACTIVITY, pageNumber), totals,
+            batchId, site: plan.site, url, pageNumber, maxPages: plan.startUrls[index].maxPages, limit: plan.onePagePerActivity ? 1 : Math.min(LISTING_PAGES_PER_ACTIVITY, pageNumber), totals,
           });
           Object.assign(totals, walked.totals);
           url = walked.url;

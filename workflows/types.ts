@@ -36,6 +36,12 @@ export interface SitePlan {
   retry: RetryPolicyPlan;
   /** Upper bound of one page activity (fetch timeout plus rate-limit waits). */
   pageTimeoutMs: number;
+  /**
+   * The site's queue is rate-limited (rate_limit_seconds): one page per activity, so the server's
+   * queue limit paces the site's requests across every worker process. Otherwise windows of pages.
+   * (Absent in plans made before the windows.)
+   */
+  onePagePerActivity?: boolean;
   startUrls: StartUrlPlan[];
 }
 
@@ -97,6 +103,8 @@ export interface DetailWorkflowInput {
   retry: RetryPolicyPlan;
   pageTimeoutMs: number;
   window: number;
+  /** As SitePlan.onePagePerActivity. */
+  onePagePerActivity?: boolean;
   maxHistoryEventsPerRun: number;
   /** Resume point of a continued-as-new run: last queue sequence number handled. */
   afterSeq?: number;

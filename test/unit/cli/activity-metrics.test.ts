@@ -105,6 +105,17 @@ describe('activity metrics interceptor', () => {
     assert.deepEqual(failed.recorded, [{ metric: ACTIVITY_ERRORS_METRIC, kind: 'counter', value: 1, tags: { site: 'none', error_class: 'TypeError' } }]);
   });
 
+  it('leaves window activities to record their own pages: a failed window adds nothing', async () => {
+    const failure = ApplicationFailure.create({ message: '503 from the site', type: 'ServerError' });
+    for (const activityType of ['scrapeListingPages', 'scrapeDetailPages']) {
+      const { error, recorded } = await intercept(activityType, [{ site: 'mitula' }], async () => {
+        throw failure;
+      });
+      assert.equal(error, failure);
+      assert.deepEqual(recorded, [], activityType);
+    }
+  });
+
   it('names failures by their Temporal type, else their class', () => {
     assert.equal(errorClassOf(ApplicationFailure.create({ message: 'x', type: 'ChallengePageError' })), 'ChallengePageError');
     assert.equal(errorClassOf(new RangeError('x')), 'RangeError');
