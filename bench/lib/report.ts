@@ -69,15 +69,20 @@ export function evaluateTargets(results: BenchResults, variant = 'cli'): TargetR
     });
   }
   const oneWorker = ours.filter((r) => r.workers === 1).sort((a, b) => a.targetPages - b.targetPages);
-  const peaks = ours.map((r) => Math.max(...r.memory.workers.map((w) => w.hwmMiB)));
   const flat = oneWorker.length >= 2
     ? oneWorker[oneWorker.length - 1].memory.peakMiB / oneWorker[0].memory.peakMiB
     : null;
+  // The tree: the worker process and its launcher (bin/worker-launcher.js, a bare Node process
+  // whose pages are mostly the same Node binary the worker maps, counted again in a sum of RSS).
+  const limitMiB = 300e6 / 2 ** 20;
+  const treeOk = ours.every((r) => r.memory.peakMiB <= limitMiB);
+  const processOk = ours.every((r) => workerProcessPeakMiB(r) <= limitMiB);
   rows.push({
-    target: 'worker peak RSS (per process)',
-    goal: '≤ 300 MB, flat from 1,000 to 20,000 pages',
-    measured: ours.map((r) => `${fmt(r.memory.peakMiB)} MiB (N=${fmt(r.targetPages)}, ${r.workers}w)`).join('; ') + (flat ? `; largest/smallest N (1 worker) ×${flat.toFixed(2)}` : ''),
-    met: Math.max(...peaks) <= 300 && (flat === null || flat <= 1.15) ? true : peaks.some((p) => p <= 300) ? 'partly' : false,
+    target: 'worker peak RSS',
+    goal: `≤ 300 MB (${fmt(limitMiB, 1)} MiB), flat from 1,000 to 20,000 pages`,
+    measured: ours.map((r) => `${fmt(r.memory.peakMiB)} MiB with the launcher, ${fmt(workerProcessPeakMiB(r))} MiB the worker process (N=${fmt(r.targetPages)}, ${r.workers}w)`).join('; ') +
+      (flat ? `; largest/smallest N (1 worker) ×${flat.toFixed(2)}` : ''),
+    met: treeOk && (flat === null || flat <= 1.15) ? true : processOk || ours.some((r) => r.memory.peakMiB <= limitMiB) ? 'partly' : false,
   });
   rows.push({
     target: 'Temporal history events per page',
@@ -100,6 +105,11 @@ export function evaluateTargets(results: BenchResults, variant = 'cli'): TargetR
   return rows;
 }
 
+/** Peak RSS of the largest process of a worker's tree (the worker itself), over its worker processes. */
+function workerProcessPeakMiB(r: OursResult): number {
+  return Math.max(...r.memory.workers.map((w) => w.largestProcessHwmMiB));
+}
+
 export function markdown(results: BenchResults): string {
   const m = results.machine;
   const lines: string[] = [];
@@ -107,7 +117,7 @@ export function markdown(results: BenchResults): string {
     `host \`${m.hostname}\`; run ${results.startedAt}. Temporal dev server ${results.server.db}. ` +
     `Load average at start: ${results.loadAtStart.loadavg.join(', ')}.`);
   lines.push('');
-  lines.push('| N pages | engine | workers | pages | pages/min (end to end) | ours/Crawlee | CPU-bound pages/min* | run → first page | p50 / p95 latency ms | peak RSS MiB | CPU s / 1,000 pages (worker + server) | history events / page | SQLite bytes / 1,000 listings | load avg before → after |');
+  lines.push('| N pages | engine | workers | pages | pages/min (end to end) | ours/Crawlee | CPU-bound pages/min* | run → first page | p50 / p95 latency ms | peak RSS MiB (worker process alone) | CPU s / 1,000 pages (worker + server) | history events / page | SQLite bytes / 1,000 listings | load avg before → after |');
   lines.push('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   const crawlee = crawleeRuns(results);
   const sorted = [...results.runs].sort((a, b) => a.targetPages - b.targetPages || (a.engine === 'crawlee' ? 1 : 0) - (b.engine === 'crawlee' ? 1 : 0) || ((a as OursResult).workers ?? 0) - ((b as OursResult).workers ?? 0));
@@ -118,7 +128,7 @@ export function markdown(results: BenchResults): string {
       const ratio = c?.pagesPerMinute.endToEnd && r.pagesPerMinute.endToEnd ? (r.pagesPerMinute.endToEnd / c.pagesPerMinute.endToEnd).toFixed(2) : '—';
       const rssRatio = c ? ` (×${(r.memory.peakMiB / c.memory.peakMiB).toFixed(2)} of Crawlee)` : '';
       const cpu = `${fmt(r.cpu.workerSecondsPer1000Pages, 1)} + ${fmt(r.cpu.serverSecondsPer1000Pages, 1)}`;
-      lines.push(`| ${fmt(r.targetPages)} | Temporal (ours${r.variant && r.variant !== 'cli' ? `, ${r.variant} prototype` : ''}) | ${r.workers} | ${fmt(r.pages.total)} | ${fmt(r.pagesPerMinute.endToEnd)} | ${ratio} | ${fmt(r.cpuBoundPagesPerMinute)} | ${fmt(r.ms.runToFirstPage)} ms | ${fmt(r.latencyMs.p50)} / ${fmt(r.latencyMs.p95)} | ${fmt(r.memory.peakMiB)}${rssRatio}; during batch ${fmt(r.memory.peakDuringBatchMiB)} | ${cpu} | ${fmt(r.history.eventsPerPage, 2)} | ${fmt(r.sqlite.bytesPer1000Listings)} | ${load} |`);
+      lines.push(`| ${fmt(r.targetPages)} | Temporal (ours${r.variant && r.variant !== 'cli' ? `, ${r.variant} prototype` : ''}) | ${r.workers} | ${fmt(r.pages.total)} | ${fmt(r.pagesPerMinute.endToEnd)} | ${ratio} | ${fmt(r.cpuBoundPagesPerMinute)} | ${fmt(r.ms.runToFirstPage)} ms | ${fmt(r.latencyMs.p50)} / ${fmt(r.latencyMs.p95)} | ${fmt(r.memory.peakMiB)} (${fmt(workerProcessPeakMiB(r))})${rssRatio}; during batch ${fmt(r.memory.peakDuringBatchMiB)} | ${cpu} | ${fmt(r.history.eventsPerPage, 2)} | ${fmt(r.sqlite.bytesPer1000Listings)} | ${load} |`);
     } else {
       lines.push(`| ${fmt(r.targetPages)} | Crawlee CheerioCrawler | 1 process, concurrency ${r.concurrency} | ${fmt(r.pages.total)} | ${fmt(r.pagesPerMinute.endToEnd)} | 1.00 | ${fmt(r.cpuBoundPagesPerMinute)} | ${fmt(r.ms.runToFirstPage)} ms | ${fmt(r.latencyMs.headersP50)} / ${fmt(r.latencyMs.headersP95)} (headers) | ${fmt(r.memory.peakMiB)} | ${fmt(r.cpu.secondsPer1000Pages, 1)} | — | — (not stored) | ${load} |`);
     }
