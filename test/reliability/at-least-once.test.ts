@@ -19,7 +19,9 @@ import type { AppConfig } from '../../lib/config/types';
 import { checkTransitionChain, type TaskState } from '../../lib/store/task-states';
 import { startMirror, type MirrorServer } from '../../mirror/server';
 import { buildActivityDeps } from '../../workers/activity-deps';
-import type { BatchPlan, SiteProgress } from '../../workflows/types';
+import { DETAIL_PAGES_PER_ACTIVITY } from '../../workflows/detail';
+import { LISTING_PAGES_PER_ACTIVITY } from '../../workflows/site';
+import type { BatchPlan, ListingCursor, SiteProgress } from '../../workflows/types';
 import { expectedRecords } from '../support/reliability-env';
 
 const LAMUDI = [
@@ -128,11 +130,13 @@ describe('at least once: every activity of a batch run twice leaves what running
         await run(() => activities.markTask({ batchId, site: site.site, kind: 'main', state: 'running', reason: 'site workflow started' }));
         let pages = 0;
         for (const start of site.startUrls) {
-          let url: string | null = start.url;
-          for (let pageNumber = 1; url !== null && pageNumber <= start.maxPages; pageNumber++) {
-            const page: { nextPageUrl: string | null } = await run(() => activities.scrapeListingPage({ batchId, site: site.site, url: url!, pageNumber }));
-            url = page.nextPageUrl;
-            pages++;
+          // Windows of pages as siteWorkflow asks for them; a second attempt has no heartbeat to resume from.
+          let cursor: ListingCursor = { url: start.url, pageNumber: 1, totals: { pages: 0, listings: 0, newListings: 0, errors: 0, skippedPages: 0 } };
+          while (cursor.url !== null && cursor.pageNumber <= start.maxPages) {
+            const { url, pageNumber, totals } = cursor;
+            const walk = await run(() => activities.scrapeListingPages({ batchId, site: site.site, url: url!, pageNumber, maxPages: start.maxPages, limit: Math.min(LISTING_PAGES_PER_ACTIVITY, pageNumber), totals }));
+            pages += walk.pages;
+            cursor = walk;
           }
         }
         await run(() => activities.markTask({ batchId, site: site.site, kind: 'main', state: 'completed', reason: 'all start URLs walked' }));
@@ -141,7 +145,10 @@ describe('at least once: every activity of a batch run twice leaves what running
           await run(() => activities.markTask({ batchId, site: site.site, kind: 'detail', state: 'running', reason: 'detail workflow started' }));
           const seqs = await run(() => activities.nextDetails({ batchId, site: site.site, afterSeq: 0, limit: 1000 }));
           let done = 0;
-          for (const seq of seqs) if ((await run(() => activities.scrapeDetailPage({ batchId, site: site.site, seq }))) === 'done') done++;
+          for (let i = 0; i < seqs.length; i += DETAIL_PAGES_PER_ACTIVITY) {
+            const window = seqs.slice(i, i + DETAIL_PAGES_PER_ACTIVITY);
+            done += (await run(() => activities.scrapeDetailPages({ batchId, site: site.site, seqs: window, concurrency: 5 }))).done;
+          }
           await run(() => activities.markTask({ batchId, site: site.site, kind: 'detail', state: 'completed', reason: `${done} done` }));
           progress.detail = { done, failed: 0, skipped: 0, state: 'completed' };
         }

@@ -20,7 +20,7 @@ const SITES = { mitula: [{ url: 'https://casas.mitula.mx/casas/venta-zapopan-jal
 
 const CASES = [
   { activity: 'planBatch', lockWhen: 'before the batch starts', finalization: false },
-  { activity: 'scrapeListingPage', lockWhen: 'before the batch starts, released at planning', finalization: false },
+  { activity: 'scrapeListingPages', lockWhen: 'before the batch starts, released at planning', finalization: false },
   { activity: 'a finalization step', lockWhen: 'once every task completed', finalization: true },
 ];
 
@@ -34,7 +34,7 @@ describe('kill -9 of the worker inside an activity: the batch resumes within a b
       let passed = false;
       try {
         // The results page answers slowly, so the lock can be taken while it downloads.
-        if (c.activity === 'scrapeListingPage') env.mirror.setFaults('mitula', { slowMs: 1500 });
+        if (c.activity === 'scrapeListingPages') env.mirror.setFaults('mitula', { slowMs: 1500 });
         let worker = await env.startWorker();
         const batchId = `rel-in-activity-${Date.now().toString(36)}`;
         const workflowId = `batch-${batchId}`;
@@ -46,7 +46,7 @@ describe('kill -9 of the worker inside an activity: the batch resumes within a b
         let locker = c.finalization ? null : lock();
         const handle = await env.startBatch(workflowId, {});
         const client = await env.client();
-        if (c.activity === 'scrapeListingPage') {
+        if (c.activity === 'scrapeListingPages') {
           // Let planning through, then hold the lock as the page activity starts writing.
           await until('planBatch blocked', async () => (await client.workflow.getHandle(workflowId).describe()).raw.pendingActivities?.some((a) => a.activityType?.name === 'planBatch' && a.state === STARTED), 60_000, 50);
           locker!.exec('ROLLBACK');
@@ -57,7 +57,7 @@ describe('kill -9 of the worker inside an activity: the batch resumes within a b
           await until('every task completed', () => Object.values(env.probe(batchId).tasks).every((state) => state === 'completed') && Object.keys(env.probe(batchId).tasks).length > 0, 120_000, 5);
           locker = lock();
         }
-        const watched = c.activity === 'scrapeListingPage' ? `${workflowId}/mitula` : workflowId;
+        const watched = c.activity === 'scrapeListingPages' ? `${workflowId}/mitula` : workflowId;
         const blocked = await until(`${c.activity} started and blocked on the lock`, async () => {
           const pending = (await client.workflow.getHandle(watched).describe().catch(() => null))?.raw.pendingActivities ?? [];
           const names = c.finalization ? ['updateStatistics', 'computeMetrics', 'finishBatch'] : [c.activity];
