@@ -1,7 +1,7 @@
 /**
  * Per-site rate limits hold across worker processes: two workers (this process and an
  * `orchestrator worker` child) serve a batch whose Lamudi is limited to 5 requests per second,
- * and the mirror's own request log never shows more than the limit plus its burst in any two seconds.
+ * and the mirror's own request log stays within the limit on average and in any two seconds.
  */
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -49,7 +49,7 @@ describe('per-site rate limit across two worker processes (real dev server, loca
     await mirror?.close();
   });
 
-  it('never exceeds the limit plus burst in any two seconds, with both workers polling', async () => {
+  it('holds the queue limit across both workers: on average, and in any two seconds within limit, burst and spacing slack', async () => {
     await testServer();
     mirror = await startMirror({ pagesPerSearch: 2, searches: { lamudi: ['/jalisco/zapopan/casa/for-sale/', '/jalisco/guadalajara/departamento/for-sale/'] } });
     const taskQueue = `test-rate-${Date.now()}`;
