@@ -12,7 +12,7 @@ import { NotFoundError, RobotsDisallowedError, ScrapeError } from '../lib/errors
 import { taskId, transitionTask } from '../lib/store/batches';
 import { enqueueDetails, finishDetail, getDetail, pendingDetails } from '../lib/store/detail-queue';
 import { mergeDetail, upsertCards } from '../lib/store/listings';
-import { recordPage, type PageAttempt } from '../lib/store/pages';
+import { nextAttempt, recordPage, type PageAttempt } from '../lib/store/pages';
 import type { DetailOutcome, ListingCursor, ListingPageResult, ListingWalk, SiteTotals } from '../workflows/types';
 import { recordActivityMetrics } from '../workers/interceptors';
 import { siteConfig, type ActivityDeps } from './deps';
@@ -52,7 +52,7 @@ export function createScrapingActivities(deps: ActivityDeps) {
   }
 
   async function scrapeListingPage({ batchId, site, url, pageNumber }: { batchId: string; site: string; url: string; pageNumber: number }): Promise<ListingPageResult> {
-    const { attempt } = Context.current().info;
+    const attempt = nextAttempt(db, { batchId, site, kind: 'listing', url });
     transitionTask(db, taskId(batchId, site, 'main'), attempt > 1 ? 'retrying' : 'running', attempt > 1 ? `page ${pageNumber} attempt ${attempt}` : `page ${pageNumber}`);
     const base = { batchId, site, kind: 'listing' as const, url, attempt };
     let page;
@@ -84,7 +84,7 @@ export function createScrapingActivities(deps: ActivityDeps) {
     if (!entry) throw new Error(`detail queue entry ${seq} does not exist`);
     // Already handled by an earlier attempt whose completion was lost: report the same outcome.
     if (entry.state !== 'pending') return entry.state as DetailOutcome;
-    const { attempt } = Context.current().info;
+    const attempt = nextAttempt(db, { batchId, site, kind: 'detail', url: entry.url });
     const base = { batchId, site, kind: 'detail' as const, url: entry.url, attempt };
     let page;
     try {

@@ -1,6 +1,8 @@
 /**
  * One row per fetch attempt of a page: what the metrics (pages/min, latency percentiles, success
  * rate) are computed from. A replayed attempt overwrites its own row instead of adding one.
+ * Attempts are counted per page (nextAttempt), not per activity: a window activity's second
+ * attempt fetches most of its pages for the first time.
  */
 import type { Db } from './database';
 
@@ -16,6 +18,14 @@ export interface PageAttempt {
   listings: number;
   errorType: string | null;
   error: string | null;
+}
+
+/** The attempt number of the next fetch of a page in a batch: 1 + the attempts recorded so far. */
+export function nextAttempt(db: Db, page: Pick<PageAttempt, 'batchId' | 'site' | 'kind' | 'url'>): number {
+  const row = db
+    .prepare('SELECT COUNT(*) AS n FROM pages WHERE batch_id = @batchId AND site = @site AND kind = @kind AND url = @url')
+    .get(page) as { n: number };
+  return row.n + 1;
 }
 
 export function recordPage(db: Db, page: PageAttempt): void {
