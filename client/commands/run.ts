@@ -12,7 +12,7 @@ import { getSiteMetrics } from '../../lib/metrics/site-metrics';
 import { getAlerts } from '../../lib/metrics/alerts';
 import { openDatabase } from '../../lib/store/database';
 import { startMirror } from '../../mirror/server';
-import { checkBatchSites } from '../../lib/schedule/batch-input';
+import { checkBatchStart } from '../../lib/schedule/batch-input';
 import { loadStartUrls } from '../../lib/urls/start-urls';
 import { createWorkers, type OrchestratorWorkers } from '../../workers/worker';
 import type { BatchInput, BatchResult } from '../../workflows/types';
@@ -71,10 +71,8 @@ async function workerIsPolling(config: AppConfig): Promise<boolean> {
 export async function runCommand(globals: GlobalOptions, options: RunOptions, log: (line: string) => void = (l) => console.error(l)): Promise<BatchResult | null> {
   let config = loadAppConfig(globals);
   const input: BatchInput = options.input ?? { sites: options.sites, maxPages: options.maxPages, label: options.label };
-  // A site name typo or a mistake in a start-URL CSV is refused here, naming the file, the line and
-  // the value, rather than as a failed batch (planBatch reads the same files the same way).
-  checkBatchSites(config, input.sites);
-  loadStartUrls(config, input.sites?.length ? input.sites : undefined);
+  // A site name typo or a mistake in a start-URL CSV is refused here, in one line, rather than as a failed batch.
+  checkBatchStart(config, input.sites);
   await ensureServer(config, log);
 
   const cleanups: Array<() => Promise<void>> = [];

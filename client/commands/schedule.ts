@@ -8,7 +8,6 @@ import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client, type Schedu
 import type { Command } from 'commander';
 import type { AppConfig } from '../../lib/config/types';
 import { UserInputError } from '../../lib/errors';
-import { loadStartUrls } from '../../lib/urls/start-urls';
 import {
   batchScheduleOptions,
   DEFAULT_CATCHUP_WINDOW,
@@ -138,9 +137,6 @@ export async function createSchedule(config: AppConfig, options: CreateOptions):
     paused: options.paused,
     note: options.note,
   });
-  // A mistake in a start-URL CSV is refused now, naming the file, the line and the value, rather
-  // than failing every batch the schedule starts. (The files are read again when each batch starts.)
-  loadStartUrls(config, options.sites?.length ? options.sites : undefined);
   return withClient(config, async (client) => {
     try {
       await client.schedule.create(scheduleOptions);

@@ -6,6 +6,7 @@
 import type { AppConfig } from '../config/types';
 import { UserInputError } from '../errors';
 import type { BatchRow, TaskRow } from '../store/batches';
+import { loadStartUrls } from '../urls/start-urls';
 import type { BatchInput } from '../../workflows/types';
 
 /** Refuse sites the configuration does not know or has disabled, naming them and the file. */
@@ -20,6 +21,15 @@ export function checkBatchSites(config: AppConfig, sites: readonly string[] | un
   if (disabled.length > 0) {
     throw new UserInputError(`site${disabled.length > 1 ? 's' : ''} ${disabled.join(', ')} ${disabled.length > 1 ? 'are' : 'is'} disabled in ${config.sourcePath}`);
   }
+}
+
+/**
+ * Refuse, before anything starts, a batch that could not be planned: unknown or disabled sites,
+ * and mistakes in their start-URL CSVs (file, line and value), read as planBatch will read them.
+ */
+export function checkBatchStart(config: AppConfig, sites: readonly string[] | undefined): void {
+  checkBatchSites(config, sites);
+  loadStartUrls(config, sites?.length ? [...sites] : undefined);
 }
 
 /** Sites of a batch whose main or detail task failed, in the batch's start order. */

@@ -9,7 +9,7 @@ import type { AppConfig } from '../config/types';
 import { UserInputError } from '../errors';
 import { BatchStatusKey } from '../../workflows/search-attributes';
 import type { BatchInput } from '../../workflows/types';
-import { checkBatchSites } from './batch-input';
+import { checkBatchStart } from './batch-input';
 import { checkCron } from './cron';
 
 export const DEFAULT_SCHEDULE_ID = 'daily-batch';
@@ -88,7 +88,7 @@ export function batchScheduleOptions(config: AppConfig, request: BatchScheduleRe
   const scheduleId = checkScheduleId(request.scheduleId);
   const cron = checkCron(request.cron);
   const timezone = checkTimezone(request.timezone);
-  checkBatchSites(config, request.input.sites);
+  checkBatchStart(config, request.input.sites);
   const siteCount = request.input.sites?.length ?? config.sites.filter((site) => site.enabled).length;
   const memo: BatchScheduleMemo = { cron, timezone, input: request.input };
   return {
