@@ -27,3 +27,11 @@ export function siteConfig(deps: ActivityDeps, site: string): SiteConfig {
 export function siteTaskQueue(config: AppConfig, site: string): string {
   return `${config.temporal.taskQueue}-site-${site}`;
 }
+
+/**
+ * The rate limit of a site's task queue (rate_limit_seconds as activities per second), which the
+ * server enforces across every worker process; undefined when the site or the worker has none.
+ */
+export function siteQueueActivitiesPerSecond(site: SiteConfig, liftRateLimits = false): number | undefined {
+  return liftRateLimits || site.rateLimitSeconds <= 0 ? undefined : 1 / site.rateLimitSeconds;
+}

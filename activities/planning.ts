@@ -8,7 +8,7 @@ import { closeOpenTasks, createBatch, setBatchStatus, taskId, transitionTask, ty
 import type { TaskState } from '../lib/store/task-states';
 import { loadStartUrls } from '../lib/urls/start-urls';
 import type { BatchInput, BatchPlan, SitePlan } from '../workflows/types';
-import { siteTaskQueue, type ActivityDeps } from './deps';
+import { siteQueueActivitiesPerSecond, siteTaskQueue, type ActivityDeps } from './deps';
 
 /** A batch's id is its workflow id without the `batch-` prefix: one id names both. */
 export function batchIdFromWorkflowId(workflowId: string): string {
@@ -41,8 +41,7 @@ export function createPlanningActivities(deps: ActivityDeps) {
       retry: site.retry,
       // A page may wait for its rate-limit slot and follow redirects: room for both.
       pageTimeoutMs: site.fetch.timeoutMs * (site.fetch.maxRedirects + 1) + Math.max(60_000, site.rateLimitSeconds * 10_000),
-      // As the worker sets the queue's limit (workers/worker.ts).
-      onePagePerActivity: !deps.liftRateLimits && site.rateLimitSeconds > 0,
+      onePagePerActivity: siteQueueActivitiesPerSecond(site, deps.liftRateLimits) !== undefined,
       startUrls: (startUrls.get(site.key) ?? []).map((start) => ({
         url: start.url,
         maxPages: input.maxPages ? Math.min(input.maxPages, start.maxPages) : start.maxPages,

@@ -5,7 +5,7 @@
  */
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { siteTaskQueue } from '../activities/deps';
+import { siteQueueActivitiesPerSecond, siteTaskQueue } from '../activities/deps';
 import type { AppConfig } from '../lib/config/types';
 import { buildActivityDeps, type DepsOptions } from './activity-deps';
 import { activityMetricsInterceptors } from './interceptors';
@@ -48,7 +48,7 @@ export async function createWorkers(config: AppConfig, options: CreateWorkersOpt
         ...common,
         taskQueue: siteTaskQueue(config, site.key),
         maxConcurrentActivityTaskExecutions: Math.max(1, config.batch.detailWindow),
-        ...(options.liftRateLimits || site.rateLimitSeconds <= 0 ? {} : { maxTaskQueueActivitiesPerSecond: 1 / site.rateLimitSeconds }),
+        maxTaskQueueActivitiesPerSecond: siteQueueActivitiesPerSecond(site, options.liftRateLimits),
       }),
     ),
   );
