@@ -6,7 +6,6 @@
  * overhead that cost more than the page itself (README, Performance). The one-page
  * activities stay registered for histories recorded before the windows.
  */
-import { performance } from 'node:perf_hooks';
 import { Context } from '@temporalio/activity';
 import { NotFoundError, RobotsDisallowedError, ScrapeError } from '../lib/errors';
 import { taskId, transitionTask } from '../lib/store/batches';
@@ -14,7 +13,7 @@ import { enqueueDetails, finishDetail, getDetail, pendingDetails } from '../lib/
 import { mergeDetail, upsertCards } from '../lib/store/listings';
 import { nextAttempt, recordPage, type PageAttempt } from '../lib/store/pages';
 import type { DetailOutcome, ListingCursor, ListingPageResult, ListingWalk, SiteTotals } from '../workflows/types';
-import { recordActivityMetrics } from '../workers/interceptors';
+import { measureActivity } from '../workers/interceptors';
 import { siteConfig, type ActivityDeps } from './deps';
 import { errorFields, toActivityFailure } from './failures';
 import { withHeartbeats } from './heartbeat';
@@ -117,25 +116,8 @@ export function createScrapingActivities(deps: ActivityDeps) {
     }
   }
 
-  /** Page metrics per page, as the activity interceptor records them for one-page activities. */
-  async function measured<T>(activityType: 'scrapeListingPage' | 'scrapeDetailPage', args: object, page: () => Promise<T>): Promise<T> {
-    const started = performance.now();
-    const record = (outcome: { result: unknown } | { error: unknown }) => {
-      try {
-        recordActivityMetrics(Context.current().metricMeter, activityType, [args], outcome, performance.now() - started);
-      } catch {
-        // an observation only
-      }
-    };
-    try {
-      const result = await page();
-      record({ result });
-      return result;
-    } catch (error) {
-      record({ error });
-      throw error;
-    }
-  }
+  /** Metrics per page of a window, as the activity interceptor records them for a one-page activity. */
+  const meter = () => Context.current().metricMeter;
 
   /**
    * Up to `limit` consecutive results pages of one start URL. The heartbeat carries the cursor after
@@ -148,7 +130,7 @@ export function createScrapingActivities(deps: ActivityDeps) {
     return withHeartbeats(async () => {
       while (cursor.url !== null && cursor.pageNumber <= args.maxPages && pages < args.limit) {
         const page = { batchId: args.batchId, site: args.site, url: cursor.url, pageNumber: cursor.pageNumber };
-        const result = await measured('scrapeListingPage', page, () => scrapeListingPage(page));
+        const result = await measureActivity(meter, 'scrapeListingPage', [page], () => scrapeListingPage(page));
         const totals = { ...cursor.totals, pages: cursor.totals.pages + 1, listings: cursor.totals.listings + result.listings, newListings: cursor.totals.newListings + result.newListings };
         if (result.skipped) totals.skippedPages++;
         cursor = { url: result.nextPageUrl, pageNumber: cursor.pageNumber + 1, totals };
@@ -173,7 +155,7 @@ export function createScrapingActivities(deps: ActivityDeps) {
       while (next < args.seqs.length) {
         const page = { batchId: args.batchId, site: args.site, seq: args.seqs[next++] };
         try {
-          outcomes[await measured('scrapeDetailPage', page, () => scrapeDetailPage(page))]++;
+          outcomes[await measureActivity(meter, 'scrapeDetailPage', [page], () => scrapeDetailPage(page))]++;
         } catch (error) {
           if (context.cancellationSignal.aborted) throw error;
           retryable ??= error;

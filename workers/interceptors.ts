@@ -75,6 +75,35 @@ export function recordActivityMetrics(meter: MetricMeter, activityType: string, 
   }
 }
 
+/**
+ * Run one activity execution (or one page of a window activity) and record what it says on the
+ * meter; its result or error passes through unchanged, and recording never fails the work.
+ */
+export async function measureActivity<T>(
+  meter: () => MetricMeter,
+  activityType: string,
+  args: readonly unknown[],
+  run: () => Promise<T>,
+  now: () => number = () => performance.now(),
+): Promise<T> {
+  const started = now();
+  const record = (outcome: Outcome) => {
+    try {
+      recordActivityMetrics(meter(), activityType, args, outcome, now() - started);
+    } catch {
+      // Metrics are an observation: a failure to record one must never fail the page.
+    }
+  };
+  try {
+    const result = await run();
+    record({ result });
+    return result;
+  } catch (error) {
+    record({ error });
+    throw error;
+  }
+}
+
 export class ActivityMetricsInterceptor implements ActivityInboundCallsInterceptor {
   constructor(
     private readonly context: Pick<ActivityContext, 'info' | 'metricMeter'>,
@@ -82,23 +111,9 @@ export class ActivityMetricsInterceptor implements ActivityInboundCallsIntercept
   ) {}
 
   async execute(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>): Promise<unknown> {
-    if (SELF_RECORDING_ACTIVITIES.has(this.context.info.activityType)) return next(input);
-    const started = this.now();
-    const record = (outcome: Outcome) => {
-      try {
-        recordActivityMetrics(this.context.metricMeter, this.context.info.activityType, input.args, outcome, this.now() - started);
-      } catch {
-        // Metrics are an observation: a failure to record one must never fail the page.
-      }
-    };
-    try {
-      const result = await next(input);
-      record({ result });
-      return result;
-    } catch (error) {
-      record({ error });
-      throw error;
-    }
+    const { activityType } = this.context.info;
+    if (SELF_RECORDING_ACTIVITIES.has(activityType)) return next(input);
+    return measureActivity(() => this.context.metricMeter, activityType, input.args, () => next(input), this.now);
   }
 }
 
