@@ -9,7 +9,7 @@
 import { Context } from '@temporalio/activity';
 import { NotFoundError, RobotsDisallowedError, ScrapeError } from '../lib/errors';
 import { taskId, transitionTask } from '../lib/store/batches';
-import { enqueueDetails, finishDetail, getDetail, pendingDetails } from '../lib/store/detail-queue';
+import { enqueueDetails, failPendingDetails, finishDetail, getDetail, pendingDetails } from '../lib/store/detail-queue';
 import { mergeDetail, upsertCards } from '../lib/store/listings';
 import { nextAttempt, recordPage, type PageAttempt } from '../lib/store/pages';
 import type { DetailOutcome, ListingCursor, ListingPageResult, ListingWalk, SiteTotals } from '../workflows/types';
@@ -177,15 +177,7 @@ export function createScrapingActivities(deps: ActivityDeps) {
 
     /** Entries of a window still pending after its retries become failed (those done stay done); returns how many. */
     async markDetailsFailed({ seqs, error }: { seqs: number[]; error: string }): Promise<number> {
-      let failed = 0;
-      db.transaction(() => {
-        for (const seq of seqs) {
-          if (getDetail(db, seq)?.state !== 'pending') continue;
-          finishDetail(db, seq, 'failed', error);
-          failed++;
-        }
-      })();
-      return failed;
+      return failPendingDetails(db, seqs, error);
     },
 
     async nextDetails({ batchId, site, afterSeq, limit }: { batchId: string; site: string; afterSeq: number; limit: number }): Promise<number[]> {

@@ -44,6 +44,14 @@ export function finishDetail(db: Db, seq: number, state: 'done' | 'failed' | 'sk
   db.prepare('UPDATE detail_queue SET state = ?, error = ?, updated_at = ? WHERE seq = ?').run(state, error, new Date().toISOString(), seq);
 }
 
+/** Mark failed those of `seqs` still pending (entries done, skipped or failed stay so); returns how many. */
+export function failPendingDetails(db: Db, seqs: readonly number[], error: string): number {
+  if (seqs.length === 0) return 0;
+  return db
+    .prepare(`UPDATE detail_queue SET state = 'failed', error = ?, updated_at = ? WHERE state = 'pending' AND seq IN (SELECT value FROM json_each(?))`)
+    .run(error, new Date().toISOString(), JSON.stringify(seqs)).changes;
+}
+
 export function detailCounts(db: Db, batchId: string, site: string): Record<'pending' | 'done' | 'failed' | 'skipped', number> {
   const counts = { pending: 0, done: 0, failed: 0, skipped: 0 };
   const rows = db.prepare('SELECT state, COUNT(*) AS n FROM detail_queue WHERE batch_id = ? AND site = ? GROUP BY state').all(batchId, site) as Array<{
