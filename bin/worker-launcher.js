@@ -24,7 +24,6 @@ function commandLine(args) {
 /** The settings from the configuration, or null when it does not load (the command then says why). */
 function launchSettings(globals) {
   const probe = spawnSync(process.execPath, ['-r', require.resolve('tsx/cjs'), join(__dirname, '..', 'workers', 'launch-settings.ts'), JSON.stringify(globals)], {
-    cwd: process.cwd(),
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -40,8 +40,9 @@ export function heapLimitFlag(config: AppConfig, currentMb = heapLimitMb()): str
  * started from the same code share the file, and a worker reads it only while it starts.
  */
 export async function buildWorkflowBundle(config: AppConfig): Promise<string> {
-  const { bundleWorkflowCode } = await import('@temporalio/worker');
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietBundlerLogger });
+  const { bundleWorkflowCode, DefaultLogger } = await import('@temporalio/worker');
+  // Warnings only, on stderr: stdout carries the settings to the launcher.
+  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: new DefaultLogger('WARN') });
   const file = join(config.storage.tempDir, `workflow-bundle-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.js`);
   mkdirSync(config.storage.tempDir, { recursive: true });
   const partial = `${file}.${process.pid}.partial`;
@@ -60,15 +61,6 @@ export async function workerLaunchSettings(config: AppConfig): Promise<WorkerLau
     env: { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2', [WORKFLOW_BUNDLE_ENV]: await buildWorkflowBundle(config) },
   };
 }
-
-const quietBundlerLogger = {
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (message: string) => console.error(message),
-  error: (message: string) => console.error(message),
-  log: () => undefined,
-};
 
 if (require.main === module) {
   (async () => {
