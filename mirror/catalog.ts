@@ -24,6 +24,8 @@ export interface CatalogOptions {
   /** Page-1 search paths per site key; a site not listed uses its defaultSearchPaths. */
   searches?: Partial<Record<string, readonly string[]>>;
   epoch?: number;
+  /** The markup generation per site key (one of the site's `markups`); default: each site's first. */
+  markups?: Partial<Record<string, string>>;
 }
 
 interface SiteEntry {
@@ -33,6 +35,8 @@ interface SiteEntry {
   searchIndex: Map<string, number>;
   /** Listings allocated to each search (before removals). */
   count: number;
+  /** The markup generation its pages are rendered in. */
+  markup: string;
 }
 
 export class MirrorCatalog {
@@ -58,8 +62,24 @@ export class MirrorCatalog {
       const searchIndex = new Map(searches.map((path, i) => [path, i] as const));
       if (searchIndex.size !== searches.length) throw new Error(`${site.site}: duplicate search paths`);
       const count = (this.pagesPerSearch - 1) * site.pageSize + Math.ceil(site.pageSize / 2);
-      this.entries.set(site.site, { site, searches, searchIndex, count });
+      this.entries.set(site.site, { site, searches, searchIndex, count, markup: site.markups[0] });
+      const markup = options.markups?.[site.site];
+      if (markup !== undefined) this.setMarkup(site.site, markup);
     }
+  }
+
+  /** The markup generation a site's pages are rendered in now. */
+  markupOf(siteKey: string): string {
+    return this.entry(siteKey).markup;
+  }
+
+  /** Render a site's pages in another of its documented markup generations from now on. */
+  setMarkup(siteKey: string, markup: string): void {
+    const entry = this.entry(siteKey);
+    if (!entry.site.markups.includes(markup)) {
+      throw new RangeError(`${siteKey} has no markup "${markup}" (it has: ${entry.site.markups.join(', ')})`);
+    }
+    entry.markup = markup;
   }
 
   get epoch(): number {
@@ -114,6 +134,7 @@ export class MirrorCatalog {
       totalCount: visible.length,
       items: visible.slice(start, start + entry.site.pageSize).map((n) => this.factsOf(siteKey, n)),
       variant: hash32(`${siteKey}:${searchPath}:${page}`),
+      markup: entry.markup,
     };
   }
 

@@ -21,6 +21,8 @@ export interface ListPageInput {
   items: PropertyFacts[];
   /** Varies incidental markup (hashed class suffixes, noise blocks) per page, deterministically. */
   variant: number;
+  /** The markup generation this page is rendered in: one of the site's `markups`. */
+  markup: string;
 }
 
 export interface MirrorSite {
@@ -32,6 +34,12 @@ export interface MirrorSite {
   /** Default search paths (page 1) the mirror serves when none are given. */
   readonly defaultSearchPaths: readonly string[];
   readonly robotsTxt: string;
+  /**
+   * The markup generations the portal documentation describes for this portal's pages (for
+   * example Inmuebles24's 2024 and 2025-26 card markup), the first being the default. The mirror
+   * renders one per site at a time, chosen by a switch (MirrorServerOptions.markups, setMarkup).
+   */
+  readonly markups: readonly string[];
 
   /** The portal's own listing id for listing n (Inmuebles24 card data-id, Lamudi data-alternateid …). */
   externalId(n: number): string;
@@ -49,9 +57,9 @@ export interface MirrorSite {
 
   /** Only for portals with a detail scraper. Absolute URL (real host) of the detail page. */
   detailUrl?(facts: PropertyFacts): string;
-  renderDetailPage?(facts: PropertyFacts, variant: number): string;
-  /** The record a correct detail parser reads off the detail page. */
-  detailRecord?(facts: PropertyFacts): ListingRecord;
+  renderDetailPage?(facts: PropertyFacts, variant: number, markup: string): string;
+  /** The record a correct detail parser reads off the detail page in that markup generation. */
+  detailRecord?(facts: PropertyFacts, markup: string): ListingRecord;
 }
 
 /** Escape text for HTML element content and double-quoted attributes. */

@@ -43,6 +43,8 @@ export interface MirrorServerOptions {
   sites?: readonly MirrorSite[];
   /** Oldest log entries are dropped past this many (default 500,000). */
   maxLogEntries?: number;
+  /** The markup generation per site key (one of the site's documented `markups`); default: each site's first. */
+  markups?: Partial<Record<string, string>>;
 }
 
 export interface RequestLogEntry {
@@ -70,6 +72,8 @@ export interface MirrorServer {
   /** The switches in force for a site, defaults included. */
   faults(site: string): MirrorFaults;
   setEpoch(epoch: number): void;
+  /** Render a site's pages in another of its documented markup generations from now on. */
+  setMarkup(site: string, markup: string): void;
   requestLog(site?: string): RequestLogEntry[];
   resetLog(): void;
   close(): Promise<void>;
@@ -88,6 +92,7 @@ export async function startMirror(options: MirrorServerOptions = {}): Promise<Mi
     pagesPerSearch: options.pagesPerSearch ?? DEFAULT_PAGES_PER_SEARCH,
     searches: options.searches,
     epoch: options.epoch,
+    markups: options.markups,
   });
   const mirror = new Mirror(catalog, sites, options.maxLogEntries ?? 500_000);
   const server = http.createServer((req, res) => {
@@ -111,6 +116,7 @@ export async function startMirror(options: MirrorServerOptions = {}): Promise<Mi
     clearFaults: (site) => mirror.clearFaults(site),
     faults: (site) => mirror.siteState(site).faults,
     setEpoch: (epoch) => catalog.setEpoch(epoch),
+    setMarkup: (site, markup) => catalog.setMarkup(site, markup),
     requestLog: (site) => mirror.log.entries(site),
     resetLog: () => mirror.log.reset(),
     close: async () => {
@@ -254,7 +260,7 @@ class Mirror {
     } else if (route?.kind === 'detail' && site.renderDetailPage) {
       const n = site.indexOf(route.externalId);
       const facts = n === null ? null : this.catalog.facts(site.site, n);
-      if (facts) return { status: 200, html: site.renderDetailPage(facts, hash32(`${site.site}:${url.pathname}`)) };
+      if (facts) return { status: 200, html: site.renderDetailPage(facts, hash32(`${site.site}:${url.pathname}`), this.catalog.markupOf(site.site)) };
     }
     return { status: 404, html: notFoundPage(url.pathname) };
   }

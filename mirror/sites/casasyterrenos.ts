@@ -209,6 +209,7 @@ export const casasyterrenosMirror: MirrorSite = {
   pageSize: PAGE_SIZE,
   defaultSearchPaths: ['/jalisco/zapopan/casas/venta', '/jalisco/guadalajara/departamentos/renta', '/jalisco/zapopan/terrenos/venta'],
   // portals.md §2.4: listing pages allowed; /api/, /beta/ and some SEO bots disallowed.
+  markups: ['current'],
   robotsTxt: [
     'User-agent: *',
     'Disallow: /api/',

@@ -430,6 +430,7 @@ export const inmuebles24Mirror: MirrorSite = {
   host: HOST,
   pageSize: 30,
   defaultSearchPaths: ['/casas-en-venta-en-zapopan.html', '/departamentos-en-renta-en-guadalajara.html', '/terrenos-en-venta-en-queretaro.html'],
+  markups: ['current'],
   robotsTxt: ['User-agent: *', 'Disallow: /rp-api/', 'Disallow: /rplis-api/', 'Disallow: /panel/', 'Allow: /', '', `Sitemap: ${ORIGIN}/sitemap.xml`, ''].join('\n'),
 
   externalId,

@@ -395,6 +395,7 @@ export const lamudiMirror: MirrorSite = {
   pageSize: 30,
   defaultSearchPaths: ['/jalisco/zapopan/casa/for-sale/', '/distrito-federal/departamento/for-rent/', '/nuevo-leon/monterrey/terreno/for-sale/'],
   // §3.4: listing pages allowed; forms, prefetch and search-filter/action/version URLs not.
+  markups: ['current'],
   robotsTxt: ['User-agent: *', 'Disallow: /*search-filter*', 'Disallow: /*action=*', 'Disallow: /*version=*', 'Disallow: /formulario/', 'Disallow: /prefetch/', '', `Sitemap: ${ORIGIN}/sitemap.xml`, ''].join('\n'),
 
   externalId,

@@ -220,6 +220,7 @@ export const mitulaMirror: MirrorSite = {
   host: HOST,
   pageSize: PAGE_SIZE,
   defaultSearchPaths: ['/casas/venta-zapopan-jalisco', '/casas/renta-departamentos-guadalajara', '/casas/terrenos-venta-zapopan'],
+  markups: ['current'],
   robotsTxt: ALLOW_ALL_ROBOTS,
   externalId,
   indexOf,

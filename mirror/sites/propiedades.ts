@@ -194,6 +194,7 @@ export const propiedadesMirror: MirrorSite = {
   host: HOST,
   pageSize: PAGE_SIZE,
   defaultSearchPaths: ['/zapopan/casas-venta', '/guadalajara/departamentos-renta', '/zapopan/terrenos-habitacionales-venta'],
+  markups: ['current'],
   robotsTxt: ALLOW_ALL_ROBOTS,
   externalId,
   indexOf,

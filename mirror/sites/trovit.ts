@@ -167,6 +167,7 @@ export const trovitMirror: MirrorSite = {
   host: HOST,
   pageSize: PAGE_SIZE,
   defaultSearchPaths: ['/venta-casas-zapopan', '/renta-departamentos-guadalajara', '/venta-terrenos-zapopan'],
+  markups: ['current'],
   robotsTxt: ALLOW_ALL_ROBOTS,
   externalId,
   indexOf,

@@ -93,7 +93,7 @@ export async function startBatchHarness(options: HarnessOptions): Promise<BatchH
           const input = mirror.catalog.page(site, searchPath, page)!;
           for (const facts of input.items) {
             const card = mirrorSite.cardRecord(facts, input);
-            records.set(card.externalId, mirrorSite.detailRecord ? merge(card, mirrorSite.detailRecord(facts)) : card);
+            records.set(card.externalId, mirrorSite.detailRecord ? merge(card, mirrorSite.detailRecord(facts, input.markup)) : card);
           }
         }
       }

@@ -134,7 +134,7 @@ export function expectedRecords(catalog: MirrorCatalog, site: string, starts: St
       const input = catalog.page(site, searchPath, page)!;
       for (const facts of input.items) {
         const card = mirrorSite.cardRecord(facts, input);
-        records.set(card.externalId, mirrorSite.detailRecord ? merge(card, mirrorSite.detailRecord(facts)) : card);
+        records.set(card.externalId, mirrorSite.detailRecord ? merge(card, mirrorSite.detailRecord(facts, input.markup)) : card);
       }
     }
   }

@@ -46,9 +46,9 @@ describe('orchestrator parse', function () {
     const site = catalog.site('lamudi');
     const facts = catalog.page('lamudi', catalog.searches('lamudi')[0], 1)!.items[3];
     const url = site.detailUrl!(facts);
-    const result = await runCli(['parse', '--site', 'lamudi', '--page', 'detail', '--url', url, save('detail.html', site.renderDetailPage!(facts, 0))]);
+    const result = await runCli(['parse', '--site', 'lamudi', '--page', 'detail', '--url', url, save('detail.html', site.renderDetailPage!(facts, 0, site.markups[0]))]);
     assert.equal(result.code, 0, result.stderr);
-    assert.deepEqual(JSON.parse(result.stdout), { listings: [site.detailRecord!(facts)], nextPageUrl: null, detailUrls: [] });
+    assert.deepEqual(JSON.parse(result.stdout), { listings: [site.detailRecord!(facts, site.markups[0])], nextPageUrl: null, detailUrls: [] });
   });
 
   it('exits 0 with no listings for a no-results page', async () => {

@@ -33,6 +33,7 @@ export function examplePortal(options: ExamplePortalOptions = {}): MirrorSite {
     host,
     pageSize: options.pageSize ?? 4,
     defaultSearchPaths: options.searches ?? ['/casas-venta.html', '/departamentos-renta.html'],
+    markups: ['current'],
     robotsTxt: options.robotsTxt ?? 'User-agent: *\nDisallow: /privado/\n',
     externalId,
     indexOf(id: string): number | null {

@@ -54,7 +54,7 @@ export function detailContext(mirror: MirrorSite, facts: PropertyFacts): ParseCo
 /** The detail page of listing n as the mirror renders it, with its parse context. */
 export function detailPage(mirror: MirrorSite, n: number, variant: number) {
   const facts = generateFacts(SEED, mirror.site, n);
-  return { facts, html: mirror.renderDetailPage!(facts, variant), context: detailContext(mirror, facts) };
+  return { facts, html: mirror.renderDetailPage!(facts, variant, mirror.markups[0]), context: detailContext(mirror, facts) };
 }
 
 /** Parse the detail page of every n under every variant and compare every field with detailRecord. */
@@ -63,7 +63,7 @@ export function detailRoundTrip(adapter: SiteAdapter, mirror: MirrorSite, ns: re
   for (const n of ns) {
     for (const variant of variants) {
       const { facts, html, context } = detailPage(mirror, n, variant);
-      assertSameRecord(adapter.parseDetailPage!(html, context), mirror.detailRecord!(facts), `${mirror.site} detail n=${n} variant ${variant}`);
+      assertSameRecord(adapter.parseDetailPage!(html, context), mirror.detailRecord!(facts, mirror.markups[0]), `${mirror.site} detail n=${n} variant ${variant}`);
       run.pages.push(html);
       run.facts.push(facts);
     }

@@ -161,7 +161,7 @@ describe('Lamudi detail pages (JSON-LD → initAdForm → DOM)', () => {
   it('without JSON-LD, falls back to initAdForm and the DOM for everything but the property type', () => {
     const { facts, html, context } = detailPage(mirror, 16, 0);
     const record = adapter.parseDetailPage!(html.replace(JSON_LD, ''), context);
-    assert.deepEqual(record, { ...mirror.detailRecord!(facts), propertyType: null });
+    assert.deepEqual(record, { ...mirror.detailRecord!(facts, mirror.markups[0]), propertyType: null });
   });
 
   it('refuses a challenge page, a truncated page, a page without listing data and a broken initAdForm', () => {

@@ -33,12 +33,13 @@ export function pageInput(
     totalCount: (totalPages - 1) * mirror.pageSize + lastPageCount,
     items: Array.from({ length: count }, (_, i) => generateFacts(SEED, mirror.site, start + i)),
     variant,
+    markup: mirror.markups[0],
   };
 }
 
 /** A "no results" page: one page, nothing on it. */
 export function emptyInput(mirror: MirrorSite, searchPath: string, variant = 0): ListPageInput {
-  return { searchUrl: mirror.listPageUrl(searchPath, 1), searchPath, page: 1, totalPages: 1, totalCount: 0, items: [], variant };
+  return { searchUrl: mirror.listPageUrl(searchPath, 1), searchPath, page: 1, totalPages: 1, totalCount: 0, items: [], variant, markup: mirror.markups[0] };
 }
 
 export function contextFor(mirror: MirrorSite, input: ListPageInput): ParseContext {

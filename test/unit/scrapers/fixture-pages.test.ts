@@ -1,0 +1,125 @@
+/**
+ * The hand-written fixture corpus (test/fixtures/pages/<site>/): pages written from the portal
+ * documentation, not from the mirror's renderer, each with the result its parser must give written
+ * out beside it. Every fixture is parsed here; the corpus must cover, for each built-in portal, a
+ * results page, a last page, a no-results page, a challenge page and a truncated page (plus a
+ * detail page for the portals with a detail scraper), and every markup generation the mirror
+ * renders for that portal, so the mirror and the fixtures describe the same pages.
+ *
+ * A fixture is `<name>.html` with `<name>.expected.json` beside it:
+ *
+ *     {
+ *       "page": "listing" | "detail",
+ *       "url": "https://…",            // the address the page was fetched from
+ *       "kind": "results" | "last-page" | "no-results" | "detail" | "removed" | "challenge" | "truncated",
+ *       "markup": "2024",               // one of the mirror site's `markups`
+ *       "source": "portals.md §1.2 …", // what the page was written from
+ *       "expect": { "listings": [ … ], "nextPageUrl": …, "detailUrls": [ … ] }   // what `orchestrator parse` prints
+ *       // or, for a page that must be refused:
+ *       "expectError": { "type": "ChallengePageError", "messageIncludes": "…" }
+ *     }
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LISTING_FIELDS, type ListingRecord } from '../../../lib/record/listing-record';
+import { DEFAULT_MAX_FIELD_LENGTH } from '../../../lib/record/text';
+import { MIRROR_SITES } from '../../../mirror/sites';
+import type { ListingPage } from '../../../scrapers/adapter';
+import { BUILTIN_ADAPTERS } from '../../../scrapers/registry';
+
+const ROOT = join(__dirname, '..', '..', 'fixtures', 'pages');
+
+type Kind = 'results' | 'last-page' | 'no-results' | 'detail' | 'removed' | 'challenge' | 'truncated';
+
+interface Expectation {
+  page: 'listing' | 'detail';
+  url: string;
+  kind: Kind;
+  markup: string;
+  source: string;
+  expect?: ListingPage;
+  expectError?: { type: string; messageIncludes?: string };
+}
+
+export interface Fixture extends Expectation {
+  site: string;
+  name: string;
+  html: string;
+}
+
+/** Every fixture of the corpus, site by site. */
+export function loadFixtures(): Fixture[] {
+  if (!existsSync(ROOT)) return [];
+  return readdirSync(ROOT, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .flatMap((dir) =>
+      readdirSync(join(ROOT, dir.name))
+        .filter((file) => file.endsWith('.html'))
+        .sort()
+        .map((file) => {
+          const name = file.slice(0, -'.html'.length);
+          const expectation = JSON.parse(readFileSync(join(ROOT, dir.name, `${name}.expected.json`), 'utf8')) as Expectation;
+          return { ...expectation, site: dir.name, name, html: readFileSync(join(ROOT, dir.name, file), 'utf8') };
+        }),
+    );
+}
+
+function parse(fixture: Fixture): ListingPage {
+  const adapter = BUILTIN_ADAPTERS[fixture.site];
+  const context = { url: fixture.url, site: fixture.site, maxFieldLength: DEFAULT_MAX_FIELD_LENGTH };
+  if (fixture.page === 'listing') return adapter.parseListingPage(fixture.html, context);
+  assert.ok(adapter.parseDetailPage, `${fixture.site} has no detail parser`);
+  return { listings: [adapter.parseDetailPage(fixture.html, context)], nextPageUrl: null, detailUrls: [] };
+}
+
+/** Field by field first, so a failure names the listing and the field. */
+function assertSameListings(actual: ListingRecord[], expected: ListingRecord[], label: string): void {
+  assert.equal(actual.length, expected.length, `${label}: number of listings`);
+  expected.forEach((record, i) => {
+    for (const field of LISTING_FIELDS) assert.deepEqual(actual[i][field], record[field], `${label}: listing ${i} (${record.externalId}) ${field}`);
+  });
+  assert.deepEqual(actual, expected, label);
+}
+
+const REQUIRED_KINDS: readonly Kind[] = ['results', 'last-page', 'no-results', 'challenge', 'truncated'];
+
+describe('parsers on the hand-written fixture corpus (test/fixtures/pages)', () => {
+  const fixtures = loadFixtures();
+
+  for (const fixture of fixtures) {
+    const label = `${fixture.site}/${fixture.name}`;
+    it(`${label} (${fixture.kind}, markup ${fixture.markup})`, () => {
+      assert.ok(BUILTIN_ADAPTERS[fixture.site], `${label}: no built-in adapter for ${fixture.site}`);
+      assert.ok(fixture.source, `${label}: say what the page was written from`);
+      if (fixture.expectError) {
+        assert.equal(fixture.expect, undefined, `${label}: expect or expectError, not both`);
+        assert.throws(() => parse(fixture), (error: Error) => {
+          assert.equal(error.name, fixture.expectError!.type, `${label}: ${error.message}`);
+          if (fixture.expectError!.messageIncludes) assert.ok(error.message.includes(fixture.expectError!.messageIncludes), `${label}: ${error.message}`);
+          return true;
+        });
+        return;
+      }
+      assert.ok(fixture.expect, `${label}: neither expect nor expectError`);
+      const result = parse(fixture);
+      assertSameListings(result.listings, fixture.expect.listings, label);
+      assert.equal(result.nextPageUrl, fixture.expect.nextPageUrl, `${label}: nextPageUrl`);
+      assert.deepEqual(result.detailUrls, fixture.expect.detailUrls, `${label}: detailUrls`);
+    });
+  }
+
+  for (const mirror of MIRROR_SITES) {
+    const site = mirror.site;
+    it(`${site}: the corpus covers every page kind and every markup generation the mirror renders`, function () {
+      const own = fixtures.filter((fixture) => fixture.site === site);
+      if (own.length === 0) this.skip();
+      const kinds = new Set(own.map((fixture) => fixture.kind));
+      const required = BUILTIN_ADAPTERS[site].parseDetailPage ? [...REQUIRED_KINDS, 'detail'] : REQUIRED_KINDS;
+      for (const kind of required) assert.ok(kinds.has(kind as Kind), `${site}: no ${kind} fixture`);
+      const markups = new Set(own.map((fixture) => fixture.markup));
+      for (const markup of mirror.markups) assert.ok(markups.has(markup), `${site}: the mirror renders markup "${markup}" but no fixture has it`);
+      for (const markup of markups) assert.ok(mirror.markups.includes(markup), `${site}: fixtures use markup "${markup}" that the mirror does not render`);
+    });
+  }
+});
