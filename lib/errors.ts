@@ -99,6 +99,20 @@ export class ContentTypeError extends ScrapeError {
   readonly retryable = false;
 }
 
+/**
+ * A URL the host policy refuses (lib/security/host-policy.ts): not http(s), an IP literal, off the
+ * site's domain, or a host that resolves to a loopback, private or otherwise non-public address.
+ * Nothing was sent; `reason` says which rule refused it.
+ */
+export class HostPolicyError extends ScrapeError {
+  readonly retryable = false;
+  constructor(message: string, url: string, readonly reason: HostRefusalReason) {
+    super(message, url);
+  }
+}
+
+export type HostRefusalReason = 'invalid-url' | 'scheme' | 'credentials' | 'ip-literal' | 'localhost' | 'off-domain' | 'non-public-address';
+
 /** Names of every non-retryable class: the default non_retryable_error_types of a retry policy. */
 export const NON_RETRYABLE_ERROR_TYPES = [
   'NotFoundError',
@@ -109,6 +123,7 @@ export const NON_RETRYABLE_ERROR_TYPES = [
   'ResponseTooLargeError',
   'RedirectError',
   'ContentTypeError',
+  'HostPolicyError',
 ] as const;
 
 /**

@@ -2,18 +2,21 @@
  * The URL manager: each site's start URLs come from <storage.urls_dir>/<site>.csv, with columns
  * `url,max_pages` and optionally `label`.
  *
- * The files are user input that decides which hosts the orchestrator fetches, so every URL must be
- * an http(s) address on its site's own domain: never an IP address, localhost or a private network
- * address. Every file is checked in full and all problems are reported together, each naming the
+ * The files are user input that decides which hosts the orchestrator fetches, so every URL must
+ * pass the host policy every request passes (lib/security/host-policy.ts): an http(s) address on
+ * its site's own domain, never an IP address or localhost. Every file is checked in full and all problems are reported together, each naming the
  * file, the line and the value, before anything starts.
  */
 import * as fs from 'node:fs';
-import { isIPv4, isIPv6 } from 'node:net';
 import { isUtf8 } from 'node:buffer';
 import * as path from 'node:path';
 import { CsvError, parse } from 'csv-parse/sync';
 import type { AppConfig, SiteConfig } from '../config/types';
 import { UserInputError } from '../errors';
+import { redactUrl, urlRefusal, type SiteHosts } from '../security/host-policy';
+
+// Kept importable from here, where it lived before the host policy.
+export { registrableDomain } from '../security/host-policy';
 
 export interface StartUrl {
   site: string;
@@ -38,69 +41,14 @@ export class StartUrlError extends UserInputError {
   }
 }
 
-/** What the URL checks need to know about a site. */
-export type StartUrlSite = Pick<SiteConfig, 'key' | 'baseUrl'>;
+/** What the URL checks need to know about a site: its key, base_url and declared hosts. */
+export type StartUrlSite = SiteHosts;
 
 const REQUIRED_COLUMNS = ['url', 'max_pages'] as const;
 const KNOWN_COLUMNS: readonly string[] = [...REQUIRED_COLUMNS, 'label'];
 const COLUMNS_HINT = 'the columns are url, max_pages and optionally label';
 
 // ── One URL ──────────────────────────────────────────────────────────────────────────────────
-
-/**
- * Second-level labels under which a country TLD sells names (com.mx, gob.mx, co.uk): there the
- * registrable domain has three labels. An approximation of the Public Suffix List that is enough
- * to tell one portal from another, since the site's own base_url is trusted config.
- */
-const GENERIC_SECOND_LEVEL = new Set(['com', 'org', 'net', 'gob', 'gov', 'edu', 'co', 'ac', 'nom', 'mil']);
-
-/** www.inmuebles24.com → inmuebles24.com; casas.trovit.com.mx → trovit.com.mx. */
-export function registrableDomain(host: string): string {
-  const labels = host.toLowerCase().replace(/\.$/, '').split('.');
-  const tld = labels[labels.length - 1] ?? '';
-  const second = labels[labels.length - 2] ?? '';
-  const take = labels.length >= 3 && tld.length === 2 && GENERIC_SECOND_LEVEL.has(second) ? 3 : 2;
-  return labels.slice(-take).join('.');
-}
-
-/** Why an IP host is refused, in words: loopback, private, link-local … */
-function describeIp(host: string): string {
-  const v4 = isIPv4(host) ? host : mappedIpv4(host);
-  if (v4) {
-    const [a, b] = v4.split('.').map(Number);
-    if (a === 127) return 'a loopback address (this machine)';
-    if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127)) {
-      return 'a private network address';
-    }
-    if (a === 169 && b === 254) return 'a link-local address';
-    if (a === 0) return 'an unspecified address';
-    return 'an IP address';
-  }
-  const first = parseInt(host.split(':')[0] || '0', 16);
-  if (host === '::1') return 'a loopback address (this machine)';
-  if (host === '::') return 'an unspecified address';
-  if ((first & 0xfe00) === 0xfc00) return 'a private network address';
-  if ((first & 0xffc0) === 0xfe80) return 'a link-local address';
-  return 'an IP address';
-}
-
-/** ::ffff:7f00:1 (how URL writes ::ffff:127.0.0.1) → 127.0.0.1; anything else → null. */
-function mappedIpv4(host: string): string | null {
-  const match = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(host);
-  if (!match) return null;
-  const high = parseInt(match[1], 16);
-  const low = parseInt(match[2], 16);
-  return [high >> 8, high & 0xff, low >> 8, low & 0xff].join('.');
-}
-
-/** The URL with user name and password masked, so a message never repeats a secret. */
-function redact(url: URL): string {
-  if (url.username === '' && url.password === '') return url.href;
-  const copy = new URL(url.href);
-  copy.username = '***';
-  copy.password = '';
-  return copy.href;
-}
 
 /**
  * Why `url` cannot be a start URL of `site`, as a sentence ending with the value found; null when
@@ -115,25 +63,11 @@ export function validateStartUrl(url: string, site: StartUrlSite): string | null
   } catch {
     return `not a valid absolute URL (write the full address, e.g. ${site.baseUrl}/…), got ${JSON.stringify(text)}`;
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    return `only http and https URLs are allowed, not "${parsed.protocol}", got ${JSON.stringify(text)}`;
-  }
-  if (parsed.username !== '' || parsed.password !== '') {
-    return `a start URL must not carry a user name or password, got ${JSON.stringify(redact(parsed))}`;
-  }
-  const siteDomain = registrableDomain(new URL(site.baseUrl).hostname);
-  const host = parsed.hostname.replace(/\.$/, '');
-  const bareHost = host.replace(/^\[|\]$/g, '');
-  if (isIPv4(bareHost) || isIPv6(bareHost)) {
-    return `host ${host} is ${describeIp(bareHost)}; start URLs must name a host on ${siteDomain}, got ${JSON.stringify(text)}`;
-  }
-  if (host === 'localhost' || host.endsWith('.localhost')) {
-    return `host ${host} is this machine; start URLs must name a host on ${siteDomain}, got ${JSON.stringify(text)}`;
-  }
-  if (host !== siteDomain && !host.endsWith(`.${siteDomain}`)) {
-    return `host ${host} is not on the domain of site ${site.key} (${siteDomain}, from base_url ${site.baseUrl}), got ${JSON.stringify(text)}`;
-  }
-  return null;
+  // The same rules as every request the fetchers make (lib/security/host-policy.ts); only the
+  // wording ("start URLs must …") and the value shown are this file's.
+  const refusal = urlRefusal(parsed, site, 'start URL');
+  if (!refusal) return null;
+  return `${refusal.message}, got ${JSON.stringify(refusal.reason === 'credentials' ? redactUrl(parsed) : text)}`;
 }
 
 /** The form two URLs are compared in for duplicates: no fragment, no trailing slash, host lowercase. */
