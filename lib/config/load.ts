@@ -11,6 +11,7 @@ import { parseDocument, type Document, type YAMLError } from 'yaml';
 import type { z } from 'zod';
 import { UserInputError } from '../errors';
 import {
+  bindHostSchema,
   BROWSER_DEFAULTS,
   configFileSchema,
   crossKeyProblems,
@@ -303,6 +304,10 @@ const ENV_OVERRIDES: readonly EnvOverride[] = [
     const parsed = port(text);
     return parsed.ok ? parsed : { ok: false, expected: `${parsed.expected}, or "off"` };
   }, (config, value) => (config.metrics.prometheusPort = value)),
+  override('ORCHESTRATOR_METRICS_HOST', 'metrics.host', (text): Parsed<string> => {
+    const result = bindHostSchema.safeParse(text);
+    return result.success ? { ok: true, value: result.data } : { ok: false, expected: 'must be an IP address to listen on, such as 127.0.0.1 or 0.0.0.0' };
+  }, (config, value) => (config.metrics.host = value)),
 ];
 
 /** The names of every variable that overrides a config key. */
@@ -356,6 +361,7 @@ function buildSite(key: string, site: SiteEntry, defaults: ConfigFile['defaults'
     enabled: site.enabled ?? true,
     priority: site.priority,
     baseUrl: normalizeBaseUrl(site.base_url),
+    ...(site.hosts ? { hosts: site.hosts } : {}),
     hasDetailScraper: site.has_detail_scraper ?? false,
     adapter: site.adapter ?? 'builtin',
     fetcher: defined(site.fetcher ?? defaults.fetcher, what('fetcher')),
@@ -398,7 +404,7 @@ function buildConfig(file: ConfigFile, sourcePath: string, rootDir: string): App
     notifications: { webhookUrl: file.notifications.webhook_url },
     alerts: { listingDropRatio: file.alerts.listing_drop_ratio, fillRateDrop: file.alerts.fill_rate_drop },
     logging: { level: file.logging.level, dir: resolve(file.logging.dir) },
-    metrics: { prometheusPort: file.metrics.prometheus_port },
+    metrics: { prometheusPort: file.metrics.prometheus_port, ...(file.metrics.host ? { host: file.metrics.host } : {}) },
     mirror: { url: file.mirror.url },
     security: {
       rateLimiting: {

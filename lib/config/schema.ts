@@ -8,6 +8,7 @@
  * file and key path and appends the value found, so a message reads as one complete sentence.
  */
 import * as cheerio from 'cheerio';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { BUILTIN_SITE_KEYS } from '../record/listing-record';
 import type { FieldSelector, GenericField, GenericSelectors } from './types';
@@ -65,6 +66,21 @@ export const portSchema = z
   .max(65535, { error: PORT_MESSAGE });
 
 const booleanSchema = z.boolean({ error: 'must be true or false' });
+
+const HOST_NAME_MESSAGE = 'must be a host name such as "www.example.com" (no scheme, port, path or IP address)';
+/** A DNS host name (a site's declared hosts): letters, digits, hyphens and dots, with a dot, no IP address. */
+const hostNameSchema = z
+  .string({ error: HOST_NAME_MESSAGE })
+  .trim()
+  .toLowerCase()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9]$/, { error: HOST_NAME_MESSAGE });
+
+const BIND_HOST_MESSAGE = 'must be an IP address to listen on, such as 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)';
+/** The address a server listens on (metrics.host). */
+export const bindHostSchema = z
+  .string({ error: BIND_HOST_MESSAGE })
+  .trim()
+  .refine((value) => isIP(value) !== 0, { error: BIND_HOST_MESSAGE });
 
 /** "host:port", the form Temporal clients connect to ("[::1]:7233" for IPv6). */
 const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[^\s:/\[\]]+):(\d{1,5})$/;
@@ -230,7 +246,8 @@ const RETRY_SHAPE = {
   non_retryable_error_types: z.array(errorTypeSchema, { error: 'must be a list of error class names' }),
 };
 
-export const FETCHERS = ['http', 'browser'] as const;
+/** auto: http first; a site whose page meets an anti-bot challenge moves to the browser (lib/fetch/auto-fetcher.ts). */
+export const FETCHERS = ['http', 'browser', 'auto'] as const;
 
 /**
  * Settings a site inherits from `defaults` and may override key by key. Every one of them is
@@ -238,7 +255,7 @@ export const FETCHERS = ['http', 'browser'] as const;
  */
 const TUNING_SHAPE = {
   rate_limit_seconds: numberAtLeast(0),
-  fetcher: z.enum(FETCHERS, { error: 'must be "http" or "browser"' }),
+  fetcher: z.enum(FETCHERS, { error: 'must be "http", "browser" or "auto"' }),
   fetch: section(FETCH_SHAPE).partial(),
   retry: section(RETRY_SHAPE).partial(),
 };
@@ -246,7 +263,7 @@ const TUNING_SHAPE = {
 /** Keys a site must end up with after inheriting `defaults`, with what each must be. */
 const REQUIRED_TUNING: ReadonlyArray<{ path: [string] | [string, string]; message: string }> = [
   { path: ['rate_limit_seconds'], message: 'a number ≥ 0' },
-  { path: ['fetcher'], message: '"http" or "browser"' },
+  { path: ['fetcher'], message: '"http", "browser" or "auto"' },
   { path: ['fetch', 'timeout_seconds'], message: 'a duration such as "30s"' },
   { path: ['fetch', 'max_response_bytes'], message: 'an integer ≥ 1024' },
   { path: ['fetch', 'max_redirects'], message: 'an integer ≥ 0' },
@@ -368,6 +385,7 @@ const siteSchema = section({
   enabled: booleanSchema.optional(),
   priority: integerAtLeast(1),
   base_url: httpUrlSchema,
+  hosts: z.array(hostNameSchema, { error: 'must be a list of host names such as ["www.example.com"]' }).optional(),
   has_detail_scraper: booleanSchema.optional(),
   adapter: z.enum(ADAPTERS, { error: 'must be "builtin" or "generic"' }).optional(),
   selectors: selectorsSchema.optional(),
@@ -386,7 +404,7 @@ export const configFileSchema = section({
   notifications: section({ webhook_url: optionalUrlSchema }),
   alerts: section({ listing_drop_ratio: ratio(), fill_rate_drop: ratio() }),
   logging: section({ level: logLevelSchema, dir: pathSchema }),
-  metrics: section({ prometheus_port: portSchema.nullable() }),
+  metrics: section({ prometheus_port: portSchema.nullable(), host: bindHostSchema.optional() }),
   mirror: section({ url: optionalUrlSchema }),
   security: securitySchema,
   defaults: defaultsSchema,

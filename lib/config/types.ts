@@ -52,11 +52,17 @@ export interface SiteConfig {
   priority: number;
   /** The portal's origin, e.g. https://www.inmuebles24.com; start URLs must be on its domain. */
   baseUrl: string;
+  /**
+   * Host names beyond base_url's registrable domain that the site's pages live on (each with its
+   * subdomains); every request must be on that domain or one of these (lib/security/host-policy.ts).
+   */
+  hosts?: string[];
   hasDetailScraper: boolean;
   /** 'builtin' for the six portals, 'generic' for a portal described by selectors. */
   adapter: 'builtin' | 'generic';
   genericSelectors?: GenericSelectors;
-  fetcher: 'http' | 'browser';
+  /** auto: http, and the browser for the rest of the worker's life once a page meets a challenge. */
+  fetcher: 'http' | 'browser' | 'auto';
   /** Minimum spacing between two requests to this site, across all workers. */
   rateLimitSeconds: number;
   retry: RetryPolicyConfig;
@@ -116,7 +122,8 @@ export interface AppConfig {
   notifications: { webhookUrl: string | null };
   alerts: { listingDropRatio: number; fillRateDrop: number };
   logging: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error'; dir: string };
-  metrics: { prometheusPort: number | null };
+  /** `host`: the address the endpoint listens on; absent → 127.0.0.1 (workers/runtime.ts). */
+  metrics: { prometheusPort: number | null; host?: string };
   /** Base URL of the local mirror (http://127.0.0.1:PORT): when set, every portal request goes there, Host header kept. */
   mirror: { url: string | null };
   security: SecurityConfig;

@@ -30,12 +30,12 @@ function problemsOf(text: string): string[] {
 }
 
 describe('config: the browser fetcher', () => {
-  it('ships Inmuebles24 and Propiedades.com on the browser fetcher, the other four on http', () => {
+  it('ships Inmuebles24 and Propiedades.com on the browser fetcher, Lamudi on auto, the other three on http', () => {
     const config = loadConfig({ env: {} });
     assert.deepEqual(Object.fromEntries(config.sites.map((site) => [site.key, site.fetcher])), {
       inmuebles24: 'browser',
       casasyterrenos: 'http',
-      lamudi: 'http',
+      lamudi: 'auto',
       mitula: 'http',
       propiedades: 'browser',
       trovit: 'http',
@@ -67,7 +67,7 @@ describe('config: the browser fetcher', () => {
       'config/config.yaml: security.browser: unknown key "pool_sise" (did you mean "pool_size"?)',
     ]);
     assert.deepEqual(problemsOf(edited((doc) => doc.setIn(['sites', 'lamudi', 'fetcher'], 'chrome'))), [
-      'config/config.yaml: sites.lamudi.fetcher: must be "http" or "browser", got "chrome"',
+      'config/config.yaml: sites.lamudi.fetcher: must be "http", "browser" or "auto", got "chrome"',
     ]);
   });
 });

@@ -78,7 +78,7 @@ describe('config/config.yaml as shipped', () => {
       assert.equal(site.enabled, true, site.key);
       assert.equal(site.adapter, 'builtin', site.key);
       assert.equal(site.genericSelectors, undefined, site.key);
-      assert.equal(site.fetcher, site.key === 'inmuebles24' || site.key === 'propiedades' ? 'browser' : 'http', site.key);
+      assert.equal(site.fetcher, site.key === 'inmuebles24' || site.key === 'propiedades' ? 'browser' : site.key === 'lamudi' ? 'auto' : 'http', site.key);
       assert.equal(site.hasDetailScraper, site.key === 'inmuebles24' || site.key === 'lamudi', site.key);
       assert.equal(site.rateLimitSeconds, site.key === 'inmuebles24' ? 3 : 2, site.key);
     }
