@@ -1,10 +1,12 @@
 /**
- * siteWorkflow: walks each start URL's result pages (next page until none or max_pages), one
- * activity per page on the site's own task queue with the site's retry policy. Continues as new
- * before its history grows past the bound.
+ * siteWorkflow: walks each start URL's result pages (next page until none or max_pages), in
+ * activities on the site's own task queue with the site's retry policy. Continues as new before
+ * its history grows past the bound: the walk stops there and returns its cursor, and the run
+ * continues from that cursor outside every error handler (continueAsNew ends a run by throwing).
  */
 import {
   ActivityCancellationType,
+  type ActivityInterfaceFor,
   ApplicationFailure,
   CancellationScope,
   continueAsNew,
@@ -20,7 +22,7 @@ import type { Activities } from '../activities';
 import { CONTROL_ACTIVITY_OPTIONS } from './activity-options';
 import { siteProgressSignal, siteStateQuery } from './messages';
 import { innermostMessage, progressDue, shouldContinueAsNew, toRetryPolicy } from './decisions';
-import type { ListingPageResult, ListingWalk, SiteProgress, SiteTotals, SiteWorkflowInput } from './types';
+import type { ListingPageResult, ListingWalk, SiteCursor, SiteProgress, SitePlan, SiteTotals, SiteWorkflowInput } from './types';
 
 /**
  * Results pages per activity: a window of consecutive pages of one start URL in one activity (its
@@ -32,10 +34,10 @@ export const LISTING_PAGES_PER_ACTIVITY = 10;
 
 const control = proxyActivities<Activities>(CONTROL_ACTIVITY_OPTIONS);
 
+type PageActivities = ActivityInterfaceFor<Activities>;
 
-export async function siteWorkflow(input: SiteWorkflowInput): Promise<SiteProgress> {
-  const { batchId, plan } = input;
-  const pages = proxyActivities<Activities>({
+function pageActivities(plan: SitePlan): PageActivities {
+  return proxyActivities<Activities>({
     taskQueue: plan.taskQueue,
     // A window fetches its pages one after another.
     startToCloseTimeout: plan.pageTimeoutMs * (plan.onePagePerActivity ? 1 : LISTING_PAGES_PER_ACTIVITY),
@@ -45,71 +47,109 @@ export async function siteWorkflow(input: SiteWorkflowInput): Promise<SiteProgre
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     retry: toRetryPolicy(plan.retry),
   });
-  const totals: SiteTotals = input.cursor?.totals ?? { pages: 0, listings: 0, newListings: 0, errors: 0, skippedPages: 0 };
-  const progress = (): SiteProgress => ({ site: plan.site, state, ...totals });
-  let state: SiteProgress['state'] = 'running';
-  let lastReport = 0;
-  const startedAt = Date.now();
-  const parent = getExternalWorkflowHandle(input.batchWorkflowId);
-  const report = async (force = false) => {
-    setCurrentDetails(`**${plan.site}** ${state}: ${totals.pages} pages, ${totals.listings} listings, ${totals.errors} errors`);
-    if (force || progressDue(Date.now(), startedAt, lastReport)) {
-      lastReport = Date.now();
-      await parent.signal(siteProgressSignal, progress());
+}
+
+/** The site's live counts: the query's answer, the Web UI's details and throttled signals to the batch. */
+class SiteStatus {
+  state: SiteProgress['state'] = 'running';
+  private lastReport = 0;
+  private readonly startedAt = Date.now();
+  private readonly parent;
+
+  constructor(private readonly input: SiteWorkflowInput, readonly totals: SiteTotals) {
+    this.parent = getExternalWorkflowHandle(input.batchWorkflowId);
+  }
+
+  progress = (): SiteProgress => ({ site: this.input.plan.site, state: this.state, ...this.totals });
+
+  async report(force = false): Promise<void> {
+    const { site } = this.input.plan;
+    setCurrentDetails(`**${site}** ${this.state}: ${this.totals.pages} pages, ${this.totals.listings} listings, ${this.totals.errors} errors`);
+    if (force || progressDue(Date.now(), this.startedAt, this.lastReport)) {
+      this.lastReport = Date.now();
+      await this.parent.signal(siteProgressSignal, this.progress());
     }
-  };
-  setHandler(siteStateQuery, progress);
+  }
+}
+
+export async function siteWorkflow(input: SiteWorkflowInput): Promise<SiteProgress> {
+  const { batchId, plan } = input;
+  const status = new SiteStatus(input, input.cursor?.totals ?? { pages: 0, listings: 0, newListings: 0, errors: 0, skippedPages: 0 });
+  setHandler(siteStateQuery, status.progress);
 
   if (!input.cursor) {
     await control.markTask({ batchId, site: plan.site, kind: 'main', state: 'running', reason: 'site workflow started' });
-    await report(true);
+    await status.report(true);
   }
+  let resumeAt: SiteCursor | null;
   try {
-    const start = input.cursor?.startIndex ?? 0;
-    for (let index = start; index < plan.startUrls.length; index++) {
-      const resume = input.cursor && index === start ? input.cursor : undefined;
-      let url: string | null = resume?.url ?? plan.startUrls[index].url;
-      let pageNumber = resume?.pageNumber ?? 1;
-      while (url !== null && pageNumber <= plan.startUrls[index].maxPages) {
-        if (shouldContinueAsNew(workflowInfo().historyLength, input.maxHistoryEventsPerRun)) {
-          await continueAsNew<typeof siteWorkflow>({ ...input, cursor: { startIndex: index, url, pageNumber, totals } });
-        }
-        // Histories recorded before the windows replay on the one-page path.
-        if (patched('listing-page-windows')) {
-          const walked: ListingWalk = await pages.scrapeListingPages({
-            batchId, site: plan.site, url, pageNumber, maxPages: plan.startUrls[index].maxPages, limit: plan.onePagePerActivity ? 1 : Math.min(LISTING_PAGES_PER_ACTIVITY, pageNumber), totals,
-          });
-          Object.assign(totals, walked.totals);
-          url = walked.url;
-          pageNumber = walked.pageNumber;
-        } else {
-          const result: ListingPageResult = await pages.scrapeListingPage({ batchId, site: plan.site, url, pageNumber });
-          totals.pages++;
-          totals.listings += result.listings;
-          totals.newListings += result.newListings;
-          if (result.skipped) totals.skippedPages++;
-          url = result.nextPageUrl;
-          pageNumber++;
-        }
-        await report();
-      }
-    }
+    resumeAt = await walkStartUrls(input, pageActivities(plan), status);
   } catch (error) {
-    if (isCancellation(error)) {
-      await CancellationScope.nonCancellable(() =>
-        control.markTask({ batchId, site: plan.site, kind: 'main', state: 'failed', reason: 'batch cancelled' }),
-      );
-      throw error;
-    }
-    state = 'failed';
-    totals.errors++;
-    const message = innermostMessage(error);
-    await control.markTask({ batchId, site: plan.site, kind: 'main', state: 'failed', reason: 'page failed after its retries', error: message });
-    await report(true);
-    throw ApplicationFailure.nonRetryable(`${plan.site}: ${message}`, 'SiteFailed');
+    throw await siteFailed(input, status, error);
   }
-  state = 'completed';
+  // Outside the try: continueAsNew throws to end this run, and no handler may take that for a failure.
+  if (resumeAt) return continueAsNew<typeof siteWorkflow>({ ...input, cursor: resumeAt });
+  status.state = 'completed';
   await control.markTask({ batchId, site: plan.site, kind: 'main', state: 'completed', reason: 'all start URLs walked' });
-  await report(true);
-  return progress();
+  await status.report(true);
+  return status.progress();
+}
+
+/**
+ * Walks the start URLs from the input's cursor. Returns where the next run must resume once this
+ * run's history reaches the bound, or null when every start URL is walked.
+ */
+async function walkStartUrls(input: SiteWorkflowInput, pages: PageActivities, status: SiteStatus): Promise<SiteCursor | null> {
+  const { plan, cursor } = input;
+  const first = cursor?.startIndex ?? 0;
+  for (let startIndex = first; startIndex < plan.startUrls.length; startIndex++) {
+    const resume = cursor && startIndex === first ? cursor : undefined;
+    let url: string | null = resume?.url ?? plan.startUrls[startIndex].url;
+    let pageNumber = resume?.pageNumber ?? 1;
+    while (url !== null && pageNumber <= plan.startUrls[startIndex].maxPages) {
+      if (shouldContinueAsNew(workflowInfo().historyLength, input.maxHistoryEventsPerRun)) {
+        return { startIndex, url, pageNumber, totals: { ...status.totals } };
+      }
+      ({ url, pageNumber } = await scrapeFrom(input, pages, startIndex, { url, pageNumber, totals: status.totals }));
+      await status.report();
+    }
+  }
+  return null;
+}
+
+/** One activity from `at` (a window of pages, or one page); adds its pages to at.totals and returns the next page. */
+async function scrapeFrom(input: SiteWorkflowInput, pages: PageActivities, startIndex: number, at: { url: string; pageNumber: number; totals: SiteTotals }) {
+  const { batchId, plan } = input;
+  const { url, pageNumber, totals } = at;
+  // Histories recorded before the windows replay on the one-page path.
+  if (patched('listing-page-windows')) {
+    const maxPages = plan.startUrls[startIndex].maxPages;
+    const limit = plan.onePagePerActivity ? 1 : Math.min(LISTING_PAGES_PER_ACTIVITY, pageNumber);
+    const walked: ListingWalk = await pages.scrapeListingPages({ batchId, site: plan.site, url, pageNumber, maxPages, limit, totals });
+    Object.assign(totals, walked.totals);
+    return { url: walked.url, pageNumber: walked.pageNumber };
+  }
+  const result: ListingPageResult = await pages.scrapeListingPage({ batchId, site: plan.site, url, pageNumber });
+  totals.pages++;
+  totals.listings += result.listings;
+  totals.newListings += result.newListings;
+  if (result.skipped) totals.skippedPages++;
+  return { url: result.nextPageUrl, pageNumber: pageNumber + 1 };
+}
+
+/** Records why the walk ended early; returns the error that fails the run (a cancellation stays one). */
+async function siteFailed(input: SiteWorkflowInput, status: SiteStatus, error: unknown): Promise<unknown> {
+  const { batchId, plan } = input;
+  if (isCancellation(error)) {
+    await CancellationScope.nonCancellable(() =>
+      control.markTask({ batchId, site: plan.site, kind: 'main', state: 'failed', reason: 'batch cancelled' }),
+    );
+    return error;
+  }
+  status.state = 'failed';
+  status.totals.errors++;
+  const message = innermostMessage(error);
+  await control.markTask({ batchId, site: plan.site, kind: 'main', state: 'failed', reason: 'page failed after its retries', error: message });
+  await status.report(true);
+  return ApplicationFailure.nonRetryable(`${plan.site}: ${message}`, 'SiteFailed');
 }

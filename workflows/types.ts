@@ -86,7 +86,15 @@ export interface SiteWorkflowInput {
   plan: SitePlan;
   maxHistoryEventsPerRun: number;
   /** Where a continued-as-new run resumes. */
-  cursor?: { startIndex: number; url: string; pageNumber: number; totals: SiteTotals };
+  cursor?: SiteCursor;
+}
+
+/** Where a site walk resumes in its next run: the start URL (by index), its next page, and the totals so far. */
+export interface SiteCursor {
+  startIndex: number;
+  url: string;
+  pageNumber: number;
+  totals: SiteTotals;
 }
 
 export interface DetailTotals {
