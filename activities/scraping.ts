@@ -6,7 +6,7 @@
  * overhead that cost more than the page itself (README, Performance). The one-page
  * activities stay registered for histories recorded before the windows.
  */
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { NotFoundError, RobotsDisallowedError, ScrapeError } from '../lib/errors';
 import { taskId, transitionTask } from '../lib/store/batches';
 import { enqueueDetails, failPendingDetails, finishDetail, getDetail, pendingDetails } from '../lib/store/detail-queue';
@@ -164,7 +164,9 @@ export function createScrapingActivities(deps: ActivityDeps) {
     };
     return withHeartbeats(async () => {
       await Promise.all(Array.from({ length: Math.max(1, Math.min(args.concurrency, args.seqs.length)) }, lane));
-      if (retryable) throw retryable;
+      // The attempt's outcomes go with its failure (same type and message): after the last attempt
+      // the workflow counts the entries this attempt handled, and only the pending ones fail.
+      if (retryable) throw ApplicationFailure.fromError(retryable, { details: [outcomes] });
       return outcomes;
     }, 1000, () => next);
   }

@@ -1,10 +1,15 @@
 /**
  * detailWorkflow: reads its site's detail queue (SQLite) in a sliding window of concurrent
  * activities and continues as new to keep every run's history bounded, so one batch can carry
- * tens of thousands of detail URLs.
+ * tens of thousands of detail URLs. The walk of the queue stops at the bound, lets the activities
+ * in flight finish and returns where to resume; the run continues from there outside every error
+ * handler (continueAsNew ends a run by throwing).
  */
 import {
   ActivityCancellationType,
+  ActivityFailure,
+  type ActivityInterfaceFor,
+  ApplicationFailure,
   CancellationScope,
   condition,
   continueAsNew,
@@ -37,116 +42,173 @@ export const DETAIL_ACTIVITIES_IN_FLIGHT = 4;
 
 export async function detailWorkflow(input: DetailWorkflowInput): Promise<DetailTotals & { state: SiteProgress['state'] }> {
   const { batchId, site } = input;
-  // A rate-limited site: one page per activity and `window` activities in flight (SitePlan.onePagePerActivity).
-  const pagesPerActivity = input.onePagePerActivity ? 1 : DETAIL_PAGES_PER_ACTIVITY;
-  const activitiesInFlight = input.onePagePerActivity ? input.window : DETAIL_ACTIVITIES_IN_FLIGHT;
-  const lanesPerActivity = Math.max(1, Math.ceil(input.window / activitiesInFlight));
-  const details = proxyActivities<Activities>({
-    taskQueue: input.taskQueue,
-    // A window's lanes fetch their pages one after another.
-    startToCloseTimeout: input.pageTimeoutMs * Math.ceil(pagesPerActivity / lanesPerActivity),
-    // Page activities heartbeat every second; a cancelled batch reaches them within one throttle (8 s).
-    heartbeatTimeout: '10 seconds',
-    // A cancelled child closes only once its running page activity has stopped.
-    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-    retry: toRetryPolicy(input.retry),
-  });
-  const totals: DetailTotals = input.totals ?? { done: 0, failed: 0, skipped: 0 };
-  let state: SiteProgress['state'] = 'running';
-  let afterSeq = input.afterSeq ?? 0;
-  let inflight = 0;
-  let lastReport = 0;
-  const startedAt = Date.now();
-  const parent = getExternalWorkflowHandle(input.batchWorkflowId);
-  const report = async (force = false) => {
-    setCurrentDetails(`**${site} detail pages** ${state}: ${totals.done} done, ${totals.failed} failed, ${totals.skipped} gone`);
-    if (force || progressDue(Date.now(), startedAt, lastReport)) {
-      lastReport = Date.now();
-      await parent.signal(siteProgressSignal, { site, detail: { ...totals, state } } as SiteProgress);
-    }
-  };
-  setHandler(siteStateQuery, () => ({ site, state, pages: totals.done + totals.failed + totals.skipped, listings: totals.done, newListings: 0, errors: totals.failed, skippedPages: totals.skipped }));
-  // Room for the completions of a full window, and their workflow tasks, after the check.
-  const margin = Math.max(100, input.window * 6 + 50);
-
-  const scrape = async (seq: number) => {
-    try {
-      totals[await details.scrapeDetailPage({ batchId, site, seq })]++;
-    } catch (error) {
-      // On cancellation the main loop sees it too and ends the run; nothing to count here.
-      if (isCancellation(error)) return;
-      totals.failed++;
-      await control.markDetailFailed({ seq, error: innermostMessage(error) });
-    } finally {
-      inflight--;
-    }
-  };
-
-  const scrapeWindow = async (seqs: number[]) => {
-    try {
-      const outcomes = await details.scrapeDetailPages({ batchId, site, seqs, concurrency: lanesPerActivity });
-      totals.done += outcomes.done;
-      totals.failed += outcomes.failed;
-      totals.skipped += outcomes.skipped;
-    } catch (error) {
-      if (isCancellation(error)) return;
-      // The window's entries still pending after its retries fail; those done stay done.
-      totals.failed += await control.markDetailsFailed({ seqs, error: innermostMessage(error) });
-    } finally {
-      inflight--;
-    }
-  };
+  const walk = new DetailQueueWalk(input);
+  setHandler(siteStateQuery, walk.progress);
 
   if (input.afterSeq === undefined) {
     await control.markTask({ batchId, site, kind: 'detail', state: 'running', reason: 'detail workflow started' });
-    await report(true);
+    await walk.report(true);
   }
+  let resumeAfter: number | null;
   try {
-    for (;;) {
-      const seqs = await control.nextDetails({ batchId, site, afterSeq, limit: CLAIM_SIZE });
-      if (seqs.length === 0) break;
-      // Histories recorded before the windows replay on the one-page path.
-      if (patched('detail-page-windows')) {
-        for (let i = 0; i < seqs.length; i += pagesPerActivity) {
-          const window = seqs.slice(i, i + pagesPerActivity);
-          await condition(() => inflight < activitiesInFlight);
-          if (shouldContinueAsNew(workflowInfo().historyLength, input.maxHistoryEventsPerRun, margin)) {
-            await condition(() => inflight === 0);
-            await continueAsNew<typeof detailWorkflow>({ ...input, afterSeq, totals });
-          }
-          inflight++;
-          afterSeq = window[window.length - 1];
-          void scrapeWindow(window);
-          await report();
-        }
-        continue;
-      }
-      for (const seq of seqs) {
-        await condition(() => inflight < input.window);
-        if (shouldContinueAsNew(workflowInfo().historyLength, input.maxHistoryEventsPerRun, margin)) {
-          await condition(() => inflight === 0);
-          await continueAsNew<typeof detailWorkflow>({ ...input, afterSeq, totals });
-        }
-        inflight++;
-        afterSeq = seq;
-        void scrape(seq);
-        await report();
-      }
-    }
-    await condition(() => inflight === 0);
+    resumeAfter = await walk.run();
   } catch (error) {
     if (isCancellation(error)) {
       await CancellationScope.nonCancellable(() => control.markTask({ batchId, site, kind: 'detail', state: 'failed', reason: 'batch cancelled' }));
     }
     throw error;
   }
+  // Outside the try: continueAsNew throws to end this run, and no handler may take that for a failure.
+  if (resumeAfter !== null) return continueAsNew<typeof detailWorkflow>({ ...input, afterSeq: resumeAfter, totals: walk.totals });
+  const { totals } = walk;
   // Some gone or broken detail pages are normal; the task fails only when none could be read.
-  state = totals.done === 0 && totals.failed > 0 ? 'failed' : 'completed';
+  walk.state = totals.done === 0 && totals.failed > 0 ? 'failed' : 'completed';
   await control.markTask({
-    batchId, site, kind: 'detail', state,
+    batchId, site, kind: 'detail', state: walk.state,
     reason: `${totals.done} done, ${totals.failed} failed, ${totals.skipped} gone`,
-    error: state === 'failed' ? 'no detail page could be read' : undefined,
+    error: walk.state === 'failed' ? 'no detail page could be read' : undefined,
   });
-  await report(true);
-  return { ...totals, state };
+  await walk.report(true);
+  return { ...totals, state: walk.state };
+}
+
+/** One run's walk of the detail queue: its activities in flight, its totals and its reports to the batch. */
+class DetailQueueWalk {
+  readonly totals: DetailTotals;
+  state: SiteProgress['state'] = 'running';
+  private afterSeq: number;
+  private inflight = 0;
+  private lastReport = 0;
+  private readonly startedAt = Date.now();
+  private readonly parent;
+  // A rate-limited site: one page per activity and `window` activities in flight (SitePlan.onePagePerActivity).
+  private readonly pagesPerActivity: number;
+  private readonly activitiesInFlight: number;
+  private readonly lanesPerActivity: number;
+  private readonly details: ActivityInterfaceFor<Activities>;
+  // Room for the completions of a full window, and their workflow tasks, after the check.
+  private readonly margin: number;
+
+  constructor(private readonly input: DetailWorkflowInput) {
+    this.totals = input.totals ?? { done: 0, failed: 0, skipped: 0 };
+    this.afterSeq = input.afterSeq ?? 0;
+    this.parent = getExternalWorkflowHandle(input.batchWorkflowId);
+    this.pagesPerActivity = input.onePagePerActivity ? 1 : DETAIL_PAGES_PER_ACTIVITY;
+    this.activitiesInFlight = input.onePagePerActivity ? input.window : DETAIL_ACTIVITIES_IN_FLIGHT;
+    this.lanesPerActivity = Math.max(1, Math.ceil(input.window / this.activitiesInFlight));
+    this.margin = Math.max(100, input.window * 6 + 50);
+    this.details = proxyActivities<Activities>({
+      taskQueue: input.taskQueue,
+      // A window's lanes fetch their pages one after another.
+      startToCloseTimeout: input.pageTimeoutMs * Math.ceil(this.pagesPerActivity / this.lanesPerActivity),
+      // Page activities heartbeat every second; a cancelled batch reaches them within one throttle (8 s).
+      heartbeatTimeout: '10 seconds',
+      // A cancelled child closes only once its running page activity has stopped.
+      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+      retry: toRetryPolicy(input.retry),
+    });
+  }
+
+  progress = (): SiteProgress => {
+    const { done, failed, skipped } = this.totals;
+    return { site: this.input.site, state: this.state, pages: done + failed + skipped, listings: done, newListings: 0, errors: failed, skippedPages: skipped };
+  };
+
+  async report(force = false): Promise<void> {
+    const { site } = this.input;
+    setCurrentDetails(`**${site} detail pages** ${this.state}: ${this.totals.done} done, ${this.totals.failed} failed, ${this.totals.skipped} gone`);
+    if (force || progressDue(Date.now(), this.startedAt, this.lastReport)) {
+      this.lastReport = Date.now();
+      await this.parent.signal(siteProgressSignal, { site, detail: { ...this.totals, state: this.state } } as SiteProgress);
+    }
+  }
+
+  /**
+   * Hands out the queue until it is empty, then waits for the activities in flight. Returns the
+   * last sequence number handed out once this run's history reaches the bound (the next run
+   * resumes after it, with nothing left in flight here), or null when the queue is done.
+   */
+  async run(): Promise<number | null> {
+    const { batchId, site } = this.input;
+    for (;;) {
+      const seqs = await control.nextDetails({ batchId, site, afterSeq: this.afterSeq, limit: CLAIM_SIZE });
+      if (seqs.length === 0) break;
+      // Histories recorded before the windows replay on the one-page path.
+      const reachedBound = patched('detail-page-windows')
+        ? await this.handOut(chunks(seqs, this.pagesPerActivity), this.activitiesInFlight, (window) => this.scrapeWindow(window))
+        : await this.handOut(chunks(seqs, 1), this.input.window, ([seq]) => this.scrapePage(seq));
+      if (reachedBound) {
+        await condition(() => this.inflight === 0);
+        return this.afterSeq;
+      }
+    }
+    await condition(() => this.inflight === 0);
+    return null;
+  }
+
+  /** Starts one activity per group, at most `inFlightLimit` at once; true when it stopped at the history bound. */
+  private async handOut(groups: number[][], inFlightLimit: number, scrape: (group: number[]) => Promise<void>): Promise<boolean> {
+    for (const group of groups) {
+      await condition(() => this.inflight < inFlightLimit);
+      if (shouldContinueAsNew(workflowInfo().historyLength, this.input.maxHistoryEventsPerRun, this.margin)) return true;
+      this.inflight++;
+      this.afterSeq = group[group.length - 1];
+      void scrape(group);
+      await this.report();
+    }
+    return false;
+  }
+
+  /** A window of entries in one activity (one entry on a rate-limited site). */
+  private async scrapeWindow(seqs: number[]): Promise<void> {
+    try {
+      const outcomes = await this.details.scrapeDetailPages({ batchId: this.input.batchId, site: this.input.site, seqs, concurrency: this.lanesPerActivity });
+      this.totals.done += outcomes.done;
+      this.totals.failed += outcomes.failed;
+      this.totals.skipped += outcomes.skipped;
+    } catch (error) {
+      // On cancellation the main loop sees it too and ends the run; nothing to count here.
+      if (isCancellation(error)) return;
+      // The entries the last attempt handled count as it found them; those still pending fail.
+      const handled = outcomesBeforeFailure(error);
+      this.totals.done += handled.done ?? 0;
+      this.totals.failed += handled.failed ?? 0;
+      this.totals.skipped += handled.skipped ?? 0;
+      // Awaited first: `totals.failed += await …` would read the count before the wait and lose
+      // what other windows added meanwhile.
+      const failedNow = await control.markDetailsFailed({ seqs, error: innermostMessage(error) });
+      this.totals.failed += failedNow;
+    } finally {
+      this.inflight--;
+    }
+  }
+
+  /** One entry per activity: histories recorded before the windows. */
+  private async scrapePage(seq: number): Promise<void> {
+    try {
+      this.totals[await this.details.scrapeDetailPage({ batchId: this.input.batchId, site: this.input.site, seq })]++;
+    } catch (error) {
+      if (isCancellation(error)) return;
+      this.totals.failed++;
+      await control.markDetailFailed({ seq, error: innermostMessage(error) });
+    } finally {
+      this.inflight--;
+    }
+  }
+}
+
+/**
+ * What a window's last attempt handled before it failed: scrapeDetailPages puts its outcomes in the
+ * failure's details. None from a timed-out attempt, or from windows recorded before the details.
+ */
+function outcomesBeforeFailure(error: unknown): Partial<DetailTotals> {
+  const failure = error instanceof ActivityFailure ? error.cause : undefined;
+  return (failure instanceof ApplicationFailure ? (failure.details?.[0] as Partial<DetailTotals> | undefined) : undefined) ?? {};
+}
+
+/** `seqs` in consecutive groups of `size`. */
+function chunks(seqs: number[], size: number): number[][] {
+  const groups: number[][] = [];
+  for (let i = 0; i < seqs.length; i += size) groups.push(seqs.slice(i, i + size));
+  return groups;
 }

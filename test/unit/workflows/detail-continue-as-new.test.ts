@@ -1,0 +1,146 @@
+/**
+ * detailWorkflow continues as new wherever its history reaches the bound, on the one-page path
+ * (rate-limited sites: one entry per activity, `window` activities in flight) and on the window
+ * path (50 entries per activity, 4 in flight), with entries that fail once and are retried, and
+ * entries that fail every attempt and are recorded failed (markDetailsFailed) before the run
+ * continues. The real workflow runs on the test dev server under a stand-in batch; its activities
+ * are test functions over an in-memory detail queue.
+ */
+import { strict as assert } from 'node:assert';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Activities } from '../../../activities';
+import type { DetailOutcome, DetailTotals, SiteProgress } from '../../../workflows/types';
+import { runEndings, workflowTestEnv, type ChildRun, type WorkflowTestEnv } from './continue-as-new-support';
+
+const MAX_EVENTS = 200;
+
+/**
+ * What becomes of a queue entry: its detail page is gone (skipped), broken (fails every attempt),
+ * flaky (fails the first attempt of its activity) or fine. Failures are few: the dev server takes
+ * about a second to start a retry.
+ */
+type Fate = 'gone' | 'broken' | 'flaky' | 'fine';
+function fateOf(seq: number): Fate {
+  if (seq % 13 === 0) return 'gone';
+  if (seq % 101 === 0) return 'broken';
+  if (seq % 151 === 0) return 'flaky';
+  return 'fine';
+}
+const FINAL_STATE: Record<Fate, DetailOutcome> = { gone: 'skipped', broken: 'failed', flaky: 'done', fine: 'done' };
+
+type DetailActivities = Pick<Activities, 'markTask' | 'nextDetails' | 'scrapeDetailPages' | 'markDetailsFailed'>;
+
+/** The four activities detailWorkflow calls, as the real ones treat the queue (activities/scraping.ts). */
+function fakeDetailQueue(entries: number) {
+  // Sequence numbers with gaps, as another site's entries leave them in the shared table.
+  const queue = new Map(Array.from({ length: entries }, (_, i) => [1001 + 2 * i, 'pending' as DetailOutcome | 'pending']));
+  const taskStates: string[] = [];
+  const windowSizes: number[] = [];
+  let inflight = 0;
+  let mostInflight = 0;
+  let retries = 0;
+  const scrapeOne = (seq: number): DetailOutcome => {
+    const state = queue.get(seq)!;
+    // Handled by an earlier attempt of the window: the same outcome again.
+    if (state !== 'pending') return state;
+    const fate = fateOf(seq);
+    if (fate === 'broken' || (fate === 'flaky' && Context.current().info.attempt === 1)) throw new Error(`503 on entry ${seq}`);
+    queue.set(seq, FINAL_STATE[fate]);
+    return FINAL_STATE[fate];
+  };
+  const activities: DetailActivities = {
+    async markTask({ state }) {
+      taskStates.push(state);
+      return state;
+    },
+    async nextDetails({ afterSeq, limit }) {
+      return [...queue].filter(([seq, state]) => seq > afterSeq && state === 'pending').map(([seq]) => seq).slice(0, limit);
+    },
+    async scrapeDetailPages({ seqs }) {
+      windowSizes.push(seqs.length);
+      if (Context.current().info.attempt > 1) retries++;
+      mostInflight = Math.max(mostInflight, ++inflight);
+      try {
+        // Yield once, so activities the worker received together overlap and mostInflight counts them.
+        await new Promise((resolve) => setImmediate(resolve));
+        const outcomes: Record<DetailOutcome, number> = { done: 0, failed: 0, skipped: 0 };
+        let failure: unknown = null;
+        for (const seq of seqs) {
+          try {
+            outcomes[scrapeOne(seq)]++;
+          } catch (error) {
+            failure ??= error;
+          }
+        }
+        // As the real activity: the attempt's outcomes go with its failure.
+        if (failure) throw ApplicationFailure.fromError(failure, { details: [outcomes] });
+        return outcomes;
+      } finally {
+        inflight--;
+      }
+    },
+    async markDetailsFailed({ seqs }) {
+      const pending = seqs.filter((seq) => queue.get(seq) === 'pending');
+      for (const seq of pending) queue.set(seq, 'failed');
+      return pending.length;
+    },
+  };
+  return { activities, queue, taskStates, windowSizes, mostInflight: () => mostInflight, retries: () => retries };
+}
+
+function expectedTotals(seqs: Iterable<number>): DetailTotals {
+  const totals: DetailTotals = { done: 0, failed: 0, skipped: 0 };
+  for (const seq of seqs) totals[FINAL_STATE[fateOf(seq)]]++;
+  return totals;
+}
+
+function assertContinuedAsNew(run: ChildRun): void {
+  const endings = runEndings(run.runs);
+  assert.ok(run.runs.length > 1, `one run only: ${endings}`);
+  assert.deepEqual(endings, [...Array(run.runs.length - 1).fill('EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW'), 'EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED']);
+  for (const [i, history] of run.runs.entries()) {
+    assert.ok(history.events!.length <= MAX_EVENTS, `run ${i + 1} has ${history.events!.length} events, over ${MAX_EVENTS}`);
+  }
+}
+
+describe('detailWorkflow continues as new at the history bound (test dev server, test activities)', function () {
+  this.timeout(120_000);
+  let env: WorkflowTestEnv;
+  before(async function () {
+    this.timeout(180_000);
+    env = await workflowTestEnv();
+  });
+  after(() => env?.teardown());
+
+  for (const { path, onePagePerActivity, window, entries, perActivity, inFlight } of [
+    { path: 'one entry per activity (a rate-limited site)', onePagePerActivity: true, window: 5, entries: 250, perActivity: 1, inFlight: 5 },
+    { path: 'windows of 50 entries', onePagePerActivity: false, window: 20, entries: 2000, perActivity: 50, inFlight: 4 },
+  ]) {
+    it(`${path}: every entry handled once, failures recorded, across several runs, completes with the totals`, async () => {
+      const fake = fakeDetailQueue(entries);
+      const name = onePagePerActivity ? 'detail-one-page' : 'detail-windows';
+      const run = await env.runUnderParent(name, (taskQueue) => ({
+        type: 'detailWorkflow',
+        input: {
+          batchId: name, site: 'portal', taskQueue, pageTimeoutMs: 10_000, window, onePagePerActivity, maxHistoryEventsPerRun: MAX_EVENTS,
+          retry: { initialIntervalMs: 20, backoffCoefficient: 1, maximumIntervalMs: 20, maximumAttempts: 2, nonRetryableErrorTypes: [] },
+        },
+      }), fake.activities);
+      assert.equal(run.error, undefined, String(run.error));
+
+      const expected = expectedTotals(fake.queue.keys());
+      assert.ok(expected.failed > 0 && expected.skipped > 0, 'the queue has broken and gone entries');
+      const result = run.outcome!.result as DetailTotals & { state: SiteProgress['state'] };
+      assert.deepEqual(result, { ...expected, state: 'completed' });
+      for (const [seq, state] of fake.queue) assert.equal(state, FINAL_STATE[fateOf(seq)], `entry ${seq}`);
+      assert.deepEqual(run.outcome!.signals.at(-1), { site: 'portal', detail: result } satisfies Partial<SiteProgress>);
+      // Continuing is neither a failure nor a new start: the task went running → completed once.
+      assert.deepEqual(fake.taskStates, ['running', 'completed']);
+      assert.equal(Math.max(...fake.windowSizes), perActivity);
+      assert.ok(fake.mostInflight() <= inFlight, `${fake.mostInflight()} activities at once, more than ${inFlight}`);
+      assert.ok(fake.retries() > 0, 'no activity was retried');
+      assertContinuedAsNew(run);
+      console.log(`      ${entries} entries (${expected.failed} failed, ${expected.skipped} gone), ${fake.windowSizes.length} activity attempts (${fake.retries()} retries), at most ${fake.mostInflight()} at once, ${run.runs.length} runs`);
+    });
+  }
+});
