@@ -1,0 +1,230 @@
+/**
+ * Data the portals keep in inline scripts, read with a real JavaScript parser (acorn): Inmuebles24's
+ * `const avisoInfo = {…}` (portals.md §1.3, a loose literal with mixed quotes, bare identifiers
+ * and trailing commas), its results pages' `window.__PRELOADED_STATE__ = {…}` (§1.2) and Lamudi's
+ * `initAdForm({…})` call (§3.3). Nothing is evaluated: the literal's syntax tree is turned into
+ * data, and whatever is code rather than data (template literals, functions, calls, identifiers
+ * such as `mapLat: mapLatOf`) reads as undefined, never as an error.
+ *
+ * A script acorn cannot parse as a whole (a page cut short, a construct of some other script on the
+ * page) still gives its literal: the literal is parsed on its own where the text assigns or passes
+ * it, and a literal that is itself cut short gives the properties that end before the cut.
+ */
+import * as acorn from 'acorn';
+
+/** Where the literal sits in the script. */
+export type ScriptTarget =
+  /** `const|let|var <name> = <literal>` */
+  | { declaration: string }
+  /** The first object or array literal passed to `<name>(…)` or `<something>.<name>(…)` */
+  | { call: string }
+  /** `<dotted.name> = <literal>`, e.g. `window.__PRELOADED_STATE__` */
+  | { assignment: string };
+
+export interface ScriptData {
+  value: unknown;
+  /** false when the literal was cut short and only the properties before the cut were read. */
+  complete: boolean;
+}
+
+const OPTIONS: acorn.Options = { ecmaVersion: 'latest', sourceType: 'script', allowReturnOutsideFunction: true, allowHashBang: true };
+
+type AnyNode = acorn.Node & Record<string, unknown>;
+
+/** The name a target looks for, as it appears in the script's text. */
+function targetText(target: ScriptTarget): string {
+  return 'declaration' in target ? target.declaration : 'call' in target ? target.call : target.assignment;
+}
+
+/**
+ * The literal `target` names in one script's source, as data; undefined when the script has no
+ * such literal (or only passes a variable, `initAdForm(config)`).
+ */
+export function readScriptData(source: string, target: ScriptTarget): ScriptData | undefined {
+  if (!source.includes(targetText(target))) return undefined;
+  let program: acorn.Program | null = null;
+  try {
+    program = acorn.parse(source, OPTIONS);
+  } catch {
+    // Read the literal on its own below.
+  }
+  if (program) {
+    const node = findTarget(program as unknown as AnyNode, target);
+    return node ? { value: literalData(node), complete: true } : undefined;
+  }
+  for (const start of textualStarts(source, target)) {
+    const found = readLiteralAt(source, start);
+    if (found && found.value !== undefined) return found;
+  }
+  return undefined;
+}
+
+/**
+ * Plain data from a literal's syntax tree: objects, arrays, strings, numbers, booleans and null.
+ * Anything else reads as undefined (and an undefined property is left out of its object).
+ */
+export function literalData(node: acorn.Node): unknown {
+  const n = node as AnyNode;
+  switch (n.type) {
+    case 'ObjectExpression': {
+      const out: Record<string, unknown> = {};
+      for (const property of n.properties as AnyNode[]) {
+        if (property.type !== 'Property' || property.kind !== 'init' || property.method) continue;
+        const key = propertyKey(property);
+        if (key === undefined) continue;
+        const value = literalData(property.value as acorn.Node);
+        // defineProperty: a "__proto__" key is data here, not the object's prototype.
+        if (value !== undefined) Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+      }
+      return out;
+    }
+    case 'ArrayExpression':
+      return (n.elements as Array<AnyNode | null>).map((element) => (element == null || element.type === 'SpreadElement' ? undefined : literalData(element)));
+    case 'Literal':
+      // Regular expressions and BigInts are not data the pages mean to hand over.
+      return 'regex' in n || 'bigint' in n ? undefined : n.value;
+    case 'UnaryExpression': {
+      const argument = literalData(n.argument as acorn.Node);
+      if (typeof argument !== 'number') return undefined;
+      if (n.operator === '-') return -argument;
+      if (n.operator === '+') return argument;
+      // Minified booleans: !0 and !1.
+      if (n.operator === '!') return !argument;
+      return undefined;
+    }
+    default:
+      // TemplateLiteral, Identifier, CallExpression, FunctionExpression, ArrowFunctionExpression …
+      return undefined;
+  }
+}
+
+function propertyKey(property: AnyNode): string | undefined {
+  const key = property.key as AnyNode;
+  if (!property.computed && key.type === 'Identifier') return key.name as string;
+  if (key.type === 'Literal' && (typeof key.value === 'string' || typeof key.value === 'number')) return String(key.value);
+  return undefined;
+}
+
+/** `window.__PRELOADED_STATE__` for that member expression; null for anything else. */
+function dottedName(node: AnyNode): string | null {
+  if (node.type === 'Identifier') return node.name as string;
+  if (node.type !== 'MemberExpression') return null;
+  const object = dottedName(node.object as AnyNode);
+  const property = node.property as AnyNode;
+  if (object === null) return null;
+  if (!node.computed && property.type === 'Identifier') return `${object}.${property.name as string}`;
+  if (node.computed && property.type === 'Literal' && typeof property.value === 'string') return `${object}.${property.value}`;
+  return null;
+}
+
+const isLiteral = (node: AnyNode | null | undefined): node is AnyNode => node != null && (node.type === 'ObjectExpression' || node.type === 'ArrayExpression');
+
+function matches(node: AnyNode, target: ScriptTarget): AnyNode | null {
+  if ('declaration' in target) {
+    if (node.type === 'VariableDeclarator' && (node.id as AnyNode).type === 'Identifier' && (node.id as AnyNode).name === target.declaration && node.init) {
+      return node.init as AnyNode;
+    }
+    return null;
+  }
+  if ('call' in target) {
+    if (node.type !== 'CallExpression') return null;
+    const callee = dottedName(node.callee as AnyNode);
+    if (callee !== target.call && !callee?.endsWith(`.${target.call}`)) return null;
+    return (node.arguments as AnyNode[]).find(isLiteral) ?? null;
+  }
+  if (node.type === 'AssignmentExpression' && node.operator === '=' && dottedName(node.left as AnyNode) === target.assignment) return node.right as AnyNode;
+  return null;
+}
+
+/** The first node the target names, depth first in source order. */
+function findTarget(root: AnyNode, target: ScriptTarget): AnyNode | null {
+  const stack: AnyNode[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    const found = matches(node, target);
+    if (found) return found;
+    const children: AnyNode[] = [];
+    for (const [key, child] of Object.entries(node)) {
+      if (key === 'type' || child == null || typeof child !== 'object') continue;
+      if (Array.isArray(child)) {
+        for (const item of child) if (item != null && typeof (item as AnyNode).type === 'string') children.push(item as AnyNode);
+      } else if (typeof (child as AnyNode).type === 'string') {
+        children.push(child as AnyNode);
+      }
+    }
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
+  return null;
+}
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Where the target's literal would start, found in the text (for a script acorn cannot parse as a
+ * whole): after `const <name> =`, inside `<name>(`, or after `<dotted.name> =`.
+ */
+function* textualStarts(source: string, target: ScriptTarget): Generator<number> {
+  const pattern =
+    'declaration' in target
+      ? new RegExp(`\\b(?:const|let|var)\\s+${escapeRegExp(target.declaration)}\\s*=\\s*`, 'g')
+      : 'call' in target
+        ? new RegExp(`(?<!function\\s+)\\b${escapeRegExp(target.call)}\\s*\\(\\s*`, 'g')
+        : new RegExp(`${escapeRegExp(target.assignment)}\\s*=(?![=>])\\s*`, 'g');
+  for (const match of source.matchAll(pattern)) yield match.index + match[0].length;
+}
+
+/** The literal starting at `start`: whole, or (an object or array that does not parse) the elements that do. */
+function readLiteralAt(source: string, start: number): ScriptData | undefined {
+  try {
+    return { value: literalData(acorn.parseExpressionAt(source, start, OPTIONS)), complete: true };
+  } catch {
+    if (source[start] !== '{' && source[start] !== '[') return undefined;
+    const value = elementsThatParse(source, start);
+    return value === undefined ? undefined : { value, complete: false };
+  }
+}
+
+/**
+ * An object or array literal that does not parse, element by element: cut short (the real 2024
+ * avisoInfo fragment ends inside a string), or with one broken element (a template that printed
+ * nothing: `'expenses': ,`). The tokenizer finds the top-level commas (commas inside strings,
+ * nested literals and templates do not count); each element between two of them is parsed on its
+ * own, and those that parse are kept.
+ */
+function elementsThatParse(source: string, start: number): unknown {
+  const text = source.slice(start);
+  const isObject = text[0] === '{';
+  const { tokTypes: t } = acorn;
+  const opening = new Set([t.braceL, t.bracketL, t.parenL, t.dollarBraceL]);
+  const closing = new Set([t.braceR, t.bracketR, t.parenR]);
+  const bounds: number[] = [1];
+  let depth = 0;
+  let end = text.length;
+  try {
+    for (const token of acorn.tokenizer(text, OPTIONS)) {
+      if (opening.has(token.type)) depth++;
+      else if (closing.has(token.type) && --depth === 0) {
+        end = token.start;
+        break;
+      } else if (token.type === t.comma && depth === 1) bounds.push(token.start + 1);
+    }
+  } catch {
+    // The cut: an unterminated string, template or comment ends the tokens.
+  }
+  bounds.push(end + 1);
+  const object: Record<string, unknown> = {};
+  const array: unknown[] = [];
+  for (let i = 0; i + 1 < bounds.length; i++) {
+    const element = text.slice(bounds[i], bounds[i + 1] - 1);
+    if (element.trim() === '') continue;
+    try {
+      const value = literalData(acorn.parseExpressionAt(isObject ? `{${element}}` : `[${element}]`, 0, OPTIONS));
+      if (!isObject) array.push(...(value as unknown[]));
+      else for (const [key, item] of Object.entries(value as object)) Object.defineProperty(object, key, { value: item, enumerable: true, writable: true, configurable: true });
+    } catch {
+      // This element is broken (or cut): the others still count.
+    }
+  }
+  const found = isObject ? Object.keys(object).length > 0 : array.length > 0;
+  return found ? (isObject ? object : array) : undefined;
+}
