@@ -87,9 +87,52 @@ export function withPageParam(url: string, name: string, page: number): string {
 }
 
 /**
- * Whether results follow this page, from the portal's total. Counting this page's real length
- * (not pageSize) keeps a short last page from announcing a page after it.
+ * Whether results may follow this page, from the portal's total and this page's own length, with no
+ * page size assumed (the sources disagree on it: Casas y Terrenos 240 or 40, portals.md §2.1). The
+ * pages before this one held at least as many listings as this one, so at least page × onThisPage
+ * results are behind it; fewer than the total means more may follow. Exact on the first page and on
+ * full pages. A short last page after the first cannot be told from a full one by the numbers alone
+ * (page 2 with 120 of 360 is the end at 240 a page, the middle at 120): it asks for one page more,
+ * and that page's empty answer ends the walk, where assuming a page size would silently drop pages.
  */
-export function hasMoreResults(page: number, pageSize: number, onThisPage: number, total: number | null): boolean {
-  return onThisPage > 0 && total != null && (page - 1) * pageSize + onThisPage < total;
+export function mayHaveMoreResults(page: number, onThisPage: number, total: number | null): boolean {
+  return onThisPage > 0 && total != null && page * onThisPage < total;
+}
+
+/**
+ * "Colonia, Municipio, Estado": the portals write a place from the most to the least specific part.
+ * Two parts are read as the portal writes them: `twoParts` names which (the Lifull aggregators end
+ * with the state, Casas y Terrenos cards start with the colonia).
+ */
+export function placeParts(
+  location: string | null,
+  twoParts: 'city-state' | 'neighborhood-city',
+): Pick<ListingRecord, 'neighborhood' | 'city' | 'state'> {
+  const parts = (location ?? '').split(',').map((part) => part.trim()).filter(Boolean);
+  if (parts.length >= 3) return { neighborhood: parts[parts.length - 3], city: parts[parts.length - 2], state: parts[parts.length - 1] };
+  if (parts.length === 2) {
+    return twoParts === 'city-state' ? { neighborhood: null, city: parts[0], state: parts[1] } : { neighborhood: parts[0], city: parts[1], state: null };
+  }
+  return { neighborhood: null, city: parts[0] ?? null, state: null };
+}
+
+/**
+ * One listing read from two sources of the same page (embedded data first, HTML card second): every
+ * field the first leaves empty is taken from the second. The price, its currency and "on request"
+ * travel together, so a record never pairs one source's amount with the other's currency.
+ */
+export function fillMissing(primary: ListingRecord, secondary: ListingRecord | undefined): ListingRecord {
+  if (!secondary) return primary;
+  const merged: ListingRecord = { ...primary };
+  const priceKnown = primary.price != null || primary.priceOnRequest;
+  for (const [field, value] of Object.entries(primary) as Array<[keyof ListingRecord, unknown]>) {
+    if (field === 'site' || field === 'externalId' || field === 'url') continue;
+    if (field === 'price' || field === 'currency' || field === 'priceOnRequest') {
+      if (!priceKnown) Object.assign(merged, { [field]: secondary[field] });
+      continue;
+    }
+    const empty = value == null || (Array.isArray(value) && value.length === 0);
+    if (empty) Object.assign(merged, { [field]: secondary[field] });
+  }
+  return merged;
 }

@@ -1,7 +1,11 @@
 /**
- * Casas y Terrenos results pages (portals.md §2): a Next.js page whose `__NEXT_DATA__`, the last
- * script, carries every listing of the page under props.pageProps.initialState.propertyData, around
- * a server-rendered Tailwind grid that some pages leave to the client (skeletons only).
+ * Casas y Terrenos results pages (portals.md §2), in the two generations the sources describe:
+ *   - '2026' (S-CIM): a Next.js page whose `__NEXT_DATA__`, the last script, carries every listing of
+ *     the page under props.pageProps.initialState.propertyData (properties[], estimatedTotalHits) and
+ *     the active type filter; the sources describe no listing markup around it, so none is rendered;
+ *   - '2024' (S-CYT-OLD, 2023–25): the same data, plus the server-rendered Tailwind cards (§2.2).
+ * Only documented fields are written. The 2024 pages had 40 listings (§2.1, an older test), the 2026
+ * ones 240; the catalogue lays out one page size per site, so both generations here hold 240.
  */
 import { emptyRecord, type ListingRecord, type PropertyType } from '../../lib/record/listing-record';
 import type { PropertyFacts } from '../facts';
@@ -11,7 +15,10 @@ import { choice, countLabel, htmlDocument, htmlText, nextDataScript, priceFields
 const SITE = 'casasyterrenos';
 const HOST = 'www.casasyterrenos.com';
 const ORIGIN = `https://${HOST}`;
-const PAGE_SIZE = 240; // current embedded page (portals.md §2.1; older pages had 40)
+const PAGE_SIZE = 240; // the embedded page of 2026 (portals.md §2.1; older pages had 40)
+
+/** Markup generations (portals.md §2.2), the current first. */
+const MARKUPS = ['2026', '2024'] as const;
 
 // 7-digit ids like the real ones (2961585, 3718620); the step keeps neighbours from looking sequential.
 const ID_BASE = 2_400_017;
@@ -106,25 +113,31 @@ function propertyJson(f: PropertyFacts): Record<string, unknown> {
   };
 }
 
-function priceLabel(f: PropertyFacts): string {
-  return f.price == null ? 'Consultar precio' : `$${formatAmount(f.price)} ${f.currency}`;
+/** The card's price; a listing without one shows none (no source quotes a "no price" text for CyT). */
+function priceLabel(f: PropertyFacts): string | null {
+  return f.price == null ? null : `$${formatAmount(f.price)} ${f.currency}`;
 }
 
-/** The Tailwind card of the server-rendered grid (class hooks from portals.md §2.2). */
+/**
+ * The Tailwind card of the 2023–25 pages (portals.md §2.2): a `div` with `mx-2` and `w-[320px]`, the
+ * link `a[target=_blank]`, title and location spans, the price span, four `p.text-sm` in a fixed
+ * order (recámaras, baños, estacionamientos, superficie; empty when unknown) and "Código: N".
+ */
 function cardHtml(f: PropertyFacts): string {
   const facts = [
     countLabel(f.bedrooms, 'recámara', 'recámaras'),
     countLabel(f.bathrooms, 'baño', 'baños'),
     countLabel(f.parkingSpaces, 'estacionamiento', 'estacionamientos'),
-    countLabel(f.landAreaM2 ?? f.builtAreaM2, 'm²', 'm²'),
+    f.landAreaM2 == null ? '' : `${formatAmount(f.landAreaM2)} m²`,
   ];
   const photo = imageUrls(f)[0];
+  const price = priceLabel(f);
   return `<div class="mx-2 w-[320px] shrink-0 overflow-hidden rounded-lg bg-white shadow-md">
 <a href="${detailPath(f)}" target="_blank" rel="noopener">
 ${photo ? `<img src="${photo}" alt="${htmlText(f.title)}" class="h-48 w-full object-cover" loading="lazy">` : '<div class="h-48 w-full bg-gray-200"></div>'}
 <div class="flex flex-col gap-1 p-3"><span class="text-text-primary font-bold line-clamp-2">${htmlText(f.title)}</span>
 <span class="text-blue-cyt text-sm">${htmlText(`${f.neighborhood}, ${f.city}`)}</span>
-<span class="text-blue-cyt font-bold">${htmlText(priceLabel(f))}</span>
+${price ? `<span class="text-blue-cyt font-bold">${htmlText(price)}</span>` : ''}
 <div class="grid grid-cols-4 gap-1">${facts.map((text) => `<p class="text-sm">${htmlText(text)}</p>`).join('')}</div>
 <span class="text-extralight text-xs">Código: ${externalId(f.n)}</span></div></a></div>`;
 }
@@ -141,35 +154,28 @@ function renderListPage(input: ListPageInput): string {
     props: {
       pageProps: {
         initialState: {
-          propertyData: {
-            properties: input.items.map(propertyJson),
-            estimatedTotalHits: input.totalCount,
-            page: input.page,
-            hitsPerPage: PAGE_SIZE,
-          },
-          filters: { propertyType: tipo, operationType: operacion, state: estado, municipality: municipio },
+          propertyData: { properties: input.items.map(propertyJson), estimatedTotalHits: input.totalCount },
+          filters: { propertyType: tipo },
         },
       },
       __N_SSP: true,
     },
     page: '/[...slug]',
     query: { slug: [estado, municipio, tipo, operacion], ...(input.page > 1 ? { page: String(input.page) } : {}) },
-    buildId: 'cyt-web-4.18.2',
+    buildId: input.markup === '2024' ? 'cyt-web-3.9.0' : 'cyt-web-4.18.2',
     isFallback: false,
     gssp: true,
     scriptLoader: [],
   };
-  // One page in four arrives client-rendered: skeletons only, the data is in __NEXT_DATA__ alone.
-  const clientRendered = input.variant % 4 === 0;
-  const grid = input.items.length === 0
-    ? '<div class="py-16 text-center"><p class="text-lg font-bold">No encontramos propiedades con estos filtros</p></div>'
-    : clientRendered
-      ? '<div class="flex flex-wrap">' + '<div class="mx-2 w-[320px] h-80 animate-pulse rounded-lg bg-gray-200"></div>'.repeat(6) + '</div>'
+  // 2026: the sources read the data alone, so the grid is left to the client (an empty container).
+  const grid = input.markup !== '2024'
+    ? '<div id="results-grid" class="flex flex-wrap justify-center"></div>'
+    : input.items.length === 0
+      ? '<div class="py-16 text-center"><p class="text-lg font-bold">No encontramos propiedades con estos filtros</p></div>'
       : `<div class="flex flex-wrap justify-center">${input.items.map(cardHtml).join('\n')}</div>`;
   const body = `<div id="__next"><header class="sticky top-0 z-50 bg-white shadow"><nav class="container mx-auto flex items-center justify-between p-3">
 <a href="/" class="font-bold text-blue-cyt">Casas y Terrenos</a><a href="/desarrollos/jalisco/zapopan" class="text-sm">Desarrollos</a><a href="/publicar" class="text-sm">Publica tu propiedad</a></nav></header>
 <main class="container mx-auto"><h1 class="my-4 text-2xl font-bold">${htmlText(headline(input.searchPath))}</h1>
-<p class="text-sm text-gray-500">${formatAmount(input.totalCount)} propiedades encontradas</p>
 ${input.variant % 3 === 1 ? '<aside class="my-4 rounded bg-blue-50 p-4"><p class="font-bold">Desarrollos destacados</p><a href="/desarrollos/jalisco/zapopan">Ver preventas en Zapopan &amp; alrededores</a></aside>' : ''}
 ${grid}</main><footer class="mt-8 bg-gray-900 p-6 text-white"><p>© 2026 Casas y Terrenos</p></footer></div>
 <script src="/_next/static/chunks/webpack-7c1d.js" defer></script><script src="/_next/static/chunks/main-3f2a.js" defer></script>
@@ -208,8 +214,8 @@ export const casasyterrenosMirror: MirrorSite = {
   host: HOST,
   pageSize: PAGE_SIZE,
   defaultSearchPaths: ['/jalisco/zapopan/casas/venta', '/jalisco/guadalajara/departamentos/renta', '/jalisco/zapopan/terrenos/venta'],
+  markups: MARKUPS,
   // portals.md §2.4: listing pages allowed; /api/, /beta/ and some SEO bots disallowed.
-  markups: ['current'],
   robotsTxt: [
     'User-agent: *',
     'Disallow: /api/',

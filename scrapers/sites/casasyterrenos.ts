@@ -1,25 +1,55 @@
 /**
- * Casas y Terrenos results pages (portals.md §2). The Next.js `__NEXT_DATA__` script holds every
- * listing of the page with coordinates, areas and broker, so the HTML cards are never read.
- * No detail scraper: the list data is already complete.
+ * Casas y Terrenos results pages (portals.md §2). Two sources, best first:
+ *   1. the Next.js `__NEXT_DATA__` script, props.pageProps.initialState.propertyData: every listing of
+ *      the page with coordinates, areas and broker, and the search's estimatedTotalHits (§2.2);
+ *   2. the server-rendered Tailwind cards of the 2023–25 pages (§2.2 "HTML cards"), which fill what
+ *      the data leaves empty and stand in for it when a page's data cannot be read.
+ * Operation and type fall back to the search URL's words. No detail scraper: the list data is complete.
  */
+import type { Cheerio, CheerioAPI } from 'cheerio';
+import type { AnyNode } from 'domhandler';
 import { UnrecognisedMarkupError } from '../../lib/errors';
 import { emptyRecord, type ListingRecord, type Operation } from '../../lib/record/listing-record';
-import { canonicalListingUrl, mapPropertyType, parseCurrency, toCoordinate, toIsoDate, uniqueUrls } from '../../lib/record/text';
+import {
+  canonicalListingUrl, mapPropertyType, parseCurrency, parsePriceText, toCoordinate, toIsoDate, uniqueUrls,
+} from '../../lib/record/text';
 import type { ListingPage, ParseContext, SiteAdapter } from '../adapter';
 import {
-  asArray, asObject, hasMoreResults, jsonString, jsonText, pageParam, positiveCount, positiveNumber, withPageParam, type JsonObject,
+  asArray, asObject, elementText, fillMissing, jsonString, jsonText, mayHaveMoreResults, pageParam, placeParts, positiveCount,
+  positiveNumber, withPageParam, type JsonObject,
 } from '../field-readers';
 import { getPath, loadPage, readNextData } from '../page';
+import { searchPathFacts, searchUrlFacts, type SearchUrlFacts } from '../search-url';
 
-/** Listings per page in the embedded data (portals.md §2.1). */
-const PAGE_SIZE = 240;
 const PROPERTY_DATA = 'props.pageProps.initialState.propertyData';
+/** §2.2: a card `div` whose class holds both `mx-2` and `w-[320px]`. */
+const CARD = 'div.mx-2[class*="w-[320px]"]';
 
-/** {tipo} at the start of /propiedad/{tipo}-{operacion}-…: the only per-listing type the feed gives. */
-const DETAIL_TYPE = /\/propiedad\/([a-z-]+?)-(?:venta|renta)-/;
+/** {tipo}-{operacion} at the start of /propiedad/{tipo}-{operacion}-… (§2.3): the listing's own words. */
+const DETAIL_WORDS = /\/propiedad\/([a-z-]+?)-(venta|renta)-/;
 
-function toRecord(raw: unknown, index: number, context: ParseContext): ListingRecord {
+/** What a listing's detail path says about it; nothing for the short /propiedad/-{id} form. */
+function detailPathFacts(path: string | null): SearchUrlFacts {
+  const words = path ? DETAIL_WORDS.exec(path) : null;
+  if (!words) return { operation: null, propertyType: null };
+  return { operation: words[2] === 'venta' ? 'sale' : 'rent', propertyType: mapPropertyType(words[1].replace(/-/g, ' ')) };
+}
+
+/** What the page says about every listing on it: the search URL's words, then the active type filter. */
+function pageFacts(data: unknown, context: ParseContext): SearchUrlFacts {
+  const fromUrl = searchUrlFacts(context.url);
+  // §2.2 filters.propertyType, "active type filter"; read like a search path so a multi-type filter says nothing.
+  const filter = jsonString(getPath(data, 'props.pageProps.initialState.filters.propertyType'));
+  return { operation: fromUrl.operation, propertyType: fromUrl.propertyType ?? (filter ? searchPathFacts(filter).propertyType : null) };
+}
+
+/** isSale / isRent; a listing offered both ways takes the operation its search names. */
+function operationOf(p: JsonObject, searched: Operation | null): Operation | null {
+  if (p.isSale === true && p.isRent === true) return searched ?? 'sale';
+  return p.isSale === true ? 'sale' : p.isRent === true ? 'rent' : null;
+}
+
+function dataRecord(raw: unknown, index: number, facts: SearchUrlFacts, context: ParseContext): ListingRecord {
   const p = asObject(raw);
   const id = jsonString(p?.id);
   if (!p || id == null) {
@@ -30,21 +60,21 @@ function toRecord(raw: unknown, index: number, context: ParseContext): ListingRe
   const canonical = jsonString(p.canonical) ?? jsonString(getPath(p, 'slugs.canonical'));
   // "/propiedad/-{id}" is the short form other tools use; only a listing without a usable canonical needs it.
   const url = canonicalListingUrl(canonical, context.url) ?? `${new URL(context.url).origin}/propiedad/-${id}`;
-
-  const operation: Operation | null = p.isSale === true ? 'sale' : p.isRent === true ? 'rent' : null;
-  const price = positiveNumber(operation === 'sale' ? p.priceSale : operation === 'rent' ? p.priceRent : null);
-  const tipo = canonical ? DETAIL_TYPE.exec(canonical)?.[1] : undefined;
+  const own = detailPathFacts(canonical);
+  const operation = operationOf(p, facts.operation) ?? own.operation ?? facts.operation;
+  const priceField = operation === 'sale' ? 'priceSale' : operation === 'rent' ? 'priceRent' : null;
+  const price = priceField ? positiveNumber(p[priceField]) : null;
   const broker = asObject(p.broker)?.name ?? p.broker;
 
   return {
     ...emptyRecord(context.site, id, url),
     title: text(p.name),
     operation,
-    propertyType: tipo ? mapPropertyType(tipo.replace(/-/g, ' ')) : null,
+    propertyType: own.propertyType ?? facts.propertyType,
     price,
     currency: price == null ? null : parseCurrency(jsonString(p.currency)),
-    // The feed writes 0 where the card shows no price: an advertiser who hides it.
-    priceOnRequest: operation != null && price == null,
+    // The feed writes 0 (or null) in the operation's price where the card shows none: a hidden price.
+    priceOnRequest: price == null && priceField != null && priceField in p,
     bedrooms: positiveCount(p.rooms),
     bathrooms: positiveCount(p.bathrooms),
     parkingSpaces: positiveCount(p.parkingLots),
@@ -61,19 +91,84 @@ function toRecord(raw: unknown, index: number, context: ParseContext): ListingRe
   };
 }
 
+/** "Código: 2961585"; else the trailing number of the detail link (§2.2: the id ends the detail URL). */
+function cardId(card: Cheerio<AnyNode>, href: string | undefined): string | null {
+  const code = /c[oó]digo:?\s*(\d+)/i.exec(card.find('span.text-extralight').first().text());
+  return code?.[1] ?? (href ? /-(\d+)\/?(?:[?#].*)?$/.exec(href)?.[1] ?? null : null);
+}
+
+/**
+ * A Tailwind card (§2.2): link `a[target=_blank]`, title and location spans, price span, then four
+ * `p.text-sm` in a fixed order — recámaras, baños, estacionamientos, superficie. Null for a card
+ * without an id or link (the data, when readable, still has that listing).
+ */
+function cardRecord($: CheerioAPI, card: Cheerio<AnyNode>, facts: SearchUrlFacts, context: ParseContext): ListingRecord | null {
+  const href = card.find('a[target="_blank"][href]').first().attr('href');
+  const id = cardId(card, href);
+  const url = canonicalListingUrl(href, context.url);
+  if (id == null || url == null) return null;
+  const text = (node: Cheerio<AnyNode>) => elementText(node, context.maxFieldLength);
+  const own = detailPathFacts(new URL(url).pathname);
+  const [rooms, baths, parking, surface] = card.find('p.text-sm').toArray().map((p) => text($(p)));
+  const location = text(card.find('span.text-blue-cyt').not('.font-bold'));
+  const photo = card.find('img[src]').first().attr('src');
+  return {
+    ...emptyRecord(context.site, id, url),
+    title: text(card.find('span.text-text-primary.font-bold')),
+    operation: own.operation ?? facts.operation,
+    propertyType: own.propertyType ?? facts.propertyType,
+    ...parsePriceText(text(card.find('span.text-blue-cyt.font-bold'))),
+    bedrooms: positiveCount(rooms),
+    bathrooms: positiveCount(baths),
+    parkingSpaces: positiveCount(parking),
+    // "superficie" is the feed's surface: land / total m² (§2.2, §7).
+    landAreaM2: positiveNumber(surface),
+    // The card shows "Colonia, Municipio".
+    ...placeParts(location, 'neighborhood-city'),
+    images: uniqueUrls([photo], context.url),
+  };
+}
+
+/** The embedded properties, or why they cannot be read (the page may still have cards). */
+function readProperties($: CheerioAPI, context: ParseContext): { data: unknown; properties: unknown[] } | { missing: string } {
+  let data: unknown;
+  try {
+    data = readNextData($, context.site, 'listing', context.url);
+  } catch (error) {
+    if (error instanceof UnrecognisedMarkupError) return { missing: error.missing };
+    throw error;
+  }
+  const properties = asArray(getPath(data, `${PROPERTY_DATA}.properties`));
+  return properties ? { data, properties } : { missing: `no ${PROPERTY_DATA}.properties in __NEXT_DATA__` };
+}
+
 export const casasyterrenosAdapter: SiteAdapter = {
   site: 'casasyterrenos',
   parseListingPage(html: string, context: ParseContext): ListingPage {
     const $ = loadPage(html, context.site, 'listing', context.url);
-    const data = readNextData($, context.site, 'listing', context.url);
-    const propertyData: JsonObject | null = asObject(getPath(data, PROPERTY_DATA));
-    const properties = asArray(propertyData?.properties);
-    if (!propertyData || !properties) {
-      throw new UnrecognisedMarkupError(context.site, 'listing', `no ${PROPERTY_DATA}.properties in __NEXT_DATA__`, context.url);
+    const embedded = readProperties($, context);
+    const facts = pageFacts('data' in embedded ? embedded.data : null, context);
+    const cards = $(CARD).toArray()
+      .map((card) => cardRecord($, $(card), facts, context))
+      .filter((record): record is ListingRecord => record != null);
+
+    if ('missing' in embedded) {
+      // Without the data, the cards are the page; with neither, the page is not one we know.
+      if (cards.length === 0) {
+        throw new UnrecognisedMarkupError(context.site, 'listing', `${embedded.missing}, and no Tailwind cards (${CARD})`, context.url);
+      }
+      // No total without the data: the walk stops here rather than guess that more pages exist.
+      return { listings: cards, nextPageUrl: null, detailUrls: [] };
     }
-    const listings = properties.map((property, index) => toRecord(property, index, context));
+
+    const byId = new Map(cards.map((card) => [card.externalId, card]));
+    const listings = embedded.properties.map((property, index) => {
+      const record = dataRecord(property, index, facts, context);
+      return fillMissing(record, byId.get(record.externalId));
+    });
     const page = pageParam(context.url, 'page');
-    const more = hasMoreResults(page, PAGE_SIZE, listings.length, positiveNumber(propertyData.estimatedTotalHits));
+    const total = positiveNumber(getPath(embedded.data, `${PROPERTY_DATA}.estimatedTotalHits`));
+    const more = mayHaveMoreResults(page, listings.length, total);
     return { listings, nextPageUrl: more ? withPageParam(context.url, 'page', page + 1) : null, detailUrls: [] };
   },
 };

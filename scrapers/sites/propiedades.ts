@@ -1,27 +1,44 @@
 /**
- * Propiedades.com results pages (portals.md §5). The Next.js `__NEXT_DATA__` carries every listing
- * of the page with coordinates (S-CIM's recommended source), so the HTML cards are never read.
- * No detail scraper.
+ * Propiedades.com results pages (portals.md §5). Two sources, best first:
+ *   1. the Next.js `__NEXT_DATA__` props.pageProps.results.properties[] (S-CIM 2026, §5.2), with
+ *      coordinates, and the total in props.pageProps.totalItems (§5.1);
+ *   2. the older `section[data-id]` cards with schema.org microdata — url, latitude, longitude — of
+ *      the ~2022 pages (S-PROP22, §5.2), whose page links `a[aria-label="page-N"]` and count
+ *      `[data-testid="counter-wrapper"] b` (§5.1) also lead the pagination.
+ * Operation and type fall back to the detail link's words, then the search URL's. No detail scraper.
  */
+import type { Cheerio, CheerioAPI } from 'cheerio';
+import type { AnyNode } from 'domhandler';
 import { UnrecognisedMarkupError } from '../../lib/errors';
 import { emptyRecord, type ListingRecord } from '../../lib/record/listing-record';
-import { canonicalListingUrl, mapOperation, mapPropertyType, parseCurrency, toCoordinate } from '../../lib/record/text';
+import { absoluteUrl, canonicalListingUrl, mapOperation, mapPropertyType, parseCurrency, parseNumber, toCoordinate } from '../../lib/record/text';
 import type { ListingPage, ParseContext, SiteAdapter } from '../adapter';
 import {
-  asArray, asObject, hasMoreResults, isoDay, jsonString, jsonText, pageParam, positiveCount, positiveNumber, unnamedArea, withPageParam,
+  asArray, asObject, fillMissing, isoDay, jsonString, jsonText, mayHaveMoreResults, pageParam, positiveCount, positiveNumber, unnamedArea,
+  withPageParam, withoutFragment,
 } from '../field-readers';
 import { getPath, loadPage, readNextData } from '../page';
+import { searchUrlFacts, type SearchUrlFacts } from '../search-url';
 
-/** "~47 per page" (portals.md §5.1): only used with the page's own length, see hasMoreResults. */
-const PAGE_SIZE = 47;
 const PROPERTIES = 'props.pageProps.results.properties';
+/** §5.2: "The first section on the page was not a listing": a card is a section with its microdata url. */
+const CARD = 'section[data-id]';
+
+/** /inmuebles/{tipo}-en-{operacion}-… (§5.3): what a listing's own link says about it. */
+const DETAIL_WORDS = /\/inmuebles\/([a-z-]+?)-en-(venta|renta)-/;
+
+function detailLinkFacts(url: string): SearchUrlFacts {
+  const words = DETAIL_WORDS.exec(new URL(url).pathname);
+  if (!words) return { operation: null, propertyType: null };
+  return { operation: mapOperation(words[2]), propertyType: mapPropertyType(words[1].replace(/-/g, ' ')) };
+}
 
 /** valid_coords false (or 0): the portal itself says latitude/longitude are not the listing's. */
 function coordinatesFlaggedInvalid(flag: unknown): boolean {
   return flag === false || flag === 0 || flag === '0' || flag === 'false';
 }
 
-function toRecord(raw: unknown, index: number, context: ParseContext): ListingRecord {
+function dataRecord(raw: unknown, index: number, searched: SearchUrlFacts, context: ParseContext): ListingRecord {
   const p = asObject(raw);
   const id = jsonString(p?.id);
   if (!p || id == null) throw new UnrecognisedMarkupError(context.site, 'listing', `property ${index} in ${PROPERTIES} has no id`, context.url);
@@ -29,22 +46,25 @@ function toRecord(raw: unknown, index: number, context: ParseContext): ListingRe
 
   // url_property may be relative and may carry "#area=…&pagina=1&pos=6"; "/inmuebles/-{id}" is the short form.
   const url = canonicalListingUrl(jsonString(p.url_property), context.url) ?? `${new URL(context.url).origin}/inmuebles/-${id}`;
-  const operation = mapOperation(jsonString(p.purpose_str));
+  const own = detailLinkFacts(url);
+  const operation = mapOperation(jsonString(p.purpose_str)) ?? own.operation ?? searched.operation;
   const operationPrice = operation === 'sale' ? p.sale_price_real : operation === 'rent' ? p.rental_price_real : null;
   // S-CIM's order: the operation's own price, then price_real, then price_num.
   const price = positiveNumber(operationPrice) ?? positiveNumber(p.price_real) ?? positiveNumber(p.price_num);
-  const propertyType = mapPropertyType(jsonString(p.property_type));
+  const propertyType = mapPropertyType(jsonString(p.property_type)) ?? own.propertyType ?? searched.propertyType;
   const coordinates = !coordinatesFlaggedInvalid(p.valid_coords);
+  const priceFields = ['sale_price_real', 'rental_price_real', 'price_real', 'price_num'];
 
   return {
     ...emptyRecord(context.site, id, url),
+    // Not among the fields S-CIM lists (§5.2); read when the feed has it.
     title: text(p.title),
     operation,
     propertyType,
     price,
     currency: price == null ? null : parseCurrency(jsonString(p.currency)),
-    // Every price field empty means the advertiser hides it: the card shows "Consultar precio".
-    priceOnRequest: operation != null && price == null,
+    // Price fields present and all empty: the advertiser hides the price ("Consultar precio").
+    priceOnRequest: price == null && priceFields.some((field) => field in p),
     bedrooms: positiveCount(p.bedrooms),
     bathrooms: positiveCount(p.bathrooms),
     parkingSpaces: positiveCount(p.parking_num),
@@ -58,16 +78,83 @@ function toRecord(raw: unknown, index: number, context: ParseContext): ListingRe
   };
 }
 
+/** An older microdata card (§5.2): id, url and coordinates; null for a section that is not a listing. */
+function cardRecord(card: Cheerio<AnyNode>, searched: SearchUrlFacts, context: ParseContext): ListingRecord | null {
+  const id = card.attr('data-id')?.trim();
+  const meta = (prop: string) => card.find(`meta[itemprop="${prop}"]`).first().attr('content');
+  const url = canonicalListingUrl(meta('url'), context.url);
+  if (!id || !/^\d+$/.test(id) || url == null) return null;
+  const own = detailLinkFacts(url);
+  return {
+    ...emptyRecord(context.site, id, url),
+    operation: own.operation ?? searched.operation,
+    propertyType: own.propertyType ?? searched.propertyType,
+    lat: toCoordinate(meta('latitude'), 90),
+    lng: toCoordinate(meta('longitude'), 180),
+  };
+}
+
+/** The embedded properties and total, or why they cannot be read (the page may still have cards). */
+function readProperties($: CheerioAPI, context: ParseContext): { properties: unknown[]; total: number | null } | { missing: string } {
+  let data: unknown;
+  try {
+    data = readNextData($, context.site, 'listing', context.url);
+  } catch (error) {
+    if (error instanceof UnrecognisedMarkupError) return { missing: error.missing };
+    throw error;
+  }
+  const properties = asArray(getPath(data, PROPERTIES));
+  if (!properties) return { missing: `no ${PROPERTIES} in __NEXT_DATA__` };
+  return { properties, total: positiveNumber(getPath(data, 'props.pageProps.totalItems')) };
+}
+
+/**
+ * The page's own page links (§5.1, older markup): the link to page N+1 without its fragment, or null
+ * on the last page; undefined when the page has no page links and only a total can tell.
+ */
+function linkedNextPage($: CheerioAPI, page: number, context: ParseContext): string | null | undefined {
+  const links = $('ul[aria-label="items-pagination"]');
+  if (links.length === 0) return undefined;
+  const href = absoluteUrl(links.find(`a[aria-label="page-${page + 1}"]`).first().attr('href'), context.url);
+  return href ? withoutFragment(href) : null;
+}
+
+/** The older count (§5.1): "1,234" in `[data-testid="counter-wrapper"] b`; null without one. */
+function countedTotal($: CheerioAPI): number | null {
+  return parseNumber($('[data-testid="counter-wrapper"] b').first().text());
+}
+
 export const propiedadesAdapter: SiteAdapter = {
   site: 'propiedades',
   parseListingPage(html: string, context: ParseContext): ListingPage {
     const $ = loadPage(html, context.site, 'listing', context.url);
-    const data = readNextData($, context.site, 'listing', context.url);
-    const properties = asArray(getPath(data, PROPERTIES));
-    if (!properties) throw new UnrecognisedMarkupError(context.site, 'listing', `no ${PROPERTIES} in __NEXT_DATA__`, context.url);
-    const listings = properties.map((property, index) => toRecord(property, index, context));
+    const searched = searchUrlFacts(context.url);
+    const embedded = readProperties($, context);
+    const cards = $(CARD).toArray()
+      .map((card) => cardRecord($(card), searched, context))
+      .filter((record): record is ListingRecord => record != null);
+
+    let listings: ListingRecord[];
+    if ('missing' in embedded) {
+      // Without the data, the cards are the page; with neither, only a count of 0 says "no results".
+      if (cards.length === 0) {
+        if (countedTotal($) === 0) return { listings: [], nextPageUrl: null, detailUrls: [] };
+        throw new UnrecognisedMarkupError(context.site, 'listing', `${embedded.missing}, and no ${CARD} cards with microdata`, context.url);
+      }
+      listings = cards;
+    } else {
+      const byId = new Map(cards.map((card) => [card.externalId, card]));
+      listings = embedded.properties.map((property, index) => {
+        const record = dataRecord(property, index, searched, context);
+        return fillMissing(record, byId.get(record.externalId));
+      });
+    }
+
     const page = pageParam(context.url, 'pagina');
-    const more = hasMoreResults(page, PAGE_SIZE, listings.length, positiveNumber(getPath(data, 'props.pageProps.totalItems')));
+    const linked = linkedNextPage($, page, context);
+    if (linked !== undefined) return { listings, nextPageUrl: linked, detailUrls: [] };
+    const total = ('total' in embedded ? embedded.total : null) ?? positiveNumber(countedTotal($));
+    const more = mayHaveMoreResults(page, listings.length, total);
     return { listings, nextPageUrl: more ? withPageParam(context.url, 'pagina', page + 1) : null, detailUrls: [] };
   },
 };

@@ -1,112 +1,111 @@
 import assert from 'node:assert/strict';
-import { ChallengePageError, UnrecognisedMarkupError } from '../../../lib/errors';
+import { UnrecognisedMarkupError } from '../../../lib/errors';
 import { casasyterrenosMirror as mirror } from '../../../mirror/sites/casasyterrenos';
 import { casasyterrenosAdapter as adapter } from '../../../scrapers/sites/casasyterrenos';
 import {
-  CHALLENGE_PAGE, assertCoversVariations, assertMirrorContract, contextFor, emptyInput, pageInput, roundTrip, truncate, truncatedRefusal,
+  assertCoversVariations, assertMirrorContract, contextFor, emptyInput, fixturePage, pageInput, roundTrip, truncate, truncatedRefusal,
 } from './list-page-harness';
 
 const SEARCH = '/jalisco/zapopan/casas/venta';
-const NEXT_DATA = /<script id="__NEXT_DATA__" type="application\/json">[\s\S]*?<\/script>/;
+const NEXT_DATA = /<script id="__NEXT_DATA__" type="application\/json">([\s\S]*?)<\/script>/;
+/** The property fields portals.md §2.2 documents: the mirror writes no others. */
+const DOCUMENTED_FIELDS = [
+  'id', 'name', 'canonical', 'slugs', 'isSale', 'isRent', 'priceSale', 'priceRent', 'currency', 'surface', 'construction',
+  'rooms', 'bathrooms', 'parkingLots', '_geo', 'municipality', 'neighborhood', 'lastUpdate', 'broker', 'images',
+];
 
-function page(pageNumber: number, totalPages: number, variant: number) {
-  const input = pageInput(mirror, { searchPath: SEARCH, page: pageNumber, totalPages, variant });
+function mirrorPage(markup: string, pageNumber = 1, totalPages = 2, variant = 0) {
+  const input = pageInput(mirror, { searchPath: SEARCH, page: pageNumber, totalPages, variant, markup });
   return { input, html: mirror.renderListPage(input), context: contextFor(mirror, input) };
 }
 
-describe('Casas y Terrenos list pages (__NEXT_DATA__)', () => {
-  it('reads every field of every listing as the mirror wrote it, on every page of several page variants', () => {
-    const run = roundTrip(adapter, mirror, SEARCH, { totalPages: 3, variants: 4, firstNs: [0, 10_000] });
-    assert.equal(run.facts.length, 2 * 4 * (240 + 240 + 120));
-    assertCoversVariations(run.facts);
-    // The feed quirks the parser must cope with all occurred.
-    const all = run.pages.join('\n');
-    for (const quirk of ['"slugs":{"canonical"', '"canonical":"/propiedad/', '"broker":"', '"broker":{"id"', '"surface":0', '"surface":null', '\\u0026amp;', '"priceSale":0,"priceRent":0']) {
-      assert.ok(all.includes(quirk), `no page had ${quirk}`);
-    }
-    // Client-rendered pages (skeletons, no cards) and server-rendered ones were both parsed.
-    assert.ok(run.pages.some((html) => html.includes('animate-pulse')) && run.pages.some((html) => html.includes('w-[320px] shrink-0')));
+describe('Casas y Terrenos mirror: the parser reads back every listing it renders', () => {
+  it('has the two generations portals.md §2.2 describes, the 2026 one first', () => {
+    assert.deepEqual(mirror.markups, ['2026', '2024']);
   });
 
-  it('hand-checked values: a USD listing with a duplicated photo, and a listing without a price', () => {
-    const { html, context } = page(1, 2, 2);
-    const { listings } = adapter.parseListingPage(html, context);
-    // In the page's JSON: "id":2400087, "priceSale":59670, "currency":"USD", broker {"name": …}, the first photo listed twice.
-    const usd = listings[10];
-    assert.equal(usd.externalId, '2400087');
-    assert.equal(usd.url, 'https://www.casasyterrenos.com/propiedad/departamento-venta-las-quintas-culiacan-sin-2400087');
-    assert.equal(usd.price, 59670);
-    assert.equal(usd.currency, 'USD');
-    assert.equal(usd.priceOnRequest, false);
-    assert.equal(usd.propertyType, 'apartment');
-    assert.equal(usd.operation, 'sale');
-    assert.equal(usd.builtAreaM2, 159);
-    assert.equal(usd.landAreaM2, null, '"surface": null');
-    assert.equal(usd.publisher, 'Bienes Raíces del Bajío');
-    assert.equal(usd.publishedAt, '2026-06-10T22:52:00.000Z');
-    assert.equal(usd.images.length, 2);
-    assert.equal(usd.originUrl, null);
-    // "id":2400059, "priceSale":0, "surface":0, broker as a plain string.
-    const hidden = listings[6];
-    assert.equal(hidden.externalId, '2400059');
-    assert.equal(hidden.price, null);
-    assert.equal(hidden.currency, null);
-    assert.equal(hidden.priceOnRequest, true);
-    assert.equal(hidden.landAreaM2, null, '"surface": 0 is "not given"');
-    assert.equal(hidden.publisher, 'Propiedades Peña "La Casa"');
-    assert.equal(hidden.state, null);
-  });
+  for (const markup of mirror.markups) {
+    it(`${markup}: every field of every listing, on every page of several page variants`, () => {
+      const run = roundTrip(adapter, mirror, SEARCH, { totalPages: 3, variants: 2, firstNs: [0, 10_000], markup, nextPage: 'total' });
+      assert.equal(run.facts.length, 2 * 2 * (240 + 240 + 120));
+      assertCoversVariations(run.facts);
+      const all = run.pages.join('\n');
+      for (const quirk of ['"slugs":{"canonical"', '"canonical":"/propiedad/', '"broker":"', '"broker":{"id"', '"surface":0', '"surface":null', '\\u0026amp;']) {
+        assert.ok(all.includes(quirk), `no page had ${quirk}`);
+      }
+      // The Tailwind cards are the 2024 generation's (S-CYT-OLD); no source describes 2026 cards.
+      assert.equal(all.includes('w-[320px] shrink-0'), markup === '2024');
+    });
 
-  it('decodes entities the feed carries in titles', () => {
-    const html = page(1, 1, 0).html.replace(/"name":"[^"]*"/, '"name":"Casa \\u0026quot;Los Pinos\\u0026quot; \\u0026amp; alberca"');
-    const { listings } = adapter.parseListingPage(html, page(1, 1, 0).context);
-    assert.equal(listings[0].title, 'Casa "Los Pinos" & alberca');
-  });
+    it(`${markup}: a page with no results is an empty success`, () => {
+      const input = emptyInput(mirror, SEARCH, 0, markup);
+      assert.deepEqual(adapter.parseListingPage(mirror.renderListPage(input), contextFor(mirror, input)), { listings: [], nextPageUrl: null, detailUrls: [] });
+    });
 
-  it('falls back to the short /propiedad/-{id} form when a listing has no canonical path', () => {
-    const { html, context } = page(1, 1, 0);
-    const stripped = html.replace(/"canonical":"[^"]*",|"slugs":\{"canonical":"[^"]*"\},/, '');
-    const first = adapter.parseListingPage(stripped, context).listings[0];
-    assert.equal(first.url, `https://www.casasyterrenos.com/propiedad/-${first.externalId}`);
-    assert.equal(first.propertyType, null, 'the type is only in the canonical path');
-  });
+    it(`${markup}: writes only the documented property fields, in __NEXT_DATA__ as the page's last script`, () => {
+      const { html } = mirrorPage(markup, 1, 1, 1);
+      assert.equal(html.lastIndexOf('<script'), html.indexOf('<script id="__NEXT_DATA__"'));
+      const data = JSON.parse(NEXT_DATA.exec(html)![1]);
+      const propertyData = data.props.pageProps.initialState.propertyData;
+      assert.deepEqual(Object.keys(propertyData).sort(), ['estimatedTotalHits', 'properties']);
+      for (const property of propertyData.properties) {
+        for (const key of Object.keys(property)) assert.ok(DOCUMENTED_FIELDS.includes(key), `undocumented field ${key}`);
+      }
+    });
+  }
 
-  it('gives the next page from estimatedTotalHits: ?page=N+1 in the middle, null on the last page', () => {
-    const middle = page(2, 3, 1);
-    assert.equal(adapter.parseListingPage(middle.html, middle.context).nextPageUrl, 'https://www.casasyterrenos.com/jalisco/zapopan/casas/venta?page=3');
-    const last = page(3, 3, 1);
-    assert.equal(adapter.parseListingPage(last.html, last.context).nextPageUrl, null);
-    // Links and the next page resolve against the address the page came from (--url), e.g. the local mirror.
-    const local = adapter.parseListingPage(middle.html, { ...middle.context, url: 'http://127.0.0.1:8731/jalisco/zapopan/casas/venta?page=2&orden=reciente' });
-    assert.equal(local.nextPageUrl, 'http://127.0.0.1:8731/jalisco/zapopan/casas/venta?page=3&orden=reciente');
-    assert.match(local.listings[0].url, /^http:\/\/127\.0\.0\.1:8731\/propiedad\//);
-  });
-
-  it('a page with no results is an empty success', () => {
-    const input = emptyInput(mirror, SEARCH);
-    assert.deepEqual(adapter.parseListingPage(mirror.renderListPage(input), contextFor(mirror, input)), { listings: [], nextPageUrl: null, detailUrls: [] });
-  });
-
-  it('refuses a challenge page, a truncated page and a page without its listing data, naming what is missing', () => {
-    const { html, context } = page(1, 2, 0);
-    assert.throws(() => adapter.parseListingPage(CHALLENGE_PAGE, context), ChallengePageError);
-    assert.throws(() => adapter.parseListingPage(truncate(html), context), truncatedRefusal('casasyterrenos', 'listing'));
-    assert.throws(() => adapter.parseListingPage(html.replace(NEXT_DATA, ''), context), (error: unknown) =>
-      error instanceof UnrecognisedMarkupError && error.message === 'casasyterrenos listing page not recognised: no __NEXT_DATA__ script');
-    // A Next.js error page has __NEXT_DATA__ but no propertyData.
-    const errorPage = html.replace(NEXT_DATA, '<script id="__NEXT_DATA__" type="application/json">{"props":{"pageProps":{"statusCode":500}},"page":"/_error"}</script>');
-    assert.throws(() => adapter.parseListingPage(errorPage, context), (error: unknown) =>
-      error instanceof UnrecognisedMarkupError && error.message.includes('casasyterrenos listing') && error.message.includes('props.pageProps.initialState.propertyData.properties'));
-  });
-
-  it('mirror: ids invert and list URLs route back (?page=N, page 1 without it)', () => {
+  it('ids invert and list URLs route back (?page=N, page 1 without it)', () => {
     assertMirrorContract(mirror);
     assert.equal(mirror.listPageUrl(SEARCH, 1), 'https://www.casasyterrenos.com/jalisco/zapopan/casas/venta');
     assert.equal(mirror.route(new URL('https://www.casasyterrenos.com/jalisco/zapopan/casas/venta?page=0')), null);
     assert.match(mirror.robotsTxt, /Disallow: \/api\//);
-    assert.ok(page(1, 1, 0).html.trimEnd().endsWith('</html>'));
-    // __NEXT_DATA__ is the last script of the page.
-    const html = page(1, 1, 1).html;
-    assert.equal(html.lastIndexOf('<script'), html.indexOf('<script id="__NEXT_DATA__"'));
+  });
+});
+
+describe('Casas y Terrenos parser: sources in order (beyond the fixture corpus)', () => {
+  it('reads the Tailwind cards when __NEXT_DATA__ is not valid JSON, and stops there without a total', () => {
+    const { html, context } = fixturePage('casasyterrenos', 'results-2024-page2');
+    const broken = html.replace('{"props":{"pageProps":', '{"props":{"pageProps"');
+    const result = adapter.parseListingPage(broken, context);
+    assert.deepEqual(result.listings.map((r) => r.externalId), ['3021904', '3030118', '3044502']);
+    // What the card shows (§2.2): title, place, price, the four facts, the photo; no coordinates or dates.
+    const usd = result.listings[2];
+    assert.deepEqual(
+      [usd.title, usd.price, usd.currency, usd.bedrooms, usd.parkingSpaces, usd.neighborhood, usd.city, usd.operation, usd.propertyType, usd.lat, usd.publishedAt],
+      ['Departamento con vista en Chapalita', 1500, 'USD', 3, 2, 'Chapalita', 'Guadalajara', 'rent', 'apartment', null, null],
+    );
+    assert.equal(result.nextPageUrl, null);
+  });
+
+  it('refuses a page with neither readable data nor cards, naming both', () => {
+    const { html, context } = fixturePage('casasyterrenos', 'results-2026');
+    const noData = html.replace(NEXT_DATA, '<script id="__NEXT_DATA__" type="application/json">{"props":{"pageProps":{"statusCode":500}},"page":"/_error"}</script>');
+    assert.throws(() => adapter.parseListingPage(noData, context), (error: unknown) =>
+      error instanceof UnrecognisedMarkupError
+      && error.message === 'casasyterrenos listing page not recognised: no props.pageProps.initialState.propertyData.properties in __NEXT_DATA__, and no Tailwind cards (div.mx-2[class*="w-[320px]"])');
+    assert.throws(() => adapter.parseListingPage(html.replace(NEXT_DATA, ''), context), (error: unknown) =>
+      error instanceof UnrecognisedMarkupError && error.message.startsWith('casasyterrenos listing page not recognised: no __NEXT_DATA__ script, and no Tailwind cards'));
+  });
+
+  it('a listing offered for sale and for rent takes the operation its search names', () => {
+    const { html } = fixturePage('casasyterrenos', 'results-2026');
+    const rentSearch = { url: 'https://www.casasyterrenos.com/jalisco/zapopan/casas/renta', site: 'casasyterrenos', maxFieldLength: 1000 };
+    const both = adapter.parseListingPage(html, rentSearch).listings.find((r) => r.externalId === '3718620')!;
+    assert.deepEqual([both.operation, both.price, both.currency], ['rent', 2500, 'USD']);
+    // The listing with neither flag nor canonical path follows the search's words too.
+    const unflagged = adapter.parseListingPage(html, rentSearch).listings.find((r) => r.externalId === '3800041')!;
+    assert.equal(unflagged.operation, 'rent');
+  });
+
+  it('the next page keeps the search\'s other parameters and resolves against the address the page came from', () => {
+    const { html } = fixturePage('casasyterrenos', 'results-2026');
+    const local = adapter.parseListingPage(html, { url: 'http://127.0.0.1:8731/jalisco/zapopan/casas/venta?orden=reciente', site: 'casasyterrenos', maxFieldLength: 1000 });
+    assert.equal(local.nextPageUrl, 'http://127.0.0.1:8731/jalisco/zapopan/casas/venta?orden=reciente&page=2');
+    assert.match(local.listings[0].url, /^http:\/\/127\.0\.0\.1:8731\/propiedad\//);
+  });
+
+  it('refuses a page cut anywhere, with the retryable truncation error', () => {
+    const { html, context } = fixturePage('casasyterrenos', 'results-2024-page2');
+    assert.throws(() => adapter.parseListingPage(truncate(html), context), truncatedRefusal('casasyterrenos', 'listing'));
   });
 });
