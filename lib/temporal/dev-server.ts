@@ -10,6 +10,9 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { msNumberToTs, tsToMs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
+import { isServing, splitAddress, waitForServer, type ProcessExit } from './readiness';
+
+export { isServing } from './readiness';
 
 /** Search attributes the batch workflows upsert, so the Web UI and `workflow list` filter by them. */
 export const SEARCH_ATTRIBUTES = ['BatchId', 'Site', 'BatchStatus'] as const;
@@ -30,26 +33,6 @@ export interface DevServerFiles {
   pidFile: string;
 }
 
-/** True when a Temporal frontend answers at address. */
-export async function isServing(address: string, timeoutMs = 1500): Promise<boolean> {
-  let connection: Connection | undefined;
-  try {
-    connection = await Connection.connect({ address, connectTimeout: timeoutMs });
-    await connection.workflowService.getSystemInfo({});
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await connection?.close().catch(() => undefined);
-  }
-}
-
-function splitAddress(address: string): { host: string; port: number } {
-  const match = /^(.*):(\d+)$/.exec(address);
-  if (!match) throw new Error(`Temporal address "${address}" is not host:port`);
-  return { host: match[1], port: Number(match[2]) };
-}
-
 function readPid(pidFile: string): number | null {
   if (!existsSync(pidFile)) return null;
   const pid = Number(readFileSync(pidFile, 'utf8').trim());
@@ -65,16 +48,47 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** SIGTERM, then SIGKILL when the process is still there after graceMs. */
+async function stopProcess(pid: number, graceMs: number): Promise<void> {
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return; // already gone
+  }
+  const deadline = Date.now() + graceMs;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) {
+      process.kill(pid, 'SIGKILL');
+      return;
+    }
+    await delay(100);
+  }
+}
+
 export interface StartResult {
   reused: boolean;
   pid: number | null;
 }
 
+export interface StartOptions {
+  /**
+   * How long a started server may take to answer. Its first start on a fresh database creates the
+   * schema, which on a busy disk can take minutes: the limit is only there so that a server that
+   * hangs without exiting cannot hold a run (or CI) forever. A server that exits fails at once.
+   */
+  timeoutMs?: number;
+  /** Progress while it starts (a line at once, one every 10 s, one when it answers); default: stderr. */
+  onProgress?: (line: string) => void;
+}
+
+export const DEFAULT_START_TIMEOUT_MS = 10 * 60_000;
+
 /**
  * Start the dev server in the background (it outlives this process) unless one already answers.
  * Waits until it serves, then registers search attributes and retention.
  */
-export async function startDevServer(settings: DevServerSettings, files: DevServerFiles, timeoutMs = 90_000): Promise<StartResult> {
+export async function startDevServer(settings: DevServerSettings, files: DevServerFiles, options: StartOptions = {}): Promise<StartResult> {
+  const onProgress = options.onProgress ?? ((line: string) => process.stderr.write(`${line}\n`));
   if (await isServing(settings.address)) {
     await prepareNamespace(settings);
     return { reused: true, pid: readPid(files.pidFile) };
@@ -92,6 +106,7 @@ export async function startDevServer(settings: DevServerSettings, files: DevServ
     '--dynamic-config-value', 'frontend.enableServerVersionCheck=false',
     ...SEARCH_ATTRIBUTES.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
   ];
+  const freshDatabase = settings.dbFile !== null && !existsSync(settings.dbFile);
   if (settings.dbFile) {
     mkdirSync(dirname(settings.dbFile), { recursive: true });
     args.push('--db-filename', settings.dbFile);
@@ -105,32 +120,38 @@ export async function startDevServer(settings: DevServerSettings, files: DevServ
     env: { ...process.env, TEMPORAL_VERSION_CHECK_DISABLED: '1' },
   });
   closeSync(log);
-  let exitCode: number | null = null;
-  child.on('exit', (code) => (exitCode = code ?? -1));
+  const exited = new Promise<ProcessExit>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+    // A CLI path that cannot be run at all is an exit before answering too; its reason goes to the log.
+    child.once('error', (error) => {
+      writeFileSync(files.logFile, `${error.message}\n`, { flag: 'a' });
+      resolve({ code: null, signal: null });
+    });
+  });
   child.unref();
-  writeFileSync(files.pidFile, `${child.pid}\n`);
-
-  const deadline = Date.now() + timeoutMs;
-  while (!(await isServing(settings.address))) {
-    if (exitCode !== null) {
-      rmSync(files.pidFile, { force: true });
-      throw new Error(`the Temporal dev server exited with code ${exitCode} during start-up; see ${files.logFile}:\n${tail(files.logFile)}`);
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`the Temporal dev server did not answer at ${settings.address} within ${timeoutMs / 1000} s; see ${files.logFile}`);
-    }
-    await delay(250);
+  if (child.pid) writeFileSync(files.pidFile, `${child.pid}\n`);
+  onProgress(
+    `Waiting for the Temporal dev server (pid ${child.pid}) to answer at ${settings.address}` +
+      (freshDatabase ? `; its first start creates the database ${settings.dbFile}, which can take a while …` : ' …'),
+  );
+  try {
+    await waitForServer({
+      address: settings.address,
+      exited,
+      pid: child.pid,
+      logFile: files.logFile,
+      onProgress,
+      timeoutMs: options.timeoutMs ?? DEFAULT_START_TIMEOUT_MS,
+    });
+  } catch (error) {
+    // Exited: nothing to stop. Timed out: a server that never answers is of no use, and left
+    // running it would hold the port (and keep a test run from ending).
+    if (child.pid && child.exitCode === null && child.signalCode === null) await stopProcess(child.pid, 10_000);
+    rmSync(files.pidFile, { force: true });
+    throw error;
   }
   await prepareNamespace(settings);
   return { reused: false, pid: child.pid ?? null };
-}
-
-function tail(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').trim().split('\n').slice(-5).join('\n');
-  } catch {
-    return '';
-  }
 }
 
 /**
@@ -172,15 +193,7 @@ export async function stopDevServer(settings: DevServerSettings, files: Pick<Dev
     rmSync(files.pidFile, { force: true });
     return (await isServing(settings.address)) ? 'not-ours' : 'not-running';
   }
-  process.kill(pid, 'SIGTERM');
-  const deadline = Date.now() + timeoutMs;
-  while (isAlive(pid)) {
-    if (Date.now() > deadline) {
-      process.kill(pid, 'SIGKILL');
-      break;
-    }
-    await delay(100);
-  }
+  await stopProcess(pid, timeoutMs);
   rmSync(files.pidFile, { force: true });
   return 'stopped';
 }
