@@ -14,7 +14,7 @@ import { installRuntime } from '../../workers/runtime';
 import { createWorkers, type OrchestratorWorkers } from '../../workers/worker';
 import { startBatch } from '../../client/batch-client';
 import type { BatchInput, BatchResult } from '../../workflows/types';
-import { testServer, TEST_TEMPORAL_ADDRESS } from './temporal-server';
+import { runScope, testServer, TEST_TEMPORAL_ADDRESS, whileOpening } from './temporal-server';
 import { testConfig, type TestConfigOptions } from './test-config';
 
 export interface BatchHarness {
@@ -47,7 +47,12 @@ export interface HarnessOptions extends Omit<TestConfigOptions, 'mirrorUrl'> {
   edit?: (config: AppConfig) => AppConfig;
 }
 
-export async function startBatchHarness(options: HarnessOptions): Promise<BatchHarness> {
+export function startBatchHarness(options: HarnessOptions): Promise<BatchHarness> {
+  // The run's end waits for a harness still opening (a before hook that timed out) before it closes anything.
+  return whileOpening(openBatchHarness(options));
+}
+
+async function openBatchHarness(options: HarnessOptions): Promise<BatchHarness> {
   await testServer();
   let base = testConfig({ ...options, mirrorUrl: null });
   if (options.startUrls) {
@@ -63,13 +68,23 @@ export async function startBatchHarness(options: HarnessOptions): Promise<BatchH
   for (const [site, starts] of loadStartUrls(base, base.sites.map((s) => s.key))) {
     searches[site] = starts.map((start) => new URL(start.url).pathname + new URL(start.url).search);
   }
+  // Everything opened below is closed by close(), or by the run's end when a suite never gets to
+  // call it (a before hook that timed out goes on opening things after mocha moved on).
+  const opened = runScope(`the batch harness on task queue ${base.temporal.taskQueue}`);
   const mirror = await startMirror({ pagesPerSearch: options.pagesPerSearch ?? 2, searches });
+  await opened.add(() => mirror.close());
   const config: AppConfig = { ...base, mirror: { url: mirror.url } };
   installRuntime(config); // before the first connection, which would create a default runtime
   const nativeConnection = await NativeConnection.connect({ address: TEST_TEMPORAL_ADDRESS });
+  await opened.add(() => nativeConnection.close());
   const workers = await createWorkers(config, { connection: nativeConnection, liftRateLimits: true });
   const running = workers.run();
+  await opened.add(async () => {
+    workers.shutdown();
+    await running;
+  });
   const connection = await Connection.connect({ address: TEST_TEMPORAL_ADDRESS });
+  await opened.add(() => connection.close());
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const startUrls = loadStartUrls(config, config.sites.map((s) => s.key));
 
@@ -108,13 +123,7 @@ export async function startBatchHarness(options: HarnessOptions): Promise<BatchH
         mirror.catalog.setEpoch(current);
       }
     },
-    async close() {
-      workers.shutdown();
-      await running;
-      await nativeConnection.close();
-      await connection.close();
-      await mirror.close();
-    },
+    close: () => opened.closeAll(),
   };
   return harness;
 }
