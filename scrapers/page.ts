@@ -7,30 +7,64 @@ import type { CheerioAPI } from 'cheerio';
 import { ChallengePageError, TruncatedPageError, UnrecognisedMarkupError } from '../lib/errors';
 import type { PageKind } from './adapter';
 
-/** Markers of anti-bot pages (Cloudflare, Turnstile, ShieldSquare), from portals.md §1.4 and §5.4. */
-const CHALLENGE_MARKERS = [
-  /<title>\s*(just a moment|un momento|attention required|shieldsquare captcha)/i,
-  /challenge-platform/i,
-  /cf-browser-verification/i,
-  /cf-turnstile/i,
-  /verificar que usted es un ser humano/i,
-  /checking (your browser|if the site connection is secure)/i,
+/**
+ * Anti-bot vendors and the markers only their block pages carry, recognised whatever the page's
+ * size (portals.md §1.4, §3.4, §5.4, §8; the real AWS WAF and Distil pages in real-pages/lamudi/).
+ */
+const BLOCK_PAGE_MARKERS: ReadonlyArray<readonly [vendor: string, marker: RegExp]> = [
+  // AWS WAF's JavaScript challenge (Lamudi detail pages, 2026-07): the challenge's own setup.
+  ['AWS WAF', /awsWafCookieDomainList|gokuProps/],
+  // Cloudflare's interstitials: the managed / JS challenge and the older "I'm under attack" page.
+  ['Cloudflare', /<title[^>]*>\s*(just a moment|un momento|attention required)|_cf_chl_opt|cf-browser-verification|id="challenge-form"|checking (your browser|if the site connection is secure)|verificar que usted es un ser humano/i],
+  // Distil Networks (Lamudi, 2018): a meta refresh to its captcha page and its identification block.
+  ['Distil', /distil_r_captcha|distilIdentificationBlock|distil_referrer/],
+  // ShieldSquare (Propiedades.com, ~2022).
+  ['ShieldSquare', /<title[^>]*>\s*shieldsquare captcha|captcha\.perfdrive\.com/i],
 ];
 
+/**
+ * Pieces that real pages carry too, so they mean a challenge only on a page with no content of its
+ * own: Cloudflare's Turnstile widget (the 2024 Inmuebles24 results page embeds one, portals.md
+ * §1.4) and the challenge-platform script Cloudflare injects into ordinary pages; AWS WAF's token
+ * script and its integration object, which sites also load on their own pages.
+ */
+const EMBEDDABLE_MARKERS: ReadonlyArray<readonly [vendor: string, marker: RegExp]> = [
+  ['Cloudflare', /cf-turnstile|challenges\.cloudflare\.com\/turnstile|\/cdn-cgi\/challenge-platform\//i],
+  ['AWS WAF', /token\.awswaf\.com|AwsWafIntegration/],
+];
+
+/** Visible text under this many characters (scripts, styles and tags left out) is no content. */
+const NO_CONTENT_TEXT = 200;
+
+function visibleText(html: string): string {
+  return html
+    .replace(/<(script|style|noscript|template|head)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** The anti-bot vendor whose challenge or block page this is ("AWS WAF", "Cloudflare" …), or null for a page of content. */
+export function challengeVendor(html: string): string | null {
+  for (const [vendor, marker] of BLOCK_PAGE_MARKERS) if (marker.test(html)) return vendor;
+  const embedded = EMBEDDABLE_MARKERS.find(([, marker]) => marker.test(html));
+  if (embedded && visibleText(html).length < NO_CONTENT_TEXT) return embedded[0];
+  return null;
+}
+
 export function isChallengePage(html: string): boolean {
-  // Inmuebles24 results pages embed a Turnstile widget next to real cards (portals.md §1.4), so a
-  // marker only counts as a challenge when the page is small, as block pages are.
-  return html.length < 40_000 && CHALLENGE_MARKERS.some((marker) => marker.test(html));
+  return challengeVendor(html) !== null;
 }
 
 /**
- * Parse HTML after refusing pages that cannot be understood: challenge pages and truncated
- * documents (no closing </html>, TruncatedPageError, retryable), so a half page never passes as
- * a short one.
+ * Parse HTML after refusing pages that cannot be understood: challenge pages first (a block page
+ * is a challenge even when it is cut or has no cards), then truncated documents (no closing
+ * </html>, TruncatedPageError, retryable), so a half page never passes as a short one.
  */
 export function loadPage(html: string, site: string, kind: PageKind, url?: string): CheerioAPI {
-  if (isChallengePage(html)) {
-    throw new ChallengePageError(`${site} ${kind} page not recognised: an anti-bot challenge page instead of the content`, url);
+  const vendor = challengeVendor(html);
+  if (vendor !== null) {
+    throw new ChallengePageError(`${site} ${kind} page not recognised: an anti-bot challenge page (${vendor}) instead of the content`, url);
   }
   if (!/<\/html\s*>\s*$/i.test(html.trimEnd())) {
     // Retryable: a cut answer (connection closed early) is whole when asked again.
