@@ -1,12 +1,17 @@
 /**
- * Propiedades.com results pages (portals.md §5): Next.js, with the page's listings in
- * `__NEXT_DATA__` props.pageProps.results.properties[] and the total in props.pageProps.totalItems.
- * The feed is loose in the ways scrapers report: prices in one of four fields, coordinates flagged
- * invalid, numbers as strings, detail links relative or absolute with a client-side #fragment.
+ * Propiedades.com results pages (portals.md §5), in the two generations the sources describe:
+ *   - '2026' (S-CIM): Next.js, the page's listings in `__NEXT_DATA__` props.pageProps.results.properties[]
+ *     and the total in props.pageProps.totalItems; the sources describe no listing markup around it.
+ *     The feed is loose in the ways scrapers report: prices in one of four fields, coordinates flagged
+ *     invalid, numbers as strings, detail links relative or absolute with a client-side #fragment;
+ *   - '2022' (S-PROP22): `section[data-id]` cards with schema.org microdata (url, latitude, longitude)
+ *     after a first section that is not a listing, page links `a[aria-label="page-N"]` and the count in
+ *     `[data-testid="counter-wrapper"] b`. The list data of that generation is not described: no script.
+ * Only documented fields are written.
  */
 import { emptyRecord, type ListingRecord, type PropertyType } from '../../lib/record/listing-record';
 import type { PropertyFacts } from '../facts';
-import { escapeHtml, formatAmount, type ListPageInput, type MirrorSite } from '../model';
+import { formatAmount, type ListPageInput, type MirrorSite } from '../model';
 import {
   ALLOW_ALL_ROBOTS, choice, countLabel, htmlDocument, htmlText, nextDataScript, priceFields, slugify, unnamedArea, unnamedAreaFields, queryPagination } from './page-kit';
 
@@ -14,6 +19,9 @@ const SITE = 'propiedades';
 const HOST = 'propiedades.com';
 const ORIGIN = `https://${HOST}`;
 const PAGE_SIZE = 47; // "~47 per page" (portals.md §5.1)
+
+/** Markup generations (portals.md §5.1, §5.2), the current first. */
+const MARKUPS = ['2026', '2022'] as const;
 
 /** Ids have 7 to 9 digits (portals.md §5.3): listing n gets the length n % 3 selects. */
 const ID_BASES = [1_000_000, 20_000_000, 300_000_000] as const;
@@ -94,8 +102,6 @@ function propertyJson(f: PropertyFacts, page: number, position: number): Record<
   const days = Math.max(0, Math.round((MIRROR_TODAY - Date.parse(`${f.publishedAt}T00:00:00Z`)) / 86_400_000));
   return {
     id: Number(externalId(f.n)),
-    // Not among the fields portals.md lists (S-CIM did not read it); cards show a title, so the feed carries one.
-    title: pick(f, 'title-entities', 5) === 0 ? escapeHtml(f.title) : f.title,
     url_property: urlProperty(f, page, position),
     latitude: asText ? String(lat) : lat,
     longitude: asText ? String(lng) : lng,
@@ -118,15 +124,24 @@ function propertyJson(f: PropertyFacts, page: number, position: number): Record<
   };
 }
 
+/**
+ * A 2022 card (portals.md §5.2): `section[data-id]` with schema.org microdata; the visible text is
+ * there for the reader, not for parsers (no source names a hook for it). Coordinates the feed flags
+ * invalid are left out of the microdata.
+ */
 function cardHtml(f: PropertyFacts, page: number, position: number): string {
   const price = f.price == null ? 'Consultar precio' : `$${formatAmount(f.price)} ${f.currency}`;
+  const geo = coordinatesValid(f)
+    ? `<div itemprop="geo" itemscope itemtype="https://schema.org/GeoCoordinates"><meta itemprop="latitude" content="${f.lat}"><meta itemprop="longitude" content="${f.lng}"></div>`
+    : '';
   const features = [countLabel(f.bedrooms, 'recámara', 'recámaras'), countLabel(f.bathrooms, 'baño', 'baños'), countLabel(unnamedArea(f), 'm²', 'm²')];
-  return `<div class="property-card" data-testid="property-card"><a href="${escapeHtml(urlProperty(f, page, position))}">
-<p class="price-text">${htmlText(price)}</p><h2 class="card-title">${htmlText(f.title)}</h2>
-<p class="card-location">${htmlText(`${f.neighborhood}, ${f.city}`)}</p>
-<ul class="card-features">${features.filter(Boolean).map((text) => `<li>${htmlText(text)}</li>`).join('')}</ul></a></div>`;
+  return `<section data-id="${externalId(f.n)}" itemscope itemtype="https://schema.org/Residence">
+<meta itemprop="url" content="${htmlText(`${ORIGIN}${detailPath(f)}#pagina=${page}&pos=${position + 1}`)}">${geo}
+<a href="${htmlText(detailPath(f))}"><p>${htmlText(price)}</p><h2>${htmlText(f.title)}</h2></a>
+<p>${htmlText(`${f.neighborhood}, ${f.city}`)}</p><ul>${features.filter(Boolean).map((text) => `<li>${htmlText(text)}</li>`).join('')}</ul></section>`;
 }
 
+/** 2022 page links (portals.md §5.1): `ul[aria-label="items-pagination"]`, `a[aria-label="page-N"]`. */
 function pagination(input: ListPageInput): string {
   if (input.totalPages <= 1) return '';
   const pages = [...new Set([1, input.page - 1, input.page, input.page + 1, input.totalPages])].filter((p) => p >= 1 && p <= input.totalPages).sort((a, b) => a - b);
@@ -138,12 +153,24 @@ function renderListPage(input: ListPageInput): string {
   const [lugar, tipoOperacion] = input.searchPath.split('/').filter(Boolean);
   const [, tipo, operacion] = /^(.+)-(venta|renta)$/.exec(tipoOperacion) ?? ['', tipoOperacion, ''];
   const title = `${tipo.replace(/-/g, ' ')} en ${operacion} en ${lugar.replace(/-/g, ' ')}`;
+  const header = `<header class="header"><a href="/" class="logo">propiedades.com</a>
+<nav><a href="/df/residencial-venta">Comprar</a><a href="/df/residencial-renta">Rentar</a><a href="/avaluo">Avalúo</a></nav></header>`;
+  const featured = input.variant % 3 === 2 ? '<aside class="featured"><h3>Desarrollos destacados &amp; preventas</h3><a href="/desarrollos/zapopan">Ver todos</a></aside>' : '';
+  if (input.markup === '2022') {
+    // The first section is not a listing (portals.md §5.2).
+    const results = input.items.length === 0
+      ? '<p>No encontramos propiedades con tu búsqueda. Intenta con otra zona.</p>'
+      : `<section data-id="filtros" class="filters"><button>Filtrar</button><button>Ordenar</button></section>\n${input.items.map((f, i) => cardHtml(f, input.page, i)).join('\n')}`;
+    const body = `${header}<main><h1>${htmlText(title)}</h1><div data-testid="counter-wrapper"><b>${formatAmount(input.totalCount)}</b> propiedades</div>
+${featured}${results}${pagination(input)}</main><footer><p>© 2022 Propiedades.com</p></footer>
+<script src="/static/js/main.4f1a.js" defer></script>`;
+    return htmlDocument({ title: `${title} | Propiedades.com`, body });
+  }
   const data = {
     props: {
       pageProps: {
-        results: { properties: input.items.map((f, i) => propertyJson(f, input.page, i)), page: input.page },
+        results: { properties: input.items.map((f, i) => propertyJson(f, input.page, i)) },
         totalItems: input.totalCount,
-        seo: { title, canonical: `${ORIGIN}${input.searchPath}` },
       },
       __N_SSP: true,
     },
@@ -154,14 +181,8 @@ function renderListPage(input: ListPageInput): string {
     gssp: true,
     scriptLoader: [],
   };
-  const cards = input.items.length === 0
-    ? '<div class="empty-state"><p>No encontramos propiedades con tu búsqueda. Intenta con otra zona.</p></div>'
-    : `<div class="results-list">${input.items.map((f, i) => cardHtml(f, input.page, i)).join('\n')}</div>`;
-  const body = `<div id="__next"><header class="header"><a href="/" class="logo">propiedades.com</a>
-<nav><a href="/df/residencial-venta">Comprar</a><a href="/df/residencial-renta">Rentar</a><a href="/avaluo">Avalúo</a></nav></header>
-<main><h1>${htmlText(title)}</h1><div data-testid="counter-wrapper"><b>${formatAmount(input.totalCount)}</b> propiedades</div>
-${input.variant % 3 === 2 ? '<section class="featured"><h3>Desarrollos destacados &amp; preventas</h3><a href="/desarrollos/zapopan">Ver todos</a></section>' : ''}
-${cards}${pagination(input)}</main>
+  // The sources read the 2026 data alone: the list is left to the client (an empty container).
+  const body = `<div id="__next">${header}<main><h1>${htmlText(title)}</h1>${featured}<div id="results-list"></div></main>
 <div class="cookie-banner">Usamos cookies para mejorar tu experiencia. <button>Aceptar</button></div>
 <footer><p>© 2026 Propiedades.com</p></footer></div>
 <script src="/_next/static/chunks/main-a81c.js" defer></script>
@@ -171,9 +192,12 @@ ${nextDataScript(data)}`;
 
 function cardRecord(f: PropertyFacts, input: ListPageInput): ListingRecord {
   const valid = coordinatesValid(f);
+  const record = emptyRecord(SITE, externalId(f.n), new URL(detailPath(f), input.searchUrl).href);
+  const coordinates = { lat: valid ? f.lat : null, lng: valid ? f.lng : null };
+  // 2022: the microdata card has the url and coordinates; operation and type are the link's words.
+  if (input.markup === '2022') return { ...record, operation: f.operation, propertyType: f.propertyType, ...coordinates };
   return {
-    ...emptyRecord(SITE, externalId(f.n), new URL(detailPath(f), input.searchUrl).href),
-    title: f.title,
+    ...record,
     operation: f.operation,
     propertyType: f.propertyType,
     ...priceFields(f),
@@ -183,8 +207,7 @@ function cardRecord(f: PropertyFacts, input: ListPageInput): ListingRecord {
     ...unnamedAreaFields(f),
     neighborhood: f.neighborhood,
     city: f.city,
-    lat: valid ? f.lat : null,
-    lng: valid ? f.lng : null,
+    ...coordinates,
     publishedAt: f.publishedAt,
   };
 }
@@ -194,7 +217,7 @@ export const propiedadesMirror: MirrorSite = {
   host: HOST,
   pageSize: PAGE_SIZE,
   defaultSearchPaths: ['/zapopan/casas-venta', '/guadalajara/departamentos-renta', '/zapopan/terrenos-habitacionales-venta'],
-  markups: ['current'],
+  markups: MARKUPS,
   robotsTxt: ALLOW_ALL_ROBOTS,
   externalId,
   indexOf,

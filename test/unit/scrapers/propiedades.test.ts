@@ -1,97 +1,105 @@
 import assert from 'node:assert/strict';
-import { ChallengePageError, UnrecognisedMarkupError } from '../../../lib/errors';
+import { UnrecognisedMarkupError } from '../../../lib/errors';
 import { propiedadesMirror as mirror } from '../../../mirror/sites/propiedades';
 import { propiedadesAdapter as adapter } from '../../../scrapers/sites/propiedades';
 import {
-  CHALLENGE_PAGE, assertCoversVariations, assertMirrorContract, contextFor, emptyInput, pageInput, roundTrip, truncate, truncatedRefusal,
+  assertCoversVariations, assertMirrorContract, contextFor, emptyInput, fixturePage, pageInput, roundTrip, type NextPageSignal,
 } from './list-page-harness';
 
 const SEARCH = '/zapopan/casas-venta';
-const NEXT_DATA = /<script id="__NEXT_DATA__" type="application\/json">[\s\S]*?<\/script>/;
+const NEXT_DATA = /<script id="__NEXT_DATA__" type="application\/json">([\s\S]*?)<\/script>/;
+/** The property fields portals.md §5.2 documents: the mirror writes no others. */
+const DOCUMENTED_FIELDS = [
+  'id', 'url_property', 'latitude', 'longitude', 'valid_coords', 'colony', 'municipality', 'city', 'zipcode', 'bedrooms', 'bathrooms',
+  'size_m2', 'parking_num', 'sale_price_real', 'rental_price_real', 'price_real', 'price_num', 'currency', 'property_type', 'purpose_str',
+  'published', 'days_ago',
+];
+/** 2026 pages give only a total; 2022 pages link their pages (portals.md §5.1). */
+const NEXT_PAGE: Record<string, NextPageSignal> = { 2026: 'total', 2022: 'page-links' };
 
-function page(pageNumber: number, totalPages: number, variant: number) {
-  const input = pageInput(mirror, { searchPath: SEARCH, page: pageNumber, totalPages, variant });
-  return { input, html: mirror.renderListPage(input), context: contextFor(mirror, input) };
-}
-
-describe('Propiedades.com list pages (__NEXT_DATA__)', () => {
-  it('reads every field of every listing as the mirror wrote it, on every page of several page variants', () => {
-    const run = roundTrip(adapter, mirror, SEARCH, { totalPages: 5, variants: 4, firstNs: [0, 3000, 70_000] });
-    assert.equal(run.facts.length, 3 * 4 * (4 * 47 + 24));
-    assertCoversVariations(run.facts);
-    const all = run.pages.join('\n');
-    const quirks = [
-      '"valid_coords":false', '"latitude":"', '"url_property":"/inmuebles/', '"url_property":"https://propiedades.com/inmuebles/',
-      '\\u0026pagina=', '"municipality":""', '"price_real":null,"price_num":null', '"price_real":0,"price_num":', '"published":"2026-', ':15:00"',
-      '"property_type":"Casa en condominio"', '"property_type":"Nave industrial"', '\\u0026quot;',
-    ];
-    for (const quirk of quirks) assert.ok(all.includes(quirk), `no page had ${quirk}`);
-    // Ids of 7, 8 and 9 digits all occurred.
-    for (const digits of [7, 8, 9]) assert.ok(new RegExp(`"id":\\d{${digits}},`).test(all), `no ${digits}-digit id`);
+describe('Propiedades.com mirror: the parser reads back every listing it renders', () => {
+  it('has the two generations portals.md §5 describes, the 2026 one first', () => {
+    assert.deepEqual(mirror.markups, ['2026', '2022']);
   });
 
-  it('hand-checked values: a USD price in price_num only, and a hidden price with flagged coordinates', () => {
-    const { html, context } = page(1, 2, 2);
-    const { listings } = adapter.parseListingPage(html, context);
-    // "id":20000016, relative url_property, sale_price_real 0 / price_real 0 / "price_num":454170, "currency":"USD".
-    const usd = listings[16];
-    assert.equal(usd.externalId, '20000016');
-    assert.equal(usd.url, 'https://propiedades.com/inmuebles/casa-en-venta-calle-morelos-414-centro-sur-queretaro-queretaro-20000016');
-    assert.equal(usd.price, 454170);
-    assert.equal(usd.currency, 'USD');
-    assert.equal(usd.propertyType, 'house', '"Casa en condominio"');
-    assert.equal(usd.title, 'Casa "Los Álamos" & jardín en venta, Centro Sur');
-    assert.equal(usd.builtAreaM2, 192);
-    assert.equal(usd.landAreaM2, null);
-    assert.equal(usd.lat, 20.565185);
-    assert.equal(usd.publishedAt, '2026-07-10');
-    assert.equal(usd.originUrl, null);
-    // "id":20000028, absolute url_property with "#area=guadalajara&pagina=1&pos=29", every price 0, valid_coords false.
-    const hidden = listings[28];
-    assert.equal(hidden.url, 'https://propiedades.com/inmuebles/casa-en-venta-chapalita-guadalajara-jalisco-20000028');
-    assert.equal(hidden.price, null);
-    assert.equal(hidden.currency, null);
-    assert.equal(hidden.priceOnRequest, true);
-    assert.equal(hidden.lat, null);
-    assert.equal(hidden.lng, null);
-    assert.equal(hidden.publishedAt, '2026-08-10', '"2026-08-10 15:15:00" has no zone: its day');
-    assert.equal(hidden.city, 'Guadalajara');
+  for (const markup of mirror.markups) {
+    it(`${markup}: every field of every listing, on every page of several page variants`, () => {
+      const run = roundTrip(adapter, mirror, SEARCH, { totalPages: 4, variants: 3, firstNs: [0, 3000, 70_000], markup, nextPage: NEXT_PAGE[markup] });
+      assert.equal(run.facts.length, 3 * 3 * (3 * 47 + 24));
+      assertCoversVariations(run.facts);
+      const all = run.pages.join('\n');
+      const quirks = markup === '2026'
+        ? ['"valid_coords":false', '"latitude":"', '"url_property":"/inmuebles/', '"url_property":"https://propiedades.com/inmuebles/', '\\u0026pagina=',
+          '"municipality":""', '"price_real":null,"price_num":null', '"price_real":0,"price_num":', ':15:00"', '"property_type":"Casa en condominio"']
+        : ['<section data-id="filtros"', 'itemprop="latitude"', 'aria-label="page-2"', 'data-testid="counter-wrapper"'];
+      for (const quirk of quirks) assert.ok(all.includes(quirk), `no page had ${quirk}`);
+      // Listings whose coordinates the feed flags invalid have no geo microdata in 2022.
+      if (markup === '2022') assert.ok(run.pages.some((html) => /<section data-id="\d+"[^>]*>\n<meta itemprop="url"[^>]*>\n/.test(html)));
+    });
+
+    it(`${markup}: a page with no results is an empty success`, () => {
+      const input = emptyInput(mirror, SEARCH, 0, markup);
+      assert.deepEqual(adapter.parseListingPage(mirror.renderListPage(input), contextFor(mirror, input)), { listings: [], nextPageUrl: null, detailUrls: [] });
+    });
+  }
+
+  it('2026: writes only the documented property fields; 2022: no listing data script', () => {
+    const page = (markup: string) => mirror.renderListPage(pageInput(mirror, { searchPath: SEARCH, page: 1, totalPages: 2, variant: 0, markup }));
+    const data = JSON.parse(NEXT_DATA.exec(page('2026'))![1]);
+    assert.deepEqual(Object.keys(data.props.pageProps).sort(), ['results', 'totalItems']);
+    for (const property of data.props.pageProps.results.properties) {
+      for (const key of Object.keys(property)) assert.ok(DOCUMENTED_FIELDS.includes(key), `undocumented field ${key}`);
+    }
+    assert.doesNotMatch(page('2022'), /__NEXT_DATA__/);
   });
 
-  it('gives the next page from totalItems: ?pagina=N+1 in the middle, null on the last page', () => {
-    const middle = page(2, 3, 0);
-    assert.equal(adapter.parseListingPage(middle.html, middle.context).nextPageUrl, 'https://propiedades.com/zapopan/casas-venta?pagina=3');
-    const last = page(3, 3, 0);
-    assert.equal(adapter.parseListingPage(last.html, last.context).nextPageUrl, null);
-    // A last page that happens to be full still ends the search (totalItems = 2 × 47).
-    const fullLast = pageInput(mirror, { searchPath: SEARCH, page: 2, totalPages: 2, variant: 0, lastPageCount: 47 });
-    assert.equal(adapter.parseListingPage(mirror.renderListPage(fullLast), contextFor(mirror, fullLast)).nextPageUrl, null);
-  });
-
-  it('a page with no results is an empty success', () => {
-    const input = emptyInput(mirror, SEARCH);
-    assert.deepEqual(adapter.parseListingPage(mirror.renderListPage(input), contextFor(mirror, input)), { listings: [], nextPageUrl: null, detailUrls: [] });
-  });
-
-  it('refuses a challenge page, a truncated page and a page without its listing data, naming what is missing', () => {
-    const { html, context } = page(1, 2, 1);
-    assert.throws(() => adapter.parseListingPage(CHALLENGE_PAGE, context), ChallengePageError);
-    const shieldSquare = '<html><head><title>ShieldSquare Captcha</title></head><body><form>Verificar</form></body></html>';
-    assert.throws(() => adapter.parseListingPage(shieldSquare, context), ChallengePageError);
-    assert.throws(() => adapter.parseListingPage(truncate(html), context), truncatedRefusal('propiedades', 'listing'));
-    assert.throws(() => adapter.parseListingPage(html.replace(NEXT_DATA, ''), context), (error: unknown) =>
-      error instanceof UnrecognisedMarkupError && error.message === 'propiedades listing page not recognised: no __NEXT_DATA__ script');
-    const renamed = html.replace(/"results":\{"properties":/, '"results":{"items":');
-    assert.throws(() => adapter.parseListingPage(renamed, context), (error: unknown) =>
-      error instanceof UnrecognisedMarkupError && error.message === 'propiedades listing page not recognised: no props.pageProps.results.properties in __NEXT_DATA__');
-  });
-
-  it('mirror: ids of 7–9 digits invert and list URLs route back (?pagina=N)', () => {
+  it('ids of 7–9 digits invert and list URLs route back (?pagina=N)', () => {
     assertMirrorContract(mirror);
     assert.equal(mirror.listPageUrl(SEARCH, 3), 'https://propiedades.com/zapopan/casas-venta?pagina=3');
     assert.deepEqual(mirror.route(new URL('https://propiedades.com/culiacan/residencial-venta/de-1000000-a-2000000-pesos')),
       { kind: 'listing', searchPath: '/culiacan/residencial-venta/de-1000000-a-2000000-pesos', page: 1 });
     assert.equal(mirror.route(new URL('https://propiedades.com/inmuebles/casa-en-venta-28729193')), null);
     for (const n of [0, 1, 2]) assert.match(mirror.externalId(n), [/^\d{7}$/, /^\d{8}$/, /^\d{9}$/][n]);
+  });
+});
+
+describe('Propiedades.com parser: sources in order (beyond the fixture corpus)', () => {
+  it('with both sources, the data leads and the microdata cards fill what it leaves empty', () => {
+    const cards = fixturePage('propiedades', 'results-2022').html;
+    const section = /<section data-id="18723311"[\s\S]*?<\/section>/.exec(cards)![0];
+    const { html, context } = fixturePage('propiedades', 'results-2026');
+    // The same listing in both: the data has no coordinates it trusts (valid_coords false), the card has them.
+    const merged = html
+      .replace('"id":28729193', '"id":18723311').replace('"valid_coords":true', '"valid_coords":false')
+      .replace('<div id="results-list"></div>', `<div id="results-list">${section}</div>`);
+    const first = adapter.parseListingPage(merged, context).listings[0];
+    assert.equal(first.externalId, '18723311');
+    assert.deepEqual([first.lat, first.lng], [25.7291, -100.3994]);
+    assert.equal(first.price, 9800000, 'the data still gives every field it has');
+    assert.equal(first.url, 'https://propiedades.com/inmuebles/casa-en-venta-valle-real-zapopan-jalisco-28729193');
+  });
+
+  it('reads the microdata cards when __NEXT_DATA__ is there but not valid JSON', () => {
+    const { html, context } = fixturePage('propiedades', 'results-2022');
+    const withBrokenData = html.replace('</main>', '</main><script id="__NEXT_DATA__" type="application/json">{"props":</script>');
+    assert.deepEqual(adapter.parseListingPage(withBrokenData, context).listings.map((r) => r.externalId), ['18723311', '9034518', '21100457']);
+  });
+
+  it('refuses a page with neither readable data nor cards, naming both', () => {
+    const { html, context } = fixturePage('propiedades', 'results-2026');
+    const renamed = html.replace('"results":{"properties":', '"results":{"items":');
+    assert.throws(() => adapter.parseListingPage(renamed, context), (error: unknown) =>
+      error instanceof UnrecognisedMarkupError
+      && error.message === 'propiedades listing page not recognised: no props.pageProps.results.properties in __NEXT_DATA__, and no section[data-id] cards with microdata');
+    const older = fixturePage('propiedades', 'results-2022');
+    const noCards = older.html.replace(/<section data-id="\d+"[\s\S]*?<\/section>/g, '');
+    assert.throws(() => adapter.parseListingPage(noCards, older.context), (error: unknown) =>
+      error instanceof UnrecognisedMarkupError && error.message.startsWith('propiedades listing page not recognised: no __NEXT_DATA__ script, and no section[data-id]'));
+  });
+
+  it('without page links, the older count gives the next page', () => {
+    const { html, context } = fixturePage('propiedades', 'results-2022');
+    const unlinked = html.replace(/<ul aria-label="items-pagination">[\s\S]*?<\/ul>/, '');
+    assert.equal(adapter.parseListingPage(unlinked, context).nextPageUrl, 'https://propiedades.com/nuevo-leon/residencial-venta?pagina=3');
   });
 });
