@@ -36,11 +36,21 @@ export const mirrorFaultsSchema = z.strictObject({
    * carrying that cookie pass (a browser fetcher gets through; a plain HTTP client does not);
    * `solveMs` delays the script that long first, as a real challenge takes seconds to clear. The
    * challenge platform's own script (/cdn-cgi/challenge-platform/…) is served, as Cloudflare serves
-   * it to challenged clients.
+   * it to challenged clients. With `navigateTo`, the script sends the browser to that URL instead
+   * (a hostile challenge page: `window.location = 'http://169.254.169.254/…'`).
    */
   challenge: z
-    .union([z.boolean(), z.strictObject({ clearanceCookie: z.boolean(), solveMs: z.number().int().nonnegative().optional() })])
+    .union([
+      z.boolean(),
+      z.strictObject({ clearanceCookie: z.boolean().optional(), solveMs: z.number().int().nonnegative().optional(), navigateTo: z.string().min(1).optional() }),
+    ])
     .optional(),
+  /**
+   * Every occurrence of the absolute URL `from` in a served page (links, canonical, JSON-LD, embedded
+   * data) reads `to` instead: a page whose next link or listing URL points somewhere else — another
+   * domain, an IP address, a host that resolves to a private address.
+   */
+  rewriteUrls: z.array(z.strictObject({ from: z.url(), to: z.string().min(1) })).optional(),
   /** Rename every hook parsers rely on (data-* attributes, classes, ids, embedded-data scripts). */
   changedMarkup: z.boolean().optional(),
   /** Extra Disallow rules (paths) for every user agent in robots.txt. */
@@ -144,9 +154,12 @@ export class SiteFaultState {
       return html(401, accessDeniedPage(request), { server: 'AkamaiGHost' });
     }
     if (f.challenge && !hasClearance(f.challenge, request)) {
-      const script = typeof f.challenge === 'object' && f.challenge.clearanceCookie
-        ? { token: clearanceToken(request.host), solveMs: f.challenge.solveMs ?? 0 }
-        : null;
+      const options = typeof f.challenge === 'object' ? f.challenge : {};
+      const script: ChallengeScript | null = options.navigateTo
+        ? { navigateTo: options.navigateTo, solveMs: options.solveMs ?? 0 }
+        : options.clearanceCookie
+          ? { token: clearanceToken(request.host), solveMs: options.solveMs ?? 0 }
+          : null;
       return html(403, challengePage(script), { server: 'cloudflare', 'cf-mitigated': 'challenge', 'cache-control': 'no-store' });
     }
     if (f.resetConnection && this.resets < f.resetConnection.count) {
@@ -174,6 +187,7 @@ export class SiteFaultState {
   alterPage(page: string): string {
     const f = this.faults;
     let out = f.changedMarkup ? changeMarkup(page) : page;
+    for (const { from, to } of f.rewriteUrls ?? []) out = rewriteUrl(out, from, to);
     if (f.oversizeBytes) out = padPast(out, f.oversizeBytes);
     if (f.truncateHtml && this.truncations < f.truncateHtml.count) {
       this.truncations++;
@@ -234,6 +248,17 @@ function changeMarkup(page: string): string {
     .replace(/application\/ld\+json/g, 'application/x-ld+json-v2');
 }
 
+/** `from` replaced by `to` wherever it appears whole (not as the start of a longer URL), also HTML-escaped. */
+function rewriteUrl(page: string, from: string, to: string): string {
+  const forms: Array<[string, string]> = from.includes('&') ? [[from, to], [from.replace(/&/g, '&amp;'), to.replace(/&/g, '&amp;')]] : [[from, to]];
+  let out = page;
+  for (const [a, b] of forms) {
+    const whole = new RegExp(`${a.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(?=["'\\s<>)\\]]|$)`, 'g');
+    out = out.replace(whole, () => b);
+  }
+  return out;
+}
+
 function padPast(page: string, limitBytes: number): string {
   const missing = limitBytes + 1 - Buffer.byteLength(page);
   if (missing <= 0) return page;
@@ -249,14 +274,22 @@ function accessDeniedPage(request: FaultRequest): string {
 <p>Reference #18.${hash32(url).toString(16)}</p></body></html>`;
 }
 
-function challengePage(clearance: { token: string; solveMs: number } | null): string {
+/** What the challenge page's inline script does: set the clearance cookie and reload, or navigate elsewhere. */
+type ChallengeScript = { token: string; solveMs: number } | { navigateTo: string; solveMs: number };
+
+function challengePage(script: ChallengeScript | null): string {
   // The script sets the clearance cookie and reloads, as Cloudflare's managed challenge does once
-  // the browser passes; without clearance mode it only loads the challenge platform and stays.
-  const set = clearance ? `document.cookie = "cf_clearance=${clearance.token}; path=/; max-age=1800"; location.reload();` : '';
-  const solve = !clearance
+  // the browser passes, or (a hostile page) sends the browser elsewhere; without either it only
+  // loads the challenge platform and stays.
+  const set = !script
     ? ''
-    : clearance.solveMs > 0
-      ? `<script>setTimeout(function () { ${set} }, ${clearance.solveMs});</script>`
+    : 'token' in script
+      ? `document.cookie = "cf_clearance=${script.token}; path=/; max-age=1800"; location.reload();`
+      : `window.location = ${JSON.stringify(script.navigateTo).replace(/</g, '\\u003c')};`;
+  const solve = !script
+    ? ''
+    : script.solveMs > 0
+      ? `<script>setTimeout(function () { ${set} }, ${script.solveMs});</script>`
       : `<script>${set}</script>`;
   return `<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title>
 <meta http-equiv="Content-Type" content="text/html; charset=UTF-8"><meta name="robots" content="noindex,nofollow">
