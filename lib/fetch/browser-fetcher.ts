@@ -26,18 +26,26 @@
  * and handed back to the page. Requests for any other host are refused: the mirror is a closed
  * world. Without a mirror, requests go out through Chromium's own network stack (route.continue),
  * TLS fingerprint and all, and the redirect chain Chromium followed is judged afterwards by the
- * same rules (an off-domain hop has then been requested once, but its page is never returned).
+ * same rules.
+ *
+ * The host policy (lib/security/host-policy.ts) holds every main-frame navigation, the page's own
+ * and any its scripts start (a challenge page doing `window.location = 'https://elsewhere…'`): a
+ * URL off the site's domain, an IP literal, another scheme, or a host resolving to a non-public
+ * address is aborted before it leaves the browser, and the fetch fails with a HostPolicyError
+ * saying why. Underneath, Chromium's every connection goes through the pool's egress proxy
+ * (lib/fetch/egress-proxy.ts), which checks the address on the socket, redirect hops Chromium
+ * follows by itself included, and holds the browser to its sites' domains.
  */
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import type { BrowserContext, Page, Request, Response, Route } from 'playwright-core';
-import { ChallengePageError, FetchTimeoutError, NetworkError, ResponseTooLargeError, ScrapeError } from '../errors';
-import { isChallengePage } from '../../scrapers/page';
+import { ChallengePageError, FetchTimeoutError, HostPolicyError, NetworkError, ResponseTooLargeError, ScrapeError } from '../errors';
+import { HostPolicy, registrableDomain, urlRefusal, type SiteHosts } from '../security/host-policy';
 import { BrowserPool, type BrowserPoolOptions, type PageLease } from './browser-pool';
 import type { FetchedPage, FetchOptions, PageFetcher } from './fetcher';
 import { RateLimiter, type SiteRateLimit } from './rate-limiter';
-import { bareHost, decodeBody, joinHeaders, nextHop, robotsTxtOf, toPage, type RawResponse } from './responses';
+import { isChallengeAnswer, joinHeaders, nextHop, robotsTxtOf, toPage, type RawResponse } from './responses';
 import { RobotsPolicy, type RobotsOptions } from './robots';
 
 export interface BrowserFetcherOptions {
@@ -56,7 +64,9 @@ export interface BrowserFetcherOptions {
   robots: RobotsOptions;
   /** Per-site limits, or a limiter shared with other fetchers of the process. */
   rateLimit: Record<string, SiteRateLimit> | RateLimiter;
-  /** The domain each site may redirect within, e.g. { inmuebles24: 'www.inmuebles24.com' }; default: the host asked for. */
+  /** Which URLs and addresses each site's navigations may reach. Without it, a policy is made from `allowedHosts`. */
+  hostPolicy?: HostPolicy;
+  /** Shorthand for a policy of plain sites: each site's host, e.g. { inmuebles24: 'www.inmuebles24.com' }. A site in neither is refused. */
   allowedHosts?: Record<string, string>;
   /** Visit the site's home page before its first page in each browser session (default true). */
   warmUp?: boolean;
@@ -65,8 +75,8 @@ export interface BrowserFetcherOptions {
 /** Which fetcher is navigating each page: it answers the page's requests (its mirror, limits and records). */
 const pageUsers = new WeakMap<Page, BrowserFetcher>();
 
-/** Hosts of Cloudflare's challenge machinery (Turnstile, managed challenge), allowed to load. */
-const CHALLENGE_HOSTS = new Set(['challenges.cloudflare.com']);
+/** Hosts of Cloudflare's challenge machinery (Turnstile, managed challenge), allowed to load as subresources, never as the page. */
+export const CHALLENGE_HOSTS: readonly string[] = ['challenges.cloudflare.com'];
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** Response headers that describe the transfer, dropped when a decoded body is handed to Chromium. */
 const TRANSFER_HEADERS = new Set(['content-encoding', 'content-length', 'transfer-encoding', 'connection', 'keep-alive']);
@@ -91,10 +101,13 @@ export class BrowserFetcher implements PageFetcher {
   private readonly ownsPool: boolean;
   /** Keep-alive sockets to the mirror (mirror mode only). */
   private readonly mirrorAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
-  /** Why a page's current navigation was stopped from the route handler (redirect off-domain, too large …). */
+  readonly hostPolicy: HostPolicy;
+  /** Why a page's current navigation was stopped from the route handler (host policy, redirect off-domain, too large …). */
   private readonly failures = new WeakMap<Page, ScrapeError>();
-  /** The domain each page's current navigation is held to (redirects, what counts as the site's own requests). */
-  private readonly domains = new WeakMap<Page, string>();
+  /** The URL each page's current fetch asked for: a main-frame navigation elsewhere was started by the page itself. */
+  private readonly targets = new WeakMap<Page, URL>();
+  /** The document watcher of each page's current navigation, woken when the route handler stops it. */
+  private readonly watchers = new WeakMap<Page, DocumentWatcher>();
   /** Mirror answers by request, so the fetcher reports the headers the mirror sent. */
   private readonly answers = new WeakMap<Request, MirrorAnswer>();
   /** The warm-up of each site context, shared by the pages that start at once. */
@@ -105,11 +118,13 @@ export class BrowserFetcher implements PageFetcher {
     this.pool = options.pool instanceof BrowserPool ? options.pool : new BrowserPool(options.pool);
     this.rateLimiter = options.rateLimit instanceof RateLimiter ? options.rateLimit : new RateLimiter({ sites: options.rateLimit });
     this.robots = new RobotsPolicy(options.robots, (robotsUrl, site) => this.loadRobotsTxt(robotsUrl, site));
+    this.hostPolicy = options.hostPolicy ?? new HostPolicy({ sites: Object.entries(options.allowedHosts ?? {}).map(([key, host]) => ({ key, baseUrl: `https://${host}` })) });
   }
 
   async fetch(url: string, { site, signal }: FetchOptions): Promise<FetchedPage> {
     signal?.throwIfAborted();
-    const target = new URL(url);
+    // Refused before robots.txt, the pool or the rate limit: a refused URL costs no request at all.
+    const target = this.hostPolicy.checkUrl(url, site);
     // robots.txt before taking a page: its loader needs a page of its own.
     await this.robots.assertAllowed(target.href, site, signal);
     const home = new URL('/', target);
@@ -146,13 +161,31 @@ export class BrowserFetcher implements PageFetcher {
     await this.rateLimiter.acquire(site, signal);
     const { page } = lease;
     pageUsers.set(page, this);
-    // The domain the page's requests are held to: the site's, or the host asked for (as the http fetcher).
-    this.domains.set(page, this.options.allowedHosts?.[site] ?? url.hostname);
+    this.targets.set(page, url);
     this.failures.delete(page);
     const documents = new DocumentWatcher(page);
+    this.watchers.set(page, documents);
     const onAbort = (): void => void page.close().catch(() => undefined);
     signal?.addEventListener('abort', onAbort, { once: true });
     const started = performance.now();
+    // A navigation the egress proxy refused on its socket (a DNS answer that changed after the
+    // route handler's check) fails in Chromium as a tunnel error: name the refusal, stop waiting.
+    // A redirect hop Chromium followed is named as the site's redirect when the rules refuse it.
+    const onRequestFailed = (request: Request): void => {
+      if (!isMainFrameNavigation(request, page)) return;
+      let redirect: ScrapeError | null = null;
+      try {
+        this.checkRedirects(request, site);
+      } catch (error) {
+        if (error instanceof ScrapeError) redirect = error;
+      }
+      void (redirect ? Promise.resolve(redirect) : this.egressRefusal(request, url, started)).then((failure) => {
+        if (!failure || this.failures.has(page)) return;
+        this.failures.set(page, failure);
+        documents.interrupt();
+      });
+    };
+    page.on('requestfailed', onRequestFailed);
     try {
       let navigationError: unknown = null;
       try {
@@ -167,17 +200,17 @@ export class BrowserFetcher implements PageFetcher {
       if (navigationError !== null && documents.count === 0) {
         // A redirect Chromium followed off the site fails there (or elsewhere): name the redirect.
         if (documents.lastRequest) this.checkRedirects(documents.lastRequest, site);
-        throw navigationFailure(navigationError, url, this.options.timeoutMs);
+        throw (await this.egressRefusal(documents.lastRequest, url, started)) ?? navigationFailure(navigationError, url, this.options.timeoutMs);
       }
 
       const deadline = performance.now() + this.options.challengeWaitMs;
       if (!(await documents.waitForAtLeast(1, this.options.timeoutMs, signal))) {
-        throw new FetchTimeoutError(`${url.host} sent no document within ${this.options.timeoutMs} ms`, url.href);
+        throw this.failures.get(page) ?? new FetchTimeoutError(`${url.host} sent no document within ${this.options.timeoutMs} ms`, url.href);
       }
       for (;;) {
         const count = documents.count;
         const answer = await this.readDocument(documents.latest!, site, signal);
-        if (answer !== 'replaced' && !isChallenge(answer)) {
+        if (answer !== 'replaced' && !isChallengeAnswer(answer)) {
           if (answer.body.length > this.options.maxResponseBytes) {
             throw new ResponseTooLargeError(`${url.host} sent ${answer.body.length} bytes, over the ${this.options.maxResponseBytes}-byte limit`, url.href);
           }
@@ -199,8 +232,18 @@ export class BrowserFetcher implements PageFetcher {
       throw error;
     } finally {
       signal?.removeEventListener('abort', onAbort);
+      page.off('requestfailed', onRequestFailed);
       documents.dispose();
     }
+  }
+
+  /** The egress proxy's refusal (since `since`) of the host a failed navigation went to, as a HostPolicyError, if it refused it. */
+  private async egressRefusal(request: Request | null, url: URL, since: number): Promise<HostPolicyError | null> {
+    const tried = request ? new URL(request.url()) : url;
+    const refused = (await this.pool.egress())?.refusalFor(tried.hostname, since);
+    if (!refused) return null;
+    const what = tried.href === url.href ? tried.href : `the page ${url.href} navigated to ${tried.href}, which was`;
+    return new HostPolicyError(`${what} refused on its connection: ${refused}`, url.href, 'non-public-address');
   }
 
   /** The answer a main-document response carries, or 'replaced' when the page moved on before its body could be read. */
@@ -284,18 +327,40 @@ export class BrowserFetcher implements PageFetcher {
       if (!page) throw new NetworkError(`${request.url()}: a request without a page`);
       const url = new URL(request.url());
       mainDocument = request.isNavigationRequest() && request.frame() === page.mainFrame();
-      const domain = this.domains.get(page) ?? this.options.allowedHosts?.[site] ?? url.hostname;
-      const onSite = bareHost(url.hostname) === bareHost(domain);
+      const siteHosts = this.hostPolicy.site(site);
+      // Every main-frame navigation passes the whole host policy before it leaves the browser.
+      if (mainDocument) await this.checkNavigation(url, site, page);
+      const onSite = urlRefusal(url, siteHosts) === null;
       if (!isWanted(request, url, onSite, mainDocument)) return await route.abort('blockedbyclient');
       if (!this.options.mirrorUrl) return await route.continue();
       if (!onSite) return await route.abort('blockedbyclient'); // the mirror is a closed world
-      const answer = await this.askMirror(request, url, context, domain, mainDocument);
+      const answer = await this.askMirror(request, url, context, siteHosts, mainDocument);
       this.answers.set(request, answer);
       await route.fulfill({ status: answer.status, headers: fulfilHeaders(answer.pairs), body: answer.body });
     } catch (error) {
       // Only the page's own document decides the fetch; a failed subresource is just not loaded.
-      if (page && mainDocument && error instanceof ScrapeError) this.failures.set(page, error);
+      if (page && mainDocument && error instanceof ScrapeError) {
+        this.failures.set(page, error);
+        // A navigation the page started while the fetcher waits on a challenge: stop waiting now.
+        this.watchers.get(page)?.interrupt();
+      }
       await route.abort(error instanceof ScrapeError ? 'blockedbyclient' : 'failed').catch(() => undefined);
+    }
+  }
+
+  /**
+   * The host policy on a main-frame navigation: the URL rules, then the address its host resolves
+   * to (through the mirror, the resolver override only). A navigation the page started itself is
+   * named as such. Throws HostPolicyError.
+   */
+  private async checkNavigation(url: URL, site: string, page: Page): Promise<void> {
+    const target = this.targets.get(page);
+    try {
+      this.hostPolicy.checkUrl(url, site);
+      await this.hostPolicy.checkResolution(url, { useSystemDns: !this.options.mirrorUrl });
+    } catch (error) {
+      if (!(error instanceof HostPolicyError) || !target || target.href === url.href) throw error;
+      throw new HostPolicyError(`the page ${target.href} navigated to ${error.message}`, target.href, error.reason);
     }
   }
 
@@ -303,12 +368,11 @@ export class BrowserFetcher implements PageFetcher {
   private checkRedirects(request: Request, site: string): void {
     const chain: Request[] = [];
     for (let hop: Request | null = request; hop; hop = hop.redirectedFrom()) chain.unshift(hop);
-    const first = new URL(chain[0].url());
-    const domain = this.options.allowedHosts?.[site] ?? first.hostname;
     if (chain.length === 1) return;
-    const visited = new Set([first.href]);
+    const siteHosts = this.hostPolicy.site(site);
+    const visited = new Set([chain[0].url()]);
     for (let i = 1; i < chain.length; i++) {
-      nextHop({ url: new URL(chain[i - 1].url()), status: 302, headers: { location: chain[i].url() } }, domain, visited, i - 1, this.options.maxRedirects);
+      nextHop({ url: new URL(chain[i - 1].url()), status: 302, headers: { location: chain[i].url() } }, (next) => urlRefusal(next, siteHosts), visited, i - 1, this.options.maxRedirects);
     }
   }
 
@@ -318,7 +382,7 @@ export class BrowserFetcher implements PageFetcher {
    * redirect itself, past any route, onto the real network); the page keeps the URL it asked for
    * and the fetcher reports the final one. Cookies set by intermediate hops are not kept.
    */
-  private async askMirror(request: Request, url: URL, context: BrowserContext, domain: string, mainDocument: boolean): Promise<MirrorAnswer> {
+  private async askMirror(request: Request, url: URL, context: BrowserContext, siteHosts: SiteHosts, mainDocument: boolean): Promise<MirrorAnswer> {
     const headers = await this.outgoingHeaders(request, url, context);
     let method = request.method();
     let body = request.postDataBuffer();
@@ -327,7 +391,9 @@ export class BrowserFetcher implements PageFetcher {
     for (let hop = 0; ; hop++) {
       const answer = await this.askMirrorOnce(current, method, headers, body, mainDocument ? this.options.maxResponseBytes : Infinity);
       if (!REDIRECT_STATUSES.has(answer.status)) return answer;
-      current = nextHop(answer, domain, visited, hop, this.options.maxRedirects);
+      current = nextHop(answer, (next) => urlRefusal(next, siteHosts), visited, hop, this.options.maxRedirects);
+      // The override may map a hop's host to a private address: refused like the page itself.
+      await this.hostPolicy.checkMirrorRequest(current, siteHosts.key);
       if (answer.status === 303 || ((answer.status === 301 || answer.status === 302) && method === 'POST')) {
         method = 'GET';
         body = null;
@@ -412,6 +478,8 @@ class DocumentWatcher {
   lastRequest: Request | null = null;
   private readonly responses: Response[] = [];
   private readonly wakers = new Set<() => void>();
+  /** Set by interrupt(): waits end at once (the fetcher then finds why in its failures). */
+  private interrupted = false;
   private readonly requestListener = (request: Request): void => {
     try {
       if (request.isNavigationRequest() && request.frame() === this.page.mainFrame()) this.lastRequest = request;
@@ -447,6 +515,7 @@ class DocumentWatcher {
   /** Resolves true once `count` documents have arrived, false after `timeoutMs`; rejects on abort or when the page closes. */
   waitForAtLeast(count: number, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
     if (this.responses.length >= count) return Promise.resolve(true);
+    if (this.interrupted) return Promise.resolve(false);
     return new Promise<boolean>((resolve, reject) => {
       const finish = (settle: () => void): void => {
         clearTimeout(timer);
@@ -456,7 +525,7 @@ class DocumentWatcher {
         settle();
       };
       const wake = (): void => {
-        if (this.responses.length >= count) finish(() => resolve(true));
+        if (this.responses.length >= count || this.interrupted) finish(() => resolve(this.responses.length >= count));
       };
       const onAbort = (): void => finish(() => reject(signal!.reason));
       const onClose = (): void => finish(() => reject(new NetworkError('the browser page closed while waiting for the document')));
@@ -465,6 +534,12 @@ class DocumentWatcher {
       signal?.addEventListener('abort', onAbort, { once: true });
       this.page.on('close', onClose);
     });
+  }
+
+  /** End every wait now, and the next ones at once. */
+  interrupt(): void {
+    this.interrupted = true;
+    for (const wake of this.wakers) wake();
   }
 
   dispose(): void {
@@ -479,15 +554,18 @@ class DocumentWatcher {
  * scripts and calls); everything else a page asks for (images, styles, fonts, the site's scripts,
  * third-party frames) is refused.
  */
-function isWanted(request: Request, url: URL, onSite: boolean, mainDocument: boolean): boolean {
-  if (mainDocument || CHALLENGE_HOSTS.has(url.hostname)) return true;
-  if (request.resourceType() === 'document') return onSite;
-  return onSite && url.pathname.startsWith('/cdn-cgi/');
+function isMainFrameNavigation(request: Request, page: Page): boolean {
+  try {
+    return request.isNavigationRequest() && request.frame() === page.mainFrame();
+  } catch {
+    return false; // a frame already gone
+  }
 }
 
-function isChallenge(answer: Omit<RawResponse, 'latencyMs'>): boolean {
-  if (answer.headers['cf-mitigated'] === 'challenge') return true;
-  return isChallengePage(decodeBody(answer.body, answer.headers['content-type']));
+function isWanted(request: Request, url: URL, onSite: boolean, mainDocument: boolean): boolean {
+  if (mainDocument || CHALLENGE_HOSTS.includes(url.hostname)) return true;
+  if (request.resourceType() === 'document') return onSite;
+  return onSite && url.pathname.startsWith('/cdn-cgi/');
 }
 
 /** A failed page.goto as a typed error. */
@@ -508,7 +586,7 @@ function fetchMetadata(request: Request, url: URL): Record<string, string> {
   let site = 'none';
   if (referer) {
     const from = new URL(referer);
-    site = from.origin === url.origin ? 'same-origin' : bareHost(from.hostname) === bareHost(url.hostname) ? 'same-site' : 'cross-site';
+    site = from.origin === url.origin ? 'same-origin' : registrableDomain(from.hostname) === registrableDomain(url.hostname) ? 'same-site' : 'cross-site';
   }
   const type = request.resourceType();
   if (request.isNavigationRequest()) {

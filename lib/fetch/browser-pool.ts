@@ -10,6 +10,9 @@
  * user-data-dir, and the next lease launches a new one with the saved sessions. A crashed browser
  * is replaced the same way. Debian's Chromium (/usr/bin/chromium) is driven through playwright-core;
  * Playwright's own browser downloads are never used.
+ *
+ * Chromium reaches the network only through the pool's egress proxy (lib/fetch/egress-proxy.ts),
+ * which applies the host policy's address check to every connection the browser opens.
  */
 import { accessSync, constants as fsConstants } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -17,6 +20,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ScrapeError } from '../errors';
+import { EgressProxy, type EgressProxyOptions } from './egress-proxy';
 
 export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
 /** Bound on one browser operation (open a context or page, close one, save a session): a stuck one must not stall every waiter. */
@@ -63,6 +67,11 @@ export interface BrowserPoolOptions {
   launchTimeoutMs?: number;
   /** Launches, restarts and crashes, for logs and the memory benchmark. */
   onEvent?: (event: BrowserPoolEvent) => void;
+  /**
+   * The egress proxy's rules: the address guard (resolver, trusted ranges), the hosts the browser
+   * may reach, or `closed` (the local mirror). Default: public addresses only, any host name.
+   */
+  egress?: EgressProxyOptions;
 }
 
 export type BrowserPoolEvent =
@@ -165,6 +174,8 @@ export class BrowserPool {
   private pumpAgain = false;
   private closed = false;
   private closing: Promise<void> | null = null;
+  /** Started before the first launch, kept across restarts, closed with the pool. */
+  private egressProxy: Promise<EgressProxy> | null = null;
 
   constructor(private readonly options: BrowserPoolOptions) {
     if (!(Number.isInteger(options.poolSize) && options.poolSize >= 1)) throw new RangeError(`poolSize must be an integer ≥ 1, got ${options.poolSize}`);
@@ -194,6 +205,11 @@ export class BrowserPool {
       waiting: this.waiters.length,
       running: this.handle !== null,
     };
+  }
+
+  /** The egress proxy Chromium goes through (null before the first launch): why it refused a host, and its counts. */
+  async egress(): Promise<EgressProxy | null> {
+    return this.egressProxy ? this.egressProxy.catch(() => null) : null;
   }
 
   /** The user-data-dir of the running browser (null when none runs). */
@@ -245,6 +261,7 @@ export class BrowserPool {
       await this.pumping;
       const generation = this.handle?.generation ?? this.generation;
       await this.shutDownBrowser();
+      await (await this.egressProxy?.catch(() => null))?.close();
       this.options.onEvent?.({ type: 'close', generation });
     })();
     return this.closing;
@@ -388,6 +405,14 @@ export class BrowserPool {
         `Chromium not found at ${executablePath}: run scripts/install-chromium.sh (Debian's chromium package), or set CHROMIUM_PATH`,
       );
     }
+    this.egressProxy ??= EgressProxy.start(this.options.egress);
+    let proxy: EgressProxy;
+    try {
+      proxy = await this.egressProxy;
+    } catch (error) {
+      this.egressProxy = null;
+      throw new BrowserLaunchError(`the browser's egress proxy did not start: ${(error as Error).message}`);
+    }
     await mkdir(this.options.tempDir, { recursive: true });
     const userDataDir = await mkdtemp(path.join(this.options.tempDir, 'chromium-'));
     const started = performance.now();
@@ -398,6 +423,8 @@ export class BrowserPool {
       persistent = await chromium.launchPersistentContext(userDataDir, {
         executablePath,
         headless: true,
+        // Every connection through the egress proxy, loopback included (Playwright adds <-loopback>).
+        proxy: { server: proxy.url },
         args: chromiumArgs(this.options.extraArgs),
         // --enable-automation sets navigator.webdriver and shows the automation infobar.
         ignoreDefaultArgs: ['--enable-automation'],

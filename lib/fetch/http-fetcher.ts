@@ -4,6 +4,15 @@
  * and redirects followed by hand so every hop's host is checked. Every failure is a typed
  * ScrapeError (lib/errors.ts); nothing is retried here.
  *
+ * The host policy (lib/security/host-policy.ts) holds every request: the URL asked for, robots.txt
+ * and each redirect hop before anything is sent, and the address on the socket itself: the
+ * keep-alive agents resolve through the policy's lookup, so a host name that resolves (or comes to
+ * resolve) to a private address never gets a connection. Every socket comes from those agents:
+ * HTTP/2 is off (got-scraping would open its own sessions and probe ALPN with sockets of its own),
+ * and the ALPN probe got-scraping makes to choose its header set is answered here, without a
+ * connection: HTTP/1.1. Through the local mirror the socket goes to the configured mirror, which is
+ * trusted; the logical host name still passes the resolver override.
+ *
  * got-scraping is ESM-only and end-of-life (shared/reference/temporal.md §7): it is loaded with a
  * real import() on first use and only this file knows about it, so impit can replace it.
  */
@@ -11,7 +20,8 @@ import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import type { BeforeRequestHook, GotScraping, Request as GotRequest } from 'got-scraping' with { 'resolution-mode': 'import' };
-import { FetchTimeoutError, NetworkError, ResponseTooLargeError, ScrapeError } from '../errors';
+import { FetchTimeoutError, HostPolicyError, NetworkError, ResponseTooLargeError, ScrapeError } from '../errors';
+import { HostPolicy, urlRefusal } from '../security/host-policy';
 import type { FetchedPage, FetchOptions, PageFetcher } from './fetcher';
 import { RateLimiter, type SiteRateLimit } from './rate-limiter';
 import { joinHeaders, nextHop, robotsTxtOf, toPage, type RawResponse } from './responses';
@@ -39,8 +49,13 @@ export interface HttpFetcherOptions {
   /** Per-site limits, or a limiter shared with other fetchers of the process. */
   rateLimit: Record<string, SiteRateLimit> | RateLimiter;
   /**
-   * The domain each site may redirect within (www. and the bare domain count as the same), e.g.
-   * { inmuebles24: 'www.inmuebles24.com' }. A site not listed is held to the host of the URL asked for.
+   * Which URLs and addresses each site's requests may reach (declared hosts, resolver override,
+   * trusted addresses). Without it, a policy is made from `allowedHosts`.
+   */
+  hostPolicy?: HostPolicy;
+  /**
+   * Shorthand for a policy of plain sites: each site's host, whose registrable domain its requests
+   * must stay on, e.g. { inmuebles24: 'www.inmuebles24.com' }. A site in neither is refused.
    */
   allowedHosts?: Record<string, string>;
   /** Requests per header session when rotating (default 25). */
@@ -69,21 +84,31 @@ interface HeaderSession {
 export class HttpFetcher implements PageFetcher {
   readonly rateLimiter: RateLimiter;
   readonly robots: RobotsPolicy;
+  readonly hostPolicy: HostPolicy;
   private client: Promise<GotScraping> | null = null;
   private readonly sessions = new Map<string, HeaderSession>();
-  /** Keep-alive sockets, reused across requests to the same host (and closed by close()). */
-  private readonly agents = {
-    http: new http.Agent({ keepAlive: true, maxSockets: 32 }),
-    https: new https.Agent({ keepAlive: true, maxSockets: 32 }),
-  };
+  /**
+   * Keep-alive sockets, reused across requests to the same host (and closed by close()). To real
+   * hosts every new socket resolves through the host policy's lookup; to the mirror (an address
+   * from the configuration) it does not need to.
+   */
+  private readonly agents: { http: http.Agent; https: https.Agent };
 
   constructor(private readonly options: HttpFetcherOptions) {
     this.rateLimiter = options.rateLimit instanceof RateLimiter ? options.rateLimit : new RateLimiter({ sites: options.rateLimit });
     this.robots = new RobotsPolicy(options.robots, (robotsUrl, site) => this.loadRobotsTxt(robotsUrl, site));
+    this.hostPolicy = options.hostPolicy ?? policyOfHosts(options.allowedHosts ?? {});
+    const lookup = options.mirrorUrl ? undefined : this.hostPolicy.addresses.lookup;
+    this.agents = {
+      http: new http.Agent({ keepAlive: true, maxSockets: 32, lookup }),
+      https: new https.Agent({ keepAlive: true, maxSockets: 32, lookup }),
+    };
   }
 
   async fetch(url: string, { site, signal }: FetchOptions): Promise<FetchedPage> {
-    return toPage(await this.followRedirects(url, site, { signal, checkRobots: true }));
+    // Refused before robots.txt or the rate limit: a refused URL costs no request at all.
+    const checked = this.hostPolicy.checkUrl(url, site);
+    return toPage(await this.followRedirects(checked.href, site, { signal, checkRobots: true }));
   }
 
   async close(): Promise<void> {
@@ -101,7 +126,7 @@ export class HttpFetcher implements PageFetcher {
     { signal, checkRobots }: { signal?: AbortSignal; checkRobots: boolean },
   ): Promise<RawResponse> {
     let current = new URL(url);
-    const domain = this.options.allowedHosts?.[site] ?? current.hostname;
+    const siteHosts = this.hostPolicy.site(site);
     const visited = new Set([current.href]);
     let latencyMs = 0;
     for (let hop = 0; ; hop++) {
@@ -110,7 +135,7 @@ export class HttpFetcher implements PageFetcher {
       const raw = await this.send(current, site, signal);
       latencyMs += raw.latencyMs;
       if (!REDIRECT_STATUSES.has(raw.status)) return { ...raw, latencyMs };
-      current = nextHop(raw, domain, visited, hop, this.options.maxRedirects);
+      current = nextHop(raw, (next) => urlRefusal(next, siteHosts), visited, hop, this.options.maxRedirects);
     }
   }
 
@@ -122,6 +147,8 @@ export class HttpFetcher implements PageFetcher {
 
   /** One request, one answer: rate limit, target, headers, capped body. Maps transport failures. */
   private async send(url: URL, site: string, signal?: AbortSignal): Promise<RawResponse> {
+    // Through the mirror no socket goes to the host, so the override is the only resolution to check.
+    if (this.options.mirrorUrl) await this.hostPolicy.checkMirrorRequest(url, site);
     await this.rateLimiter.acquire(site, signal);
     const got = await this.gotScraping();
     const target = resolveTarget(url, this.options.mirrorUrl);
@@ -184,15 +211,38 @@ export class HttpFetcher implements PageFetcher {
   private gotScraping(): Promise<GotScraping> {
     this.client ??= import('got-scraping').then(({ gotScraping, TransformHeadersAgent }) =>
       gotScraping.extend({
-        // got-scraping's agent wrapper orders and cases headers like a browser; ours add keep-alive.
+        // got-scraping's agent wrapper orders and cases headers like a browser; ours add keep-alive
+        // and the host policy's lookup. No HTTP/2: its sessions would bypass these agents.
         agent: { http: new TransformHeadersAgent(this.agents.http), https: new TransformHeadersAgent(this.agents.https) },
+        http2: false,
+        // Certificates are checked (got-scraping turns that off by default): a host that cannot
+        // prove it is the portal is not the portal.
+        https: { rejectUnauthorized: true },
         retry: { limit: 0 },
-        // Runs after got-scraping's header generation, so it can remove generated headers.
-        hooks: { beforeRequest: [dropHeaders] },
+        hooks: {
+          init: [answerAlpnProbe],
+          // Runs after got-scraping's header generation, so it can remove generated headers.
+          beforeRequest: [dropHeaders],
+        },
       }),
     );
     return this.client;
   }
+}
+
+/**
+ * got-scraping asks which protocol an https host speaks before choosing its header set, with a TLS
+ * connection of its own that no agent (and so no host-policy lookup) sees. Requests here are
+ * HTTP/1.1 only, so the answer is known without asking: the hook hands got-scraping that answer
+ * (its `resolveProtocol` option, read from the request options).
+ */
+function answerAlpnProbe(_raw: unknown, options: unknown): void {
+  (options as { resolveProtocol?: () => Promise<{ alpnProtocol: string }> }).resolveProtocol = async () => ({ alpnProtocol: 'http/1.1' });
+}
+
+/** A policy of plain sites (no declared hosts) from site → host. */
+function policyOfHosts(hosts: Record<string, string>): HostPolicy {
+  return new HostPolicy({ sites: Object.entries(hosts).map(([key, host]) => ({ key, baseUrl: `https://${host}` })) });
 }
 
 const dropHeaders: BeforeRequestHook = (options) => {
@@ -230,12 +280,22 @@ async function readCapped(request: GotRequest, maxBytes: number, tooLarge: () =>
   return Buffer.concat(chunks, total);
 }
 
-/** got/Node transport failures → typed errors; ScrapeErrors pass through. */
+/** got/Node transport failures → typed errors; ScrapeErrors pass through, a host-policy refusal from the socket's lookup too. */
 function transportError(error: unknown, url: URL): ScrapeError {
   if (error instanceof ScrapeError) return error;
+  const refused = causeOfType(error, HostPolicyError);
+  if (refused) return new HostPolicyError(`${url.href} refused: ${refused.message}`, url.href, refused.reason);
   const { name, code, message } = error as { name?: string; code?: string; message?: string };
   if (name === 'TimeoutError' || code === 'ETIMEDOUT') {
     return new FetchTimeoutError(`${url.host} did not answer in time: ${message ?? 'timeout'}`, url.href);
   }
   return new NetworkError(`${url.host}: ${code ? `${code} ` : ''}${message ?? String(error)}`, url.href);
+}
+
+/** The first error of `type` in a chain of `cause`s (got wraps the socket's error in a RequestError). */
+function causeOfType<T extends Error>(error: unknown, type: new (...args: never[]) => T): T | null {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+    if (current instanceof type) return current;
+  }
+  return null;
 }

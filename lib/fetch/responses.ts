@@ -17,6 +17,7 @@ import {
   type ScrapeError,
 } from '../errors';
 import { isChallengePage } from '../../scrapers/page';
+import type { UrlRefusal } from '../security/host-policy';
 import type { FetchedPage } from './fetcher';
 
 /** An answer before any interpretation. `url` is the logical (real-host) URL. */
@@ -33,7 +34,21 @@ export interface RawResponse {
 
 const HTML_TYPES = new Set(['text/html', 'text/plain', 'application/xhtml+xml']);
 
-/** The page an answer stands for, or the typed error of a non-2xx answer or a non-page content type. */
+/**
+ * Whether an answer is an anti-bot challenge or block page (AWS WAF, Cloudflare, Distil …) rather
+ * than the site's content, whatever its status: Cloudflare's header says so outright, otherwise the
+ * page's markers do (scrapers/page.ts).
+ */
+export function isChallengeAnswer(raw: Pick<RawResponse, 'headers' | 'body'>): boolean {
+  if (raw.headers['cf-mitigated'] === 'challenge') return true;
+  return isChallengePage(decodeBody(raw.body, raw.headers['content-type']));
+}
+
+/**
+ * The page an answer stands for, or the typed error of a non-2xx answer, a non-page content type,
+ * or a challenge page served with 2xx (AWS WAF answers 202 with its challenge): a challenge is
+ * never handed to a parser as content, so `fetcher: auto` can tell it from a page it cannot read.
+ */
 export function toPage(raw: RawResponse): FetchedPage {
   const failure = statusError(raw);
   if (failure) throw failure;
@@ -42,10 +57,14 @@ export function toPage(raw: RawResponse): FetchedPage {
   if (type && !HTML_TYPES.has(type)) {
     throw new ContentTypeError(`${raw.url.host} answered ${type} where an HTML page was expected`, raw.url.href);
   }
+  const html = decodeBody(raw.body, raw.headers['content-type']);
+  if (raw.headers['cf-mitigated'] === 'challenge' || isChallengePage(html)) {
+    throw new ChallengePageError(`${raw.url.host} answered ${raw.status} with an anti-bot challenge page`, raw.url.href);
+  }
   return {
     url: raw.url.href,
     status: raw.status,
-    html: decodeBody(raw.body, raw.headers['content-type']),
+    html,
     bytes: raw.body.length,
     latencyMs: raw.latencyMs,
     headers: raw.headers,
@@ -62,9 +81,11 @@ export function statusError(raw: Omit<RawResponse, 'latencyMs'>): ScrapeError | 
   const waitHint = retryAfterMs === undefined ? '' : ` (Retry-After ${Math.round(retryAfterMs)} ms)`;
   if (status === 404 || status === 410) return new NotFoundError(`${host} answered ${status}: ${raw.url.pathname}${raw.url.search} does not exist`, url, status);
   if (status === 429) return new RateLimitedError(`${host} answered 429 Too Many Requests${waitHint}`, url, retryAfterMs);
+  if (status === 401 || status === 403 || status === 405) {
+    if (isChallengeAnswer(raw)) return new ChallengePageError(`${host} answered ${status} with an anti-bot challenge page`, url);
+  }
   if (status === 401 || status === 403) {
     const html = decodeBody(raw.body, raw.headers['content-type']);
-    if (isChallengePage(html)) return new ChallengePageError(`${host} answered ${status} with an anti-bot challenge page`, url);
     const title = /<title[^>]*>([^<]*)<\/title>/i.exec(html)?.[1].trim() || http.STATUS_CODES[status];
     const why = status === 401 ? 'the site requires browser navigation headers' : 'the site refuses this client';
     return new AccessDeniedError(`${host} answered ${status} ${title}: ${why}`, url, status);
@@ -86,13 +107,13 @@ export function robotsTxtOf(raw: Omit<RawResponse, 'latencyMs'>): string | null 
 }
 
 /**
- * The next hop of a redirect, or RedirectError: no Location, off the site's domain (www. and the
- * bare domain count as one), a loop, more than `maxRedirects`. `visited` holds the URLs so far and
- * receives the next one; `hop` counts from 0.
+ * The next hop of a redirect, or RedirectError: no Location, a target the host policy refuses
+ * (`refusalOf`: off the site's domain, another scheme, an IP literal …), a loop, more than
+ * `maxRedirects`. `visited` holds the URLs so far and receives the next one; `hop` counts from 0.
  */
 export function nextHop(
   raw: Pick<RawResponse, 'url' | 'status' | 'headers'>,
-  domain: string,
+  refusalOf: (next: URL) => UrlRefusal | null,
   visited: Set<string>,
   hop: number,
   maxRedirects: number,
@@ -100,18 +121,21 @@ export function nextHop(
   const from = raw.url;
   const location = raw.headers.location;
   if (!location) throw new RedirectError(`${from.host} answered ${raw.status} without a Location header`, from.href);
-  const next = new URL(location, from);
-  if (!/^https?:$/.test(next.protocol) || bareHost(next.hostname) !== bareHost(domain)) {
-    throw new RedirectError(`${from.host} redirected off its domain to ${next.href} (only ${bareHost(domain)} is allowed)`, from.href);
+  let next: URL;
+  try {
+    next = new URL(location, from);
+  } catch {
+    throw new RedirectError(`${from.host} redirected to ${JSON.stringify(location)}, which is not a URL`, from.href);
+  }
+  const refusal = refusalOf(next);
+  if (refusal) {
+    const where = refusal.reason === 'off-domain' ? 'off its domain to' : 'to';
+    throw new RedirectError(`${from.host} redirected ${where} ${next.href}, refused by the host policy: ${refusal.message}`, from.href);
   }
   if (visited.has(next.href)) throw new RedirectError(`redirect loop: ${from.href} leads back to ${next.href}`, from.href);
   if (hop + 1 > maxRedirects) throw new RedirectError(`more than ${maxRedirects} redirects from ${from.href}`, from.href);
   visited.add(next.href);
   return next;
-}
-
-export function bareHost(host: string): string {
-  return host.toLowerCase().replace(/^www\./, '');
 }
 
 /** Retry-After in ms: delta-seconds or an HTTP date (RFC 9110 §10.2.3); undefined when absent or unreadable. */

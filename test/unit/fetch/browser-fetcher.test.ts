@@ -17,16 +17,18 @@ import { performance } from 'node:perf_hooks';
 import {
   AccessDeniedError,
   ChallengePageError,
+  HostPolicyError,
   NotFoundError,
   RateLimitedError,
   RedirectError,
   RobotsDisallowedError,
 } from '../../../lib/errors';
-import { BrowserFetcher, type BrowserFetcherOptions } from '../../../lib/fetch/browser-fetcher';
+import { BrowserFetcher, CHALLENGE_HOSTS, type BrowserFetcherOptions } from '../../../lib/fetch/browser-fetcher';
 import { BrowserPool, findChromium, type BrowserPoolEvent, type BrowserPoolOptions } from '../../../lib/fetch/browser-pool';
 import { HttpFetcher } from '../../../lib/fetch/http-fetcher';
 import { RateLimiter } from '../../../lib/fetch/rate-limiter';
 import { statusError } from '../../../lib/fetch/responses';
+import { HostPolicy } from '../../../lib/security/host-policy';
 import { startMirror, type MirrorServer } from '../../../mirror/server';
 import { adapterFor } from '../../../scrapers/registry';
 
@@ -295,6 +297,35 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
     await assert.rejects(browser.fetch(url, { site }), (error: unknown) => error instanceof RedirectError && /redirect loop/.test(error.message));
   });
 
+  it('a challenge page whose script navigates elsewhere: aborted at once with the reason, nothing asked of another host', async () => {
+    const site = 'inmuebles24';
+    const { url } = firstPage(mirror, site);
+    const hostPolicy = new HostPolicy({
+      sites: Object.entries(HOSTS).map(([key, host]) => ({ key, baseUrl: `https://${host}` })),
+      resolve: (host) => (host === 'interno.inmuebles24.com' ? ['10.0.0.1'] : undefined),
+    });
+    const browser = fetcher({ hostPolicy, warmUp: false });
+    await browser.fetch(url, { site }); // the browser launched and robots.txt read: what follows times the navigation alone
+    const targets: Array<[string, RegExp]> = [
+      ['http://127.0.0.1:9/', /host 127\.0\.0\.1 is a loopback address/],
+      ['http://169.254.169.254/latest/meta-data/', /host 169\.254\.169\.254 is a link-local address/],
+      ['https://www.inmuebles24.com.evil.mx/login', /host www\.inmuebles24\.com\.evil\.mx is not on the domain of site inmuebles24/],
+      ['https://interno.inmuebles24.com/admin', /interno\.inmuebles24\.com resolves to 10\.0\.0\.1, which is a private network address/],
+    ];
+    for (const [target, reason] of targets) {
+      mirror.setFaults(site, { challenge: { navigateTo: target } });
+      const started = performance.now();
+      await assert.rejects(browser.fetch(url, { site }), (error: unknown) => {
+        assert.ok(error instanceof HostPolicyError, `${target}: ${String(error)}`);
+        assert.ok(error.message.startsWith(`the page ${url} navigated to ${target} refused: `), error.message);
+        assert.match(error.message, reason);
+        return true;
+      });
+      assert.ok(performance.now() - started < 4_000, 'at once, not after the challenge wait');
+    }
+    assert.deepEqual(mirror.requestLog().filter((entry) => entry.site !== site).map((entry) => entry.host), [], 'no other host was asked');
+  });
+
   it('obeys robots.txt before any page request, read through the browser', async () => {
     const site = 'propiedades';
     const { url } = firstPage(mirror, site);
@@ -376,32 +407,63 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
     assert.equal(stats.waiting, 0);
   });
 
-  describe('without a mirror: Chromium\'s own network stack', () => {
+  describe('without a mirror: Chromium\'s own network stack, behind the egress proxy', () => {
+    // The portal is a server on 127.0.0.1, reached as www.example-portal.mx through the resolver
+    // override (127.0.0.1 trusted for it); the canary on 127.0.0.2 stands for everything the host
+    // policy must keep the browser from: it counts every connection it gets.
     let server: http.Server;
+    let canary: http.Server;
     let origin: string;
+    let canaryPort: number;
+    let canaryConnections = 0;
+    let own: BrowserPool;
+    let policy: HostPolicy;
+    let flips = 0;
     const seen: http.IncomingHttpHeaders[] = [];
-    let answer: { status: number; body: string; location?: string } = { status: 200, body: '' };
+    let answer: { status: number; body: string; location?: string; headers?: Record<string, string> } = { status: 200, body: '' };
 
     before(async () => {
       server = http.createServer((req, res) => {
         seen.push({ ...req.headers, ':path': req.url });
         if (req.url === '/robots.txt') return void res.writeHead(404).end();
-        res.writeHead(answer.status, { 'content-type': 'text/html; charset=utf-8', ...(answer.location ? { location: answer.location } : {}) });
+        res.writeHead(answer.status, { 'content-type': 'text/html; charset=utf-8', ...(answer.location ? { location: answer.location } : {}), ...answer.headers });
         res.end(answer.body);
       });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      origin = `http://www.example-portal.mx:${(server.address() as AddressInfo).port}`;
+      canary = http.createServer((_req, res) => res.end('canary'));
+      canary.on('connection', () => canaryConnections++);
+      await new Promise<void>((resolve) => canary.listen(0, '127.0.0.2', resolve));
+      canaryPort = (canary.address() as AddressInfo).port;
+      const names: Record<string, () => string[]> = {
+        'www.example-portal.mx': () => ['127.0.0.1'],
+        'canary.example-portal.mx': () => ['127.0.0.2'],
+        // DNS rebinding: the first answer is the trusted address, every later one the canary's.
+        'flip.example-portal.mx': () => (flips++ === 0 ? ['127.0.0.1'] : ['127.0.0.2']),
+      };
+      policy = new HostPolicy({ sites: [{ key: 'local', baseUrl: origin }], resolve: (host) => names[host]?.(), trustedAddresses: ['127.0.0.1'] });
+      own = new BrowserPool(poolOptions({
+        egress: { guard: policy.addresses, hostRefusal: (host) => policy.hostRefusalForAnySite(host, CHALLENGE_HOSTS) },
+        // The portals are https, a secure context where Chromium sends Sec-Fetch-*; so is this stand-in.
+        extraArgs: [`--unsafely-treat-insecure-origin-as-secure=${origin}`],
+      }));
     });
     after(async () => {
-      server?.closeAllConnections();
-      await new Promise((resolve) => server?.close(resolve));
+      await own?.close();
+      for (const each of [server, canary]) {
+        each?.closeAllConnections();
+        await new Promise((resolve) => each?.close(resolve));
+      }
     });
     beforeEach(() => {
       seen.length = 0;
+      canaryConnections = 0;
     });
 
+    const local = (overrides: Partial<BrowserFetcherOptions> = {}) => fetcher({ pool: own, mirrorUrl: null, hostPolicy: policy, warmUp: false, ...overrides });
+
     it('fetches as a browser: navigation headers, no HeadlessChrome, navigator.webdriver false; guards redirects', async () => {
-      const browser = fetcher({ mirrorUrl: null, allowedHosts: { local: '127.0.0.1' } });
+      const browser = local({ warmUp: true });
       // An inline script reports navigator.webdriver through a cookie the next request carries.
       answer = { status: 200, body: '<!DOCTYPE html><html><head><title>ok</title><script>document.cookie = "wd=" + navigator.webdriver + "; path=/";</script></head><body>hola</body></html>' };
       const page = await browser.fetch(`${origin}/uno.html`, { site: 'local' });
@@ -416,12 +478,59 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
       assert.match(String(pages[0]['accept-language']), /^es-MX/);
       assert.match(String(pages[1].cookie), /(^|; )wd=false(;|$)/);
 
+      // Chromium follows a redirect by itself; the egress proxy refuses the hop's host, so it is never asked.
       answer = { status: 302, body: '', location: 'http://elsewhere.invalid/login' };
       await assert.rejects(browser.fetch(`${origin}/tres.html`, { site: 'local' }), (error: unknown) => {
         assert.ok(error instanceof RedirectError, String(error));
         assert.match(error.message, /off its domain to http:\/\/elsewhere\.invalid\/login/);
         return true;
       });
+      assert.equal((await own.egress())!.refusalFor('elsewhere.invalid'), 'host elsewhere.invalid is on none of the sites\' domains');
+    });
+
+    it('a challenge page whose script navigates elsewhere: the navigation is aborted, the reason reported, nothing reaches the canary', async () => {
+      const browser = local();
+      answer = { status: 200, body: '<!DOCTYPE html><html><head><title>ok</title></head><body>hola</body></html>' };
+      await browser.fetch(`${origin}/hola.html`, { site: 'local' }); // robots.txt read: what follows times the navigation alone
+      const targets: Array<[string, RegExp]> = [
+        [`http://127.0.0.2:${canaryPort}/`, /host 127\.0\.0\.2 is a loopback address \(this machine\)/],
+        ['http://169.254.169.254/latest/meta-data/', /host 169\.254\.169\.254 is a link-local address/],
+        [`http://canary.example-portal.mx:${canaryPort}/`, /canary\.example-portal\.mx resolves to 127\.0\.0\.2, which is a loopback address/],
+        [`https://www.example-portal.mx.evil.mx/`, /host www\.example-portal\.mx\.evil\.mx is not on the domain of site local/],
+      ];
+      for (const [target, reason] of targets) {
+        answer = {
+          status: 403,
+          headers: { 'cf-mitigated': 'challenge' },
+          body: `<!DOCTYPE html><html><head><title>Just a moment...</title></head><body><script>window.location = ${JSON.stringify(target)};</script></body></html>`,
+        };
+        const started = performance.now();
+        await assert.rejects(browser.fetch(`${origin}/reto.html`, { site: 'local' }), (error: unknown) => {
+          assert.ok(error instanceof HostPolicyError, `${target}: ${String(error)}`);
+          assert.ok(error.message.startsWith(`the page ${origin}/reto.html navigated to ${target} refused: `), error.message);
+          assert.match(error.message, reason);
+          return true;
+        });
+        assert.ok(performance.now() - started < 4_000, 'reported at once, not after the challenge wait');
+      }
+      assert.equal(canaryConnections, 0, 'the canary saw nothing');
+    });
+
+    it('checks the address on the connection itself: a name whose DNS answer changes after the check never reaches the canary', async () => {
+      const browser = local({ robots: { respect: false, cacheDurationMs: 0 } });
+      const url = `http://flip.example-portal.mx:${canaryPort}/pagina.html`;
+      await assert.rejects(browser.fetch(url, { site: 'local' }), (error: unknown) => {
+        assert.ok(error instanceof HostPolicyError, String(error));
+        assert.equal(error.message, `${url} refused on its connection: flip.example-portal.mx resolves to 127.0.0.2, which is a loopback address (this machine): only public addresses may be fetched`);
+        return true;
+      });
+      // The route handler's check passed (the first answer); the proxy's lookup on the socket (and
+      // on Chromium's retry of the closed connection, if it makes one) got the canary's address.
+      assert.ok(flips >= 2, `resolved ${flips} times`);
+      assert.equal(canaryConnections, 0);
+      // A URL the rules refuse outright is never even navigated to.
+      await assert.rejects(browser.fetch(`http://127.0.0.2:${canaryPort}/`, { site: 'local' }), HostPolicyError);
+      assert.equal(canaryConnections, 0);
     });
   });
 });

@@ -40,7 +40,7 @@ describe('HttpFetcher against the mirror', () => {
       userAgents: { rotate: true, customAgents: [] },
       robots: { respect: true, cacheDurationMs: 60_000 },
       rateLimit: {},
-      allowedHosts: { example: 'www.example-portal.mx' },
+      allowedHosts: { example: 'www.example-portal.mx', second: 'www.second-portal.mx', 'lamudi-like': 'www.lamudi.com.mx' },
       ...overrides,
     });
     fetchers.push(created);
@@ -285,7 +285,7 @@ describe('HttpFetcher headers and access denial', () => {
   function fetcher(userAgents: HttpFetcherOptions['userAgents'], requestsPerSession?: number): HttpFetcher {
     const created = new HttpFetcher({
       mirrorUrl: base, timeoutMs: 5000, maxResponseBytes: 100_000, maxRedirects: 3, userAgents, requestsPerSession,
-      robots: { respect: false, cacheDurationMs: 0 }, rateLimit: {},
+      robots: { respect: false, cacheDurationMs: 0 }, rateLimit: {}, allowedHosts: { mitula: 'casas.mitula.mx' },
     });
     fetchers.push(created);
     return created;
@@ -340,8 +340,13 @@ describe('HttpFetcher headers and access denial', () => {
     });
   });
 
-  it('holds a site not in allowedHosts to the host it was asked for', async () => {
+  it('holds a redirect to the site\'s domain', async () => {
     answer = { status: 301, body: '', location: 'https://www.lamudi.com.mx/x' };
-    await assert.rejects(fetcher({ rotate: false, customAgents: [] }).fetch('https://casas.mitula.mx/casas', { site: 'mitula' }), RedirectError);
+    await assert.rejects(fetcher({ rotate: false, customAgents: [] }).fetch('https://casas.mitula.mx/casas', { site: 'mitula' }), (error: unknown) => {
+      assert.ok(error instanceof RedirectError, String(error));
+      assert.equal(error.message, 'casas.mitula.mx redirected off its domain to https://www.lamudi.com.mx/x, refused by the host policy: host www.lamudi.com.mx is not on the domain of site mitula (mitula.mx, from base_url https://casas.mitula.mx)');
+      return true;
+    });
+    assert.equal(seen.length, 1, 'the hop is never requested');
   });
 });
