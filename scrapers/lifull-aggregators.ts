@@ -8,15 +8,19 @@ import { ChallengePageError, UnrecognisedMarkupError } from '../lib/errors';
 import { canonicalListingUrl, cleanText, toIsoDate } from '../lib/record/text';
 import type { ListingPage, PageKind, ParseContext } from './adapter';
 
-/** The body of Lifull's 401 to clients without browser headers (portals.md §4.4, §6.4). */
-const ACCESS_DENIED = /<title>\s*access denied\s*<\/title>|<h1>\s*access denied\s*<\/h1>/i;
+/**
+ * Markers of the "Access Denied" page Lifull answers (with a 401) to clients without browser headers
+ * (portals.md §4.4, §6.4): its title or heading is exactly that phrase. A results page never has
+ * either, so the markers decide whatever the page's size.
+ */
+const ACCESS_DENIED = [/<title[^>]*>\s*access denied\s*<\/title>/i, /<h1[^>]*>\s*access denied\s*<\/h1>/i];
 
 /**
  * Refuse the "Access Denied" block page before parsing: it has no cards, and saying "no cards"
- * would hide that the client, not the markup, is the problem. Small pages only, like loadPage's check.
+ * would hide that the client, not the markup, is the problem.
  */
 export function refuseAccessDenied(html: string, site: string, kind: PageKind, url?: string): void {
-  if (html.length < 40_000 && ACCESS_DENIED.test(html)) {
+  if (ACCESS_DENIED.some((marker) => marker.test(html))) {
     throw new ChallengePageError(`${site} ${kind} page is an "Access Denied" block page (browser headers required)`, url);
   }
 }

@@ -1,15 +1,19 @@
 /**
  * Mitula México results pages (portals.md §4): Lifull Connect `article.listing-card` cards whose
- * data-* attributes carry most of the listing, a base64 data-clickdestination that is either a
- * Mitula /adform/ path or the ad's address on the portal that holds it, and on some pages a JSON-LD
- * SearchResultsPage whose about[] (aligned with the cards) alone has coordinates.
+ * data-* attributes carry most of the listing, a base64 data-clickdestination (padded or not) that
+ * is either a Mitula /adform/ path or the ad's address on the portal that holds it, dates as
+ * "dd/mm/yyyy" or "Hace X semanas, Y días", and on every other page a JSON-LD SearchResultsPage whose
+ * about[] (aligned with the cards; seen in Colombia, unconfirmed for MX) alone has coordinates. The
+ * cards' inner content comes in two documented forms, the markup generations 'data-test' and
+ * 'class-names'. Only documented hooks are written; a page past the last answers 404 (the server).
  */
 import { emptyRecord, type ListingRecord, type PropertyType } from '../../lib/record/listing-record';
 import { hash32, type PropertyFacts } from '../facts';
 import { formatAmount, type ListPageInput, type MirrorSite } from '../model';
+import { searchPathFacts } from '../../scrapers/search-url';
 import {
-  ALLOW_ALL_ROBOTS, TYPE_NOUN, base64, choice, countLabel, dayMonthYear, htmlDocument, htmlText, originAdUrl, priceFields,
-  relativeAge, unnamedArea, unnamedAreaFields, queryPagination } from './page-kit';
+  ALLOW_ALL_ROBOTS, TYPE_NOUN, base64, choice, countLabel, dayMonthYear, htmlDocument, htmlText, originAdUrl, relativeAge, unnamedArea,
+  queryPagination } from './page-kit';
 
 const SITE = 'mitula';
 const HOST = 'casas.mitula.mx';
@@ -19,6 +23,9 @@ const ORIGIN = `https://${HOST}`;
  * card template, both show 30 results per page (portals.md §3.1, §6.1), so the mirror does too.
  */
 const PAGE_SIZE = 30;
+
+/** Markup generations of the card's inner content (portals.md §4.2: S-MIT-A's hooks, S-MIT-B's classes). */
+const MARKUPS = ['data-test', 'class-names'] as const;
 
 const ID_BASE = 4_100_000_003;
 const ID_STEP = 13;
@@ -72,17 +79,43 @@ function imageUrls(f: PropertyFacts): string[] {
   return Array.from({ length: f.imageCount }, (_, k) => `https://img.mitula.mx/ads/${externalId(f.n)}/${k + 1}.jpg`);
 }
 
-function priceText(f: PropertyFacts): string {
-  if (f.price == null) return 'Consultar precio';
-  const amount = f.currency === 'USD' ? `USD ${formatAmount(f.price)}` : `$ ${formatAmount(f.price)}`;
-  return f.priceKind === 'from' ? `Desde ${amount}` : amount;
+/** The card's price text; a listing without a price shows none (no source quotes Mitula's wording). */
+function priceText(f: PropertyFacts): string | null {
+  if (f.price == null) return null;
+  return f.currency === 'USD' ? `USD ${formatAmount(f.price)}` : `$ ${formatAmount(f.price)}`;
 }
 
+/** The 'class-names' cards carry the type tag (S-MIT-B); the 'data-test' cards show no type. */
+function showsTypeTag(input: ListPageInput): boolean {
+  return input.markup === 'class-names';
+}
+
+/** What a correct parser reads as the type: the tag, else the JSON-LD node's type, else the search's words. */
+function typeRead(f: PropertyFacts, input: ListPageInput): PropertyType | null {
+  if (showsTypeTag(input)) return f.propertyType;
+  if (hasJsonLd(input) && SCHEMA_TYPE[f.propertyType]) return f.propertyType;
+  return searchPathFacts(input.searchPath.replace(/^\/casas\//, '/')).propertyType;
+}
+
+/** A card fact in the generation's form: `p[data-test]` (S-MIT-A) or a property with its icon (S-MIT-B). */
+function factHtml(input: ListPageInput, dataTest: string, icon: string, text: string): string {
+  return input.markup === 'data-test'
+    ? `<p data-test="${dataTest}">${htmlText(text)}</p>`
+    : `<div class="listing-card__properties__property"><span class="listing-card__icon__${icon}"></span>${htmlText(text)}</div>`;
+}
+
+/**
+ * One `article.listing-card` (portals.md §4.2): the data-* set, then the inner markup of the page's
+ * generation — 'data-test' hooks (S-MIT-A: title, price, place, facts, description, date and
+ * agency, the "Ver detalle" button inside a Mitula link) or 'class-names' (S-MIT-B: images, type
+ * tag, price, place, facts with icons, amenities, description, date and agency; no title, no link).
+ */
 function cardHtml(f: PropertyFacts, position: number, pageViewId: string, input: ListPageInput): string {
   const id = externalId(f.n);
   const area = unnamedArea(f);
   const entities = pick(f, 'entities', 4) === 0;
   const cityInDistrict = pick(f, 'city-in-district', 5) === 0;
+  const dataTest = input.markup === 'data-test';
   const images = imageUrls(f);
   // Swiper in loop mode repeats the first slide at the end.
   const slides = images.length > 1 && pick(f, 'loop', 3) === 0 ? [...images, images[0]] : images;
@@ -93,18 +126,17 @@ function cardHtml(f: PropertyFacts, position: number, pageViewId: string, input:
       ? `<div class="swiper-slide"><img src="${shown}" alt="${htmlText(f.title)}"></div>`
       : `<div class="swiper-slide${k === images.length ? ' swiper-slide-duplicate' : ''}"><img class="swiper-lazy" data-src="${shown}" alt=""></div>`;
   }).join('');
-  const properties = [
-    f.bedrooms != null ? `<p class="listing-card__properties__property" data-test="bedrooms"><span class="listing-card__icon__bedrooms"></span>${countLabel(f.bedrooms, 'recámara', 'recámaras')}</p>` : '',
-    // Where the page has JSON-LD the card may leave bathrooms to it, as on Mitula Colombia.
-    f.bathrooms != null && (!hasJsonLd(input) || pick(f, 'bath-on-card', 3) === 0)
-      ? `<p class="listing-card__properties__property" data-test="bathrooms"><span class="listing-card__icon__bathrooms"></span>${countLabel(f.bathrooms, 'baño', 'baños')}</p>` : '',
-    area != null ? `<p class="listing-card__properties__property" data-test="floor-area"><span class="listing-card__icon__area"></span>${formatAmount(area)} m²</p>` : '',
+  const facts = [
+    f.bedrooms != null ? factHtml(input, 'bedrooms', 'bedrooms', countLabel(f.bedrooms, 'recámara', 'recámaras')) : '',
+    // Where the page has JSON-LD the card may leave bathrooms to it, as on Mitula Colombia (S-MIT-CO).
+    f.bathrooms != null && (!hasJsonLd(input) || pick(f, 'bath-on-card', 3) === 0) ? factHtml(input, 'bathrooms', 'bathrooms', countLabel(f.bathrooms, 'baño', 'baños')) : '',
+    area != null ? factHtml(input, 'floor-area', 'area', `${formatAmount(area)} m²`) : '',
   ].join('');
   const date = relativeDate(f) ? relativeAge(SITE, f.n) : dayMonthYear(f.publishedAt);
   const dateAndAgency = f.publisher == null ? date : `${date} en - ${f.publisher}`;
-  // Cards that link out still have a Mitula link around the button; some /adform/ cards rely on the script alone.
-  const anchored = linksOut(f) || pick(f, 'anchor', 4) !== 0;
-  const button = '<button class="listing-card__button" data-test="snippet__view-detail-button">Ver detalle</button>';
+  const price = priceText(f);
+  const location = htmlText(`${f.neighborhood}, ${f.city}, ${f.state}`, entities);
+  const description = f.descriptionParagraphs.map((p) => htmlText(p, entities)).join('<br>');
   const attrs = {
     'data-listingid': id,
     'data-pageviewid': pageViewId,
@@ -121,19 +153,31 @@ function cardHtml(f: PropertyFacts, position: number, pageViewId: string, input:
     'data-floorarea': area == null || pick(f, 'floorarea-empty', 4) === 0 ? '' : `${formatAmount(area)} m²`,
     'data-rooms': f.bedrooms == null ? '' : String(f.bedrooms),
   };
-  return `<article class="listing-card listing-card--with-images" ${Object.entries(attrs).map(([k, v]) => `${k}="${htmlText(v)}"`).join(' ')}>
-<div class="listing-card__images swiper"><div class="swiper-wrapper">${slideHtml}</div></div>
-<div class="listing-card__content">
-<div class="listing-card__tags"><span class="tag tag--listing tag--listing--property-type">${TYPE_NOUN[f.propertyType]}</span>${f.isDevelopment ? '<span class="tag tag--listing tag--listing--special-characteristic">Desarrollo</span>' : ''}</div>
-<span class="listing-card__title" data-test="snippet__title">${htmlText(f.title, entities)}</span>
-<div class="listing-card__price"><span class="price__actual" data-test="price__actual">${htmlText(priceText(f))}</span></div>
-<div class="listing-card__location__geo" data-test="snippet__location">${htmlText(`${f.neighborhood}, ${f.city}, ${f.state}`, entities)}</div>
-<div class="listing-card__properties">${properties}</div>
-${f.parkingSpaces != null ? '<div class="listing-card__facilities"><span class="listing-card__facilities__facility">Estacionamiento</span><span class="listing-card__facilities__facility">Seguridad 24 h</span></div>' : ''}
-<div class="listing-card__description__text" data-test="snippet__description">${f.descriptionParagraphs.map((p) => htmlText(p, entities)).join('<br>')}</div>
-<p class="listing-card__information__bottom__published-date-and-agency" data-test="snippet__published-date-and-agency">${htmlText(dateAndAgency)}</p>
+  const open = `<article class="listing-card" ${Object.entries(attrs).map(([k, v]) => `${k}="${htmlText(v)}"`).join(' ')}>`;
+  if (dataTest) {
+    // Cards that link out still have a Mitula link around the button; some /adform/ cards rely on the script alone.
+    const anchored = linksOut(f) || pick(f, 'anchor', 4) !== 0;
+    const button = '<button data-test="snippet__view-detail-button">Ver detalle</button>';
+    return `${open}
+<div><span data-test="snippet__title">${htmlText(f.title, entities)}</span>
+${price ? `<span data-test="price__actual">${htmlText(price)}</span>` : ''}
+<div data-test="snippet__location">${location}</div>
+<div>${facts}</div>
+<div data-test="snippet__description">${description}</div>
+<p data-test="snippet__published-date-and-agency">${htmlText(dateAndAgency)}</p>
 ${anchored ? `<a href="${htmlText(`${adformPath(f)}?pvid=${pageViewId}&pos=${position + 1}`)}" rel="nofollow" target="_blank">${button}</a>` : button}
 </div></article>`;
+  }
+  return `${open}
+<div class="swiper"><div class="swiper-wrapper">${slideHtml}</div></div>
+<div><span class="tag tag--listing tag--listing--property-type">${TYPE_NOUN[f.propertyType]}</span>${f.isDevelopment ? '<span class="tag tag--listing tag--listing--special-characteristic">Desarrollo</span>' : ''}</div>
+${price ? `<span class="price__actual">${htmlText(price)}</span>` : ''}
+<div class="listing-card__location__geo">${location}</div>
+<div>${facts}</div>
+${f.parkingSpaces != null ? '<div><span class="listing-card__facilities__facility">Estacionamiento</span><span class="listing-card__facilities__facility">Seguridad 24 h</span></div>' : ''}
+<div class="listing-card__description__text">${description}</div>
+<p class="listing-card__information__bottom__published-date-and-agency">${htmlText(dateAndAgency)}</p>
+</article>`;
 }
 
 function jsonLd(input: ListPageInput): string {
@@ -193,22 +237,31 @@ ${pagination(input)}
 
 function cardRecord(f: PropertyFacts, input: ListPageInput): ListingRecord {
   const ld = hasJsonLd(input);
+  const dataTest = input.markup === 'data-test';
+  const propertyType = typeRead(f, input);
+  const area = unnamedArea(f);
+  // 'class-names' cards have no Mitula link: one that links out is known by the ad's own address.
+  const url = linksOut(f) && !dataTest ? originAdUrl(SITE, f) : new URL(adformPath(f), input.searchUrl).href;
   return {
-    ...emptyRecord(SITE, externalId(f.n), new URL(adformPath(f), input.searchUrl).href),
-    title: f.title,
+    ...emptyRecord(SITE, externalId(f.n), url),
+    // 'class-names' cards show no title: the JSON-LD node's name, when the page has one.
+    title: dataTest || ld ? f.title : null,
     operation: f.operation,
-    propertyType: f.propertyType,
-    ...priceFields(f),
+    propertyType,
+    price: f.price,
+    currency: f.price == null ? null : f.currency,
+    priceOnRequest: false,
     bedrooms: f.bedrooms,
     bathrooms: f.bathrooms,
-    ...unnamedAreaFields(f),
+    builtAreaM2: propertyType === 'land' ? null : area,
+    landAreaM2: propertyType === 'land' ? area : null,
     neighborhood: f.neighborhood,
     city: f.city,
     state: f.state,
     lat: ld ? f.lat : null,
     lng: ld ? f.lng : null,
     description: f.descriptionParagraphs.join(' '),
-    images: imageUrls(f),
+    images: dataTest ? [] : imageUrls(f),
     publisher: f.publisher,
     publishedAt: relativeDate(f) ? null : f.publishedAt,
     originUrl: linksOut(f) ? originAdUrl(SITE, f) : null,
@@ -220,7 +273,7 @@ export const mitulaMirror: MirrorSite = {
   host: HOST,
   pageSize: PAGE_SIZE,
   defaultSearchPaths: ['/casas/venta-zapopan-jalisco', '/casas/renta-departamentos-guadalajara', '/casas/terrenos-venta-zapopan'],
-  markups: ['current'],
+  markups: MARKUPS,
   robotsTxt: ALLOW_ALL_ROBOTS,
   externalId,
   indexOf,

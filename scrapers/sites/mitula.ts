@@ -1,27 +1,51 @@
 /**
- * Mitula México results pages (portals.md §4). The data-* attributes of each
- * `article.listing-card` carry id, price, operation, place, area and rooms; the card text adds title,
- * type, bathrooms, description, date and agency; a JSON-LD SearchResultsPage about[] (aligned with
- * the cards by index, when the page has one) adds coordinates. Mitula has no detail scraper.
+ * Mitula México results pages (portals.md §4): one `article.listing-card` per ad. Each field comes
+ * from the best source the card has, in this order:
+ *   1. the card's data-* attributes (id, price, operation, place, area, rooms; §4.2);
+ *   2. its inner markup, in either documented form: `data-test` hooks (S-MIT-A) or BEM class names
+ *      (S-MIT-B) — title, price text, place, rooms, baths, area, type tag, description, date, agency;
+ *   3. the JSON-LD SearchResultsPage `about[]`, aligned with the cards by index, when the page has one
+ *      (seen on Mitula Colombia, unconfirmed for MX; the only source of coordinates);
+ *   4. for operation and type, the search URL's words (all searches live under /casas/).
+ * Mitula has no detail scraper; a page past the last one answers 404 (§4.1), which the fetcher reports.
  */
 import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { AnyNode } from 'domhandler';
 import { UnrecognisedMarkupError } from '../../lib/errors';
-import { emptyRecord, type ListingRecord } from '../../lib/record/listing-record';
+import { emptyRecord, type ListingRecord, type PropertyType } from '../../lib/record/listing-record';
 import {
   absoluteUrl, canonicalListingUrl, cleanText, mapOperation, mapPropertyType, parseCurrency, parsePriceText, toCoordinate, uniqueUrls,
 } from '../../lib/record/text';
 import type { ListingPage, ParseContext, SiteAdapter } from '../adapter';
 import {
-  asArray, asObject, elementText, pageParam, positiveCount, positiveNumber, unnamedArea, withoutFragment, type JsonObject,
+  asArray, asObject, elementText, jsonText, pageParam, placeParts, positiveCount, positiveNumber, unnamedArea, withoutFragment, type JsonObject,
 } from '../field-readers';
 import { dateAndAgency, emptyPageOrThrow, isOnPortal, originAddress, refuseAccessDenied } from '../lifull-aggregators';
 import { getPath, loadPage, readJsonLd } from '../page';
+import { searchPathFacts, type SearchUrlFacts } from '../search-url';
 
 const DOMAIN = 'mitula.mx';
 const CARD = 'article.listing-card';
 
-/** data-clickdestination: base64 (padding "=" sometimes dropped) of a Mitula path or an origin URL. */
+/** Inner markup, `data-test` hook first and class name second (§4.2, S-MIT-A / S-MIT-B). */
+const INNER = {
+  title: '[data-test="snippet__title"]',
+  price: '[data-test="price__actual"], .price__actual',
+  location: '[data-test="snippet__location"], .listing-card__location__geo',
+  description: '[data-test="snippet__description"], .listing-card__description__text',
+  dateAndAgency: '[data-test="snippet__published-date-and-agency"], .listing-card__information__bottom__published-date-and-agency',
+  propertyType: '.tag--listing--property-type',
+  images: '.swiper-slide img',
+} as const;
+
+/** A card fact: `p[data-test=…]`, or the `.listing-card__properties__property` holding its icon. */
+function cardFact(card: Cheerio<AnyNode>, dataTest: string, icon: string, maxLength: number): string | null {
+  const hooked = card.find(`p[data-test="${dataTest}"]`);
+  if (hooked.length > 0) return elementText(hooked, maxLength);
+  return elementText(card.find(`.listing-card__properties__property:has(.listing-card__icon__${icon})`), maxLength);
+}
+
+/** data-clickdestination: base64 (padding "=" sometimes dropped) of a Mitula path or an origin URL (§4.3). */
 function decodeDestination(value: string | null): string | null {
   const encoded = value?.trim();
   if (!encoded || !/^[A-Za-z0-9+/_-]+=*$/.test(encoded)) return null;
@@ -53,63 +77,84 @@ function aboutPerCard($: CheerioAPI, cardCount: number): Array<JsonObject | null
   return (asArray(page?.about) ?? []).map(asObject);
 }
 
-function cardRecord($: CheerioAPI, card: Cheerio<AnyNode>, about: JsonObject | null, context: ParseContext): ListingRecord {
+/** schema.org types that name one property type; Place, Residence and the like name none. */
+const SCHEMA_TYPES: Readonly<Record<string, PropertyType>> = {
+  SingleFamilyResidence: 'house', House: 'house', Apartment: 'apartment',
+};
+
+/** The operation and type Mitula's search path names, without the /casas/ section every search has. */
+function searchFacts(url: string): SearchUrlFacts {
+  return searchPathFacts(new URL(url).pathname.replace(/^\/casas\//, '/'));
+}
+
+/** The entry describes this card when what both name agrees: title, and town when the card has one. */
+function describesCard(about: JsonObject, title: string | null, town: string | null): boolean {
+  const name = jsonText(about.name);
+  const locality = jsonText(getPath(about, 'address.addressLocality'));
+  return (title == null || name == null || name === title) && (town == null || locality == null || locality === town);
+}
+
+function cardRecord($: CheerioAPI, card: Cheerio<AnyNode>, about: JsonObject | null, searched: SearchUrlFacts, context: ParseContext): ListingRecord {
+  const max = context.maxFieldLength;
   const attr = (name: string) => card.attr(name)?.trim() || null;
-  const text = (selector: string) => elementText(card.find(selector), context.maxFieldLength);
+  const text = (selector: string) => elementText(card.find(selector), max);
   const id = attr('data-listingid');
   if (id == null) throw new UnrecognisedMarkupError(context.site, 'listing', `a ${CARD} without data-listingid`, context.url);
 
-  const title = text('[data-test="snippet__title"]');
-  // The JSON-LD entry must describe this card: a different name means the lists do not line up.
-  const extra = about && (about.name == null || cleanText(String(about.name)) === title) ? about : null;
+  const town = cleanText(attr('data-city'), max) ?? cleanText(attr('data-district'), max);
+  const cardTitle = text(INNER.title);
+  const extra = about && describesCard(about, cardTitle, town) ? about : null;
 
-  // url: the listing's address on Mitula. The decoded destination when it is a Mitula path (the
-  // /adform/ ad page); when it points at another portal, the Mitula link around the card's "Ver
-  // detalle" button, which opens the same kind of Mitula ad page. Queries are page-view tracking.
+  // url: the listing's address on Mitula — the decoded destination when it is a Mitula path (the
+  // /adform/ ad page), else the Mitula link around the "Ver detalle" button. Queries are page-view
+  // tracking. A card that only links out has no Mitula address: its url is the ad's own.
   const destination = decodeDestination(attr('data-clickdestination'));
   const button = card.find('[data-test="snippet__view-detail-button"]').closest('a[href]');
   const link = (button.length ? button : card.find('a[href]')).first().attr('href');
   const mitulaHref = [destination, link].find((href) => href != null && isOnPortal(href, context.url, DOMAIN));
-  const url = canonicalListingUrl(mitulaHref, context.url, { dropQuery: true });
+  const originUrl = originAddress(destination, context.url, DOMAIN);
+  const url = canonicalListingUrl(mitulaHref, context.url, { dropQuery: true }) ?? originUrl;
   if (url == null) {
-    throw new UnrecognisedMarkupError(context.site, 'listing', `card ${id} has no Mitula link (data-clickdestination or a[href])`, context.url);
+    throw new UnrecognisedMarkupError(context.site, 'listing', `card ${id} has no link (data-clickdestination or a[href])`, context.url);
   }
 
-  const shown = parsePriceText(text('[data-test="price__actual"], .price__actual'));
+  const shown = parsePriceText(text(INNER.price));
   const price = positiveNumber(attr('data-price')) ?? shown.price;
-  const propertyType = mapPropertyType(text('.tag--listing--property-type'));
+  const schemaType = SCHEMA_TYPES[String(extra?.['@type'] ?? '')] ?? null;
+  const propertyType = mapPropertyType(text(INNER.propertyType)) ?? schemaType ?? searched.propertyType;
   const area = positiveNumber(attr('data-floorarea'))
-    ?? positiveNumber(text('[data-test="floor-area"]'))
+    ?? positiveNumber(cardFact(card, 'floor-area', 'area', max))
     ?? positiveNumber(getPath(extra, 'floorSize.value'));
-  const images = card.find('.swiper-slide img').toArray().map((img) => $(img).attr('data-src') ?? $(img).attr('src'));
+  const place = placeParts(text(INNER.location), 'city-state');
+  const images = card.find(INNER.images).toArray().map((img) => $(img).attr('data-src') ?? $(img).attr('src'));
 
   return {
     ...emptyRecord(context.site, id, url),
-    title,
-    operation: mapOperation(attr('data-operation-type')),
+    title: cardTitle ?? jsonText(extra?.name, max),
+    operation: mapOperation(attr('data-operation-type')) ?? searched.operation,
     propertyType,
     price,
     currency: price == null ? null : parseCurrency(attr('data-currency')) ?? shown.currency,
     priceOnRequest: price == null && shown.priceOnRequest,
-    bedrooms: positiveCount(attr('data-rooms')) ?? positiveCount(text('[data-test="bedrooms"]')),
-    bathrooms: positiveCount(text('[data-test="bathrooms"]')) ?? positiveCount(extra?.numberOfBathroomsTotal),
+    bedrooms: positiveCount(attr('data-rooms')) ?? positiveCount(cardFact(card, 'bedrooms', 'bedrooms', max)) ?? positiveCount(extra?.numberOfBedrooms),
+    bathrooms: positiveCount(cardFact(card, 'bathrooms', 'bathrooms', max)) ?? positiveCount(extra?.numberOfBathroomsTotal),
     ...unnamedArea(area, propertyType),
-    neighborhood: cleanText(attr('data-neighbourhood'), context.maxFieldLength),
-    city: cleanText(attr('data-city'), context.maxFieldLength) ?? cleanText(attr('data-district'), context.maxFieldLength),
-    state: cleanText(attr('data-region'), context.maxFieldLength),
+    neighborhood: cleanText(attr('data-neighbourhood'), max) ?? place.neighborhood,
+    city: town ?? place.city ?? jsonText(getPath(extra, 'address.addressLocality'), max),
+    state: cleanText(attr('data-region'), max) ?? place.state ?? jsonText(getPath(extra, 'address.addressRegion'), max),
     lat: toCoordinate(getPath(extra, 'geo.latitude'), 90),
     lng: toCoordinate(getPath(extra, 'geo.longitude'), 180),
-    description: text('[data-test="snippet__description"], .listing-card__description__text'),
+    description: text(INNER.description),
     images: uniqueUrls(images, context.url),
-    ...dateAndAgency(
-      text('[data-test="snippet__published-date-and-agency"], .listing-card__information__bottom__published-date-and-agency'),
-      context.maxFieldLength,
-    ),
-    originUrl: originAddress(destination, context.url, DOMAIN),
+    ...dateAndAgency(text(INNER.dateAndAgency), max),
+    originUrl,
   };
 }
 
-/** The `.pagination__page` link to page N+1 (portals.md §4.1); none on the last page. */
+/**
+ * The `.pagination__page` link to page N+1 (§4.1, S-MIT-B); none on the last page, nor on a page
+ * without page links (a search with one page).
+ */
 function nextPageUrl($: CheerioAPI, pageUrl: string): string | null {
   const wanted = pageParam(pageUrl, 'page') + 1;
   for (const anchor of $('.pagination__page a[href], a.pagination__page[href]').toArray()) {
@@ -127,7 +172,8 @@ export const mitulaAdapter: SiteAdapter = {
     const cards = $(CARD).toArray();
     if (cards.length === 0) return emptyPageOrThrow($, context, CARD);
     const about = aboutPerCard($, cards.length);
-    const listings = cards.map((card, i) => cardRecord($, $(card), about[i] ?? null, context));
+    const searched = searchFacts(context.url);
+    const listings = cards.map((card, i) => cardRecord($, $(card), about[i] ?? null, searched, context));
     return { listings, nextPageUrl: nextPageUrl($, context.url), detailUrls: [] };
   },
 };

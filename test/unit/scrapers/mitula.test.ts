@@ -1,17 +1,25 @@
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { ChallengePageError, UnrecognisedMarkupError } from '../../../lib/errors';
+import { startMirror } from '../../../mirror/server';
 import { mitulaMirror as mirror } from '../../../mirror/sites/mitula';
 import { mitulaAdapter as adapter } from '../../../scrapers/sites/mitula';
 import {
-  ACCESS_DENIED_PAGE, CHALLENGE_PAGE, assertCoversVariations, assertMirrorContract, contextFor, emptyInput, pageInput, roundTrip, truncate, truncatedRefusal,
+  ACCESS_DENIED_PAGE, assertCoversVariations, assertMirrorContract, contextFor, emptyInput, fixturePage, roundTrip,
 } from './list-page-harness';
 
 const SEARCH = '/casas/venta-zapopan-jalisco';
-const CARD = /<article class="listing-card[\s\S]*?<\/article>/g;
+const CARD = /<article class="listing-card"[\s\S]*?<\/article>/g;
 
-function page(pageNumber: number, totalPages: number, variant: number) {
-  const input = pageInput(mirror, { searchPath: SEARCH, page: pageNumber, totalPages, variant });
-  return { input, html: mirror.renderListPage(input), context: contextFor(mirror, input) };
+/** The status the mirror answers for a path on Mitula's host, asked as a browser navigates. */
+function statusOf(serverUrl: string, path: string): Promise<number> {
+  const headers = { host: 'casas.mitula.mx', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' };
+  return new Promise((resolve, reject) => {
+    http.get(`${serverUrl}${path}`, { headers, agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    }).on('error', reject);
+  });
 }
 
 /** The decoded data-clickdestination values of a page, with whether each was written without "=" padding. */
@@ -22,102 +30,94 @@ function destinations(html: string): Array<{ value: string; unpadded: boolean }>
   }));
 }
 
-describe('Mitula list pages (article.listing-card)', () => {
-  it('reads every field of every card as the mirror wrote it, on every page of several page variants', () => {
-    const run = roundTrip(adapter, mirror, SEARCH, { totalPages: 6, variants: 4, firstNs: [0, 5000] });
-    assert.equal(run.facts.length, 2 * 4 * (5 * 30 + 15));
-    assertCoversVariations(run.facts);
-    const all = run.pages.join('\n');
-    const links = destinations(all);
-    assert.ok(links.some((d) => d.value.startsWith('/adform/')), 'relative /adform/ destinations');
-    assert.ok(links.some((d) => d.value.startsWith('https://www.inmuebles24.com/')), 'Inmuebles24 destinations');
-    assert.ok(links.some((d) => d.value.startsWith('https://www.lamudi.com.mx/')), 'Lamudi destinations');
-    assert.ok(links.some((d) => d.unpadded), 'destinations without "=" padding');
-    const quirks = [
-      'data-floorarea=""', 'data-city="" data-district="', 'Hace ', ' en - ', 'swiper-slide-duplicate', 'src="//img.mitula.mx',
-      '"@type":"SearchResultsPage"', 'listing-card--banner', '&#225;', 'Desde $ ', 'Consultar precio',
-    ];
-    for (const quirk of quirks) assert.ok(all.includes(quirk), `no page had ${quirk}`);
-    assert.ok(run.pages.some((html) => !html.includes('SearchResultsPage')), 'pages without JSON-LD');
-    // Some /adform/ cards have no link around the button: the decoded destination alone gives their url.
-    assert.ok(/data-test="snippet__view-detail-button">Ver detalle<\/button>\n<\/div><\/article>/.test(all));
+describe('Mitula mirror: the parser reads back every card it renders', () => {
+  it('has the two inner-markup forms portals.md §4.2 describes, S-MIT-A\'s data-test hooks first', () => {
+    assert.deepEqual(mirror.markups, ['data-test', 'class-names']);
   });
 
-  it('hand-checked values: a USD rental, an ad held by Inmuebles24 and one by Lamudi, a hidden price', () => {
-    const { html, context } = page(1, 4, 2);
-    const { listings } = adapter.parseListingPage(html, context);
-    // data-listingid="4100000042" data-price="3270" data-currency="USD" data-operation-type="rent"; bathrooms only in JSON-LD.
-    const usd = listings[3];
-    assert.equal(usd.externalId, '4100000042');
-    assert.equal(usd.url, 'https://casas.mitula.mx/adform/4100000042');
-    assert.equal(usd.price, 3270);
-    assert.equal(usd.currency, 'USD');
-    assert.equal(usd.operation, 'rent');
-    assert.equal(usd.title, 'Casa "Los Álamos" & jardín en renta, Montebello');
-    assert.equal(usd.bedrooms, 5);
-    assert.equal(usd.bathrooms, 2);
-    assert.equal(usd.builtAreaM2, 104);
-    assert.equal(usd.state, 'Yucatán');
-    assert.equal(usd.publisher, 'RE/MAX Élite');
-    assert.equal(usd.publishedAt, '2026-10-10');
-    assert.equal(usd.originUrl, null);
-    // data-clickdestination decodes to an Inmuebles24 URL with utm_* parameters: originUrl without them, url on Mitula.
-    assert.equal(listings[1].externalId, '4100000016');
-    assert.equal(listings[1].originUrl, 'https://www.inmuebles24.com/propiedades/clasificado/departamento-en-venta-lafayette-guadalajara-147981426.html');
-    assert.equal(listings[1].url, 'https://casas.mitula.mx/adform/4100000016');
-    assert.equal(listings[2].originUrl, 'https://www.lamudi.com.mx/detalle/41032-73-0ac08526e40e-2fb6-c5fc89d-15d0-ee5e');
-    // "Consultar precio", data-price="" and data-floorarea="" while the card text shows "234 m²".
-    const hidden = listings[11];
-    assert.equal(hidden.externalId, '4100000146');
-    assert.equal(hidden.price, null);
-    assert.equal(hidden.currency, null);
-    assert.equal(hidden.priceOnRequest, true);
-    assert.equal(hidden.builtAreaM2, 234);
-  });
+  for (const markup of mirror.markups) {
+    it(`${markup}: every field of every card, on every page of several page variants`, () => {
+      const run = roundTrip(adapter, mirror, SEARCH, { totalPages: 4, variants: 4, firstNs: [0, 5000], markup, nextPage: 'page-links' });
+      assert.equal(run.facts.length, 2 * 4 * (3 * 30 + 15));
+      assertCoversVariations(run.facts);
+      const all = run.pages.join('\n');
+      const links = destinations(all);
+      assert.ok(links.some((d) => d.value.startsWith('/adform/')), 'relative /adform/ destinations');
+      assert.ok(links.some((d) => d.value.startsWith('https://www.inmuebles24.com/')), 'Inmuebles24 destinations');
+      assert.ok(links.some((d) => d.value.startsWith('https://www.lamudi.com.mx/')), 'Lamudi destinations');
+      assert.ok(links.some((d) => d.unpadded), 'destinations without "=" padding');
+      for (const quirk of ['data-floorarea=""', 'data-city="" data-district="', 'Hace ', ' en - ', '"@type":"SearchResultsPage"', 'listing-card--banner', '&#225;']) {
+        assert.ok(all.includes(quirk), `no page had ${quirk}`);
+      }
+      assert.ok(run.pages.some((html) => !html.includes('SearchResultsPage')), 'pages without JSON-LD');
+      // Each form writes its own hooks and none of the other's (portals.md §4.2: S-MIT-A vs S-MIT-B).
+      assert.equal(all.includes('data-test="snippet__title"'), markup === 'data-test');
+      assert.equal(all.includes('listing-card__properties__property'), markup === 'class-names');
+    });
 
+    it(`${markup}: a page with no results is an empty success`, () => {
+      const input = emptyInput(mirror, SEARCH, 0, markup);
+      assert.deepEqual(adapter.parseListingPage(mirror.renderListPage(input), contextFor(mirror, input)), { listings: [], nextPageUrl: null, detailUrls: [] });
+    });
+  }
+
+  it('ids invert and list URLs route back (?page=N); a page past the last answers 404, as Mitula does (portals.md §4.1)', async () => {
+    assertMirrorContract(mirror);
+    assert.deepEqual(mirror.route(new URL('https://casas.mitula.mx/casas/venta-zapopan-jalisco?page=999')), { kind: 'listing', searchPath: SEARCH, page: 999 });
+    assert.equal(mirror.route(new URL('https://casas.mitula.mx/adform/4100000042')), null);
+    const server = await startMirror({ pagesPerSearch: 2, searches: { mitula: [SEARCH] } });
+    try {
+      assert.equal(await statusOf(server.url, `${SEARCH}?page=2`), 200);
+      // The page after the last is not a page of results: the fetcher turns the 404 into NotFoundError.
+      assert.equal(await statusOf(server.url, `${SEARCH}?page=3`), 404);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('Mitula parser: sources in order (beyond the fixture corpus)', () => {
   it('uses JSON-LD about[] only when it lines up with the cards', () => {
-    const { html, context } = page(1, 2, 0);
-    assert.ok(adapter.parseListingPage(html, context).listings.every((record) => record.lat != null));
-    // One entry short: no listing may borrow another one's coordinates.
-    const shifted = html.replace(/"about":\[\{.*?\},\{/, '"about":[{');
+    const { html, context } = fixturePage('mitula', 'results-data-test');
+    assert.deepEqual(adapter.parseListingPage(html, context).listings.map((r) => r.lat), [20.7381, 20.7098, 20.7214]);
+    // One entry short: no card may borrow another one's coordinates.
+    const shifted = html.replace(/"about":\[\{.*?\}\},\{/, '"about":[{');
     assert.notEqual(shifted, html);
-    assert.ok(adapter.parseListingPage(shifted, context).listings.every((record) => record.lat == null && record.lng == null));
+    assert.deepEqual(adapter.parseListingPage(shifted, context).listings.map((r) => r.lat), [null, null, null]);
+    // Same length but another card's entry (names differ): that card takes nothing from it.
+    const swapped = html.replace('"name":"Casa en venta en Valle Real con jardín"', '"name":"Casa en otra colonia"');
+    const first = adapter.parseListingPage(swapped, context).listings[0];
+    assert.deepEqual([first.lat, first.propertyType, first.bathrooms], [null, null, 3]);
   });
 
-  it('gives the .pagination__page link to page N+1, and null on the last page', () => {
-    const first = page(1, 3, 1);
-    assert.equal(adapter.parseListingPage(first.html, first.context).nextPageUrl, 'https://casas.mitula.mx/casas/venta-zapopan-jalisco?page=2');
-    const middle = page(2, 3, 1);
-    assert.equal(adapter.parseListingPage(middle.html, middle.context).nextPageUrl, 'https://casas.mitula.mx/casas/venta-zapopan-jalisco?page=3');
-    const last = page(3, 3, 1);
-    assert.match(last.html, /class="pagination__page"/, 'the last page still has page links');
-    assert.equal(adapter.parseListingPage(last.html, last.context).nextPageUrl, null);
+  it('the data attributes win over the card text, the card text over JSON-LD', () => {
+    const { html, context } = fixturePage('mitula', 'results-data-test');
+    const attributesEmptied = html.replace('data-price="4250000" data-currency="MXN"', 'data-price="" data-currency=""').replace('data-rooms="4"', 'data-rooms=""');
+    const first = adapter.parseListingPage(attributesEmptied, context).listings[0];
+    assert.deepEqual([first.price, first.currency, first.bedrooms], [4250000, 'MXN', 4], 'from "$ 4,250,000" and "4 recámaras"');
+    const textEmptied = attributesEmptied.replace('<p data-test="bedrooms">4 recámaras</p>', '').replace('<p data-test="bathrooms">3 baños</p>', '');
+    const fromLd = adapter.parseListingPage(textEmptied, context).listings[0];
+    assert.deepEqual([fromLd.bedrooms, fromLd.bathrooms], [4, 3], 'numberOfBedrooms and numberOfBathroomsTotal');
   });
 
-  it('a page with no results is an empty success', () => {
-    const input = emptyInput(mirror, SEARCH);
-    assert.deepEqual(adapter.parseListingPage(mirror.renderListPage(input), contextFor(mirror, input)), { listings: [], nextPageUrl: null, detailUrls: [] });
+  it('refuses the Access Denied page by its markers, whatever its size', () => {
+    const { context } = fixturePage('mitula', 'results-data-test');
+    const padded = ACCESS_DENIED_PAGE.replace('</body>', `<script>${'var x=1;'.repeat(8000)}</script></body>`);
+    assert.ok(padded.length > 40_000);
+    for (const page of [ACCESS_DENIED_PAGE, padded]) {
+      assert.throws(() => adapter.parseListingPage(page, context), (error: unknown) =>
+        error instanceof ChallengePageError && error.message === 'mitula listing page is an "Access Denied" block page (browser headers required)');
+    }
   });
 
-  it('refuses block pages, a truncated page, a page without cards and a card without a link', () => {
-    const { html, context } = page(1, 2, 3);
-    assert.throws(() => adapter.parseListingPage(CHALLENGE_PAGE, context), ChallengePageError);
-    assert.throws(() => adapter.parseListingPage(ACCESS_DENIED_PAGE, context), (error: unknown) =>
-      error instanceof ChallengePageError && error.message.includes('Access Denied'));
-    assert.throws(() => adapter.parseListingPage(truncate(html), context), truncatedRefusal('mitula', 'listing'));
+  it('refuses a page without cards or a "no results" message, and a card with no link at all', () => {
+    const { html, context } = fixturePage('mitula', 'results-data-test');
     assert.throws(() => adapter.parseListingPage(html.replace(CARD, ''), context), (error: unknown) =>
       error instanceof UnrecognisedMarkupError
       && error.message === 'mitula listing page not recognised: no article.listing-card cards and no "no results" message');
     const firstCard = html.match(CARD)![0];
     const unlinked = firstCard.replace(/data-clickdestination="[^"]*"/, 'data-clickdestination="%%%"').replace(/<a href="[^"]*"[^>]*>|<\/a>/g, '');
     assert.throws(() => adapter.parseListingPage(html.replace(firstCard, unlinked), context), (error: unknown) =>
-      error instanceof UnrecognisedMarkupError && /^mitula listing page not recognised: card \d+ has no Mitula link/.test(error.message));
-  });
-
-  it('mirror: ids invert, list URLs route back (?page=N), and any page number routes (the server 404s past the end)', () => {
-    assertMirrorContract(mirror);
-    assert.deepEqual(mirror.route(new URL('https://casas.mitula.mx/casas/venta-zapopan-jalisco?page=999')), { kind: 'listing', searchPath: SEARCH, page: 999 });
-    assert.equal(mirror.route(new URL('https://casas.mitula.mx/adform/4100000042')), null);
-    assert.equal(mirror.pageSize, 30);
+      error instanceof UnrecognisedMarkupError && error.message === 'mitula listing page not recognised: card 4100007311 has no link (data-clickdestination or a[href])');
   });
 });
