@@ -1,16 +1,20 @@
 /**
  * Builds what the activities need from the configuration: the database, one fetcher per site
- * (its own timeouts and size cap) sharing one rate limiter, and the site adapters. Sites with
- * `fetcher: browser` share one Chromium per process (lib/fetch/browser-pool.ts), launched on the
- * first page one of them fetches and closed by close().
+ * (its own timeouts and size cap) sharing one rate limiter and one host policy, and the site
+ * adapters. Sites with `fetcher: browser` (and `auto` sites once they meet a challenge) share one
+ * Chromium per process (lib/fetch/browser-pool.ts), launched on the first page one of them fetches
+ * and closed by close().
  */
 import type { ActivityDeps } from '../activities';
 import type { AppConfig, SiteConfig } from '../lib/config/types';
-import { BrowserFetcher } from '../lib/fetch/browser-fetcher';
+import { AutoFetcher, type FetcherSwitch } from '../lib/fetch/auto-fetcher';
+import { BrowserFetcher, CHALLENGE_HOSTS } from '../lib/fetch/browser-fetcher';
 import { BrowserPool } from '../lib/fetch/browser-pool';
 import type { PageFetcher } from '../lib/fetch/fetcher';
 import { HttpFetcher } from '../lib/fetch/http-fetcher';
 import { RateLimiter, type SiteRateLimit } from '../lib/fetch/rate-limiter';
+import type { HostResolver } from '../lib/security/address-guard';
+import { HostPolicy } from '../lib/security/host-policy';
 import { openDatabase } from '../lib/store/database';
 import { adapterFor } from '../scrapers/registry';
 
@@ -20,6 +24,15 @@ export interface DepsOptions {
    * wait minutes on politeness meant for the real portals). robots.txt still applies.
    */
   liftRateLimits?: boolean;
+  /**
+   * Addresses for host names, overriding DNS (tests: a name that resolves to 10.0.0.1). Through the
+   * mirror, names it leaves undefined are served by the mirror without any DNS.
+   */
+  resolveHost?: HostResolver;
+  /** Address ranges allowed although not public (a portal behind a proxy on the operator's network; tests). */
+  trustedAddresses?: readonly string[];
+  /** A site on `fetcher: auto` moved to the browser (the worker logs it). */
+  onFetcherSwitch?: (event: FetcherSwitch) => void;
 }
 
 /** A site's limit: its rate_limit_seconds spacing and the security section's requests per minute with burst. */
@@ -40,6 +53,12 @@ export function buildActivityDeps(config: AppConfig, options: DepsOptions = {}):
       : Object.fromEntries(config.sites.map((site) => [site.key, siteRateLimit(config, site)])),
   });
   const fetchers = new Map<string, PageFetcher>();
+  // One policy for every request of every site (lib/security/host-policy.ts).
+  const hostPolicy = new HostPolicy({
+    sites: config.sites.map((site) => ({ key: site.key, baseUrl: site.baseUrl, hosts: site.hosts })),
+    resolve: options.resolveHost,
+    trustedAddresses: options.trustedAddresses,
+  });
   // One browser per process, for every browser site; nothing is launched until a page needs it.
   let pool: BrowserPool | null = null;
   const browserPool = (): BrowserPool =>
@@ -48,6 +67,11 @@ export function buildActivityDeps(config: AppConfig, options: DepsOptions = {}):
       poolSize: config.browser.poolSize,
       restartEveryPages: config.browser.restartEveryPages,
       userAgents: config.security.userAgents.customAgents,
+      // Through the mirror the fetcher answers every request itself: the browser reaches nothing.
+      // Otherwise only the sites' hosts (and Cloudflare's challenge host), at public addresses.
+      egress: config.mirror.url
+        ? { closed: true }
+        : { guard: hostPolicy.addresses, hostRefusal: (host) => hostPolicy.hostRefusalForAnySite(host, CHALLENGE_HOSTS) },
     }));
   const fetcherFor = (site: SiteConfig): PageFetcher => {
     let fetcher = fetchers.get(site.key);
@@ -59,11 +83,11 @@ export function buildActivityDeps(config: AppConfig, options: DepsOptions = {}):
         maxRedirects: site.fetch.maxRedirects,
         robots: config.security.robotsTxt,
         rateLimit: limiter,
-        allowedHosts: { [site.key]: new URL(site.baseUrl).hostname },
+        hostPolicy,
       };
-      fetcher = site.fetcher === 'browser'
-        ? new BrowserFetcher({ ...common, pool: browserPool(), challengeWaitMs: config.browser.challengeWaitMs })
-        : new HttpFetcher({ ...common, userAgents: config.security.userAgents });
+      const browser = () => new BrowserFetcher({ ...common, pool: browserPool(), challengeWaitMs: config.browser.challengeWaitMs });
+      const http = () => new HttpFetcher({ ...common, userAgents: config.security.userAgents });
+      fetcher = site.fetcher === 'browser' ? browser() : site.fetcher === 'auto' ? new AutoFetcher(http(), browser, options.onFetcherSwitch) : http();
       fetchers.set(site.key, fetcher);
     }
     return fetcher;

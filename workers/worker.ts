@@ -30,9 +30,12 @@ export interface CreateWorkersOptions extends DepsOptions {
 }
 
 export async function createWorkers(config: AppConfig, options: CreateWorkersOptions = {}): Promise<OrchestratorWorkers> {
-  installRuntime(config);
+  const { logger } = installRuntime(config);
   const connection = options.connection ?? (await NativeConnection.connect({ address: config.temporal.address }));
-  const deps = buildActivityDeps(config, options);
+  const deps = buildActivityDeps(config, {
+    onFetcherSwitch: (event) => logger?.warn(event, `${event.site} met an anti-bot challenge over http: its pages go to the browser from now on (fetcher: auto)`),
+    ...options,
+  });
   const activities = createActivities(deps);
   const common = { connection, namespace: config.temporal.namespace, activities, interceptors: { activity: [activityMetricsInterceptors] } };
 
