@@ -86,7 +86,7 @@ export function unnamedAreaFields(f: PropertyFacts): Pick<ListingRecord, 'builtA
     : { builtAreaM2: f.builtAreaM2, landAreaM2: null };
 }
 
-/** Price fields of a record: a listing without a price shows "Consultar precio" (or hides it) on every portal here. */
+/** Price fields of a record where the portal marks a missing price as hidden ("Consultar precio", a 0 in the feed); Mitula and Trovit show none. */
 export function priceFields(f: PropertyFacts): Pick<ListingRecord, 'price' | 'currency' | 'priceOnRequest'> {
   return f.price == null
     ? { price: null, currency: null, priceOnRequest: true }
@@ -108,11 +108,6 @@ export function originAdUrl(site: string, f: PropertyFacts): string {
   const random = rng(h);
   const hex = Array.from({ length: 4 }, () => Math.floor(random() * 2 ** 32).toString(16).padStart(8, '0')).join('');
   return `https://www.lamudi.com.mx/detalle/41032-73-${hex.slice(0, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 23)}-${hex.slice(23, 27)}-${hex.slice(27, 31)}`;
-}
-
-/** Which portal an origin address belongs to, for "Ver en …" labels. */
-export function originPortalName(url: string): string {
-  return new URL(url).hostname.includes('lamudi') ? 'Lamudi' : 'Inmuebles24';
 }
 
 /** "Hace 3 semanas, 2 días": the relative age Lifull cards show for recent ads (no absolute date). */

@@ -1,22 +1,29 @@
 /**
  * Trovit México results pages (portals.md §6): the Lifull "snippet" template, one
  * `article.snippet-listing[data-id]` per ad, an `a.js-listing` Trovit redirect (tracking query
- * included) with the title in its title attribute, and `a.next-button` to /{slug}/{N+1}.
- * Trovit re-lists other portals' ads; a "Ver en Lamudi/Inmuebles24" link on some cards reveals where.
+ * included) with the title in its title attribute, the title span and `<address>`, one
+ * `.address_property-type` line with place and type, the features line, descriptions, agency and
+ * date. The markup generations differ in pagination: 'next-button' (`a.next-button` to /{slug}/{N+1},
+ * S-TRO-CO) and 'paginate' (the older `#paginate a[data-test]` links). Where the sources do not show
+ * a form — the order of place and type in `.address_property-type` — both forms occur. Only
+ * documented hooks are written: Trovit's redirects reveal no origin address.
  */
 import { emptyRecord, type ListingRecord } from '../../lib/record/listing-record';
 import { cleanText } from '../../lib/record/text';
 import { hash32, type PropertyFacts } from '../facts';
 import { formatAmount, type ListPageInput, type MirrorRoute, type MirrorSite } from '../model';
+import { searchUrlFacts } from '../../scrapers/search-url';
 import {
-  ALLOW_ALL_ROBOTS, TYPE_NOUN, choice, countLabel, dayMonthYear, htmlDocument, htmlText, originAdUrl, originPortalName, priceFields,
-  relativeAge, unnamedArea, unnamedAreaFields,
+  ALLOW_ALL_ROBOTS, TYPE_NOUN, choice, countLabel, dayMonthYear, htmlDocument, htmlText, relativeAge, unnamedArea, unnamedAreaFields,
 } from './page-kit';
 
 const SITE = 'trovit';
 const HOST = 'casas.trovit.com.mx';
 const ORIGIN = `https://${HOST}`;
 const PAGE_SIZE = 30; // portals.md §6.1
+
+/** Markup generations (portals.md §6.1 "Next link"), the current first. */
+const MARKUPS = ['next-button', 'paginate'] as const;
 
 // Alphanumeric ids; the base makes them 7 characters long.
 const ID_BASE = 36 ** 6 + 1_234_567;
@@ -45,8 +52,13 @@ function redirectPath(f: PropertyFacts): string {
   return `/rd/${externalId(f.n)}`;
 }
 
-function hasOriginLink(f: PropertyFacts): boolean {
-  return pick(f, 'origin-link', 3) === 0;
+/**
+ * `.address_property-type` holds place and type (S-TRO-A, S-TRO-IT) in an order no source shows:
+ * "Casa en venta · Colonia, Ciudad, Estado" on some cards, "Colonia, Ciudad, Estado - Casa" (no
+ * operation) on others.
+ */
+function typeFirst(f: PropertyFacts): boolean {
+  return pick(f, 'line-form', 2) === 0;
 }
 
 function relativeDate(f: PropertyFacts): boolean {
@@ -66,19 +78,26 @@ function imageUrls(f: PropertyFacts): string[] {
   return Array.from({ length: f.imageCount }, (_, k) => `https://thumbs.trovit.com.mx/${externalId(f.n)}/${k + 1}_640x480.jpg`);
 }
 
-function priceHtml(f: PropertyFacts): string {
-  if (f.price == null) return 'Consultar precio';
-  const amount = `${f.currency === 'USD' ? 'US$' : '$'} ${formatAmount(f.price)} <span class="price__currency">${f.currency}</span>`;
-  return f.priceKind === 'from' ? `Desde ${amount}` : amount;
+/** "$ 1,200,000 MXN" (portals.md §6.2: an MXN/USD marker); no price text is quoted for Trovit, so none is shown. */
+function priceText(f: PropertyFacts): string | null {
+  return f.price == null ? null : `$ ${formatAmount(f.price)} ${f.currency}`;
 }
 
-function featuresHtml(f: PropertyFacts): string {
+/** The features line, as §6.2 quotes it: "120 m² 3 habitaciones 2 baños". */
+function featuresText(f: PropertyFacts): string {
   const area = unnamedArea(f);
   return [
-    area != null ? `<span class="icon-area">${formatAmount(area)} m²</span>` : '',
-    f.bedrooms != null ? `<span class="icon-rooms">${countLabel(f.bedrooms, 'habitación', 'habitaciones')}</span>` : '',
-    f.bathrooms != null ? `<span class="icon-baths">${countLabel(f.bathrooms, 'baño', 'baños')}</span>` : '',
+    area != null ? `${formatAmount(area)} m²` : '',
+    countLabel(f.bedrooms, 'habitación', 'habitaciones'),
+    countLabel(f.bathrooms, 'baño', 'baños'),
   ].filter(Boolean).join(' ');
+}
+
+function placeAndTypeLine(f: PropertyFacts, entities: boolean): string {
+  const place = htmlText(`${f.neighborhood}, ${f.city}, ${f.state}`, entities);
+  return typeFirst(f)
+    ? `${TYPE_NOUN[f.propertyType]} en ${f.operation === 'sale' ? 'venta' : 'renta'} · ${place}`
+    : `${place} - ${TYPE_NOUN[f.propertyType]}`;
 }
 
 function cardHtml(f: PropertyFacts, position: number, pageViewId: string): string {
@@ -90,26 +109,42 @@ function cardHtml(f: PropertyFacts, position: number, pageViewId: string): strin
   const images = imageUrls(f).map((src, k) => k === 0
     ? `<img class="swiper-lazy swiper-lazy-loaded" src="${src}" alt="${htmlText(f.title)}">`
     : `<img class="swiper-lazy" src="${PLACEHOLDER}" data-src="${src}" alt="">`);
-  const operationWord = f.operation === 'sale' ? 'en venta' : 'en renta';
   const date = relativeDate(f) ? relativeAge(SITE, f.n) : `Actualizado el ${dayMonthYear(f.publishedAt)}`;
-  const origin = hasOriginLink(f) ? originAdUrl(SITE, f) : null;
+  const price = priceText(f);
   const description = shortDescriptionOnly(f)
     ? ''
-    : `<div class="extended-description"><p class="extended-description-content">${f.descriptionParagraphs.map((p) => htmlText(p, entities)).join('<br>')}</p></div>`;
-  return `<article class="snippet-listing" data-id="${id}" data-test="snippet-listing">
+    : `<div><p class="extended-description-content">${f.descriptionParagraphs.map((p) => htmlText(p, entities)).join('<br>')}</p></div>`;
+  return `<article class="snippet-listing" data-id="${id}">
 <a class="js-listing" href="${htmlText(href)}" title="${htmlText(f.title)}" target="_blank" rel="nofollow noopener">
-<div class="snippet-listing-image swiper"><div class="swiper-wrapper">${images.map((img) => `<div class="swiper-slide">${img}</div>`).join('')}</div></div></a>
-<div class="snippet-listing-content"><div class="snippet-listing-content-header">
-<div class="snippet-listing-content-header-title"><div class="snippet-listing-content-header-title-left">
-<span class="title">${htmlText(f.title, entities)}</span>${f.address ? `<address>${htmlText(f.address, entities)}</address>` : ''}</div>
-<div class="snippet-listing-content-header-title-right"><div class="price"><span class="price__actual">${priceHtml(f)}</span></div></div></div>
-<p class="address_property-type"><span class="property-type">${TYPE_NOUN[f.propertyType]} ${operationWord}</span> · <span class="address">${htmlText(`${f.neighborhood}, ${f.city}, ${f.state}`, entities)}</span></p>
-<div class="snippet-listing-content-header-icons">${featuresHtml(f)}</div>
-<p class="snippet-listing-content-header-description">${htmlText(shortDescription(f))}</p></div>
+<div class="swiper"><div class="swiper-wrapper">${images.map((img) => `<div class="swiper-slide">${img}</div>`).join('')}</div></div></a>
+<div><div class="snippet-listing-content-header-title-left">
+<span>${htmlText(f.title, entities)}</span>${f.address ? `<address>${htmlText(f.address, entities)}</address>` : ''}</div>
+${price ? `<div><span class="price__actual">${htmlText(price)}</span></div>` : ''}
+<p class="address_property-type">${placeAndTypeLine(f, entities)}</p>
+<div class="snippet-listing-content-header-icons">${htmlText(featuresText(f))}</div>
+<p class="snippet-listing-content-header-description">${htmlText(shortDescription(f))}</p>
 ${description}
-<div class="date-publisher-wrapper">${f.publisher ? `<span class="date-publisher-wrapper-agency">${htmlText(f.publisher)}</span>` : ''}<span class="updated-date">${htmlText(date)}</span></div>
-${origin ? `<a class="snippet-listing-origin" href="${htmlText(`${origin}?utm_source=trovit&utm_medium=cpc`)}" target="_blank" rel="nofollow">Ver en ${originPortalName(origin)}</a>` : ''}
+<div>${f.publisher ? `<span class="date-publisher-wrapper-agency">${htmlText(f.publisher)}</span>` : ''}<span class="updated-date">${htmlText(date)}</span></div>
 </div></article>`;
+}
+
+/** 'next-button': `a.next-button`, a disabled span on the last page (S-TRO-CO). */
+function nextButton(input: ListPageInput): string {
+  const next = input.page < input.totalPages
+    ? `<a class="next-button" href="${input.searchPath}/${input.page + 1}" rel="next">Siguiente</a>`
+    : '<span class="next-button next-button--disabled">Siguiente</span>';
+  const prev = input.page > 1 ? `<a class="prev-button" href="${input.searchPath}${input.page > 2 ? `/${input.page - 1}` : ''}">Anterior</a>` : '';
+  return `<div class="pagination">${prev}<span>Página ${input.page}</span>${next}</div>`;
+}
+
+/** 'paginate': the older `#paginate` block of `a[data-test]` page links (portals.md §6.1). */
+function paginateLinks(input: ListPageInput): string {
+  const pages = [...new Set([1, input.page - 1, input.page, input.page + 1, input.totalPages])]
+    .filter((p) => p >= 1 && p <= input.totalPages).sort((a, b) => a - b);
+  const link = (p: number) => p === input.page
+    ? `<span class="current">${p}</span>`
+    : `<a data-test="paginate-link" href="${input.searchPath}${p > 1 ? `/${p}` : ''}">${p}</a>`;
+  return `<div id="paginate">${pages.map(link).join(' ')}</div>`;
 }
 
 function searchTitle(searchPath: string): string {
@@ -125,16 +160,13 @@ function renderListPage(input: ListPageInput): string {
     cards.splice(5, 0, '<article class="snippet-ad" data-id="ad-slot-1"><a href="https://ads.example-partner.mx/c?id=9">Créditos hipotecarios &amp; seguros</a></article>');
   }
   const results = input.items.length === 0
-    ? '<div class="no-results"><p class="no-results__title">No hay resultados para tu búsqueda</p><p>Revisa la ortografía o amplía la zona.</p></div>'
+    ? '<div class="no-results"><p>No hay resultados para tu búsqueda</p><p>Revisa la ortografía o amplía la zona.</p></div>'
     : `<div class="snippet-list">${cards.join('\n')}</div>`;
-  const next = input.page < input.totalPages
-    ? `<a class="next-button" href="${input.searchPath}/${input.page + 1}" rel="next">Siguiente</a>`
-    : '<span class="next-button next-button--disabled">Siguiente</span>';
-  const prev = input.page > 1 ? `<a class="prev-button" href="${input.searchPath}${input.page > 2 ? `/${input.page - 1}` : ''}">Anterior</a>` : '';
+  const pagination = input.totalPages <= 1 ? '' : input.markup === 'paginate' ? paginateLinks(input) : nextButton(input);
   const body = `<header class="header"><a class="logo" href="/">trovit casas</a><form class="searchbox" action="/index.php/cod.search_homes"><input name="what_d" value=""></form></header>
-<main class="results"><h1 class="results-title">${htmlText(searchTitle(input.searchPath))}</h1><p class="results-counter">${formatAmount(input.totalCount)} casas</p>
+<main class="results"><h1>${htmlText(searchTitle(input.searchPath))}</h1><p>${formatAmount(input.totalCount)} casas</p>
 ${results}
-${input.totalPages > 1 ? `<div class="pagination">${prev}<span class="pagination-current">Página ${input.page}</span>${next}</div>` : ''}</main>
+${pagination}</main>
 <footer class="footer">Trovit, parte de Lifull Connect</footer>
 <script>window.trovitData={pageViewId:"${pageViewId}",page:${input.page}};</script>`;
   return htmlDocument({ title: `${searchTitle(input.searchPath)} - Trovit`, body });
@@ -144,9 +176,12 @@ function cardRecord(f: PropertyFacts, input: ListPageInput): ListingRecord {
   return {
     ...emptyRecord(SITE, externalId(f.n), new URL(redirectPath(f), input.searchUrl).href),
     title: f.title,
-    operation: f.operation,
+    // A line without the operation leaves it to the search URL's words (portals.md §7).
+    operation: typeFirst(f) ? f.operation : searchUrlFacts(input.searchUrl).operation,
     propertyType: f.propertyType,
-    ...priceFields(f),
+    price: f.price,
+    currency: f.price == null ? null : f.currency,
+    priceOnRequest: false,
     bedrooms: f.bedrooms,
     bathrooms: f.bathrooms,
     ...unnamedAreaFields(f),
@@ -158,7 +193,6 @@ function cardRecord(f: PropertyFacts, input: ListPageInput): ListingRecord {
     images: imageUrls(f),
     publisher: f.publisher,
     publishedAt: relativeDate(f) ? null : f.publishedAt,
-    originUrl: hasOriginLink(f) ? originAdUrl(SITE, f) : null,
   };
 }
 
@@ -167,7 +201,7 @@ export const trovitMirror: MirrorSite = {
   host: HOST,
   pageSize: PAGE_SIZE,
   defaultSearchPaths: ['/venta-casas-zapopan', '/renta-departamentos-guadalajara', '/venta-terrenos-zapopan'],
-  markups: ['current'],
+  markups: MARKUPS,
   robotsTxt: ALLOW_ALL_ROBOTS,
   externalId,
   indexOf,

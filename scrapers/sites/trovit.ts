@@ -1,7 +1,9 @@
 /**
- * Trovit México results pages (portals.md §6): the Lifull "snippet" template. Everything comes from
- * the card markup; Trovit embeds no listing data and has no detail scraper (its links redirect to
- * the portal holding the ad).
+ * Trovit México results pages (portals.md §6): the Lifull "snippet" template, read from the card
+ * markup §6.2 documents and nothing else. Trovit embeds no listing data and has no detail scraper;
+ * its links redirect to the portal holding the ad, so the page reveals no origin address. Operation
+ * and type come from the card's place-and-type line when it says them, else from the search URL
+ * (portals.md §7: "Trovit from the URL").
  */
 import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { AnyNode } from 'domhandler';
@@ -11,11 +13,11 @@ import {
   absoluteUrl, canonicalListingUrl, cleanText, mapOperation, mapPropertyType, parsePriceText, toIsoDate, uniqueUrls,
 } from '../../lib/record/text';
 import type { ListingPage, ParseContext, SiteAdapter } from '../adapter';
-import { elementText, positiveCount, positiveNumber, unnamedArea, withoutFragment } from '../field-readers';
-import { emptyPageOrThrow, originAddress, refuseAccessDenied } from '../lifull-aggregators';
+import { elementText, placeParts, positiveCount, positiveNumber, unnamedArea, withoutFragment } from '../field-readers';
+import { emptyPageOrThrow, refuseAccessDenied } from '../lifull-aggregators';
 import { loadPage } from '../page';
+import { searchPathFacts, searchUrlFacts, type SearchUrlFacts } from '../search-url';
 
-const DOMAIN = 'trovit.com.mx';
 const CARD = 'article.snippet-listing';
 
 /** The features line: "120 m² 3 habitaciones 2 baños" (portals.md §6.2). */
@@ -23,15 +25,45 @@ const AREA = /(\d[\d,]*(?:\.\d+)?)\s*m(?:²|2)/i;
 const BEDROOMS = /(\d+)\s*(?:habitaci|rec[aá]mara)/i;
 const BATHROOMS = /(\d+(?:\.\d+)?)\s*baño/i;
 
-/** "Colonia, Municipio, Estado": Lifull writes places from the most to the least specific. */
-function placeParts(location: string | null): Pick<ListingRecord, 'neighborhood' | 'city' | 'state'> {
-  const parts = (location ?? '').split(',').map((part) => part.trim()).filter(Boolean);
-  if (parts.length >= 3) return { neighborhood: parts[parts.length - 3], city: parts[parts.length - 2], state: parts[parts.length - 1] };
-  if (parts.length === 2) return { neighborhood: null, city: parts[0], state: parts[1] };
-  return { neighborhood: null, city: parts[0] ?? null, state: null };
+/** Separators between the place and the type in `.address_property-type`. */
+const SEGMENTS = /\s+[·|–-]\s+|\s*[·|]\s*/;
+
+interface PlaceAndType extends Pick<ListingRecord, 'neighborhood' | 'city' | 'state'>, SearchUrlFacts {}
+
+/**
+ * `.address_property-type` is one element holding the place and the type (S-TRO-A, S-TRO-IT); the
+ * sources show neither its order nor its separator. A segment without a comma that names a property
+ * type ("Casa", "Casa en venta") is the type; the rest is the place, most specific part first.
+ */
+function placeAndType(line: string | null): PlaceAndType {
+  const segments = (line ?? '').split(SEGMENTS).map((segment) => segment.trim()).filter(Boolean);
+  const typeIndex = segments.findIndex((segment) => !segment.includes(',') && searchPathFacts(segment).propertyType != null);
+  const typeText = typeIndex >= 0 ? segments[typeIndex] : null;
+  const place = segments.filter((_, i) => i !== typeIndex).join(', ');
+  return {
+    ...placeParts(place || null, 'city-state'),
+    operation: mapOperation(typeText),
+    propertyType: typeText ? mapPropertyType(typeText) : null,
+  };
 }
 
-function cardRecord($: CheerioAPI, card: Cheerio<AnyNode>, context: ParseContext): ListingRecord {
+/**
+ * The next results page: `a.next-button` (S-TRO-CO), or in the older pagination `#paginate a[data-test]`
+ * the link to /{slug}/{N+1}. A page with page links but none forward is the last.
+ */
+function nextPageUrl($: CheerioAPI, pageUrl: string): string | null {
+  const button = absoluteUrl($('a.next-button[href]').first().attr('href'), pageUrl);
+  if (button) return withoutFragment(button);
+  const page = Number(/\/(\d+)\/?$/.exec(new URL(pageUrl).pathname)?.[1] ?? 1);
+  const slug = new URL(pageUrl).pathname.replace(/\/\d+\/?$/, '').replace(/\/$/, '');
+  for (const anchor of $('#paginate a[data-test][href]').toArray()) {
+    const href = absoluteUrl($(anchor).attr('href'), pageUrl);
+    if (href && new URL(href).pathname.replace(/\/$/, '') === `${slug}/${page + 1}`) return withoutFragment(href);
+  }
+  return null;
+}
+
+function cardRecord($: CheerioAPI, card: Cheerio<AnyNode>, searched: SearchUrlFacts, context: ParseContext): ListingRecord {
   const text = (selector: string) => elementText(card.find(selector), context.maxFieldLength);
   const id = card.attr('data-id')?.trim();
   if (!id) throw new UnrecognisedMarkupError(context.site, 'listing', `an ${CARD} without data-id`, context.url);
@@ -40,34 +72,29 @@ function cardRecord($: CheerioAPI, card: Cheerio<AnyNode>, context: ParseContext
   const url = canonicalListingUrl(link.attr('href'), context.url, { dropQuery: true });
   if (url == null) throw new UnrecognisedMarkupError(context.site, 'listing', `card ${id} has no a.js-listing link`, context.url);
 
-  const typeLabel = text('.address_property-type .property-type');
+  const line = placeAndType(text('.address_property-type'));
   const features = text('.snippet-listing-content-header-icons') ?? '';
-  const propertyType = mapPropertyType(typeLabel);
-  const shown = parsePriceText(text('.price__actual'));
-  // The only out-of-Trovit link a card can have is the "Ver en <portal>" link to the ad's origin.
-  const origin = card.find('a[href]').not('a.js-listing').toArray()
-    .map((anchor) => originAddress($(anchor).attr('href'), context.url, DOMAIN))
-    .find((address) => address != null) ?? null;
+  const propertyType = line.propertyType ?? searched.propertyType;
   const images = card.find('img.swiper-lazy').toArray().map((img) => $(img).attr('data-src') ?? $(img).attr('src'));
 
   return {
     ...emptyRecord(context.site, id, url),
     title: text('.snippet-listing-content-header-title-left span') ?? cleanText(link.attr('title'), context.maxFieldLength),
-    // The card label says "Casa en venta"; portals.md §7 reads Trovit's operation from the search URL, the fallback.
-    operation: mapOperation(typeLabel) ?? mapOperation(new URL(context.url).pathname),
+    operation: line.operation ?? searched.operation,
     propertyType,
-    ...shown,
+    ...parsePriceText(text('.price__actual')),
     bedrooms: positiveCount(BEDROOMS.exec(features)?.[1]),
     bathrooms: positiveCount(BATHROOMS.exec(features)?.[1]),
     ...unnamedArea(positiveNumber(AREA.exec(features)?.[1]), propertyType),
-    ...placeParts(text('.address_property-type .address')),
+    neighborhood: line.neighborhood,
+    city: line.city,
+    state: line.state,
     address: text('.snippet-listing-content-header-title-left address'),
     description: text('.extended-description-content') ?? text('.snippet-listing-content-header-description'),
     images: uniqueUrls(images, context.url),
     publisher: text('.date-publisher-wrapper-agency'),
     // "Actualizado el 23/05/2026"; a relative "Hace 3 días" needs the fetch date: null.
     publishedAt: toIsoDate(text('.updated-date')),
-    originUrl: origin,
   };
 }
 
@@ -78,9 +105,8 @@ export const trovitAdapter: SiteAdapter = {
     const $ = loadPage(html, context.site, 'listing', context.url);
     const cards = $(CARD).toArray();
     if (cards.length === 0) return emptyPageOrThrow($, context, CARD);
-    const listings = cards.map((card) => cardRecord($, $(card), context));
-    // a.next-button links /{slug}/{N+1}; the last page shows a disabled span instead.
-    const next = absoluteUrl($('a.next-button[href]').first().attr('href'), context.url);
-    return { listings, nextPageUrl: next ? withoutFragment(next) : null, detailUrls: [] };
+    const searched = searchUrlFacts(context.url);
+    const listings = cards.map((card) => cardRecord($, $(card), searched, context));
+    return { listings, nextPageUrl: nextPageUrl($, context.url), detailUrls: [] };
   },
 };
