@@ -92,7 +92,7 @@ export function mapOperation(input: string | null | undefined): Operation | null
 }
 
 const PROPERTY_TYPES: Array<[RegExp, PropertyType]> = [
-  [/departamento|apartment|\bdepto|\bpenthouse|\bloft|\batico|\bático|\bsuite\b/i, 'apartment'],
+  [/departamento|apartment|\bapartamento|\bdepto|\bpenthouse|\bloft|\batico|\bático|\bsuite\b/i, 'apartment'],
   [/\bcasa|\bhouse|singlefamilyresidence|residencia|\bvilla|\bbungalow|\bduplex|\bdúplex/i, 'house'],
   [/terreno|\blote\b|\bland\b|\bplot\b|\brancho/i, 'land'],
   [/oficina|consultorio|\boffice|doctor-office|medico/i, 'office'],
