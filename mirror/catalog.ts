@@ -9,12 +9,14 @@
  *     count = (pagesPerSearch - 1) * pageSize + ceil(pageSize / 2)
  *
  * so a search fills pagesPerSearch pages and its last page is half full (scrapers must stop on a
- * short page, not only on an empty one). The stride between searches equals count: indices are
+ * short page, not only on an empty one). pageSize is the site's default markup's; a markup
+ * generation with another page size (Inmuebles24's 2024 pages held 20) pages the same listings
+ * with its own size. The stride between searches equals count: indices are
  * contiguous per site. From epoch 1 on, listings removed by `isRemoved` are filtered out *before*
  * paging (later listings move up, as on a real portal), and facts come from `factsAtEpoch`.
  */
 import { factsAtEpoch, hash32, isRemoved, type PropertyFacts } from './facts';
-import type { ListPageInput, MirrorSite } from './model';
+import { pageSizeOf, type ListPageInput, type MirrorSite } from './model';
 
 export interface CatalogOptions {
   sites: readonly MirrorSite[];
@@ -68,6 +70,12 @@ export class MirrorCatalog {
     }
   }
 
+  /** Listings per full results page of the site in its current markup generation. */
+  pageSize(siteKey: string): number {
+    const entry = this.entry(siteKey);
+    return pageSizeOf(entry.site, entry.markup);
+  }
+
   /** The markup generation a site's pages are rendered in now. */
   markupOf(siteKey: string): string {
     return this.entry(siteKey).markup;
@@ -115,7 +123,7 @@ export class MirrorCatalog {
   totalPages(siteKey: string, searchPath: string): number {
     const visible = this.visible(siteKey, searchPath);
     if (!visible) return 0;
-    return Math.max(1, Math.ceil(visible.length / this.entry(siteKey).site.pageSize));
+    return Math.max(1, Math.ceil(visible.length / this.pageSize(siteKey)));
   }
 
   /** What the portal shows on page `page` (1-based) of a search; null for an unknown search or a page past the last. */
@@ -123,16 +131,17 @@ export class MirrorCatalog {
     const entry = this.entry(siteKey);
     const visible = this.visible(siteKey, searchPath);
     if (!visible || !Number.isInteger(page) || page < 1) return null;
-    const totalPages = Math.max(1, Math.ceil(visible.length / entry.site.pageSize));
+    const pageSize = this.pageSize(siteKey);
+    const totalPages = Math.max(1, Math.ceil(visible.length / pageSize));
     if (page > totalPages) return null;
-    const start = (page - 1) * entry.site.pageSize;
+    const start = (page - 1) * pageSize;
     return {
       searchUrl: entry.site.listPageUrl(searchPath, 1),
       searchPath,
       page,
       totalPages,
       totalCount: visible.length,
-      items: visible.slice(start, start + entry.site.pageSize).map((n) => this.factsOf(siteKey, n)),
+      items: visible.slice(start, start + pageSize).map((n) => this.factsOf(siteKey, n)),
       variant: hash32(`${siteKey}:${searchPath}:${page}`),
       markup: entry.markup,
     };
@@ -142,7 +151,7 @@ export class MirrorCatalog {
   expectedListings(siteKey: string, searchPath: string, maxPages = Infinity): PropertyFacts[] {
     const visible = this.visible(siteKey, searchPath);
     if (!visible) throw new Error(`${siteKey}: unknown search ${searchPath}`);
-    const limit = Math.min(visible.length, maxPages * this.entry(siteKey).site.pageSize);
+    const limit = Math.min(visible.length, maxPages * this.pageSize(siteKey));
     return visible.slice(0, limit).map((n) => this.factsOf(siteKey, n));
   }
 
@@ -159,6 +168,18 @@ export class MirrorCatalog {
     const entry = this.entry(siteKey);
     const allocated = Number.isInteger(n) && n >= 0 && n < entry.searches.length * entry.count;
     if (!allocated || isRemoved(this.seed, siteKey, n, this.currentEpoch)) return null;
+    return this.factsOf(siteKey, n);
+  }
+
+  /**
+   * Facts of listing n as last published, when it was allocated to a search and is removed at the
+   * current epoch (the server answers its detail page as the portal answers for a removed listing);
+   * null otherwise.
+   */
+  removedFacts(siteKey: string, n: number): PropertyFacts | null {
+    const entry = this.entry(siteKey);
+    const allocated = Number.isInteger(n) && n >= 0 && n < entry.searches.length * entry.count;
+    if (!allocated || !isRemoved(this.seed, siteKey, n, this.currentEpoch)) return null;
     return this.factsOf(siteKey, n);
   }
 

@@ -29,8 +29,13 @@ export interface MirrorSite {
   readonly site: string;
   /** The real host, e.g. "www.inmuebles24.com"; the mirror routes requests by Host header. */
   readonly host: string;
-  /** Listings per full results page, as on the real portal. */
+  /** Listings per full results page, as on the real portal (in the default markup generation). */
   readonly pageSize: number;
+  /**
+   * Page sizes of markup generations that differ from `pageSize` (Inmuebles24 showed 20 cards a
+   * page in 2024 and shows 30 in 2025-26, portals.md §1.2).
+   */
+  readonly pageSizes?: Readonly<Partial<Record<string, number>>>;
   /** Default search paths (page 1) the mirror serves when none are given. */
   readonly defaultSearchPaths: readonly string[];
   readonly robotsTxt: string;
@@ -60,6 +65,20 @@ export interface MirrorSite {
   renderDetailPage?(facts: PropertyFacts, variant: number, markup: string): string;
   /** The record a correct detail parser reads off the detail page in that markup generation. */
   detailRecord?(facts: PropertyFacts, markup: string): ListingRecord;
+  /**
+   * What the portal answers for the detail page of a listing it has removed, as its documentation
+   * describes (Inmuebles24: a redirect to the home page or the page with status OFFLINE); without
+   * it, a 404.
+   */
+  goneDetail?(facts: PropertyFacts, variant: number, markup: string): GoneDetailAnswer;
+}
+
+/** A removed listing's detail page: a redirect (absolute URL on the real host) or a page of its own. */
+export type GoneDetailAnswer = { redirect: string } | { html: string };
+
+/** Listings per full results page of a site in a markup generation. */
+export function pageSizeOf(site: MirrorSite, markup: string): number {
+  return site.pageSizes?.[markup] ?? site.pageSize;
 }
 
 /** Escape text for HTML element content and double-quoted attributes. */

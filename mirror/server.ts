@@ -246,11 +246,12 @@ class Mirror {
     if (action) return action;
 
     const page = this.render(site, url);
+    if (page.location) return { status: 302, headers: { location: page.location }, body: '' };
     if (page.status !== 200) return htmlAnswer(page.status, page.html, 'utf-8');
     return htmlAnswer(200, state.alterPage(page.html), state.charset);
   }
 
-  private render(site: MirrorSite, url: URL): { status: number; html: string } {
+  private render(site: MirrorSite, url: URL): { status: number; html: string; location?: string } {
     // The home page, where a browser session starts (the browser fetcher's warm-up visit).
     if (url.pathname === '/' && url.search === '') return { status: 200, html: homePage(site, this.catalog.searches(site.site)) };
     const route = site.route(url);
@@ -260,7 +261,15 @@ class Mirror {
     } else if (route?.kind === 'detail' && site.renderDetailPage) {
       const n = site.indexOf(route.externalId);
       const facts = n === null ? null : this.catalog.facts(site.site, n);
-      if (facts) return { status: 200, html: site.renderDetailPage(facts, hash32(`${site.site}:${url.pathname}`), this.catalog.markupOf(site.site)) };
+      const variant = hash32(`${site.site}:${url.pathname}`);
+      const markup = this.catalog.markupOf(site.site);
+      if (facts) return { status: 200, html: site.renderDetailPage(facts, variant, markup) };
+      // A listing the portal removed: answered as the portal documents it (a redirect, an OFFLINE page), else 404.
+      const removed = n === null ? null : this.catalog.removedFacts(site.site, n);
+      if (removed && site.goneDetail) {
+        const gone = site.goneDetail(removed, variant, markup);
+        return 'redirect' in gone ? { status: 302, html: '', location: gone.redirect } : { status: 200, html: gone.html };
+      }
     }
     return { status: 404, html: notFoundPage(url.pathname) };
   }
