@@ -1,35 +1,39 @@
 /**
- * Readers for the data Inmuebles24 and Lamudi embed in their pages: inline script literals and
- * JSON-LD "one or many" values. (Typed reads of single values are in field-readers.ts.)
+ * Readers for the data Inmuebles24 and Lamudi embed in their pages: inline script literals (read by
+ * scrapers/script-data.ts) and JSON-LD "one or many" values. (Typed reads of single values are in
+ * field-readers.ts.)
  */
 import type { CheerioAPI } from 'cheerio';
-import { JsLiteralError, readAssignedLiteral, readCallArgument } from './js-literal';
+import { ScriptSource, type ScriptData, type ScriptTarget } from './script-data';
 
-/** The text of every inline script that is not JSON-LD, joined: where `const x = {…}` and `f({…})` live. */
-export function inlineScripts($: CheerioAPI): string {
+/** The text of every inline script that is not JSON-LD, in page order: where `const x = {…}` and `f({…})` live. */
+export function inlineScripts($: CheerioAPI): string[] {
   return $('script:not([src]):not([type="application/ld+json"])')
     .map((_, script) => $(script).text())
-    .get()
-    .join('\n;\n');
+    .get();
 }
 
 /**
- * The literal of `const <name> = …` (or the first argument of `<name>(…)` with `{ call: true }`);
- * undefined when absent. A literal that cannot be read becomes the caller's error (typically an
- * UnrecognisedMarkupError naming the variable), never a partial value.
+ * A reader of the page's inline-script literals: for a target, the literal in the first inline
+ * script that holds one, as data (see script-data.ts: code inside it reads as undefined, a literal
+ * cut short gives the elements before the cut); undefined when no script holds it. Each script is
+ * read on its own, so a script of the page that does not parse never hides the literal of
+ * another, and parsed once however many targets are read.
  */
-export function readInlineLiteral(
-  scripts: string,
-  name: string,
-  unreadable: (missing: string) => Error,
-  options: { call?: boolean } = {},
-): unknown {
-  try {
-    return options.call ? readCallArgument(scripts, name) : readAssignedLiteral(scripts, name);
-  } catch (error) {
-    if (error instanceof JsLiteralError) throw unreadable(`${name} is not a readable literal (${error.message})`);
-    throw error;
-  }
+export function inlineScriptReader($: CheerioAPI): (target: ScriptTarget) => ScriptData | undefined {
+  const scripts = inlineScripts($).map((source) => new ScriptSource(source));
+  return (target) => {
+    for (const script of scripts) {
+      const found = script.read(target);
+      if (found !== undefined && found.value !== undefined) return found;
+    }
+    return undefined;
+  };
+}
+
+/** The literal `target` names in the page's inline scripts (one read; see inlineScriptReader). */
+export function inlineScriptData($: CheerioAPI, target: ScriptTarget): ScriptData | undefined {
+  return inlineScriptReader($)(target);
 }
 
 /** A JSON-LD-style "one or many": an array as is, a single value as a one-element list, absent → []. */

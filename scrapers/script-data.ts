@@ -37,26 +37,48 @@ function targetText(target: ScriptTarget): string {
 }
 
 /**
- * The literal `target` names in one script's source, as data; undefined when the script has no
- * such literal (or only passes a variable, `initAdForm(config)`).
+ * One inline script, parsed once (lazily) and read for as many targets as a parser asks for.
  */
+export class ScriptSource {
+  private index: LiteralIndex | null | undefined;
+
+  constructor(readonly source: string) {}
+
+  /**
+   * The literal `target` names, as data; undefined when the script has no such literal (or only
+   * passes a variable, `initAdForm(config)`).
+   */
+  read(target: ScriptTarget): ScriptData | undefined {
+    if (!this.source.includes(targetText(target))) return undefined;
+    const index = this.indexed();
+    if (index) {
+      const node = 'declaration' in target ? index.declarations.get(target.declaration) : 'call' in target ? index.calls.get(target.call) : index.assignments.get(target.assignment);
+      return node ? { value: literalData(node), complete: true } : undefined;
+    }
+    for (const start of textualStarts(this.source, target)) {
+      const found = readLiteralAt(this.source, start);
+      if (found && found.value !== undefined) return found;
+    }
+    return undefined;
+  }
+
+  /** The literals the whole script declares, passes and assigns, or null when it does not parse. */
+  private indexed(): LiteralIndex | null {
+    if (this.index === undefined) {
+      try {
+        this.index = indexLiterals(acorn.parse(this.source, OPTIONS) as unknown as AnyNode);
+      } catch {
+        // Read literals on their own (textualStarts).
+        this.index = null;
+      }
+    }
+    return this.index;
+  }
+}
+
+/** The literal `target` names in one script's source (see ScriptSource.read). */
 export function readScriptData(source: string, target: ScriptTarget): ScriptData | undefined {
-  if (!source.includes(targetText(target))) return undefined;
-  let program: acorn.Program | null = null;
-  try {
-    program = acorn.parse(source, OPTIONS);
-  } catch {
-    // Read the literal on its own below.
-  }
-  if (program) {
-    const node = findTarget(program as unknown as AnyNode, target);
-    return node ? { value: literalData(node), complete: true } : undefined;
-  }
-  for (const start of textualStarts(source, target)) {
-    const found = readLiteralAt(source, start);
-    if (found && found.value !== undefined) return found;
-  }
-  return undefined;
+  return new ScriptSource(source).read(target);
 }
 
 /**
@@ -119,32 +141,37 @@ function dottedName(node: AnyNode): string | null {
 
 const isLiteral = (node: AnyNode | null | undefined): node is AnyNode => node != null && (node.type === 'ObjectExpression' || node.type === 'ArrayExpression');
 
-function matches(node: AnyNode, target: ScriptTarget): AnyNode | null {
-  if ('declaration' in target) {
-    if (node.type === 'VariableDeclarator' && (node.id as AnyNode).type === 'Identifier' && (node.id as AnyNode).name === target.declaration && node.init) {
-      return node.init as AnyNode;
-    }
-    return null;
-  }
-  if ('call' in target) {
-    if (node.type !== 'CallExpression') return null;
-    const callee = dottedName(node.callee as AnyNode);
-    if (callee !== target.call && !callee?.endsWith(`.${target.call}`)) return null;
-    return (node.arguments as AnyNode[]).find(isLiteral) ?? null;
-  }
-  if (node.type === 'AssignmentExpression' && node.operator === '=' && dottedName(node.left as AnyNode) === target.assignment) return node.right as AnyNode;
-  return null;
+/** Where a script's values are: by declared name, by callee (and its last dotted part), by assigned dotted name. The first of each wins. */
+interface LiteralIndex {
+  declarations: Map<string, AnyNode>;
+  calls: Map<string, AnyNode>;
+  assignments: Map<string, AnyNode>;
 }
 
-/** The first node the target names, depth first in source order. */
-function findTarget(root: AnyNode, target: ScriptTarget): AnyNode | null {
+function remember(map: Map<string, AnyNode>, key: string | null | undefined, node: AnyNode | null | undefined): void {
+  if (key != null && node != null && !map.has(key)) map.set(key, node);
+}
+
+/** One walk over the script's syntax tree, depth first in source order. */
+function indexLiterals(root: AnyNode): LiteralIndex {
+  const index: LiteralIndex = { declarations: new Map(), calls: new Map(), assignments: new Map() };
   const stack: AnyNode[] = [root];
   while (stack.length > 0) {
     const node = stack.pop()!;
-    const found = matches(node, target);
-    if (found) return found;
+    if (node.type === 'VariableDeclarator' && (node.id as AnyNode).type === 'Identifier') {
+      remember(index.declarations, (node.id as AnyNode).name as string, node.init as AnyNode | null);
+    } else if (node.type === 'CallExpression') {
+      const callee = dottedName(node.callee as AnyNode);
+      // Calls that pass no literal (initAdForm(config)) are not where the data is.
+      const literal = (node.arguments as AnyNode[]).find(isLiteral);
+      remember(index.calls, callee, literal);
+      remember(index.calls, callee?.split('.').pop(), literal);
+    } else if (node.type === 'AssignmentExpression' && node.operator === '=') {
+      remember(index.assignments, dottedName(node.left as AnyNode), node.right as AnyNode);
+    }
     const children: AnyNode[] = [];
-    for (const [key, child] of Object.entries(node)) {
+    for (const key in node) {
+      const child = node[key];
       if (key === 'type' || child == null || typeof child !== 'object') continue;
       if (Array.isArray(child)) {
         for (const item of child) if (item != null && typeof (item as AnyNode).type === 'string') children.push(item as AnyNode);
@@ -154,7 +181,7 @@ function findTarget(root: AnyNode, target: ScriptTarget): AnyNode | null {
     }
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
   }
-  return null;
+  return index;
 }
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -1,20 +1,29 @@
 /**
  * Lamudi México (Lifull Connect) in the local mirror, after portals.md §3 and §8.
  *
- * Results pages carry exactly one JSON-LD block (SearchResultsPage → ItemList, items without price
- * or coordinates except on some "rich" items) and the `div.snippet.js-snippet` cards. One variant in
- * seven is the "unrendered" page some clients get (S-LAMJS): an empty `.listings__cards` container,
- * JSON-LD only. Detail pages carry a JSON-LD @graph, an `initAdForm({…})` call and the DOM nodes of
- * §3.3; some variants leave fields out of the JSON-LD so that the parser's fallbacks are exercised.
- * No page declares a charset, as on the real portal (the server sends no charset either).
+ * Results pages carry exactly one JSON-LD block (SearchResultsPage → ItemList) and the
+ * `div.snippet.js-snippet` cards, in the markup generations the sources describe (§3.2, §3.4):
+ *   - '2026-07' (the default): the JSON-LD items carry `geo` with latitude and longitude as strings
+ *     (§3.4); some also carry `offers` (S-CIM says so, unconfirmed: both forms);
+ *   - '2026-02' (the real pages of 2026-02-04, S-POLPI): items with neither price nor geo;
+ *   - 'unrendered' (S-LAMJS): the page some clients get, an empty `.listings__cards` container and
+ *     the JSON-LD alone.
+ * As on the real 2026-02 pages, development cards (`serp-project`) are not in the JSON-LD list of a
+ * rendered page. Detail pages (the same in every generation) carry a JSON-LD @graph, an
+ * `initAdForm({…})` call and the DOM nodes of §3.3; some variants leave fields out of the JSON-LD so
+ * that the parser's fallbacks are exercised, and some pass initAdForm a template literal or no
+ * literal at all. No page declares a charset, as on the real portal (the server sends no charset).
  */
 import { emptyRecord, type ListingRecord, type Operation, type PropertyType } from '../../lib/record/listing-record';
 import { hash32, type PropertyFacts } from '../facts';
 import { escapeHtml, formatAmount, type ListPageInput, type MirrorRoute, type MirrorSite } from '../model';
 import { bare, hexDigits, jsonForScript, looseLiteral } from '../render-kit';
+import { searchPathFacts } from '../../scrapers/search-url';
 import { choice, dayMonthYear, priceFields, slugify, unnamedArea, unnamedAreaFields } from './page-kit';
 
 const SITE = 'lamudi';
+/** Markup generations of the results pages (portals.md §3.2, §3.4), the current first. */
+const MARKUPS = ['2026-07', '2026-02', 'unrendered'] as const;
 const HOST = 'www.lamudi.com.mx';
 const ORIGIN = `https://${HOST}`;
 /** "41032-73-d186d3fad27f-44cd-19c2717-a8fa-7239": the third hex group carries n, the rest is hash. */
@@ -84,10 +93,14 @@ function priceText(f: PropertyFacts): string {
   return f.currency === 'USD' ? `USD ${formatAmount(f.price)}` : `$ ${formatAmount(f.price)} MXN`;
 }
 
-/** The page variant a client without JavaScript rendering gets: cards container empty, JSON-LD only. */
-const isUnrendered = (input: ListPageInput): boolean => input.variant % 7 === 6;
-/** Items carrying `offers` and `geo` in the list JSON-LD (S-CIM saw them, S-POLPI did not). */
-const isRichItem = (f: PropertyFacts): boolean => choice(SITE, f.n, 'rich-item', 4) === 0;
+/** The page a client without JavaScript rendering gets: cards container empty, JSON-LD only (S-LAMJS). */
+const isUnrendered = (input: ListPageInput): boolean => input.markup === 'unrendered';
+/** The 2026-07 build: every JSON-LD item carries geo, latitude and longitude as strings (§3.4). */
+const hasGeo = (input: ListPageInput): boolean => input.markup === '2026-07';
+/** 2026-07 items carrying `offers` too (S-CIM saw them; unconfirmed, so only some). */
+const hasOffers = (f: PropertyFacts, input: ListPageInput): boolean => hasGeo(input) && f.price != null && choice(SITE, f.n, 'rich-item', 4) === 0;
+/** Items of the JSON-LD list: on a rendered page the development cards are left out, as on the real 2026-02 pages. */
+const inJsonLd = (f: PropertyFacts, input: ListPageInput): boolean => isUnrendered(input) || !f.isDevelopment;
 
 /** Operation of a whole results page: Lamudi puts it only in the search path (for-sale / for-rent). */
 function searchOperation(searchPath: string): Operation | null {
@@ -120,10 +133,9 @@ function listingNode(f: PropertyFacts, images: string[], extra: Record<string, u
 
 function listJsonLd(input: ListPageInput): string {
   const url = pageUrl(input.searchPath, input.page);
-  const items = input.items.map((f, i) => {
-    const rich = isRichItem(f);
-    const offers = rich && f.price != null ? { '@type': 'Offer', price: f.price, priceCurrency: f.currency } : undefined;
-    const geo = rich ? { '@type': 'GeoCoordinates', latitude: f.lat, longitude: f.lng } : undefined;
+  const items = input.items.filter((f) => inJsonLd(f, input)).map((f, i) => {
+    const offers = hasOffers(f, input) ? { '@type': 'Offer', price: f.price, priceCurrency: f.currency } : undefined;
+    const geo = hasGeo(input) ? { '@type': 'GeoCoordinates', latitude: String(f.lat), longitude: String(f.lng) } : undefined;
     const image = f.imageCount > 0 ? [imageUrl(f, 0, 'card')] : [];
     return { '@type': 'ListItem', position: i + 1, item: listingNode(f, image, { offers, geo }) };
   });
@@ -241,26 +253,30 @@ ${pagination(input)}
 
 function cardRecord(f: PropertyFacts, input: ListPageInput): ListingRecord {
   const rendered = !isUnrendered(input);
-  const rich = isRichItem(f);
-  // Without the card, the price is only known from a rich item's offers, and "Consultar precios"
-  // is not shown at all.
-  const price = rendered || (rich && f.price != null) ? priceFields(f) : { price: null, currency: null, priceOnRequest: false };
+  const item = inJsonLd(f, input);
+  // Without the card, the price is only known from an item's offers, and "Consultar precios" is
+  // not shown at all.
+  const price = rendered || hasOffers(f, input) ? priceFields(f) : { price: null, currency: null, priceOnRequest: false };
+  // A card with no JSON-LD item (a development) has no type but the search path's word, which
+  // also decides where its one unnamed area goes.
+  const propertyType = item ? f.propertyType : searchPathFacts(input.searchPath).propertyType;
+  const area = unnamedArea(f);
   return {
     ...emptyRecord(SITE, externalId(f.n), ORIGIN + detailPath(f)),
     title: f.title,
     operation: searchOperation(input.searchPath),
-    propertyType: f.propertyType,
+    propertyType,
     ...price,
     bedrooms: f.bedrooms,
     bathrooms: f.bathrooms,
     parkingSpaces: rendered ? f.parkingSpaces : null,
-    ...unnamedAreaFields(f),
+    ...(item ? unnamedAreaFields(f) : propertyType === 'land' ? { builtAreaM2: null, landAreaM2: area } : { builtAreaM2: area, landAreaM2: null }),
     neighborhood: rendered ? f.neighborhood : null,
     city: f.city,
     state: f.state,
-    address: f.address,
-    lat: rich ? f.lat : null,
-    lng: rich ? f.lng : null,
+    address: item ? f.address : null,
+    lat: item && hasGeo(input) ? f.lat : null,
+    lng: item && hasGeo(input) ? f.lng : null,
     description: description(f),
     images: f.imageCount > 0 ? [imageUrl(f, 0, 'card')] : [],
     publisher: rendered ? f.publisher : null,
@@ -303,7 +319,13 @@ function detailJsonLd(f: PropertyFacts, variant: number): string {
   return `<script type="application/ld+json">${jsonForScript({ '@context': 'https://schema.org', '@graph': graph })}</script>`;
 }
 
-function initAdFormScript(f: PropertyFacts): string {
+/**
+ * The `initAdForm({…})` call (§3.3). On variant % 6 === 0 the literal also holds a template literal
+ * (code, not data: a reader must skip it, not fail); on variant % 6 === 3 the call passes a variable,
+ * so nothing in it can be read. Both happen only where the JSON-LD carries every field
+ * (variant % 3 === 0, see detailJsonLd).
+ */
+function initAdFormScript(f: PropertyFacts, variant: number): string {
   const options = {
     adUrl: detailPath(f),
     adId: uuid(f.n),
@@ -315,7 +337,17 @@ function initAdFormScript(f: PropertyFacts): string {
       zoom: 15,
     },
     onSubmit: bare('handleLeadSubmit'),
+    // bare() writes its text as is: here a template literal.
+    ...(variant % 6 === 0 ? { whatsappMessage: bare('`Hola, me interesa ${document.title} (${window.location.href})`') } : {}),
   };
+  if (variant % 6 === 3) {
+    return `<script>
+var adFormOptions = ${looseLiteral(options)};
+window.addEventListener('DOMContentLoaded', function () {
+  initAdForm(adFormOptions);
+});
+</script>`;
+  }
   return `<script>
 window.addEventListener('DOMContentLoaded', function () {
   initAdForm(${looseLiteral(options, '  ')});
@@ -358,7 +390,7 @@ ${detailJsonLd(f, variant)}
 <div class="left-details"><span class="date">${dayMonthYear(f.publishedAt)} - Anuncio actualizado</span></div>
 ${f.publisher ? `<div class="agency"><span data-test="agency-name">${escapeHtml(f.publisher)}</span><a class="agency__phone" href="tel:+523300000000">33 **** ****</a></div>` : ''}
 </div>
-${initAdFormScript(f)}
+${initAdFormScript(f, variant)}
 </body>
 </html>
 `;
@@ -395,7 +427,7 @@ export const lamudiMirror: MirrorSite = {
   pageSize: 30,
   defaultSearchPaths: ['/jalisco/zapopan/casa/for-sale/', '/distrito-federal/departamento/for-rent/', '/nuevo-leon/monterrey/terreno/for-sale/'],
   // §3.4: listing pages allowed; forms, prefetch and search-filter/action/version URLs not.
-  markups: ['current'],
+  markups: MARKUPS,
   robotsTxt: ['User-agent: *', 'Disallow: /*search-filter*', 'Disallow: /*action=*', 'Disallow: /*version=*', 'Disallow: /formulario/', 'Disallow: /prefetch/', '', `Sitemap: ${ORIGIN}/sitemap.xml`, ''].join('\n'),
 
   externalId,

@@ -1,45 +1,58 @@
 /**
  * Inmuebles24 (Navent) adapter, after portals.md §1.
  *
- * Results pages: the card `data-qa` hooks are the stable part (class names are hashed and change);
- * a 2026 JSON-LD `mainEntity` list of URLs, when present, only adds detail URLs. Detail pages: the
- * inline `avisoInfo` literal is the primary source, the base64 `mapLatOf`/`mapLngOf` constants hold
- * the coordinates, and the DOM fills in fields some page versions leave out of `avisoInfo`.
+ * Results pages: the richest source first, field by field. The server's HTML embeds the whole
+ * result list in `window.__PRELOADED_STATE__` (§1.2, real 2024 capture): title, operation, type,
+ * coordinates, built area, location chain, photos and publisher that the cards never show. The
+ * cards come next, in either documented markup: the 2024 `div[data-qa="posting …"]` root, or the
+ * 2025-26 CSS-module card whose inner element carries `data-id` and `data-to-posting` (hashed class
+ * suffixes vary; the `data-qa` hooks of price, location and features are the stable part). Postings
+ * and cards are joined by id (postingId = card data-id) in page order. Operation and type fall
+ * back to the words of the card's own link, then of the search URL.
+ *
+ * Detail pages: `const avisoInfo = {…}` (read with acorn, tolerant), the base64 `mapLatOf` /
+ * `mapLngOf` constants and `dataLayerInfo`, then the DOM (§1.3). A removed listing is gone
+ * (NotFoundError): `status: 'OFFLINE'`, or a redirect away from the detail URL (home or a results
+ * page), which the fetcher follows, handing over the final address.
  */
 import type { Cheerio, CheerioAPI } from 'cheerio';
-import type { Element } from 'domhandler';
+import type { AnyNode } from 'domhandler';
 import { NotFoundError, UnrecognisedMarkupError } from '../../lib/errors';
 import { emptyRecord, type ListingRecord } from '../../lib/record/listing-record';
-import {
-  absoluteUrl,
-  canonicalListingUrl,
-  cleanText,
-  mapOperation,
-  mapPropertyType,
-  parseCount,
-  parseCurrency,
-  parseNumber,
-  parsePriceText,
-  toCoordinate,
-  toIsoDate,
-  uniqueUrls,
-  type ParsedPrice,
-} from '../../lib/record/text';
+import { absoluteUrl, canonicalListingUrl, cleanText, mapOperation, parsePriceText, toCoordinate, toIsoDate, uniqueUrls } from '../../lib/record/text';
 import type { ListingPage, ParseContext, SiteAdapter } from '../adapter';
-import { inlineScripts, listOf, readInlineLiteral } from '../embedded';
-import { jsonString } from '../field-readers';
+import { inlineScriptData, inlineScriptReader, listOf } from '../embedded';
+import { asObject, elementText, jsonString, jsonText, positiveNumber } from '../field-readers';
 import { getPath, loadPage, readJsonLd } from '../page';
+import { searchPathFacts, searchUrlFacts } from '../search-url';
+import {
+  choosePrice,
+  codedFeatures,
+  featureValue,
+  firstOf,
+  linkWords,
+  locationLevels,
+  naventPrice,
+  naventType,
+  NO_FEATURES,
+  priceOptions,
+  resolveKind,
+  type Features,
+} from './navent';
 
 const SITE = 'inmuebles24';
-const CARD = 'div[data-qa="posting PROPERTY"], div[data-qa="posting DEVELOPMENT"]';
+/**
+ * Cards of both markup generations (§1.2): the 2024 root, and the element carrying both `data-id`
+ * and `data-to-posting` (the 2025-26 card's inner element, and the 2024 root too).
+ */
+const CARD = 'div[data-qa="posting PROPERTY"], div[data-qa="posting DEVELOPMENT"], [data-id][data-to-posting]';
 /** What the portal prints on a search without results: the one case where no cards is a success. */
 const NO_RESULTS = /no encontramos resultados/i;
-const DETAIL_PATH = /\/propiedades\/(?:clasificado|desarrollo)\//;
+/** `/propiedades/clasificado/…-142082805.html` and `/propiedades/desarrollo/…` (§1.3). */
+const DETAIL_PATH = /^\/propiedades\/(?:clasificado|desarrollo)\/(?:[^/]*-)?(\d+)\.html$/;
 
-type Features = Pick<ListingRecord, 'bedrooms' | 'bathrooms' | 'parkingSpaces' | 'builtAreaM2' | 'landAreaM2'>;
-
-/** Card feature spans by their unit: "835 m² tot." / "… m² lote" is land, "120 m² cub." built, etc. */
-const CARD_FEATURES: Array<[RegExp, keyof Features]> = [
+/** Card feature spans by their unit: "835 m² tot." / "… m² lote" is land, "120 m² cub." built, "3 rec." … ("306 un." is a development's unit count). */
+const CARD_FEATURES: ReadonlyArray<[RegExp, keyof Features]> = [
   [/m²\s*(tot|lote)/i, 'landAreaM2'],
   [/m²\s*cub/i, 'builtAreaM2'],
   [/\brec\b|rec[aá]mara/i, 'bedrooms'],
@@ -47,117 +60,189 @@ const CARD_FEATURES: Array<[RegExp, keyof Features]> = [
   [/\bestac/i, 'parkingSpaces'],
 ];
 
-/** The same facts in avisoInfo, by Navent feature code (§1.3). */
-const FEATURE_CODES: Array<[string, keyof Features]> = [
-  ['CFT100', 'landAreaM2'],
-  ['CFT101', 'builtAreaM2'],
-  ['CFT2', 'bedrooms'],
-  ['CFT3', 'bathrooms'],
-  ['CFT7', 'parkingSpaces'],
-];
+const isDetailUrl = (url: string | null | undefined): boolean => url != null && DETAIL_PATH.test(new URL(url).pathname);
 
-const AREAS = new Set<keyof Features>(['builtAreaM2', 'landAreaM2']);
+// ── Results page ───────────────────────────────────────────────────────────────────────────────
 
-function featureValue(field: keyof Features, text: string | null | undefined): number | null {
-  return AREAS.has(field) ? parseNumber(text) : parseCount(text);
+/** What one card shows (§1.2), in either markup generation. */
+interface Card {
+  id: string;
+  url: string | null;
+  shownPrice: ReturnType<typeof parsePriceText>;
+  features: Features;
+  neighborhood: string | null;
+  city: string | null;
+  address: string | null;
+  description: string | null;
+  images: string[];
 }
 
-function emptyFeatures(): Features {
-  return { bedrooms: null, bathrooms: null, parkingSpaces: null, builtAreaM2: null, landAreaM2: null };
-}
-
-/**
- * Operation and type from the words of a detail URL: the card shows neither elsewhere.
- * "…/veclcain-casa-en-venta-jurica-queretaro-142082805.html" → sale, house (the Navent code
- * prefix "veclcain", when present, contains no type word).
- */
-function slugFacts(url: string): Pick<ListingRecord, 'operation' | 'propertyType'> {
-  const slug = new URL(url).pathname.split('/').pop() ?? '';
-  const match = /^(.*?)-en-(venta|renta|temporal-vacacional)-/.exec(slug);
-  if (!match) return { operation: null, propertyType: null };
-  return { operation: mapOperation(match[2]), propertyType: mapPropertyType(match[1].replace(/-/g, ' ')) };
-}
-
-function cardRecord($: CheerioAPI, card: Cheerio<Element>, context: ParseContext): ListingRecord {
+function readCard($: CheerioAPI, card: Cheerio<AnyNode>, context: ParseContext): Card | null {
   const max = context.maxFieldLength;
-  const id = cleanText(card.attr('data-id'));
-  const url = canonicalListingUrl(card.attr('data-to-posting') ?? card.find('[data-qa="POSTING_CARD_DESCRIPTION"] a').attr('href'), context.url);
-  if (!id || !url) throw new UnrecognisedMarkupError(context.site, 'listing', 'a posting card without data-id or data-to-posting', context.url);
-
-  const features = emptyFeatures();
+  const id = jsonString(card.attr('data-id'));
+  if (!id) return null;
+  const features = { ...NO_FEATURES };
   card.find('[data-qa="POSTING_CARD_FEATURES"] span').each((_, span) => {
     const text = $(span).text();
     const field = CARD_FEATURES.find(([pattern]) => pattern.test(text))?.[1];
     if (field && features[field] == null) features[field] = featureValue(field, text);
   });
   // "Colonia, Ciudad": the city is the last part.
-  const location = (cleanText(card.find('[data-qa="POSTING_CARD_LOCATION"]').first().text(), max) ?? '').split(/\s*,\s*/);
-  const city = location.length > 0 ? location.pop() || null : null;
-
+  const place = (cleanText(card.find('[data-qa="POSTING_CARD_LOCATION"]').first().text(), max) ?? '').split(/\s*,\s*/).filter(Boolean);
+  const city = place.pop() ?? null;
+  const description = card.find('[data-qa="POSTING_CARD_DESCRIPTION"] a, [class*="postingCard-module__posting-description"] a').first();
   return {
-    ...emptyRecord(context.site, id, url),
-    ...slugFacts(url),
-    ...parsePriceText(card.find('[data-qa="POSTING_CARD_PRICE"]').first().text()),
-    ...features,
-    neighborhood: cleanText(location.join(', '), max),
+    id,
+    url: canonicalListingUrl(card.attr('data-to-posting') ?? description.attr('href'), context.url),
+    shownPrice: parsePriceText(card.find('[data-qa="POSTING_CARD_PRICE"]').first().text()),
+    features,
+    neighborhood: place.length > 0 ? place.join(', ') : null,
     city,
-    address: cleanText(card.find('[class*="postingAddress"], [class*="location-address"]').first().text(), max),
+    address: elementText(card.find('[class*="postingAddress"], [class*="location-address"]'), max),
     // html(), not text(): the snippet separates its lines with <br>, which text() would glue together.
-    description: cleanText(card.find('[data-qa="POSTING_CARD_DESCRIPTION"] a').first().html(), max),
+    description: cleanText(description.html(), max),
     images: uniqueUrls(card.find('[data-qa="POSTING_CARD_GALLERY"] img').map((_, img) => $(img).attr('src')).get(), context.url),
-    // The logo's alt carries the agency name only on some cards; an empty alt says nothing.
-    publisher: cleanText(card.find('img[data-qa^="POSTING_CARD_PUBLISHER"]').first().attr('alt'), max),
   };
 }
 
-/** Detail URLs listed by the 2026 JSON-LD mainEntity block, when the page has one. */
+/** The cards of the page in page order; a card inside another matched element is the same card. */
+function pageCards($: CheerioAPI, context: ParseContext): Card[] {
+  const seen = new Set<string>();
+  const cards: Card[] = [];
+  $(CARD)
+    .filter((_, element) => $(element).parents(CARD).length === 0)
+    .each((_, element) => {
+      const card = readCard($, $(element), context);
+      if (card && !seen.has(card.id)) {
+        seen.add(card.id);
+        cards.push(card);
+      }
+    });
+  return cards;
+}
+
+/** One listing from its `__PRELOADED_STATE__` posting and/or its card, field by field. */
+function listingRecord(posting: unknown, card: Card | undefined, context: ParseContext): ListingRecord {
+  const max = context.maxFieldLength;
+  const id = jsonString(getPath(posting, 'postingId')) ?? card?.id;
+  const url = canonicalListingUrl(jsonString(getPath(posting, 'url')), context.url) ?? card?.url ?? null;
+  if (!id || !url) throw new UnrecognisedMarkupError(context.site, 'listing', 'a posting without a postingId / data-id or a detail URL', context.url);
+
+  const search = searchUrlFacts(context.url);
+  const shown = card?.shownPrice ?? { price: null, currency: null, priceOnRequest: false };
+  const chosen = choosePrice(priceOptions(getPath(posting, 'priceOperationTypes')), shown, search.operation);
+  const stateFeatures = codedFeatures(posting);
+  const features = Object.fromEntries(
+    (Object.keys(NO_FEATURES) as Array<keyof Features>).map((field) => [field, stateFeatures[field] ?? card?.features[field] ?? null]),
+  ) as Features;
+  const place = locationLevels(getPath(posting, 'postingLocation.location'));
+  const pictures = listOf(getPath(posting, 'visiblePictures.pictures')).map((picture) => jsonString(getPath(picture, 'url730x532')) ?? jsonString(getPath(picture, 'url360x266')));
+  const images = uniqueUrls(pictures, context.url);
+
+  return {
+    ...emptyRecord(context.site, id, url),
+    // The card has no title of its own (its image alt is a generated caption, §1.2).
+    title: jsonText(getPath(posting, 'title'), max),
+    ...resolveKind({ operation: chosen?.operation ?? null, propertyType: naventType(getPath(posting, 'realEstateType.name')) }, linkWords(card?.url ?? url), search),
+    ...(chosen && chosen.price.price != null ? chosen.price : shown),
+    ...features,
+    neighborhood: cleanText(place.neighborhood, max) ?? card?.neighborhood ?? null,
+    city: cleanText(place.city, max) ?? card?.city ?? null,
+    state: cleanText(place.state, max),
+    address: jsonText(getPath(posting, 'postingLocation.address.name'), max) ?? card?.address ?? null,
+    lat: toCoordinate(getPath(posting, 'postingLocation.postingGeolocation.geolocation.latitude'), 90),
+    lng: toCoordinate(getPath(posting, 'postingLocation.postingGeolocation.geolocation.longitude'), 180),
+    description: jsonText(getPath(posting, 'descriptionNormalized'), max) ?? card?.description ?? null,
+    images: images.length > 0 ? images : card?.images ?? [],
+    // The card's logo has no name (its alt reads "logo publisher" on the real page): the state only.
+    publisher: jsonText(getPath(posting, 'publisher.name'), max),
+  };
+}
+
+/** Detail URLs listed by the 2026 JSON-LD mainEntity block, when the page has one (S-EPS). */
 function jsonLdDetailUrls($: CheerioAPI, context: ParseContext): string[] {
   return readJsonLd($)
     .flatMap((block) => listOf(getPath(block, 'mainEntity')))
     .map((item) => canonicalListingUrl(jsonString(getPath(item, 'url')), context.url))
-    .filter((url): url is string => url != null && DETAIL_PATH.test(url));
+    .filter((url): url is string => url != null && isDetailUrl(url));
+}
+
+/** The page's own next link (PAGING_NEXT), else the state's paging; never a page size assumed. */
+function nextPage($: CheerioAPI, state: unknown, context: ParseContext): string | null {
+  const link = absoluteUrl($('a[data-qa="PAGING_NEXT"]').attr('href'), context.url);
+  if (link) return link;
+  if (getPath(state, 'listStore.paging.lastPage') === true) return null;
+  return absoluteUrl(jsonString(getPath(state, 'listStore.paging.pagesUrl.nextPage')), context.url);
+}
+
+/** The state says the search found nothing: an empty list and no total. */
+function stateSaysEmpty(state: unknown): boolean {
+  const postings = getPath(state, 'listStore.listPostings');
+  return Array.isArray(postings) && postings.length === 0 && positiveNumber(getPath(state, 'listStore.paging.total')) == null;
 }
 
 function parseListingPage(html: string, context: ParseContext): ListingPage {
   const $ = loadPage(html, context.site, 'listing', context.url);
-  const listings = $(CARD).toArray().map((card) => cardRecord($, $(card), context));
-  if (listings.length === 0 && !NO_RESULTS.test($('body').text())) {
-    throw new UnrecognisedMarkupError(context.site, 'listing', `no posting cards (${CARD}) and no "no results" message`, context.url);
+  const state = inlineScriptData($, { assignment: 'window.__PRELOADED_STATE__' })?.value;
+  const postings = new Map<string, unknown>();
+  for (const posting of listOf(getPath(state, 'listStore.listPostings'))) {
+    const id = jsonString(getPath(posting, 'postingId'));
+    if (id && !postings.has(id)) postings.set(id, posting);
+  }
+  // Page order is the cards' order; postings without a card (a page whose cards are not rendered) follow in the state's order.
+  const listings: ListingRecord[] = [];
+  const cards = pageCards($, context);
+  for (const card of cards) listings.push(listingRecord(postings.get(card.id), card, context));
+  const carded = new Set(cards.map((card) => card.id));
+  for (const [id, posting] of postings) if (!carded.has(id)) listings.push(listingRecord(posting, undefined, context));
+
+  if (listings.length === 0 && !NO_RESULTS.test($('body').text()) && !stateSaysEmpty(state)) {
+    throw new UnrecognisedMarkupError(
+      context.site,
+      'listing',
+      'no posting cards (div[data-qa="posting PROPERTY|DEVELOPMENT"] or an element with data-id and data-to-posting), no __PRELOADED_STATE__ postings and no "no results" message',
+      context.url,
+    );
   }
   return {
     listings,
-    nextPageUrl: absoluteUrl($('a[data-qa="PAGING_NEXT"]').attr('href'), context.url),
+    nextPageUrl: nextPage($, state, context),
     detailUrls: uniqueUrls([...listings.map((listing) => listing.url), ...jsonLdDetailUrls($, context)], context.url),
   };
 }
 
 // ── Detail page ────────────────────────────────────────────────────────────────────────────────
 
-/** A feature by code: `mainFeatures` first, else any group of `generalFeatures` (older/newer pages have one or the other). */
-function avisoFeature(aviso: unknown, code: string): string | null {
-  const groups = getPath(aviso, 'generalFeatures');
-  const candidates = [getPath(aviso, `mainFeatures.${code}.value`), ...Object.values(groups ?? {}).map((group) => getPath(group, `${code}.value`))];
-  return candidates.map(jsonString).find((value) => value != null) ?? null;
+/** Icon features of the older detail DOM (§1.3): `li.icon-feature` with `i.icon-stotal` … */
+const ICON_FEATURES: ReadonlyArray<[string, keyof Features]> = [
+  ['icon-stotal', 'landAreaM2'],
+  ['icon-scubierta', 'builtAreaM2'],
+  ['icon-dormitorio', 'bedrooms'],
+  ['icon-bano', 'bathrooms'],
+  ['icon-cochera', 'parkingSpaces'],
+];
+
+function iconFeatures($: CheerioAPI): Features {
+  const features = { ...NO_FEATURES };
+  for (const [icon, field] of ICON_FEATURES) {
+    features[field] = featureValue(field, $(`#section-icon-features-property li.icon-feature:has(i.${icon})`).first().text());
+  }
+  return features;
 }
 
-/** Names along the location chain by level: { ZONA: colonia, CIUDAD: municipio, PROVINCIA: estado, PAIS }. */
-function locationLevels(location: unknown): Record<string, string | null> {
-  const levels: Record<string, string | null> = {};
-  for (let node = location; node != null && typeof node === 'object'; node = getPath(node, 'parent')) {
-    const label = jsonString(getPath(node, 'label'));
-    if (label) levels[label.toUpperCase()] = jsonString(getPath(node, 'name'));
-  }
-  return levels;
-}
-
-/** avisoInfo prices: the first price of the first operation; the text forms ("Consultar precio") otherwise. */
-function avisoPrice(aviso: unknown, $: CheerioAPI): ParsedPrice {
-  const amount = parseNumber(jsonString(getPath(aviso, 'pricesData.0.prices.0.amount')));
-  if (amount != null) {
-    const currency = jsonString(getPath(aviso, 'pricesData.0.prices.0.isoCode')) ?? jsonString(getPath(aviso, 'pricesData.0.prices.0.currency'));
-    return { price: amount, currency: parseCurrency(currency), priceOnRequest: false };
-  }
-  return parsePriceText(jsonString(getPath(aviso, 'price')) ?? $('.price-value').first().text());
+/**
+ * A development's ranges (real 2024 avisoInfo of a DEVELOPMENT: no pricesData, but
+ * `developmentData` with `{ tuple0, tuple1 }` low/high values): the low end, as for "1 a 2 rec.".
+ */
+function developmentFeatures(aviso: unknown): Features {
+  const low = (key: string): unknown => getPath(aviso, `developmentData.${key}.tuple0`);
+  return {
+    bedrooms: featureValue('bedrooms', low('rooms')),
+    bathrooms: featureValue('bathrooms', low('bathrooms')),
+    parkingSpaces: null,
+    builtAreaM2: featureValue('builtAreaM2', low('coveredArea')),
+    landAreaM2: featureValue('landAreaM2', low('totalArea')),
+  };
 }
 
 /** A base64 constant such as `const mapLatOf = "MjAuNjU5Nw=="`, decoded. */
@@ -166,47 +251,105 @@ function fromBase64(value: unknown): string | null {
   return text ? Buffer.from(text, 'base64').toString('utf8') : null;
 }
 
+/** The `center=lat,lng` of a static-map URL (the `img.static-map` src, or urlMapOf decoded). */
+function mapCenter(url: string | null | undefined): { lat: number | null; lng: number | null } {
+  const match = /[?&]center=(-?[\d.]+)(?:,|%2C)(-?[\d.]+)/i.exec(url ?? '');
+  return { lat: toCoordinate(match?.[1], 90), lng: toCoordinate(match?.[2], 180) };
+}
+
+/** What a removed listing's redirect landed on, for the message. */
+function landing(url: string): string {
+  const path = new URL(url).pathname;
+  if (path === '/' || path === '') return 'the home page';
+  return /\.html$/.test(path) ? 'a results page' : 'a page that is not a listing';
+}
+
 function parseDetailPage(html: string, context: ParseContext): ListingRecord {
   const max = context.maxFieldLength;
   const $ = loadPage(html, context.site, 'detail', context.url);
-  const scripts = inlineScripts($);
-  const unreadable = (missing: string): UnrecognisedMarkupError => new UnrecognisedMarkupError(context.site, 'detail', missing, context.url);
+  const scripts = inlineScriptReader($);
+  const constant = (name: string): unknown => scripts({ declaration: name })?.value;
+  const aviso = asObject(constant('avisoInfo'));
+  const hasListingDom = $('h1.title-property, .price-value, #longDescription').length > 0;
 
-  const constant = (name: string): unknown => readInlineLiteral(scripts, name, unreadable);
+  // A removed listing redirects to the home page or a search (§1.3); the fetcher follows and hands
+  // over the final address. A page of a listing at another address (a saved file parsed without
+  // --url) still has its avisoInfo.
+  if (!isDetailUrl(context.url) && aviso === null && !hasListingDom) {
+    throw new NotFoundError(`${context.site} listing is gone: the detail page redirected to ${landing(context.url)} (${context.url})`, context.url, 410);
+  }
+  if (aviso === null && !hasListingDom) {
+    throw new UnrecognisedMarkupError(context.site, 'detail', 'no inline avisoInfo object and no listing markup (h1.title-property, .price-value, #longDescription)', context.url);
+  }
 
-  const aviso = constant('avisoInfo');
-  if (aviso == null || typeof aviso !== 'object') throw unreadable('no inline avisoInfo object');
-  const url = canonicalListingUrl($('link[rel="canonical"]').attr('href') ?? context.url, context.url);
-  const id = jsonString(getPath(aviso, 'idAviso')) ?? /-(\d+)\.html$/.exec(url ?? '')?.[1];
-  if (!id || !url) throw unreadable('no listing id (avisoInfo.idAviso) or URL');
-  // A removed listing keeps its page with status OFFLINE (§1.3): for the scraper it is gone, the
-  // same as the 404/410 the portal gives elsewhere, so it is reported as NotFoundError (not retried).
+  const canonical = canonicalListingUrl($('link[rel="canonical"]').attr('href'), context.url);
+  const url = [canonical, canonicalListingUrl(context.url, context.url)].find(isDetailUrl) ?? null;
+  const id = jsonString(getPath(aviso, 'idAviso')) ?? (url ? DETAIL_PATH.exec(new URL(url).pathname)?.[1] : undefined);
+  if (!id || !url) throw new UnrecognisedMarkupError(context.site, 'detail', 'no listing id (avisoInfo.idAviso) or /propiedades/… URL', context.url);
+  // A removed listing can also keep its page with status OFFLINE (§1.3): gone, as a 404/410 would be.
   if (jsonString(getPath(aviso, 'status'))?.toUpperCase() === 'OFFLINE') {
     throw new NotFoundError(`${context.site} listing ${id} is no longer published (avisoInfo status OFFLINE)`, url, 410);
   }
 
-  const features = emptyFeatures();
-  for (const [code, field] of FEATURE_CODES) features[field] = featureValue(field, avisoFeature(aviso, code));
+  const dataLayer = constant('dataLayerInfo');
+  const priceText = elementText($('.price-value'), max);
+  // "venta MN 3,300,000": the DOM price line starts with the operation.
+  const shown = parsePriceText(priceText);
+  const chosen = choosePrice(priceOptions(getPath(aviso, 'pricesData')), shown, null);
+  const developmentPrice = naventPrice(getPath(aviso, 'developmentData.prices.tuple0'));
+  const avisoPriceText = parsePriceText(jsonString(getPath(aviso, 'price')));
+  const price = [chosen?.price, developmentPrice, avisoPriceText, shown].find((candidate) => candidate != null && (candidate.price != null || candidate.priceOnRequest));
+
+  const coded = codedFeatures(aviso);
+  const development = developmentFeatures(aviso);
+  const icons = iconFeatures($);
+  const features = Object.fromEntries(
+    (Object.keys(NO_FEATURES) as Array<keyof Features>).map((field) => [field, coded[field] ?? development[field] ?? icons[field]]),
+  ) as Features;
+
   const place = locationLevels(getPath(aviso, 'location'));
+  const base64Map = fromBase64(constant('urlMapOf'));
+  const domMap = mapCenter($('img.static-map').attr('src'));
+  const encodedMap = mapCenter(base64Map);
+  const lat = toCoordinate(fromBase64(constant('mapLatOf')), 90) ?? domMap.lat ?? encodedMap.lat;
+  const lng = toCoordinate(fromBase64(constant('mapLngOf')), 180) ?? domMap.lng ?? encodedMap.lng;
   const pictures = listOf(getPath(aviso, 'pictures')).map((picture) => jsonString(getPath(picture, 'url1200x1200')));
   const galleryImages = $('#new-gallery-portal img').map((_, img) => $(img).attr('src')).get();
+  // The search the listing belongs to (avisoInfo similarLink / urlBack, e.g. "/terrenos-en-venta-en-playa-del-carmen.html").
+  const searches = [getPath(aviso, 'similarLink'), getPath(aviso, 'urlBack')].map((link) => searchPathFacts(jsonString(link) ?? ''));
 
   return {
     ...emptyRecord(context.site, id, url),
-    title: cleanText(jsonString(getPath(aviso, 'postingTitle')) ?? jsonString(getPath(aviso, 'title')) ?? $('h1').first().text(), max),
-    operation: mapOperation(jsonString(getPath(aviso, 'pricesData.0.operationType.name')) ?? $('.price-value').first().text()),
-    propertyType: mapPropertyType(jsonString(getPath(aviso, 'realEstateType.name'))),
-    ...avisoPrice(aviso, $),
+    // The real 2024 avisoInfo objects carry no title: the page's h1 holds it.
+    title: firstOf(
+      jsonText(getPath(aviso, 'postingTitle'), max),
+      jsonText(getPath(aviso, 'title'), max),
+      elementText($('h1'), max),
+      cleanText($('meta[property="og:title"]').attr('content'), max),
+    ),
+    ...resolveKind(
+      {
+        operation: firstOf(chosen?.operation, mapOperation(jsonString(getPath(dataLayer, 'operationType'))), mapOperation(priceText)),
+        propertyType: firstOf(naventType(getPath(aviso, 'realEstateType.name')), naventType(getPath(dataLayer, 'propertyType'))),
+      },
+      linkWords(url),
+      ...searches,
+    ),
+    ...(price ?? { price: null, currency: null, priceOnRequest: false }),
     ...features,
-    neighborhood: cleanText(place.ZONA, max),
-    city: cleanText(place.CIUDAD, max),
-    state: cleanText(place.PROVINCIA, max),
-    address: cleanText(jsonString(getPath(aviso, 'address.name')), max),
-    lat: toCoordinate(fromBase64(constant('mapLatOf')), 90),
-    lng: toCoordinate(fromBase64(constant('mapLngOf')), 180),
-    description: cleanText(jsonString(getPath(aviso, 'description')) ?? $('#longDescription').first().html(), max),
+    neighborhood: cleanText(place.neighborhood, max) ?? jsonText(getPath(dataLayer, 'neighborhood'), max),
+    city: cleanText(place.city, max) ?? jsonText(getPath(dataLayer, 'city'), max),
+    state: cleanText(place.state, max) ?? jsonText(getPath(dataLayer, 'province'), max),
+    address: jsonText(getPath(aviso, 'address.name'), max),
+    lat,
+    lng,
+    description: jsonText(getPath(aviso, 'description'), max) ?? cleanText($('#longDescription').first().html(), max),
     images: uniqueUrls(pictures.length > 0 ? pictures : galleryImages, url),
-    publisher: cleanText(jsonString(getPath(aviso, 'publisher.name')) ?? $('[data-qa="linkMicrositioAnunciante"]').first().text(), max),
+    publisher: firstOf(
+      jsonText(getPath(aviso, 'publisher.name'), max),
+      elementText($('[data-qa="linkMicrositioAnunciante"]'), max),
+      cleanText($('#reactPublisherData img[alt]').attr('alt'), max),
+    ),
     publishedAt: toIsoDate(jsonString(getPath(aviso, 'publicationDateFormatted'))),
   };
 }

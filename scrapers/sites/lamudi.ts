@@ -3,9 +3,13 @@
  *
  * Results pages: JSON-LD first, because its ItemList is there even when the cards are not rendered
  * (S-LAMJS), joined by listing id with the `div.snippet` cards when present: only cards show the
- * price (besides the occasional `offers`), parking, colonia and agency. The operation is in the
- * search path alone (for-sale / for-rent). Detail pages: the JSON-LD property node, then the
- * `initAdForm({…})` call, then the DOM, field by field.
+ * price (besides the occasional `offers`), parking, colonia and agency. Listings keep the cards'
+ * order (the real 2026-02 pages put two development cards, absent from the JSON-LD, first); items
+ * without a card follow in the JSON-LD's order. The 2026-07 build adds `geo` (latitude and
+ * longitude as strings) to every item (§3.4). The operation is in the search path alone (for-sale /
+ * for-rent); a card without a JSON-LD type takes the search path's type word. Detail pages: the
+ * JSON-LD property node, then the `initAdForm({…})` call (read with acorn: a part it cannot read,
+ * a template literal say, is skipped), then the DOM, field by field.
  * Lamudi declares no charset; decoding its bytes as UTF-8 is the fetcher's concern, not this one's.
  */
 import type { Cheerio, CheerioAPI } from 'cheerio';
@@ -26,9 +30,10 @@ import {
   type ParsedPrice,
 } from '../../lib/record/text';
 import type { ListingPage, ParseContext, SiteAdapter } from '../adapter';
-import { inlineScripts, listOf, readInlineLiteral } from '../embedded';
+import { inlineScriptData, listOf } from '../embedded';
 import { elementText, jsonString, jsonText, positiveCount, positiveNumber, unnamedArea } from '../field-readers';
 import { getPath, loadPage, readJsonLd } from '../page';
+import { searchUrlFacts } from '../search-url';
 
 const SITE = 'lamudi';
 const CARD = 'div.snippet.js-snippet';
@@ -93,7 +98,8 @@ function listingRecord(item: unknown, card: Cheerio<Element> | undefined, operat
   const id = idFromUrl(url) ?? jsonString(card?.attr('data-alternateid'));
   if (!url || !id) throw new UnrecognisedMarkupError(context.site, 'listing', 'a listing without a /detalle/ or /desarrollo/ URL', context.url);
 
-  const propertyType = mapPropertyType(typesOf(item)[0]);
+  // A development card has no JSON-LD item: the search path's type word ("/casa/for-sale/") stands in.
+  const propertyType = mapPropertyType(typesOf(item)[0]) ?? searchUrlFacts(context.url).propertyType;
   const shownPrice = parsePriceText(cardText('.snippet__content__price'));
   const area = positiveNumber(getPath(item, 'floorSize.value')) ?? positiveNumber(cardText('[data-test="area-value"]'));
   const place = splitPlace(cardText('[data-test="snippet-content-location"]'));
@@ -134,14 +140,17 @@ function parseListingPage(html: string, context: ParseContext): ListingPage {
   });
 
   const operation = pathOperation($('link[rel="canonical"]').attr('href') ?? jsonString(getPath(results, 'url')) ?? context.url, context.url);
-  const listings = items.map((item) => {
+  const itemsById = new Map<string, unknown>();
+  const unidentified: unknown[] = [];
+  for (const item of items) {
     const id = idFromUrl(canonicalListingUrl(jsonString(getPath(item, 'url')), context.url));
-    const card = id ? cards.get(id) : undefined;
-    if (id) cards.delete(id);
-    return listingRecord(item, card, operation, context);
-  });
-  // Cards the JSON-LD does not list (or a page without JSON-LD) still count, after the listed ones.
-  for (const card of cards.values()) listings.push(listingRecord(undefined, card, operation, context));
+    if (id && !itemsById.has(id)) itemsById.set(id, item);
+    else if (!id) unidentified.push(item);
+  }
+  // Page order is the cards' order; JSON-LD items without a card (an unrendered page) follow in the JSON-LD's order.
+  const listings = [...cards].map(([id, card]) => listingRecord(itemsById.get(id), card, operation, context));
+  for (const [id, item] of itemsById) if (!cards.has(id)) listings.push(listingRecord(item, undefined, operation, context));
+  for (const item of unidentified) listings.push(listingRecord(item, undefined, operation, context));
 
   if (listings.length === 0 && !NO_RESULTS.test($('body').text())) {
     throw new UnrecognisedMarkupError(context.site, 'listing', `no JSON-LD ItemList items, no ${CARD} cards and no "no results" message`, context.url);
@@ -177,7 +186,8 @@ function parseDetailPage(html: string, context: ParseContext): ListingRecord {
   const nodes = jsonLdNodes($);
   const node = nodes.find((n) => typesOf(n).length > 0 && !typesOf(n).some((type) => NOT_LISTING.has(type)));
   if (node === undefined && $('.main-title h1').length === 0) throw unreadable('no JSON-LD listing node and no .main-title h1');
-  const form = readInlineLiteral(inlineScripts($), 'initAdForm', unreadable, { call: true });
+  // Second source; a call whose argument cannot be read leaves the JSON-LD and the DOM to fill in.
+  const form = inlineScriptData($, { call: 'initAdForm' })?.value;
   const location = getPath(form, 'mapData.adLocationData');
   const url = canonicalListingUrl(jsonString(getPath(node, 'url')) ?? $('link[rel="canonical"]').attr('href') ?? context.url, context.url);
   const id = idFromUrl(url);

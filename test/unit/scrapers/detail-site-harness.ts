@@ -1,14 +1,16 @@
 /**
- * Shared by the Inmuebles24 and Lamudi adapter tests, the two portals with a detail scraper: round
- * trips of results pages that also check detailUrls, and of detail pages against detailRecord.
- * Page building and the field-by-field comparison come from list-page-harness.ts.
+ * Mirror-consistency round trips for the two portals with a detail scraper (Inmuebles24, Lamudi):
+ * results pages and detail pages rendered by the mirror in every markup generation it documents,
+ * parsed, and compared field by field with what the mirror says it rendered (cardRecord,
+ * detailRecord). They prove the mirror and the parsers agree; the parsers' own tests run on the
+ * hand-written fixtures (fixture-pages.test.ts) and the real pages (real-pages.test.ts).
  */
 import { strict as assert } from 'node:assert';
 import { generateFacts, type PropertyFacts } from '../../../mirror/facts';
-import type { MirrorSite } from '../../../mirror/model';
+import { pageSizeOf, type ListPageInput, type MirrorSite } from '../../../mirror/model';
 import { DEFAULT_MAX_FIELD_LENGTH } from '../../../lib/record/text';
 import type { ParseContext, SiteAdapter } from '../../../scrapers/adapter';
-import { assertSameRecord, contextFor, pageInput, SEED } from './list-page-harness';
+import { assertSameRecord, contextFor, SEED } from './list-page-harness';
 
 export interface ListRun {
   /** Every rendered page, for tests that check which markup variations were exercised. */
@@ -18,29 +20,65 @@ export interface ListRun {
 }
 
 /**
- * Render and parse every page of a search for each page variant and listing range; every record
- * is compared with cardRecord, and nextPageUrl and detailUrls are checked on every page.
+ * Page `page` of a search spanning `totalPages` pages in one markup generation, with that
+ * generation's page size; the last page is half full (search listings are n = firstN, firstN + 1 …).
+ */
+export function markupPageInput(
+  mirror: MirrorSite,
+  options: { searchPath: string; page: number; totalPages: number; variant: number; markup: string; firstN?: number },
+): ListPageInput {
+  const { searchPath, page, totalPages, variant, markup } = options;
+  const pageSize = pageSizeOf(mirror, markup);
+  const lastPageCount = Math.ceil(pageSize / 2);
+  const count = page < totalPages ? pageSize : page === totalPages ? lastPageCount : 0;
+  const start = (options.firstN ?? 0) + (page - 1) * pageSize;
+  return {
+    searchUrl: mirror.listPageUrl(searchPath, 1),
+    searchPath,
+    page,
+    totalPages,
+    totalCount: (totalPages - 1) * pageSize + lastPageCount,
+    items: Array.from({ length: count }, (_, i) => generateFacts(SEED, mirror.site, start + i)),
+    variant,
+    markup,
+  };
+}
+
+/** A "no results" page in one markup generation. */
+export function emptyMarkupInput(mirror: MirrorSite, searchPath: string, markup: string, variant = 0): ListPageInput {
+  return { searchUrl: mirror.listPageUrl(searchPath, 1), searchPath, page: 1, totalPages: 1, totalCount: 0, items: [], variant, markup };
+}
+
+/**
+ * Render and parse every page of a search in every markup generation of the mirror (or those
+ * given), for each page variant and listing range; every record is compared with cardRecord, and
+ * nextPageUrl and detailUrls are checked on every page.
  */
 export function listRoundTrip(
   adapter: SiteAdapter,
   mirror: MirrorSite,
   searchPath: string,
-  options: { totalPages: number; variants: readonly number[]; firstNs: readonly number[] },
-): ListRun {
-  const run: ListRun = { pages: [], facts: [] };
-  for (const firstN of options.firstNs) {
-    for (const variant of options.variants) {
-      for (let page = 1; page <= options.totalPages; page++) {
-        const input = pageInput(mirror, { searchPath, page, totalPages: options.totalPages, variant, firstN });
-        const html = mirror.renderListPage(input);
-        const label = `${mirror.site} variant ${variant} page ${page}`;
-        const result = adapter.parseListingPage(html, contextFor(mirror, input));
-        assert.equal(result.listings.length, input.items.length, `${label}: number of listings`);
-        input.items.forEach((facts, i) => assertSameRecord(result.listings[i], mirror.cardRecord(facts, input), `${label} n=${facts.n}`));
-        assert.equal(result.nextPageUrl, page < options.totalPages ? mirror.listPageUrl(searchPath, page + 1) : null, `${label}: nextPageUrl`);
-        assert.deepEqual(result.detailUrls, input.items.map((facts) => mirror.detailUrl!(facts)), `${label}: detailUrls`);
-        run.pages.push(html);
-        run.facts.push(...input.items);
+  options: { totalPages: number; variants: readonly number[]; firstNs: readonly number[]; markups?: readonly string[] },
+): ListRun & { byMarkup: Map<string, string[]> } {
+  const run = { pages: [] as string[], facts: [] as PropertyFacts[], byMarkup: new Map<string, string[]>() };
+  for (const markup of options.markups ?? mirror.markups) {
+    const pages: string[] = [];
+    run.byMarkup.set(markup, pages);
+    for (const firstN of options.firstNs) {
+      for (const variant of options.variants) {
+        for (let page = 1; page <= options.totalPages; page++) {
+          const input = markupPageInput(mirror, { searchPath, page, totalPages: options.totalPages, variant, markup, firstN });
+          const html = mirror.renderListPage(input);
+          const label = `${mirror.site} markup ${markup} variant ${variant} page ${page}`;
+          const result = adapter.parseListingPage(html, contextFor(mirror, input));
+          assert.equal(result.listings.length, input.items.length, `${label}: number of listings`);
+          input.items.forEach((facts, i) => assertSameRecord(result.listings[i], mirror.cardRecord(facts, input), `${label} n=${facts.n}`));
+          assert.equal(result.nextPageUrl, page < options.totalPages ? mirror.listPageUrl(searchPath, page + 1) : null, `${label}: nextPageUrl`);
+          assert.deepEqual(result.detailUrls, input.items.map((facts) => mirror.detailUrl!(facts)), `${label}: detailUrls`);
+          pages.push(html);
+          run.pages.push(html);
+          run.facts.push(...input.items);
+        }
       }
     }
   }
@@ -51,21 +89,23 @@ export function detailContext(mirror: MirrorSite, facts: PropertyFacts): ParseCo
   return { url: mirror.detailUrl!(facts), site: mirror.site, maxFieldLength: DEFAULT_MAX_FIELD_LENGTH };
 }
 
-/** The detail page of listing n as the mirror renders it, with its parse context. */
-export function detailPage(mirror: MirrorSite, n: number, variant: number) {
+/** The detail page of listing n as the mirror renders it in a markup generation (default: the first), with its parse context. */
+export function detailPage(mirror: MirrorSite, n: number, variant: number, markup = mirror.markups[0]) {
   const facts = generateFacts(SEED, mirror.site, n);
-  return { facts, html: mirror.renderDetailPage!(facts, variant, mirror.markups[0]), context: detailContext(mirror, facts) };
+  return { facts, markup, html: mirror.renderDetailPage!(facts, variant, markup), context: detailContext(mirror, facts) };
 }
 
-/** Parse the detail page of every n under every variant and compare every field with detailRecord. */
+/** Parse the detail page of every n under every variant and markup generation, and compare every field with detailRecord. */
 export function detailRoundTrip(adapter: SiteAdapter, mirror: MirrorSite, ns: readonly number[], variants: readonly number[]): ListRun {
   const run: ListRun = { pages: [], facts: [] };
-  for (const n of ns) {
-    for (const variant of variants) {
-      const { facts, html, context } = detailPage(mirror, n, variant);
-      assertSameRecord(adapter.parseDetailPage!(html, context), mirror.detailRecord!(facts, mirror.markups[0]), `${mirror.site} detail n=${n} variant ${variant}`);
-      run.pages.push(html);
-      run.facts.push(facts);
+  for (const markup of mirror.markups) {
+    for (const n of ns) {
+      for (const variant of variants) {
+        const { facts, html, context } = detailPage(mirror, n, variant, markup);
+        assertSameRecord(adapter.parseDetailPage!(html, context), mirror.detailRecord!(facts, markup), `${mirror.site} detail markup ${markup} n=${n} variant ${variant}`);
+        run.pages.push(html);
+        run.facts.push(facts);
+      }
     }
   }
   return run;

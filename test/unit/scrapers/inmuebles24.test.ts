@@ -1,27 +1,33 @@
+/**
+ * Inmuebles24: the mirror and the parser agree, in every markup generation the mirror renders
+ * (mirror consistency). The parser's own tests are the hand-written fixtures
+ * (test/fixtures/pages/inmuebles24/, fixture-pages.test.ts) and the real pages (real-pages.test.ts).
+ */
 import { strict as assert } from 'node:assert';
-import * as cheerio from 'cheerio';
-import { ChallengePageError, NotFoundError, UnrecognisedMarkupError } from '../../../lib/errors';
+import http from 'node:http';
+import { NotFoundError } from '../../../lib/errors';
+import { DEFAULT_MAX_FIELD_LENGTH } from '../../../lib/record/text';
+import { generateFacts, isRemoved } from '../../../mirror/facts';
+import { pageSizeOf } from '../../../mirror/model';
+import { startMirror } from '../../../mirror/server';
 import { inmuebles24Mirror as mirror } from '../../../mirror/sites/inmuebles24';
-import { JsLiteralError, parseJsLiteral, readAssignedLiteral } from '../../../scrapers/js-literal';
 import { inmuebles24Adapter as adapter } from '../../../scrapers/sites/inmuebles24';
-import { detailPage, detailRoundTrip, listRoundTrip, range } from './detail-site-harness';
-import { CHALLENGE_PAGE, assertCoversVariations, assertMirrorContract, contextFor, emptyInput, pageInput, truncate, truncatedRefusal } from './list-page-harness';
+import { detailContext, detailPage, detailRoundTrip, emptyMarkupInput, listRoundTrip, range } from './detail-site-harness';
+import { assertCoversVariations, assertMirrorContract, contextFor, SEED } from './list-page-harness';
 
 const SEARCH = '/casas-en-venta-en-zapopan.html';
 
-function listPage(page: number, totalPages: number, variant: number) {
-  const input = pageInput(mirror, { searchPath: SEARCH, page, totalPages, variant });
-  return { input, html: mirror.renderListPage(input), context: contextFor(mirror, input) };
-}
-
-/** A predicate for assert.throws: the error class and the words of its message. */
-function unrecognised(kind: 'listing' | 'detail', missing: RegExp) {
-  return (error: unknown): boolean => {
-    assert.ok(error instanceof UnrecognisedMarkupError, `expected UnrecognisedMarkupError, got ${String(error)}`);
-    assert.match(error.message, new RegExp(`^inmuebles24 ${kind} page not recognised: `));
-    assert.match(error.message, missing);
-    return true;
-  };
+function get(url: string, host: string): Promise<{ status: number; location?: string; text: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers: { host }, agent: false }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, location: res.headers.location, text }));
+      })
+      .on('error', reject);
+  });
 }
 
 describe('Inmuebles24 mirror', () => {
@@ -33,160 +39,97 @@ describe('Inmuebles24 mirror', () => {
     const detail = new URL('https://www.inmuebles24.com/propiedades/desarrollo/veemapin-departamento-en-venta-garcia-gineres-merida-140000014.html');
     assert.deepEqual(mirror.route(detail), { kind: 'detail', externalId: '140000014' });
   });
-});
 
-describe('Inmuebles24 list pages (data-qa cards)', () => {
-  it('reads every field of every card as the mirror wrote it, across markup eras, hashed classes and noise', () => {
-    const run = listRoundTrip(adapter, mirror, SEARCH, { totalPages: 4, variants: range(0, 6), firstNs: [0, 4000, 90_000] });
-    assert.equal(run.facts.length, 3 * 6 * (3 * 30 + 15));
-    assertCoversVariations(run.facts);
-    const all = run.pages.join('\n');
-    const quirks = [
-      'data-qa="posting DEVELOPMENT"', 'Precios desde', '>USD ', '>Consultar precio<', '>Precio oculto<', ' a ', 'm² lote', 'm² tot.',
-      'data-qa="expensas"', 'alt=""', 'class="cf-turnstile"', 'div-gpt-ad-listado-', '"@type":"CollectionPage"', '-module__', 'class="sc-',
-      '/propiedades/clasificado/ve', '/propiedades/clasificado/casa-en-',
-    ];
-    for (const quirk of quirks) assert.ok(all.includes(quirk), `no page had ${quirk}`);
-  });
-
-  it('hand-checked values: a USD card, a development "desde" card, a hidden price and a prefix-less URL', () => {
-    const { html, context } = listPage(1, 2, 3);
-    const { listings } = adapter.parseListingPage(html, context);
-    // n=5: "USD 438,720", "149 m² cub.", "2 rec.", "4 baños", "2 estac.", Mitras Centro, Monterrey.
-    const usd = listings[5];
-    assert.equal(usd.externalId, '140000005');
-    assert.equal(usd.url, 'https://www.inmuebles24.com/propiedades/clasificado/departamento-en-venta-mitras-centro-monterrey-140000005.html');
-    assert.deepEqual([usd.price, usd.currency, usd.priceOnRequest], [438720, 'USD', false]);
-    assert.deepEqual([usd.operation, usd.propertyType], ['sale', 'apartment']);
-    assert.deepEqual([usd.bedrooms, usd.bathrooms, usd.parkingSpaces, usd.builtAreaM2, usd.landAreaM2], [2, 4, 2, 149, null]);
-    assert.deepEqual([usd.neighborhood, usd.city, usd.state, usd.address], ['Mitras Centro', 'Monterrey', null, null]);
-    assert.deepEqual([usd.title, usd.lat, usd.publishedAt], [null, null, null], 'cards show no title, coordinates or date');
-    // n=14: a development card, "Precios desde" + "MN 12,154,000", "4 a 5 rec.", no photos.
-    const development = listings[14];
-    assert.equal(development.url, 'https://www.inmuebles24.com/propiedades/desarrollo/veemapin-departamento-en-venta-garcia-gineres-merida-140000014.html');
-    assert.deepEqual([development.price, development.currency, development.bedrooms, development.images], [12154000, 'MXN', 4, []]);
-    // n=8: a hidden price.
-    assert.deepEqual([listings[8].price, listings[8].currency, listings[8].priceOnRequest], [null, null, true]);
-    // n=0: a newer URL without the Navent prefix; a rented office.
-    assert.equal(listings[0].url, 'https://www.inmuebles24.com/propiedades/clasificado/oficina-en-renta-las-quintas-culiacan-140000000.html');
-    assert.deepEqual([listings[0].operation, listings[0].propertyType, listings[0].price], ['rent', 'office', 40100]);
-  });
-
-  it('gives PAGING_NEXT as the next page, null on the last page, and every card as a detail URL', () => {
-    const middle = listPage(2, 3, 0);
-    const parsed = adapter.parseListingPage(middle.html, middle.context);
-    assert.equal(parsed.nextPageUrl, 'https://www.inmuebles24.com/casas-en-venta-en-zapopan-pagina-3.html');
-    assert.equal(parsed.detailUrls.length, 30);
-    assert.equal(parsed.detailUrls[0], mirror.detailUrl!(middle.input.items[0]));
-    const last = listPage(3, 3, 0);
-    assert.equal(adapter.parseListingPage(last.html, last.context).nextPageUrl, null);
-  });
-
-  it('adds the detail URLs of the JSON-LD mainEntity list to those of the cards', () => {
-    const { input, html, context } = listPage(1, 2, 0);
-    assert.ok(html.includes('"mainEntity"'));
-    const $ = cheerio.load(html);
-    $('[data-qa="posting PROPERTY"]').first().remove();
-    const parsed = adapter.parseListingPage($.html(), context);
-    assert.equal(parsed.listings.length, 29);
-    assert.deepEqual(new Set(parsed.detailUrls), new Set(input.items.map((f) => mirror.detailUrl!(f))));
-  });
-
-  it('a page with no results is an empty success, although it carries a Turnstile widget', () => {
-    const input = emptyInput(mirror, SEARCH);
-    const html = mirror.renderListPage(input);
-    assert.ok(html.includes('cf-turnstile') && html.includes('No encontramos resultados'));
-    assert.deepEqual(adapter.parseListingPage(html, contextFor(mirror, input)), { listings: [], nextPageUrl: null, detailUrls: [] });
-  });
-
-  it('refuses a challenge page, a truncated page and a page whose cards are gone, naming what is missing', () => {
-    const { html, context } = listPage(1, 2, 1);
-    assert.throws(() => adapter.parseListingPage(CHALLENGE_PAGE, context), ChallengePageError);
-    assert.throws(() => adapter.parseListingPage(truncate(html), context), truncatedRefusal('inmuebles24', 'listing'));
-    const $ = cheerio.load(html);
-    $('[data-qa^="posting "]').remove();
-    assert.throws(() => adapter.parseListingPage($.html(), context), unrecognised('listing', /no posting cards \(div\[data-qa="posting PROPERTY"\]/));
-    // Renamed hooks (a markup change) are the same as missing cards.
-    const renamed = html.replace(/data-qa="posting /g, 'data-test="card ');
-    assert.throws(() => adapter.parseListingPage(renamed, context), unrecognised('listing', /no posting cards/));
+  it('renders the two documented generations, 2025-26 (30 a page) first and 2024 (20 a page)', () => {
+    assert.deepEqual(mirror.markups, ['2025-26', '2024']);
+    assert.deepEqual(mirror.markups.map((markup) => pageSizeOf(mirror, markup)), [30, 20]);
   });
 });
 
-describe('Inmuebles24 detail pages (avisoInfo)', () => {
-  it('reads every field as the mirror wrote it, with and without mainFeatures, description and pictures in avisoInfo', () => {
-    const run = detailRoundTrip(adapter, mirror, [...range(0, 120), ...range(90_000, 90_060)], range(0, 6));
+describe('Inmuebles24 results pages: mirror and parser agree in every generation', () => {
+  const run = listRoundTrip(adapter, mirror, SEARCH, { totalPages: 3, variants: range(0, 12), firstNs: [0, 4000, 90_000] });
+
+  it('reads every field of every card as the mirror wrote it', () => {
+    assert.equal(run.facts.length, 3 * 12 * (2 * 30 + 15 + 2 * 20 + 10));
+    assertCoversVariations(run.facts);
+  });
+
+  it('2024 pages: data-qa card roots, styled-components classes, the hidden Turnstile widget, with and without __PRELOADED_STATE__', () => {
+    const pages = run.byMarkup.get('2024')!;
+    const quirks = ['data-qa="posting DEVELOPMENT"', 'data-qa="posting PROPERTY"', '-sc-', 'id="cf-turnstile"', 'alt="logo publisher"', '>Ocultar precio<', '>USD ', ' a ', 'm² tot.', 'desde</div>'];
+    for (const quirk of quirks) assert.ok(pages.some((page) => page.includes(quirk)), `no 2024 page had ${quirk}`);
+    assert.ok(pages.some((page) => page.includes('window.__PRELOADED_STATE__ = ')), 'a page with the state');
+    assert.ok(pages.some((page) => !page.includes('window.__PRELOADED_STATE__')), 'a page without the state (a rendered DOM)');
+    assert.ok(pages.every((page) => !page.includes('-module__')));
+  });
+
+  it('2025-26 pages: CSS-module cards with and without data-qa="posting …", "m² lote", with and without the state and the JSON-LD list', () => {
+    const pages = run.byMarkup.get('2025-26')!;
+    for (const quirk of ['postingsList-module__card-container___', 'postingCardLayout-module__posting-card-layout___', 'postingsTitle-module__title___', 'm² lote', 'm² cub.', '"@type":"CollectionPage"']) {
+      assert.ok(pages.some((page) => page.includes(quirk)), `no 2025-26 page had ${quirk}`);
+    }
+    assert.ok(pages.some((page) => /<div data-id="\d+" data-posting-type/.test(page)), 'a card without data-qa="posting …"');
+    assert.ok(pages.some((page) => /<h3 class="postingCard-module__posting-description___/.test(page)), 'a description without data-qa');
+    assert.ok(pages.some((page) => page.includes('window.__PRELOADED_STATE__ = ')) && pages.some((page) => !page.includes('window.__PRELOADED_STATE__')));
+    assert.ok(pages.every((page) => !page.includes('cf-turnstile') && !page.includes('-sc-')));
+  });
+
+  it('a page with no results is an empty success in every generation, the 2024 one despite its Turnstile widget', () => {
+    for (const markup of mirror.markups) {
+      for (const variant of [0, 4]) {
+        const input = emptyMarkupInput(mirror, SEARCH, markup, variant);
+        assert.deepEqual(adapter.parseListingPage(mirror.renderListPage(input), contextFor(mirror, input)), { listings: [], nextPageUrl: null, detailUrls: [] }, `${markup} ${variant}`);
+      }
+    }
+  });
+});
+
+describe('Inmuebles24 detail pages: mirror and parser agree', () => {
+  it('reads every field as the mirror wrote it, with and without mainFeatures, description, pictures and a title in avisoInfo', () => {
+    const run = detailRoundTrip(adapter, mirror, [...range(0, 60), ...range(90_000, 90_030)], range(0, 6));
     assertCoversVariations(run.facts);
     const all = run.pages.join('\n');
-    for (const quirk of ["postingTitle: '", "title: '", 'mapLat: mapLatOf,', '},\n', "label: 'Medio baño'", "status: 'ONLINE'", "postingType: 'DEVELOPMENT'"]) {
+    for (const quirk of ["postingTitle: '", "status: 'ONLINE'", "postingType: 'DEVELOPMENT'", 'developmentData: {', 'mapLat: mapLatOf,', "label: 'Medio baño'", 'const usersViews =  ']) {
       assert.ok(all.includes(quirk), `no page had ${quirk}`);
     }
     assert.ok(run.pages.some((page) => !page.includes('mainFeatures:')), 'a page without mainFeatures');
     assert.ok(run.pages.some((page) => !page.includes('pictures:') && page.includes('id="new-gallery-portal"><img')), 'a page with DOM photos only');
   });
 
-  it('hand-checked values: base64 coordinates, a tricky title, a development price and the publication date', () => {
-    const { html, context } = detailPage(mirror, 9, 0);
-    assert.ok(html.includes(`postingTitle: 'Departamento "Los Álamos" & jardín en venta, Chapultepec'`));
-    const record = adapter.parseDetailPage!(html, context);
-    assert.equal(record.title, 'Departamento "Los Álamos" & jardín en venta, Chapultepec');
-    assert.deepEqual([record.price, record.currency, record.bedrooms, record.bathrooms], [4586000, 'MXN', 3, null]);
-    assert.deepEqual([record.neighborhood, record.city, record.state], ['Chapultepec', 'Culiacán', 'Sinaloa']);
-    const latBase64 = /const mapLatOf = "([^"]+)"/.exec(html)![1];
-    assert.equal(record.lat, Number(Buffer.from(latBase64, 'base64').toString()));
-    assert.ok(record.lat! > 24 && record.lat! < 25.5 && record.lng! < -107, 'Culiacán coordinates');
-    assert.match(record.publishedAt!, /^2026-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-
-    const developmentPage = detailPage(mirror, 14, 1);
-    const development = adapter.parseDetailPage!(developmentPage.html, developmentPage.context);
-    assert.deepEqual([development.price, development.bedrooms, development.propertyType, development.operation], [12154000, 4, 'apartment', 'sale']);
-    assert.deepEqual(development.images, [], 'a listing without photos');
-  });
-
-  it('treats status OFFLINE as a listing that is gone: NotFoundError naming the id', () => {
-    const { html, context } = detailPage(mirror, 3, 0);
-    const offline = html.replace("status: 'ONLINE'", "status: 'OFFLINE'");
+  it('answers a removed listing as documented (§1.3): a redirect to the home page, or the page with status OFFLINE; the parser calls both gone', () => {
+    const answers = range(0, 40).map((n) => ({ n, gone: mirror.goneDetail!(generateFacts(SEED, mirror.site, n), 0, mirror.markups[0]) }));
+    const redirect = answers.find(({ gone }) => 'redirect' in gone)!;
+    const offline = answers.find(({ gone }) => 'html' in gone)!;
+    assert.ok(redirect && offline, 'both forms');
+    assert.deepEqual(redirect.gone, { redirect: 'https://www.inmuebles24.com/' });
+    const facts = generateFacts(SEED, mirror.site, offline.n);
     assert.throws(
-      () => adapter.parseDetailPage!(offline, context),
-      (error: unknown) => error instanceof NotFoundError && error.message.includes('140000003') && error.retryable === false,
+      () => adapter.parseDetailPage!((offline.gone as { html: string }).html, detailContext(mirror, facts)),
+      (error: unknown) => error instanceof NotFoundError && error.message === `inmuebles24 listing ${mirror.externalId(offline.n)} is no longer published (avisoInfo status OFFLINE)`,
     );
   });
 
-  it('refuses a challenge page, a truncated page, and a page without (or with a broken) avisoInfo', () => {
-    const { html, context } = detailPage(mirror, 4, 0);
-    assert.throws(() => adapter.parseDetailPage!(CHALLENGE_PAGE, context), ChallengePageError);
-    assert.throws(() => adapter.parseDetailPage!(truncate(html), context), truncatedRefusal('inmuebles24', 'detail'));
-    const withoutAviso = html.replace(/const avisoInfo = [\s\S]*?\n};\n/, '');
-    assert.notEqual(withoutAviso, html);
-    assert.throws(() => adapter.parseDetailPage!(withoutAviso, context), unrecognised('detail', /no inline avisoInfo object/));
-    const broken = html.replace("  pricesData: [\n", "  pricesData: [\n    { operationType: 'Venta' pices: [] },\n");
-    assert.throws(() => adapter.parseDetailPage!(broken, context), unrecognised('detail', /avisoInfo is not a readable literal/));
-  });
-});
-
-describe('the tolerant JavaScript literal reader (scrapers/js-literal.ts)', () => {
-  it('reads single and double quotes, bare keys and identifiers, comments, trailing commas and escapes', () => {
-    const source = `var x = 1; const avisoInfo = {
-      idAviso: '142082805', "title": "Casa \\"Jurica\\" & jardín", 'it\\'s': 'l\\u00e1',
-      // a comment
-      mapLat: mapLatOf, /* another */ list: [1, -2.5, 3e2, true, null, undefined,],
-      nested: { a: { b: 'c', }, }, 7: 'seven',
-    }; const next = 2;`;
-    assert.deepEqual(readAssignedLiteral(source, 'avisoInfo'), {
-      idAviso: '142082805',
-      title: 'Casa "Jurica" & jardín',
-      "it's": 'lá',
-      mapLat: undefined,
-      list: [1, -2.5, 300, true, null, undefined],
-      nested: { a: { b: 'c' } },
-      7: 'seven',
-    });
-    assert.equal(readAssignedLiteral(source, 'missing'), undefined);
-    assert.equal(parseJsLiteral("  'abc'  ").end, 7);
-  });
-
-  it('throws JsLiteralError for malformed literals instead of returning part of them', () => {
-    for (const bad of ["{ a: 'unterminated }", '{ a 1 }', '{ a: 1 b: 2 }', '[1, 2', '{ a: @ }']) {
-      assert.throws(() => parseJsLiteral(bad), JsLiteralError, bad);
+  it('the mirror server answers a removed listing that way, and the redirect lands on a home page the parser calls gone', async () => {
+    const server = await startMirror({ pagesPerSearch: 4, epoch: 1, seed: SEED });
+    try {
+      const removed = range(0, server.catalog.listingsPerSearch('inmuebles24') * 3).filter((n) => isRemoved(SEED, 'inmuebles24', n, 1));
+      assert.ok(removed.length >= 2, 'the catalogue removes listings at epoch 1');
+      const answers = await Promise.all(removed.map((n) => get(`${server.url}${new URL(mirror.detailUrl!(generateFacts(SEED, mirror.site, n))).pathname}`, mirror.host)));
+      assert.ok(answers.every((answer) => (answer.status === 302 && answer.location === 'https://www.inmuebles24.com/') || (answer.status === 200 && answer.text.includes("status: 'OFFLINE'"))));
+      assert.ok(answers.some((answer) => answer.status === 302), 'a redirect');
+      const home = await get(`${server.url}/`, mirror.host);
+      assert.throws(
+        () => adapter.parseDetailPage!(home.text, { url: 'https://www.inmuebles24.com/', site: 'inmuebles24', maxFieldLength: DEFAULT_MAX_FIELD_LENGTH }),
+        (error: unknown) => error instanceof NotFoundError && /^inmuebles24 listing is gone: the detail page redirected to the home page/.test(error.message),
+      );
+    } finally {
+      await server.close();
     }
+  });
+
+  it('a saved detail page parsed without its address (the site base URL) is still the listing, not a redirect', () => {
+    const { facts, html } = detailPage(mirror, 7, 0);
+    const record = adapter.parseDetailPage!(html, { url: 'https://www.inmuebles24.com/', site: 'inmuebles24', maxFieldLength: DEFAULT_MAX_FIELD_LENGTH });
+    assert.deepEqual(record, mirror.detailRecord!(facts, mirror.markups[0]));
   });
 });
