@@ -1,21 +1,36 @@
 /**
  * Typed scraping errors → Temporal failures: the type is the error's class name (so retry
- * policies list them by name), and a site's Retry-After becomes the next retry's delay.
+ * policies list them by name), and a site's Retry-After becomes the next retry's delay, capped at
+ * the retry policy's maximum interval.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { retryAfterMsOf } from '../lib/fetch/fetcher';
 import { ScrapeError } from '../lib/errors';
+import type { RetryPolicyConfig } from '../lib/config/types';
 
-export function toActivityFailure(error: unknown): unknown {
+/**
+ * `retry`: the retry policy of the site's page activities. Temporal takes nextRetryDelay as it is
+ * (the policy's maximum_interval does not bound it), and a site may ask for hours (`Retry-After:
+ * 86400`, or a date next week): that page would park its window, its site and the batch's time
+ * budget. The operator's maximum_interval is the longest wait between two attempts they accept,
+ * so the site's wish is honoured up to there.
+ */
+export function toActivityFailure(error: unknown, retry?: Pick<RetryPolicyConfig, 'maximumIntervalMs'>): unknown {
   if (!(error instanceof ScrapeError)) return error;
   return ApplicationFailure.create({
     message: error.url ? `${error.message} (${error.url})` : error.message,
     type: error.name,
     // Retryability is the retry policy's decision (non_retryable_error_types in config).
     nonRetryable: false,
-    nextRetryDelay: retryAfterMsOf(error),
+    nextRetryDelay: cappedRetryDelay(retryAfterMsOf(error), retry?.maximumIntervalMs),
     cause: error,
   });
+}
+
+/** The site's Retry-After, at most `maximumIntervalMs`; undefined (the policy's own backoff) when the site said nothing. */
+export function cappedRetryDelay(retryAfterMs: number | undefined, maximumIntervalMs: number | undefined): number | undefined {
+  if (retryAfterMs === undefined) return undefined;
+  return maximumIntervalMs === undefined ? retryAfterMs : Math.min(retryAfterMs, maximumIntervalMs);
 }
 
 export function errorFields(error: unknown): { errorType: string; error: string } {

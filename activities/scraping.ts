@@ -7,7 +7,7 @@
  * activities stay registered for histories recorded before the windows.
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { NotFoundError, RobotsDisallowedError, ScrapeError } from '../lib/errors';
+import { HostPolicyError, NotFoundError, RobotsDisallowedError, ScrapeError } from '../lib/errors';
 import { taskId, transitionTask } from '../lib/store/batches';
 import { enqueueDetails, failPendingDetails, finishDetail, getDetail, pendingDetails } from '../lib/store/detail-queue';
 import { mergeDetail, upsertCards } from '../lib/store/listings';
@@ -35,9 +35,25 @@ async function withPageSignal<T>(activitySignal: AbortSignal, fetch: (signal: Ab
   }
 }
 
+/**
+ * A page that is not the site's to give: robots.txt disallows it, or the host policy refuses its
+ * URL (a next link or detail URL pointing off the site's domain, at an IP address or at a host
+ * that resolves to a private one). Nothing was sent, and asking again gives the same answer. It is
+ * recorded with its reason in the pages table (fetchPage) and skipped: a results walk ends there,
+ * since there is no next page it may follow, and the site completes with what it had. A hostile
+ * link is the page author's doing, not a failure of the site, and failing the site would let one
+ * planted link throw away every good page of a batch; the refusal stays visible in the pages table,
+ * in the site's failed pages of `report`, and in the skipped count.
+ */
+function isRefusal(error: unknown): error is RobotsDisallowedError | HostPolicyError {
+  return error instanceof RobotsDisallowedError || error instanceof HostPolicyError;
+}
+
 export function createScrapingActivities(deps: ActivityDeps) {
   const { db, config } = deps;
   const maxFieldLength = config.security.dataValidation.maxFieldLength;
+  /** Typed errors → Temporal failures under the site's retry policy (Retry-After capped at its maximum interval). */
+  const failure = (error: unknown, site: string) => toActivityFailure(error, siteConfig(deps, site).retry);
 
   /** Fetch a page, recording a failed attempt before the error goes to Temporal's retry policy. */
   async function fetchPage(base: Omit<PageAttempt, 'statusCode' | 'latencyMs' | 'bytes' | 'listings' | 'errorType' | 'error'>) {
@@ -58,17 +74,17 @@ export function createScrapingActivities(deps: ActivityDeps) {
     try {
       page = await fetchPage(base);
     } catch (error) {
-      if (error instanceof RobotsDisallowedError) {
+      if (isRefusal(error)) {
         return { listings: 0, newListings: 0, detailUrls: 0, nextPageUrl: null, skipped: error.message };
       }
-      throw toActivityFailure(error);
+      throw failure(error, site);
     }
     let parsed;
     try {
       parsed = deps.adapterFor(siteConfig(deps, site)).parseListingPage(page.html, { url: page.url, site, maxFieldLength });
     } catch (error) {
       recordPage(db, { ...base, statusCode: page.status, latencyMs: page.latencyMs, bytes: page.bytes, listings: 0, ...errorFields(error) });
-      throw toActivityFailure(error);
+      throw failure(error, site);
     }
     const counts = db.transaction(() => {
       recordPage(db, { ...base, statusCode: page.status, latencyMs: page.latencyMs, bytes: page.bytes, listings: parsed.listings.length, errorType: null, error: null });
@@ -89,11 +105,11 @@ export function createScrapingActivities(deps: ActivityDeps) {
     try {
       page = await fetchPage(base);
     } catch (error) {
-      if (error instanceof NotFoundError || error instanceof RobotsDisallowedError) {
+      if (error instanceof NotFoundError || isRefusal(error)) {
         finishDetail(db, seq, 'skipped', error.message);
         return 'skipped';
       }
-      throw toActivityFailure(error);
+      throw failure(error, site);
     }
     try {
       const adapter = deps.adapterFor(siteConfig(deps, site));
@@ -112,7 +128,7 @@ export function createScrapingActivities(deps: ActivityDeps) {
         finishDetail(db, seq, error instanceof NotFoundError ? 'skipped' : 'failed', error.message);
         return error instanceof NotFoundError ? 'skipped' : 'failed';
       }
-      throw toActivityFailure(error);
+      throw failure(error, site);
     }
   }
 

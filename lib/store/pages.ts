@@ -3,6 +3,9 @@
  * rate) are computed from. A replayed attempt overwrites its own row instead of adding one.
  * Attempts are counted per page (nextAttempt), not per activity: a window activity's second
  * attempt fetches most of its pages for the first time.
+ *
+ * A page refused before any request (the host policy or robots.txt) has its row too, with the
+ * refusal's class as error_type and its reason as error, and no status, latency or bytes.
  */
 import type { Db } from './database';
 
@@ -36,4 +39,26 @@ export function recordPage(db: Db, page: PageAttempt): void {
        status_code = excluded.status_code, latency_ms = excluded.latency_ms, bytes = excluded.bytes,
        listings = excluded.listings, error_type = excluded.error_type, error = excluded.error, fetched_at = excluded.fetched_at`,
   ).run({ ...page, fetchedAt: new Date().toISOString() });
+}
+
+/** Error types of pages that were never requested because they were not the site's to give. */
+export const REFUSAL_ERROR_TYPES = ['HostPolicyError', 'RobotsDisallowedError'] as const;
+
+export interface PageRefusal {
+  site: string;
+  kind: 'listing' | 'detail';
+  url: string;
+  errorType: (typeof REFUSAL_ERROR_TYPES)[number];
+  reason: string;
+}
+
+/** The pages of a batch refused before any request, with their reasons, in the order they were met. */
+export function pageRefusals(db: Db, batchId: string): PageRefusal[] {
+  return db
+    .prepare(
+      `SELECT site, kind, url, error_type AS errorType, error AS reason FROM pages
+       WHERE batch_id = ? AND error_type IN (${REFUSAL_ERROR_TYPES.map(() => '?').join(', ')})
+       ORDER BY fetched_at, rowid`,
+    )
+    .all(batchId, ...REFUSAL_ERROR_TYPES) as PageRefusal[];
 }
