@@ -23,16 +23,28 @@ export interface InstalledRuntime {
   logger: PinoLogger | null;
   /** http://host:port/metrics when the Prometheus endpoint is up. */
   metricsUrl: string | null;
+  /** The address the endpoint listens on (metrics.host), when it is up. */
+  metricsHost: string | null;
 }
 
 let installed: InstalledRuntime | null = null;
 
+/** Where the endpoint listens when metrics.host is not set: this machine only. */
+export const DEFAULT_METRICS_HOST = '127.0.0.1';
+
 /**
- * Bound on every interface so a Prometheus server on another machine can scrape the worker; the
- * port is the operator's choice (metrics.prometheus_port, ORCHESTRATOR_METRICS_PORT).
+ * The endpoint listens on loopback unless the operator says otherwise (metrics.host,
+ * ORCHESTRATOR_METRICS_HOST, e.g. 0.0.0.0 for a Prometheus on another machine): the metrics name
+ * sites, task queues and error classes, which nobody else on the network needs to read.
  */
-export function prometheusBindAddress(port: number): string {
-  return `0.0.0.0:${port}`;
+export function prometheusBindAddress(port: number, host: string = DEFAULT_METRICS_HOST): string {
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/** The URL to read the endpoint at from this machine (a wildcard address is reached through loopback). */
+function metricsUrlOf(port: number, host: string): string {
+  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}/metrics`;
 }
 
 function runtimeOptions(config: AppConfig, logger: PinoLogger, withMetrics: boolean): RuntimeOptions {
@@ -46,7 +58,7 @@ function runtimeOptions(config: AppConfig, logger: PinoLogger, withMetrics: bool
         ? {
             metrics: {
               prometheus: {
-                bindAddress: prometheusBindAddress(port),
+                bindAddress: prometheusBindAddress(port, config.metrics.host),
                 // Page activities take from tens of milliseconds to a minute of rate-limit waits.
                 histogramBucketOverrides: { [PAGE_LATENCY_METRIC]: PAGE_LATENCY_BUCKETS_MS },
               },
@@ -66,22 +78,23 @@ export function installRuntime(config: AppConfig): InstalledRuntime {
   if (installed) return installed;
   const { logger } = openLogFile({ dir: config.logging.dir, name: 'worker', level: config.logging.level });
   const port = config.metrics.prometheusPort;
+  const host = config.metrics.host ?? DEFAULT_METRICS_HOST;
   try {
     Runtime.install(runtimeOptions(config, logger, true));
-    if (port !== null) logger.info({ port }, 'Prometheus metrics on /metrics');
-    installed = { outcome: 'installed', logger, metricsUrl: port === null ? null : `http://127.0.0.1:${port}/metrics` };
+    if (port !== null) logger.info({ port, host }, 'Prometheus metrics on /metrics');
+    installed = { outcome: 'installed', logger, metricsUrl: port === null ? null : metricsUrlOf(port, host), metricsHost: port === null ? null : host };
   } catch (error) {
     const { name, message } = error as Error;
     if (name === 'IllegalStateError') {
       // A connection made before (tests) already created the runtime: keep it, and say so.
       logger.warn('a Temporal runtime already existed: its logger and metrics stay in force');
-      installed = { outcome: 'existing', logger, metricsUrl: null };
+      installed = { outcome: 'existing', logger, metricsUrl: null, metricsHost: null };
     } else if (/prometheus/i.test(message)) {
       // Another worker on this machine holds the port (`orchestrator run` next to a worker):
       // scraping matters more than this process's metrics, which that worker's endpoint lacks.
       logger.warn({ port, err: error }, 'the Prometheus endpoint could not start; this process runs without metrics');
       Runtime.install(runtimeOptions(config, logger, false));
-      installed = { outcome: 'installed', logger, metricsUrl: null };
+      installed = { outcome: 'installed', logger, metricsUrl: null, metricsHost: null };
     } else {
       throw error;
     }
