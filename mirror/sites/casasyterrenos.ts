@@ -4,8 +4,8 @@
  *     the page under props.pageProps.initialState.propertyData (properties[], estimatedTotalHits) and
  *     the active type filter; the sources describe no listing markup around it, so none is rendered;
  *   - '2024' (S-CYT-OLD, 2023–25): the same data, plus the server-rendered Tailwind cards (§2.2).
- * Only documented fields are written. The 2024 pages had 40 listings (§2.1, an older test), the 2026
- * ones 240; the catalogue lays out one page size per site, so both generations here hold 240.
+ * Only documented fields are written. The 2026 pages hold 240 listings, the 2024 ones 40 (§2.1, an
+ * older test).
  */
 import { emptyRecord, type ListingRecord, type PropertyType } from '../../lib/record/listing-record';
 import type { PropertyFacts } from '../facts';
@@ -213,6 +213,7 @@ export const casasyterrenosMirror: MirrorSite = {
   site: SITE,
   host: HOST,
   pageSize: PAGE_SIZE,
+  pageSizes: { '2024': 40 },
   defaultSearchPaths: ['/jalisco/zapopan/casas/venta', '/jalisco/guadalajara/departamentos/renta', '/jalisco/zapopan/terrenos/venta'],
   markups: MARKUPS,
   // portals.md §2.4: listing pages allowed; /api/, /beta/ and some SEO bots disallowed.

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { UnrecognisedMarkupError } from '../../../lib/errors';
+import { pageSizeOf } from '../../../mirror/model';
 import { casasyterrenosMirror as mirror } from '../../../mirror/sites/casasyterrenos';
 import { casasyterrenosAdapter as adapter } from '../../../scrapers/sites/casasyterrenos';
 import {
@@ -20,14 +21,16 @@ function mirrorPage(markup: string, pageNumber = 1, totalPages = 2, variant = 0)
 }
 
 describe('Casas y Terrenos mirror: the parser reads back every listing it renders', () => {
-  it('has the two generations portals.md §2.2 describes, the 2026 one first', () => {
+  it('has the two generations portals.md §2.2 describes, the 2026 one first, with their page sizes (§2.1: 240, and 40 in an older test)', () => {
     assert.deepEqual(mirror.markups, ['2026', '2024']);
+    assert.deepEqual(mirror.markups.map((markup) => pageSizeOf(mirror, markup)), [240, 40]);
   });
 
   for (const markup of mirror.markups) {
     it(`${markup}: every field of every listing, on every page of several page variants`, () => {
       const run = roundTrip(adapter, mirror, SEARCH, { totalPages: 3, variants: 2, firstNs: [0, 10_000], markup, nextPage: 'total' });
-      assert.equal(run.facts.length, 2 * 2 * (240 + 240 + 120));
+      const size = markup === '2024' ? 40 : 240;
+      assert.equal(run.facts.length, 2 * 2 * (size + size + size / 2));
       assertCoversVariations(run.facts);
       const all = run.pages.join('\n');
       for (const quirk of ['"slugs":{"canonical"', '"canonical":"/propiedad/', '"broker":"', '"broker":{"id"', '"surface":0', '"surface":null', '\\u0026amp;']) {

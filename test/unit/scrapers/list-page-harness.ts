@@ -13,32 +13,35 @@ import { LISTING_FIELDS, type ListingRecord } from '../../../lib/record/listing-
 import { DEFAULT_MAX_FIELD_LENGTH } from '../../../lib/record/text';
 import type { ListingPage, ParseContext, SiteAdapter } from '../../../scrapers/adapter';
 import { generateFacts, type PropertyFacts } from '../../../mirror/facts';
-import type { ListPageInput, MirrorSite } from '../../../mirror/model';
+import { pageSizeOf, type ListPageInput, type MirrorSite } from '../../../mirror/model';
 
 export const SEED = 424242;
 
 /**
  * Page `page` of a search spanning `totalPages` pages whose last page holds `lastPageCount`
- * listings, as the mirror's catalogue lays them out (search listings are n = 0, 1, 2, …).
+ * listings, as the mirror's catalogue lays them out in that markup generation's page size (search
+ * listings are n = 0, 1, 2, …).
  */
 export function pageInput(
   mirror: MirrorSite,
   options: { searchPath: string; page: number; totalPages: number; variant: number; lastPageCount?: number; firstN?: number; markup?: string },
 ): ListPageInput {
   const { searchPath, page, totalPages, variant } = options;
-  const lastPageCount = options.lastPageCount ?? Math.ceil(mirror.pageSize / 2);
+  const markup = options.markup ?? mirror.markups[0];
+  const pageSize = pageSizeOf(mirror, markup);
+  const lastPageCount = options.lastPageCount ?? Math.ceil(pageSize / 2);
   const firstN = options.firstN ?? 0;
-  const count = page < totalPages ? mirror.pageSize : page === totalPages ? lastPageCount : 0;
-  const start = firstN + (page - 1) * mirror.pageSize;
+  const count = page < totalPages ? pageSize : page === totalPages ? lastPageCount : 0;
+  const start = firstN + (page - 1) * pageSize;
   return {
     searchUrl: mirror.listPageUrl(searchPath, 1),
     searchPath,
     page,
     totalPages,
-    totalCount: (totalPages - 1) * mirror.pageSize + lastPageCount,
+    totalCount: (totalPages - 1) * pageSize + lastPageCount,
     items: Array.from({ length: count }, (_, i) => generateFacts(SEED, mirror.site, start + i)),
     variant,
-    markup: options.markup ?? mirror.markups[0],
+    markup,
   };
 }
 
