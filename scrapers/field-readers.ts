@@ -93,7 +93,8 @@ export function withPageParam(url: string, name: string, page: number): string {
  * results are behind it; fewer than the total means more may follow. Exact on the first page and on
  * full pages. A short last page after the first cannot be told from a full one by the numbers alone
  * (page 2 with 120 of 360 is the end at 240 a page, the middle at 120): it asks for one page more,
- * and that page's empty answer ends the walk, where assuming a page size would silently drop pages.
+ * where assuming a page size would silently drop pages. What the portal answers past its last page
+ * (an empty list; Mitula documents a 404, portals.md §4.1) is what ends such a walk.
  */
 export function mayHaveMoreResults(page: number, onThisPage: number, total: number | null): boolean {
   return onThisPage > 0 && total != null && page * onThisPage < total;
