@@ -10,7 +10,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { msNumberToTs, tsToMs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
-import { isServing, splitAddress, waitForServer, type ProcessExit } from './readiness';
+import { isServing, ServerStartError, splitAddress, waitForServer, type ProcessExit } from './readiness';
 
 export { isServing } from './readiness';
 
@@ -120,16 +120,21 @@ export async function startDevServer(settings: DevServerSettings, files: DevServ
     env: { ...process.env, TEMPORAL_VERSION_CHECK_DISABLED: '1' },
   });
   closeSync(log);
+  let spawnError: Error | null = null;
   const exited = new Promise<ProcessExit>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));
-    // A CLI path that cannot be run at all is an exit before answering too; its reason goes to the log.
     child.once('error', (error) => {
-      writeFileSync(files.logFile, `${error.message}\n`, { flag: 'a' });
+      spawnError = error;
       resolve({ code: null, signal: null });
     });
   });
+  if (child.pid === undefined) {
+    // Not even started (not executable, not found): Node reports that as an 'error' event.
+    await exited;
+    throw new ServerStartError(`the Temporal CLI at ${files.cliPath} could not be started: ${(spawnError as Error | null)?.message ?? 'unknown reason'}`, null);
+  }
   child.unref();
-  if (child.pid) writeFileSync(files.pidFile, `${child.pid}\n`);
+  writeFileSync(files.pidFile, `${child.pid}\n`);
   onProgress(
     `Waiting for the Temporal dev server (pid ${child.pid}) to answer at ${settings.address}` +
       (freshDatabase ? `; its first start creates the database ${settings.dbFile}, which can take a while …` : ' …'),
@@ -146,7 +151,7 @@ export async function startDevServer(settings: DevServerSettings, files: DevServ
   } catch (error) {
     // Exited: nothing to stop. Timed out: a server that never answers is of no use, and left
     // running it would hold the port (and keep a test run from ending).
-    if (child.pid && child.exitCode === null && child.signalCode === null) await stopProcess(child.pid, 10_000);
+    if (child.exitCode === null && child.signalCode === null) await stopProcess(child.pid, 10_000);
     rmSync(files.pidFile, { force: true });
     throw error;
   }

@@ -18,6 +18,7 @@ import { readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
+import { UserInputError } from '../errors';
 
 export function splitAddress(address: string): { host: string; port: number } {
   const match = /^\[?(.*?)\]?:(\d+)$/.exec(address);
@@ -90,8 +91,11 @@ export interface WaitForServerOptions {
   tailLines?: number;
 }
 
-/** Why a started server did not come up: it exited, or it never answered. */
-export class ServerStartError extends Error {
+/**
+ * Why a started server did not come up: it exited, or it never answered. Something for the user
+ * to act on (a port in use, a broken CLI), so the CLI prints it as `error: …` with the log's end, not a stack.
+ */
+export class ServerStartError extends UserInputError {
   constructor(
     message: string,
     readonly exit: ProcessExit | null,
