@@ -6,18 +6,18 @@
 import { strict as assert } from 'node:assert';
 import { findTemporalCli } from '../../lib/temporal/cli-binary';
 import { runCli, runProgram } from '../support/cli';
-import { testServer } from '../support/temporal-server';
+import { ownServerPorts } from '../support/temporal-server';
 import { writeTempConfig, type TempConfig } from '../support/temp-config';
 
 describe('orchestrator server (real dev server on its own database)', function () {
   this.timeout(300_000);
+  const { port, uiPort, address } = ownServerPorts(2);
   let config: TempConfig;
   let temporal: string;
 
-  before(async () => {
-    await testServer(); // provisions the CLI once for the whole run
-    temporal = findTemporalCli()!.path;
-    config = writeTempConfig(17433, 18433);
+  before(() => {
+    temporal = findTemporalCli()!.path; // provisioned by the run's global setup
+    config = writeTempConfig(port, uiPort);
   });
   after(async () => {
     await runCli(['--config', config.path, 'server', 'stop']);
@@ -26,7 +26,7 @@ describe('orchestrator server (real dev server on its own database)', function (
   it('starts, answers health and the Web UI, reuses a running server, and keeps completed workflows across a restart', async () => {
     const started = await runCli(['--config', config.path, 'server', 'start']);
     assert.equal(started.code, 0, started.stderr);
-    assert.match(started.stdout, /Temporal dev server started \(pid \d+\) at 127\.0\.0\.1:17433/);
+    assert.match(started.stdout, new RegExp(`Temporal dev server started \\(pid \\d+\\) at ${address}`));
 
     const health = await runProgram(temporal, ['operator', 'cluster', 'health', '--address', config.address]);
     assert.match(health.stdout, /SERVING/);
@@ -36,7 +36,7 @@ describe('orchestrator server (real dev server on its own database)', function (
 
     const again = await runCli(['--config', config.path, 'server', 'start']);
     assert.equal(again.code, 0, again.stderr);
-    assert.match(again.stdout, /already answers at 127\.0\.0\.1:17433: reusing it/);
+    assert.match(again.stdout, new RegExp(`already answers at ${address}: reusing it`));
 
     // The main job's command, end to end on this server: one small site from the bundled mirror.
     const run = await runCli(['--config', config.path, '--mirror', 'run', '--sites', 'mitula', '--max-pages', '1', '--id', 'batch-persist']);
