@@ -44,9 +44,13 @@ async function withPageSignal<T>(activitySignal: AbortSignal, fetch: (signal: Ab
  * link is the page author's doing, not a failure of the site, and failing the site would let one
  * planted link throw away every good page of a batch; the refusal stays visible in the pages table,
  * in the site's failed pages of `report`, and in the skipped count.
+ *
+ * A page that itself tries to take the browser elsewhere (a challenge whose script navigates to a
+ * private address, `byPage`) is not skipped: like a redirect off the domain, it is the site's own
+ * answer, and it fails the page (non-retryable) with the same reason.
  */
 function isRefusal(error: unknown): error is RobotsDisallowedError | HostPolicyError {
-  return error instanceof RobotsDisallowedError || error instanceof HostPolicyError;
+  return error instanceof RobotsDisallowedError || (error instanceof HostPolicyError && !error.byPage);
 }
 
 export function createScrapingActivities(deps: ActivityDeps) {

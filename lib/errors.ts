@@ -102,11 +102,13 @@ export class ContentTypeError extends ScrapeError {
 /**
  * A URL the host policy refuses (lib/security/host-policy.ts): not http(s), an IP literal, off the
  * site's domain, or a host that resolves to a loopback, private or otherwise non-public address.
- * Nothing was sent; `reason` says which rule refused it.
+ * Nothing was sent there; `reason` says which rule refused it. `byPage`: the refused URL is where
+ * the page asked for (`url`) tried to take the browser (its script, a redirect hop), rather than
+ * the URL asked for itself.
  */
 export class HostPolicyError extends ScrapeError {
   readonly retryable = false;
-  constructor(message: string, url: string, readonly reason: HostRefusalReason) {
+  constructor(message: string, url: string, readonly reason: HostRefusalReason, readonly byPage = false) {
     super(message, url);
   }
 }

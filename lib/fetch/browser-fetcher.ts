@@ -242,8 +242,9 @@ export class BrowserFetcher implements PageFetcher {
     const tried = request ? new URL(request.url()) : url;
     const refused = (await this.pool.egress())?.refusalFor(tried.hostname, since);
     if (!refused) return null;
-    const what = tried.href === url.href ? tried.href : `the page ${url.href} navigated to ${tried.href}, which was`;
-    return new HostPolicyError(`${what} refused on its connection: ${refused}`, url.href, 'non-public-address');
+    const byPage = tried.href !== url.href;
+    const what = byPage ? `the page ${url.href} navigated to ${tried.href}, which was` : tried.href;
+    return new HostPolicyError(`${what} refused on its connection: ${refused}`, url.href, 'non-public-address', byPage);
   }
 
   /** The answer a main-document response carries, or 'replaced' when the page moved on before its body could be read. */
@@ -360,7 +361,7 @@ export class BrowserFetcher implements PageFetcher {
       await this.hostPolicy.checkResolution(url, { useSystemDns: !this.options.mirrorUrl });
     } catch (error) {
       if (!(error instanceof HostPolicyError) || !target || target.href === url.href) throw error;
-      throw new HostPolicyError(`the page ${target.href} navigated to ${error.message}`, target.href, error.reason);
+      throw new HostPolicyError(`the page ${target.href} navigated to ${error.message}`, target.href, error.reason, true);
     }
   }
 

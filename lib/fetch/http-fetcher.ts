@@ -106,8 +106,10 @@ export class HttpFetcher implements PageFetcher {
   }
 
   async fetch(url: string, { site, signal }: FetchOptions): Promise<FetchedPage> {
-    // Refused before robots.txt or the rate limit: a refused URL costs no request at all.
-    const checked = this.hostPolicy.checkUrl(url, site);
+    // Refused before robots.txt or the rate limit: a refused URL costs no request at all. (On the
+    // network path a host that resolves to a private address is refused on robots.txt's socket,
+    // which then names robots.txt; through the mirror the override is checked for the page itself.)
+    const checked = this.options.mirrorUrl ? await this.hostPolicy.checkMirrorRequest(url, site) : this.hostPolicy.checkUrl(url, site);
     return toPage(await this.followRedirects(checked.href, site, { signal, checkRobots: true }));
   }
 

@@ -317,6 +317,7 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
       const started = performance.now();
       await assert.rejects(browser.fetch(url, { site }), (error: unknown) => {
         assert.ok(error instanceof HostPolicyError, `${target}: ${String(error)}`);
+        assert.equal(error.byPage, true, 'the page itself went there');
         assert.ok(error.message.startsWith(`the page ${url} navigated to ${target} refused: `), error.message);
         assert.match(error.message, reason);
         return true;
@@ -507,6 +508,7 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
         const started = performance.now();
         await assert.rejects(browser.fetch(`${origin}/reto.html`, { site: 'local' }), (error: unknown) => {
           assert.ok(error instanceof HostPolicyError, `${target}: ${String(error)}`);
+          assert.equal(error.byPage, true);
           assert.ok(error.message.startsWith(`the page ${origin}/reto.html navigated to ${target} refused: `), error.message);
           assert.match(error.message, reason);
           return true;
@@ -522,6 +524,7 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
       await assert.rejects(browser.fetch(url, { site: 'local' }), (error: unknown) => {
         assert.ok(error instanceof HostPolicyError, String(error));
         assert.equal(error.message, `${url} refused on its connection: flip.example-portal.mx resolves to 127.0.0.2, which is a loopback address (this machine): only public addresses may be fetched`);
+        assert.equal(error.byPage, false, 'the URL asked for itself');
         return true;
       });
       // The route handler's check passed (the first answer); the proxy's lookup on the socket (and

@@ -1,0 +1,180 @@
+/**
+ * Hostile pages through a whole batch (real dev server, in-process workers, the local mirror): the
+ * mirror's fault switches make Lamudi's results pages point their next page at this machine
+ * (127.0.0.1, where a canary server counts every connection), at a private address (10.0.0.1), at
+ * look-alike domains (www.lamudi.com.mx.evil.mx, lamudi-mx.com) and at a name on Lamudi's own
+ * domain that resolves to 10.0.0.1 (the workers' resolver override); two listings' JSON-LD URLs
+ * point off the domain (a look-alike, and the canary); and Inmuebles24's challenge page sends the
+ * browser to the canary. Each is refused with its reason in the pages table; the mirror's request
+ * log and the canary prove nothing was fetched; Lamudi completes with its good pages, and
+ * Inmuebles24, whose own page tried to take the browser elsewhere, fails with the reason.
+ */
+import { strict as assert } from 'node:assert';
+import http from 'node:http';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { startBatch } from '../../client/batch-client';
+import type { AppConfig } from '../../lib/config/types';
+import { findChromium } from '../../lib/fetch/browser-pool';
+import { getSiteMetrics } from '../../lib/metrics/site-metrics';
+import { getTasks } from '../../lib/store/batches';
+import { openDatabase, type Db } from '../../lib/store/database';
+import { pageRefusals } from '../../lib/store/pages';
+import { startMirror, type MirrorServer } from '../../mirror/server';
+import type { BatchResult } from '../../workflows/types';
+import { installRuntime } from '../../workers/runtime';
+import { createWorkers, type OrchestratorWorkers } from '../../workers/worker';
+import { TEST_TEMPORAL_ADDRESS, testServer } from '../support/temporal-server';
+import { testConfig } from '../support/test-config';
+
+const LAMUDI = 'lamudi';
+const INMUEBLES24 = 'inmuebles24';
+/** The name on Lamudi's own domain that the workers' resolver override maps to a private address. */
+const INTERNAL_NAME = 'interno.lamudi.com.mx';
+const SEARCHES = ['/jalisco/zapopan/casa/for-sale/', '/jalisco/guadalajara/departamento/for-rent/', '/jalisco/zapopan/terreno/for-sale/', '/nuevo-leon/monterrey/casa/for-sale/', '/queretaro/queretaro/casa/for-rent/'];
+
+describe('hostile links and navigations through a whole batch (real dev server, local mirror)', function () {
+  this.timeout(300_000);
+  const chromium = findChromium();
+  const sites = chromium ? [LAMUDI, INMUEBLES24] : [LAMUDI];
+  let mirror: MirrorServer;
+  let canary: http.Server;
+  let canaryConnections = 0;
+  let config: AppConfig;
+  let workers: OrchestratorWorkers;
+  let running: Promise<void>;
+  let nativeConnection: NativeConnection;
+  let connection: Connection;
+  let db: Db;
+  let result: BatchResult;
+  const batchId = `it-hostile-${Date.now().toString(36)}`;
+  /** Each hostile next-page URL, by the search whose page 1 links to it, and the reason its refusal must give. */
+  let nextPages: Array<{ search: string; url: string; reason: RegExp }>;
+  let details: Array<{ original: string; url: string; reason: RegExp }>;
+  let challengeTarget: string;
+
+  before(async function () {
+    await testServer();
+    canary = http.createServer((_req, res) => res.end('canary'));
+    canary.on('connection', () => canaryConnections++);
+    await new Promise<void>((resolve) => canary.listen(0, '127.0.0.1', resolve));
+    const canaryOrigin = `http://127.0.0.1:${(canary.address() as AddressInfo).port}`;
+
+    mirror = await startMirror({ pagesPerSearch: 2, searches: { [LAMUDI]: SEARCHES, [INMUEBLES24]: ['/casas-en-venta-en-zapopan.html'] } });
+    const lamudi = mirror.catalog.site(LAMUDI);
+    const page2 = (search: string) => lamudi.listPageUrl(search, 2);
+    const pathOf = (search: string) => new URL(page2(search)).pathname + new URL(page2(search)).search;
+    nextPages = [
+      { search: SEARCHES[0], url: `${canaryOrigin}${pathOf(SEARCHES[0])}`, reason: /host 127\.0\.0\.1 is a loopback address \(this machine\); URLs must name a host on lamudi\.com\.mx/ },
+      { search: SEARCHES[1], url: `http://10.0.0.1${pathOf(SEARCHES[1])}`, reason: /host 10\.0\.0\.1 is a private network address; URLs must name a host on lamudi\.com\.mx/ },
+      { search: SEARCHES[2], url: `https://www.lamudi.com.mx.evil.mx${pathOf(SEARCHES[2])}`, reason: /host www\.lamudi\.com\.mx\.evil\.mx is not on the domain of site lamudi \(lamudi\.com\.mx/ },
+      { search: SEARCHES[3], url: `https://lamudi-mx.com${pathOf(SEARCHES[3])}`, reason: /host lamudi-mx\.com is not on the domain of site lamudi/ },
+      { search: SEARCHES[4], url: `https://${INTERNAL_NAME}${pathOf(SEARCHES[4])}`, reason: /^https:\/\/interno\.lamudi\.com\.mx\/queretaro\/queretaro\/casa\/for-rent\/\?page=2 refused: interno\.lamudi\.com\.mx resolves to 10\.0\.0\.1, which is a private network address/ },
+    ];
+    // Two listings of the first search: their URL (card link and JSON-LD item) points off the domain.
+    const items = mirror.catalog.page(LAMUDI, SEARCHES[0], 1)!.items;
+    const originals = [lamudi.detailUrl!(items[0]), lamudi.detailUrl!(items[1])];
+    details = [
+      { original: originals[0], url: originals[0].replace('://www.lamudi.com.mx/', '://www.lamudi.com.mx.evil.mx/'), reason: /host www\.lamudi\.com\.mx\.evil\.mx is not on the domain of site lamudi/ },
+      { original: originals[1], url: `${canaryOrigin}${new URL(originals[1]).pathname}`, reason: /host 127\.0\.0\.1 is a loopback address/ },
+    ];
+    mirror.setFaults(LAMUDI, {
+      rewriteUrls: [...nextPages.map((next) => ({ from: page2(next.search), to: next.url })), ...details.map((detail) => ({ from: detail.original, to: detail.url }))],
+    });
+    challengeTarget = `${canaryOrigin}/cdn-cgi/l/chk_jschl`;
+    mirror.setFaults(INMUEBLES24, { challenge: { navigateTo: challengeTarget } });
+
+    const base = testConfig({ taskQueue: `test-hostile-${Date.now()}`, mirrorUrl: mirror.url, sites });
+    const urlsDir = join(dirname(base.storage.database), 'urls');
+    mkdirSync(urlsDir, { recursive: true });
+    writeFileSync(join(urlsDir, `${LAMUDI}.csv`), ['url,max_pages', ...SEARCHES.map((search) => `${lamudi.listPageUrl(search, 1)},2`)].join('\n') + '\n');
+    writeFileSync(join(urlsDir, `${INMUEBLES24}.csv`), `url,max_pages\n${mirror.catalog.site(INMUEBLES24).listPageUrl('/casas-en-venta-en-zapopan.html', 1)},1\n`);
+    config = { ...base, storage: { ...base.storage, urlsDir } };
+
+    installRuntime(config);
+    nativeConnection = await NativeConnection.connect({ address: TEST_TEMPORAL_ADDRESS });
+    workers = await createWorkers(config, {
+      connection: nativeConnection,
+      liftRateLimits: true,
+      // There is no outside network: the mirror serves the portals' own names; this one name is
+      // made to resolve to a private address, as a hostile DNS record would.
+      resolveHost: (host) => (host === INTERNAL_NAME ? ['10.0.0.1'] : undefined),
+    });
+    running = workers.run();
+    connection = await Connection.connect({ address: TEST_TEMPORAL_ADDRESS });
+    const client = new Client({ connection, namespace: config.temporal.namespace });
+    result = await (await startBatch(client, config, { sites }, `batch-${batchId}`)).result();
+    db = openDatabase(config.storage.database);
+  });
+  after(async () => {
+    db?.close();
+    workers?.shutdown();
+    await running;
+    await nativeConnection?.close();
+    await connection?.close();
+    await mirror?.close();
+    canary?.closeAllConnections();
+    await new Promise((resolve) => canary?.close(resolve));
+  });
+
+  it('Lamudi completes with its good pages; the hostile links cost it nothing else', () => {
+    const lamudi = result.sites.find((site) => site.site === LAMUDI)!;
+    assert.equal(lamudi.state, 'completed', JSON.stringify(result.sites));
+    assert.equal(lamudi.pages, 10, 'five first pages, five refused next pages');
+    assert.equal(lamudi.skippedPages, 5);
+    const ok = db.prepare(`SELECT COUNT(DISTINCT url) AS n FROM pages WHERE batch_id = ? AND site = ? AND kind = 'listing' AND error_type IS NULL`).get(batchId, LAMUDI) as { n: number };
+    assert.equal(ok.n, SEARCHES.length);
+    assert.ok((db.prepare('SELECT COUNT(*) AS n FROM listings WHERE site = ?').get(LAMUDI) as { n: number }).n > 0);
+    // What `orchestrator report` shows: the refused pages among the site's failed pages.
+    assert.equal(getSiteMetrics(db, batchId).find((m) => m.site === LAMUDI)!.pagesFailed, nextPages.length);
+  });
+
+  it('every hostile next page is refused with its reason in the pages table, never fetched', () => {
+    const refusals = pageRefusals(db, batchId).filter((row) => row.site === LAMUDI && row.kind === 'listing');
+    assert.deepEqual(refusals.map((row) => row.url).sort(), nextPages.map((next) => next.url).sort());
+    for (const next of nextPages) {
+      const row = refusals.find((refusal) => refusal.url === next.url)!;
+      assert.equal(row.errorType, 'HostPolicyError');
+      assert.match(row.reason, next.reason, next.url);
+      const fetched = db.prepare('SELECT COUNT(*) AS n FROM pages WHERE batch_id = ? AND url = ? AND status_code IS NOT NULL').get(batchId, next.url) as { n: number };
+      assert.equal(fetched.n, 0, `${next.url} has an answer recorded`);
+    }
+  });
+
+  it('the JSON-LD detail URLs off the domain are refused when the detail queue reaches them', () => {
+    for (const detail of details) {
+      const entry = db.prepare('SELECT state, error FROM detail_queue WHERE batch_id = ? AND url = ?').get(batchId, detail.url) as { state: string; error: string } | undefined;
+      assert.ok(entry, `${detail.url} was queued`);
+      assert.equal(entry.state, 'skipped');
+      assert.match(entry.error, detail.reason);
+      const row = pageRefusals(db, batchId).find((refusal) => refusal.kind === 'detail' && refusal.url === detail.url);
+      assert.ok(row, `${detail.url} has its row in the pages table`);
+      assert.match(row.reason, detail.reason);
+    }
+  });
+
+  it('Inmuebles24\'s challenge page that navigates the browser away: aborted, the page failed with the reason', function () {
+    if (!chromium) {
+      console.log(`      (skipped: Chromium not found at ${process.env.CHROMIUM_PATH || '/usr/bin/chromium'})`);
+      this.skip();
+    }
+    const inmuebles24 = result.sites.find((site) => site.site === INMUEBLES24)!;
+    assert.equal(inmuebles24.state, 'failed');
+    const [row] = db.prepare(`SELECT url, error_type AS errorType, error FROM pages WHERE batch_id = ? AND site = ?`).all(batchId, INMUEBLES24) as Array<{ url: string; errorType: string; error: string }>;
+    assert.equal(row.errorType, 'HostPolicyError');
+    assert.match(row.error, new RegExp(`navigated to ${challengeTarget.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} refused: host 127\\.0\\.0\\.1 is a loopback address`));
+    const task = getTasks(db, batchId).find((t) => t.site === INMUEBLES24 && t.kind === 'main')!;
+    assert.match(String(task.lastError), /navigated to .* refused/);
+    assert.equal(result.status, 'completed_with_errors');
+  });
+
+  it('nothing was fetched: no request for another host in the mirror\'s log, none for the hidden pages, no connection to the canary', () => {
+    assert.deepEqual(mirror.requestLog().filter((entry) => entry.site === null).map((entry) => `${entry.host}${entry.path}`), []);
+    const hidden = new Set([...nextPages.map((next) => new URL(mirror.catalog.site(LAMUDI).listPageUrl(next.search, 2))), ...details.map((detail) => new URL(detail.original))].map((url) => url.pathname + url.search));
+    assert.deepEqual(mirror.requestLog(LAMUDI).filter((entry) => hidden.has(entry.path)), [], 'the pages the links replaced were never asked for');
+    assert.equal(canaryConnections, 0);
+  });
+});
