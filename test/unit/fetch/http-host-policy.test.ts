@@ -117,7 +117,7 @@ describe('HttpFetcher and the host policy, on the network path (no mirror)', () 
   function fetcher(names: Record<string, () => string[]>): HttpFetcher {
     const hostPolicy = new HostPolicy({
       sites: [{ key: SITE, baseUrl: `https://${HOST}` }],
-      resolve: (host) => ({ [HOST]: () => ['127.0.0.1'], ...names })[host]?.(),
+      resolve: (host) => ({ [HOST]: () => ['127.0.0.1'], ...names } as Record<string, () => string[]>)[host]?.(),
       trustedAddresses: ['127.0.0.1/32'],
     });
     const created = new HttpFetcher(options({ mirrorUrl: null, hostPolicy, robots: { respect: false, cacheDurationMs: 0 } }));
