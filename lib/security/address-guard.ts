@@ -118,7 +118,8 @@ export class AddressGuard {
   readonly lookup: LookupFunction = (hostname, options, callback) => {
     this.checkedAddresses(hostname).then(
       (addresses) => {
-        const family = options.family === 4 || options.family === 6 ? options.family : 0;
+        const asked = options.family as number | string | undefined;
+        const family = asked === 4 || asked === 'IPv4' ? 4 : asked === 6 || asked === 'IPv6' ? 6 : 0;
         const wanted = family === 0 ? addresses : addresses.filter((entry) => entry.family === family);
         if (wanted.length === 0) {
           const error = Object.assign(new Error(`${hostname}: no IPv${family} address`), { code: 'ENOTFOUND', hostname });
