@@ -360,7 +360,12 @@ export class BrowserFetcher implements PageFetcher {
       this.hostPolicy.checkUrl(url, site);
       await this.hostPolicy.checkResolution(url, { useSystemDns: !this.options.mirrorUrl });
     } catch (error) {
-      if (!(error instanceof HostPolicyError) || !target || target.href === url.href) throw error;
+      if (!(error instanceof HostPolicyError)) {
+        // The host did not resolve at all: the fetch fails as the network failure it is (retryable).
+        const { code, message } = error as NodeJS.ErrnoException;
+        throw new NetworkError(`${url.host}: ${code ? `${code} ` : ''}${message}`, url.href);
+      }
+      if (!target || target.href === url.href) throw error;
       throw new HostPolicyError(`the page ${target.href} navigated to ${error.message}`, target.href, error.reason, true);
     }
   }
@@ -550,11 +555,6 @@ class DocumentWatcher {
   }
 }
 
-/**
- * The page's own document, frames of the site, and Cloudflare's challenge machinery (its frames,
- * scripts and calls); everything else a page asks for (images, styles, fonts, the site's scripts,
- * third-party frames) is refused.
- */
 function isMainFrameNavigation(request: Request, page: Page): boolean {
   try {
     return request.isNavigationRequest() && request.frame() === page.mainFrame();
@@ -563,6 +563,11 @@ function isMainFrameNavigation(request: Request, page: Page): boolean {
   }
 }
 
+/**
+ * The page's own document, frames of the site, and Cloudflare's challenge machinery (its frames,
+ * scripts and calls); everything else a page asks for (images, styles, fonts, the site's scripts,
+ * third-party frames) is refused.
+ */
 function isWanted(request: Request, url: URL, onSite: boolean, mainDocument: boolean): boolean {
   if (mainDocument || CHALLENGE_HOSTS.includes(url.hostname)) return true;
   if (request.resourceType() === 'document') return onSite;
