@@ -33,7 +33,7 @@ import type { ListingPage, ParseContext, SiteAdapter } from '../adapter';
 import { inlineScriptData, listOf } from '../embedded';
 import { elementText, jsonString, jsonText, positiveCount, positiveNumber, unnamedArea } from '../field-readers';
 import { getPath, loadPage, readJsonLd } from '../page';
-import { searchUrlFacts } from '../search-url';
+import { searchUrlFacts, type SearchUrlFacts } from '../search-url';
 
 const SITE = 'lamudi';
 const CARD = 'div.snippet.js-snippet';
@@ -69,6 +69,12 @@ function pathOperation(href: string | null | undefined, base: string): Operation
   const url = absoluteUrl(href, base);
   const segment = url ? /\/(for-sale|for-rent)(?:\/|$)/.exec(new URL(url).pathname)?.[1] : undefined;
   return mapOperation(segment);
+}
+
+/** What a search link's path says (searchUrlFacts), for a link that may be relative or broken. */
+function searchWords(href: string | null | undefined, base: string): SearchUrlFacts {
+  const url = absoluteUrl(href, base);
+  return url ? searchUrlFacts(url) : { operation: null, propertyType: null };
 }
 
 /** "Colonia, Municipio, Estado", read from the right: the state is last, then the municipio. */
@@ -206,7 +212,8 @@ function parseDetailPage(html: string, context: ParseContext): ListingRecord {
     ...emptyRecord(context.site, id, url),
     title: jsonText(getPath(node, 'name'), max) ?? elementText($('.main-title h1'), max) ?? cleanText($('meta[property="og:title"]').attr('content'), max),
     operation: breadcrumbUrls.map((href) => pathOperation(href, url)).find((op) => op != null) ?? null,
-    propertyType: mapPropertyType(typesOf(node)[0]),
+    // Without a JSON-LD type, the type word of the search the breadcrumb links to ("/yucatan/merida/casa/for-sale/").
+    propertyType: mapPropertyType(typesOf(node)[0]) ?? breadcrumbUrls.map((href) => searchWords(href, url).propertyType).find((type) => type != null) ?? null,
     ...parsePriceText(elementText($('.prices-and-fees__price'), max) ?? elementText($('.price-info__value'), max)),
     bedrooms: positiveCount(getPath(node, 'numberOfBedrooms')) ?? keyFact($, /rec[aá]mara/i),
     bathrooms: positiveCount(getPath(node, 'numberOfBathroomsTotal')) ?? keyFact($, /baño/i),
