@@ -27,6 +27,7 @@ import {
   type SiteEntry,
 } from './schema';
 import type { AppConfig, RetryPolicyConfig, FetchConfig, SiteConfig } from './types';
+import { parseSmtpUrl, redactSmtpUrl } from './email-settings';
 
 /** A config that cannot be used; `problems` holds one complete sentence per mistake. */
 export class ConfigError extends UserInputError {
@@ -245,6 +246,8 @@ interface EnvOverride {
   key: string;
   /** Validate the text; on success return how to apply it. */
   read(text: string, rootDir: string): { ok: true; apply: (config: AppConfig) => void } | { ok: false; expected: string };
+  /** How a wrong value is quoted in the message; for variables holding a password, without it. */
+  show?: (text: string) => string;
 }
 
 function override<T>(
@@ -294,6 +297,18 @@ const ENV_OVERRIDES: readonly EnvOverride[] = [
     (config, value) => (config.storage.database = value),
   ),
   override('ORCHESTRATOR_WEBHOOK_URL', 'notifications.webhook_url', urlOrNone, (config, value) => (config.notifications.webhookUrl = value)),
+  // The whole email setting in one URL, password included: replaces notifications.email.
+  {
+    ...override('ORCHESTRATOR_SMTP_URL', 'notifications.email', parseSmtpUrl, (config, value) => (config.notifications.email = value)),
+    show: redactSmtpUrl,
+  },
+  {
+    ...override('ORCHESTRATOR_SMTP_PASSWORD', 'the SMTP password', (text) => ({ ok: true, value: text }), (config, value) => {
+      // Only a configured email has a login to use it for.
+      if (config.notifications.email) config.notifications.email = { ...config.notifications.email, password: value };
+    }),
+    show: () => '(not shown)',
+  },
   override('ORCHESTRATOR_MIRROR_URL', 'mirror.url', urlOrNone, (config, value) => (config.mirror.url = value)),
   override('ORCHESTRATOR_LOG_LEVEL', 'logging.level', (text) => {
     const result = logLevelSchema.safeParse(text.trim().toLowerCase());
@@ -321,7 +336,7 @@ function readEnvOverrides(env: NodeJS.ProcessEnv, rootDir: string): { apply: Arr
     if (text === undefined || text.trim() === '') continue; // an empty variable counts as unset
     const result = entry.read(text, rootDir);
     if (result.ok) apply.push(result.apply);
-    else problems.push(`environment variable ${entry.variable} (overrides ${entry.key}): ${result.expected}, got ${JSON.stringify(text)}`);
+    else problems.push(`environment variable ${entry.variable} (overrides ${entry.key}): ${result.expected}, got ${entry.show ? entry.show(text) : JSON.stringify(text)}`);
   }
   return { apply, problems };
 }
@@ -401,7 +416,8 @@ function buildConfig(file: ConfigFile, sourcePath: string, rootDir: string): App
       detailWindow: file.batch.detail_window,
       maxHistoryEventsPerRun: file.batch.max_history_events_per_run,
     },
-    notifications: { webhookUrl: file.notifications.webhook_url },
+    // email only when configured: absent means off, as in configs built by hand.
+    notifications: { webhookUrl: file.notifications.webhook_url, ...(file.notifications.email ? { email: file.notifications.email } : {}) },
     alerts: { listingDropRatio: file.alerts.listing_drop_ratio, fillRateDrop: file.alerts.fill_rate_drop },
     logging: { level: file.logging.level, dir: resolve(file.logging.dir) },
     metrics: { prometheusPort: file.metrics.prometheus_port, ...(file.metrics.host ? { host: file.metrics.host } : {}) },

@@ -11,6 +11,7 @@ import * as cheerio from 'cheerio';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { BUILTIN_SITE_KEYS } from '../record/listing-record';
+import { emailSchema, PASSWORD_IN_FILE_MESSAGE } from './email-settings';
 import type { FieldSelector, GenericField, GenericSelectors } from './types';
 
 // ── Problems ─────────────────────────────────────────────────────────────────────────────────
@@ -401,7 +402,7 @@ export const configFileSchema = section({
   temporal: temporalSchema,
   storage: storageSchema,
   batch: batchSchema,
-  notifications: section({ webhook_url: optionalUrlSchema }),
+  notifications: section({ webhook_url: optionalUrlSchema, email: emailSchema }),
   alerts: section({ listing_drop_ratio: ratio(), fill_rate_drop: ratio() }),
   logging: section({ level: logLevelSchema, dir: pathSchema }),
   metrics: section({ prometheus_port: portSchema.nullable(), host: bindHostSchema.optional() }),
@@ -433,6 +434,9 @@ function child(value: unknown, key: string): unknown {
  */
 export function crossKeyProblems(raw: unknown): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
+  // A password in the file: said once, without its value, with where it belongs instead.
+  const email = child(child(raw, 'notifications'), 'email');
+  if (isMapping(email) && 'password' in email) problems.push({ path: ['notifications', 'email', 'password'], message: PASSWORD_IN_FILE_MESSAGE });
   const defaults = child(raw, 'defaults');
   problems.push(...intervalProblems(['defaults', 'retry'], child(defaults, 'retry'), undefined));
 

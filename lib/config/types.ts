@@ -87,6 +87,23 @@ export interface BrowserConfig {
   challengeWaitMs: number;
 }
 
+export type SmtpSecurity = 'starttls' | 'tls' | 'none';
+
+/** Alert emails (notifications.email, or ORCHESTRATOR_SMTP_URL). */
+export interface EmailConfig {
+  host: string;
+  port: number;
+  /** starttls: upgrade required; tls: TLS from the start; none: unencrypted (a local relay). */
+  security: SmtpSecurity;
+  /** "orchestrator@example.com" or "Name <orchestrator@example.com>". */
+  from: string;
+  to: string[];
+  /** SMTP login; null = no authentication. */
+  user: string | null;
+  /** From ORCHESTRATOR_SMTP_PASSWORD or ORCHESTRATOR_SMTP_URL only, never from the file. */
+  password: string | null;
+}
+
 export interface AppConfig {
   /** Absolute path of the file this came from (for messages). */
   sourcePath: string;
@@ -119,7 +136,8 @@ export interface AppConfig {
     /** Continue-as-new bound for workflow histories. */
     maxHistoryEventsPerRun: number;
   };
-  notifications: { webhookUrl: string | null };
+  /** email: null or absent = no alert emails (absent in configs built by hand, e.g. tests). */
+  notifications: { webhookUrl: string | null; email?: EmailConfig | null };
   alerts: { listingDropRatio: number; fillRateDrop: number };
   logging: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error'; dir: string };
   /** `host`: the address the endpoint listens on; absent → 127.0.0.1 (workers/runtime.ts). */
