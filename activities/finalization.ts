@@ -1,6 +1,6 @@
 /**
  * Finalization activities, run after every site: statistics, metrics and alerts, backup,
- * cleanup of temporary files, the batch's final status, and notifications. Each heartbeats every
+ * cleanup of temporary files, the batch's final status, and notifications (webhook, email). Each heartbeats every
  * second while it works (the workflow notices a dead worker within 10 s).
  */
 import { heartbeat } from '@temporalio/activity';
@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { backupDatabase, type BackupResult } from '../lib/backup/backup';
 import { detectAlerts, getAlerts, storeAlerts, type Alert } from '../lib/metrics/alerts';
 import { computeSiteMetrics, getSiteMetrics, storeSiteMetrics, type SiteMetrics } from '../lib/metrics/site-metrics';
+import { alertsTitle, siteLine, summaryTitle, type BatchNotice } from '../lib/notify/batch-notice';
+import { batchEmail, sendEmail, type EmailResult } from '../lib/notify/email';
 import { postWebhook, type WebhookResult } from '../lib/notify/webhook';
 import { getBatch, getTasks, setBatchStatus } from '../lib/store/batches';
 import type { BatchStatusValue, SiteProgress } from '../workflows/types';
@@ -16,6 +18,9 @@ import type { ActivityDeps } from './deps';
 import { withHeartbeats } from './heartbeat';
 
 type Activity = (args: never) => Promise<unknown>;
+
+/** One notification sent (or not): which channel, and what happened. */
+export type NotificationResult = ({ channel: 'webhook' } & WebhookResult) | ({ channel: 'email' } & EmailResult);
 
 /** The same activities, each heartbeating every second for as long as it runs. */
 function heartbeating<T extends Record<string, Activity>>(activities: T): T {
@@ -65,32 +70,40 @@ export function createFinalizationActivities(deps: ActivityDeps) {
       setBatchStatus(db, batchId, status, { sites, finalizationErrors, metrics: getSiteMetrics(db, batchId) });
     },
 
-    /** Batch summary, then alerts, to the webhook. Never throws: a notification must not fail the batch. */
-    async sendNotifications({ batchId }: { batchId: string }): Promise<WebhookResult[]> {
-      const url = config.notifications.webhookUrl;
-      if (!url) return [];
+    /**
+     * The batch summary and its alerts, to the webhook (two posts) and by email (one message), each
+     * when configured. Never throws: a notification must not fail the batch; each channel's
+     * outcome is in the result, a failure with its reason.
+     */
+    async sendNotifications({ batchId }: { batchId: string }): Promise<NotificationResult[]> {
+      const { webhookUrl, email } = config.notifications;
+      if (!webhookUrl && !email) return [];
       const batch = getBatch(db, batchId);
-      const metrics = getSiteMetrics(db, batchId);
-      const alerts = getAlerts(db, batchId);
-      const lines = metrics.map(
-        (m) => `• ${m.site}: ${m.pagesFetched} pages, ${m.listingsSeen} listings (${m.listingsNew} new, ${m.listingsUpdated} updated, ${m.listingsRemoved ?? '–'} removed), ${m.priceChanges} price changes`,
-      );
-      const results = [
-        await postWebhook(url, {
-          text: `Batch ${batchId} ${batch?.status ?? 'finished'}\n${lines.join('\n')}`,
+      const notice: BatchNotice = {
+        batchId,
+        status: batch?.status ?? 'finished',
+        label: batch?.label ?? null,
+        sites: getSiteMetrics(db, batchId),
+        alerts: getAlerts(db, batchId),
+      };
+      const results: NotificationResult[] = [];
+      if (webhookUrl) {
+        const summary = await postWebhook(webhookUrl, {
+          text: `${summaryTitle(notice)}\n${notice.sites.map((m) => `• ${siteLine(m)}`).join('\n')}`,
           event: 'batch_end',
-          batch: { id: batchId, status: batch?.status, label: batch?.label, sites: metrics },
-        }),
-      ];
-      if (alerts.length > 0) {
-        results.push(
-          await postWebhook(url, {
-            text: `:warning: ${alerts.length} alert(s) in batch ${batchId}\n${alerts.map((a) => `• ${a.message}`).join('\n')}`,
+          batch: { id: batchId, status: batch?.status, label: batch?.label, sites: notice.sites },
+        });
+        results.push({ channel: 'webhook', ...summary });
+        if (notice.alerts.length > 0) {
+          const alerts = await postWebhook(webhookUrl, {
+            text: `:warning: ${alertsTitle(notice)}\n${notice.alerts.map((a) => `• ${a.message}`).join('\n')}`,
             event: 'alerts',
-            alerts,
-          }),
-        );
+            alerts: notice.alerts,
+          });
+          results.push({ channel: 'webhook', ...alerts });
+        }
       }
+      if (email) results.push({ channel: 'email', ...(await sendEmail(email, batchEmail(notice))) });
       return results;
     },
   });

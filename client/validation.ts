@@ -6,7 +6,9 @@
 import { existsSync, statfsSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import type { AppConfig } from '../lib/config/types';
+import { describeEmail } from '../lib/config/email-settings';
 import { UserInputError } from '../lib/errors';
+import { verifyEmailServer } from '../lib/notify/email';
 import { LATEST_SCHEMA_VERSION, openDatabase, schemaVersion } from '../lib/store/database';
 import { findTemporalCli } from '../lib/temporal/cli-binary';
 import { isServing } from '../lib/temporal/dev-server';
@@ -99,6 +101,14 @@ async function checkTemporal(config: AppConfig): Promise<CheckResult> {
   );
 }
 
+/** Only when alert emails are configured: the server answers and takes the login (nothing is sent; the password is never shown). */
+async function checkEmail(config: AppConfig): Promise<CheckResult | null> {
+  const email = config.notifications.email;
+  if (!email) return null;
+  const verified = await verifyEmailServer(email, { timeoutMs: 10_000 });
+  return verified.ok ? pass('alert email', `${describeEmail(email)}: the server answers and accepts the login`) : fail('alert email', `${verified.error} (${describeEmail(email)})`);
+}
+
 export async function validateSetup(loadConfig: () => AppConfig, options: ValidationOptions): Promise<CheckResult[]> {
   let config: AppConfig | null = null;
   const results: CheckResult[] = [
@@ -120,6 +130,8 @@ export async function validateSetup(loadConfig: () => AppConfig, options: Valida
   }
   results.push(attempt('Temporal CLI', () => checkTemporalCli(options.env ?? process.env)));
   if (loaded) results.push(attempt('disk space', () => checkDiskSpace(loaded, options.minFreeMb)));
+  const email = loaded ? await checkEmail(loaded) : null;
+  if (email) results.push(email);
   return results;
 }
 
