@@ -11,6 +11,11 @@ import type { EmailConfig } from '../config/types';
 import { alertsTitle, siteLine, summaryTitle, type BatchNotice } from './batch-notice';
 
 export interface EmailMessage {
+  /**
+   * The same for every send of one batch's notice: activities run at least once, and a retried
+   * finalization sends it again, and an equal Message-ID lets mail systems and clients recognise the copy.
+   */
+  messageId: string;
   subject: string;
   text: string;
   html: string;
@@ -47,7 +52,7 @@ export function batchEmail(notice: BatchNotice): EmailMessage {
     alerts > 0 ? `<h3>${escapeHtml(alertsTitle(notice))}</h3>${list(notice.alerts.map((alert) => alert.message))}` : '<p>No alerts.</p>',
     '</body></html>',
   ].join('\n');
-  return { subject, text, html };
+  return { messageId: `<batch-${notice.batchId}@scraping-orchestrator.local>`, subject, text, html };
 }
 
 /** Listing data (site names, alert texts) can hold markup: everything is text in the HTML part. */
@@ -97,7 +102,7 @@ export async function sendEmail(settings: EmailConfig, message: EmailMessage, op
   if (refused) return { sent: false, error: refused };
   const transport = transportFor(settings, options);
   try {
-    const info = await transport.sendMail({ from: settings.from, to: settings.to, subject: message.subject, text: message.text, html: message.html });
+    const info = await transport.sendMail({ messageId: message.messageId, from: settings.from, to: settings.to, subject: message.subject, text: message.text, html: message.html });
     return { sent: true, accepted: info.accepted.map(String), messageId: info.messageId };
   } catch (error) {
     return { sent: false, error: redactSecret(`${serverName(settings)}: ${(error as Error).message}`, settings) };

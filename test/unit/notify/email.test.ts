@@ -108,6 +108,9 @@ describe('alert email: sending through a real SMTP server', function () {
     assert.match(mail.html, /lamudi: &lt;b&gt;price&lt;\/b&gt; fill rate fell/);
     assert.match(mail.html, /trovit: the site failed \(ServerError after 5 attempts\)/);
     assert.match(mail.raw, /^From: Scraping orchestrator <orchestrator@example\.com>\r$/m);
+    // One batch, one Message-ID, however often a retried finalization sends it.
+    assert.match(mail.raw, /^Message-ID: <batch-20251128-060000@scraping-orchestrator\.local>\r$/m);
+    assert.equal(result.messageId, '<batch-20251128-060000@scraping-orchestrator.local>');
   });
 
   it('over TLS from the start (port 465 style)', async () => {
