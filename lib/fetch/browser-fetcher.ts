@@ -172,7 +172,8 @@ export class BrowserFetcher implements PageFetcher {
     // route handler's check) fails in Chromium as a tunnel error: name the refusal, stop waiting.
     // A redirect hop Chromium followed is named as the site's redirect when the rules refuse it.
     const onRequestFailed = (request: Request): void => {
-      if (!isMainFrameNavigation(request, page)) return;
+      // ERR_ABORTED: a navigation replaced by the next one (the page's previous fetch), not refused.
+      if (!isMainFrameNavigation(request, page) || /ERR_ABORTED/.test(request.failure()?.errorText ?? '')) return;
       let redirect: ScrapeError | null = null;
       try {
         this.checkRedirects(request, site);
@@ -239,6 +240,9 @@ export class BrowserFetcher implements PageFetcher {
 
   /** The egress proxy's refusal (since `since`) of the host a failed navigation went to, as a HostPolicyError, if it refused it. */
   private async egressRefusal(request: Request | null, url: URL, since: number): Promise<HostPolicyError | null> {
+    // Through the mirror no navigation goes through the (closed) proxy: what it refused then is
+    // Chromium's own speculative connections (preconnects), never the reason a navigation failed.
+    if (this.options.mirrorUrl) return null;
     const tried = request ? new URL(request.url()) : url;
     const refused = (await this.pool.egress())?.refusalFor(tried.hostname, since);
     if (!refused) return null;
