@@ -228,7 +228,8 @@ export class ReliabilityEnv {
       // The mirror is ours: no politeness waits, and short waits between retries (attempt counts unchanged).
       doc.security.rate_limiting.enable = false;
       doc.defaults.rate_limit_seconds = 0;
-      doc.defaults.retry = { ...doc.defaults.retry, initial_interval: '200ms', maximum_interval: '1s' };
+      // maximum_interval bounds a site's Retry-After too (activities/failures.ts): 2 s lets the storms' Retry-After through.
+      doc.defaults.retry = { ...doc.defaults.retry, initial_interval: '200ms', maximum_interval: '2s' };
       for (const [key, site] of Object.entries(doc.sites as Record<string, Record<string, unknown>>)) {
         site.enabled = key in options.sites;
         // The http fetcher for every site: these tests are about the orchestration, not Chromium.
