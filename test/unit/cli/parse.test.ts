@@ -4,7 +4,7 @@
  * listings for a no-results page.
  */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MirrorCatalog } from '../../../mirror/catalog';
@@ -63,6 +63,9 @@ describe('orchestrator parse', function () {
     ['a challenge page', 'inmuebles24',
       () => '<!DOCTYPE html><html><head><title>Just a moment...</title></head><body><div id="challenge-platform"></div><div class="cf-turnstile"></div></body></html>',
       /^inmuebles24 listing page not recognised: an anti-bot challenge page/],
+    // A hand-written AWS WAF page (test/fixtures/pages/lamudi/), so the check runs where the real one (real-pages.test.ts) is absent.
+    ['an AWS WAF challenge page', 'lamudi', () => readFileSync(join(__dirname, '..', '..', 'fixtures', 'pages', 'lamudi', 'challenge-aws-waf.html'), 'utf8'),
+      /^lamudi listing page not recognised: an anti-bot challenge page \(AWS WAF\) instead of the content$/m],
     ['a truncated page', 'lamudi', () => { const html = firstPage('lamudi').html; return html.slice(0, Math.floor(html.length / 2)); },
       /^lamudi listing page not recognised: the HTML is truncated/],
     ['a page without its embedded data', 'casasyterrenos',
