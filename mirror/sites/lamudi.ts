@@ -18,6 +18,8 @@ import { emptyRecord, type ListingRecord, type Operation, type PropertyType } fr
 import { hash32, type PropertyFacts } from '../facts';
 import { escapeHtml, formatAmount, type ListPageInput, type MirrorRoute, type MirrorSite } from '../model';
 import { bare, hexDigits, jsonForScript, looseLiteral } from '../render-kit';
+// The words of a search path are what a development card (absent from the JSON-LD) shows of its type: the
+// mirror states that with the same reading of a path's words that the record's rules describe.
 import { searchPathFacts } from '../../scrapers/search-url';
 import { choice, dayMonthYear, priceFields, slugify, unnamedArea, unnamedAreaFields } from './page-kit';
 

@@ -19,7 +19,7 @@ import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { AnyNode } from 'domhandler';
 import { NotFoundError, UnrecognisedMarkupError } from '../../lib/errors';
 import { emptyRecord, type ListingRecord } from '../../lib/record/listing-record';
-import { absoluteUrl, canonicalListingUrl, cleanText, mapOperation, parsePriceText, toCoordinate, toIsoDate, uniqueUrls } from '../../lib/record/text';
+import { absoluteUrl, canonicalListingUrl, cleanText, mapOperation, parsePriceText, toCoordinate, toIsoDate, uniqueUrls, type ParsedPrice } from '../../lib/record/text';
 import type { ListingPage, ParseContext, SiteAdapter } from '../adapter';
 import { inlineScriptData, inlineScriptReader, listOf } from '../embedded';
 import { asObject, elementText, jsonString, jsonText, positiveNumber } from '../field-readers';
@@ -68,7 +68,7 @@ const isDetailUrl = (url: string | null | undefined): boolean => url != null && 
 interface Card {
   id: string;
   url: string | null;
-  shownPrice: ReturnType<typeof parsePriceText>;
+  shownPrice: ParsedPrice;
   features: Features;
   neighborhood: string | null;
   city: string | null;
