@@ -36,6 +36,13 @@ const EMBEDDABLE_MARKERS: ReadonlyArray<readonly [vendor: string, marker: RegExp
 /** Visible text under this many characters (scripts, styles and tags left out) is no content. */
 const NO_CONTENT_TEXT = 200;
 
+/**
+ * Data a page renders from, which is content however little text it shows: a Next.js page whose
+ * listings are only in `__NEXT_DATA__` (Casas y Terrenos, Propiedades) can be almost bare of text,
+ * and Cloudflare injects its challenge-platform script into such pages too.
+ */
+const EMBEDDED_CONTENT = /<script[^>]*id="__NEXT_DATA__"|window\.__PRELOADED_STATE__\s*=|<script[^>]*type="application\/ld\+json"/i;
+
 function visibleText(html: string): string {
   return html
     .replace(/<(script|style|noscript|template|head)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ')
@@ -48,7 +55,7 @@ function visibleText(html: string): string {
 export function challengeVendor(html: string): string | null {
   for (const [vendor, marker] of BLOCK_PAGE_MARKERS) if (marker.test(html)) return vendor;
   const embedded = EMBEDDABLE_MARKERS.find(([, marker]) => marker.test(html));
-  if (embedded && visibleText(html).length < NO_CONTENT_TEXT) return embedded[0];
+  if (embedded && !EMBEDDED_CONTENT.test(html) && visibleText(html).length < NO_CONTENT_TEXT) return embedded[0];
   return null;
 }
 

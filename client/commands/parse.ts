@@ -1,11 +1,12 @@
 /**
  * `orchestrator parse --site S --page listing|detail [--url U] FILE`: one saved page through the
  * site's parser, printed as { listings, nextPageUrl, detailUrls } (shared/reference/listing-record.md).
- * Exit 2 when the page is not understood (challenge, truncated, embedded data missing).
+ * Exit 2 when the page is not understood (challenge, truncated, embedded data missing). A detail
+ * page of a listing the portal has removed is understood: exit 0, no listings, and `gone` saying why.
  */
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { ChallengePageError, TruncatedPageError, UnrecognisedMarkupError, UserInputError } from '../../lib/errors';
+import { ChallengePageError, NotFoundError, TruncatedPageError, UnrecognisedMarkupError, UserInputError } from '../../lib/errors';
 import { adapterFor } from '../../scrapers/registry';
 import type { ListingPage } from '../../scrapers/adapter';
 import { loadAppConfig, type GlobalOptions } from '../environment';
@@ -16,7 +17,10 @@ interface ParseOptions {
   url?: string;
 }
 
-export function parseFile(globals: GlobalOptions, file: string, options: ParseOptions): ListingPage {
+/** What `parse` prints: the parser's page, and for a removed listing's detail page the reason it is gone. */
+export type ParseOutput = ListingPage & { gone?: string };
+
+export function parseFile(globals: GlobalOptions, file: string, options: ParseOptions): ParseOutput {
   const config = loadAppConfig(globals);
   const site = config.sites.find((candidate) => candidate.key === options.site);
   if (!site) throw new UserInputError(`unknown site "${options.site}": the sites in ${config.sourcePath} are ${config.sites.map((s) => s.key).join(', ')}`);
@@ -31,7 +35,13 @@ export function parseFile(globals: GlobalOptions, file: string, options: ParseOp
   const context = { url: options.url ?? site.baseUrl, site: site.key, maxFieldLength: config.security.dataValidation.maxFieldLength };
   if (options.page === 'listing') return adapter.parseListingPage(html, context);
   if (!adapter.parseDetailPage) throw new UserInputError(`site ${site.key} has no detail scraper: use --page listing`);
-  return { listings: [adapter.parseDetailPage(html, context)], nextPageUrl: null, detailUrls: [] };
+  try {
+    return { listings: [adapter.parseDetailPage(html, context)], nextPageUrl: null, detailUrls: [] };
+  } catch (error) {
+    // OFFLINE, or a detail request the portal redirected to its home or a search: the scraper records it as gone.
+    if (error instanceof NotFoundError) return { listings: [], nextPageUrl: null, detailUrls: [], gone: error.message };
+    throw error;
+  }
 }
 
 export function registerParseCommand(program: Command, globals: () => GlobalOptions): void {

@@ -59,6 +59,16 @@ describe('orchestrator parse', function () {
     assert.deepEqual(JSON.parse(result.stdout), { listings: [], nextPageUrl: null, detailUrls: [] });
   });
 
+  it('exits 0 with no listings and the reason for the detail page of a removed listing', async () => {
+    const fixture = join(__dirname, '..', '..', 'fixtures', 'pages', 'inmuebles24', 'removed-offline.html');
+    const url = 'https://www.inmuebles24.com/propiedades/clasificado/alclapin-departamento-en-renta-en-juarez-146600200.html';
+    const result = await runCli(['parse', '--site', 'inmuebles24', '--page', 'detail', '--url', url, fixture]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(JSON.parse(result.stdout), {
+      listings: [], nextPageUrl: null, detailUrls: [], gone: 'inmuebles24 listing 146600200 is no longer published (avisoInfo status OFFLINE)',
+    });
+  });
+
   const notUnderstood: Array<[string, string, () => string, RegExp]> = [
     ['a challenge page', 'inmuebles24',
       () => '<!DOCTYPE html><html><head><title>Just a moment...</title></head><body><div id="challenge-platform"></div><div class="cf-turnstile"></div></body></html>',

@@ -44,6 +44,9 @@ describe('challenge pages (scrapers/page.ts)', () => {
     assert.equal(challengeVendor(page('<title></title>', `${turnstile}${platform}`)), 'Cloudflare');
     assert.equal(challengeVendor(page('<title></title>', `${platform}${BIG_SCRIPT}`)), 'Cloudflare');
     assert.equal(challengeVendor(page('<title></title>', wafSdk)), 'AWS WAF');
+    // A Next.js page bare of text whose listings are in __NEXT_DATA__ is content, with the injected script too.
+    const nextData = '<script id="__NEXT_DATA__" type="application/json">{"props":{"pageProps":{"results":{"properties":[{"id":1}]}}}}</script>';
+    assert.equal(challengeVendor(page('<title></title>', `<div id="__next"></div>${nextData}${platform}`)), null);
   });
 
   it('does not take a page of content, an empty page or a 401 "Access Denied" body for a challenge', () => {
