@@ -154,13 +154,17 @@ const dir = mkdtempSync(join(tmpdir(), 'orchestrator-test-server-'));
 
 /** The shared dev server at TEST_TEMPORAL_ADDRESS, started on first use and stopped at the run's end. */
 export function testServer(): Promise<void> {
-  started ??= (async () => {
+  // Tracked as opening: the run's end waits for a start in progress, so that it stops the server
+  // the start spawned rather than miss it (no pid file yet) and leave it running after the run.
+  started ??= whileOpening((async () => {
+    // A hook mocha gave up on may get here after the run ended: a server started now would outlive it.
+    if (runEnded) throw new Error('the test run has ended: the test dev server is not started');
     const files = { cliPath: (await testCli()).path, logFile: join(dir, 'temporal.log'), pidFile: join(dir, 'temporal.pid') };
     // Registered before it starts: a run that ends while the server is still starting stops it too.
     // The pid file decides: a server this run did not start (one already answering) is left alone.
     stopAtRunEnd(`the test dev server at ${settings.address}`, async () => void (await stopDevServer(settings, files)));
     await startDevServer(settings, files, { onProgress: (line) => console.error(line) });
-  })();
+  })());
   // Whoever awaits this sees a failure; a hook that was given up on must not turn it into an unhandled rejection.
   started.catch(() => undefined);
   return started;
