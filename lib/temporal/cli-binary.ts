@@ -112,17 +112,47 @@ function noCliMessage(env: NodeJS.ProcessEnv, failures: string[]): string {
   ].join('\n');
 }
 
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/**
+ * Run a command to its end. It gets its own process group, stopped as a whole (the go command and
+ * the compilers it starts) when this process is stopped by a signal or exits first: a build of
+ * several minutes must not outlive a test run or a CLI that was interrupted.
+ */
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    const stopGroup = () => {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    const onSignal = (signal: NodeJS.Signals) => {
+      stopGroup();
+      release();
+      // Then what the signal would have done without this listener (or what other listeners do).
+      process.kill(process.pid, signal);
+    };
+    const release = () => {
+      for (const signal of STOP_SIGNALS) process.removeListener(signal, onSignal);
+      process.removeListener('exit', stopGroup);
+    };
+    for (const signal of STOP_SIGNALS) process.once(signal, onSignal);
+    process.once('exit', stopGroup);
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-4000);
     });
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`${command} exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`)),
-    );
+    child.on('error', (error) => {
+      release();
+      reject(error);
+    });
+    child.on('exit', (code) => {
+      release();
+      code === 0 ? resolve() : reject(new Error(`${command} exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
+    });
   });
 }
 
