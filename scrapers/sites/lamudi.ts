@@ -14,7 +14,7 @@
  */
 import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { Element } from 'domhandler';
-import { UnrecognisedMarkupError } from '../../lib/errors';
+import { NotFoundError, UnrecognisedMarkupError } from '../../lib/errors';
 import { emptyRecord, type ListingRecord, type Operation } from '../../lib/record/listing-record';
 import {
   absoluteUrl,
@@ -191,7 +191,16 @@ function parseDetailPage(html: string, context: ParseContext): ListingRecord {
 
   const nodes = jsonLdNodes($);
   const node = nodes.find((n) => typesOf(n).length > 0 && !typesOf(n).some((type) => NOT_LISTING.has(type)));
-  if (node === undefined && $('.main-title h1').length === 0) throw unreadable('no JSON-LD listing node and no .main-title h1');
+  if (node === undefined && $('.main-title h1').length === 0) {
+    // A removed listing whose detail request the portal redirected (same site) to its home or a
+    // search: the fetcher hands over the final address, which is no detail page (as §1.3 says of
+    // Inmuebles24). A saved detail page parsed under another address still has its listing node.
+    if (idFromUrl(context.url) === null) {
+      const landing = new URL(context.url).pathname === '/' ? 'the home page' : 'a results page';
+      throw new NotFoundError(`${context.site} listing is gone: the detail page redirected to ${landing} (${context.url})`, context.url, 410);
+    }
+    throw unreadable('no JSON-LD listing node and no .main-title h1');
+  }
   // Second source; a call whose argument cannot be read leaves the JSON-LD and the DOM to fill in.
   const form = inlineScriptData($, { call: 'initAdForm' })?.value;
   const location = getPath(form, 'mapData.adLocationData');
