@@ -137,3 +137,8 @@ export function fillMissing(primary: ListingRecord, secondary: ListingRecord | u
   }
   return merged;
 }
+
+/** The first value that is not null or undefined (fallbacks in order of trust). */
+export function firstOf<T>(...values: Array<T | null | undefined>): T | null {
+  return values.find((value): value is T => value != null) ?? null;
+}

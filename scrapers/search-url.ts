@@ -6,7 +6,8 @@
  * `/renta-oficinas-…`). A card that does not show them (no price, no type label) falls back to
  * these words; a card that shows its own always wins.
  */
-import type { Operation, PropertyType } from '../lib/record/listing-record';
+import type { ListingRecord, Operation, PropertyType } from '../lib/record/listing-record';
+import { firstOf } from './field-readers';
 
 /** Operation words of search paths, by the tokens they split into. */
 const OPERATION_WORDS: ReadonlyArray<[readonly string[], Operation]> = [
@@ -55,4 +56,21 @@ export function searchPathFacts(path: string): SearchUrlFacts {
 /** searchPathFacts of an absolute search URL's path (query and fragment never name the search). */
 export function searchUrlFacts(url: string): SearchUrlFacts {
   return searchPathFacts(new URL(url).pathname);
+}
+
+/**
+ * What the words of a listing's own address say (Inmuebles24's
+ * `…/veclcain-casa-en-venta-jurica-queretaro-142082805.html` → sale, house): its last path segment only.
+ */
+export function linkWords(url: string | null): SearchUrlFacts {
+  if (!url) return { operation: null, propertyType: null };
+  return searchPathFacts(new URL(url).pathname.split('/').pop() ?? '');
+}
+
+/** Operation and type in order of trust: the data's own, then a card's or a link's words, then the search's words. */
+export function resolveKind(own: SearchUrlFacts, ...words: SearchUrlFacts[]): Pick<ListingRecord, 'operation' | 'propertyType'> {
+  return {
+    operation: firstOf(own.operation, ...words.map((w) => w.operation)),
+    propertyType: firstOf(own.propertyType, ...words.map((w) => w.propertyType)),
+  };
 }

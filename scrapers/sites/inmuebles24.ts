@@ -19,26 +19,15 @@ import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { AnyNode } from 'domhandler';
 import { NotFoundError, UnrecognisedMarkupError } from '../../lib/errors';
 import { emptyRecord, type ListingRecord } from '../../lib/record/listing-record';
-import { absoluteUrl, canonicalListingUrl, cleanText, mapOperation, parsePriceText, toCoordinate, toIsoDate, uniqueUrls, type ParsedPrice } from '../../lib/record/text';
+import { absoluteUrl, canonicalListingUrl, cleanText, mapOperation, mapPropertyType, parsePriceText, toCoordinate, toIsoDate, uniqueUrls, type ParsedPrice } from '../../lib/record/text';
 import type { ListingPage, ParseContext, SiteAdapter } from '../adapter';
 import { inlineScriptData, inlineScriptReader, listOf } from '../embedded';
-import { asObject, elementText, jsonString, jsonText, positiveNumber } from '../field-readers';
+import { asObject, elementText, firstOf, jsonString, jsonText, positiveNumber } from '../field-readers';
 import { getPath, loadPage, readJsonLd } from '../page';
-import { searchPathFacts, searchUrlFacts } from '../search-url';
-import {
-  choosePrice,
-  codedFeatures,
-  featureValue,
-  firstOf,
-  linkWords,
-  locationLevels,
-  naventPrice,
-  naventType,
-  NO_FEATURES,
-  priceOptions,
-  resolveKind,
-  type Features,
-} from './navent';
+import { linkWords, resolveKind, searchPathFacts, searchUrlFacts } from '../search-url';
+import { codedFeatures, featureValue, NO_FEATURES, type Features } from './navent-features';
+import { locationLevels } from './navent-location';
+import { choosePrice, naventPrice, priceOptions } from './navent-prices';
 
 const SITE = 'inmuebles24';
 /**
@@ -61,6 +50,14 @@ const CARD_FEATURES: ReadonlyArray<[RegExp, keyof Features]> = [
 ];
 
 const isDetailUrl = (url: string | null | undefined): boolean => url != null && DETAIL_PATH.test(new URL(url).pathname);
+
+/**
+ * A property type from a Navent type name ("Casas", "Departamentos", "Apartamento" …). Developments
+ * name the kind of project instead ("Desarrollos verticales" on the 2024 results page,
+ * "horizontal-vertical" in a 2024 avisoInfo whose units are departamentos and locales): "other",
+ * as docs/listing-record.md maps any type outside its list.
+ */
+const naventType = (name: unknown): ListingRecord['propertyType'] => mapPropertyType(jsonString(name));
 
 // ── Results page ───────────────────────────────────────────────────────────────────────────────
 
