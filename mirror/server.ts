@@ -366,7 +366,9 @@ function delay(ms: number, signal: AbortSignal): Promise<void> {
 
 function homePage(site: MirrorSite, searches: readonly string[]): string {
   const links = searches.map((path) => `<li><a href="${escapeHtml(path)}">${escapeHtml(path)}</a></li>`).join('\n');
-  return `<!DOCTYPE html><html lang="es-MX"><head><meta charset="utf-8"><title>${escapeHtml(site.host)}</title></head>
+  // The canonical address is the site's root, as a home page declares itself: what the detail
+  // parsers recognise a removed listing's redirect to the home page by (scrapers/landing-page.ts).
+  return `<!DOCTYPE html><html lang="es-MX"><head><meta charset="utf-8"><title>${escapeHtml(site.host)}</title><link rel="canonical" href="https://${escapeHtml(site.host)}/"></head>
 <body><header><h1>${escapeHtml(site.host)}</h1></header><main><h2>Búsquedas</h2><ul>
 ${links}
 </ul></main></body></html>`;

@@ -23,6 +23,7 @@ import { absoluteUrl, canonicalListingUrl, cleanText, mapOperation, mapPropertyT
 import type { ListingPage, ParseContext, SiteAdapter } from '../adapter';
 import { inlineScriptData, inlineScriptReader, listOf } from '../embedded';
 import { asObject, elementText, firstOf, jsonString, jsonText, positiveNumber } from '../field-readers';
+import { noListingError, type ResultsPageMarkers } from '../landing-page';
 import { getPath, loadPage, readJsonLd } from '../page';
 import { linkWords, resolveKind, searchPathFacts, searchUrlFacts } from '../search-url';
 import { codedFeatures, featureValue, NO_FEATURES, type Features } from './navent-features';
@@ -50,6 +51,15 @@ const CARD_FEATURES: ReadonlyArray<[RegExp, keyof Features]> = [
 ];
 
 const isDetailUrl = (url: string | null | undefined): boolean => url != null && DETAIL_PATH.test(new URL(url).pathname);
+
+/**
+ * What only a results page carries (§1.2): the cards of either generation, the PAGING_N /
+ * PAGING_NEXT links, the 2025-26 result count, and the "no results" text.
+ */
+const RESULTS_PAGE: ResultsPageMarkers = {
+  selectors: [CARD, 'a[data-qa^="PAGING_"]', '[class*="postingsTitle-module__title"]'],
+  noResults: NO_RESULTS,
+};
 
 /**
  * A property type from a Navent type name ("Casas", "Departamentos", "Apartamento" …). Developments
@@ -254,13 +264,6 @@ function mapCenter(url: string | null | undefined): { lat: number | null; lng: n
   return { lat: toCoordinate(match?.[1], 90), lng: toCoordinate(match?.[2], 180) };
 }
 
-/** What a removed listing's redirect landed on, for the message. */
-function landing(url: string): string {
-  const path = new URL(url).pathname;
-  if (path === '/' || path === '') return 'the home page';
-  return /\.html$/.test(path) ? 'a results page' : 'a page that is not a listing';
-}
-
 function parseDetailPage(html: string, context: ParseContext): ListingRecord {
   const max = context.maxFieldLength;
   const $ = loadPage(html, context.site, 'detail', context.url);
@@ -271,12 +274,14 @@ function parseDetailPage(html: string, context: ParseContext): ListingRecord {
 
   // A removed listing redirects to the home page or a search (§1.3); the fetcher follows and hands
   // over the final address. A page of a listing at another address (a saved file parsed without
-  // --url) still has its avisoInfo.
-  if (!isDetailUrl(context.url) && aviso === null && !hasListingDom) {
-    throw new NotFoundError(`${context.site} listing is gone: the detail page redirected to ${landing(context.url)} (${context.url})`, context.url, 410);
-  }
+  // --url) still has its avisoInfo; a page without it is gone only when it is recognised as the
+  // home page or a results page (landing-page.ts), else unrecognised.
   if (aviso === null && !hasListingDom) {
-    throw new UnrecognisedMarkupError(context.site, 'detail', 'no inline avisoInfo object and no listing markup (h1.title-property, .price-value, #longDescription)', context.url);
+    throw noListingError($, context, {
+      atDetailAddress: isDetailUrl(context.url),
+      results: RESULTS_PAGE,
+      missing: 'no inline avisoInfo object and no listing markup (h1.title-property, .price-value, #longDescription)',
+    });
   }
 
   const canonical = canonicalListingUrl($('link[rel="canonical"]').attr('href'), context.url);

@@ -14,7 +14,7 @@
  */
 import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { Element } from 'domhandler';
-import { NotFoundError, UnrecognisedMarkupError } from '../../lib/errors';
+import { UnrecognisedMarkupError } from '../../lib/errors';
 import { emptyRecord, type ListingRecord, type Operation } from '../../lib/record/listing-record';
 import {
   absoluteUrl,
@@ -32,6 +32,7 @@ import {
 import type { ListingPage, ParseContext, SiteAdapter } from '../adapter';
 import { inlineScriptData, listOf } from '../embedded';
 import { elementText, jsonString, jsonText, positiveCount, positiveNumber, unnamedArea } from '../field-readers';
+import { noListingError, type ResultsPageMarkers } from '../landing-page';
 import { getPath, loadPage, readJsonLd } from '../page';
 import { searchUrlFacts, type SearchUrlFacts } from '../search-url';
 
@@ -39,6 +40,15 @@ const SITE = 'lamudi';
 const CARD = 'div.snippet.js-snippet';
 /** What the portal prints on a search without results: the one case where no listings is a success. */
 const NO_RESULTS = /no encontramos resultados/i;
+/**
+ * What only a results page carries (§3.1, §3.2): the cards, the results container (empty on an
+ * unrendered page), the pagination links, the result count, and the "no results" text; its JSON-LD
+ * SearchResultsPage is recognised by landing-page.ts itself.
+ */
+const RESULTS_PAGE: ResultsPageMarkers = {
+  selectors: [CARD, '.listings__cards', 'a#pagination-next', 'a#pagination-prev', '[data-test="title-section-result-number"]'],
+  noResults: NO_RESULTS,
+};
 /** @graph nodes about the page or the portal, not the listing. */
 const NOT_LISTING = new Set(['BreadcrumbList', 'Organization', 'WebSite', 'WebPage', 'SearchResultsPage', 'ItemList', 'FAQPage']);
 
@@ -194,12 +204,9 @@ function parseDetailPage(html: string, context: ParseContext): ListingRecord {
   if (node === undefined && $('.main-title h1').length === 0) {
     // A removed listing whose detail request the portal redirected (same site) to its home or a
     // search: the fetcher hands over the final address, which is no detail page (as §1.3 says of
-    // Inmuebles24). A saved detail page parsed under another address still has its listing node.
-    if (idFromUrl(context.url) === null) {
-      const landing = new URL(context.url).pathname === '/' ? 'the home page' : 'a results page';
-      throw new NotFoundError(`${context.site} listing is gone: the detail page redirected to ${landing} (${context.url})`, context.url, 410);
-    }
-    throw unreadable('no JSON-LD listing node and no .main-title h1');
+    // Inmuebles24). Gone only when that page is recognised as one of the two (landing-page.ts); a
+    // saved detail page parsed under another address still has its listing node.
+    throw noListingError($, context, { atDetailAddress: idFromUrl(context.url) !== null, results: RESULTS_PAGE, missing: 'no JSON-LD listing node and no .main-title h1' });
   }
   // Second source; a call whose argument cannot be read leaves the JSON-LD and the DOM to fill in.
   const form = inlineScriptData($, { call: 'initAdForm' })?.value;

@@ -69,6 +69,24 @@ describe('orchestrator parse', function () {
     });
   });
 
+  it('without --url (the base address), a home page saved as a detail page is a removed listing: exit 0, gone', async () => {
+    const fixture = join(__dirname, '..', '..', 'fixtures', 'pages', 'inmuebles24', 'removed-redirect-home.html');
+    const result = await runCli(['parse', '--site', 'inmuebles24', '--page', 'detail', fixture]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(JSON.parse(result.stdout), {
+      listings: [], nextPageUrl: null, detailUrls: [], gone: 'inmuebles24 listing is gone: the detail page redirected to the home page (https://www.inmuebles24.com)',
+    });
+  });
+
+  it('without --url, a detail page of unknown markup is not recognised (exit 2), not a removed listing', async () => {
+    const drift = readFileSync(join(__dirname, '..', '..', 'fixtures', 'pages', 'lamudi', 'unrecognised-detail-at-base-address.html'), 'utf8');
+    const result = await runCli(['parse', '--site', 'lamudi', '--page', 'detail', save('drift.html', drift)]);
+    assert.equal(result.code, 2, result.stdout);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /^lamudi detail page not recognised: no JSON-LD listing node and no \.main-title h1, at https:\/\/www\.lamudi\.com\.mx, which is neither the home page /);
+    assert.equal(result.stderr.trim().split('\n').length, 1);
+  });
+
   const notUnderstood: Array<[string, string, () => string, RegExp]> = [
     ['a challenge page', 'inmuebles24',
       () => '<!DOCTYPE html><html><head><title>Just a moment...</title></head><body><div id="challenge-platform"></div><div class="cf-turnstile"></div></body></html>',

@@ -11,7 +11,7 @@
  *     {
  *       "page": "listing" | "detail",
  *       "url": "https://…",            // the address the page was fetched from
- *       "kind": "results" | "last-page" | "no-results" | "detail" | "removed" | "challenge" | "truncated",
+ *       "kind": "results" | "last-page" | "no-results" | "detail" | "removed" | "unrecognised" | "challenge" | "truncated",
  *       "markup": "2024",               // one of the mirror site's `markups`
  *       "source": "portals.md §1.2 …", // what the page was written from
  *       "expect": { "listings": [ … ], "nextPageUrl": …, "detailUrls": [ … ] }   // what `orchestrator parse` prints
@@ -30,7 +30,7 @@ import { BUILTIN_ADAPTERS } from '../../../scrapers/registry';
 
 const ROOT = join(__dirname, '..', '..', 'fixtures', 'pages');
 
-type Kind = 'results' | 'last-page' | 'no-results' | 'detail' | 'removed' | 'challenge' | 'truncated';
+type Kind = 'results' | 'last-page' | 'no-results' | 'detail' | 'removed' | 'unrecognised' | 'challenge' | 'truncated';
 
 interface Expectation {
   page: 'listing' | 'detail';
