@@ -26,6 +26,15 @@ export interface ListingPage {
 export interface SiteAdapter {
   readonly site: string;
   /**
+   * What a results page after the first that answers 404 means for a walk. true: the walk's end, as
+   * documented for the site — Mitula answers 404 past its last page (docs/portals.md §4.1), and a
+   * walk by totals (Casas y Terrenos §2.1, Propiedades §5.1) cannot tell a short last page from a
+   * full middle one, so it may ask for one page past the end. false or absent: drift, the page
+   * fails — a walk that follows the page's own next link (Inmuebles24 §1.1, Lamudi §3.1, Trovit
+   * §6.1, generic adapters) asks only for pages the portal linked.
+   */
+  readonly endsWithNotFound?: boolean;
+  /**
    * Every card of a results page in page order. A page that says it has no results returns
    * `listings: []`; a page not understood throws UnrecognisedMarkupError or ChallengePageError
    * (a truncated page, TruncatedPageError).

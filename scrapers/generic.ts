@@ -153,6 +153,8 @@ export function createGenericAdapter(site: string, selectors: GenericSelectors):
 
   return {
     site,
+    // The walk follows the page's own next link: a linked page that answers 404 is drift.
+    endsWithNotFound: false,
     parseListingPage(html: string, context: ParseContext): ListingPage {
       const $ = loadPage(html, site, 'listing', context.url);
       const cards = $(selectors.card);

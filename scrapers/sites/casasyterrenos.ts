@@ -144,6 +144,8 @@ function readProperties($: CheerioAPI, context: ParseContext): { data: unknown; 
 
 export const casasyterrenosAdapter: SiteAdapter = {
   site: 'casasyterrenos',
+  // The walk goes by estimatedTotalHits and may ask for one page past the end (mayHaveMoreResults).
+  endsWithNotFound: true,
   parseListingPage(html: string, context: ParseContext): ListingPage {
     const $ = loadPage(html, context.site, 'listing', context.url);
     const embedded = readProperties($, context);

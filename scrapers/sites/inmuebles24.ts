@@ -358,6 +358,8 @@ function parseDetailPage(html: string, context: ParseContext): ListingRecord {
 
 export const inmuebles24Adapter: SiteAdapter = {
   site: SITE,
+  // The walk follows PAGING_NEXT or the state's next page: a linked page that answers 404 is drift.
+  endsWithNotFound: false,
   parseListingPage,
   parseDetailPage,
 };

@@ -256,6 +256,8 @@ function parseDetailPage(html: string, context: ParseContext): ListingRecord {
 
 export const lamudiAdapter: SiteAdapter = {
   site: SITE,
+  // The walk follows a#pagination-next: a linked page that answers 404 is drift.
+  endsWithNotFound: false,
   parseListingPage,
   parseDetailPage,
 };

@@ -166,6 +166,8 @@ function nextPageUrl($: CheerioAPI, pageUrl: string): string | null {
 
 export const mitulaAdapter: SiteAdapter = {
   site: 'mitula',
+  // A page past the last answers 404 (docs/portals.md §4.1): the end of the walk.
+  endsWithNotFound: true,
   parseListingPage(html: string, context: ParseContext): ListingPage {
     refuseAccessDenied(html, context.site, 'listing', context.url);
     const $ = loadPage(html, context.site, 'listing', context.url);

@@ -126,6 +126,8 @@ function countedTotal($: CheerioAPI): number | null {
 
 export const propiedadesAdapter: SiteAdapter = {
   site: 'propiedades',
+  // The walk goes by totalItems and may ask for one page past the end (mayHaveMoreResults).
+  endsWithNotFound: true,
   parseListingPage(html: string, context: ParseContext): ListingPage {
     const $ = loadPage(html, context.site, 'listing', context.url);
     const searched = searchUrlFacts(context.url);

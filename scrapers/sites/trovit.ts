@@ -100,6 +100,8 @@ function cardRecord($: CheerioAPI, card: Cheerio<AnyNode>, searched: SearchUrlFa
 
 export const trovitAdapter: SiteAdapter = {
   site: 'trovit',
+  // The walk follows a.next-button / #paginate: a linked page that answers 404 is drift.
+  endsWithNotFound: false,
   parseListingPage(html: string, context: ParseContext): ListingPage {
     refuseAccessDenied(html, context.site, 'listing', context.url);
     const $ = loadPage(html, context.site, 'listing', context.url);
