@@ -18,6 +18,7 @@ import {
   asArray, asObject, elementText, fillMissing, jsonString, jsonText, mayHaveMoreResults, pageParam, placeParts, positiveCount,
   positiveNumber, withPageParam, type JsonObject,
 } from '../field-readers';
+import { readableEntries, unreadable } from '../entries';
 import { getPath, loadPage, readNextData } from '../page';
 import { searchPathFacts, searchUrlFacts, type SearchUrlFacts } from '../search-url';
 
@@ -49,15 +50,19 @@ function operationOf(p: JsonObject, searched: Operation | null): Operation | nul
   return p.isSale === true ? 'sale' : p.isRent === true ? 'rent' : null;
 }
 
-function dataRecord(raw: unknown, index: number, facts: SearchUrlFacts, context: ParseContext): ListingRecord {
+/** The canonical path of a property: `canonical`, else `slugs.canonical` (§2.2). */
+const canonicalPath = (p: JsonObject | null): string | null => jsonString(p?.canonical) ?? jsonString(getPath(p, 'slugs.canonical'));
+
+/** A property's id: `id`, else the number that ends its canonical path (§2.2: the id is the URL's last number). */
+function propertyId(raw: unknown): string | null {
   const p = asObject(raw);
-  const id = jsonString(p?.id);
-  if (!p || id == null) {
-    throw new UnrecognisedMarkupError(context.site, 'listing', `property ${index} in ${PROPERTY_DATA}.properties has no id`, context.url);
-  }
+  return jsonString(p?.id) ?? /-(\d+)\/?$/.exec(canonicalPath(p) ?? '')?.[1] ?? null;
+}
+
+function dataRecord(p: JsonObject, id: string, facts: SearchUrlFacts, context: ParseContext): ListingRecord {
   const text = (value: unknown) => jsonText(value, context.maxFieldLength);
 
-  const canonical = jsonString(p.canonical) ?? jsonString(getPath(p, 'slugs.canonical'));
+  const canonical = canonicalPath(p);
   // "/propiedad/-{id}" is the short form other tools use; only a listing without a usable canonical needs it.
   const url = canonicalListingUrl(canonical, context.url) ?? `${new URL(context.url).origin}/propiedad/-${id}`;
   const own = detailPathFacts(canonical);
@@ -150,27 +155,36 @@ export const casasyterrenosAdapter: SiteAdapter = {
     const $ = loadPage(html, context.site, 'listing', context.url);
     const embedded = readProperties($, context);
     const facts = pageFacts('data' in embedded ? embedded.data : null, context);
-    const cards = $(CARD).toArray()
-      .map((card) => cardRecord($, $(card), facts, context))
-      .filter((record): record is ListingRecord => record != null);
+    // The grid's skeleton placeholders (a 2026 page renders its cards client-side) are no cards.
+    const cardElements = $(CARD).toArray().filter((card) => $(card).find('a[href], span.text-extralight').length > 0);
+    const cards = cardElements.map((card) => cardRecord($, $(card), facts, context));
 
     if ('missing' in embedded) {
       // Without the data, the cards are the page; with neither, the page is not one we know.
       if (cards.length === 0) {
         throw new UnrecognisedMarkupError(context.site, 'listing', `${embedded.missing}, and no Tailwind cards (${CARD})`, context.url);
       }
+      const listings = readableEntries(cards, (card) => card ?? unreadable('a card without an id ("Código" or a link ending in one) or a link'), context, `Tailwind cards (${CARD})`);
       // No total without the data: the walk stops here rather than guess that more pages exist.
-      return { listings: cards, nextPageUrl: null, detailUrls: [] };
+      return { listings, nextPageUrl: null, detailUrls: [] };
     }
 
-    const byId = new Map(cards.map((card) => [card.externalId, card]));
-    const listings = embedded.properties.map((property, index) => {
-      const record = dataRecord(property, index, facts, context);
-      return fillMissing(record, byId.get(record.externalId));
-    });
+    const readCards = cards.filter((card): card is ListingRecord => card != null);
+    const byId = new Map(readCards.map((card) => [card.externalId, card]));
+    // A property the data does not identify is the listing of a card the data does not name: both
+    // lists follow the page's order, so such cards stand in for such properties, in order.
+    const named = new Set(embedded.properties.map(propertyId).filter((id): id is string => id != null));
+    const standIns = readCards.filter((card) => !named.has(card.externalId));
+    const listings = readableEntries(embedded.properties, (property, index) => {
+      const id = propertyId(property);
+      const p = asObject(property);
+      if (id == null || p == null) return standIns.shift() ?? unreadable(`property ${index} has no id (nor a canonical path ending in one) and no card stands in for it`);
+      return fillMissing(dataRecord(p, id, facts, context), byId.get(id));
+    }, context, `${PROPERTY_DATA}.properties`);
     const page = pageParam(context.url, 'page');
     const total = positiveNumber(getPath(embedded.data, `${PROPERTY_DATA}.estimatedTotalHits`));
-    const more = mayHaveMoreResults(page, listings.length, total);
+    // The entries the page holds, read or not: one unreadable entry does not make a full page short.
+    const more = mayHaveMoreResults(page, embedded.properties.length, total);
     return { listings, nextPageUrl: more ? withPageParam(context.url, 'page', page + 1) : null, detailUrls: [] };
   },
 };

@@ -23,6 +23,7 @@ import { absoluteUrl, canonicalListingUrl, cleanText, mapOperation, mapPropertyT
 import type { ListingPage, ParseContext, SiteAdapter } from '../adapter';
 import { inlineScriptData, inlineScriptReader, listOf } from '../embedded';
 import { asObject, elementText, firstOf, jsonString, jsonText, positiveNumber } from '../field-readers';
+import { readableEntries, unreadable, type Unreadable } from '../entries';
 import { noListingError, type ResultsPageMarkers } from '../landing-page';
 import { getPath, loadPage, readJsonLd } from '../page';
 import { linkWords, resolveKind, searchPathFacts, searchUrlFacts } from '../search-url';
@@ -129,11 +130,11 @@ function pageCards($: CheerioAPI, context: ParseContext): Card[] {
 }
 
 /** One listing from its `__PRELOADED_STATE__` posting and/or its card, field by field. */
-function listingRecord(posting: unknown, card: Card | undefined, context: ParseContext): ListingRecord {
+function listingRecord(posting: unknown, card: Card | undefined, context: ParseContext): ListingRecord | Unreadable {
   const max = context.maxFieldLength;
   const id = jsonString(getPath(posting, 'postingId')) ?? card?.id;
   const url = canonicalListingUrl(jsonString(getPath(posting, 'url')), context.url) ?? card?.url ?? null;
-  if (!id || !url) throw new UnrecognisedMarkupError(context.site, 'listing', 'a posting without a postingId / data-id or a detail URL', context.url);
+  if (!id || !url) return unreadable(`${card ? `card ${card.id}` : `posting ${id ?? '(no postingId)'}`} without a detail URL (data-to-posting, its description link or the posting's url)`);
 
   const search = searchUrlFacts(context.url);
   const shown = card?.shownPrice ?? { price: null, currency: null, priceOnRequest: false };
@@ -197,11 +198,12 @@ function parseListingPage(html: string, context: ParseContext): ListingPage {
     if (id && !postings.has(id)) postings.set(id, posting);
   }
   // Page order is the cards' order; postings without a card (a page whose cards are not rendered) follow in the state's order.
-  const listings: ListingRecord[] = [];
   const cards = pageCards($, context);
-  for (const card of cards) listings.push(listingRecord(postings.get(card.id), card, context));
+  const entries: Array<[posting: unknown, card: Card | undefined]> = cards.map((card) => [postings.get(card.id), card]);
   const carded = new Set(cards.map((card) => card.id));
-  for (const [id, posting] of postings) if (!carded.has(id)) listings.push(listingRecord(posting, undefined, context));
+  for (const [id, posting] of postings) if (!carded.has(id)) entries.push([posting, undefined]);
+  // A card or posting without a detail URL is left out; the others keep their order.
+  const listings = readableEntries(entries, ([posting, card]) => listingRecord(posting, card, context), context, 'postings (cards and __PRELOADED_STATE__ entries)');
 
   if (listings.length === 0 && !NO_RESULTS.test($('body').text()) && !stateSaysEmpty(state)) {
     throw new UnrecognisedMarkupError(

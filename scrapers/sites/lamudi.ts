@@ -33,6 +33,7 @@ import type { ListingPage, ParseContext, SiteAdapter } from '../adapter';
 import { inlineScriptData, listOf } from '../embedded';
 import { elementText, jsonString, jsonText, positiveCount, positiveNumber, unnamedArea } from '../field-readers';
 import { noListingError, type ResultsPageMarkers } from '../landing-page';
+import { readableEntries, unreadable, type Unreadable } from '../entries';
 import { getPath, loadPage, readJsonLd } from '../page';
 import { searchUrlFacts, type SearchUrlFacts } from '../search-url';
 
@@ -107,12 +108,12 @@ function offerPrice(item: unknown): ParsedPrice {
 }
 
 /** One listing from its JSON-LD item and/or its HTML card: either may be missing. */
-function listingRecord(item: unknown, card: Cheerio<Element> | undefined, operation: Operation | null, context: ParseContext): ListingRecord {
+function listingRecord(item: unknown, card: Cheerio<Element> | undefined, operation: Operation | null, context: ParseContext): ListingRecord | Unreadable {
   const max = context.maxFieldLength;
   const cardText = (selector: string): string | null => (card ? elementText(card.find(selector), max) : null);
   const url = canonicalListingUrl(jsonString(getPath(item, 'url')) ?? card?.find('a[href]').first().attr('href'), context.url);
   const id = idFromUrl(url) ?? jsonString(card?.attr('data-alternateid'));
-  if (!url || !id) throw new UnrecognisedMarkupError(context.site, 'listing', 'a listing without a /detalle/ or /desarrollo/ URL', context.url);
+  if (!url || !id) return unreadable(`a ${card ? 'card' : 'JSON-LD item'} without a /detalle/ or /desarrollo/ URL`);
 
   // A development card has no JSON-LD item: the search path's type word ("/casa/for-sale/") stands in.
   const propertyType = mapPropertyType(typesOf(item)[0]) ?? searchUrlFacts(context.url).propertyType;
@@ -164,9 +165,11 @@ function parseListingPage(html: string, context: ParseContext): ListingPage {
     else if (!id) unidentified.push(item);
   }
   // Page order is the cards' order; JSON-LD items without a card (an unrendered page) follow in the JSON-LD's order.
-  const listings = [...cards].map(([id, card]) => listingRecord(itemsById.get(id), card, operation, context));
-  for (const [id, item] of itemsById) if (!cards.has(id)) listings.push(listingRecord(item, undefined, operation, context));
-  for (const item of unidentified) listings.push(listingRecord(item, undefined, operation, context));
+  const entries: Array<[item: unknown, card: Cheerio<Element> | undefined]> = [...cards].map(([id, card]) => [itemsById.get(id), card]);
+  for (const [id, item] of itemsById) if (!cards.has(id)) entries.push([item, undefined]);
+  for (const item of unidentified) entries.push([item, undefined]);
+  // An entry without a listing URL (a card without a link, an item without url) is left out.
+  const listings = readableEntries(entries, ([item, card]) => listingRecord(item, card, operation, context), context, `listings (${CARD} cards and JSON-LD items)`);
 
   if (listings.length === 0 && !NO_RESULTS.test($('body').text())) {
     throw new UnrecognisedMarkupError(context.site, 'listing', `no JSON-LD ItemList items, no ${CARD} cards and no "no results" message`, context.url);

@@ -11,7 +11,6 @@
  */
 import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { AnyNode } from 'domhandler';
-import { UnrecognisedMarkupError } from '../../lib/errors';
 import { emptyRecord, type ListingRecord, type PropertyType } from '../../lib/record/listing-record';
 import {
   absoluteUrl, canonicalListingUrl, cleanText, mapOperation, mapPropertyType, parseCurrency, parsePriceText, toCoordinate, uniqueUrls,
@@ -20,6 +19,7 @@ import type { ListingPage, ParseContext, SiteAdapter } from '../adapter';
 import {
   asArray, asObject, elementText, jsonText, pageParam, placeParts, positiveCount, positiveNumber, unnamedArea, withoutFragment, type JsonObject,
 } from '../field-readers';
+import { readableEntries, unreadable, type Unreadable } from '../entries';
 import { dateAndAgency, emptyPageOrThrow, isOnPortal, originAddress, refuseAccessDenied } from '../lifull-aggregators';
 import { getPath, loadPage, readJsonLd } from '../page';
 import { searchPathFacts, type SearchUrlFacts } from '../search-url';
@@ -94,12 +94,12 @@ function describesCard(about: JsonObject, title: string | null, town: string | n
   return (title == null || name == null || name === title) && (town == null || locality == null || locality === town);
 }
 
-function cardRecord($: CheerioAPI, card: Cheerio<AnyNode>, about: JsonObject | null, searched: SearchUrlFacts, context: ParseContext): ListingRecord {
+function cardRecord($: CheerioAPI, card: Cheerio<AnyNode>, about: JsonObject | null, searched: SearchUrlFacts, context: ParseContext): ListingRecord | Unreadable {
   const max = context.maxFieldLength;
   const attr = (name: string) => card.attr(name)?.trim() || null;
   const text = (selector: string) => elementText(card.find(selector), max);
   const id = attr('data-listingid');
-  if (id == null) throw new UnrecognisedMarkupError(context.site, 'listing', `a ${CARD} without data-listingid`, context.url);
+  if (id == null) return unreadable(`a card without data-listingid`);
 
   const town = cleanText(attr('data-city'), max) ?? cleanText(attr('data-district'), max);
   const cardTitle = text(INNER.title);
@@ -114,9 +114,7 @@ function cardRecord($: CheerioAPI, card: Cheerio<AnyNode>, about: JsonObject | n
   const mitulaHref = [destination, link].find((href) => href != null && isOnPortal(href, context.url, DOMAIN));
   const originUrl = originAddress(destination, context.url, DOMAIN);
   const url = canonicalListingUrl(mitulaHref, context.url, { dropQuery: true }) ?? originUrl;
-  if (url == null) {
-    throw new UnrecognisedMarkupError(context.site, 'listing', `card ${id} has no link (data-clickdestination or a[href])`, context.url);
-  }
+  if (url == null) return unreadable(`card ${id} has no link (data-clickdestination or a[href])`);
 
   const shown = parsePriceText(text(INNER.price));
   const price = positiveNumber(attr('data-price')) ?? shown.price;
@@ -175,7 +173,8 @@ export const mitulaAdapter: SiteAdapter = {
     if (cards.length === 0) return emptyPageOrThrow($, context, CARD);
     const about = aboutPerCard($, cards.length);
     const searched = searchFacts(context.url);
-    const listings = cards.map((card, i) => cardRecord($, $(card), about[i] ?? null, searched, context));
+    // A card that cannot be read (no id, no link) is left out; about[] stays aligned by the card's position.
+    const listings = readableEntries(cards, (card, i) => cardRecord($, $(card), about[i] ?? null, searched, context), context, `${CARD} cards`);
     return { listings, nextPageUrl: nextPageUrl($, context.url), detailUrls: [] };
   },
 };

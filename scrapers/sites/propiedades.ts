@@ -15,8 +15,9 @@ import { absoluteUrl, canonicalListingUrl, mapOperation, mapPropertyType, parseC
 import type { ListingPage, ParseContext, SiteAdapter } from '../adapter';
 import {
   asArray, asObject, fillMissing, isoDay, jsonString, jsonText, mayHaveMoreResults, pageParam, positiveCount, positiveNumber, unnamedArea,
-  withPageParam, withoutFragment,
+  withPageParam, withoutFragment, type JsonObject,
 } from '../field-readers';
+import { readableEntries, unreadable } from '../entries';
 import { getPath, loadPage, readNextData } from '../page';
 import { searchUrlFacts, type SearchUrlFacts } from '../search-url';
 
@@ -38,10 +39,13 @@ function coordinatesFlaggedInvalid(flag: unknown): boolean {
   return flag === false || flag === 0 || flag === '0' || flag === 'false';
 }
 
-function dataRecord(raw: unknown, index: number, searched: SearchUrlFacts, context: ParseContext): ListingRecord {
+/** A property's id: `id`, else the number that ends its url_property (§5.3: /inmuebles/{slug}-{id}, 7–9 digits). */
+function propertyId(raw: unknown): string | null {
   const p = asObject(raw);
-  const id = jsonString(p?.id);
-  if (!p || id == null) throw new UnrecognisedMarkupError(context.site, 'listing', `property ${index} in ${PROPERTIES} has no id`, context.url);
+  return jsonString(p?.id) ?? /-(\d{7,9})\/?(?:[?#].*)?$/.exec(jsonString(p?.url_property) ?? '')?.[1] ?? null;
+}
+
+function dataRecord(p: JsonObject, id: string, searched: SearchUrlFacts, context: ParseContext): ListingRecord {
   const text = (value: unknown) => jsonText(value, context.maxFieldLength);
 
   // url_property may be relative and may carry "#area=…&pagina=1&pos=6"; "/inmuebles/-{id}" is the short form.
@@ -146,17 +150,24 @@ export const propiedadesAdapter: SiteAdapter = {
       listings = cards;
     } else {
       const byId = new Map(cards.map((card) => [card.externalId, card]));
-      listings = embedded.properties.map((property, index) => {
-        const record = dataRecord(property, index, searched, context);
-        return fillMissing(record, byId.get(record.externalId));
-      });
+      // A property the data does not identify is the listing of a card the data does not name: both
+      // lists follow the page's order, so such cards stand in for such properties, in order.
+      const named = new Set(embedded.properties.map(propertyId).filter((id): id is string => id != null));
+      const standIns = cards.filter((card) => !named.has(card.externalId));
+      listings = readableEntries(embedded.properties, (property, index) => {
+        const id = propertyId(property);
+        const p = asObject(property);
+        if (id == null || p == null) return standIns.shift() ?? unreadable(`property ${index} has no id (nor a url_property ending in one) and no card stands in for it`);
+        return fillMissing(dataRecord(p, id, searched, context), byId.get(id));
+      }, context, PROPERTIES);
     }
-
     const page = pageParam(context.url, 'pagina');
     const linked = linkedNextPage($, page, context);
     if (linked !== undefined) return { listings, nextPageUrl: linked, detailUrls: [] };
     const total = ('total' in embedded ? embedded.total : null) ?? positiveNumber(countedTotal($));
-    const more = mayHaveMoreResults(page, listings.length, total);
+    // The entries the page holds, read or not: one unreadable entry does not make a full page short.
+    const onThisPage = 'properties' in embedded ? embedded.properties.length : listings.length;
+    const more = mayHaveMoreResults(page, onThisPage, total);
     return { listings, nextPageUrl: more ? withPageParam(context.url, 'pagina', page + 1) : null, detailUrls: [] };
   },
 };

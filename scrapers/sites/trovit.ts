@@ -7,13 +7,13 @@
  */
 import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { AnyNode } from 'domhandler';
-import { UnrecognisedMarkupError } from '../../lib/errors';
 import { emptyRecord, type ListingRecord } from '../../lib/record/listing-record';
 import {
   absoluteUrl, canonicalListingUrl, cleanText, mapOperation, mapPropertyType, parsePriceText, toIsoDate, uniqueUrls,
 } from '../../lib/record/text';
 import type { ListingPage, ParseContext, SiteAdapter } from '../adapter';
 import { elementText, placeParts, positiveCount, positiveNumber, unnamedArea, withoutFragment } from '../field-readers';
+import { readableEntries, unreadable, type Unreadable } from '../entries';
 import { emptyPageOrThrow, refuseAccessDenied } from '../lifull-aggregators';
 import { loadPage } from '../page';
 import { searchPathFacts, searchUrlFacts, type SearchUrlFacts } from '../search-url';
@@ -63,14 +63,14 @@ function nextPageUrl($: CheerioAPI, pageUrl: string): string | null {
   return null;
 }
 
-function cardRecord($: CheerioAPI, card: Cheerio<AnyNode>, searched: SearchUrlFacts, context: ParseContext): ListingRecord {
+function cardRecord($: CheerioAPI, card: Cheerio<AnyNode>, searched: SearchUrlFacts, context: ParseContext): ListingRecord | Unreadable {
   const text = (selector: string) => elementText(card.find(selector), context.maxFieldLength);
   const id = card.attr('data-id')?.trim();
-  if (!id) throw new UnrecognisedMarkupError(context.site, 'listing', `an ${CARD} without data-id`, context.url);
+  if (!id) return unreadable('a card without data-id');
   const link = card.find('a.js-listing').first();
   // The link is a Trovit redirect whose query is page-view tracking only: the path identifies the ad.
   const url = canonicalListingUrl(link.attr('href'), context.url, { dropQuery: true });
-  if (url == null) throw new UnrecognisedMarkupError(context.site, 'listing', `card ${id} has no a.js-listing link`, context.url);
+  if (url == null) return unreadable(`card ${id} has no a.js-listing link`);
 
   const line = placeAndType(text('.address_property-type'));
   const features = text('.snippet-listing-content-header-icons') ?? '';
@@ -108,7 +108,8 @@ export const trovitAdapter: SiteAdapter = {
     const cards = $(CARD).toArray();
     if (cards.length === 0) return emptyPageOrThrow($, context, CARD);
     const searched = searchUrlFacts(context.url);
-    const listings = cards.map((card) => cardRecord($, $(card), searched, context));
+    // A card that cannot be read (no id, no link) is left out; the others keep their order.
+    const listings = readableEntries(cards, (card) => cardRecord($, $(card), searched, context), context, `${CARD} cards`);
     return { listings, nextPageUrl: nextPageUrl($, context.url), detailUrls: [] };
   },
 };

@@ -110,14 +110,24 @@ describe('Mitula parser: sources in order (beyond the fixture corpus)', () => {
     }
   });
 
-  it('refuses a page without cards or a "no results" message, and a card with no link at all', () => {
+  it('refuses a page without cards or a "no results" message', () => {
     const { html, context } = fixturePage('mitula', 'results-data-test');
     assert.throws(() => adapter.parseListingPage(html.replace(CARD, ''), context), (error: unknown) =>
       error instanceof UnrecognisedMarkupError
       && error.message === 'mitula listing page not recognised: no article.listing-card cards and no "no results" message');
-    const firstCard = html.match(CARD)![0];
-    const unlinked = firstCard.replace(/data-clickdestination="[^"]*"/, 'data-clickdestination="%%%"').replace(/<a href="[^"]*"[^>]*>|<\/a>/g, '');
-    assert.throws(() => adapter.parseListingPage(html.replace(firstCard, unlinked), context), (error: unknown) =>
-      error instanceof UnrecognisedMarkupError && error.message === 'mitula listing page not recognised: card 4100007311 has no link (data-clickdestination or a[href])');
+  });
+
+  it('leaves out a card with no link at all and keeps the others in order; refuses a page none of whose cards can be read', () => {
+    const { html, context } = fixturePage('mitula', 'results-data-test');
+    const cards = html.match(CARD)!;
+    const unlink = (card: string): string => card.replace(/data-clickdestination="[^"]*"/, 'data-clickdestination="%%%"').replace(/<a href="[^"]*"[^>]*>|<\/a>/g, '');
+    const whole = adapter.parseListingPage(html, context).listings;
+    const oneUnlinked = adapter.parseListingPage(html.replace(cards[0], unlink(cards[0])), context).listings;
+    assert.deepEqual(oneUnlinked.map((listing) => listing.externalId), ['4100007324', '4100007337']);
+    assert.deepEqual(oneUnlinked, whole.slice(1));
+    const allUnlinked = cards.reduce((page, card) => page.replace(card, unlink(card)), html);
+    assert.throws(() => adapter.parseListingPage(allUnlinked, context), (error: unknown) =>
+      error instanceof UnrecognisedMarkupError
+      && error.message === 'mitula listing page not recognised: none of the 3 article.listing-card cards can be read (card 4100007311 has no link (data-clickdestination or a[href]); card 4100007324 has no link (data-clickdestination or a[href]); card 4100007337 has no link (data-clickdestination or a[href]))');
   });
 });

@@ -80,13 +80,24 @@ describe('Trovit parser: sources in order (beyond the fixture corpus)', () => {
     }
   });
 
-  it('refuses a page without cards or a "no results" message, and a card without its link', () => {
+  it('refuses a page without cards or a "no results" message', () => {
     const { html, context } = fixturePage('trovit', 'results-next-button');
     assert.throws(() => adapter.parseListingPage(html.replace(CARD, ''), context), (error: unknown) =>
       error instanceof UnrecognisedMarkupError
       && error.message === 'trovit listing page not recognised: no article.snippet-listing cards and no "no results" message');
-    const card = html.match(CARD)![0];
-    assert.throws(() => adapter.parseListingPage(html.replace(card, card.replace('class="js-listing"', 'class="listing-link"')), context), (error: unknown) =>
-      error instanceof UnrecognisedMarkupError && error.message === 'trovit listing page not recognised: card 2a8fk3x has no a.js-listing link');
+  });
+
+  it('leaves out a card without its link and keeps the others in order; refuses a page none of whose cards can be read', () => {
+    const { html, context } = fixturePage('trovit', 'results-next-button');
+    const cards = html.match(CARD)!;
+    const unlink = (card: string): string => card.replace('class="js-listing"', 'class="listing-link"');
+    const whole = adapter.parseListingPage(html, context).listings;
+    const oneUnlinked = adapter.parseListingPage(html.replace(cards[0], unlink(cards[0])), context).listings;
+    assert.equal(oneUnlinked.length, whole.length - 1);
+    assert.deepEqual(oneUnlinked, whole.slice(1));
+    const allUnlinked = cards.reduce((page, card) => page.replace(card, unlink(card)), html);
+    assert.throws(() => adapter.parseListingPage(allUnlinked, context), (error: unknown) =>
+      error instanceof UnrecognisedMarkupError
+      && error.message.startsWith(`trovit listing page not recognised: none of the ${cards.length} article.snippet-listing cards can be read (card 2a8fk3x has no a.js-listing link; `));
   });
 });
