@@ -35,6 +35,12 @@ export interface SiteAdapter {
    */
   readonly endsWithNotFound?: boolean;
   /**
+   * Selectors of the site's own content (its cards, paging, result count, detail nodes): a page
+   * that has one is content even when it embeds a challenge vendor's pieces (a Turnstile widget,
+   * Cloudflare's injected challenge-platform script), whatever its size (scrapers/page.ts).
+   */
+  readonly contentHooks?: readonly string[];
+  /**
    * Every card of a results page in page order. A page that says it has no results returns
    * `listings: []`; a page not understood throws UnrecognisedMarkupError or ChallengePageError
    * (a truncated page, TruncatedPageError).

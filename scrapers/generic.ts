@@ -151,12 +151,16 @@ export function createGenericAdapter(site: string, selectors: GenericSelectors):
     return next;
   }
 
+  // The configured cards (and next link) are this portal's content (scrapers/page.ts).
+  const contentHooks = [selectors.card, ...(selectors.nextPage ? [selectors.nextPage] : [])];
+
   return {
     site,
+    contentHooks,
     // The walk follows the page's own next link: a linked page that answers 404 is drift.
     endsWithNotFound: false,
     parseListingPage(html: string, context: ParseContext): ListingPage {
-      const $ = loadPage(html, site, 'listing', context.url);
+      const $ = loadPage(html, site, 'listing', context.url, contentHooks);
       const cards = $(selectors.card);
       if (cards.length === 0) {
         if (saysNoResults($, selectors.noResults)) return { listings: [], nextPageUrl: null, detailUrls: [] };

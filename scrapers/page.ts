@@ -23,8 +23,8 @@ const BLOCK_PAGE_MARKERS: ReadonlyArray<readonly [vendor: string, marker: RegExp
 ];
 
 /**
- * Pieces that real pages carry too, so they mean a challenge only on a page with no content of its
- * own: Cloudflare's Turnstile widget (the 2024 Inmuebles24 results page embeds one, portals.md
+ * Pieces that real pages carry too, so they mean a challenge only on a page without content of its
+ * own: Cloudflare's Turnstile widget (the 2024 Inmuebles24 results page embeds one, docs/portals.md
  * §1.4) and the challenge-platform script Cloudflare injects into ordinary pages; AWS WAF's token
  * script and its integration object, which sites also load on their own pages.
  */
@@ -33,43 +33,72 @@ const EMBEDDABLE_MARKERS: ReadonlyArray<readonly [vendor: string, marker: RegExp
   ['AWS WAF', /token\.awswaf\.com|AwsWafIntegration/],
 ];
 
-/** Visible text under this many characters (scripts, styles and tags left out) is no content. */
-const NO_CONTENT_TEXT = 200;
+/**
+ * Data a page renders from, which is content however little or much text it shows: a Next.js page
+ * whose listings are only in `__NEXT_DATA__` (Casas y Terrenos, Propiedades) can be almost bare of
+ * text, and Cloudflare injects its challenge-platform script into such pages too. No challenge
+ * page carries any of them.
+ */
+const EMBEDDED_CONTENT = /<script[^>]*\bid=["']?__NEXT_DATA__|window\.__PRELOADED_STATE__\s*=|<script[^>]*\btype=["']?application\/ld\+json/i;
 
 /**
- * Data a page renders from, which is content however little text it shows: a Next.js page whose
- * listings are only in `__NEXT_DATA__` (Casas y Terrenos, Propiedades) can be almost bare of text,
- * and Cloudflare injects its challenge-platform script into such pages too.
+ * The content hooks of the six built-in portals (each adapter's `contentHooks`: its cards, paging,
+ * result count, detail nodes), for a caller that names no site (the fetchers' isChallengePage).
+ * Loaded on first use: the adapters import this module.
  */
-const EMBEDDED_CONTENT = /<script[^>]*id="__NEXT_DATA__"|window\.__PRELOADED_STATE__\s*=|<script[^>]*type="application\/ld\+json"/i;
-
-function visibleText(html: string): string {
-  return html
-    .replace(/<(script|style|noscript|template|head)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+let builtinHooks: readonly string[] | undefined;
+function builtinContentHooks(): readonly string[] {
+  if (!builtinHooks) {
+    const { BUILTIN_ADAPTERS } = require('./registry') as typeof import('./registry');
+    builtinHooks = [...new Set(Object.values(BUILTIN_ADAPTERS).flatMap((adapter) => adapter.contentHooks ?? []))];
+  }
+  return builtinHooks;
 }
 
-/** The anti-bot vendor whose challenge or block page this is ("AWS WAF", "Cloudflare" …), or null for a page of content. */
-export function challengeVendor(html: string): string | null {
+/** Whether any hook matches an element of the page (a selector cheerio cannot read matches nothing). */
+function hasContentHook(html: string, hooks: readonly string[]): boolean {
+  if (hooks.length === 0) return false;
+  const $ = cheerio.load(html);
+  return hooks.some((hook) => {
+    try {
+      return $(hook).length > 0;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * The anti-bot vendor whose challenge or block page this is ("AWS WAF", "Cloudflare" …), or null
+ * for a page of content. Decided by markers and content, never by size: a block page's own markers
+ * say so at once; the pieces real pages embed too (Turnstile, challenge-platform, AWS WAF's token
+ * script) say so only on a page without content — no embedded data (`__NEXT_DATA__`,
+ * `__PRELOADED_STATE__`, JSON-LD) and none of the content hooks (the adapter's own, else the
+ * built-in portals'), however much text it has.
+ */
+export function challengeVendor(html: string, contentHooks?: readonly string[]): string | null {
   for (const [vendor, marker] of BLOCK_PAGE_MARKERS) if (marker.test(html)) return vendor;
   const embedded = EMBEDDABLE_MARKERS.find(([, marker]) => marker.test(html));
-  if (embedded && !EMBEDDED_CONTENT.test(html) && visibleText(html).length < NO_CONTENT_TEXT) return embedded[0];
-  return null;
+  if (!embedded || EMBEDDED_CONTENT.test(html)) return null;
+  return hasContentHook(html, contentHooks ?? builtinContentHooks()) ? null : embedded[0];
 }
 
-export function isChallengePage(html: string): boolean {
-  return challengeVendor(html) !== null;
+/**
+ * Whether a page is an anti-bot challenge or block page. `contentHooks`: selectors of the site's
+ * own content (SiteAdapter.contentHooks); without them, the built-in portals' hooks.
+ */
+export function isChallengePage(html: string, contentHooks?: readonly string[]): boolean {
+  return challengeVendor(html, contentHooks) !== null;
 }
 
 /**
  * Parse HTML after refusing pages that cannot be understood: challenge pages first (a block page
  * is a challenge even when it is cut or has no cards), then truncated documents (no closing
  * </html>, TruncatedPageError, retryable), so a half page never passes as a short one.
+ * `contentHooks`: the adapter's own (SiteAdapter.contentHooks), for the challenge check.
  */
-export function loadPage(html: string, site: string, kind: PageKind, url?: string): CheerioAPI {
-  const vendor = challengeVendor(html);
+export function loadPage(html: string, site: string, kind: PageKind, url?: string, contentHooks?: readonly string[]): CheerioAPI {
+  const vendor = challengeVendor(html, contentHooks);
   if (vendor !== null) {
     throw new ChallengePageError(`${site} ${kind} page not recognised: an anti-bot challenge page (${vendor}) instead of the content`, url);
   }

@@ -26,6 +26,9 @@ const PROPERTY_DATA = 'props.pageProps.initialState.propertyData';
 /** §2.2: a card `div` whose class holds both `mx-2` and `w-[320px]`. */
 const CARD = 'div.mx-2[class*="w-[320px]"]';
 
+/** What is this portal's content (scrapers/page.ts): the Tailwind cards (§2.2); the newer pages carry __NEXT_DATA__. */
+const CONTENT_HOOKS: readonly string[] = [CARD];
+
 /** {tipo}-{operacion} at the start of /propiedad/{tipo}-{operacion}-… (§2.3): the listing's own words. */
 const DETAIL_WORDS = /\/propiedad\/([a-z-]+?)-(venta|renta)-/;
 
@@ -150,9 +153,10 @@ function readProperties($: CheerioAPI, context: ParseContext): { data: unknown; 
 export const casasyterrenosAdapter: SiteAdapter = {
   site: 'casasyterrenos',
   // The walk goes by estimatedTotalHits and may ask for one page past the end (mayHaveMoreResults).
+  contentHooks: CONTENT_HOOKS,
   endsWithNotFound: true,
   parseListingPage(html: string, context: ParseContext): ListingPage {
-    const $ = loadPage(html, context.site, 'listing', context.url);
+    const $ = loadPage(html, context.site, 'listing', context.url, CONTENT_HOOKS);
     const embedded = readProperties($, context);
     const facts = pageFacts('data' in embedded ? embedded.data : null, context);
     // The grid's skeleton placeholders (a 2026 page renders its cards client-side) are no cards.

@@ -70,6 +70,9 @@ const RESULTS_PAGE: ResultsPageMarkers = {
  */
 const naventType = (name: unknown): ListingRecord['propertyType'] => mapPropertyType(jsonString(name));
 
+/** What is this portal's content (scrapers/page.ts): a results page's own parts, and a detail page's listing DOM (§1.3). */
+const CONTENT_HOOKS: readonly string[] = [...RESULTS_PAGE.selectors, 'h1.title-property', '.price-value', '#longDescription'];
+
 // ── Results page ───────────────────────────────────────────────────────────────────────────────
 
 /** What one card shows (§1.2), in either markup generation. */
@@ -190,7 +193,7 @@ function stateSaysEmpty(state: unknown): boolean {
 }
 
 function parseListingPage(html: string, context: ParseContext): ListingPage {
-  const $ = loadPage(html, context.site, 'listing', context.url);
+  const $ = loadPage(html, context.site, 'listing', context.url, CONTENT_HOOKS);
   const state = inlineScriptData($, { assignment: 'window.__PRELOADED_STATE__' })?.value;
   const postings = new Map<string, unknown>();
   for (const posting of listOf(getPath(state, 'listStore.listPostings'))) {
@@ -268,7 +271,7 @@ function mapCenter(url: string | null | undefined): { lat: number | null; lng: n
 
 function parseDetailPage(html: string, context: ParseContext): ListingRecord {
   const max = context.maxFieldLength;
-  const $ = loadPage(html, context.site, 'detail', context.url);
+  const $ = loadPage(html, context.site, 'detail', context.url, CONTENT_HOOKS);
   const scripts = inlineScriptReader($);
   const constant = (name: string): unknown => scripts({ declaration: name })?.value;
   const aviso = asObject(constant('avisoInfo'));
@@ -361,6 +364,7 @@ function parseDetailPage(html: string, context: ParseContext): ListingRecord {
 export const inmuebles24Adapter: SiteAdapter = {
   site: SITE,
   // The walk follows PAGING_NEXT or the state's next page: a linked page that answers 404 is drift.
+  contentHooks: CONTENT_HOOKS,
   endsWithNotFound: false,
   parseListingPage,
   parseDetailPage,

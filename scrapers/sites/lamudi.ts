@@ -50,6 +50,9 @@ const RESULTS_PAGE: ResultsPageMarkers = {
   selectors: [CARD, '.listings__cards', 'a#pagination-next', 'a#pagination-prev', '[data-test="title-section-result-number"]'],
   noResults: NO_RESULTS,
 };
+/** What is this portal's content (scrapers/page.ts): a results page's own parts, and a detail page's DOM (§3.3). */
+const CONTENT_HOOKS: readonly string[] = [...RESULTS_PAGE.selectors, '.main-title h1', '.prices-and-fees__price', '#description-text'];
+
 /** @graph nodes about the page or the portal, not the listing. */
 const NOT_LISTING = new Set(['BreadcrumbList', 'Organization', 'WebSite', 'WebPage', 'SearchResultsPage', 'ItemList', 'FAQPage']);
 
@@ -145,7 +148,7 @@ function listingRecord(item: unknown, card: Cheerio<Element> | undefined, operat
 }
 
 function parseListingPage(html: string, context: ParseContext): ListingPage {
-  const $ = loadPage(html, context.site, 'listing', context.url);
+  const $ = loadPage(html, context.site, 'listing', context.url, CONTENT_HOOKS);
   const results = jsonLdNodes($).find((node) => hasType(node, 'SearchResultsPage'));
   // mainEntity may also hold "similar" ads and a FAQPage: the page's own list is the first ItemList.
   const itemList = listOf(getPath(results, 'mainEntity')).find((node) => hasType(node, 'ItemList'));
@@ -199,7 +202,7 @@ function amenityCount(node: unknown, name: RegExp): number | null {
 
 function parseDetailPage(html: string, context: ParseContext): ListingRecord {
   const max = context.maxFieldLength;
-  const $ = loadPage(html, context.site, 'detail', context.url);
+  const $ = loadPage(html, context.site, 'detail', context.url, CONTENT_HOOKS);
   const unreadable = (missing: string): UnrecognisedMarkupError => new UnrecognisedMarkupError(context.site, 'detail', missing, context.url);
 
   const nodes = jsonLdNodes($);
@@ -260,6 +263,7 @@ function parseDetailPage(html: string, context: ParseContext): ListingRecord {
 export const lamudiAdapter: SiteAdapter = {
   site: SITE,
   // The walk follows a#pagination-next: a linked page that answers 404 is drift.
+  contentHooks: CONTENT_HOOKS,
   endsWithNotFound: false,
   parseListingPage,
   parseDetailPage,

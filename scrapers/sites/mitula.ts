@@ -27,6 +27,9 @@ import { searchPathFacts, type SearchUrlFacts } from '../search-url';
 const DOMAIN = 'mitula.mx';
 const CARD = 'article.listing-card';
 
+/** What is this portal's content (scrapers/page.ts): the cards and the page links (§4.1, §4.2). */
+const CONTENT_HOOKS: readonly string[] = [CARD, '.pagination__page'];
+
 /** Inner markup, `data-test` hook first and class name second (§4.2, S-MIT-A / S-MIT-B). */
 const INNER = {
   title: '[data-test="snippet__title"]',
@@ -165,10 +168,11 @@ function nextPageUrl($: CheerioAPI, pageUrl: string): string | null {
 export const mitulaAdapter: SiteAdapter = {
   site: 'mitula',
   // A page past the last answers 404 (docs/portals.md §4.1): the end of the walk.
+  contentHooks: CONTENT_HOOKS,
   endsWithNotFound: true,
   parseListingPage(html: string, context: ParseContext): ListingPage {
     refuseAccessDenied(html, context.site, 'listing', context.url);
-    const $ = loadPage(html, context.site, 'listing', context.url);
+    const $ = loadPage(html, context.site, 'listing', context.url, CONTENT_HOOKS);
     const cards = $(CARD).toArray();
     if (cards.length === 0) return emptyPageOrThrow($, context, CARD);
     const about = aboutPerCard($, cards.length);

@@ -25,6 +25,9 @@ const PROPERTIES = 'props.pageProps.results.properties';
 /** §5.2: "The first section on the page was not a listing": a card is a section with its microdata url. */
 const CARD = 'section[data-id]';
 
+/** What is this portal's content (scrapers/page.ts): the older cards, page links and count (§5.1, §5.2); the newer pages carry __NEXT_DATA__. */
+const CONTENT_HOOKS: readonly string[] = [CARD, 'ul[aria-label="items-pagination"]', '[data-testid="counter-wrapper"]'];
+
 /** /inmuebles/{tipo}-en-{operacion}-… (§5.3): what a listing's own link says about it. */
 const DETAIL_WORDS = /\/inmuebles\/([a-z-]+?)-en-(venta|renta)-/;
 
@@ -131,9 +134,10 @@ function countedTotal($: CheerioAPI): number | null {
 export const propiedadesAdapter: SiteAdapter = {
   site: 'propiedades',
   // The walk goes by totalItems and may ask for one page past the end (mayHaveMoreResults).
+  contentHooks: CONTENT_HOOKS,
   endsWithNotFound: true,
   parseListingPage(html: string, context: ParseContext): ListingPage {
-    const $ = loadPage(html, context.site, 'listing', context.url);
+    const $ = loadPage(html, context.site, 'listing', context.url, CONTENT_HOOKS);
     const searched = searchUrlFacts(context.url);
     const embedded = readProperties($, context);
     const cards = $(CARD).toArray()

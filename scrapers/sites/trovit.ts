@@ -20,6 +20,9 @@ import { searchPathFacts, searchUrlFacts, type SearchUrlFacts } from '../search-
 
 const CARD = 'article.snippet-listing';
 
+/** What is this portal's content (scrapers/page.ts): the cards and the page links (§6.1, §6.2). */
+const CONTENT_HOOKS: readonly string[] = [CARD, 'a.next-button', '#paginate'];
+
 /** The features line: "120 m² 3 habitaciones 2 baños" (portals.md §6.2). */
 const AREA = /(\d[\d,]*(?:\.\d+)?)\s*m(?:²|2)/i;
 const BEDROOMS = /(\d+)\s*(?:habitaci|rec[aá]mara)/i;
@@ -101,10 +104,11 @@ function cardRecord($: CheerioAPI, card: Cheerio<AnyNode>, searched: SearchUrlFa
 export const trovitAdapter: SiteAdapter = {
   site: 'trovit',
   // The walk follows a.next-button / #paginate: a linked page that answers 404 is drift.
+  contentHooks: CONTENT_HOOKS,
   endsWithNotFound: false,
   parseListingPage(html: string, context: ParseContext): ListingPage {
     refuseAccessDenied(html, context.site, 'listing', context.url);
-    const $ = loadPage(html, context.site, 'listing', context.url);
+    const $ = loadPage(html, context.site, 'listing', context.url, CONTENT_HOOKS);
     const cards = $(CARD).toArray();
     if (cards.length === 0) return emptyPageOrThrow($, context, CARD);
     const searched = searchUrlFacts(context.url);

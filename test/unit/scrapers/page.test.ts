@@ -1,17 +1,23 @@
 /**
  * The page checks every adapter runs first (scrapers/page.ts): anti-bot pages are recognised by the
- * markers only block pages carry, whatever their size, without taking a page of content that embeds
- * a Turnstile widget or a vendor's script for one; and the challenge check comes before "truncated".
- * (The real AWS WAF and Distil pages are parsed in real-pages.test.ts.)
+ * markers only block pages carry, whatever their size; the pieces that real pages embed too (a
+ * Turnstile widget, a vendor's script) mean a challenge only on a page without content (no embedded
+ * data, none of the site's content hooks), whatever its size; and the challenge check comes before
+ * "truncated". (The real AWS WAF and Distil pages are parsed in real-pages.test.ts.)
  */
 import { strict as assert } from 'node:assert';
 import { ChallengePageError, TruncatedPageError } from '../../../lib/errors';
 import { challengeVendor, isChallengePage, loadPage } from '../../../scrapers/page';
+import { BUILTIN_ADAPTERS } from '../../../scrapers/registry';
 
-/** Visible text of a page of content: a results page has far more. */
+/** Plain links, a site's content only by that site's own hooks (`ul.results`): no built-in portal's. */
 const CONTENT = Array.from({ length: 40 }, (_, i) => `<li><a href="/casas-en-venta-en-zona-${i}.html">Casas en venta en la zona ${i}</a></li>`).join('');
+/** Cards of a built-in portal (Inmuebles24's 2025-26 card, docs/portals.md §1.2), a few words of text in all. */
+const PORTAL_CARDS = '<div class="postingsList-module__postings-container___Wm"><div data-id="145911001" data-to-posting="/propiedades/clasificado/departamento-145911001.html">MN 19,000</div></div>';
 /** Bulk that is not content: a block page with a large inline script is still a block page. */
 const BIG_SCRIPT = `<script>var blob = "${'x'.repeat(60_000)}";</script>`;
+/** Much text that is not the site's content: what an interstitial explains while it verifies. */
+const LONG_EXPLANATION = Array.from({ length: 60 }, (_, i) => `<p>Paso ${i + 1}: estamos comprobando que la conexión es segura antes de continuar; este proceso es automático y su navegador será redirigido en breve al contenido solicitado.</p>`).join('');
 
 const page = (head: string, body: string): string => `<!DOCTYPE html><html lang="es"><head>${head}</head><body>${body}</body></html>`;
 
@@ -36,9 +42,12 @@ describe('challenge pages (scrapers/page.ts)', () => {
     const turnstile = '<div id="cf-turnstile" style="width:300px;height:65px;display:none"></div>';
     const platform = '<script src="/cdn-cgi/challenge-platform/scripts/jsd/main.js"></script>';
     const wafSdk = '<script src="https://1a2b3c.token.awswaf.com/1a2b3c/jsapi.js"></script><script>AwsWafIntegration.fetch("/api");</script>';
-    // A results page that embeds them among its listings (portals.md §1.4: the real 2024 Inmuebles24 page has the widget).
     for (const piece of [turnstile, platform, wafSdk]) {
-      assert.equal(challengeVendor(page('<title>Casas en venta en Zapopan - Inmuebles24</title>', `<main><ul>${CONTENT}</ul></main>${piece}`)), null, piece);
+      // A results page that embeds them among its listings (docs/portals.md §1.4: the real 2024 Inmuebles24 page has the widget):
+      // a built-in portal's cards are content for any caller, a site's own content by the hooks it passes.
+      assert.equal(challengeVendor(page('<title>Departamentos en renta - Inmuebles24</title>', `<main>${PORTAL_CARDS}</main>${piece}`)), null, piece);
+      assert.equal(challengeVendor(page('<title>Casas en venta</title>', `<main><ul class="results">${CONTENT}</ul></main>${piece}`), ['ul.results li']), null, piece);
+      assert.equal(isChallengePage(page('<title>Casas en venta</title>', `<main><ul class="results">${CONTENT}</ul></main>${piece}`), ['ul.results li']), false, piece);
     }
     // The same pieces on a page with nothing else: a challenge.
     assert.equal(challengeVendor(page('<title></title>', `${turnstile}${platform}`)), 'Cloudflare');
@@ -47,6 +56,24 @@ describe('challenge pages (scrapers/page.ts)', () => {
     // A Next.js page bare of text whose listings are in __NEXT_DATA__ is content, with the injected script too.
     const nextData = '<script id="__NEXT_DATA__" type="application/json">{"props":{"pageProps":{"results":{"properties":[{"id":1}]}}}}</script>';
     assert.equal(challengeVendor(page('<title></title>', `<div id="__next"></div>${nextData}${platform}`)), null);
+    // So are pages whose data is __PRELOADED_STATE__ or JSON-LD.
+    assert.equal(challengeVendor(page('<title></title>', `${turnstile}<script>window.__PRELOADED_STATE__ = {"listStore":{}};</script>`)), null);
+    assert.equal(challengeVendor(page('<title></title><script type="application/ld+json">{"@type":"SearchResultsPage"}</script>', turnstile)), null);
+  });
+
+  it('decides by content, not size: a long Turnstile interstitial full of text is a challenge; a short page of content is not', () => {
+    const interstitial = page(
+      '<title>Verificación de seguridad</title><script src="https://challenges.cloudflare.com/turnstile/v0/api.js" async defer></script>',
+      `<main class="verify"><h1>Verificando su navegador</h1>${LONG_EXPLANATION}<form action="/verify" method="post"><div class="cf-turnstile" data-sitekey="0x4AAAAAAADnPIDROrmt1Wwj"></div><button>Continuar</button></form><a href="/ayuda">¿Necesita ayuda?</a></main>`,
+    );
+    assert.ok(interstitial.replace(/<[^>]+>/g, '').length > 8_000, 'lots of visible text');
+    assert.equal(challengeVendor(interstitial), 'Cloudflare', 'without hooks: the built-in portals\' hooks');
+    for (const [site, adapter] of Object.entries(BUILTIN_ADAPTERS)) assert.equal(challengeVendor(interstitial, adapter.contentHooks), 'Cloudflare', site);
+    assert.throws(() => loadPage(interstitial, 'inmuebles24', 'listing', 'https://www.inmuebles24.com/casas-en-venta-en-zapopan.html'), ChallengePageError);
+    // And its opposite: a results page of a few words with the same widget is content.
+    const short = page('<title>x</title>', `${PORTAL_CARDS}<div class="cf-turnstile"></div>`);
+    assert.ok(short.replace(/<[^>]+>/g, '').length < 50);
+    assert.equal(challengeVendor(short), null);
   });
 
   it('does not take a page of content, an empty page or a 401 "Access Denied" body for a challenge', () => {
