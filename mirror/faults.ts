@@ -57,8 +57,8 @@ export const mirrorFaultsSchema = z.strictObject({
   robotsDisallow: z.array(z.string().startsWith('/')).optional(),
   /** 401 "Access Denied" unless Sec-Fetch-Mode: navigate and Sec-Fetch-Dest: document are sent. */
   requireBrowserHeaders: z.boolean().optional(),
-  /** 302 to a host outside the portal's domain. */
-  redirectOffDomain: z.boolean().optional(),
+  /** 302 to a host outside the portal's domain (login.portal-sso.example), or to `location` (another portal, an address …). */
+  redirectOffDomain: z.union([z.boolean(), z.strictObject({ location: z.string().min(1) })]).optional(),
   /** 302 back and forth between two URLs of the page. */
   redirectLoop: z.boolean().optional(),
   /** Pad served pages past this many bytes (an HTML comment before </body>). */
@@ -67,7 +67,7 @@ export const mirrorFaultsSchema = z.strictObject({
   wrongContentType: z.boolean().optional(),
   /**
    * Serving switch rather than fault: the charset pages are encoded in and declared with.
-   * null declares none (`text/html`) and sends UTF-8 bytes, as Lamudi does (portals.md §8).
+   * null declares none (`text/html`) and sends UTF-8 bytes, as Lamudi does (docs/portals.md §8).
    */
   charset: z.enum(['utf-8', 'iso-8859-1']).nullable().optional(),
 });
@@ -80,7 +80,7 @@ export function parseFaults(value: unknown): MirrorFaults {
 }
 
 /**
- * What the real portals do without being asked (portals.md §4.4, §6.4, §8): Mitula and Trovit
+ * What the real portals do without being asked (docs/portals.md §4.4, §6.4, §8): Mitula and Trovit
  * refuse plain HTTP clients, Lamudi declares no charset. Set switches are merged over these, so
  * `{ requireBrowserHeaders: false }` turns a default off.
  */
@@ -175,7 +175,9 @@ export class SiteFaultState {
       return html(429, errorPage(429, 'Too Many Requests'), retryAfter(f.status429.retryAfterSeconds));
     }
     if (f.redirectOffDomain) {
-      const location = `https://login.portal-sso.example/continue?from=${encodeURIComponent(request.pathAndQuery)}`;
+      const location = typeof f.redirectOffDomain === 'object'
+        ? f.redirectOffDomain.location
+        : `https://login.portal-sso.example/continue?from=${encodeURIComponent(request.pathAndQuery)}`;
       return { kind: 'respond', status: 302, headers: { location }, body: '' };
     }
     if (f.redirectLoop) return { kind: 'respond', status: 302, headers: { location: loopPartner(request.pathAndQuery) }, body: '' };

@@ -8,7 +8,7 @@
 import type { ActivityDeps } from '../activities';
 import type { AppConfig, SiteConfig } from '../lib/config/types';
 import { AutoFetcher, type FetcherSwitch } from '../lib/fetch/auto-fetcher';
-import { BrowserFetcher, CHALLENGE_HOSTS } from '../lib/fetch/browser-fetcher';
+import { browserEgress, BrowserFetcher } from '../lib/fetch/browser-fetcher';
 import { BrowserPool } from '../lib/fetch/browser-pool';
 import type { PageFetcher } from '../lib/fetch/fetcher';
 import { HttpFetcher } from '../lib/fetch/http-fetcher';
@@ -29,7 +29,10 @@ export interface DepsOptions {
    * mirror, names it leaves undefined are served by the mirror without any DNS.
    */
   resolveHost?: HostResolver;
-  /** Address ranges allowed although not public (a portal behind a proxy on the operator's network; tests). */
+  /**
+   * Endpoints allowed although not public ("127.0.0.1:8080", an address, a CIDR range; see
+   * AddressGuardOptions): for tests that play a portal on loopback. No configuration sets it.
+   */
   trustedAddresses?: readonly string[];
   /** A site on `fetcher: auto` moved to the browser (the worker logs it). */
   onFetcherSwitch?: (event: FetcherSwitch) => void;
@@ -68,10 +71,9 @@ export function buildActivityDeps(config: AppConfig, options: DepsOptions = {}):
       restartEveryPages: config.browser.restartEveryPages,
       userAgents: config.security.userAgents.customAgents,
       // Through the mirror the fetcher answers every request itself: the browser reaches nothing.
-      // Otherwise only the sites' hosts (and Cloudflare's challenge host), at public addresses.
-      egress: config.mirror.url
-        ? { closed: true }
-        : { guard: hostPolicy.addresses, hostRefusal: (host) => hostPolicy.hostRefusalForAnySite(host, CHALLENGE_HOSTS) },
+      // Otherwise each site's context reaches its own site's hosts and the challenge vendors'
+      // (Cloudflare, AWS WAF), at public addresses.
+      egress: config.mirror.url ? { closed: true } : browserEgress(hostPolicy),
     }));
   const fetcherFor = (site: SiteConfig): PageFetcher => {
     let fetcher = fetchers.get(site.key);

@@ -12,9 +12,10 @@
  * response body, not the DOM after scripts), so parsers see what the http fetcher would give them;
  * statuses, content types and redirects are judged by the same rules (lib/fetch/responses.ts).
  *
- * Only what a page needs is loaded: documents and Cloudflare's challenge machinery
- * (/cdn-cgi/ on the site, challenges.cloudflare.com); images, fonts, stylesheets and the site's
- * own scripts are refused, which keeps the browser small.
+ * Only what a page needs is loaded: documents and the challenge vendors' machinery (Cloudflare's
+ * /cdn-cgi/ on the site and challenges.cloudflare.com, AWS WAF's challenge.js and token calls on
+ * *.awswaf.com); images, fonts, stylesheets and the site's own scripts are refused, which keeps
+ * the browser small.
  *
  * Mirror mode (`mirrorUrl`): requests for the site's hosts are answered through the local mirror
  * with the real Host header, from context.route() — Chromium cannot be pointed at an http mirror
@@ -23,7 +24,8 @@
  * adds after interception (cookies from the context's jar, Accept-Encoding, Accept-Language,
  * Sec-Fetch-*); redirects are followed there under the http fetcher's rules (Chromium does not
  * route redirect hops, so a fulfilled 3xx would escape to the network); the answer is decompressed
- * and handed back to the page. Requests for any other host are refused: the mirror is a closed
+ * and handed back to the page. The challenge vendors' hosts are answered by the mirror too (it
+ * plays AWS WAF's token host); requests for any other host are refused: the mirror is a closed
  * world. Without a mirror, requests go out through Chromium's own network stack (route.continue),
  * TLS fingerprint and all, and the redirect chain Chromium followed is judged afterwards by the
  * same rules.
@@ -33,19 +35,22 @@
  * URL off the site's domain, an IP literal, another scheme, or a host resolving to a non-public
  * address is aborted before it leaves the browser, and the fetch fails with a HostPolicyError
  * saying why. Underneath, Chromium's every connection goes through the pool's egress proxy
- * (lib/fetch/egress-proxy.ts), which checks the address on the socket, redirect hops Chromium
- * follows by itself included, and holds the browser to its sites' domains.
+ * (lib/fetch/egress-proxy.ts), through the listener of the site whose context opens it: there each
+ * connection, a redirect hop Chromium follows by itself included, passes that site's own host
+ * rules and the address check before anything is sent, and a refusal is reported with its reason.
  */
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import type { BrowserContext, Page, Request, Response, Route } from 'playwright-core';
 import { ChallengePageError, FetchTimeoutError, HostPolicyError, NetworkError, ResponseTooLargeError, ScrapeError } from '../errors';
-import { HostPolicy, registrableDomain, urlRefusal, type SiteHosts } from '../security/host-policy';
+import { bareHost } from '../security/address-guard';
+import { HostPolicy, policyOfHosts, registrableDomain, urlRefusal, type SiteHosts } from '../security/host-policy';
 import { BrowserPool, type BrowserPoolOptions, type PageLease } from './browser-pool';
 import type { FetchedPage, FetchOptions, PageFetcher } from './fetcher';
 import { RateLimiter, type SiteRateLimit } from './rate-limiter';
-import { isChallengeAnswer, joinHeaders, nextHop, robotsTxtOf, toPage, type RawResponse } from './responses';
+import type { EgressProxyOptions } from './egress-proxy';
+import { isChallengeAnswer, joinHeaders, nextHop, REDIRECT_STATUSES, robotsTxtOf, toPage, type RawResponse } from './responses';
 import { RobotsPolicy, type RobotsOptions } from './robots';
 
 export interface BrowserFetcherOptions {
@@ -75,9 +80,31 @@ export interface BrowserFetcherOptions {
 /** Which fetcher is navigating each page: it answers the page's requests (its mirror, limits and records). */
 const pageUsers = new WeakMap<Page, BrowserFetcher>();
 
-/** Hosts of Cloudflare's challenge machinery (Turnstile, managed challenge), allowed to load as subresources, never as the page. */
-export const CHALLENGE_HOSTS: readonly string[] = ['challenges.cloudflare.com'];
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/**
+ * Domains of the challenge vendors' machinery, each with its subdomains: allowed to load as
+ * subresources of a page (its scripts and their calls), never as the page itself.
+ * - challenges.cloudflare.com: Cloudflare's Turnstile and managed challenge (docs/portals.md §1.4).
+ * - awswaf.com: AWS WAF's challenge.js and token calls (`<id>.<region>.token.awswaf.com`,
+ *   docs/portals.md §3.4); AWS documents its JavaScript as calling several endpoints under that
+ *   apex domain, which a content security policy must allow as `https://*.awswaf.com`
+ *   (https://docs.aws.amazon.com/waf/latest/developerguide/waf-javascript-api-csp.html).
+ */
+export const CHALLENGE_VENDOR_DOMAINS: readonly string[] = ['challenges.cloudflare.com', 'awswaf.com'];
+
+/** Whether `host` is one of the challenge vendors' (CHALLENGE_VENDOR_DOMAINS, subdomains included). */
+export function isChallengeVendorHost(host: string): boolean {
+  const bare = bareHost(host);
+  return CHALLENGE_VENDOR_DOMAINS.some((domain) => bare === domain || bare.endsWith(`.${domain}`));
+}
+
+/**
+ * The egress proxy's rules for a browser whose sites `policy` holds: each site's context may
+ * connect to the hosts of its own site and to the challenge vendors, at public addresses (or the
+ * policy's trusted endpoints).
+ */
+export function browserEgress(policy: HostPolicy): EgressProxyOptions {
+  return { guard: policy.addresses, hostRefusal: (host, site) => (isChallengeVendorHost(host) ? null : policy.connectionRefusal(host, site)) };
+}
 /** Response headers that describe the transfer, dropped when a decoded body is handed to Chromium. */
 const TRANSFER_HEADERS = new Set(['content-encoding', 'content-length', 'transfer-encoding', 'connection', 'keep-alive']);
 
@@ -118,7 +145,7 @@ export class BrowserFetcher implements PageFetcher {
     this.pool = options.pool instanceof BrowserPool ? options.pool : new BrowserPool(options.pool);
     this.rateLimiter = options.rateLimit instanceof RateLimiter ? options.rateLimit : new RateLimiter({ sites: options.rateLimit });
     this.robots = new RobotsPolicy(options.robots, (robotsUrl, site) => this.loadRobotsTxt(robotsUrl, site));
-    this.hostPolicy = options.hostPolicy ?? new HostPolicy({ sites: Object.entries(options.allowedHosts ?? {}).map(([key, host]) => ({ key, baseUrl: `https://${host}` })) });
+    this.hostPolicy = options.hostPolicy ?? policyOfHosts(options.allowedHosts ?? {});
   }
 
   async fetch(url: string, { site, signal }: FetchOptions): Promise<FetchedPage> {
@@ -180,7 +207,7 @@ export class BrowserFetcher implements PageFetcher {
       } catch (error) {
         if (error instanceof ScrapeError) redirect = error;
       }
-      void (redirect ? Promise.resolve(redirect) : this.egressRefusal(request, url, started)).then((failure) => {
+      void (redirect ? Promise.resolve(redirect) : this.egressRefusal(request, url, site, started)).then((failure) => {
         if (!failure || this.failures.has(page)) return;
         this.failures.set(page, failure);
         documents.interrupt();
@@ -201,7 +228,7 @@ export class BrowserFetcher implements PageFetcher {
       if (navigationError !== null && documents.count === 0) {
         // A redirect Chromium followed off the site fails there (or elsewhere): name the redirect.
         if (documents.lastRequest) this.checkRedirects(documents.lastRequest, site);
-        throw (await this.egressRefusal(documents.lastRequest, url, started)) ?? navigationFailure(navigationError, url, this.options.timeoutMs);
+        throw (await this.egressRefusal(documents.lastRequest, url, site, started)) ?? navigationFailure(navigationError, url, this.options.timeoutMs);
       }
 
       const deadline = performance.now() + this.options.challengeWaitMs;
@@ -238,17 +265,22 @@ export class BrowserFetcher implements PageFetcher {
     }
   }
 
-  /** The egress proxy's refusal (since `since`) of the host a failed navigation went to, as a HostPolicyError, if it refused it. */
-  private async egressRefusal(request: Request | null, url: URL, since: number): Promise<HostPolicyError | null> {
+  /**
+   * The egress proxy's refusal (since `since`) of the host a failed navigation of `site` went to,
+   * as a HostPolicyError with the rule that refused it (off-domain, ip-literal, non-public-address …),
+   * if it refused it.
+   */
+  private async egressRefusal(request: Request | null, url: URL, site: string, since: number): Promise<HostPolicyError | null> {
     // Through the mirror no navigation goes through the (closed) proxy: what it refused then is
     // Chromium's own speculative connections (preconnects), never the reason a navigation failed.
     if (this.options.mirrorUrl) return null;
     const tried = request ? new URL(request.url()) : url;
-    const refused = (await this.pool.egress())?.refusalFor(tried.hostname, since);
-    if (!refused) return null;
+    const refused = (await this.pool.egress())?.refusalFor(site, tried.hostname, since);
+    // A refusal that is no rule of the host policy (a connection without a site) explains nothing here.
+    if (!refused?.reason) return null;
     const byPage = tried.href !== url.href;
     const what = byPage ? `the page ${url.href} navigated to ${tried.href}, which was` : tried.href;
-    return new HostPolicyError(`${what} refused on its connection: ${refused}`, url.href, 'non-public-address', byPage);
+    return new HostPolicyError(`${what} refused on its connection: ${refused.message}`, url.href, refused.reason, byPage);
   }
 
   /** The answer a main-document response carries, or 'replaced' when the page moved on before its body could be read. */
@@ -336,10 +368,12 @@ export class BrowserFetcher implements PageFetcher {
       // Every main-frame navigation passes the whole host policy before it leaves the browser.
       if (mainDocument) await this.checkNavigation(url, site, page);
       const onSite = urlRefusal(url, siteHosts) === null;
-      if (!isWanted(request, url, onSite, mainDocument)) return await route.abort('blockedbyclient');
+      const vendor = !mainDocument && isChallengeVendorHost(url.hostname);
+      if (!isWanted(request, url, onSite, mainDocument, vendor)) return await route.abort('blockedbyclient');
       if (!this.options.mirrorUrl) return await route.continue();
-      if (!onSite) return await route.abort('blockedbyclient'); // the mirror is a closed world
-      const answer = await this.askMirror(request, url, context, siteHosts, mainDocument);
+      // The mirror is a closed world: the site's hosts, and the challenge vendors it plays.
+      if (!onSite && !vendor) return await route.abort('blockedbyclient');
+      const answer = vendor ? await this.askMirrorForVendor(request, url, context) : await this.askMirror(request, url, context, siteHosts, mainDocument);
       this.answers.set(request, answer);
       await route.fulfill({ status: answer.status, headers: fulfilHeaders(answer.pairs), body: answer.body });
     } catch (error) {
@@ -415,6 +449,17 @@ export class BrowserFetcher implements PageFetcher {
       if (cookies.length > 0) headers.cookie = cookies.map((cookie) => `${cookie.name}=${cookie.value}`).join('; ');
       else delete headers.cookie;
     }
+  }
+
+  /**
+   * The mirror's answer to a request for a challenge vendor's host (AWS WAF's challenge.js): one
+   * request, no redirect followed (a vendor's script has none to give; a fulfilled one would send
+   * Chromium past the route, onto the network).
+   */
+  private async askMirrorForVendor(request: Request, url: URL, context: BrowserContext): Promise<MirrorAnswer> {
+    const answer = await this.askMirrorOnce(url, request.method(), await this.outgoingHeaders(request, url, context), request.postDataBuffer(), this.options.maxResponseBytes);
+    if (REDIRECT_STATUSES.has(answer.status)) throw new NetworkError(`${url.host} answered ${answer.status}: a challenge vendor's redirect is not followed`, url.href);
+    return answer;
   }
 
   /** One request to the mirror for `url` (Host: the real host), decoded and capped. */
@@ -568,12 +613,13 @@ function isMainFrameNavigation(request: Request, page: Page): boolean {
 }
 
 /**
- * The page's own document, frames of the site, and Cloudflare's challenge machinery (its frames,
- * scripts and calls); everything else a page asks for (images, styles, fonts, the site's scripts,
- * third-party frames) is refused.
+ * The page's own document, frames of the site, and the challenge vendors' machinery (Cloudflare's
+ * /cdn-cgi/ on the site and its challenge host, AWS WAF's script and token calls: `vendor`);
+ * everything else a page asks for (images, styles, fonts, the site's scripts, third-party frames)
+ * is refused.
  */
-function isWanted(request: Request, url: URL, onSite: boolean, mainDocument: boolean): boolean {
-  if (mainDocument || CHALLENGE_HOSTS.includes(url.hostname)) return true;
+function isWanted(request: Request, url: URL, onSite: boolean, mainDocument: boolean, vendor: boolean): boolean {
+  if (mainDocument || vendor) return true;
   if (request.resourceType() === 'document') return onSite;
   return onSite && url.pathname.startsWith('/cdn-cgi/');
 }

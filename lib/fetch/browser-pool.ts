@@ -11,8 +11,9 @@
  * is replaced the same way. Debian's Chromium (/usr/bin/chromium) is driven through playwright-core;
  * Playwright's own browser downloads are never used.
  *
- * Chromium reaches the network only through the pool's egress proxy (lib/fetch/egress-proxy.ts),
- * which applies the host policy's address check to every connection the browser opens.
+ * Chromium reaches the network only through the pool's egress proxy (lib/fetch/egress-proxy.ts):
+ * each site's context goes through the proxy's listener for that site, which holds every
+ * connection the context opens to the site's own host policy and checks its address.
  */
 import { accessSync, constants as fsConstants } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -68,8 +69,9 @@ export interface BrowserPoolOptions {
   /** Launches, restarts and crashes, for logs and the memory benchmark. */
   onEvent?: (event: BrowserPoolEvent) => void;
   /**
-   * The egress proxy's rules: the address guard (resolver, trusted ranges), the hosts the browser
-   * may reach, or `closed` (the local mirror). Default: public addresses only, any host name.
+   * The egress proxy's rules: the address guard (resolver, trusted endpoints), the hosts each
+   * site's context may reach, or `closed` (the local mirror). Default: public addresses only, any
+   * host name.
    */
   egress?: EgressProxyOptions;
 }
@@ -349,6 +351,8 @@ export class BrowserPool {
     const existing = this.contexts.get(site);
     if (existing) return existing.context;
     const handle = this.handle!;
+    // The site's own listener of the egress proxy: its connections are judged by its own policy.
+    const proxyServer = await bounded((await this.egressProxy!).urlFor(site), `starting the egress proxy of ${site}`);
     const context = await bounded(handle.browser.newContext({
       userAgent: this.nextUserAgent(handle),
       locale: this.options.locale ?? 'es-MX',
@@ -357,6 +361,8 @@ export class BrowserPool {
       // Requests a service worker makes would bypass the fetcher's routing.
       serviceWorkers: 'block',
       storageState: this.saved.get(site),
+      // Every connection through the egress proxy, loopback included (Playwright adds <-loopback>).
+      proxy: { server: proxyServer },
     }), `opening the browser context of ${site}`);
     try {
       await bounded(this.setups.get(site)?.(context) ?? Promise.resolve(), `setting up the browser context of ${site}`);
@@ -423,7 +429,8 @@ export class BrowserPool {
       persistent = await chromium.launchPersistentContext(userDataDir, {
         executablePath,
         headless: true,
-        // Every connection through the egress proxy, loopback included (Playwright adds <-loopback>).
+        // The launch's own connections (its default context, which no site uses) go to the proxy's
+        // listener without a site, which refuses them all; each site's context has its own (contextFor).
         proxy: { server: proxy.url },
         args: chromiumArgs(this.options.extraArgs),
         // --enable-automation sets navigator.webdriver and shows the automation infobar.

@@ -7,24 +7,27 @@
  * The host policy (lib/security/host-policy.ts) holds every request: the URL asked for, robots.txt
  * and each redirect hop before anything is sent, and the address on the socket itself: the
  * keep-alive agents resolve through the policy's lookup, so a host name that resolves (or comes to
- * resolve) to a private address never gets a connection. Every socket comes from those agents:
+ * resolve) to a private address never gets a connection (each socket's lookup knows its port, so
+ * an endpoint trusted on one port is not on another). Every socket comes from those agents:
  * HTTP/2 is off (got-scraping would open its own sessions and probe ALPN with sockets of its own),
  * and the ALPN probe got-scraping makes to choose its header set is answered here, without a
  * connection: HTTP/1.1. Through the local mirror the socket goes to the configured mirror, which is
  * trusted; the logical host name still passes the resolver override.
  *
- * got-scraping is ESM-only and end-of-life (shared/reference/temporal.md §7): it is loaded with a
- * real import() on first use and only this file knows about it, so impit can replace it.
+ * got-scraping is ESM-only and no longer developed upstream (Apify points to impit): it is loaded
+ * with a real import() on first use and only this file knows about it, so impit can replace it.
  */
 import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
+import type { Duplex } from 'node:stream';
 import type { BeforeRequestHook, GotScraping, Request as GotRequest } from 'got-scraping' with { 'resolution-mode': 'import' };
 import { FetchTimeoutError, HostPolicyError, NetworkError, ResponseTooLargeError, ScrapeError } from '../errors';
-import { HostPolicy, urlRefusal } from '../security/host-policy';
+import type { AddressGuard } from '../security/address-guard';
+import { HostPolicy, policyOfHosts, urlRefusal } from '../security/host-policy';
 import type { FetchedPage, FetchOptions, PageFetcher } from './fetcher';
 import { RateLimiter, type SiteRateLimit } from './rate-limiter';
-import { joinHeaders, nextHop, robotsTxtOf, toPage, type RawResponse } from './responses';
+import { joinHeaders, nextHop, REDIRECT_STATUSES, robotsTxtOf, toPage, type RawResponse } from './responses';
 import { RobotsPolicy, type RobotsOptions } from './robots';
 import { resolveTarget } from './target';
 
@@ -70,7 +73,6 @@ const DEFAULT_HEADER_OPTIONS = {
   operatingSystems: ['windows', 'macos', 'linux'],
   locales: ['es-MX', 'es'],
 };
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** Headers that describe the generated browser; dropped when a custom User-Agent replaces it. */
 const CLIENT_HINTS: readonly string[] = ['sec-ch-ua', 'sec-ch-ua-mobile', 'sec-ch-ua-platform'];
 
@@ -98,11 +100,7 @@ export class HttpFetcher implements PageFetcher {
     this.rateLimiter = options.rateLimit instanceof RateLimiter ? options.rateLimit : new RateLimiter({ sites: options.rateLimit });
     this.robots = new RobotsPolicy(options.robots, (robotsUrl, site) => this.loadRobotsTxt(robotsUrl, site));
     this.hostPolicy = options.hostPolicy ?? policyOfHosts(options.allowedHosts ?? {});
-    const lookup = options.mirrorUrl ? undefined : this.hostPolicy.addresses.lookup;
-    this.agents = {
-      http: new http.Agent({ keepAlive: true, maxSockets: 32, lookup }),
-      https: new https.Agent({ keepAlive: true, maxSockets: 32, lookup }),
-    };
+    this.agents = keepAliveAgents(options.mirrorUrl ? null : this.hostPolicy.addresses);
   }
 
   async fetch(url: string, { site, signal }: FetchOptions): Promise<FetchedPage> {
@@ -242,9 +240,25 @@ function answerAlpnProbe(_raw: unknown, options: unknown): void {
   (options as { resolveProtocol?: () => Promise<{ alpnProtocol: string }> }).resolveProtocol = async () => ({ alpnProtocol: 'http/1.1' });
 }
 
-/** A policy of plain sites (no declared hosts) from site → host. */
-function policyOfHosts(hosts: Record<string, string>): HostPolicy {
-  return new HostPolicy({ sites: Object.entries(hosts).map(([key, host]) => ({ key, baseUrl: `https://${host}` })) });
+/**
+ * Keep-alive agents (32 sockets per host). With a guard, each new socket resolves through its
+ * lookup for the socket's own port; without one (the mirror, an address from the configuration)
+ * through the system's.
+ */
+function keepAliveAgents(guard: AddressGuard | null): { http: http.Agent; https: https.Agent } {
+  const settings = { keepAlive: true, maxSockets: 32 };
+  if (!guard) return { http: new http.Agent(settings), https: new https.Agent(settings) };
+  class GuardedHttpAgent extends http.Agent {
+    override createConnection(options: http.ClientRequestArgs, callback?: (error: Error | null, socket: Duplex) => void): Duplex | null | undefined {
+      return super.createConnection({ ...options, lookup: guard!.lookupFor(Number(options.port) || 80) }, callback);
+    }
+  }
+  class GuardedHttpsAgent extends https.Agent {
+    override createConnection(options: https.RequestOptions, callback?: (error: Error | null, socket: Duplex) => void): Duplex | null | undefined {
+      return super.createConnection({ ...options, lookup: guard!.lookupFor(Number(options.port) || 443) }, callback);
+    }
+  }
+  return { http: new GuardedHttpAgent(settings), https: new GuardedHttpsAgent(settings) };
 }
 
 const dropHeaders: BeforeRequestHook = (options) => {

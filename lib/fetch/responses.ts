@@ -10,6 +10,7 @@ import {
   ChallengePageError,
   ContentTypeError,
   FetchTimeoutError,
+  HostPolicyError,
   NotFoundError,
   RateLimitedError,
   RedirectError,
@@ -34,14 +35,22 @@ export interface RawResponse {
 
 const HTML_TYPES = new Set(['text/html', 'text/plain', 'application/xhtml+xml']);
 
+/** The statuses of a redirect to follow (with its Location), for every fetcher. */
+export const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+
 /**
  * Whether an answer is an anti-bot challenge or block page (AWS WAF, Cloudflare, Distil …) rather
- * than the site's content, whatever its status: Cloudflare's header says so outright, otherwise the
- * page's markers do (scrapers/page.ts).
+ * than the site's content, whatever its status: the vendor's header says so outright (Cloudflare's
+ * `cf-mitigated: challenge`; AWS WAF's `x-amzn-waf-action: challenge` or `captcha`, as AWS
+ * documents its ChallengeAction and CaptchaAction), otherwise the page's markers do (scrapers/page.ts).
  */
 export function isChallengeAnswer(raw: Pick<RawResponse, 'headers' | 'body'>): boolean {
-  if (raw.headers['cf-mitigated'] === 'challenge') return true;
-  return isChallengePage(decodeBody(raw.body, raw.headers['content-type']));
+  return isChallenge(raw.headers, decodeBody(raw.body, raw.headers['content-type']));
+}
+
+function isChallenge(headers: Record<string, string>, html: string): boolean {
+  const wafAction = headers['x-amzn-waf-action']?.trim().toLowerCase();
+  return headers['cf-mitigated'] === 'challenge' || wafAction === 'challenge' || wafAction === 'captcha' || isChallengePage(html);
 }
 
 /**
@@ -58,7 +67,7 @@ export function toPage(raw: RawResponse): FetchedPage {
     throw new ContentTypeError(`${raw.url.host} answered ${type} where an HTML page was expected`, raw.url.href);
   }
   const html = decodeBody(raw.body, raw.headers['content-type']);
-  if (raw.headers['cf-mitigated'] === 'challenge' || isChallengePage(html)) {
+  if (isChallenge(raw.headers, html)) {
     throw new ChallengePageError(`${raw.url.host} answered ${raw.status} with an anti-bot challenge page`, raw.url.href);
   }
   return {
@@ -107,9 +116,12 @@ export function robotsTxtOf(raw: Omit<RawResponse, 'latencyMs'>): string | null 
 }
 
 /**
- * The next hop of a redirect, or RedirectError: no Location, a target the host policy refuses
- * (`refusalOf`: off the site's domain, another scheme, an IP literal …), a loop, more than
- * `maxRedirects`. `visited` holds the URLs so far and receives the next one; `hop` counts from 0.
+ * The next hop of a redirect. A target the host policy refuses (`refusalOf`: off the site's
+ * domain, another scheme, an IP literal …) is a HostPolicyError with the policy's reason, `byPage`
+ * (the page itself tried to go there), so every URL the policy refuses is recorded as such; a
+ * redirect that cannot be followed for its own sake (no Location, not a URL, a loop, more than
+ * `maxRedirects`) is a RedirectError. `visited` holds the URLs so far and receives the next one;
+ * `hop` counts from 0.
  */
 export function nextHop(
   raw: Pick<RawResponse, 'url' | 'status' | 'headers'>,
@@ -130,7 +142,7 @@ export function nextHop(
   const refusal = refusalOf(next);
   if (refusal) {
     const where = refusal.reason === 'off-domain' ? 'off its domain to' : 'to';
-    throw new RedirectError(`${from.host} redirected ${where} ${next.href}, refused by the host policy: ${refusal.message}`, from.href);
+    throw new HostPolicyError(`${from.host} redirected ${where} ${next.href}, refused by the host policy: ${refusal.message}`, from.href, refusal.reason, true);
   }
   if (visited.has(next.href)) throw new RedirectError(`redirect loop: ${from.href} leads back to ${next.href}`, from.href);
   if (hop + 1 > maxRedirects) throw new RedirectError(`more than ${maxRedirects} redirects from ${from.href}`, from.href);

@@ -2,13 +2,15 @@
  * Which addresses a connection may reach: public unicast ones only. A host name on a portal's
  * domain can still resolve to this machine, the office network or the cloud metadata service
  * (169.254.169.254), through a hostile DNS record or one that changes between a check and the
- * connection (DNS rebinding). So the check runs where the socket is opened: `lookup` below is the
- * DNS lookup of every socket the fetchers open to a real host (the http fetcher's agents, the
+ * connection (DNS rebinding). So the check runs where the socket is opened: `lookupFor(port)` below
+ * is the DNS lookup of every socket the fetchers open to a real host (the http fetcher's agents, the
  * browser's egress proxy), and it hands the socket only addresses it has checked.
  *
  * Address classes come from ipaddr.js (`range()`): anything other than global unicast is refused
  * (loopback, private, link-local, unique-local, carrier-grade NAT, multicast, reserved, the IPv6
- * forms that embed an IPv4 address …), unless the operator or a test trusts it explicitly.
+ * forms that embed an IPv4 address …). There is no setting that lifts this: `trustedAddresses` is
+ * for code that builds the fetchers itself (tests reach a server on loopback through it, an
+ * address and port at a time), not an operator option of config.yaml.
  */
 import { lookup as systemLookup, type LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
@@ -25,14 +27,20 @@ export type HostResolver = (hostname: string) => readonly string[] | undefined |
 export interface AddressGuardOptions {
   resolve?: HostResolver;
   /**
-   * CIDR ranges ("127.0.0.1/32", "10.1.2.0/24") allowed although not public: a portal reached
-   * through a proxy on the operator's own network, or a test server on loopback. Empty by default.
+   * Endpoints allowed although not public, each an address with a port ("127.0.0.1:8080",
+   * "[::1]:8080": that port only), an address ("127.0.0.2": any port) or a CIDR range
+   * ("10.1.2.0/24": any port). Empty by default, and not a configuration setting: tests use it to
+   * reach a local server, one address and port, as if it were a portal.
    */
   trustedAddresses?: readonly string[];
 }
 
-/** Words for an address class, as messages print them ("… resolves to 10.0.0.1, a private network address"). */
-const CLASS_WORDS: Record<string, string> = {
+/**
+ * Words for an address class, as every message prints them ("… resolves to 10.0.0.1, a private
+ * network address", "host 10.0.0.1 is a private network address; …"). The one table of them.
+ */
+const CLASS_WORDS: Readonly<Record<string, string>> = {
+  unicast: 'a public address',
   loopback: 'a loopback address (this machine)',
   private: 'a private network address',
   uniqueLocal: 'a private network address',
@@ -49,48 +57,77 @@ const CLASS_WORDS: Record<string, string> = {
   teredo: 'a Teredo address (it embeds an IPv4 address)',
 };
 
+/**
+ * A host name or address as every check compares it: lower case, without the trailing dot of a
+ * fully qualified name, an IPv6 literal without its URL brackets ("[::1]" → "::1").
+ */
+export function bareHost(host: string): string {
+  const lower = host.trim().toLowerCase().replace(/\.$/, '');
+  return lower.startsWith('[') && lower.endsWith(']') ? lower.slice(1, -1) : lower;
+}
+
 /** The ipaddr.js class of an address ("unicast", "loopback", "private" …); IPv4-mapped IPv6 is read as its IPv4. */
 export function addressClass(address: string): string {
-  return ipaddr.process(stripBrackets(address)).range();
+  return ipaddr.process(bareHost(address)).range();
 }
 
 export function isIpLiteral(host: string): boolean {
-  return ipaddr.isValid(stripBrackets(host));
+  return ipaddr.isValid(bareHost(host));
 }
 
 /** "a loopback address (this machine)", "a private network address" …; "a public address" for global unicast. */
 export function describeAddress(address: string): string {
   const range = addressClass(address);
-  return range === 'unicast' ? 'a public address' : (CLASS_WORDS[range] ?? `a special-purpose address (${range})`);
+  return CLASS_WORDS[range] ?? `a special-purpose address (${range})`;
+}
+
+/** An endpoint allowed although not public: a network, and the one port it is trusted on (any when undefined). */
+interface TrustedEndpoint {
+  network: [ipaddr.IPv4 | ipaddr.IPv6, number];
+  port?: number;
+}
+
+function parseTrusted(entry: string): TrustedEndpoint {
+  const withPort = /^\[([^\]]+)\]:(\d+)$/.exec(entry) ?? /^(\d{1,3}(?:\.\d{1,3}){3}):(\d+)$/.exec(entry);
+  const single = (text: string): [ipaddr.IPv4 | ipaddr.IPv6, number] => {
+    const address = ipaddr.parse(text);
+    return [address, address.kind() === 'ipv4' ? 32 : 128];
+  };
+  if (withPort) return { network: single(withPort[1]), port: Number(withPort[2]) };
+  return { network: entry.includes('/') ? ipaddr.parseCIDR(entry) : single(bareHost(entry)) };
 }
 
 export class AddressGuard {
-  private readonly trusted: Array<[ipaddr.IPv4 | ipaddr.IPv6, number]>;
+  private readonly trusted: readonly TrustedEndpoint[];
+  /** The lookup of sockets whose port is not known: only endpoints trusted on any port apply. */
+  readonly lookup: LookupFunction;
 
   constructor(private readonly options: AddressGuardOptions = {}) {
-    this.trusted = (options.trustedAddresses ?? []).map((cidr) => {
-      if (cidr.includes('/')) return ipaddr.parseCIDR(cidr);
-      const address = ipaddr.parse(cidr);
-      return [address, address.kind() === 'ipv4' ? 32 : 128];
-    });
-  }
-
-  /** Why a connection to `address` is refused (its class in words), or null when it may go ahead. */
-  refusal(address: string): string | null {
-    const parsed = ipaddr.process(stripBrackets(address));
-    if (parsed.range() === 'unicast') return null;
-    if (this.trusted.some(([network, bits]) => network.kind() === parsed.kind() && (parsed as ipaddr.IPv4).match(network as ipaddr.IPv4, bits))) return null;
-    return describeAddress(address);
+    this.trusted = (options.trustedAddresses ?? []).map(parseTrusted);
+    this.lookup = this.lookupFor(undefined);
   }
 
   /**
-   * The addresses `hostname` resolves to, every one of them checked: a HostPolicyError naming the
-   * first refused one otherwise (a name with one bad address is refused whole, since a connection
-   * could pick any of them). `useSystemDns: false` (requests through the local mirror) consults only
-   * the resolver override and answers [] when it has nothing to say about the name.
+   * Why a connection to `address` (on `port`, when known) is refused (its class in words), or
+   * null when it may go ahead: a public address, or a trusted endpoint.
    */
-  async checkedAddresses(hostname: string, { useSystemDns = true, url }: { useSystemDns?: boolean; url?: string } = {}): Promise<LookupAddress[]> {
-    const host = stripBrackets(hostname.replace(/\.$/, ''));
+  refusal(address: string, port?: number): string | null {
+    const parsed = ipaddr.process(bareHost(address));
+    if (parsed.range() === 'unicast') return null;
+    const trusted = this.trusted.some(({ network: [network, bits], port: trustedPort }) =>
+      network.kind() === parsed.kind() && (parsed as ipaddr.IPv4).match(network as ipaddr.IPv4, bits) && (trustedPort === undefined || trustedPort === port));
+    return trusted ? null : describeAddress(address);
+  }
+
+  /**
+   * The addresses `hostname` resolves to, every one of them checked (for a connection on `port`,
+   * when known): a HostPolicyError naming the first refused one otherwise (a name with one bad
+   * address is refused whole, since a connection could pick any of them). `useSystemDns: false`
+   * (requests through the local mirror) consults only the resolver override and answers [] when it
+   * has nothing to say about the name.
+   */
+  async checkedAddresses(hostname: string, { useSystemDns = true, url, port }: { useSystemDns?: boolean; url?: string; port?: number } = {}): Promise<LookupAddress[]> {
+    const host = bareHost(hostname);
     let addresses: LookupAddress[];
     if (ipaddr.isValid(host)) {
       addresses = [{ address: host, family: ipaddr.parse(host).kind() === 'ipv4' ? 4 : 6 }];
@@ -101,7 +138,7 @@ export class AddressGuard {
       else addresses = await resolveWithSystemDns(host);
     }
     for (const { address } of addresses) {
-      const refused = this.refusal(address);
+      const refused = this.refusal(address, port);
       if (refused) {
         const shown = ipaddr.isValid(host) ? `host ${hostname}` : `${hostname} resolves to ${address}, which`;
         throw new HostPolicyError(`${shown} is ${refused}: only public addresses may be fetched`, url ?? hostname, 'non-public-address');
@@ -111,26 +148,30 @@ export class AddressGuard {
   }
 
   /**
-   * A `lookup` for net.connect / http.Agent: resolves, refuses non-public answers with a
-   * HostPolicyError (the socket fails with it, nothing is sent), and connects only to addresses it
-   * checked. Honours `all` (Node's happy-eyeballs connect asks for every address) and `family`.
+   * A `lookup` for the sockets of connections to `port` (net.connect, an http.Agent's
+   * createConnection): resolves, refuses non-public answers with a HostPolicyError (the socket
+   * fails with it, nothing is sent), and connects only to addresses it checked. Honours `all`
+   * (Node's happy-eyeballs connect asks for every address) and `family`.
    */
-  readonly lookup: LookupFunction = (hostname, options, callback) => {
-    this.checkedAddresses(hostname).then(
-      (addresses) => {
-        const asked = options.family as number | string | undefined;
-        const family = asked === 4 || asked === 'IPv4' ? 4 : asked === 6 || asked === 'IPv6' ? 6 : 0;
-        const wanted = family === 0 ? addresses : addresses.filter((entry) => entry.family === family);
-        if (wanted.length === 0) {
-          const error = Object.assign(new Error(`${hostname}: no IPv${family} address`), { code: 'ENOTFOUND', hostname });
-          return callback(error, '', 0);
-        }
-        if (options.all) (callback as unknown as (error: null, addresses: LookupAddress[]) => void)(null, wanted);
-        else callback(null, wanted[0].address, wanted[0].family);
-      },
-      (error: Error) => callback(error as NodeJS.ErrnoException, '', 0),
-    );
-  };
+  lookupFor(port: number | undefined): LookupFunction {
+    return (hostname, options, callback) => {
+      this.checkedAddresses(hostname, { port }).then(
+        (addresses) => {
+          const asked = options.family as number | string | undefined;
+          const family = asked === 4 || asked === 'IPv4' ? 4 : asked === 6 || asked === 'IPv6' ? 6 : 0;
+          const wanted = family === 0 ? addresses : addresses.filter((entry) => entry.family === family);
+          if (wanted.length === 0) {
+            const what = family === 0 ? 'no address at all' : `no IPv${family} address`;
+            const error = Object.assign(new Error(`${hostname} resolves to ${what}`), { code: 'ENOTFOUND', hostname });
+            return callback(error, '', 0);
+          }
+          if (options.all) (callback as unknown as (error: null, addresses: LookupAddress[]) => void)(null, wanted);
+          else callback(null, wanted[0].address, wanted[0].family);
+        },
+        (error: Error) => callback(error as NodeJS.ErrnoException, '', 0),
+      );
+    };
+  }
 }
 
 function resolveWithSystemDns(hostname: string): Promise<LookupAddress[]> {
@@ -138,8 +179,3 @@ function resolveWithSystemDns(hostname: string): Promise<LookupAddress[]> {
     systemLookup(hostname, { all: true }, (error, addresses) => (error ? reject(error) : resolve(addresses)));
   });
 }
-
-function stripBrackets(host: string): string {
-  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-}
-

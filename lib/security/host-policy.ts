@@ -13,7 +13,7 @@
  */
 import { getDomain } from 'tldts';
 import { HostPolicyError, type HostRefusalReason } from '../errors';
-import { AddressGuard, addressClass, isIpLiteral, type AddressGuardOptions } from './address-guard';
+import { AddressGuard, addressClass, bareHost, describeAddress, isIpLiteral, type AddressGuardOptions } from './address-guard';
 
 /** What the policy needs to know about a site: its key, its base_url, and any hosts it declares beyond that domain. */
 export interface SiteHosts {
@@ -39,13 +39,13 @@ export interface UrlRefusal {
  * its neighbours. A host with no registrable domain (localhost, a bare name) is its own.
  */
 export function registrableDomain(host: string): string {
-  const bare = host.toLowerCase().replace(/\.$/, '');
+  const bare = bareHost(host);
   return getDomain(bare, { allowPrivateDomains: true }) ?? bare;
 }
 
 /** The domains a site's URLs may name: its base_url's registrable domain first, then its declared hosts. */
 export function siteDomains(site: SiteHosts): string[] {
-  const declared = (site.hosts ?? []).map((host) => host.toLowerCase().replace(/\.$/, ''));
+  const declared = (site.hosts ?? []).map(bareHost);
   return [...new Set([registrableDomain(new URL(site.baseUrl).hostname), ...declared])];
 }
 
@@ -84,20 +84,12 @@ export function urlRefusal(url: URL, site: SiteHosts, noun = 'URL'): UrlRefusal 
 
 /** An IP literal in words: its class where that says more than "an IP address" (loopback, private, link-local …). */
 function describeIpLiteral(host: string): string {
-  switch (addressClass(host)) {
-    case 'loopback':
-      return 'a loopback address (this machine)';
-    case 'private':
-    case 'uniqueLocal':
-    case 'carrierGradeNat':
-      return 'a private network address';
-    case 'linkLocal':
-      return 'a link-local address';
-    case 'unspecified':
-      return 'an unspecified address';
-    default:
-      return 'an IP address';
-  }
+  return addressClass(host) === 'unicast' ? 'an IP address' : describeAddress(host);
+}
+
+/** The port a connection for `url` goes to. */
+function portOf(url: URL): number {
+  return Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
 }
 
 /** The URL with user name and password masked, so a message never repeats a secret. */
@@ -107,6 +99,11 @@ export function redactUrl(url: URL): string {
   copy.username = '***';
   copy.password = '';
   return copy.href;
+}
+
+/** A policy of plain sites (no declared hosts) from site → host, e.g. { lamudi: 'www.lamudi.com.mx' }: the fetchers' `allowedHosts` shorthand. */
+export function policyOfHosts(hosts: Record<string, string>): HostPolicy {
+  return new HostPolicy({ sites: Object.entries(hosts).map(([key, host]) => ({ key, baseUrl: `https://${host}` })) });
 }
 
 export class HostPolicy {
@@ -153,7 +150,7 @@ export class HostPolicy {
   /** The address check ahead of the connection (the browser's navigations, where the message must name the URL). */
   async checkResolution(url: URL, { useSystemDns }: { useSystemDns: boolean }): Promise<void> {
     try {
-      await this.addresses.checkedAddresses(url.hostname, { useSystemDns, url: url.href });
+      await this.addresses.checkedAddresses(url.hostname, { useSystemDns, url: url.href, port: portOf(url) });
     } catch (error) {
       if (error instanceof HostPolicyError) throw new HostPolicyError(`${redactUrl(url)} refused: ${error.message}`, redactUrl(url), error.reason);
       throw error;
@@ -161,17 +158,23 @@ export class HostPolicy {
   }
 
   /**
-   * Why a connection to `host` is refused for every site of this policy (IP literal, localhost,
-   * on none of their domains), or null: the browser's egress proxy, which sees host names only,
-   * holds the whole browser to the union of its sites' domains plus `extraHosts`.
+   * Why a connection to `host` (a name or an IP literal, as a proxy's CONNECT names it) is refused
+   * for `siteKey` by the URL rules (IP literal, localhost, off the site's domains, not a host name
+   * at all), or null: the browser's egress proxy, which sees only the host of each connection of a
+   * site's browser context, holds every one to that site's own policy. Throws only for a site the
+   * policy does not know.
    */
-  hostRefusalForAnySite(host: string, extraHosts: readonly string[] = []): string | null {
-    const bare = host.toLowerCase().replace(/\.$/, '');
-    if (extraHosts.includes(bare)) return null;
-    const url = new URL(`http://${isIpLiteral(bare) && bare.includes(':') && !bare.startsWith('[') ? `[${bare}]` : bare}/`);
-    const refusals = [...this.sites.values()].map((site) => hostRefusal(url, site, 'requests'));
-    if (refusals.some((refusal) => refusal === null)) return null;
-    const first = refusals[0];
-    return first?.reason === 'off-domain' ? `host ${bare} is on none of the sites' domains` : (first?.message ?? `host ${bare} belongs to no site`);
+  connectionRefusal(host: string, siteKey: string): UrlRefusal | null {
+    const bare = bareHost(host);
+    let url: URL;
+    try {
+      url = new URL(`http://${isIpLiteral(bare) && bare.includes(':') ? `[${bare}]` : bare}/`);
+    } catch {
+      return { reason: 'invalid-url', message: `${JSON.stringify(host)} is not a host name` };
+    }
+    // `new URL` accepts what a host name may not hold (it percent-encodes nothing in a host, but
+    // decodes %xx and keeps some punctuation): the host must read back as it was given.
+    if (url.hostname.replace(/^\[|\]$/g, '') !== bare) return { reason: 'invalid-url', message: `${JSON.stringify(host)} is not a host name` };
+    return hostRefusal(url, this.site(siteKey), 'requests');
   }
 }

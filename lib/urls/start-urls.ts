@@ -4,8 +4,9 @@
  *
  * The files are user input that decides which hosts the orchestrator fetches, so every URL must
  * pass the host policy every request passes (lib/security/host-policy.ts): an http(s) address on
- * its site's own domain, never an IP address or localhost. Every file is checked in full and all problems are reported together, each naming the
- * file, the line and the value, before anything starts.
+ * its site's own domain, never an IP address or localhost. Every file is checked in full and all
+ * problems are reported together, each naming the file, the line and the value, before anything
+ * starts.
  */
 import * as fs from 'node:fs';
 import { isUtf8 } from 'node:buffer';
@@ -14,9 +15,6 @@ import { CsvError, parse } from 'csv-parse/sync';
 import type { AppConfig, SiteConfig } from '../config/types';
 import { UserInputError } from '../errors';
 import { redactUrl, urlRefusal, type SiteHosts } from '../security/host-policy';
-
-// Kept importable from here, where it lived before the host policy.
-export { registrableDomain } from '../security/host-policy';
 
 export interface StartUrl {
   site: string;

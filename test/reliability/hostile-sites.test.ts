@@ -109,7 +109,7 @@ describe('hostile sites: bad answers and injected markup through a whole batch (
     { site: 'mitula', input: 'an answer over max_response_bytes (padded past 500 kB, limit 400 kB)', errorType: 'ResponseTooLargeError', message: /over the 400000-byte limit/, requests: 1 },
     { site: 'trovit', input: 'a PNG where a page was expected', errorType: 'ContentTypeError', message: /answered image\/png where an HTML page was expected/, requests: 1 },
     { site: 'casasyterrenos', input: 'a redirect loop', errorType: 'RedirectError', message: /redirect loop/, requests: 2 },
-    { site: 'inmuebles24', input: 'a redirect to another domain', errorType: 'RedirectError', message: /redirected off its domain to https:\/\/login\.portal-sso\.example/, requests: 1 },
+    { site: 'inmuebles24', input: 'a redirect to another domain', errorType: 'HostPolicyError', message: /redirected off its domain to https:\/\/login\.portal-sso\.example/, requests: 1 },
   ];
 
   it('ends completed_with_errors: the sites that answered badly failed, the others completed', () => {

@@ -23,7 +23,7 @@ import {
   RedirectError,
   RobotsDisallowedError,
 } from '../../../lib/errors';
-import { BrowserFetcher, CHALLENGE_HOSTS, type BrowserFetcherOptions } from '../../../lib/fetch/browser-fetcher';
+import { browserEgress, BrowserFetcher, type BrowserFetcherOptions } from '../../../lib/fetch/browser-fetcher';
 import { BrowserPool, findChromium, type BrowserPoolEvent, type BrowserPoolOptions } from '../../../lib/fetch/browser-pool';
 import { HttpFetcher } from '../../../lib/fetch/http-fetcher';
 import { RateLimiter } from '../../../lib/fetch/rate-limiter';
@@ -289,8 +289,11 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
 
     mirror.setFaults(site, { redirectOffDomain: true });
     await assert.rejects(browser.fetch(url, { site }), (error: unknown) => {
-      assert.ok(error instanceof RedirectError, String(error));
-      assert.match(error.message, /redirected off its domain to https:\/\/login\.portal-sso\.example\//);
+      // A hop the host policy refuses is a refusal of the policy, recorded as such; the page went there itself.
+      assert.ok(error instanceof HostPolicyError, String(error));
+      assert.equal(error.reason, 'off-domain');
+      assert.equal(error.byPage, true);
+      assert.match(error.message, /redirected off its domain to https:\/\/login\.portal-sso\.example\/.*, refused by the host policy: host login\.portal-sso\.example is not on the domain of site inmuebles24/);
       return true;
     });
     mirror.setFaults(site, { redirectLoop: true });
@@ -408,6 +411,54 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
     assert.equal(stats.waiting, 0);
   });
 
+  describe('the mirror as the portals\' real hosts: Chromium\'s own network stack, behind the egress proxy', () => {
+    // No mirror mode: www.lamudi.com.mx and www.inmuebles24.com resolve (resolver override) to the
+    // mirror's address, trusted on the mirror's port only, and Chromium follows redirects itself.
+    let own: BrowserPool;
+    let policy: HostPolicy;
+    let origin: (host: string) => string;
+
+    before(() => {
+      origin = (host) => `http://${host}:${mirror.port}`;
+      policy = new HostPolicy({
+        sites: [{ key: 'lamudi', baseUrl: 'https://www.lamudi.com.mx' }, { key: 'inmuebles24', baseUrl: 'https://www.inmuebles24.com' }],
+        resolve: (host) => (host === 'www.lamudi.com.mx' || host === 'www.inmuebles24.com' ? ['127.0.0.1'] : undefined),
+        trustedAddresses: [`127.0.0.1:${mirror.port}`],
+      });
+      own = new BrowserPool(poolOptions({ egress: browserEgress(policy) }));
+    });
+    after(() => own?.close());
+
+    const onRealHost = (site: string, page = 1) => {
+      const url = new URL(firstPage(mirror, site, page).url);
+      return `${origin(url.hostname)}${url.pathname}${url.search}`;
+    };
+
+    it('a Lamudi page that redirects to Inmuebles24 (a site of the same browser): the hop is refused on its way out, never requested', async () => {
+      const browser = fetcher({ pool: own, mirrorUrl: null, hostPolicy: policy, warmUp: false });
+      // Both portals answer through this browser, each from its own context.
+      assert.equal((await browser.fetch(onRealHost('lamudi'), { site: 'lamudi' })).status, 200);
+      assert.equal((await browser.fetch(onRealHost('inmuebles24'), { site: 'inmuebles24' })).status, 200);
+      mirror.resetLog();
+
+      const elsewhere = onRealHost('inmuebles24', 2);
+      mirror.setFaults('lamudi', { redirectOffDomain: { location: elsewhere } });
+      const page = onRealHost('lamudi', 2);
+      await assert.rejects(browser.fetch(page, { site: 'lamudi' }), (error: unknown) => {
+        assert.ok(error instanceof HostPolicyError, String(error));
+        assert.equal(error.reason, 'off-domain');
+        assert.equal(error.byPage, true, 'the page itself went there');
+        assert.equal(error.url, page);
+        assert.match(error.message, new RegExp(`redirected off its domain to ${elsewhere.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}, refused by the host policy: host www\\.inmuebles24\\.com is not on the domain of site lamudi`));
+        return true;
+      });
+      assert.deepEqual(mirror.requestLog('inmuebles24'), [], 'the hop was never requested');
+      assert.deepEqual(log('lamudi'), [`${new URL(page).pathname}${new URL(page).search} 302`]);
+      const refusal = (await own.egress())!.refusalFor('lamudi', 'www.inmuebles24.com')!;
+      assert.equal(refusal.reason, 'off-domain', 'refused by the egress proxy, with the site\'s own rule');
+    });
+  });
+
   describe('without a mirror: Chromium\'s own network stack, behind the egress proxy', () => {
     // The portal is a server on 127.0.0.1, reached as www.example-portal.mx through the resolver
     // override (127.0.0.1 trusted for it); the canary on 127.0.0.2 stands for everything the host
@@ -444,7 +495,7 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
       };
       policy = new HostPolicy({ sites: [{ key: 'local', baseUrl: origin }], resolve: (host) => names[host]?.(), trustedAddresses: ['127.0.0.1'] });
       own = new BrowserPool(poolOptions({
-        egress: { guard: policy.addresses, hostRefusal: (host) => policy.hostRefusalForAnySite(host, CHALLENGE_HOSTS) },
+        egress: browserEgress(policy),
         // The portals are https, a secure context where Chromium sends Sec-Fetch-*; so is this stand-in.
         extraArgs: [`--unsafely-treat-insecure-origin-as-secure=${origin}`],
       }));
@@ -482,11 +533,14 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
       // Chromium follows a redirect by itself; the egress proxy refuses the hop's host, so it is never asked.
       answer = { status: 302, body: '', location: 'http://elsewhere.invalid/login' };
       await assert.rejects(browser.fetch(`${origin}/tres.html`, { site: 'local' }), (error: unknown) => {
-        assert.ok(error instanceof RedirectError, String(error));
-        assert.match(error.message, /off its domain to http:\/\/elsewhere\.invalid\/login/);
+        assert.ok(error instanceof HostPolicyError, String(error));
+        assert.equal(error.reason, 'off-domain');
+        assert.match(error.message, /off its domain to http:\/\/elsewhere\.invalid\/login, refused by the host policy/);
         return true;
       });
-      assert.equal((await own.egress())!.refusalFor('elsewhere.invalid'), 'host elsewhere.invalid is on none of the sites\' domains');
+      const refusal = (await own.egress())!.refusalFor('local', 'elsewhere.invalid')!;
+      assert.equal(refusal.reason, 'off-domain');
+      assert.match(refusal.message, /^host elsewhere\.invalid is not on the domain of site local/);
     });
 
     it('a challenge page whose script navigates elsewhere: the navigation is aborted, the reason reported, nothing reaches the canary', async () => {

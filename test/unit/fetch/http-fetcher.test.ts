@@ -6,6 +6,7 @@ import {
   ChallengePageError,
   ContentTypeError,
   FetchTimeoutError,
+  HostPolicyError,
   NetworkError,
   NotFoundError,
   RateLimitedError,
@@ -177,10 +178,10 @@ describe('HttpFetcher against the mirror', () => {
       await assert.rejects(fetcher({ maxResponseBytes: 100_000 }).fetch(PAGE, { site: SITE }), ResponseTooLargeError);
     });
 
-    it('redirectOffDomain → RedirectError without following it', async () => {
+    it('redirectOffDomain → HostPolicyError (off-domain, by the page) without following it', async () => {
       mirror.setFaults(SITE, { redirectOffDomain: true });
       await assert.rejects(fetcher().fetch(PAGE, { site: SITE }), (error: unknown) =>
-        error instanceof RedirectError && /off its domain/.test(error.message));
+        error instanceof HostPolicyError && error.reason === 'off-domain' && error.byPage && /off its domain/.test(error.message));
       assert.equal(pageLog().length, 1);
     });
 
@@ -343,7 +344,10 @@ describe('HttpFetcher headers and access denial', () => {
   it('holds a redirect to the site\'s domain', async () => {
     answer = { status: 301, body: '', location: 'https://www.lamudi.com.mx/x' };
     await assert.rejects(fetcher({ rotate: false, customAgents: [] }).fetch('https://casas.mitula.mx/casas', { site: 'mitula' }), (error: unknown) => {
-      assert.ok(error instanceof RedirectError, String(error));
+      // Refused by the host policy: recorded as the policy's refusal (error_type HostPolicyError), the page's own doing.
+      assert.ok(error instanceof HostPolicyError, String(error));
+      assert.equal(error.reason, 'off-domain');
+      assert.equal(error.byPage, true);
       assert.equal(error.message, 'casas.mitula.mx redirected off its domain to https://www.lamudi.com.mx/x, refused by the host policy: host www.lamudi.com.mx is not on the domain of site mitula (mitula.mx, from base_url https://casas.mitula.mx)');
       return true;
     });

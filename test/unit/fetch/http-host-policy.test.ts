@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HostPolicyError, RedirectError } from '../../../lib/errors';
+import { HostPolicyError } from '../../../lib/errors';
 import { HttpFetcher, type HttpFetcherOptions } from '../../../lib/fetch/http-fetcher';
 import { HostPolicy } from '../../../lib/security/host-policy';
 import { startMirror, type MirrorServer } from '../../../mirror/server';
@@ -101,7 +101,8 @@ describe('HttpFetcher and the host policy, through the mirror', () => {
     const search = mirror.catalog.searches(SITE)[0];
     const url = mirror.catalog.site(SITE).listPageUrl(search, 1);
     mirror.setFaults(SITE, { redirectOffDomain: true });
-    await assert.rejects(fetcher.fetch(url, { site: SITE }), (error: unknown) => error instanceof RedirectError && /redirected off its domain to https:\/\/login\.portal-sso\.example/.test(error.message));
+    await assert.rejects(fetcher.fetch(url, { site: SITE }), (error: unknown) =>
+      error instanceof HostPolicyError && error.reason === 'off-domain' && /redirected off its domain to https:\/\/login\.portal-sso\.example/.test(error.message));
     assert.deepEqual(mirror.requestLog().filter((entry) => entry.site === null), []);
   });
 });
@@ -113,12 +114,12 @@ describe('HttpFetcher and the host policy, on the network path (no mirror)', () 
   let answer: { status: number; location?: string } = { status: 200 };
   const fetchers: HttpFetcher[] = [];
 
-  /** www.lamudi.com.mx is the portal server on 127.0.0.1 (trusted for the test); other names as listed. */
+  /** www.lamudi.com.mx is the portal server on 127.0.0.1 (trusted for the test, on its port only); other names as listed. */
   function fetcher(names: Record<string, () => string[]>): HttpFetcher {
     const hostPolicy = new HostPolicy({
       sites: [{ key: SITE, baseUrl: `https://${HOST}` }],
       resolve: (host) => ({ [HOST]: () => ['127.0.0.1'], ...names } as Record<string, () => string[]>)[host]?.(),
-      trustedAddresses: ['127.0.0.1/32'],
+      trustedAddresses: [`127.0.0.1:${portalPort}`],
     });
     const created = new HttpFetcher(options({ mirrorUrl: null, hostPolicy, robots: { respect: false, cacheDurationMs: 0 } }));
     fetchers.push(created);
@@ -146,6 +147,21 @@ describe('HttpFetcher and the host policy, on the network path (no mirror)', () 
   it('connects where the checked lookup says: the portal on a trusted address answers', async () => {
     const page = await fetcher({}).fetch(`http://${HOST}:${portalPort}/jalisco/`, { site: SITE });
     assert.match(page.html, /portal/);
+  });
+
+  it('trusts the portal\'s address on the portal\'s port only: the same name on another port of that address is refused on the socket', async () => {
+    const neighbour = await canaryOn('127.0.0.1');
+    try {
+      await assert.rejects(fetcher({}).fetch(`http://${HOST}:${neighbour.port}/x`, { site: SITE }), (error: unknown) => {
+        assert.ok(error instanceof HostPolicyError, String(error));
+        assert.equal(error.reason, 'non-public-address');
+        assert.match(error.message, /www\.lamudi\.com\.mx resolves to 127\.0\.0\.1, which is a loopback address/);
+        return true;
+      });
+      assert.equal(neighbour.connections(), 0);
+    } finally {
+      await stop(neighbour.server);
+    }
   });
 
   it('refuses on the socket a name that resolves to a non-public address', async () => {

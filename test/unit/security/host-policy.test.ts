@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { HostPolicyError } from '../../../lib/errors';
-import { AddressGuard, describeAddress } from '../../../lib/security/address-guard';
+import { AddressGuard, bareHost, describeAddress } from '../../../lib/security/address-guard';
 import { HostPolicy, registrableDomain, siteDomains, urlRefusal } from '../../../lib/security/host-policy';
 
 const LAMUDI = { key: 'lamudi', baseUrl: 'https://www.lamudi.com.mx' };
@@ -80,14 +80,24 @@ describe('host policy: URL rules', () => {
     assert.throws(() => policy.checkUrl('https://www.lamudi.com.mx/', 'nowhere'), /site "nowhere" has no host policy/);
   });
 
-  it('holds the browser\'s egress to the union of its sites\' domains', () => {
+  it('holds each site\'s connections to its own domains (the egress proxy\'s rule), never throwing on a malformed host', () => {
     const policy = new HostPolicy({ sites: [LAMUDI, INMUEBLES24] });
-    assert.equal(policy.hostRefusalForAnySite('www.inmuebles24.com'), null);
-    assert.equal(policy.hostRefusalForAnySite('img.lamudi.com.mx'), null);
-    assert.equal(policy.hostRefusalForAnySite('challenges.cloudflare.com', ['challenges.cloudflare.com']), null);
-    assert.equal(policy.hostRefusalForAnySite('login.portal-sso.example'), 'host login.portal-sso.example is on none of the sites\' domains');
-    assert.match(policy.hostRefusalForAnySite('127.0.0.1')!, /^host 127\.0\.0\.1 is a loopback address/);
-    assert.match(policy.hostRefusalForAnySite('::1')!, /^host \[::1\] is a loopback address/);
+    assert.equal(policy.connectionRefusal('www.inmuebles24.com', 'inmuebles24'), null);
+    assert.equal(policy.connectionRefusal('img.lamudi.com.mx', 'lamudi'), null);
+    assert.equal(policy.connectionRefusal('WWW.Lamudi.com.mx.', 'lamudi'), null);
+    // Another site of the same browser is not this site's to reach.
+    assert.deepEqual(policy.connectionRefusal('www.inmuebles24.com', 'lamudi'), {
+      reason: 'off-domain',
+      message: 'host www.inmuebles24.com is not on the domain of site lamudi (lamudi.com.mx, from base_url https://www.lamudi.com.mx)',
+    });
+    assert.equal(policy.connectionRefusal('login.portal-sso.example', 'inmuebles24')!.reason, 'off-domain');
+    assert.match(policy.connectionRefusal('127.0.0.1', 'lamudi')!.message, /^host 127\.0\.0\.1 is a loopback address/);
+    assert.match(policy.connectionRefusal('::1', 'lamudi')!.message, /^host \[::1\] is a loopback address/);
+    assert.match(policy.connectionRefusal('[::1]', 'lamudi')!.message, /^host \[::1\] is a loopback address/);
+    assert.equal(policy.connectionRefusal('localhost', 'lamudi')!.reason, 'localhost');
+    for (const malformed of ['exa%mple.com', 'a b.lamudi.com.mx', '', 'www.lamudi.com.mx/x']) {
+      assert.equal(policy.connectionRefusal(malformed, 'lamudi')!.reason, 'invalid-url', malformed);
+    }
   });
 });
 
@@ -96,6 +106,7 @@ describe('host policy: addresses, checked on the socket', () => {
     const classes: Array<[string, string]> = [
       ['127.0.0.1', 'a loopback address (this machine)'],
       ['::1', 'a loopback address (this machine)'],
+      ['[::1]', 'a loopback address (this machine)'],
       ['10.0.0.1', 'a private network address'],
       ['192.168.1.10', 'a private network address'],
       ['fd00:ec2::254', 'a private network address'],
@@ -111,6 +122,40 @@ describe('host policy: addresses, checked on the socket', () => {
       ['2606:4700::1111', 'a public address'],
     ];
     for (const [address, words] of classes) assert.equal(describeAddress(address), words, address);
+    // An IP literal in a URL is refused in the same words (one table for both).
+    assert.match(refusalOf('http://100.64.0.1/')!.message, /^host 100\.64\.0\.1 is a private network address \(carrier-grade NAT\); /);
+    assert.match(refusalOf('http://224.0.0.1/')!.message, /^host 224\.0\.0\.1 is a multicast address; /);
+  });
+
+  it('normalises hosts one way: lower case, no trailing dot, no IPv6 brackets', () => {
+    assert.equal(bareHost('WWW.Lamudi.com.MX.'), 'www.lamudi.com.mx');
+    assert.equal(bareHost('[::1]'), '::1');
+    assert.equal(bareHost('[FD00::1]'), 'fd00::1');
+  });
+
+  it('a trusted endpoint with a port is trusted on that port only', async () => {
+    const guard = new AddressGuard({ resolve: () => ['127.0.0.1'], trustedAddresses: ['127.0.0.1:8080', '[::1]:9090', '10.9.0.0/16'] });
+    assert.equal(guard.refusal('127.0.0.1', 8080), null);
+    assert.equal(guard.refusal('127.0.0.1', 8081), 'a loopback address (this machine)');
+    assert.equal(guard.refusal('127.0.0.1'), 'a loopback address (this machine)', 'a socket whose port is unknown');
+    assert.equal(guard.refusal('::1', 9090), null);
+    assert.equal(guard.refusal('10.9.3.4', 1), null);
+    assert.deepEqual(await guard.checkedAddresses('portal.test', { port: 8080 }), [{ address: '127.0.0.1', family: 4 }]);
+    await assert.rejects(guard.checkedAddresses('portal.test', { port: 17321 }), /portal\.test resolves to 127\.0\.0\.1, which is a loopback address/);
+  });
+
+  it('a name that resolves to no address fails its socket saying so (not "no IPv0 address")', async () => {
+    const guard = new AddressGuard({ resolve: () => [] });
+    const error = await new Promise<NodeJS.ErrnoException>((resolve) => {
+      net.connect({ host: 'nada.lamudi.com.mx', port: 9, lookup: guard.lookup }).on('error', resolve).on('connect', () => resolve(new Error('connected')));
+    });
+    assert.equal(error.code, 'ENOTFOUND');
+    assert.equal(error.message, 'nada.lamudi.com.mx resolves to no address at all');
+    const v6only = new AddressGuard({ resolve: () => ['2606:4700::1111'] });
+    await new Promise<void>((resolve) => v6only.lookupFor(443)('v6.lamudi.com.mx', { family: 4 }, (failure) => {
+      assert.equal(failure?.message, 'v6.lamudi.com.mx resolves to no IPv4 address');
+      resolve();
+    }));
   });
 
   it('refuses a name with any non-public answer, unless the range is trusted', async () => {

@@ -9,10 +9,10 @@ import * as path from 'node:path';
 import { findProjectRoot, loadConfig, parseConfigText } from '../../../lib/config/load';
 import type { AppConfig } from '../../../lib/config/types';
 import { UserInputError } from '../../../lib/errors';
+import { registrableDomain } from '../../../lib/security/host-policy';
 import {
   loadStartUrls,
   parseStartUrlCsv,
-  registrableDomain,
   StartUrlError,
   validateStartUrl,
   type StartUrl,
@@ -170,7 +170,7 @@ describe('parseStartUrlCsv', () => {
     );
     assert.equal(
       urlProblem('http://[2001:db8::1]/casa'),
-      'urls/lamudi.csv: line 2: host [2001:db8::1] is an IP address; start URLs must name a host on lamudi.com.mx, got "http://[2001:db8::1]/casa"',
+      'urls/lamudi.csv: line 2: host [2001:db8::1] is a reserved address; start URLs must name a host on lamudi.com.mx, got "http://[2001:db8::1]/casa"',
     );
     // 2130706433 is 127.0.0.1 written as one number; URL parsing normalizes it.
     assert.equal(
