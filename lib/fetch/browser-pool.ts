@@ -13,10 +13,12 @@
  *
  * Chromium reaches the network only through the pool's egress proxy (lib/fetch/egress-proxy.ts):
  * each site's context goes through the proxy's listener for that site, which holds every
- * connection the context opens to the site's own host policy and checks its address.
+ * connection the context opens to the site's own host policy and checks its address. WebRTC,
+ * whose UDP would not go through any proxy, may only use the proxy too (the profile preference
+ * `webrtc.ip_handling_policy: disable_non_proxied_udp`, PROFILE_PREFERENCES).
  */
 import { accessSync, constants as fsConstants } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -102,6 +104,22 @@ export interface PageLease {
   readonly generation: number;
   /** Give the page back. `broken`: close it instead of reusing it (aborted or failed navigation). */
   release(options?: { broken?: boolean }): Promise<void>;
+}
+
+/**
+ * Profile preferences of every launch, written into its fresh user-data-dir before Chromium
+ * starts (the browser contexts of the sites read them through their parent profile):
+ * - WebRTC sends UDP (STUN, media) past any HTTP proxy, so a page's script could reach any address
+ *   from here; `disable_non_proxied_udp` leaves it the proxy (TCP, under the host policy) or
+ *   nothing. The command-line switch --force-webrtc-ip-handling-policy is not honoured by current
+ *   Chromium (156 still sent STUN over UDP with it); the preference is.
+ */
+export const PROFILE_PREFERENCES = { webrtc: { ip_handling_policy: 'disable_non_proxied_udp' } } as const;
+
+/** Write PROFILE_PREFERENCES as the default profile's Preferences of a new user-data-dir. */
+async function writeProfilePreferences(userDataDir: string): Promise<void> {
+  await mkdir(path.join(userDataDir, 'Default'), { recursive: true });
+  await writeFile(path.join(userDataDir, 'Default', 'Preferences'), JSON.stringify(PROFILE_PREFERENCES));
 }
 
 /** The Chromium switches of every launch (the user-data-dir comes from Playwright's launchPersistentContext). */
@@ -421,6 +439,7 @@ export class BrowserPool {
     }
     await mkdir(this.options.tempDir, { recursive: true });
     const userDataDir = await mkdtemp(path.join(this.options.tempDir, 'chromium-'));
+    await writeProfilePreferences(userDataDir);
     const started = performance.now();
     let persistent: BrowserContext;
     try {

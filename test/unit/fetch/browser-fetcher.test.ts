@@ -8,6 +8,7 @@
  * Skipped, with the reason printed, when Chromium is not installed (scripts/install-chromium.sh).
  */
 import assert from 'node:assert/strict';
+import dgram from 'node:dgram';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -50,6 +51,17 @@ async function until<T>(what: string, probe: () => T | undefined | false, timeou
     if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setImmediate(resolve));
   }
+}
+
+/** The part of a page's RTCPeerConnection the WebRTC test uses. */
+interface ProbePeerConnection {
+  iceGatheringState: string;
+  onicecandidate: ((event: { candidate: { candidate: string } | null }) => void) | null;
+  onicegatheringstatechange: (() => void) | null;
+  createDataChannel(label: string): unknown;
+  createOffer(): Promise<unknown>;
+  setLocalDescription(description: unknown): Promise<void>;
+  close(): void;
 }
 
 /** Processes whose command line mentions `needle` (Chromium's are found by their user-data-dir). */
@@ -409,6 +421,38 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
     assert.equal(stats.peakOpenPages, 2);
     assert.equal(stats.busyPages, 0);
     assert.equal(stats.waiting, 0);
+  });
+
+  it('a page\'s WebRTC cannot send UDP past the egress proxy: no STUN request reaches a server on this machine', async () => {
+    // A STUN server stand-in on loopback counts the datagrams it gets; the page gathers ICE candidates with it.
+    const udp = dgram.createSocket('udp4');
+    let datagrams = 0;
+    udp.on('message', () => datagrams++);
+    await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', () => resolve()));
+    const lease = await pool.acquire('webrtc-probe', { countsAsPage: false });
+    try {
+      const candidates = await lease.page.evaluate(async (port) => {
+        // The page's own RTCPeerConnection (the project compiles without DOM types: the little used here).
+        const Peer = (globalThis as unknown as { RTCPeerConnection: new (config: object) => ProbePeerConnection }).RTCPeerConnection;
+        const connection = new Peer({ iceServers: [{ urls: `stun:127.0.0.1:${port}` }] });
+        const found: string[] = [];
+        connection.onicecandidate = (event) => void (event.candidate && found.push(event.candidate.candidate));
+        connection.createDataChannel('probe');
+        await connection.setLocalDescription(await connection.createOffer());
+        // Gathering ends on its own (the state says so): with UDP allowed it sends its STUN requests first.
+        await new Promise<void>((resolve) => {
+          if (connection.iceGatheringState === 'complete') resolve();
+          connection.onicegatheringstatechange = () => connection.iceGatheringState === 'complete' && resolve();
+        });
+        connection.close();
+        return found;
+      }, (udp.address() as AddressInfo).port);
+      assert.deepEqual(candidates.filter((candidate) => / udp /i.test(candidate)), [], 'no UDP candidate gathered');
+      assert.equal(datagrams, 0, 'the STUN server got nothing');
+    } finally {
+      await lease.release({ broken: true });
+      udp.close();
+    }
   });
 
   describe('the mirror as the portals\' real hosts: Chromium\'s own network stack, behind the egress proxy', () => {
