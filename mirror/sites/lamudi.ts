@@ -18,9 +18,6 @@ import { emptyRecord, type ListingRecord, type Operation, type PropertyType } fr
 import { hash32, type PropertyFacts } from '../facts';
 import { escapeHtml, formatAmount, type ListPageInput, type MirrorRoute, type MirrorSite } from '../model';
 import { bare, hexDigits, jsonForScript, looseLiteral } from '../render-kit';
-// The words of a search path are what a development card (absent from the JSON-LD) shows of its type: the
-// mirror states that with the same reading of a path's words that the record's rules describe.
-import { searchPathFacts } from '../../scrapers/search-url';
 import { choice, dayMonthYear, priceFields, slugify, unnamedArea, unnamedAreaFields } from './page-kit';
 
 const SITE = 'lamudi';
@@ -60,6 +57,34 @@ const TYPES: Record<PropertyType, TypeInfo> = {
   building: { schema: 'Building', slug: 'offices/edificio', plural: 'Edificios' },
   other: { schema: 'Accommodation', slug: 'inmueble', plural: 'Inmuebles' },
 };
+
+/**
+ * The type segments of Lamudi's search paths (docs/portals.md §3.1: `casa`, `departamento`, `terreno`,
+ * `offices/`, `offices/medico-consulting/`, `offices/edificio/`, `comercial/industria-almacen/`,
+ * `comercial/venta-al-por-menor/`, `comercial/comercial-agricultura/`) and the type each names under
+ * docs/listing-record.md's rules (oficina/consultorio → office, edificio → building, bodega/nave
+ * (almacén) → warehouse, local (venta al por menor) → commercial, any other type → other). Stated
+ * here, not read through scrapers/: the mirror is an independent oracle of what a correct parser
+ * reads, so this small documented mapping is duplicated on purpose. Longest first, so
+ * `offices/edificio` is not read as `offices`.
+ */
+const SEARCH_TYPE_SEGMENTS: ReadonlyArray<readonly [segments: string, type: PropertyType]> = [
+  ['offices/medico-consulting', 'office'],
+  ['offices/edificio', 'building'],
+  ['comercial/industria-almacen', 'warehouse'],
+  ['comercial/venta-al-por-menor', 'commercial'],
+  ['comercial/comercial-agricultura', 'other'],
+  ['departamento', 'apartment'],
+  ['terreno', 'land'],
+  ['offices', 'office'],
+  ['casa', 'house'],
+];
+
+/** The type a search path names: the type segments just before its operation segment (`/{estado}/{ciudad}/{tipo}/{operacion}/`, `/{tipo}/{operacion}/`); none in `/{estado}/{operacion}/`. */
+function searchType(searchPath: string): PropertyType | null {
+  const beforeOperation = /^(.*)\/for-(?:sale|rent)\/?$/.exec(searchPath)?.[1] ?? '';
+  return SEARCH_TYPE_SEGMENTS.find(([segments]) => `${beforeOperation}/`.endsWith(`/${segments}/`))?.[1] ?? null;
+}
 
 /** Lamudi's state slugs differ from the name in one case (§3.1). */
 const stateSlug = (state: string): string => (state === 'Ciudad de México' ? 'distrito-federal' : slugify(state));
@@ -261,7 +286,7 @@ function cardRecord(f: PropertyFacts, input: ListPageInput): ListingRecord {
   const price = rendered || hasOffers(f, input) ? priceFields(f) : { price: null, currency: null, priceOnRequest: false };
   // A card with no JSON-LD item (a development) has no type but the search path's word, which
   // also decides where its one unnamed area goes.
-  const propertyType = item ? f.propertyType : searchPathFacts(input.searchPath).propertyType;
+  const propertyType = item ? f.propertyType : searchType(input.searchPath);
   const area = unnamedArea(f);
   return {
     ...emptyRecord(SITE, externalId(f.n), ORIGIN + detailPath(f)),

@@ -10,9 +10,8 @@
 import { emptyRecord, type ListingRecord, type PropertyType } from '../../lib/record/listing-record';
 import { hash32, type PropertyFacts } from '../facts';
 import { formatAmount, type ListPageInput, type MirrorSite } from '../model';
-import { searchPathFacts } from '../../scrapers/search-url';
 import {
-  ALLOW_ALL_ROBOTS, TYPE_NOUN, base64, choice, countLabel, dayMonthYear, htmlDocument, htmlText, originAdUrl, relativeAge, unnamedArea,
+  ALLOW_ALL_ROBOTS, TYPE_NOUN, base64, lifullSearchFacts, choice, countLabel, dayMonthYear, htmlDocument, htmlText, originAdUrl, relativeAge, unnamedArea,
   queryPagination } from './page-kit';
 
 const SITE = 'mitula';
@@ -94,7 +93,8 @@ function showsTypeTag(input: ListPageInput): boolean {
 function typeRead(f: PropertyFacts, input: ListPageInput): PropertyType | null {
   if (showsTypeTag(input)) return f.propertyType;
   if (hasJsonLd(input) && SCHEMA_TYPE[f.propertyType]) return f.propertyType;
-  return searchPathFacts(input.searchPath.replace(/^\/casas\//, '/')).propertyType;
+  // The search's own type word, by the documented grammar (page-kit.ts), without the /casas/ section every search has.
+  return lifullSearchFacts(input.searchPath.replace(/^\/casas\//, '')).propertyType;
 }
 
 /** A card fact in the generation's form: `p[data-test]` (S-MIT-A) or a property with its icon (S-MIT-B). */

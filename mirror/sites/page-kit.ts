@@ -3,7 +3,7 @@
  * stable per-listing choices, slugs, the page shell, the Next.js data script, and the addresses on
  * other portals that the two aggregators (Mitula, Trovit) point to.
  */
-import type { ListingRecord, PropertyType } from '../../lib/record/listing-record';
+import type { ListingRecord, Operation, PropertyType } from '../../lib/record/listing-record';
 import { hash32, rng, type PropertyFacts } from '../facts';
 import { escapeHtml, formatAmount, type MirrorRoute, type MirrorSite } from '../model';
 
@@ -60,6 +60,34 @@ export const TYPE_NOUN: Record<PropertyType, string> = {
   building: 'Edificio',
   other: 'Inmueble',
 };
+
+/**
+ * What a Mitula or Trovit search path says about every ad it lists, read by the documented URL
+ * grammar (docs/portals.md §4.1: `/casas/{operacion}-{tipo}-{lugar}`, `/casas/{operacion}-{lugar}`,
+ * `/casas/{tipo}-{operacion}-{lugar}`, `/casas/{tipo}-{lugar}`; §6.1: `/{operacion}-{tipo}-{lugar}`,
+ * `/{operacion}-{lugar}`, `/{tipo}-{lugar}`): the operation is the first word or the word after
+ * the type; the type is the first word or the word after the operation. The words and what they
+ * mean (docs/listing-record.md: venta → sale, renta → rent, casa → house …) are stated here on
+ * purpose, not read through scrapers/: the mirror is an independent oracle of what a correct
+ * parser reads, so this small documented mapping is duplicated rather than shared.
+ */
+const SEARCH_OPERATION_WORDS: Readonly<Record<string, Operation>> = { venta: 'sale', renta: 'rent' };
+const SEARCH_TYPE_WORDS: Readonly<Record<string, PropertyType>> = {
+  casa: 'house', casas: 'house',
+  departamento: 'apartment', departamentos: 'apartment',
+  terreno: 'land', terrenos: 'land',
+  oficina: 'office', oficinas: 'office',
+  local: 'commercial', locales: 'commercial',
+  bodega: 'warehouse', bodegas: 'warehouse',
+  edificio: 'building', edificios: 'building',
+};
+
+export function lifullSearchFacts(slug: string): { operation: Operation | null; propertyType: PropertyType | null } {
+  const [first = '', second = ''] = slug.replace(/^\//, '').split('-');
+  const operation = SEARCH_OPERATION_WORDS[first] ?? (SEARCH_TYPE_WORDS[first] ? SEARCH_OPERATION_WORDS[second] : undefined) ?? null;
+  const propertyType = SEARCH_TYPE_WORDS[first] ?? (SEARCH_OPERATION_WORDS[first] ? SEARCH_TYPE_WORDS[second] : undefined) ?? null;
+  return { operation, propertyType };
+}
 
 /** "3 recámaras", "1 recámara"; "" when the value is unknown. */
 export function countLabel(value: number | null, singular: string, plural: string): string {

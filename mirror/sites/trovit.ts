@@ -12,9 +12,8 @@ import { emptyRecord, type ListingRecord } from '../../lib/record/listing-record
 import { cleanText } from '../../lib/record/text';
 import { hash32, type PropertyFacts } from '../facts';
 import { formatAmount, type ListPageInput, type MirrorRoute, type MirrorSite } from '../model';
-import { searchUrlFacts } from '../../scrapers/search-url';
 import {
-  ALLOW_ALL_ROBOTS, TYPE_NOUN, choice, countLabel, dayMonthYear, htmlDocument, htmlText, relativeAge, unnamedArea, unnamedAreaFields,
+  ALLOW_ALL_ROBOTS, TYPE_NOUN, choice, lifullSearchFacts, countLabel, dayMonthYear, htmlDocument, htmlText, relativeAge, unnamedArea, unnamedAreaFields,
 } from './page-kit';
 
 const SITE = 'trovit';
@@ -177,7 +176,7 @@ function cardRecord(f: PropertyFacts, input: ListPageInput): ListingRecord {
     ...emptyRecord(SITE, externalId(f.n), new URL(redirectPath(f), input.searchUrl).href),
     title: f.title,
     // A line without the operation leaves it to the search URL's words (portals.md §7).
-    operation: typeFirst(f) ? f.operation : searchUrlFacts(input.searchUrl).operation,
+    operation: typeFirst(f) ? f.operation : lifullSearchFacts(input.searchPath).operation,
     propertyType: f.propertyType,
     price: f.price,
     currency: f.price == null ? null : f.currency,

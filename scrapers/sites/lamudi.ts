@@ -15,7 +15,7 @@
 import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { Element } from 'domhandler';
 import { UnrecognisedMarkupError } from '../../lib/errors';
-import { emptyRecord, type ListingRecord, type Operation } from '../../lib/record/listing-record';
+import { emptyRecord, type ListingRecord, type Operation, type PropertyType } from '../../lib/record/listing-record';
 import {
   absoluteUrl,
   canonicalListingUrl,
@@ -35,7 +35,7 @@ import { elementText, jsonString, jsonText, positiveCount, positiveNumber, unnam
 import { noListingError, type ResultsPageMarkers } from '../landing-page';
 import { readableEntries, unreadable, type Unreadable } from '../entries';
 import { getPath, loadPage, readJsonLd } from '../page';
-import { searchUrlFacts, type SearchUrlFacts } from '../search-url';
+import { searchUrlFacts } from '../search-url';
 
 const SITE = 'lamudi';
 const CARD = 'div.snippet.js-snippet';
@@ -85,10 +85,35 @@ function pathOperation(href: string | null | undefined, base: string): Operation
   return mapOperation(segment);
 }
 
-/** What a search link's path says (searchUrlFacts), for a link that may be relative or broken. */
-function searchWords(href: string | null | undefined, base: string): SearchUrlFacts {
+/**
+ * The type segments of Lamudi's search paths (§3.1) and the type each names under
+ * docs/listing-record.md's rules: oficina/consultorio → office, edificio → building, almacén
+ * (bodega) → warehouse, venta al por menor (local) → commercial, any other type → other. Longest
+ * first, so `offices/edificio` is not read as `offices`.
+ */
+const SEARCH_TYPE_SEGMENTS: ReadonlyArray<readonly [segments: string, type: PropertyType]> = [
+  ['offices/medico-consulting', 'office'],
+  ['offices/edificio', 'building'],
+  ['comercial/industria-almacen', 'warehouse'],
+  ['comercial/venta-al-por-menor', 'commercial'],
+  ['comercial/comercial-agricultura', 'other'],
+  ['departamento', 'apartment'],
+  ['terreno', 'land'],
+  ['offices', 'office'],
+  ['casa', 'house'],
+];
+
+/**
+ * The type a search link names: its type segments just before the operation segment
+ * (`/{estado}/{ciudad}/{tipo}/{operacion}/`, `/{tipo}/{operacion}/`), else the words of its path
+ * (searchUrlFacts), for a link that may be relative or broken.
+ */
+function searchType(href: string | null | undefined, base: string): PropertyType | null {
   const url = absoluteUrl(href, base);
-  return url ? searchUrlFacts(url) : { operation: null, propertyType: null };
+  if (!url) return null;
+  const beforeOperation = /^(.*)\/for-(?:sale|rent)\/?$/.exec(new URL(url).pathname)?.[1];
+  const documented = beforeOperation === undefined ? undefined : SEARCH_TYPE_SEGMENTS.find(([segments]) => `${beforeOperation}/`.endsWith(`/${segments}/`));
+  return documented?.[1] ?? searchUrlFacts(url).propertyType;
 }
 
 /** "Colonia, Municipio, Estado", read from the right: the state is last, then the municipio. */
@@ -119,7 +144,7 @@ function listingRecord(item: unknown, card: Cheerio<Element> | undefined, operat
   if (!url || !id) return unreadable(`a ${card ? 'card' : 'JSON-LD item'} without a /detalle/ or /desarrollo/ URL`);
 
   // A development card has no JSON-LD item: the search path's type word ("/casa/for-sale/") stands in.
-  const propertyType = mapPropertyType(typesOf(item)[0]) ?? searchUrlFacts(context.url).propertyType;
+  const propertyType = mapPropertyType(typesOf(item)[0]) ?? searchType(context.url, context.url);
   const shownPrice = parsePriceText(cardText('.snippet__content__price'));
   const area = positiveNumber(getPath(item, 'floorSize.value')) ?? positiveNumber(cardText('[data-test="area-value"]'));
   const place = splitPlace(cardText('[data-test="snippet-content-location"]'));
@@ -235,7 +260,7 @@ function parseDetailPage(html: string, context: ParseContext): ListingRecord {
     title: jsonText(getPath(node, 'name'), max) ?? elementText($('.main-title h1'), max) ?? cleanText($('meta[property="og:title"]').attr('content'), max),
     operation: breadcrumbUrls.map((href) => pathOperation(href, url)).find((op) => op != null) ?? null,
     // Without a JSON-LD type, the type word of the search the breadcrumb links to ("/yucatan/merida/casa/for-sale/").
-    propertyType: mapPropertyType(typesOf(node)[0]) ?? breadcrumbUrls.map((href) => searchWords(href, url).propertyType).find((type) => type != null) ?? null,
+    propertyType: mapPropertyType(typesOf(node)[0]) ?? breadcrumbUrls.map((href) => searchType(href, url)).find((type) => type != null) ?? null,
     ...parsePriceText(elementText($('.prices-and-fees__price'), max) ?? elementText($('.price-info__value'), max)),
     bedrooms: positiveCount(getPath(node, 'numberOfBedrooms')) ?? keyFact($, /rec[aá]mara/i),
     bathrooms: positiveCount(getPath(node, 'numberOfBathroomsTotal')) ?? keyFact($, /baño/i),

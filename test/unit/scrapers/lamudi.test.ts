@@ -68,6 +68,23 @@ describe('Lamudi results pages: mirror and parser agree in every generation', ()
   });
 });
 
+describe('Lamudi: the mirror states each search\'s type from the documented type segments, and the parser agrees', () => {
+  // docs/portals.md §3.1: casa, departamento, terreno, offices/, offices/medico-consulting/, offices/edificio/,
+  // comercial/industria-almacen/, comercial/venta-al-por-menor/, comercial/comercial-agricultura/; and /{estado}/{operacion}/ without one.
+  const searches = [
+    '/jalisco/zapopan/casa/for-sale/', '/departamento/for-sale/', '/yucatan/merida/terreno/for-sale/', '/jalisco/guadalajara/offices/for-sale/',
+    '/jalisco/guadalajara/offices/medico-consulting/for-sale/', '/distrito-federal/offices/edificio/for-sale/',
+    '/nuevo-leon/monterrey/comercial/industria-almacen/for-sale/', '/jalisco/zapopan/comercial/venta-al-por-menor/for-sale/',
+    '/jalisco/comercial/comercial-agricultura/for-sale/', '/distrito-federal/for-sale/',
+  ];
+  for (const search of searches) {
+    it(`${search}: development cards (no JSON-LD item) take the type the search names`, () => {
+      const run = listRoundTrip(adapter, mirror, search, { totalPages: 1, variants: [0], firstNs: [0, 3000, 6000, 9000], markups: ['2026-02'] });
+      assert.ok(run.facts.some((f) => f.isDevelopment), 'a development card among the listings');
+    });
+  }
+});
+
 describe('Lamudi detail pages: mirror and parser agree', () => {
   it('reads every field as the mirror wrote it, whichever of the JSON-LD, initAdForm and the DOM holds it', () => {
     const run = detailRoundTrip(adapter, mirror, [...range(0, 60), ...range(80_000, 80_030)], range(0, 6));
