@@ -31,13 +31,24 @@ export const mirrorFaultsSchema = z.strictObject({
   /** Serve the first `count` pages cut in the middle (a valid HTTP answer with half the HTML). */
   truncateHtml: z.strictObject({ count: positiveInt }).optional(),
   /**
-   * Cloudflare-like "Just a moment" page, status 403, on every page request (robots.txt exempt).
-   * With `clearanceCookie`, the page's script sets a cf_clearance cookie and reloads, and requests
-   * carrying that cookie pass (a browser fetcher gets through; a plain HTTP client does not);
-   * `solveMs` delays the script that long first, as a real challenge takes seconds to clear. The
-   * challenge platform's own script (/cdn-cgi/challenge-platform/…) is served, as Cloudflare serves
-   * it to challenged clients. With `navigateTo`, the script sends the browser to that URL instead
-   * (a hostile challenge page: `window.location = 'http://169.254.169.254/…'`).
+   * The site's anti-bot challenge on every page request (robots.txt exempt), in the vendor's form
+   * docs/portals.md documents for the portal: AWS WAF's JavaScript challenge for Lamudi (§3.4),
+   * Cloudflare's "Just a moment" page for every other site (Inmuebles24 §1.4, Propiedades §5.4).
+   * With `clearanceCookie`, the challenge's script earns the vendor's cookie and reloads, and
+   * requests carrying that cookie pass (a browser fetcher gets through; a plain HTTP client does
+   * not); `solveMs` delays the script that long first, as a real challenge takes seconds to clear.
+   * With `navigateTo`, the script sends the browser to that URL instead (a hostile challenge page:
+   * `window.location = 'http://169.254.169.254/…'`). Without either it never clears.
+   *
+   * - Cloudflare: status 403 with `cf-mitigated: challenge`; the inline script sets cf_clearance.
+   *   The challenge platform's own script (/cdn-cgi/challenge-platform/…) is served on the site,
+   *   as Cloudflare serves it to challenged clients.
+   * - AWS WAF: status 202 with `x-amzn-waf-action: challenge` (as AWS documents its Challenge
+   *   action); the page holds `window.awsWafCookieDomainList`, `window.gokuProps = {key, iv,
+   *   context}`, the challenge.js script on a `….token.awswaf.com` host, and
+   *   `AwsWafIntegration.getToken().then(() => window.location.reload(true))`. The mirror serves
+   *   that script under the token host (awsWafTokenHostAnswer): it reads what to do from
+   *   gokuProps.context, as the real one decrypts its context, and sets the aws-waf-token cookie.
    */
   challenge: z
     .union([
@@ -160,6 +171,9 @@ export class SiteFaultState {
         : options.clearanceCookie
           ? { token: clearanceToken(request.host), solveMs: options.solveMs ?? 0 }
           : null;
+      if (challengeVendorOf(request.host) === 'aws-waf') {
+        return html(202, awsWafChallengePage(request.host, script), { 'x-amzn-waf-action': 'challenge', 'cache-control': 'no-store' });
+      }
       return html(403, challengePage(script), { server: 'cloudflare', 'cf-mitigated': 'challenge', 'cache-control': 'no-store' });
     }
     if (f.resetConnection && this.resets < f.resetConnection.count) {
@@ -226,7 +240,8 @@ export function clearanceToken(host: string): string {
 function hasClearance(challenge: NonNullable<MirrorFaults['challenge']>, request: FaultRequest): boolean {
   if (typeof challenge !== 'object' || !challenge.clearanceCookie) return false;
   const cookies = String(request.headers.cookie ?? '').split(/;\s*/);
-  return cookies.includes(`cf_clearance=${clearanceToken(request.host)}`);
+  const name = challengeVendorOf(request.host) === 'aws-waf' ? AWS_WAF_COOKIE : 'cf_clearance';
+  return cookies.includes(`${name}=${clearanceToken(request.host)}`);
 }
 
 /** Alternate between the page and the page with ?mirror-loop=1, both relative. */
@@ -302,6 +317,86 @@ function challengePage(script: ChallengeScript | null): string {
 </div></div>
 <script src="/cdn-cgi/challenge-platform/h/b/orchestrate/chl_page/v1?ray=mirror"></script>${solve}
 </body></html>`;
+}
+
+// ── AWS WAF (Lamudi, docs/portals.md §3.4) ──────────────────────────────────────────────────
+
+/** Which vendor's challenge a portal puts up (docs/portals.md §1.4, §3.4, §5.4); Cloudflare's where none is documented. */
+type ChallengeVendor = 'cloudflare' | 'aws-waf';
+const CHALLENGE_VENDORS: Readonly<Record<string, ChallengeVendor>> = { 'www.lamudi.com.mx': 'aws-waf' };
+
+function challengeVendorOf(host: string): ChallengeVendor {
+  return CHALLENGE_VENDORS[host] ?? 'cloudflare';
+}
+
+/** The cookie AWS WAF's challenge script earns (docs/portals.md §3.4). */
+const AWS_WAF_COOKIE = 'aws-waf-token';
+/** The parent of AWS WAF's token hosts (`<id>.<region>.token.awswaf.com`), which serve challenge.js and its calls. */
+const AWS_WAF_TOKEN_DOMAIN = 'token.awswaf.com';
+
+/** Whether the mirror plays AWS WAF's token host for `host` (any `….token.awswaf.com`). */
+export function isAwsWafTokenHost(host: string): boolean {
+  return host.endsWith(`.${AWS_WAF_TOKEN_DOMAIN}`);
+}
+
+/** The token host and script path a site's challenge page loads challenge.js from. */
+function awsWafScriptUrl(host: string): string {
+  const id = hash32(`awswaf:${host}`).toString(16).padStart(8, '0');
+  return `https://${id}.us-east-1.${AWS_WAF_TOKEN_DOMAIN}/${id}/challenge.js`;
+}
+
+/**
+ * The challenge page as docs/portals.md §3.4 documents it (and nothing else): the cookie domain
+ * list, gokuProps {key, iv, context}, challenge.js from the token host, getToken() then a reload,
+ * and the <noscript> asking to verify that you're not a robot. The context carries, in the clear,
+ * what the mirror's challenge.js is to do (the real one carries an encrypted challenge).
+ */
+function awsWafChallengePage(host: string, script: ChallengeScript | null): string {
+  const context = Buffer.from(JSON.stringify(script ?? {})).toString('base64');
+  const props = { key: Buffer.from(`mirror-key:${host}`).toString('base64'), iv: hash32(`iv:${host}`).toString(16), context };
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<script type="text/javascript">
+window.awsWafCookieDomainList = [];
+window.gokuProps = ${JSON.stringify(props)};
+</script>
+<script src="${awsWafScriptUrl(host)}"></script>
+</head><body>
+<script type="text/javascript">
+AwsWafIntegration.getToken().then(() => window.location.reload(true));
+</script>
+<noscript>To continue, please verify that you're not a robot: enable JavaScript and reload the page.</noscript>
+</body></html>`;
+}
+
+/**
+ * The mirror's challenge.js: AwsWafIntegration.getToken() does what the page's gokuProps.context
+ * says (after solveMs): sets the aws-waf-token cookie for the page's host and resolves, sends the
+ * browser elsewhere (a hostile page), or never resolves (a challenge that does not clear).
+ */
+const AWS_WAF_SCRIPT = `(function () {
+  var todo = {};
+  try { todo = JSON.parse(atob(window.gokuProps.context)); } catch (e) {}
+  window.AwsWafIntegration = {
+    getToken: function () {
+      return new Promise(function (resolve) {
+        setTimeout(function () {
+          if (todo.navigateTo) { window.location = todo.navigateTo; return; }
+          if (!todo.token) return;
+          document.cookie = "${AWS_WAF_COOKIE}=" + todo.token + "; path=/; max-age=1800";
+          resolve(todo.token);
+        }, todo.solveMs || 0);
+      });
+    }
+  };
+})();
+`;
+
+/** What the mirror answers for AWS WAF's token host (`host` is one, isAwsWafTokenHost): challenge.js, else 404. */
+export function awsWafTokenHostAnswer(pathAndQuery: string): { status: number; headers: Record<string, string>; body: string } {
+  if (new URL(pathAndQuery, 'https://token.invalid').pathname.endsWith('/challenge.js')) {
+    return { status: 200, headers: { 'content-type': 'application/javascript; charset=utf-8', 'cache-control': 'no-store' }, body: AWS_WAF_SCRIPT };
+  }
+  return { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'not found' };
 }
 
 function errorPage(status: number, text: string): string {

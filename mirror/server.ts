@@ -23,7 +23,7 @@ import { gzipSync } from 'node:zlib';
 import { ZodError } from 'zod';
 import { MirrorCatalog } from './catalog';
 import { hash32 } from './facts';
-import { effectiveFaults, parseFaults, robotsTxtWith, SiteFaultState, type MirrorFaults } from './faults';
+import { awsWafTokenHostAnswer, effectiveFaults, isAwsWafTokenHost, parseFaults, robotsTxtWith, SiteFaultState, type MirrorFaults } from './faults';
 import { escapeHtml, type MirrorSite } from './model';
 
 export const DEFAULT_MIRROR_SEED = 1;
@@ -227,6 +227,8 @@ class Mirror {
 
   private async portalAnswer(req: IncomingMessage, host: string, site: MirrorSite | undefined, pathAndQuery: string): Promise<Answer | 'reset'> {
     if (!site) {
+      // AWS WAF's token host, whose challenge.js a Lamudi challenge page loads (mirror/faults.ts).
+      if (isAwsWafTokenHost(host)) return awsWafTokenHostAnswer(pathAndQuery);
       // The portals' bare/www twin (inmuebles24.com ↔ www.inmuebles24.com) redirects, as on the real sites.
       const twin = this.byHost.get(host.startsWith('www.') ? host.slice(4) : `www.${host}`);
       if (twin) return { status: 301, headers: { location: `https://${twin.host}${pathAndQuery}` }, body: '' };
