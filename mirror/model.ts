@@ -45,6 +45,12 @@ export interface MirrorSite {
    * renders one per site at a time, chosen by a switch (MirrorServerOptions.markups, setMarkup).
    */
   readonly markups: readonly string[];
+  /**
+   * The generations of detail pages, for a portal whose detail pages the documentation describes in
+   * more than one markup (each one of `markups`). Absent: the detail pages are the same whatever the
+   * results pages' generation (Inmuebles24 and Lamudi today, docs/portals.md §1.3, §3.3).
+   */
+  readonly detailMarkups?: readonly string[];
 
   /** The portal's own listing id for listing n (Inmuebles24 card data-id, Lamudi data-alternateid …). */
   externalId(n: number): string;

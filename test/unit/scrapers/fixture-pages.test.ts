@@ -3,8 +3,10 @@
  * documentation, not from the mirror's renderer, each with the result its parser must give written
  * out beside it. Every fixture is parsed here; the corpus must cover, for each built-in portal, a
  * results page, a last page, a no-results page, a challenge page and a truncated page (plus a
- * detail page for the portals with a detail scraper), and every markup generation the mirror
- * renders for that portal, so the mirror and the fixtures describe the same pages.
+ * detail page for the portals with a detail scraper); in every markup generation the mirror renders
+ * for that portal, a results page and a last page (cards and pagination differ by generation); and
+ * a detail page in every generation of detail pages the mirror declares (detailMarkups). So the
+ * mirror and the fixtures describe the same pages.
  *
  * A fixture is `<name>.html` with `<name>.expected.json` beside it:
  *
@@ -82,7 +84,10 @@ function assertSameListings(actual: ListingRecord[], expected: ListingRecord[], 
   assert.deepEqual(actual, expected, label);
 }
 
+/** Page kinds every portal's corpus has somewhere. */
 const REQUIRED_KINDS: readonly Kind[] = ['results', 'last-page', 'no-results', 'challenge', 'truncated'];
+/** Page kinds the corpus has in every markup generation: the cards and the pagination differ by generation. */
+const REQUIRED_PER_MARKUP: readonly Kind[] = ['results', 'last-page'];
 
 describe('parsers on the hand-written fixture corpus (test/fixtures/pages)', () => {
   const fixtures = loadFixtures();
@@ -111,14 +116,20 @@ describe('parsers on the hand-written fixture corpus (test/fixtures/pages)', () 
 
   for (const mirror of MIRROR_SITES) {
     const site = mirror.site;
-    it(`${site}: the corpus covers every page kind and every markup generation the mirror renders`, () => {
+    it(`${site}: the corpus covers every page kind, a results page and a last page in every markup generation the mirror renders, and a detail page in every detail generation`, () => {
       const own = fixtures.filter((fixture) => fixture.site === site);
       const kinds = new Set(own.map((fixture) => fixture.kind));
-      const required = BUILTIN_ADAPTERS[site].parseDetailPage ? [...REQUIRED_KINDS, 'detail'] : REQUIRED_KINDS;
-      for (const kind of required) assert.ok(kinds.has(kind as Kind), `${site}: no ${kind} fixture`);
-      const markups = new Set(own.map((fixture) => fixture.markup));
-      for (const markup of mirror.markups) assert.ok(markups.has(markup), `${site}: the mirror renders markup "${markup}" but no fixture has it`);
-      for (const markup of markups) assert.ok(mirror.markups.includes(markup), `${site}: fixtures use markup "${markup}" that the mirror does not render`);
+      const hasDetail = BUILTIN_ADAPTERS[site].parseDetailPage !== undefined;
+      for (const kind of hasDetail ? [...REQUIRED_KINDS, 'detail' as const] : REQUIRED_KINDS) assert.ok(kinds.has(kind), `${site}: no ${kind} fixture`);
+      for (const markup of mirror.markups) {
+        for (const kind of REQUIRED_PER_MARKUP) {
+          assert.ok(own.some((fixture) => fixture.markup === markup && fixture.kind === kind), `${site}: no ${kind} fixture in markup "${markup}"`);
+        }
+      }
+      for (const markup of hasDetail ? mirror.detailMarkups ?? [] : []) {
+        assert.ok(own.some((fixture) => fixture.markup === markup && fixture.kind === 'detail'), `${site}: no detail fixture in detail markup "${markup}"`);
+      }
+      for (const fixture of own) assert.ok(mirror.markups.includes(fixture.markup), `${site}/${fixture.name}: markup "${fixture.markup}" is not one the mirror renders`);
     });
   }
 });
