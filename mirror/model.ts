@@ -33,7 +33,7 @@ export interface MirrorSite {
   readonly pageSize: number;
   /**
    * Page sizes of markup generations that differ from `pageSize` (Inmuebles24 showed 20 cards a
-   * page in 2024 and shows 30 in 2025-26, portals.md §1.2).
+   * page in 2024 and shows 30 in 2025-26, docs/portals.md §1.2).
    */
   readonly pageSizes?: Readonly<Partial<Record<string, number>>>;
   /** Default search paths (page 1) the mirror serves when none are given. */

@@ -1,7 +1,7 @@
 /**
  * Value readers shared by the Casas y Terrenos, Propiedades.com, Mitula and Trovit adapters: typed
  * reads of untyped embedded JSON, element text, the one-unnamed-area rule and page parameters.
- * Every reader answers null rather than guess (listing-record.md: never 0, "" or a guess).
+ * Every reader answers null rather than guess (docs/listing-record.md: never 0, "" or a guess).
  */
 import type { Cheerio } from 'cheerio';
 import type { AnyNode } from 'domhandler';
@@ -60,7 +60,7 @@ export function isoDay(value: unknown): string | null {
   return /^(\d{4}-\d{2}-\d{2})[ T]/.exec(text)?.[1] ?? null;
 }
 
-/** listing-record.md: a card's one unnamed area is the built area, unless the property is land. */
+/** docs/listing-record.md: a card's one unnamed area is the built area, unless the property is land. */
 export function unnamedArea(area: number | null, type: PropertyType | null): Pick<ListingRecord, 'builtAreaM2' | 'landAreaM2'> {
   return type === 'land' ? { builtAreaM2: null, landAreaM2: area } : { builtAreaM2: area, landAreaM2: null };
 }
@@ -88,13 +88,13 @@ export function withPageParam(url: string, name: string, page: number): string {
 
 /**
  * Whether results may follow this page, from the portal's total and this page's own length, with no
- * page size assumed (the sources disagree on it: Casas y Terrenos 240 or 40, portals.md §2.1). The
+ * page size assumed (the sources disagree on it: Casas y Terrenos 240 or 40, docs/portals.md §2.1). The
  * pages before this one held at least as many listings as this one, so at least page × onThisPage
  * results are behind it; fewer than the total means more may follow. Exact on the first page and on
  * full pages. A short last page after the first cannot be told from a full one by the numbers alone
  * (page 2 with 120 of 360 is the end at 240 a page, the middle at 120): it asks for one page more,
  * where assuming a page size would silently drop pages. What the portal answers past its last page
- * (an empty list; Mitula documents a 404, portals.md §4.1) is what ends such a walk.
+ * (an empty list; Mitula documents a 404, docs/portals.md §4.1) is what ends such a walk.
  */
 export function mayHaveMoreResults(page: number, onThisPage: number, total: number | null): boolean {
   return onThisPage > 0 && total != null && page * onThisPage < total;

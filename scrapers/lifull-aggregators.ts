@@ -1,5 +1,5 @@
 /**
- * What the Mitula and Trovit adapters share: both are Lifull Connect aggregators (portals.md §4, §6)
+ * What the Mitula and Trovit adapters share: both are Lifull Connect aggregators (docs/portals.md §4, §6)
  * with the same edge (401 "Access Denied"), card-only results pages, "date en - agency" texts and
  * links out to the portal that really holds each ad.
  */
@@ -10,7 +10,7 @@ import type { ListingPage, PageKind, ParseContext } from './adapter';
 
 /**
  * Markers of the "Access Denied" page Lifull answers (with a 401) to clients without browser headers
- * (portals.md §4.4, §6.4): its title or heading is exactly that phrase. A results page never has
+ * (docs/portals.md §4.4, §6.4): its title or heading is exactly that phrase. A results page never has
  * either, so the markers decide whatever the page's size.
  */
 const ACCESS_DENIED = [/<title[^>]*>\s*access denied\s*<\/title>/i, /<h1[^>]*>\s*access denied\s*<\/h1>/i];
@@ -29,7 +29,7 @@ const NO_RESULTS_TEXT = /no (encontramos|hay|se encontraron) (anuncios|resultado
 
 /**
  * A page without cards: an empty success when it says there are no results, otherwise markup the
- * adapter does not know (listing-record.md: never an empty success for a page not understood).
+ * adapter does not know (docs/listing-record.md: never an empty success for a page not understood).
  */
 export function emptyPageOrThrow($: CheerioAPI, context: ParseContext, cardSelector: string): ListingPage {
   const saysEmpty = $('.no-results, [data-test="no-results"]').length > 0 || NO_RESULTS_TEXT.test($('body').text());
@@ -40,7 +40,7 @@ export function emptyPageOrThrow($: CheerioAPI, context: ParseContext, cardSelec
 }
 
 /**
- * "23/05/2026 en - Inmobiliaria X" or "Hace 2 semanas, 3 días en - Inmobiliaria X" (portals.md §4.2).
+ * "23/05/2026 en - Inmobiliaria X" or "Hace 2 semanas, 3 días en - Inmobiliaria X" (docs/portals.md §4.2).
  * A relative age has no date a pure parser can resolve (it would need the fetch date): null.
  */
 export function dateAndAgency(text: string | null, maxLength?: number): { publishedAt: string | null; publisher: string | null } {

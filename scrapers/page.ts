@@ -9,7 +9,7 @@ import type { PageKind } from './adapter';
 
 /**
  * Anti-bot vendors and the markers only their block pages carry, recognised whatever the page's
- * size (portals.md §1.4, §3.4, §5.4, §8; the real AWS WAF and Distil pages in real-pages/lamudi/).
+ * size (docs/portals.md §1.4, §3.4, §5.4, §8; the real AWS WAF and Distil pages in real-pages/lamudi/).
  */
 const BLOCK_PAGE_MARKERS: ReadonlyArray<readonly [vendor: string, marker: RegExp]> = [
   // AWS WAF's JavaScript challenge (Lamudi detail pages, 2026-07): the challenge's own setup.

@@ -1,6 +1,6 @@
 /**
  * Data the portals keep in inline scripts, read with a real JavaScript parser (acorn): Inmuebles24's
- * `const avisoInfo = {…}` (portals.md §1.3, a loose literal with mixed quotes, bare identifiers
+ * `const avisoInfo = {…}` (docs/portals.md §1.3, a loose literal with mixed quotes, bare identifiers
  * and trailing commas), its results pages' `window.__PRELOADED_STATE__ = {…}` (§1.2) and Lamudi's
  * `initAdForm({…})` call (§3.3). Nothing is evaluated: the literal's syntax tree is turned into
  * data, and whatever is code rather than data (template literals, functions, calls, identifiers

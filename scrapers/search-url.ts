@@ -18,7 +18,7 @@ const OPERATION_WORDS: ReadonlyArray<[readonly string[], Operation]> = [
   [['temporal', 'vacacional'], 'rent'],
 ];
 
-/** Type words of search paths (singular and plural), mapped as listing-record.md maps them. */
+/** Type words of search paths (singular and plural), mapped as docs/listing-record.md maps them. */
 const TYPE_WORDS: Readonly<Record<string, PropertyType>> = {
   casa: 'house', casas: 'house', bungalow: 'house', bungalows: 'house',
   departamento: 'apartment', departamentos: 'apartment', atico: 'apartment', aticos: 'apartment',

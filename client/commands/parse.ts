@@ -1,6 +1,6 @@
 /**
  * `orchestrator parse --site S --page listing|detail [--url U] FILE`: one saved page through the
- * site's parser, printed as { listings, nextPageUrl, detailUrls } (shared/reference/listing-record.md).
+ * site's parser, printed as { listings, nextPageUrl, detailUrls } (docs/listing-record.md).
  * Exit 2 when the page is not understood (challenge, truncated, embedded data missing). A detail
  * page of a listing the portal has removed is understood: exit 0, no listings, and `gone` saying why.
  */
@@ -58,7 +58,7 @@ export function registerParseCommand(program: Command, globals: () => GlobalOpti
         process.stdout.write(`${JSON.stringify(parseFile(globals(), file, options), null, 2)}\n`);
       } catch (error) {
         if (error instanceof UnrecognisedMarkupError || error instanceof ChallengePageError || error instanceof TruncatedPageError) {
-          // One line naming the site, the page kind and what was missing (listing-record.md).
+          // One line naming the site, the page kind and what was missing (docs/listing-record.md).
           process.stderr.write(`${error.message.split('\n')[0]}\n`);
           process.exitCode = 2;
           return;

@@ -1,5 +1,5 @@
 /**
- * The normalized listing record every scraper emits (shared/reference/listing-record.md).
+ * The normalized listing record every scraper emits (docs/listing-record.md).
  * Field names are part of the contract: SQLite columns, exports and `orchestrator parse` use them.
  */
 

@@ -1,5 +1,5 @@
 /**
- * The Temporal Schedule that starts batches on a timetable (shared/reference/temporal.md §9.5):
+ * The Temporal Schedule that starts batches on a timetable (https://docs.temporal.io/schedule; README.md, Scheduling):
  * a Schedule, not the legacy cronSchedule, so it can be paused, triggered, backfilled and
  * described. A batch that is still running when the next one is due makes that one skip (overlap
  * SKIP), and a server that was down catches up at most an hour of missed runs.

@@ -1,5 +1,5 @@
 /**
- * Casas y Terrenos results pages (portals.md §2), in the two generations the sources describe:
+ * Casas y Terrenos results pages (docs/portals.md §2), in the two generations the sources describe:
  *   - '2026' (S-CIM): a Next.js page whose `__NEXT_DATA__`, the last script, carries every listing of
  *     the page under props.pageProps.initialState.propertyData (properties[], estimatedTotalHits) and
  *     the active type filter; the sources describe no listing markup around it, so none is rendered;
@@ -15,16 +15,16 @@ import { choice, countLabel, htmlDocument, htmlText, nextDataScript, priceFields
 const SITE = 'casasyterrenos';
 const HOST = 'www.casasyterrenos.com';
 const ORIGIN = `https://${HOST}`;
-const PAGE_SIZE = 240; // the embedded page of 2026 (portals.md §2.1; older pages had 40)
+const PAGE_SIZE = 240; // the embedded page of 2026 (docs/portals.md §2.1; older pages had 40)
 
-/** Markup generations (portals.md §2.2), the current first. */
+/** Markup generations (docs/portals.md §2.2), the current first. */
 const MARKUPS = ['2026', '2024'] as const;
 
 // 7-digit ids like the real ones (2961585, 3718620); the step keeps neighbours from looking sequential.
 const ID_BASE = 2_400_017;
 const ID_STEP = 7;
 
-/** {tipo} of the detail path (portals.md §2.3). */
+/** {tipo} of the detail path (docs/portals.md §2.3). */
 const TIPO: Record<PropertyType, string> = {
   house: 'casa',
   apartment: 'departamento',
@@ -119,7 +119,7 @@ function priceLabel(f: PropertyFacts): string | null {
 }
 
 /**
- * The Tailwind card of the 2023–25 pages (portals.md §2.2): a `div` with `mx-2` and `w-[320px]`, the
+ * The Tailwind card of the 2023–25 pages (docs/portals.md §2.2): a `div` with `mx-2` and `w-[320px]`, the
  * link `a[target=_blank]`, title and location spans, the price span, four `p.text-sm` in a fixed
  * order (recámaras, baños, estacionamientos, superficie; empty when unknown) and "Código: N".
  */
@@ -204,7 +204,7 @@ function cardRecord(f: PropertyFacts, input: ListPageInput): ListingRecord {
     lng: f.lng,
     images: imageUrls(f),
     publisher: f.publisher,
-    // CyT lists only lastUpdate (portals.md §7): the closest thing to a publication date it shows.
+    // CyT lists only lastUpdate (docs/portals.md §7): the closest thing to a publication date it shows.
     publishedAt: lastUpdate(f),
   };
 }
@@ -216,7 +216,7 @@ export const casasyterrenosMirror: MirrorSite = {
   pageSizes: { '2024': 40 },
   defaultSearchPaths: ['/jalisco/zapopan/casas/venta', '/jalisco/guadalajara/departamentos/renta', '/jalisco/zapopan/terrenos/venta'],
   markups: MARKUPS,
-  // portals.md §2.4: listing pages allowed; /api/, /beta/ and some SEO bots disallowed.
+  // docs/portals.md §2.4: listing pages allowed; /api/, /beta/ and some SEO bots disallowed.
   robotsTxt: [
     'User-agent: *',
     'Disallow: /api/',

@@ -1,5 +1,5 @@
 /**
- * Inmuebles24 (Navent platform) in the local mirror, after portals.md §1 and §8, in the two markup
+ * Inmuebles24 (Navent platform) in the local mirror, after docs/portals.md §1 and §8, in the two markup
  * generations the sources describe (§1.2):
  *   - '2025-26' (S-DBG, S-JMM, S-CIM; the default, 30 cards a page): CSS-module cards with a hashed
  *     suffix — `postingsList-module__card-container` holding the inner element that carries
@@ -25,10 +25,10 @@ import { priceFields, slugify, TYPE_NOUN } from './page-kit';
 const SITE = 'inmuebles24';
 const HOST = 'www.inmuebles24.com';
 const ORIGIN = `https://${HOST}`;
-/** Markup generations (portals.md §1.2), the current first. */
+/** Markup generations (docs/portals.md §1.2), the current first. */
 const MARKUPS = ['2025-26', '2024'] as const;
 type Markup = (typeof MARKUPS)[number];
-/** Listings ids are 9-digit numbers (portals.md §1.2 shows 142082805). */
+/** Listings ids are 9-digit numbers (docs/portals.md §1.2 shows 142082805). */
 const ID_BASE = 140_000_000;
 const ID_LIMIT = 1_000_000_000 - ID_BASE;
 /** Photos the results state lists per posting (the real 2024 state lists up to 8). */
@@ -225,7 +225,7 @@ function pagination(input: ListPageInput, cls: (block: string, element: string) 
   return `<div class="${cls('paging', 'container')}">${links.join('')}</div>`;
 }
 
-/** The results state's posting (portals.md §1.2: the internal API's fields, as on the real 2024 page). */
+/** The results state's posting (docs/portals.md §1.2: the internal API's fields, as on the real 2024 page). */
 function statePosting(f: PropertyFacts): Record<string, unknown> {
   const sale = f.operation === 'sale';
   const features: Record<string, unknown> = {};

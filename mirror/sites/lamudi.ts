@@ -1,5 +1,5 @@
 /**
- * Lamudi México (Lifull Connect) in the local mirror, after portals.md §3 and §8.
+ * Lamudi México (Lifull Connect) in the local mirror, after docs/portals.md §3 and §8.
  *
  * Results pages carry exactly one JSON-LD block (SearchResultsPage → ItemList) and the
  * `div.snippet.js-snippet` cards, in the markup generations the sources describe (§3.2, §3.4):
@@ -21,7 +21,7 @@ import { bare, hexDigits, jsonForScript, looseLiteral } from '../render-kit';
 import { choice, dayMonthYear, priceFields, slugify, unnamedArea, unnamedAreaFields } from './page-kit';
 
 const SITE = 'lamudi';
-/** Markup generations of the results pages (portals.md §3.2, §3.4), the current first. */
+/** Markup generations of the results pages (docs/portals.md §3.2, §3.4), the current first. */
 const MARKUPS = ['2026-07', '2026-02', 'unrendered'] as const;
 const HOST = 'www.lamudi.com.mx';
 const ORIGIN = `https://${HOST}`;
@@ -42,7 +42,7 @@ interface TypeInfo {
    * (§3.2); for the other types the mirror uses names that say the type, as schema.org has none.
    */
   schema: string;
-  /** Search-path segment (portals.md §3.1). */
+  /** Search-path segment (docs/portals.md §3.1). */
   slug: string;
   plural: string;
 }

@@ -1,5 +1,5 @@
 /**
- * Mitula México results pages (portals.md §4): Lifull Connect `article.listing-card` cards whose
+ * Mitula México results pages (docs/portals.md §4): Lifull Connect `article.listing-card` cards whose
  * data-* attributes carry most of the listing, a base64 data-clickdestination (padded or not) that
  * is either a Mitula /adform/ path or the ad's address on the portal that holds it, dates as
  * "dd/mm/yyyy" or "Hace X semanas, Y días", and on every other page a JSON-LD SearchResultsPage whose
@@ -19,11 +19,11 @@ const HOST = 'casas.mitula.mx';
 const ORIGIN = `https://${HOST}`;
 /**
  * No source states Mitula's page size. Lamudi and Trovit, the same Lifull Connect platform and
- * card template, both show 30 results per page (portals.md §3.1, §6.1), so the mirror does too.
+ * card template, both show 30 results per page (docs/portals.md §3.1, §6.1), so the mirror does too.
  */
 const PAGE_SIZE = 30;
 
-/** Markup generations of the card's inner content (portals.md §4.2: S-MIT-A's hooks, S-MIT-B's classes). */
+/** Markup generations of the card's inner content (docs/portals.md §4.2: S-MIT-A's hooks, S-MIT-B's classes). */
 const MARKUPS = ['data-test', 'class-names'] as const;
 
 const ID_BASE = 4_100_000_003;
@@ -105,7 +105,7 @@ function factHtml(input: ListPageInput, dataTest: string, icon: string, text: st
 }
 
 /**
- * One `article.listing-card` (portals.md §4.2): the data-* set, then the inner markup of the page's
+ * One `article.listing-card` (docs/portals.md §4.2): the data-* set, then the inner markup of the page's
  * generation — 'data-test' hooks (S-MIT-A: title, price, place, facts, description, date and
  * agency, the "Ver detalle" button inside a Mitula link) or 'class-names' (S-MIT-B: images, type
  * tag, price, place, facts with icons, amenities, description, date and agency; no title, no link).

@@ -102,7 +102,7 @@ export function dayMonthYear(isoDate: string): string {
 
 /**
  * Cards that show one unnamed area (Propiedades size_m2, Mitula, Trovit) show the plot for land
- * and the built area otherwise; listing-record.md files it the same way.
+ * and the built area otherwise; docs/listing-record.md files it the same way.
  */
 export function unnamedArea(f: PropertyFacts): number | null {
   return f.propertyType === 'land' ? f.landAreaM2 : f.builtAreaM2;
@@ -123,7 +123,7 @@ export function priceFields(f: PropertyFacts): Pick<ListingRecord, 'price' | 'cu
 
 /**
  * Where an aggregated ad really lives: an Inmuebles24 or a Lamudi detail address in those portals'
- * URL forms (portals.md §1.3, §3.3). Deterministic per listing, so every page agrees.
+ * URL forms (docs/portals.md §1.3, §3.3). Deterministic per listing, so every page agrees.
  */
 export function originAdUrl(site: string, f: PropertyFacts): string {
   const h = hash32(`${site}:${f.n}:origin`);
@@ -152,7 +152,7 @@ export function base64(text: string, unpadded: boolean): string {
   return unpadded ? encoded.replace(/=+$/, '') : encoded;
 }
 
-/** The permissive robots.txt served for portals where no source found one (portals.md: "none found"). */
+/** The permissive robots.txt served for portals where no source found one (docs/portals.md: "none found"). */
 export const ALLOW_ALL_ROBOTS = 'User-agent: *\nDisallow:\n';
 
 /**

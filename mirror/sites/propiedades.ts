@@ -1,5 +1,5 @@
 /**
- * Propiedades.com results pages (portals.md §5), in the two generations the sources describe:
+ * Propiedades.com results pages (docs/portals.md §5), in the two generations the sources describe:
  *   - '2026' (S-CIM): Next.js, the page's listings in `__NEXT_DATA__` props.pageProps.results.properties[]
  *     and the total in props.pageProps.totalItems; the sources describe no listing markup around it.
  *     The feed is loose in the ways scrapers report: prices in one of four fields, coordinates flagged
@@ -18,15 +18,15 @@ import {
 const SITE = 'propiedades';
 const HOST = 'propiedades.com';
 const ORIGIN = `https://${HOST}`;
-const PAGE_SIZE = 47; // "~47 per page" (portals.md §5.1)
+const PAGE_SIZE = 47; // "~47 per page" (docs/portals.md §5.1)
 
-/** Markup generations (portals.md §5.1, §5.2), the current first. */
+/** Markup generations (docs/portals.md §5.1, §5.2), the current first. */
 const MARKUPS = ['2026', '2022'] as const;
 
-/** Ids have 7 to 9 digits (portals.md §5.3): listing n gets the length n % 3 selects. */
+/** Ids have 7 to 9 digits (docs/portals.md §5.3): listing n gets the length n % 3 selects. */
 const ID_BASES = [1_000_000, 20_000_000, 300_000_000] as const;
 
-/** /{lugar}/{tipo}-{operacion}, optionally with a price segment /de-X-a-Y-pesos (portals.md §5.1). */
+/** /{lugar}/{tipo}-{operacion}, optionally with a price segment /de-X-a-Y-pesos (docs/portals.md §5.1). */
 const SEARCH_PATH = /^\/[a-z0-9-]+\/[a-z0-9-]+-(venta|renta)(\/de-\d+-a-\d+-pesos)?$/;
 
 /** property_type as the feed writes it; mapPropertyType must read each one. */
@@ -70,7 +70,7 @@ function urlProperty(f: PropertyFacts, page: number, position: number): string {
   const form = pick(f, 'url-form', 4);
   const path = detailPath(f);
   const base = form % 2 === 0 ? path : `${ORIGIN}${path}`;
-  // Result links carry a client-side fragment on some listings (portals.md §5.3).
+  // Result links carry a client-side fragment on some listings (docs/portals.md §5.3).
   return form >= 2 ? `${base}#area=${slugify(f.city)}&pagina=${page}&pos=${position + 1}` : base;
 }
 
@@ -125,7 +125,7 @@ function propertyJson(f: PropertyFacts, page: number, position: number): Record<
 }
 
 /**
- * A 2022 card (portals.md §5.2): `section[data-id]` with schema.org microdata; the visible text is
+ * A 2022 card (docs/portals.md §5.2): `section[data-id]` with schema.org microdata; the visible text is
  * there for the reader, not for parsers (no source names a hook for it). Coordinates the feed flags
  * invalid are left out of the microdata.
  */
@@ -141,7 +141,7 @@ function cardHtml(f: PropertyFacts, page: number, position: number): string {
 <p>${htmlText(`${f.neighborhood}, ${f.city}`)}</p><ul>${features.filter(Boolean).map((text) => `<li>${htmlText(text)}</li>`).join('')}</ul></section>`;
 }
 
-/** 2022 page links (portals.md §5.1): `ul[aria-label="items-pagination"]`, `a[aria-label="page-N"]`. */
+/** 2022 page links (docs/portals.md §5.1): `ul[aria-label="items-pagination"]`, `a[aria-label="page-N"]`. */
 function pagination(input: ListPageInput): string {
   if (input.totalPages <= 1) return '';
   const pages = [...new Set([1, input.page - 1, input.page, input.page + 1, input.totalPages])].filter((p) => p >= 1 && p <= input.totalPages).sort((a, b) => a - b);
@@ -157,7 +157,7 @@ function renderListPage(input: ListPageInput): string {
 <nav><a href="/df/residencial-venta">Comprar</a><a href="/df/residencial-renta">Rentar</a><a href="/avaluo">Avalúo</a></nav></header>`;
   const featured = input.variant % 3 === 2 ? '<aside class="featured"><h3>Desarrollos destacados &amp; preventas</h3><a href="/desarrollos/zapopan">Ver todos</a></aside>' : '';
   if (input.markup === '2022') {
-    // The first section is not a listing (portals.md §5.2).
+    // The first section is not a listing (docs/portals.md §5.2).
     const results = input.items.length === 0
       ? '<p>No encontramos propiedades con tu búsqueda. Intenta con otra zona.</p>'
       : `<section data-id="filtros" class="filters"><button>Filtrar</button><button>Ordenar</button></section>\n${input.items.map((f, i) => cardHtml(f, input.page, i)).join('\n')}`;

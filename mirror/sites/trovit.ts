@@ -1,5 +1,5 @@
 /**
- * Trovit México results pages (portals.md §6): the Lifull "snippet" template, one
+ * Trovit México results pages (docs/portals.md §6): the Lifull "snippet" template, one
  * `article.snippet-listing[data-id]` per ad, an `a.js-listing` Trovit redirect (tracking query
  * included) with the title in its title attribute, the title span and `<address>`, one
  * `.address_property-type` line with place and type, the features line, descriptions, agency and
@@ -19,9 +19,9 @@ import {
 const SITE = 'trovit';
 const HOST = 'casas.trovit.com.mx';
 const ORIGIN = `https://${HOST}`;
-const PAGE_SIZE = 30; // portals.md §6.1
+const PAGE_SIZE = 30; // docs/portals.md §6.1
 
-/** Markup generations (portals.md §6.1 "Next link"), the current first. */
+/** Markup generations (docs/portals.md §6.1 "Next link"), the current first. */
 const MARKUPS = ['next-button', 'paginate'] as const;
 
 // Alphanumeric ids; the base makes them 7 characters long.
@@ -77,7 +77,7 @@ function imageUrls(f: PropertyFacts): string[] {
   return Array.from({ length: f.imageCount }, (_, k) => `https://thumbs.trovit.com.mx/${externalId(f.n)}/${k + 1}_640x480.jpg`);
 }
 
-/** "$ 1,200,000 MXN" (portals.md §6.2: an MXN/USD marker); no price text is quoted for Trovit, so none is shown. */
+/** "$ 1,200,000 MXN" (docs/portals.md §6.2: an MXN/USD marker); no price text is quoted for Trovit, so none is shown. */
 function priceText(f: PropertyFacts): string | null {
   return f.price == null ? null : `$ ${formatAmount(f.price)} ${f.currency}`;
 }
@@ -136,7 +136,7 @@ function nextButton(input: ListPageInput): string {
   return `<div class="pagination">${prev}<span>Página ${input.page}</span>${next}</div>`;
 }
 
-/** 'paginate': the older `#paginate` block of `a[data-test]` page links (portals.md §6.1). */
+/** 'paginate': the older `#paginate` block of `a[data-test]` page links (docs/portals.md §6.1). */
 function paginateLinks(input: ListPageInput): string {
   const pages = [...new Set([1, input.page - 1, input.page, input.page + 1, input.totalPages])]
     .filter((p) => p >= 1 && p <= input.totalPages).sort((a, b) => a - b);
@@ -175,7 +175,7 @@ function cardRecord(f: PropertyFacts, input: ListPageInput): ListingRecord {
   return {
     ...emptyRecord(SITE, externalId(f.n), new URL(redirectPath(f), input.searchUrl).href),
     title: f.title,
-    // A line without the operation leaves it to the search URL's words (portals.md §7).
+    // A line without the operation leaves it to the search URL's words (docs/portals.md §7).
     operation: typeFirst(f) ? f.operation : lifullSearchFacts(input.searchPath).operation,
     propertyType: f.propertyType,
     price: f.price,

@@ -1,5 +1,5 @@
 /**
- * Casas y Terrenos results pages (portals.md §2). Two sources, best first:
+ * Casas y Terrenos results pages (docs/portals.md §2). Two sources, best first:
  *   1. the Next.js `__NEXT_DATA__` script, props.pageProps.initialState.propertyData: every listing of
  *      the page with coordinates, areas and broker, and the search's estimatedTotalHits (§2.2);
  *   2. the server-rendered Tailwind cards of the 2023–25 pages (§2.2 "HTML cards"), which fill what
@@ -94,7 +94,7 @@ function dataRecord(p: JsonObject, id: string, facts: SearchUrlFacts, context: P
     lng: toCoordinate(getPath(p, '_geo.lng'), 180),
     images: uniqueUrls((asArray(p.images) ?? []).map(jsonString), context.url),
     publisher: text(broker),
-    // Only lastUpdate is on the list (portals.md §7): the closest to a publication date CyT shows.
+    // Only lastUpdate is on the list (docs/portals.md §7): the closest to a publication date CyT shows.
     publishedAt: toIsoDate(jsonString(p.lastUpdate)),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Inmuebles24 (Navent) adapter, after portals.md §1.
+ * Inmuebles24 (Navent) adapter, after docs/portals.md §1.
  *
  * Results pages: the richest source first, field by field. The server's HTML embeds the whole
  * result list in `window.__PRELOADED_STATE__` (§1.2, real 2024 capture): title, operation, type,

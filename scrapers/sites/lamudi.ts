@@ -1,5 +1,5 @@
 /**
- * Lamudi México (Lifull Connect) adapter, after portals.md §3.
+ * Lamudi México (Lifull Connect) adapter, after docs/portals.md §3.
  *
  * Results pages: JSON-LD first, because its ItemList is there even when the cards are not rendered
  * (S-LAMJS), joined by listing id with the `div.snippet` cards when present: only cards show the

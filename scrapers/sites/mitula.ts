@@ -1,5 +1,5 @@
 /**
- * Mitula México results pages (portals.md §4): one `article.listing-card` per ad. Each field comes
+ * Mitula México results pages (docs/portals.md §4): one `article.listing-card` per ad. Each field comes
  * from the best source the card has, in this order:
  *   1. the card's data-* attributes (id, price, operation, place, area, rooms; §4.2);
  *   2. its inner markup, in either documented form: `data-test` hooks (S-MIT-A) or BEM class names

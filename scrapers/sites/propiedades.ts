@@ -1,5 +1,5 @@
 /**
- * Propiedades.com results pages (portals.md §5). Two sources, best first:
+ * Propiedades.com results pages (docs/portals.md §5). Two sources, best first:
  *   1. the Next.js `__NEXT_DATA__` props.pageProps.results.properties[] (S-CIM 2026, §5.2), with
  *      coordinates, and the total in props.pageProps.totalItems (§5.1);
  *   2. the older `section[data-id]` cards with schema.org microdata — url, latitude, longitude — of

@@ -1,9 +1,9 @@
 /**
- * Trovit México results pages (portals.md §6): the Lifull "snippet" template, read from the card
+ * Trovit México results pages (docs/portals.md §6): the Lifull "snippet" template, read from the card
  * markup §6.2 documents and nothing else. Trovit embeds no listing data and has no detail scraper;
  * its links redirect to the portal holding the ad, so the page reveals no origin address. Operation
  * and type come from the card's place-and-type line when it says them, else from the search URL
- * (portals.md §7: "Trovit from the URL").
+ * (docs/portals.md §7: "Trovit from the URL").
  */
 import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { AnyNode } from 'domhandler';
@@ -23,7 +23,7 @@ const CARD = 'article.snippet-listing';
 /** What is this portal's content (scrapers/page.ts): the cards and the page links (§6.1, §6.2). */
 const CONTENT_HOOKS: readonly string[] = [CARD, 'a.next-button', '#paginate'];
 
-/** The features line: "120 m² 3 habitaciones 2 baños" (portals.md §6.2). */
+/** The features line: "120 m² 3 habitaciones 2 baños" (docs/portals.md §6.2). */
 const AREA = /(\d[\d,]*(?:\.\d+)?)\s*m(?:²|2)/i;
 const BEDROOMS = /(\d+)\s*(?:habitaci|rec[aá]mara)/i;
 const BATHROOMS = /(\d+(?:\.\d+)?)\s*baño/i;

@@ -9,7 +9,7 @@ import {
 
 const SEARCH = '/jalisco/zapopan/casas/venta';
 const NEXT_DATA = /<script id="__NEXT_DATA__" type="application\/json">([\s\S]*?)<\/script>/;
-/** The property fields portals.md §2.2 documents: the mirror writes no others. */
+/** The property fields docs/portals.md §2.2 documents: the mirror writes no others. */
 const DOCUMENTED_FIELDS = [
   'id', 'name', 'canonical', 'slugs', 'isSale', 'isRent', 'priceSale', 'priceRent', 'currency', 'surface', 'construction',
   'rooms', 'bathrooms', 'parkingLots', '_geo', 'municipality', 'neighborhood', 'lastUpdate', 'broker', 'images',
@@ -21,7 +21,7 @@ function mirrorPage(markup: string, pageNumber = 1, totalPages = 2, variant = 0)
 }
 
 describe('Casas y Terrenos mirror: the parser reads back every listing it renders', () => {
-  it('has the two generations portals.md §2.2 describes, the 2026 one first, with their page sizes (§2.1: 240, and 40 in an older test)', () => {
+  it('has the two generations docs/portals.md §2.2 describes, the 2026 one first, with their page sizes (§2.1: 240, and 40 in an older test)', () => {
     assert.deepEqual(mirror.markups, ['2026', '2024']);
     assert.deepEqual(mirror.markups.map((markup) => pageSizeOf(mirror, markup)), [240, 40]);
   });

@@ -15,7 +15,7 @@
  *       "url": "https://…",            // the address the page was fetched from
  *       "kind": "results" | "last-page" | "no-results" | "detail" | "removed" | "unrecognised" | "challenge" | "truncated",
  *       "markup": "2024",               // one of the mirror site's `markups`
- *       "source": "portals.md §1.2 …", // what the page was written from
+ *       "source": "docs/portals.md §1.2 …", // what the page was written from
  *       "expect": { "listings": [ … ], "nextPageUrl": …, "detailUrls": [ … ] }   // what `orchestrator parse` prints
  *       // or, for a page that must be refused:
  *       "expectError": { "type": "ChallengePageError", "messageIncludes": "…" }

@@ -172,7 +172,7 @@ export function truncatedRefusal(site: string, kind: 'listing' | 'detail') {
   };
 }
 
-/** A Cloudflare managed-challenge page (portals.md §8 "Block pages"). */
+/** A Cloudflare managed-challenge page (docs/portals.md §8 "Block pages"). */
 export const CHALLENGE_PAGE = `<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title></head>
 <body><div class="main-wrapper"><h1>Verifying you are human. This may take a few seconds.</h1>
 <div class="cf-turnstile" data-sitekey="0x4AAAAAAA"></div></div>

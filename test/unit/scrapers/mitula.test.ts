@@ -31,7 +31,7 @@ function destinations(html: string): Array<{ value: string; unpadded: boolean }>
 }
 
 describe('Mitula mirror: the parser reads back every card it renders', () => {
-  it('has the two inner-markup forms portals.md §4.2 describes, S-MIT-A\'s data-test hooks first', () => {
+  it('has the two inner-markup forms docs/portals.md §4.2 describes, S-MIT-A\'s data-test hooks first', () => {
     assert.deepEqual(mirror.markups, ['data-test', 'class-names']);
   });
 
@@ -50,7 +50,7 @@ describe('Mitula mirror: the parser reads back every card it renders', () => {
         assert.ok(all.includes(quirk), `no page had ${quirk}`);
       }
       assert.ok(run.pages.some((html) => !html.includes('SearchResultsPage')), 'pages without JSON-LD');
-      // Each form writes its own hooks and none of the other's (portals.md §4.2: S-MIT-A vs S-MIT-B).
+      // Each form writes its own hooks and none of the other's (docs/portals.md §4.2: S-MIT-A vs S-MIT-B).
       assert.equal(all.includes('data-test="snippet__title"'), markup === 'data-test');
       assert.equal(all.includes('listing-card__properties__property'), markup === 'class-names');
     });
@@ -61,7 +61,7 @@ describe('Mitula mirror: the parser reads back every card it renders', () => {
     });
   }
 
-  it('ids invert and list URLs route back (?page=N); a page past the last answers 404, as Mitula does (portals.md §4.1)', async () => {
+  it('ids invert and list URLs route back (?page=N); a page past the last answers 404, as Mitula does (docs/portals.md §4.1)', async () => {
     assertMirrorContract(mirror);
     assert.deepEqual(mirror.route(new URL('https://casas.mitula.mx/casas/venta-zapopan-jalisco?page=999')), { kind: 'listing', searchPath: SEARCH, page: 999 });
     assert.equal(mirror.route(new URL('https://casas.mitula.mx/adform/4100000042')), null);

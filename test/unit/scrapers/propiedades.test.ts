@@ -8,17 +8,17 @@ import {
 
 const SEARCH = '/zapopan/casas-venta';
 const NEXT_DATA = /<script id="__NEXT_DATA__" type="application\/json">([\s\S]*?)<\/script>/;
-/** The property fields portals.md §5.2 documents: the mirror writes no others. */
+/** The property fields docs/portals.md §5.2 documents: the mirror writes no others. */
 const DOCUMENTED_FIELDS = [
   'id', 'url_property', 'latitude', 'longitude', 'valid_coords', 'colony', 'municipality', 'city', 'zipcode', 'bedrooms', 'bathrooms',
   'size_m2', 'parking_num', 'sale_price_real', 'rental_price_real', 'price_real', 'price_num', 'currency', 'property_type', 'purpose_str',
   'published', 'days_ago',
 ];
-/** 2026 pages give only a total; 2022 pages link their pages (portals.md §5.1). */
+/** 2026 pages give only a total; 2022 pages link their pages (docs/portals.md §5.1). */
 const NEXT_PAGE: Record<string, NextPageSignal> = { 2026: 'total', 2022: 'page-links' };
 
 describe('Propiedades.com mirror: the parser reads back every listing it renders', () => {
-  it('has the two generations portals.md §5 describes, the 2026 one first', () => {
+  it('has the two generations docs/portals.md §5 describes, the 2026 one first', () => {
     assert.deepEqual(mirror.markups, ['2026', '2022']);
   });
 

@@ -47,12 +47,12 @@ function canonicalOf(html: string, file: string): string {
 
 type Json = Record<string, any>;
 
-/** What listing-record.md maps each type name on these pages to (every name the pages use is listed, so none passes unchecked). */
+/** What docs/listing-record.md maps each type name on these pages to (every name the pages use is listed, so none passes unchecked). */
 const INMUEBLES24_TYPES: Record<string, string> = { Casas: 'house', Departamentos: 'apartment', Oficinas: 'office', Terrenos: 'land', 'Desarrollos verticales': 'other' };
 const NAVENT_OPERATIONS: Record<string, string> = { venta: 'sale', renta: 'rent' };
 const LAMUDI_TYPES: Record<string, string> = { Apartment: 'apartment', SingleFamilyResidence: 'house' };
 
-/** The record's text for a page's raw text: what listing-record.md asks of text fields (tags out, entities decoded, whitespace collapsed). */
+/** The record's text for a page's raw text: what docs/listing-record.md asks of text fields (tags out, entities decoded, whitespace collapsed). */
 const plain = (text: string): string => cheerio.load(`<p>${text.replace(/<br\s*\/?>/gi, ' ')}</p>`)('p').text().replace(/\s+/g, ' ').trim();
 
 /** Facts of the known results pages, from SOURCES.md and the pages themselves, checked besides what every results page must satisfy. */

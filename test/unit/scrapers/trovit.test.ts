@@ -10,7 +10,7 @@ const SEARCH = '/venta-casas-zapopan';
 const CARD = /<article class="snippet-listing"[\s\S]*?<\/article>/g;
 
 describe('Trovit mirror: the parser reads back every card it renders', () => {
-  it('has the two pagination generations portals.md §6.1 names, a.next-button first', () => {
+  it('has the two pagination generations docs/portals.md §6.1 names, a.next-button first', () => {
     assert.deepEqual(mirror.markups, ['next-button', 'paginate']);
   });
 
@@ -35,7 +35,7 @@ describe('Trovit mirror: the parser reads back every card it renders', () => {
     });
   }
 
-  it('renders .address_property-type as one line of text, without child elements no source documents (portals.md §6.2)', () => {
+  it('renders .address_property-type as one line of text, without child elements no source documents (docs/portals.md §6.2)', () => {
     const all = mirror.renderListPage(emptyInput(mirror, SEARCH)) + roundTrip(adapter, mirror, SEARCH, { totalPages: 1, variants: 1, firstNs: [0], markup: 'next-button', nextPage: 'page-links' }).pages.join('');
     const lines = [...all.matchAll(/<p class="address_property-type">([\s\S]*?)<\/p>/g)].map((match) => match[1]);
     assert.ok(lines.length > 0);
