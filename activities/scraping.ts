@@ -9,10 +9,10 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { HostPolicyError, NotFoundError, RobotsDisallowedError, ScrapeError } from '../lib/errors';
 import { taskId, transitionTask } from '../lib/store/batches';
-import { enqueueDetails, failPendingDetails, finishDetail, getDetail, pendingDetails } from '../lib/store/detail-queue';
+import { enqueueDetails, failPendingDetails, finishDetail, getDetail, outcomesOf, pendingDetails } from '../lib/store/detail-queue';
 import { mergeDetail, upsertCards } from '../lib/store/listings';
 import { nextAttempt, recordPage, type PageAttempt } from '../lib/store/pages';
-import type { DetailOutcome, ListingCursor, ListingPageResult, ListingWalk, SiteTotals } from '../workflows/types';
+import type { DetailOutcome, DetailTotals, ListingCursor, ListingPageResult, ListingWalk, SiteTotals } from '../workflows/types';
 import { measureActivity } from '../workers/interceptors';
 import { siteConfig, type ActivityDeps } from './deps';
 import { errorFields, toActivityFailure } from './failures';
@@ -45,8 +45,12 @@ async function withPageSignal<T>(activitySignal: AbortSignal, fetch: (signal: Ab
  * planted link throw away every good page of a batch; the refusal stays visible in the pages table,
  * in the site's failed pages of `report`, and in the skipped count.
  *
+ * A start URL (page 1 of a walk) is not skipped: nobody planted it, it is the configuration
+ * (urls/*.csv) or the environment (where its host resolves, the site's robots.txt), and a site
+ * that "completes" with no page would hide that. It fails the site with the reason.
+ *
  * A page that itself tries to take the browser elsewhere (a challenge whose script navigates to a
- * private address, `byPage`) is not skipped: like a redirect off the domain, it is the site's own
+ * private address, a redirect off the domain: `byPage`) is not skipped either: it is the site's own
  * answer, and it fails the page (non-retryable) with the same reason.
  */
 function isRefusal(error: unknown): error is RobotsDisallowedError | HostPolicyError {
@@ -78,7 +82,7 @@ export function createScrapingActivities(deps: ActivityDeps) {
     try {
       page = await fetchPage(base);
     } catch (error) {
-      if (isRefusal(error)) {
+      if (isRefusal(error) && pageNumber > 1) {
         return { listings: 0, newListings: 0, detailUrls: 0, nextPageUrl: null, skipped: error.message };
       }
       if (error instanceof NotFoundError && pageNumber > 1) {
@@ -121,6 +125,14 @@ export function createScrapingActivities(deps: ActivityDeps) {
       if (error instanceof NotFoundError || isRefusal(error)) {
         finishDetail(db, seq, 'skipped', error.message);
         return 'skipped';
+      }
+      // Asking again gives the same answer (a challenge that did not clear, access denied, a
+      // redirect or navigation the host policy refuses …): the entry fails now, with its reason,
+      // as a page the parser does not know does below. Only a retryable failure is thrown, so
+      // only it decides whether the window is tried again, and this page is not fetched again.
+      if (error instanceof ScrapeError && !error.retryable) {
+        finishDetail(db, seq, 'failed', error.message);
+        return 'failed';
       }
       throw failure(error, site);
     }
@@ -171,15 +183,17 @@ export function createScrapingActivities(deps: ActivityDeps) {
   }
 
   /**
-   * A window of detail-queue entries, `concurrency` pages at a time. A page whose failure is worth
-   * retrying fails the window once the others are done; the retried attempt skips the entries
-   * already handled (their queue state says so), so the site's retry policy applies per window.
+   * A window of detail-queue entries, `concurrency` pages at a time. Entries whose page is gone,
+   * refused or fails for good are finished as such by scrapeDetailPage; a page whose failure is
+   * worth retrying fails the window once the others are done, with the first such failure. The
+   * retried attempt skips the entries already handled (their queue state says so), so the site's
+   * retry policy applies per window, and only to the pages that may yet succeed.
    */
   async function scrapeDetailPages(args: { batchId: string; site: string; seqs: number[]; concurrency: number }): Promise<Record<DetailOutcome, number>> {
     const outcomes: Record<DetailOutcome, number> = { done: 0, failed: 0, skipped: 0 };
     const context = Context.current();
     let next = 0;
-    let retryable: unknown = null;
+    let firstRetryableFailure: unknown = null;
     const lane = async () => {
       while (next < args.seqs.length) {
         const page = { batchId: args.batchId, site: args.site, seq: args.seqs[next++] };
@@ -187,7 +201,8 @@ export function createScrapingActivities(deps: ActivityDeps) {
           outcomes[await measureActivity(meter, 'scrapeDetailPage', [page], () => scrapeDetailPage(page))]++;
         } catch (error) {
           if (context.cancellationSignal.aborted) throw error;
-          retryable ??= error;
+          // Only a failure worth retrying reaches here (scrapeDetailPage finishes the others).
+          firstRetryableFailure ??= error;
         }
       }
     };
@@ -195,7 +210,7 @@ export function createScrapingActivities(deps: ActivityDeps) {
       await Promise.all(Array.from({ length: Math.max(1, Math.min(args.concurrency, args.seqs.length)) }, lane));
       // The attempt's outcomes go with its failure (same type and message): after the last attempt
       // the workflow counts the entries this attempt handled, and only the pending ones fail.
-      if (retryable) throw ApplicationFailure.fromError(retryable, { details: [outcomes] });
+      if (firstRetryableFailure) throw ApplicationFailure.fromError(firstRetryableFailure, { details: [outcomes] });
       return outcomes;
     }, 1000, () => next);
   }
@@ -206,9 +221,17 @@ export function createScrapingActivities(deps: ActivityDeps) {
     scrapeListingPages,
     scrapeDetailPages,
 
-    /** Entries of a window still pending after its retries become failed (those done stay done); returns how many. */
-    async markDetailsFailed({ seqs, error }: { seqs: number[]; error: string }): Promise<number> {
-      return failPendingDetails(db, seqs, error);
+    /**
+     * Entries of a window still pending after its retries become failed (those done, skipped or
+     * failed stay so); returns the window's entries by final state, so the workflow counts every
+     * entry, those an attempt that timed out had finished included. (Before, it returned how many
+     * it failed: detailWorkflow still reads that form in the histories recorded then.)
+     */
+    async markDetailsFailed({ seqs, error }: { seqs: number[]; error: string }): Promise<DetailTotals> {
+      return db.transaction(() => {
+        failPendingDetails(db, seqs, error);
+        return outcomesOf(db, seqs);
+      })();
     },
 
     async nextDetails({ batchId, site, afterSeq, limit }: { batchId: string; site: string; afterSeq: number; limit: number }): Promise<number[]> {

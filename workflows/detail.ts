@@ -169,15 +169,14 @@ class DetailQueueWalk {
     } catch (error) {
       // On cancellation the main loop sees it too and ends the run; nothing to count here.
       if (isCancellation(error)) return;
-      // The entries the last attempt handled count as it found them; those still pending fail.
-      const handled = outcomesBeforeFailure(error);
-      this.totals.done += handled.done ?? 0;
-      this.totals.failed += handled.failed ?? 0;
-      this.totals.skipped += handled.skipped ?? 0;
-      // Awaited first: `totals.failed += await …` would read the count before the wait and lose
-      // what other windows added meanwhile.
-      const failedNow = await control.markDetailsFailed({ seqs, error: innermostMessage(error) });
-      this.totals.failed += failedNow;
+      // The entries still pending fail; every entry of the window then counts by its final state,
+      // whatever its attempts did (one that timed out reports nothing). Awaited first: `totals.x
+      // += await …` would read the count before the wait and lose what other windows added meanwhile.
+      const marked: DetailTotals | number = await control.markDetailsFailed({ seqs, error: innermostMessage(error) });
+      const counted = typeof marked === 'number' ? countedBeforeWindowTotals(error, marked) : marked;
+      this.totals.done += counted.done;
+      this.totals.failed += counted.failed;
+      this.totals.skipped += counted.skipped;
     } finally {
       this.inflight--;
     }
@@ -198,12 +197,15 @@ class DetailQueueWalk {
 }
 
 /**
- * What a window's last attempt handled before it failed: scrapeDetailPages puts its outcomes in the
- * failure's details. None from a timed-out attempt, or from windows recorded before the details.
+ * A failed window's counts as histories recorded before markDetailsFailed returned them say:
+ * there it returned how many pending entries it failed (a number), and the entries the last
+ * attempt handled came from the outcomes scrapeDetailPages puts in its failure's details (none
+ * from an attempt that timed out). Kept so those histories replay to the same totals.
  */
-function outcomesBeforeFailure(error: unknown): Partial<DetailTotals> {
+function countedBeforeWindowTotals(error: unknown, failedNow: number): DetailTotals {
   const failure = error instanceof ActivityFailure ? error.cause : undefined;
-  return (failure instanceof ApplicationFailure ? (failure.details?.[0] as Partial<DetailTotals> | undefined) : undefined) ?? {};
+  const handled = (failure instanceof ApplicationFailure ? (failure.details?.[0] as Partial<DetailTotals> | undefined) : undefined) ?? {};
+  return { done: handled.done ?? 0, failed: (handled.failed ?? 0) + failedNow, skipped: handled.skipped ?? 0 };
 }
 
 /** `seqs` in consecutive groups of `size`. */

@@ -52,6 +52,17 @@ export function failPendingDetails(db: Db, seqs: readonly number[], error: strin
     .run(error, new Date().toISOString(), JSON.stringify(seqs)).changes;
 }
 
+/** The entries `seqs` by state: done, skipped and failed (a pending one counts nowhere). */
+export function outcomesOf(db: Db, seqs: readonly number[]): Record<'done' | 'failed' | 'skipped', number> {
+  const counts = { done: 0, failed: 0, skipped: 0 };
+  if (seqs.length === 0) return counts;
+  const rows = db
+    .prepare(`SELECT state, COUNT(*) AS n FROM detail_queue WHERE seq IN (SELECT value FROM json_each(?)) AND state != 'pending' GROUP BY state`)
+    .all(JSON.stringify(seqs)) as Array<{ state: keyof typeof counts; n: number }>;
+  for (const row of rows) counts[row.state] = row.n;
+  return counts;
+}
+
 export function detailCounts(db: Db, batchId: string, site: string): Record<'pending' | 'done' | 'failed' | 'skipped', number> {
   const counts = { pending: 0, done: 0, failed: 0, skipped: 0 };
   const rows = db.prepare('SELECT state, COUNT(*) AS n FROM detail_queue WHERE batch_id = ? AND site = ? GROUP BY state').all(batchId, site) as Array<{

@@ -3,8 +3,11 @@
  * (rate-limited sites: one entry per activity, `window` activities in flight) and on the window
  * path (50 entries per activity, 4 in flight), with entries that fail once and are retried, and
  * entries that fail every attempt and are recorded failed (markDetailsFailed) before the run
- * continues. The real workflow runs on the test dev server under a stand-in batch; its activities
- * are test functions over an in-memory detail queue.
+ * continues. A window whose every attempt times out after finishing some of its entries counts
+ * those entries as they ended (markDetailsFailed returns the window's entries by final state), and
+ * a worker whose markDetailsFailed still returns the old number is read as before. The real
+ * workflow runs on the test dev server under a stand-in batch; its activities are test functions
+ * over an in-memory detail queue.
  */
 import { strict as assert } from 'node:assert';
 import { ApplicationFailure, Context } from '@temporalio/activity';
@@ -19,19 +22,23 @@ const MAX_EVENTS = 200;
  * flaky (fails the first attempt of its activity) or fine. Failures are few: the dev server takes
  * about a second to start a retry.
  */
-type Fate = 'gone' | 'broken' | 'flaky' | 'fine';
+type Fate = 'gone' | 'broken' | 'flaky' | 'fine' | 'stuck';
 function fateOf(seq: number): Fate {
   if (seq % 13 === 0) return 'gone';
   if (seq % 101 === 0) return 'broken';
   if (seq % 151 === 0) return 'flaky';
   return 'fine';
 }
-const FINAL_STATE: Record<Fate, DetailOutcome> = { gone: 'skipped', broken: 'failed', flaky: 'done', fine: 'done' };
+/** `stuck`: its page never answers, so every attempt of its window times out there. */
+const FINAL_STATE: Record<Fate, DetailOutcome> = { gone: 'skipped', broken: 'failed', flaky: 'done', fine: 'done', stuck: 'failed' };
 
 type DetailActivities = Pick<Activities, 'markTask' | 'nextDetails' | 'scrapeDetailPages' | 'markDetailsFailed'>;
 
-/** The four activities detailWorkflow calls, as the real ones treat the queue (activities/scraping.ts). */
-function fakeDetailQueue(entries: number) {
+/**
+ * The four activities detailWorkflow calls, as the real ones treat the queue (activities/scraping.ts).
+ * `markDetailsFailedReturns`: 'counts' as the activity does now, 'number' as it did before.
+ */
+function fakeDetailQueue(entries: number, fate: (seq: number) => Fate = fateOf, markDetailsFailedReturns: 'counts' | 'number' = 'counts') {
   // Sequence numbers with gaps, as another site's entries leave them in the shared table.
   const queue = new Map(Array.from({ length: entries }, (_, i) => [1001 + 2 * i, 'pending' as DetailOutcome | 'pending']));
   const taskStates: string[] = [];
@@ -43,10 +50,10 @@ function fakeDetailQueue(entries: number) {
     const state = queue.get(seq)!;
     // Handled by an earlier attempt of the window: the same outcome again.
     if (state !== 'pending') return state;
-    const fate = fateOf(seq);
-    if (fate === 'broken' || (fate === 'flaky' && Context.current().info.attempt === 1)) throw new Error(`503 on entry ${seq}`);
-    queue.set(seq, FINAL_STATE[fate]);
-    return FINAL_STATE[fate];
+    const its = fate(seq);
+    if (its === 'broken' || (its === 'flaky' && Context.current().info.attempt === 1)) throw new Error(`503 on entry ${seq}`);
+    queue.set(seq, FINAL_STATE[its]);
+    return FINAL_STATE[its];
   };
   const activities: DetailActivities = {
     async markTask({ state }) {
@@ -66,6 +73,8 @@ function fakeDetailQueue(entries: number) {
         const outcomes: Record<DetailOutcome, number> = { done: 0, failed: 0, skipped: 0 };
         let failure: unknown = null;
         for (const seq of seqs) {
+          // A page that never answers: the attempt hangs until the worker gives it up (its start-to-close timeout passed).
+          if (fate(seq) === 'stuck' && queue.get(seq) === 'pending') await Context.current().cancelled.catch(() => undefined);
           try {
             outcomes[scrapeOne(seq)]++;
           } catch (error) {
@@ -82,15 +91,18 @@ function fakeDetailQueue(entries: number) {
     async markDetailsFailed({ seqs }) {
       const pending = seqs.filter((seq) => queue.get(seq) === 'pending');
       for (const seq of pending) queue.set(seq, 'failed');
-      return pending.length;
+      if (markDetailsFailedReturns === 'number') return pending.length as unknown as DetailTotals;
+      const counts: DetailTotals = { done: 0, failed: 0, skipped: 0 };
+      for (const seq of seqs) counts[queue.get(seq) as DetailOutcome]++;
+      return counts;
     },
   };
   return { activities, queue, taskStates, windowSizes, mostInflight: () => mostInflight, retries: () => retries };
 }
 
-function expectedTotals(seqs: Iterable<number>): DetailTotals {
+function expectedTotals(seqs: Iterable<number>, fate: (seq: number) => Fate = fateOf): DetailTotals {
   const totals: DetailTotals = { done: 0, failed: 0, skipped: 0 };
-  for (const seq of seqs) totals[FINAL_STATE[fateOf(seq)]]++;
+  for (const seq of seqs) totals[FINAL_STATE[fate(seq)]]++;
   return totals;
 }
 
@@ -143,4 +155,39 @@ describe('detailWorkflow continues as new at the history bound (test dev server,
       console.log(`      ${entries} entries (${expected.failed} failed, ${expected.skipped} gone), ${fake.windowSizes.length} activity attempts (${fake.retries()} retries), at most ${fake.mostInflight()} at once, ${run.runs.length} runs`);
     });
   }
+
+  it('a window whose every attempt times out: the entries it finished count as done, the rest as failed', async () => {
+    // 100 entries, two windows of 50; the 21st entry never answers, so both attempts of the first
+    // window time out there, after finishing the 20 before it. Nothing reports those 20 but the queue.
+    const STUCK = 1001 + 2 * 20;
+    const fate = (seq: number): Fate => (seq === STUCK ? 'stuck' : 'fine');
+    const fake = fakeDetailQueue(100, fate);
+    const run = await env.runUnderParent('detail-timeout', (taskQueue) => ({
+      type: 'detailWorkflow',
+      input: {
+        // A window's start-to-close timeout is pageTimeoutMs × its pages per lane (50 / 5): 3 s.
+        batchId: 'detail-timeout', site: 'portal', taskQueue, pageTimeoutMs: 300, window: 20, onePagePerActivity: false, maxHistoryEventsPerRun: 2_000,
+        retry: { initialIntervalMs: 20, backoffCoefficient: 1, maximumIntervalMs: 20, maximumAttempts: 2, nonRetryableErrorTypes: [] },
+      },
+    }), fake.activities);
+    assert.equal(run.error, undefined, String(run.error));
+    const entries = [...fake.queue.keys()];
+    const firstWindow = entries.slice(0, 50);
+    assert.deepEqual(firstWindow.map((seq) => fake.queue.get(seq)), [...Array(20).fill('done'), ...Array(30).fill('failed')]);
+    assert.deepEqual(run.outcome!.result, { done: 70, failed: 30, skipped: 0, state: 'completed' });
+    assert.equal(fake.windowSizes.filter((size) => size === 50).length, 3, 'the first window twice (both attempts timed out), the second once');
+  });
+
+  it('a worker whose markDetailsFailed returns a number (before the counts): the totals as that worker counted them', async () => {
+    const fake = fakeDetailQueue(250, fateOf, 'number');
+    const run = await env.runUnderParent('detail-number', (taskQueue) => ({
+      type: 'detailWorkflow',
+      input: {
+        batchId: 'detail-number', site: 'portal', taskQueue, pageTimeoutMs: 10_000, window: 20, onePagePerActivity: false, maxHistoryEventsPerRun: 2_000,
+        retry: { initialIntervalMs: 20, backoffCoefficient: 1, maximumIntervalMs: 20, maximumAttempts: 2, nonRetryableErrorTypes: [] },
+      },
+    }), fake.activities);
+    assert.equal(run.error, undefined, String(run.error));
+    assert.deepEqual(run.outcome!.result, { ...expectedTotals(fake.queue.keys()), state: 'completed' });
+  });
 });

@@ -1,0 +1,191 @@
+/**
+ * The scraping activities' failure rules, run in Temporal's mock activity context against a real
+ * SQLite database:
+ * - in a window of detail pages, a page that fails for good when fetched (a challenge that does not
+ *   clear, access denied, a redirect the host policy refuses) finishes its entry as failed; only a
+ *   retryable failure fails the window, and the retried attempt does not fetch the finished pages again;
+ * - a start URL the host policy refuses at run time (its host resolves to a private address), or
+ *   that robots.txt disallows, fails the site with the reason instead of "completing" with no page.
+ */
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createActivities } from '../../../activities';
+import type { ActivityDeps } from '../../../activities/deps';
+import type { AppConfig } from '../../../lib/config/types';
+import { AccessDeniedError, ChallengePageError, HostPolicyError, ServerError } from '../../../lib/errors';
+import type { FetchedPage, PageFetcher } from '../../../lib/fetch/fetcher';
+import { HttpFetcher } from '../../../lib/fetch/http-fetcher';
+import type { ListingRecord } from '../../../lib/record/listing-record';
+import { HostPolicy } from '../../../lib/security/host-policy';
+import { createBatch } from '../../../lib/store/batches';
+import { openDatabase, type Db } from '../../../lib/store/database';
+import { detailCounts, enqueueDetails, pendingDetails } from '../../../lib/store/detail-queue';
+import type { SiteAdapter } from '../../../scrapers/adapter';
+import type { ListingWalk } from '../../../workflows/types';
+import { testConfig } from '../../support/test-config';
+
+const SITE = 'lamudi';
+const BASE = 'https://www.lamudi.com.mx';
+
+function record(url: string): ListingRecord {
+  return {
+    site: SITE, externalId: new URL(url).pathname.split('/').pop()!, url, title: 'Casa', operation: 'sale', propertyType: 'house',
+    price: 1_000_000, currency: 'MXN', priceOnRequest: false, bedrooms: null, bathrooms: null, parkingSpaces: null, builtAreaM2: null,
+    landAreaM2: null, neighborhood: null, city: null, state: null, address: null, lat: null, lng: null, description: null, images: [],
+    publisher: null, publishedAt: null, originUrl: null,
+  };
+}
+
+const adapter: SiteAdapter = {
+  site: SITE,
+  parseListingPage: () => ({ listings: [], detailUrls: [], nextPageUrl: null }),
+  parseDetailPage: (_html, context) => record(context.url),
+};
+
+/** Detail pages by name: what each does when fetched (a failure once, then a page; or the same failure every time). */
+class ScriptedFetcher implements PageFetcher {
+  readonly fetches = new Map<string, number>();
+  async fetch(url: string): Promise<FetchedPage> {
+    const n = (this.fetches.get(url) ?? 0) + 1;
+    this.fetches.set(url, n);
+    const name = new URL(url).pathname.split('/').pop();
+    if (name === 'challenge') throw new ChallengePageError(`www.lamudi.com.mx kept answering with an anti-bot challenge page for 15 s: the challenge did not clear`, url);
+    if (name === 'denied') throw new AccessDeniedError('www.lamudi.com.mx answered 403 Forbidden: the site refuses this client', url, 403);
+    if (name === 'redirect') throw new HostPolicyError(`www.lamudi.com.mx redirected off its domain to https://www.inmuebles24.com/, refused by the host policy`, url, 'off-domain', true);
+    if (name === 'flaky' && n === 1) throw new ServerError('www.lamudi.com.mx answered 503 Service Unavailable', url, 503);
+    return { url, status: 200, html: '<html></html>', bytes: 13, latencyMs: 1, headers: {} };
+  }
+}
+
+describe('scraping activities: what fails a page, a window, a site', () => {
+  let config: AppConfig;
+  let db: Db;
+  before(() => {
+    config = testConfig({ taskQueue: 'unused', sites: [SITE] });
+    db = openDatabase(config.storage.database);
+  });
+  after(() => db?.close());
+
+  function activities(fetcher: PageFetcher) {
+    const deps: ActivityDeps = { config, db, fetcherFor: () => fetcher, adapterFor: () => adapter, liftRateLimits: true };
+    return createActivities(deps);
+  }
+
+  function newBatch(id: string): void {
+    createBatch(db, { id, label: null, parentBatchId: null, sites: [SITE], detailSites: [SITE], options: {}, workflowId: null });
+  }
+
+  it('a detail window: pages that fail for good are finished as failed; only the retryable one fails the window, and only it is fetched again', async () => {
+    const batchId = 'window-fates';
+    newBatch(batchId);
+    const names = ['challenge', 'ok-1', 'flaky', 'denied', 'redirect', 'ok-2'];
+    enqueueDetails(db, batchId, SITE, names.map((name) => ({ url: `${BASE}/detalle/${name}`, externalId: null })));
+    const seqs = pendingDetails(db, batchId, SITE, 0, 100).map((entry) => entry.seq);
+    const fetcher = new ScriptedFetcher();
+    const { scrapeDetailPages } = activities(fetcher);
+
+    const first = await new MockActivityEnvironment({ attempt: 1 }).run(scrapeDetailPages, { batchId, site: SITE, seqs, concurrency: 2 }).then(
+      () => assert.fail('the window should fail: one page may yet succeed'),
+      (error: unknown) => error,
+    );
+    assert.ok(first instanceof ApplicationFailure, String(first));
+    assert.equal(first.type, 'ServerError', 'the window fails with the retryable failure, whichever page failed first');
+    assert.deepEqual(first.details, [{ done: 2, failed: 3, skipped: 0 }]);
+    assert.deepEqual(detailCounts(db, batchId, SITE), { pending: 1, done: 2, failed: 3, skipped: 0 });
+    const errors = db.prepare(`SELECT url, error FROM detail_queue WHERE batch_id = ? AND state = 'failed' ORDER BY seq`).all(batchId) as Array<{ url: string; error: string }>;
+    assert.deepEqual(errors.map((entry) => new URL(entry.url).pathname.split('/').pop()), ['challenge', 'denied', 'redirect']);
+    assert.match(errors[0].error, /the challenge did not clear/);
+    const rows = db.prepare(`SELECT url, error_type AS errorType FROM pages WHERE batch_id = ? AND error_type IS NOT NULL ORDER BY rowid`).all(batchId) as Array<{ url: string; errorType: string }>;
+    assert.deepEqual(rows.map((row) => row.errorType).sort(), ['AccessDeniedError', 'ChallengePageError', 'HostPolicyError', 'ServerError']);
+
+    // The retried attempt fetches only the page that may yet succeed.
+    const second = await new MockActivityEnvironment({ attempt: 2 }).run(scrapeDetailPages, { batchId, site: SITE, seqs, concurrency: 2 });
+    assert.deepEqual(second, { done: 3, failed: 3, skipped: 0 });
+    assert.deepEqual(Object.fromEntries(fetcher.fetches), Object.fromEntries(names.map((name) => [`${BASE}/detalle/${name}`, name === 'flaky' ? 2 : 1])));
+    assert.deepEqual(detailCounts(db, batchId, SITE), { pending: 0, done: 3, failed: 3, skipped: 0 });
+  });
+
+  it('markDetailsFailed fails what is still pending and returns the window\'s entries by final state', async () => {
+    const batchId = 'mark-failed';
+    newBatch(batchId);
+    enqueueDetails(db, batchId, SITE, ['a', 'b', 'c', 'd'].map((name) => ({ url: `${BASE}/detalle/mark-${name}`, externalId: null })));
+    const seqs = pendingDetails(db, batchId, SITE, 0, 100).map((entry) => entry.seq);
+    db.prepare(`UPDATE detail_queue SET state = 'done' WHERE seq = ?`).run(seqs[0]);
+    db.prepare(`UPDATE detail_queue SET state = 'skipped' WHERE seq = ?`).run(seqs[1]);
+    const { markDetailsFailed } = activities(new ScriptedFetcher());
+    assert.deepEqual(await new MockActivityEnvironment().run(markDetailsFailed, { seqs, error: 'timed out' }), { done: 1, failed: 2, skipped: 1 });
+    assert.deepEqual(detailCounts(db, batchId, SITE), { pending: 0, done: 1, failed: 2, skipped: 1 });
+  });
+
+  describe('a start URL refused at run time fails the site with the reason', () => {
+    let portal: http.Server;
+    let port: number;
+    let requests = 0;
+    before(async () => {
+      portal = http.createServer((req, res) => {
+        requests++;
+        res.writeHead(200, { 'content-type': 'text/plain' }).end(req.url === '/robots.txt' ? 'User-agent: *\nDisallow: /prohibido/\n' : '');
+      });
+      await new Promise<void>((resolve) => portal.listen(0, '127.0.0.1', resolve));
+      port = (portal.address() as AddressInfo).port;
+    });
+    after(async () => {
+      portal?.closeAllConnections();
+      await new Promise((resolve) => portal?.close(resolve));
+    });
+
+    /** The real http fetcher: www.lamudi.com.mx is the local portal (trusted on its port); interno.lamudi.com.mx resolves to 10.0.0.1. */
+    function httpFetcher(): HttpFetcher {
+      const hostPolicy = new HostPolicy({
+        sites: [{ key: SITE, baseUrl: BASE }],
+        resolve: (host) => ({ 'www.lamudi.com.mx': ['127.0.0.1'], 'interno.lamudi.com.mx': ['10.0.0.1'] })[host],
+        trustedAddresses: [`127.0.0.1:${port}`],
+      });
+      return new HttpFetcher({
+        mirrorUrl: null, timeoutMs: 5000, maxResponseBytes: 1_000_000, maxRedirects: 3, userAgents: { rotate: false, customAgents: [] },
+        robots: { respect: true, cacheDurationMs: 60_000 }, rateLimit: {}, hostPolicy,
+      });
+    }
+
+    const walk = (batchId: string, url: string, pageNumber = 1) => ({ batchId, site: SITE, url, pageNumber, maxPages: 2, limit: 1, totals: { pages: 0, listings: 0, newListings: 0, errors: 0, skippedPages: 0 } });
+
+    for (const { name, url, errorType, reason } of [
+      { name: 'its host resolves to a private address', url: 'http://interno.lamudi.com.mx/jalisco/', errorType: 'HostPolicyError', reason: /interno\.lamudi\.com\.mx resolves to 10\.0\.0\.1, which is a private network address/ },
+      { name: 'robots.txt disallows it', url: `http://www.lamudi.com.mx:${'PORT'}/prohibido/`, errorType: 'RobotsDisallowedError', reason: /robots\.txt disallows \/prohibido\// },
+    ]) {
+      it(`${name}: the activity fails (non-retryable by the site's policy), the pages table says why`, async () => {
+        const batchId = `start-${errorType}`;
+        newBatch(batchId);
+        const startUrl = url.replace('PORT', String(port));
+        const fetcher = httpFetcher();
+        const requestsBefore = requests;
+        try {
+          const { scrapeListingPages } = activities(fetcher);
+          const error = await new MockActivityEnvironment().run(scrapeListingPages, walk(batchId, startUrl)).then(
+            () => assert.fail('a refused start URL must fail the site'),
+            (failure: unknown) => failure,
+          );
+          assert.ok(error instanceof ApplicationFailure, String(error));
+          assert.equal(error.type, errorType);
+          assert.match(error.message, reason);
+          assert.ok(config.sites.find((site) => site.key === SITE)!.retry.nonRetryableErrorTypes.includes(errorType), `${errorType} is not retried`);
+          const row = db.prepare('SELECT error_type AS errorType, error FROM pages WHERE batch_id = ? AND url = ?').get(batchId, startUrl) as { errorType: string; error: string };
+          assert.equal(row.errorType, errorType);
+          assert.match(row.error, reason);
+
+          // The same refusal on a next page (a link the page carried) is skipped: the walk ends, the site goes on.
+          const next = (await new MockActivityEnvironment().run(scrapeListingPages, walk(batchId, `${startUrl}?page=2`, 2))) as ListingWalk;
+          assert.equal(next.url, null);
+          assert.equal(next.totals.skippedPages, 1);
+          // Nothing but robots.txt (the disallowed case) ever reached the portal.
+          assert.equal(requests - requestsBefore, errorType === 'RobotsDisallowedError' ? 1 : 0);
+        } finally {
+          await fetcher.close();
+        }
+      });
+    }
+  });
+});
