@@ -5,7 +5,10 @@
  * attempt fetches most of its pages for the first time.
  *
  * A page refused before any request (the host policy or robots.txt) has its row too, with the
- * refusal's class as error_type and its reason as error, and no status, latency or bytes.
+ * refusal's class as error_type and its reason as error, and no status, latency or bytes. So does
+ * a page that was fetched and then tried to go where the host policy refuses (a redirect hop off
+ * the domain, a navigation its script started): error_type HostPolicyError, and the refused URL,
+ * which was never requested, in the reason.
  */
 import type { Db } from './database';
 
@@ -41,24 +44,28 @@ export function recordPage(db: Db, page: PageAttempt): void {
   ).run({ ...page, fetchedAt: new Date().toISOString() });
 }
 
-/** Error types of pages that were never requested because they were not the site's to give. */
-export const REFUSAL_ERROR_TYPES = ['HostPolicyError', 'RobotsDisallowedError'] as const;
+/**
+ * Error types of the pages a policy refused: the host policy (HostPolicyError) and robots.txt
+ * (RobotsDisallowedError). Such a row's URL was never requested, except a HostPolicyError row of a
+ * page that was fetched and then led elsewhere (see above): there the refused URL is in the reason.
+ */
+export const POLICY_REFUSAL_ERROR_TYPES = ['HostPolicyError', 'RobotsDisallowedError'] as const;
 
-export interface PageRefusal {
+export interface PolicyRefusal {
   site: string;
   kind: 'listing' | 'detail';
   url: string;
-  errorType: (typeof REFUSAL_ERROR_TYPES)[number];
+  errorType: (typeof POLICY_REFUSAL_ERROR_TYPES)[number];
   reason: string;
 }
 
-/** The pages of a batch refused before any request, with their reasons, in the order they were met. */
-export function pageRefusals(db: Db, batchId: string): PageRefusal[] {
+/** The page rows of a batch whose error is a refusal of the host policy or robots.txt, with their reasons, in the order they were met. */
+export function policyRefusals(db: Db, batchId: string): PolicyRefusal[] {
   return db
     .prepare(
       `SELECT site, kind, url, error_type AS errorType, error AS reason FROM pages
-       WHERE batch_id = ? AND error_type IN (${REFUSAL_ERROR_TYPES.map(() => '?').join(', ')})
+       WHERE batch_id = ? AND error_type IN (${POLICY_REFUSAL_ERROR_TYPES.map(() => '?').join(', ')})
        ORDER BY fetched_at, rowid`,
     )
-    .all(batchId, ...REFUSAL_ERROR_TYPES) as PageRefusal[];
+    .all(batchId, ...POLICY_REFUSAL_ERROR_TYPES) as PolicyRefusal[];
 }

@@ -22,7 +22,7 @@ import { findChromium } from '../../lib/fetch/browser-pool';
 import { getSiteMetrics } from '../../lib/metrics/site-metrics';
 import { getTasks } from '../../lib/store/batches';
 import { openDatabase, type Db } from '../../lib/store/database';
-import { pageRefusals } from '../../lib/store/pages';
+import { policyRefusals } from '../../lib/store/pages';
 import { startMirror, type MirrorServer } from '../../mirror/server';
 import type { BatchResult } from '../../workflows/types';
 import { installRuntime } from '../../workers/runtime';
@@ -133,7 +133,7 @@ describe('hostile links and navigations through a whole batch (real dev server, 
   });
 
   it('every hostile next page is refused with its reason in the pages table, never fetched', () => {
-    const refusals = pageRefusals(db, batchId).filter((row) => row.site === LAMUDI && row.kind === 'listing');
+    const refusals = policyRefusals(db, batchId).filter((row) => row.site === LAMUDI && row.kind === 'listing');
     assert.deepEqual(refusals.map((row) => row.url).sort(), nextPages.map((next) => next.url).sort());
     for (const next of nextPages) {
       const row = refusals.find((refusal) => refusal.url === next.url)!;
@@ -150,7 +150,7 @@ describe('hostile links and navigations through a whole batch (real dev server, 
       assert.ok(entry, `${detail.url} was queued`);
       assert.equal(entry.state, 'skipped');
       assert.match(entry.error, detail.reason);
-      const row = pageRefusals(db, batchId).find((refusal) => refusal.kind === 'detail' && refusal.url === detail.url);
+      const row = policyRefusals(db, batchId).find((refusal) => refusal.kind === 'detail' && refusal.url === detail.url);
       assert.ok(row, `${detail.url} has its row in the pages table`);
       assert.match(row.reason, detail.reason);
     }
