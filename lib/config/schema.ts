@@ -9,6 +9,7 @@
  */
 import * as cheerio from 'cheerio';
 import { isIP } from 'node:net';
+import { getDomain } from 'tldts';
 import { z } from 'zod';
 import { BUILTIN_SITE_KEYS } from '../record/listing-record';
 import { emailSchema, PASSWORD_IN_FILE_MESSAGE } from './email-settings';
@@ -69,12 +70,18 @@ export const portSchema = z
 const booleanSchema = z.boolean({ error: 'must be true or false' });
 
 const HOST_NAME_MESSAGE = 'must be a host name such as "www.example.com" (no scheme, port, path or IP address)';
-/** A DNS host name (a site's declared hosts): letters, digits, hyphens and dots, with a dot, no IP address. */
+const PUBLIC_SUFFIX_MESSAGE = 'must be a host on a registrable domain such as "lamudi.net", not a public suffix (a declared host admits every host under it)';
+/**
+ * A DNS host name (a site's declared hosts): letters, digits, hyphens and dots, with a dot, no IP
+ * address, and on a registrable domain of the Public Suffix List (tldts, as the host policy reads
+ * it): "com.mx" or "github.io" would admit every host under them.
+ */
 const hostNameSchema = z
   .string({ error: HOST_NAME_MESSAGE })
   .trim()
   .toLowerCase()
-  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9]$/, { error: HOST_NAME_MESSAGE });
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9]$/, { error: HOST_NAME_MESSAGE, abort: true })
+  .refine((host) => getDomain(host, { allowPrivateDomains: true }) !== null, { error: PUBLIC_SUFFIX_MESSAGE });
 
 const BIND_HOST_MESSAGE = 'must be an IP address to listen on, such as 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)';
 /** The address a server listens on (metrics.host). */

@@ -7,6 +7,10 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseDocument } from 'yaml';
+import { ConfigError, findProjectRoot, parseConfigText } from '../../../lib/config/load';
 import { HostPolicyError } from '../../../lib/errors';
 import { AddressGuard, bareHost, describeAddress } from '../../../lib/security/address-guard';
 import { HostPolicy, registrableDomain, siteDomains, urlRefusal } from '../../../lib/security/host-policy';
@@ -204,5 +208,29 @@ describe('host policy: addresses, checked on the socket', () => {
       canary.closeAllConnections();
       await new Promise((resolve) => canary.close(resolve));
     }
+  });
+});
+
+describe('host policy: the declared hosts of config.yaml', () => {
+  const root = findProjectRoot(__dirname);
+  const shipped = readFileSync(join(root, 'config', 'config.yaml'), 'utf8');
+  const withHosts = (hosts: string[]) => {
+    const doc = parseDocument(shipped);
+    doc.setIn(['sites', 'lamudi', 'hosts'], hosts);
+    return String(doc);
+  };
+
+  it('refuses a public suffix, which would admit every host under it, in one line naming key and value', () => {
+    for (const [suffix, index] of [['com.mx', 1], ['github.io', 0]] as const) {
+      const hosts = index === 1 ? ['lamudi.net', suffix] : [suffix];
+      assert.throws(() => parseConfigText(withHosts(hosts), 'config/config.yaml', root, {}), (error: unknown) => {
+        assert.ok(error instanceof ConfigError, String(error));
+        assert.equal(error.message, `config/config.yaml: sites.lamudi.hosts[${index}]: must be a host on a registrable domain such as "lamudi.net", not a public suffix (a declared host admits every host under it), got "${suffix}"`);
+        return true;
+      });
+    }
+    // A registrable domain or a host under one is fine, and is one of the site's domains.
+    const config = parseConfigText(withHosts(['lamudi.net', 'img.lamudi-cdn.com.mx']), 'config/config.yaml', root, {});
+    assert.deepEqual(config.sites.find((site) => site.key === 'lamudi')!.hosts, ['lamudi.net', 'img.lamudi-cdn.com.mx']);
   });
 });
