@@ -6,6 +6,7 @@ import * as cheerio from 'cheerio';
 import type { CheerioAPI } from 'cheerio';
 import { ChallengePageError, TruncatedPageError, UnrecognisedMarkupError } from '../lib/errors';
 import type { PageKind } from './adapter';
+import { ALL_PORTAL_CONTENT_HOOKS } from './content-hooks';
 
 /**
  * Anti-bot vendors and the markers only their block pages carry, recognised whatever the page's
@@ -41,20 +42,6 @@ const EMBEDDABLE_MARKERS: ReadonlyArray<readonly [vendor: string, marker: RegExp
  */
 const EMBEDDED_CONTENT = /<script[^>]*\bid=["']?__NEXT_DATA__|window\.__PRELOADED_STATE__\s*=|<script[^>]*\btype=["']?application\/ld\+json/i;
 
-/**
- * The content hooks of the six built-in portals (each adapter's `contentHooks`: its cards, paging,
- * result count, detail nodes), for a caller that names no site (the fetchers' isChallengePage).
- * Loaded on first use: the adapters import this module.
- */
-let builtinHooks: readonly string[] | undefined;
-function builtinContentHooks(): readonly string[] {
-  if (!builtinHooks) {
-    const { BUILTIN_ADAPTERS } = require('./registry') as typeof import('./registry');
-    builtinHooks = [...new Set(Object.values(BUILTIN_ADAPTERS).flatMap((adapter) => adapter.contentHooks ?? []))];
-  }
-  return builtinHooks;
-}
-
 /** Whether any hook matches an element of the page (a selector cheerio cannot read matches nothing). */
 function hasContentHook(html: string, hooks: readonly string[]): boolean {
   if (hooks.length === 0) return false;
@@ -80,7 +67,7 @@ export function challengeVendor(html: string, contentHooks?: readonly string[]):
   for (const [vendor, marker] of BLOCK_PAGE_MARKERS) if (marker.test(html)) return vendor;
   const embedded = EMBEDDABLE_MARKERS.find(([, marker]) => marker.test(html));
   if (!embedded || EMBEDDED_CONTENT.test(html)) return null;
-  return hasContentHook(html, contentHooks ?? builtinContentHooks()) ? null : embedded[0];
+  return hasContentHook(html, contentHooks ?? ALL_PORTAL_CONTENT_HOOKS) ? null : embedded[0];
 }
 
 /**

@@ -18,16 +18,17 @@ import {
   asArray, asObject, elementText, fillMissing, jsonString, jsonText, mayHaveMoreResults, pageParam, placeParts, positiveCount,
   positiveNumber, withPageParam, type JsonObject,
 } from '../field-readers';
+import { contentHooksOf, PORTAL_CONTENT } from '../content-hooks';
 import { readableEntries, unreadable } from '../entries';
 import { getPath, loadPage, readNextData } from '../page';
 import { searchPathFacts, searchUrlFacts, type SearchUrlFacts } from '../search-url';
 
 const PROPERTY_DATA = 'props.pageProps.initialState.propertyData';
 /** §2.2: a card `div` whose class holds both `mx-2` and `w-[320px]`. */
-const CARD = 'div.mx-2[class*="w-[320px]"]';
+const CARD = PORTAL_CONTENT.casasyterrenos.card;
 
-/** What is this portal's content (scrapers/page.ts): the Tailwind cards (§2.2); the newer pages carry __NEXT_DATA__. */
-const CONTENT_HOOKS: readonly string[] = [CARD];
+/** What is this portal's content (scrapers/page.ts, content-hooks.ts). */
+const CONTENT_HOOKS = contentHooksOf('casasyterrenos');
 
 /** {tipo}-{operacion} at the start of /propiedad/{tipo}-{operacion}-… (§2.3): the listing's own words. */
 const DETAIL_WORDS = /\/propiedad\/([a-z-]+?)-(venta|renta)-/;

@@ -23,6 +23,7 @@ import { absoluteUrl, canonicalListingUrl, cleanText, mapOperation, mapPropertyT
 import type { ListingPage, ParseContext, SiteAdapter } from '../adapter';
 import { inlineScriptData, inlineScriptReader, listOf } from '../embedded';
 import { asObject, elementText, firstOf, jsonString, jsonText, positiveNumber } from '../field-readers';
+import { contentHooksOf, PORTAL_CONTENT, resultsPageHooks } from '../content-hooks';
 import { readableEntries, unreadable, type Unreadable } from '../entries';
 import { noListingError, type ResultsPageMarkers } from '../landing-page';
 import { getPath, loadPage, readJsonLd } from '../page';
@@ -32,11 +33,8 @@ import { locationLevels } from './navent-location';
 import { choosePrice, naventPrice, priceOptions } from './navent-prices';
 
 const SITE = 'inmuebles24';
-/**
- * Cards of both markup generations (§1.2): the 2024 root, and the element carrying both `data-id`
- * and `data-to-posting` (the 2025-26 card's inner element, and the 2024 root too).
- */
-const CARD = 'div[data-qa="posting PROPERTY"], div[data-qa="posting DEVELOPMENT"], [data-id][data-to-posting]';
+/** Cards of both markup generations (§1.2; content-hooks.ts). */
+const CARD = PORTAL_CONTENT.inmuebles24.card;
 /** What the portal prints on a search without results: the one case where no cards is a success. */
 const NO_RESULTS = /no encontramos resultados/i;
 /** `/propiedades/clasificado/…-142082805.html` and `/propiedades/desarrollo/…` (§1.3). */
@@ -55,12 +53,9 @@ const isDetailUrl = (url: string | null | undefined): boolean => url != null && 
 
 /**
  * What only a results page carries (§1.2): the cards of either generation, the PAGING_N /
- * PAGING_NEXT links, the 2025-26 result count, and the "no results" text.
+ * PAGING_NEXT links, the 2025-26 result count (content-hooks.ts), and the "no results" text.
  */
-const RESULTS_PAGE: ResultsPageMarkers = {
-  selectors: [CARD, 'a[data-qa^="PAGING_"]', '[class*="postingsTitle-module__title"]'],
-  noResults: NO_RESULTS,
-};
+const RESULTS_PAGE: ResultsPageMarkers = { selectors: resultsPageHooks('inmuebles24'), noResults: NO_RESULTS };
 
 /**
  * A property type from a Navent type name ("Casas", "Departamentos", "Apartamento" …). Developments
@@ -71,7 +66,7 @@ const RESULTS_PAGE: ResultsPageMarkers = {
 const naventType = (name: unknown): ListingRecord['propertyType'] => mapPropertyType(jsonString(name));
 
 /** What is this portal's content (scrapers/page.ts): a results page's own parts, and a detail page's listing DOM (§1.3). */
-const CONTENT_HOOKS: readonly string[] = [...RESULTS_PAGE.selectors, 'h1.title-property', '.price-value', '#longDescription'];
+const CONTENT_HOOKS = contentHooksOf('inmuebles24');
 
 // ── Results page ───────────────────────────────────────────────────────────────────────────────
 

@@ -33,25 +33,23 @@ import type { ListingPage, ParseContext, SiteAdapter } from '../adapter';
 import { inlineScriptData, listOf } from '../embedded';
 import { elementText, jsonString, jsonText, positiveCount, positiveNumber, unnamedArea } from '../field-readers';
 import { noListingError, type ResultsPageMarkers } from '../landing-page';
+import { contentHooksOf, PORTAL_CONTENT, resultsPageHooks } from '../content-hooks';
 import { readableEntries, unreadable, type Unreadable } from '../entries';
 import { getPath, loadPage, readJsonLd } from '../page';
 import { searchUrlFacts } from '../search-url';
 
 const SITE = 'lamudi';
-const CARD = 'div.snippet.js-snippet';
+const CARD = PORTAL_CONTENT.lamudi.card;
 /** What the portal prints on a search without results: the one case where no listings is a success. */
 const NO_RESULTS = /no encontramos resultados/i;
 /**
  * What only a results page carries (§3.1, §3.2): the cards, the results container (empty on an
- * unrendered page), the pagination links, the result count, and the "no results" text; its JSON-LD
- * SearchResultsPage is recognised by landing-page.ts itself.
+ * unrendered page), the pagination links, the result count (content-hooks.ts), and the "no
+ * results" text; its JSON-LD SearchResultsPage is recognised by landing-page.ts itself.
  */
-const RESULTS_PAGE: ResultsPageMarkers = {
-  selectors: [CARD, '.listings__cards', 'a#pagination-next', 'a#pagination-prev', '[data-test="title-section-result-number"]'],
-  noResults: NO_RESULTS,
-};
+const RESULTS_PAGE: ResultsPageMarkers = { selectors: resultsPageHooks('lamudi'), noResults: NO_RESULTS };
 /** What is this portal's content (scrapers/page.ts): a results page's own parts, and a detail page's DOM (§3.3). */
-const CONTENT_HOOKS: readonly string[] = [...RESULTS_PAGE.selectors, '.main-title h1', '.prices-and-fees__price', '#description-text'];
+const CONTENT_HOOKS = contentHooksOf('lamudi');
 
 /** @graph nodes about the page or the portal, not the listing. */
 const NOT_LISTING = new Set(['BreadcrumbList', 'Organization', 'WebSite', 'WebPage', 'SearchResultsPage', 'ItemList', 'FAQPage']);

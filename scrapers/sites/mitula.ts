@@ -19,16 +19,17 @@ import type { ListingPage, ParseContext, SiteAdapter } from '../adapter';
 import {
   asArray, asObject, elementText, jsonText, pageParam, placeParts, positiveCount, positiveNumber, unnamedArea, withoutFragment, type JsonObject,
 } from '../field-readers';
+import { contentHooksOf, PORTAL_CONTENT } from '../content-hooks';
 import { readableEntries, unreadable, type Unreadable } from '../entries';
 import { dateAndAgency, emptyPageOrThrow, isOnPortal, originAddress, refuseAccessDenied } from '../lifull-aggregators';
 import { getPath, loadPage, readJsonLd } from '../page';
 import { searchPathFacts, type SearchUrlFacts } from '../search-url';
 
 const DOMAIN = 'mitula.mx';
-const CARD = 'article.listing-card';
+const CARD = PORTAL_CONTENT.mitula.card;
 
-/** What is this portal's content (scrapers/page.ts): the cards and the page links (§4.1, §4.2). */
-const CONTENT_HOOKS: readonly string[] = [CARD, '.pagination__page'];
+/** What is this portal's content (scrapers/page.ts, content-hooks.ts). */
+const CONTENT_HOOKS = contentHooksOf('mitula');
 
 /** Inner markup, `data-test` hook first and class name second (§4.2, S-MIT-A / S-MIT-B). */
 const INNER = {

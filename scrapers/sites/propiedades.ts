@@ -17,16 +17,17 @@ import {
   asArray, asObject, fillMissing, isoDay, jsonString, jsonText, mayHaveMoreResults, pageParam, positiveCount, positiveNumber, unnamedArea,
   withPageParam, withoutFragment, type JsonObject,
 } from '../field-readers';
+import { contentHooksOf, PORTAL_CONTENT } from '../content-hooks';
 import { readableEntries, unreadable } from '../entries';
 import { getPath, loadPage, readNextData } from '../page';
 import { searchUrlFacts, type SearchUrlFacts } from '../search-url';
 
 const PROPERTIES = 'props.pageProps.results.properties';
 /** §5.2: "The first section on the page was not a listing": a card is a section with its microdata url. */
-const CARD = 'section[data-id]';
+const CARD = PORTAL_CONTENT.propiedades.card;
 
-/** What is this portal's content (scrapers/page.ts): the older cards, page links and count (§5.1, §5.2); the newer pages carry __NEXT_DATA__. */
-const CONTENT_HOOKS: readonly string[] = [CARD, 'ul[aria-label="items-pagination"]', '[data-testid="counter-wrapper"]'];
+/** What is this portal's content (scrapers/page.ts, content-hooks.ts). */
+const CONTENT_HOOKS = contentHooksOf('propiedades');
 
 /** /inmuebles/{tipo}-en-{operacion}-… (§5.3): what a listing's own link says about it. */
 const DETAIL_WORDS = /\/inmuebles\/([a-z-]+?)-en-(venta|renta)-/;

@@ -13,15 +13,16 @@ import {
 } from '../../lib/record/text';
 import type { ListingPage, ParseContext, SiteAdapter } from '../adapter';
 import { elementText, placeParts, positiveCount, positiveNumber, unnamedArea, withoutFragment } from '../field-readers';
+import { contentHooksOf, PORTAL_CONTENT } from '../content-hooks';
 import { readableEntries, unreadable, type Unreadable } from '../entries';
 import { emptyPageOrThrow, refuseAccessDenied } from '../lifull-aggregators';
 import { loadPage } from '../page';
 import { searchPathFacts, searchUrlFacts, type SearchUrlFacts } from '../search-url';
 
-const CARD = 'article.snippet-listing';
+const CARD = PORTAL_CONTENT.trovit.card;
 
-/** What is this portal's content (scrapers/page.ts): the cards and the page links (§6.1, §6.2). */
-const CONTENT_HOOKS: readonly string[] = [CARD, 'a.next-button', '#paginate'];
+/** What is this portal's content (scrapers/page.ts, content-hooks.ts). */
+const CONTENT_HOOKS = contentHooksOf('trovit');
 
 /** The features line: "120 m² 3 habitaciones 2 baños" (docs/portals.md §6.2). */
 const AREA = /(\d[\d,]*(?:\.\d+)?)\s*m(?:²|2)/i;

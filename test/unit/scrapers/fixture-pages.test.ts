@@ -22,50 +22,13 @@
  *     }
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { LISTING_FIELDS, type ListingRecord } from '../../../lib/record/listing-record';
 import { DEFAULT_MAX_FIELD_LENGTH } from '../../../lib/record/text';
 import { MIRROR_SITES } from '../../../mirror/sites';
 import type { ListingPage } from '../../../scrapers/adapter';
 import { BUILTIN_ADAPTERS } from '../../../scrapers/registry';
 
-const ROOT = join(__dirname, '..', '..', 'fixtures', 'pages');
-
-type Kind = 'results' | 'last-page' | 'no-results' | 'detail' | 'removed' | 'unrecognised' | 'challenge' | 'truncated';
-
-interface Expectation {
-  page: 'listing' | 'detail';
-  url: string;
-  kind: Kind;
-  markup: string;
-  source: string;
-  expect?: ListingPage;
-  expectError?: { type: string; messageIncludes?: string };
-}
-
-export interface Fixture extends Expectation {
-  site: string;
-  name: string;
-  html: string;
-}
-
-/** Every fixture of the corpus, site by site. */
-export function loadFixtures(): Fixture[] {
-  if (!existsSync(ROOT)) return [];
-  return readdirSync(ROOT, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .flatMap((dir) =>
-      readdirSync(join(ROOT, dir.name))
-        .filter((file) => file.endsWith('.html'))
-        .sort()
-        .map((file) => {
-          const name = file.slice(0, -'.html'.length);
-          const expectation = JSON.parse(readFileSync(join(ROOT, dir.name, `${name}.expected.json`), 'utf8')) as Expectation;
-          return { ...expectation, site: dir.name, name, html: readFileSync(join(ROOT, dir.name, file), 'utf8') };
-        }),
-    );
-}
+import { loadFixtures, type Fixture, type Kind } from './fixture-corpus';
 
 function parse(fixture: Fixture): ListingPage {
   const adapter = BUILTIN_ADAPTERS[fixture.site];
