@@ -1,13 +1,22 @@
 /**
- * Hostile pages through a whole batch (real dev server, in-process workers, the local mirror): the
- * mirror's fault switches make Lamudi's results pages point their next page at this machine
- * (127.0.0.1, where a canary server counts every connection), at a private address (10.0.0.1), at
- * look-alike domains (www.lamudi.com.mx.evil.mx, lamudi-mx.com) and at a name on Lamudi's own
- * domain that resolves to 10.0.0.1 (the workers' resolver override); two listings' JSON-LD URLs
- * point off the domain (a look-alike, and the canary); and Inmuebles24's challenge page sends the
- * browser to the canary. Each is refused with its reason in the pages table; the mirror's request
- * log and the canary prove nothing was fetched; Lamudi completes with its good pages, and
- * Inmuebles24, whose own page tried to take the browser elsewhere, fails with the reason.
+ * Hostile pages through a whole batch (real dev server, in-process workers, the local mirror).
+ *
+ * Not in mirror mode: the mirror plays the portals as real hosts. Start URLs are
+ * http://www.lamudi.com.mx:<mirror port>/… and http://www.inmuebles24.com:<mirror port>/…, the
+ * workers' resolver override maps those names to 127.0.0.1, and only that address on the mirror's
+ * port is trusted. Every request therefore goes where its URL says, through the real fetchers'
+ * sockets (the http fetcher's, the browser's egress proxy), so a hostile link that slipped through
+ * the host policy WOULD reach the canary: a server on 127.0.0.1 that counts every connection.
+ *
+ * The mirror's fault switches make Lamudi's results pages point their next page at the canary
+ * (127.0.0.1), at a private address (10.0.0.1), at look-alike domains (www.lamudi.com.mx.evil.mx,
+ * lamudi-mx.com), at a name on Lamudi's own domain that resolves to 10.0.0.1, and at Lamudi's own
+ * host on the canary's port; two listings' JSON-LD URLs point off the domain (a look-alike, and the
+ * canary); the other listings' URLs point at the mirror as the real host; and Inmuebles24's
+ * challenge page sends the browser to the canary. Each hostile URL is refused with its reason in
+ * the pages table; the mirror's request log and the canary prove nothing was fetched; Lamudi
+ * completes with its good pages and detail pages, and Inmuebles24, whose own page tried to take
+ * the browser elsewhere, fails with the reason.
  */
 import { strict as assert } from 'node:assert';
 import http from 'node:http';
@@ -34,7 +43,16 @@ const LAMUDI = 'lamudi';
 const INMUEBLES24 = 'inmuebles24';
 /** The name on Lamudi's own domain that the workers' resolver override maps to a private address. */
 const INTERNAL_NAME = 'interno.lamudi.com.mx';
-const SEARCHES = ['/jalisco/zapopan/casa/for-sale/', '/jalisco/guadalajara/departamento/for-rent/', '/jalisco/zapopan/terreno/for-sale/', '/nuevo-leon/monterrey/casa/for-sale/', '/queretaro/queretaro/casa/for-rent/'];
+const SEARCHES = [
+  '/jalisco/zapopan/casa/for-sale/',
+  '/jalisco/guadalajara/departamento/for-rent/',
+  '/jalisco/zapopan/terreno/for-sale/',
+  '/nuevo-leon/monterrey/casa/for-sale/',
+  '/queretaro/queretaro/casa/for-rent/',
+  '/nuevo-leon/monterrey/departamento/for-rent/',
+];
+/** The portals' real names, which the resolver override maps to the mirror's address. */
+const PORTAL_HOSTS = ['www.lamudi.com.mx', 'www.inmuebles24.com'];
 
 describe('hostile links and navigations through a whole batch (real dev server, local mirror)', function () {
   this.timeout(300_000);
@@ -43,6 +61,8 @@ describe('hostile links and navigations through a whole batch (real dev server, 
   let mirror: MirrorServer;
   let canary: http.Server;
   let canaryConnections = 0;
+  /** A portal URL as the mirror renders it (https://www.lamudi.com.mx/…) → the mirror as that real host (http://www.lamudi.com.mx:<port>/…). */
+  let onMirror: (url: string) => string;
   let config: AppConfig;
   let workers: OrchestratorWorkers;
   let running: Promise<void>;
@@ -61,9 +81,14 @@ describe('hostile links and navigations through a whole batch (real dev server, 
     canary = http.createServer((_req, res) => res.end('canary'));
     canary.on('connection', () => canaryConnections++);
     await new Promise<void>((resolve) => canary.listen(0, '127.0.0.1', resolve));
-    const canaryOrigin = `http://127.0.0.1:${(canary.address() as AddressInfo).port}`;
+    const canaryPort = (canary.address() as AddressInfo).port;
+    const canaryOrigin = `http://127.0.0.1:${canaryPort}`;
 
     mirror = await startMirror({ pagesPerSearch: 2, searches: { [LAMUDI]: SEARCHES, [INMUEBLES24]: ['/casas-en-venta-en-zapopan.html'] } });
+    onMirror = (url) => {
+      const parsed = new URL(url);
+      return `http://${parsed.hostname}:${mirror.port}${parsed.pathname}${parsed.search}`;
+    };
     const lamudi = mirror.catalog.site(LAMUDI);
     const page2 = (search: string) => lamudi.listPageUrl(search, 2);
     const pathOf = (search: string) => new URL(page2(search)).pathname + new URL(page2(search)).search;
@@ -72,7 +97,10 @@ describe('hostile links and navigations through a whole batch (real dev server, 
       { search: SEARCHES[1], url: `http://10.0.0.1${pathOf(SEARCHES[1])}`, reason: /host 10\.0\.0\.1 is a private network address; URLs must name a host on lamudi\.com\.mx/ },
       { search: SEARCHES[2], url: `https://www.lamudi.com.mx.evil.mx${pathOf(SEARCHES[2])}`, reason: /host www\.lamudi\.com\.mx\.evil\.mx is not on the domain of site lamudi \(lamudi\.com\.mx/ },
       { search: SEARCHES[3], url: `https://lamudi-mx.com${pathOf(SEARCHES[3])}`, reason: /host lamudi-mx\.com is not on the domain of site lamudi/ },
-      { search: SEARCHES[4], url: `https://${INTERNAL_NAME}${pathOf(SEARCHES[4])}`, reason: /^https:\/\/interno\.lamudi\.com\.mx\/queretaro\/queretaro\/casa\/for-rent\/\?page=2 refused: interno\.lamudi\.com\.mx resolves to 10\.0\.0\.1, which is a private network address/ },
+      // Refused on the socket: robots.txt, asked first, is where the address is found out, and named.
+      { search: SEARCHES[4], url: `https://${INTERNAL_NAME}${pathOf(SEARCHES[4])}`, reason: /^https:\/\/interno\.lamudi\.com\.mx\/robots\.txt refused: interno\.lamudi\.com\.mx resolves to 10\.0\.0\.1, which is a private network address/ },
+      // Lamudi's own name, on the canary's port: the mirror's address is trusted on the mirror's port only.
+      { search: SEARCHES[5], url: `http://www.lamudi.com.mx:${canaryPort}${pathOf(SEARCHES[5])}`, reason: /refused: www\.lamudi\.com\.mx resolves to 127\.0\.0\.1, which is a loopback address \(this machine\)/ },
     ];
     // Two listings of the first search: their URL (card link and JSON-LD item) points off the domain.
     const items = mirror.catalog.page(LAMUDI, SEARCHES[0], 1)!.items;
@@ -81,17 +109,24 @@ describe('hostile links and navigations through a whole batch (real dev server, 
       { original: originals[0], url: originals[0].replace('://www.lamudi.com.mx/', '://www.lamudi.com.mx.evil.mx/'), reason: /host www\.lamudi\.com\.mx\.evil\.mx is not on the domain of site lamudi/ },
       { original: originals[1], url: `${canaryOrigin}${new URL(originals[1]).pathname}`, reason: /host 127\.0\.0\.1 is a loopback address/ },
     ];
+    // Every other listing of the first pages points at the mirror as the real host, so its detail page is fetched.
+    const goodDetails = SEARCHES.flatMap((search) => mirror.catalog.page(LAMUDI, search, 1)!.items.map((facts) => lamudi.detailUrl!(facts))).filter((url) => !originals.includes(url));
     mirror.setFaults(LAMUDI, {
-      rewriteUrls: [...nextPages.map((next) => ({ from: page2(next.search), to: next.url })), ...details.map((detail) => ({ from: detail.original, to: detail.url }))],
+      rewriteUrls: [
+        ...nextPages.map((next) => ({ from: page2(next.search), to: next.url })),
+        ...details.map((detail) => ({ from: detail.original, to: detail.url })),
+        ...goodDetails.map((url) => ({ from: url, to: onMirror(url) })),
+      ],
     });
     challengeTarget = `${canaryOrigin}/cdn-cgi/l/chk_jschl`;
     mirror.setFaults(INMUEBLES24, { challenge: { navigateTo: challengeTarget } });
 
-    const base = testConfig({ taskQueue: `test-hostile-${Date.now()}`, mirrorUrl: mirror.url, sites });
+    // No mirror mode: requests go where their URL says.
+    const base = testConfig({ taskQueue: `test-hostile-${Date.now()}`, mirrorUrl: null, sites });
     const urlsDir = join(dirname(base.storage.database), 'urls');
     mkdirSync(urlsDir, { recursive: true });
-    writeFileSync(join(urlsDir, `${LAMUDI}.csv`), ['url,max_pages', ...SEARCHES.map((search) => `${lamudi.listPageUrl(search, 1)},2`)].join('\n') + '\n');
-    writeFileSync(join(urlsDir, `${INMUEBLES24}.csv`), `url,max_pages\n${mirror.catalog.site(INMUEBLES24).listPageUrl('/casas-en-venta-en-zapopan.html', 1)},1\n`);
+    writeFileSync(join(urlsDir, `${LAMUDI}.csv`), ['url,max_pages', ...SEARCHES.map((search) => `${onMirror(lamudi.listPageUrl(search, 1))},2`)].join('\n') + '\n');
+    writeFileSync(join(urlsDir, `${INMUEBLES24}.csv`), `url,max_pages\n${onMirror(mirror.catalog.site(INMUEBLES24).listPageUrl('/casas-en-venta-en-zapopan.html', 1))},1\n`);
     config = { ...base, storage: { ...base.storage, urlsDir } };
 
     installRuntime(config);
@@ -99,9 +134,11 @@ describe('hostile links and navigations through a whole batch (real dev server, 
     workers = await createWorkers(config, {
       connection: nativeConnection,
       liftRateLimits: true,
-      // There is no outside network: the mirror serves the portals' own names; this one name is
-      // made to resolve to a private address, as a hostile DNS record would.
-      resolveHost: (host) => (host === INTERNAL_NAME ? ['10.0.0.1'] : undefined),
+      // The portals' names resolve to the mirror's address, trusted on the mirror's port alone;
+      // this one name resolves to a private address, as a hostile DNS record would. (The URL rules
+      // refuse every other name a hostile link carries before anything is resolved.)
+      resolveHost: (host) => (PORTAL_HOSTS.includes(host) ? ['127.0.0.1'] : host === INTERNAL_NAME ? ['10.0.0.1'] : undefined),
+      trustedAddresses: [`127.0.0.1:${mirror.port}`],
     });
     running = workers.run();
     connection = await Connection.connect({ address: TEST_TEMPORAL_ADDRESS });
@@ -123,8 +160,8 @@ describe('hostile links and navigations through a whole batch (real dev server, 
   it('Lamudi completes with its good pages; the hostile links cost it nothing else', () => {
     const lamudi = result.sites.find((site) => site.site === LAMUDI)!;
     assert.equal(lamudi.state, 'completed', JSON.stringify(result.sites));
-    assert.equal(lamudi.pages, 10, 'five first pages, five refused next pages');
-    assert.equal(lamudi.skippedPages, 5);
+    assert.equal(lamudi.pages, 2 * SEARCHES.length, 'the first pages, and as many refused next pages');
+    assert.equal(lamudi.skippedPages, SEARCHES.length);
     const ok = db.prepare(`SELECT COUNT(DISTINCT url) AS n FROM pages WHERE batch_id = ? AND site = ? AND kind = 'listing' AND error_type IS NULL`).get(batchId, LAMUDI) as { n: number };
     assert.equal(ok.n, SEARCHES.length);
     assert.ok((db.prepare('SELECT COUNT(*) AS n FROM listings WHERE site = ?').get(LAMUDI) as { n: number }).n > 0);
@@ -141,6 +178,16 @@ describe('hostile links and navigations through a whole batch (real dev server, 
       assert.match(row.reason, next.reason, next.url);
       const fetched = db.prepare('SELECT COUNT(*) AS n FROM pages WHERE batch_id = ? AND url = ? AND status_code IS NOT NULL').get(batchId, next.url) as { n: number };
       assert.equal(fetched.n, 0, `${next.url} has an answer recorded`);
+    }
+  });
+
+  it('the other detail pages are fetched from the mirror as the real host', () => {
+    const entries = db.prepare('SELECT url, state, error FROM detail_queue WHERE batch_id = ? AND site = ?').all(batchId, LAMUDI) as Array<{ url: string; state: string; error: string | null }>;
+    const good = entries.filter((entry) => !details.some((detail) => detail.url === entry.url));
+    assert.ok(good.length > 20, `${good.length} good detail pages`);
+    for (const entry of good) {
+      assert.ok(entry.url.startsWith(`http://www.lamudi.com.mx:${mirror.port}/`), entry.url);
+      assert.equal(entry.state, 'done', `${entry.url}: ${entry.error}`);
     }
   });
 
