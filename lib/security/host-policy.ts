@@ -174,7 +174,7 @@ export class HostPolicy {
     }
     // `new URL` accepts what a host name may not hold (it percent-encodes nothing in a host, but
     // decodes %xx and keeps some punctuation): the host must read back as it was given.
-    if (url.hostname.replace(/^\[|\]$/g, '') !== bare) return { reason: 'invalid-url', message: `${JSON.stringify(host)} is not a host name` };
+    if (bareHost(url.hostname) !== bare) return { reason: 'invalid-url', message: `${JSON.stringify(host)} is not a host name` };
     return hostRefusal(url, this.site(siteKey), 'requests');
   }
 }
