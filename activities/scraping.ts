@@ -85,12 +85,13 @@ export function createScrapingActivities(deps: ActivityDeps) {
       if (isRefusal(error) && pageNumber > 1) {
         return { listings: 0, newListings: 0, detailUrls: 0, nextPageUrl: null, skipped: error.message };
       }
-      if (error instanceof NotFoundError && pageNumber > 1) {
-        // A results page after the first that does not exist ends the search, it does not fail
-        // the site: Mitula answers 404 past its last page (docs/portals.md §4.1), and a portal
-        // whose pages give only a total (Casas y Terrenos, Propiedades) cannot tell a short last
-        // page from a full middle one, so its walk may ask for one page past the end. The attempt
-        // keeps its row, with the status, as a page that answered.
+      if (error instanceof NotFoundError && pageNumber > 1 && deps.adapterFor(siteConfig(deps, site)).endsWithNotFound) {
+        // On a site whose adapter says so, a results page after the first that does not exist
+        // ends the search instead of failing the site: Mitula answers 404 past its last page
+        // (docs/portals.md §4.1), and a portal whose pages give only a total (Casas y Terrenos,
+        // Propiedades) cannot tell a short last page from a full middle one, so its walk may ask
+        // for one page past the end. Elsewhere a 404 on a page the site linked to is drift, and
+        // fails as any page does. The attempt keeps its row, with the status, as a page that answered.
         recordPage(db, { ...base, statusCode: error.status, latencyMs: null, bytes: null, listings: 0, errorType: null, error: null });
         return { listings: 0, newListings: 0, detailUrls: 0, nextPageUrl: null };
       }

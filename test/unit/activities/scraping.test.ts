@@ -15,7 +15,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../../activities';
 import type { ActivityDeps } from '../../../activities/deps';
 import type { AppConfig } from '../../../lib/config/types';
-import { AccessDeniedError, ChallengePageError, HostPolicyError, ServerError } from '../../../lib/errors';
+import { AccessDeniedError, ChallengePageError, HostPolicyError, NotFoundError, ServerError } from '../../../lib/errors';
 import type { FetchedPage, PageFetcher } from '../../../lib/fetch/fetcher';
 import { HttpFetcher } from '../../../lib/fetch/http-fetcher';
 import type { ListingRecord } from '../../../lib/record/listing-record';
@@ -118,6 +118,36 @@ describe('scraping activities: what fails a page, a window, a site', () => {
     const { markDetailsFailed } = activities(new ScriptedFetcher());
     assert.deepEqual(await new MockActivityEnvironment().run(markDetailsFailed, { seqs, error: 'timed out' }), { done: 1, failed: 2, skipped: 1 });
     assert.deepEqual(detailCounts(db, batchId, SITE), { pending: 0, done: 1, failed: 2, skipped: 1 });
+  });
+
+  describe('a results page after the first that answers 404', () => {
+    /** Page 1 answers; any later page is 404. */
+    const notFoundAfterPageOne: PageFetcher = {
+      async fetch(url: string): Promise<FetchedPage> {
+        if (new URL(url).searchParams.has('page')) throw new NotFoundError(`www.lamudi.com.mx answered 404 Not Found: ${url}`, url, 404);
+        return { url, status: 200, html: '<html></html>', bytes: 13, latencyMs: 1, headers: {} };
+      },
+    };
+    const pageTwo = (batchId: string) => ({ batchId, site: SITE, url: `${BASE}/jalisco/casa/for-sale/?page=2`, pageNumber: 2, maxPages: 5, limit: 1, totals: { pages: 1, listings: 0, newListings: 0, errors: 0, skippedPages: 0 } });
+
+    for (const endsWithNotFound of [true, false]) {
+      it(endsWithNotFound ? 'ends the search on a site whose adapter expects a 404 past the end (Mitula, totals-based walks)' : 'fails the page on a site that walks by its own next links (drift)', async () => {
+        const batchId = `past-the-end-${endsWithNotFound}`;
+        newBatch(batchId);
+        const deps: ActivityDeps = { config, db, fetcherFor: () => notFoundAfterPageOne, adapterFor: () => ({ ...adapter, endsWithNotFound }), liftRateLimits: true };
+        const { scrapeListingPages } = createActivities(deps);
+        const outcome = await new MockActivityEnvironment().run(scrapeListingPages, pageTwo(batchId)).then((walk) => walk as ListingWalk, (error: unknown) => error);
+        const row = db.prepare('SELECT status_code AS status, error_type AS errorType FROM pages WHERE batch_id = ?').get(batchId) as { status: number; errorType: string | null };
+        if (endsWithNotFound) {
+          assert.equal((outcome as ListingWalk).url, null, 'the walk ends');
+          assert.deepEqual(row, { status: 404, errorType: null });
+        } else {
+          assert.ok(outcome instanceof ApplicationFailure, String(outcome));
+          assert.equal(outcome.type, 'NotFoundError');
+          assert.deepEqual(row, { status: 404, errorType: 'NotFoundError' });
+        }
+      });
+    }
   });
 
   describe('a start URL refused at run time fails the site with the reason', () => {
