@@ -28,7 +28,10 @@ export function toActivityFailure(error: unknown, retry?: Pick<RetryPolicyConfig
 }
 
 /** The site's Retry-After, at most `maximumIntervalMs`; undefined (the policy's own backoff) when the site said nothing. */
-export function cappedRetryDelay(retryAfterMs: number | undefined, maximumIntervalMs: number | undefined): number | undefined {
+export function cappedRetryDelay(
+  retryAfterMs: number | undefined,
+  maximumIntervalMs: number | undefined,
+): number | undefined {
   if (retryAfterMs === undefined) return undefined;
   return maximumIntervalMs === undefined ? retryAfterMs : Math.min(retryAfterMs, maximumIntervalMs);
 }

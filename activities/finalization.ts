@@ -24,12 +24,19 @@ export type NotificationResult = ({ channel: 'webhook' } & WebhookResult) | ({ c
 
 /** The same activities, each heartbeating every second for as long as it runs. */
 function heartbeating<T extends Record<string, Activity>>(activities: T): T {
-  return Object.fromEntries(Object.entries(activities).map(([name, run]) => [name, (args: never) => withHeartbeats(() => run(args))])) as T;
+  return Object.fromEntries(
+    Object.entries(activities).map(([name, run]) => [name, (args: never) => withHeartbeats(() => run(args))]),
+  ) as T;
 }
 
 export function createFinalizationActivities(deps: ActivityDeps) {
   const { db, config } = deps;
-  const mainState = (batchId: string) => new Map(getTasks(db, batchId).filter((t) => t.kind === 'main').map((t) => [t.site, t.state]));
+  const mainState = (batchId: string) =>
+    new Map(
+      getTasks(db, batchId)
+        .filter((t) => t.kind === 'main')
+        .map((t) => [t.site, t.state]),
+    );
 
   return heartbeating({
     /** Counts per site (pages, listings new/updated/unchanged/removed, price changes) into site_metrics. */
@@ -46,7 +53,9 @@ export function createFinalizationActivities(deps: ActivityDeps) {
     async computeMetrics({ batchId }: { batchId: string }): Promise<{ alerts: Alert[] }> {
       const states = mainState(batchId);
       const alerts = getSiteMetrics(db, batchId).flatMap((current) => {
-        const previous = current.previousBatchId ? getSiteMetrics(db, current.previousBatchId).find((m) => m.site === current.site) ?? null : null;
+        const previous = current.previousBatchId
+          ? (getSiteMetrics(db, current.previousBatchId).find((m) => m.site === current.site) ?? null)
+          : null;
         return detectAlerts(batchId, current, previous, states.get(current.site) === 'failed', config.alerts);
       });
       storeAlerts(db, alerts);
@@ -65,7 +74,12 @@ export function createFinalizationActivities(deps: ActivityDeps) {
       return { removed: dir };
     },
 
-    async finishBatch(args: { batchId: string; status: BatchStatusValue; sites: SiteProgress[]; finalizationErrors: string[] }): Promise<void> {
+    async finishBatch(args: {
+      batchId: string;
+      status: BatchStatusValue;
+      sites: SiteProgress[];
+      finalizationErrors: string[];
+    }): Promise<void> {
       const { batchId, status, sites, finalizationErrors } = args;
       setBatchStatus(db, batchId, status, { sites, finalizationErrors, metrics: getSiteMetrics(db, batchId) });
     },

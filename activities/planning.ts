@@ -4,7 +4,14 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { UserInputError } from '../lib/errors';
-import { closeOpenTasks, createBatch, setBatchStatus, taskId, transitionTask, type TaskKind } from '../lib/store/batches';
+import {
+  closeOpenTasks,
+  createBatch,
+  setBatchStatus,
+  taskId,
+  transitionTask,
+  type TaskKind,
+} from '../lib/store/batches';
 import type { TaskState } from '../lib/store/task-states';
 import { loadStartUrls } from '../lib/urls/start-urls';
 import type { BatchInput, BatchPlan, SitePlan } from '../workflows/types';
@@ -23,15 +30,21 @@ export function createPlanningActivities(deps: ActivityDeps) {
     const known = config.sites.map((site) => site.key);
     const unknown = (input.sites ?? []).filter((key) => !known.includes(key));
     if (unknown.length > 0) {
-      throw new UserInputError(`unknown site(s) ${unknown.join(', ')}: the sites in ${config.sourcePath} are ${known.join(', ')}`);
+      throw new UserInputError(
+        `unknown site(s) ${unknown.join(', ')}: the sites in ${config.sourcePath} are ${known.join(', ')}`,
+      );
     }
     const chosen = input.sites?.length ? config.sites.filter((site) => input.sites!.includes(site.key)) : enabled;
     const disabled = chosen.filter((site) => !site.enabled).map((site) => site.key);
-    if (disabled.length > 0) throw new UserInputError(`site(s) ${disabled.join(', ')} are disabled in ${config.sourcePath}`);
+    if (disabled.length > 0)
+      throw new UserInputError(`site(s) ${disabled.join(', ')} are disabled in ${config.sourcePath}`);
     if (input.maxPages !== undefined && !(Number.isInteger(input.maxPages) && input.maxPages > 0)) {
       throw new UserInputError(`maxPages must be a positive whole number, got ${JSON.stringify(input.maxPages)}`);
     }
-    const startUrls = loadStartUrls(config, chosen.map((site) => site.key));
+    const startUrls = loadStartUrls(
+      config,
+      chosen.map((site) => site.key),
+    );
     const batchId = batchIdFromWorkflowId(workflowId);
     const sites: SitePlan[] = chosen.map((site) => ({
       site: site.key,
@@ -40,7 +53,8 @@ export function createPlanningActivities(deps: ActivityDeps) {
       taskQueue: siteTaskQueue(config, site.key),
       retry: site.retry,
       // A page may wait for its rate-limit slot and follow redirects: room for both.
-      pageTimeoutMs: site.fetch.timeoutMs * (site.fetch.maxRedirects + 1) + Math.max(60_000, site.rateLimitSeconds * 10_000),
+      pageTimeoutMs:
+        site.fetch.timeoutMs * (site.fetch.maxRedirects + 1) + Math.max(60_000, site.rateLimitSeconds * 10_000),
       onePagePerActivity: siteQueueActivitiesPerSecond(site, deps.liftRateLimits) !== undefined,
       startUrls: (startUrls.get(site.key) ?? []).map((start) => ({
         url: start.url,
@@ -78,7 +92,14 @@ export function createPlanningActivities(deps: ActivityDeps) {
       }
     },
 
-    async markTask(args: { batchId: string; site: string; kind: TaskKind; state: TaskState; reason: string; error?: string }): Promise<string> {
+    async markTask(args: {
+      batchId: string;
+      site: string;
+      kind: TaskKind;
+      state: TaskState;
+      reason: string;
+      error?: string;
+    }): Promise<string> {
       return transitionTask(db, taskId(args.batchId, args.site, args.kind), args.state, args.reason, args.error);
     },
 

@@ -9,10 +9,24 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { HostPolicyError, NotFoundError, RobotsDisallowedError, ScrapeError } from '../lib/errors';
 import { taskId, transitionTask } from '../lib/store/batches';
-import { enqueueDetails, failPendingDetails, finishDetail, getDetail, outcomesOf, pendingDetails } from '../lib/store/detail-queue';
+import {
+  enqueueDetails,
+  failPendingDetails,
+  finishDetail,
+  getDetail,
+  outcomesOf,
+  pendingDetails,
+} from '../lib/store/detail-queue';
 import { mergeDetail, upsertCards } from '../lib/store/listings';
 import { nextAttempt, recordPage, type PageAttempt } from '../lib/store/pages';
-import type { DetailOutcome, DetailTotals, ListingCursor, ListingPageResult, ListingWalk, SiteTotals } from '../workflows/types';
+import type {
+  DetailOutcome,
+  DetailTotals,
+  ListingCursor,
+  ListingPageResult,
+  ListingWalk,
+  SiteTotals,
+} from '../workflows/types';
 import { measureActivity } from '../workers/interceptors';
 import { siteConfig, type ActivityDeps } from './deps';
 import { errorFields, toActivityFailure } from './failures';
@@ -64,19 +78,45 @@ export function createScrapingActivities(deps: ActivityDeps) {
   const failure = (error: unknown, site: string) => toActivityFailure(error, siteConfig(deps, site).retry);
 
   /** Fetch a page, recording a failed attempt before the error goes to Temporal's retry policy. */
-  async function fetchPage(base: Omit<PageAttempt, 'statusCode' | 'latencyMs' | 'bytes' | 'listings' | 'errorType' | 'error'>) {
+  async function fetchPage(
+    base: Omit<PageAttempt, 'statusCode' | 'latencyMs' | 'bytes' | 'listings' | 'errorType' | 'error'>,
+  ) {
     const site = siteConfig(deps, base.site);
     try {
-      return await withPageSignal(Context.current().cancellationSignal, (signal) => deps.fetcherFor(site).fetch(base.url, { site: base.site, signal }));
+      return await withPageSignal(Context.current().cancellationSignal, (signal) =>
+        deps.fetcherFor(site).fetch(base.url, { site: base.site, signal }),
+      );
     } catch (error) {
-      recordPage(db, { ...base, statusCode: (error as { status?: number }).status ?? null, latencyMs: null, bytes: null, listings: 0, ...errorFields(error) });
+      recordPage(db, {
+        ...base,
+        statusCode: (error as { status?: number }).status ?? null,
+        latencyMs: null,
+        bytes: null,
+        listings: 0,
+        ...errorFields(error),
+      });
       throw error;
     }
   }
 
-  async function scrapeListingPage({ batchId, site, url, pageNumber }: { batchId: string; site: string; url: string; pageNumber: number }): Promise<ListingPageResult> {
+  async function scrapeListingPage({
+    batchId,
+    site,
+    url,
+    pageNumber,
+  }: {
+    batchId: string;
+    site: string;
+    url: string;
+    pageNumber: number;
+  }): Promise<ListingPageResult> {
     const attempt = nextAttempt(db, { batchId, site, kind: 'listing', url });
-    transitionTask(db, taskId(batchId, site, 'main'), attempt > 1 ? 'retrying' : 'running', attempt > 1 ? `page ${pageNumber} attempt ${attempt}` : `page ${pageNumber}`);
+    transitionTask(
+      db,
+      taskId(batchId, site, 'main'),
+      attempt > 1 ? 'retrying' : 'running',
+      attempt > 1 ? `page ${pageNumber} attempt ${attempt}` : `page ${pageNumber}`,
+    );
     const base = { batchId, site, kind: 'listing' as const, url, attempt };
     let page;
     try {
@@ -85,34 +125,81 @@ export function createScrapingActivities(deps: ActivityDeps) {
       if (isRefusal(error) && pageNumber > 1) {
         return { listings: 0, newListings: 0, detailUrls: 0, nextPageUrl: null, skipped: error.message };
       }
-      if (error instanceof NotFoundError && pageNumber > 1 && deps.adapterFor(siteConfig(deps, site)).endsWithNotFound) {
+      if (
+        error instanceof NotFoundError &&
+        pageNumber > 1 &&
+        deps.adapterFor(siteConfig(deps, site)).endsWithNotFound
+      ) {
         // On a site whose adapter says so, a results page after the first that does not exist
         // ends the search instead of failing the site: Mitula answers 404 past its last page
         // (docs/portals.md §4.1), and a portal whose pages give only a total (Casas y Terrenos,
         // Propiedades) cannot tell a short last page from a full middle one, so its walk may ask
         // for one page past the end. Elsewhere a 404 on a page the site linked to is drift, and
         // fails as any page does. The attempt keeps its row, with the status, as a page that answered.
-        recordPage(db, { ...base, statusCode: error.status, latencyMs: null, bytes: null, listings: 0, errorType: null, error: null });
+        recordPage(db, {
+          ...base,
+          statusCode: error.status,
+          latencyMs: null,
+          bytes: null,
+          listings: 0,
+          errorType: null,
+          error: null,
+        });
         return { listings: 0, newListings: 0, detailUrls: 0, nextPageUrl: null };
       }
       throw failure(error, site);
     }
     let parsed;
     try {
-      parsed = deps.adapterFor(siteConfig(deps, site)).parseListingPage(page.html, { url: page.url, site, maxFieldLength });
+      parsed = deps
+        .adapterFor(siteConfig(deps, site))
+        .parseListingPage(page.html, { url: page.url, site, maxFieldLength });
     } catch (error) {
-      recordPage(db, { ...base, statusCode: page.status, latencyMs: page.latencyMs, bytes: page.bytes, listings: 0, ...errorFields(error) });
+      recordPage(db, {
+        ...base,
+        statusCode: page.status,
+        latencyMs: page.latencyMs,
+        bytes: page.bytes,
+        listings: 0,
+        ...errorFields(error),
+      });
       throw failure(error, site);
     }
     const counts = db.transaction(() => {
-      recordPage(db, { ...base, statusCode: page.status, latencyMs: page.latencyMs, bytes: page.bytes, listings: parsed.listings.length, errorType: null, error: null });
-      enqueueDetails(db, batchId, site, parsed.detailUrls.map((detailUrl) => ({ url: detailUrl, externalId: null })));
+      recordPage(db, {
+        ...base,
+        statusCode: page.status,
+        latencyMs: page.latencyMs,
+        bytes: page.bytes,
+        listings: parsed.listings.length,
+        errorType: null,
+        error: null,
+      });
+      enqueueDetails(
+        db,
+        batchId,
+        site,
+        parsed.detailUrls.map((detailUrl) => ({ url: detailUrl, externalId: null })),
+      );
       return upsertCards(db, batchId, parsed.listings);
     })();
-    return { listings: parsed.listings.length, newListings: counts.new, detailUrls: parsed.detailUrls.length, nextPageUrl: parsed.nextPageUrl };
+    return {
+      listings: parsed.listings.length,
+      newListings: counts.new,
+      detailUrls: parsed.detailUrls.length,
+      nextPageUrl: parsed.nextPageUrl,
+    };
   }
 
-  async function scrapeDetailPage({ batchId, site, seq }: { batchId: string; site: string; seq: number }): Promise<DetailOutcome> {
+  async function scrapeDetailPage({
+    batchId,
+    site,
+    seq,
+  }: {
+    batchId: string;
+    site: string;
+    seq: number;
+  }): Promise<DetailOutcome> {
     const entry = getDetail(db, seq);
     if (!entry) throw new Error(`detail queue entry ${seq} does not exist`);
     // Already handled by an earlier attempt whose completion was lost: report the same outcome.
@@ -142,13 +229,28 @@ export function createScrapingActivities(deps: ActivityDeps) {
       if (!adapter.parseDetailPage) throw new Error(`site ${site} has no detail parser`);
       const record = adapter.parseDetailPage(page.html, { url: page.url, site, maxFieldLength });
       db.transaction(() => {
-        recordPage(db, { ...base, statusCode: page.status, latencyMs: page.latencyMs, bytes: page.bytes, listings: 1, errorType: null, error: null });
+        recordPage(db, {
+          ...base,
+          statusCode: page.status,
+          latencyMs: page.latencyMs,
+          bytes: page.bytes,
+          listings: 1,
+          errorType: null,
+          error: null,
+        });
         mergeDetail(db, batchId, record);
         finishDetail(db, seq, 'done');
       })();
       return 'done';
     } catch (error) {
-      recordPage(db, { ...base, statusCode: page.status, latencyMs: page.latencyMs, bytes: page.bytes, listings: 0, ...errorFields(error) });
+      recordPage(db, {
+        ...base,
+        statusCode: page.status,
+        latencyMs: page.latencyMs,
+        bytes: page.bytes,
+        listings: 0,
+        ...errorFields(error),
+      });
       // A listing gone offline, or a page the parser does not know: retrying gives the same page.
       if (error instanceof ScrapeError && !error.retryable) {
         finishDetail(db, seq, error instanceof NotFoundError ? 'skipped' : 'failed', error.message);
@@ -165,22 +267,39 @@ export function createScrapingActivities(deps: ActivityDeps) {
    * Up to `limit` consecutive results pages of one start URL. The heartbeat carries the cursor after
    * each page; a retried attempt resumes there (the pages before it are stored already).
    */
-  async function scrapeListingPages(args: { batchId: string; site: string; url: string; pageNumber: number; maxPages: number; limit: number; totals: SiteTotals }): Promise<ListingWalk> {
+  async function scrapeListingPages(args: {
+    batchId: string;
+    site: string;
+    url: string;
+    pageNumber: number;
+    maxPages: number;
+    limit: number;
+    totals: SiteTotals;
+  }): Promise<ListingWalk> {
     const resumed = Context.current().info.heartbeatDetails as ListingCursor | undefined;
     let cursor: ListingCursor = resumed ?? { url: args.url, pageNumber: args.pageNumber, totals: { ...args.totals } };
     let pages = 0;
-    return withHeartbeats(async () => {
-      while (cursor.url !== null && cursor.pageNumber <= args.maxPages && pages < args.limit) {
-        const page = { batchId: args.batchId, site: args.site, url: cursor.url, pageNumber: cursor.pageNumber };
-        const result = await measureActivity(meter, 'scrapeListingPage', [page], () => scrapeListingPage(page));
-        const totals = { ...cursor.totals, pages: cursor.totals.pages + 1, listings: cursor.totals.listings + result.listings, newListings: cursor.totals.newListings + result.newListings };
-        if (result.skipped) totals.skippedPages++;
-        cursor = { url: result.nextPageUrl, pageNumber: cursor.pageNumber + 1, totals };
-        pages++;
-        Context.current().heartbeat(cursor);
-      }
-      return { ...cursor, pages };
-    }, 1000, () => cursor);
+    return withHeartbeats(
+      async () => {
+        while (cursor.url !== null && cursor.pageNumber <= args.maxPages && pages < args.limit) {
+          const page = { batchId: args.batchId, site: args.site, url: cursor.url, pageNumber: cursor.pageNumber };
+          const result = await measureActivity(meter, 'scrapeListingPage', [page], () => scrapeListingPage(page));
+          const totals = {
+            ...cursor.totals,
+            pages: cursor.totals.pages + 1,
+            listings: cursor.totals.listings + result.listings,
+            newListings: cursor.totals.newListings + result.newListings,
+          };
+          if (result.skipped) totals.skippedPages++;
+          cursor = { url: result.nextPageUrl, pageNumber: cursor.pageNumber + 1, totals };
+          pages++;
+          Context.current().heartbeat(cursor);
+        }
+        return { ...cursor, pages };
+      },
+      1000,
+      () => cursor,
+    );
   }
 
   /**
@@ -190,7 +309,12 @@ export function createScrapingActivities(deps: ActivityDeps) {
    * retried attempt skips the entries already handled (their queue state says so), so the site's
    * retry policy applies per window, and only to the pages that may yet succeed.
    */
-  async function scrapeDetailPages(args: { batchId: string; site: string; seqs: number[]; concurrency: number }): Promise<Record<DetailOutcome, number>> {
+  async function scrapeDetailPages(args: {
+    batchId: string;
+    site: string;
+    seqs: number[];
+    concurrency: number;
+  }): Promise<Record<DetailOutcome, number>> {
     const outcomes: Record<DetailOutcome, number> = { done: 0, failed: 0, skipped: 0 };
     const context = Context.current();
     let next = 0;
@@ -207,18 +331,24 @@ export function createScrapingActivities(deps: ActivityDeps) {
         }
       }
     };
-    return withHeartbeats(async () => {
-      await Promise.all(Array.from({ length: Math.max(1, Math.min(args.concurrency, args.seqs.length)) }, lane));
-      // The attempt's outcomes go with its failure (same type and message): after the last attempt
-      // the workflow counts the entries this attempt handled, and only the pending ones fail.
-      if (firstRetryableFailure) throw ApplicationFailure.fromError(firstRetryableFailure, { details: [outcomes] });
-      return outcomes;
-    }, 1000, () => next);
+    return withHeartbeats(
+      async () => {
+        await Promise.all(Array.from({ length: Math.max(1, Math.min(args.concurrency, args.seqs.length)) }, lane));
+        // The attempt's outcomes go with its failure (same type and message): after the last attempt
+        // the workflow counts the entries this attempt handled, and only the pending ones fail.
+        if (firstRetryableFailure) throw ApplicationFailure.fromError(firstRetryableFailure, { details: [outcomes] });
+        return outcomes;
+      },
+      1000,
+      () => next,
+    );
   }
 
   return {
-    scrapeListingPage: (args: { batchId: string; site: string; url: string; pageNumber: number }) => withHeartbeats(() => scrapeListingPage(args)),
-    scrapeDetailPage: (args: { batchId: string; site: string; seq: number }) => withHeartbeats(() => scrapeDetailPage(args)),
+    scrapeListingPage: (args: { batchId: string; site: string; url: string; pageNumber: number }) =>
+      withHeartbeats(() => scrapeListingPage(args)),
+    scrapeDetailPage: (args: { batchId: string; site: string; seq: number }) =>
+      withHeartbeats(() => scrapeDetailPage(args)),
     scrapeListingPages,
     scrapeDetailPages,
 
@@ -235,7 +365,17 @@ export function createScrapingActivities(deps: ActivityDeps) {
       })();
     },
 
-    async nextDetails({ batchId, site, afterSeq, limit }: { batchId: string; site: string; afterSeq: number; limit: number }): Promise<number[]> {
+    async nextDetails({
+      batchId,
+      site,
+      afterSeq,
+      limit,
+    }: {
+      batchId: string;
+      site: string;
+      afterSeq: number;
+      limit: number;
+    }): Promise<number[]> {
       return pendingDetails(db, batchId, site, afterSeq, limit).map((entry) => entry.seq);
     },
 

@@ -29,10 +29,17 @@ interface Args {
 
 function parseArgs(argv: string[]): Args {
   const config = loadConfig();
-  const args: Args = { pages: 500, restartEvery: config.browser.restartEveryPages, pool: config.browser.poolSize, concurrency: config.browser.poolSize, sampleMs: 100 };
+  const args: Args = {
+    pages: 500,
+    restartEvery: config.browser.restartEveryPages,
+    pool: config.browser.poolSize,
+    concurrency: config.browser.poolSize,
+    sampleMs: 100,
+  };
   for (let i = 0; i < argv.length; i += 2) {
     const value = Number(argv[i + 1]);
-    if (!Number.isInteger(value) || value < 1) throw new Error(`${argv[i]} needs a positive integer, got ${argv[i + 1]}`);
+    if (!Number.isInteger(value) || value < 1)
+      throw new Error(`${argv[i]} needs a positive integer, got ${argv[i + 1]}`);
     if (argv[i] === '--pages') args.pages = value;
     else if (argv[i] === '--restart-every') args.restartEvery = value;
     else if (argv[i] === '--pool') args.pool = value;
@@ -126,7 +133,16 @@ function sample(page: number, generation: number, started: number): Sample {
     chromiumPss += kb.pss;
     processes++;
   }
-  return { at: performance.now() - started, page, generation, nodeRss: self.rss, nodePss: self.pss, chromiumRss, chromiumPss, processes };
+  return {
+    at: performance.now() - started,
+    page,
+    generation,
+    nodeRss: self.rss,
+    nodePss: self.pss,
+    chromiumRss,
+    chromiumPss,
+    processes,
+  };
 }
 
 const mb = (kb: number): string => `${(kb / 1024).toFixed(0)} MB`;
@@ -163,14 +179,18 @@ async function main(): Promise<void> {
     const now = sample(done, generation, started);
     if (event.type === 'launch') {
       generation = event.generation;
-      console.log(`${(now.at / 1000).toFixed(1).padStart(6)} s  page ${String(done).padStart(3)}  launch #${event.generation} (Chromium ${event.version}, ${Math.round(event.launchMs)} ms)`);
+      console.log(
+        `${(now.at / 1000).toFixed(1).padStart(6)} s  page ${String(done).padStart(3)}  launch #${event.generation} (Chromium ${event.version}, ${Math.round(event.launchMs)} ms)`,
+      );
     } else if (event.type === 'restart') {
       console.log(
         `${(now.at / 1000).toFixed(1).padStart(6)} s  page ${String(done).padStart(3)}  restart after ${event.pagesServed} pages: ` +
           `Chromium ${mb(now.chromiumPss)} PSS (${mb(now.chromiumRss)} RSS, ${now.processes} processes), node ${mb(now.nodeRss)} RSS`,
       );
     } else {
-      console.log(`${(now.at / 1000).toFixed(1).padStart(6)} s  page ${String(done).padStart(3)}  ${event.type} (generation ${event.generation})`);
+      console.log(
+        `${(now.at / 1000).toFixed(1).padStart(6)} s  page ${String(done).padStart(3)}  ${event.type} (generation ${event.generation})`,
+      );
     }
   };
   const fetcher = new BrowserFetcher({
@@ -186,7 +206,9 @@ async function main(): Promise<void> {
   });
   const timer = setInterval(() => samples.push(sample(done, generation, started)), args.sampleMs);
 
-  console.log(`browser-memory: ${args.pages} pages of ${site} (results + detail), pool ${args.pool}, concurrency ${args.concurrency}, restart every ${args.restartEvery} pages`);
+  console.log(
+    `browser-memory: ${args.pages} pages of ${site} (results + detail), pool ${args.pool}, concurrency ${args.concurrency}, restart every ${args.restartEvery} pages`,
+  );
   let next = 0;
   let bytes = 0;
   const latencies: number[] = [];
@@ -200,7 +222,9 @@ async function main(): Promise<void> {
       if (done % 100 === 0) {
         const now = sample(done, generation, started);
         const heap = process.memoryUsage().heapUsed / 1024;
-        console.log(`${(now.at / 1000).toFixed(1).padStart(6)} s  page ${String(done).padStart(3)}  Chromium ${mb(now.chromiumPss)} PSS, node ${mb(now.nodeRss)} RSS (JS heap ${mb(heap)})`);
+        console.log(
+          `${(now.at / 1000).toFixed(1).padStart(6)} s  page ${String(done).padStart(3)}  Chromium ${mb(now.chromiumPss)} PSS, node ${mb(now.nodeRss)} RSS (JS heap ${mb(heap)})`,
+        );
       }
     }
   };
@@ -221,18 +245,34 @@ async function main(): Promise<void> {
   const nodeRss = peak((s) => s.nodeRss);
   latencies.sort((a, b) => a - b);
   const perGeneration = new Map<number, number>();
-  for (const s of samples) perGeneration.set(s.generation, Math.max(perGeneration.get(s.generation) ?? 0, s.chromiumPss));
+  for (const s of samples)
+    perGeneration.set(s.generation, Math.max(perGeneration.get(s.generation) ?? 0, s.chromiumPss));
 
   console.log('');
-  console.log(`pages fetched        ${done} in ${(elapsed / 1000).toFixed(1)} s (${(done / (elapsed / 1000)).toFixed(1)} pages/s), ${(bytes / 1048576).toFixed(0)} MB of HTML`);
-  console.log(`page latency         p50 ${Math.round(latencies[Math.floor(latencies.length / 2)])} ms, p95 ${Math.round(latencies[Math.floor(latencies.length * 0.95)])} ms`);
-  console.log(`browser launches     ${stats.generation} (${stats.restarts} restarts), peak ${stats.peakOpenPages} pages open`);
+  console.log(
+    `pages fetched        ${done} in ${(elapsed / 1000).toFixed(1)} s (${(done / (elapsed / 1000)).toFixed(1)} pages/s), ${(bytes / 1048576).toFixed(0)} MB of HTML`,
+  );
+  console.log(
+    `page latency         p50 ${Math.round(latencies[Math.floor(latencies.length / 2)])} ms, p95 ${Math.round(latencies[Math.floor(latencies.length * 0.95)])} ms`,
+  );
+  console.log(
+    `browser launches     ${stats.generation} (${stats.restarts} restarts), peak ${stats.peakOpenPages} pages open`,
+  );
   console.log(`samples              ${samples.length}, every ${args.sampleMs} ms`);
-  console.log(`peak total (PSS)     ${mb(totalPss.nodePss + totalPss.chromiumPss)}  (node ${mb(totalPss.nodePss)} + Chromium ${mb(totalPss.chromiumPss)}, at page ${totalPss.page})`);
-  console.log(`peak total (RSS)     ${mb(totalRss.nodeRss + totalRss.chromiumRss)}  (node ${mb(totalRss.nodeRss)} + Chromium ${mb(totalRss.chromiumRss)} in ${totalRss.processes} processes, at page ${totalRss.page})`);
+  console.log(
+    `peak total (PSS)     ${mb(totalPss.nodePss + totalPss.chromiumPss)}  (node ${mb(totalPss.nodePss)} + Chromium ${mb(totalPss.chromiumPss)}, at page ${totalPss.page})`,
+  );
+  console.log(
+    `peak total (RSS)     ${mb(totalRss.nodeRss + totalRss.chromiumRss)}  (node ${mb(totalRss.nodeRss)} + Chromium ${mb(totalRss.chromiumRss)} in ${totalRss.processes} processes, at page ${totalRss.page})`,
+  );
   console.log(`peak Chromium (PSS)  ${mb(chromePss.chromiumPss)} at page ${chromePss.page}`);
   console.log(`peak node (RSS)      ${mb(nodeRss.nodeRss)}`);
-  console.log(`Chromium PSS peak per launch: ${[...perGeneration].filter(([g]) => g > 0).map(([g, kb]) => `#${g} ${mb(kb)}`).join(', ')}`);
+  console.log(
+    `Chromium PSS peak per launch: ${[...perGeneration]
+      .filter(([g]) => g > 0)
+      .map(([g, kb]) => `#${g} ${mb(kb)}`)
+      .join(', ')}`,
+  );
   console.log(`Chromium processes left after close(): ${after}`);
 }
 

@@ -30,7 +30,8 @@ const RESULTS_DIR = join(__dirname, 'results');
 function numbers(text: string | undefined, fallback: number[]): number[] {
   if (!text) return fallback;
   const values = text.split(',').map((v) => Number(v.trim().replace(/_/g, '')));
-  if (values.some((v) => !Number.isInteger(v) || v < 1)) throw new Error(`expected positive whole numbers separated by commas, got "${text}"`);
+  if (values.some((v) => !Number.isInteger(v) || v < 1))
+    throw new Error(`expected positive whole numbers separated by commas, got "${text}"`);
   return values;
 }
 
@@ -62,12 +63,18 @@ async function main(): Promise<void> {
   const sizes = values.quick ? [1000] : numbers(values.sizes, [1000, 5000, 20000]);
   const workerCounts = values.quick ? numbers(values.workers, [1]) : numbers(values.workers, [1, 2]);
   // --worker-env KEY=VALUE;KEY=VALUE: more environment for the worker processes (e.g. MALLOC_ARENA_MAX=2).
-  const extraWorkerEnv = Object.fromEntries((values['worker-env'] ?? '').split(';').filter(Boolean).map((pair) => {
-    const at = pair.indexOf('=');
-    return [pair.slice(0, at), pair.slice(at + 1)];
-  }));
+  const extraWorkerEnv = Object.fromEntries(
+    (values['worker-env'] ?? '')
+      .split(';')
+      .filter(Boolean)
+      .map((pair) => {
+        const at = pair.indexOf('=');
+        return [pair.slice(0, at), pair.slice(at + 1)];
+      }),
+  );
   const address = `127.0.0.1:${values.port}`;
-  if (['7233', '17233'].includes(values.port!)) throw new Error('ports 7233 and 17233 belong to the demo and the tests: pick another (default 17933)');
+  if (['7233', '17233'].includes(values.port!))
+    throw new Error('ports 7233 and 17233 belong to the demo and the tests: pick another (default 17933)');
   const log = (line: string) => console.error(line);
 
   const scratch = mkdtempSync(join(tmpdir(), 'orchestrator-bench-'));
@@ -75,7 +82,10 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   const stamp = startedAt.toISOString().replace(/[:]/g, '').replace(/\..*$/, '');
   const host = machine.hostname.replace(/[^A-Za-z0-9.-]+/g, '-');
-  const resultFile = join(RESULTS_DIR, `${stamp}-${host}${values.label ? `-${values.label}` : ''}${values.quick ? '-quick' : ''}.json`);
+  const resultFile = join(
+    RESULTS_DIR,
+    `${stamp}-${host}${values.label ? `-${values.label}` : ''}${values.quick ? '-quick' : ''}.json`,
+  );
   const base = loadConfig({ env: {} });
   const detailWindow = values['detail-window'] ? Number(values['detail-window']) : base.batch.detailWindow;
 
@@ -99,8 +109,22 @@ async function main(): Promise<void> {
     finishedAt: null,
     machine,
     loadAtStart: loadSnapshot(),
-    options: { sizes, workers: workerCounts, workerNodeOptions: values['worker-node-options'] ?? null, workerEnv: values['worker-env'] ?? null, crawlee: !values['no-crawlee'], profile: values.profile, detailWindow, quick: values.quick, serverDb: settings.dbFile ? 'file' : 'memory' },
-    server: { address, db: settings.dbFile ? 'with SQLite persistence (scratch file)' : 'in memory', reused: server.reused },
+    options: {
+      sizes,
+      workers: workerCounts,
+      workerNodeOptions: values['worker-node-options'] ?? null,
+      workerEnv: values['worker-env'] ?? null,
+      crawlee: !values['no-crawlee'],
+      profile: values.profile,
+      detailWindow,
+      quick: values.quick,
+      serverDb: settings.dbFile ? 'file' : 'memory',
+    },
+    server: {
+      address,
+      db: settings.dbFile ? 'with SQLite persistence (scratch file)' : 'in memory',
+      reused: server.reused,
+    },
     runs: [],
     profiles: [],
   };
@@ -109,7 +133,9 @@ async function main(): Promise<void> {
     results.targets = evaluateTargets(results);
     writeFileSync(resultFile, `${JSON.stringify(results, null, 2)}\n`);
   };
-  log(`Machine: ${machine.nproc} cores, ${machine.cpuModel}, ${machine.memoryMiB} MiB, Node ${machine.node}; ${results.loadAtStart.uptime}`);
+  log(
+    `Machine: ${machine.nproc} cores, ${machine.cpuModel}, ${machine.memoryMiB} MiB, Node ${machine.node}; ${results.loadAtStart.uptime}`,
+  );
 
   try {
     for (const size of sizes) {
@@ -121,21 +147,37 @@ async function main(): Promise<void> {
           log(`  ours, ${workers} worker process(es) … (${loadSnapshot().uptime})`);
           const profileDir = values.profile ? join(scratch, id, 'profiles') : undefined;
           const run = await runOurs({
-            plan, workers, address, serverPid: server.pid, scratch, id, profileDir, detailWindow, log,
-            workerEnv: { ...(values['worker-node-options'] ? { NODE_OPTIONS: values['worker-node-options'] } : {}), ...extraWorkerEnv },
+            plan,
+            workers,
+            address,
+            serverPid: server.pid,
+            scratch,
+            id,
+            profileDir,
+            detailWindow,
+            log,
+            workerEnv: {
+              ...(values['worker-node-options'] ? { NODE_OPTIONS: values['worker-node-options'] } : {}),
+              ...extraWorkerEnv,
+            },
           });
           results.runs.push(run);
-          log(`    ${run.batchStatus}: ${run.pages.total} pages in ${(run.ms.endToEnd / 1000).toFixed(1)} s = ${run.pagesPerMinute.endToEnd} pages/min; ` +
-            `p50/p95 ${run.latencyMs.p50}/${run.latencyMs.p95} ms; peak RSS ${run.memory.peakMiB} MiB; ` +
-            `${run.history.eventsPerPage} history events/page; CPU ${run.cpu.workerSecondsPer1000Pages} s (worker) + ${run.cpu.serverSecondsPer1000Pages} s (server) per 1,000 pages`);
+          log(
+            `    ${run.batchStatus}: ${run.pages.total} pages in ${(run.ms.endToEnd / 1000).toFixed(1)} s = ${run.pagesPerMinute.endToEnd} pages/min; ` +
+              `p50/p95 ${run.latencyMs.p50}/${run.latencyMs.p95} ms; peak RSS ${run.memory.peakMiB} MiB; ` +
+              `${run.history.eventsPerPage} history events/page; CPU ${run.cpu.workerSecondsPer1000Pages} s (worker) + ${run.cpu.serverSecondsPer1000Pages} s (server) per 1,000 pages`,
+          );
           for (const { file, batchWindowBeforeEndMs } of run.profiles) {
             const summary = summariseProfile(file, 25, batchWindowBeforeEndMs);
             const buckets = new Map<string, number>();
-            for (const area of summary.areas) buckets.set(bucketOf(area.area), (buckets.get(bucketOf(area.area)) ?? 0) + area.percent);
+            for (const area of summary.areas)
+              buckets.set(bucketOf(area.area), (buckets.get(bucketOf(area.area)) ?? 0) + area.percent);
             results.profiles.push({
               run: `${id} ${file.split('/').pop()}`,
               summary,
-              buckets: [...buckets.entries()].sort((a, b) => b[1] - a[1]).map(([bucket, percent]) => ({ bucket, percent: Math.round(percent * 10) / 10 })),
+              buckets: [...buckets.entries()]
+                .sort((a, b) => b[1] - a[1])
+                .map(([bucket, percent]) => ({ bucket, percent: Math.round(percent * 10) / 10 })),
             });
             log(`    profile ${file}`);
           }
@@ -147,9 +189,18 @@ async function main(): Promise<void> {
           ? Number(values.concurrency)
           : Math.min(base.batch.maxParallelSites, plan.sites.length) + detailWindow * plan.detailSites.length;
         log(`  Crawlee CheerioCrawler, concurrency ${concurrency} … (${loadSnapshot().uptime})`);
-        const run = await runCrawlee({ plan, config: base, concurrency, scratch, id: `n${size}-crawlee-${Date.now().toString(36)}`, log });
+        const run = await runCrawlee({
+          plan,
+          config: base,
+          concurrency,
+          scratch,
+          id: `n${size}-crawlee-${Date.now().toString(36)}`,
+          log,
+        });
         results.runs.push(run);
-        log(`    ${run.pages.total} pages = ${run.pagesPerMinute.endToEnd} pages/min; peak RSS ${run.memory.peakMiB} MiB; CPU ${run.cpu.secondsPer1000Pages} s per 1,000 pages`);
+        log(
+          `    ${run.pages.total} pages = ${run.pagesPerMinute.endToEnd} pages/min; peak RSS ${run.memory.peakMiB} MiB; CPU ${run.cpu.secondsPer1000Pages} s per 1,000 pages`,
+        );
         save();
       }
     }

@@ -23,10 +23,14 @@ function commandLine(args) {
 
 /** The settings from the configuration, or null when it does not load (the command then says why). */
 function launchSettings(globals) {
-  const probe = spawnSync(process.execPath, ['-r', require.resolve('tsx/cjs'), join(__dirname, '..', 'workers', 'launch-settings.ts'), JSON.stringify(globals)], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const probe = spawnSync(
+    process.execPath,
+    ['-r', require.resolve('tsx/cjs'), join(__dirname, '..', 'workers', 'launch-settings.ts'), JSON.stringify(globals)],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   if (probe.status !== 0) return null;
   return JSON.parse(probe.stdout.trim().split('\n').pop());
 }

@@ -2,7 +2,12 @@
  * Starting and following batches with the Temporal client: deterministic workflow ids (a batch
  * cannot start twice by accident), search attributes for the Web UI, and a live progress view.
  */
-import { WorkflowIdReusePolicy, type Client, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import {
+  WorkflowIdReusePolicy,
+  type Client,
+  type WorkflowHandle,
+  type WorkflowHandleWithFirstExecutionRunId,
+} from '@temporalio/client';
 import type { AppConfig } from '../lib/config/types';
 import { UserInputError } from '../lib/errors';
 import { progressQuery } from '../workflows/messages';
@@ -14,7 +19,12 @@ import { bar, table } from './output';
 /** batch-YYYYMMDD-HHMMSS (UTC), with the label when given: readable, sortable, unique per second. */
 export function newBatchWorkflowId(now: Date, label?: string): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  const suffix = label ? `-${label.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}` : '';
+  const suffix = label
+    ? `-${label
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '')}`
+    : '';
   return `batch-${stamp}${suffix}`;
 }
 
@@ -42,7 +52,9 @@ export async function startBatch(
     });
   } catch (error) {
     if ((error as Error).name === 'WorkflowExecutionAlreadyStartedError') {
-      throw new UserInputError(`a batch with id ${workflowId} already exists: it cannot start twice (pass another --id)`);
+      throw new UserInputError(
+        `a batch with id ${workflowId} already exists: it cannot start twice (pass another --id)`,
+      );
     }
     throw error;
   }
@@ -52,7 +64,10 @@ export async function startBatch(
  * The batch's live progress, or null when it cannot answer in time: a query needs a worker to
  * run it, and a batch whose workers are all stopped would otherwise hang the command.
  */
-export async function queryProgress(handle: WorkflowHandle<typeof batchWorkflow>, timeoutMs = 5000): Promise<BatchProgress | null> {
+export async function queryProgress(
+  handle: WorkflowHandle<typeof batchWorkflow>,
+  timeoutMs = 5000,
+): Promise<BatchProgress | null> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), timeoutMs)));
   try {
@@ -70,7 +85,9 @@ export function renderProgress(progress: BatchProgress): string {
     `${bar(site.pages, Math.max(site.plannedPages ?? 0, site.pages), 16)} ${site.pages}/${site.plannedPages ?? '?'}`,
     site.listings,
     site.errors,
-    site.detail ? `${site.detail.state} ${site.detail.done} done, ${site.detail.failed} failed, ${site.detail.skipped} gone` : '',
+    site.detail
+      ? `${site.detail.state} ${site.detail.done} done, ${site.detail.failed} failed, ${site.detail.skipped} gone`
+      : '',
   ]);
   return `batch ${progress.batchId}: ${progress.status}\n${table(['site', 'state', 'pages', 'listings', 'errors', 'detail pages'], rows)}`;
 }

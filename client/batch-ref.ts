@@ -27,9 +27,14 @@ export interface BatchRef extends BatchIds {
 /** Interpretations of `text`, the likeliest first. */
 export function batchIdCandidates(text: string): BatchIds[] {
   const trimmed = text.trim();
-  if (trimmed === '' || /\s/.test(trimmed)) throw new UserInputError(`"${text}" is not a batch id: give a batch id such as 20251128-060000 or its workflow id batch-20251128-060000`);
+  if (trimmed === '' || /\s/.test(trimmed))
+    throw new UserInputError(
+      `"${text}" is not a batch id: give a batch id such as 20251128-060000 or its workflow id batch-20251128-060000`,
+    );
   const asBatchId = { batchId: trimmed, workflowId: `${WORKFLOW_PREFIX}${trimmed}` };
-  return trimmed.startsWith(WORKFLOW_PREFIX) ? [{ batchId: trimmed.slice(WORKFLOW_PREFIX.length), workflowId: trimmed }, asBatchId] : [asBatchId];
+  return trimmed.startsWith(WORKFLOW_PREFIX)
+    ? [{ batchId: trimmed.slice(WORKFLOW_PREFIX.length), workflowId: trimmed }, asBatchId]
+    : [asBatchId];
 }
 
 /** Open the batch database for reading when it exists; null when nothing has run yet. */
@@ -50,12 +55,19 @@ export function findBatchRow(db: Db | null, text: string): (BatchIds & { row: Ba
 /** The batch row `text` names, or the user's mistake in one line: which id, which database. */
 export function requireBatchRow(config: AppConfig, db: Db | null, text: string): BatchIds & { row: BatchRow } {
   const found = findBatchRow(db, text);
-  if (!found) throw new UserInputError(`unknown batch "${text.trim()}": no such batch in ${config.storage.database} (see \`orchestrator list\`)`);
+  if (!found)
+    throw new UserInputError(
+      `unknown batch "${text.trim()}": no such batch in ${config.storage.database} (see \`orchestrator list\`)`,
+    );
   return found;
 }
 
 /** Open the database, find the batch `text` names (or fail in one line), use both, close. */
-export function withBatchRow<T>(config: AppConfig, text: string, use: (db: Db, found: BatchIds & { row: BatchRow }) => T): T {
+export function withBatchRow<T>(
+  config: AppConfig,
+  text: string,
+  use: (db: Db, found: BatchIds & { row: BatchRow }) => T,
+): T {
   const db = openBatchDatabase(config);
   try {
     const found = requireBatchRow(config, db, text);
@@ -94,6 +106,12 @@ export async function resolveBatch(config: AppConfig, client: Client | null, tex
     }
   }
   throw new UserInputError(
-    `unknown batch "${text.trim()}": no such batch in ${config.storage.database}${client ? ` and no workflow ${batchIdCandidates(text).map((c) => c.workflowId).join(' or ')} on ${config.temporal.address}` : ''} (see \`orchestrator list\`)`,
+    `unknown batch "${text.trim()}": no such batch in ${config.storage.database}${
+      client
+        ? ` and no workflow ${batchIdCandidates(text)
+            .map((c) => c.workflowId)
+            .join(' or ')} on ${config.temporal.address}`
+        : ''
+    } (see \`orchestrator list\`)`,
   );
 }

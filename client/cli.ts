@@ -63,7 +63,10 @@ export function buildProgram(): Command {
       return; // the command itself reports a configuration that does not load (validate lists it)
     }
     openCliLog(config);
-    cliLog().info({ command: commandPath(action), args: action.args, options: action.opts(), globals: globals() }, 'command started');
+    cliLog().info(
+      { command: commandPath(action), args: action.args, options: action.opts(), globals: globals() },
+      'command started',
+    );
   });
   registerServerCommands(program, globals);
   registerWorkerCommand(program, globals);

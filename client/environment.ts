@@ -32,7 +32,13 @@ export function mirrorProfile(config: AppConfig): AppConfig {
   return {
     ...config,
     temporal: { ...config.temporal, taskQueue: `${config.temporal.taskQueue}-mirror` },
-    storage: { ...config.storage, database: join(dir, 'orchestrator.db'), backupsDir: join(dir, 'backups'), tempDir: join(dir, 'tmp'), exportsDir: join(dir, 'exports') },
+    storage: {
+      ...config.storage,
+      database: join(dir, 'orchestrator.db'),
+      backupsDir: join(dir, 'backups'),
+      tempDir: join(dir, 'tmp'),
+      exportsDir: join(dir, 'exports'),
+    },
   };
 }
 
@@ -69,13 +75,17 @@ export async function ensureServer(config: AppConfig, log: (line: string) => voi
     );
   }
   const cli = await provisionTemporalCli({ onProgress: log });
-  log(`Starting the Temporal dev server at ${config.temporal.address} (Web UI http://127.0.0.1:${config.temporal.uiPort}) …`);
+  log(
+    `Starting the Temporal dev server at ${config.temporal.address} (Web UI http://127.0.0.1:${config.temporal.uiPort}) …`,
+  );
   await startDevServer(devServerSettings(config), devServerFiles(config, cli.path));
 }
 
 export async function connectClient(config: AppConfig): Promise<Client> {
   const unreachable = () =>
-    new UserInputError(`No Temporal server answers at ${config.temporal.address}. Start it with \`orchestrator server start\` or set TEMPORAL_ADDRESS.`);
+    new UserInputError(
+      `No Temporal server answers at ${config.temporal.address}. Start it with \`orchestrator server start\` or set TEMPORAL_ADDRESS.`,
+    );
   // A refused port fails this quick look at once; Connection.connect would wait its whole timeout.
   if (!(await isServing(config.temporal.address))) throw unreachable();
   let connection: Connection;

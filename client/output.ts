@@ -8,8 +8,16 @@ export function table(headers: string[], rows: Array<Array<string | number | nul
   const cells = [headers, ...rows.map((row) => row.map((cell) => (cell == null ? '–' : String(cell))))];
   const widths = headers.map((_, column) => Math.max(...cells.map((row) => row[column]?.length ?? 0)));
   // A column of numbers (blanks allowed) is right-aligned; a column of blanks alone is not numeric.
-  const numeric = headers.map((_, column) => rows.some((row) => typeof row[column] === 'number') && rows.every((row) => typeof row[column] === 'number' || row[column] == null));
-  const line = (row: string[]) => row.map((cell, column) => (numeric[column] ? cell.padStart(widths[column]) : cell.padEnd(widths[column]))).join('  ').trimEnd();
+  const numeric = headers.map(
+    (_, column) =>
+      rows.some((row) => typeof row[column] === 'number') &&
+      rows.every((row) => typeof row[column] === 'number' || row[column] == null),
+  );
+  const line = (row: string[]) =>
+    row
+      .map((cell, column) => (numeric[column] ? cell.padStart(widths[column]) : cell.padEnd(widths[column])))
+      .join('  ')
+      .trimEnd();
   return [line(cells[0]), widths.map((w) => '─'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }
 

@@ -31,12 +31,18 @@ export const SCHEDULE_TIMEZONE = 'America/Mexico_City';
 /** `temporal workflow start`: a batch, with the workflow id and BatchId search attribute the CLI would give it. */
 export function workflowStartArgs(values: CliLineValues): string[] {
   return [
-    'workflow', 'start',
-    '--type', 'batchWorkflow',
-    '--task-queue', values.taskQueue,
-    '--workflow-id', `batch-${values.batchId}`,
-    '--search-attribute', `BatchId="${values.batchId}"`,
-    '--input', JSON.stringify(values.startInput),
+    'workflow',
+    'start',
+    '--type',
+    'batchWorkflow',
+    '--task-queue',
+    values.taskQueue,
+    '--workflow-id',
+    `batch-${values.batchId}`,
+    '--search-attribute',
+    `BatchId="${values.batchId}"`,
+    '--input',
+    JSON.stringify(values.startInput),
   ];
 }
 
@@ -48,16 +54,26 @@ export function workflowListArgs(values: CliLineValues): string[] {
 /** `temporal schedule create`: a batch every day at 06:00 Mexico City time, skipped while the last one runs. */
 export function scheduleCreateArgs(values: CliLineValues): string[] {
   return [
-    'schedule', 'create',
-    '--schedule-id', values.scheduleId,
-    '--cron', DAILY_CRON,
-    '--time-zone', SCHEDULE_TIMEZONE,
-    '--overlap-policy', 'Skip',
-    '--catchup-window', '1h',
-    '--type', 'batchWorkflow',
-    '--task-queue', values.taskQueue,
-    '--workflow-id', `batch-${values.scheduleId}`,
-    '--input', JSON.stringify(values.scheduleInput),
+    'schedule',
+    'create',
+    '--schedule-id',
+    values.scheduleId,
+    '--cron',
+    DAILY_CRON,
+    '--time-zone',
+    SCHEDULE_TIMEZONE,
+    '--overlap-policy',
+    'Skip',
+    '--catchup-window',
+    '1h',
+    '--type',
+    'batchWorkflow',
+    '--task-queue',
+    values.taskQueue,
+    '--workflow-id',
+    `batch-${values.scheduleId}`,
+    '--input',
+    JSON.stringify(values.scheduleInput),
   ];
 }
 
@@ -108,7 +124,7 @@ export function readmeCliBlock(values: CliLineValues = README_VALUES): string {
     shellLine(workflowStartArgs(values)),
     shellLine(workflowListArgs(values)),
     '',
-    '# every day at 06:00 in Mexico City; a batch still running makes that day\'s run skip',
+    "# every day at 06:00 in Mexico City; a batch still running makes that day's run skip",
     shellLine(scheduleCreateArgs(values)),
     shellLine(scheduleTriggerArgs(values)),
     shellLine(scheduleDeleteArgs(values)),

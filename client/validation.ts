@@ -52,7 +52,11 @@ function checkStartUrls(config: AppConfig): CheckResult {
 
 function checkDatabase(config: AppConfig): CheckResult {
   const path = config.storage.database;
-  if (!existsSync(path)) return pass('database', `${path} does not exist yet: the first batch creates it at schema version ${LATEST_SCHEMA_VERSION}`);
+  if (!existsSync(path))
+    return pass(
+      'database',
+      `${path} does not exist yet: the first batch creates it at schema version ${LATEST_SCHEMA_VERSION}`,
+    );
   const db = openDatabase(path, { readonly: true });
   try {
     let version: number;
@@ -63,9 +67,15 @@ function checkDatabase(config: AppConfig): CheckResult {
     }
     if (version === LATEST_SCHEMA_VERSION) return pass('database', `${path} at schema version ${version}`);
     if (version < LATEST_SCHEMA_VERSION) {
-      return fail('database', `${path} is at schema version ${version}, this code expects ${LATEST_SCHEMA_VERSION}: starting a worker (\`orchestrator worker\`) migrates it`);
+      return fail(
+        'database',
+        `${path} is at schema version ${version}, this code expects ${LATEST_SCHEMA_VERSION}: starting a worker (\`orchestrator worker\`) migrates it`,
+      );
     }
-    return fail('database', `${path} is at schema version ${version}, newer than this code (${LATEST_SCHEMA_VERSION}): update the orchestrator before using this database`);
+    return fail(
+      'database',
+      `${path} is at schema version ${version}, newer than this code (${LATEST_SCHEMA_VERSION}): update the orchestrator before using this database`,
+    );
   } finally {
     db.close();
   }
@@ -73,7 +83,11 @@ function checkDatabase(config: AppConfig): CheckResult {
 
 function checkTemporalCli(env: NodeJS.ProcessEnv): CheckResult {
   const cli = findTemporalCli(env);
-  if (!cli) return fail('Temporal CLI', 'not found (TEMPORAL_CLI_PATH, PATH, or the build cache): `orchestrator server install` builds it');
+  if (!cli)
+    return fail(
+      'Temporal CLI',
+      'not found (TEMPORAL_CLI_PATH, PATH, or the build cache): `orchestrator server install` builds it',
+    );
   return pass('Temporal CLI', `${cli.path} (${cli.source})`);
 }
 
@@ -89,12 +103,18 @@ function checkDiskSpace(config: AppConfig, minFreeMb: number): CheckResult {
   const stats = statfsSync(folder);
   const freeMb = Math.floor((Number(stats.bavail) * Number(stats.bsize)) / 1024 / 1024);
   const where = `${freeMb} MiB free in ${folder}`;
-  return freeMb >= minFreeMb ? pass('disk space', where) : fail('disk space', `only ${where}: the database, backups and logs need at least ${minFreeMb} MiB (--min-free-mb)`);
+  return freeMb >= minFreeMb
+    ? pass('disk space', where)
+    : fail(
+        'disk space',
+        `only ${where}: the database, backups and logs need at least ${minFreeMb} MiB (--min-free-mb)`,
+      );
 }
 
 async function checkTemporal(config: AppConfig): Promise<CheckResult> {
   const { address } = config.temporal;
-  if (await isServing(address)) return pass('Temporal server', `answers at ${address}, namespace ${config.temporal.namespace}`);
+  if (await isServing(address))
+    return pass('Temporal server', `answers at ${address}, namespace ${config.temporal.namespace}`);
   return fail(
     'Temporal server',
     `no server answers at ${address}: start it with \`orchestrator server start\`${config.temporal.embedded ? ' (run starts one itself: temporal.embedded is true)' : ''}, or set TEMPORAL_ADDRESS`,
@@ -106,7 +126,9 @@ async function checkEmail(config: AppConfig): Promise<CheckResult | null> {
   const email = config.notifications.email;
   if (!email) return null;
   const verified = await verifyEmailServer(email, { timeoutMs: 10_000 });
-  return verified.ok ? pass('alert email', `${describeEmail(email)}: the server answers and accepts the login`) : fail('alert email', `${verified.error} (${describeEmail(email)})`);
+  return verified.ok
+    ? pass('alert email', `${describeEmail(email)}: the server answers and accepts the login`)
+    : fail('alert email', `${verified.error} (${describeEmail(email)})`);
 }
 
 export async function validateSetup(loadConfig: () => AppConfig, options: ValidationOptions): Promise<CheckResult[]> {
@@ -116,13 +138,22 @@ export async function validateSetup(loadConfig: () => AppConfig, options: Valida
       config = loadConfig();
       const enabled = config.sites.filter((site) => site.enabled).length;
       const shown = relative(process.cwd(), config.sourcePath);
-      return pass('config', `${shown && !shown.startsWith('..') ? shown : config.sourcePath}: ${config.sites.length} sites, ${enabled} enabled`);
+      return pass(
+        'config',
+        `${shown && !shown.startsWith('..') ? shown : config.sourcePath}: ${config.sites.length} sites, ${enabled} enabled`,
+      );
     }),
   ];
   const loaded = config as AppConfig | null;
   const needsConfig = ['start URLs', 'database', 'Temporal server', 'disk space'];
   if (!loaded) {
-    results.push(...needsConfig.map((name): CheckResult => ({ name, outcome: 'skip', detail: 'needs a configuration that loads' })));
+    results.push(
+      ...needsConfig.map((name): CheckResult => ({
+        name,
+        outcome: 'skip',
+        detail: 'needs a configuration that loads',
+      })),
+    );
   } else {
     results.push(attempt('start URLs', () => checkStartUrls(loaded)));
     results.push(attempt('database', () => checkDatabase(loaded)));
@@ -140,7 +171,10 @@ export function renderChecks(results: CheckResult[]): string {
   const mark: Record<CheckOutcome, string> = { pass: '✔', fail: '✘', skip: '–' };
   const width = Math.max(...results.map((result) => result.name.length));
   return results
-    .map((result) => `${mark[result.outcome]} ${result.name.padEnd(width)}  ${result.detail.split('\n').join(`\n  ${' '.repeat(width)}  `)}`)
+    .map(
+      (result) =>
+        `${mark[result.outcome]} ${result.name.padEnd(width)}  ${result.detail.split('\n').join(`\n  ${' '.repeat(width)}  `)}`,
+    )
     .join('\n');
 }
 
@@ -148,5 +182,7 @@ export function renderChecks(results: CheckResult[]): string {
 export function failureSummary(results: CheckResult[]): UserInputError | null {
   const failed = results.filter((result) => result.outcome === 'fail');
   if (failed.length === 0) return null;
-  return new UserInputError(`${failed.length} check${failed.length > 1 ? 's' : ''} failed: ${failed.map((r) => `${r.name} (${r.detail.split('\n')[0]})`).join('; ')}`);
+  return new UserInputError(
+    `${failed.length} check${failed.length > 1 ? 's' : ''} failed: ${failed.map((r) => `${r.name} (${r.detail.split('\n')[0]})`).join('; ')}`,
+  );
 }

@@ -6,7 +6,10 @@
 export abstract class ScrapeError extends Error {
   /** Whether trying the same request again later can succeed. */
   abstract readonly retryable: boolean;
-  constructor(message: string, readonly url?: string) {
+  constructor(
+    message: string,
+    readonly url?: string,
+  ) {
     super(message);
     this.name = new.target.name;
   }
@@ -25,7 +28,12 @@ export class FetchTimeoutError extends ScrapeError {
 /** 5xx answers. */
 export class ServerError extends ScrapeError {
   readonly retryable = true;
-  constructor(message: string, url: string, readonly status: number, readonly retryAfterMs?: number) {
+  constructor(
+    message: string,
+    url: string,
+    readonly status: number,
+    readonly retryAfterMs?: number,
+  ) {
     super(message, url);
   }
 }
@@ -33,7 +41,11 @@ export class ServerError extends ScrapeError {
 /** 429 Too Many Requests; retryAfterMs comes from the Retry-After header when present. */
 export class RateLimitedError extends ScrapeError {
   readonly retryable = true;
-  constructor(message: string, url: string, readonly retryAfterMs?: number) {
+  constructor(
+    message: string,
+    url: string,
+    readonly retryAfterMs?: number,
+  ) {
     super(message, url);
   }
 }
@@ -45,7 +57,11 @@ export class RateLimitedError extends ScrapeError {
  */
 export class TruncatedPageError extends ScrapeError {
   readonly retryable = true;
-  constructor(readonly site: string, readonly pageKind: string, url?: string) {
+  constructor(
+    readonly site: string,
+    readonly pageKind: string,
+    url?: string,
+  ) {
     super(`${site} ${pageKind} page not recognised: the HTML is truncated (no closing </html>)`, url);
   }
 }
@@ -55,7 +71,11 @@ export class TruncatedPageError extends ScrapeError {
 /** 404 / 410: the page does not exist (a removed listing, a page past the end). */
 export class NotFoundError extends ScrapeError {
   readonly retryable = false;
-  constructor(message: string, url: string, readonly status: number) {
+  constructor(
+    message: string,
+    url: string,
+    readonly status: number,
+  ) {
     super(message, url);
   }
 }
@@ -63,7 +83,11 @@ export class NotFoundError extends ScrapeError {
 /** 401 / 403 without a challenge page: the site refuses this client. */
 export class AccessDeniedError extends ScrapeError {
   readonly retryable = false;
-  constructor(message: string, url: string, readonly status: number) {
+  constructor(
+    message: string,
+    url: string,
+    readonly status: number,
+  ) {
     super(message, url);
   }
 }
@@ -80,7 +104,12 @@ export class ChallengePageError extends ScrapeError {
 /** The page is not what the parser knows: cards missing, embedded data missing (truncated HTML is TruncatedPageError). */
 export class UnrecognisedMarkupError extends ScrapeError {
   readonly retryable = false;
-  constructor(readonly site: string, readonly pageKind: string, readonly missing: string, url?: string) {
+  constructor(
+    readonly site: string,
+    readonly pageKind: string,
+    readonly missing: string,
+    url?: string,
+  ) {
     super(`${site} ${pageKind} page not recognised: ${missing}`, url);
   }
 }
@@ -108,12 +137,18 @@ export class ContentTypeError extends ScrapeError {
  */
 export class HostPolicyError extends ScrapeError {
   readonly retryable = false;
-  constructor(message: string, url: string, readonly reason: HostRefusalReason, readonly byPage = false) {
+  constructor(
+    message: string,
+    url: string,
+    readonly reason: HostRefusalReason,
+    readonly byPage = false,
+  ) {
     super(message, url);
   }
 }
 
-export type HostRefusalReason = 'invalid-url' | 'scheme' | 'credentials' | 'ip-literal' | 'localhost' | 'off-domain' | 'non-public-address';
+export type HostRefusalReason =
+  'invalid-url' | 'scheme' | 'credentials' | 'ip-literal' | 'localhost' | 'off-domain' | 'non-public-address';
 
 /** Names of every non-retryable class: the default non_retryable_error_types of a retry policy. */
 export const NON_RETRYABLE_ERROR_TYPES = [

@@ -96,7 +96,8 @@ export class MirrorCatalog {
 
   /** Move the catalogue to another epoch: prices change and listings disappear (mirror/facts.ts). */
   setEpoch(epoch: number): void {
-    if (!Number.isInteger(epoch) || epoch < 0) throw new RangeError(`epoch must be a non-negative integer, got ${epoch}`);
+    if (!Number.isInteger(epoch) || epoch < 0)
+      throw new RangeError(`epoch must be a non-negative integer, got ${epoch}`);
     this.currentEpoch = epoch;
     // Only the current epoch is ever read; dropping the rest bounds the cache.
     this.visibleCache.clear();

@@ -70,23 +70,93 @@ interface Place {
 }
 
 export const PLACES: Place[] = [
-  { state: 'Jalisco', city: 'Zapopan', neighborhoods: ['Puerta de Hierro', 'Valle Real', 'Ciudad Granja', 'Los Robles'], lat: 20.7214, lng: -103.3918 },
-  { state: 'Jalisco', city: 'Guadalajara', neighborhoods: ['Providencia', 'Americana', 'Chapalita', 'Lafayette'], lat: 20.6597, lng: -103.3496 },
-  { state: 'Ciudad de México', city: 'Benito Juárez', neighborhoods: ['Del Valle', 'Narvarte Poniente', 'Nápoles', 'Portales'], lat: 19.3806, lng: -99.1611 },
-  { state: 'Nuevo León', city: 'Monterrey', neighborhoods: ['Cumbres', 'Obispado', 'Contry', 'Mitras Centro'], lat: 25.6866, lng: -100.3161 },
-  { state: 'Yucatán', city: 'Mérida', neighborhoods: ['Montebello', 'García Ginerés', 'Temozón Norte', 'Santa Gertrudis Copó'], lat: 20.9674, lng: -89.5926 },
-  { state: 'Querétaro', city: 'Querétaro', neighborhoods: ['Jurica', 'Juriquilla', 'El Refugio', 'Centro Sur'], lat: 20.5888, lng: -100.3899 },
-  { state: 'Sinaloa', city: 'Culiacán', neighborhoods: ['Las Quintas', 'Tres Ríos', 'Ciudad Universitaria', 'Chapultepec'], lat: 24.8091, lng: -107.394 },
+  {
+    state: 'Jalisco',
+    city: 'Zapopan',
+    neighborhoods: ['Puerta de Hierro', 'Valle Real', 'Ciudad Granja', 'Los Robles'],
+    lat: 20.7214,
+    lng: -103.3918,
+  },
+  {
+    state: 'Jalisco',
+    city: 'Guadalajara',
+    neighborhoods: ['Providencia', 'Americana', 'Chapalita', 'Lafayette'],
+    lat: 20.6597,
+    lng: -103.3496,
+  },
+  {
+    state: 'Ciudad de México',
+    city: 'Benito Juárez',
+    neighborhoods: ['Del Valle', 'Narvarte Poniente', 'Nápoles', 'Portales'],
+    lat: 19.3806,
+    lng: -99.1611,
+  },
+  {
+    state: 'Nuevo León',
+    city: 'Monterrey',
+    neighborhoods: ['Cumbres', 'Obispado', 'Contry', 'Mitras Centro'],
+    lat: 25.6866,
+    lng: -100.3161,
+  },
+  {
+    state: 'Yucatán',
+    city: 'Mérida',
+    neighborhoods: ['Montebello', 'García Ginerés', 'Temozón Norte', 'Santa Gertrudis Copó'],
+    lat: 20.9674,
+    lng: -89.5926,
+  },
+  {
+    state: 'Querétaro',
+    city: 'Querétaro',
+    neighborhoods: ['Jurica', 'Juriquilla', 'El Refugio', 'Centro Sur'],
+    lat: 20.5888,
+    lng: -100.3899,
+  },
+  {
+    state: 'Sinaloa',
+    city: 'Culiacán',
+    neighborhoods: ['Las Quintas', 'Tres Ríos', 'Ciudad Universitaria', 'Chapultepec'],
+    lat: 24.8091,
+    lng: -107.394,
+  },
 ];
 
-const STREETS = ['Av. Niños Héroes', 'Calle Hidalgo', 'Av. Patria', 'Calle Morelos', 'Blvd. Puerta de Hierro', 'Calle 60', 'Av. López Mateos'];
-const AGENCIES = ['Inmobiliaria Álvarez & Asociados', 'Century 21 Diamante', 'RE/MAX Élite', 'Grupo Habitat Jalisco', 'Coldwell Banker Cumbres', 'Bienes Raíces del Bajío', 'Propiedades Peña "La Casa"'];
+const STREETS = [
+  'Av. Niños Héroes',
+  'Calle Hidalgo',
+  'Av. Patria',
+  'Calle Morelos',
+  'Blvd. Puerta de Hierro',
+  'Calle 60',
+  'Av. López Mateos',
+];
+const AGENCIES = [
+  'Inmobiliaria Álvarez & Asociados',
+  'Century 21 Diamante',
+  'RE/MAX Élite',
+  'Grupo Habitat Jalisco',
+  'Coldwell Banker Cumbres',
+  'Bienes Raíces del Bajío',
+  'Propiedades Peña "La Casa"',
+];
 const TYPE_WEIGHTS: Array<[PropertyType, number]> = [
-  ['house', 36], ['apartment', 30], ['land', 12], ['office', 6], ['commercial', 7], ['warehouse', 5], ['building', 4],
+  ['house', 36],
+  ['apartment', 30],
+  ['land', 12],
+  ['office', 6],
+  ['commercial', 7],
+  ['warehouse', 5],
+  ['building', 4],
 ];
 const TYPE_WORDS: Record<PropertyType, string> = {
-  house: 'Casa', apartment: 'Departamento', land: 'Terreno', office: 'Oficina',
-  commercial: 'Local comercial', warehouse: 'Bodega', building: 'Edificio', other: 'Inmueble',
+  house: 'Casa',
+  apartment: 'Departamento',
+  land: 'Terreno',
+  office: 'Oficina',
+  commercial: 'Local comercial',
+  warehouse: 'Bodega',
+  building: 'Edificio',
+  other: 'Inmueble',
 };
 
 function pick<T>(r: () => number, items: readonly T[]): T {
@@ -126,7 +196,8 @@ export function generateFacts(seed: number, site: string, n: number): PropertyFa
   const bathrooms = residential || propertyType === 'office' ? (r() > 0.08 ? between(r, 1, 4) : null) : null;
   const parkingSpaces = propertyType === 'land' || r() < 0.2 ? null : between(r, 1, 4);
   const builtAreaM2 = propertyType === 'land' || r() < 0.05 ? null : between(r, 40, 450);
-  const landAreaM2 = propertyType === 'apartment' || propertyType === 'office' || r() < 0.1 ? null : between(r, 90, 1200);
+  const landAreaM2 =
+    propertyType === 'apartment' || propertyType === 'office' || r() < 0.1 ? null : between(r, 90, 1200);
   const address = r() < 0.6 ? `${pick(r, STREETS)} ${between(r, 10, 3999)}` : null;
   const lat = Number((place.lat + (r() - 0.5) * 0.12).toFixed(6));
   const lng = Number((place.lng + (r() - 0.5) * 0.12).toFixed(6));
@@ -137,7 +208,9 @@ export function generateFacts(seed: number, site: string, n: number): PropertyFa
     : `${TYPE_WORDS[propertyType]} en ${opWord} en ${neighborhood}, ${place.city}`;
   const descriptionParagraphs = [
     `${TYPE_WORDS[propertyType]} en ${opWord} en la colonia ${neighborhood}, ${place.city}, ${place.state}.`,
-    bedrooms != null ? `Cuenta con ${bedrooms} recámaras${bathrooms != null ? ` y ${bathrooms} baños` : ''}.` : 'Excelente ubicación & fácil acceso.',
+    bedrooms != null
+      ? `Cuenta con ${bedrooms} recámaras${bathrooms != null ? ` y ${bathrooms} baños` : ''}.`
+      : 'Excelente ubicación & fácil acceso.',
     `Ref. ${site.toUpperCase()}-${n}: cerca de escuelas, parques y centros comerciales.`,
   ];
   const imageCount = r() < 0.05 ? 0 : between(r, 1, 8);
@@ -145,9 +218,29 @@ export function generateFacts(seed: number, site: string, n: number): PropertyFa
   const day = 1 + (hash32(`${site}:${n}:date`) % 300);
   const publishedAt = new Date(Date.UTC(2026, 0, day)).toISOString().slice(0, 10);
   return {
-    n, operation, propertyType, isDevelopment, priceKind, price, currency, bedrooms, bathrooms,
-    parkingSpaces, builtAreaM2, landAreaM2, neighborhood, city: place.city, state: place.state,
-    address, lat, lng, title, descriptionParagraphs, imageCount, publisher, publishedAt,
+    n,
+    operation,
+    propertyType,
+    isDevelopment,
+    priceKind,
+    price,
+    currency,
+    bedrooms,
+    bathrooms,
+    parkingSpaces,
+    builtAreaM2,
+    landAreaM2,
+    neighborhood,
+    city: place.city,
+    state: place.state,
+    address,
+    lat,
+    lng,
+    title,
+    descriptionParagraphs,
+    imageCount,
+    publisher,
+    publishedAt,
   };
 }
 

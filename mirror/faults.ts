@@ -53,7 +53,11 @@ export const mirrorFaultsSchema = z.strictObject({
   challenge: z
     .union([
       z.boolean(),
-      z.strictObject({ clearanceCookie: z.boolean().optional(), solveMs: z.number().int().nonnegative().optional(), navigateTo: z.string().min(1).optional() }),
+      z.strictObject({
+        clearanceCookie: z.boolean().optional(),
+        solveMs: z.number().int().nonnegative().optional(),
+        navigateTo: z.string().min(1).optional(),
+      }),
     ])
     .optional(),
   /**
@@ -120,8 +124,7 @@ export interface FaultRequest {
 }
 
 export type FaultAction =
-  | { kind: 'respond'; status: number; headers: Record<string, string>; body: string | Buffer }
-  | { kind: 'reset' };
+  { kind: 'respond'; status: number; headers: Record<string, string>; body: string | Buffer } | { kind: 'reset' };
 
 const HTML = 'text/html; charset=utf-8';
 /** Where the challenge page loads its platform script from (as on Cloudflare). */
@@ -159,7 +162,12 @@ export class SiteFaultState {
   intercept(request: FaultRequest): FaultAction | null {
     const f = this.faults;
     if (f.challenge && request.pathAndQuery.startsWith(CHALLENGE_PLATFORM)) {
-      return { kind: 'respond', status: 200, headers: { 'content-type': 'application/javascript; charset=utf-8', 'cache-control': 'no-store' }, body: CHALLENGE_SCRIPT };
+      return {
+        kind: 'respond',
+        status: 200,
+        headers: { 'content-type': 'application/javascript; charset=utf-8', 'cache-control': 'no-store' },
+        body: CHALLENGE_SCRIPT,
+      };
     }
     if (f.requireBrowserHeaders && !hasNavigationHeaders(request.headers)) {
       return html(401, accessDeniedPage(request), { server: 'AkamaiGHost' });
@@ -172,9 +180,16 @@ export class SiteFaultState {
           ? { token: clearanceToken(request.host), solveMs: options.solveMs ?? 0 }
           : null;
       if (challengeVendorOf(request.host) === 'aws-waf') {
-        return html(202, awsWafChallengePage(request.host, script), { 'x-amzn-waf-action': 'challenge', 'cache-control': 'no-store' });
+        return html(202, awsWafChallengePage(request.host, script), {
+          'x-amzn-waf-action': 'challenge',
+          'cache-control': 'no-store',
+        });
       }
-      return html(403, challengePage(script), { server: 'cloudflare', 'cf-mitigated': 'challenge', 'cache-control': 'no-store' });
+      return html(403, challengePage(script), {
+        server: 'cloudflare',
+        'cf-mitigated': 'challenge',
+        'cache-control': 'no-store',
+      });
     }
     if (f.resetConnection && this.resets < f.resetConnection.count) {
       this.resets++;
@@ -189,13 +204,16 @@ export class SiteFaultState {
       return html(429, errorPage(429, 'Too Many Requests'), retryAfter(f.status429.retryAfterSeconds));
     }
     if (f.redirectOffDomain) {
-      const location = typeof f.redirectOffDomain === 'object'
-        ? f.redirectOffDomain.location
-        : `https://login.portal-sso.example/continue?from=${encodeURIComponent(request.pathAndQuery)}`;
+      const location =
+        typeof f.redirectOffDomain === 'object'
+          ? f.redirectOffDomain.location
+          : `https://login.portal-sso.example/continue?from=${encodeURIComponent(request.pathAndQuery)}`;
       return { kind: 'respond', status: 302, headers: { location }, body: '' };
     }
-    if (f.redirectLoop) return { kind: 'respond', status: 302, headers: { location: loopPartner(request.pathAndQuery) }, body: '' };
-    if (f.wrongContentType) return { kind: 'respond', status: 200, headers: { 'content-type': 'image/png' }, body: PNG_BYTES };
+    if (f.redirectLoop)
+      return { kind: 'respond', status: 302, headers: { location: loopPartner(request.pathAndQuery) }, body: '' };
+    if (f.wrongContentType)
+      return { kind: 'respond', status: 200, headers: { 'content-type': 'image/png' }, body: PNG_BYTES };
     return null;
   }
 
@@ -260,14 +278,22 @@ function changeMarkup(page: string): string {
   const rename = (token: string): string => `m${hash32(`changed:${token}`).toString(36)}`;
   return page
     .replace(/\sdata-([\w-]+)=/g, ' data-v2-$1=')
-    .replace(/\s(class|id)=(["'])(.*?)\2/g, (_, attr: string, quote: string, value: string) =>
-      ` ${attr}=${quote}${value.split(/\s+/).filter(Boolean).map(rename).join(' ')}${quote}`)
+    .replace(
+      /\s(class|id)=(["'])(.*?)\2/g,
+      (_, attr: string, quote: string, value: string) =>
+        ` ${attr}=${quote}${value.split(/\s+/).filter(Boolean).map(rename).join(' ')}${quote}`,
+    )
     .replace(/application\/ld\+json/g, 'application/x-ld+json-v2');
 }
 
 /** `from` replaced by `to` wherever it appears whole (not as the start of a longer URL), also HTML-escaped. */
 function rewriteUrl(page: string, from: string, to: string): string {
-  const forms: Array<[string, string]> = from.includes('&') ? [[from, to], [from.replace(/&/g, '&amp;'), to.replace(/&/g, '&amp;')]] : [[from, to]];
+  const forms: Array<[string, string]> = from.includes('&')
+    ? [
+        [from, to],
+        [from.replace(/&/g, '&amp;'), to.replace(/&/g, '&amp;')],
+      ]
+    : [[from, to]];
   let out = page;
   for (const [a, b] of forms) {
     const whole = new RegExp(`${a.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(?=["'\\s<>)\\]]|$)`, 'g');
@@ -353,7 +379,11 @@ function awsWafScriptUrl(host: string): string {
  */
 function awsWafChallengePage(host: string, script: ChallengeScript | null): string {
   const context = Buffer.from(JSON.stringify(script ?? {})).toString('base64');
-  const props = { key: Buffer.from(`mirror-key:${host}`).toString('base64'), iv: hash32(`iv:${host}`).toString(16), context };
+  const props = {
+    key: Buffer.from(`mirror-key:${host}`).toString('base64'),
+    iv: hash32(`iv:${host}`).toString(16),
+    context,
+  };
   return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <script type="text/javascript">
 window.awsWafCookieDomainList = [];
@@ -392,9 +422,17 @@ const AWS_WAF_SCRIPT = `(function () {
 `;
 
 /** What the mirror answers for AWS WAF's token host (`host` is one, isAwsWafTokenHost): challenge.js, else 404. */
-export function awsWafTokenHostAnswer(pathAndQuery: string): { status: number; headers: Record<string, string>; body: string } {
+export function awsWafTokenHostAnswer(pathAndQuery: string): {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+} {
   if (new URL(pathAndQuery, 'https://token.invalid').pathname.endsWith('/challenge.js')) {
-    return { status: 200, headers: { 'content-type': 'application/javascript; charset=utf-8', 'cache-control': 'no-store' }, body: AWS_WAF_SCRIPT };
+    return {
+      status: 200,
+      headers: { 'content-type': 'application/javascript; charset=utf-8', 'cache-control': 'no-store' },
+      body: AWS_WAF_SCRIPT,
+    };
   }
   return { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'not found' };
 }

@@ -7,8 +7,7 @@ import type { PropertyFacts } from './facts';
 
 /** A request the portal understands. `searchPath` is the page-1 path of a search, e.g. "/casas-en-venta-en-zapopan.html". */
 export type MirrorRoute =
-  | { kind: 'listing'; searchPath: string; page: number }
-  | { kind: 'detail'; externalId: string };
+  { kind: 'listing'; searchPath: string; page: number } | { kind: 'detail'; externalId: string };
 
 export interface ListPageInput {
   /** Absolute URL of page 1 of the search on the real host, e.g. https://www.inmuebles24.com/casas-en-venta-en-zapopan.html */

@@ -45,7 +45,9 @@ export function looseLiteral(value: unknown, indent = ''): string {
   if (typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
     if (entries.length === 0) return '{}';
-    const lines = entries.map(([key, v]) => `${inner}${IDENTIFIER.test(key) ? key : jsString(key)}: ${looseLiteral(v, inner)},\n`);
+    const lines = entries.map(
+      ([key, v]) => `${inner}${IDENTIFIER.test(key) ? key : jsString(key)}: ${looseLiteral(v, inner)},\n`,
+    );
     return `{\n${lines.join('')}${indent}}`;
   }
   throw new TypeError(`looseLiteral cannot write a ${typeof value}`);

@@ -23,7 +23,15 @@ import { gzipSync } from 'node:zlib';
 import { ZodError } from 'zod';
 import { MirrorCatalog } from './catalog';
 import { hash32 } from './facts';
-import { awsWafTokenHostAnswer, effectiveFaults, isAwsWafTokenHost, parseFaults, robotsTxtWith, SiteFaultState, type MirrorFaults } from './faults';
+import {
+  awsWafTokenHostAnswer,
+  effectiveFaults,
+  isAwsWafTokenHost,
+  parseFaults,
+  robotsTxtWith,
+  SiteFaultState,
+  type MirrorFaults,
+} from './faults';
 import { escapeHtml, type MirrorSite } from './model';
 
 export const DEFAULT_MIRROR_SEED = 1;
@@ -225,7 +233,12 @@ class Mirror {
     send(req, res, answer);
   }
 
-  private async portalAnswer(req: IncomingMessage, host: string, site: MirrorSite | undefined, pathAndQuery: string): Promise<Answer | 'reset'> {
+  private async portalAnswer(
+    req: IncomingMessage,
+    host: string,
+    site: MirrorSite | undefined,
+    pathAndQuery: string,
+  ): Promise<Answer | 'reset'> {
     if (!site) {
       // AWS WAF's token host, whose challenge.js a Lamudi challenge page loads (mirror/faults.ts).
       if (isAwsWafTokenHost(host)) return awsWafTokenHostAnswer(pathAndQuery);
@@ -255,7 +268,8 @@ class Mirror {
 
   private render(site: MirrorSite, url: URL): { status: number; html: string; location?: string } {
     // The home page, where a browser session starts (the browser fetcher's warm-up visit).
-    if (url.pathname === '/' && url.search === '') return { status: 200, html: homePage(site, this.catalog.searches(site.site)) };
+    if (url.pathname === '/' && url.search === '')
+      return { status: 200, html: homePage(site, this.catalog.searches(site.site)) };
     const route = site.route(url);
     if (route?.kind === 'listing') {
       const input = this.catalog.page(site.site, route.searchPath, route.page);
@@ -270,7 +284,9 @@ class Mirror {
       const removed = n === null ? null : this.catalog.removedFacts(site.site, n);
       if (removed && site.goneDetail) {
         const gone = site.goneDetail(removed, variant, markup);
-        return 'redirect' in gone ? { status: 302, html: '', location: gone.redirect } : { status: 200, html: gone.html };
+        return 'redirect' in gone
+          ? { status: 302, html: '', location: gone.redirect }
+          : { status: 200, html: gone.html };
       }
     }
     return { status: 404, html: notFoundPage(url.pathname) };
@@ -290,7 +306,8 @@ class Mirror {
         this.clearFaults(name || undefined);
         return sendJson(res, 200, { cleared: name || 'all' });
       }
-      if (resource === 'log' && method === 'GET') return sendJson(res, 200, this.log.entries(url.searchParams.get('site') ?? undefined));
+      if (resource === 'log' && method === 'GET')
+        return sendJson(res, 200, this.log.entries(url.searchParams.get('site') ?? undefined));
       if (resource === 'log' && method === 'DELETE') {
         this.log.reset();
         return sendJson(res, 200, { cleared: true });
@@ -303,8 +320,10 @@ class Mirror {
       return sendJson(res, 404, { error: `no control endpoint ${method} ${url.pathname}` });
     } catch (error) {
       if (error instanceof UnknownSiteError) return sendJson(res, 404, { error: error.message });
-      if (error instanceof ZodError) return sendJson(res, 400, { error: 'invalid fault switches', issues: error.issues });
-      if (error instanceof SyntaxError || error instanceof RangeError) return sendJson(res, 400, { error: error.message });
+      if (error instanceof ZodError)
+        return sendJson(res, 400, { error: 'invalid fault switches', issues: error.issues });
+      if (error instanceof SyntaxError || error instanceof RangeError)
+        return sendJson(res, 400, { error: error.message });
       throw error;
     }
   }
@@ -318,9 +337,13 @@ class UnknownSiteError extends Error {
 
 function htmlAnswer(status: number, html: string, charset: 'utf-8' | 'iso-8859-1' | null): Answer {
   // Characters ISO-8859-1 cannot hold become numeric references, as a latin1 site's CMS writes them.
-  const body = charset === 'iso-8859-1'
-    ? Buffer.from(html.replace(/[^\x00-\xff]/gu, (ch) => `&#${ch.codePointAt(0)};`), 'latin1')
-    : Buffer.from(html, 'utf8');
+  const body =
+    charset === 'iso-8859-1'
+      ? Buffer.from(
+          html.replace(/[^\x00-\xff]/gu, (ch) => `&#${ch.codePointAt(0)};`),
+          'latin1',
+        )
+      : Buffer.from(html, 'utf8');
   return { status, headers: { 'content-type': charset ? `text/html; charset=${charset}` : 'text/html' }, body };
 }
 
@@ -343,7 +366,10 @@ function send(req: IncomingMessage, res: ServerResponse, answer: Answer): void {
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
   const body = JSON.stringify(value);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(body)),
+  });
   res.end(body);
 }
 

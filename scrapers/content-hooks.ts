@@ -32,15 +32,32 @@ export const PORTAL_CONTENT = {
   // pagination links and the result count. §3.3: the detail DOM.
   lamudi: {
     card: 'div.snippet.js-snippet',
-    resultsPage: ['.listings__cards', 'a#pagination-next', 'a#pagination-prev', '[data-test="title-section-result-number"]'],
+    resultsPage: [
+      '.listings__cards',
+      'a#pagination-next',
+      'a#pagination-prev',
+      '[data-test="title-section-result-number"]',
+    ],
     detailPage: ['.main-title h1', '.prices-and-fees__price', '#description-text'],
   },
   // §4.1, §4.2: the listing card and the page links; the "no results" block both aggregators share.
-  mitula: { card: 'article.listing-card', resultsPage: ['.pagination__page', '.no-results', '[data-test="no-results"]'], detailPage: [] },
+  mitula: {
+    card: 'article.listing-card',
+    resultsPage: ['.pagination__page', '.no-results', '[data-test="no-results"]'],
+    detailPage: [],
+  },
   // §5.1, §5.2: the older microdata cards, page links and count (the newer pages' content is their __NEXT_DATA__).
-  propiedades: { card: 'section[data-id]', resultsPage: ['ul[aria-label="items-pagination"]', '[data-testid="counter-wrapper"]'], detailPage: [] },
+  propiedades: {
+    card: 'section[data-id]',
+    resultsPage: ['ul[aria-label="items-pagination"]', '[data-testid="counter-wrapper"]'],
+    detailPage: [],
+  },
   // §6.1, §6.2: the snippet card, both paginations, the "no results" block.
-  trovit: { card: 'article.snippet-listing', resultsPage: ['a.next-button', '#paginate', '.no-results', '[data-test="no-results"]'], detailPage: [] },
+  trovit: {
+    card: 'article.snippet-listing',
+    resultsPage: ['a.next-button', '#paginate', '.no-results', '[data-test="no-results"]'],
+    detailPage: [],
+  },
 } as const satisfies Readonly<Record<string, PortalContent>>;
 
 export type BuiltinPortal = keyof typeof PORTAL_CONTENT;

@@ -37,7 +37,12 @@ export function readableEntries<E, R extends object>(
   });
   if (entries.length > 0 && records.length === 0) {
     const why = [...new Set(reasons)].slice(0, 3).join('; ');
-    throw new UnrecognisedMarkupError(context.site, 'listing', `none of the ${entries.length} ${what} can be read (${why})`, context.url);
+    throw new UnrecognisedMarkupError(
+      context.site,
+      'listing',
+      `none of the ${entries.length} ${what} can be read (${why})`,
+      context.url,
+    );
   }
   return records;
 }

@@ -61,7 +61,10 @@ export function isoDay(value: unknown): string | null {
 }
 
 /** docs/listing-record.md: a card's one unnamed area is the built area, unless the property is land. */
-export function unnamedArea(area: number | null, type: PropertyType | null): Pick<ListingRecord, 'builtAreaM2' | 'landAreaM2'> {
+export function unnamedArea(
+  area: number | null,
+  type: PropertyType | null,
+): Pick<ListingRecord, 'builtAreaM2' | 'landAreaM2'> {
   return type === 'land' ? { builtAreaM2: null, landAreaM2: area } : { builtAreaM2: area, landAreaM2: null };
 }
 
@@ -109,10 +112,16 @@ export function placeParts(
   location: string | null,
   twoParts: 'city-state' | 'neighborhood-city',
 ): Pick<ListingRecord, 'neighborhood' | 'city' | 'state'> {
-  const parts = (location ?? '').split(',').map((part) => part.trim()).filter(Boolean);
-  if (parts.length >= 3) return { neighborhood: parts[parts.length - 3], city: parts[parts.length - 2], state: parts[parts.length - 1] };
+  const parts = (location ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  if (parts.length >= 3)
+    return { neighborhood: parts[parts.length - 3], city: parts[parts.length - 2], state: parts[parts.length - 1] };
   if (parts.length === 2) {
-    return twoParts === 'city-state' ? { neighborhood: null, city: parts[0], state: parts[1] } : { neighborhood: parts[0], city: parts[1], state: null };
+    return twoParts === 'city-state'
+      ? { neighborhood: null, city: parts[0], state: parts[1] }
+      : { neighborhood: parts[0], city: parts[1], state: null };
   }
   return { neighborhood: null, city: parts[0] ?? null, state: null };
 }

@@ -38,7 +38,8 @@ function elements(card: Cheerio<AnyNode>, field: FieldSelector): Cheerio<AnyNode
 }
 
 /** Phrasing tags a browser renders without a gap: "<b>remodelada</b>." reads "remodelada.". */
-const INLINE_TAG = /<\/?(?:a|abbr|b|bdi|bdo|cite|code|data|dfn|em|font|i|kbd|mark|q|s|samp|small|span|strong|sub|sup|time|u|var)\b[^>]*>/gi;
+const INLINE_TAG =
+  /<\/?(?:a|abbr|b|bdi|bdo|cite|code|data|dfn|em|font|i|kbd|mark|q|s|samp|small|span|strong|sub|sup|time|u|var)\b[^>]*>/gi;
 
 /**
  * The raw value of the first match: the attribute when one is named, else the element's inner HTML.
@@ -69,11 +70,20 @@ function saysNoResults($: CheerioAPI, marker: string | undefined): boolean {
 }
 
 /** Fills one record field from its selector, converting the text the way the field needs. */
-function applyField($: CheerioAPI, card: Cheerio<AnyNode>, name: GenericField, field: FieldSelector, record: ListingRecord, context: ParseContext): void {
+function applyField(
+  $: CheerioAPI,
+  card: Cheerio<AnyNode>,
+  name: GenericField,
+  field: FieldSelector,
+  record: ListingRecord,
+  context: ParseContext,
+): void {
   if (name === 'images') {
     // Every match, in page order; an <img> has no text, so the attribute defaults to src.
     const attr = field.attr ?? 'src';
-    const hrefs = elements(card, field).toArray().map((element) => $(element).attr(attr));
+    const hrefs = elements(card, field)
+      .toArray()
+      .map((element) => $(element).attr(attr));
     record.images = uniqueUrls(hrefs, context.url);
     return;
   }
@@ -132,11 +142,21 @@ export function createGenericAdapter(site: string, selectors: GenericSelectors):
   function parseCard($: CheerioAPI, card: Cheerio<AnyNode>, index: number, context: ParseContext): ListingRecord {
     const externalId = cleanText(readRaw(card, selectors.externalId), context.maxFieldLength);
     if (externalId === null) {
-      throw new UnrecognisedMarkupError(site, 'listing', `card ${index + 1} has no listing id at ${describe(selectors.externalId)}`, context.url);
+      throw new UnrecognisedMarkupError(
+        site,
+        'listing',
+        `card ${index + 1} has no listing id at ${describe(selectors.externalId)}`,
+        context.url,
+      );
     }
     const url = canonicalListingUrl(readRaw(card, urlSelector), context.url);
     if (url === null) {
-      throw new UnrecognisedMarkupError(site, 'listing', `card ${index + 1} has no listing URL at ${describe(urlSelector)}`, context.url);
+      throw new UnrecognisedMarkupError(
+        site,
+        'listing',
+        `card ${index + 1} has no listing URL at ${describe(urlSelector)}`,
+        context.url,
+      );
     }
     const record = emptyRecord(site, externalId, url);
     for (const [name, field] of fieldEntries) if (field) applyField($, card, name, field, record, context);
@@ -147,7 +167,8 @@ export function createGenericAdapter(site: string, selectors: GenericSelectors):
     if (!selectors.nextPage) return null;
     const next = absoluteUrl($(selectors.nextPage).first().attr('href'), context.url);
     // A "next" link back to this very page (last page on some templates) would loop forever.
-    if (next === null || canonicalListingUrl(next, context.url) === canonicalListingUrl(context.url, context.url)) return null;
+    if (next === null || canonicalListingUrl(next, context.url) === canonicalListingUrl(context.url, context.url))
+      return null;
     return next;
   }
 
@@ -165,7 +186,12 @@ export function createGenericAdapter(site: string, selectors: GenericSelectors):
       if (cards.length === 0) {
         if (saysNoResults($, selectors.noResults)) return { listings: [], nextPageUrl: null, detailUrls: [] };
         const marker = selectors.noResults ? ` and no "no results" marker (${selectors.noResults})` : '';
-        throw new UnrecognisedMarkupError(site, 'listing', `no listing card matches "${selectors.card}"${marker}`, context.url);
+        throw new UnrecognisedMarkupError(
+          site,
+          'listing',
+          `no listing card matches "${selectors.card}"${marker}`,
+          context.url,
+        );
       }
       // A card repeated on the page (a promoted copy of a listing) is one listing.
       const seen = new Set<string>();

@@ -89,7 +89,12 @@ export function noListingError(
 ): NotFoundError | UnrecognisedMarkupError {
   if (options.atDetailAddress) return new UnrecognisedMarkupError(context.site, 'detail', options.missing, context.url);
   const landing = landingPage($, context.url, options.results);
-  if (landing) return new NotFoundError(`${context.site} listing is gone: the detail page redirected to ${landing} (${context.url})`, context.url, 410);
+  if (landing)
+    return new NotFoundError(
+      `${context.site} listing is gone: the detail page redirected to ${landing} (${context.url})`,
+      context.url,
+      410,
+    );
   return new UnrecognisedMarkupError(
     context.site,
     'detail',

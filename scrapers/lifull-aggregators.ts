@@ -21,7 +21,10 @@ const ACCESS_DENIED = [/<title[^>]*>\s*access denied\s*<\/title>/i, /<h1[^>]*>\s
  */
 export function refuseAccessDenied(html: string, site: string, kind: PageKind, url?: string): void {
   if (ACCESS_DENIED.some((marker) => marker.test(html))) {
-    throw new ChallengePageError(`${site} ${kind} page is an "Access Denied" block page (browser headers required)`, url);
+    throw new ChallengePageError(
+      `${site} ${kind} page is an "Access Denied" block page (browser headers required)`,
+      url,
+    );
   }
 }
 
@@ -34,7 +37,12 @@ const NO_RESULTS_TEXT = /no (encontramos|hay|se encontraron) (anuncios|resultado
 export function emptyPageOrThrow($: CheerioAPI, context: ParseContext, cardSelector: string): ListingPage {
   const saysEmpty = $('.no-results, [data-test="no-results"]').length > 0 || NO_RESULTS_TEXT.test($('body').text());
   if (!saysEmpty) {
-    throw new UnrecognisedMarkupError(context.site, 'listing', `no ${cardSelector} cards and no "no results" message`, context.url);
+    throw new UnrecognisedMarkupError(
+      context.site,
+      'listing',
+      `no ${cardSelector} cards and no "no results" message`,
+      context.url,
+    );
   }
   return { listings: [], nextPageUrl: null, detailUrls: [] };
 }
@@ -43,7 +51,10 @@ export function emptyPageOrThrow($: CheerioAPI, context: ParseContext, cardSelec
  * "23/05/2026 en - Inmobiliaria X" or "Hace 2 semanas, 3 días en - Inmobiliaria X" (docs/portals.md §4.2).
  * A relative age has no date a pure parser can resolve (it would need the fetch date): null.
  */
-export function dateAndAgency(text: string | null, maxLength?: number): { publishedAt: string | null; publisher: string | null } {
+export function dateAndAgency(
+  text: string | null,
+  maxLength?: number,
+): { publishedAt: string | null; publisher: string | null } {
   if (text == null) return { publishedAt: null, publisher: null };
   const separator = /\s+en\s+-\s*/i.exec(text);
   const datePart = separator ? text.slice(0, separator.index) : text;

@@ -16,7 +16,10 @@ const BLOCK_PAGE_MARKERS: ReadonlyArray<readonly [vendor: string, marker: RegExp
   // AWS WAF's JavaScript challenge (Lamudi detail pages, 2026-07): the challenge's own setup.
   ['AWS WAF', /awsWafCookieDomainList|gokuProps/],
   // Cloudflare's interstitials: the managed / JS challenge and the older "I'm under attack" page.
-  ['Cloudflare', /<title[^>]*>\s*(just a moment|un momento|attention required)|_cf_chl_opt|cf-browser-verification|id="challenge-form"|checking (your browser|if the site connection is secure)|verificar que usted es un ser humano/i],
+  [
+    'Cloudflare',
+    /<title[^>]*>\s*(just a moment|un momento|attention required)|_cf_chl_opt|cf-browser-verification|id="challenge-form"|checking (your browser|if the site connection is secure)|verificar que usted es un ser humano/i,
+  ],
   // Distil Networks (Lamudi, 2018): a meta refresh to its captcha page and its identification block.
   ['Distil', /distil_r_captcha|distilIdentificationBlock|distil_referrer/],
   // ShieldSquare (Propiedades.com, ~2022).
@@ -40,7 +43,8 @@ const EMBEDDABLE_MARKERS: ReadonlyArray<readonly [vendor: string, marker: RegExp
  * text, and Cloudflare injects its challenge-platform script into such pages too. No challenge
  * page carries any of them.
  */
-const EMBEDDED_CONTENT = /<script[^>]*\bid=["']?__NEXT_DATA__|window\.__PRELOADED_STATE__\s*=|<script[^>]*\btype=["']?application\/ld\+json/i;
+const EMBEDDED_CONTENT =
+  /<script[^>]*\bid=["']?__NEXT_DATA__|window\.__PRELOADED_STATE__\s*=|<script[^>]*\btype=["']?application\/ld\+json/i;
 
 /** Whether any hook matches an element of the page (a selector cheerio cannot read matches nothing). */
 function hasContentHook(html: string, hooks: readonly string[]): boolean {
@@ -84,10 +88,19 @@ export function isChallengePage(html: string, contentHooks?: readonly string[]):
  * </html>, TruncatedPageError, retryable), so a half page never passes as a short one.
  * `contentHooks`: the adapter's own (SiteAdapter.contentHooks), for the challenge check.
  */
-export function loadPage(html: string, site: string, kind: PageKind, url?: string, contentHooks?: readonly string[]): CheerioAPI {
+export function loadPage(
+  html: string,
+  site: string,
+  kind: PageKind,
+  url?: string,
+  contentHooks?: readonly string[],
+): CheerioAPI {
   const vendor = challengeVendor(html, contentHooks);
   if (vendor !== null) {
-    throw new ChallengePageError(`${site} ${kind} page not recognised: an anti-bot challenge page (${vendor}) instead of the content`, url);
+    throw new ChallengePageError(
+      `${site} ${kind} page not recognised: an anti-bot challenge page (${vendor}) instead of the content`,
+      url,
+    );
   }
   if (!/<\/html\s*>\s*$/i.test(html.trimEnd())) {
     // Retryable: a cut answer (connection closed early) is whole when asked again.

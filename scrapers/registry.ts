@@ -26,11 +26,13 @@ const generic = new Map<string, SiteAdapter>();
 
 export function adapterFor(site: Pick<SiteConfig, 'key' | 'adapter' | 'genericSelectors'>): SiteAdapter {
   if (site.adapter === 'generic') {
-    if (!site.genericSelectors) throw new UserInputError(`site ${site.key} uses the generic adapter but has no selectors`);
+    if (!site.genericSelectors)
+      throw new UserInputError(`site ${site.key} uses the generic adapter but has no selectors`);
     if (!generic.has(site.key)) generic.set(site.key, createGenericAdapter(site.key, site.genericSelectors));
     return generic.get(site.key)!;
   }
   const adapter = BUILTIN_ADAPTERS[site.key];
-  if (!adapter) throw new UserInputError(`no built-in adapter for site "${site.key}": use adapter: generic with selectors`);
+  if (!adapter)
+    throw new UserInputError(`no built-in adapter for site "${site.key}": use adapter: generic with selectors`);
   return adapter;
 }

@@ -27,7 +27,12 @@ export interface ScriptData {
   complete: boolean;
 }
 
-const OPTIONS: acorn.Options = { ecmaVersion: 'latest', sourceType: 'script', allowReturnOutsideFunction: true, allowHashBang: true };
+const OPTIONS: acorn.Options = {
+  ecmaVersion: 'latest',
+  sourceType: 'script',
+  allowReturnOutsideFunction: true,
+  allowHashBang: true,
+};
 
 type AnyNode = acorn.Node & Record<string, unknown>;
 
@@ -52,7 +57,12 @@ export class ScriptSource {
     if (!this.source.includes(targetText(target))) return undefined;
     const index = this.indexed();
     if (index) {
-      const node = 'declaration' in target ? index.declarations.get(target.declaration) : 'call' in target ? index.calls.get(target.call) : index.assignments.get(target.assignment);
+      const node =
+        'declaration' in target
+          ? index.declarations.get(target.declaration)
+          : 'call' in target
+            ? index.calls.get(target.call)
+            : index.assignments.get(target.assignment);
       return node ? { value: literalData(node), complete: true } : undefined;
     }
     for (const start of textualStarts(this.source, target)) {
@@ -96,12 +106,15 @@ export function literalData(node: acorn.Node): unknown {
         if (key === undefined) continue;
         const value = literalData(property.value as acorn.Node);
         // defineProperty: a "__proto__" key is data here, not the object's prototype.
-        if (value !== undefined) Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+        if (value !== undefined)
+          Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
       }
       return out;
     }
     case 'ArrayExpression':
-      return (n.elements as Array<AnyNode | null>).map((element) => (element == null || element.type === 'SpreadElement' ? undefined : literalData(element)));
+      return (n.elements as Array<AnyNode | null>).map((element) =>
+        element == null || element.type === 'SpreadElement' ? undefined : literalData(element),
+      );
     case 'Literal':
       // Regular expressions and BigInts are not data the pages mean to hand over.
       return 'regex' in n || 'bigint' in n ? undefined : n.value;
@@ -123,7 +136,8 @@ export function literalData(node: acorn.Node): unknown {
 function propertyKey(property: AnyNode): string | undefined {
   const key = property.key as AnyNode;
   if (!property.computed && key.type === 'Identifier') return key.name as string;
-  if (key.type === 'Literal' && (typeof key.value === 'string' || typeof key.value === 'number')) return String(key.value);
+  if (key.type === 'Literal' && (typeof key.value === 'string' || typeof key.value === 'number'))
+    return String(key.value);
   return undefined;
 }
 
@@ -135,11 +149,13 @@ function dottedName(node: AnyNode): string | null {
   const property = node.property as AnyNode;
   if (object === null) return null;
   if (!node.computed && property.type === 'Identifier') return `${object}.${property.name as string}`;
-  if (node.computed && property.type === 'Literal' && typeof property.value === 'string') return `${object}.${property.value}`;
+  if (node.computed && property.type === 'Literal' && typeof property.value === 'string')
+    return `${object}.${property.value}`;
   return null;
 }
 
-const isLiteral = (node: AnyNode | null | undefined): node is AnyNode => node != null && (node.type === 'ObjectExpression' || node.type === 'ArrayExpression');
+const isLiteral = (node: AnyNode | null | undefined): node is AnyNode =>
+  node != null && (node.type === 'ObjectExpression' || node.type === 'ArrayExpression');
 
 /** Where a script's values are: by declared name, by callee (and its last dotted part), by assigned dotted name. The first of each wins. */
 interface LiteralIndex {
@@ -174,7 +190,8 @@ function indexLiterals(root: AnyNode): LiteralIndex {
       const child = node[key];
       if (key === 'type' || child == null || typeof child !== 'object') continue;
       if (Array.isArray(child)) {
-        for (const item of child) if (item != null && typeof (item as AnyNode).type === 'string') children.push(item as AnyNode);
+        for (const item of child)
+          if (item != null && typeof (item as AnyNode).type === 'string') children.push(item as AnyNode);
       } else if (typeof (child as AnyNode).type === 'string') {
         children.push(child as AnyNode);
       }
@@ -247,7 +264,9 @@ function elementsThatParse(source: string, start: number): unknown {
     try {
       const value = literalData(acorn.parseExpressionAt(isObject ? `{${element}}` : `[${element}]`, 0, OPTIONS));
       if (!isObject) array.push(...(value as unknown[]));
-      else for (const [key, item] of Object.entries(value as object)) Object.defineProperty(object, key, { value: item, enumerable: true, writable: true, configurable: true });
+      else
+        for (const [key, item] of Object.entries(value as object))
+          Object.defineProperty(object, key, { value: item, enumerable: true, writable: true, configurable: true });
     } catch {
       // This element is broken (or cut): the others still count.
     }

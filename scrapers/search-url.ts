@@ -20,13 +20,30 @@ const OPERATION_WORDS: ReadonlyArray<[readonly string[], Operation]> = [
 
 /** Type words of search paths (singular and plural), mapped as docs/listing-record.md maps them. */
 const TYPE_WORDS: Readonly<Record<string, PropertyType>> = {
-  casa: 'house', casas: 'house', bungalow: 'house', bungalows: 'house',
-  departamento: 'apartment', departamentos: 'apartment', atico: 'apartment', aticos: 'apartment',
-  terreno: 'land', terrenos: 'land',
-  oficina: 'office', oficinas: 'office', office: 'office', offices: 'office', consultorio: 'office', consultorios: 'office',
-  local: 'commercial', locales: 'commercial',
-  bodega: 'warehouse', bodegas: 'warehouse', nave: 'warehouse', naves: 'warehouse',
-  edificio: 'building', edificios: 'building',
+  casa: 'house',
+  casas: 'house',
+  bungalow: 'house',
+  bungalows: 'house',
+  departamento: 'apartment',
+  departamentos: 'apartment',
+  atico: 'apartment',
+  aticos: 'apartment',
+  terreno: 'land',
+  terrenos: 'land',
+  oficina: 'office',
+  oficinas: 'office',
+  office: 'office',
+  offices: 'office',
+  consultorio: 'office',
+  consultorios: 'office',
+  local: 'commercial',
+  locales: 'commercial',
+  bodega: 'warehouse',
+  bodegas: 'warehouse',
+  nave: 'warehouse',
+  naves: 'warehouse',
+  edificio: 'building',
+  edificios: 'building',
 };
 
 export interface SearchUrlFacts {
@@ -41,12 +58,17 @@ export interface SearchUrlFacts {
  * (Mitula's `/casas/` section prefix, which every search has).
  */
 export function searchPathFacts(path: string): SearchUrlFacts {
-  const tokens = path.toLowerCase().split(/[^a-z0-9áéíóúñ]+/).filter(Boolean);
+  const tokens = path
+    .toLowerCase()
+    .split(/[^a-z0-9áéíóúñ]+/)
+    .filter(Boolean);
   const operations = new Set<Operation>();
   for (const [words, operation] of OPERATION_WORDS) {
     if (tokens.some((_, i) => words.every((word, k) => tokens[i + k] === word))) operations.add(operation);
   }
-  const types = new Set(tokens.map((token) => TYPE_WORDS[token]).filter((type): type is PropertyType => type !== undefined));
+  const types = new Set(
+    tokens.map((token) => TYPE_WORDS[token]).filter((type): type is PropertyType => type !== undefined),
+  );
   return {
     operation: operations.size === 1 ? [...operations][0] : null,
     propertyType: types.size === 1 ? [...types][0] : null,
@@ -68,7 +90,10 @@ export function linkWords(url: string | null): SearchUrlFacts {
 }
 
 /** Operation and type in order of trust: the data's own, then a card's or a link's words, then the search's words. */
-export function resolveKind(own: SearchUrlFacts, ...words: SearchUrlFacts[]): Pick<ListingRecord, 'operation' | 'propertyType'> {
+export function resolveKind(
+  own: SearchUrlFacts,
+  ...words: SearchUrlFacts[]
+): Pick<ListingRecord, 'operation' | 'propertyType'> {
   return {
     operation: firstOf(own.operation, ...words.map((w) => w.operation)),
     propertyType: firstOf(own.propertyType, ...words.map((w) => w.propertyType)),

@@ -48,7 +48,10 @@ export function siteRateLimit(config: AppConfig, site: SiteConfig): SiteRateLimi
   };
 }
 
-export function buildActivityDeps(config: AppConfig, options: DepsOptions = {}): ActivityDeps & { close(): Promise<void> } {
+export function buildActivityDeps(
+  config: AppConfig,
+  options: DepsOptions = {},
+): ActivityDeps & { close(): Promise<void> } {
   const db = openDatabase(config.storage.database);
   const limiter = new RateLimiter({
     sites: options.liftRateLimits
@@ -87,9 +90,15 @@ export function buildActivityDeps(config: AppConfig, options: DepsOptions = {}):
         rateLimit: limiter,
         hostPolicy,
       };
-      const browser = () => new BrowserFetcher({ ...common, pool: browserPool(), challengeWaitMs: config.browser.challengeWaitMs });
+      const browser = () =>
+        new BrowserFetcher({ ...common, pool: browserPool(), challengeWaitMs: config.browser.challengeWaitMs });
       const http = () => new HttpFetcher({ ...common, userAgents: config.security.userAgents });
-      fetcher = site.fetcher === 'browser' ? browser() : site.fetcher === 'auto' ? new AutoFetcher(http(), browser, options.onFetcherSwitch) : http();
+      fetcher =
+        site.fetcher === 'browser'
+          ? browser()
+          : site.fetcher === 'auto'
+            ? new AutoFetcher(http(), browser, options.onFetcherSwitch)
+            : http();
       fetchers.set(site.key, fetcher);
     }
     return fetcher;

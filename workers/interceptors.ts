@@ -17,7 +17,12 @@
  */
 import type { Context as ActivityContext } from '@temporalio/activity';
 import { ApplicationFailure, type MetricMeter } from '@temporalio/common';
-import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, ActivityInterceptorsFactory, Next } from '@temporalio/worker';
+import type {
+  ActivityExecuteInput,
+  ActivityInboundCallsInterceptor,
+  ActivityInterceptorsFactory,
+  Next,
+} from '@temporalio/worker';
 import type { DetailOutcome, ListingPageResult } from '../workflows/types';
 
 export const PAGES_FETCHED_METRIC = 'orchestrator_pages_fetched';
@@ -29,7 +34,10 @@ export const ACTIVITY_ERRORS_METRIC = 'orchestrator_activity_errors';
 export const PAGE_LATENCY_BUCKETS_MS = [25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000];
 
 /** Activities that fetch one page, and the kind of page. */
-const PAGE_ACTIVITIES: Record<string, 'listing' | 'detail'> = { scrapeListingPage: 'listing', scrapeDetailPage: 'detail' };
+const PAGE_ACTIVITIES: Record<string, 'listing' | 'detail'> = {
+  scrapeListingPage: 'listing',
+  scrapeDetailPage: 'detail',
+};
 /** Activities that record their own pages. */
 const SELF_RECORDING_ACTIVITIES = new Set(['scrapeListingPages', 'scrapeDetailPages']);
 
@@ -54,22 +62,46 @@ function pageOutcome(kind: 'listing' | 'detail', outcome: Outcome): 'ok' | 'skip
 }
 
 /** Record what one activity execution says on `meter`. Pure apart from the meter: unit-tested with a fake one. */
-export function recordActivityMetrics(meter: MetricMeter, activityType: string, args: readonly unknown[], outcome: Outcome, durationMs: number): void {
+export function recordActivityMetrics(
+  meter: MetricMeter,
+  activityType: string,
+  args: readonly unknown[],
+  outcome: Outcome,
+  durationMs: number,
+): void {
   const site = siteOf(args);
   if ('error' in outcome) {
-    meter.createCounter(ACTIVITY_ERRORS_METRIC, 'attempts', 'failed activity attempts by site and failure type').add(1, { site, error_class: errorClassOf(outcome.error) });
+    meter
+      .createCounter(ACTIVITY_ERRORS_METRIC, 'attempts', 'failed activity attempts by site and failure type')
+      .add(1, { site, error_class: errorClassOf(outcome.error) });
   }
   const kind = PAGE_ACTIVITIES[activityType];
   if (!kind) return;
   const tags = { site, kind, outcome: pageOutcome(kind, outcome) };
-  meter.createCounter(PAGES_FETCHED_METRIC, 'pages', 'page activities finished, by site, page kind and outcome').add(1, tags);
-  meter.createHistogram(PAGE_LATENCY_METRIC, 'float', 'ms', 'time of one page activity attempt: rate-limit wait, fetch, parse, store').record(Math.max(0, durationMs), tags);
+  meter
+    .createCounter(PAGES_FETCHED_METRIC, 'pages', 'page activities finished, by site, page kind and outcome')
+    .add(1, tags);
+  meter
+    .createHistogram(
+      PAGE_LATENCY_METRIC,
+      'float',
+      'ms',
+      'time of one page activity attempt: rate-limit wait, fetch, parse, store',
+    )
+    .record(Math.max(0, durationMs), tags);
   if ('error' in outcome) return;
-  const upserted = meter.createCounter(LISTINGS_UPSERTED_METRIC, 'listings', 'listings written to SQLite, by site and source');
+  const upserted = meter.createCounter(
+    LISTINGS_UPSERTED_METRIC,
+    'listings',
+    'listings written to SQLite, by site and source',
+  );
   if (kind === 'listing') {
     const page = outcome.result as ListingPageResult;
     if (page.listings > 0) upserted.add(page.listings, { site, source: 'card' });
-    if (page.newListings > 0) meter.createCounter(NEW_LISTINGS_METRIC, 'listings', 'listings seen for the first time').add(page.newListings, { site });
+    if (page.newListings > 0)
+      meter
+        .createCounter(NEW_LISTINGS_METRIC, 'listings', 'listings seen for the first time')
+        .add(page.newListings, { site });
   } else if (outcome.result === 'done') {
     upserted.add(1, { site, source: 'detail' });
   }
@@ -113,9 +145,17 @@ export class ActivityMetricsInterceptor implements ActivityInboundCallsIntercept
   async execute(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>): Promise<unknown> {
     const { activityType } = this.context.info;
     if (SELF_RECORDING_ACTIVITIES.has(activityType)) return next(input);
-    return measureActivity(() => this.context.metricMeter, activityType, input.args, () => next(input), this.now);
+    return measureActivity(
+      () => this.context.metricMeter,
+      activityType,
+      input.args,
+      () => next(input),
+      this.now,
+    );
   }
 }
 
 /** For Worker.create({ interceptors: { activity: [activityMetricsInterceptors] } }). */
-export const activityMetricsInterceptors: ActivityInterceptorsFactory = (context) => ({ inbound: new ActivityMetricsInterceptor(context) });
+export const activityMetricsInterceptors: ActivityInterceptorsFactory = (context) => ({
+  inbound: new ActivityMetricsInterceptor(context),
+});

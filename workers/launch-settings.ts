@@ -42,8 +42,14 @@ export function heapLimitFlag(config: AppConfig, currentMb = heapLimitMb()): str
 export async function buildWorkflowBundle(config: AppConfig): Promise<string> {
   const { bundleWorkflowCode, DefaultLogger } = await import('@temporalio/worker');
   // Warnings only, on stderr: stdout carries the settings to the launcher.
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: new DefaultLogger('WARN') });
-  const file = join(config.storage.tempDir, `workflow-bundle-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.js`);
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../workflows'),
+    logger: new DefaultLogger('WARN'),
+  });
+  const file = join(
+    config.storage.tempDir,
+    `workflow-bundle-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.js`,
+  );
   mkdirSync(config.storage.tempDir, { recursive: true });
   const partial = `${file}.${process.pid}.partial`;
   writeFileSync(partial, code);
@@ -58,7 +64,10 @@ export async function workerLaunchSettings(config: AppConfig): Promise<WorkerLau
     // less RSS for no loss of pages per minute (the worker's garbage is short-lived page trees).
     nodeFlags: [...(flag ? [flag] : []), '--max-semi-space-size=4'],
     // The core's threads each get a malloc arena of their own by default: two keep RSS near the heap.
-    env: { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2', [WORKFLOW_BUNDLE_ENV]: await buildWorkflowBundle(config) },
+    env: {
+      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
+      [WORKFLOW_BUNDLE_ENV]: await buildWorkflowBundle(config),
+    },
   };
 }
 

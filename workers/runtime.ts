@@ -14,7 +14,13 @@ import { openLogFile } from '../lib/logging/log-file';
 import { PinoTemporalLogger } from '../lib/logging/temporal-logger';
 import { PAGE_LATENCY_BUCKETS_MS, PAGE_LATENCY_METRIC } from './interceptors';
 
-const CORE_LEVELS: Record<AppConfig['logging']['level'], LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' };
+const CORE_LEVELS: Record<AppConfig['logging']['level'], LogLevel> = {
+  trace: 'TRACE',
+  debug: 'DEBUG',
+  info: 'INFO',
+  warn: 'WARN',
+  error: 'ERROR',
+};
 
 export interface InstalledRuntime {
   /** 'installed' by this call; 'existing' when a runtime was already created (tests, a second call). */
@@ -82,7 +88,12 @@ export function installRuntime(config: AppConfig): InstalledRuntime {
   try {
     Runtime.install(runtimeOptions(config, logger, true));
     if (port !== null) logger.info({ port, host }, 'Prometheus metrics on /metrics');
-    installed = { outcome: 'installed', logger, metricsUrl: port === null ? null : metricsUrlOf(port, host), metricsHost: port === null ? null : host };
+    installed = {
+      outcome: 'installed',
+      logger,
+      metricsUrl: port === null ? null : metricsUrlOf(port, host),
+      metricsHost: port === null ? null : host,
+    };
   } catch (error) {
     const { name, message } = error as Error;
     if (name === 'IllegalStateError') {

@@ -29,20 +29,34 @@ export interface CreateWorkersOptions extends DepsOptions {
   workflowBundlePath?: string;
 }
 
-export async function createWorkers(config: AppConfig, options: CreateWorkersOptions = {}): Promise<OrchestratorWorkers> {
+export async function createWorkers(
+  config: AppConfig,
+  options: CreateWorkersOptions = {},
+): Promise<OrchestratorWorkers> {
   const { logger } = installRuntime(config);
   const connection = options.connection ?? (await NativeConnection.connect({ address: config.temporal.address }));
   const deps = buildActivityDeps(config, {
-    onFetcherSwitch: (event) => logger?.warn(event, `${event.site} met an anti-bot challenge over http: its pages go to the browser from now on (fetcher: auto)`),
+    onFetcherSwitch: (event) =>
+      logger?.warn(
+        event,
+        `${event.site} met an anti-bot challenge over http: its pages go to the browser from now on (fetcher: auto)`,
+      ),
     ...options,
   });
   const activities = createActivities(deps);
-  const common = { connection, namespace: config.temporal.namespace, activities, interceptors: { activity: [activityMetricsInterceptors] } };
+  const common = {
+    connection,
+    namespace: config.temporal.namespace,
+    activities,
+    interceptors: { activity: [activityMetricsInterceptors] },
+  };
 
   const main = await Worker.create({
     ...common,
     taskQueue: config.temporal.taskQueue,
-    ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath: require.resolve('../workflows') }),
+    ...(options.workflowBundlePath
+      ? { workflowBundle: { codePath: options.workflowBundlePath } }
+      : { workflowsPath: require.resolve('../workflows') }),
     maxCachedWorkflows: options.maxCachedWorkflows ?? 100,
   });
   const siteWorkers = await Promise.all(
@@ -73,7 +87,10 @@ export async function createWorkers(config: AppConfig, options: CreateWorkersOpt
       const running = Promise.all(workers.map((worker) => worker.run()));
       try {
         // A worker that dies (a fatal error) must end the wait, not leave it hanging.
-        return await Promise.race([promise, running.then(() => Promise.reject(new Error('the workers stopped before the work finished')))]);
+        return await Promise.race([
+          promise,
+          running.then(() => Promise.reject(new Error('the workers stopped before the work finished'))),
+        ]);
       } finally {
         for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
         await running.catch(() => undefined);

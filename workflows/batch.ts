@@ -29,7 +29,16 @@ const finalization = proxyActivities<Activities>(FINALIZATION_ACTIVITY_OPTIONS);
 
 function emptyProgress(site: SitePlan): SiteProgress {
   const plannedPages = site.startUrls.reduce((sum, start) => sum + start.maxPages, 0);
-  return { site: site.site, state: 'pending', plannedPages, pages: 0, listings: 0, newListings: 0, errors: 0, skippedPages: 0 };
+  return {
+    site: site.site,
+    state: 'pending',
+    plannedPages,
+    pages: 0,
+    listings: 0,
+    newListings: 0,
+    errors: 0,
+    skippedPages: 0,
+  };
 }
 
 export async function batchWorkflow(input: BatchInput = {}): Promise<BatchResult> {
@@ -39,7 +48,10 @@ export async function batchWorkflow(input: BatchInput = {}): Promise<BatchResult
     plan = await control.planBatch({ input, workflowId });
   } catch (error) {
     // A plan that cannot be made (bad config, bad CSV, unknown site) fails the batch with the reason.
-    throw ApplicationFailure.nonRetryable(`the batch could not be planned: ${innermostMessage(error)}`, 'BatchPlanError');
+    throw ApplicationFailure.nonRetryable(
+      `the batch could not be planned: ${innermostMessage(error)}`,
+      'BatchPlanError',
+    );
   }
   const { batchId } = plan;
   const progress = new Map(plan.sites.map((site) => [site.site, emptyProgress(site)]));
@@ -50,7 +62,8 @@ export async function batchWorkflow(input: BatchInput = {}): Promise<BatchResult
   setHandler(siteProgressSignal, (update) => {
     const current = progress.get(update.site);
     // A child's late signal must not undo a final state the batch already recorded.
-    if (current && !(current.state === 'failed' && update.state !== 'failed')) progress.set(update.site, { ...current, ...update });
+    if (current && !(current.state === 'failed' && update.state !== 'failed'))
+      progress.set(update.site, { ...current, ...update });
     publish();
   });
   upsertSearchAttributes([
@@ -66,7 +79,11 @@ export async function batchWorkflow(input: BatchInput = {}): Promise<BatchResult
   const timeLeft = (): number | undefined => {
     if (deadline === null) return undefined;
     const left = deadline - Date.now();
-    if (left < 1000) throw ApplicationFailure.nonRetryable(`max_execution_time reached (${plan.maxExecutionTimeMs / 1000} s)`, 'MaxExecutionTimeReached');
+    if (left < 1000)
+      throw ApplicationFailure.nonRetryable(
+        `max_execution_time reached (${plan.maxExecutionTimeMs / 1000} s)`,
+        'MaxExecutionTimeReached',
+      );
     return left;
   };
 
@@ -74,7 +91,10 @@ export async function batchWorkflow(input: BatchInput = {}): Promise<BatchResult
   const runSite = async (site: SitePlan): Promise<void> => {
     await condition(() => running < plan.maxParallelSites);
     running++;
-    const searchAttributes = [{ key: BatchIdKey, value: batchId }, { key: SiteKey, value: site.site }];
+    const searchAttributes = [
+      { key: BatchIdKey, value: batchId },
+      { key: SiteKey, value: site.site },
+    ];
     try {
       const main = await executeChild(siteWorkflow, {
         typedSearchAttributes: searchAttributes,
@@ -84,7 +104,9 @@ export async function batchWorkflow(input: BatchInput = {}): Promise<BatchResult
         // Retries live on the page activities (the site's declared policy); retrying the whole
         // child as well would multiply the attempts the config declares.
         retry: { maximumAttempts: 1 },
-        args: [{ batchId, batchWorkflowId: workflowId, plan: site, maxHistoryEventsPerRun: plan.maxHistoryEventsPerRun }],
+        args: [
+          { batchId, batchWorkflowId: workflowId, plan: site, maxHistoryEventsPerRun: plan.maxHistoryEventsPerRun },
+        ],
       });
       progress.set(site.site, { ...progress.get(site.site)!, ...main });
       if (site.hasDetailScraper) {
@@ -94,10 +116,19 @@ export async function batchWorkflow(input: BatchInput = {}): Promise<BatchResult
           workflowId: `${workflowId}/${site.site}/detail`,
           staticSummary: `${site.site} detail pages · batch ${batchId}`,
           retry: { maximumAttempts: 1 },
-          args: [{
-            batchId, batchWorkflowId: workflowId, site: site.site, taskQueue: site.taskQueue, retry: site.retry,
-            pageTimeoutMs: site.pageTimeoutMs, window: plan.detailWindow, onePagePerActivity: site.onePagePerActivity, maxHistoryEventsPerRun: plan.maxHistoryEventsPerRun,
-          }],
+          args: [
+            {
+              batchId,
+              batchWorkflowId: workflowId,
+              site: site.site,
+              taskQueue: site.taskQueue,
+              retry: site.retry,
+              pageTimeoutMs: site.pageTimeoutMs,
+              window: plan.detailWindow,
+              onePagePerActivity: site.onePagePerActivity,
+              maxHistoryEventsPerRun: plan.maxHistoryEventsPerRun,
+            },
+          ],
         });
         progress.set(site.site, { ...progress.get(site.site)!, detail });
       }
@@ -106,13 +137,32 @@ export async function batchWorkflow(input: BatchInput = {}): Promise<BatchResult
       // A site that failed after its retries fails its own task; the other sites go on.
       const failed = progress.get(site.site)!;
       const mainFailed = failed.state !== 'completed';
-      progress.set(site.site, mainFailed
-        ? { ...failed, state: 'failed', error: innermostMessage(error) }
-        : { ...failed, detail: { done: 0, failed: 0, skipped: 0, ...failed.detail, state: 'failed' }, error: innermostMessage(error) });
+      progress.set(
+        site.site,
+        mainFailed
+          ? { ...failed, state: 'failed', error: innermostMessage(error) }
+          : {
+              ...failed,
+              detail: { done: 0, failed: 0, skipped: 0, ...failed.detail, state: 'failed' },
+              error: innermostMessage(error),
+            },
+      );
       // A child that timed out or was terminated, or never started, could not record its own end.
-      await control.markTask({ batchId, site: site.site, kind: mainFailed ? 'main' : 'detail', state: 'failed', reason: innermostMessage(error) });
+      await control.markTask({
+        batchId,
+        site: site.site,
+        kind: mainFailed ? 'main' : 'detail',
+        state: 'failed',
+        reason: innermostMessage(error),
+      });
       if (mainFailed && site.hasDetailScraper) {
-        await control.markTask({ batchId, site: site.site, kind: 'detail', state: 'skipped', reason: 'main scraping failed' });
+        await control.markTask({
+          batchId,
+          site: site.site,
+          kind: 'detail',
+          state: 'skipped',
+          reason: 'main scraping failed',
+        });
       }
     } finally {
       running--;

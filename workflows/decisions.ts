@@ -42,7 +42,13 @@ export function progressMarkdown(batchId: string, status: string, sites: SitePro
     const detail = s.detail ? ` · detail ${s.detail.state}: ${s.detail.done} done, ${s.detail.failed} failed` : '';
     return `| ${s.site} | ${s.state} | ${s.pages} | ${s.listings} | ${s.errors}${detail} |`;
   });
-  return [`**Batch ${batchId}** — ${status}`, '', '| site | state | pages | listings | errors |', '|---|---|---|---|---|', ...rows].join('\n');
+  return [
+    `**Batch ${batchId}** — ${status}`,
+    '',
+    '| site | state | pages | listings | errors |',
+    '|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
 }
 
 /** Child and activity failures wrap the real reason: the innermost message is the one to show. */

@@ -40,7 +40,9 @@ const CLAIM_SIZE = 200;
 export const DETAIL_PAGES_PER_ACTIVITY = 50;
 export const DETAIL_ACTIVITIES_IN_FLIGHT = 4;
 
-export async function detailWorkflow(input: DetailWorkflowInput): Promise<DetailTotals & { state: SiteProgress['state'] }> {
+export async function detailWorkflow(
+  input: DetailWorkflowInput,
+): Promise<DetailTotals & { state: SiteProgress['state'] }> {
   const { batchId, site } = input;
   const walk = new DetailQueueWalk(input);
   setHandler(siteStateQuery, walk.progress);
@@ -54,17 +56,23 @@ export async function detailWorkflow(input: DetailWorkflowInput): Promise<Detail
     resumeAfter = await walk.run();
   } catch (error) {
     if (isCancellation(error)) {
-      await CancellationScope.nonCancellable(() => control.markTask({ batchId, site, kind: 'detail', state: 'failed', reason: 'batch cancelled' }));
+      await CancellationScope.nonCancellable(() =>
+        control.markTask({ batchId, site, kind: 'detail', state: 'failed', reason: 'batch cancelled' }),
+      );
     }
     throw error;
   }
   // Outside the try: continueAsNew throws to end this run, and no handler may take that for a failure.
-  if (resumeAfter !== null) return continueAsNew<typeof detailWorkflow>({ ...input, afterSeq: resumeAfter, totals: walk.totals });
+  if (resumeAfter !== null)
+    return continueAsNew<typeof detailWorkflow>({ ...input, afterSeq: resumeAfter, totals: walk.totals });
   const { totals } = walk;
   // Some gone or broken detail pages are normal; the task fails only when none could be read.
   walk.state = totals.done === 0 && totals.failed > 0 ? 'failed' : 'completed';
   await control.markTask({
-    batchId, site, kind: 'detail', state: walk.state,
+    batchId,
+    site,
+    kind: 'detail',
+    state: walk.state,
     reason: `${totals.done} done, ${totals.failed} failed, ${totals.skipped} gone`,
     error: walk.state === 'failed' ? 'no detail page could be read' : undefined,
   });
@@ -111,15 +119,28 @@ class DetailQueueWalk {
 
   progress = (): SiteProgress => {
     const { done, failed, skipped } = this.totals;
-    return { site: this.input.site, state: this.state, pages: done + failed + skipped, listings: done, newListings: 0, errors: failed, skippedPages: skipped };
+    return {
+      site: this.input.site,
+      state: this.state,
+      pages: done + failed + skipped,
+      listings: done,
+      newListings: 0,
+      errors: failed,
+      skippedPages: skipped,
+    };
   };
 
   async report(force = false): Promise<void> {
     const { site } = this.input;
-    setCurrentDetails(`**${site} detail pages** ${this.state}: ${this.totals.done} done, ${this.totals.failed} failed, ${this.totals.skipped} gone`);
+    setCurrentDetails(
+      `**${site} detail pages** ${this.state}: ${this.totals.done} done, ${this.totals.failed} failed, ${this.totals.skipped} gone`,
+    );
     if (force || progressDue(Date.now(), this.startedAt, this.lastReport)) {
       this.lastReport = Date.now();
-      await this.parent.signal(siteProgressSignal, { site, detail: { ...this.totals, state: this.state } } as SiteProgress);
+      await this.parent.signal(siteProgressSignal, {
+        site,
+        detail: { ...this.totals, state: this.state },
+      } as SiteProgress);
     }
   }
 
@@ -135,7 +156,9 @@ class DetailQueueWalk {
       if (seqs.length === 0) break;
       // Histories recorded before the windows replay on the one-page path.
       const reachedBound = patched('detail-page-windows')
-        ? await this.handOut(chunks(seqs, this.pagesPerActivity), this.activitiesInFlight, (window) => this.scrapeWindow(window))
+        ? await this.handOut(chunks(seqs, this.pagesPerActivity), this.activitiesInFlight, (window) =>
+            this.scrapeWindow(window),
+          )
         : await this.handOut(chunks(seqs, 1), this.input.window, ([seq]) => this.scrapePage(seq));
       if (reachedBound) {
         await condition(() => this.inflight === 0);
@@ -147,10 +170,15 @@ class DetailQueueWalk {
   }
 
   /** Starts one activity per group, at most `inFlightLimit` at once; true when it stopped at the history bound. */
-  private async handOut(groups: number[][], inFlightLimit: number, scrape: (group: number[]) => Promise<void>): Promise<boolean> {
+  private async handOut(
+    groups: number[][],
+    inFlightLimit: number,
+    scrape: (group: number[]) => Promise<void>,
+  ): Promise<boolean> {
     for (const group of groups) {
       await condition(() => this.inflight < inFlightLimit);
-      if (shouldContinueAsNew(workflowInfo().historyLength, this.input.maxHistoryEventsPerRun, this.margin)) return true;
+      if (shouldContinueAsNew(workflowInfo().historyLength, this.input.maxHistoryEventsPerRun, this.margin))
+        return true;
       this.inflight++;
       this.afterSeq = group[group.length - 1];
       void scrape(group);
@@ -162,7 +190,12 @@ class DetailQueueWalk {
   /** A window of entries in one activity (one entry on a rate-limited site). */
   private async scrapeWindow(seqs: number[]): Promise<void> {
     try {
-      const outcomes = await this.details.scrapeDetailPages({ batchId: this.input.batchId, site: this.input.site, seqs, concurrency: this.lanesPerActivity });
+      const outcomes = await this.details.scrapeDetailPages({
+        batchId: this.input.batchId,
+        site: this.input.site,
+        seqs,
+        concurrency: this.lanesPerActivity,
+      });
       this.totals.done += outcomes.done;
       this.totals.failed += outcomes.failed;
       this.totals.skipped += outcomes.skipped;
@@ -204,7 +237,9 @@ class DetailQueueWalk {
  */
 function countedBeforeWindowTotals(error: unknown, failedNow: number): DetailTotals {
   const failure = error instanceof ActivityFailure ? error.cause : undefined;
-  const handled = (failure instanceof ApplicationFailure ? (failure.details?.[0] as Partial<DetailTotals> | undefined) : undefined) ?? {};
+  const handled =
+    (failure instanceof ApplicationFailure ? (failure.details?.[0] as Partial<DetailTotals> | undefined) : undefined) ??
+    {};
   return { done: handled.done ?? 0, failed: (handled.failed ?? 0) + failedNow, skipped: handled.skipped ?? 0 };
 }
 

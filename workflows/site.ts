@@ -22,7 +22,15 @@ import type { Activities } from '../activities';
 import { CONTROL_ACTIVITY_OPTIONS } from './activity-options';
 import { siteProgressSignal, siteStateQuery } from './messages';
 import { innermostMessage, progressDue, shouldContinueAsNew, toRetryPolicy } from './decisions';
-import type { ListingPageResult, ListingWalk, SiteCursor, SiteProgress, SitePlan, SiteTotals, SiteWorkflowInput } from './types';
+import type {
+  ListingPageResult,
+  ListingWalk,
+  SiteCursor,
+  SiteProgress,
+  SitePlan,
+  SiteTotals,
+  SiteWorkflowInput,
+} from './types';
 
 /**
  * Results pages per activity: a window of consecutive pages of one start URL in one activity (its
@@ -56,7 +64,10 @@ class SiteStatus {
   private readonly startedAt = Date.now();
   private readonly parent;
 
-  constructor(private readonly input: SiteWorkflowInput, readonly totals: SiteTotals) {
+  constructor(
+    private readonly input: SiteWorkflowInput,
+    readonly totals: SiteTotals,
+  ) {
     this.parent = getExternalWorkflowHandle(input.batchWorkflowId);
   }
 
@@ -64,7 +75,9 @@ class SiteStatus {
 
   async report(force = false): Promise<void> {
     const { site } = this.input.plan;
-    setCurrentDetails(`**${site}** ${this.state}: ${this.totals.pages} pages, ${this.totals.listings} listings, ${this.totals.errors} errors`);
+    setCurrentDetails(
+      `**${site}** ${this.state}: ${this.totals.pages} pages, ${this.totals.listings} listings, ${this.totals.errors} errors`,
+    );
     if (force || progressDue(Date.now(), this.startedAt, this.lastReport)) {
       this.lastReport = Date.now();
       await this.parent.signal(siteProgressSignal, this.progress());
@@ -74,11 +87,20 @@ class SiteStatus {
 
 export async function siteWorkflow(input: SiteWorkflowInput): Promise<SiteProgress> {
   const { batchId, plan } = input;
-  const status = new SiteStatus(input, input.cursor?.totals ?? { pages: 0, listings: 0, newListings: 0, errors: 0, skippedPages: 0 });
+  const status = new SiteStatus(
+    input,
+    input.cursor?.totals ?? { pages: 0, listings: 0, newListings: 0, errors: 0, skippedPages: 0 },
+  );
   setHandler(siteStateQuery, status.progress);
 
   if (!input.cursor) {
-    await control.markTask({ batchId, site: plan.site, kind: 'main', state: 'running', reason: 'site workflow started' });
+    await control.markTask({
+      batchId,
+      site: plan.site,
+      kind: 'main',
+      state: 'running',
+      reason: 'site workflow started',
+    });
     await status.report(true);
   }
   let resumeAt: SiteCursor | null;
@@ -90,7 +112,13 @@ export async function siteWorkflow(input: SiteWorkflowInput): Promise<SiteProgre
   // Outside the try: continueAsNew throws to end this run, and no handler may take that for a failure.
   if (resumeAt) return continueAsNew<typeof siteWorkflow>({ ...input, cursor: resumeAt });
   status.state = 'completed';
-  await control.markTask({ batchId, site: plan.site, kind: 'main', state: 'completed', reason: 'all start URLs walked' });
+  await control.markTask({
+    batchId,
+    site: plan.site,
+    kind: 'main',
+    state: 'completed',
+    reason: 'all start URLs walked',
+  });
   await status.report(true);
   return status.progress();
 }
@@ -99,7 +127,11 @@ export async function siteWorkflow(input: SiteWorkflowInput): Promise<SiteProgre
  * Walks the start URLs from the input's cursor. Returns where the next run must resume once this
  * run's history reaches the bound, or null when every start URL is walked.
  */
-async function walkStartUrls(input: SiteWorkflowInput, pages: PageActivities, status: SiteStatus): Promise<SiteCursor | null> {
+async function walkStartUrls(
+  input: SiteWorkflowInput,
+  pages: PageActivities,
+  status: SiteStatus,
+): Promise<SiteCursor | null> {
   const { plan, cursor } = input;
   const first = cursor?.startIndex ?? 0;
   for (let startIndex = first; startIndex < plan.startUrls.length; startIndex++) {
@@ -118,14 +150,27 @@ async function walkStartUrls(input: SiteWorkflowInput, pages: PageActivities, st
 }
 
 /** One activity from `at` (a window of pages, or one page); adds its pages to at.totals and returns the next page. */
-async function scrapeFrom(input: SiteWorkflowInput, pages: PageActivities, startIndex: number, at: { url: string; pageNumber: number; totals: SiteTotals }) {
+async function scrapeFrom(
+  input: SiteWorkflowInput,
+  pages: PageActivities,
+  startIndex: number,
+  at: { url: string; pageNumber: number; totals: SiteTotals },
+) {
   const { batchId, plan } = input;
   const { url, pageNumber, totals } = at;
   // Histories recorded before the windows replay on the one-page path.
   if (patched('listing-page-windows')) {
     const maxPages = plan.startUrls[startIndex].maxPages;
     const limit = plan.onePagePerActivity ? 1 : Math.min(LISTING_PAGES_PER_ACTIVITY, pageNumber);
-    const walked: ListingWalk = await pages.scrapeListingPages({ batchId, site: plan.site, url, pageNumber, maxPages, limit, totals });
+    const walked: ListingWalk = await pages.scrapeListingPages({
+      batchId,
+      site: plan.site,
+      url,
+      pageNumber,
+      maxPages,
+      limit,
+      totals,
+    });
     Object.assign(totals, walked.totals);
     return { url: walked.url, pageNumber: walked.pageNumber };
   }
@@ -149,7 +194,14 @@ async function siteFailed(input: SiteWorkflowInput, status: SiteStatus, error: u
   status.state = 'failed';
   status.totals.errors++;
   const message = innermostMessage(error);
-  await control.markTask({ batchId, site: plan.site, kind: 'main', state: 'failed', reason: 'page failed after its retries', error: message });
+  await control.markTask({
+    batchId,
+    site: plan.site,
+    kind: 'main',
+    state: 'failed',
+    reason: 'page failed after its retries',
+    error: message,
+  });
   await status.report(true);
   return ApplicationFailure.nonRetryable(`${plan.site}: ${message}`, 'SiteFailed');
 }

@@ -30,10 +30,19 @@ export interface BenchConfig {
 
 const ROOT = join(__dirname, '..', '..');
 
-export function writeBenchConfig(dir: string, options: { address: string; taskQueue: string; plan: BenchPlan; detailWindow?: number }): BenchConfig {
+export function writeBenchConfig(
+  dir: string,
+  options: { address: string; taskQueue: string; plan: BenchPlan; detailWindow?: number },
+): BenchConfig {
   mkdirSync(dir, { recursive: true });
   const doc = YAML.parse(readFileSync(join(ROOT, 'config', 'config.yaml'), 'utf8'));
-  doc.temporal = { ...doc.temporal, address: options.address, task_queue: options.taskQueue, db_file: join(dir, 'temporal.db'), embedded: false };
+  doc.temporal = {
+    ...doc.temporal,
+    address: options.address,
+    task_queue: options.taskQueue,
+    db_file: join(dir, 'temporal.db'),
+    embedded: false,
+  };
   doc.storage = {
     ...doc.storage,
     database: join(dir, 'orchestrator.db'),

@@ -78,11 +78,23 @@ async function main(): Promise<void> {
     return `http://${url.hostname}:${job.mirrorPort}${url.pathname}${url.search}`;
   };
   const result: CrawleeChildResult = {
-    startedAt: 0, endedAt: 0, listingPages: 0, detailPages: 0, listings: 0, failed: 0, parseErrors: 0,
-    headerLatencies: [], handlerLatencies: [], crawleeStats: null,
+    startedAt: 0,
+    endedAt: 0,
+    listingPages: 0,
+    detailPages: 0,
+    listings: 0,
+    failed: 0,
+    parseErrors: 0,
+    headerLatencies: [],
+    handlerLatencies: [],
+    crawleeStats: null,
   };
   const started = new Map<string, number>();
-  const configuration = new Configuration({ persistStorage: false, purgeOnStart: true, storageClientOptions: { localDataDirectory: job.storageDir } });
+  const configuration = new Configuration({
+    persistStorage: false,
+    purgeOnStart: true,
+    storageClientOptions: { localDataDirectory: job.storageDir },
+  });
   const crawler = new CheerioCrawler(
     {
       minConcurrency: job.concurrency,
@@ -99,10 +111,12 @@ async function main(): Promise<void> {
       requestHandlerTimeoutSecs: 60,
       navigationTimeoutSecs: 30,
       preNavigationHooks: [({ request }) => void started.set(request.uniqueKey, performance.now())],
-      postNavigationHooks: [({ request }) => {
-        const t = started.get(request.uniqueKey);
-        if (t !== undefined) result.headerLatencies.push(performance.now() - t);
-      }],
+      postNavigationHooks: [
+        ({ request }) => {
+          const t = started.get(request.uniqueKey);
+          if (t !== undefined) result.headerLatencies.push(performance.now() - t);
+        },
+      ],
       async requestHandler({ request, body, crawler: self }) {
         const t = started.get(request.uniqueKey);
         if (t !== undefined) {
@@ -121,11 +135,17 @@ async function main(): Promise<void> {
             const next: Array<{ url: string; userData: UserData }> = [];
             if (data.hasDetail) {
               for (const detailUrl of page.detailUrls) {
-                next.push({ url: toMirror(detailUrl), userData: { ...data, kind: 'detail', logicalUrl: detailUrl, pageNumber: 0 } });
+                next.push({
+                  url: toMirror(detailUrl),
+                  userData: { ...data, kind: 'detail', logicalUrl: detailUrl, pageNumber: 0 },
+                });
               }
             }
             if (page.nextPageUrl && data.pageNumber < data.maxPages) {
-              next.push({ url: toMirror(page.nextPageUrl), userData: { ...data, logicalUrl: page.nextPageUrl, pageNumber: data.pageNumber + 1 } });
+              next.push({
+                url: toMirror(page.nextPageUrl),
+                userData: { ...data, logicalUrl: page.nextPageUrl, pageNumber: data.pageNumber + 1 },
+              });
             }
             if (next.length) await self.addRequests(next);
           } else {
@@ -145,7 +165,14 @@ async function main(): Promise<void> {
   );
   const seeds = job.searches.map((s) => ({
     url: toMirror(s.url),
-    userData: { site: s.site, kind: 'listing' as Kind, logicalUrl: s.url, pageNumber: 1, maxPages: s.maxPages, hasDetail: s.hasDetail },
+    userData: {
+      site: s.site,
+      kind: 'listing' as Kind,
+      logicalUrl: s.url,
+      pageNumber: 1,
+      maxPages: s.maxPages,
+      hasDetail: s.hasDetail,
+    },
   }));
   process.send!({ type: 'ready' });
   await new Promise<void>((resolve) => process.once('message', () => resolve()));

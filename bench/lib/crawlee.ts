@@ -19,26 +19,59 @@ export interface CrawleeResult {
   engine: 'crawlee';
   targetPages: number;
   concurrency: number;
-  pages: { listing: number; detail: number; total: number; failed: number; parseErrors: number; mirrorPageRequests: number; robotsRequests: number };
+  pages: {
+    listing: number;
+    detail: number;
+    total: number;
+    failed: number;
+    parseErrors: number;
+    mirrorPageRequests: number;
+    robotsRequests: number;
+  };
   listings: number;
   ms: { endToEnd: number; runToFirstPage: number | null; firstToLastPage: number | null; processStartup: number };
   pagesPerMinute: { endToEnd: number | null; fetchWindow: number | null };
-  latencyMs: { headersP50: number | null; headersP95: number | null; handlerP50: number | null; handlerP95: number | null };
-  memory: { method: string; pid: number; peakSampledMiB: number; hwmMiB: number; samples: Array<[number, number]>; peakMiB: number };
+  latencyMs: {
+    headersP50: number | null;
+    headersP95: number | null;
+    handlerP50: number | null;
+    handlerP95: number | null;
+  };
+  memory: {
+    method: string;
+    pid: number;
+    peakSampledMiB: number;
+    hwmMiB: number;
+    samples: Array<[number, number]>;
+    peakMiB: number;
+  };
   cpu: { seconds: number; secondsPer1000Pages: number | null; mirrorSeconds: number };
   /** As OursResult.cpuBoundPagesPerMinute: cores × 60 s over the CPU a page costs (crawler + mirror). */
   cpuBoundPagesPerMinute: number | null;
   load: { before: LoadSnapshot; after: LoadSnapshot; busy: boolean };
 }
 
-export async function runCrawlee(options: { plan: BenchPlan; config: AppConfig; concurrency: number; scratch: string; id: string; log: (line: string) => void }): Promise<CrawleeResult> {
+export async function runCrawlee(options: {
+  plan: BenchPlan;
+  config: AppConfig;
+  concurrency: number;
+  scratch: string;
+  id: string;
+  log: (line: string) => void;
+}): Promise<CrawleeResult> {
   const { plan, config } = options;
   const dir = join(options.scratch, options.id);
   const storageDir = join(dir, 'crawlee-storage');
   mkdirSync(storageDir, { recursive: true });
-  const mirror = await startMirror({ pagesPerSearch: plan.pagesPerSearch, searches: mirrorSearches(plan), maxLogEntries: 2_000_000 });
+  const mirror = await startMirror({
+    pagesPerSearch: plan.pagesPerSearch,
+    searches: mirrorSearches(plan),
+    maxLogEntries: 2_000_000,
+  });
   try {
-    const maxAttempts = Math.max(...config.sites.filter((s) => plan.sites.includes(s.key)).map((s) => s.retry.maximumAttempts));
+    const maxAttempts = Math.max(
+      ...config.sites.filter((s) => plan.sites.includes(s.key)).map((s) => s.retry.maximumAttempts),
+    );
     const job: CrawleeJob = {
       mirrorPort: mirror.port,
       concurrency: options.concurrency,
@@ -47,14 +80,24 @@ export async function runCrawlee(options: { plan: BenchPlan; config: AppConfig; 
       maxRequestRetries: Math.max(0, maxAttempts - 1),
       storageDir,
       hosts: [...new Set(plan.searches.map((s) => new URL(s.url).hostname))],
-      searches: plan.searches.map((s) => ({ site: s.site, url: s.url, maxPages: s.maxPages, hasDetail: plan.detailSites.includes(s.site) })),
+      searches: plan.searches.map((s) => ({
+        site: s.site,
+        url: s.url,
+        maxPages: s.maxPages,
+        hasDetail: plan.detailSites.includes(s.site),
+      })),
     };
     const jobFile = join(dir, 'crawlee-job.json');
     writeFileSync(jobFile, JSON.stringify(job));
     const spawnedAt = Date.now();
     const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(__dirname, 'crawlee-child.ts'), jobFile], {
       cwd: ROOT,
-      env: childEnv({ ...(process.env.BENCH_CRAWLEE_DEBUG ? { BENCH_CRAWLEE_DEBUG: '1' } : {}), CRAWLEE_STORAGE_DIR: storageDir, CRAWLEE_PERSIST_STORAGE: 'false', CRAWLEE_PURGE_ON_START: 'true' }),
+      env: childEnv({
+        ...(process.env.BENCH_CRAWLEE_DEBUG ? { BENCH_CRAWLEE_DEBUG: '1' } : {}),
+        CRAWLEE_STORAGE_DIR: storageDir,
+        CRAWLEE_PERSIST_STORAGE: 'false',
+        CRAWLEE_PURGE_ON_START: 'true',
+      }),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -68,7 +111,8 @@ export async function runCrawlee(options: { plan: BenchPlan; config: AppConfig; 
       for (;;) {
         const found = messages.find((m) => m.type === type);
         if (found) return found;
-        if (child.exitCode !== null) throw new Error(`the Crawlee process exited with code ${child.exitCode} before "${type}"`);
+        if (child.exitCode !== null)
+          throw new Error(`the Crawlee process exited with code ${child.exitCode} before "${type}"`);
         await Promise.race([new Promise<void>((resolve) => (wake = resolve)), exited, delay(1000)]);
       }
     };
@@ -140,8 +184,14 @@ export async function runCrawlee(options: { plan: BenchPlan; config: AppConfig; 
         samples: rss.samples,
         peakMiB: rss.hwmMiB,
       },
-      cpuBoundPagesPerMinute: total ? round((availableParallelism() * 60 * total) / (cpu + (self.user + self.system) / 1e6), 0) : null,
-      cpu: { seconds: round(cpu, 2)!, secondsPer1000Pages: total ? round((cpu / total) * 1000, 2) : null, mirrorSeconds: round((self.user + self.system) / 1e6, 2)! },
+      cpuBoundPagesPerMinute: total
+        ? round((availableParallelism() * 60 * total) / (cpu + (self.user + self.system) / 1e6), 0)
+        : null,
+      cpu: {
+        seconds: round(cpu, 2)!,
+        secondsPer1000Pages: total ? round((cpu / total) * 1000, 2) : null,
+        mirrorSeconds: round((self.user + self.system) / 1e6, 2)!,
+      },
       load: { before: loadBefore, after: loadAfter, busy: isBusy(loadBefore, availableParallelism()) },
     };
   } finally {

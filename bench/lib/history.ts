@@ -29,8 +29,17 @@ export async function historyCost(client: Client, workflowId: string): Promise<W
 }
 
 /** The batch workflow, one site workflow per site and one detail workflow per site with a detail scraper. */
-export async function batchHistoryCost(client: Client, batchWorkflowId: string, sites: string[], detailSites: string[]) {
-  const ids = [batchWorkflowId, ...sites.map((s) => `${batchWorkflowId}/${s}`), ...detailSites.map((s) => `${batchWorkflowId}/${s}/detail`)];
+export async function batchHistoryCost(
+  client: Client,
+  batchWorkflowId: string,
+  sites: string[],
+  detailSites: string[],
+) {
+  const ids = [
+    batchWorkflowId,
+    ...sites.map((s) => `${batchWorkflowId}/${s}`),
+    ...detailSites.map((s) => `${batchWorkflowId}/${s}/detail`),
+  ];
   const workflows: WorkflowHistoryCost[] = [];
   for (const id of ids) workflows.push(await historyCost(client, id));
   return {

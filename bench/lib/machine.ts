@@ -15,7 +15,9 @@ export interface MachineInfo {
 export function machineInfo(): MachineInfo {
   let cpuModel = os.cpus()[0]?.model ?? 'unknown';
   try {
-    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('model name'));
+    const line = readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('model name'));
     if (line) cpuModel = line.split(':').slice(1).join(':').trim();
   } catch {
     // not Linux: os.cpus() is what there is
@@ -49,7 +51,10 @@ export function loadSnapshot(): LoadSnapshot {
   try {
     uptime = execFileSync('uptime', { encoding: 'utf8' }).trim();
   } catch {
-    uptime = `load average: ${os.loadavg().map((v) => v.toFixed(2)).join(', ')}`;
+    uptime = `load average: ${os
+      .loadavg()
+      .map((v) => v.toFixed(2))
+      .join(', ')}`;
   }
   const [a, b, c] = os.loadavg();
   return { at: new Date().toISOString(), loadavg: [round2(a), round2(b), round2(c)], uptime };

@@ -14,7 +14,10 @@ if (file) {
   const timer = setInterval(() => {
     const m = process.memoryUsage();
     const mib = (v) => Math.round((v / 1048576) * 10) / 10;
-    appendFileSync(file, `${JSON.stringify({ pid: process.pid, thread: threadId, t: Date.now() - started, at: Date.now(), rss: mib(m.rss), heapTotal: mib(m.heapTotal), heapUsed: mib(m.heapUsed), external: mib(m.external), arrayBuffers: mib(m.arrayBuffers) })}\n`);
+    appendFileSync(
+      file,
+      `${JSON.stringify({ pid: process.pid, thread: threadId, t: Date.now() - started, at: Date.now(), rss: mib(m.rss), heapTotal: mib(m.heapTotal), heapUsed: mib(m.heapUsed), external: mib(m.external), arrayBuffers: mib(m.arrayBuffers) })}\n`,
+    );
   }, 500);
   timer.unref();
 }

@@ -49,7 +49,14 @@ export interface OursResult {
   workflowId: string;
   batchStatus: string;
   plan: { pagesPerSearch: number; how: string; expectedPages: number };
-  pages: { listing: number; detail: number; total: number; failedAttempts: number; mirrorPageRequests: number; robotsRequests: number };
+  pages: {
+    listing: number;
+    detail: number;
+    total: number;
+    failedAttempts: number;
+    mirrorPageRequests: number;
+    robotsRequests: number;
+  };
   ms: { endToEnd: number; runToFirstPage: number | null; firstToLastPage: number | null; workerStartup: number[] };
   pagesPerMinute: { endToEnd: number | null; fetchWindow: number | null };
   latencyMs: { p50: number | null; p95: number | null; p99: number | null; mean: number | null };
@@ -63,7 +70,15 @@ export interface OursResult {
   meanPagesInFlight: number | null;
   memory: {
     method: string;
-    workers: Array<{ pid: number; processes: number; largestProcessHwmMiB: number; peakSampledMiB: number; hwmMiB: number; atBatchStartMiB: number; samples: Array<[number, number]> }>;
+    workers: Array<{
+      pid: number;
+      processes: number;
+      largestProcessHwmMiB: number;
+      peakSampledMiB: number;
+      hwmMiB: number;
+      atBatchStartMiB: number;
+      samples: Array<[number, number]>;
+    }>;
     /** VmHWM summed over a worker's process tree: its highest RSS over its life (start-up's workflow bundling included); the largest of the workers. */
     peakMiB: number;
     /** The highest RSS sampled while the batch ran. */
@@ -71,8 +86,20 @@ export interface OursResult {
     /** process.memoryUsage() inside each worker (bench/lib/mem-probe.js) at batch start and at its highest RSS during the batch. */
     probe: Array<{ atStart: MemProbe | null; atPeak: MemProbe | null; atEnd: MemProbe | null }>;
   };
-  cpu: { workerSeconds: number; workerSecondsPer1000Pages: number | null; serverSeconds: number | null; serverSecondsPer1000Pages: number | null; mirrorAndClientSeconds: number };
-  history: { totalEvents: number; eventsPerPage: number | null; runs: number; maxRunEvents: number; workflows: Array<{ workflowId: string; runs: number; events: number; maxRunEvents: number }> };
+  cpu: {
+    workerSeconds: number;
+    workerSecondsPer1000Pages: number | null;
+    serverSeconds: number | null;
+    serverSecondsPer1000Pages: number | null;
+    mirrorAndClientSeconds: number;
+  };
+  history: {
+    totalEvents: number;
+    eventsPerPage: number | null;
+    runs: number;
+    maxRunEvents: number;
+    workflows: Array<{ workflowId: string; runs: number; events: number; maxRunEvents: number }>;
+  };
   sqlite: { bytes: number; listings: number; bytesPer1000Listings: number | null; tables: Record<string, number> };
   load: { before: LoadSnapshot; after: LoadSnapshot; busy: boolean };
   /** CPU profiles with the batch's window in each, as ms before the profile's end (the process's exit). */
@@ -89,15 +116,31 @@ interface MemProbe {
   arrayBuffers: number;
 }
 
-function readProbe(file: string, from: number, to: number): { atStart: MemProbe | null; atPeak: MemProbe | null; atEnd: MemProbe | null } {
+function readProbe(
+  file: string,
+  from: number,
+  to: number,
+): { atStart: MemProbe | null; atPeak: MemProbe | null; atEnd: MemProbe | null } {
   if (!existsSync(file)) return { atStart: null, atPeak: null, atEnd: null };
   // The main thread's lines (thread 0): the activities' heap; the workflow thread reports its own.
-  const lines = readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as MemProbe & { thread?: number; pid?: number }).filter((l) => !l.thread);
+  const lines = readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as MemProbe & { thread?: number; pid?: number })
+    .filter((l) => !l.thread);
   // A worker that re-ran itself as a child has two processes writing here: the one doing the work has the larger heap.
-  const heaviest = lines.reduce<(MemProbe & { pid?: number }) | null>((a, b) => (a === null || b.heapTotal > a.heapTotal ? b : a), null)?.pid;
+  const heaviest = lines.reduce<(MemProbe & { pid?: number }) | null>(
+    (a, b) => (a === null || b.heapTotal > a.heapTotal ? b : a),
+    null,
+  )?.pid;
   const during = lines.filter((l) => l.at >= from && l.at <= to && l.pid === heaviest);
   if (during.length === 0) return { atStart: null, atPeak: null, atEnd: null };
-  return { atStart: during[0], atPeak: during.reduce((a, b) => (b.rss > a.rss ? b : a)), atEnd: during[during.length - 1] };
+  return {
+    atStart: during[0],
+    atPeak: during.reduce((a, b) => (b.rss > a.rss ? b : a)),
+    atEnd: during[during.length - 1],
+  };
 }
 
 interface WorkerProcess {
@@ -109,43 +152,86 @@ interface WorkerProcess {
 }
 
 /** A worker process as an operator starts one: `orchestrator --config <file> worker`. */
-function spawnWorker(configPath: string, mirrorUrl: string, logFile: string, memFile: string, profileDir?: string, extraEnv: Record<string, string> = {}): WorkerProcess {
-  const args = [...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), '-r', join(__dirname, 'mem-probe.js'), join(ROOT, 'bin', 'orchestrator.js'), '--config', configPath, 'worker'];
+function spawnWorker(
+  configPath: string,
+  mirrorUrl: string,
+  logFile: string,
+  memFile: string,
+  profileDir?: string,
+  extraEnv: Record<string, string> = {},
+): WorkerProcess {
+  const args = [
+    ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
+    '-r',
+    join(__dirname, 'mem-probe.js'),
+    join(ROOT, 'bin', 'orchestrator.js'),
+    '--config',
+    configPath,
+    'worker',
+  ];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: childEnv({ ORCHESTRATOR_MIRROR_URL: mirrorUrl, ORCHESTRATOR_METRICS_PORT: 'off', BENCH_MEM_PROBE: memFile, ...extraEnv }),
+    env: childEnv({
+      ORCHESTRATOR_MIRROR_URL: mirrorUrl,
+      ORCHESTRATOR_METRICS_PORT: 'off',
+      BENCH_MEM_PROBE: memFile,
+      ...extraEnv,
+    }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const out = createWriteStream(logFile);
   child.stdout!.pipe(out);
   child.stderr!.pipe(out);
-  const worker: WorkerProcess = { child, pid: child.pid ?? 0, spawnedAt: Date.now(), exitedAt: null, exited: Promise.resolve(null) };
-  worker.exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
-    worker.exitedAt = performance.timeOrigin + performance.now();
-    resolve(code);
-  }));
+  const worker: WorkerProcess = {
+    child,
+    pid: child.pid ?? 0,
+    spawnedAt: Date.now(),
+    exitedAt: null,
+    exited: Promise.resolve(null),
+  };
+  worker.exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      worker.exitedAt = performance.timeOrigin + performance.now();
+      resolve(code);
+    }),
+  );
   if (!child.pid) throw new Error('the worker process did not start');
   return worker;
 }
 
-async function pollerCount(client: Client, namespace: string, taskQueue: string, type: 'workflow' | 'activity'): Promise<number> {
+async function pollerCount(
+  client: Client,
+  namespace: string,
+  taskQueue: string,
+  type: 'workflow' | 'activity',
+): Promise<number> {
   const response = await client.workflowService.describeTaskQueue({
     namespace,
     taskQueue: { name: taskQueue },
-    taskQueueType: type === 'workflow'
-      ? temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW
-      : temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+    taskQueueType:
+      type === 'workflow'
+        ? temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW
+        : temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
   });
   return new Set((response.pollers ?? []).map((p) => p.identity)).size;
 }
 
 /** Resolve once every worker polls the main queue and every site queue. */
-async function waitForPollers(client: Client, namespace: string, queues: Array<{ name: string; type: 'workflow' | 'activity' }>, count: number, timeoutMs = 120_000): Promise<void> {
+async function waitForPollers(
+  client: Client,
+  namespace: string,
+  queues: Array<{ name: string; type: 'workflow' | 'activity' }>,
+  count: number,
+  timeoutMs = 120_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const counts = await Promise.all(queues.map((q) => pollerCount(client, namespace, q.name, q.type)));
     if (counts.every((c) => c >= count)) return;
-    if (Date.now() > deadline) throw new Error(`workers not polling after ${timeoutMs / 1000} s: ${JSON.stringify(queues.map((q, i) => [q.name, counts[i]]))}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `workers not polling after ${timeoutMs / 1000} s: ${JSON.stringify(queues.map((q, i) => [q.name, counts[i]]))}`,
+      );
     await delay(100);
   }
 }
@@ -153,7 +239,9 @@ async function waitForPollers(client: Client, namespace: string, queues: Array<{
 /** Bytes per table and index (SQLite's dbstat), largest first. */
 function dbstat(db: Database.Database): Record<string, number> {
   try {
-    const rows = db.prepare('SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC').all() as Array<{ name: string; bytes: number }>;
+    const rows = db
+      .prepare('SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC')
+      .all() as Array<{ name: string; bytes: number }>;
     return Object.fromEntries(rows.map((r) => [r.name, r.bytes]));
   } catch {
     return {};
@@ -164,9 +252,18 @@ export async function runOurs(options: OursOptions): Promise<OursResult> {
   const { plan, log } = options;
   const dir = join(options.scratch, options.id);
   const taskQueue = `bench-${options.id}`;
-  const bench = writeBenchConfig(dir, { address: options.address, taskQueue, plan, detailWindow: options.detailWindow });
+  const bench = writeBenchConfig(dir, {
+    address: options.address,
+    taskQueue,
+    plan,
+    detailWindow: options.detailWindow,
+  });
   const { config } = bench;
-  const mirror = await startMirror({ pagesPerSearch: plan.pagesPerSearch, searches: mirrorSearches(plan), maxLogEntries: 2_000_000 });
+  const mirror = await startMirror({
+    pagesPerSearch: plan.pagesPerSearch,
+    searches: mirrorSearches(plan),
+    maxLogEntries: 2_000_000,
+  });
   const connection = await Connection.connect({ address: options.address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const workers: WorkerProcess[] = [];
@@ -178,12 +275,21 @@ export async function runOurs(options: OursOptions): Promise<OursResult> {
     ];
     const startup: number[] = [];
     for (let i = 0; i < options.workers; i++) {
-      const worker = spawnWorker(bench.path, mirror.url, join(dir, `worker-${i + 1}.log`), join(dir, `worker-${i + 1}.mem.jsonl`), options.profileDir, options.workerEnv);
+      const worker = spawnWorker(
+        bench.path,
+        mirror.url,
+        join(dir, `worker-${i + 1}.log`),
+        join(dir, `worker-${i + 1}.mem.jsonl`),
+        options.profileDir,
+        options.workerEnv,
+      );
       workers.push(worker);
       await waitForPollers(client, config.temporal.namespace, queues, i + 1);
       startup.push(Date.now() - worker.spawnedAt);
     }
-    log(`    ${options.workers} worker process(es) polling (start-up ${startup.map((ms) => `${(ms / 1000).toFixed(1)} s`).join(', ')})`);
+    log(
+      `    ${options.workers} worker process(es) polling (start-up ${startup.map((ms) => `${(ms / 1000).toFixed(1)} s`).join(', ')})`,
+    );
 
     const loadBefore = loadSnapshot();
     const sampler = new RssSampler(workers.map((w) => w.pid));
@@ -222,7 +328,8 @@ export async function runOurs(options: OursOptions): Promise<OursResult> {
     // Stop the workers gracefully (closes SQLite, which checkpoints the WAL; writes CPU profiles).
     for (const worker of workers) worker.child.kill('SIGINT');
     await Promise.race([Promise.all(workers.map((w) => w.exited)), delay(90_000)]);
-    for (const worker of workers) if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
+    for (const worker of workers)
+      if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
 
     // Fold the WAL into the file first, so the size is the data's, not the log's.
     const writer = new Database(config.storage.database);
@@ -232,11 +339,17 @@ export async function runOurs(options: OursOptions): Promise<OursResult> {
     const tables = dbstat(writer);
     writer.close();
     const db = openDatabase(config.storage.database, { readonly: true });
-    const counts = db.prepare(
-      `SELECT kind, SUM(status_code = 200 AND error_type IS NULL) AS ok, SUM(error_type IS NOT NULL) AS failed
+    const counts = db
+      .prepare(
+        `SELECT kind, SUM(status_code = 200 AND error_type IS NULL) AS ok, SUM(error_type IS NOT NULL) AS failed
          FROM pages WHERE batch_id = ? GROUP BY kind`,
-    ).all(result.batchId) as Array<{ kind: string; ok: number; failed: number }>;
-    const latencies = (db.prepare('SELECT latency_ms AS l FROM pages WHERE batch_id = ? AND latency_ms IS NOT NULL').all(result.batchId) as Array<{ l: number }>).map((r) => r.l);
+      )
+      .all(result.batchId) as Array<{ kind: string; ok: number; failed: number }>;
+    const latencies = (
+      db
+        .prepare('SELECT latency_ms AS l FROM pages WHERE batch_id = ? AND latency_ms IS NOT NULL')
+        .all(result.batchId) as Array<{ l: number }>
+    ).map((r) => r.l);
     const listings = (db.prepare('SELECT COUNT(*) AS n FROM listings').get() as { n: number }).n;
     db.close();
     const dbBytes = pageCount * pageSize;
@@ -249,17 +362,23 @@ export async function runOurs(options: OursOptions): Promise<OursResult> {
     const workerSeconds = cpuAfter.reduce((sum, v, i) => sum + v - cpuBefore[i], 0);
     const serverSeconds = serverBefore !== null && serverAfter !== null ? serverAfter - serverBefore : null;
     const per1000 = (v: number | null) => (v === null || total === 0 ? null : round((v / total) * 1000, 2));
-    const profiles = options.profileDir && existsSync(options.profileDir)
-      ? readdirSync(options.profileDir).filter((f) => f.endsWith('.cpuprofile')).map((f) => {
-          // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile
-          const pid = Number(f.split('.')[3]);
-          const exitedAt = workers.find((w, i) => trees[i].includes(pid))?.exitedAt ?? null;
-          return {
-            file: join(options.profileDir!, f),
-            batchWindowBeforeEndMs: exitedAt === null ? null : [Math.round(exitedAt - t0), Math.round(exitedAt - t1)] as [number, number],
-          };
-        })
-      : [];
+    const profiles =
+      options.profileDir && existsSync(options.profileDir)
+        ? readdirSync(options.profileDir)
+            .filter((f) => f.endsWith('.cpuprofile'))
+            .map((f) => {
+              // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile
+              const pid = Number(f.split('.')[3]);
+              const exitedAt = workers.find((w, i) => trees[i].includes(pid))?.exitedAt ?? null;
+              return {
+                file: join(options.profileDir!, f),
+                batchWindowBeforeEndMs:
+                  exitedAt === null
+                    ? null
+                    : ([Math.round(exitedAt - t0), Math.round(exitedAt - t1)] as [number, number]),
+              };
+            })
+        : [];
     const sumLatency = latencies.reduce((a, b) => a + b, 0);
 
     return {
@@ -294,12 +413,25 @@ export async function runOurs(options: OursOptions): Promise<OursResult> {
         mean: latencies.length ? round(sumLatency / latencies.length) : null,
       },
       meanPagesInFlight: round(sumLatency / endToEnd, 1),
-      cpuBoundPagesPerMinute: serverSeconds === null || total === 0
-        ? null
-        : round((availableParallelism() * 60 * total) / (workerSeconds + serverSeconds + (self.user + self.system) / 1e6), 0),
+      cpuBoundPagesPerMinute:
+        serverSeconds === null || total === 0
+          ? null
+          : round(
+              (availableParallelism() * 60 * total) / (workerSeconds + serverSeconds + (self.user + self.system) / 1e6),
+              0,
+            ),
       memory: {
-        method: 'separate worker process(es), each with its descendants (the CLI worker re-runs itself under a heap limit): /proc/<pid>/status VmRSS summed over the tree, sampled every 250 ms; VmHWM summed over the tree at the end of the batch',
-        workers: rss.map((r, i) => ({ pid: r.pid, processes: processCounts[i], largestProcessHwmMiB: r.largestHwmMiB, peakSampledMiB: r.peakSampledMiB, hwmMiB: r.hwmMiB, atBatchStartMiB: r.samples[0]?.[1] ?? 0, samples: r.samples })),
+        method:
+          'separate worker process(es), each with its descendants (the CLI worker re-runs itself under a heap limit): /proc/<pid>/status VmRSS summed over the tree, sampled every 250 ms; VmHWM summed over the tree at the end of the batch',
+        workers: rss.map((r, i) => ({
+          pid: r.pid,
+          processes: processCounts[i],
+          largestProcessHwmMiB: r.largestHwmMiB,
+          peakSampledMiB: r.peakSampledMiB,
+          hwmMiB: r.hwmMiB,
+          atBatchStartMiB: r.samples[0]?.[1] ?? 0,
+          samples: r.samples,
+        })),
         peakMiB: Math.max(...rss.map((r) => r.hwmMiB)),
         peakDuringBatchMiB: Math.max(...rss.map((r) => r.peakSampledMiB)),
         probe: workers.map((_, i) => readProbe(join(dir, `worker-${i + 1}.mem.jsonl`), t0, t1)),
@@ -318,12 +450,18 @@ export async function runOurs(options: OursOptions): Promise<OursResult> {
         maxRunEvents: history.maxRunEvents,
         workflows: history.workflows,
       },
-      sqlite: { bytes: dbBytes, listings, bytesPer1000Listings: listings ? Math.round((dbBytes / listings) * 1000) : null, tables },
+      sqlite: {
+        bytes: dbBytes,
+        listings,
+        bytesPer1000Listings: listings ? Math.round((dbBytes / listings) * 1000) : null,
+        tables,
+      },
       load: { before: loadBefore, after: loadAfter, busy: isBusy(loadBefore, availableParallelism()) },
       profiles,
     };
   } finally {
-    for (const worker of workers) if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
+    for (const worker of workers)
+      if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
     await connection.close().catch(() => undefined);
     await mirror.close();
   }

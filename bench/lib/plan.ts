@@ -42,10 +42,15 @@ export interface BenchPlan {
   how: string;
 }
 
-export function planFor(config: AppConfig, targetPages: number, sites: string[] = config.sites.filter((s) => s.enabled).map((s) => s.key)): BenchPlan {
+export function planFor(
+  config: AppConfig,
+  targetPages: number,
+  sites: string[] = config.sites.filter((s) => s.enabled).map((s) => s.key),
+): BenchPlan {
   const starts = loadStartUrls(config, sites);
   const searchesBySite: Record<string, string[]> = {};
-  for (const [site, list] of starts) searchesBySite[site] = list.map((s) => new URL(s.url).pathname + new URL(s.url).search);
+  for (const [site, list] of starts)
+    searchesBySite[site] = list.map((s) => new URL(s.url).pathname + new URL(s.url).search);
   const detailSites = sites.filter((site) => config.sites.find((s) => s.key === site)?.hasDetailScraper);
   const mirrorSites = MIRROR_SITES.filter((m) => sites.includes(m.site));
 
@@ -55,7 +60,13 @@ export function planFor(config: AppConfig, targetPages: number, sites: string[] 
     for (const site of sites) {
       for (const start of starts.get(site) ?? []) {
         const path = new URL(start.url).pathname + new URL(start.url).search;
-        searches.push(sized(catalog, { site, url: start.url, path, maxPages: pagesPerSearch, listingPages: 0, listings: 0, detailPages: 0 }, detailSites.includes(site)));
+        searches.push(
+          sized(
+            catalog,
+            { site, url: start.url, path, maxPages: pagesPerSearch, listingPages: 0, listings: 0, detailPages: 0 },
+            detailSites.includes(site),
+          ),
+        );
       }
     }
     return { catalog, searches };
@@ -76,7 +87,10 @@ export function planFor(config: AppConfig, targetPages: number, sites: string[] 
   }
   const { catalog, searches } = built;
   // Trim: lower max_pages of searches while the total stays at or above N.
-  const trimOrder = [...searches.filter((s) => detailSites.includes(s.site)), ...searches.filter((s) => !detailSites.includes(s.site))];
+  const trimOrder = [
+    ...searches.filter((s) => detailSites.includes(s.site)),
+    ...searches.filter((s) => !detailSites.includes(s.site)),
+  ];
   for (const pass of [true, false]) {
     let changed = true;
     while (changed) {

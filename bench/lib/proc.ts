@@ -92,7 +92,8 @@ export class RssSampler {
   private readonly started = Date.now();
 
   constructor(pids: number[], intervalMs = 250) {
-    for (const pid of pids) this.series.set(pid, { pid, samples: [], peakSampledMiB: 0, hwmMiB: 0, largestHwmMiB: 0, processes: 1 });
+    for (const pid of pids)
+      this.series.set(pid, { pid, samples: [], peakSampledMiB: 0, hwmMiB: 0, largestHwmMiB: 0, processes: 1 });
     this.sample();
     this.timer = setInterval(() => this.sample(), intervalMs);
     this.timer.unref();

@@ -86,7 +86,9 @@ export function summariseProfile(file: string, top = 15, window: [number, number
   return {
     file,
     totalMs: Math.round(total),
-    areas: [...areas.entries()].sort((a, b) => b[1] - a[1]).map(([area, ms]) => ({ area, ms: Math.round(ms), percent: pct(ms) })),
+    areas: [...areas.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .map(([area, ms]) => ({ area, ms: Math.round(ms), percent: pct(ms) })),
     functions: [...fns.entries()]
       .sort((a, b) => b[1].ms - a[1].ms)
       .slice(0, top)
@@ -97,14 +99,96 @@ export function summariseProfile(file: string, top = 15, window: [number, number
 /** Areas grouped into what they mean for tuning. */
 export function bucketOf(area: string): string {
   if (area.startsWith('(idle')) return 'idle';
-  if (['tsx', 'webpack', 'typescript', 'esbuild', 'source-map', 'memfs', 'terser'].includes(area)) return 'start-up (tsx, workflow bundling)';
-  if (area === 'rxjs' || area === 'long' || area === '@grpc/proto-loader' || area.startsWith('wasm:') || area === '(native: runInContext)') return 'Temporal SDK (workflows, activations, payloads)';
-  if (area === '(native: writeLatin1String)' || area === '(native: writeUtf8String)' || area === 'node:buffer') return 'HTTP fetch (got-scraping, headers, zlib, sockets)';
-  if (area === '(native: postMessage)' || area === 'node:worker_threads') return 'Temporal SDK (workflows, activations, payloads)';
+  if (['tsx', 'webpack', 'typescript', 'esbuild', 'source-map', 'memfs', 'terser'].includes(area))
+    return 'start-up (tsx, workflow bundling)';
+  if (
+    area === 'rxjs' ||
+    area === 'long' ||
+    area === '@grpc/proto-loader' ||
+    area.startsWith('wasm:') ||
+    area === '(native: runInContext)'
+  )
+    return 'Temporal SDK (workflows, activations, payloads)';
+  if (area === '(native: writeLatin1String)' || area === '(native: writeUtf8String)' || area === 'node:buffer')
+    return 'HTTP fetch (got-scraping, headers, zlib, sockets)';
+  if (area === '(native: postMessage)' || area === 'node:worker_threads')
+    return 'Temporal SDK (workflows, activations, payloads)';
   if (area === '(garbage collector)') return 'GC';
-  if (area.startsWith('@temporalio') || area === 'workflow bundle (vm isolate)' || area === 'evalmachine.<anonymous>' || area === 'workflows' || area === 'activities' || area === 'workers' || area === 'proto3-json-serializer' || area === 'protobufjs' || area === '@grpc/grpc-js' || area === 'ms' || area === 'nexus-rpc') return 'Temporal SDK (workflows, activations, payloads)';
-  if (['got-scraping', 'got', 'header-generator', 'generative-bayesian-network', 'http2-wrapper', 'cacheable-request', 'lowercase-keys', 'responselike', 'node:_http_client', 'node:_http_common', 'node:_http_outgoing', 'node:_http_agent', 'node:net', 'node:zlib', 'node:stream', 'node:internal', 'lib/fetch', 'node:events', 'node:http', 'node:url', 'tough-cookie', 'form-data-encoder', 'callsites', 'ow', 'dot-prop', 'quick-lru', 'robots-parser', 'mimic-response', 'decompress-response', 'defer-to-connect', '@szmarczak/http-timer', 'node:timers', 'node:tls', 'node:diagnostics_channel'].includes(area) || area.startsWith('@sindresorhus')) return 'HTTP fetch (got-scraping, headers, zlib, sockets)';
-  if (['cheerio', 'parse5', 'htmlparser2', 'domhandler', 'domutils', 'css-select', 'css-what', 'nth-check', 'entities', 'cheerio-select', 'dom-serializer', 'scrapers', 'scrapers/sites', 'lib/record', 'parse5-htmlparser2-tree-adapter', 'boolbase'].includes(area)) return 'parsing (cheerio, project parsers)';
+  if (
+    area.startsWith('@temporalio') ||
+    area === 'workflow bundle (vm isolate)' ||
+    area === 'evalmachine.<anonymous>' ||
+    area === 'workflows' ||
+    area === 'activities' ||
+    area === 'workers' ||
+    area === 'proto3-json-serializer' ||
+    area === 'protobufjs' ||
+    area === '@grpc/grpc-js' ||
+    area === 'ms' ||
+    area === 'nexus-rpc'
+  )
+    return 'Temporal SDK (workflows, activations, payloads)';
+  if (
+    [
+      'got-scraping',
+      'got',
+      'header-generator',
+      'generative-bayesian-network',
+      'http2-wrapper',
+      'cacheable-request',
+      'lowercase-keys',
+      'responselike',
+      'node:_http_client',
+      'node:_http_common',
+      'node:_http_outgoing',
+      'node:_http_agent',
+      'node:net',
+      'node:zlib',
+      'node:stream',
+      'node:internal',
+      'lib/fetch',
+      'node:events',
+      'node:http',
+      'node:url',
+      'tough-cookie',
+      'form-data-encoder',
+      'callsites',
+      'ow',
+      'dot-prop',
+      'quick-lru',
+      'robots-parser',
+      'mimic-response',
+      'decompress-response',
+      'defer-to-connect',
+      '@szmarczak/http-timer',
+      'node:timers',
+      'node:tls',
+      'node:diagnostics_channel',
+    ].includes(area) ||
+    area.startsWith('@sindresorhus')
+  )
+    return 'HTTP fetch (got-scraping, headers, zlib, sockets)';
+  if (
+    [
+      'cheerio',
+      'parse5',
+      'htmlparser2',
+      'domhandler',
+      'domutils',
+      'css-select',
+      'css-what',
+      'nth-check',
+      'entities',
+      'cheerio-select',
+      'dom-serializer',
+      'scrapers',
+      'scrapers/sites',
+      'lib/record',
+      'parse5-htmlparser2-tree-adapter',
+      'boolbase',
+    ].includes(area)
+  )
+    return 'parsing (cheerio, project parsers)';
   if (area === 'better-sqlite3' || area === 'lib/store') return 'SQLite (better-sqlite3, lib/store)';
   return 'other';
 }

@@ -34,7 +34,10 @@ function verdict(values: boolean[]): boolean | 'partly' | null {
   return values.some(Boolean) ? 'partly' : false;
 }
 
-const fmt = (v: number | null | undefined, digits = 0) => (v === null || v === undefined ? '—' : v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+const fmt = (v: number | null | undefined, digits = 0) =>
+  v === null || v === undefined
+    ? '—'
+    : v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 export function oursRuns(results: BenchResults): OursResult[] {
   return results.runs.filter((r): r is OursResult => r.engine === 'temporal');
@@ -58,20 +61,21 @@ export function evaluateTargets(results: BenchResults, variant = 'cli'): TargetR
   });
   const ratios = ours.flatMap((r) => {
     const c = crawlee.find((x) => x.targetPages === r.targetPages);
-    return c && r.pagesPerMinute.endToEnd && c.pagesPerMinute.endToEnd ? [{ r, ratio: r.pagesPerMinute.endToEnd / c.pagesPerMinute.endToEnd }] : [];
+    return c && r.pagesPerMinute.endToEnd && c.pagesPerMinute.endToEnd
+      ? [{ r, ratio: r.pagesPerMinute.endToEnd / c.pagesPerMinute.endToEnd }]
+      : [];
   });
   if (ratios.length) {
     rows.push({
-      target: "ours / Crawlee pages per minute",
+      target: 'ours / Crawlee pages per minute',
       goal: `≥ 0.8 (judged at N ≥ ${JUDGED_FROM.toLocaleString('en-US')})`,
       measured: ratios.map(({ r, ratio }) => `${ratio.toFixed(2)} (N=${fmt(r.targetPages)}, ${r.workers}w)`).join('; '),
       met: verdict(ratios.filter(({ r }) => judged.includes(r)).map(({ ratio }) => ratio >= 0.8)),
     });
   }
   const oneWorker = ours.filter((r) => r.workers === 1).sort((a, b) => a.targetPages - b.targetPages);
-  const flat = oneWorker.length >= 2
-    ? oneWorker[oneWorker.length - 1].memory.peakMiB / oneWorker[0].memory.peakMiB
-    : null;
+  const flat =
+    oneWorker.length >= 2 ? oneWorker[oneWorker.length - 1].memory.peakMiB / oneWorker[0].memory.peakMiB : null;
   // The tree: the worker process and its launcher (bin/worker-launcher.js, a bare Node process
   // whose pages are mostly the same Node binary the worker maps, counted again in a sum of RSS).
   const limitMiB = 300e6 / 2 ** 20;
@@ -80,9 +84,19 @@ export function evaluateTargets(results: BenchResults, variant = 'cli'): TargetR
   rows.push({
     target: 'worker peak RSS',
     goal: `≤ 300 MB (${fmt(limitMiB, 1)} MiB), flat from 1,000 to 20,000 pages`,
-    measured: ours.map((r) => `${fmt(r.memory.peakMiB)} MiB with the launcher, ${fmt(workerProcessPeakMiB(r))} MiB the worker process (N=${fmt(r.targetPages)}, ${r.workers}w)`).join('; ') +
-      (flat ? `; largest/smallest N (1 worker) ×${flat.toFixed(2)}` : ''),
-    met: treeOk && (flat === null || flat <= 1.15) ? true : processOk || ours.some((r) => r.memory.peakMiB <= limitMiB) ? 'partly' : false,
+    measured:
+      ours
+        .map(
+          (r) =>
+            `${fmt(r.memory.peakMiB)} MiB with the launcher, ${fmt(workerProcessPeakMiB(r))} MiB the worker process (N=${fmt(r.targetPages)}, ${r.workers}w)`,
+        )
+        .join('; ') + (flat ? `; largest/smallest N (1 worker) ×${flat.toFixed(2)}` : ''),
+    met:
+      treeOk && (flat === null || flat <= 1.15)
+        ? true
+        : processOk || ours.some((r) => r.memory.peakMiB <= limitMiB)
+          ? 'partly'
+          : false,
   });
   rows.push({
     target: 'Temporal history events per page',
@@ -113,44 +127,72 @@ function workerProcessPeakMiB(r: OursResult): number {
 export function markdown(results: BenchResults): string {
   const m = results.machine;
   const lines: string[] = [];
-  lines.push(`Machine: ${m.nproc} cores (${m.cpuModel}), ${fmt(m.memoryMiB / 1024, 1)} GiB memory, Node ${m.node}, ${m.kernel}; ` +
-    `host \`${m.hostname}\`; run ${results.startedAt}. Temporal dev server ${results.server.db}. ` +
-    `Load average at start: ${results.loadAtStart.loadavg.join(', ')}.`);
+  lines.push(
+    `Machine: ${m.nproc} cores (${m.cpuModel}), ${fmt(m.memoryMiB / 1024, 1)} GiB memory, Node ${m.node}, ${m.kernel}; ` +
+      `host \`${m.hostname}\`; run ${results.startedAt}. Temporal dev server ${results.server.db}. ` +
+      `Load average at start: ${results.loadAtStart.loadavg.join(', ')}.`,
+  );
   lines.push('');
-  lines.push('| N pages | engine | workers | pages | pages/min (end to end) | ours/Crawlee | CPU-bound pages/min* | run → first page | p50 / p95 latency ms | peak RSS MiB (worker process alone) | CPU s / 1,000 pages (worker + server) | history events / page | SQLite bytes / 1,000 listings | load avg before → after |');
+  lines.push(
+    '| N pages | engine | workers | pages | pages/min (end to end) | ours/Crawlee | CPU-bound pages/min* | run → first page | p50 / p95 latency ms | peak RSS MiB (worker process alone) | CPU s / 1,000 pages (worker + server) | history events / page | SQLite bytes / 1,000 listings | load avg before → after |',
+  );
   lines.push('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   const crawlee = crawleeRuns(results);
-  const sorted = [...results.runs].sort((a, b) => a.targetPages - b.targetPages || (a.engine === 'crawlee' ? 1 : 0) - (b.engine === 'crawlee' ? 1 : 0) || ((a as OursResult).workers ?? 0) - ((b as OursResult).workers ?? 0));
+  const sorted = [...results.runs].sort(
+    (a, b) =>
+      a.targetPages - b.targetPages ||
+      (a.engine === 'crawlee' ? 1 : 0) - (b.engine === 'crawlee' ? 1 : 0) ||
+      ((a as OursResult).workers ?? 0) - ((b as OursResult).workers ?? 0),
+  );
   for (const r of sorted) {
     const load = `${r.load.before.loadavg[0]} → ${r.load.after.loadavg[0]}${r.load.busy ? ' (busy)' : ''}`;
     if (r.engine === 'temporal') {
       const c = crawlee.find((x) => x.targetPages === r.targetPages);
-      const ratio = c?.pagesPerMinute.endToEnd && r.pagesPerMinute.endToEnd ? (r.pagesPerMinute.endToEnd / c.pagesPerMinute.endToEnd).toFixed(2) : '—';
+      const ratio =
+        c?.pagesPerMinute.endToEnd && r.pagesPerMinute.endToEnd
+          ? (r.pagesPerMinute.endToEnd / c.pagesPerMinute.endToEnd).toFixed(2)
+          : '—';
       const rssRatio = c ? ` (×${(r.memory.peakMiB / c.memory.peakMiB).toFixed(2)} of Crawlee)` : '';
       const cpu = `${fmt(r.cpu.workerSecondsPer1000Pages, 1)} + ${fmt(r.cpu.serverSecondsPer1000Pages, 1)}`;
-      lines.push(`| ${fmt(r.targetPages)} | Temporal (ours${r.variant && r.variant !== 'cli' ? `, ${r.variant} prototype` : ''}) | ${r.workers} | ${fmt(r.pages.total)} | ${fmt(r.pagesPerMinute.endToEnd)} | ${ratio} | ${fmt(r.cpuBoundPagesPerMinute)} | ${fmt(r.ms.runToFirstPage)} ms | ${fmt(r.latencyMs.p50)} / ${fmt(r.latencyMs.p95)} | ${fmt(r.memory.peakMiB)} (${fmt(workerProcessPeakMiB(r))})${rssRatio}; during batch ${fmt(r.memory.peakDuringBatchMiB)} | ${cpu} | ${fmt(r.history.eventsPerPage, 2)} | ${fmt(r.sqlite.bytesPer1000Listings)} | ${load} |`);
+      lines.push(
+        `| ${fmt(r.targetPages)} | Temporal (ours${r.variant && r.variant !== 'cli' ? `, ${r.variant} prototype` : ''}) | ${r.workers} | ${fmt(r.pages.total)} | ${fmt(r.pagesPerMinute.endToEnd)} | ${ratio} | ${fmt(r.cpuBoundPagesPerMinute)} | ${fmt(r.ms.runToFirstPage)} ms | ${fmt(r.latencyMs.p50)} / ${fmt(r.latencyMs.p95)} | ${fmt(r.memory.peakMiB)} (${fmt(workerProcessPeakMiB(r))})${rssRatio}; during batch ${fmt(r.memory.peakDuringBatchMiB)} | ${cpu} | ${fmt(r.history.eventsPerPage, 2)} | ${fmt(r.sqlite.bytesPer1000Listings)} | ${load} |`,
+      );
     } else {
-      lines.push(`| ${fmt(r.targetPages)} | Crawlee CheerioCrawler | 1 process, concurrency ${r.concurrency} | ${fmt(r.pages.total)} | ${fmt(r.pagesPerMinute.endToEnd)} | 1.00 | ${fmt(r.cpuBoundPagesPerMinute)} | ${fmt(r.ms.runToFirstPage)} ms | ${fmt(r.latencyMs.headersP50)} / ${fmt(r.latencyMs.headersP95)} (headers) | ${fmt(r.memory.peakMiB)} | ${fmt(r.cpu.secondsPer1000Pages, 1)} | — | — (not stored) | ${load} |`);
+      lines.push(
+        `| ${fmt(r.targetPages)} | Crawlee CheerioCrawler | 1 process, concurrency ${r.concurrency} | ${fmt(r.pages.total)} | ${fmt(r.pagesPerMinute.endToEnd)} | 1.00 | ${fmt(r.cpuBoundPagesPerMinute)} | ${fmt(r.ms.runToFirstPage)} ms | ${fmt(r.latencyMs.headersP50)} / ${fmt(r.latencyMs.headersP95)} (headers) | ${fmt(r.memory.peakMiB)} | ${fmt(r.cpu.secondsPer1000Pages, 1)} | — | — (not stored) | ${load} |`,
+      );
     }
   }
   lines.push('');
-  lines.push(`\\* CPU-bound pages/min: ${m.nproc} cores × 60 s ÷ the CPU seconds one page cost (worker processes + Temporal server + mirror for ours; crawler + mirror for Crawlee), i.e. the rate if nobody else used the machine.`);
+  lines.push(
+    `\\* CPU-bound pages/min: ${m.nproc} cores × 60 s ÷ the CPU seconds one page cost (worker processes + Temporal server + mirror for ours; crawler + mirror for Crawlee), i.e. the rate if nobody else used the machine.`,
+  );
   // Results saved before 2026-12-03 may also hold runs of the window-activity prototype (variant "proto").
   for (const variant of ['cli', 'proto']) {
     const targets = evaluateTargets(results, variant);
     if (!targets.length) continue;
     lines.push('');
-    lines.push(variant === 'cli' ? 'Targets (the engine as it was run):' : 'Targets (the window-activity prototype of 2026-11-28):');
+    lines.push(
+      variant === 'cli'
+        ? 'Targets (the engine as it was run):'
+        : 'Targets (the window-activity prototype of 2026-11-28):',
+    );
     lines.push('');
     lines.push('| target | goal | measured | met |');
     lines.push('|---|---|---|---|');
-    for (const t of targets) lines.push(`| ${t.target} | ${t.goal} | ${t.measured} | ${t.met === null ? '—' : t.met === 'partly' ? '**partly**' : t.met ? 'yes' : '**no**'} |`);
+    for (const t of targets)
+      lines.push(
+        `| ${t.target} | ${t.goal} | ${t.measured} | ${t.met === null ? '—' : t.met === 'partly' ? '**partly**' : t.met ? 'yes' : '**no**'} |`,
+      );
   }
   for (const p of results.profiles) {
     lines.push('');
     const thread = /\.0\.\d+\.cpuprofile$/.test(p.run) ? 'main thread: activities' : 'workflow thread';
-    lines.push(`Worker CPU profile during the batch (${p.run}, ${thread}, ${fmt(p.summary.totalMs / 1000, 1)} s sampled): ` +
-      p.buckets.map((b) => `${b.bucket} ${b.percent}%`).join(', ') + '.');
+    lines.push(
+      `Worker CPU profile during the batch (${p.run}, ${thread}, ${fmt(p.summary.totalMs / 1000, 1)} s sampled): ` +
+        p.buckets.map((b) => `${b.bucket} ${b.percent}%`).join(', ') +
+        '.',
+    );
   }
   return lines.join('\n');
 }

@@ -24,7 +24,10 @@ async function pollingQueues(config: AppConfig): Promise<string[] | null> {
     const queues = [config.temporal.taskQueue, ...config.sites.map((site) => siteTaskQueue(config, site.key))];
     const polled: string[] = [];
     for (const name of queues) {
-      const response = await client.workflowService.describeTaskQueue({ namespace: config.temporal.namespace, taskQueue: { name } });
+      const response = await client.workflowService.describeTaskQueue({
+        namespace: config.temporal.namespace,
+        taskQueue: { name },
+      });
       if ((response.pollers?.length ?? 0) > 0) polled.push(name);
     }
     return polled;
@@ -43,17 +46,27 @@ export async function backupNow(config: AppConfig) {
   }
 }
 
-export async function restoreBackup(config: AppConfig, file: string, force: boolean, log: (line: string) => void = console.error) {
+export async function restoreBackup(
+  config: AppConfig,
+  file: string,
+  force: boolean,
+  log: (line: string) => void = console.error,
+) {
   const path = confinePath(config.storage.backupsDir, file, 'backup file');
   checkExtension(path, ['.db'], 'backup file');
-  if (!existsSync(path)) throw new UserInputError(`backup file ${path} does not exist (see \`orchestrator backup --list\`)`);
+  if (!existsSync(path))
+    throw new UserInputError(`backup file ${path} does not exist (see \`orchestrator backup --list\`)`);
   log('Workers must be stopped during a restore: they write to the database being replaced.');
   const polled = await pollingQueues(config);
   if (polled === null) {
-    log(`No Temporal server answers at ${config.temporal.address}, so running workers cannot be checked: make sure none is running.`);
+    log(
+      `No Temporal server answers at ${config.temporal.address}, so running workers cannot be checked: make sure none is running.`,
+    );
   } else if (polled.length > 0) {
     if (!force) {
-      throw new UserInputError(`a worker is polling ${polled.join(', ')}: stop every worker (Ctrl-C or SIGTERM) before restoring, or pass --force if it uses another database`);
+      throw new UserInputError(
+        `a worker is polling ${polled.join(', ')}: stop every worker (Ctrl-C or SIGTERM) before restoring, or pass --force if it uses another database`,
+      );
     }
     log(`--force: restoring although a worker polls ${polled.join(', ')}.`);
   }
@@ -66,17 +79,33 @@ export function registerBackupCommands(program: Command, globals: () => GlobalOp
     .description('back up the database into the backups folder (consistent while workers write)')
     .option('--list', 'list the backups instead, newest first')
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExamples:\n  orchestrator backup\n  orchestrator backup --list\n  orchestrator --mirror backup --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  orchestrator backup\n  orchestrator backup --list\n  orchestrator --mirror backup --json',
+    )
     .action(async (options: { list?: boolean; json?: boolean }) => {
       const config = loadAppConfig(globals());
       if (options.list) {
-        const backups = listBackups(config.storage.backupsDir).map((file) => ({ file, bytes: statSync(file).size, modified: statSync(file).mtime.toISOString() }));
+        const backups = listBackups(config.storage.backupsDir).map((file) => ({
+          file,
+          bytes: statSync(file).size,
+          modified: statSync(file).mtime.toISOString(),
+        }));
         if (options.json) return printJson(backups);
-        return console.log(backups.length ? table(['file', 'bytes', 'modified'], backups.map((b) => [b.file, b.bytes, b.modified])) : `No backups in ${config.storage.backupsDir}.`);
+        return console.log(
+          backups.length
+            ? table(
+                ['file', 'bytes', 'modified'],
+                backups.map((b) => [b.file, b.bytes, b.modified]),
+              )
+            : `No backups in ${config.storage.backupsDir}.`,
+        );
       }
       const result = await backupNow(config);
       if (options.json) return printJson(result);
-      console.log(`Backed up to ${result.file} (${result.bytes} bytes).${result.removed.length ? ` Removed ${result.removed.length} old backup(s) beyond the ${config.storage.backupRetention} kept.` : ''}`);
+      console.log(
+        `Backed up to ${result.file} (${result.bytes} bytes).${result.removed.length ? ` Removed ${result.removed.length} old backup(s) beyond the ${config.storage.backupRetention} kept.` : ''}`,
+      );
     });
 
   program
@@ -84,10 +113,15 @@ export function registerBackupCommands(program: Command, globals: () => GlobalOp
     .description('replace the database with a backup from the backups folder; the current one is backed up first')
     .argument('<file>', 'backup file name (or path) inside the backups folder')
     .option('--force', 'restore even though a worker polls the task queue')
-    .addHelpText('after', '\nExamples:\n  orchestrator backup --list\n  orchestrator restore orchestrator-2025-11-28T06-15-02-123Z-20251128-060000.db')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  orchestrator backup --list\n  orchestrator restore orchestrator-2025-11-28T06-15-02-123Z-20251128-060000.db',
+    )
     .action(async (file: string, options: { force?: boolean }) => {
       const config = loadAppConfig(globals());
       const { safetyCopy } = await restoreBackup(config, file, options.force ?? false);
-      console.log(`Restored ${config.storage.database} from ${file}.${safetyCopy ? ` The database it replaced is kept as ${safetyCopy}.` : ''}`);
+      console.log(
+        `Restored ${config.storage.database} from ${file}.${safetyCopy ? ` The database it replaced is kept as ${safetyCopy}.` : ''}`,
+      );
     });
 }

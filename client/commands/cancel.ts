@@ -29,19 +29,28 @@ async function waitUntilClosed(client: Client, workflowId: string, timeoutMs: nu
   return null;
 }
 
-export async function cancelBatch(config: AppConfig, text: string, options: CancelOptions, log: (line: string) => void = console.log): Promise<string | null> {
+export async function cancelBatch(
+  config: AppConfig,
+  text: string,
+  options: CancelOptions,
+  log: (line: string) => void = console.log,
+): Promise<string | null> {
   return withClient(config, async (client) => {
     const ref = await resolveBatch(config, client, text);
     const state = ref.workflow?.status.name;
     if (state !== 'RUNNING') {
-      throw new UserInputError(`batch ${ref.batchId} is not running (${state ? state.toLowerCase() : `status ${ref.row?.status ?? 'unknown'}`}): there is nothing to cancel`);
+      throw new UserInputError(
+        `batch ${ref.batchId} is not running (${state ? state.toLowerCase() : `status ${ref.row?.status ?? 'unknown'}`}): there is nothing to cancel`,
+      );
     }
     await client.workflow.getHandle(ref.workflowId).cancel();
     log(`Cancellation requested for batch ${ref.batchId} (workflow ${ref.workflowId}).`);
     if (!options.wait) return null;
     const closed = await waitUntilClosed(client, ref.workflowId, (options.timeout ?? 60) * 1000);
     if (closed === null) {
-      log(`The batch is still winding down after ${options.timeout ?? 60} s: running pages finish or notice the cancellation at their next heartbeat. \`orchestrator status ${ref.batchId}\` shows when it has ended.`);
+      log(
+        `The batch is still winding down after ${options.timeout ?? 60} s: running pages finish or notice the cancellation at their next heartbeat. \`orchestrator status ${ref.batchId}\` shows when it has ended.`,
+      );
       return null;
     }
     log(`Batch ${ref.batchId} ${closed === 'CANCELLED' ? 'cancelled' : `ended as ${closed.toLowerCase()}`}.`);
@@ -56,7 +65,10 @@ export function registerCancelCommand(program: Command, globals: () => GlobalOpt
     .argument('<batch>', 'batch id or workflow id')
     .option('--no-wait', 'return once the cancellation is requested')
     .option('--timeout <seconds>', 'how long to wait for the batch to end (default 60)', parsePositiveInt)
-    .addHelpText('after', '\nExamples:\n  orchestrator cancel 20251128-060000\n  orchestrator cancel batch-20251128-060000 --no-wait')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  orchestrator cancel 20251128-060000\n  orchestrator cancel batch-20251128-060000 --no-wait',
+    )
     .action(async (batch: string, options: CancelOptions) => {
       await cancelBatch(loadAppConfig(globals()), batch, options);
     });

@@ -40,11 +40,18 @@ export function exportListings(config: AppConfig, options: ExportOptions): Expor
     throw new UserInputError(`--format "${options.format}" is not one of ${EXPORT_FORMATS.join(', ')}`);
   }
   const format = (options.format as (typeof EXPORT_FORMATS)[number] | undefined) ?? fromName;
-  if (!format) throw new UserInputError(`--out "${options.out}": name the format with --format ${EXPORT_FORMATS.join('|')} or end the file in .${EXPORT_FORMATS.join(', .')}`);
-  if (fromName !== null && fromName !== format) throw new UserInputError(`--out "${options.out}" ends in .${fromName} but --format is ${format}: make them agree`);
+  if (!format)
+    throw new UserInputError(
+      `--out "${options.out}": name the format with --format ${EXPORT_FORMATS.join('|')} or end the file in .${EXPORT_FORMATS.join(', .')}`,
+    );
+  if (fromName !== null && fromName !== format)
+    throw new UserInputError(`--out "${options.out}" ends in .${fromName} but --format is ${format}: make them agree`);
 
   const db = openBatchDatabase(config);
-  if (!db) throw new UserInputError(`there is nothing to export yet: ${config.storage.database} does not exist (run a batch first)`);
+  if (!db)
+    throw new UserInputError(
+      `there is nothing to export yet: ${config.storage.database} does not exist (run a batch first)`,
+    );
   try {
     const filter: ExportFilter = {
       ...(options.site !== undefined ? { site: options.site } : {}),
@@ -52,7 +59,11 @@ export function exportListings(config: AppConfig, options: ExportOptions): Expor
       ...(options.batch !== undefined ? { batchId: findBatchRow(db, options.batch)?.batchId ?? options.batch } : {}),
       ...(options.since !== undefined ? { since: parseSince(options.since) } : {}),
     };
-    checkExportFilter(db, filter, config.sites.map((site) => site.key));
+    checkExportFilter(
+      db,
+      filter,
+      config.sites.map((site) => site.key),
+    );
     return writeListingsExport(db, { format, filter, file, overwrite: options.force });
   } finally {
     db.close();
@@ -78,6 +89,9 @@ export function registerExportCommand(program: Command, globals: () => GlobalOpt
     .action((options: ExportOptions) => {
       const result = exportListings(loadAppConfig(globals()), options);
       if (options.json) printJson(result);
-      else console.log(`${result.count} listing${result.count === 1 ? '' : 's'} written to ${result.file} (${result.format}).`);
+      else
+        console.log(
+          `${result.count} listing${result.count === 1 ? '' : 's'} written to ${result.file} (${result.format}).`,
+        );
     });
 }

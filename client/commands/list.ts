@@ -23,7 +23,15 @@ export function renderBatchList(batches: BatchRow[]): string {
   if (batches.length === 0) return 'No batches yet: start one with `orchestrator run`.';
   return table(
     ['batch', 'status', 'sites', 'created', 'finished', 'label', 'retry of'],
-    batches.map((batch) => [batch.id, batch.status, batch.sites.join(','), batch.createdAt, batch.finishedAt, batch.label, batch.parentBatchId]),
+    batches.map((batch) => [
+      batch.id,
+      batch.status,
+      batch.sites.join(','),
+      batch.createdAt,
+      batch.finishedAt,
+      batch.label,
+      batch.parentBatchId,
+    ]),
   );
 }
 
@@ -34,7 +42,10 @@ export function registerListCommand(program: Command, globals: () => GlobalOptio
     .option('--status <status>', `only batches with this status: ${BATCH_STATUSES.join(', ')}`)
     .option('--limit <n>', 'how many (default 20)', parsePositiveInt)
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExamples:\n  orchestrator list\n  orchestrator list --status failed --limit 5\n  orchestrator list --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  orchestrator list\n  orchestrator list --status failed --limit 5\n  orchestrator list --json',
+    )
     .action((options: ListOptions) => {
       const config = loadAppConfig(globals());
       const status = options.status === undefined ? undefined : parseBatchStatus(options.status);

@@ -33,15 +33,21 @@ async function optional(ask: Ask, question: string, flag: string): Promise<strin
   return answer ? [flag, answer] : [];
 }
 
-const withBatch = (command: string): MenuItem['build'] => async (ask) => {
-  const batch = await required(ask, 'batch id: ');
-  return batch === null ? null : [command, batch];
-};
+const withBatch =
+  (command: string): MenuItem['build'] =>
+  async (ask) => {
+    const batch = await required(ask, 'batch id: ');
+    return batch === null ? null : [command, batch];
+  };
 
 export const MENU_ITEMS: readonly MenuItem[] = [
   {
     label: 'run a batch',
-    build: async (ask) => ['run', ...(await optional(ask, 'sites (comma-separated, empty = all enabled): ', '--sites')), ...(await optional(ask, 'max pages per start URL (empty = as configured): ', '--max-pages'))],
+    build: async (ask) => [
+      'run',
+      ...(await optional(ask, 'sites (comma-separated, empty = all enabled): ', '--sites')),
+      ...(await optional(ask, 'max pages per start URL (empty = as configured): ', '--max-pages')),
+    ],
   },
   { label: 'list batches', build: async () => ['list'] },
   { label: 'status of a batch', build: withBatch('status') },
@@ -54,7 +60,13 @@ export const MENU_ITEMS: readonly MenuItem[] = [
     build: async (ask) => {
       const out = await required(ask, 'file name in the exports folder (.csv, .json or .jsonl): ');
       if (out === null) return null;
-      return ['export', '--out', out, ...(await optional(ask, 'site (empty = all): ', '--site')), ...(await optional(ask, 'batch (empty = all): ', '--batch'))];
+      return [
+        'export',
+        '--out',
+        out,
+        ...(await optional(ask, 'site (empty = all): ', '--site')),
+        ...(await optional(ask, 'batch (empty = all): ', '--batch')),
+      ];
     },
   },
   { label: 'list schedules', build: async () => ['schedule', 'list'] },
@@ -63,7 +75,14 @@ export const MENU_ITEMS: readonly MenuItem[] = [
     build: async (ask) => {
       const cron = await required(ask, 'cron (e.g. 0 6 * * *): ');
       if (cron === null) return null;
-      return ['schedule', 'create', '--cron', cron, ...(await optional(ask, 'time zone (empty = America/Mexico_City): ', '--timezone')), ...(await optional(ask, 'schedule id (empty = daily-batch): ', '--id'))];
+      return [
+        'schedule',
+        'create',
+        '--cron',
+        cron,
+        ...(await optional(ask, 'time zone (empty = America/Mexico_City): ', '--timezone')),
+        ...(await optional(ask, 'schedule id (empty = daily-batch): ', '--id')),
+      ];
     },
   },
   { label: 'validate the setup', build: async () => ['validate'] },
@@ -72,7 +91,12 @@ export const MENU_ITEMS: readonly MenuItem[] = [
 ];
 
 export function renderMenu(items: readonly MenuItem[]): string {
-  return ['', 'orchestrator menu', ...items.map((item, index) => `  ${String(index + 1).padStart(2)}  ${item.label}`), '   q  quit'].join('\n');
+  return [
+    '',
+    'orchestrator menu',
+    ...items.map((item, index) => `  ${String(index + 1).padStart(2)}  ${item.label}`),
+    '   q  quit',
+  ].join('\n');
 }
 
 /** Lines of a stream, one per ask; null once it has ended. */
@@ -119,7 +143,10 @@ export function registerMenuCommand(program: Command, runCommand: CommandRunner)
   program
     .command('menu')
     .description('an interactive numbered menu over the commands (reads answers from stdin, one per line)')
-    .addHelpText('after', '\nExamples:\n  orchestrator menu\n  printf "2\\nq\\n" | orchestrator menu          # list batches, then quit\n  orchestrator --mirror menu')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  orchestrator menu\n  printf "2\\nq\\n" | orchestrator menu          # list batches, then quit\n  orchestrator --mirror menu',
+    )
     .action(async () => {
       const reader = lineReader(process.stdin, process.stdout);
       try {

@@ -6,7 +6,13 @@
  */
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { ChallengePageError, NotFoundError, TruncatedPageError, UnrecognisedMarkupError, UserInputError } from '../../lib/errors';
+import {
+  ChallengePageError,
+  NotFoundError,
+  TruncatedPageError,
+  UnrecognisedMarkupError,
+  UserInputError,
+} from '../../lib/errors';
 import { adapterFor } from '../../scrapers/registry';
 import type { ListingPage } from '../../scrapers/adapter';
 import { loadAppConfig, type GlobalOptions } from '../environment';
@@ -23,16 +29,26 @@ export type ParseOutput = ListingPage & { gone?: string };
 export function parseFile(globals: GlobalOptions, file: string, options: ParseOptions): ParseOutput {
   const config = loadAppConfig(globals);
   const site = config.sites.find((candidate) => candidate.key === options.site);
-  if (!site) throw new UserInputError(`unknown site "${options.site}": the sites in ${config.sourcePath} are ${config.sites.map((s) => s.key).join(', ')}`);
-  if (options.page !== 'listing' && options.page !== 'detail') throw new UserInputError(`--page must be listing or detail, got "${options.page}"`);
+  if (!site)
+    throw new UserInputError(
+      `unknown site "${options.site}": the sites in ${config.sourcePath} are ${config.sites.map((s) => s.key).join(', ')}`,
+    );
+  if (options.page !== 'listing' && options.page !== 'detail')
+    throw new UserInputError(`--page must be listing or detail, got "${options.page}"`);
   let html: string;
   try {
     html = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new UserInputError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UserInputError(
+      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   const adapter = adapterFor(site);
-  const context = { url: options.url ?? site.baseUrl, site: site.key, maxFieldLength: config.security.dataValidation.maxFieldLength };
+  const context = {
+    url: options.url ?? site.baseUrl,
+    site: site.key,
+    maxFieldLength: config.security.dataValidation.maxFieldLength,
+  };
   if (options.page === 'listing') return adapter.parseListingPage(html, context);
   if (!adapter.parseDetailPage) throw new UserInputError(`site ${site.key} has no detail scraper: use --page listing`);
   try {
@@ -47,17 +63,24 @@ export function parseFile(globals: GlobalOptions, file: string, options: ParseOp
 export function registerParseCommand(program: Command, globals: () => GlobalOptions): void {
   program
     .command('parse')
-    .description('parse a saved page with a site\'s parser and print the records as JSON')
+    .description("parse a saved page with a site's parser and print the records as JSON")
     .requiredOption('--site <site>', 'site key, e.g. lamudi')
     .requiredOption('--page <kind>', 'listing or detail')
     .option('--url <address>', 'the address the page was fetched from (resolves relative links)')
     .argument('<file>', 'the saved HTML file')
-    .addHelpText('after', '\nExamples:\n  orchestrator parse --site lamudi --page listing page.html\n  orchestrator parse --site inmuebles24 --page detail --url https://www.inmuebles24.com/propiedades/clasificado/x-142082805.html aviso.html')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  orchestrator parse --site lamudi --page listing page.html\n  orchestrator parse --site inmuebles24 --page detail --url https://www.inmuebles24.com/propiedades/clasificado/x-142082805.html aviso.html',
+    )
     .action((file: string, options: ParseOptions) => {
       try {
         process.stdout.write(`${JSON.stringify(parseFile(globals(), file, options), null, 2)}\n`);
       } catch (error) {
-        if (error instanceof UnrecognisedMarkupError || error instanceof ChallengePageError || error instanceof TruncatedPageError) {
+        if (
+          error instanceof UnrecognisedMarkupError ||
+          error instanceof ChallengePageError ||
+          error instanceof TruncatedPageError
+        ) {
           // One line naming the site, the page kind and what was missing (docs/listing-record.md).
           process.stderr.write(`${error.message.split('\n')[0]}\n`);
           process.exitCode = 2;

@@ -17,7 +17,8 @@ interface ReportOptions {
 
 function parseListingLimit(value: string): number {
   const number = Number(value);
-  if (!Number.isInteger(number) || number < 0) throw new InvalidArgumentError(`expected a whole number ≥ 0, got "${value}"`);
+  if (!Number.isInteger(number) || number < 0)
+    throw new InvalidArgumentError(`expected a whole number ≥ 0, got "${value}"`);
   return number;
 }
 
@@ -28,10 +29,15 @@ export function registerReportCommand(program: Command, globals: () => GlobalOpt
     .argument('<batch>', 'batch id or workflow id')
     .option('--listings <n>', 'listings shown per site and kind of change (0: counts only)', parseListingLimit, 10)
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExamples:\n  orchestrator report 20251128-060000\n  orchestrator report batch-20251128-060000 --listings 0\n  orchestrator report 20251128-060000 --json > report.json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  orchestrator report 20251128-060000\n  orchestrator report batch-20251128-060000 --listings 0\n  orchestrator report 20251128-060000 --json > report.json',
+    )
     .action((batch: string, options: ReportOptions) => {
       const config = loadAppConfig(globals());
-      const report = withBatchRow(config, batch, (db, found) => buildBatchReport(db, found.batchId, { listingLimit: options.listings }));
+      const report = withBatchRow(config, batch, (db, found) =>
+        buildBatchReport(db, found.batchId, { listingLimit: options.listings }),
+      );
       if (options.json) printJson(report);
       else console.log(renderReport(report));
     });

@@ -19,7 +19,8 @@ interface RetryOptions {
 }
 
 function earlierRetries(db: Db, parentBatchId: string): number {
-  return (db.prepare('SELECT COUNT(*) AS n FROM batches WHERE parent_batch_id = ?').get(parentBatchId) as { n: number }).n;
+  return (db.prepare('SELECT COUNT(*) AS n FROM batches WHERE parent_batch_id = ?').get(parentBatchId) as { n: number })
+    .n;
 }
 
 /** The first retryN id that Temporal does not know yet (a retry that never planned still holds its id). */
@@ -43,7 +44,10 @@ export function registerRetryCommand(program: Command, globals: () => GlobalOpti
     .option('--id <workflowId>', 'workflow id of the new batch (default batch-<batch>-retry<n>)')
     .option('--detach', 'start the new batch and return')
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nExamples:\n  orchestrator retry 20251128-060000\n  orchestrator retry batch-20251128-060000 --detach')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  orchestrator retry 20251128-060000\n  orchestrator retry batch-20251128-060000 --detach',
+    )
     .action(async (batch: string, options: RetryOptions) => {
       const config = loadAppConfig(globals());
       const plan = withBatchRow(config, batch, (db, found) => ({
@@ -51,7 +55,9 @@ export function registerRetryCommand(program: Command, globals: () => GlobalOpti
         input: retryInput(found.row, getTasks(db, found.batchId)),
         earlier: earlierRetries(db, found.batchId),
       }));
-      const id = options.id ?? (await withClient(config, (client) => freeRetryWorkflowId(client, plan.parentBatchId, plan.earlier)));
+      const id =
+        options.id ??
+        (await withClient(config, (client) => freeRetryWorkflowId(client, plan.parentBatchId, plan.earlier)));
       console.error(`Retrying ${plan.input.sites!.join(', ')} of batch ${plan.parentBatchId} as ${id}.`);
       await runCommand(globals(), { id, detach: options.detach, json: options.json, input: plan.input });
     });

@@ -35,18 +35,25 @@ export interface RunOptions {
 
 export function parsePositiveInt(value: string): number {
   const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError(`expected a positive whole number, got "${value}"`);
+  if (!Number.isInteger(number) || number < 1)
+    throw new InvalidArgumentError(`expected a positive whole number, got "${value}"`);
   return number;
 }
 
 export function parseSiteList(value: string): string[] {
-  return value.split(',').map((site) => site.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((site) => site.trim())
+    .filter(Boolean);
 }
 
 /** Paths (with query) of the start URLs, per site: what the mirror must serve. */
 function mirrorSearches(config: AppConfig): Record<string, string[]> {
   const searches: Record<string, string[]> = {};
-  for (const [site, starts] of loadStartUrls(config, config.sites.filter((s) => s.enabled).map((s) => s.key))) {
+  for (const [site, starts] of loadStartUrls(
+    config,
+    config.sites.filter((s) => s.enabled).map((s) => s.key),
+  )) {
     searches[site] = starts.map((start) => {
       const url = new URL(start.url);
       return `${url.pathname}${url.search}`;
@@ -68,7 +75,11 @@ async function workerIsPolling(config: AppConfig): Promise<boolean> {
   }
 }
 
-export async function runCommand(globals: GlobalOptions, options: RunOptions, log: (line: string) => void = (l) => console.error(l)): Promise<BatchResult | null> {
+export async function runCommand(
+  globals: GlobalOptions,
+  options: RunOptions,
+  log: (line: string) => void = (l) => console.error(l),
+): Promise<BatchResult | null> {
   let config = loadAppConfig(globals);
   const input: BatchInput = options.input ?? { sites: options.sites, maxPages: options.maxPages, label: options.label };
   // A site name typo or a mistake in a start-URL CSV is refused here, in one line, rather than as a failed batch.
@@ -95,7 +106,9 @@ export async function runCommand(globals: GlobalOptions, options: RunOptions, lo
     cleanups.push(() => client.connection.close());
     const workflowId = options.id ?? newBatchWorkflowId(new Date(), options.label);
     const handle = await startBatch(client, config, input, workflowId);
-    log(`Batch ${workflowId} started. Web UI: http://127.0.0.1:${config.temporal.uiPort}/namespaces/${config.temporal.namespace}/workflows/${encodeURIComponent(workflowId)}`);
+    log(
+      `Batch ${workflowId} started. Web UI: http://127.0.0.1:${config.temporal.uiPort}/namespaces/${config.temporal.namespace}/workflows/${encodeURIComponent(workflowId)}`,
+    );
     if (options.detach) {
       if (options.json) printJson({ workflowId, runId: handle.firstExecutionRunId });
       return null;
@@ -108,7 +121,9 @@ export async function runCommand(globals: GlobalOptions, options: RunOptions, lo
       // The workflow itself ended badly (cancelled from elsewhere, a plan that could not be made):
       // the batch's outcome, not a bug, so one line and exit 1.
       if (!(error instanceof WorkflowFailedError)) throw error;
-      throw new UserInputError(`batch ${workflowId} ${error.cause instanceof CancelledFailure ? 'was cancelled' : `failed: ${innermostMessage(error)}`}`);
+      throw new UserInputError(
+        `batch ${workflowId} ${error.cause instanceof CancelledFailure ? 'was cancelled' : `failed: ${innermostMessage(error)}`}`,
+      );
     } finally {
       workers = null;
     }
@@ -131,10 +146,33 @@ export function printSummary(config: AppConfig, result: BatchResult, json: boole
     console.log(`\nBatch ${result.batchId}: ${result.status}`);
     console.log(
       table(
-        ['site', 'state', 'pages', 'failed', 'listings', 'new', 'updated', 'removed', 'price Δ', 'detail', 'p95 ms', 'pages/min'],
+        [
+          'site',
+          'state',
+          'pages',
+          'failed',
+          'listings',
+          'new',
+          'updated',
+          'removed',
+          'price Δ',
+          'detail',
+          'p95 ms',
+          'pages/min',
+        ],
         metrics.map((m) => [
-          m.site, state.get(m.site)?.state, m.pagesFetched, m.pagesFailed, m.listingsSeen, m.listingsNew, m.listingsUpdated,
-          m.listingsRemoved, m.priceChanges, state.get(m.site)?.detail ? m.detailPagesDone : null, m.latencyP95Ms, m.pagesPerMinute,
+          m.site,
+          state.get(m.site)?.state,
+          m.pagesFetched,
+          m.pagesFailed,
+          m.listingsSeen,
+          m.listingsNew,
+          m.listingsUpdated,
+          m.listingsRemoved,
+          m.priceChanges,
+          state.get(m.site)?.detail ? m.detailPagesDone : null,
+          m.latencyP95Ms,
+          m.pagesPerMinute,
         ]),
       ),
     );
@@ -156,7 +194,10 @@ export function registerRunCommand(program: Command, globals: () => GlobalOption
     .option('--detach', 'start the batch and return')
     .option('--mirror-pages <n>', 'with --mirror: result pages per search the mirror serves', parsePositiveInt)
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nExamples:\n  orchestrator --mirror run                 # the six portals, from the bundled local mirror\n  orchestrator run --sites lamudi,trovit --max-pages 2\n  orchestrator run --detach --label nightly')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  orchestrator --mirror run                 # the six portals, from the bundled local mirror\n  orchestrator run --sites lamudi,trovit --max-pages 2\n  orchestrator run --detach --label nightly',
+    )
     .action(async (options: RunOptions) => {
       await runCommand(globals(), options);
     });

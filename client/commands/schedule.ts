@@ -4,7 +4,14 @@
  * schedule: no cron daemon, no process of ours has to stay up, and a worker that was down finds
  * the missed run waiting (within the catch-up window).
  */
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client, type ScheduleDescription, type ScheduleHandle, type ScheduleSummary } from '@temporalio/client';
+import {
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  type Client,
+  type ScheduleDescription,
+  type ScheduleHandle,
+  type ScheduleSummary,
+} from '@temporalio/client';
 import type { Command } from 'commander';
 import type { AppConfig } from '../../lib/config/types';
 import { UserInputError } from '../../lib/errors';
@@ -35,7 +42,10 @@ interface CreateOptions {
 }
 
 /** A handle whose schedule exists; an unknown id is the user's mistake, named with the known ones. */
-async function existingSchedule(client: Client, id: string): Promise<{ handle: ScheduleHandle; description: ScheduleDescription }> {
+async function existingSchedule(
+  client: Client,
+  id: string,
+): Promise<{ handle: ScheduleHandle; description: ScheduleDescription }> {
   const handle = client.schedule.getHandle(id);
   try {
     return { handle, description: await handle.describe() };
@@ -43,7 +53,9 @@ async function existingSchedule(client: Client, id: string): Promise<{ handle: S
     if (!(error instanceof ScheduleNotFoundError)) throw error;
     const known: string[] = [];
     for await (const summary of client.schedule.list()) known.push(summary.scheduleId);
-    throw new UserInputError(`unknown schedule "${id}"${known.length ? `: the schedules are ${known.join(', ')}` : ': there are no schedules (create one with `orchestrator schedule create`)'}`);
+    throw new UserInputError(
+      `unknown schedule "${id}"${known.length ? `: the schedules are ${known.join(', ')}` : ': there are no schedules (create one with `orchestrator schedule create`)'}`,
+    );
   }
 }
 
@@ -72,7 +84,10 @@ function summaryView(summary: ScheduleSummary): ScheduleView {
     paused: summary.state.paused,
     note: summary.state.note ?? null,
     nextRuns: summary.info.nextActionTimes.map((time) => time.toISOString()),
-    recentRuns: summary.info.recentActions.map((action) => ({ scheduledAt: action.scheduledAt.toISOString(), workflowId: action.action.workflow.workflowId })),
+    recentRuns: summary.info.recentActions.map((action) => ({
+      scheduledAt: action.scheduledAt.toISOString(),
+      workflowId: action.action.workflow.workflowId,
+    })),
   };
 }
 
@@ -91,7 +106,10 @@ export function describeView(description: ScheduleDescription) {
     paused: description.state.paused,
     note: description.state.note ?? null,
     nextRuns: description.info.nextActionTimes.map((time) => time.toISOString()),
-    recentRuns: description.info.recentActions.map((action) => ({ scheduledAt: action.scheduledAt.toISOString(), workflowId: action.action.workflow.workflowId })),
+    recentRuns: description.info.recentActions.map((action) => ({
+      scheduledAt: action.scheduledAt.toISOString(),
+      workflowId: action.action.workflow.workflowId,
+    })),
     runningWorkflows: description.info.runningActions.map((action) => action.workflow.workflowId),
     actionsTaken: description.info.numActionsTaken,
     skippedForOverlap: description.info.numActionsSkippedOverlap,
@@ -116,8 +134,15 @@ function renderDescription(view: ReturnType<typeof describeView>): string {
 }
 
 function parseDate(text: string, what: string): Date {
-  const value = /^\d{4}-\d{2}-\d{2}$/.test(text) ? Date.parse(`${text}T00:00:00Z`) : /^\d{4}-\d{2}-\d{2}T/.test(text) ? Date.parse(text) : NaN;
-  if (Number.isNaN(value)) throw new UserInputError(`${what} "${text}" is not a date: write YYYY-MM-DD or an ISO 8601 time such as 2025-11-28T06:00:00Z`);
+  const value = /^\d{4}-\d{2}-\d{2}$/.test(text)
+    ? Date.parse(`${text}T00:00:00Z`)
+    : /^\d{4}-\d{2}-\d{2}T/.test(text)
+      ? Date.parse(text)
+      : NaN;
+  if (Number.isNaN(value))
+    throw new UserInputError(
+      `${what} "${text}" is not a date: write YYYY-MM-DD or an ISO 8601 time such as 2025-11-28T06:00:00Z`,
+    );
   return new Date(value);
 }
 
@@ -142,7 +167,9 @@ export async function createSchedule(config: AppConfig, options: CreateOptions):
       await client.schedule.create(scheduleOptions);
     } catch (error) {
       if (error instanceof ScheduleAlreadyRunning) {
-        throw new UserInputError(`a schedule with id "${options.id}" already exists: pick another --id, or \`orchestrator schedule delete ${options.id}\` first`);
+        throw new UserInputError(
+          `a schedule with id "${options.id}" already exists: pick another --id, or \`orchestrator schedule delete ${options.id}\` first`,
+        );
       }
       throw error;
     }
@@ -153,21 +180,37 @@ export async function createSchedule(config: AppConfig, options: CreateOptions):
 export function registerScheduleCommands(program: Command, globals: () => GlobalOptions): void {
   const schedule = program
     .command('schedule')
-    .description('batches on a timetable, with Temporal Schedules (pause, trigger, backfill; a running batch makes the next one skip)')
-    .addHelpText('after', '\nExamples:\n  orchestrator schedule create --cron "0 6 * * *"\n  orchestrator schedule list\n  orchestrator schedule trigger daily-batch');
+    .description(
+      'batches on a timetable, with Temporal Schedules (pause, trigger, backfill; a running batch makes the next one skip)',
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  orchestrator schedule create --cron "0 6 * * *"\n  orchestrator schedule list\n  orchestrator schedule trigger daily-batch',
+    );
   const config = () => loadAppConfig(globals());
 
   schedule
     .command('create')
     .description('create a schedule that starts a batch at the times the cron expression gives')
-    .requiredOption('--cron <expression>', 'five-field cron (minute hour day-of-month month day-of-week) or @daily, @hourly, …')
+    .requiredOption(
+      '--cron <expression>',
+      'five-field cron (minute hour day-of-month month day-of-week) or @daily, @hourly, …',
+    )
     .option('--timezone <zone>', 'IANA time zone the cron is read in', DEFAULT_TIMEZONE)
     .option('--sites <list>', 'comma-separated site keys (default: every enabled site)', parseSiteList)
     .option('--max-pages <n>', 'cap max_pages of every start URL', parsePositiveInt)
     .option('--label <text>', 'label of every batch it starts')
     .option('--id <scheduleId>', 'schedule id', DEFAULT_SCHEDULE_ID)
-    .option('--overlap <policy>', 'when the previous batch still runs: skip, buffer-one, buffer-all, cancel-other, terminate-other, allow-all', 'skip')
-    .option('--catchup-window <duration>', 'how late a missed run may still start after the server was down', DEFAULT_CATCHUP_WINDOW)
+    .option(
+      '--overlap <policy>',
+      'when the previous batch still runs: skip, buffer-one, buffer-all, cancel-other, terminate-other, allow-all',
+      'skip',
+    )
+    .option(
+      '--catchup-window <duration>',
+      'how late a missed run may still start after the server was down',
+      DEFAULT_CATCHUP_WINDOW,
+    )
     .option('--jitter <duration>', 'start up to this much later, at random (e.g. 5m)')
     .option('--paused', 'create it paused')
     .option('--note <text>', 'a note shown by describe')
@@ -179,7 +222,9 @@ export function registerScheduleCommands(program: Command, globals: () => Global
     )
     .action(async (options: CreateOptions) => {
       const id = await createSchedule(config(), options);
-      console.log(`Schedule ${id} created: cron "${options.cron}" in ${options.timezone}. \`orchestrator schedule describe ${id}\` shows its next runs.`);
+      console.log(
+        `Schedule ${id} created: cron "${options.cron}" in ${options.timezone}. \`orchestrator schedule describe ${id}\` shows its next runs.`,
+      );
     });
 
   schedule
@@ -194,8 +239,21 @@ export function registerScheduleCommands(program: Command, globals: () => Global
         return found.sort((a, b) => a.scheduleId.localeCompare(b.scheduleId));
       });
       if (options.json) return printJson(views);
-      if (views.length === 0) return console.log('No schedules: create one with `orchestrator schedule create --cron "0 6 * * *"`.');
-      console.log(table(['schedule', 'cron', 'time zone', 'paused', 'next run', 'last run'], views.map((v) => [v.scheduleId, v.cron, v.timezone, v.paused ? 'yes' : 'no', v.nextRuns[0], v.recentRuns.at(-1)?.workflowId])));
+      if (views.length === 0)
+        return console.log('No schedules: create one with `orchestrator schedule create --cron "0 6 * * *"`.');
+      console.log(
+        table(
+          ['schedule', 'cron', 'time zone', 'paused', 'next run', 'last run'],
+          views.map((v) => [
+            v.scheduleId,
+            v.cron,
+            v.timezone,
+            v.paused ? 'yes' : 'no',
+            v.nextRuns[0],
+            v.recentRuns.at(-1)?.workflowId,
+          ]),
+        ),
+      );
     });
 
   schedule
@@ -203,9 +261,14 @@ export function registerScheduleCommands(program: Command, globals: () => Global
     .description('one schedule: spec, policies, next runs, recent batches')
     .argument('<scheduleId>')
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExamples:\n  orchestrator schedule describe daily-batch\n  orchestrator schedule describe daily-batch --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  orchestrator schedule describe daily-batch\n  orchestrator schedule describe daily-batch --json',
+    )
     .action(async (id: string, options: { json?: boolean }) => {
-      const view = await withClient(config(), async (client) => describeView((await existingSchedule(client, id)).description));
+      const view = await withClient(config(), async (client) =>
+        describeView((await existingSchedule(client, id)).description),
+      );
       if (options.json) printJson(view);
       else console.log(renderDescription(view));
     });
@@ -217,7 +280,9 @@ export function registerScheduleCommands(program: Command, globals: () => Global
     .option('--note <text>', 'why (shown by describe)')
     .addHelpText('after', '\nExamples:\n  orchestrator schedule pause daily-batch --note "portal maintenance"')
     .action(async (id: string, options: { note?: string }) => {
-      await withClient(config(), async (client) => (await existingSchedule(client, id)).handle.pause(options.note ?? 'paused with orchestrator schedule pause'));
+      await withClient(config(), async (client) =>
+        (await existingSchedule(client, id)).handle.pause(options.note ?? 'paused with orchestrator schedule pause'),
+      );
       console.log(`Schedule ${id} paused.`);
     });
 
@@ -228,7 +293,11 @@ export function registerScheduleCommands(program: Command, globals: () => Global
     .option('--note <text>', 'why (shown by describe)')
     .addHelpText('after', '\nExamples:\n  orchestrator schedule unpause daily-batch')
     .action(async (id: string, options: { note?: string }) => {
-      await withClient(config(), async (client) => (await existingSchedule(client, id)).handle.unpause(options.note ?? 'unpaused with orchestrator schedule unpause'));
+      await withClient(config(), async (client) =>
+        (await existingSchedule(client, id)).handle.unpause(
+          options.note ?? 'unpaused with orchestrator schedule unpause',
+        ),
+      );
       console.log(`Schedule ${id} unpaused.`);
     });
 
@@ -237,7 +306,10 @@ export function registerScheduleCommands(program: Command, globals: () => Global
     .description('start a batch now, as the schedule would (the overlap policy applies)')
     .argument('<scheduleId>')
     .option('--overlap <policy>', 'override the overlap policy for this run')
-    .addHelpText('after', '\nExamples:\n  orchestrator schedule trigger daily-batch\n  orchestrator schedule trigger daily-batch --overlap allow-all')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  orchestrator schedule trigger daily-batch\n  orchestrator schedule trigger daily-batch --overlap allow-all',
+    )
     .action(async (id: string, options: { overlap?: string }) => {
       const overlap = options.overlap === undefined ? undefined : parseOverlapPolicy(options.overlap);
       await withClient(config(), async (client) => (await existingSchedule(client, id)).handle.trigger(overlap));
@@ -251,13 +323,18 @@ export function registerScheduleCommands(program: Command, globals: () => Global
     .requiredOption('--start <time>', 'from (YYYY-MM-DD or ISO 8601)')
     .requiredOption('--end <time>', 'to (YYYY-MM-DD or ISO 8601)')
     .option('--overlap <policy>', 'overlap policy for the backfilled runs', 'buffer-all')
-    .addHelpText('after', '\nExamples:\n  orchestrator schedule backfill daily-batch --start 2025-11-20 --end 2025-11-23')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  orchestrator schedule backfill daily-batch --start 2025-11-20 --end 2025-11-23',
+    )
     .action(async (id: string, options: { start: string; end: string; overlap: string }) => {
       const start = parseDate(options.start, '--start');
       const end = parseDate(options.end, '--end');
       if (end <= start) throw new UserInputError(`--end ${options.end} must be after --start ${options.start}`);
       const overlap = parseOverlapPolicy(options.overlap);
-      await withClient(config(), async (client) => (await existingSchedule(client, id)).handle.backfill({ start, end, overlap }));
+      await withClient(config(), async (client) =>
+        (await existingSchedule(client, id)).handle.backfill({ start, end, overlap }),
+      );
       console.log(`Schedule ${id}: backfill from ${start.toISOString()} to ${end.toISOString()} requested.`);
     });
 

@@ -9,12 +9,18 @@ export function registerServerCommands(program: Command, globals: () => GlobalOp
   const server = program
     .command('server')
     .description('the embedded Temporal dev server (SQLite persistence, Web UI)')
-    .addHelpText('after', '\nExamples:\n  orchestrator server start\n  orchestrator server status --json\n  orchestrator server stop');
+    .addHelpText(
+      'after',
+      '\nExamples:\n  orchestrator server start\n  orchestrator server status --json\n  orchestrator server stop',
+    );
 
   server
     .command('install')
     .description('find or build the Temporal CLI (builds it with Go the first time: a few minutes)')
-    .addHelpText('after', '\nExamples:\n  orchestrator server install\n  TEMPORAL_CLI_PATH=/opt/temporal/temporal orchestrator server install   # use this binary')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  orchestrator server install\n  TEMPORAL_CLI_PATH=/opt/temporal/temporal orchestrator server install   # use this binary',
+    )
     .action(async () => {
       const cli = await provisionTemporalCli({ onProgress: (line) => console.error(line) });
       console.log(`${cli.path} (${cli.source})`);
@@ -23,7 +29,10 @@ export function registerServerCommands(program: Command, globals: () => GlobalOp
   server
     .command('start')
     .description('start the dev server on 127.0.0.1, or reuse one already answering')
-    .addHelpText('after', '\nExamples:\n  orchestrator server start\n  TEMPORAL_ADDRESS=127.0.0.1:7244 TEMPORAL_UI_PORT=8244 orchestrator server start')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  orchestrator server start\n  TEMPORAL_ADDRESS=127.0.0.1:7244 TEMPORAL_UI_PORT=8244 orchestrator server start',
+    )
     .action(async () => {
       const config = loadAppConfig(globals());
       const cli = await provisionTemporalCli({ onProgress: (line) => console.error(line) });
@@ -60,7 +69,11 @@ export function registerServerCommands(program: Command, globals: () => GlobalOp
       const config = loadAppConfig(globals());
       const status = await devServerStatus(devServerSettings(config), devServerFiles(config));
       if (options.json) return printJson(status);
-      console.log(status.serving ? `SERVING at ${status.address}${status.pid ? ` (pid ${status.pid})` : ''}; Web UI ${status.uiUrl}` : `not running (${status.address})`);
+      console.log(
+        status.serving
+          ? `SERVING at ${status.address}${status.pid ? ` (pid ${status.pid})` : ''}; Web UI ${status.uiUrl}`
+          : `not running (${status.address})`,
+      );
       if (!status.serving) process.exitCode = 1;
     });
 }

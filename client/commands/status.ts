@@ -20,7 +20,13 @@ export interface BatchStatusView {
   status: string;
   batch: BatchRef['row'];
   tasks: TaskRow[];
-  workflow: { status: string; runId: string; startTime: string; closeTime: string | null; historyLength: number } | null;
+  workflow: {
+    status: string;
+    runId: string;
+    startTime: string;
+    closeTime: string | null;
+    historyLength: number;
+  } | null;
   /** Live per-site progress while the workflow runs. */
   progress: BatchProgress | null;
   /** False when no Temporal server answered: the view is SQLite's alone. */
@@ -36,7 +42,8 @@ export async function batchStatus(config: AppConfig, text: string): Promise<Batc
     const tasks = db ? getTasks(db, ref.batchId) : [];
     db?.close();
     const running = ref.workflow?.status.name === 'RUNNING';
-    const progress = client && running ? await queryProgress(client.workflow.getHandle<typeof batchWorkflow>(ref.workflowId)) : null;
+    const progress =
+      client && running ? await queryProgress(client.workflow.getHandle<typeof batchWorkflow>(ref.workflowId)) : null;
     return {
       batchId: ref.batchId,
       workflowId: ref.workflowId,
@@ -77,7 +84,13 @@ export function renderStatus(view: BatchStatusView): string {
         : '  Temporal: no server answers; showing what the database knows',
   );
   if (view.tasks.length > 0) {
-    lines.push('', table(['site', 'task', 'state', 'updated', 'last error'], view.tasks.map((t) => [t.site, t.kind, t.state, t.updatedAt, t.lastError])));
+    lines.push(
+      '',
+      table(
+        ['site', 'task', 'state', 'updated', 'last error'],
+        view.tasks.map((t) => [t.site, t.kind, t.state, t.updatedAt, t.lastError]),
+      ),
+    );
   }
   if (view.progress) lines.push('', renderProgress(view.progress));
   return lines.join('\n');
@@ -89,7 +102,10 @@ export function registerStatusCommand(program: Command, globals: () => GlobalOpt
     .description("one batch: its status, each site's task state and last error, and live progress while it runs")
     .argument('<batch>', 'batch id (20251128-060000) or workflow id (batch-20251128-060000)')
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExamples:\n  orchestrator status 20251128-060000\n  orchestrator status batch-20251128-060000 --json\n  orchestrator --mirror status 20251128-060000')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  orchestrator status 20251128-060000\n  orchestrator status batch-20251128-060000 --json\n  orchestrator --mirror status 20251128-060000',
+    )
     .action(async (batch: string, options: { json?: boolean }) => {
       const view = await batchStatus(loadAppConfig(globals()), batch);
       if (options.json) printJson(view);

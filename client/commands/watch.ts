@@ -33,7 +33,10 @@ export function registerWatchCommand(program: Command, globals: () => GlobalOpti
     .description('follow a running batch live, per site; Ctrl-C stops watching and leaves the batch running')
     .argument('<batch>', 'batch id or workflow id')
     .option('--json', 'at the end, print the result as JSON')
-    .addHelpText('after', '\nExamples:\n  orchestrator watch 20251128-060000\n  orchestrator run --detach && orchestrator watch batch-20251128-060000')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  orchestrator watch 20251128-060000\n  orchestrator run --detach && orchestrator watch batch-20251128-060000',
+    )
     .action(async (batch: string, options: WatchOptions) => {
       const config = loadAppConfig(globals());
       await withClient(config, async (client) => {
@@ -60,7 +63,9 @@ export function registerWatchCommand(program: Command, globals: () => GlobalOpti
           stop.dispose();
         }
         if (outcome === 'interrupted') {
-          console.error(`\nStopped watching. Batch ${ref.batchId} keeps running: \`orchestrator watch ${ref.batchId}\` to follow it again, \`orchestrator cancel ${ref.batchId}\` to stop it.`);
+          console.error(
+            `\nStopped watching. Batch ${ref.batchId} keeps running: \`orchestrator watch ${ref.batchId}\` to follow it again, \`orchestrator cancel ${ref.batchId}\` to stop it.`,
+          );
           return;
         }
         printSummary(config, outcome, options.json ?? false);

@@ -20,7 +20,11 @@ export function registerWorkerCommand(program: Command, globals: () => GlobalOpt
         console.error(line);
         runtime.logger?.info(line);
       };
-      log(runtime.metricsUrl ? `Prometheus metrics on ${runtime.metricsUrl} (listening on ${runtime.metricsHost})` : 'Prometheus metrics off');
+      log(
+        runtime.metricsUrl
+          ? `Prometheus metrics on ${runtime.metricsUrl} (listening on ${runtime.metricsHost})`
+          : 'Prometheus metrics off',
+      );
       await runWorkerProcess(config, log);
     });
 }

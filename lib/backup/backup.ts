@@ -26,7 +26,13 @@ function stamp(date: Date): string {
  * already exists is reused, so a retried activity does not write a second one. Keeps `retention` newest.
  * `onProgress` is called after every step of the copy (100 pages), e.g. to heartbeat.
  */
-export async function backupDatabase(db: Db, backupsDir: string, tag: string, retention: number, onProgress?: () => void): Promise<BackupResult> {
+export async function backupDatabase(
+  db: Db,
+  backupsDir: string,
+  tag: string,
+  retention: number,
+  onProgress?: () => void,
+): Promise<BackupResult> {
   mkdirSync(backupsDir, { recursive: true });
   const safeTag = tag.replace(/[^A-Za-z0-9_-]/g, '_');
   const existing = listBackups(backupsDir).find((file) => file.endsWith(`-${safeTag}.db`));
@@ -38,7 +44,8 @@ export async function backupDatabase(db: Db, backupsDir: string, tag: string, re
   } else {
     // A backup killed mid-copy left its partial file under another timestamp: remove it.
     for (const name of readdirSync(backupsDir)) {
-      if (name.startsWith(PREFIX) && name.includes(`-${safeTag}.db.partial`)) rmSync(join(backupsDir, name), { force: true });
+      if (name.startsWith(PREFIX) && name.includes(`-${safeTag}.db.partial`))
+        rmSync(join(backupsDir, name), { force: true });
     }
     file = join(backupsDir, `${PREFIX}${stamp(new Date())}-${safeTag}.db`);
     const partial = `${file}.partial`;
@@ -70,7 +77,11 @@ export function listBackups(backupsDir: string): string[] {
  * Replace the database with a backup. The current file is first backed up itself
  * (…-before-restore.db), so a restore never loses data. The worker must be stopped.
  */
-export async function restoreDatabase(backupFile: string, databasePath: string, backupsDir: string): Promise<{ safetyCopy: string | null }> {
+export async function restoreDatabase(
+  backupFile: string,
+  databasePath: string,
+  backupsDir: string,
+): Promise<{ safetyCopy: string | null }> {
   if (!existsSync(backupFile)) throw new UserInputError(`backup file ${backupFile} does not exist`);
   let source: Database.Database;
   try {
@@ -84,7 +95,9 @@ export async function restoreDatabase(backupFile: string, databasePath: string, 
   if (existsSync(databasePath)) {
     const current = new Database(databasePath);
     try {
-      safetyCopy = (await backupDatabase(current, backupsDir, `before-restore-${stamp(new Date())}`, Number.MAX_SAFE_INTEGER)).file;
+      safetyCopy = (
+        await backupDatabase(current, backupsDir, `before-restore-${stamp(new Date())}`, Number.MAX_SAFE_INTEGER)
+      ).file;
     } finally {
       current.close();
     }

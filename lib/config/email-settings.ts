@@ -14,10 +14,12 @@ export const SMTP_SECURITY = ['starttls', 'tls', 'none'] as const;
 /** The usual port of each kind of connection, used when `port` is left out. */
 export const DEFAULT_SMTP_PORT: Record<SmtpSecurity, number> = { starttls: 587, tls: 465, none: 25 };
 
-const SECURITY_MESSAGE = 'must be "starttls" (plain connection upgraded to TLS, required; port 587), "tls" (TLS from the start; port 465) or "none" (no encryption: a relay on this machine or network only)';
+const SECURITY_MESSAGE =
+  'must be "starttls" (plain connection upgraded to TLS, required; port 587), "tls" (TLS from the start; port 465) or "none" (no encryption: a relay on this machine or network only)';
 const ADDRESS = /^[^\s@<>",;:()[\]\\]+@[^\s@<>",;:()[\]\\]+$/;
 const ADDRESS_MESSAGE = 'must be an email address such as ops@example.com';
-const FROM_MESSAGE = 'must be an email address, optionally with a name: "Scraping orchestrator <orchestrator@example.com>"';
+const FROM_MESSAGE =
+  'must be an email address, optionally with a name: "Scraping orchestrator <orchestrator@example.com>"';
 
 export function isEmailAddress(value: string): boolean {
   return ADDRESS.test(value);
@@ -36,23 +38,43 @@ const PORT_MESSAGE = 'must be an integer port from 1 to 65535';
 export const emailSchema = z
   .strictObject(
     {
-      host: z.string({ error: 'must be the SMTP server\'s host name or address' }).trim().min(1, { error: 'must be the SMTP server\'s host name or address' }),
-      port: z.int({ error: PORT_MESSAGE }).min(1, { error: PORT_MESSAGE }).max(65535, { error: PORT_MESSAGE }).optional(),
+      host: z
+        .string({ error: "must be the SMTP server's host name or address" })
+        .trim()
+        .min(1, { error: "must be the SMTP server's host name or address" }),
+      port: z
+        .int({ error: PORT_MESSAGE })
+        .min(1, { error: PORT_MESSAGE })
+        .max(65535, { error: PORT_MESSAGE })
+        .optional(),
       security: z.enum(SMTP_SECURITY, { error: SECURITY_MESSAGE }).optional(),
       from: z.string({ error: FROM_MESSAGE }).trim().refine(isSenderAddress, { error: FROM_MESSAGE }),
-      to: z.array(addressSchema, { error: 'must be a list of email addresses, e.g. [ops@example.com]' }).min(1, { error: 'must name at least one address' }),
-      user: z.string({ error: 'must be the SMTP login user, or null' }).trim().min(1, { error: 'must be the SMTP login user, or null' }).nullable().optional(),
+      to: z
+        .array(addressSchema, { error: 'must be a list of email addresses, e.g. [ops@example.com]' })
+        .min(1, { error: 'must name at least one address' }),
+      user: z
+        .string({ error: 'must be the SMTP login user, or null' })
+        .trim()
+        .min(1, { error: 'must be the SMTP login user, or null' })
+        .nullable()
+        .optional(),
       // Accepted by the shape only so that passwordInFileProblem can say what to do instead.
       password: z.unknown().optional(),
     },
     { error: 'must be a mapping of settings (host, port, security, from, to, user), or null' },
   )
-  .transform(
-    (raw): EmailConfig => {
-      const security = raw.security ?? 'starttls';
-      return { host: raw.host, port: raw.port ?? DEFAULT_SMTP_PORT[security], security, from: raw.from, to: raw.to, user: raw.user ?? null, password: null };
-    },
-  )
+  .transform((raw): EmailConfig => {
+    const security = raw.security ?? 'starttls';
+    return {
+      host: raw.host,
+      port: raw.port ?? DEFAULT_SMTP_PORT[security],
+      security,
+      from: raw.from,
+      to: raw.to,
+      user: raw.user ?? null,
+      password: null,
+    };
+  })
   .nullable()
   .optional();
 
@@ -79,15 +101,20 @@ export function parseSmtpUrl(text: string): Parsed<EmailConfig | null> {
   } catch {
     return fail('must be an smtp:// or smtps:// URL');
   }
-  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') return fail(`must be an smtp:// or smtps:// URL, not ${url.protocol}//`);
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:')
+    return fail(`must be an smtp:// or smtps:// URL, not ${url.protocol}//`);
   if (url.hostname === '') return fail('names no host');
   const asked = url.searchParams.get('security');
-  if (asked !== null && asked !== 'none') return fail('takes security=none only (smtp:// is STARTTLS, smtps:// is TLS)');
+  if (asked !== null && asked !== 'none')
+    return fail('takes security=none only (smtp:// is STARTTLS, smtps:// is TLS)');
   if (asked === 'none' && url.protocol === 'smtps:') return fail('cannot be smtps:// with security=none');
   const security: SmtpSecurity = url.protocol === 'smtps:' ? 'tls' : asked === 'none' ? 'none' : 'starttls';
   const from = url.searchParams.get('from')?.trim() ?? '';
   if (!isSenderAddress(from)) return fail('needs from=<sender address>');
-  const to = (url.searchParams.get('to') ?? '').split(',').map((address) => address.trim()).filter(Boolean);
+  const to = (url.searchParams.get('to') ?? '')
+    .split(',')
+    .map((address) => address.trim())
+    .filter(Boolean);
   if (to.length === 0 || !to.every(isEmailAddress)) return fail('needs to=<address>[,<address>…]');
   const unknown = [...url.searchParams.keys()].filter((key) => !['security', 'from', 'to'].includes(key));
   if (unknown.length > 0) return fail(`has unknown parameter ${unknown[0]}`);

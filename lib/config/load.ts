@@ -66,7 +66,8 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
     text = fs.readFileSync(sourcePath, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'config file not found' : `cannot read the config file (${code ?? String(error)})`;
+    const reason =
+      code === 'ENOENT' ? 'config file not found' : `cannot read the config file (${code ?? String(error)})`;
     throw new ConfigError([`${displayPath(rootDir, sourcePath)}: ${reason}`]);
   }
   return parseConfigText(text, sourcePath, rootDir, options.env ?? process.env);
@@ -101,7 +102,9 @@ export function parseConfigText(
     ...(parsed.success ? [] : parsed.error.issues.flatMap((issue) => fromIssue(issue, raw))),
     ...crossKeyProblems(raw).map((problem) => ({ problem, at: problem.path })),
   ];
-  const lines = sortByFilePosition(withoutMisspeltMissing(problems), doc).map((problem) => formatProblem(file, problem));
+  const lines = sortByFilePosition(withoutMisspeltMissing(problems), doc).map((problem) =>
+    formatProblem(file, problem),
+  );
 
   const overrides = readEnvOverrides(env, root);
   lines.push(...overrides.problems);
@@ -131,7 +134,8 @@ export function formatConfigPath(keys: ConfigPath): string {
 
 /** A value as the user wrote it: strings quoted, long structures cut. */
 function showValue(value: unknown): string {
-  if (typeof value === 'number') return Number.isNaN(value) ? '.nan' : Number.isFinite(value) ? String(value) : value > 0 ? '.inf' : '-.inf';
+  if (typeof value === 'number')
+    return Number.isNaN(value) ? '.nan' : Number.isFinite(value) ? String(value) : value > 0 ? '.inf' : '-.inf';
   if (typeof value === 'string' || Array.isArray(value) || (typeof value === 'object' && value !== null)) {
     const json = JSON.stringify(value);
     return json.length > 80 ? `${json.slice(0, 77)}...` : json;
@@ -149,7 +153,9 @@ function formatProblem(file: string, problem: ConfigProblem): string {
 function yamlErrorLine(error: YAMLError): string {
   const reason = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
   const position = error.linePos?.[0];
-  return position ? `line ${position.line}, column ${position.col}: YAML syntax error: ${reason}` : `YAML syntax error: ${reason}`;
+  return position
+    ? `line ${position.line}, column ${position.col}: YAML syntax error: ${reason}`
+    : `YAML syntax error: ${reason}`;
 }
 
 function valueAt(raw: unknown, keys: ConfigPath): { found: boolean; value: unknown } {
@@ -201,11 +207,17 @@ function fromIssue(issue: z.core.$ZodIssue, raw: unknown): Located[] {
     return issue.keys.map((key) => {
       const meant = closestKey(key, known);
       const hint = meant !== null ? ` (did you mean "${meant}"?)` : '';
-      return { problem: { path: keys, message: `unknown key "${key}"${hint}` }, at: [...keys, key], meant: meant ?? undefined };
+      return {
+        problem: { path: keys, message: `unknown key "${key}"${hint}` },
+        at: [...keys, key],
+        meant: meant ?? undefined,
+      };
     });
   }
   const { found, value } = valueAt(raw, keys);
-  const problem: ConfigProblem = found ? { path: keys, message: issue.message, value } : { path: keys, message: `missing (${issue.message})` };
+  const problem: ConfigProblem = found
+    ? { path: keys, message: issue.message, value }
+    : { path: keys, message: `missing (${issue.message})` };
   return [{ problem, at: keys }];
 }
 
@@ -215,9 +227,13 @@ function fromIssue(issue: z.core.$ZodIssue, raw: unknown): Located[] {
  */
 function withoutMisspeltMissing(problems: readonly Located[]): Located[] {
   const meant = new Set(
-    problems.filter((entry) => entry.meant !== undefined).map((entry) => formatConfigPath([...entry.problem.path, entry.meant!])),
+    problems
+      .filter((entry) => entry.meant !== undefined)
+      .map((entry) => formatConfigPath([...entry.problem.path, entry.meant!])),
   );
-  return problems.filter((entry) => !(entry.problem.message.startsWith('missing') && meant.has(formatConfigPath(entry.problem.path))));
+  return problems.filter(
+    (entry) => !(entry.problem.message.startsWith('missing') && meant.has(formatConfigPath(entry.problem.path))),
+  );
 }
 
 /** Problems in the order their keys appear in the file, so the list reads top to bottom. */
@@ -245,7 +261,10 @@ interface EnvOverride {
   /** The config key it replaces, for messages. */
   key: string;
   /** Validate the text; on success return how to apply it. */
-  read(text: string, rootDir: string): { ok: true; apply: (config: AppConfig) => void } | { ok: false; expected: string };
+  read(
+    text: string,
+    rootDir: string,
+  ): { ok: true; apply: (config: AppConfig) => void } | { ok: false; expected: string };
   /** How a wrong value is quoted in the message; for variables holding a password, without it. */
   show?: (text: string) => string;
 }
@@ -272,7 +291,9 @@ function nonEmpty(text: string): Parsed<string> {
 
 function port(text: string): Parsed<number> {
   const result = /^\d+$/.test(text.trim()) ? portSchema.safeParse(Number(text.trim())) : null;
-  return result?.success ? { ok: true, value: result.data } : { ok: false, expected: 'must be an integer port from 1 to 65535' };
+  return result?.success
+    ? { ok: true, value: result.data }
+    : { ok: false, expected: 'must be an integer port from 1 to 65535' };
 }
 
 /** "none" switches the feature off, as null does in the file. */
@@ -283,12 +304,29 @@ function urlOrNone(text: string): Parsed<string | null> {
 }
 
 const ENV_OVERRIDES: readonly EnvOverride[] = [
-  override('TEMPORAL_ADDRESS', 'temporal.address', (text) => {
-    const result = hostPortSchema.safeParse(text);
-    return result.success ? { ok: true, value: result.data } : { ok: false, expected: 'must be "host:port", e.g. 127.0.0.1:7233' };
-  }, (config, value) => (config.temporal.address = value)),
-  override('TEMPORAL_NAMESPACE', 'temporal.namespace', nonEmpty, (config, value) => (config.temporal.namespace = value)),
-  override('TEMPORAL_TASK_QUEUE', 'temporal.task_queue', nonEmpty, (config, value) => (config.temporal.taskQueue = value)),
+  override(
+    'TEMPORAL_ADDRESS',
+    'temporal.address',
+    (text) => {
+      const result = hostPortSchema.safeParse(text);
+      return result.success
+        ? { ok: true, value: result.data }
+        : { ok: false, expected: 'must be "host:port", e.g. 127.0.0.1:7233' };
+    },
+    (config, value) => (config.temporal.address = value),
+  ),
+  override(
+    'TEMPORAL_NAMESPACE',
+    'temporal.namespace',
+    nonEmpty,
+    (config, value) => (config.temporal.namespace = value),
+  ),
+  override(
+    'TEMPORAL_TASK_QUEUE',
+    'temporal.task_queue',
+    nonEmpty,
+    (config, value) => (config.temporal.taskQueue = value),
+  ),
   override('TEMPORAL_UI_PORT', 'temporal.ui_port', port, (config, value) => (config.temporal.uiPort = value)),
   override(
     'ORCHESTRATOR_DATABASE',
@@ -296,39 +334,76 @@ const ENV_OVERRIDES: readonly EnvOverride[] = [
     (text, rootDir) => ({ ok: true, value: path.resolve(rootDir, text.trim()) }),
     (config, value) => (config.storage.database = value),
   ),
-  override('ORCHESTRATOR_WEBHOOK_URL', 'notifications.webhook_url', urlOrNone, (config, value) => (config.notifications.webhookUrl = value)),
+  override(
+    'ORCHESTRATOR_WEBHOOK_URL',
+    'notifications.webhook_url',
+    urlOrNone,
+    (config, value) => (config.notifications.webhookUrl = value),
+  ),
   // The whole email setting in one URL, password included: replaces notifications.email.
   {
-    ...override('ORCHESTRATOR_SMTP_URL', 'notifications.email', parseSmtpUrl, (config, value) => (config.notifications.email = value)),
+    ...override(
+      'ORCHESTRATOR_SMTP_URL',
+      'notifications.email',
+      parseSmtpUrl,
+      (config, value) => (config.notifications.email = value),
+    ),
     show: redactSmtpUrl,
   },
   {
-    ...override('ORCHESTRATOR_SMTP_PASSWORD', 'the SMTP password', (text) => ({ ok: true, value: text }), (config, value) => {
-      // Only a configured email has a login to use it for.
-      if (config.notifications.email) config.notifications.email = { ...config.notifications.email, password: value };
-    }),
+    ...override(
+      'ORCHESTRATOR_SMTP_PASSWORD',
+      'the SMTP password',
+      (text) => ({ ok: true, value: text }),
+      (config, value) => {
+        // Only a configured email has a login to use it for.
+        if (config.notifications.email) config.notifications.email = { ...config.notifications.email, password: value };
+      },
+    ),
     show: () => '(not shown)',
   },
   override('ORCHESTRATOR_MIRROR_URL', 'mirror.url', urlOrNone, (config, value) => (config.mirror.url = value)),
-  override('ORCHESTRATOR_LOG_LEVEL', 'logging.level', (text) => {
-    const result = logLevelSchema.safeParse(text.trim().toLowerCase());
-    return result.success ? { ok: true, value: result.data } : { ok: false, expected: `must be one of ${LOG_LEVELS.join(', ')}` };
-  }, (config, value) => (config.logging.level = value)),
-  override('ORCHESTRATOR_METRICS_PORT', 'metrics.prometheus_port', (text): Parsed<number | null> => {
-    if (text.trim().toLowerCase() === 'off') return { ok: true, value: null };
-    const parsed = port(text);
-    return parsed.ok ? parsed : { ok: false, expected: `${parsed.expected}, or "off"` };
-  }, (config, value) => (config.metrics.prometheusPort = value)),
-  override('ORCHESTRATOR_METRICS_HOST', 'metrics.host', (text): Parsed<string> => {
-    const result = bindHostSchema.safeParse(text);
-    return result.success ? { ok: true, value: result.data } : { ok: false, expected: 'must be an IP address to listen on, such as 127.0.0.1 or 0.0.0.0' };
-  }, (config, value) => (config.metrics.host = value)),
+  override(
+    'ORCHESTRATOR_LOG_LEVEL',
+    'logging.level',
+    (text) => {
+      const result = logLevelSchema.safeParse(text.trim().toLowerCase());
+      return result.success
+        ? { ok: true, value: result.data }
+        : { ok: false, expected: `must be one of ${LOG_LEVELS.join(', ')}` };
+    },
+    (config, value) => (config.logging.level = value),
+  ),
+  override(
+    'ORCHESTRATOR_METRICS_PORT',
+    'metrics.prometheus_port',
+    (text): Parsed<number | null> => {
+      if (text.trim().toLowerCase() === 'off') return { ok: true, value: null };
+      const parsed = port(text);
+      return parsed.ok ? parsed : { ok: false, expected: `${parsed.expected}, or "off"` };
+    },
+    (config, value) => (config.metrics.prometheusPort = value),
+  ),
+  override(
+    'ORCHESTRATOR_METRICS_HOST',
+    'metrics.host',
+    (text): Parsed<string> => {
+      const result = bindHostSchema.safeParse(text);
+      return result.success
+        ? { ok: true, value: result.data }
+        : { ok: false, expected: 'must be an IP address to listen on, such as 127.0.0.1 or 0.0.0.0' };
+    },
+    (config, value) => (config.metrics.host = value),
+  ),
 ];
 
 /** The names of every variable that overrides a config key. */
 export const CONFIG_ENV_VARIABLES: readonly string[] = ENV_OVERRIDES.map((entry) => entry.variable);
 
-function readEnvOverrides(env: NodeJS.ProcessEnv, rootDir: string): { apply: Array<(config: AppConfig) => void>; problems: string[] } {
+function readEnvOverrides(
+  env: NodeJS.ProcessEnv,
+  rootDir: string,
+): { apply: Array<(config: AppConfig) => void>; problems: string[] } {
   const apply: Array<(config: AppConfig) => void> = [];
   const problems: string[] = [];
   for (const entry of ENV_OVERRIDES) {
@@ -336,7 +411,10 @@ function readEnvOverrides(env: NodeJS.ProcessEnv, rootDir: string): { apply: Arr
     if (text === undefined || text.trim() === '') continue; // an empty variable counts as unset
     const result = entry.read(text, rootDir);
     if (result.ok) apply.push(result.apply);
-    else problems.push(`environment variable ${entry.variable} (overrides ${entry.key}): ${result.expected}, got ${entry.show ? entry.show(text) : JSON.stringify(text)}`);
+    else
+      problems.push(
+        `environment variable ${entry.variable} (overrides ${entry.key}): ${result.expected}, got ${entry.show ? entry.show(text) : JSON.stringify(text)}`,
+      );
   }
   return { apply, problems };
 }
@@ -417,10 +495,16 @@ function buildConfig(file: ConfigFile, sourcePath: string, rootDir: string): App
       maxHistoryEventsPerRun: file.batch.max_history_events_per_run,
     },
     // email only when configured: absent means off, as in configs built by hand.
-    notifications: { webhookUrl: file.notifications.webhook_url, ...(file.notifications.email ? { email: file.notifications.email } : {}) },
+    notifications: {
+      webhookUrl: file.notifications.webhook_url,
+      ...(file.notifications.email ? { email: file.notifications.email } : {}),
+    },
     alerts: { listingDropRatio: file.alerts.listing_drop_ratio, fillRateDrop: file.alerts.fill_rate_drop },
     logging: { level: file.logging.level, dir: resolve(file.logging.dir) },
-    metrics: { prometheusPort: file.metrics.prometheus_port, ...(file.metrics.host ? { host: file.metrics.host } : {}) },
+    metrics: {
+      prometheusPort: file.metrics.prometheus_port,
+      ...(file.metrics.host ? { host: file.metrics.host } : {}),
+    },
     mirror: { url: file.mirror.url },
     security: {
       rateLimiting: {

@@ -70,7 +70,8 @@ export const portSchema = z
 const booleanSchema = z.boolean({ error: 'must be true or false' });
 
 const HOST_NAME_MESSAGE = 'must be a host name such as "www.example.com" (no scheme, port, path or IP address)';
-const PUBLIC_SUFFIX_MESSAGE = 'must be a host on a registrable domain such as "lamudi.net", not a public suffix (a declared host admits every host under it)';
+const PUBLIC_SUFFIX_MESSAGE =
+  'must be a host on a registrable domain such as "lamudi.net", not a public suffix (a declared host admits every host under it)';
 /**
  * A DNS host name (a site's declared hosts): letters, digits, hyphens and dots, with a dot, no IP
  * address, and on a registrable domain of the Public Suffix List (tldts, as the host policy reads
@@ -80,10 +81,14 @@ const hostNameSchema = z
   .string({ error: HOST_NAME_MESSAGE })
   .trim()
   .toLowerCase()
-  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9]$/, { error: HOST_NAME_MESSAGE, abort: true })
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9]$/, {
+    error: HOST_NAME_MESSAGE,
+    abort: true,
+  })
   .refine((host) => getDomain(host, { allowPrivateDomains: true }) !== null, { error: PUBLIC_SUFFIX_MESSAGE });
 
-const BIND_HOST_MESSAGE = 'must be an IP address to listen on, such as 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)';
+const BIND_HOST_MESSAGE =
+  'must be an IP address to listen on, such as 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)';
 /** The address a server listens on (metrics.host). */
 export const bindHostSchema = z
   .string({ error: BIND_HOST_MESSAGE })
@@ -95,10 +100,13 @@ const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[^\s:/\[\]]+):(\d{1,5})$/;
 export const hostPortSchema = z
   .string({ error: 'must be "host:port", e.g. 127.0.0.1:7233' })
   .trim()
-  .refine((value) => {
-    const match = HOST_PORT.exec(value);
-    return match !== null && Number(match[2]) >= 1 && Number(match[2]) <= 65535;
-  }, { error: 'must be "host:port", e.g. 127.0.0.1:7233' });
+  .refine(
+    (value) => {
+      const match = HOST_PORT.exec(value);
+      return match !== null && Number(match[2]) >= 1 && Number(match[2]) <= 65535;
+    },
+    { error: 'must be "host:port", e.g. 127.0.0.1:7233' },
+  );
 
 export function isHttpUrl(value: string): boolean {
   try {
@@ -143,16 +151,14 @@ export function parseDurationMs(value: unknown): number | null {
 }
 
 /** Output: milliseconds. */
-const durationSchema = z
-  .union([z.number(), z.string()], { error: DURATION_MESSAGE })
-  .transform((value, ctx) => {
-    const ms = parseDurationMs(value);
-    if (ms === null || ms <= 0) {
-      ctx.addIssue({ code: 'custom', message: DURATION_MESSAGE });
-      return z.NEVER;
-    }
-    return ms;
-  });
+const durationSchema = z.union([z.number(), z.string()], { error: DURATION_MESSAGE }).transform((value, ctx) => {
+  const ms = parseDurationMs(value);
+  if (ms === null || ms <= 0) {
+    ctx.addIssue({ code: 'custom', message: DURATION_MESSAGE });
+    return z.NEVER;
+  }
+  return ms;
+});
 
 /** Milliseconds back in the config's own notation, for messages: 120000 → "2m". */
 export function formatDurationMs(ms: number): string {
@@ -190,9 +196,7 @@ const batchSchema = section({
 });
 
 const EXTENSION_MESSAGE = 'must be a file extension such as ".csv"';
-const extensionSchema = z
-  .string({ error: EXTENSION_MESSAGE })
-  .regex(/^\.[A-Za-z0-9]+$/, { error: EXTENSION_MESSAGE });
+const extensionSchema = z.string({ error: EXTENSION_MESSAGE }).regex(/^\.[A-Za-z0-9]+$/, { error: EXTENSION_MESSAGE });
 
 /** `security.browser` when the file leaves a key out (the whole mapping is optional). */
 export const BROWSER_DEFAULTS = { restart_every_pages: 50, pool_size: 2, challenge_wait_seconds: 15 } as const;
@@ -202,7 +206,11 @@ const POOL_SIZE_MESSAGE = 'must be an integer from 1 to 16';
 /** The real-browser fetcher (sites with fetcher: browser): one Chromium per worker process. */
 const browserSchema = section({
   restart_every_pages: integerAtLeast(1).optional(),
-  pool_size: z.int({ error: POOL_SIZE_MESSAGE }).min(1, { error: POOL_SIZE_MESSAGE }).max(16, { error: POOL_SIZE_MESSAGE }).optional(),
+  pool_size: z
+    .int({ error: POOL_SIZE_MESSAGE })
+    .min(1, { error: POOL_SIZE_MESSAGE })
+    .max(16, { error: POOL_SIZE_MESSAGE })
+    .optional(),
   challenge_wait_seconds: durationSchema.optional(),
 });
 
@@ -443,7 +451,8 @@ export function crossKeyProblems(raw: unknown): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   // A password in the file: said once, without its value, with where it belongs instead.
   const email = child(child(raw, 'notifications'), 'email');
-  if (isMapping(email) && 'password' in email) problems.push({ path: ['notifications', 'email', 'password'], message: PASSWORD_IN_FILE_MESSAGE });
+  if (isMapping(email) && 'password' in email)
+    problems.push({ path: ['notifications', 'email', 'password'], message: PASSWORD_IN_FILE_MESSAGE });
   const defaults = child(raw, 'defaults');
   problems.push(...intervalProblems(['defaults', 'retry'], child(defaults, 'retry'), undefined));
 
@@ -535,7 +544,11 @@ function intervalProblems(path: ConfigPath, retry: unknown, inherited: unknown):
   const initialRaw = child(retry, 'initial_interval') ?? child(inherited, 'initial_interval');
   const maximumRaw = child(retry, 'maximum_interval') ?? child(inherited, 'maximum_interval');
   // Only judge the site when it sets one of them; inherited pairs are judged under defaults.
-  if (inherited !== undefined && child(retry, 'initial_interval') === undefined && child(retry, 'maximum_interval') === undefined) {
+  if (
+    inherited !== undefined &&
+    child(retry, 'initial_interval') === undefined &&
+    child(retry, 'maximum_interval') === undefined
+  ) {
     return [];
   }
   const initial = parseDurationMs(initialRaw);

@@ -34,9 +34,25 @@ export interface GenericSelectors {
 }
 
 export type GenericField =
-  | 'title' | 'price' | 'operation' | 'propertyType' | 'bedrooms' | 'bathrooms' | 'parkingSpaces'
-  | 'builtAreaM2' | 'landAreaM2' | 'neighborhood' | 'city' | 'state' | 'address' | 'description'
-  | 'images' | 'publisher' | 'publishedAt' | 'lat' | 'lng';
+  | 'title'
+  | 'price'
+  | 'operation'
+  | 'propertyType'
+  | 'bedrooms'
+  | 'bathrooms'
+  | 'parkingSpaces'
+  | 'builtAreaM2'
+  | 'landAreaM2'
+  | 'neighborhood'
+  | 'city'
+  | 'state'
+  | 'address'
+  | 'description'
+  | 'images'
+  | 'publisher'
+  | 'publishedAt'
+  | 'lat'
+  | 'lng';
 
 export interface FieldSelector {
   /** CSS selector inside the card; "" or absent means the card element itself. */

@@ -53,7 +53,10 @@ export function formatOfPath(path: string): ExportFormat | null {
 export function parseSince(text: string): string {
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text);
   const parsed = dateOnly ? Date.parse(`${text}T00:00:00Z`) : /^\d{4}-\d{2}-\d{2}T/.test(text) ? Date.parse(text) : NaN;
-  if (Number.isNaN(parsed)) throw new UserInputError(`--since "${text}" is not a date: write YYYY-MM-DD or an ISO 8601 time such as 2025-11-28T06:00:00Z`);
+  if (Number.isNaN(parsed))
+    throw new UserInputError(
+      `--since "${text}" is not a date: write YYYY-MM-DD or an ISO 8601 time such as 2025-11-28T06:00:00Z`,
+    );
   return new Date(parsed).toISOString();
 }
 
@@ -63,7 +66,9 @@ export function checkExportFilter(db: Db, filter: ExportFilter, knownSites: read
     throw new UserInputError(`unknown site "${filter.site}": the sites are ${knownSites.join(', ')}`);
   }
   if (filter.batchId !== undefined && !getBatch(db, filter.batchId)) {
-    throw new UserInputError(`unknown batch "${filter.batchId}": no such batch in the database (see \`orchestrator list\`)`);
+    throw new UserInputError(
+      `unknown batch "${filter.batchId}": no such batch in the database (see \`orchestrator list\`)`,
+    );
   }
 }
 
@@ -97,7 +102,11 @@ function ordered(record: ListingRecord): Record<string, unknown> {
 function serializer(format: ExportFormat) {
   switch (format) {
     case 'csv':
-      return { header: csvLine(LISTING_FIELDS), record: (r: ListingRecord) => csvLine(LISTING_FIELDS.map((f) => r[f])), footer: () => '' };
+      return {
+        header: csvLine(LISTING_FIELDS),
+        record: (r: ListingRecord) => csvLine(LISTING_FIELDS.map((f) => r[f])),
+        footer: () => '',
+      };
     case 'jsonl':
       return { header: '', record: (r: ListingRecord) => `${JSON.stringify(ordered(r))}\n`, footer: () => '' };
     case 'json': {

@@ -43,14 +43,29 @@ import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import type { BrowserContext, Page, Request, Response, Route } from 'playwright-core';
-import { ChallengePageError, FetchTimeoutError, HostPolicyError, NetworkError, ResponseTooLargeError, ScrapeError } from '../errors';
+import {
+  ChallengePageError,
+  FetchTimeoutError,
+  HostPolicyError,
+  NetworkError,
+  ResponseTooLargeError,
+  ScrapeError,
+} from '../errors';
 import { bareHost } from '../security/address-guard';
 import { HostPolicy, policyOfHosts, registrableDomain, urlRefusal, type SiteHosts } from '../security/host-policy';
 import { BrowserPool, type BrowserPoolOptions, type PageLease } from './browser-pool';
 import type { FetchedPage, FetchOptions, PageFetcher } from './fetcher';
 import { RateLimiter, type SiteRateLimit } from './rate-limiter';
 import type { EgressProxyOptions } from './egress-proxy';
-import { isChallengeAnswer, joinHeaders, nextHop, REDIRECT_STATUSES, robotsTxtOf, toPage, type RawResponse } from './responses';
+import {
+  isChallengeAnswer,
+  joinHeaders,
+  nextHop,
+  REDIRECT_STATUSES,
+  robotsTxtOf,
+  toPage,
+  type RawResponse,
+} from './responses';
 import { RobotsPolicy, type RobotsOptions } from './robots';
 
 export interface BrowserFetcherOptions {
@@ -103,10 +118,19 @@ export function isChallengeVendorHost(host: string): boolean {
  * policy's trusted endpoints).
  */
 export function browserEgress(policy: HostPolicy): EgressProxyOptions {
-  return { guard: policy.addresses, hostRefusal: (host, site) => (isChallengeVendorHost(host) ? null : policy.connectionRefusal(host, site)) };
+  return {
+    guard: policy.addresses,
+    hostRefusal: (host, site) => (isChallengeVendorHost(host) ? null : policy.connectionRefusal(host, site)),
+  };
 }
 /** Response headers that describe the transfer, dropped when a decoded body is handed to Chromium. */
-const TRANSFER_HEADERS = new Set(['content-encoding', 'content-length', 'transfer-encoding', 'connection', 'keep-alive']);
+const TRANSFER_HEADERS = new Set([
+  'content-encoding',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+]);
 
 /** What the mirror answered to a request the route handler sent, kept for the fetcher. */
 interface MirrorAnswer {
@@ -143,7 +167,8 @@ export class BrowserFetcher implements PageFetcher {
   constructor(private readonly options: BrowserFetcherOptions) {
     this.ownsPool = !(options.pool instanceof BrowserPool);
     this.pool = options.pool instanceof BrowserPool ? options.pool : new BrowserPool(options.pool);
-    this.rateLimiter = options.rateLimit instanceof RateLimiter ? options.rateLimit : new RateLimiter({ sites: options.rateLimit });
+    this.rateLimiter =
+      options.rateLimit instanceof RateLimiter ? options.rateLimit : new RateLimiter({ sites: options.rateLimit });
     this.robots = new RobotsPolicy(options.robots, (robotsUrl, site) => this.loadRobotsTxt(robotsUrl, site));
     this.hostPolicy = options.hostPolicy ?? policyOfHosts(options.allowedHosts ?? {});
   }
@@ -155,8 +180,14 @@ export class BrowserFetcher implements PageFetcher {
     // robots.txt before taking a page: its loader needs a page of its own.
     await this.robots.assertAllowed(target.href, site, signal);
     const home = new URL('/', target);
-    const warmUp = this.options.warmUp !== false && target.href !== home.href && (await this.robots.isAllowed(home.href, site, signal));
-    const lease = await this.pool.acquire(site, { signal, setupContext: (context) => this.setupContext(context, site) });
+    const warmUp =
+      this.options.warmUp !== false &&
+      target.href !== home.href &&
+      (await this.robots.isAllowed(home.href, site, signal));
+    const lease = await this.pool.acquire(site, {
+      signal,
+      setupContext: (context) => this.setupContext(context, site),
+    });
     let broken = true;
     try {
       if (warmUp) await this.warmUpOnce(lease, home, site, signal);
@@ -228,19 +259,28 @@ export class BrowserFetcher implements PageFetcher {
       if (navigationError !== null && documents.count === 0) {
         // A redirect Chromium followed off the site fails there (or elsewhere): name the redirect.
         if (documents.lastRequest) this.checkRedirects(documents.lastRequest, site);
-        throw (await this.egressRefusal(documents.lastRequest, url, site, started)) ?? navigationFailure(navigationError, url, this.options.timeoutMs);
+        throw (
+          (await this.egressRefusal(documents.lastRequest, url, site, started)) ??
+          navigationFailure(navigationError, url, this.options.timeoutMs)
+        );
       }
 
       const deadline = performance.now() + this.options.challengeWaitMs;
       if (!(await documents.waitForAtLeast(1, this.options.timeoutMs, signal))) {
-        throw this.failures.get(page) ?? new FetchTimeoutError(`${url.host} sent no document within ${this.options.timeoutMs} ms`, url.href);
+        throw (
+          this.failures.get(page) ??
+          new FetchTimeoutError(`${url.host} sent no document within ${this.options.timeoutMs} ms`, url.href)
+        );
       }
       for (;;) {
         const count = documents.count;
         const answer = await this.readDocument(documents.latest!, site, signal);
         if (answer !== 'replaced' && !isChallengeAnswer(answer)) {
           if (answer.body.length > this.options.maxResponseBytes) {
-            throw new ResponseTooLargeError(`${url.host} sent ${answer.body.length} bytes, over the ${this.options.maxResponseBytes}-byte limit`, url.href);
+            throw new ResponseTooLargeError(
+              `${url.host} sent ${answer.body.length} bytes, over the ${this.options.maxResponseBytes}-byte limit`,
+              url.href,
+            );
           }
           return { ...answer, latencyMs: performance.now() - started };
         }
@@ -251,9 +291,13 @@ export class BrowserFetcher implements PageFetcher {
         const stoppedLater = this.failures.get(page);
         if (stoppedLater) throw stoppedLater;
         if (next) continue;
-        if (answer === 'replaced') throw new NetworkError(`${url.host}: the browser lost the page's document before it could be read`, url.href);
+        if (answer === 'replaced')
+          throw new NetworkError(`${url.host}: the browser lost the page's document before it could be read`, url.href);
         const waited = Math.round(this.options.challengeWaitMs / 100) / 10;
-        throw new ChallengePageError(`${url.host} kept answering with an anti-bot challenge page for ${waited} s: the challenge did not clear`, url.href);
+        throw new ChallengePageError(
+          `${url.host} kept answering with an anti-bot challenge page for ${waited} s: the challenge did not clear`,
+          url.href,
+        );
       }
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
@@ -270,7 +314,12 @@ export class BrowserFetcher implements PageFetcher {
    * as a HostPolicyError with the rule that refused it (off-domain, ip-literal, non-public-address …),
    * if it refused it.
    */
-  private async egressRefusal(request: Request | null, url: URL, site: string, since: number): Promise<HostPolicyError | null> {
+  private async egressRefusal(
+    request: Request | null,
+    url: URL,
+    site: string,
+    since: number,
+  ): Promise<HostPolicyError | null> {
     // Through the mirror no navigation goes through the (closed) proxy: what it refused then is
     // Chromium's own speculative connections (preconnects), never the reason a navigation failed.
     if (this.options.mirrorUrl) return null;
@@ -280,13 +329,23 @@ export class BrowserFetcher implements PageFetcher {
     if (!refused?.reason) return null;
     const byPage = tried.href !== url.href;
     const what = byPage ? `the page ${url.href} navigated to ${tried.href}, which was` : tried.href;
-    return new HostPolicyError(`${what} refused on its connection: ${refused.message}`, url.href, refused.reason, byPage);
+    return new HostPolicyError(
+      `${what} refused on its connection: ${refused.message}`,
+      url.href,
+      refused.reason,
+      byPage,
+    );
   }
 
   /** The answer a main-document response carries, or 'replaced' when the page moved on before its body could be read. */
-  private async readDocument(response: Response, site: string, signal?: AbortSignal): Promise<Omit<RawResponse, 'latencyMs'> | 'replaced'> {
+  private async readDocument(
+    response: Response,
+    site: string,
+    signal?: AbortSignal,
+  ): Promise<Omit<RawResponse, 'latencyMs'> | 'replaced'> {
     const fromMirror = this.answers.get(response.request());
-    if (fromMirror) return { url: fromMirror.url, status: fromMirror.status, headers: fromMirror.headers, body: fromMirror.body };
+    if (fromMirror)
+      return { url: fromMirror.url, status: fromMirror.status, headers: fromMirror.headers, body: fromMirror.body };
     // Chromium followed any redirects itself (a route never sees the hops): judge the chain now.
     this.checkRedirects(response.request(), site);
     const url = new URL(response.url());
@@ -297,7 +356,12 @@ export class BrowserFetcher implements PageFetcher {
       if (signal?.aborted) throw signal.reason;
       return 'replaced';
     }
-    return { url, status: response.status(), headers: joinHeaders((await response.headersArray()).map(({ name, value }) => [name, value] as const)), body };
+    return {
+      url,
+      status: response.status(),
+      headers: joinHeaders((await response.headersArray()).map(({ name, value }) => [name, value] as const)),
+      body,
+    };
   }
 
   /** The home page, once per site context (concurrent first pages share it). Its outcome does not matter: the page itself is judged. */
@@ -318,14 +382,18 @@ export class BrowserFetcher implements PageFetcher {
       await untilAborted(warming, signal);
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
-      if (lease.page.isClosed()) throw new NetworkError(`${home.host}: the browser page closed during the warm-up visit`, home.href);
+      if (lease.page.isClosed())
+        throw new NetworkError(`${home.host}: the browser page closed during the warm-up visit`, home.href);
       // Another page's warm-up was cut short: go on without it.
     }
   }
 
   /** robots.txt through the browser (same session, challenge handling and mirror routing as pages). */
   private async loadRobotsTxt(robotsUrl: string, site: string): Promise<string | null> {
-    const lease = await this.pool.acquire(site, { setupContext: (context) => this.setupContext(context, site), countsAsPage: false });
+    const lease = await this.pool.acquire(site, {
+      setupContext: (context) => this.setupContext(context, site),
+      countsAsPage: false,
+    });
     let broken = true;
     try {
       const text = robotsTxtOf(await this.navigate(lease, new URL(robotsUrl), site));
@@ -373,7 +441,9 @@ export class BrowserFetcher implements PageFetcher {
       if (!this.options.mirrorUrl) return await route.continue();
       // The mirror is a closed world: the site's hosts, and the challenge vendors it plays.
       if (!onSite && !vendor) return await route.abort('blockedbyclient');
-      const answer = vendor ? await this.askMirrorForVendor(request, url, context) : await this.askMirror(request, url, context, siteHosts, mainDocument);
+      const answer = vendor
+        ? await this.askMirrorForVendor(request, url, context)
+        : await this.askMirror(request, url, context, siteHosts, mainDocument);
       this.answers.set(request, answer);
       await route.fulfill({ status: answer.status, headers: fulfilHeaders(answer.pairs), body: answer.body });
     } catch (error) {
@@ -404,7 +474,12 @@ export class BrowserFetcher implements PageFetcher {
         throw new NetworkError(`${url.host}: ${code ? `${code} ` : ''}${message}`, url.href);
       }
       if (!target || target.href === url.href) throw error;
-      throw new HostPolicyError(`the page ${target.href} navigated to ${error.message}`, target.href, error.reason, true);
+      throw new HostPolicyError(
+        `the page ${target.href} navigated to ${error.message}`,
+        target.href,
+        error.reason,
+        true,
+      );
     }
   }
 
@@ -416,7 +491,13 @@ export class BrowserFetcher implements PageFetcher {
     const siteHosts = this.hostPolicy.site(site);
     const visited = new Set([chain[0].url()]);
     for (let i = 1; i < chain.length; i++) {
-      nextHop({ url: new URL(chain[i - 1].url()), status: 302, headers: { location: chain[i].url() } }, (next) => urlRefusal(next, siteHosts), visited, i - 1, this.options.maxRedirects);
+      nextHop(
+        { url: new URL(chain[i - 1].url()), status: 302, headers: { location: chain[i].url() } },
+        (next) => urlRefusal(next, siteHosts),
+        visited,
+        i - 1,
+        this.options.maxRedirects,
+      );
     }
   }
 
@@ -426,14 +507,26 @@ export class BrowserFetcher implements PageFetcher {
    * redirect itself, past any route, onto the real network); the page keeps the URL it asked for
    * and the fetcher reports the final one. Cookies set by intermediate hops are not kept.
    */
-  private async askMirror(request: Request, url: URL, context: BrowserContext, siteHosts: SiteHosts, mainDocument: boolean): Promise<MirrorAnswer> {
+  private async askMirror(
+    request: Request,
+    url: URL,
+    context: BrowserContext,
+    siteHosts: SiteHosts,
+    mainDocument: boolean,
+  ): Promise<MirrorAnswer> {
     const headers = await this.outgoingHeaders(request, url, context);
     let method = request.method();
     let body = request.postDataBuffer();
     let current = url;
     const visited = new Set([current.href]);
     for (let hop = 0; ; hop++) {
-      const answer = await this.askMirrorOnce(current, method, headers, body, mainDocument ? this.options.maxResponseBytes : Infinity);
+      const answer = await this.askMirrorOnce(
+        current,
+        method,
+        headers,
+        body,
+        mainDocument ? this.options.maxResponseBytes : Infinity,
+      );
       if (!REDIRECT_STATUSES.has(answer.status)) return answer;
       current = nextHop(answer, (next) => urlRefusal(next, siteHosts), visited, hop, this.options.maxRedirects);
       // The override may map a hop's host to a private address: refused like the page itself.
@@ -457,13 +550,29 @@ export class BrowserFetcher implements PageFetcher {
    * Chromium past the route, onto the network).
    */
   private async askMirrorForVendor(request: Request, url: URL, context: BrowserContext): Promise<MirrorAnswer> {
-    const answer = await this.askMirrorOnce(url, request.method(), await this.outgoingHeaders(request, url, context), request.postDataBuffer(), this.options.maxResponseBytes);
-    if (REDIRECT_STATUSES.has(answer.status)) throw new NetworkError(`${url.host} answered ${answer.status}: a challenge vendor's redirect is not followed`, url.href);
+    const answer = await this.askMirrorOnce(
+      url,
+      request.method(),
+      await this.outgoingHeaders(request, url, context),
+      request.postDataBuffer(),
+      this.options.maxResponseBytes,
+    );
+    if (REDIRECT_STATUSES.has(answer.status))
+      throw new NetworkError(
+        `${url.host} answered ${answer.status}: a challenge vendor's redirect is not followed`,
+        url.href,
+      );
     return answer;
   }
 
   /** One request to the mirror for `url` (Host: the real host), decoded and capped. */
-  private askMirrorOnce(url: URL, method: string, headers: Record<string, string>, postData: Buffer | null, limit: number): Promise<MirrorAnswer> {
+  private askMirrorOnce(
+    url: URL,
+    method: string,
+    headers: Record<string, string>,
+    postData: Buffer | null,
+    limit: number,
+  ): Promise<MirrorAnswer> {
     const mirror = new URL(this.options.mirrorUrl!);
     return new Promise<MirrorAnswer>((resolve, reject) => {
       const outgoing = http.request(
@@ -490,7 +599,10 @@ export class BrowserFetcher implements PageFetcher {
               const sent = joinHeaders(pairs);
               const body = decode(Buffer.concat(chunks, size), sent['content-encoding']);
               if (body.length > limit) {
-                throw new ResponseTooLargeError(`${url.host} sent ${body.length} bytes, over the ${limit}-byte limit`, url.href);
+                throw new ResponseTooLargeError(
+                  `${url.host} sent ${body.length} bytes, over the ${limit}-byte limit`,
+                  url.href,
+                );
               }
               resolve({ url, status: incoming.statusCode ?? 0, headers: sent, pairs, body });
             } catch (error) {
@@ -499,10 +611,18 @@ export class BrowserFetcher implements PageFetcher {
           });
         },
       );
-      outgoing.on('timeout', () => outgoing.destroy(new FetchTimeoutError(`${url.host} did not answer within ${this.options.timeoutMs} ms`, url.href)));
+      outgoing.on('timeout', () =>
+        outgoing.destroy(
+          new FetchTimeoutError(`${url.host} did not answer within ${this.options.timeoutMs} ms`, url.href),
+        ),
+      );
       outgoing.on('error', (error) => {
         const { code, message } = error as NodeJS.ErrnoException;
-        reject(error instanceof ScrapeError ? error : new NetworkError(`${url.host}: ${code ? `${code} ` : ''}${message}`, url.href));
+        reject(
+          error instanceof ScrapeError
+            ? error
+            : new NetworkError(`${url.host}: ${code ? `${code} ` : ''}${message}`, url.href),
+        );
       });
       outgoing.end(postData ?? undefined);
     });
@@ -583,7 +703,8 @@ class DocumentWatcher {
         if (this.responses.length >= count || this.interrupted) finish(() => resolve(this.responses.length >= count));
       };
       const onAbort = (): void => finish(() => reject(signal!.reason));
-      const onClose = (): void => finish(() => reject(new NetworkError('the browser page closed while waiting for the document')));
+      const onClose = (): void =>
+        finish(() => reject(new NetworkError('the browser page closed while waiting for the document')));
       const timer = setTimeout(() => finish(() => resolve(false)), Math.max(0, timeoutMs));
       this.wakers.add(wake);
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -629,7 +750,8 @@ function navigationFailure(error: unknown, url: URL, timeoutMs: number): ScrapeE
   if (error instanceof ScrapeError) return error;
   const { name, message = String(error) } = error as { name?: string; message?: string };
   const firstLine = message.split('\n')[0].replace(/^page\.goto: /, '');
-  if (name === 'TimeoutError') return new FetchTimeoutError(`${url.host} did not answer within ${timeoutMs} ms (browser navigation)`, url.href);
+  if (name === 'TimeoutError')
+    return new FetchTimeoutError(`${url.host} did not answer within ${timeoutMs} ms (browser navigation)`, url.href);
   return new NetworkError(`${url.host}: ${firstLine}`, url.href);
 }
 
@@ -642,7 +764,12 @@ function fetchMetadata(request: Request, url: URL): Record<string, string> {
   let site = 'none';
   if (referer) {
     const from = new URL(referer);
-    site = from.origin === url.origin ? 'same-origin' : registrableDomain(from.hostname) === registrableDomain(url.hostname) ? 'same-site' : 'cross-site';
+    site =
+      from.origin === url.origin
+        ? 'same-origin'
+        : registrableDomain(from.hostname) === registrableDomain(url.hostname)
+          ? 'same-site'
+          : 'cross-site';
   }
   const type = request.resourceType();
   if (request.isNavigationRequest()) {
@@ -659,7 +786,13 @@ function fetchMetadata(request: Request, url: URL): Record<string, string> {
       ...(referer ? {} : { 'sec-fetch-user': '?1' }),
     };
   }
-  const dest: Record<string, string> = { script: 'script', stylesheet: 'style', image: 'image', font: 'font', media: 'video' };
+  const dest: Record<string, string> = {
+    script: 'script',
+    stylesheet: 'style',
+    image: 'image',
+    font: 'font',
+    media: 'video',
+  };
   return {
     'sec-fetch-site': site,
     'sec-fetch-mode': type === 'xhr' || type === 'fetch' ? 'cors' : 'no-cors',

@@ -198,7 +198,8 @@ export class BrowserPool {
   private egressProxy: Promise<EgressProxy> | null = null;
 
   constructor(private readonly options: BrowserPoolOptions) {
-    if (!(Number.isInteger(options.poolSize) && options.poolSize >= 1)) throw new RangeError(`poolSize must be an integer ≥ 1, got ${options.poolSize}`);
+    if (!(Number.isInteger(options.poolSize) && options.poolSize >= 1))
+      throw new RangeError(`poolSize must be an integer ≥ 1, got ${options.poolSize}`);
     if (!(Number.isInteger(options.restartEveryPages) && options.restartEveryPages >= 1)) {
       throw new RangeError(`restartEveryPages must be an integer ≥ 1, got ${options.restartEveryPages}`);
     }
@@ -371,17 +372,20 @@ export class BrowserPool {
     const handle = this.handle!;
     // The site's own listener of the egress proxy: its connections are judged by its own policy.
     const proxyServer = await bounded((await this.egressProxy!).urlFor(site), `starting the egress proxy of ${site}`);
-    const context = await bounded(handle.browser.newContext({
-      userAgent: this.nextUserAgent(handle),
-      locale: this.options.locale ?? 'es-MX',
-      timezoneId: this.options.timezoneId ?? 'America/Mexico_City',
-      viewport: { width: 1366, height: 768 },
-      // Requests a service worker makes would bypass the fetcher's routing.
-      serviceWorkers: 'block',
-      storageState: this.saved.get(site),
-      // Every connection through the egress proxy, loopback included (Playwright adds <-loopback>).
-      proxy: { server: proxyServer },
-    }), `opening the browser context of ${site}`);
+    const context = await bounded(
+      handle.browser.newContext({
+        userAgent: this.nextUserAgent(handle),
+        locale: this.options.locale ?? 'es-MX',
+        timezoneId: this.options.timezoneId ?? 'America/Mexico_City',
+        viewport: { width: 1366, height: 768 },
+        // Requests a service worker makes would bypass the fetcher's routing.
+        serviceWorkers: 'block',
+        storageState: this.saved.get(site),
+        // Every connection through the egress proxy, loopback included (Playwright adds <-loopback>).
+        proxy: { server: proxyServer },
+      }),
+      `opening the browser context of ${site}`,
+    );
     try {
       await bounded(this.setups.get(site)?.(context) ?? Promise.resolve(), `setting up the browser context of ${site}`);
     } catch (error) {
@@ -462,7 +466,9 @@ export class BrowserPool {
       });
     } catch (error) {
       await rm(userDataDir, { recursive: true, force: true });
-      throw new BrowserLaunchError(`Chromium (${executablePath}) did not start: ${(error as Error).message.split('\n')[0]}`);
+      throw new BrowserLaunchError(
+        `Chromium (${executablePath}) did not start: ${(error as Error).message.split('\n')[0]}`,
+      );
     }
     // The persistent context opens a blank tab of its own: a renderer process no site uses.
     for (const page of persistent.pages()) await page.close().catch(() => undefined);
@@ -480,13 +486,24 @@ export class BrowserPool {
     browser.on('disconnected', () => this.onDisconnected(handle));
     this.handle = handle;
     this.countedSinceLaunch = 0;
-    this.options.onEvent?.({ type: 'launch', generation: handle.generation, userDataDir, version, launchMs: performance.now() - started });
+    this.options.onEvent?.({
+      type: 'launch',
+      generation: handle.generation,
+      userDataDir,
+      version,
+      launchMs: performance.now() - started,
+    });
   }
 
   private async restart(): Promise<void> {
     const handle = this.handle!;
     this.restarts++;
-    this.options.onEvent?.({ type: 'restart', generation: handle.generation, reason: 'pages', pagesServed: this.countedSinceLaunch });
+    this.options.onEvent?.({
+      type: 'restart',
+      generation: handle.generation,
+      reason: 'pages',
+      pagesServed: this.countedSinceLaunch,
+    });
     for (const { site, context } of this.contexts.values()) {
       try {
         this.saved.set(site, await bounded(context.storageState(), `saving the session of ${site}`));
@@ -527,7 +544,11 @@ export class BrowserPool {
 function bounded<T>(promise: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new BrowserLaunchError(`the browser did not finish ${what} within ${OPERATION_TIMEOUT_MS / 1000} s`)), OPERATION_TIMEOUT_MS);
+    timer = setTimeout(
+      () =>
+        reject(new BrowserLaunchError(`the browser did not finish ${what} within ${OPERATION_TIMEOUT_MS / 1000} s`)),
+      OPERATION_TIMEOUT_MS,
+    );
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -115,17 +115,26 @@ export class EgressProxy {
   async close(): Promise<void> {
     this.closing = true;
     for (const socket of this.sockets) socket.destroy();
-    const listeners = [this.siteless, ...(await Promise.allSettled(this.listeners.values())).flatMap((settled) => (settled.status === 'fulfilled' ? [settled.value] : []))];
-    await Promise.all(listeners.map(({ server }) => {
-      server.closeAllConnections();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    }));
+    const listeners = [
+      this.siteless,
+      ...(await Promise.allSettled(this.listeners.values())).flatMap((settled) =>
+        settled.status === 'fulfilled' ? [settled.value] : [],
+      ),
+    ];
+    await Promise.all(
+      listeners.map(({ server }) => {
+        server.closeAllConnections();
+        return new Promise<void>((resolve) => server.close(() => resolve()));
+      }),
+    );
   }
 
   /** Why a connection of `site` to `host`:`port` is refused before any socket is opened, or null. */
   private refusalOf(host: string, port: number, site: string | null): Omit<EgressRefusal, 'at'> | null {
-    if (this.options.closed) return { reason: null, message: 'the browser reaches the portals through the local mirror only' };
-    if (site === null) return { reason: null, message: `a connection to ${host} from outside every site's browser context` };
+    if (this.options.closed)
+      return { reason: null, message: 'the browser reaches the portals through the local mirror only' };
+    if (site === null)
+      return { reason: null, message: `a connection to ${host} from outside every site's browser context` };
     const ruled = this.options.hostRefusal?.(host, site);
     if (ruled) return { reason: ruled.reason, message: ruled.message };
     // net.connect skips the lookup for an IP literal, so its address is checked here.
@@ -192,7 +201,10 @@ export class EgressProxy {
     });
     upstream.on('error', (error) => {
       if (error instanceof HostPolicyError) this.remember(site, host, { reason: error.reason, message: error.message });
-      if (!tunnelled && client.writable) client.end(error instanceof HostPolicyError ? 'HTTP/1.1 403 Forbidden\r\n\r\n' : 'HTTP/1.1 502 Bad Gateway\r\n\r\n');
+      if (!tunnelled && client.writable)
+        client.end(
+          error instanceof HostPolicyError ? 'HTTP/1.1 403 Forbidden\r\n\r\n' : 'HTTP/1.1 502 Bad Gateway\r\n\r\n',
+        );
       else client.destroy();
     });
     client.on('close', () => upstream.destroy());
@@ -219,7 +231,15 @@ export class EgressProxy {
     delete headers['proxy-connection'];
     delete headers['proxy-authorization'];
     const upstream = http.request(
-      { host, port, method: request.method, path: target.pathname + target.search, headers, lookup: this.guard.lookupFor(port), agent: false },
+      {
+        host,
+        port,
+        method: request.method,
+        path: target.pathname + target.search,
+        headers,
+        lookup: this.guard.lookupFor(port),
+        agent: false,
+      },
       (answer) => {
         this.counts.forwarded++;
         response.writeHead(answer.statusCode ?? 502, answer.rawHeaders);

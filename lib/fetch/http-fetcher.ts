@@ -21,7 +21,9 @@ import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
-import type { BeforeRequestHook, GotScraping, Request as GotRequest } from 'got-scraping' with { 'resolution-mode': 'import' };
+import type { BeforeRequestHook, GotScraping, Request as GotRequest } from 'got-scraping' with {
+  'resolution-mode': 'import',
+};
 import { FetchTimeoutError, HostPolicyError, NetworkError, ResponseTooLargeError, ScrapeError } from '../errors';
 import type { AddressGuard } from '../security/address-guard';
 import { HostPolicy, policyOfHosts, urlRefusal } from '../security/host-policy';
@@ -97,7 +99,8 @@ export class HttpFetcher implements PageFetcher {
   private readonly agents: { http: http.Agent; https: https.Agent };
 
   constructor(private readonly options: HttpFetcherOptions) {
-    this.rateLimiter = options.rateLimit instanceof RateLimiter ? options.rateLimit : new RateLimiter({ sites: options.rateLimit });
+    this.rateLimiter =
+      options.rateLimit instanceof RateLimiter ? options.rateLimit : new RateLimiter({ sites: options.rateLimit });
     this.robots = new RobotsPolicy(options.robots, (robotsUrl, site) => this.loadRobotsTxt(robotsUrl, site));
     this.hostPolicy = options.hostPolicy ?? policyOfHosts(options.allowedHosts ?? {});
     this.agents = keepAliveAgents(options.mirrorUrl ? null : this.hostPolicy.addresses);
@@ -107,7 +110,9 @@ export class HttpFetcher implements PageFetcher {
     // Refused before robots.txt or the rate limit: a refused URL costs no request at all. (On the
     // network path a host that resolves to a private address is refused on robots.txt's socket,
     // which then names robots.txt; through the mirror the override is checked for the page itself.)
-    const checked = this.options.mirrorUrl ? await this.hostPolicy.checkMirrorRequest(url, site) : this.hostPolicy.checkUrl(url, site);
+    const checked = this.options.mirrorUrl
+      ? await this.hostPolicy.checkMirrorRequest(url, site)
+      : this.hostPolicy.checkUrl(url, site);
     return toPage(await this.followRedirects(checked.href, site, { signal, checkRobots: true }));
   }
 
@@ -178,7 +183,13 @@ export class HttpFetcher implements PageFetcher {
       const declared = Number(response.headers['content-length']);
       if (declared > this.options.maxResponseBytes) throw this.tooLarge(url, `declares ${declared} bytes`);
       const body = await readCapped(request, this.options.maxResponseBytes, () => this.tooLarge(url, 'kept sending'));
-      return { url, status: response.statusCode ?? 0, headers: headersAsSent(response.rawHeaders), body, latencyMs: performance.now() - started };
+      return {
+        url,
+        status: response.statusCode ?? 0,
+        headers: headersAsSent(response.rawHeaders),
+        body,
+        latencyMs: performance.now() - started,
+      };
     } catch (error) {
       request?.destroy();
       if (signal?.aborted) throw signal.reason;
@@ -187,7 +198,10 @@ export class HttpFetcher implements PageFetcher {
   }
 
   private tooLarge(url: URL, detail: string): ResponseTooLargeError {
-    return new ResponseTooLargeError(`${url.host} response ${detail}, over the ${this.options.maxResponseBytes}-byte limit`, url.href);
+    return new ResponseTooLargeError(
+      `${url.host} response ${detail}, over the ${this.options.maxResponseBytes}-byte limit`,
+      url.href,
+    );
   }
 
   /** The configured agent for this session (each session takes the next one), or null to keep the generated one. */
@@ -213,7 +227,10 @@ export class HttpFetcher implements PageFetcher {
       gotScraping.extend({
         // got-scraping's agent wrapper orders and cases headers like a browser; ours add keep-alive
         // and the host policy's lookup. No HTTP/2: its sessions would bypass these agents.
-        agent: { http: new TransformHeadersAgent(this.agents.http), https: new TransformHeadersAgent(this.agents.https) },
+        agent: {
+          http: new TransformHeadersAgent(this.agents.http),
+          https: new TransformHeadersAgent(this.agents.https),
+        },
         http2: false,
         // Certificates are checked (got-scraping turns that off by default): a host that cannot
         // prove it is the portal is not the portal.
@@ -237,7 +254,9 @@ export class HttpFetcher implements PageFetcher {
  * (its `resolveProtocol` option, read from the request options).
  */
 function answerAlpnProbe(_raw: unknown, options: unknown): void {
-  (options as { resolveProtocol?: () => Promise<{ alpnProtocol: string }> }).resolveProtocol = async () => ({ alpnProtocol: 'http/1.1' });
+  (options as { resolveProtocol?: () => Promise<{ alpnProtocol: string }> }).resolveProtocol = async () => ({
+    alpnProtocol: 'http/1.1',
+  });
 }
 
 /**
@@ -249,12 +268,18 @@ function keepAliveAgents(guard: AddressGuard | null): { http: http.Agent; https:
   const settings = { keepAlive: true, maxSockets: 32 };
   if (!guard) return { http: new http.Agent(settings), https: new https.Agent(settings) };
   class GuardedHttpAgent extends http.Agent {
-    override createConnection(options: http.ClientRequestArgs, callback?: (error: Error | null, socket: Duplex) => void): Duplex | null | undefined {
+    override createConnection(
+      options: http.ClientRequestArgs,
+      callback?: (error: Error | null, socket: Duplex) => void,
+    ): Duplex | null | undefined {
       return super.createConnection({ ...options, lookup: guard!.lookupFor(Number(options.port) || 80) }, callback);
     }
   }
   class GuardedHttpsAgent extends https.Agent {
-    override createConnection(options: https.RequestOptions, callback?: (error: Error | null, socket: Duplex) => void): Duplex | null | undefined {
+    override createConnection(
+      options: https.RequestOptions,
+      callback?: (error: Error | null, socket: Duplex) => void,
+    ): Duplex | null | undefined {
       return super.createConnection({ ...options, lookup: guard!.lookupFor(Number(options.port) || 443) }, callback);
     }
   }

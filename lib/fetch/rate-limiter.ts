@@ -101,6 +101,8 @@ function emissionIntervalMs(limit: SiteRateLimit): number {
 
 function validate(site: string, limit: SiteRateLimit): void {
   if (!(limit.requestsPerMinute >= 0) || !(limit.burst >= 1) || !(limit.minSpacingMs >= 0)) {
-    throw new RangeError(`rate limit for ${site}: need requestsPerMinute ≥ 0, burst ≥ 1, minSpacingMs ≥ 0, got ${JSON.stringify(limit)}`);
+    throw new RangeError(
+      `rate limit for ${site}: need requestsPerMinute ≥ 0, burst ≥ 1, minSpacingMs ≥ 0, got ${JSON.stringify(limit)}`,
+    );
   }
 }

@@ -50,7 +50,12 @@ export function isChallengeAnswer(raw: Pick<RawResponse, 'headers' | 'body'>): b
 
 function isChallenge(headers: Record<string, string>, html: string): boolean {
   const wafAction = headers['x-amzn-waf-action']?.trim().toLowerCase();
-  return headers['cf-mitigated'] === 'challenge' || wafAction === 'challenge' || wafAction === 'captcha' || isChallengePage(html);
+  return (
+    headers['cf-mitigated'] === 'challenge' ||
+    wafAction === 'challenge' ||
+    wafAction === 'captcha' ||
+    isChallengePage(html)
+  );
 }
 
 /**
@@ -68,7 +73,10 @@ export function toPage(raw: RawResponse): FetchedPage {
   }
   const html = decodeBody(raw.body, raw.headers['content-type']);
   if (isChallenge(raw.headers, html)) {
-    throw new ChallengePageError(`${raw.url.host} answered ${raw.status} with an anti-bot challenge page`, raw.url.href);
+    throw new ChallengePageError(
+      `${raw.url.host} answered ${raw.status} with an anti-bot challenge page`,
+      raw.url.href,
+    );
   }
   return {
     url: raw.url.href,
@@ -88,10 +96,17 @@ export function statusError(raw: Omit<RawResponse, 'latencyMs'>): ScrapeError | 
   if (status >= 200 && status < 300) return null;
   const retryAfterMs = parseRetryAfter(raw.headers['retry-after']);
   const waitHint = retryAfterMs === undefined ? '' : ` (Retry-After ${Math.round(retryAfterMs)} ms)`;
-  if (status === 404 || status === 410) return new NotFoundError(`${host} answered ${status}: ${raw.url.pathname}${raw.url.search} does not exist`, url, status);
-  if (status === 429) return new RateLimitedError(`${host} answered 429 Too Many Requests${waitHint}`, url, retryAfterMs);
+  if (status === 404 || status === 410)
+    return new NotFoundError(
+      `${host} answered ${status}: ${raw.url.pathname}${raw.url.search} does not exist`,
+      url,
+      status,
+    );
+  if (status === 429)
+    return new RateLimitedError(`${host} answered 429 Too Many Requests${waitHint}`, url, retryAfterMs);
   if (status === 401 || status === 403 || status === 405) {
-    if (isChallengeAnswer(raw)) return new ChallengePageError(`${host} answered ${status} with an anti-bot challenge page`, url);
+    if (isChallengeAnswer(raw))
+      return new ChallengePageError(`${host} answered ${status} with an anti-bot challenge page`, url);
   }
   if (status === 401 || status === 403) {
     const html = decodeBody(raw.body, raw.headers['content-type']);
@@ -100,8 +115,19 @@ export function statusError(raw: Omit<RawResponse, 'latencyMs'>): ScrapeError | 
     return new AccessDeniedError(`${host} answered ${status} ${title}: ${why}`, url, status);
   }
   if (status === 408) return new FetchTimeoutError(`${host} answered 408 Request Timeout`, url);
-  if (status >= 500) return new ServerError(`${host} answered ${status} ${http.STATUS_CODES[status] ?? ''}${waitHint}`.trim(), url, status, retryAfterMs);
-  if (status >= 400) return new AccessDeniedError(`${host} answered ${status} ${http.STATUS_CODES[status] ?? ''}: the site refuses this request`, url, status);
+  if (status >= 500)
+    return new ServerError(
+      `${host} answered ${status} ${http.STATUS_CODES[status] ?? ''}${waitHint}`.trim(),
+      url,
+      status,
+      retryAfterMs,
+    );
+  if (status >= 400)
+    return new AccessDeniedError(
+      `${host} answered ${status} ${http.STATUS_CODES[status] ?? ''}: the site refuses this request`,
+      url,
+      status,
+    );
   return new RedirectError(`${host} answered ${status}, which is neither a page nor a redirect to follow`, url);
 }
 
@@ -142,10 +168,17 @@ export function nextHop(
   const refusal = refusalOf(next);
   if (refusal) {
     const where = refusal.reason === 'off-domain' ? 'off its domain to' : 'to';
-    throw new HostPolicyError(`${from.host} redirected ${where} ${next.href}, refused by the host policy: ${refusal.message}`, from.href, refusal.reason, true);
+    throw new HostPolicyError(
+      `${from.host} redirected ${where} ${next.href}, refused by the host policy: ${refusal.message}`,
+      from.href,
+      refusal.reason,
+      true,
+    );
   }
-  if (visited.has(next.href)) throw new RedirectError(`redirect loop: ${from.href} leads back to ${next.href}`, from.href);
-  if (hop + 1 > maxRedirects) throw new RedirectError(`more than ${maxRedirects} redirects from ${from.href}`, from.href);
+  if (visited.has(next.href))
+    throw new RedirectError(`redirect loop: ${from.href} leads back to ${next.href}`, from.href);
+  if (hop + 1 > maxRedirects)
+    throw new RedirectError(`more than ${maxRedirects} redirects from ${from.href}`, from.href);
   visited.add(next.href);
   return next;
 }

@@ -29,12 +29,19 @@ export function detectAlerts(
   const alerts: Alert[] = [];
   const site = current.site;
   if (mainFailed) {
-    alerts.push({ batchId, site, kind: 'site_failed', message: `${site}: scraping failed after its retries (${current.pagesFailed} page(s) failed)` });
+    alerts.push({
+      batchId,
+      site,
+      kind: 'site_failed',
+      message: `${site}: scraping failed after its retries (${current.pagesFailed} page(s) failed)`,
+    });
   }
   if (!previous || mainFailed) return alerts;
   if (previous.listingsSeen > 0 && current.listingsSeen < previous.listingsSeen * (1 - thresholds.listingDropRatio)) {
     alerts.push({
-      batchId, site, kind: 'listing_count_drop',
+      batchId,
+      site,
+      kind: 'listing_count_drop',
       message: `${site}: ${current.listingsSeen} listings, down from ${previous.listingsSeen} in batch ${current.previousBatchId}: its markup has probably changed`,
     });
   }
@@ -43,7 +50,9 @@ export function detectAlerts(
     const before = previous.fillRates[field];
     if (now != null && before != null && before - now > thresholds.fillRateDrop) {
       alerts.push({
-        batchId, site, kind: `fill_rate_drop:${field}`,
+        batchId,
+        site,
+        kind: `fill_rate_drop:${field}`,
         message: `${site}: ${field} filled in ${(now * 100).toFixed(0)}% of listings, down from ${(before * 100).toFixed(0)}%: its markup has probably changed`,
       });
     }
@@ -52,11 +61,17 @@ export function detectAlerts(
 }
 
 export function storeAlerts(db: Db, alerts: Alert[]): void {
-  const insert = db.prepare('INSERT OR IGNORE INTO alerts (batch_id, site, kind, message, created_at) VALUES (?, ?, ?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT OR IGNORE INTO alerts (batch_id, site, kind, message, created_at) VALUES (?, ?, ?, ?, ?)',
+  );
   const at = new Date().toISOString();
-  db.transaction(() => alerts.forEach((alert) => insert.run(alert.batchId, alert.site, alert.kind, alert.message, at)))();
+  db.transaction(() =>
+    alerts.forEach((alert) => insert.run(alert.batchId, alert.site, alert.kind, alert.message, at)),
+  )();
 }
 
 export function getAlerts(db: Db, batchId: string): Alert[] {
-  return db.prepare('SELECT batch_id AS batchId, site, kind, message FROM alerts WHERE batch_id = ? ORDER BY id').all(batchId) as Alert[];
+  return db
+    .prepare('SELECT batch_id AS batchId, site, kind, message FROM alerts WHERE batch_id = ? ORDER BY id')
+    .all(batchId) as Alert[];
 }

@@ -46,8 +46,18 @@ const round = (value: number | null, digits = 2) => (value == null ? null : Numb
 
 export function computeSiteMetrics(db: Db, batchId: string, site: string, mainCompleted: boolean): SiteMetrics {
   const pageRows = db
-    .prepare(`SELECT url, kind, attempt, status_code, latency_ms, error_type, fetched_at FROM pages WHERE batch_id = ? AND site = ? ORDER BY fetched_at`)
-    .all(batchId, site) as Array<{ url: string; kind: string; attempt: number; status_code: number | null; latency_ms: number | null; error_type: string | null; fetched_at: string }>;
+    .prepare(
+      `SELECT url, kind, attempt, status_code, latency_ms, error_type, fetched_at FROM pages WHERE batch_id = ? AND site = ? ORDER BY fetched_at`,
+    )
+    .all(batchId, site) as Array<{
+    url: string;
+    kind: string;
+    attempt: number;
+    status_code: number | null;
+    latency_ms: number | null;
+    error_type: string | null;
+    fetched_at: string;
+  }>;
   // Latency and pages/min count every fetch; pages fetched and failed count result pages (detail pages have their own counts).
   const ok = pageRows.filter((row) => row.error_type === null);
   const failedUrls = new Set(pageRows.filter((row) => row.error_type !== null).map((row) => `${row.kind} ${row.url}`));
@@ -56,29 +66,40 @@ export function computeSiteMetrics(db: Db, batchId: string, site: string, mainCo
   const listingPagesOk = new Set(ok.filter((row) => row.kind === 'listing').map((row) => row.url)).size;
   const listingPagesFailed = [...failedUrls].filter((key) => key.startsWith('listing ')).length;
   const latencies = ok.map((row) => row.latency_ms ?? 0).sort((a, b) => a - b);
-  const spanMinutes = ok.length > 1 ? (Date.parse(ok[ok.length - 1].fetched_at) - Date.parse(ok[0].fetched_at)) / 60_000 : 0;
+  const spanMinutes =
+    ok.length > 1 ? (Date.parse(ok[ok.length - 1].fetched_at) - Date.parse(ok[0].fetched_at)) / 60_000 : 0;
 
   const changes = Object.fromEntries(
-    (db.prepare('SELECT change, COUNT(*) AS n FROM batch_listings WHERE batch_id = ? AND site = ? GROUP BY change').all(batchId, site) as Array<{ change: string; n: number }>).map(
-      (row) => [row.change, row.n],
-    ),
+    (
+      db
+        .prepare('SELECT change, COUNT(*) AS n FROM batch_listings WHERE batch_id = ? AND site = ? GROUP BY change')
+        .all(batchId, site) as Array<{ change: string; n: number }>
+    ).map((row) => [row.change, row.n]),
   );
   const seen = (changes.new ?? 0) + (changes.updated ?? 0) + (changes.unchanged ?? 0);
   const previousBatchId = previousBatchForSite(db, batchId, site);
   const removed =
     mainCompleted && previousBatchId
-      ? (db
-          .prepare(
-            `SELECT COUNT(*) AS n FROM batch_listings p WHERE p.batch_id = ? AND p.site = ?
+      ? (
+          db
+            .prepare(
+              `SELECT COUNT(*) AS n FROM batch_listings p WHERE p.batch_id = ? AND p.site = ?
              AND NOT EXISTS (SELECT 1 FROM batch_listings c WHERE c.batch_id = ? AND c.site = p.site AND c.external_id = p.external_id)`,
-          )
-          .get(previousBatchId, site, batchId) as { n: number }).n
+            )
+            .get(previousBatchId, site, batchId) as { n: number }
+        ).n
       : null;
-  const priceChanges = (db.prepare('SELECT COUNT(*) AS n FROM price_history WHERE batch_id = ? AND site = ?').get(batchId, site) as { n: number }).n;
+  const priceChanges = (
+    db.prepare('SELECT COUNT(*) AS n FROM price_history WHERE batch_id = ? AND site = ?').get(batchId, site) as {
+      n: number;
+    }
+  ).n;
   const detail = Object.fromEntries(
-    (db.prepare('SELECT state, COUNT(*) AS n FROM detail_queue WHERE batch_id = ? AND site = ? GROUP BY state').all(batchId, site) as Array<{ state: string; n: number }>).map(
-      (row) => [row.state, row.n],
-    ),
+    (
+      db
+        .prepare('SELECT state, COUNT(*) AS n FROM detail_queue WHERE batch_id = ? AND site = ? GROUP BY state')
+        .all(batchId, site) as Array<{ state: string; n: number }>
+    ).map((row) => [row.state, row.n]),
   );
   const fill = db
     .prepare(
@@ -90,7 +111,13 @@ export function computeSiteMetrics(db: Db, batchId: string, site: string, mainCo
        FROM batch_listings b JOIN listings l ON l.site = b.site AND l.external_id = b.external_id
        WHERE b.batch_id = ? AND b.site = ?`,
     )
-    .get(batchId, site) as { n: number; price: number | null; bedrooms: number | null; area: number | null; coordinates: number | null };
+    .get(batchId, site) as {
+    n: number;
+    price: number | null;
+    bedrooms: number | null;
+    area: number | null;
+    coordinates: number | null;
+  };
   const share = (count: number | null) => (fill.n > 0 ? round((count ?? 0) / fill.n, 4) : null);
   const okPages = new Set(ok.map((row) => `${row.kind} ${row.url}`)).size;
   const attempted = okPages + failedUrls.size;
@@ -112,7 +139,12 @@ export function computeSiteMetrics(db: Db, batchId: string, site: string, mainCo
     latencyAvgMs: latencies.length ? round(latencies.reduce((a, b) => a + b, 0) / latencies.length, 1) : null,
     latencyP50Ms: round(percentile(latencies, 50), 1),
     latencyP95Ms: round(percentile(latencies, 95), 1),
-    fillRates: { price: share(fill.price), bedrooms: share(fill.bedrooms), area: share(fill.area), coordinates: share(fill.coordinates) },
+    fillRates: {
+      price: share(fill.price),
+      bedrooms: share(fill.bedrooms),
+      area: share(fill.area),
+      coordinates: share(fill.coordinates),
+    },
     previousBatchId,
   };
 }
@@ -125,7 +157,9 @@ export function storeSiteMetrics(db: Db, batchId: string, metrics: SiteMetrics):
 }
 
 export function getSiteMetrics(db: Db, batchId: string): SiteMetrics[] {
-  return (db.prepare('SELECT metrics FROM site_metrics WHERE batch_id = ? ORDER BY site').all(batchId) as Array<{ metrics: string }>).map((row) =>
-    JSON.parse(row.metrics),
-  );
+  return (
+    db.prepare('SELECT metrics FROM site_metrics WHERE batch_id = ? ORDER BY site').all(batchId) as Array<{
+      metrics: string;
+    }>
+  ).map((row) => JSON.parse(row.metrics));
 }

@@ -39,7 +39,9 @@ export function batchEmail(notice: BatchNotice): EmailMessage {
     'Sites:',
     ...(notice.sites.length > 0 ? notice.sites.map((site) => `• ${siteLine(site)}`) : ['(no site results)']),
     '',
-    ...(alerts > 0 ? [`${alertsTitle(notice)}:`, ...notice.alerts.map((alert) => `• ${alert.message}`)] : ['No alerts.']),
+    ...(alerts > 0
+      ? [`${alertsTitle(notice)}:`, ...notice.alerts.map((alert) => `• ${alert.message}`)]
+      : ['No alerts.']),
     '',
   ].join('\n');
   const list = (items: string[]) => `<ul>${items.map((item) => `<li>${escapeHtml(item)}</li>`).join('')}</ul>`;
@@ -49,7 +51,9 @@ export function batchEmail(notice: BatchNotice): EmailMessage {
     notice.label ? `<p>Label: ${escapeHtml(notice.label)}</p>` : '',
     '<h3>Sites</h3>',
     notice.sites.length > 0 ? list(notice.sites.map(siteLine)) : '<p>(no site results)</p>',
-    alerts > 0 ? `<h3>${escapeHtml(alertsTitle(notice))}</h3>${list(notice.alerts.map((alert) => alert.message))}` : '<p>No alerts.</p>',
+    alerts > 0
+      ? `<h3>${escapeHtml(alertsTitle(notice))}</h3>${list(notice.alerts.map((alert) => alert.message))}`
+      : '<p>No alerts.</p>',
     '</body></html>',
   ].join('\n');
   return { messageId: `<batch-${notice.batchId}@scraping-orchestrator.local>`, subject, text, html };
@@ -57,7 +61,10 @@ export function batchEmail(notice: BatchNotice): EmailMessage {
 
 /** Listing data (site names, alert texts) can hold markup: everything is text in the HTML part. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
+  return text.replace(
+    /[&<>"']/g,
+    (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!,
+  );
 }
 
 export interface SendOptions {
@@ -97,12 +104,23 @@ function transportFor(settings: EmailConfig, options: SendOptions) {
 }
 
 /** Send one message; resolves with what happened, never rejects. */
-export async function sendEmail(settings: EmailConfig, message: EmailMessage, options: SendOptions = {}): Promise<EmailResult> {
+export async function sendEmail(
+  settings: EmailConfig,
+  message: EmailMessage,
+  options: SendOptions = {},
+): Promise<EmailResult> {
   const refused = missingPassword(settings);
   if (refused) return { sent: false, error: refused };
   const transport = transportFor(settings, options);
   try {
-    const info = await transport.sendMail({ messageId: message.messageId, from: settings.from, to: settings.to, subject: message.subject, text: message.text, html: message.html });
+    const info = await transport.sendMail({
+      messageId: message.messageId,
+      from: settings.from,
+      to: settings.to,
+      subject: message.subject,
+      text: message.text,
+      html: message.html,
+    });
     return { sent: true, accepted: info.accepted.map(String), messageId: info.messageId };
   } catch (error) {
     return { sent: false, error: redactSecret(`${serverName(settings)}: ${(error as Error).message}`, settings) };
@@ -112,7 +130,10 @@ export async function sendEmail(settings: EmailConfig, message: EmailMessage, op
 }
 
 /** Connect, say hello, upgrade or not as configured, and log in, without sending anything (`validate`). */
-export async function verifyEmailServer(settings: EmailConfig, options: SendOptions = {}): Promise<{ ok: true } | { ok: false; error: string }> {
+export async function verifyEmailServer(
+  settings: EmailConfig,
+  options: SendOptions = {},
+): Promise<{ ok: true } | { ok: false; error: string }> {
   const refused = missingPassword(settings);
   if (refused) return { ok: false, error: refused };
   const transport = transportFor(settings, options);
@@ -130,6 +151,10 @@ export async function verifyEmailServer(settings: EmailConfig, options: SendOpti
 export function redactSecret(text: string, settings: Pick<EmailConfig, 'user' | 'password'>): string {
   const { user, password } = settings;
   if (!password) return text;
-  const forms = [password, Buffer.from(password).toString('base64'), Buffer.from(`\u0000${user ?? ''}\u0000${password}`).toString('base64')];
+  const forms = [
+    password,
+    Buffer.from(password).toString('base64'),
+    Buffer.from(`\u0000${user ?? ''}\u0000${password}`).toString('base64'),
+  ];
   return forms.reduce((redacted, form) => redacted.split(form).join('***'), text);
 }

@@ -36,7 +36,9 @@ export async function postWebhook(url: string, payload: WebhookPayload, timeoutM
       body: JSON.stringify(key ? { ...payload, idempotencyKey: key } : payload),
       signal: AbortSignal.timeout(timeoutMs),
     });
-    return response.ok ? { sent: true, status: response.status } : { sent: false, status: response.status, error: `HTTP ${response.status}` };
+    return response.ok
+      ? { sent: true, status: response.status }
+      : { sent: false, status: response.status, error: `HTTP ${response.status}` };
   } catch (error) {
     return { sent: false, error: (error as Error).message };
   }

@@ -15,14 +15,7 @@ export type BuiltinSiteKey = (typeof BUILTIN_SITE_KEYS)[number];
 
 export type Operation = 'sale' | 'rent';
 export type PropertyType =
-  | 'house'
-  | 'apartment'
-  | 'land'
-  | 'office'
-  | 'commercial'
-  | 'warehouse'
-  | 'building'
-  | 'other';
+  'house' | 'apartment' | 'land' | 'office' | 'commercial' | 'warehouse' | 'building' | 'other';
 export type Currency = 'MXN' | 'USD';
 
 export interface ListingRecord {

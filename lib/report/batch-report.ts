@@ -59,9 +59,16 @@ export interface ReportOptions {
   listingLimit?: number;
 }
 
-const LISTING_COLUMNS = 'l.site AS site, l.external_id AS externalId, l.title AS title, l.url AS url, l.price AS price, l.currency AS currency';
+const LISTING_COLUMNS =
+  'l.site AS site, l.external_id AS externalId, l.title AS title, l.url AS url, l.price AS price, l.currency AS currency';
 
-function listingsWithChange(db: Db, batchId: string, site: string, change: 'new' | 'updated', limit: number): ListingChange[] {
+function listingsWithChange(
+  db: Db,
+  batchId: string,
+  site: string,
+  change: 'new' | 'updated',
+  limit: number,
+): ListingChange[] {
   if (limit === 0) return [];
   const rows = db
     .prepare(
@@ -79,7 +86,13 @@ function listingsWithChange(db: Db, batchId: string, site: string, change: 'new'
   );
 }
 
-function removedListings(db: Db, batchId: string, previousBatchId: string, site: string, limit: number): ListingChange[] {
+function removedListings(
+  db: Db,
+  batchId: string,
+  previousBatchId: string,
+  site: string,
+  limit: number,
+): ListingChange[] {
   if (limit === 0) return [];
   return db
     .prepare(
@@ -94,9 +107,11 @@ function removedListings(db: Db, batchId: string, previousBatchId: string, site:
 
 export function buildBatchReport(db: Db, batchId: string, options: ReportOptions = {}): BatchReport {
   const listingLimit = options.listingLimit ?? 10;
-  if (!Number.isInteger(listingLimit) || listingLimit < 0) throw new UserInputError(`the listing limit must be a whole number ≥ 0, got ${listingLimit}`);
+  if (!Number.isInteger(listingLimit) || listingLimit < 0)
+    throw new UserInputError(`the listing limit must be a whole number ≥ 0, got ${listingLimit}`);
   const batch = getBatch(db, batchId);
-  if (!batch) throw new UserInputError(`unknown batch "${batchId}": no such batch in the database (see \`orchestrator list\`)`);
+  if (!batch)
+    throw new UserInputError(`unknown batch "${batchId}": no such batch in the database (see \`orchestrator list\`)`);
   const tasks = getTasks(db, batchId);
   const stored = new Map(getSiteMetrics(db, batchId).map((metrics) => [metrics.site, metrics]));
 
@@ -115,7 +130,9 @@ export function buildBatchReport(db: Db, batchId: string, options: ReportOptions
       newListings: listingsWithChange(db, batchId, site, 'new', listingLimit),
       changedListings: listingsWithChange(db, batchId, site, 'updated', listingLimit),
       removedListings:
-        metrics.listingsRemoved !== null && metrics.previousBatchId ? removedListings(db, batchId, metrics.previousBatchId, site, listingLimit) : [],
+        metrics.listingsRemoved !== null && metrics.previousBatchId
+          ? removedListings(db, batchId, metrics.previousBatchId, site, listingLimit)
+          : [],
     };
   });
 
@@ -130,7 +147,10 @@ export function buildBatchReport(db: Db, batchId: string, options: ReportOptions
       listingsSeen: sum((m) => m.listingsSeen),
       listingsNew: sum((m) => m.listingsNew),
       listingsUpdated: sum((m) => m.listingsUpdated),
-      listingsRemoved: withBaseline.length > 0 ? withBaseline.reduce((total, site) => total + (site.metrics.listingsRemoved ?? 0), 0) : null,
+      listingsRemoved:
+        withBaseline.length > 0
+          ? withBaseline.reduce((total, site) => total + (site.metrics.listingsRemoved ?? 0), 0)
+          : null,
       priceChanges: sum((m) => m.priceChanges),
     },
     alerts: getAlerts(db, batchId),

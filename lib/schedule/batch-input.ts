@@ -15,11 +15,15 @@ export function checkBatchSites(config: AppConfig, sites: readonly string[] | un
   const known = config.sites.map((site) => site.key);
   const unknown = sites.filter((site) => !known.includes(site));
   if (unknown.length > 0) {
-    throw new UserInputError(`unknown site${unknown.length > 1 ? 's' : ''} ${unknown.map((s) => `"${s}"`).join(', ')}: the sites in ${config.sourcePath} are ${known.join(', ')}`);
+    throw new UserInputError(
+      `unknown site${unknown.length > 1 ? 's' : ''} ${unknown.map((s) => `"${s}"`).join(', ')}: the sites in ${config.sourcePath} are ${known.join(', ')}`,
+    );
   }
   const disabled = sites.filter((site) => !config.sites.find((candidate) => candidate.key === site)!.enabled);
   if (disabled.length > 0) {
-    throw new UserInputError(`site${disabled.length > 1 ? 's' : ''} ${disabled.join(', ')} ${disabled.length > 1 ? 'are' : 'is'} disabled in ${config.sourcePath}`);
+    throw new UserInputError(
+      `site${disabled.length > 1 ? 's' : ''} ${disabled.join(', ')} ${disabled.length > 1 ? 'are' : 'is'} disabled in ${config.sourcePath}`,
+    );
   }
 }
 
@@ -46,10 +50,13 @@ const UNFINISHED = new Set(['planned', 'running']);
  */
 export function retryInput(batch: BatchRow, tasks: readonly TaskRow[]): BatchInput {
   if (UNFINISHED.has(batch.status)) {
-    throw new UserInputError(`batch ${batch.id} is still ${batch.status}: wait for it to end (or \`orchestrator cancel ${batch.id}\`) before retrying it`);
+    throw new UserInputError(
+      `batch ${batch.id} is still ${batch.status}: wait for it to end (or \`orchestrator cancel ${batch.id}\`) before retrying it`,
+    );
   }
   const sites = failedSites(batch, tasks);
-  if (sites.length === 0) throw new UserInputError(`batch ${batch.id} has no failed site to retry (status ${batch.status})`);
+  if (sites.length === 0)
+    throw new UserInputError(`batch ${batch.id} has no failed site to retry (status ${batch.status})`);
   const { maxPages, label } = batch.options as { maxPages?: unknown; label?: unknown };
   return {
     sites,

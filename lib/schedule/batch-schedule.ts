@@ -16,7 +16,14 @@ export const DEFAULT_SCHEDULE_ID = 'daily-batch';
 export const DEFAULT_TIMEZONE = 'America/Mexico_City';
 export const DEFAULT_CATCHUP_WINDOW = '1h';
 
-export const OVERLAP_POLICIES = ['SKIP', 'BUFFER_ONE', 'BUFFER_ALL', 'CANCEL_OTHER', 'TERMINATE_OTHER', 'ALLOW_ALL'] as const;
+export const OVERLAP_POLICIES = [
+  'SKIP',
+  'BUFFER_ONE',
+  'BUFFER_ALL',
+  'CANCEL_OTHER',
+  'TERMINATE_OTHER',
+  'ALLOW_ALL',
+] as const;
 
 export interface BatchScheduleRequest {
   scheduleId: string;
@@ -42,7 +49,9 @@ export interface BatchScheduleMemo {
 /** Schedule ids become workflow id prefixes and appear in commands: letters, digits, . _ - only. */
 export function checkScheduleId(id: string): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(id)) {
-    throw new UserInputError(`bad schedule id "${id}": use up to 100 letters, digits, dots, underscores and hyphens, starting with a letter or digit`);
+    throw new UserInputError(
+      `bad schedule id "${id}": use up to 100 letters, digits, dots, underscores and hyphens, starting with a letter or digit`,
+    );
   }
   return id;
 }
@@ -57,7 +66,9 @@ export function checkTimezone(zone: string): string {
   }
   // Intl forgives case ("utc"); the server's Go tz database does not.
   if (resolved !== zone && !Intl.supportedValuesOf('timeZone').includes(zone)) {
-    throw new UserInputError(`bad time zone "${zone}": use an IANA name such as America/Mexico_City, America/Tijuana or UTC`);
+    throw new UserInputError(
+      `bad time zone "${zone}": use an IANA name such as America/Mexico_City, America/Tijuana or UTC`,
+    );
   }
   return zone;
 }
@@ -66,13 +77,17 @@ export function checkTimezone(zone: string): string {
 export function parseOverlapPolicy(text: string): ScheduleOverlapPolicy {
   const normalized = text.trim().toUpperCase().replace(/-/g, '_');
   const found = OVERLAP_POLICIES.find((policy) => policy === normalized);
-  if (!found) throw new UserInputError(`bad overlap policy "${text}": choose one of ${OVERLAP_POLICIES.map((p) => p.toLowerCase().replace(/_/g, '-')).join(', ')}`);
+  if (!found)
+    throw new UserInputError(
+      `bad overlap policy "${text}": choose one of ${OVERLAP_POLICIES.map((p) => p.toLowerCase().replace(/_/g, '-')).join(', ')}`,
+    );
   return found;
 }
 
 /** A duration as Schedules take it: a whole number and a unit, e.g. 90s, 30m, 1h, 2d. */
 export function checkDuration(text: string, what: string): string {
-  if (!/^\d+(ms|s|m|h|d)$/.test(text.trim())) throw new UserInputError(`bad ${what} "${text}": write a number and a unit, e.g. 30m, 1h or 2d`);
+  if (!/^\d+(ms|s|m|h|d)$/.test(text.trim()))
+    throw new UserInputError(`bad ${what} "${text}": write a number and a unit, e.g. 30m, 1h or 2d`);
   return text.trim();
 }
 

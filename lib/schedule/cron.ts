@@ -29,16 +29,23 @@ const MACROS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midni
 const EVERY = /^@every\s+(\d+(ms|s|m|h))+$/;
 
 function fail(expression: string, why: string): never {
-  throw new UserInputError(`bad cron "${expression}": ${why} (write five fields, minute hour day-of-month month day-of-week, e.g. "0 6 * * *", or @daily)`);
+  throw new UserInputError(
+    `bad cron "${expression}": ${why} (write five fields, minute hour day-of-month month day-of-week, e.g. "0 6 * * *", or @daily)`,
+  );
 }
 
 function value(expression: string, field: Field, text: string): number {
   const named = field.names?.indexOf(text.toUpperCase()) ?? -1;
   // Month names count from 1, day names from 0 (SUN).
   if (named >= 0) return field.names === MONTHS ? named + 1 : named;
-  if (!/^\d+$/.test(text)) fail(expression, `${field.name} "${text}" is not a number${field.names ? ` or a name (${field.names.join(', ')})` : ''}`);
+  if (!/^\d+$/.test(text))
+    fail(
+      expression,
+      `${field.name} "${text}" is not a number${field.names ? ` or a name (${field.names.join(', ')})` : ''}`,
+    );
   const number = Number(text);
-  if (number < field.min || number > field.max) fail(expression, `${field.name} ${number} is outside ${field.min}–${field.max}`);
+  if (number < field.min || number > field.max)
+    fail(expression, `${field.name} ${number} is outside ${field.min}–${field.max}`);
   return number;
 }
 
@@ -47,7 +54,8 @@ function checkField(expression: string, field: Field, text: string): void {
     if (part === '') fail(expression, `${field.name} "${text}" has an empty list item`);
     const [range, step, extra] = part.split('/');
     if (extra !== undefined) fail(expression, `${field.name} "${part}" has more than one step`);
-    if (step !== undefined && !(/^\d+$/.test(step) && Number(step) > 0)) fail(expression, `${field.name} step "${step}" must be a whole number > 0`);
+    if (step !== undefined && !(/^\d+$/.test(step) && Number(step) > 0))
+      fail(expression, `${field.name} step "${step}" must be a whole number > 0`);
     if (range === '*') continue;
     const bounds = range.split('-');
     if (bounds.length > 2) fail(expression, `${field.name} "${range}" is not a value or a range a-b`);
@@ -66,7 +74,8 @@ export function checkCron(expression: string): string {
     fail(expression, `unknown macro "${text}"; known: ${MACROS.join(', ')}, @every <duration>`);
   }
   const parts = text.split(' ');
-  if (parts.length !== FIELDS.length) fail(expression, `it has ${parts.length} field${parts.length === 1 ? '' : 's'}, not 5`);
+  if (parts.length !== FIELDS.length)
+    fail(expression, `it has ${parts.length} field${parts.length === 1 ? '' : 's'}, not 5`);
   parts.forEach((part, index) => checkField(expression, FIELDS[index], part));
   return text;
 }

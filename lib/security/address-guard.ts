@@ -114,8 +114,12 @@ export class AddressGuard {
   refusal(address: string, port?: number): string | null {
     const parsed = ipaddr.process(bareHost(address));
     if (parsed.range() === 'unicast') return null;
-    const trusted = this.trusted.some(({ network: [network, bits], port: trustedPort }) =>
-      network.kind() === parsed.kind() && (parsed as ipaddr.IPv4).match(network as ipaddr.IPv4, bits) && (trustedPort === undefined || trustedPort === port));
+    const trusted = this.trusted.some(
+      ({ network: [network, bits], port: trustedPort }) =>
+        network.kind() === parsed.kind() &&
+        (parsed as ipaddr.IPv4).match(network as ipaddr.IPv4, bits) &&
+        (trustedPort === undefined || trustedPort === port),
+    );
     return trusted ? null : describeAddress(address);
   }
 
@@ -126,14 +130,18 @@ export class AddressGuard {
    * (requests through the local mirror) consults only the resolver override and answers [] when it
    * has nothing to say about the name.
    */
-  async checkedAddresses(hostname: string, { useSystemDns = true, url, port }: { useSystemDns?: boolean; url?: string; port?: number } = {}): Promise<LookupAddress[]> {
+  async checkedAddresses(
+    hostname: string,
+    { useSystemDns = true, url, port }: { useSystemDns?: boolean; url?: string; port?: number } = {},
+  ): Promise<LookupAddress[]> {
     const host = bareHost(hostname);
     let addresses: LookupAddress[];
     if (ipaddr.isValid(host)) {
       addresses = [{ address: host, family: ipaddr.parse(host).kind() === 'ipv4' ? 4 : 6 }];
     } else {
       const overridden = await this.options.resolve?.(host);
-      if (overridden !== undefined) addresses = overridden.map((address) => ({ address, family: ipaddr.parse(address).kind() === 'ipv4' ? 4 : 6 }));
+      if (overridden !== undefined)
+        addresses = overridden.map((address) => ({ address, family: ipaddr.parse(address).kind() === 'ipv4' ? 4 : 6 }));
       else if (!useSystemDns) return [];
       else addresses = await resolveWithSystemDns(host);
     }
@@ -141,7 +149,11 @@ export class AddressGuard {
       const refused = this.refusal(address, port);
       if (refused) {
         const shown = ipaddr.isValid(host) ? `host ${hostname}` : `${hostname} resolves to ${address}, which`;
-        throw new HostPolicyError(`${shown} is ${refused}: only public addresses may be fetched`, url ?? hostname, 'non-public-address');
+        throw new HostPolicyError(
+          `${shown} is ${refused}: only public addresses may be fetched`,
+          url ?? hostname,
+          'non-public-address',
+        );
       }
     }
     return addresses;

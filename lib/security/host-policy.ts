@@ -13,7 +13,14 @@
  */
 import { getDomain } from 'tldts';
 import { HostPolicyError, type HostRefusalReason } from '../errors';
-import { AddressGuard, addressClass, bareHost, describeAddress, isIpLiteral, type AddressGuardOptions } from './address-guard';
+import {
+  AddressGuard,
+  addressClass,
+  bareHost,
+  describeAddress,
+  isIpLiteral,
+  type AddressGuardOptions,
+} from './address-guard';
 
 /** What the policy needs to know about a site: its key, its base_url, and any hosts it declares beyond that domain. */
 export interface SiteHosts {
@@ -58,11 +65,16 @@ function hostRefusal(url: URL, site: SiteHosts, plural: string): UrlRefusal | nu
   const host = shownHost(url);
   const domains = siteDomains(site);
   const onDomains = `${plural} must name a host on ${domains.join(' or ')}`;
-  if (isIpLiteral(host)) return { reason: 'ip-literal', message: `host ${host} is ${describeIpLiteral(host)}; ${onDomains}` };
-  if (host === 'localhost' || host.endsWith('.localhost')) return { reason: 'localhost', message: `host ${host} is this machine; ${onDomains}` };
+  if (isIpLiteral(host))
+    return { reason: 'ip-literal', message: `host ${host} is ${describeIpLiteral(host)}; ${onDomains}` };
+  if (host === 'localhost' || host.endsWith('.localhost'))
+    return { reason: 'localhost', message: `host ${host} is this machine; ${onDomains}` };
   if (!domains.some((domain) => host === domain || host.endsWith(`.${domain}`))) {
     const declared = domains.length > 1 ? `; or its hosts ${domains.slice(1).join(', ')}` : '';
-    return { reason: 'off-domain', message: `host ${host} is not on the domain of site ${site.key} (${domains[0]}, from base_url ${site.baseUrl}${declared})` };
+    return {
+      reason: 'off-domain',
+      message: `host ${host} is not on the domain of site ${site.key} (${domains[0]}, from base_url ${site.baseUrl}${declared})`,
+    };
   }
   return null;
 }
@@ -131,7 +143,8 @@ export class HostPolicy {
       throw new HostPolicyError(`${String(url)} refused: not a valid absolute URL`, String(url), 'invalid-url');
     }
     const refusal = urlRefusal(parsed, this.site(siteKey));
-    if (refusal) throw new HostPolicyError(`${redactUrl(parsed)} refused: ${refusal.message}`, redactUrl(parsed), refusal.reason);
+    if (refusal)
+      throw new HostPolicyError(`${redactUrl(parsed)} refused: ${refusal.message}`, redactUrl(parsed), refusal.reason);
     return parsed;
   }
 
@@ -152,7 +165,8 @@ export class HostPolicy {
     try {
       await this.addresses.checkedAddresses(url.hostname, { useSystemDns, url: url.href, port: portOf(url) });
     } catch (error) {
-      if (error instanceof HostPolicyError) throw new HostPolicyError(`${redactUrl(url)} refused: ${error.message}`, redactUrl(url), error.reason);
+      if (error instanceof HostPolicyError)
+        throw new HostPolicyError(`${redactUrl(url)} refused: ${error.message}`, redactUrl(url), error.reason);
       throw error;
     }
   }
@@ -174,7 +188,8 @@ export class HostPolicy {
     }
     // `new URL` accepts what a host name may not hold (it percent-encodes nothing in a host, but
     // decodes %xx and keeps some punctuation): the host must read back as it was given.
-    if (bareHost(url.hostname) !== bare) return { reason: 'invalid-url', message: `${JSON.stringify(host)} is not a host name` };
+    if (bareHost(url.hostname) !== bare)
+      return { reason: 'invalid-url', message: `${JSON.stringify(host)} is not a host name` };
     return hostRefusal(url, this.site(siteKey), 'requests');
   }
 }

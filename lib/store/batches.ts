@@ -5,7 +5,14 @@
 import type { Db } from './database';
 import { isValidTransition, TERMINAL_STATES, type TaskState } from './task-states';
 
-export const BATCH_STATUSES = ['planned', 'running', 'completed', 'completed_with_errors', 'failed', 'cancelled'] as const;
+export const BATCH_STATUSES = [
+  'planned',
+  'running',
+  'completed',
+  'completed_with_errors',
+  'failed',
+  'cancelled',
+] as const;
 export type BatchStatus = (typeof BATCH_STATUSES)[number];
 export type TaskKind = 'main' | 'detail';
 
@@ -57,7 +64,15 @@ export function createBatch(db: Db, batch: NewBatch): void {
         `INSERT OR IGNORE INTO batches (id, label, parent_batch_id, status, sites, options, workflow_id, created_at)
          VALUES (?, ?, ?, 'planned', ?, ?, ?, ?)`,
       )
-      .run(batch.id, batch.label, batch.parentBatchId, JSON.stringify(batch.sites), JSON.stringify(batch.options), batch.workflowId, now());
+      .run(
+        batch.id,
+        batch.label,
+        batch.parentBatchId,
+        JSON.stringify(batch.sites),
+        JSON.stringify(batch.options),
+        batch.workflowId,
+        now(),
+      );
     if (inserted.changes === 0) return; // planned before: a retried planning activity
     const tasks = [
       ...batch.sites.map((site) => ({ site, kind: 'main' as const })),
@@ -66,10 +81,12 @@ export function createBatch(db: Db, batch: NewBatch): void {
     for (const { site, kind } of tasks) {
       const id = taskId(batch.id, site, kind);
       const at = now();
-      db.prepare(`INSERT INTO tasks (id, batch_id, site, kind, state, created_at, updated_at) VALUES (?, ?, ?, ?, 'pending', ?, ?)`).run(
-        id, batch.id, site, kind, at, at,
-      );
-      db.prepare(`INSERT INTO task_transitions (task_id, from_state, to_state, reason, at) VALUES (?, NULL, 'pending', 'planned', ?)`).run(id, at);
+      db.prepare(
+        `INSERT INTO tasks (id, batch_id, site, kind, state, created_at, updated_at) VALUES (?, ?, ?, ?, 'pending', ?, ?)`,
+      ).run(id, batch.id, site, kind, at, at);
+      db.prepare(
+        `INSERT INTO task_transitions (task_id, from_state, to_state, reason, at) VALUES (?, NULL, 'pending', 'planned', ?)`,
+      ).run(id, at);
     }
   })();
 }
@@ -87,8 +104,19 @@ export function transitionTask(db: Db, id: string, to: TaskState, reason: string
     if (row.state === to) return 'unchanged';
     if (!isValidTransition(row.state, to)) return 'invalid';
     const at = now();
-    db.prepare('UPDATE tasks SET state = ?, updated_at = ?, last_error = COALESCE(?, last_error) WHERE id = ?').run(to, at, error ?? null, id);
-    db.prepare('INSERT INTO task_transitions (task_id, from_state, to_state, reason, at) VALUES (?, ?, ?, ?, ?)').run(id, row.state, to, reason, at);
+    db.prepare('UPDATE tasks SET state = ?, updated_at = ?, last_error = COALESCE(?, last_error) WHERE id = ?').run(
+      to,
+      at,
+      error ?? null,
+      id,
+    );
+    db.prepare('INSERT INTO task_transitions (task_id, from_state, to_state, reason, at) VALUES (?, ?, ?, ?, ?)').run(
+      id,
+      row.state,
+      to,
+      reason,
+      at,
+    );
     return 'changed';
   })();
 }
@@ -102,12 +130,9 @@ export function closeOpenTasks(db: Db, batchId: string, to: 'failed' | 'skipped'
 
 export function setBatchStatus(db: Db, batchId: string, status: BatchStatus, summary?: unknown): void {
   const finished = status === 'planned' || status === 'running' ? null : now();
-  db.prepare('UPDATE batches SET status = ?, finished_at = COALESCE(?, finished_at), summary = COALESCE(?, summary) WHERE id = ?').run(
-    status,
-    finished,
-    summary === undefined ? null : JSON.stringify(summary),
-    batchId,
-  );
+  db.prepare(
+    'UPDATE batches SET status = ?, finished_at = COALESCE(?, finished_at), summary = COALESCE(?, summary) WHERE id = ?',
+  ).run(status, finished, summary === undefined ? null : JSON.stringify(summary), batchId);
 }
 
 interface RawBatch {
@@ -145,7 +170,9 @@ export function getBatch(db: Db, id: string): BatchRow | null {
 
 export function listBatches(db: Db, options: { status?: BatchStatus; limit?: number } = {}): BatchRow[] {
   const rows = options.status
-    ? db.prepare('SELECT * FROM batches WHERE status = ? ORDER BY created_at DESC, id DESC LIMIT ?').all(options.status, options.limit ?? 20)
+    ? db
+        .prepare('SELECT * FROM batches WHERE status = ? ORDER BY created_at DESC, id DESC LIMIT ?')
+        .all(options.status, options.limit ?? 20)
     : db.prepare('SELECT * FROM batches ORDER BY created_at DESC, id DESC LIMIT ?').all(options.limit ?? 20);
   return (rows as RawBatch[]).map(toBatch);
 }
@@ -153,17 +180,35 @@ export function listBatches(db: Db, options: { status?: BatchStatus; limit?: num
 export function getTasks(db: Db, batchId: string): TaskRow[] {
   return (
     db.prepare('SELECT * FROM tasks WHERE batch_id = ? ORDER BY rowid').all(batchId) as Array<{
-      id: string; batch_id: string; site: string; kind: TaskKind; state: TaskState; last_error: string | null; created_at: string; updated_at: string;
+      id: string;
+      batch_id: string;
+      site: string;
+      kind: TaskKind;
+      state: TaskState;
+      last_error: string | null;
+      created_at: string;
+      updated_at: string;
     }>
   ).map((raw) => ({
-    id: raw.id, batchId: raw.batch_id, site: raw.site, kind: raw.kind, state: raw.state,
-    lastError: raw.last_error, createdAt: raw.created_at, updatedAt: raw.updated_at,
+    id: raw.id,
+    batchId: raw.batch_id,
+    site: raw.site,
+    kind: raw.kind,
+    state: raw.state,
+    lastError: raw.last_error,
+    createdAt: raw.created_at,
+    updatedAt: raw.updated_at,
   }));
 }
 
-export function getTransitions(db: Db, id: string): Array<{ from: TaskState | null; to: TaskState; reason: string | null; at: string }> {
+export function getTransitions(
+  db: Db,
+  id: string,
+): Array<{ from: TaskState | null; to: TaskState; reason: string | null; at: string }> {
   return db
-    .prepare('SELECT from_state AS "from", to_state AS "to", reason, at FROM task_transitions WHERE task_id = ? ORDER BY id')
+    .prepare(
+      'SELECT from_state AS "from", to_state AS "to", reason, at FROM task_transitions WHERE task_id = ? ORDER BY id',
+    )
     .all(id) as Array<{ from: TaskState | null; to: TaskState; reason: string | null; at: string }>;
 }
 

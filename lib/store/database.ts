@@ -30,7 +30,9 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
 
 /** Apply every migration newer than the database, each in its own transaction. */
 export function migrate(db: Db): number {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT, applied_at TEXT NOT NULL)');
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT, applied_at TEXT NOT NULL)',
+  );
   const current = (db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
   const pending = MIGRATIONS.filter((migration) => migration.version > current);
   for (const migration of pending) {

@@ -14,12 +14,29 @@ export interface UpsertCounts {
 }
 
 const COLUMNS: Array<[keyof ListingRecord, string]> = [
-  ['url', 'url'], ['title', 'title'], ['operation', 'operation'], ['propertyType', 'property_type'],
-  ['price', 'price'], ['currency', 'currency'], ['priceOnRequest', 'price_on_request'], ['bedrooms', 'bedrooms'],
-  ['bathrooms', 'bathrooms'], ['parkingSpaces', 'parking_spaces'], ['builtAreaM2', 'built_area_m2'],
-  ['landAreaM2', 'land_area_m2'], ['neighborhood', 'neighborhood'], ['city', 'city'], ['state', 'state'],
-  ['address', 'address'], ['lat', 'lat'], ['lng', 'lng'], ['description', 'description'], ['images', 'images'],
-  ['publisher', 'publisher'], ['publishedAt', 'published_at'], ['originUrl', 'origin_url'],
+  ['url', 'url'],
+  ['title', 'title'],
+  ['operation', 'operation'],
+  ['propertyType', 'property_type'],
+  ['price', 'price'],
+  ['currency', 'currency'],
+  ['priceOnRequest', 'price_on_request'],
+  ['bedrooms', 'bedrooms'],
+  ['bathrooms', 'bathrooms'],
+  ['parkingSpaces', 'parking_spaces'],
+  ['builtAreaM2', 'built_area_m2'],
+  ['landAreaM2', 'land_area_m2'],
+  ['neighborhood', 'neighborhood'],
+  ['city', 'city'],
+  ['state', 'state'],
+  ['address', 'address'],
+  ['lat', 'lat'],
+  ['lng', 'lng'],
+  ['description', 'description'],
+  ['images', 'images'],
+  ['publisher', 'publisher'],
+  ['publishedAt', 'published_at'],
+  ['originUrl', 'origin_url'],
 ];
 
 function columnValue(record: ListingRecord, field: keyof ListingRecord): unknown {
@@ -38,8 +55,14 @@ const MERGED = COLUMNS.filter(([field]) => !PRICE_FIELDS.has(field));
  * cards know less than detail pages (and some Lamudi pages carry JSON-LD only).
  */
 const MERGE_SET = [
-  ...MERGED.map(([field, column]) => (field === 'images' ? `${column} = CASE WHEN ? = '[]' THEN ${column} ELSE ? END` : `${column} = COALESCE(?, ${column})`)),
-  'price = ?', 'currency = ?', 'price_on_request = ?',
+  ...MERGED.map(([field, column]) =>
+    field === 'images'
+      ? `${column} = CASE WHEN ? = '[]' THEN ${column} ELSE ? END`
+      : `${column} = COALESCE(?, ${column})`,
+  ),
+  'price = ?',
+  'currency = ?',
+  'price_on_request = ?',
 ].join(', ');
 
 interface PriceTriple {
@@ -57,8 +80,12 @@ function knownPrice(record: ListingRecord, stored: PriceTriple): PriceTriple {
 
 function mergeValues(record: ListingRecord, price: PriceTriple): unknown[] {
   return [
-    ...MERGED.flatMap(([field]) => (field === 'images' ? [columnValue(record, field), columnValue(record, field)] : [columnValue(record, field)])),
-    price.price, price.currency, price.priceOnRequest ? 1 : 0,
+    ...MERGED.flatMap(([field]) =>
+      field === 'images' ? [columnValue(record, field), columnValue(record, field)] : [columnValue(record, field)],
+    ),
+    price.price,
+    price.currency,
+    price.priceOnRequest ? 1 : 0,
   ];
 }
 
@@ -77,10 +104,17 @@ function storedPrice(existing: Existing): PriceTriple {
   return { price: existing.price, currency: existing.currency, priceOnRequest: existing.price_on_request === 1 };
 }
 
-const SELECT_EXISTING = 'SELECT card_hash, price, currency, price_on_request FROM listings WHERE site = ? AND external_id = ?';
+const SELECT_EXISTING =
+  'SELECT card_hash, price, currency, price_on_request FROM listings WHERE site = ? AND external_id = ?';
 
 /** A price-history row when the known price or currency changes; at most one per listing and batch. */
-function notePriceChange(db: Db, batchId: string, record: ListingRecord, before: PriceTriple, after: PriceTriple): boolean {
+function notePriceChange(
+  db: Db,
+  batchId: string,
+  record: ListingRecord,
+  before: PriceTriple,
+  after: PriceTriple,
+): boolean {
   if (before.price === after.price && before.currency === after.currency) return false;
   // No price was known (the card showed none): the first one a page reveals is not a change.
   if (before.price === null && before.currency === null && !before.priceOnRequest) return false;
@@ -89,7 +123,16 @@ function notePriceChange(db: Db, batchId: string, record: ListingRecord, before:
       .prepare(
         `INSERT OR IGNORE INTO price_history (site, external_id, batch_id, old_price, old_currency, price, currency, observed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(record.site, record.externalId, batchId, before.price, before.currency, after.price, after.currency, new Date().toISOString()).changes > 0
+      .run(
+        record.site,
+        record.externalId,
+        batchId,
+        before.price,
+        before.currency,
+        after.price,
+        after.currency,
+        new Date().toISOString(),
+      ).changes > 0
   );
 }
 
@@ -102,12 +145,16 @@ export function upsertCards(db: Db, batchId: string, records: ListingRecord[]): 
   const at = new Date().toISOString();
   const select = db.prepare(SELECT_EXISTING);
   const seen = db.prepare('SELECT change FROM batch_listings WHERE batch_id = ? AND site = ? AND external_id = ?');
-  const markSeen = db.prepare('INSERT OR IGNORE INTO batch_listings (batch_id, site, external_id, change) VALUES (?, ?, ?, ?)');
+  const markSeen = db.prepare(
+    'INSERT OR IGNORE INTO batch_listings (batch_id, site, external_id, change) VALUES (?, ?, ?, ?)',
+  );
   const insert = db.prepare(
     `INSERT INTO listings (site, external_id, ${COLUMNS.map(([, c]) => c).join(', ')}, card_hash, first_batch_id, last_batch_id, first_seen_at, last_seen_at)
      VALUES (?, ?, ${COLUMNS.map(() => '?').join(', ')}, ?, ?, ?, ?, ?)`,
   );
-  const update = db.prepare(`UPDATE listings SET ${MERGE_SET}, card_hash = ?, last_batch_id = ?, last_seen_at = ? WHERE site = ? AND external_id = ?`);
+  const update = db.prepare(
+    `UPDATE listings SET ${MERGE_SET}, card_hash = ?, last_batch_id = ?, last_seen_at = ? WHERE site = ? AND external_id = ?`,
+  );
 
   db.transaction(() => {
     for (const record of records) {
@@ -115,7 +162,16 @@ export function upsertCards(db: Db, batchId: string, records: ListingRecord[]): 
       const existing = select.get(record.site, record.externalId) as Existing | undefined;
       const previouslyClassified = seen.get(batchId, record.site, record.externalId) as { change: string } | undefined;
       if (!existing) {
-        insert.run(record.site, record.externalId, ...COLUMNS.map(([field]) => columnValue(record, field)), hash, batchId, batchId, at, at);
+        insert.run(
+          record.site,
+          record.externalId,
+          ...COLUMNS.map(([field]) => columnValue(record, field)),
+          hash,
+          batchId,
+          batchId,
+          at,
+          at,
+        );
         markSeen.run(batchId, record.site, record.externalId, 'new');
         counts.new++;
         continue;
@@ -139,19 +195,19 @@ export function mergeDetail(db: Db, batchId: string, record: ListingRecord): 'me
   if (!existing) {
     // A detail page for a listing no card showed (its card disappeared mid-batch): keep it anyway.
     upsertCards(db, batchId, [record]);
-    db.prepare('UPDATE listings SET detail_batch_id = ? WHERE site = ? AND external_id = ?').run(batchId, record.site, record.externalId);
+    db.prepare('UPDATE listings SET detail_batch_id = ? WHERE site = ? AND external_id = ?').run(
+      batchId,
+      record.site,
+      record.externalId,
+    );
     return 'inserted';
   }
   const price = knownPrice(record, storedPrice(existing));
   // The card may not have shown the price (JSON-LD-only pages): the detail page can reveal a change.
   notePriceChange(db, batchId, record, storedPrice(existing), price);
-  db.prepare(`UPDATE listings SET ${MERGE_SET}, detail_batch_id = ?, last_seen_at = ? WHERE site = ? AND external_id = ?`).run(
-    ...mergeValues(record, price),
-    batchId,
-    new Date().toISOString(),
-    record.site,
-    record.externalId,
-  );
+  db.prepare(
+    `UPDATE listings SET ${MERGE_SET}, detail_batch_id = ?, last_seen_at = ? WHERE site = ? AND external_id = ?`,
+  ).run(...mergeValues(record, price), batchId, new Date().toISOString(), record.site, record.externalId);
   return 'merged';
 }
 
@@ -160,7 +216,12 @@ export function rowToRecord(row: Record<string, unknown>): ListingRecord {
   const record = { site: row.site, externalId: row.external_id } as Record<string, unknown>;
   for (const [field, column] of COLUMNS) {
     const value = row[column];
-    record[field] = field === 'images' ? JSON.parse(String(value ?? '[]')) : field === 'priceOnRequest' ? value === 1 : value ?? null;
+    record[field] =
+      field === 'images'
+        ? JSON.parse(String(value ?? '[]'))
+        : field === 'priceOnRequest'
+          ? value === 1
+          : (value ?? null);
   }
   return record as unknown as ListingRecord;
 }

@@ -29,7 +29,9 @@ export interface PageAttempt {
 /** The attempt number of the next fetch of a page in a batch: 1 + the attempts recorded so far. */
 export function nextAttempt(db: Db, page: Pick<PageAttempt, 'batchId' | 'site' | 'kind' | 'url'>): number {
   const row = db
-    .prepare('SELECT COUNT(*) AS n FROM pages WHERE batch_id = @batchId AND site = @site AND kind = @kind AND url = @url')
+    .prepare(
+      'SELECT COUNT(*) AS n FROM pages WHERE batch_id = @batchId AND site = @site AND kind = @kind AND url = @url',
+    )
     .get(page) as { n: number };
   return row.n + 1;
 }

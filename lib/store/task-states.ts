@@ -27,7 +27,8 @@ export function checkTransitionChain(chain: Array<{ from: TaskState | null; to: 
   let current: TaskState | null = null;
   chain.forEach(({ from, to }, index) => {
     if (from !== current) problems.push(`#${index}: from ${from} but the task was ${current}`);
-    else if (from === null ? to !== 'pending' : !isValidTransition(from, to)) problems.push(`#${index}: ${from} → ${to} is not allowed`);
+    else if (from === null ? to !== 'pending' : !isValidTransition(from, to))
+      problems.push(`#${index}: ${from} → ${to} is not allowed`);
     current = to;
   });
   return problems;

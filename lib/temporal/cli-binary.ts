@@ -151,7 +151,9 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<v
     });
     child.on('exit', (code) => {
       release();
-      code === 0 ? resolve() : reject(new Error(`${command} exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
+      code === 0
+        ? resolve()
+        : reject(new Error(`${command} exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
     });
   });
 }
@@ -165,13 +167,24 @@ async function buildWithGo(go: string, env: NodeJS.ProcessEnv, progress: (line: 
   const dir = cliCacheDir(env);
   const staging = `${dir}.building-${process.pid}`;
   mkdirSync(staging, { recursive: true });
-  progress(`Building the Temporal CLI v${TEMPORAL_CLI_VERSION} with ${version} (first time only, takes a few minutes) …`);
+  progress(
+    `Building the Temporal CLI v${TEMPORAL_CLI_VERSION} with ${version} (first time only, takes a few minutes) …`,
+  );
   const started = Date.now();
-  const ticker = setInterval(() => progress(`… still building (${Math.round((Date.now() - started) / 1000)} s)`), 30_000);
+  const ticker = setInterval(
+    () => progress(`… still building (${Math.round((Date.now() - started) / 1000)} s)`),
+    30_000,
+  );
   try {
     await run(
       go,
-      ['install', '-trimpath', '-ldflags', `-s -w -X github.com/temporalio/cli/temporalcli.Version=${TEMPORAL_CLI_VERSION}`, GO_PACKAGE],
+      [
+        'install',
+        '-trimpath',
+        '-ldflags',
+        `-s -w -X github.com/temporalio/cli/temporalcli.Version=${TEMPORAL_CLI_VERSION}`,
+        GO_PACKAGE,
+      ],
       // GOTOOLCHAIN=local: never download a toolchain; CGO off: the dev server's SQLite is pure Go.
       { ...env, GOTOOLCHAIN: 'local', CGO_ENABLED: '0', GOBIN: staging },
     );

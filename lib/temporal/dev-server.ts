@@ -87,7 +87,11 @@ export const DEFAULT_START_TIMEOUT_MS = 10 * 60_000;
  * Start the dev server in the background (it outlives this process) unless one already answers.
  * Waits until it serves, then registers search attributes and retention.
  */
-export async function startDevServer(settings: DevServerSettings, files: DevServerFiles, options: StartOptions = {}): Promise<StartResult> {
+export async function startDevServer(
+  settings: DevServerSettings,
+  files: DevServerFiles,
+  options: StartOptions = {},
+): Promise<StartResult> {
   const onProgress = options.onProgress ?? ((line: string) => process.stderr.write(`${line}\n`));
   if (await isServing(settings.address)) {
     await prepareNamespace(settings);
@@ -95,15 +99,23 @@ export async function startDevServer(settings: DevServerSettings, files: DevServ
   }
   const { host, port } = splitAddress(settings.address);
   const args = [
-    'server', 'start-dev',
-    '--ip', host,
-    '--port', String(port),
-    '--namespace', settings.namespace,
-    '--ui-port', String(settings.uiPort),
-    '--log-format', 'json',
-    '--log-level', 'warn',
+    'server',
+    'start-dev',
+    '--ip',
+    host,
+    '--port',
+    String(port),
+    '--namespace',
+    settings.namespace,
+    '--ui-port',
+    String(settings.uiPort),
+    '--log-format',
+    'json',
+    '--log-level',
+    'warn',
     // The server's periodic version check calls out to the internet; it has nothing to reach here.
-    '--dynamic-config-value', 'frontend.enableServerVersionCheck=false',
+    '--dynamic-config-value',
+    'frontend.enableServerVersionCheck=false',
     ...SEARCH_ATTRIBUTES.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
   ];
   const freshDatabase = settings.dbFile !== null && !existsSync(settings.dbFile);
@@ -131,7 +143,10 @@ export async function startDevServer(settings: DevServerSettings, files: DevServ
   if (child.pid === undefined) {
     // Not even started (not executable, not found): Node reports that as an 'error' event.
     await exited;
-    throw new ServerStartError(`the Temporal CLI at ${files.cliPath} could not be started: ${(spawnError as Error | null)?.message ?? 'unknown reason'}`, null);
+    throw new ServerStartError(
+      `the Temporal CLI at ${files.cliPath} could not be started: ${(spawnError as Error | null)?.message ?? 'unknown reason'}`,
+      null,
+    );
   }
   child.unref();
   writeFileSync(files.pidFile, `${child.pid}\n`);
@@ -166,7 +181,9 @@ export async function startDevServer(settings: DevServerSettings, files: DevServ
 export async function prepareNamespace(settings: DevServerSettings): Promise<void> {
   const connection = await Connection.connect({ address: settings.address });
   try {
-    const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: settings.namespace });
+    const { customAttributes } = await connection.operatorService.listSearchAttributes({
+      namespace: settings.namespace,
+    });
     const missing = SEARCH_ATTRIBUTES.filter((name) => !(customAttributes && name in customAttributes));
     if (missing.length > 0) {
       await connection.operatorService.addSearchAttributes({
@@ -192,7 +209,11 @@ export async function prepareNamespace(settings: DevServerSettings): Promise<voi
 export type StopResult = 'stopped' | 'not-running' | 'not-ours';
 
 /** Stop the server this project started (its pid file); a server started elsewhere is left alone. */
-export async function stopDevServer(settings: DevServerSettings, files: Pick<DevServerFiles, 'pidFile'>, timeoutMs = 30_000): Promise<StopResult> {
+export async function stopDevServer(
+  settings: DevServerSettings,
+  files: Pick<DevServerFiles, 'pidFile'>,
+  timeoutMs = 30_000,
+): Promise<StopResult> {
   const pid = readPid(files.pidFile);
   if (pid === null || !isAlive(pid)) {
     rmSync(files.pidFile, { force: true });
@@ -210,7 +231,10 @@ export interface ServerStatus {
   uiUrl: string;
 }
 
-export async function devServerStatus(settings: DevServerSettings, files: Pick<DevServerFiles, 'pidFile'>): Promise<ServerStatus> {
+export async function devServerStatus(
+  settings: DevServerSettings,
+  files: Pick<DevServerFiles, 'pidFile'>,
+): Promise<ServerStatus> {
   const pid = readPid(files.pidFile);
   const { host } = splitAddress(settings.address);
   return {

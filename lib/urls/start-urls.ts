@@ -90,7 +90,13 @@ function checkCsv(text: string, file: string, site: StartUrlSite): CsvResult {
   let rows: Array<{ record: string[]; info: { lines: number } }>;
   try {
     // With `info: true` each row comes with its line number; the typings do not narrow on the option.
-    rows = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as typeof rows;
+    rows = parse(text, {
+      bom: true,
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      trim: true,
+    }) as unknown as typeof rows;
   } catch (error) {
     if (!(error instanceof CsvError)) throw error;
     const line = (error as CsvError & { lines?: number }).lines ?? 1;
@@ -108,12 +114,16 @@ function checkCsv(text: string, file: string, site: StartUrlSite): CsvResult {
   const columns = header.record.map((name) => name.toLowerCase());
   const headerLine = header.info.lines;
   columns.forEach((name, index) => {
-    if (!KNOWN_COLUMNS.includes(name)) at(headerLine, `unexpected column ${JSON.stringify(header.record[index])} (${COLUMNS_HINT})`);
+    if (!KNOWN_COLUMNS.includes(name))
+      at(headerLine, `unexpected column ${JSON.stringify(header.record[index])} (${COLUMNS_HINT})`);
     else if (columns.indexOf(name) !== index) at(headerLine, `column "${name}" appears twice`);
   });
   for (const required of REQUIRED_COLUMNS) {
     if (!columns.includes(required)) {
-      at(headerLine, `missing column "${required}" (the header must contain url and max_pages), got ${JSON.stringify(header.record.join(','))}`);
+      at(
+        headerLine,
+        `missing column "${required}" (the header must contain url and max_pages), got ${JSON.stringify(header.record.join(','))}`,
+      );
     }
   }
   if (data.length === 0) {
@@ -128,7 +138,10 @@ function checkCsv(text: string, file: string, site: StartUrlSite): CsvResult {
   for (const { record, info } of data) {
     const line = info.lines;
     if (record.length !== columns.length) {
-      at(line, `${record.length} fields where the header has ${columns.length} (${header.record.join(',')}); quote a URL that contains a comma, got ${JSON.stringify(record.join(','))}`);
+      at(
+        line,
+        `${record.length} fields where the header has ${columns.length} (${header.record.join(',')}); quote a URL that contains a comma, got ${JSON.stringify(record.join(','))}`,
+      );
       continue;
     }
     let valid = true;
@@ -212,10 +225,13 @@ function readSiteFile(config: AppConfig, site: SiteConfig): CsvResult {
   }
   const limitBytes = config.security.systemLimits.maxFileSizeMb * 1024 * 1024;
   if (bytes.length > limitBytes) {
-    const size = bytes.length >= 1024 * 1024 ? `${(bytes.length / 1024 / 1024).toFixed(1)} MB` : `${bytes.length} bytes`;
+    const size =
+      bytes.length >= 1024 * 1024 ? `${(bytes.length / 1024 / 1024).toFixed(1)} MB` : `${bytes.length} bytes`;
     return {
       urls: [],
-      problems: [`${file}: the file is larger than security.system_limits.max_file_size_mb (${config.security.systemLimits.maxFileSizeMb} MB), got ${size}`],
+      problems: [
+        `${file}: the file is larger than security.system_limits.max_file_size_mb (${config.security.systemLimits.maxFileSizeMb} MB), got ${size}`,
+      ],
     };
   }
   const badLine = firstNonUtf8Line(bytes);
@@ -237,7 +253,9 @@ export function loadStartUrls(config: AppConfig, sites?: string[]): Map<string, 
     const site = config.sites.find((candidate) => candidate.key === key);
     if (!site) {
       const known = config.sites.map((candidate) => candidate.key).join(', ');
-      problems.push(`unknown site ${JSON.stringify(key)}: the sites in ${displayPath(config.rootDir, config.sourcePath)} are ${known}`);
+      problems.push(
+        `unknown site ${JSON.stringify(key)}: the sites in ${displayPath(config.rootDir, config.sourcePath)} are ${known}`,
+      );
       continue;
     }
     const { urls, problems: fileProblems } = readSiteFile(config, site);

@@ -10,7 +10,16 @@
 import { emptyRecord, type ListingRecord, type PropertyType } from '../../lib/record/listing-record';
 import type { PropertyFacts } from '../facts';
 import { escapeHtml, formatAmount, type ListPageInput, type MirrorSite } from '../model';
-import { choice, countLabel, htmlDocument, htmlText, nextDataScript, priceFields, slugify, queryPagination } from './page-kit';
+import {
+  choice,
+  countLabel,
+  htmlDocument,
+  htmlText,
+  nextDataScript,
+  priceFields,
+  slugify,
+  queryPagination,
+} from './page-kit';
 
 const SITE = 'casasyterrenos';
 const HOST = 'www.casasyterrenos.com';
@@ -71,7 +80,10 @@ function detailPath(f: PropertyFacts): string {
 
 function imageUrls(f: PropertyFacts): string[] {
   const id = externalId(f.n);
-  return Array.from({ length: f.imageCount }, (_, k) => `https://cyt-media.s3.amazonaws.com/properties/${id}/${(f.n * 31 + k).toString(16)}.jpg`);
+  return Array.from(
+    { length: f.imageCount },
+    (_, k) => `https://cyt-media.s3.amazonaws.com/properties/${id}/${(f.n * 31 + k).toString(16)}.jpg`,
+  );
 }
 
 function lastUpdate(f: PropertyFacts): string {
@@ -87,7 +99,12 @@ function propertyJson(f: PropertyFacts): Record<string, unknown> {
   const images = imageUrls(f);
   // The same photo listed twice happens in broker-fed galleries.
   if (images.length > 1 && pick(f, 'duplicate-photo', 4) === 0) images.push(images[0]);
-  const broker = f.publisher == null ? null : pick(f, 'broker-form', 3) === 0 ? f.publisher : { id: 9000 + (f.n % 500), name: f.publisher };
+  const broker =
+    f.publisher == null
+      ? null
+      : pick(f, 'broker-form', 3) === 0
+        ? f.publisher
+        : { id: 9000 + (f.n % 500), name: f.publisher };
   const canonical = detailPath(f);
   return {
     id: Number(externalId(f.n)),
@@ -144,7 +161,11 @@ ${price ? `<span class="text-blue-cyt font-bold">${htmlText(price)}</span>` : ''
 
 function headline(searchPath: string): string {
   const [estado, municipio, tipo, operacion] = searchPath.split('/').filter(Boolean);
-  const words = (slug: string) => slug.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ');
+  const words = (slug: string) =>
+    slug
+      .split('-')
+      .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+      .join(' ');
   return `${words(tipo)} en ${operacion} en ${words(municipio)}, ${words(estado)}`;
 }
 
@@ -168,11 +189,12 @@ function renderListPage(input: ListPageInput): string {
     scriptLoader: [],
   };
   // 2026: the sources read the data alone, so the grid is left to the client (an empty container).
-  const grid = input.markup !== '2024'
-    ? '<div id="results-grid" class="flex flex-wrap justify-center"></div>'
-    : input.items.length === 0
-      ? '<div class="py-16 text-center"><p class="text-lg font-bold">No encontramos propiedades con estos filtros</p></div>'
-      : `<div class="flex flex-wrap justify-center">${input.items.map(cardHtml).join('\n')}</div>`;
+  const grid =
+    input.markup !== '2024'
+      ? '<div id="results-grid" class="flex flex-wrap justify-center"></div>'
+      : input.items.length === 0
+        ? '<div class="py-16 text-center"><p class="text-lg font-bold">No encontramos propiedades con estos filtros</p></div>'
+        : `<div class="flex flex-wrap justify-center">${input.items.map(cardHtml).join('\n')}</div>`;
   const body = `<div id="__next"><header class="sticky top-0 z-50 bg-white shadow"><nav class="container mx-auto flex items-center justify-between p-3">
 <a href="/" class="font-bold text-blue-cyt">Casas y Terrenos</a><a href="/desarrollos/jalisco/zapopan" class="text-sm">Desarrollos</a><a href="/publicar" class="text-sm">Publica tu propiedad</a></nav></header>
 <main class="container mx-auto"><h1 class="my-4 text-2xl font-bold">${htmlText(headline(input.searchPath))}</h1>
@@ -214,7 +236,11 @@ export const casasyterrenosMirror: MirrorSite = {
   host: HOST,
   pageSize: PAGE_SIZE,
   pageSizes: { '2024': 40 },
-  defaultSearchPaths: ['/jalisco/zapopan/casas/venta', '/jalisco/guadalajara/departamentos/renta', '/jalisco/zapopan/terrenos/venta'],
+  defaultSearchPaths: [
+    '/jalisco/zapopan/casas/venta',
+    '/jalisco/guadalajara/departamentos/renta',
+    '/jalisco/zapopan/terrenos/venta',
+  ],
   markups: MARKUPS,
   // docs/portals.md §2.4: listing pages allowed; /api/, /beta/ and some SEO bots disallowed.
   robotsTxt: [

@@ -18,7 +18,14 @@
  */
 import { emptyRecord, type ListingRecord, type PropertyType } from '../../lib/record/listing-record';
 import { hash32, PLACES, type PropertyFacts } from '../facts';
-import { escapeHtml, formatAmount, type GoneDetailAnswer, type ListPageInput, type MirrorRoute, type MirrorSite } from '../model';
+import {
+  escapeHtml,
+  formatAmount,
+  type GoneDetailAnswer,
+  type ListPageInput,
+  type MirrorRoute,
+  type MirrorSite,
+} from '../model';
 import { bare, hexDigits, jsonForScript, looseLiteral } from '../render-kit';
 import { priceFields, slugify, TYPE_NOUN } from './page-kit';
 
@@ -75,7 +82,8 @@ function detailPath(f: PropertyFacts): string {
   const type = TYPE_SLUGS[f.propertyType];
   const slug = slugify(`${TYPE_NOUN[f.propertyType]} en ${opWord(f)} ${f.neighborhood} ${f.city}`);
   // Older URLs start with a Navent code (operation, kind, type); newer ones have none (§1.3).
-  const prefix = f.n % 5 === 0 ? '' : `${f.operation === 'sale' ? 've' : 'al'}${f.isDevelopment ? 'em' : 'cl'}${type.code}in-`;
+  const prefix =
+    f.n % 5 === 0 ? '' : `${f.operation === 'sale' ? 've' : 'al'}${f.isDevelopment ? 'em' : 'cl'}${type.code}in-`;
   return `/propiedades/${f.isDevelopment ? 'desarrollo' : 'clasificado'}/${prefix}${slug}-${externalId(f.n)}.html`;
 }
 
@@ -99,7 +107,8 @@ function priceText(f: PropertyFacts): string {
   return `${f.currency === 'USD' ? 'USD' : 'MN'} ${formatAmount(f.price)}`;
 }
 
-const logoUrl = (publisher: string): string => `https://img10.naventcdn.com/empresas/logos/${hexDigits(publisher, 8)}.jpg`;
+const logoUrl = (publisher: string): string =>
+  `https://img10.naventcdn.com/empresas/logos/${hexDigits(publisher, 8)}.jpg`;
 const publisherId = (name: string): string => String(50_000_000 + (hash32(name) % 9_000_000));
 const publisherPath = (name: string): string => `/inmobiliarias/${slugify(name)}_${publisherId(name)}-inmuebles.html`;
 
@@ -140,7 +149,10 @@ function classNamer(markup: Markup, variant: number): (block: string, element: s
 }
 
 function searchLabel(searchPath: string): string {
-  const words = searchPath.replace(/^\//, '').replace(/\.html$/, '').replace(/-/g, ' ');
+  const words = searchPath
+    .replace(/^\//, '')
+    .replace(/\.html$/, '')
+    .replace(/-/g, ' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
@@ -150,7 +162,10 @@ function searchLabel(searchPath: string): string {
  */
 const RELATED_SEARCHES = PLACES.flatMap((place) =>
   (['casas', 'departamentos', 'terrenos'] as const).flatMap((type) =>
-    ['venta', 'renta'].map((op) => `<li><a href="/${type}-en-${op}-en-${slugify(place.city)}.html">${searchLabel(`/${type}-en-${op}-en`)} ${escapeHtml(place.city)}</a></li>`),
+    ['venta', 'renta'].map(
+      (op) =>
+        `<li><a href="/${type}-en-${op}-en-${slugify(place.city)}.html">${searchLabel(`/${type}-en-${op}-en`)} ${escapeHtml(place.city)}</a></li>`,
+    ),
   ),
 ).join('');
 
@@ -163,12 +178,14 @@ const RELATED_SEARCHES = PLACES.flatMap((place) =>
 function cardFeatures(f: PropertyFacts, markup: Markup): string[] {
   const features: string[] = [];
   if (f.isDevelopment) features.push(`${20 + (f.n % 280)} un.`);
-  if (f.bedrooms != null) features.push(f.isDevelopment ? `${f.bedrooms} a ${f.bedrooms + 1} rec.` : `${f.bedrooms} rec.`);
+  if (f.bedrooms != null)
+    features.push(f.isDevelopment ? `${f.bedrooms} a ${f.bedrooms + 1} rec.` : `${f.bedrooms} rec.`);
   if (markup === '2024') {
     if (f.landAreaM2 != null) features.push(`${formatAmount(f.landAreaM2)} m² tot.`);
     else if (f.builtAreaM2 != null) features.push(`${formatAmount(f.builtAreaM2)} m² cub.`);
   } else {
-    if (f.landAreaM2 != null) features.push(`${formatAmount(f.landAreaM2)} m² ${f.propertyType === 'land' ? 'lote' : 'tot.'}`);
+    if (f.landAreaM2 != null)
+      features.push(`${formatAmount(f.landAreaM2)} m² ${f.propertyType === 'land' ? 'lote' : 'tot.'}`);
     if (f.builtAreaM2 != null) features.push(`${formatAmount(f.builtAreaM2)} m² cub.`);
   }
   if (f.bathrooms != null) features.push(`${f.bathrooms} ${f.bathrooms === 1 ? 'baño' : 'baños'}`);
@@ -184,21 +201,41 @@ function renderCard(f: PropertyFacts, index: number, input: ListPageInput, shape
   const kind = f.isDevelopment ? 'DEVELOPMENT' : 'PROPERTY';
   const href = detailPath(f);
   const caption = `${TYPE_NOUN[f.propertyType]}${f.bedrooms != null ? ` de ${f.bedrooms} habitaciones` : ''}, ${f.city} · ${f.title}`;
-  const photo = cardPhoto(f).map((src) => `<div class="lazyload-wrapper "><img fetchpriority="high" loading="lazy" src="${src}?isFirstImage=true" alt="${escapeHtml(caption)}"></div>`).join('');
+  const photo = cardPhoto(f)
+    .map(
+      (src) =>
+        `<div class="lazyload-wrapper "><img fetchpriority="high" loading="lazy" src="${src}?isFirstImage=true" alt="${escapeHtml(caption)}"></div>`,
+    )
+    .join('');
   const modern = shape.markup === '2025-26';
   // 2025-26 galleries carry no documented hook: the parser must not count on them.
-  const gallery = modern ? `<div class="${cls('postingGallery', 'gallery-container')}">${photo}</div>` : `<div data-qa="POSTING_CARD_GALLERY" class="${cls('posting', 'gallery-container')}">${photo}</div>`;
-  const from = f.isDevelopment && f.price != null ? `<div class="${cls('postingPrices', 'price-from')}">${TYPE_NOUN[f.propertyType]}s desde</div>` : '';
-  const expenses = f.propertyType === 'apartment' && f.n % 3 === 0 ? `MN ${formatAmount(1000 + (f.n % 20) * 100)} Mantenimiento` : '';
-  const address = f.address ? `<div class="${modern ? cls('postingLocations', 'location-address') : `${cls('location', 'location-address')} postingAddress`}">${escapeHtml(f.address)}</div>` : '';
+  const gallery = modern
+    ? `<div class="${cls('postingGallery', 'gallery-container')}">${photo}</div>`
+    : `<div data-qa="POSTING_CARD_GALLERY" class="${cls('posting', 'gallery-container')}">${photo}</div>`;
+  const from =
+    f.isDevelopment && f.price != null
+      ? `<div class="${cls('postingPrices', 'price-from')}">${TYPE_NOUN[f.propertyType]}s desde</div>`
+      : '';
+  const expenses =
+    f.propertyType === 'apartment' && f.n % 3 === 0 ? `MN ${formatAmount(1000 + (f.n % 20) * 100)} Mantenimiento` : '';
+  const address = f.address
+    ? `<div class="${modern ? cls('postingLocations', 'location-address') : `${cls('location', 'location-address')} postingAddress`}">${escapeHtml(f.address)}</div>`
+    : '';
   const publisherQa = f.isDevelopment ? 'POSTING_CARD_PUBLISHER_DEV' : 'POSTING_CARD_PUBLISHER';
   // The logo's alt names no one ("logo publisher" on every card of the real 2024 page).
-  const logo = f.publisher ? `<img ${modern ? '' : `data-qa="${publisherQa}" `}src="${logoUrl(f.publisher)}" alt="logo publisher" loading="lazy">` : '';
+  const logo = f.publisher
+    ? `<img ${modern ? '' : `data-qa="${publisherQa}" `}src="${logoUrl(f.publisher)}" alt="logo publisher" loading="lazy">`
+    : '';
   const descriptionQa = shape.descriptionQa ? ' data-qa="POSTING_CARD_DESCRIPTION"' : '';
   const inner = `<div class="${cls('posting', 'container')}">
 <div class="${cls('postingPrices', 'prices')}">${from}<div data-qa="POSTING_CARD_PRICE" class="${cls('postingPrices', 'price')}">${priceText(f)}</div><div data-qa="expensas" class="${cls('postingPrices', 'expenses')}">${expenses}</div></div>
 <div class="${cls('postingLocations', 'location-block')}">${address}<h2 data-qa="POSTING_CARD_LOCATION" class="${cls('postingLocations', 'location-text')}">${escapeHtml(`${f.neighborhood}, ${f.city}`)}</h2></div>
-<h3 data-qa="POSTING_CARD_FEATURES" class="${cls('postingMainFeatures', 'main-features-block')}">${cardFeatures(f, shape.markup).map((text) => `<span>${text}</span>`).join('')}</h3>
+<h3 data-qa="POSTING_CARD_FEATURES" class="${cls('postingMainFeatures', 'main-features-block')}">${cardFeatures(
+    f,
+    shape.markup,
+  )
+    .map((text) => `<span>${text}</span>`)
+    .join('')}</h3>
 <h3${descriptionQa} class="${cls('postingCard', 'posting-description')}"><a href="${href}">${f.descriptionParagraphs.map(escapeHtml).join('<br>')}</a></h3>
 <div class="${cls('postingPublisher', 'container-logo-publisher')}">${logo}</div>
 ${index % 7 === 0 ? `<div class="${cls('postingCard', 'highlight')}">Super destacado</div>` : ''}
@@ -217,10 +254,14 @@ function pagination(input: ListPageInput, cls: (block: string, element: string) 
   const last = Math.min(input.totalPages, first + 4);
   const links: string[] = [];
   for (let page = first; page <= last; page++) {
-    links.push(`<a data-qa="PAGING_${page}" href="${pagePath(input.searchPath, page)}" class="${cls('paging', 'page-item')}">${page}</a>`);
+    links.push(
+      `<a data-qa="PAGING_${page}" href="${pagePath(input.searchPath, page)}" class="${cls('paging', 'page-item')}">${page}</a>`,
+    );
   }
   if (input.page < input.totalPages) {
-    links.push(`<a data-qa="PAGING_NEXT" href="${pagePath(input.searchPath, input.page + 1)}" class="${cls('paging', 'page-arrow')}"><svg viewBox="0 0 6 10"></svg></a>`);
+    links.push(
+      `<a data-qa="PAGING_NEXT" href="${pagePath(input.searchPath, input.page + 1)}" class="${cls('paging', 'page-arrow')}"><svg viewBox="0 0 6 10"></svg></a>`,
+    );
   }
   return `<div class="${cls('paging', 'container')}">${links.join('')}</div>`;
 }
@@ -250,12 +291,32 @@ function statePosting(f: PropertyFacts): Record<string, unknown> {
     priceOperationTypes: [
       {
         operationType: { name: sale ? 'Venta' : 'Renta', operationTypeId: sale ? '1' : '2' },
-        prices: f.price == null ? [] : [{ currencyId: f.currency === 'USD' ? '2' : '10', amount: f.price, formattedAmount: formatAmount(f.price), currency: f.currency === 'USD' ? 'USD' : 'MN' }],
+        prices:
+          f.price == null
+            ? []
+            : [
+                {
+                  currencyId: f.currency === 'USD' ? '2' : '10',
+                  amount: f.price,
+                  formattedAmount: formatAmount(f.price),
+                  currency: f.currency === 'USD' ? 'USD' : 'MN',
+                },
+              ],
       },
     ],
     mainFeatures: features,
-    realEstateType: { name: f.isDevelopment ? DEVELOPMENT_STATE_TYPE : TYPE_SLUGS[f.propertyType].stateName, realEstateTypeId: TYPE_SLUGS[f.propertyType].code },
-    publisher: f.publisher ? { publisherId: publisherId(f.publisher), name: f.publisher, url: publisherPath(f.publisher), urlLogo: logoUrl(f.publisher) } : null,
+    realEstateType: {
+      name: f.isDevelopment ? DEVELOPMENT_STATE_TYPE : TYPE_SLUGS[f.propertyType].stateName,
+      realEstateTypeId: TYPE_SLUGS[f.propertyType].code,
+    },
+    publisher: f.publisher
+      ? {
+          publisherId: publisherId(f.publisher),
+          name: f.publisher,
+          url: publisherPath(f.publisher),
+          urlLogo: logoUrl(f.publisher),
+        }
+      : null,
     url: detailPath(f),
     descriptionNormalized: f.descriptionParagraphs.join(' '),
     postingLocation: {
@@ -264,11 +325,28 @@ function statePosting(f: PropertyFacts): Record<string, unknown> {
         name: f.neighborhood,
         label: 'ZONA',
         depth: 3,
-        parent: { name: f.city, label: 'CIUDAD', depth: 2, parent: { name: f.state, label: 'PROVINCIA', depth: 1, parent: { name: 'Mexico', label: 'PAIS', depth: 0, parent: null } } },
+        parent: {
+          name: f.city,
+          label: 'CIUDAD',
+          depth: 2,
+          parent: {
+            name: f.state,
+            label: 'PROVINCIA',
+            depth: 1,
+            parent: { name: 'Mexico', label: 'PAIS', depth: 0, parent: null },
+          },
+        },
       },
       postingGeolocation: { geolocation: { latitude: f.lat, longitude: f.lng } },
     },
-    visiblePictures: { pictures: pictures(f, '720x532', STATE_PICTURES).map((url, i) => ({ order: i + 1, url730x532: url, url360x266: pictureUrl(f, i, '360x266'), title: f.title })) },
+    visiblePictures: {
+      pictures: pictures(f, '720x532', STATE_PICTURES).map((url, i) => ({
+        order: i + 1,
+        url730x532: url,
+        url360x266: pictureUrl(f, i, '360x266'),
+        title: f.title,
+      })),
+    },
     status: 'ONLINE',
     postingType: f.isDevelopment ? 'DEVELOPMENT' : 'PROPERTY',
     modified_date: `${f.publishedAt}T12:00:00-0600`,
@@ -288,7 +366,10 @@ function preloadedState(input: ListPageInput): string {
         currentPage: input.page,
         firstPage: input.page === 1,
         lastPage: input.page >= input.totalPages,
-        pagesUrl: { previousPage: input.page > 1 ? pagePath(input.searchPath, input.page - 1) : null, nextPage: input.page < input.totalPages ? pagePath(input.searchPath, input.page + 1) : null },
+        pagesUrl: {
+          previousPage: input.page > 1 ? pagePath(input.searchPath, input.page - 1) : null,
+          nextPage: input.page < input.totalPages ? pagePath(input.searchPath, input.page + 1) : null,
+        },
       },
       totalPosting: formatAmount(input.totalCount),
       title: searchLabel(input.searchPath),
@@ -305,9 +386,16 @@ function preloadedState(input: ListPageInput): string {
 
 /** JSON-LD blocks: always WebSite; on some 2025-26 pages also the 2026 mainEntity list of listing URLs (S-EPS). */
 function jsonLd(input: ListPageInput, shape: PageShape): string {
-  const blocks: unknown[] = [{ '@context': 'https://schema.org', '@type': 'WebSite', name: 'inmuebles24', url: ORIGIN }];
+  const blocks: unknown[] = [
+    { '@context': 'https://schema.org', '@type': 'WebSite', name: 'inmuebles24', url: ORIGIN },
+  ];
   if (shape.jsonLdList && input.items.length > 0) {
-    blocks.push({ '@context': 'https://schema.org', '@type': 'CollectionPage', name: searchLabel(input.searchPath), mainEntity: input.items.map((f) => ({ '@type': 'RealEstateListing', url: ORIGIN + detailPath(f) })) });
+    blocks.push({
+      '@context': 'https://schema.org',
+      '@type': 'CollectionPage',
+      name: searchLabel(input.searchPath),
+      mainEntity: input.items.map((f) => ({ '@type': 'RealEstateListing', url: ORIGIN + detailPath(f) })),
+    });
   }
   return blocks.map((block) => `<script type="application/ld+json">${jsonForScript(block)}</script>`).join('\n');
 }
@@ -318,11 +406,13 @@ function renderListPage(input: ListPageInput): string {
   const label = searchLabel(input.searchPath);
   const cards = input.items.map((f, i) => renderCard(f, i, input, shape)).join('\n');
   const noResults = `<div class="${cls('noResults', 'container')}"><h2>No encontramos resultados para tu búsqueda</h2><p>Prueba con otra ubicación o quita algunos filtros.</p></div>`;
-  const list = shape.markup === '2025-26'
-    ? `<div class="${cls('postingsList', 'postings-container')}">${cards}</div>`
-    : `<div class="${cls('list', 'list-postings-container')}"><div class="postings-container">${cards}</div></div>`;
+  const list =
+    shape.markup === '2025-26'
+      ? `<div class="${cls('postingsList', 'postings-container')}">${cards}</div>`
+      : `<div class="${cls('list', 'list-postings-container')}"><div class="postings-container">${cards}</div></div>`;
   // The 2024 page hides its Turnstile widget among real content (§1.4): not a challenge page.
-  const turnstile = shape.markup === '2024' ? '<div id="cf-turnstile" style="width:300px;height:65px;display:none"></div>' : '';
+  const turnstile =
+    shape.markup === '2024' ? '<div id="cf-turnstile" style="width:300px;height:65px;display:none"></div>' : '';
   return `<!DOCTYPE html><html lang="es-MX"><head>
 <meta charset="utf-8">
 <title>${escapeHtml(label)} - Inmuebles24</title>
@@ -379,7 +469,15 @@ function cardRecord(f: PropertyFacts, input: ListPageInput): ListingRecord {
     // A development's state type is the kind of project ("Desarrollos verticales"): "other".
     propertyType: f.isDevelopment ? 'other' : f.propertyType,
     // Developments carry no coded features in the state: the card's stand.
-    ...(f.isDevelopment ? {} : { bedrooms: f.bedrooms, bathrooms: f.bathrooms, parkingSpaces: f.parkingSpaces, builtAreaM2: f.builtAreaM2, landAreaM2: f.landAreaM2 }),
+    ...(f.isDevelopment
+      ? {}
+      : {
+          bedrooms: f.bedrooms,
+          bathrooms: f.bathrooms,
+          parkingSpaces: f.parkingSpaces,
+          builtAreaM2: f.builtAreaM2,
+          landAreaM2: f.landAreaM2,
+        }),
     state: f.state,
     lat: f.lat,
     lng: f.lng,
@@ -421,7 +519,8 @@ function publicationDate(f: PropertyFacts): string {
 }
 
 /** The search a listing belongs to: avisoInfo's similarLink / urlBack (real 2024 avisoInfo). */
-const similarSearch = (f: PropertyFacts): string => `/${TYPE_SLUGS[f.propertyType].plural}-en-${opWord(f)}-en-${slugify(f.neighborhood)}.html`;
+const similarSearch = (f: PropertyFacts): string =>
+  `/${TYPE_SLUGS[f.propertyType].plural}-en-${opWord(f)}-en-${slugify(f.neighborhood)}.html`;
 
 /**
  * The inline `avisoInfo` object, keyed as the real 2024 ones (quoted keys, JSON values inline).
@@ -440,20 +539,54 @@ function avisoInfo(f: PropertyFacts, variant: number, status: 'ONLINE' | 'OFFLIN
         developmentData: {
           totalArea: { tuple0: f.landAreaM2, tuple1: null },
           coveredArea: { tuple0: f.builtAreaM2, tuple1: f.builtAreaM2 == null ? null : f.builtAreaM2 + 40 },
-          prices: { tuple0: f.price == null ? null : { isoCode: f.currency, currencyId: f.currency === 'USD' ? '2' : '10', currency: f.currency === 'USD' ? 'USD' : 'MN', amount: f.price, formattedAmount: formatAmount(f.price) }, tuple1: null },
+          prices: {
+            tuple0:
+              f.price == null
+                ? null
+                : {
+                    isoCode: f.currency,
+                    currencyId: f.currency === 'USD' ? '2' : '10',
+                    currency: f.currency === 'USD' ? 'USD' : 'MN',
+                    amount: f.price,
+                    formattedAmount: formatAmount(f.price),
+                  },
+            tuple1: null,
+          },
           numberOfUnits: 20 + (f.n % 280),
           rooms: { tuple0: f.bedrooms, tuple1: f.bedrooms == null ? null : f.bedrooms + 1 },
           bathrooms: { tuple0: f.bathrooms, tuple1: f.bathrooms == null ? null : f.bathrooms + 1 },
         },
         // Unit prices are higher than the "desde" price: the listing's price is not these.
-        units: f.price != null ? [{ postingId: String(ID_BASE + f.n + 500_000), title: 'Modelo A', priceOperationTypes: [{ operationType: { name: 'venta' }, prices: [{ amount: f.price * 2, currency: 'MN' }] }] }] : [],
+        units:
+          f.price != null
+            ? [
+                {
+                  postingId: String(ID_BASE + f.n + 500_000),
+                  title: 'Modelo A',
+                  priceOperationTypes: [
+                    { operationType: { name: 'venta' }, prices: [{ amount: f.price * 2, currency: 'MN' }] },
+                  ],
+                },
+              ]
+            : [],
       }
     : {
         pricesData: [
           {
             lowPricePercentage: null,
             operationType: { name: sale ? 'venta' : 'renta', operationTypeId: sale ? '1' : '2' },
-            prices: f.price == null ? [] : [{ isoCode: f.currency, currencyId: f.currency === 'USD' ? '2' : '10', currency: f.currency === 'USD' ? 'USD' : 'MN', amount: f.price, formattedAmount: formatAmount(f.price) }],
+            prices:
+              f.price == null
+                ? []
+                : [
+                    {
+                      isoCode: f.currency,
+                      currencyId: f.currency === 'USD' ? '2' : '10',
+                      currency: f.currency === 'USD' ? 'USD' : 'MN',
+                      amount: f.price,
+                      formattedAmount: formatAmount(f.price),
+                    },
+                  ],
           },
         ],
         price: priceText(f),
@@ -479,7 +612,17 @@ function avisoInfo(f: PropertyFacts, variant: number, status: 'ONLINE' | 'OFFLIN
       name: f.neighborhood,
       label: 'ZONA',
       depth: 3,
-      parent: { name: f.city, label: 'CIUDAD', depth: 2, parent: { name: f.state, label: 'PROVINCIA', depth: 1, parent: { name: 'Mexico', label: 'PAIS', depth: 0, parent: null } } },
+      parent: {
+        name: f.city,
+        label: 'CIUDAD',
+        depth: 2,
+        parent: {
+          name: f.state,
+          label: 'PROVINCIA',
+          depth: 1,
+          parent: { name: 'Mexico', label: 'PAIS', depth: 0, parent: null },
+        },
+      },
     },
     description: variant % 3 === 2 ? undefined : f.descriptionParagraphs.map(escapeHtml).join('<br>'),
     address: f.address ? { name: f.address, visibility: 'EXACT' } : { name: '', visibility: 'HIDDEN' },
@@ -488,28 +631,55 @@ function avisoInfo(f: PropertyFacts, variant: number, status: 'ONLINE' | 'OFFLIN
     mapLat: bare('mapLatOf'),
     mapLng: bare('mapLngOf'),
     publisher: f.publisher
-      ? { publisherId: publisherId(f.publisher), name: f.publisher, url: publisherPath(f.publisher), urlLogo: logoUrl(f.publisher), premium: false, license: '', partialPhone: '33 18', publisherTypeId: 2 }
+      ? {
+          publisherId: publisherId(f.publisher),
+          name: f.publisher,
+          url: publisherPath(f.publisher),
+          urlLogo: logoUrl(f.publisher),
+          premium: false,
+          license: '',
+          partialPhone: '33 18',
+          publisherTypeId: 2,
+        }
       : undefined,
     whatsApp: f.publisher ? '52 1 3318000000' : undefined,
     pictures:
       variant % 3 === 2
         ? undefined
-        : pictures(f, '1200x1200').map((url, i) => ({ multimediaTypeId: 2, order: i + 1, url1200x1200: url, resizeUrl1200x1200: url, url730x532: pictureUrl(f, i, '720x532'), url360x266: pictureUrl(f, i, '360x266'), title: `Foto ${i + 1}` })),
+        : pictures(f, '1200x1200').map((url, i) => ({
+            multimediaTypeId: 2,
+            order: i + 1,
+            url1200x1200: url,
+            resizeUrl1200x1200: url,
+            url730x532: pictureUrl(f, i, '720x532'),
+            url360x266: pictureUrl(f, i, '360x266'),
+            title: `Foto ${i + 1}`,
+          })),
     mainFeatures: f.isDevelopment ? {} : variant % 3 === 1 ? undefined : features,
-    realEstateType: { name: f.isDevelopment ? DEVELOPMENT_AVISO_TYPE : TYPE_NOUN[f.propertyType], realEstateTypeId: TYPE_SLUGS[f.propertyType].code },
+    realEstateType: {
+      name: f.isDevelopment ? DEVELOPMENT_AVISO_TYPE : TYPE_NOUN[f.propertyType],
+      realEstateTypeId: TYPE_SLUGS[f.propertyType].code,
+    },
     publicationDateFormatted: publicationDate(f),
   };
 }
 
 const base64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
 
-function renderDetailPage(f: PropertyFacts, variant: number, _markup: string = MARKUPS[0], status: 'ONLINE' | 'OFFLINE' = 'ONLINE'): string {
+function renderDetailPage(
+  f: PropertyFacts,
+  variant: number,
+  _markup: string = MARKUPS[0],
+  status: 'ONLINE' | 'OFFLINE' = 'ONLINE',
+): string {
   const name = TYPE_NOUN[f.propertyType];
   const id = externalId(f.n);
   const days = Math.round((MIRROR_TODAY - Date.parse(f.publishedAt)) / 86_400_000);
   const mapUrl = `//maps.google.com/maps/api/staticmap?center=${f.lat},${f.lng}&zoom=16&size=780x456`;
   const area = f.builtAreaM2 ?? f.landAreaM2;
-  const typeLine = [name, area != null ? `${area} m²` : null, f.bedrooms != null ? `${f.bedrooms} rec.` : null].filter(Boolean).join(' · ');
+  const typeLine = [name, area != null ? `${area} m²` : null, f.bedrooms != null ? `${f.bedrooms} rec.` : null]
+    .filter(Boolean)
+    .join(' · ');
   const dataLayerInfo = {
     // Developments leave it empty, as the real 2024 one does.
     operationType: f.isDevelopment ? '' : opWord(f),
@@ -521,8 +691,15 @@ function renderDetailPage(f: PropertyFacts, variant: number, _markup: string = M
     sellPrice: f.operation === 'sale' && f.price != null ? `MN ${f.price}` : '  ',
     rentalPrice: f.operation === 'rent' && f.price != null ? `MN ${f.price}` : ' ',
   };
-  const doubleClick = { provinceId: String(hash32(f.state) % 100), cityId: String(hash32(f.city) % 10000), neighborhoodId: String(hash32(f.neighborhood) % 100_000) };
-  const expenses = f.propertyType === 'apartment' ? `<div class="price-extra"><span class="price-expenses">Mantenimiento MN ${formatAmount(1000 + (f.n % 20) * 100)}</span></div>` : '';
+  const doubleClick = {
+    provinceId: String(hash32(f.state) % 100),
+    cityId: String(hash32(f.city) % 10000),
+    neighborhoodId: String(hash32(f.neighborhood) % 100_000),
+  };
+  const expenses =
+    f.propertyType === 'apartment'
+      ? `<div class="price-extra"><span class="price-expenses">Mantenimiento MN ${formatAmount(1000 + (f.n % 20) * 100)}</span></div>`
+      : '';
   const icons: Array<[string, number | null, string]> = [
     ['icon-stotal', f.landAreaM2, 'm² tot.'],
     ['icon-scubierta', f.builtAreaM2, 'm² cub.'],
@@ -530,7 +707,10 @@ function renderDetailPage(f: PropertyFacts, variant: number, _markup: string = M
     ['icon-cochera', f.parkingSpaces, 'estac.'],
     ['icon-dormitorio', f.bedrooms, 'rec.'],
   ];
-  const iconList = icons.filter(([, value]) => value != null).map(([icon, value, unit]) => `<li class="icon-feature"><i class="${icon}"></i>${value} ${unit}</li>`).join('');
+  const iconList = icons
+    .filter(([, value]) => value != null)
+    .map(([icon, value, unit]) => `<li class="icon-feature"><i class="${icon}"></i>${value} ${unit}</li>`)
+    .join('');
   // Inline scripts as on the real pages: bare constants (some without semicolons), then the objects.
   return `<!DOCTYPE html>
 <html lang="es-MX">
@@ -547,7 +727,9 @@ function renderDetailPage(f: PropertyFacts, variant: number, _markup: string = M
 <div class="price-container-property"><div class="price-items"><div class="price-value"><span>${opWord(f)}${f.isDevelopment && f.price != null ? ' desde' : ''} ${priceText(f)}</span></div></div>${expenses}</div>
 <ul id="section-icon-features-property">${iconList}</ul>
 <section id="map-section" class="section-location-property"><h4>${escapeHtml([f.address, f.neighborhood, f.city, f.state].filter(Boolean).join(', '))}</h4><img class="static-map" src="${escapeHtml(mapUrl)}" alt="Mapa"></section>
-<div id="new-gallery-portal">${pictures(f, '1200x1200').map((src, i) => `<img src="${src}" alt="Foto ${i + 1}">`).join('')}</div>
+<div id="new-gallery-portal">${pictures(f, '1200x1200')
+    .map((src, i) => `<img src="${src}" alt="Foto ${i + 1}">`)
+    .join('')}</div>
 <section class="article-section-description"><div id="longDescription">${f.descriptionParagraphs.map(escapeHtml).join('<br>')}</div></section>
 ${f.publisher ? `<section id="reactPublisherData"><img src="${logoUrl(f.publisher)}" alt="${escapeHtml(f.publisher)}"><a data-qa="linkMicrositioAnunciante" href="${publisherPath(f.publisher)}">${escapeHtml(f.publisher)}</a></section>` : ''}
 <ul id="reactPublisherCodes"><li>Cód. del anunciante: INM-${hexDigits(id, 6).toUpperCase()}</li><li>Cód. Inmuebles24: ${id}</li></ul>
@@ -605,7 +787,9 @@ function detailRecord(f: PropertyFacts): ListingRecord {
 
 /** A removed listing (§1.3): a redirect to the home page (S-HP), or the page kept with status OFFLINE (S-DGL sample). */
 function goneDetail(f: PropertyFacts, variant: number, markup: string): GoneDetailAnswer {
-  return hash32(`${SITE}:${f.n}:gone`) % 2 === 0 ? { redirect: `${ORIGIN}/` } : { html: renderDetailPage(f, variant, markup, 'OFFLINE') };
+  return hash32(`${SITE}:${f.n}:gone`) % 2 === 0
+    ? { redirect: `${ORIGIN}/` }
+    : { html: renderDetailPage(f, variant, markup, 'OFFLINE') };
 }
 
 export const inmuebles24Mirror: MirrorSite = {
@@ -613,9 +797,22 @@ export const inmuebles24Mirror: MirrorSite = {
   host: HOST,
   pageSize: 30,
   pageSizes: { '2024': 20 },
-  defaultSearchPaths: ['/casas-en-venta-en-zapopan.html', '/departamentos-en-renta-en-guadalajara.html', '/terrenos-en-venta-en-queretaro.html'],
+  defaultSearchPaths: [
+    '/casas-en-venta-en-zapopan.html',
+    '/departamentos-en-renta-en-guadalajara.html',
+    '/terrenos-en-venta-en-queretaro.html',
+  ],
   markups: MARKUPS,
-  robotsTxt: ['User-agent: *', 'Disallow: /rp-api/', 'Disallow: /rplis-api/', 'Disallow: /panel/', 'Allow: /', '', `Sitemap: ${ORIGIN}/sitemap.xml`, ''].join('\n'),
+  robotsTxt: [
+    'User-agent: *',
+    'Disallow: /rp-api/',
+    'Disallow: /rplis-api/',
+    'Disallow: /panel/',
+    'Allow: /',
+    '',
+    `Sitemap: ${ORIGIN}/sitemap.xml`,
+    '',
+  ].join('\n'),
 
   externalId,
   indexOf(id: string): number | null {

@@ -102,17 +102,24 @@ function uuid(n: number): string {
 
 const detailPath = (f: PropertyFacts): string => `/${f.isDevelopment ? 'desarrollo' : 'detalle'}/${externalId(f.n)}`;
 const opSlug = (operation: Operation): string => (operation === 'sale' ? 'for-sale' : 'for-rent');
-const searchPathOf = (f: PropertyFacts): string => `/${stateSlug(f.state)}/${slugify(f.city)}/${TYPES[f.propertyType].slug}/${opSlug(f.operation)}/`;
-const pageUrl = (searchPath: string, page: number): string => `${ORIGIN}${searchPath}${page > 1 ? `?page=${page}` : ''}`;
+const searchPathOf = (f: PropertyFacts): string =>
+  `/${stateSlug(f.state)}/${slugify(f.city)}/${TYPES[f.propertyType].slug}/${opSlug(f.operation)}/`;
+const pageUrl = (searchPath: string, page: number): string =>
+  `${ORIGIN}${searchPath}${page > 1 ? `?page=${page}` : ''}`;
 
 /** Photos are served by an image proxy whose path is base64 JSON (bucket, key, resize) (§3.2). */
 function imageUrl(f: PropertyFacts, index: number, size: 'card' | 'detail'): string {
   const resize = size === 'card' ? { width: 360, height: 270 } : { width: 1024, height: 768 };
-  const spec = { bucket: 'lamudi-mx-listings', key: `listings/${externalId(f.n)}/${index}.jpg`, edits: { resize: { ...resize, fit: 'cover' } } };
+  const spec = {
+    bucket: 'lamudi-mx-listings',
+    key: `listings/${externalId(f.n)}/${index}.jpg`,
+    edits: { resize: { ...resize, fit: 'cover' } },
+  };
   return `https://img.lamudi.com.mx/${Buffer.from(JSON.stringify(spec)).toString('base64url')}`;
 }
 
-const detailImages = (f: PropertyFacts): string[] => Array.from({ length: f.imageCount }, (_, i) => imageUrl(f, i, 'detail'));
+const detailImages = (f: PropertyFacts): string[] =>
+  Array.from({ length: f.imageCount }, (_, i) => imageUrl(f, i, 'detail'));
 const description = (f: PropertyFacts): string => f.descriptionParagraphs.join(' ');
 
 function priceText(f: PropertyFacts): string {
@@ -125,7 +132,8 @@ const isUnrendered = (input: ListPageInput): boolean => input.markup === 'unrend
 /** The 2026-07 build: every JSON-LD item carries geo, latitude and longitude as strings (§3.4). */
 const hasGeo = (input: ListPageInput): boolean => input.markup === '2026-07';
 /** 2026-07 items carrying `offers` too (S-CIM saw them; unconfirmed, so only some). */
-const hasOffers = (f: PropertyFacts, input: ListPageInput): boolean => hasGeo(input) && f.price != null && choice(SITE, f.n, 'rich-item', 4) === 0;
+const hasOffers = (f: PropertyFacts, input: ListPageInput): boolean =>
+  hasGeo(input) && f.price != null && choice(SITE, f.n, 'rich-item', 4) === 0;
 /** Items of the JSON-LD list: on a rendered page the development cards are left out, as on the real 2026-02 pages. */
 const inJsonLd = (f: PropertyFacts, input: ListPageInput): boolean => isUnrendered(input) || !f.isDevelopment;
 
@@ -153,31 +161,55 @@ function listingNode(f: PropertyFacts, images: string[], extra: Record<string, u
     numberOfBedrooms: f.bedrooms ?? undefined,
     numberOfBathroomsTotal: f.bathrooms ?? undefined,
     floorSize: area != null ? { '@type': 'QuantitativeValue', value: area, unitCode: 'MTK' } : undefined,
-    address: { '@type': 'PostalAddress', streetAddress: f.address ?? undefined, addressLocality: f.city, addressRegion: f.state, addressCountry: 'MX' },
+    address: {
+      '@type': 'PostalAddress',
+      streetAddress: f.address ?? undefined,
+      addressLocality: f.city,
+      addressRegion: f.state,
+      addressCountry: 'MX',
+    },
     ...extra,
   };
 }
 
 function listJsonLd(input: ListPageInput): string {
   const url = pageUrl(input.searchPath, input.page);
-  const items = input.items.filter((f) => inJsonLd(f, input)).map((f, i) => {
-    const offers = hasOffers(f, input) ? { '@type': 'Offer', price: f.price, priceCurrency: f.currency } : undefined;
-    const geo = hasGeo(input) ? { '@type': 'GeoCoordinates', latitude: String(f.lat), longitude: String(f.lng) } : undefined;
-    const image = f.imageCount > 0 ? [imageUrl(f, 0, 'card')] : [];
-    return { '@type': 'ListItem', position: i + 1, item: listingNode(f, image, { offers, geo }) };
-  });
+  const items = input.items
+    .filter((f) => inJsonLd(f, input))
+    .map((f, i) => {
+      const offers = hasOffers(f, input) ? { '@type': 'Offer', price: f.price, priceCurrency: f.currency } : undefined;
+      const geo = hasGeo(input)
+        ? { '@type': 'GeoCoordinates', latitude: String(f.lat), longitude: String(f.lng) }
+        : undefined;
+      const image = f.imageCount > 0 ? [imageUrl(f, 0, 'card')] : [];
+      return { '@type': 'ListItem', position: i + 1, item: listingNode(f, image, { offers, geo }) };
+    });
   // S-LAMJS: mainEntity may also hold a list of "similar" ads (not on this page) and a FAQPage.
   const similar = input.items.slice(0, 3).map((f, i) => ({
     '@type': 'ListItem',
     position: i + 1,
-    item: { '@type': 'Accommodation', url: `${ORIGIN}/detalle/${externalId(f.n + 5_000_000)}`, name: `Propiedad similar en ${f.city}` },
+    item: {
+      '@type': 'Accommodation',
+      url: `${ORIGIN}/detalle/${externalId(f.n + 5_000_000)}`,
+      name: `Propiedad similar en ${f.city}`,
+    },
   }));
-  const extraEntities = input.variant % 2 === 0 && similar.length > 0
-    ? [
-        { '@type': 'ItemList', name: 'Propiedades similares', itemListElement: similar },
-        { '@type': 'FAQPage', mainEntity: [{ '@type': 'Question', name: `¿Cuántas ${searchTitle(input.searchPath).toLowerCase()} hay?`, acceptedAnswer: { '@type': 'Answer', text: `Hay ${formatAmount(input.totalCount)} anuncios.` } }] },
-      ]
-    : [];
+  const extraEntities =
+    input.variant % 2 === 0 && similar.length > 0
+      ? [
+          { '@type': 'ItemList', name: 'Propiedades similares', itemListElement: similar },
+          {
+            '@type': 'FAQPage',
+            mainEntity: [
+              {
+                '@type': 'Question',
+                name: `¿Cuántas ${searchTitle(input.searchPath).toLowerCase()} hay?`,
+                acceptedAnswer: { '@type': 'Answer', text: `Hay ${formatAmount(input.totalCount)} anuncios.` },
+              },
+            ],
+          },
+        ]
+      : [];
   const data = [
     {
       '@context': 'https://schema.org',
@@ -187,7 +219,10 @@ function listJsonLd(input: ListPageInput): string {
           '@id': `${url}#webpage`,
           url,
           name: searchTitle(input.searchPath),
-          breadcrumb: { '@type': 'BreadcrumbList', itemListElement: [{ '@type': 'ListItem', position: 1, name: 'Inicio', item: `${ORIGIN}/` }] },
+          breadcrumb: {
+            '@type': 'BreadcrumbList',
+            itemListElement: [{ '@type': 'ListItem', position: 1, name: 'Inicio', item: `${ORIGIN}/` }],
+          },
           mainEntity: [{ '@type': 'ItemList', numberOfItems: items.length, itemListElement: items }, ...extraEntities],
         },
       ],
@@ -203,20 +238,35 @@ function renderCard(f: PropertyFacts): string {
   const area = unnamedArea(f);
   const full = description(f);
   const preview = full.length > DESCRIPTION_PREVIEW ? `${full.slice(0, DESCRIPTION_PREVIEW).trimEnd()}...` : full;
-  const price = f.isDevelopment && f.price != null ? `<span class="price-from">Desde</span> ${priceText(f)}` : priceText(f);
+  const price =
+    f.isDevelopment && f.price != null ? `<span class="price-from">Desde</span> ${priceText(f)}` : priceText(f);
   const properties = [
-    f.bedrooms != null ? `<span class="property"><span class="property__number bedrooms" data-test="bedrooms-value">${f.bedrooms}</span> Recámaras</span>` : '',
-    f.bathrooms != null ? `<span class="property"><span class="property__number bathrooms" data-test="full-bathrooms-value">${f.bathrooms}</span> Baños</span>` : '',
-    area != null ? `<span class="property"><span class="property__number area" data-test="area-value">${formatAmount(area)} m²</span></span>` : '',
+    f.bedrooms != null
+      ? `<span class="property"><span class="property__number bedrooms" data-test="bedrooms-value">${f.bedrooms}</span> Recámaras</span>`
+      : '',
+    f.bathrooms != null
+      ? `<span class="property"><span class="property__number bathrooms" data-test="full-bathrooms-value">${f.bathrooms}</span> Baños</span>`
+      : '',
+    area != null
+      ? `<span class="property"><span class="property__number area" data-test="area-value">${formatAmount(area)} m²</span></span>`
+      : '',
   ];
   // The "principal amenity" slot shows parking when there is any, else another amenity (not parking).
   if (f.parkingSpaces != null) {
-    properties.push(`<span class="property"><span class="property__number principal-amenity car_park" data-test="amenity-value">${f.parkingSpaces} ${f.parkingSpaces === 1 ? 'Estacionamiento' : 'Estacionamientos'}</span></span>`);
+    properties.push(
+      `<span class="property"><span class="property__number principal-amenity car_park" data-test="amenity-value">${f.parkingSpaces} ${f.parkingSpaces === 1 ? 'Estacionamiento' : 'Estacionamientos'}</span></span>`,
+    );
   } else if (choice(SITE, f.n, 'amenity-shown', 2) === 0) {
     const [type, label] = AMENITIES[choice(SITE, f.n, 'amenity', AMENITIES.length)];
-    properties.push(`<span class="property"><span class="property__number principal-amenity ${type}" data-test="amenity-value">${label}</span></span>`);
+    properties.push(
+      `<span class="property"><span class="property__number principal-amenity ${type}" data-test="amenity-value">${label}</span></span>`,
+    );
   }
-  const tags = [choice(SITE, f.n, 'new', 3) === 0 ? 'Recién publicado' : '', choice(SITE, f.n, 'featured', 5) === 0 ? 'Destacado' : '', f.isDevelopment ? 'Entrega Enero 2027' : '']
+  const tags = [
+    choice(SITE, f.n, 'new', 3) === 0 ? 'Recién publicado' : '',
+    choice(SITE, f.n, 'featured', 5) === 0 ? 'Destacado' : '',
+    f.isDevelopment ? 'Entrega Enero 2027' : '',
+  ]
     .filter(Boolean)
     .map((tag) => `<span class="listing-tag">${tag}</span>`)
     .join('');
@@ -234,14 +284,19 @@ function renderCard(f: PropertyFacts): string {
 <div class="snippet__content__properties">${properties.join('')}</div>
 <div class="snippet__content__description" data-itemdescription="true" content="${escapeHtml(full)}">${escapeHtml(preview)}</div>
 ${agency}
-<button class="js-whatsapp" value="https://api.whatsapp.com/send?phone=+5233${String(hash32(`${id}:phone`)).padStart(8, '0').slice(-8)}">WhatsApp</button>
+<button class="js-whatsapp" value="https://api.whatsapp.com/send?phone=+5233${String(hash32(`${id}:phone`))
+    .padStart(8, '0')
+    .slice(-8)}">WhatsApp</button>
 </div>
 </div>`;
 }
 
 function pagination(input: ListPageInput): string {
   if (input.items.length === 0) return '';
-  const prev = input.page > 1 ? `<a id="pagination-prev" data-test="pagination-prev" href="${pageUrl(input.searchPath, input.page - 1)}">Anterior</a>` : '';
+  const prev =
+    input.page > 1
+      ? `<a id="pagination-prev" data-test="pagination-prev" href="${pageUrl(input.searchPath, input.page - 1)}">Anterior</a>`
+      : '';
   const last = input.page >= input.totalPages;
   // On the last page the next link either disappears or stays with data-islast="true" and an
   // href to the page itself: only data-islast tells that it leads nowhere.
@@ -255,7 +310,10 @@ function pagination(input: ListPageInput): string {
 
 function renderListPage(input: ListPageInput): string {
   const cards = isUnrendered(input) ? '' : input.items.map(renderCard).join('\n');
-  const noResults = input.items.length === 0 ? '<div class="no-results"><h2>No encontramos resultados para tu búsqueda</h2><p>Intenta con otros filtros.</p></div>' : '';
+  const noResults =
+    input.items.length === 0
+      ? '<div class="no-results"><h2>No encontramos resultados para tu búsqueda</h2><p>Intenta con otros filtros.</p></div>'
+      : '';
   // No <meta charset>: Lamudi declares none (§3.2, S-CIM), the bytes are UTF-8.
   return `<!DOCTYPE html>
 <html lang="es-MX">
@@ -283,7 +341,8 @@ function cardRecord(f: PropertyFacts, input: ListPageInput): ListingRecord {
   const item = inJsonLd(f, input);
   // Without the card, the price is only known from an item's offers, and "Consultar precios" is
   // not shown at all.
-  const price = rendered || hasOffers(f, input) ? priceFields(f) : { price: null, currency: null, priceOnRequest: false };
+  const price =
+    rendered || hasOffers(f, input) ? priceFields(f) : { price: null, currency: null, priceOnRequest: false };
   // A card with no JSON-LD item (a development) has no type but the search path's word, which
   // also decides where its one unnamed area goes.
   const propertyType = item ? f.propertyType : searchType(input.searchPath);
@@ -297,7 +356,11 @@ function cardRecord(f: PropertyFacts, input: ListPageInput): ListingRecord {
     bedrooms: f.bedrooms,
     bathrooms: f.bathrooms,
     parkingSpaces: rendered ? f.parkingSpaces : null,
-    ...(item ? unnamedAreaFields(f) : propertyType === 'land' ? { builtAreaM2: null, landAreaM2: area } : { builtAreaM2: area, landAreaM2: null }),
+    ...(item
+      ? unnamedAreaFields(f)
+      : propertyType === 'land'
+        ? { builtAreaM2: null, landAreaM2: area }
+        : { builtAreaM2: area, landAreaM2: null }),
     neighborhood: rendered ? f.neighborhood : null,
     city: f.city,
     state: f.state,
@@ -325,21 +388,43 @@ function detailJsonLd(f: PropertyFacts, variant: number): string {
     [`${TYPES[f.propertyType].plural} en ${f.operation === 'sale' ? 'venta' : 'renta'}`, search],
   ];
   const amenities = [
-    ...(f.parkingSpaces != null ? [{ '@type': 'LocationFeatureSpecification', name: 'Estacionamientos', value: f.parkingSpaces }] : []),
-    { '@type': 'LocationFeatureSpecification', name: AMENITIES[choice(SITE, f.n, 'amenity', AMENITIES.length)][1], value: true },
+    ...(f.parkingSpaces != null
+      ? [{ '@type': 'LocationFeatureSpecification', name: 'Estacionamientos', value: f.parkingSpaces }]
+      : []),
+    {
+      '@type': 'LocationFeatureSpecification',
+      name: AMENITIES[choice(SITE, f.n, 'amenity', AMENITIES.length)][1],
+      value: true,
+    },
   ];
   let node = listingNode(f, detailImages(f), {
     // Detail pages name their areas: floorSize is the built area, the plot is in the DOM only.
-    floorSize: f.builtAreaM2 != null ? { '@type': 'QuantitativeValue', value: f.builtAreaM2, unitCode: 'MTK' } : undefined,
+    floorSize:
+      f.builtAreaM2 != null ? { '@type': 'QuantitativeValue', value: f.builtAreaM2, unitCode: 'MTK' } : undefined,
     geo: { '@type': 'GeoCoordinates', latitude: f.lat, longitude: f.lng },
     amenityFeature: amenities,
   });
-  if (variant % 3 === 1) node = { ...node, geo: undefined, address: { ...(node.address as object), streetAddress: undefined } };
+  if (variant % 3 === 1)
+    node = { ...node, geo: undefined, address: { ...(node.address as object), streetAddress: undefined } };
   if (variant % 3 === 2) {
-    node = { ...node, description: undefined, image: undefined, numberOfBedrooms: undefined, numberOfBathroomsTotal: undefined, floorSize: undefined, amenityFeature: undefined };
+    node = {
+      ...node,
+      description: undefined,
+      image: undefined,
+      numberOfBedrooms: undefined,
+      numberOfBathroomsTotal: undefined,
+      floorSize: undefined,
+      amenityFeature: undefined,
+    };
   }
   const graph = [
-    { '@type': 'BreadcrumbList', itemListElement: [...breadcrumb.map(([name, path], i) => ({ '@type': 'ListItem', position: i + 1, name, item: ORIGIN + path })), { '@type': 'ListItem', position: breadcrumb.length + 1, name: f.title }] },
+    {
+      '@type': 'BreadcrumbList',
+      itemListElement: [
+        ...breadcrumb.map(([name, path], i) => ({ '@type': 'ListItem', position: i + 1, name, item: ORIGIN + path })),
+        { '@type': 'ListItem', position: breadcrumb.length + 1, name: f.title },
+      ],
+    },
     { '@type': 'Organization', name: 'Lamudi', url: `${ORIGIN}/`, logo: `${ORIGIN}/static/logo.svg` },
     node,
   ];
@@ -360,12 +445,18 @@ function initAdFormScript(f: PropertyFacts, variant: number): string {
     district: f.city,
     country: 'México',
     mapData: {
-      adLocationData: { address: f.address ?? '', locality: f.neighborhood, coordinates: { latitude: f.lat, longitude: f.lng } },
+      adLocationData: {
+        address: f.address ?? '',
+        locality: f.neighborhood,
+        coordinates: { latitude: f.lat, longitude: f.lng },
+      },
       zoom: 15,
     },
     onSubmit: bare('handleLeadSubmit'),
     // bare() writes its text as is: here a template literal.
-    ...(variant % 6 === 0 ? { whatsappMessage: bare('`Hola, me interesa ${document.title} (${window.location.href})`') } : {}),
+    ...(variant % 6 === 0
+      ? { whatsappMessage: bare('`Hola, me interesa ${document.title} (${window.location.href})`') }
+      : {}),
   };
   if (variant % 6 === 3) {
     return `<script>
@@ -386,15 +477,32 @@ function renderDetailPage(f: PropertyFacts, variant: number): string {
   const title = escapeHtml(f.title);
   const price = f.isDevelopment && f.price != null ? `Desde ${priceText(f)}` : priceText(f);
   const details = [
-    f.bedrooms != null ? `<div class="details-item"><span class="details-item-value">${f.bedrooms}</span> Recámaras</div>` : '',
-    f.bathrooms != null ? `<div class="details-item"><span class="details-item-value">${f.bathrooms}</span> Baños</div>` : '',
-    f.parkingSpaces != null ? `<div class="details-item"><span class="details-item-value">${f.parkingSpaces}</span> Estacionamientos</div>` : '',
-    f.landAreaM2 != null ? `<div class="details-item">Terreno <span class="details-item-value" data-test="plot-area-value">${formatAmount(f.landAreaM2)} m²</span></div>` : '',
-    f.builtAreaM2 != null ? `<div class="details-item">Construcción <span class="details-item-value" data-test="floor-value">${formatAmount(f.builtAreaM2)} m²</span></div>` : '',
+    f.bedrooms != null
+      ? `<div class="details-item"><span class="details-item-value">${f.bedrooms}</span> Recámaras</div>`
+      : '',
+    f.bathrooms != null
+      ? `<div class="details-item"><span class="details-item-value">${f.bathrooms}</span> Baños</div>`
+      : '',
+    f.parkingSpaces != null
+      ? `<div class="details-item"><span class="details-item-value">${f.parkingSpaces}</span> Estacionamientos</div>`
+      : '',
+    f.landAreaM2 != null
+      ? `<div class="details-item">Terreno <span class="details-item-value" data-test="plot-area-value">${formatAmount(f.landAreaM2)} m²</span></div>`
+      : '',
+    f.builtAreaM2 != null
+      ? `<div class="details-item">Construcción <span class="details-item-value" data-test="floor-value">${formatAmount(f.builtAreaM2)} m²</span></div>`
+      : '',
   ].join('');
   const full = f.descriptionParagraphs.map(escapeHtml).join('<br>');
-  const crumbs = [`<a href="/${stateSlug(f.state)}/">${escapeHtml(f.state)}</a>`, `<a href="/${stateSlug(f.state)}/${slugify(f.city)}/">${escapeHtml(f.city)}</a>`, `<a href="${searchPathOf(f)}">${TYPES[f.propertyType].plural} en ${f.operation === 'sale' ? 'venta' : 'renta'}</a>`];
-  const fees = f.propertyType === 'apartment' ? `<div class="prices-and-fees__community-fees"><span class="prices-and-fees__community-fees__community-price">$ ${formatAmount(1500 + (f.n % 10) * 100)} MXN</span></div>` : '';
+  const crumbs = [
+    `<a href="/${stateSlug(f.state)}/">${escapeHtml(f.state)}</a>`,
+    `<a href="/${stateSlug(f.state)}/${slugify(f.city)}/">${escapeHtml(f.city)}</a>`,
+    `<a href="${searchPathOf(f)}">${TYPES[f.propertyType].plural} en ${f.operation === 'sale' ? 'venta' : 'renta'}</a>`,
+  ];
+  const fees =
+    f.propertyType === 'apartment'
+      ? `<div class="prices-and-fees__community-fees"><span class="prices-and-fees__community-fees__community-price">$ ${formatAmount(1500 + (f.n % 10) * 100)} MXN</span></div>`
+      : '';
   return `<!DOCTYPE html>
 <html lang="es-MX">
 <head>
@@ -407,7 +515,9 @@ ${detailJsonLd(f, variant)}
 <div class="detail-page__main-content">
 <ul class="breadcrumb"><li><a href="/">Inicio</a></li>${crumbs.map((crumb) => `<li>${crumb}</li>`).join('')}</ul>
 <div class="main-title"><h1>${title}</h1></div>
-<div class="photos"><div class="swiper-wrapper">${detailImages(f).map((src, i) => `<div class="swiper-slide"><img src="${src}" alt="${title} ${i + 1}"></div>`).join('')}</div></div>
+<div class="photos"><div class="swiper-wrapper">${detailImages(f)
+    .map((src, i) => `<div class="swiper-slide"><img src="${src}" alt="${title} ${i + 1}"></div>`)
+    .join('')}</div></div>
 <div class="prices-and-fees"><div class="prices-and-fees__price">${price}</div>${fees}</div>
 <div class="details">${details}</div>
 <div class="place-features"><div class="condition"><span>Estado</span><span>${f.n % 2 ? 'Excelente' : 'Bueno'}</span></div><div class="year"><span>Año de construcción</span><span>${1990 + (f.n % 35)}</span></div></div>
@@ -452,10 +562,24 @@ export const lamudiMirror: MirrorSite = {
   site: SITE,
   host: HOST,
   pageSize: 30,
-  defaultSearchPaths: ['/jalisco/zapopan/casa/for-sale/', '/distrito-federal/departamento/for-rent/', '/nuevo-leon/monterrey/terreno/for-sale/'],
+  defaultSearchPaths: [
+    '/jalisco/zapopan/casa/for-sale/',
+    '/distrito-federal/departamento/for-rent/',
+    '/nuevo-leon/monterrey/terreno/for-sale/',
+  ],
   // §3.4: listing pages allowed; forms, prefetch and search-filter/action/version URLs not.
   markups: MARKUPS,
-  robotsTxt: ['User-agent: *', 'Disallow: /*search-filter*', 'Disallow: /*action=*', 'Disallow: /*version=*', 'Disallow: /formulario/', 'Disallow: /prefetch/', '', `Sitemap: ${ORIGIN}/sitemap.xml`, ''].join('\n'),
+  robotsTxt: [
+    'User-agent: *',
+    'Disallow: /*search-filter*',
+    'Disallow: /*action=*',
+    'Disallow: /*version=*',
+    'Disallow: /formulario/',
+    'Disallow: /prefetch/',
+    '',
+    `Sitemap: ${ORIGIN}/sitemap.xml`,
+    '',
+  ].join('\n'),
 
   externalId,
   indexOf(id: string): number | null {

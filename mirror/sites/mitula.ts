@@ -11,8 +11,20 @@ import { emptyRecord, type ListingRecord, type PropertyType } from '../../lib/re
 import { hash32, type PropertyFacts } from '../facts';
 import { formatAmount, type ListPageInput, type MirrorSite } from '../model';
 import {
-  ALLOW_ALL_ROBOTS, TYPE_NOUN, base64, lifullSearchFacts, choice, countLabel, dayMonthYear, htmlDocument, htmlText, originAdUrl, relativeAge, unnamedArea,
-  queryPagination } from './page-kit';
+  ALLOW_ALL_ROBOTS,
+  TYPE_NOUN,
+  base64,
+  lifullSearchFacts,
+  choice,
+  countLabel,
+  dayMonthYear,
+  htmlDocument,
+  htmlText,
+  originAdUrl,
+  relativeAge,
+  unnamedArea,
+  queryPagination,
+} from './page-kit';
 
 const SITE = 'mitula';
 const HOST = 'casas.mitula.mx';
@@ -59,7 +71,8 @@ function adformPath(f: PropertyFacts): string {
 
 function clickDestination(f: PropertyFacts, pageViewId: string, position: number): string {
   const target = linksOut(f)
-    ? originAdUrl(SITE, f) + (pick(f, 'utm', 2) === 0 ? '?utm_source=mitula&utm_medium=aggregator&utm_campaign=serp' : '')
+    ? originAdUrl(SITE, f) +
+      (pick(f, 'utm', 2) === 0 ? '?utm_source=mitula&utm_medium=aggregator&utm_campaign=serp' : '')
     : `${adformPath(f)}?pvid=${pageViewId}&pos=${position + 1}`;
   return base64(target, pick(f, 'unpadded', 2) === 0);
 }
@@ -119,17 +132,21 @@ function cardHtml(f: PropertyFacts, position: number, pageViewId: string, input:
   const images = imageUrls(f);
   // Swiper in loop mode repeats the first slide at the end.
   const slides = images.length > 1 && pick(f, 'loop', 3) === 0 ? [...images, images[0]] : images;
-  const slideHtml = slides.map((src, k) => {
-    // Some templates write protocol-relative image addresses.
-    const shown = pick(f, 'protocol-relative', 3) === 0 ? src.replace(/^https:/, '') : src;
-    return k === 0
-      ? `<div class="swiper-slide"><img src="${shown}" alt="${htmlText(f.title)}"></div>`
-      : `<div class="swiper-slide${k === images.length ? ' swiper-slide-duplicate' : ''}"><img class="swiper-lazy" data-src="${shown}" alt=""></div>`;
-  }).join('');
+  const slideHtml = slides
+    .map((src, k) => {
+      // Some templates write protocol-relative image addresses.
+      const shown = pick(f, 'protocol-relative', 3) === 0 ? src.replace(/^https:/, '') : src;
+      return k === 0
+        ? `<div class="swiper-slide"><img src="${shown}" alt="${htmlText(f.title)}"></div>`
+        : `<div class="swiper-slide${k === images.length ? ' swiper-slide-duplicate' : ''}"><img class="swiper-lazy" data-src="${shown}" alt=""></div>`;
+    })
+    .join('');
   const facts = [
     f.bedrooms != null ? factHtml(input, 'bedrooms', 'bedrooms', countLabel(f.bedrooms, 'recámara', 'recámaras')) : '',
     // Where the page has JSON-LD the card may leave bathrooms to it, as on Mitula Colombia (S-MIT-CO).
-    f.bathrooms != null && (!hasJsonLd(input) || pick(f, 'bath-on-card', 3) === 0) ? factHtml(input, 'bathrooms', 'bathrooms', countLabel(f.bathrooms, 'baño', 'baños')) : '',
+    f.bathrooms != null && (!hasJsonLd(input) || pick(f, 'bath-on-card', 3) === 0)
+      ? factHtml(input, 'bathrooms', 'bathrooms', countLabel(f.bathrooms, 'baño', 'baños'))
+      : '',
     area != null ? factHtml(input, 'floor-area', 'area', `${formatAmount(area)} m²`) : '',
   ].join('');
   const date = relativeDate(f) ? relativeAge(SITE, f.n) : dayMonthYear(f.publishedAt);
@@ -153,7 +170,9 @@ function cardHtml(f: PropertyFacts, position: number, pageViewId: string, input:
     'data-floorarea': area == null || pick(f, 'floorarea-empty', 4) === 0 ? '' : `${formatAmount(area)} m²`,
     'data-rooms': f.bedrooms == null ? '' : String(f.bedrooms),
   };
-  const open = `<article class="listing-card" ${Object.entries(attrs).map(([k, v]) => `${k}="${htmlText(v)}"`).join(' ')}>`;
+  const open = `<article class="listing-card" ${Object.entries(attrs)
+    .map(([k, v]) => `${k}="${htmlText(v)}"`)
+    .join(' ')}>`;
   if (dataTest) {
     // Cards that link out still have a Mitula link around the button; some /adform/ cards rely on the script alone.
     const anchored = linksOut(f) || pick(f, 'anchor', 4) !== 0;
@@ -187,23 +206,35 @@ function jsonLd(input: ListPageInput): string {
     ...(f.bedrooms != null ? { numberOfBedrooms: f.bedrooms } : {}),
     ...(f.bathrooms != null ? { numberOfBathroomsTotal: f.bathrooms } : {}),
     address: { '@type': 'PostalAddress', addressLocality: f.city, addressRegion: f.state, addressCountry: 'MX' },
-    ...(unnamedArea(f) != null ? { floorSize: { '@type': 'QuantitativeValue', value: unnamedArea(f), unitCode: 'MTK' } } : {}),
+    ...(unnamedArea(f) != null
+      ? { floorSize: { '@type': 'QuantitativeValue', value: unnamedArea(f), unitCode: 'MTK' } }
+      : {}),
     geo: { '@type': 'GeoCoordinates', latitude: f.lat, longitude: f.lng },
   }));
-  const page = { '@context': 'https://schema.org', '@type': 'SearchResultsPage', name: searchTitle(input.searchPath), about };
+  const page = {
+    '@context': 'https://schema.org',
+    '@type': 'SearchResultsPage',
+    name: searchTitle(input.searchPath),
+    about,
+  };
   return `<script type="application/ld+json">${JSON.stringify(page).replace(/</g, '\\u003c')}</script>`;
 }
 
 function pagination(input: ListPageInput): string {
   if (input.totalPages <= 1) return '';
   const href = (p: number) => `${input.searchPath}${p > 1 ? `?page=${p}` : ''}`;
-  const item = (p: number, label = String(p)) => p === input.page && label === String(p)
-    ? `<span class="pagination__page pagination__page--current">${p}</span>`
-    : `<span class="pagination__page"><a href="${href(p)}">${label}</a></span>`;
-  const numbers = [...new Set([1, input.page - 2, input.page - 1, input.page, input.page + 1, input.page + 2, input.totalPages])]
-    .filter((p) => p >= 1 && p <= input.totalPages).sort((a, b) => a - b);
+  const item = (p: number, label = String(p)) =>
+    p === input.page && label === String(p)
+      ? `<span class="pagination__page pagination__page--current">${p}</span>`
+      : `<span class="pagination__page"><a href="${href(p)}">${label}</a></span>`;
+  const numbers = [
+    ...new Set([1, input.page - 2, input.page - 1, input.page, input.page + 1, input.page + 2, input.totalPages]),
+  ]
+    .filter((p) => p >= 1 && p <= input.totalPages)
+    .sort((a, b) => a - b);
   return `<nav class="pagination" data-test="pagination">${input.page > 1 ? item(input.page - 1, '‹') : ''}${numbers.map((p) => item(p)).join('')}${
-    input.page < input.totalPages ? item(input.page + 1, '›') : ''}</nav>`;
+    input.page < input.totalPages ? item(input.page + 1, '›') : ''
+  }</nav>`;
 }
 
 function searchTitle(searchPath: string): string {
@@ -211,19 +242,31 @@ function searchTitle(searchPath: string): string {
 }
 
 function renderListPage(input: ListPageInput): string {
-  const pageViewId = hash32(`${SITE}:pageview:${input.variant}`).toString(16).padStart(8, '0') + '-' + input.page.toString(16).padStart(4, '0');
+  const pageViewId =
+    hash32(`${SITE}:pageview:${input.variant}`).toString(16).padStart(8, '0') +
+    '-' +
+    input.page.toString(16).padStart(4, '0');
   const cards = input.items.map((f, i) => cardHtml(f, i, pageViewId, input));
   // A banner styled as a card sits among the results on some pages; it is not an article.
   if (input.variant % 3 === 1 && cards.length > 3) {
-    cards.splice(3, 0, '<div class="listing-card listing-card--banner" data-test="banner"><p>¿Quieres vender tu casa? Publica gratis &amp; recibe ofertas</p></div>');
+    cards.splice(
+      3,
+      0,
+      '<div class="listing-card listing-card--banner" data-test="banner"><p>¿Quieres vender tu casa? Publica gratis &amp; recibe ofertas</p></div>',
+    );
   }
-  const results = input.items.length === 0
-    ? '<div class="no-results" data-test="no-results"><h2>No encontramos anuncios para tu búsqueda</h2><p>Prueba con otra zona o quita filtros.</p></div>'
-    : `<section class="listing-list">${cards.join('\n')}</section>`;
-  const breadcrumb = { '@context': 'https://schema.org', '@type': 'BreadcrumbList', itemListElement: [
-    { '@type': 'ListItem', position: 1, name: 'Mitula', item: `${ORIGIN}/` },
-    { '@type': 'ListItem', position: 2, name: searchTitle(input.searchPath), item: input.searchUrl },
-  ] };
+  const results =
+    input.items.length === 0
+      ? '<div class="no-results" data-test="no-results"><h2>No encontramos anuncios para tu búsqueda</h2><p>Prueba con otra zona o quita filtros.</p></div>'
+      : `<section class="listing-list">${cards.join('\n')}</section>`;
+  const breadcrumb = {
+    '@context': 'https://schema.org',
+    '@type': 'BreadcrumbList',
+    itemListElement: [
+      { '@type': 'ListItem', position: 1, name: 'Mitula', item: `${ORIGIN}/` },
+      { '@type': 'ListItem', position: 2, name: searchTitle(input.searchPath), item: input.searchUrl },
+    ],
+  };
   const head = `<script type="application/ld+json">${JSON.stringify(breadcrumb)}</script>${hasJsonLd(input) ? jsonLd(input) : ''}`;
   const body = `<header class="header"><a class="header__logo" href="/">Mitula Casas</a><form class="search-form" action="/find"><input name="text" value=""></form></header>
 <main class="serp"><h1 class="serp__title">${htmlText(searchTitle(input.searchPath))}</h1><p class="serp__count">${formatAmount(input.totalCount)} casas</p>
@@ -272,7 +315,11 @@ export const mitulaMirror: MirrorSite = {
   site: SITE,
   host: HOST,
   pageSize: PAGE_SIZE,
-  defaultSearchPaths: ['/casas/venta-zapopan-jalisco', '/casas/renta-departamentos-guadalajara', '/casas/terrenos-venta-zapopan'],
+  defaultSearchPaths: [
+    '/casas/venta-zapopan-jalisco',
+    '/casas/renta-departamentos-guadalajara',
+    '/casas/terrenos-venta-zapopan',
+  ],
   markups: MARKUPS,
   robotsTxt: ALLOW_ALL_ROBOTS,
   externalId,

@@ -73,19 +73,28 @@ export const TYPE_NOUN: Record<PropertyType, string> = {
  */
 const SEARCH_OPERATION_WORDS: Readonly<Record<string, Operation>> = { venta: 'sale', renta: 'rent' };
 const SEARCH_TYPE_WORDS: Readonly<Record<string, PropertyType>> = {
-  casa: 'house', casas: 'house',
-  departamento: 'apartment', departamentos: 'apartment',
-  terreno: 'land', terrenos: 'land',
-  oficina: 'office', oficinas: 'office',
-  local: 'commercial', locales: 'commercial',
-  bodega: 'warehouse', bodegas: 'warehouse',
-  edificio: 'building', edificios: 'building',
+  casa: 'house',
+  casas: 'house',
+  departamento: 'apartment',
+  departamentos: 'apartment',
+  terreno: 'land',
+  terrenos: 'land',
+  oficina: 'office',
+  oficinas: 'office',
+  local: 'commercial',
+  locales: 'commercial',
+  bodega: 'warehouse',
+  bodegas: 'warehouse',
+  edificio: 'building',
+  edificios: 'building',
 };
 
 export function lifullSearchFacts(slug: string): { operation: Operation | null; propertyType: PropertyType | null } {
   const [first = '', second = ''] = slug.replace(/^\//, '').split('-');
-  const operation = SEARCH_OPERATION_WORDS[first] ?? (SEARCH_TYPE_WORDS[first] ? SEARCH_OPERATION_WORDS[second] : undefined) ?? null;
-  const propertyType = SEARCH_TYPE_WORDS[first] ?? (SEARCH_OPERATION_WORDS[first] ? SEARCH_TYPE_WORDS[second] : undefined) ?? null;
+  const operation =
+    SEARCH_OPERATION_WORDS[first] ?? (SEARCH_TYPE_WORDS[first] ? SEARCH_OPERATION_WORDS[second] : undefined) ?? null;
+  const propertyType =
+    SEARCH_TYPE_WORDS[first] ?? (SEARCH_OPERATION_WORDS[first] ? SEARCH_TYPE_WORDS[second] : undefined) ?? null;
   return { operation, propertyType };
 }
 
@@ -134,7 +143,11 @@ export function originAdUrl(site: string, f: PropertyFacts): string {
   }
   // Lamudi's alternate id: "41032-73-" then hex groups of 12, 4, 7, 4 and 4 digits.
   const random = rng(h);
-  const hex = Array.from({ length: 4 }, () => Math.floor(random() * 2 ** 32).toString(16).padStart(8, '0')).join('');
+  const hex = Array.from({ length: 4 }, () =>
+    Math.floor(random() * 2 ** 32)
+      .toString(16)
+      .padStart(8, '0'),
+  ).join('');
   return `https://www.lamudi.com.mx/detalle/41032-73-${hex.slice(0, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 23)}-${hex.slice(23, 27)}-${hex.slice(27, 31)}`;
 }
 
@@ -159,7 +172,11 @@ export const ALLOW_ALL_ROBOTS = 'User-agent: *\nDisallow:\n';
  * URL grammar of portals that number result pages with a query parameter (`?page=N`,
  * `?pagina=N`), page 1 without it: the route and list-page URL members of a MirrorSite.
  */
-export function queryPagination(origin: string, searchPath: RegExp, param: string): Pick<MirrorSite, 'route' | 'listPageUrl'> {
+export function queryPagination(
+  origin: string,
+  searchPath: RegExp,
+  param: string,
+): Pick<MirrorSite, 'route' | 'listPageUrl'> {
   return {
     route(url: URL): MirrorRoute | null {
       if (!searchPath.test(url.pathname)) return null;

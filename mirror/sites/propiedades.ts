@@ -13,7 +13,18 @@ import { emptyRecord, type ListingRecord, type PropertyType } from '../../lib/re
 import type { PropertyFacts } from '../facts';
 import { formatAmount, type ListPageInput, type MirrorSite } from '../model';
 import {
-  ALLOW_ALL_ROBOTS, choice, countLabel, htmlDocument, htmlText, nextDataScript, priceFields, slugify, unnamedArea, unnamedAreaFields, queryPagination } from './page-kit';
+  ALLOW_ALL_ROBOTS,
+  choice,
+  countLabel,
+  htmlDocument,
+  htmlText,
+  nextDataScript,
+  priceFields,
+  slugify,
+  unnamedArea,
+  unnamedAreaFields,
+  queryPagination,
+} from './page-kit';
 
 const SITE = 'propiedades';
 const HOST = 'propiedades.com';
@@ -80,10 +91,14 @@ function priceJson(f: PropertyFacts): Record<string, unknown> {
   const main = f.operation === 'sale' ? 'sale_price_real' : 'rental_price_real';
   const other = f.operation === 'sale' ? 'rental_price_real' : 'sale_price_real';
   switch (pick(f, 'price-field', 4)) {
-    case 0: return { [main]: amount, [other]: 0, price_real: null, price_num: null };
-    case 1: return { [main]: null, [other]: 0, price_real: amount, price_num: null };
-    case 2: return { [main]: 0, [other]: 0, price_real: 0, price_num: amount };
-    default: return { [main]: amount, [other]: 0, price_real: amount, price_num: amount };
+    case 0:
+      return { [main]: amount, [other]: 0, price_real: null, price_num: null };
+    case 1:
+      return { [main]: null, [other]: 0, price_real: amount, price_num: null };
+    case 2:
+      return { [main]: 0, [other]: 0, price_real: 0, price_num: amount };
+    default:
+      return { [main]: amount, [other]: 0, price_real: amount, price_num: amount };
   }
 }
 
@@ -119,7 +134,10 @@ function propertyJson(f: PropertyFacts, page: number, position: number): Record<
     currency: f.currency,
     property_type: labels[pick(f, 'type-label', labels.length)],
     purpose_str: f.operation === 'sale' ? 'Venta' : 'Renta',
-    published: pick(f, 'published-form', 2) === 0 ? `${f.publishedAt} ${String(8 + pick(f, 'hour', 12)).padStart(2, '0')}:15:00` : f.publishedAt,
+    published:
+      pick(f, 'published-form', 2) === 0
+        ? `${f.publishedAt} ${String(8 + pick(f, 'hour', 12)).padStart(2, '0')}:15:00`
+        : f.publishedAt,
     days_ago: days,
   };
 }
@@ -134,18 +152,28 @@ function cardHtml(f: PropertyFacts, page: number, position: number): string {
   const geo = coordinatesValid(f)
     ? `<div itemprop="geo" itemscope itemtype="https://schema.org/GeoCoordinates"><meta itemprop="latitude" content="${f.lat}"><meta itemprop="longitude" content="${f.lng}"></div>`
     : '';
-  const features = [countLabel(f.bedrooms, 'recámara', 'recámaras'), countLabel(f.bathrooms, 'baño', 'baños'), countLabel(unnamedArea(f), 'm²', 'm²')];
+  const features = [
+    countLabel(f.bedrooms, 'recámara', 'recámaras'),
+    countLabel(f.bathrooms, 'baño', 'baños'),
+    countLabel(unnamedArea(f), 'm²', 'm²'),
+  ];
   return `<section data-id="${externalId(f.n)}" itemscope itemtype="https://schema.org/Residence">
 <meta itemprop="url" content="${htmlText(`${ORIGIN}${detailPath(f)}#pagina=${page}&pos=${position + 1}`)}">${geo}
 <a href="${htmlText(detailPath(f))}"><p>${htmlText(price)}</p><h2>${htmlText(f.title)}</h2></a>
-<p>${htmlText(`${f.neighborhood}, ${f.city}`)}</p><ul>${features.filter(Boolean).map((text) => `<li>${htmlText(text)}</li>`).join('')}</ul></section>`;
+<p>${htmlText(`${f.neighborhood}, ${f.city}`)}</p><ul>${features
+    .filter(Boolean)
+    .map((text) => `<li>${htmlText(text)}</li>`)
+    .join('')}</ul></section>`;
 }
 
 /** 2022 page links (docs/portals.md §5.1): `ul[aria-label="items-pagination"]`, `a[aria-label="page-N"]`. */
 function pagination(input: ListPageInput): string {
   if (input.totalPages <= 1) return '';
-  const pages = [...new Set([1, input.page - 1, input.page, input.page + 1, input.totalPages])].filter((p) => p >= 1 && p <= input.totalPages).sort((a, b) => a - b);
-  const link = (p: number) => `<li><a aria-label="page-${p}" href="${input.searchPath}${p > 1 ? `?pagina=${p}` : ''}"${p === input.page ? ' aria-current="page"' : ''}>${p}</a></li>`;
+  const pages = [...new Set([1, input.page - 1, input.page, input.page + 1, input.totalPages])]
+    .filter((p) => p >= 1 && p <= input.totalPages)
+    .sort((a, b) => a - b);
+  const link = (p: number) =>
+    `<li><a aria-label="page-${p}" href="${input.searchPath}${p > 1 ? `?pagina=${p}` : ''}"${p === input.page ? ' aria-current="page"' : ''}>${p}</a></li>`;
   return `<ul aria-label="items-pagination">${pages.map(link).join('')}</ul>`;
 }
 
@@ -155,12 +183,16 @@ function renderListPage(input: ListPageInput): string {
   const title = `${tipo.replace(/-/g, ' ')} en ${operacion} en ${lugar.replace(/-/g, ' ')}`;
   const header = `<header class="header"><a href="/" class="logo">propiedades.com</a>
 <nav><a href="/df/residencial-venta">Comprar</a><a href="/df/residencial-renta">Rentar</a><a href="/avaluo">Avalúo</a></nav></header>`;
-  const featured = input.variant % 3 === 2 ? '<aside class="featured"><h3>Desarrollos destacados &amp; preventas</h3><a href="/desarrollos/zapopan">Ver todos</a></aside>' : '';
+  const featured =
+    input.variant % 3 === 2
+      ? '<aside class="featured"><h3>Desarrollos destacados &amp; preventas</h3><a href="/desarrollos/zapopan">Ver todos</a></aside>'
+      : '';
   if (input.markup === '2022') {
     // The first section is not a listing (docs/portals.md §5.2).
-    const results = input.items.length === 0
-      ? '<p>No encontramos propiedades con tu búsqueda. Intenta con otra zona.</p>'
-      : `<section data-id="filtros" class="filters"><button>Filtrar</button><button>Ordenar</button></section>\n${input.items.map((f, i) => cardHtml(f, input.page, i)).join('\n')}`;
+    const results =
+      input.items.length === 0
+        ? '<p>No encontramos propiedades con tu búsqueda. Intenta con otra zona.</p>'
+        : `<section data-id="filtros" class="filters"><button>Filtrar</button><button>Ordenar</button></section>\n${input.items.map((f, i) => cardHtml(f, input.page, i)).join('\n')}`;
     const body = `${header}<main><h1>${htmlText(title)}</h1><div data-testid="counter-wrapper"><b>${formatAmount(input.totalCount)}</b> propiedades</div>
 ${featured}${results}${pagination(input)}</main><footer><p>© 2022 Propiedades.com</p></footer>
 <script src="/static/js/main.4f1a.js" defer></script>`;
@@ -195,7 +227,8 @@ function cardRecord(f: PropertyFacts, input: ListPageInput): ListingRecord {
   const record = emptyRecord(SITE, externalId(f.n), new URL(detailPath(f), input.searchUrl).href);
   const coordinates = { lat: valid ? f.lat : null, lng: valid ? f.lng : null };
   // 2022: the microdata card has the url and coordinates; operation and type are the link's words.
-  if (input.markup === '2022') return { ...record, operation: f.operation, propertyType: f.propertyType, ...coordinates };
+  if (input.markup === '2022')
+    return { ...record, operation: f.operation, propertyType: f.propertyType, ...coordinates };
   return {
     ...record,
     operation: f.operation,
@@ -216,7 +249,11 @@ export const propiedadesMirror: MirrorSite = {
   site: SITE,
   host: HOST,
   pageSize: PAGE_SIZE,
-  defaultSearchPaths: ['/zapopan/casas-venta', '/guadalajara/departamentos-renta', '/zapopan/terrenos-habitacionales-venta'],
+  defaultSearchPaths: [
+    '/zapopan/casas-venta',
+    '/guadalajara/departamentos-renta',
+    '/zapopan/terrenos-habitacionales-venta',
+  ],
   markups: MARKUPS,
   robotsTxt: ALLOW_ALL_ROBOTS,
   externalId,

@@ -13,7 +13,17 @@ import { cleanText } from '../../lib/record/text';
 import { hash32, type PropertyFacts } from '../facts';
 import { formatAmount, type ListPageInput, type MirrorRoute, type MirrorSite } from '../model';
 import {
-  ALLOW_ALL_ROBOTS, TYPE_NOUN, choice, lifullSearchFacts, countLabel, dayMonthYear, htmlDocument, htmlText, relativeAge, unnamedArea, unnamedAreaFields,
+  ALLOW_ALL_ROBOTS,
+  TYPE_NOUN,
+  choice,
+  lifullSearchFacts,
+  countLabel,
+  dayMonthYear,
+  htmlDocument,
+  htmlText,
+  relativeAge,
+  unnamedArea,
+  unnamedAreaFields,
 } from './page-kit';
 
 const SITE = 'trovit';
@@ -74,7 +84,10 @@ function shortDescription(f: PropertyFacts): string {
 }
 
 function imageUrls(f: PropertyFacts): string[] {
-  return Array.from({ length: f.imageCount }, (_, k) => `https://thumbs.trovit.com.mx/${externalId(f.n)}/${k + 1}_640x480.jpg`);
+  return Array.from(
+    { length: f.imageCount },
+    (_, k) => `https://thumbs.trovit.com.mx/${externalId(f.n)}/${k + 1}_640x480.jpg`,
+  );
 }
 
 /** "$ 1,200,000 MXN" (docs/portals.md §6.2: an MXN/USD marker); no price text is quoted for Trovit, so none is shown. */
@@ -89,7 +102,9 @@ function featuresText(f: PropertyFacts): string {
     area != null ? `${formatAmount(area)} m²` : '',
     countLabel(f.bedrooms, 'habitación', 'habitaciones'),
     countLabel(f.bathrooms, 'baño', 'baños'),
-  ].filter(Boolean).join(' ');
+  ]
+    .filter(Boolean)
+    .join(' ');
 }
 
 function placeAndTypeLine(f: PropertyFacts, entities: boolean): string {
@@ -105,9 +120,11 @@ function cardHtml(f: PropertyFacts, position: number, pageViewId: string): strin
   const tracking = `?pvid=${pageViewId}&pos=${position + 1}&origin=serp&section=snippet`;
   // Most links are absolute; some cards write them relative to the page.
   const href = (pick(f, 'relative-href', 3) === 0 ? '' : ORIGIN) + redirectPath(f) + tracking;
-  const images = imageUrls(f).map((src, k) => k === 0
-    ? `<img class="swiper-lazy swiper-lazy-loaded" src="${src}" alt="${htmlText(f.title)}">`
-    : `<img class="swiper-lazy" src="${PLACEHOLDER}" data-src="${src}" alt="">`);
+  const images = imageUrls(f).map((src, k) =>
+    k === 0
+      ? `<img class="swiper-lazy swiper-lazy-loaded" src="${src}" alt="${htmlText(f.title)}">`
+      : `<img class="swiper-lazy" src="${PLACEHOLDER}" data-src="${src}" alt="">`,
+  );
   const date = relativeDate(f) ? relativeAge(SITE, f.n) : `Actualizado el ${dayMonthYear(f.publishedAt)}`;
   const price = priceText(f);
   const description = shortDescriptionOnly(f)
@@ -129,20 +146,26 @@ ${description}
 
 /** 'next-button': `a.next-button`, a disabled span on the last page (S-TRO-CO). */
 function nextButton(input: ListPageInput): string {
-  const next = input.page < input.totalPages
-    ? `<a class="next-button" href="${input.searchPath}/${input.page + 1}" rel="next">Siguiente</a>`
-    : '<span class="next-button next-button--disabled">Siguiente</span>';
-  const prev = input.page > 1 ? `<a class="prev-button" href="${input.searchPath}${input.page > 2 ? `/${input.page - 1}` : ''}">Anterior</a>` : '';
+  const next =
+    input.page < input.totalPages
+      ? `<a class="next-button" href="${input.searchPath}/${input.page + 1}" rel="next">Siguiente</a>`
+      : '<span class="next-button next-button--disabled">Siguiente</span>';
+  const prev =
+    input.page > 1
+      ? `<a class="prev-button" href="${input.searchPath}${input.page > 2 ? `/${input.page - 1}` : ''}">Anterior</a>`
+      : '';
   return `<div class="pagination">${prev}<span>Página ${input.page}</span>${next}</div>`;
 }
 
 /** 'paginate': the older `#paginate` block of `a[data-test]` page links (docs/portals.md §6.1). */
 function paginateLinks(input: ListPageInput): string {
   const pages = [...new Set([1, input.page - 1, input.page, input.page + 1, input.totalPages])]
-    .filter((p) => p >= 1 && p <= input.totalPages).sort((a, b) => a - b);
-  const link = (p: number) => p === input.page
-    ? `<span class="current">${p}</span>`
-    : `<a data-test="paginate-link" href="${input.searchPath}${p > 1 ? `/${p}` : ''}">${p}</a>`;
+    .filter((p) => p >= 1 && p <= input.totalPages)
+    .sort((a, b) => a - b);
+  const link = (p: number) =>
+    p === input.page
+      ? `<span class="current">${p}</span>`
+      : `<a data-test="paginate-link" href="${input.searchPath}${p > 1 ? `/${p}` : ''}">${p}</a>`;
   return `<div id="paginate">${pages.map(link).join(' ')}</div>`;
 }
 
@@ -156,12 +179,18 @@ function renderListPage(input: ListPageInput): string {
   const cards = input.items.map((f, i) => cardHtml(f, i, pageViewId));
   // A sponsored block in the list on some pages: an article, but not a snippet-listing.
   if (input.variant % 3 === 0 && cards.length > 5) {
-    cards.splice(5, 0, '<article class="snippet-ad" data-id="ad-slot-1"><a href="https://ads.example-partner.mx/c?id=9">Créditos hipotecarios &amp; seguros</a></article>');
+    cards.splice(
+      5,
+      0,
+      '<article class="snippet-ad" data-id="ad-slot-1"><a href="https://ads.example-partner.mx/c?id=9">Créditos hipotecarios &amp; seguros</a></article>',
+    );
   }
-  const results = input.items.length === 0
-    ? '<div class="no-results"><p>No hay resultados para tu búsqueda</p><p>Revisa la ortografía o amplía la zona.</p></div>'
-    : `<div class="snippet-list">${cards.join('\n')}</div>`;
-  const pagination = input.totalPages <= 1 ? '' : input.markup === 'paginate' ? paginateLinks(input) : nextButton(input);
+  const results =
+    input.items.length === 0
+      ? '<div class="no-results"><p>No hay resultados para tu búsqueda</p><p>Revisa la ortografía o amplía la zona.</p></div>'
+      : `<div class="snippet-list">${cards.join('\n')}</div>`;
+  const pagination =
+    input.totalPages <= 1 ? '' : input.markup === 'paginate' ? paginateLinks(input) : nextButton(input);
   const body = `<header class="header"><a class="logo" href="/">trovit casas</a><form class="searchbox" action="/index.php/cod.search_homes"><input name="what_d" value=""></form></header>
 <main class="results"><h1>${htmlText(searchTitle(input.searchPath))}</h1><p>${formatAmount(input.totalCount)} casas</p>
 ${results}

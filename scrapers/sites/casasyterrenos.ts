@@ -11,12 +11,29 @@ import type { AnyNode } from 'domhandler';
 import { UnrecognisedMarkupError } from '../../lib/errors';
 import { emptyRecord, type ListingRecord, type Operation } from '../../lib/record/listing-record';
 import {
-  canonicalListingUrl, mapPropertyType, parseCurrency, parsePriceText, toCoordinate, toIsoDate, uniqueUrls,
+  canonicalListingUrl,
+  mapPropertyType,
+  parseCurrency,
+  parsePriceText,
+  toCoordinate,
+  toIsoDate,
+  uniqueUrls,
 } from '../../lib/record/text';
 import type { ListingPage, ParseContext, SiteAdapter } from '../adapter';
 import {
-  asArray, asObject, elementText, fillMissing, jsonString, jsonText, mayHaveMoreResults, pageParam, placeParts, positiveCount,
-  positiveNumber, withPageParam, type JsonObject,
+  asArray,
+  asObject,
+  elementText,
+  fillMissing,
+  jsonString,
+  jsonText,
+  mayHaveMoreResults,
+  pageParam,
+  placeParts,
+  positiveCount,
+  positiveNumber,
+  withPageParam,
+  type JsonObject,
 } from '../field-readers';
 import { contentHooksOf, PORTAL_CONTENT } from '../content-hooks';
 import { readableEntries, unreadable } from '../entries';
@@ -37,7 +54,10 @@ const DETAIL_WORDS = /\/propiedad\/([a-z-]+?)-(venta|renta)-/;
 function detailPathFacts(path: string | null): SearchUrlFacts {
   const words = path ? DETAIL_WORDS.exec(path) : null;
   if (!words) return { operation: null, propertyType: null };
-  return { operation: words[2] === 'venta' ? 'sale' : 'rent', propertyType: mapPropertyType(words[1].replace(/-/g, ' ')) };
+  return {
+    operation: words[2] === 'venta' ? 'sale' : 'rent',
+    propertyType: mapPropertyType(words[1].replace(/-/g, ' ')),
+  };
 }
 
 /** What the page says about every listing on it: the search URL's words, then the active type filter. */
@@ -45,7 +65,10 @@ function pageFacts(data: unknown, context: ParseContext): SearchUrlFacts {
   const fromUrl = searchUrlFacts(context.url);
   // §2.2 filters.propertyType, "active type filter"; read like a search path so a multi-type filter says nothing.
   const filter = jsonString(getPath(data, 'props.pageProps.initialState.filters.propertyType'));
-  return { operation: fromUrl.operation, propertyType: fromUrl.propertyType ?? (filter ? searchPathFacts(filter).propertyType : null) };
+  return {
+    operation: fromUrl.operation,
+    propertyType: fromUrl.propertyType ?? (filter ? searchPathFacts(filter).propertyType : null),
+  };
 }
 
 /** isSale / isRent; a listing offered both ways takes the operation its search names. */
@@ -55,7 +78,8 @@ function operationOf(p: JsonObject, searched: Operation | null): Operation | nul
 }
 
 /** The canonical path of a property: `canonical`, else `slugs.canonical` (§2.2). */
-const canonicalPath = (p: JsonObject | null): string | null => jsonString(p?.canonical) ?? jsonString(getPath(p, 'slugs.canonical'));
+const canonicalPath = (p: JsonObject | null): string | null =>
+  jsonString(p?.canonical) ?? jsonString(getPath(p, 'slugs.canonical'));
 
 /** A property's id: `id`, else the number that ends its canonical path (§2.2: the id is the URL's last number). */
 function propertyId(raw: unknown): string | null {
@@ -103,7 +127,7 @@ function dataRecord(p: JsonObject, id: string, facts: SearchUrlFacts, context: P
 /** "Código: 2961585"; else the trailing number of the detail link (§2.2: the id ends the detail URL). */
 function cardId(card: Cheerio<AnyNode>, href: string | undefined): string | null {
   const code = /c[oó]digo:?\s*(\d+)/i.exec(card.find('span.text-extralight').first().text());
-  return code?.[1] ?? (href ? /-(\d+)\/?(?:[?#].*)?$/.exec(href)?.[1] ?? null : null);
+  return code?.[1] ?? (href ? (/-(\d+)\/?(?:[?#].*)?$/.exec(href)?.[1] ?? null) : null);
 }
 
 /**
@@ -111,14 +135,22 @@ function cardId(card: Cheerio<AnyNode>, href: string | undefined): string | null
  * `p.text-sm` in a fixed order — recámaras, baños, estacionamientos, superficie. Null for a card
  * without an id or link (the data, when readable, still has that listing).
  */
-function cardRecord($: CheerioAPI, card: Cheerio<AnyNode>, facts: SearchUrlFacts, context: ParseContext): ListingRecord | null {
+function cardRecord(
+  $: CheerioAPI,
+  card: Cheerio<AnyNode>,
+  facts: SearchUrlFacts,
+  context: ParseContext,
+): ListingRecord | null {
   const href = card.find('a[target="_blank"][href]').first().attr('href');
   const id = cardId(card, href);
   const url = canonicalListingUrl(href, context.url);
   if (id == null || url == null) return null;
   const text = (node: Cheerio<AnyNode>) => elementText(node, context.maxFieldLength);
   const own = detailPathFacts(new URL(url).pathname);
-  const [rooms, baths, parking, surface] = card.find('p.text-sm').toArray().map((p) => text($(p)));
+  const [rooms, baths, parking, surface] = card
+    .find('p.text-sm')
+    .toArray()
+    .map((p) => text($(p)));
   const location = text(card.find('span.text-blue-cyt').not('.font-bold'));
   const photo = card.find('img[src]').first().attr('src');
   return {
@@ -139,7 +171,10 @@ function cardRecord($: CheerioAPI, card: Cheerio<AnyNode>, facts: SearchUrlFacts
 }
 
 /** The embedded properties, or why they cannot be read (the page may still have cards). */
-function readProperties($: CheerioAPI, context: ParseContext): { data: unknown; properties: unknown[] } | { missing: string } {
+function readProperties(
+  $: CheerioAPI,
+  context: ParseContext,
+): { data: unknown; properties: unknown[] } | { missing: string } {
   let data: unknown;
   try {
     data = readNextData($, context.site, 'listing', context.url);
@@ -161,15 +196,27 @@ export const casasyterrenosAdapter: SiteAdapter = {
     const embedded = readProperties($, context);
     const facts = pageFacts('data' in embedded ? embedded.data : null, context);
     // The grid's skeleton placeholders (a 2026 page renders its cards client-side) are no cards.
-    const cardElements = $(CARD).toArray().filter((card) => $(card).find('a[href], span.text-extralight').length > 0);
+    const cardElements = $(CARD)
+      .toArray()
+      .filter((card) => $(card).find('a[href], span.text-extralight').length > 0);
     const cards = cardElements.map((card) => cardRecord($, $(card), facts, context));
 
     if ('missing' in embedded) {
       // Without the data, the cards are the page; with neither, the page is not one we know.
       if (cards.length === 0) {
-        throw new UnrecognisedMarkupError(context.site, 'listing', `${embedded.missing}, and no Tailwind cards (${CARD})`, context.url);
+        throw new UnrecognisedMarkupError(
+          context.site,
+          'listing',
+          `${embedded.missing}, and no Tailwind cards (${CARD})`,
+          context.url,
+        );
       }
-      const listings = readableEntries(cards, (card) => card ?? unreadable('a card without an id ("Código" or a link ending in one) or a link'), context, `Tailwind cards (${CARD})`);
+      const listings = readableEntries(
+        cards,
+        (card) => card ?? unreadable('a card without an id ("Código" or a link ending in one) or a link'),
+        context,
+        `Tailwind cards (${CARD})`,
+      );
       // No total without the data: the walk stops here rather than guess that more pages exist.
       return { listings, nextPageUrl: null, detailUrls: [] };
     }
@@ -180,12 +227,21 @@ export const casasyterrenosAdapter: SiteAdapter = {
     // lists follow the page's order, so such cards stand in for such properties, in order.
     const named = new Set(embedded.properties.map(propertyId).filter((id): id is string => id != null));
     const standIns = readCards.filter((card) => !named.has(card.externalId));
-    const listings = readableEntries(embedded.properties, (property, index) => {
-      const id = propertyId(property);
-      const p = asObject(property);
-      if (id == null || p == null) return standIns.shift() ?? unreadable(`property ${index} has no id (nor a canonical path ending in one) and no card stands in for it`);
-      return fillMissing(dataRecord(p, id, facts, context), byId.get(id));
-    }, context, `${PROPERTY_DATA}.properties`);
+    const listings = readableEntries(
+      embedded.properties,
+      (property, index) => {
+        const id = propertyId(property);
+        const p = asObject(property);
+        if (id == null || p == null)
+          return (
+            standIns.shift() ??
+            unreadable(`property ${index} has no id (nor a canonical path ending in one) and no card stands in for it`)
+          );
+        return fillMissing(dataRecord(p, id, facts, context), byId.get(id));
+      },
+      context,
+      `${PROPERTY_DATA}.properties`,
+    );
     const page = pageParam(context.url, 'page');
     const total = positiveNumber(getPath(embedded.data, `${PROPERTY_DATA}.estimatedTotalHits`));
     // The entries the page holds, read or not: one unreadable entry does not make a full page short.

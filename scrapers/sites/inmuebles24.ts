@@ -19,7 +19,18 @@ import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { AnyNode } from 'domhandler';
 import { NotFoundError, UnrecognisedMarkupError } from '../../lib/errors';
 import { emptyRecord, type ListingRecord } from '../../lib/record/listing-record';
-import { absoluteUrl, canonicalListingUrl, cleanText, mapOperation, mapPropertyType, parsePriceText, toCoordinate, toIsoDate, uniqueUrls, type ParsedPrice } from '../../lib/record/text';
+import {
+  absoluteUrl,
+  canonicalListingUrl,
+  cleanText,
+  mapOperation,
+  mapPropertyType,
+  parsePriceText,
+  toCoordinate,
+  toIsoDate,
+  uniqueUrls,
+  type ParsedPrice,
+} from '../../lib/record/text';
 import type { ListingPage, ParseContext, SiteAdapter } from '../adapter';
 import { inlineScriptData, inlineScriptReader, listOf } from '../embedded';
 import { asObject, elementText, firstOf, jsonString, jsonText, positiveNumber } from '../field-readers';
@@ -94,9 +105,13 @@ function readCard($: CheerioAPI, card: Cheerio<AnyNode>, context: ParseContext):
     if (field && features[field] == null) features[field] = featureValue(field, text);
   });
   // "Colonia, Ciudad": the city is the last part.
-  const place = (cleanText(card.find('[data-qa="POSTING_CARD_LOCATION"]').first().text(), max) ?? '').split(/\s*,\s*/).filter(Boolean);
+  const place = (cleanText(card.find('[data-qa="POSTING_CARD_LOCATION"]').first().text(), max) ?? '')
+    .split(/\s*,\s*/)
+    .filter(Boolean);
   const city = place.pop() ?? null;
-  const description = card.find('[data-qa="POSTING_CARD_DESCRIPTION"] a, [class*="postingCard-module__posting-description"] a').first();
+  const description = card
+    .find('[data-qa="POSTING_CARD_DESCRIPTION"] a, [class*="postingCard-module__posting-description"] a')
+    .first();
   return {
     id,
     url: canonicalListingUrl(card.attr('data-to-posting') ?? description.attr('href'), context.url),
@@ -107,7 +122,13 @@ function readCard($: CheerioAPI, card: Cheerio<AnyNode>, context: ParseContext):
     address: elementText(card.find('[class*="postingAddress"], [class*="location-address"]'), max),
     // html(), not text(): the snippet separates its lines with <br>, which text() would glue together.
     description: cleanText(description.html(), max),
-    images: uniqueUrls(card.find('[data-qa="POSTING_CARD_GALLERY"] img').map((_, img) => $(img).attr('src')).get(), context.url),
+    images: uniqueUrls(
+      card
+        .find('[data-qa="POSTING_CARD_GALLERY"] img')
+        .map((_, img) => $(img).attr('src'))
+        .get(),
+      context.url,
+    ),
   };
 }
 
@@ -132,24 +153,36 @@ function listingRecord(posting: unknown, card: Card | undefined, context: ParseC
   const max = context.maxFieldLength;
   const id = jsonString(getPath(posting, 'postingId')) ?? card?.id;
   const url = canonicalListingUrl(jsonString(getPath(posting, 'url')), context.url) ?? card?.url ?? null;
-  if (!id || !url) return unreadable(`${card ? `card ${card.id}` : `posting ${id ?? '(no postingId)'}`} without a detail URL (data-to-posting, its description link or the posting's url)`);
+  if (!id || !url)
+    return unreadable(
+      `${card ? `card ${card.id}` : `posting ${id ?? '(no postingId)'}`} without a detail URL (data-to-posting, its description link or the posting's url)`,
+    );
 
   const search = searchUrlFacts(context.url);
   const shown = card?.shownPrice ?? { price: null, currency: null, priceOnRequest: false };
   const chosen = choosePrice(priceOptions(getPath(posting, 'priceOperationTypes')), shown, search.operation);
   const stateFeatures = codedFeatures(posting);
   const features = Object.fromEntries(
-    (Object.keys(NO_FEATURES) as Array<keyof Features>).map((field) => [field, stateFeatures[field] ?? card?.features[field] ?? null]),
+    (Object.keys(NO_FEATURES) as Array<keyof Features>).map((field) => [
+      field,
+      stateFeatures[field] ?? card?.features[field] ?? null,
+    ]),
   ) as Features;
   const place = locationLevels(getPath(posting, 'postingLocation.location'));
-  const pictures = listOf(getPath(posting, 'visiblePictures.pictures')).map((picture) => jsonString(getPath(picture, 'url730x532')) ?? jsonString(getPath(picture, 'url360x266')));
+  const pictures = listOf(getPath(posting, 'visiblePictures.pictures')).map(
+    (picture) => jsonString(getPath(picture, 'url730x532')) ?? jsonString(getPath(picture, 'url360x266')),
+  );
   const images = uniqueUrls(pictures, context.url);
 
   return {
     ...emptyRecord(context.site, id, url),
     // The card has no title of its own (its image alt is a generated caption, §1.2).
     title: jsonText(getPath(posting, 'title'), max),
-    ...resolveKind({ operation: chosen?.operation ?? null, propertyType: naventType(getPath(posting, 'realEstateType.name')) }, linkWords(card?.url ?? url), search),
+    ...resolveKind(
+      { operation: chosen?.operation ?? null, propertyType: naventType(getPath(posting, 'realEstateType.name')) },
+      linkWords(card?.url ?? url),
+      search,
+    ),
     ...(chosen && chosen.price.price != null ? chosen.price : shown),
     ...features,
     neighborhood: cleanText(place.neighborhood, max) ?? card?.neighborhood ?? null,
@@ -159,7 +192,7 @@ function listingRecord(posting: unknown, card: Card | undefined, context: ParseC
     lat: toCoordinate(getPath(posting, 'postingLocation.postingGeolocation.geolocation.latitude'), 90),
     lng: toCoordinate(getPath(posting, 'postingLocation.postingGeolocation.geolocation.longitude'), 180),
     description: jsonText(getPath(posting, 'descriptionNormalized'), max) ?? card?.description ?? null,
-    images: images.length > 0 ? images : card?.images ?? [],
+    images: images.length > 0 ? images : (card?.images ?? []),
     // The card's logo has no name (its alt reads "logo publisher" on the real page): the state only.
     publisher: jsonText(getPath(posting, 'publisher.name'), max),
   };
@@ -184,7 +217,9 @@ function nextPage($: CheerioAPI, state: unknown, context: ParseContext): string 
 /** The state says the search found nothing: an empty list and no total. */
 function stateSaysEmpty(state: unknown): boolean {
   const postings = getPath(state, 'listStore.listPostings');
-  return Array.isArray(postings) && postings.length === 0 && positiveNumber(getPath(state, 'listStore.paging.total')) == null;
+  return (
+    Array.isArray(postings) && postings.length === 0 && positiveNumber(getPath(state, 'listStore.paging.total')) == null
+  );
 }
 
 function parseListingPage(html: string, context: ParseContext): ListingPage {
@@ -201,7 +236,12 @@ function parseListingPage(html: string, context: ParseContext): ListingPage {
   const carded = new Set(cards.map((card) => card.id));
   for (const [id, posting] of postings) if (!carded.has(id)) entries.push([posting, undefined]);
   // A card or posting without a detail URL is left out; the others keep their order.
-  const listings = readableEntries(entries, ([posting, card]) => listingRecord(posting, card, context), context, 'postings (cards and __PRELOADED_STATE__ entries)');
+  const listings = readableEntries(
+    entries,
+    ([posting, card]) => listingRecord(posting, card, context),
+    context,
+    'postings (cards and __PRELOADED_STATE__ entries)',
+  );
 
   if (listings.length === 0 && !NO_RESULTS.test($('body').text()) && !stateSaysEmpty(state)) {
     throw new UnrecognisedMarkupError(
@@ -232,7 +272,10 @@ const ICON_FEATURES: ReadonlyArray<[string, keyof Features]> = [
 function iconFeatures($: CheerioAPI): Features {
   const features = { ...NO_FEATURES };
   for (const [icon, field] of ICON_FEATURES) {
-    features[field] = featureValue(field, $(`#section-icon-features-property li.icon-feature:has(i.${icon})`).first().text());
+    features[field] = featureValue(
+      field,
+      $(`#section-icon-features-property li.icon-feature:has(i.${icon})`).first().text(),
+    );
   }
   return features;
 }
@@ -287,10 +330,20 @@ function parseDetailPage(html: string, context: ParseContext): ListingRecord {
   const canonical = canonicalListingUrl($('link[rel="canonical"]').attr('href'), context.url);
   const url = [canonical, canonicalListingUrl(context.url, context.url)].find(isDetailUrl) ?? null;
   const id = jsonString(getPath(aviso, 'idAviso')) ?? (url ? DETAIL_PATH.exec(new URL(url).pathname)?.[1] : undefined);
-  if (!id || !url) throw new UnrecognisedMarkupError(context.site, 'detail', 'no listing id (avisoInfo.idAviso) or /propiedades/… URL', context.url);
+  if (!id || !url)
+    throw new UnrecognisedMarkupError(
+      context.site,
+      'detail',
+      'no listing id (avisoInfo.idAviso) or /propiedades/… URL',
+      context.url,
+    );
   // A removed listing can also keep its page with status OFFLINE (§1.3): gone, as a 404/410 would be.
   if (jsonString(getPath(aviso, 'status'))?.toUpperCase() === 'OFFLINE') {
-    throw new NotFoundError(`${context.site} listing ${id} is no longer published (avisoInfo status OFFLINE)`, url, 410);
+    throw new NotFoundError(
+      `${context.site} listing ${id} is no longer published (avisoInfo status OFFLINE)`,
+      url,
+      410,
+    );
   }
 
   const dataLayer = constant('dataLayerInfo');
@@ -300,13 +353,18 @@ function parseDetailPage(html: string, context: ParseContext): ListingRecord {
   const chosen = choosePrice(priceOptions(getPath(aviso, 'pricesData')), shown, null);
   const developmentPrice = naventPrice(getPath(aviso, 'developmentData.prices.tuple0'));
   const avisoPriceText = parsePriceText(jsonString(getPath(aviso, 'price')));
-  const price = [chosen?.price, developmentPrice, avisoPriceText, shown].find((candidate) => candidate != null && (candidate.price != null || candidate.priceOnRequest));
+  const price = [chosen?.price, developmentPrice, avisoPriceText, shown].find(
+    (candidate) => candidate != null && (candidate.price != null || candidate.priceOnRequest),
+  );
 
   const coded = codedFeatures(aviso);
   const development = developmentFeatures(aviso);
   const icons = iconFeatures($);
   const features = Object.fromEntries(
-    (Object.keys(NO_FEATURES) as Array<keyof Features>).map((field) => [field, coded[field] ?? development[field] ?? icons[field]]),
+    (Object.keys(NO_FEATURES) as Array<keyof Features>).map((field) => [
+      field,
+      coded[field] ?? development[field] ?? icons[field],
+    ]),
   ) as Features;
 
   const place = locationLevels(getPath(aviso, 'location'));
@@ -316,9 +374,13 @@ function parseDetailPage(html: string, context: ParseContext): ListingRecord {
   const lat = toCoordinate(fromBase64(constant('mapLatOf')), 90) ?? domMap.lat ?? encodedMap.lat;
   const lng = toCoordinate(fromBase64(constant('mapLngOf')), 180) ?? domMap.lng ?? encodedMap.lng;
   const pictures = listOf(getPath(aviso, 'pictures')).map((picture) => jsonString(getPath(picture, 'url1200x1200')));
-  const galleryImages = $('#new-gallery-portal img').map((_, img) => $(img).attr('src')).get();
+  const galleryImages = $('#new-gallery-portal img')
+    .map((_, img) => $(img).attr('src'))
+    .get();
   // The search the listing belongs to (avisoInfo similarLink / urlBack, e.g. "/terrenos-en-venta-en-playa-del-carmen.html").
-  const searches = [getPath(aviso, 'similarLink'), getPath(aviso, 'urlBack')].map((link) => searchPathFacts(jsonString(link) ?? ''));
+  const searches = [getPath(aviso, 'similarLink'), getPath(aviso, 'urlBack')].map((link) =>
+    searchPathFacts(jsonString(link) ?? ''),
+  );
 
   return {
     ...emptyRecord(context.site, id, url),
@@ -331,8 +393,15 @@ function parseDetailPage(html: string, context: ParseContext): ListingRecord {
     ),
     ...resolveKind(
       {
-        operation: firstOf(chosen?.operation, mapOperation(jsonString(getPath(dataLayer, 'operationType'))), mapOperation(priceText)),
-        propertyType: firstOf(naventType(getPath(aviso, 'realEstateType.name')), naventType(getPath(dataLayer, 'propertyType'))),
+        operation: firstOf(
+          chosen?.operation,
+          mapOperation(jsonString(getPath(dataLayer, 'operationType'))),
+          mapOperation(priceText),
+        ),
+        propertyType: firstOf(
+          naventType(getPath(aviso, 'realEstateType.name')),
+          naventType(getPath(dataLayer, 'propertyType')),
+        ),
       },
       linkWords(url),
       ...searches,

@@ -52,7 +52,15 @@ const RESULTS_PAGE: ResultsPageMarkers = { selectors: resultsPageHooks('lamudi')
 const CONTENT_HOOKS = contentHooksOf('lamudi');
 
 /** @graph nodes about the page or the portal, not the listing. */
-const NOT_LISTING = new Set(['BreadcrumbList', 'Organization', 'WebSite', 'WebPage', 'SearchResultsPage', 'ItemList', 'FAQPage']);
+const NOT_LISTING = new Set([
+  'BreadcrumbList',
+  'Organization',
+  'WebSite',
+  'WebPage',
+  'SearchResultsPage',
+  'ItemList',
+  'FAQPage',
+]);
 
 /** Every node of every JSON-LD block; a block may be one node, an array of nodes, or hold an @graph. */
 function jsonLdNodes($: CheerioAPI): unknown[] {
@@ -64,7 +72,10 @@ function jsonLdNodes($: CheerioAPI): unknown[] {
     });
 }
 
-const typesOf = (node: unknown): string[] => listOf(getPath(node, '@type')).map(jsonString).filter((type): type is string => type != null);
+const typesOf = (node: unknown): string[] =>
+  listOf(getPath(node, '@type'))
+    .map(jsonString)
+    .filter((type): type is string => type != null);
 const hasType = (node: unknown, type: string): boolean => typesOf(node).includes(type);
 
 /** The listing id is the path segment after /detalle/ (listings) or /desarrollo/ (developments). */
@@ -110,13 +121,19 @@ function searchType(href: string | null | undefined, base: string): PropertyType
   const url = absoluteUrl(href, base);
   if (!url) return null;
   const beforeOperation = /^(.*)\/for-(?:sale|rent)\/?$/.exec(new URL(url).pathname)?.[1];
-  const documented = beforeOperation === undefined ? undefined : SEARCH_TYPE_SEGMENTS.find(([segments]) => `${beforeOperation}/`.endsWith(`/${segments}/`));
+  const documented =
+    beforeOperation === undefined
+      ? undefined
+      : SEARCH_TYPE_SEGMENTS.find(([segments]) => `${beforeOperation}/`.endsWith(`/${segments}/`));
   return documented?.[1] ?? searchUrlFacts(url).propertyType;
 }
 
 /** "Colonia, Municipio, Estado", read from the right: the state is last, then the municipio. */
 function splitPlace(text: string | null): Pick<ListingRecord, 'neighborhood' | 'city' | 'state'> {
-  const [state, city, ...rest] = (text ?? '').split(/\s*,\s*/).filter(Boolean).reverse();
+  const [state, city, ...rest] = (text ?? '')
+    .split(/\s*,\s*/)
+    .filter(Boolean)
+    .reverse();
   return { neighborhood: rest.reverse().join(', ') || null, city: city ?? null, state: state ?? null };
 }
 
@@ -130,14 +147,24 @@ const NO_PRICE: ParsedPrice = { price: null, currency: null, priceOnRequest: fal
 /** A list item's `offers`, present on some items only. */
 function offerPrice(item: unknown): ParsedPrice {
   const price = positiveNumber(getPath(item, 'offers.price'));
-  return price == null ? NO_PRICE : { price, currency: parseCurrency(jsonString(getPath(item, 'offers.priceCurrency'))), priceOnRequest: false };
+  return price == null
+    ? NO_PRICE
+    : { price, currency: parseCurrency(jsonString(getPath(item, 'offers.priceCurrency'))), priceOnRequest: false };
 }
 
 /** One listing from its JSON-LD item and/or its HTML card: either may be missing. */
-function listingRecord(item: unknown, card: Cheerio<Element> | undefined, operation: Operation | null, context: ParseContext): ListingRecord | Unreadable {
+function listingRecord(
+  item: unknown,
+  card: Cheerio<Element> | undefined,
+  operation: Operation | null,
+  context: ParseContext,
+): ListingRecord | Unreadable {
   const max = context.maxFieldLength;
   const cardText = (selector: string): string | null => (card ? elementText(card.find(selector), max) : null);
-  const url = canonicalListingUrl(jsonString(getPath(item, 'url')) ?? card?.find('a[href]').first().attr('href'), context.url);
+  const url = canonicalListingUrl(
+    jsonString(getPath(item, 'url')) ?? card?.find('a[href]').first().attr('href'),
+    context.url,
+  );
   const id = idFromUrl(url) ?? jsonString(card?.attr('data-alternateid'));
   if (!url || !id) return unreadable(`a ${card ? 'card' : 'JSON-LD item'} without a /detalle/ or /desarrollo/ URL`);
 
@@ -152,8 +179,11 @@ function listingRecord(item: unknown, card: Cheerio<Element> | undefined, operat
     operation,
     propertyType,
     ...(shownPrice.price != null || shownPrice.priceOnRequest ? shownPrice : offerPrice(item)),
-    bedrooms: positiveCount(getPath(item, 'numberOfBedrooms')) ?? positiveCount(cardText('[data-test="bedrooms-value"]')),
-    bathrooms: positiveCount(getPath(item, 'numberOfBathroomsTotal')) ?? positiveCount(cardText('[data-test="full-bathrooms-value"]')),
+    bedrooms:
+      positiveCount(getPath(item, 'numberOfBedrooms')) ?? positiveCount(cardText('[data-test="bedrooms-value"]')),
+    bathrooms:
+      positiveCount(getPath(item, 'numberOfBathroomsTotal')) ??
+      positiveCount(cardText('[data-test="full-bathrooms-value"]')),
     // The "principal amenity" slot is parking only when it has the car_park class.
     parkingSpaces: positiveCount(cardText('[data-test="amenity-value"].car_park')),
     ...unnamedArea(area, propertyType),
@@ -164,8 +194,13 @@ function listingRecord(item: unknown, card: Cheerio<Element> | undefined, operat
     lat: toCoordinate(getPath(item, 'geo.latitude'), 90),
     lng: toCoordinate(getPath(item, 'geo.longitude'), 180),
     // The card shows a cut preview; its `content` attribute holds the whole text.
-    description: jsonText(getPath(item, 'description'), max) ?? cleanText(card?.find('.snippet__content__description').attr('content'), max),
-    images: uniqueUrls([...imageUrls(getPath(item, 'image')), card?.find('.snippet__image img').attr('src')], context.url),
+    description:
+      jsonText(getPath(item, 'description'), max) ??
+      cleanText(card?.find('.snippet__content__description').attr('content'), max),
+    images: uniqueUrls(
+      [...imageUrls(getPath(item, 'image')), card?.find('.snippet__image img').attr('src')],
+      context.url,
+    ),
     publisher: cardText('[data-test="agency-name"]'),
   };
 }
@@ -179,10 +214,18 @@ function parseListingPage(html: string, context: ParseContext): ListingPage {
   const cards = new Map<string, Cheerio<Element>>();
   $(CARD).each((i, element) => {
     const card = $(element);
-    cards.set(card.attr('data-alternateid') ?? idFromUrl(absoluteUrl(card.find('a[href]').attr('href'), context.url)) ?? `card ${i}`, card);
+    cards.set(
+      card.attr('data-alternateid') ??
+        idFromUrl(absoluteUrl(card.find('a[href]').attr('href'), context.url)) ??
+        `card ${i}`,
+      card,
+    );
   });
 
-  const operation = pathOperation($('link[rel="canonical"]').attr('href') ?? jsonString(getPath(results, 'url')) ?? context.url, context.url);
+  const operation = pathOperation(
+    $('link[rel="canonical"]').attr('href') ?? jsonString(getPath(results, 'url')) ?? context.url,
+    context.url,
+  );
   const itemsById = new Map<string, unknown>();
   const unidentified: unknown[] = [];
   for (const item of items) {
@@ -191,14 +234,27 @@ function parseListingPage(html: string, context: ParseContext): ListingPage {
     else if (!id) unidentified.push(item);
   }
   // Page order is the cards' order; JSON-LD items without a card (an unrendered page) follow in the JSON-LD's order.
-  const entries: Array<[item: unknown, card: Cheerio<Element> | undefined]> = [...cards].map(([id, card]) => [itemsById.get(id), card]);
+  const entries: Array<[item: unknown, card: Cheerio<Element> | undefined]> = [...cards].map(([id, card]) => [
+    itemsById.get(id),
+    card,
+  ]);
   for (const [id, item] of itemsById) if (!cards.has(id)) entries.push([item, undefined]);
   for (const item of unidentified) entries.push([item, undefined]);
   // An entry without a listing URL (a card without a link, an item without url) is left out.
-  const listings = readableEntries(entries, ([item, card]) => listingRecord(item, card, operation, context), context, `listings (${CARD} cards and JSON-LD items)`);
+  const listings = readableEntries(
+    entries,
+    ([item, card]) => listingRecord(item, card, operation, context),
+    context,
+    `listings (${CARD} cards and JSON-LD items)`,
+  );
 
   if (listings.length === 0 && !NO_RESULTS.test($('body').text())) {
-    throw new UnrecognisedMarkupError(context.site, 'listing', `no JSON-LD ItemList items, no ${CARD} cards and no "no results" message`, context.url);
+    throw new UnrecognisedMarkupError(
+      context.site,
+      'listing',
+      `no JSON-LD ItemList items, no ${CARD} cards and no "no results" message`,
+      context.url,
+    );
   }
   // On the last page the next link may remain, pointing at the page itself, with data-islast="true".
   const next = $('a#pagination-next').first();
@@ -213,7 +269,9 @@ function parseListingPage(html: string, context: ParseContext): ListingPage {
 
 /** A number of the `.details-item` key facts, by its label: "3 Recámaras". */
 function keyFact($: CheerioAPI, label: RegExp): number | null {
-  const item = $('.details-item').filter((_, element) => label.test($(element).text())).first();
+  const item = $('.details-item')
+    .filter((_, element) => label.test($(element).text()))
+    .first();
   return positiveCount(item.find('.details-item-value').text());
 }
 
@@ -226,7 +284,8 @@ function amenityCount(node: unknown, name: RegExp): number | null {
 function parseDetailPage(html: string, context: ParseContext): ListingRecord {
   const max = context.maxFieldLength;
   const $ = loadPage(html, context.site, 'detail', context.url, CONTENT_HOOKS);
-  const unreadable = (missing: string): UnrecognisedMarkupError => new UnrecognisedMarkupError(context.site, 'detail', missing, context.url);
+  const unreadable = (missing: string): UnrecognisedMarkupError =>
+    new UnrecognisedMarkupError(context.site, 'detail', missing, context.url);
 
   const nodes = jsonLdNodes($);
   const node = nodes.find((n) => typesOf(n).length > 0 && !typesOf(n).some((type) => NOT_LISTING.has(type)));
@@ -235,39 +294,61 @@ function parseDetailPage(html: string, context: ParseContext): ListingRecord {
     // search: the fetcher hands over the final address, which is no detail page (as §1.3 says of
     // Inmuebles24). Gone only when that page is recognised as one of the two (landing-page.ts); a
     // saved detail page parsed under another address still has its listing node.
-    throw noListingError($, context, { atDetailAddress: idFromUrl(context.url) !== null, results: RESULTS_PAGE, missing: 'no JSON-LD listing node and no .main-title h1' });
+    throw noListingError($, context, {
+      atDetailAddress: idFromUrl(context.url) !== null,
+      results: RESULTS_PAGE,
+      missing: 'no JSON-LD listing node and no .main-title h1',
+    });
   }
   // Second source; a call whose argument cannot be read leaves the JSON-LD and the DOM to fill in.
   const form = inlineScriptData($, { call: 'initAdForm' })?.value;
   const location = getPath(form, 'mapData.adLocationData');
-  const url = canonicalListingUrl(jsonString(getPath(node, 'url')) ?? $('link[rel="canonical"]').attr('href') ?? context.url, context.url);
+  const url = canonicalListingUrl(
+    jsonString(getPath(node, 'url')) ?? $('link[rel="canonical"]').attr('href') ?? context.url,
+    context.url,
+  );
   const id = idFromUrl(url);
   if (!url || !id) throw unreadable('no /detalle/ or /desarrollo/ listing URL');
 
   // The operation is in the breadcrumb's search link (…/casa/for-sale/), in JSON-LD and in the DOM.
   const breadcrumbUrls = [
-    ...nodes.filter((n) => hasType(n, 'BreadcrumbList')).flatMap((n) => listOf(getPath(n, 'itemListElement')).map((e) => jsonString(getPath(e, 'item')))),
-    ...$('.breadcrumb a').map((_, a) => $(a).attr('href')).get(),
+    ...nodes
+      .filter((n) => hasType(n, 'BreadcrumbList'))
+      .flatMap((n) => listOf(getPath(n, 'itemListElement')).map((e) => jsonString(getPath(e, 'item')))),
+    ...$('.breadcrumb a')
+      .map((_, a) => $(a).attr('href'))
+      .get(),
   ];
   const place = splitPlace(elementText($('.view-map__text'), max));
   const nodeImages = imageUrls(getPath(node, 'image'));
-  const photos = $('.photos .swiper-slide img').map((_, img) => $(img).attr('src')).get();
+  const photos = $('.photos .swiper-slide img')
+    .map((_, img) => $(img).attr('src'))
+    .get();
 
   return {
     ...emptyRecord(context.site, id, url),
-    title: jsonText(getPath(node, 'name'), max) ?? elementText($('.main-title h1'), max) ?? cleanText($('meta[property="og:title"]').attr('content'), max),
+    title:
+      jsonText(getPath(node, 'name'), max) ??
+      elementText($('.main-title h1'), max) ??
+      cleanText($('meta[property="og:title"]').attr('content'), max),
     operation: breadcrumbUrls.map((href) => pathOperation(href, url)).find((op) => op != null) ?? null,
     // Without a JSON-LD type, the type word of the search the breadcrumb links to ("/yucatan/merida/casa/for-sale/").
-    propertyType: mapPropertyType(typesOf(node)[0]) ?? breadcrumbUrls.map((href) => searchType(href, url)).find((type) => type != null) ?? null,
+    propertyType:
+      mapPropertyType(typesOf(node)[0]) ??
+      breadcrumbUrls.map((href) => searchType(href, url)).find((type) => type != null) ??
+      null,
     ...parsePriceText(elementText($('.prices-and-fees__price'), max) ?? elementText($('.price-info__value'), max)),
     bedrooms: positiveCount(getPath(node, 'numberOfBedrooms')) ?? keyFact($, /rec[aá]mara/i),
     bathrooms: positiveCount(getPath(node, 'numberOfBathroomsTotal')) ?? keyFact($, /baño/i),
     parkingSpaces: amenityCount(node, /estacionamiento/i) ?? keyFact($, /estacionamiento/i),
-    builtAreaM2: positiveNumber(getPath(node, 'floorSize.value')) ?? positiveNumber(elementText($('[data-test="floor-value"]'))),
+    builtAreaM2:
+      positiveNumber(getPath(node, 'floorSize.value')) ?? positiveNumber(elementText($('[data-test="floor-value"]'))),
     landAreaM2: positiveNumber(elementText($('[data-test="plot-area-value"]'))),
     neighborhood: jsonText(getPath(location, 'locality'), max) ?? place.neighborhood,
-    city: jsonText(getPath(node, 'address.addressLocality'), max) ?? jsonText(getPath(form, 'district'), max) ?? place.city,
-    state: jsonText(getPath(node, 'address.addressRegion'), max) ?? jsonText(getPath(form, 'province'), max) ?? place.state,
+    city:
+      jsonText(getPath(node, 'address.addressLocality'), max) ?? jsonText(getPath(form, 'district'), max) ?? place.city,
+    state:
+      jsonText(getPath(node, 'address.addressRegion'), max) ?? jsonText(getPath(form, 'province'), max) ?? place.state,
     address: jsonText(getPath(node, 'address.streetAddress'), max) ?? jsonText(getPath(location, 'address'), max),
     lat: toCoordinate(getPath(node, 'geo.latitude') ?? getPath(location, 'coordinates.latitude'), 90),
     lng: toCoordinate(getPath(node, 'geo.longitude') ?? getPath(location, 'coordinates.longitude'), 180),

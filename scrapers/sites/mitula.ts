@@ -13,11 +13,29 @@ import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { AnyNode } from 'domhandler';
 import { emptyRecord, type ListingRecord, type PropertyType } from '../../lib/record/listing-record';
 import {
-  absoluteUrl, canonicalListingUrl, cleanText, mapOperation, mapPropertyType, parseCurrency, parsePriceText, toCoordinate, uniqueUrls,
+  absoluteUrl,
+  canonicalListingUrl,
+  cleanText,
+  mapOperation,
+  mapPropertyType,
+  parseCurrency,
+  parsePriceText,
+  toCoordinate,
+  uniqueUrls,
 } from '../../lib/record/text';
 import type { ListingPage, ParseContext, SiteAdapter } from '../adapter';
 import {
-  asArray, asObject, elementText, jsonText, pageParam, placeParts, positiveCount, positiveNumber, unnamedArea, withoutFragment, type JsonObject,
+  asArray,
+  asObject,
+  elementText,
+  jsonText,
+  pageParam,
+  placeParts,
+  positiveCount,
+  positiveNumber,
+  unnamedArea,
+  withoutFragment,
+  type JsonObject,
 } from '../field-readers';
 import { contentHooksOf, PORTAL_CONTENT } from '../content-hooks';
 import { readableEntries, unreadable, type Unreadable } from '../entries';
@@ -37,7 +55,8 @@ const INNER = {
   price: '[data-test="price__actual"], .price__actual',
   location: '[data-test="snippet__location"], .listing-card__location__geo',
   description: '[data-test="snippet__description"], .listing-card__description__text',
-  dateAndAgency: '[data-test="snippet__published-date-and-agency"], .listing-card__information__bottom__published-date-and-agency',
+  dateAndAgency:
+    '[data-test="snippet__published-date-and-agency"], .listing-card__information__bottom__published-date-and-agency',
   propertyType: '.tag--listing--property-type',
   images: '.swiper-slide img',
 } as const;
@@ -77,13 +96,17 @@ function jsonLdNodes($: CheerioAPI): JsonObject[] {
  * card: a shifted list would put one listing's coordinates on another.
  */
 function aboutPerCard($: CheerioAPI, cardCount: number): Array<JsonObject | null> {
-  const page = jsonLdNodes($).find((node) => node['@type'] === 'SearchResultsPage' && asArray(node.about)?.length === cardCount);
+  const page = jsonLdNodes($).find(
+    (node) => node['@type'] === 'SearchResultsPage' && asArray(node.about)?.length === cardCount,
+  );
   return (asArray(page?.about) ?? []).map(asObject);
 }
 
 /** schema.org types that name one property type; Place, Residence and the like name none. */
 const SCHEMA_TYPES: Readonly<Record<string, PropertyType>> = {
-  SingleFamilyResidence: 'house', House: 'house', Apartment: 'apartment',
+  SingleFamilyResidence: 'house',
+  House: 'house',
+  Apartment: 'apartment',
 };
 
 /** The operation and type Mitula's search path names, without the /casas/ section every search has. */
@@ -98,7 +121,13 @@ function describesCard(about: JsonObject, title: string | null, town: string | n
   return (title == null || name == null || name === title) && (town == null || locality == null || locality === town);
 }
 
-function cardRecord($: CheerioAPI, card: Cheerio<AnyNode>, about: JsonObject | null, searched: SearchUrlFacts, context: ParseContext): ListingRecord | Unreadable {
+function cardRecord(
+  $: CheerioAPI,
+  card: Cheerio<AnyNode>,
+  about: JsonObject | null,
+  searched: SearchUrlFacts,
+  context: ParseContext,
+): ListingRecord | Unreadable {
   const max = context.maxFieldLength;
   const attr = (name: string) => card.attr(name)?.trim() || null;
   const text = (selector: string) => elementText(card.find(selector), max);
@@ -124,11 +153,15 @@ function cardRecord($: CheerioAPI, card: Cheerio<AnyNode>, about: JsonObject | n
   const price = positiveNumber(attr('data-price')) ?? shown.price;
   const schemaType = SCHEMA_TYPES[String(extra?.['@type'] ?? '')] ?? null;
   const propertyType = mapPropertyType(text(INNER.propertyType)) ?? schemaType ?? searched.propertyType;
-  const area = positiveNumber(attr('data-floorarea'))
-    ?? positiveNumber(cardFact(card, 'floor-area', 'area', max))
-    ?? positiveNumber(getPath(extra, 'floorSize.value'));
+  const area =
+    positiveNumber(attr('data-floorarea')) ??
+    positiveNumber(cardFact(card, 'floor-area', 'area', max)) ??
+    positiveNumber(getPath(extra, 'floorSize.value'));
   const place = placeParts(text(INNER.location), 'city-state');
-  const images = card.find(INNER.images).toArray().map((img) => $(img).attr('data-src') ?? $(img).attr('src'));
+  const images = card
+    .find(INNER.images)
+    .toArray()
+    .map((img) => $(img).attr('data-src') ?? $(img).attr('src'));
 
   return {
     ...emptyRecord(context.site, id, url),
@@ -136,10 +169,14 @@ function cardRecord($: CheerioAPI, card: Cheerio<AnyNode>, about: JsonObject | n
     operation: mapOperation(attr('data-operation-type')) ?? searched.operation,
     propertyType,
     price,
-    currency: price == null ? null : parseCurrency(attr('data-currency')) ?? shown.currency,
+    currency: price == null ? null : (parseCurrency(attr('data-currency')) ?? shown.currency),
     priceOnRequest: price == null && shown.priceOnRequest,
-    bedrooms: positiveCount(attr('data-rooms')) ?? positiveCount(cardFact(card, 'bedrooms', 'bedrooms', max)) ?? positiveCount(extra?.numberOfBedrooms),
-    bathrooms: positiveCount(cardFact(card, 'bathrooms', 'bathrooms', max)) ?? positiveCount(extra?.numberOfBathroomsTotal),
+    bedrooms:
+      positiveCount(attr('data-rooms')) ??
+      positiveCount(cardFact(card, 'bedrooms', 'bedrooms', max)) ??
+      positiveCount(extra?.numberOfBedrooms),
+    bathrooms:
+      positiveCount(cardFact(card, 'bathrooms', 'bathrooms', max)) ?? positiveCount(extra?.numberOfBathroomsTotal),
     ...unnamedArea(area, propertyType),
     neighborhood: cleanText(attr('data-neighbourhood'), max) ?? place.neighborhood,
     city: town ?? place.city ?? jsonText(getPath(extra, 'address.addressLocality'), max),
@@ -179,7 +216,12 @@ export const mitulaAdapter: SiteAdapter = {
     const about = aboutPerCard($, cards.length);
     const searched = searchFacts(context.url);
     // A card that cannot be read (no id, no link) is left out; about[] stays aligned by the card's position.
-    const listings = readableEntries(cards, (card, i) => cardRecord($, $(card), about[i] ?? null, searched, context), context, `${CARD} cards`);
+    const listings = readableEntries(
+      cards,
+      (card, i) => cardRecord($, $(card), about[i] ?? null, searched, context),
+      context,
+      `${CARD} cards`,
+    );
     return { listings, nextPageUrl: nextPageUrl($, context.url), detailUrls: [] };
   },
 };

@@ -9,7 +9,13 @@ import { getPath } from '../page';
 
 export type Features = Pick<ListingRecord, 'bedrooms' | 'bathrooms' | 'parkingSpaces' | 'builtAreaM2' | 'landAreaM2'>;
 
-export const NO_FEATURES: Features = { bedrooms: null, bathrooms: null, parkingSpaces: null, builtAreaM2: null, landAreaM2: null };
+export const NO_FEATURES: Features = {
+  bedrooms: null,
+  bathrooms: null,
+  parkingSpaces: null,
+  builtAreaM2: null,
+  landAreaM2: null,
+};
 
 /** Navent feature codes (§1.3): CFT100 total/land m², CFT101 built m², CFT2 recámaras, CFT3 baños, CFT7 estacionamientos. ("Medio baño", CFT4, is not a full bath.) */
 const FEATURE_CODES: ReadonlyArray<[string, keyof Features]> = [
@@ -35,7 +41,10 @@ export function codedFeatures(data: unknown): Features {
   const groups = Object.values(asObject(getPath(data, 'generalFeatures')) ?? {});
   const features = { ...NO_FEATURES };
   for (const [code, field] of FEATURE_CODES) {
-    const candidates = [getPath(data, `mainFeatures.${code}.value`), ...groups.map((group) => getPath(group, `${code}.value`))];
+    const candidates = [
+      getPath(data, `mainFeatures.${code}.value`),
+      ...groups.map((group) => getPath(group, `${code}.value`)),
+    ];
     features[field] = candidates.map((value) => featureValue(field, value)).find((value) => value != null) ?? null;
   }
   return features;

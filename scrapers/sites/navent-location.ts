@@ -18,5 +18,9 @@ export function locationLevels(location: unknown): Pick<ListingRecord, 'neighbor
     const label = jsonString(getPath(node, 'label'))?.toUpperCase();
     if (label && !(label in levels)) levels[label] = jsonString(getPath(node, 'name'));
   }
-  return { neighborhood: levels.SUBZONA ?? levels.ZONA ?? null, city: levels.CIUDAD ?? null, state: levels.PROVINCIA ?? null };
+  return {
+    neighborhood: levels.SUBZONA ?? levels.ZONA ?? null,
+    city: levels.CIUDAD ?? null,
+    state: levels.PROVINCIA ?? null,
+  };
 }

@@ -38,7 +38,11 @@ export function priceOptions(list: unknown): PriceOption[] {
  * whose price the card shows (a flat for rent and for sale shows its sale price on the real 2024
  * page), else the first.
  */
-export function choosePrice(options: PriceOption[], shown: ParsedPrice, searched: Operation | null): PriceOption | undefined {
+export function choosePrice(
+  options: PriceOption[],
+  shown: ParsedPrice,
+  searched: Operation | null,
+): PriceOption | undefined {
   return (
     options.find((option) => searched != null && option.operation === searched) ??
     options.find((option) => shown.price != null && option.price.price === shown.price) ??

@@ -11,11 +11,31 @@ import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { AnyNode } from 'domhandler';
 import { UnrecognisedMarkupError } from '../../lib/errors';
 import { emptyRecord, type ListingRecord } from '../../lib/record/listing-record';
-import { absoluteUrl, canonicalListingUrl, mapOperation, mapPropertyType, parseCurrency, parseNumber, toCoordinate } from '../../lib/record/text';
+import {
+  absoluteUrl,
+  canonicalListingUrl,
+  mapOperation,
+  mapPropertyType,
+  parseCurrency,
+  parseNumber,
+  toCoordinate,
+} from '../../lib/record/text';
 import type { ListingPage, ParseContext, SiteAdapter } from '../adapter';
 import {
-  asArray, asObject, fillMissing, isoDay, jsonString, jsonText, mayHaveMoreResults, pageParam, positiveCount, positiveNumber, unnamedArea,
-  withPageParam, withoutFragment, type JsonObject,
+  asArray,
+  asObject,
+  fillMissing,
+  isoDay,
+  jsonString,
+  jsonText,
+  mayHaveMoreResults,
+  pageParam,
+  positiveCount,
+  positiveNumber,
+  unnamedArea,
+  withPageParam,
+  withoutFragment,
+  type JsonObject,
 } from '../field-readers';
 import { contentHooksOf, PORTAL_CONTENT } from '../content-hooks';
 import { readableEntries, unreadable } from '../entries';
@@ -53,7 +73,8 @@ function dataRecord(p: JsonObject, id: string, searched: SearchUrlFacts, context
   const text = (value: unknown) => jsonText(value, context.maxFieldLength);
 
   // url_property may be relative and may carry "#area=…&pagina=1&pos=6"; "/inmuebles/-{id}" is the short form.
-  const url = canonicalListingUrl(jsonString(p.url_property), context.url) ?? `${new URL(context.url).origin}/inmuebles/-${id}`;
+  const url =
+    canonicalListingUrl(jsonString(p.url_property), context.url) ?? `${new URL(context.url).origin}/inmuebles/-${id}`;
   const own = detailLinkFacts(url);
   const operation = mapOperation(jsonString(p.purpose_str)) ?? own.operation ?? searched.operation;
   const operationPrice = operation === 'sale' ? p.sale_price_real : operation === 'rent' ? p.rental_price_real : null;
@@ -103,7 +124,10 @@ function cardRecord(card: Cheerio<AnyNode>, searched: SearchUrlFacts, context: P
 }
 
 /** The embedded properties and total, or why they cannot be read (the page may still have cards). */
-function readProperties($: CheerioAPI, context: ParseContext): { properties: unknown[]; total: number | null } | { missing: string } {
+function readProperties(
+  $: CheerioAPI,
+  context: ParseContext,
+): { properties: unknown[]; total: number | null } | { missing: string } {
   let data: unknown;
   try {
     data = readNextData($, context.site, 'listing', context.url);
@@ -123,7 +147,13 @@ function readProperties($: CheerioAPI, context: ParseContext): { properties: unk
 function linkedNextPage($: CheerioAPI, page: number, context: ParseContext): string | null | undefined {
   const links = $('ul[aria-label="items-pagination"]');
   if (links.length === 0) return undefined;
-  const href = absoluteUrl(links.find(`a[aria-label="page-${page + 1}"]`).first().attr('href'), context.url);
+  const href = absoluteUrl(
+    links
+      .find(`a[aria-label="page-${page + 1}"]`)
+      .first()
+      .attr('href'),
+    context.url,
+  );
   return href ? withoutFragment(href) : null;
 }
 
@@ -141,7 +171,8 @@ export const propiedadesAdapter: SiteAdapter = {
     const $ = loadPage(html, context.site, 'listing', context.url, CONTENT_HOOKS);
     const searched = searchUrlFacts(context.url);
     const embedded = readProperties($, context);
-    const cards = $(CARD).toArray()
+    const cards = $(CARD)
+      .toArray()
       .map((card) => cardRecord($(card), searched, context))
       .filter((record): record is ListingRecord => record != null);
 
@@ -150,7 +181,12 @@ export const propiedadesAdapter: SiteAdapter = {
       // Without the data, the cards are the page; with neither, only a count of 0 says "no results".
       if (cards.length === 0) {
         if (countedTotal($) === 0) return { listings: [], nextPageUrl: null, detailUrls: [] };
-        throw new UnrecognisedMarkupError(context.site, 'listing', `${embedded.missing}, and no ${CARD} cards with microdata`, context.url);
+        throw new UnrecognisedMarkupError(
+          context.site,
+          'listing',
+          `${embedded.missing}, and no ${CARD} cards with microdata`,
+          context.url,
+        );
       }
       listings = cards;
     } else {
@@ -159,12 +195,21 @@ export const propiedadesAdapter: SiteAdapter = {
       // lists follow the page's order, so such cards stand in for such properties, in order.
       const named = new Set(embedded.properties.map(propertyId).filter((id): id is string => id != null));
       const standIns = cards.filter((card) => !named.has(card.externalId));
-      listings = readableEntries(embedded.properties, (property, index) => {
-        const id = propertyId(property);
-        const p = asObject(property);
-        if (id == null || p == null) return standIns.shift() ?? unreadable(`property ${index} has no id (nor a url_property ending in one) and no card stands in for it`);
-        return fillMissing(dataRecord(p, id, searched, context), byId.get(id));
-      }, context, PROPERTIES);
+      listings = readableEntries(
+        embedded.properties,
+        (property, index) => {
+          const id = propertyId(property);
+          const p = asObject(property);
+          if (id == null || p == null)
+            return (
+              standIns.shift() ??
+              unreadable(`property ${index} has no id (nor a url_property ending in one) and no card stands in for it`)
+            );
+          return fillMissing(dataRecord(p, id, searched, context), byId.get(id));
+        },
+        context,
+        PROPERTIES,
+      );
     }
     const page = pageParam(context.url, 'pagina');
     const linked = linkedNextPage($, page, context);

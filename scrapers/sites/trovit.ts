@@ -9,7 +9,14 @@ import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { AnyNode } from 'domhandler';
 import { emptyRecord, type ListingRecord } from '../../lib/record/listing-record';
 import {
-  absoluteUrl, canonicalListingUrl, cleanText, mapOperation, mapPropertyType, parsePriceText, toIsoDate, uniqueUrls,
+  absoluteUrl,
+  canonicalListingUrl,
+  cleanText,
+  mapOperation,
+  mapPropertyType,
+  parsePriceText,
+  toIsoDate,
+  uniqueUrls,
 } from '../../lib/record/text';
 import type { ListingPage, ParseContext, SiteAdapter } from '../adapter';
 import { elementText, placeParts, positiveCount, positiveNumber, unnamedArea, withoutFragment } from '../field-readers';
@@ -40,8 +47,13 @@ interface PlaceAndType extends Pick<ListingRecord, 'neighborhood' | 'city' | 'st
  * type ("Casa", "Casa en venta") is the type; the rest is the place, most specific part first.
  */
 function placeAndType(line: string | null): PlaceAndType {
-  const segments = (line ?? '').split(SEGMENTS).map((segment) => segment.trim()).filter(Boolean);
-  const typeIndex = segments.findIndex((segment) => !segment.includes(',') && searchPathFacts(segment).propertyType != null);
+  const segments = (line ?? '')
+    .split(SEGMENTS)
+    .map((segment) => segment.trim())
+    .filter(Boolean);
+  const typeIndex = segments.findIndex(
+    (segment) => !segment.includes(',') && searchPathFacts(segment).propertyType != null,
+  );
   const typeText = typeIndex >= 0 ? segments[typeIndex] : null;
   const place = segments.filter((_, i) => i !== typeIndex).join(', ');
   return {
@@ -67,7 +79,12 @@ function nextPageUrl($: CheerioAPI, pageUrl: string): string | null {
   return null;
 }
 
-function cardRecord($: CheerioAPI, card: Cheerio<AnyNode>, searched: SearchUrlFacts, context: ParseContext): ListingRecord | Unreadable {
+function cardRecord(
+  $: CheerioAPI,
+  card: Cheerio<AnyNode>,
+  searched: SearchUrlFacts,
+  context: ParseContext,
+): ListingRecord | Unreadable {
   const text = (selector: string) => elementText(card.find(selector), context.maxFieldLength);
   const id = card.attr('data-id')?.trim();
   if (!id) return unreadable('a card without data-id');
@@ -79,11 +96,15 @@ function cardRecord($: CheerioAPI, card: Cheerio<AnyNode>, searched: SearchUrlFa
   const line = placeAndType(text('.address_property-type'));
   const features = text('.snippet-listing-content-header-icons') ?? '';
   const propertyType = line.propertyType ?? searched.propertyType;
-  const images = card.find('img.swiper-lazy').toArray().map((img) => $(img).attr('data-src') ?? $(img).attr('src'));
+  const images = card
+    .find('img.swiper-lazy')
+    .toArray()
+    .map((img) => $(img).attr('data-src') ?? $(img).attr('src'));
 
   return {
     ...emptyRecord(context.site, id, url),
-    title: text('.snippet-listing-content-header-title-left span') ?? cleanText(link.attr('title'), context.maxFieldLength),
+    title:
+      text('.snippet-listing-content-header-title-left span') ?? cleanText(link.attr('title'), context.maxFieldLength),
     operation: line.operation ?? searched.operation,
     propertyType,
     ...parsePriceText(text('.price__actual')),
@@ -114,7 +135,12 @@ export const trovitAdapter: SiteAdapter = {
     if (cards.length === 0) return emptyPageOrThrow($, context, CARD);
     const searched = searchUrlFacts(context.url);
     // A card that cannot be read (no id, no link) is left out; the others keep their order.
-    const listings = readableEntries(cards, (card) => cardRecord($, $(card), searched, context), context, `${CARD} cards`);
+    const listings = readableEntries(
+      cards,
+      (card) => cardRecord($, $(card), searched, context),
+      context,
+      `${CARD} cards`,
+    );
     return { listings, nextPageUrl: nextPageUrl($, context.url), detailUrls: [] };
   },
 };

@@ -75,7 +75,8 @@ describe('batch workflow (real Temporal dev server, local mirror)', function () 
       assert.ok(backupFile, `no backup in ${backups}`);
       const backup = new Database(`${harness.config.storage.backupsDir}/${backupFile}`, { readonly: true });
       for (const table of ['listings', 'pages', 'tasks', 'batch_listings']) {
-        const count = (d: Database.Database) => (d.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+        const count = (d: Database.Database) =>
+          (d.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
         assert.equal(count(backup), count(db), table);
       }
       backup.close();
@@ -89,22 +90,33 @@ describe('batch workflow (real Temporal dev server, local mirror)', function () 
 
   it('replays the recorded batch, site and detail histories without nondeterminism', async () => {
     const ids = ['batch-it-first', 'batch-it-first/lamudi', 'batch-it-first/lamudi/detail'];
-    const histories = await Promise.all(ids.map(async (workflowId) => ({ workflowId, history: await harness.client.workflow.getHandle(workflowId).fetchHistory() })));
+    const histories = await Promise.all(
+      ids.map(async (workflowId) => ({
+        workflowId,
+        history: await harness.client.workflow.getHandle(workflowId).fetchHistory(),
+      })),
+    );
     if (process.env.RECORD_HISTORIES) {
       // `RECORD_HISTORIES=1 npx mocha test/integration/batch.test.ts` refreshes the fixtures that
       // test/unit/replay.test.ts replays on every run, without a server.
       const dir = join(__dirname, '..', 'fixtures', 'histories');
       mkdirSync(dir, { recursive: true });
       for (const { workflowId, history } of histories) {
-        writeFileSync(join(dir, `${workflowId.replace(/^batch-it-first/, 'batch').replace(/\//g, '--')}.json`), historyToFixture(workflowId, history));
+        writeFileSync(
+          join(dir, `${workflowId.replace(/^batch-it-first/, 'batch').replace(/\//g, '--')}.json`),
+          historyToFixture(workflowId, history),
+        );
       }
     }
-    for await (const result of Worker.runReplayHistories({ workflowsPath: require.resolve('../../workflows') }, histories)) {
+    for await (const result of Worker.runReplayHistories(
+      { workflowsPath: require.resolve('../../workflows') },
+      histories,
+    )) {
       assert.equal(result.error, undefined, `${result.workflowId}: ${result.error}`);
     }
   });
 
-  it('reports exactly the mirror\'s price changes and removals in the next batch', async () => {
+  it("reports exactly the mirror's price changes and removals in the next batch", async () => {
     harness.mirror.setEpoch(1);
     const result = await harness.runBatch('batch-it-second');
     assert.equal(result.status, 'completed');
@@ -115,12 +127,19 @@ describe('batch workflow (real Temporal dev server, local mirror)', function () 
         const before = new Map(harness.expectedRecordsAt(0, site).map((r) => [r.externalId, r]));
         const after = harness.expectedRecords(site);
         const removed = [...before.keys()].filter((id) => !after.some((r) => r.externalId === id)).length;
-        const priceChanges = after.filter((r) => before.has(r.externalId) && before.get(r.externalId)!.price !== r.price).length;
-        assert.ok(removed > 0 && priceChanges > 0, `${site}: the mirror changed nothing (removed ${removed}, prices ${priceChanges})`);
+        const priceChanges = after.filter(
+          (r) => before.has(r.externalId) && before.get(r.externalId)!.price !== r.price,
+        ).length;
+        assert.ok(
+          removed > 0 && priceChanges > 0,
+          `${site}: the mirror changed nothing (removed ${removed}, prices ${priceChanges})`,
+        );
         const m = metrics.get(site)!;
         assert.equal(m.listingsRemoved, removed, `${site} removed`);
         assert.equal(m.priceChanges, priceChanges, `${site} price changes`);
-        const history = db.prepare('SELECT COUNT(*) AS n FROM price_history WHERE site = ? AND batch_id = ?').get(site, 'it-second') as { n: number };
+        const history = db
+          .prepare('SELECT COUNT(*) AS n FROM price_history WHERE site = ? AND batch_id = ?')
+          .get(site, 'it-second') as { n: number };
         assert.equal(history.n, priceChanges);
       }
     } finally {
@@ -142,9 +161,15 @@ describe('batch workflow (real Temporal dev server, local mirror)', function () 
       const trovit = getTasks(db, 'it-500').find((t) => t.site === 'trovit')!;
       assert.equal(trovit.state, 'failed');
       assert.deepEqual(checkTransitionChain(getTransitions(db, trovit.id)), []);
-      assert.ok(getTransitions(db, trovit.id).some((t) => t.to === 'retrying'), 'attempts above 1 show as retrying');
+      assert.ok(
+        getTransitions(db, trovit.id).some((t) => t.to === 'retrying'),
+        'attempts above 1 show as retrying',
+      );
       db.close();
-      assert.ok(received.some((m) => m.event === 'alerts' && JSON.stringify(m.alerts).includes('site_failed')), 'the alert was sent');
+      assert.ok(
+        received.some((m) => m.event === 'alerts' && JSON.stringify(m.alerts).includes('site_failed')),
+        'the alert was sent',
+      );
     } finally {
       harness.mirror.clearFaults('trovit');
     }

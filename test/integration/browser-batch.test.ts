@@ -35,10 +35,16 @@ describe('a batch with Inmuebles24 on the browser fetcher (real dev server, loca
 
   before(async function () {
     if (!findChromium()) {
-      console.log(`      (skipped: Chromium not found at ${process.env.CHROMIUM_PATH || '/usr/bin/chromium'}; run scripts/install-chromium.sh)`);
+      console.log(
+        `      (skipped: Chromium not found at ${process.env.CHROMIUM_PATH || '/usr/bin/chromium'}; run scripts/install-chromium.sh)`,
+      );
       this.skip();
     }
-    harness = await startBatchHarness({ taskQueue: `test-browser-batch-${Date.now()}`, sites: ['inmuebles24'], pagesPerSearch: 1 });
+    harness = await startBatchHarness({
+      taskQueue: `test-browser-batch-${Date.now()}`,
+      sites: ['inmuebles24'],
+      pagesPerSearch: 1,
+    });
   });
   after(async () => {
     if (!closed) await harness?.close();
@@ -46,7 +52,11 @@ describe('a batch with Inmuebles24 on the browser fetcher (real dev server, loca
 
   it('passes the challenge, stores what the mirror served, and closes Chromium on shutdown', async () => {
     const h = harness!;
-    assert.equal(h.config.sites.find((site) => site.key === 'inmuebles24')!.fetcher, 'browser', 'as shipped in config/config.yaml');
+    assert.equal(
+      h.config.sites.find((site) => site.key === 'inmuebles24')!.fetcher,
+      'browser',
+      'as shipped in config/config.yaml',
+    );
     h.mirror.setFaults('inmuebles24', { challenge: { clearanceCookie: true } });
 
     const result = await h.runBatch('batch-it-browser');
@@ -55,18 +65,29 @@ describe('a batch with Inmuebles24 on the browser fetcher (real dev server, loca
     try {
       const expected = h.expectedRecords('inmuebles24');
       assert.ok(expected.length >= 40, `the mirror served ${expected.length} listings`);
-      assert.deepEqual(getListings(db, 'inmuebles24'), expected, 'stored listings differ from the mirror\'s');
+      assert.deepEqual(getListings(db, 'inmuebles24'), expected, "stored listings differ from the mirror's");
       assert.equal(getBatch(db, 'it-browser')!.status, 'completed');
-      for (const task of getTasks(db, 'it-browser')) assert.equal(task.state, 'completed', `${task.id} is ${task.state}`);
+      for (const task of getTasks(db, 'it-browser'))
+        assert.equal(task.state, 'completed', `${task.id} is ${task.state}`);
     } finally {
       db.close();
     }
 
     // The browser met the challenge once, on its warm-up visit, and every page after it carried the clearance.
     const log = h.mirror.requestLog('inmuebles24');
-    assert.deepEqual(log.filter((entry) => entry.status === 403).map((entry) => entry.path), ['/']);
-    assert.ok(log.some((entry) => entry.path.startsWith('/cdn-cgi/challenge-platform/') && entry.status === 200), 'the challenge script ran');
-    assert.ok(log.filter((entry) => entry.path !== '/robots.txt' && entry.path !== '/').every((entry) => entry.status === 200 || entry.path.startsWith('/cdn-cgi/')));
+    assert.deepEqual(
+      log.filter((entry) => entry.status === 403).map((entry) => entry.path),
+      ['/'],
+    );
+    assert.ok(
+      log.some((entry) => entry.path.startsWith('/cdn-cgi/challenge-platform/') && entry.status === 200),
+      'the challenge script ran',
+    );
+    assert.ok(
+      log
+        .filter((entry) => entry.path !== '/robots.txt' && entry.path !== '/')
+        .every((entry) => entry.status === 200 || entry.path.startsWith('/cdn-cgi/')),
+    );
 
     // Worker shutdown closes the browser: no Chromium left with a profile in the worker's temp dir.
     const tempDir = h.config.storage.tempDir;

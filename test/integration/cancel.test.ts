@@ -27,7 +27,11 @@ describe('progress and cancellation (real dev server, local mirror)', function (
   let harness: BatchHarness;
 
   before(async () => {
-    harness = await startBatchHarness({ taskQueue: `test-cancel-${Date.now()}`, sites: ['inmuebles24', 'lamudi'], pagesPerSearch: 3 });
+    harness = await startBatchHarness({
+      taskQueue: `test-cancel-${Date.now()}`,
+      sites: ['inmuebles24', 'lamudi'],
+      pagesPerSearch: 3,
+    });
     for (const site of ['inmuebles24', 'lamudi']) harness.mirror.setFaults(site, { slowMs: 1500 });
   });
   after(() => harness?.close());
@@ -52,12 +56,17 @@ describe('progress and cancellation (real dev server, local mirror)', function (
     assert.match((await child.staticSummary()) ?? '', /lamudi/);
 
     await handle.cancel();
-    await assert.rejects(handle.result(), (error: unknown) => error instanceof WorkflowFailedError && error.cause instanceof CancelledFailure);
+    await assert.rejects(
+      handle.result(),
+      (error: unknown) => error instanceof WorkflowFailedError && error.cause instanceof CancelledFailure,
+    );
     for (const site of ['inmuebles24', 'lamudi']) {
       const childHandle = harness.client.workflow.getHandle(`batch-it-cancel/${site}`);
       const state = await until(`${site} child cancelled`, async () => {
         const d = await childHandle.describe();
-        return d.status.name === 'CANCELLED' && (d.raw.pendingActivities?.length ?? 0) === 0 ? d.status.name : undefined;
+        return d.status.name === 'CANCELLED' && (d.raw.pendingActivities?.length ?? 0) === 0
+          ? d.status.name
+          : undefined;
       });
       assert.equal(state, 'CANCELLED');
     }

@@ -19,9 +19,15 @@ import { BIN, runCli, type CliResult } from '../support/cli';
 import { TEST_TEMPORAL_ADDRESS, TEST_UI_PORT } from '../support/temporal-server';
 import { writeTempConfig, type TempConfig } from '../support/temp-config';
 
-const ok = (result: CliResult, label: string) => assert.equal(result.code, 0, `${label} exited ${result.code}\n${result.stdout}\n${result.stderr}`);
+const ok = (result: CliResult, label: string) =>
+  assert.equal(result.code, 0, `${label} exited ${result.code}\n${result.stdout}\n${result.stderr}`);
 
-async function until<T>(what: string, check: () => T | null | Promise<T | null>, timeoutMs = 60_000, seen: () => string = () => ''): Promise<T> {
+async function until<T>(
+  what: string,
+  check: () => T | null | Promise<T | null>,
+  timeoutMs = 60_000,
+  seen: () => string = () => '',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -36,9 +42,18 @@ function changesBetween(before: ListingRecord[], after: ListingRecord[]) {
   const old = new Map(before.map((record) => [record.externalId, JSON.stringify(record)]));
   const now = new Set(after.map((record) => record.externalId));
   return {
-    new: after.filter((record) => !old.has(record.externalId)).map((r) => r.externalId).sort(),
-    changed: after.filter((record) => old.has(record.externalId) && old.get(record.externalId) !== JSON.stringify(record)).map((r) => r.externalId).sort(),
-    removed: before.filter((record) => !now.has(record.externalId)).map((r) => r.externalId).sort(),
+    new: after
+      .filter((record) => !old.has(record.externalId))
+      .map((r) => r.externalId)
+      .sort(),
+    changed: after
+      .filter((record) => old.has(record.externalId) && old.get(record.externalId) !== JSON.stringify(record))
+      .map((r) => r.externalId)
+      .sort(),
+    removed: before
+      .filter((record) => !now.has(record.externalId))
+      .map((r) => r.externalId)
+      .sort(),
   };
 }
 
@@ -61,7 +76,12 @@ describe('orchestrator batch commands (real server, workers, mirror)', function 
     // The CLI's own config: the harness's server, task queue, database and folders.
     config = writeTempConfig(Number(TEST_TEMPORAL_ADDRESS.split(':')[1]), TEST_UI_PORT, (doc) => {
       doc.temporal = { ...doc.temporal, task_queue: temporal.taskQueue, embedded: false };
-      doc.storage = { ...doc.storage, database: storage.database, backups_dir: storage.backupsDir, exports_dir: storage.exportsDir };
+      doc.storage = {
+        ...doc.storage,
+        database: storage.database,
+        backups_dir: storage.backupsDir,
+        exports_dir: storage.exportsDir,
+      };
     });
   });
   after(async () => {
@@ -78,7 +98,10 @@ describe('orchestrator batch commands (real server, workers, mirror)', function 
     assert.match(run.stdout, /mitula: .*500/);
 
     const listed = (await json('list', '--status', 'failed')) as Array<{ id: string; status: string }>;
-    assert.ok(listed.some((batch) => batch.id === failedId && batch.status === 'failed'), JSON.stringify(listed));
+    assert.ok(
+      listed.some((batch) => batch.id === failedId && batch.status === 'failed'),
+      JSON.stringify(listed),
+    );
     const text = await cli('list', '--limit', '5');
     ok(text, 'list');
     assert.match(text.stdout, new RegExp(`${failedId}\\s+failed\\s+mitula`));
@@ -88,7 +111,10 @@ describe('orchestrator batch commands (real server, workers, mirror)', function 
       assert.equal(status.batchId, failedId);
       assert.equal(status.status, 'failed');
       assert.equal(status.workflow.status, 'COMPLETED');
-      assert.deepEqual(status.tasks.map((task: { site: string; kind: string; state: string }) => [task.site, task.kind, task.state]), [['mitula', 'main', 'failed']]);
+      assert.deepEqual(
+        status.tasks.map((task: { site: string; kind: string; state: string }) => [task.site, task.kind, task.state]),
+        [['mitula', 'main', 'failed']],
+      );
       assert.match(status.tasks[0].lastError, /500/);
     }
   });
@@ -125,20 +151,30 @@ describe('orchestrator batch commands (real server, workers, mirror)', function 
     assert.deepEqual(ids(mitula.newListings), expected.new);
     assert.deepEqual(ids(mitula.changedListings), expected.changed);
     assert.deepEqual(ids(mitula.removedListings), expected.removed);
-    assert.deepEqual([mitula.metrics.listingsNew, mitula.metrics.listingsUpdated, mitula.metrics.listingsRemoved], [expected.new.length, expected.changed.length, expected.removed.length]);
+    assert.deepEqual(
+      [mitula.metrics.listingsNew, mitula.metrics.listingsUpdated, mitula.metrics.listingsRemoved],
+      [expected.new.length, expected.changed.length, expected.removed.length],
+    );
     assert.equal(mitula.metrics.listingsSeen, after.length);
-    for (const field of ['price', 'bedrooms', 'area', 'coordinates']) assert.equal(typeof mitula.metrics.fillRates[field], 'number', field);
+    for (const field of ['price', 'bedrooms', 'area', 'coordinates'])
+      assert.equal(typeof mitula.metrics.fillRates[field], 'number', field);
 
     const text = await cli('report', `batch-${secondId}`);
     ok(text, 'report');
-    assert.match(text.stdout, new RegExp(`mitula · removed \\(first 10 of ${expected.removed.length}\\)|mitula · removed:`));
+    assert.match(
+      text.stdout,
+      new RegExp(`mitula · removed \\(first 10 of ${expected.removed.length}\\)|mitula · removed:`),
+    );
     assert.match(text.stdout, /Fill rates/);
 
     const exported = await cli('export', '--batch', secondId, '--out', `${secondId}.jsonl`, '--json');
     ok(exported, 'export');
     const result = JSON.parse(exported.stdout);
     assert.equal(result.file, join(harness.config.storage.exportsDir, `${secondId}.jsonl`));
-    const records = readFileSync(result.file, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line));
+    const records = readFileSync(result.file, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     assert.deepEqual(records, after, 'the export holds exactly the listings the batch saw, as the mirror served them');
   });
 
@@ -148,25 +184,49 @@ describe('orchestrator batch commands (real server, workers, mirror)', function 
     harness.mirror.setFaults('mitula', { slowMs: 120_000 });
     const slowId = `${stamp}-slow`;
     // Started and followed by `orchestrator run`, which must end with one line once the batch is cancelled.
-    const run = spawn(process.execPath, [BIN, '--config', config.path, 'run', '--sites', 'mitula', '--max-pages', '1', '--id', `batch-${slowId}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const run = spawn(
+      process.execPath,
+      [BIN, '--config', config.path, 'run', '--sites', 'mitula', '--max-pages', '1', '--id', `batch-${slowId}`],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let runOutput = '';
     let runErrors = '';
     run.stdout.on('data', (chunk) => (runOutput += chunk));
     run.stderr.on('data', (chunk) => (runErrors += chunk));
-    await until('run to start the batch', () => (runErrors.includes(`Batch batch-${slowId} started`) ? true : null), 60_000, () => runErrors);
+    await until(
+      'run to start the batch',
+      () => (runErrors.includes(`Batch batch-${slowId} started`) ? true : null),
+      60_000,
+      () => runErrors,
+    );
 
     const status = await json('status', slowId);
     assert.equal(status.workflow.status, 'RUNNING');
     assert.equal(status.status, 'running');
-    assert.deepEqual(status.progress.sites.map((site: { site: string }) => site.site), ['mitula']);
+    assert.deepEqual(
+      status.progress.sites.map((site: { site: string }) => site.site),
+      ['mitula'],
+    );
 
-    const watch = spawn(process.execPath, [BIN, '--config', config.path, 'watch', slowId], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const watch = spawn(process.execPath, [BIN, '--config', config.path, 'watch', slowId], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     watch.stdout.on('data', (chunk) => (output += chunk));
     watch.stderr.on('data', (chunk) => (output += chunk));
-    await until('a progress frame from watch', () => (new RegExp(`batch ${slowId}: running[\\s\\S]*mitula\\s+running`).test(output) ? true : null), 60_000, () => output);
+    await until(
+      'a progress frame from watch',
+      () => (new RegExp(`batch ${slowId}: running[\\s\\S]*mitula\\s+running`).test(output) ? true : null),
+      60_000,
+      () => output,
+    );
     watch.kill('SIGINT');
-    const code = await until('watch to exit', () => watch.exitCode, 30_000, () => output);
+    const code = await until(
+      'watch to exit',
+      () => watch.exitCode,
+      30_000,
+      () => output,
+    );
     assert.equal(code, 0, output);
     assert.match(output, new RegExp(`Stopped watching\\. Batch ${slowId} keeps running`));
     assert.equal((await harness.client.workflow.getHandle(`batch-${slowId}`).describe()).status.name, 'RUNNING');
@@ -182,7 +242,12 @@ describe('orchestrator batch commands (real server, workers, mirror)', function 
     } finally {
       db.close();
     }
-    const runCode = await until('run to exit', () => run.exitCode, 30_000, () => runErrors);
+    const runCode = await until(
+      'run to exit',
+      () => run.exitCode,
+      30_000,
+      () => runErrors,
+    );
     assert.equal(runCode, 1, runErrors);
     assert.match(runErrors, new RegExp(`^error: batch batch-${slowId} was cancelled$`, 'm'));
     assert.doesNotMatch(runErrors, /\n\s+at /, 'no stack trace');
@@ -208,7 +273,10 @@ describe('orchestrator batch commands (real server, workers, mirror)', function 
     const result = await cli('validate');
     ok(result, 'validate');
     assert.equal((result.stdout.match(/^✔ /gm) ?? []).length, 6, result.stdout);
-    assert.match(result.stdout, new RegExp(`Temporal server\\s+answers at ${TEST_TEMPORAL_ADDRESS.replace(/\./g, '\\.')}`));
+    assert.match(
+      result.stdout,
+      new RegExp(`Temporal server\\s+answers at ${TEST_TEMPORAL_ADDRESS.replace(/\./g, '\\.')}`),
+    );
     assert.match(result.stdout, /database\s+.* at schema version \d+/);
   });
 });

@@ -18,7 +18,8 @@ import { runCli, type CliResult } from '../support/cli';
 import { TEST_TEMPORAL_ADDRESS, TEST_UI_PORT } from '../support/temporal-server';
 import { writeTempConfig, type TempConfig } from '../support/temp-config';
 
-const ok = (result: CliResult, label: string) => assert.equal(result.code, 0, `${label} exited ${result.code}\n${result.stdout}\n${result.stderr}`);
+const ok = (result: CliResult, label: string) =>
+  assert.equal(result.code, 0, `${label} exited ${result.code}\n${result.stdout}\n${result.stderr}`);
 
 describe('orchestrator schedule (real server, workers, mirror)', function () {
   this.timeout(300_000);
@@ -44,19 +45,42 @@ describe('orchestrator schedule (real server, workers, mirror)', function () {
   };
 
   before(async () => {
-    harness = await startBatchHarness({ taskQueue: `test-cli-schedule-${Date.now()}`, sites: ['mitula'], pagesPerSearch: 1 });
+    harness = await startBatchHarness({
+      taskQueue: `test-cli-schedule-${Date.now()}`,
+      sites: ['mitula'],
+      pagesPerSearch: 1,
+    });
     config = writeTempConfig(Number(TEST_TEMPORAL_ADDRESS.split(':')[1]), TEST_UI_PORT, (doc) => {
       doc.temporal = { ...doc.temporal, task_queue: harness.config.temporal.taskQueue, embedded: false };
       doc.storage = { ...doc.storage, database: harness.config.storage.database };
     });
   });
   after(async () => {
-    await harness?.client.schedule.getHandle(scheduleId).delete().catch(() => undefined);
+    await harness?.client.schedule
+      .getHandle(scheduleId)
+      .delete()
+      .catch(() => undefined);
     await harness?.close();
   });
 
   it('creates a schedule with the documented defaults and the batch input; list and describe show it', async () => {
-    ok(await cli('schedule', 'create', '--cron', '0 6 * * *', '--id', scheduleId, '--sites', 'mitula', '--max-pages', '1', '--label', 'nightly'), 'create');
+    ok(
+      await cli(
+        'schedule',
+        'create',
+        '--cron',
+        '0 6 * * *',
+        '--id',
+        scheduleId,
+        '--sites',
+        'mitula',
+        '--max-pages',
+        '1',
+        '--label',
+        'nightly',
+      ),
+      'create',
+    );
     const described = await describeJson();
     assert.equal(described.cron, '0 6 * * *');
     assert.equal(described.timezone, 'America/Mexico_City');
@@ -71,7 +95,9 @@ describe('orchestrator schedule (real server, workers, mirror)', function () {
 
     const listed = await cli('schedule', 'list', '--json');
     ok(listed, 'list');
-    const mine = (JSON.parse(listed.stdout) as Array<{ scheduleId: string; cron: string; timezone: string }>).find((s) => s.scheduleId === scheduleId);
+    const mine = (JSON.parse(listed.stdout) as Array<{ scheduleId: string; cron: string; timezone: string }>).find(
+      (s) => s.scheduleId === scheduleId,
+    );
     assert.deepEqual([mine?.cron, mine?.timezone], ['0 6 * * *', 'America/Mexico_City']);
     const text = await cli('schedule', 'describe', scheduleId);
     assert.match(text.stdout, /cron 0 6 \* \* \* in America\/Mexico_City · overlap SKIP · catch-up window 60 min/);
@@ -84,17 +110,35 @@ describe('orchestrator schedule (real server, workers, mirror)', function () {
   it('refuses a start-URL CSV with a mistake in one line naming file, line and value, and creates no schedule', async () => {
     const badId = `${scheduleId}-badcsv`;
     const urlsDir = mkdtempSync(join(tmpdir(), 'orchestrator-bad-urls-'));
-    writeFileSync(join(urlsDir, 'mitula.csv'), 'url,max_pages\nhttps://casas.mitula.mx/casas/venta-zapopan-jalisco,1\nhttp://169.254.169.254/latest/meta-data/,1\n');
+    writeFileSync(
+      join(urlsDir, 'mitula.csv'),
+      'url,max_pages\nhttps://casas.mitula.mx/casas/venta-zapopan-jalisco,1\nhttp://169.254.169.254/latest/meta-data/,1\n',
+    );
     const bad = writeTempConfig(Number(TEST_TEMPORAL_ADDRESS.split(':')[1]), TEST_UI_PORT, (doc) => {
       doc.temporal = { ...doc.temporal, task_queue: harness.config.temporal.taskQueue, embedded: false };
       doc.storage = { ...doc.storage, database: harness.config.storage.database, urls_dir: urlsDir };
     });
-    const result = await runCli(['--config', bad.path, 'schedule', 'create', '--cron', '0 6 * * *', '--id', badId, '--sites', 'mitula']);
+    const result = await runCli([
+      '--config',
+      bad.path,
+      'schedule',
+      'create',
+      '--cron',
+      '0 6 * * *',
+      '--id',
+      badId,
+      '--sites',
+      'mitula',
+    ]);
     assert.equal(result.code, 1, `${result.stdout}\n${result.stderr}`);
     assert.match(result.stderr, /^error: .*mitula\.csv: line 3: host 169\.254\.169\.254 is a link-local address/);
     assert.equal(result.stderr.trimEnd().split('\n').length, 1, result.stderr);
     assert.doesNotMatch(result.stderr, /^\s+at /m, 'no stack trace');
-    await assert.rejects(harness.client.schedule.getHandle(badId).describe(), ScheduleNotFoundError, 'no schedule was created');
+    await assert.rejects(
+      harness.client.schedule.getHandle(badId).describe(),
+      ScheduleNotFoundError,
+      'no schedule was created',
+    );
   });
 
   it('pauses and unpauses', async () => {
@@ -114,7 +158,10 @@ describe('orchestrator schedule (real server, workers, mirror)', function () {
     assert.equal(first.status, 'completed', JSON.stringify(first.sites));
 
     // One scheduled time (2025-11-26 06:00 Mexico City) lies in the backfilled day.
-    ok(await cli('schedule', 'backfill', scheduleId, '--start', '2025-11-26T00:00:00Z', '--end', '2025-11-27T00:00:00Z'), 'backfill');
+    ok(
+      await cli('schedule', 'backfill', scheduleId, '--start', '2025-11-26T00:00:00Z', '--end', '2025-11-27T00:00:00Z'),
+      'backfill',
+    );
     const backfilled = (await runs(2)).find((id) => id !== triggered)!;
     assert.equal(backfilled, `batch-${scheduleId}-2025-11-26T12:00:00Z`);
     const second = await harness.client.workflow.getHandle(backfilled).result();
@@ -135,6 +182,9 @@ describe('orchestrator schedule (real server, workers, mirror)', function () {
     ok(await cli('schedule', 'delete', scheduleId), 'delete');
     const gone = await cli('schedule', 'describe', scheduleId);
     assert.equal(gone.code, 1);
-    assert.match(gone.stderr.trim(), new RegExp(`^error: unknown schedule "${scheduleId}"(: the schedules are .*|: there are no schedules.*)$`));
+    assert.match(
+      gone.stderr.trim(),
+      new RegExp(`^error: unknown schedule "${scheduleId}"(: the schedules are .*|: there are no schedules.*)$`),
+    );
   });
 });

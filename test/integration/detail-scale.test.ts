@@ -52,16 +52,26 @@ describe('detail workflow at scale (real dev server, local mirror)', function ()
     assert.equal(result.sites[0].detail?.done, expected.length);
 
     const db = openDatabase(harness.config.storage.database);
-    assert.deepEqual(detailCounts(db, 'it-detail-scale', 'lamudi'), { pending: 0, done: expected.length, failed: 0, skipped: 0 });
+    assert.deepEqual(detailCounts(db, 'it-detail-scale', 'lamudi'), {
+      pending: 0,
+      done: expected.length,
+      failed: 0,
+      skipped: 0,
+    });
     db.close();
 
     const bound = harness.config.batch.maxHistoryEventsPerRun;
     const counts: Record<string, number[]> = {};
-    for (const workflowId of ['batch-it-detail-scale', 'batch-it-detail-scale/lamudi', 'batch-it-detail-scale/lamudi/detail']) {
+    for (const workflowId of [
+      'batch-it-detail-scale',
+      'batch-it-detail-scale/lamudi',
+      'batch-it-detail-scale/lamudi/detail',
+    ]) {
       counts[workflowId] = (await runHistories(harness.client, workflowId)).map((history) => history.events!.length);
     }
     for (const [workflowId, lengths] of Object.entries(counts)) {
-      for (const length of lengths) assert.ok(length <= bound, `${workflowId}: a run has ${length} events, over ${bound}`);
+      for (const length of lengths)
+        assert.ok(length <= bound, `${workflowId}: a run has ${length} events, over ${bound}`);
     }
     assert.ok(counts['batch-it-detail-scale/lamudi/detail'].length > 1, 'the detail workflow continued as new');
     console.log(`      history events per run: ${JSON.stringify(counts)}`);

@@ -31,23 +31,43 @@ describe('dev server readiness (real CLI behind a slow wrapper)', function () {
     const observing = new AbortController();
     const servedAt = observeServing(address, observing.signal);
     const began = Date.now();
-    const run = await runCliTimed(['--config', config.path, 'server', 'start'], { TEMPORAL_CLI_PATH: slow.path }, 120_000);
+    const run = await runCliTimed(
+      ['--config', config.path, 'server', 'start'],
+      { TEMPORAL_CLI_PATH: slow.path },
+      120_000,
+    );
     observing.abort();
     assert.equal(run.code, 0, text(run.stderr));
-    assert.match(text(run.stdout), new RegExp(`^Temporal dev server started \\(pid \\d+\\) at ${address}, database .*temporal\\.db\\.`, 'm'));
+    assert.match(
+      text(run.stdout),
+      new RegExp(`^Temporal dev server started \\(pid \\d+\\) at ${address}, database .*temporal\\.db\\.`, 'm'),
+    );
 
     const lines = run.stderr.map((line) => line.text);
-    assert.match(lines[0], new RegExp(`^Waiting for the Temporal dev server \\(pid \\d+\\) to answer at ${address}; its first start creates the database .*temporal\\.db, which can take a while …$`));
-    const still = lines.filter((line) => /^… the Temporal dev server \(pid \d+\) is still starting \(\d+ s\); its log: .*temporal-server-\d+\.log$/.test(line));
+    assert.match(
+      lines[0],
+      new RegExp(
+        `^Waiting for the Temporal dev server \\(pid \\d+\\) to answer at ${address}; its first start creates the database .*temporal\\.db, which can take a while …$`,
+      ),
+    );
+    const still = lines.filter((line) =>
+      /^… the Temporal dev server \(pid \d+\) is still starting \(\d+ s\); its log: .*temporal-server-\d+\.log$/.test(
+        line,
+      ),
+    );
     assert.ok(still.length >= 1, `no progress line while it started:\n${lines.join('\n')}`);
-    const answered = run.stderr.find((line) => new RegExp(`^Temporal dev server answers at ${address} \\(after \\d+\\.\\d s\\)\\.$`).test(line.text));
+    const answered = run.stderr.find((line) =>
+      new RegExp(`^Temporal dev server answers at ${address} \\(after \\d+\\.\\d s\\)\\.$`).test(line.text),
+    );
     assert.ok(answered, lines.join('\n'));
 
     const served = await servedAt;
     const execAt = slow.execAt();
     assert.ok(served !== null && execAt !== null, 'the observer saw the server serve and the wrapper handed over');
     const lagMs = answered.at - served;
-    console.log(`      20 s server: exec → serving ${served - execAt} ms, serving → seen ${lagMs} ms, exec → seen ${answered.at - execAt} ms`);
+    console.log(
+      `      20 s server: exec → serving ${served - execAt} ms, serving → seen ${lagMs} ms, exec → seen ${answered.at - execAt} ms`,
+    );
     assert.ok(execAt - began >= 20_000, 'the wrapper waited its 20 s');
     assert.ok(lagMs <= MAX_DETECTION_LAG_MS, `readiness seen ${lagMs} ms after the server served`);
   });
@@ -62,10 +82,19 @@ describe('dev server readiness (real CLI behind a slow wrapper)', function () {
     });
     try {
       const slow = writeSlowCli(scratch, 0, findTemporalCli()!.path);
-      const run = await runCliTimed(['--config', config.path, 'server', 'start'], { TEMPORAL_CLI_PATH: slow.path }, 120_000);
+      const run = await runCliTimed(
+        ['--config', config.path, 'server', 'start'],
+        { TEMPORAL_CLI_PATH: slow.path },
+        120_000,
+      );
       assert.equal(run.code, 1);
       const error = text(run.stderr);
-      assert.match(error, new RegExp(`error: the Temporal dev server \\(pid \\d+\\) exited \\(exit code 1\\) \\d+ s after it was started, before it answered at ${address}; the end of .*temporal-server-${port}\\.log:`));
+      assert.match(
+        error,
+        new RegExp(
+          `error: the Temporal dev server \\(pid \\d+\\) exited \\(exit code 1\\) \\d+ s after it was started, before it answered at ${address}; the end of .*temporal-server-${port}\\.log:`,
+        ),
+      );
       assert.match(error, /address already in use/);
       assert.doesNotMatch(error, /\n\s+at /, 'a stack trace');
       const failedAt = run.stderr.find((line) => line.text.startsWith('error:'))!.at;

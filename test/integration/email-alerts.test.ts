@@ -27,7 +27,15 @@ describe('alert emails from a real batch (dev server, mirror, SMTP server)', fun
         ...config,
         notifications: {
           ...config.notifications,
-          email: { host: '127.0.0.1', port: smtp.port, security: 'none', from: 'Orchestrator <orchestrator@example.com>', to: ['ops@example.com'], user: 'alerts', password: PASSWORD },
+          email: {
+            host: '127.0.0.1',
+            port: smtp.port,
+            security: 'none',
+            from: 'Orchestrator <orchestrator@example.com>',
+            to: ['ops@example.com'],
+            user: 'alerts',
+            password: PASSWORD,
+          },
         },
       }),
     });
@@ -42,9 +50,13 @@ describe('alert emails from a real batch (dev server, mirror, SMTP server)', fun
   async function notificationResults(workflowId: string): Promise<NotificationResult[]> {
     const history = await harness.client.workflow.getHandle(workflowId).fetchHistory();
     const events = history.events ?? [];
-    const scheduled = events.find((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'sendNotifications');
+    const scheduled = events.find(
+      (event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'sendNotifications',
+    );
     assert.ok(scheduled, 'sendNotifications was scheduled');
-    const completed = events.find((event) => Number(event.activityTaskCompletedEventAttributes?.scheduledEventId) === Number(scheduled.eventId));
+    const completed = events.find(
+      (event) => Number(event.activityTaskCompletedEventAttributes?.scheduledEventId) === Number(scheduled.eventId),
+    );
     assert.ok(completed, 'sendNotifications completed');
     return defaultPayloadConverter.fromPayload(completed.activityTaskCompletedEventAttributes!.result!.payloads![0]);
   }
@@ -56,14 +68,23 @@ describe('alert emails from a real batch (dev server, mirror, SMTP server)', fun
     assert.equal(mail.from, 'orchestrator@example.com');
     assert.deepEqual(mail.to, ['ops@example.com']);
     assert.equal(mail.user, 'alerts');
-    assert.match(mail.subject, /^\[scraping-orchestrator\] Batch email-1 completed_with_errors: 2 site\(s\), \d+ alert\(s\)$/);
+    assert.match(
+      mail.subject,
+      /^\[scraping-orchestrator\] Batch email-1 completed_with_errors: 2 site\(s\), \d+ alert\(s\)$/,
+    );
     assert.match(mail.text, /^Batch email-1 completed_with_errors\n/);
-    assert.match(mail.text, /^• mitula: [1-9]\d* pages, [1-9]\d* listings \(\d+ new, \d+ updated, \S+ removed\), \d+ price changes$/m);
+    assert.match(
+      mail.text,
+      /^• mitula: [1-9]\d* pages, [1-9]\d* listings \(\d+ new, \d+ updated, \S+ removed\), \d+ price changes$/m,
+    );
     assert.match(mail.text, /^• trovit: 0 pages, 0 listings/m);
     assert.match(mail.text, /^\d+ alert\(s\) in batch email-1:\n(• .*\n)*• trovit: .*/m);
     assert.match(mail.html, /<h2>Batch email-1 completed_with_errors<\/h2>/);
     const results = await notificationResults('batch-email-1');
-    assert.deepEqual(results.map((r) => [r.channel, r.sent]), [['email', true]]);
+    assert.deepEqual(
+      results.map((r) => [r.channel, r.sent]),
+      [['email', true]],
+    );
   });
 
   it('a server that refuses the message: the batch is not failed, the result says why, without the password', async () => {

@@ -84,7 +84,10 @@ describe('hostile links and navigations through a whole batch (real dev server, 
     const canaryPort = (canary.address() as AddressInfo).port;
     const canaryOrigin = `http://127.0.0.1:${canaryPort}`;
 
-    mirror = await startMirror({ pagesPerSearch: 2, searches: { [LAMUDI]: SEARCHES, [INMUEBLES24]: ['/casas-en-venta-en-zapopan.html'] } });
+    mirror = await startMirror({
+      pagesPerSearch: 2,
+      searches: { [LAMUDI]: SEARCHES, [INMUEBLES24]: ['/casas-en-venta-en-zapopan.html'] },
+    });
     onMirror = (url) => {
       const parsed = new URL(url);
       return `http://${parsed.hostname}:${mirror.port}${parsed.pathname}${parsed.search}`;
@@ -93,24 +96,59 @@ describe('hostile links and navigations through a whole batch (real dev server, 
     const page2 = (search: string) => lamudi.listPageUrl(search, 2);
     const pathOf = (search: string) => new URL(page2(search)).pathname + new URL(page2(search)).search;
     nextPages = [
-      { search: SEARCHES[0], url: `${canaryOrigin}${pathOf(SEARCHES[0])}`, reason: /host 127\.0\.0\.1 is a loopback address \(this machine\); URLs must name a host on lamudi\.com\.mx/ },
-      { search: SEARCHES[1], url: `http://10.0.0.1${pathOf(SEARCHES[1])}`, reason: /host 10\.0\.0\.1 is a private network address; URLs must name a host on lamudi\.com\.mx/ },
-      { search: SEARCHES[2], url: `https://www.lamudi.com.mx.evil.mx${pathOf(SEARCHES[2])}`, reason: /host www\.lamudi\.com\.mx\.evil\.mx is not on the domain of site lamudi \(lamudi\.com\.mx/ },
-      { search: SEARCHES[3], url: `https://lamudi-mx.com${pathOf(SEARCHES[3])}`, reason: /host lamudi-mx\.com is not on the domain of site lamudi/ },
+      {
+        search: SEARCHES[0],
+        url: `${canaryOrigin}${pathOf(SEARCHES[0])}`,
+        reason: /host 127\.0\.0\.1 is a loopback address \(this machine\); URLs must name a host on lamudi\.com\.mx/,
+      },
+      {
+        search: SEARCHES[1],
+        url: `http://10.0.0.1${pathOf(SEARCHES[1])}`,
+        reason: /host 10\.0\.0\.1 is a private network address; URLs must name a host on lamudi\.com\.mx/,
+      },
+      {
+        search: SEARCHES[2],
+        url: `https://www.lamudi.com.mx.evil.mx${pathOf(SEARCHES[2])}`,
+        reason: /host www\.lamudi\.com\.mx\.evil\.mx is not on the domain of site lamudi \(lamudi\.com\.mx/,
+      },
+      {
+        search: SEARCHES[3],
+        url: `https://lamudi-mx.com${pathOf(SEARCHES[3])}`,
+        reason: /host lamudi-mx\.com is not on the domain of site lamudi/,
+      },
       // Refused on the socket: robots.txt, asked first, is where the address is found out, and named.
-      { search: SEARCHES[4], url: `https://${INTERNAL_NAME}${pathOf(SEARCHES[4])}`, reason: /^https:\/\/interno\.lamudi\.com\.mx\/robots\.txt refused: interno\.lamudi\.com\.mx resolves to 10\.0\.0\.1, which is a private network address/ },
+      {
+        search: SEARCHES[4],
+        url: `https://${INTERNAL_NAME}${pathOf(SEARCHES[4])}`,
+        reason:
+          /^https:\/\/interno\.lamudi\.com\.mx\/robots\.txt refused: interno\.lamudi\.com\.mx resolves to 10\.0\.0\.1, which is a private network address/,
+      },
       // Lamudi's own name, on the canary's port: the mirror's address is trusted on the mirror's port only.
-      { search: SEARCHES[5], url: `http://www.lamudi.com.mx:${canaryPort}${pathOf(SEARCHES[5])}`, reason: /refused: www\.lamudi\.com\.mx resolves to 127\.0\.0\.1, which is a loopback address \(this machine\)/ },
+      {
+        search: SEARCHES[5],
+        url: `http://www.lamudi.com.mx:${canaryPort}${pathOf(SEARCHES[5])}`,
+        reason: /refused: www\.lamudi\.com\.mx resolves to 127\.0\.0\.1, which is a loopback address \(this machine\)/,
+      },
     ];
     // Two listings of the first search: their URL (card link and JSON-LD item) points off the domain.
     const items = mirror.catalog.page(LAMUDI, SEARCHES[0], 1)!.items;
     const originals = [lamudi.detailUrl!(items[0]), lamudi.detailUrl!(items[1])];
     details = [
-      { original: originals[0], url: originals[0].replace('://www.lamudi.com.mx/', '://www.lamudi.com.mx.evil.mx/'), reason: /host www\.lamudi\.com\.mx\.evil\.mx is not on the domain of site lamudi/ },
-      { original: originals[1], url: `${canaryOrigin}${new URL(originals[1]).pathname}`, reason: /host 127\.0\.0\.1 is a loopback address/ },
+      {
+        original: originals[0],
+        url: originals[0].replace('://www.lamudi.com.mx/', '://www.lamudi.com.mx.evil.mx/'),
+        reason: /host www\.lamudi\.com\.mx\.evil\.mx is not on the domain of site lamudi/,
+      },
+      {
+        original: originals[1],
+        url: `${canaryOrigin}${new URL(originals[1]).pathname}`,
+        reason: /host 127\.0\.0\.1 is a loopback address/,
+      },
     ];
     // Every other listing of the first pages points at the mirror as the real host, so its detail page is fetched.
-    const goodDetails = SEARCHES.flatMap((search) => mirror.catalog.page(LAMUDI, search, 1)!.items.map((facts) => lamudi.detailUrl!(facts))).filter((url) => !originals.includes(url));
+    const goodDetails = SEARCHES.flatMap((search) =>
+      mirror.catalog.page(LAMUDI, search, 1)!.items.map((facts) => lamudi.detailUrl!(facts)),
+    ).filter((url) => !originals.includes(url));
     mirror.setFaults(LAMUDI, {
       rewriteUrls: [
         ...nextPages.map((next) => ({ from: page2(next.search), to: next.url })),
@@ -125,8 +163,14 @@ describe('hostile links and navigations through a whole batch (real dev server, 
     const base = testConfig({ taskQueue: `test-hostile-${Date.now()}`, mirrorUrl: null, sites });
     const urlsDir = join(dirname(base.storage.database), 'urls');
     mkdirSync(urlsDir, { recursive: true });
-    writeFileSync(join(urlsDir, `${LAMUDI}.csv`), ['url,max_pages', ...SEARCHES.map((search) => `${onMirror(lamudi.listPageUrl(search, 1))},2`)].join('\n') + '\n');
-    writeFileSync(join(urlsDir, `${INMUEBLES24}.csv`), `url,max_pages\n${onMirror(mirror.catalog.site(INMUEBLES24).listPageUrl('/casas-en-venta-en-zapopan.html', 1))},1\n`);
+    writeFileSync(
+      join(urlsDir, `${LAMUDI}.csv`),
+      ['url,max_pages', ...SEARCHES.map((search) => `${onMirror(lamudi.listPageUrl(search, 1))},2`)].join('\n') + '\n',
+    );
+    writeFileSync(
+      join(urlsDir, `${INMUEBLES24}.csv`),
+      `url,max_pages\n${onMirror(mirror.catalog.site(INMUEBLES24).listPageUrl('/casas-en-venta-en-zapopan.html', 1))},1\n`,
+    );
     config = { ...base, storage: { ...base.storage, urlsDir } };
 
     installRuntime(config);
@@ -137,7 +181,8 @@ describe('hostile links and navigations through a whole batch (real dev server, 
       // The portals' names resolve to the mirror's address, trusted on the mirror's port alone;
       // this one name resolves to a private address, as a hostile DNS record would. (The URL rules
       // refuse every other name a hostile link carries before anything is resolved.)
-      resolveHost: (host) => (PORTAL_HOSTS.includes(host) ? ['127.0.0.1'] : host === INTERNAL_NAME ? ['10.0.0.1'] : undefined),
+      resolveHost: (host) =>
+        PORTAL_HOSTS.includes(host) ? ['127.0.0.1'] : host === INTERNAL_NAME ? ['10.0.0.1'] : undefined,
       trustedAddresses: [`127.0.0.1:${mirror.port}`],
     });
     running = workers.run();
@@ -162,7 +207,11 @@ describe('hostile links and navigations through a whole batch (real dev server, 
     assert.equal(lamudi.state, 'completed', JSON.stringify(result.sites));
     assert.equal(lamudi.pages, 2 * SEARCHES.length, 'the first pages, and as many refused next pages');
     assert.equal(lamudi.skippedPages, SEARCHES.length);
-    const ok = db.prepare(`SELECT COUNT(DISTINCT url) AS n FROM pages WHERE batch_id = ? AND site = ? AND kind = 'listing' AND error_type IS NULL`).get(batchId, LAMUDI) as { n: number };
+    const ok = db
+      .prepare(
+        `SELECT COUNT(DISTINCT url) AS n FROM pages WHERE batch_id = ? AND site = ? AND kind = 'listing' AND error_type IS NULL`,
+      )
+      .get(batchId, LAMUDI) as { n: number };
     assert.equal(ok.n, SEARCHES.length);
     assert.ok((db.prepare('SELECT COUNT(*) AS n FROM listings WHERE site = ?').get(LAMUDI) as { n: number }).n > 0);
     // What `orchestrator report` shows: the refused pages among the site's failed pages.
@@ -176,13 +225,17 @@ describe('hostile links and navigations through a whole batch (real dev server, 
       const row = refusals.find((refusal) => refusal.url === next.url)!;
       assert.equal(row.errorType, 'HostPolicyError');
       assert.match(row.reason, next.reason, next.url);
-      const fetched = db.prepare('SELECT COUNT(*) AS n FROM pages WHERE batch_id = ? AND url = ? AND status_code IS NOT NULL').get(batchId, next.url) as { n: number };
+      const fetched = db
+        .prepare('SELECT COUNT(*) AS n FROM pages WHERE batch_id = ? AND url = ? AND status_code IS NOT NULL')
+        .get(batchId, next.url) as { n: number };
       assert.equal(fetched.n, 0, `${next.url} has an answer recorded`);
     }
   });
 
   it('the other detail pages are fetched from the mirror as the real host', () => {
-    const entries = db.prepare('SELECT url, state, error FROM detail_queue WHERE batch_id = ? AND site = ?').all(batchId, LAMUDI) as Array<{ url: string; state: string; error: string | null }>;
+    const entries = db
+      .prepare('SELECT url, state, error FROM detail_queue WHERE batch_id = ? AND site = ?')
+      .all(batchId, LAMUDI) as Array<{ url: string; state: string; error: string | null }>;
     const good = entries.filter((entry) => !details.some((detail) => detail.url === entry.url));
     assert.ok(good.length > 20, `${good.length} good detail pages`);
     for (const entry of good) {
@@ -193,35 +246,61 @@ describe('hostile links and navigations through a whole batch (real dev server, 
 
   it('the JSON-LD detail URLs off the domain are refused when the detail queue reaches them', () => {
     for (const detail of details) {
-      const entry = db.prepare('SELECT state, error FROM detail_queue WHERE batch_id = ? AND url = ?').get(batchId, detail.url) as { state: string; error: string } | undefined;
+      const entry = db
+        .prepare('SELECT state, error FROM detail_queue WHERE batch_id = ? AND url = ?')
+        .get(batchId, detail.url) as { state: string; error: string } | undefined;
       assert.ok(entry, `${detail.url} was queued`);
       assert.equal(entry.state, 'skipped');
       assert.match(entry.error, detail.reason);
-      const row = policyRefusals(db, batchId).find((refusal) => refusal.kind === 'detail' && refusal.url === detail.url);
+      const row = policyRefusals(db, batchId).find(
+        (refusal) => refusal.kind === 'detail' && refusal.url === detail.url,
+      );
       assert.ok(row, `${detail.url} has its row in the pages table`);
       assert.match(row.reason, detail.reason);
     }
   });
 
-  it('Inmuebles24\'s challenge page that navigates the browser away: aborted, the page failed with the reason', function () {
+  it("Inmuebles24's challenge page that navigates the browser away: aborted, the page failed with the reason", function () {
     if (!chromium) {
       console.log(`      (skipped: Chromium not found at ${process.env.CHROMIUM_PATH || '/usr/bin/chromium'})`);
       this.skip();
     }
     const inmuebles24 = result.sites.find((site) => site.site === INMUEBLES24)!;
     assert.equal(inmuebles24.state, 'failed');
-    const [row] = db.prepare(`SELECT url, error_type AS errorType, error FROM pages WHERE batch_id = ? AND site = ?`).all(batchId, INMUEBLES24) as Array<{ url: string; errorType: string; error: string }>;
+    const [row] = db
+      .prepare(`SELECT url, error_type AS errorType, error FROM pages WHERE batch_id = ? AND site = ?`)
+      .all(batchId, INMUEBLES24) as Array<{ url: string; errorType: string; error: string }>;
     assert.equal(row.errorType, 'HostPolicyError');
-    assert.match(row.error, new RegExp(`navigated to ${challengeTarget.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} refused: host 127\\.0\\.0\\.1 is a loopback address`));
+    assert.match(
+      row.error,
+      new RegExp(
+        `navigated to ${challengeTarget.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} refused: host 127\\.0\\.0\\.1 is a loopback address`,
+      ),
+    );
     const task = getTasks(db, batchId).find((t) => t.site === INMUEBLES24 && t.kind === 'main')!;
     assert.match(String(task.lastError), /navigated to .* refused/);
     assert.equal(result.status, 'completed_with_errors');
   });
 
-  it('nothing was fetched: no request for another host in the mirror\'s log, none for the hidden pages, no connection to the canary', () => {
-    assert.deepEqual(mirror.requestLog().filter((entry) => entry.site === null).map((entry) => `${entry.host}${entry.path}`), []);
-    const hidden = new Set([...nextPages.map((next) => new URL(mirror.catalog.site(LAMUDI).listPageUrl(next.search, 2))), ...details.map((detail) => new URL(detail.original))].map((url) => url.pathname + url.search));
-    assert.deepEqual(mirror.requestLog(LAMUDI).filter((entry) => hidden.has(entry.path)), [], 'the pages the links replaced were never asked for');
+  it("nothing was fetched: no request for another host in the mirror's log, none for the hidden pages, no connection to the canary", () => {
+    assert.deepEqual(
+      mirror
+        .requestLog()
+        .filter((entry) => entry.site === null)
+        .map((entry) => `${entry.host}${entry.path}`),
+      [],
+    );
+    const hidden = new Set(
+      [
+        ...nextPages.map((next) => new URL(mirror.catalog.site(LAMUDI).listPageUrl(next.search, 2))),
+        ...details.map((detail) => new URL(detail.original)),
+      ].map((url) => url.pathname + url.search),
+    );
+    assert.deepEqual(
+      mirror.requestLog(LAMUDI).filter((entry) => hidden.has(entry.path)),
+      [],
+      'the pages the links replaced were never asked for',
+    );
     assert.equal(canaryConnections, 0);
   });
 });

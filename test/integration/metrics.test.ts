@@ -28,7 +28,12 @@ async function freePort(): Promise<number> {
 }
 
 /** Poll `check` until it returns a value, or fail at the deadline with what was last seen. */
-async function until<T>(what: string, check: () => T | null | Promise<T | null>, timeoutMs: number, seen: () => string = () => ''): Promise<T> {
+async function until<T>(
+  what: string,
+  check: () => T | null | Promise<T | null>,
+  timeoutMs: number,
+  seen: () => string = () => '',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -51,14 +56,18 @@ function parseMetrics(text: string): Sample[] {
     .filter((line) => line && !line.startsWith('#'))
     .map((line) => {
       const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})?\s+(\S+)$/.exec(line)!;
-      const labels = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
+      const labels = Object.fromEntries(
+        [...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]),
+      );
       return { name: match[1], labels, value: Number(match[3]) };
     });
 }
 
 function total(samples: Sample[], name: string, labels: Record<string, string>): number {
   return samples
-    .filter((sample) => sample.name === name && Object.entries(labels).every(([key, value]) => sample.labels[key] === value))
+    .filter(
+      (sample) => sample.name === name && Object.entries(labels).every(([key, value]) => sample.labels[key] === value),
+    )
     .reduce((sum, sample) => sum + sample.value, 0);
 }
 
@@ -79,13 +88,20 @@ describe('worker metrics and logs (a real worker process)', function () {
       doc.metrics = { prometheus_port: metricsPort };
       doc.logging = { ...doc.logging, level: 'info' };
       // The mirror is ours: no politeness waits; one quick retry after the planned 503.
-      doc.defaults = { ...doc.defaults, rate_limit_seconds: 0, retry: { ...doc.defaults.retry, initial_interval: '200ms' } };
+      doc.defaults = {
+        ...doc.defaults,
+        rate_limit_seconds: 0,
+        retry: { ...doc.defaults.retry, initial_interval: '200ms' },
+      };
       doc.sites.mitula = { ...doc.sites.mitula, rate_limit_seconds: 0 };
       doc.security.rate_limiting.enable = false;
     });
     const appConfig = loadConfig({ path: config.path });
     const searches = Object.fromEntries(
-      [...loadStartUrls(appConfig, ['mitula'])].map(([site, starts]) => [site, starts.map((start) => new URL(start.url).pathname + new URL(start.url).search)]),
+      [...loadStartUrls(appConfig, ['mitula'])].map(([site, starts]) => [
+        site,
+        starts.map((start) => new URL(start.url).pathname + new URL(start.url).search),
+      ]),
     );
     mirror = await startMirror({ pagesPerSearch: 1, searches });
     // The first page request answers 503: a retried attempt the error metric must count.
@@ -96,7 +112,12 @@ describe('worker metrics and logs (a real worker process)', function () {
     });
     worker.stdout!.on('data', (chunk) => (workerOutput += chunk));
     worker.stderr!.on('data', (chunk) => (workerOutput += chunk));
-    await until('the worker to poll', () => (/task queues: /.test(workerOutput) ? true : null), 60_000, () => workerOutput);
+    await until(
+      'the worker to poll',
+      () => (/task queues: /.test(workerOutput) ? true : null),
+      60_000,
+      () => workerOutput,
+    );
   });
 
   after(async () => {
@@ -113,7 +134,12 @@ describe('worker metrics and logs (a real worker process)', function () {
     const connection = await Connection.connect({ address: TEST_TEMPORAL_ADDRESS });
     try {
       const client = new Client({ connection });
-      const handle = await startBatch(client, appConfig, { sites: ['mitula'], maxPages: 1 }, `batch-metrics-${Date.now()}`);
+      const handle = await startBatch(
+        client,
+        appConfig,
+        { sites: ['mitula'], maxPages: 1 },
+        `batch-metrics-${Date.now()}`,
+      );
       const result = await handle.result();
       assert.equal(result.status, 'completed', JSON.stringify(result.sites));
       const pages = result.sites[0].pages;
@@ -123,22 +149,39 @@ describe('worker metrics and logs (a real worker process)', function () {
       const samples = parseMetrics(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text());
       const site = { site: 'mitula', taskQueue: `${taskQueue}-site-mitula` };
       assert.equal(total(samples, 'orchestrator_pages_fetched', { ...site, kind: 'listing', outcome: 'ok' }), pages);
-      assert.equal(total(samples, 'orchestrator_pages_fetched', { ...site, kind: 'listing', outcome: 'error' }), 1, 'the 503 attempt');
+      assert.equal(
+        total(samples, 'orchestrator_pages_fetched', { ...site, kind: 'listing', outcome: 'error' }),
+        1,
+        'the 503 attempt',
+      );
       assert.equal(total(samples, 'orchestrator_activity_errors', { ...site, error_class: 'ServerError' }), 1);
       assert.equal(total(samples, 'orchestrator_listings_upserted', { ...site, source: 'card' }), listings);
       assert.equal(total(samples, 'orchestrator_page_latency_count', { ...site, kind: 'listing' }), pages + 1);
       assert.ok(total(samples, 'orchestrator_page_latency_sum', { ...site, kind: 'listing' }) > 0);
-      assert.ok(samples.some((s) => s.name === 'orchestrator_page_latency_bucket' && s.labels.le === '60000'), 'the configured latency buckets');
+      assert.ok(
+        samples.some((s) => s.name === 'orchestrator_page_latency_bucket' && s.labels.le === '60000'),
+        'the configured latency buckets',
+      );
       assert.ok(total(samples, 'orchestrator_listings_new', site) > 0);
       // The SDK's own metrics on the same endpoint.
-      assert.ok(total(samples, 'temporal_activity_execution_latency_count', { task_queue: `${taskQueue}-site-mitula` }) >= pages);
-      assert.ok(samples.some((s) => s.name === 'temporal_worker_task_slots_available' && s.labels.task_queue === taskQueue));
+      assert.ok(
+        total(samples, 'temporal_activity_execution_latency_count', { task_queue: `${taskQueue}-site-mitula` }) >=
+          pages,
+      );
+      assert.ok(
+        samples.some((s) => s.name === 'temporal_worker_task_slots_available' && s.labels.task_queue === taskQueue),
+      );
     } finally {
       await connection.close();
     }
 
     worker!.kill('SIGTERM');
-    const code = await until('the worker to exit', () => worker!.exitCode, 60_000, () => workerOutput);
+    const code = await until(
+      'the worker to exit',
+      () => worker!.exitCode,
+      60_000,
+      () => workerOutput,
+    );
     assert.equal(code, 0, workerOutput);
     assert.match(workerOutput, /worker stopped/);
   });
@@ -146,13 +189,28 @@ describe('worker metrics and logs (a real worker process)', function () {
   it('wrote JSON log lines of the worker and of the Temporal runtime into the log folder', () => {
     const folder = join(config.dir, 'logs', 'worker');
     const files = readdirSync(folder);
-    assert.ok(files.every((file) => /^worker\.\d{4}-\d{2}-\d{2}\.\d+\.log$/.test(file)), `${files}`);
-    const lines = files.flatMap((file) => readFileSync(join(folder, file), 'utf8').trimEnd().split('\n')).map((line) => JSON.parse(line));
-    assert.ok(lines.every((line) => typeof line.time === 'string' && typeof line.level === 'string' && line.process === 'worker'));
+    assert.ok(
+      files.every((file) => /^worker\.\d{4}-\d{2}-\d{2}\.\d+\.log$/.test(file)),
+      `${files}`,
+    );
+    const lines = files
+      .flatMap((file) => readFileSync(join(folder, file), 'utf8').trimEnd().split('\n'))
+      .map((line) => JSON.parse(line));
+    assert.ok(
+      lines.every(
+        (line) => typeof line.time === 'string' && typeof line.level === 'string' && line.process === 'worker',
+      ),
+    );
     assert.ok(lines.some((line) => line.msg === 'Prometheus metrics on /metrics' && line.port === metricsPort));
-    assert.ok(lines.some((line) => /task queues: /.test(line.msg)), 'the worker command\'s own lines');
+    assert.ok(
+      lines.some((line) => /task queues: /.test(line.msg)),
+      "the worker command's own lines",
+    );
     // The runtime's lines: worker state changes at info, the 503 attempt at warn, with its error.
-    assert.ok(lines.some((line) => line.sdkComponent === 'worker' && /state/i.test(line.msg)), 'worker state from the SDK');
+    assert.ok(
+      lines.some((line) => line.sdkComponent === 'worker' && /state/i.test(line.msg)),
+      'worker state from the SDK',
+    );
     const failed = lines.find((line) => line.level === 'warn' && /Activity failed/i.test(line.msg));
     assert.ok(failed, `an "Activity failed" warning among:\n${lines.map((l) => `${l.level} ${l.msg}`).join('\n')}`);
     assert.match(JSON.stringify(failed), /503/);

@@ -51,7 +51,10 @@ describe('per-site rate limit across two worker processes (real dev server, loca
 
   it('holds the queue limit across both workers: on average, and in any two seconds within limit, burst and spacing slack', async () => {
     await testServer();
-    mirror = await startMirror({ pagesPerSearch: 2, searches: { lamudi: ['/jalisco/zapopan/casa/for-sale/', '/jalisco/guadalajara/departamento/for-sale/'] } });
+    mirror = await startMirror({
+      pagesPerSearch: 2,
+      searches: { lamudi: ['/jalisco/zapopan/casa/for-sale/', '/jalisco/guadalajara/departamento/for-sale/'] },
+    });
     const taskQueue = `test-rate-${Date.now()}`;
     const temp = writeTempConfig(17999, 18999, (doc) => {
       doc.temporal.address = TEST_TEMPORAL_ADDRESS;
@@ -63,22 +66,35 @@ describe('per-site rate limit across two worker processes (real dev server, loca
       doc.sites.lamudi.rate_limit_seconds = 1 / LIMIT_PER_SECOND;
       doc.batch.detail_window = 20;
     });
-    require('node:fs').writeFileSync(`${temp.dir}/lamudi.csv`, 'url,max_pages\nhttps://www.lamudi.com.mx/jalisco/zapopan/casa/for-sale/,2\nhttps://www.lamudi.com.mx/jalisco/guadalajara/departamento/for-sale/,2\n');
-    const config = { ...loadConfig({ path: temp.path }), sites: loadConfig({ path: temp.path }).sites.filter((s) => s.key === 'lamudi') };
+    require('node:fs').writeFileSync(
+      `${temp.dir}/lamudi.csv`,
+      'url,max_pages\nhttps://www.lamudi.com.mx/jalisco/zapopan/casa/for-sale/,2\nhttps://www.lamudi.com.mx/jalisco/guadalajara/departamento/for-sale/,2\n',
+    );
+    const config = {
+      ...loadConfig({ path: temp.path }),
+      sites: loadConfig({ path: temp.path }).sites.filter((s) => s.key === 'lamudi'),
+    };
     const withUrls = { ...config, storage: { ...config.storage, urlsDir: temp.dir } };
 
     installRuntime(withUrls);
     native = await NativeConnection.connect({ address: TEST_TEMPORAL_ADDRESS });
     workers = await createWorkers(withUrls, { connection: native });
     running = workers.run();
-    child = spawn(process.execPath, [BIN, '--config', temp.path, 'worker'], { stdio: 'ignore', env: { ...process.env } });
+    child = spawn(process.execPath, [BIN, '--config', temp.path, 'worker'], {
+      stdio: 'ignore',
+      env: { ...process.env },
+    });
 
     connection = await Connection.connect({ address: TEST_TEMPORAL_ADDRESS });
     const client = new Client({ connection });
     const queue = siteTaskQueue(withUrls, 'lamudi');
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const described = await client.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: queue }, taskQueueType: 2 /* ACTIVITY */ });
+      const described = await client.workflowService.describeTaskQueue({
+        namespace: 'default',
+        taskQueue: { name: queue },
+        taskQueueType: 2 /* ACTIVITY */,
+      });
       if (new Set(described.pollers?.map((p) => p.identity)).size >= 2) break;
       if (Date.now() > deadline) throw new Error(`the second worker never polled ${queue}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -89,7 +105,10 @@ describe('per-site rate limit across two worker processes (real dev server, loca
     const result = await handle.result();
     assert.equal(result.status, 'completed', JSON.stringify(result.sites));
 
-    const times = mirror.requestLog('lamudi').filter((entry) => entry.path !== '/robots.txt').map((entry) => entry.time);
+    const times = mirror
+      .requestLog('lamudi')
+      .filter((entry) => entry.path !== '/robots.txt')
+      .map((entry) => entry.time);
     assert.ok(times.length >= 60, `only ${times.length} requests`);
     // The server hands out at most the limit per second plus its burst; a handed-out page may then
     // wait up to one 200 ms spacing in its process before its request leaves (one more request per
@@ -98,7 +117,9 @@ describe('per-site rate limit across two worker processes (real dev server, loca
     // 20 requests in two seconds, and the average below would be about 10/s.
     const busiest = busiestWindow(times, 2000);
     const average = times.length / ((Math.max(...times) - Math.min(...times)) / 1000);
-    console.log(`      ${times.length} requests, busiest two seconds ${busiest} (busiest second ${busiestWindow(times, 1000)}), average ${average.toFixed(2)}/s`);
+    console.log(
+      `      ${times.length} requests, busiest two seconds ${busiest} (busiest second ${busiestWindow(times, 1000)}), average ${average.toFixed(2)}/s`,
+    );
     assert.ok(busiest <= 2 * LIMIT_PER_SECOND + BURST + 2, `${busiest} requests in two seconds`);
     // Two processes with 200 ms spacing each could reach 10/s: the queue limit is what holds it at 5.
     assert.ok(average <= LIMIT_PER_SECOND * 1.15, `average ${average.toFixed(2)} requests per second`);

@@ -18,7 +18,10 @@ describe('reliability smoke: crash and fault storm (real dev server, worker proc
   after(() => printFigures(SUITE));
 
   it('kill -9 of the worker while detail pages are in flight: the batch completes exactly once restarted', async () => {
-    await runKillPoint(KILL_POINTS.find((point) => point.name === 'detail-window')!, SUITE);
+    await runKillPoint(
+      KILL_POINTS.find((point) => point.name === 'detail-window')!,
+      SUITE,
+    );
   });
 
   it('429s with Retry-After, 503s and connection resets: every site completes, retries counted, Retry-After honoured', async () => {

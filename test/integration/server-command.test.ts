@@ -39,7 +39,18 @@ describe('orchestrator server (real dev server on its own database)', function (
     assert.match(again.stdout, new RegExp(`already answers at ${address}: reusing it`));
 
     // The main job's command, end to end on this server: one small site from the bundled mirror.
-    const run = await runCli(['--config', config.path, '--mirror', 'run', '--sites', 'mitula', '--max-pages', '1', '--id', 'batch-persist']);
+    const run = await runCli([
+      '--config',
+      config.path,
+      '--mirror',
+      'run',
+      '--sites',
+      'mitula',
+      '--max-pages',
+      '1',
+      '--id',
+      'batch-persist',
+    ]);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /Batch persist: completed/);
     assert.match(run.stdout, /mitula\s+completed/);
@@ -52,10 +63,23 @@ describe('orchestrator server (real dev server on its own database)', function (
 
     const restarted = await runCli(['--config', config.path, 'server', 'start']);
     assert.equal(restarted.code, 0, restarted.stderr);
-    const listed = await runProgram(temporal, ['workflow', 'list', '--address', config.address, '--query', 'WorkflowId = "batch-persist"']);
+    const listed = await runProgram(temporal, [
+      'workflow',
+      'list',
+      '--address',
+      config.address,
+      '--query',
+      'WorkflowId = "batch-persist"',
+    ]);
     assert.match(listed.stdout, /batch-persist/);
     assert.match(listed.stdout, /Completed/);
-    const attributes = await runProgram(temporal, ['operator', 'search-attribute', 'list', '--address', config.address]);
+    const attributes = await runProgram(temporal, [
+      'operator',
+      'search-attribute',
+      'list',
+      '--address',
+      config.address,
+    ]);
     for (const name of ['BatchId', 'Site', 'BatchStatus']) assert.match(attributes.stdout, new RegExp(name));
   });
 });

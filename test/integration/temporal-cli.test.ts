@@ -37,7 +37,11 @@ function bash(line: string): Promise<ShellResult> {
   const cli = findTemporalCli()!;
   return new Promise((resolve, reject) => {
     const child = spawn('bash', ['-c', line], {
-      env: { ...process.env, PATH: `${dirname(cli.path)}:${process.env.PATH}`, TEMPORAL_ADDRESS: TEST_TEMPORAL_ADDRESS },
+      env: {
+        ...process.env,
+        PATH: `${dirname(cli.path)}:${process.env.PATH}`,
+        TEMPORAL_ADDRESS: TEST_TEMPORAL_ADDRESS,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -66,12 +70,24 @@ describe('README Temporal CLI lines (real temporal binary, real server)', functi
 
   before(async () => {
     // Workers with only mitula configured: the schedule's input leaves the sites to the config.
-    harness = await startBatchHarness({ taskQueue: `test-temporal-cli-${Date.now()}`, sites: ['mitula'], pagesPerSearch: 1 });
+    harness = await startBatchHarness({
+      taskQueue: `test-temporal-cli-${Date.now()}`,
+      sites: ['mitula'],
+      pagesPerSearch: 1,
+    });
     const stamp = Date.now();
-    values = { ...README_VALUES, taskQueue: harness.config.temporal.taskQueue, batchId: `${stamp}-cli`, scheduleId: `daily-batch-${stamp}` };
+    values = {
+      ...README_VALUES,
+      taskQueue: harness.config.temporal.taskQueue,
+      batchId: `${stamp}-cli`,
+      scheduleId: `daily-batch-${stamp}`,
+    };
   });
   after(async () => {
-    await harness?.client.schedule.getHandle(values.scheduleId).delete().catch(() => undefined);
+    await harness?.client.schedule
+      .getHandle(values.scheduleId)
+      .delete()
+      .catch(() => undefined);
     await harness?.close();
   });
 
@@ -82,7 +98,10 @@ describe('README Temporal CLI lines (real temporal binary, real server)', functi
     const result = await harness.client.workflow.getHandle(workflowId).result();
     assert.equal(result.status, 'completed', JSON.stringify(result.sites));
     assert.equal(result.batchId, values.batchId);
-    assert.deepEqual(result.sites.map((site: { site: string }) => site.site), ['mitula']);
+    assert.deepEqual(
+      result.sites.map((site: { site: string }) => site.site),
+      ['mitula'],
+    );
     assert.ok(result.sites[0].pages === 3, `maxPages 1 over mitula's three start URLs: ${result.sites[0].pages} pages`);
 
     const db = openDatabase(harness.config.storage.database);
@@ -105,7 +124,10 @@ describe('README Temporal CLI lines (real temporal binary, real server)', functi
     const handle = harness.client.schedule.getHandle(values.scheduleId);
     const described = await handle.describe();
     assert.equal(described.spec.timezone, 'America/Mexico_City');
-    assert.deepEqual(described.spec.calendars?.map((c) => [c.hour, c.minute]), [[[{ start: 6, end: 6, step: 1 }], [{ start: 0, end: 0, step: 1 }]]]);
+    assert.deepEqual(
+      described.spec.calendars?.map((c) => [c.hour, c.minute]),
+      [[[{ start: 6, end: 6, step: 1 }], [{ start: 0, end: 0, step: 1 }]]],
+    );
     assert.equal(described.policies.overlap, 'SKIP');
     assert.equal(described.policies.catchupWindow, 3_600_000);
     assert.equal(described.action.workflowType, 'batchWorkflow');
@@ -114,7 +136,10 @@ describe('README Temporal CLI lines (real temporal binary, real server)', functi
 
     const trigger = await bash(shellLine(scheduleTriggerArgs(values)));
     assert.equal(trigger.code, 0, trigger.stderr);
-    const workflowId = await until('the triggered run', async () => (await handle.describe()).info.recentActions[0]?.action.workflow.workflowId ?? null);
+    const workflowId = await until(
+      'the triggered run',
+      async () => (await handle.describe()).info.recentActions[0]?.action.workflow.workflowId ?? null,
+    );
     assert.match(workflowId, new RegExp(`^batch-${values.scheduleId}-`));
     const result = await harness.client.workflow.getHandle(workflowId).result();
     assert.equal(result.status, 'completed', JSON.stringify(result.sites));

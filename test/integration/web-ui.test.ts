@@ -34,11 +34,22 @@ describe('Temporal Web UI (headless Chromium)', function () {
   const bodyText = (page: Page) => page.locator('body').innerText();
   /** The page's text with its frames': the UI renders summaries and details (Markdown) in sandboxed iframes. */
   const allText = async (page: Page) =>
-    (await Promise.all(page.frames().map((frame) => frame.locator('body').innerText().catch(() => '')))).join('\n');
+    (
+      await Promise.all(
+        page.frames().map((frame) =>
+          frame
+            .locator('body')
+            .innerText()
+            .catch(() => ''),
+        ),
+      )
+    ).join('\n');
 
   before(async function () {
     if (!existsSync(CHROMIUM)) {
-      console.log(`      (skipped: Chromium not found at ${CHROMIUM}; run scripts/install-system-deps.sh, or set CHROMIUM_PATH)`);
+      console.log(
+        `      (skipped: Chromium not found at ${CHROMIUM}; run scripts/install-system-deps.sh, or set CHROMIUM_PATH)`,
+      );
       this.skip();
     }
     harness = await startBatchHarness({ taskQueue: `test-web-ui-${stamp}`, sites: ['mitula'], pagesPerSearch: 1 });
@@ -60,7 +71,16 @@ describe('Temporal Web UI (headless Chromium)', function () {
     browser = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       viewport: { width: 1600, height: 900 },
     });
     mkdirSync(SCREENSHOTS, { recursive: true });

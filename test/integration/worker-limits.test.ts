@@ -24,7 +24,9 @@ describe('system limits (real dev server)', function () {
       doc.security.system_limits.max_memory_mb = 256;
       doc.metrics.prometheus_port = null;
     });
-    const worker = spawn(process.execPath, [BIN, '--config', temp.path, 'worker'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const worker = spawn(process.execPath, [BIN, '--config', temp.path, 'worker'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     const limit = await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no start-up line: ${output}`)), 120_000);
@@ -51,7 +53,10 @@ describe('system limits (real dev server)', function () {
       taskQueue: `test-exec-limit-${Date.now()}`,
       sites: ['trovit', 'mitula'],
       pagesPerSearch: 1,
-      edit: (config) => ({ ...config, security: { ...config.security, systemLimits: { ...config.security.systemLimits, maxExecutionTimeMs: 8000 } } }),
+      edit: (config) => ({
+        ...config,
+        security: { ...config.security, systemLimits: { ...config.security.systemLimits, maxExecutionTimeMs: 8000 } },
+      }),
     });
     try {
       harness.mirror.setFaults('trovit', { slowMs: 4000 });

@@ -24,12 +24,23 @@ import { LISTING_PAGES_PER_ACTIVITY } from '../../workflows/site';
 import type { BatchPlan, ListingCursor, SiteProgress } from '../../workflows/types';
 import { expectedRecords } from '../support/reliability-env';
 
-const LAMUDI = [
-  { url: 'https://www.lamudi.com.mx/jalisco/zapopan/casa/for-sale/', maxPages: 2 },
-];
+const LAMUDI = [{ url: 'https://www.lamudi.com.mx/jalisco/zapopan/casa/for-sale/', maxPages: 2 }];
 const MITULA = [{ url: 'https://casas.mitula.mx/casas/venta-zapopan-jalisco', maxPages: 2 }];
 /** Columns that say when, not what: they differ between any two runs. */
-const TIME_COLUMNS = new Set(['created_at', 'updated_at', 'finished_at', 'fetched_at', 'first_seen_at', 'last_seen_at', 'observed_at', 'computed_at', 'applied_at', 'at', 'latency_ms', 'id']);
+const TIME_COLUMNS = new Set([
+  'created_at',
+  'updated_at',
+  'finished_at',
+  'fetched_at',
+  'first_seen_at',
+  'last_seen_at',
+  'observed_at',
+  'computed_at',
+  'applied_at',
+  'at',
+  'latency_ms',
+  'id',
+]);
 const TIMING_METRICS = new Set(['latencyAvgMs', 'latencyP50Ms', 'latencyP95Ms', 'pagesPerMinute']);
 
 interface Run {
@@ -42,7 +53,13 @@ interface Run {
 function snapshot(path: string): Record<string, unknown[]> {
   const db = new Database(path, { readonly: true });
   try {
-    const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('pages', 'task_transitions', 'schema_migrations') ORDER BY name`).all() as Array<{ name: string }>).map((t) => t.name);
+    const tables = (
+      db
+        .prepare(
+          `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('pages', 'task_transitions', 'schema_migrations') ORDER BY name`,
+        )
+        .all() as Array<{ name: string }>
+    ).map((t) => t.name);
     return Object.fromEntries(
       tables.map((table) => [
         table,
@@ -52,7 +69,11 @@ function snapshot(path: string): Record<string, unknown[]> {
             const metrics = JSON.parse(String(kept.metrics));
             kept.metrics = Object.fromEntries(Object.entries(metrics).filter(([key]) => !TIMING_METRICS.has(key)));
           }
-          if (table === 'batches') kept.summary = JSON.parse(String(kept.summary ?? 'null'))?.metrics?.map((m: Record<string, unknown>) => Object.fromEntries(Object.entries(m).filter(([key]) => !TIMING_METRICS.has(key)))) ?? null;
+          if (table === 'batches')
+            kept.summary =
+              JSON.parse(String(kept.summary ?? 'null'))?.metrics?.map((m: Record<string, unknown>) =>
+                Object.fromEntries(Object.entries(m).filter(([key]) => !TIMING_METRICS.has(key))),
+              ) ?? null;
           return kept;
         }),
       ]),
@@ -75,7 +96,10 @@ describe('at least once: every activity of a batch run twice leaves what running
   before(async () => {
     mirror = await startMirror({
       pagesPerSearch: 2,
-      searches: { lamudi: LAMUDI.map((u) => new URL(u.url).pathname), mitula: MITULA.map((u) => new URL(u.url).pathname) },
+      searches: {
+        lamudi: LAMUDI.map((u) => new URL(u.url).pathname),
+        mitula: MITULA.map((u) => new URL(u.url).pathname),
+      },
     });
     webhook = createServer((request, response) => {
       request.resume();
@@ -99,14 +123,31 @@ describe('at least once: every activity of a batch run twice leaves what running
     const base = loadConfig({ env: {} });
     const dir = mkdtempSync(join(tmpdir(), 'orchestrator-rel-once-'));
     scratch.push(dir);
-    writeFileSync(join(dir, 'lamudi.csv'), `url,max_pages\n${LAMUDI.map((u) => `${u.url},${u.maxPages}`).join('\n')}\n`);
-    writeFileSync(join(dir, 'mitula.csv'), `url,max_pages\n${MITULA.map((u) => `${u.url},${u.maxPages}`).join('\n')}\n`);
+    writeFileSync(
+      join(dir, 'lamudi.csv'),
+      `url,max_pages\n${LAMUDI.map((u) => `${u.url},${u.maxPages}`).join('\n')}\n`,
+    );
+    writeFileSync(
+      join(dir, 'mitula.csv'),
+      `url,max_pages\n${MITULA.map((u) => `${u.url},${u.maxPages}`).join('\n')}\n`,
+    );
     return {
       ...base,
-      storage: { ...base.storage, database: join(dir, 'orchestrator.db'), backupsDir: join(dir, 'backups'), exportsDir: join(dir, 'exports'), tempDir: join(dir, 'tmp'), urlsDir: dir },
+      storage: {
+        ...base.storage,
+        database: join(dir, 'orchestrator.db'),
+        backupsDir: join(dir, 'backups'),
+        exportsDir: join(dir, 'exports'),
+        tempDir: join(dir, 'tmp'),
+        urlsDir: dir,
+      },
       mirror: { url: mirror.url },
       notifications: { webhookUrl },
-      sites: base.sites.map((site) => ({ ...site, enabled: site.key === 'lamudi' || site.key === 'mitula', fetcher: 'http' as const })),
+      sites: base.sites.map((site) => ({
+        ...site,
+        enabled: site.key === 'lamudi' || site.key === 'mitula',
+        fetcher: 'http' as const,
+      })),
     };
   }
 
@@ -119,7 +160,8 @@ describe('at least once: every activity of a batch run twice leaves what running
     const requestsBefore = mirror.requestLog().length;
     async function run<R>(call: () => Promise<R>): Promise<R> {
       let result: R | undefined;
-      for (let attempt = 1; attempt <= times; attempt++) result = await new MockActivityEnvironment({ attempt }).run(call);
+      for (let attempt = 1; attempt <= times; attempt++)
+        result = await new MockActivityEnvironment({ attempt }).run(call);
       return result!;
     }
     try {
@@ -127,29 +169,85 @@ describe('at least once: every activity of a batch run twice leaves what running
       const { batchId } = plan;
       const sites: SiteProgress[] = [];
       for (const site of plan.sites) {
-        await run(() => activities.markTask({ batchId, site: site.site, kind: 'main', state: 'running', reason: 'site workflow started' }));
+        await run(() =>
+          activities.markTask({
+            batchId,
+            site: site.site,
+            kind: 'main',
+            state: 'running',
+            reason: 'site workflow started',
+          }),
+        );
         let pages = 0;
         for (const start of site.startUrls) {
           // Windows of pages as siteWorkflow asks for them; a second attempt has no heartbeat to resume from.
-          let cursor: ListingCursor = { url: start.url, pageNumber: 1, totals: { pages: 0, listings: 0, newListings: 0, errors: 0, skippedPages: 0 } };
+          let cursor: ListingCursor = {
+            url: start.url,
+            pageNumber: 1,
+            totals: { pages: 0, listings: 0, newListings: 0, errors: 0, skippedPages: 0 },
+          };
           while (cursor.url !== null && cursor.pageNumber <= start.maxPages) {
             const { url, pageNumber, totals } = cursor;
-            const walk = await run(() => activities.scrapeListingPages({ batchId, site: site.site, url: url!, pageNumber, maxPages: start.maxPages, limit: Math.min(LISTING_PAGES_PER_ACTIVITY, pageNumber), totals }));
+            const walk = await run(() =>
+              activities.scrapeListingPages({
+                batchId,
+                site: site.site,
+                url: url!,
+                pageNumber,
+                maxPages: start.maxPages,
+                limit: Math.min(LISTING_PAGES_PER_ACTIVITY, pageNumber),
+                totals,
+              }),
+            );
             pages += walk.pages;
             cursor = walk;
           }
         }
-        await run(() => activities.markTask({ batchId, site: site.site, kind: 'main', state: 'completed', reason: 'all start URLs walked' }));
-        const progress: SiteProgress = { site: site.site, state: 'completed', pages, listings: 0, newListings: 0, errors: 0, skippedPages: 0 };
+        await run(() =>
+          activities.markTask({
+            batchId,
+            site: site.site,
+            kind: 'main',
+            state: 'completed',
+            reason: 'all start URLs walked',
+          }),
+        );
+        const progress: SiteProgress = {
+          site: site.site,
+          state: 'completed',
+          pages,
+          listings: 0,
+          newListings: 0,
+          errors: 0,
+          skippedPages: 0,
+        };
         if (site.hasDetailScraper) {
-          await run(() => activities.markTask({ batchId, site: site.site, kind: 'detail', state: 'running', reason: 'detail workflow started' }));
+          await run(() =>
+            activities.markTask({
+              batchId,
+              site: site.site,
+              kind: 'detail',
+              state: 'running',
+              reason: 'detail workflow started',
+            }),
+          );
           const seqs = await run(() => activities.nextDetails({ batchId, site: site.site, afterSeq: 0, limit: 1000 }));
           let done = 0;
           for (let i = 0; i < seqs.length; i += DETAIL_PAGES_PER_ACTIVITY) {
             const window = seqs.slice(i, i + DETAIL_PAGES_PER_ACTIVITY);
-            done += (await run(() => activities.scrapeDetailPages({ batchId, site: site.site, seqs: window, concurrency: 5 }))).done;
+            done += (
+              await run(() => activities.scrapeDetailPages({ batchId, site: site.site, seqs: window, concurrency: 5 }))
+            ).done;
           }
-          await run(() => activities.markTask({ batchId, site: site.site, kind: 'detail', state: 'completed', reason: `${done} done` }));
+          await run(() =>
+            activities.markTask({
+              batchId,
+              site: site.site,
+              kind: 'detail',
+              state: 'completed',
+              reason: `${done} done`,
+            }),
+          );
           progress.detail = { done, failed: 0, skipped: 0, state: 'completed' };
         }
         sites.push(progress);
@@ -163,14 +261,21 @@ describe('at least once: every activity of a batch run twice leaves what running
     } finally {
       await deps.close();
     }
-    return { config, webhookCalls: webhookCalls - callsBefore, mirrorRequests: mirror.requestLog().length - requestsBefore };
+    return {
+      config,
+      webhookCalls: webhookCalls - callsBefore,
+      mirrorRequests: mirror.requestLog().length - requestsBefore,
+    };
   }
 
   it('stores every listing exactly as the mirror served it, either way', () => {
     for (const run of [once, twice]) {
       const db = new Database(run.config.storage.database, { readonly: true });
       try {
-        for (const [site, starts] of [['lamudi', LAMUDI], ['mitula', MITULA]] as const) {
+        for (const [site, starts] of [
+          ['lamudi', LAMUDI],
+          ['mitula', MITULA],
+        ] as const) {
           const stored = (db.prepare('SELECT COUNT(*) AS n FROM listings WHERE site = ?').get(site) as { n: number }).n;
           assert.equal(stored, expectedRecords(mirror.catalog, site, starts).length, `${site} listings`);
         }
@@ -186,7 +291,8 @@ describe('at least once: every activity of a batch run twice leaves what running
     const tables = Object.keys(a).filter((table) => table !== 'site_metrics');
     assert.ok(tables.includes('listings') && tables.includes('detail_queue'));
     for (const table of tables) {
-      const strip = (rows: unknown[]) => (table === 'batches' ? rows.map((row) => ({ ...(row as object), summary: undefined })) : rows);
+      const strip = (rows: unknown[]) =>
+        table === 'batches' ? rows.map((row) => ({ ...(row as object), summary: undefined })) : rows;
       assert.deepEqual(strip(b[table]), strip(a[table]), `table ${table} after every activity ran twice`);
     }
   });
@@ -200,18 +306,24 @@ describe('at least once: every activity of a batch run twice leaves what running
     assert.deepEqual(
       b.batches.map((row) => (row as { summary: unknown }).summary),
       a.batches.map((row) => (row as { summary: unknown }).summary),
-      'the batch summary\'s metrics after every activity ran twice',
+      "the batch summary's metrics after every activity ran twice",
     );
   });
 
   // Bug found on the way: lib/store/listings.ts notePriceChange (through mergeDetail) writes a
   // price_history row "null → price" when a new listing's card showed no price and its detail page
   // does: the first known price of a listing is not a price change.
-  it('records no price change in a first batch: a listing\'s first known price is not a change', () => {
+  it("records no price change in a first batch: a listing's first known price is not a change", () => {
     const db = new Database(once.config.storage.database, { readonly: true });
     try {
-      const rows = db.prepare('SELECT site, external_id AS externalId, old_price AS oldPrice, price FROM price_history').all() as Array<Record<string, unknown>>;
-      assert.deepEqual(rows.slice(0, 3), [], `${rows.length} price_history rows in the first batch of an empty database`);
+      const rows = db
+        .prepare('SELECT site, external_id AS externalId, old_price AS oldPrice, price FROM price_history')
+        .all() as Array<Record<string, unknown>>;
+      assert.deepEqual(
+        rows.slice(0, 3),
+        [],
+        `${rows.length} price_history rows in the first batch of an empty database`,
+      );
     } finally {
       db.close();
     }
@@ -221,7 +333,9 @@ describe('at least once: every activity of a batch run twice leaves what running
     const db = new Database(twice.config.storage.database, { readonly: true });
     try {
       for (const { id } of db.prepare('SELECT id FROM tasks').all() as Array<{ id: string }>) {
-        const chain = db.prepare('SELECT from_state AS "from", to_state AS "to" FROM task_transitions WHERE task_id = ? ORDER BY id').all(id) as Array<{ from: TaskState | null; to: TaskState }>;
+        const chain = db
+          .prepare('SELECT from_state AS "from", to_state AS "to" FROM task_transitions WHERE task_id = ? ORDER BY id')
+          .all(id) as Array<{ from: TaskState | null; to: TaskState }>;
         assert.deepEqual(checkTransitionChain(chain), [], id);
       }
     } finally {
@@ -245,7 +359,9 @@ describe('at least once: every activity of a batch run twice leaves what running
     const deps = buildActivityDeps(config, { liftRateLimits: true });
     try {
       const activities = createActivities(deps);
-      const { batchId }: BatchPlan = await new MockActivityEnvironment({ attempt: 1 }).run(() => activities.planBatch({ input: {}, workflowId: 'batch-crashed-backup' }));
+      const { batchId }: BatchPlan = await new MockActivityEnvironment({ attempt: 1 }).run(() =>
+        activities.planBatch({ input: {}, workflowId: 'batch-crashed-backup' }),
+      );
       // What `kill -9` during db.backup() left in the folder (names and sizes as observed).
       mkdirSync(config.storage.backupsDir, { recursive: true });
       const partial = join(config.storage.backupsDir, `orchestrator-2026-11-28T10-29-16-573Z-${batchId}.db.partial`);
@@ -255,7 +371,11 @@ describe('at least once: every activity of a batch run twice leaves what running
       await new MockActivityEnvironment({ attempt: 1 }).run(() => activities.cleanupTemporaryFiles({ batchId }));
       const left = readdirSync(config.storage.backupsDir);
       assert.equal(left.filter((name) => name.endsWith('.db')).length, 1, 'the backup itself');
-      assert.deepEqual(left.filter((name) => !name.endsWith('.db')), [], 'files a crashed backup left in the backups folder');
+      assert.deepEqual(
+        left.filter((name) => !name.endsWith('.db')),
+        [],
+        'files a crashed backup left in the backups folder',
+      );
     } finally {
       await deps.close();
     }

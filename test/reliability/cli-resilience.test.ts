@@ -64,7 +64,10 @@ describe('the CLI killed while watching, and a batch started twice (worker proce
       const check = env.checkBatch(batchId);
       recordFigures({
         suite: SUITE,
-        case: batchId === watched ? 'watch killed (SIGKILL), then watch stopped (Ctrl-C)' : 'run killed (SIGKILL) while following its batch',
+        case:
+          batchId === watched
+            ? 'watch killed (SIGKILL), then watch stopped (Ctrl-C)'
+            : 'run killed (SIGKILL) while following its batch',
         completed: result.status,
         listingsCompared: check.listingsCompared,
         detailPages: check.detailPages,
@@ -79,10 +82,16 @@ describe('the CLI killed while watching, and a batch started twice (worker proce
     const config = ['--config', env.configPath];
     const batchId = `rel-cli-twice-${Date.now().toString(36)}`;
     const workflowId = `batch-${batchId}`;
-    const refusal = new RegExp(`^error: a batch with id ${workflowId} already exists: it cannot start twice \\(pass another --id\\)$`, 'm');
+    const refusal = new RegExp(
+      `^error: a batch with id ${workflowId} already exists: it cannot start twice \\(pass another --id\\)$`,
+      'm',
+    );
 
     // Two starts racing each other: exactly one wins.
-    const racing = await Promise.all([runOrchestrator([...config, 'run', '--detach', '--id', workflowId]), runOrchestrator([...config, 'run', '--detach', '--id', workflowId])]);
+    const racing = await Promise.all([
+      runOrchestrator([...config, 'run', '--detach', '--id', workflowId]),
+      runOrchestrator([...config, 'run', '--detach', '--id', workflowId]),
+    ]);
     assert.deepEqual(racing.map((r) => r.code).sort(), [0, 1], racing.map((r) => r.output).join('\n---\n'));
     const loser = racing.find((r) => r.code === 1)!;
     assert.match(loser.output, refusal);
@@ -100,12 +109,22 @@ describe('the CLI killed while watching, and a batch started twice (worker proce
     assert.match(afterwards.output, refusal);
 
     const executions: string[] = [];
-    for await (const execution of client.workflow.list({ query: `WorkflowId = "${workflowId}"` })) executions.push(execution.runId);
+    for await (const execution of client.workflow.list({ query: `WorkflowId = "${workflowId}"` }))
+      executions.push(execution.runId);
     assert.equal(executions.length, 1, 'one workflow execution with that id');
     const rows = env.db()!.prepare('SELECT COUNT(*) AS n FROM batches WHERE id = ?').get(batchId) as { n: number };
     assert.equal(rows.n, 1, 'one batch row');
     const check = env.checkBatch(batchId);
-    recordFigures({ suite: SUITE, case: 'same id started 4 times (2 racing, 1 while running, 1 after it finished)', accepted: 1, refused: 3, workflowExecutions: executions.length, batchRows: rows.n, listingsCompared: check.listingsCompared, duplicates: check.duplicates });
+    recordFigures({
+      suite: SUITE,
+      case: 'same id started 4 times (2 racing, 1 while running, 1 after it finished)',
+      accepted: 1,
+      refused: 3,
+      workflowExecutions: executions.length,
+      batchRows: rows.n,
+      listingsCompared: check.listingsCompared,
+      duplicates: check.duplicates,
+    });
     passed++;
   });
 
@@ -123,18 +142,34 @@ describe('the CLI killed while watching, and a batch started twice (worker proce
       const seconds = (Date.now() - started) / 1000;
       const client = await env.client();
       const executions: string[] = [];
-      for await (const execution of client.workflow.list({ query: `WorkflowId = "${workflowId}"` })) executions.push(execution.status.name);
+      for await (const execution of client.workflow.list({ query: `WorkflowId = "${workflowId}"` }))
+        executions.push(execution.status.name);
       let planning: string | null = null;
       if (executions.length > 0) {
         // How the started batch deals with the mistake: planBatch retried as if the CSV might heal.
-        planning = await until('planBatch to fail twice', async () => {
-          const pending = (await client.workflow.getHandle(workflowId).describe()).raw.pendingActivities ?? [];
-          const plan = pending.find((a) => a.activityType?.name === 'planBatch' && (a.attempt ?? 0) >= 2);
-          return plan ? `planBatch attempt ${plan.attempt}: ${plan.lastFailure?.message?.split('\n')[0]}` : undefined;
-        }, 60_000, 250).catch((error: Error) => error.message);
-        await client.workflow.getHandle(workflowId).terminate('test cleanup').catch(() => undefined);
+        planning = await until(
+          'planBatch to fail twice',
+          async () => {
+            const pending = (await client.workflow.getHandle(workflowId).describe()).raw.pendingActivities ?? [];
+            const plan = pending.find((a) => a.activityType?.name === 'planBatch' && (a.attempt ?? 0) >= 2);
+            return plan ? `planBatch attempt ${plan.attempt}: ${plan.lastFailure?.message?.split('\n')[0]}` : undefined;
+          },
+          60_000,
+          250,
+        ).catch((error: Error) => error.message);
+        await client.workflow
+          .getHandle(workflowId)
+          .terminate('test cleanup')
+          .catch(() => undefined);
       }
-      recordFigures({ suite: SUITE, case: 'run --detach with a link-local URL in lamudi.csv', exitCode: outcome.code, seconds: Number(seconds.toFixed(1)), workflowsStarted: executions.length, planning });
+      recordFigures({
+        suite: SUITE,
+        case: 'run --detach with a link-local URL in lamudi.csv',
+        exitCode: outcome.code,
+        seconds: Number(seconds.toFixed(1)),
+        workflowsStarted: executions.length,
+        planning,
+      });
       assert.deepEqual(executions, [], `a batch workflow started (${planning})`);
     } finally {
       writeFileSync(csv, good);

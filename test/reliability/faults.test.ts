@@ -29,9 +29,20 @@ describe('mirror faults against whole batches (real dev server, worker process, 
 
   it('a storm of transient faults on four sites: 429s with Retry-After, 503s, resets, timeouts → every site completes, nothing lost', async () => {
     const storm: StormSite[] = [
-      ...SMOKE_STORM.map((site) => (site.site === 'mitula' ? { ...site, faults: { status503: { burst: 3, retryAfterSeconds: 1 } }, failedAttempts: 3 } : site)),
+      ...SMOKE_STORM.map((site) =>
+        site.site === 'mitula'
+          ? { ...site, faults: { status503: { burst: 3, retryAfterSeconds: 1 } }, failedAttempts: 3 }
+          : site,
+      ),
       // Two answers later than the fetch timeout, then the site recovers (the test lifts the delay).
-      { site: 'casasyterrenos', urls: CYT, faults: { slowMs: SLOW_MS }, failedAttempts: 2, errorType: 'FetchTimeoutError', status: null },
+      {
+        site: 'casasyterrenos',
+        urls: CYT,
+        faults: { slowMs: SLOW_MS },
+        failedAttempts: 2,
+        errorType: 'FetchTimeoutError',
+        status: null,
+      },
     ];
     await runStormWithTimeoutSite(storm, 'storm');
   });
@@ -43,7 +54,12 @@ describe('mirror faults against whole batches (real dev server, worker process, 
       await env.startWorker();
       const batchId = `rel-detail-429-${stamp()}`;
       const handle = await env.startBatch(`batch-${batchId}`, {});
-      await until('Lamudi results pages done', () => env.probe(batchId).tasks['lamudi/main'] === 'completed', 120_000, 5);
+      await until(
+        'Lamudi results pages done',
+        () => env.probe(batchId).tasks['lamudi/main'] === 'completed',
+        120_000,
+        5,
+      );
       const switched = Date.now();
       env.mirror.setFaults('lamudi', { status429: { count: 12, retryAfterSeconds: 1 } });
       const result = await handle.result();
@@ -54,14 +70,29 @@ describe('mirror faults against whole batches (real dev server, worker process, 
       assert.equal(limited.length, 12, 'the mirror answered 429 twelve times');
       const gaps = retryGaps(log, 429);
       assert.equal(gaps.length, 12, 'every 429 was retried');
-      for (const gap of gaps) assert.ok(gap >= 1000, `a detail page retried ${gap.toFixed(0)} ms after a 429 that asked for 1 s`);
-      const rows = env.db()!.prepare(`SELECT COUNT(*) AS n FROM pages WHERE batch_id = ? AND kind = 'detail' AND error_type = 'RateLimitedError'`).get(batchId) as { n: number };
+      for (const gap of gaps)
+        assert.ok(gap >= 1000, `a detail page retried ${gap.toFixed(0)} ms after a 429 that asked for 1 s`);
+      const rows = env
+        .db()!
+        .prepare(
+          `SELECT COUNT(*) AS n FROM pages WHERE batch_id = ? AND kind = 'detail' AND error_type = 'RateLimitedError'`,
+        )
+        .get(batchId) as { n: number };
       assert.equal(rows.n, 12, 'pages rows of the throttled attempts');
       recordFigures({
-        suite: SUITE, case: 'storm over a detail window: lamudi {"status429":{"count":12,"retryAfterSeconds":1}}',
-        faultsInjected: limited.length, attemptsInPagesTable: rows.n, requestsInMirrorLog: pageRequests(log).length,
-        retryAfterS: 1, minRetryGapS: Number((Math.min(...gaps) / 1000).toFixed(1)), maxRetryGapS: Number((Math.max(...gaps) / 1000).toFixed(1)),
-        completed: result.status, listingsCompared: check.listingsCompared, detailPages: check.detailPages, duplicates: check.duplicates, missingPages: check.missingPages,
+        suite: SUITE,
+        case: 'storm over a detail window: lamudi {"status429":{"count":12,"retryAfterSeconds":1}}',
+        faultsInjected: limited.length,
+        attemptsInPagesTable: rows.n,
+        requestsInMirrorLog: pageRequests(log).length,
+        retryAfterS: 1,
+        minRetryGapS: Number((Math.min(...gaps) / 1000).toFixed(1)),
+        maxRetryGapS: Number((Math.max(...gaps) / 1000).toFixed(1)),
+        completed: result.status,
+        listingsCompared: check.listingsCompared,
+        detailPages: check.detailPages,
+        duplicates: check.duplicates,
+        missingPages: check.missingPages,
       });
       passed = true;
     } finally {
@@ -90,37 +121,85 @@ describe('mirror faults against whole batches (real dev server, worker process, 
       const check = env.checkBatch(batchId, { status: 'completed_with_errors', completedSites: ['trovit'] });
       const declared = env.config.sites.find((site) => site.key === 'casasyterrenos')!.retry.maximumAttempts;
       const expectations = [
-        { site: 'lamudi', errorType: 'ChallengePageError', requests: 1, message: /challenge/i, faults: { challenge: true } },
-        { site: 'mitula', errorType: 'UnrecognisedMarkupError', requests: 1, message: /not recognised/i, faults: { changedMarkup: true } },
-        { site: 'casasyterrenos', errorType: 'FetchTimeoutError', requests: declared, message: /did not answer in time/i, faults: { slowMs: SLOW_MS } },
+        {
+          site: 'lamudi',
+          errorType: 'ChallengePageError',
+          requests: 1,
+          message: /challenge/i,
+          faults: { challenge: true },
+        },
+        {
+          site: 'mitula',
+          errorType: 'UnrecognisedMarkupError',
+          requests: 1,
+          message: /not recognised/i,
+          faults: { changedMarkup: true },
+        },
+        {
+          site: 'casasyterrenos',
+          errorType: 'FetchTimeoutError',
+          requests: declared,
+          message: /did not answer in time/i,
+          faults: { slowMs: SLOW_MS },
+        },
       ];
       const db = env.db()!;
       for (const expected of expectations) {
         const state = result.sites.find((site) => site.site === expected.site);
         assert.equal(state?.state, 'failed', `${expected.site}: ${JSON.stringify(state)}`);
         assert.match(state!.error ?? '', expected.message, `${expected.site}: the reason shown`);
-        const task = db.prepare(`SELECT state, last_error AS lastError FROM tasks WHERE batch_id = ? AND site = ? AND kind = 'main'`).get(batchId, expected.site) as { state: string; lastError: string };
+        const task = db
+          .prepare(`SELECT state, last_error AS lastError FROM tasks WHERE batch_id = ? AND site = ? AND kind = 'main'`)
+          .get(batchId, expected.site) as { state: string; lastError: string };
         assert.equal(task.state, 'failed');
         assert.match(task.lastError, expected.message, `${expected.site}: tasks.last_error`);
-        const attempts = db.prepare(`SELECT attempt, error_type AS errorType FROM pages WHERE batch_id = ? AND site = ? ORDER BY attempt`).all(batchId, expected.site) as Array<{ attempt: number; errorType: string }>;
-        assert.deepEqual(attempts, Array.from({ length: expected.requests }, (_, i) => ({ attempt: i + 1, errorType: expected.errorType })), `${expected.site}: attempts in the pages table`);
-        const requests = pageRequests(env.mirror.requestLog(expected.site)).filter((entry) => !entry.path.startsWith('/cdn-cgi/'));
+        const attempts = db
+          .prepare(
+            `SELECT attempt, error_type AS errorType FROM pages WHERE batch_id = ? AND site = ? ORDER BY attempt`,
+          )
+          .all(batchId, expected.site) as Array<{ attempt: number; errorType: string }>;
+        assert.deepEqual(
+          attempts,
+          Array.from({ length: expected.requests }, (_, i) => ({ attempt: i + 1, errorType: expected.errorType })),
+          `${expected.site}: attempts in the pages table`,
+        );
+        const requests = pageRequests(env.mirror.requestLog(expected.site)).filter(
+          (entry) => !entry.path.startsWith('/cdn-cgi/'),
+        );
         assert.equal(requests.length, expected.requests, `${expected.site}: page requests in the mirror log`);
-        const stored = db.prepare('SELECT COUNT(*) AS n FROM listings WHERE site = ?').get(expected.site) as { n: number };
+        const stored = db.prepare('SELECT COUNT(*) AS n FROM listings WHERE site = ?').get(expected.site) as {
+          n: number;
+        };
         assert.equal(stored.n, 0, `${expected.site}: nothing stored from a page that was not understood`);
-        const alert = db.prepare(`SELECT COUNT(*) AS n FROM alerts WHERE batch_id = ? AND site = ? AND kind = 'site_failed'`).get(batchId, expected.site) as { n: number };
+        const alert = db
+          .prepare(`SELECT COUNT(*) AS n FROM alerts WHERE batch_id = ? AND site = ? AND kind = 'site_failed'`)
+          .get(batchId, expected.site) as { n: number };
         assert.equal(alert.n, 1, `${expected.site}: a site_failed alert`);
         recordFigures({
-          suite: SUITE, case: `permanent: ${expected.site} ${JSON.stringify(expected.faults)}`, errorType: expected.errorType,
-          faultsInjected: requests.length, attemptsInPagesTable: attempts.length, requestsInMirrorLog: requests.length,
-          siteState: state!.state, listingsStored: stored.n, alerts: alert.n,
+          suite: SUITE,
+          case: `permanent: ${expected.site} ${JSON.stringify(expected.faults)}`,
+          errorType: expected.errorType,
+          faultsInjected: requests.length,
+          attemptsInPagesTable: attempts.length,
+          requestsInMirrorLog: requests.length,
+          siteState: state!.state,
+          listingsStored: stored.n,
+          alerts: alert.n,
         });
       }
-      const detail = db.prepare(`SELECT state FROM tasks WHERE batch_id = ? AND site = 'lamudi' AND kind = 'detail'`).get(batchId) as { state: string };
+      const detail = db
+        .prepare(`SELECT state FROM tasks WHERE batch_id = ? AND site = 'lamudi' AND kind = 'detail'`)
+        .get(batchId) as { state: string };
       assert.equal(detail.state, 'skipped', 'the detail task of a site whose results failed');
       recordFigures({
-        suite: SUITE, case: 'permanent: batch (trovit healthy)', completed: result.status, batchS: Number(((Date.now() - started) / 1000).toFixed(1)),
-        listingsCompared: check.listingsCompared, duplicates: check.duplicates, missingPages: check.missingPages, transitionsChecked: check.transitionsChecked,
+        suite: SUITE,
+        case: 'permanent: batch (trovit healthy)',
+        completed: result.status,
+        batchS: Number(((Date.now() - started) / 1000).toFixed(1)),
+        listingsCompared: check.listingsCompared,
+        duplicates: check.duplicates,
+        missingPages: check.missingPages,
+        transitionsChecked: check.transitionsChecked,
       });
       passed = true;
     } finally {
@@ -133,7 +212,16 @@ describe('mirror faults against whole batches (real dev server, worker process, 
   // be UnrecognisedMarkupError, which the retry policy lists as non-retryable.)
   it('a results page served truncated once is asked again and the site completes', async () => {
     await runStorm(
-      [{ site: 'lamudi', urls: LAMUDI, faults: { truncateHtml: { count: 1 } }, failedAttempts: 1, errorType: 'TruncatedPageError', status: 200 }],
+      [
+        {
+          site: 'lamudi',
+          urls: LAMUDI,
+          faults: { truncateHtml: { count: 1 } },
+          failedAttempts: 1,
+          errorType: 'TruncatedPageError',
+          status: 200,
+        },
+      ],
       SUITE,
       'truncated results page',
     );
@@ -146,11 +234,19 @@ describe('mirror faults against whole batches (real dev server, worker process, 
       await env.startWorker();
       const batchId = `rel-truncated-detail-${stamp()}`;
       const handle = await env.startBatch(`batch-${batchId}`, {});
-      await until('Lamudi results pages done', () => env.probe(batchId).tasks['lamudi/main'] === 'completed', 120_000, 5);
+      await until(
+        'Lamudi results pages done',
+        () => env.probe(batchId).tasks['lamudi/main'] === 'completed',
+        120_000,
+        5,
+      );
       env.mirror.setFaults('lamudi', { truncateHtml: { count: 1 } });
       const result = await handle.result();
       assert.equal(result.status, 'completed', JSON.stringify(result.sites));
-      assert.deepEqual(result.sites[0].detail && { done: result.sites[0].detail.done, failed: result.sites[0].detail.failed }, { done: env.expected('lamudi').length, failed: 0 });
+      assert.deepEqual(
+        result.sites[0].detail && { done: result.sites[0].detail.done, failed: result.sites[0].detail.failed },
+        { done: env.expected('lamudi').length, failed: 0 },
+      );
       env.checkBatch(batchId);
       passed = true;
     } finally {
@@ -161,12 +257,25 @@ describe('mirror faults against whole batches (real dev server, worker process, 
   /** runStorm with casasyterrenos' slow answers lifted once two attempts have timed out. */
   async function runStormWithTimeoutSite(storm: StormSite[], name: string): Promise<void> {
     const slow = storm.find((site) => site.site === 'casasyterrenos')!;
-    await runStorm(storm, SUITE, name, async (env) => {
-      const first = pathOf(slow.urls[0].url);
-      await until('two timed-out attempts at casasyterrenos', () => pageRequests(env.mirror.requestLog('casasyterrenos')).filter((e) => e.path === first).length >= slow.failedAttempts, 120_000, 10);
-      env.mirror.setFaults('casasyterrenos', {});
-    }, (doc) => {
-      doc.sites.casasyterrenos.fetch = { ...doc.sites.casasyterrenos.fetch, timeout_seconds: TIMEOUT_SECONDS };
-    });
+    await runStorm(
+      storm,
+      SUITE,
+      name,
+      async (env) => {
+        const first = pathOf(slow.urls[0].url);
+        await until(
+          'two timed-out attempts at casasyterrenos',
+          () =>
+            pageRequests(env.mirror.requestLog('casasyterrenos')).filter((e) => e.path === first).length >=
+            slow.failedAttempts,
+          120_000,
+          10,
+        );
+        env.mirror.setFaults('casasyterrenos', {});
+      },
+      (doc) => {
+        doc.sites.casasyterrenos.fetch = { ...doc.sites.casasyterrenos.fetch, timeout_seconds: TIMEOUT_SECONDS };
+      },
+    );
   }
 });

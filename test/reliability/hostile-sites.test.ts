@@ -24,9 +24,19 @@ import { pageRequests } from '../support/reliability-scenarios';
 const SUITE = 'hostile sites';
 const LAMUDI_HOST = 'www.lamudi.com.mx';
 /** Raw markup (what a portal that forgets to escape would send) and entity-encoded script, no quotes: valid in every context the page puts it. */
-const EVIL_TITLE = '=HYPERLINK(evil.example) <img src=x onerror=alert(1)><b>Casa</b> &lt;script&gt;alert(2)&lt;/script&gt; segura';
-const EVIL_PARAGRAPH = '<iframe src=javascript:alert(3)></iframe>Ref. hostil &lt;script&gt;document.cookie&lt;/script&gt; <svg onload=alert(4)> fin.';
-const TEXT_FIELDS: Array<keyof ListingRecord> = ['title', 'description', 'neighborhood', 'city', 'state', 'address', 'publisher'];
+const EVIL_TITLE =
+  '=HYPERLINK(evil.example) <img src=x onerror=alert(1)><b>Casa</b> &lt;script&gt;alert(2)&lt;/script&gt; segura';
+const EVIL_PARAGRAPH =
+  '<iframe src=javascript:alert(3)></iframe>Ref. hostil &lt;script&gt;document.cookie&lt;/script&gt; <svg onload=alert(4)> fin.';
+const TEXT_FIELDS: Array<keyof ListingRecord> = [
+  'title',
+  'description',
+  'neighborhood',
+  'city',
+  'state',
+  'address',
+  'publisher',
+];
 
 function get(url: string, host: string, path: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -76,7 +86,8 @@ describe('hostile sites: bad answers and injected markup through a whole batch (
             if (host !== LAMUDI_HOST || !victimTitle) return html;
             return html.split(victimTitle).join(EVIL_TITLE).split(victimParagraph).join(EVIL_PARAGRAPH);
           },
-          contentType: (host, type) => (host === LAMUDI_HOST && /^text\/html/.test(type ?? '') ? 'text/html; charset=klingon-8' : undefined),
+          contentType: (host, type) =>
+            host === LAMUDI_HOST && /^text\/html/.test(type ?? '') ? 'text/html; charset=klingon-8' : undefined,
         });
         return proxy;
       },
@@ -84,12 +95,21 @@ describe('hostile sites: bad answers and injected markup through a whole batch (
     // The victims: a title every escaping leaves as it is (so one text replacement reaches each place
     // the page shows it), and the unique "Ref." paragraph of the first listing.
     const expected = env.expected('lamudi');
-    const plain = expected.find((r) => r.title && !/[&"'<>\\]/.test(r.title) && !expected.some((o) => o.title !== r.title && o.title?.includes(r.title!)))!;
+    const plain = expected.find(
+      (r) =>
+        r.title &&
+        !/[&"'<>\\]/.test(r.title) &&
+        !expected.some((o) => o.title !== r.title && o.title?.includes(r.title!)),
+    )!;
     victimTitle = plain.title!;
     victimIds = expected.filter((r) => r.title === victimTitle).map((r) => r.externalId);
     const first = expected[0];
     victimParagraph = /Ref\. [A-Z0-9]+-\d+: [^.]*\./.exec(first.description ?? '')![0];
-    assert.equal(expected.filter((r) => r.description?.includes(victimParagraph)).length, 1, 'the paragraph names one listing');
+    assert.equal(
+      expected.filter((r) => r.description?.includes(victimParagraph)).length,
+      1,
+      'the paragraph names one listing',
+    );
 
     env.mirror.setFaults('mitula', { oversizeBytes: 500_000 });
     env.mirror.setFaults('trovit', { wrongContentType: true });
@@ -106,43 +126,107 @@ describe('hostile sites: bad answers and injected markup through a whole batch (
   });
 
   const refusals = [
-    { site: 'mitula', input: 'an answer over max_response_bytes (padded past 500 kB, limit 400 kB)', errorType: 'ResponseTooLargeError', message: /over the 400000-byte limit/, requests: 1 },
-    { site: 'trovit', input: 'a PNG where a page was expected', errorType: 'ContentTypeError', message: /answered image\/png where an HTML page was expected/, requests: 1 },
-    { site: 'casasyterrenos', input: 'a redirect loop', errorType: 'RedirectError', message: /redirect loop/, requests: 2 },
-    { site: 'inmuebles24', input: 'a redirect to another domain', errorType: 'HostPolicyError', message: /redirected off its domain to https:\/\/login\.portal-sso\.example/, requests: 1 },
+    {
+      site: 'mitula',
+      input: 'an answer over max_response_bytes (padded past 500 kB, limit 400 kB)',
+      errorType: 'ResponseTooLargeError',
+      message: /over the 400000-byte limit/,
+      requests: 1,
+    },
+    {
+      site: 'trovit',
+      input: 'a PNG where a page was expected',
+      errorType: 'ContentTypeError',
+      message: /answered image\/png where an HTML page was expected/,
+      requests: 1,
+    },
+    {
+      site: 'casasyterrenos',
+      input: 'a redirect loop',
+      errorType: 'RedirectError',
+      message: /redirect loop/,
+      requests: 2,
+    },
+    {
+      site: 'inmuebles24',
+      input: 'a redirect to another domain',
+      errorType: 'HostPolicyError',
+      message: /redirected off its domain to https:\/\/login\.portal-sso\.example/,
+      requests: 1,
+    },
   ];
 
   it('ends completed_with_errors: the sites that answered badly failed, the others completed', () => {
     assert.equal(result.status, 'completed_with_errors', JSON.stringify(result.sites));
     const states = Object.fromEntries(result.sites.map((s) => [s.site, s.state]));
-    assert.deepEqual(states, { lamudi: 'completed', propiedades: 'completed', mitula: 'failed', trovit: 'failed', casasyterrenos: 'failed', inmuebles24: 'failed' });
+    assert.deepEqual(states, {
+      lamudi: 'completed',
+      propiedades: 'completed',
+      mitula: 'failed',
+      trovit: 'failed',
+      casasyterrenos: 'failed',
+      inmuebles24: 'failed',
+    });
   });
 
   for (const refusal of refusals) {
     it(`${refusal.site}: ${refusal.input} → ${refusal.errorType} at once, named in the task, nothing stored`, () => {
       const db = env.db()!;
-      const task = db.prepare(`SELECT state, last_error AS lastError FROM tasks WHERE batch_id = ? AND site = ? AND kind = 'main'`).get(batchId, refusal.site) as { state: string; lastError: string };
+      const task = db
+        .prepare(`SELECT state, last_error AS lastError FROM tasks WHERE batch_id = ? AND site = ? AND kind = 'main'`)
+        .get(batchId, refusal.site) as { state: string; lastError: string };
       assert.equal(task.state, 'failed');
       assert.match(task.lastError, refusal.message);
-      const attempts = db.prepare('SELECT attempt, error_type AS errorType FROM pages WHERE batch_id = ? AND site = ?').all(batchId, refusal.site);
-      assert.deepEqual(attempts, [{ attempt: 1, errorType: refusal.errorType }], 'one attempt: asking again gives the same answer');
-      assert.equal(pageRequests(env.mirror.requestLog(refusal.site)).length, refusal.requests, 'requests the mirror saw');
-      assert.equal((db.prepare('SELECT COUNT(*) AS n FROM listings WHERE site = ?').get(refusal.site) as { n: number }).n, 0);
-      recordFigures({ suite: SUITE, case: `${refusal.site}: ${refusal.input}`, errorType: refusal.errorType, requests: refusal.requests, siteState: task.state, listingsStored: 0 });
+      const attempts = db
+        .prepare('SELECT attempt, error_type AS errorType FROM pages WHERE batch_id = ? AND site = ?')
+        .all(batchId, refusal.site);
+      assert.deepEqual(
+        attempts,
+        [{ attempt: 1, errorType: refusal.errorType }],
+        'one attempt: asking again gives the same answer',
+      );
+      assert.equal(
+        pageRequests(env.mirror.requestLog(refusal.site)).length,
+        refusal.requests,
+        'requests the mirror saw',
+      );
+      assert.equal(
+        (db.prepare('SELECT COUNT(*) AS n FROM listings WHERE site = ?').get(refusal.site) as { n: number }).n,
+        0,
+      );
+      recordFigures({
+        suite: SUITE,
+        case: `${refusal.site}: ${refusal.input}`,
+        errorType: refusal.errorType,
+        requests: refusal.requests,
+        siteState: task.state,
+        listingsStored: 0,
+      });
     });
   }
 
-  it('never follows a redirect off the site\'s domain: no request ever reached another host', () => {
+  it("never follows a redirect off the site's domain: no request ever reached another host", () => {
     const foreign = env.mirror.requestLog().filter((entry) => entry.site === null);
-    assert.deepEqual(foreign.map((e) => e.host), []);
+    assert.deepEqual(
+      foreign.map((e) => e.host),
+      [],
+    );
   });
 
   it('propiedades served in ISO-8859-1: decoded, every listing exactly as served (accents included)', () => {
     const db = env.db()!;
     const expected = env.expected('propiedades');
     assert.deepEqual(getListings(db, 'propiedades'), expected);
-    assert.ok(expected.some((r) => /[áéíóúñ]/i.test(`${r.title}${r.description}${r.neighborhood}`)), 'the pages carry accented text');
-    recordFigures({ suite: SUITE, case: 'propiedades: pages in ISO-8859-1', listingsCompared: expected.length, siteState: 'completed' });
+    assert.ok(
+      expected.some((r) => /[áéíóúñ]/i.test(`${r.title}${r.description}${r.neighborhood}`)),
+      'the pages carry accented text',
+    );
+    recordFigures({
+      suite: SUITE,
+      case: 'propiedades: pages in ISO-8859-1',
+      listingsCompared: expected.length,
+      siteState: 'completed',
+    });
   });
 
   it('lamudi with an unknown charset label and injected markup: plain text stored, every other listing exactly as served', () => {
@@ -151,7 +235,8 @@ describe('hostile sites: bad answers and injected markup through a whole batch (
     const expected = env.expected('lamudi').map((record) => {
       const copy = { ...record };
       if (victimIds.includes(record.externalId)) copy.title = cleanText(EVIL_TITLE);
-      if (record.description?.includes(victimParagraph)) copy.description = cleanText(record.description.replace(victimParagraph, EVIL_PARAGRAPH));
+      if (record.description?.includes(victimParagraph))
+        copy.description = cleanText(record.description.replace(victimParagraph, EVIL_PARAGRAPH));
       return copy;
     });
     assert.deepEqual(stored, expected);
@@ -159,11 +244,21 @@ describe('hostile sites: bad answers and injected markup through a whole batch (
     for (const record of stored) {
       for (const field of TEXT_FIELDS) {
         const value = String(record[field] ?? '');
-        assert.doesNotMatch(value, /[<>]|alert\(|onerror|onload|javascript:|document\.cookie/i, `${record.externalId}.${field}: ${value}`);
+        assert.doesNotMatch(
+          value,
+          /[<>]|alert\(|onerror|onload|javascript:|document\.cookie/i,
+          `${record.externalId}.${field}: ${value}`,
+        );
       }
     }
     const injected = stored.filter((r) => victimIds.includes(r.externalId) || r.description?.includes('Ref. hostil'));
-    recordFigures({ suite: SUITE, case: 'lamudi: charset=klingon-8 and markup injected into titles and a description', listingsCompared: stored.length, listingsInjected: injected.length, storedTitle: cleanText(EVIL_TITLE) });
+    recordFigures({
+      suite: SUITE,
+      case: 'lamudi: charset=klingon-8 and markup injected into titles and a description',
+      listingsCompared: stored.length,
+      listingsInjected: injected.length,
+      storedTitle: cleanText(EVIL_TITLE),
+    });
   });
 
   it('orchestrator parse on the injected page prints plain text too', async () => {
@@ -172,7 +267,18 @@ describe('hostile sites: bad answers and injected markup through a whole batch (
     const html = await get(proxy.url, LAMUDI_HOST, new URL(url).pathname);
     assert.ok(html.includes('onerror=alert(1)'), 'the page carries the injection');
     writeFileSync(join(dir, 'page.html'), html);
-    const parsed = await runOrchestrator(['--config', env.configPath, 'parse', '--site', 'lamudi', '--page', 'listing', '--url', url, join(dir, 'page.html')]);
+    const parsed = await runOrchestrator([
+      '--config',
+      env.configPath,
+      'parse',
+      '--site',
+      'lamudi',
+      '--page',
+      'listing',
+      '--url',
+      url,
+      join(dir, 'page.html'),
+    ]);
     assert.equal(parsed.code, 0, parsed.stderr);
     const listings = JSON.parse(parsed.stdout).listings as ListingRecord[];
     const victims = listings.filter((r) => victimIds.includes(r.externalId));
@@ -183,20 +289,51 @@ describe('hostile sites: bad answers and injected markup through a whole batch (
   });
 
   it('orchestrator export: the formula in the injected title is neutralised in CSV, JSON holds the plain text', async () => {
-    const csvExport = await runOrchestrator(['--config', env.configPath, 'export', '--site', 'lamudi', '--out', 'lamudi.csv']);
+    const csvExport = await runOrchestrator([
+      '--config',
+      env.configPath,
+      'export',
+      '--site',
+      'lamudi',
+      '--out',
+      'lamudi.csv',
+    ]);
     assert.equal(csvExport.code, 0, csvExport.stderr);
-    const rows = parse(readFileSync(join(env.config.storage.exportsDir, 'lamudi.csv')), { columns: true, bom: true }) as Array<Record<string, string>>;
+    const rows = parse(readFileSync(join(env.config.storage.exportsDir, 'lamudi.csv')), {
+      columns: true,
+      bom: true,
+    }) as Array<Record<string, string>>;
     const victims = rows.filter((row) => victimIds.includes(row.externalId));
     assert.ok(victims.length > 0);
     for (const row of victims) assert.equal(row.title, "'=HYPERLINK(evil.example) Casa segura");
     for (const row of rows) {
-      for (const field of TEXT_FIELDS) assert.doesNotMatch(row[field] ?? '', /^[=+\-@\t\r]/, `${row.externalId}.${field} starts like a formula: ${row[field]}`);
+      for (const field of TEXT_FIELDS)
+        assert.doesNotMatch(
+          row[field] ?? '',
+          /^[=+\-@\t\r]/,
+          `${row.externalId}.${field} starts like a formula: ${row[field]}`,
+        );
     }
-    const jsonExport = await runOrchestrator(['--config', env.configPath, 'export', '--site', 'lamudi', '--out', 'lamudi.json']);
+    const jsonExport = await runOrchestrator([
+      '--config',
+      env.configPath,
+      'export',
+      '--site',
+      'lamudi',
+      '--out',
+      'lamudi.json',
+    ]);
     assert.equal(jsonExport.code, 0, jsonExport.stderr);
-    const records = JSON.parse(readFileSync(join(env.config.storage.exportsDir, 'lamudi.json'), 'utf8')) as ListingRecord[];
+    const records = JSON.parse(
+      readFileSync(join(env.config.storage.exportsDir, 'lamudi.json'), 'utf8'),
+    ) as ListingRecord[];
     assert.equal(records.find((r) => r.externalId === victimIds[0])?.title, '=HYPERLINK(evil.example) Casa segura');
-    recordFigures({ suite: SUITE, case: 'export of the injected listings', csvRows: rows.length, formulasNeutralised: victims.length });
+    recordFigures({
+      suite: SUITE,
+      case: 'export of the injected listings',
+      csvRows: rows.length,
+      formulasNeutralised: victims.length,
+    });
     passed = true;
   });
 });

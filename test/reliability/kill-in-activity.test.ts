@@ -48,21 +48,55 @@ describe('kill -9 of the worker inside an activity: the batch resumes within a b
         const client = await env.client();
         if (c.activity === 'scrapeListingPages') {
           // Let planning through, then hold the lock as the page activity starts writing.
-          await until('planBatch blocked', async () => (await client.workflow.getHandle(workflowId).describe()).raw.pendingActivities?.some((a) => a.activityType?.name === 'planBatch' && a.state === STARTED), 60_000, 50);
+          await until(
+            'planBatch blocked',
+            async () =>
+              (await client.workflow.getHandle(workflowId).describe()).raw.pendingActivities?.some(
+                (a) => a.activityType?.name === 'planBatch' && a.state === STARTED,
+              ),
+            60_000,
+            50,
+          );
           locker!.exec('ROLLBACK');
-          await until('the results page requested', () => env.mirror.requestLog('mitula').some((e) => e.path !== '/robots.txt'), 60_000, 5);
+          await until(
+            'the results page requested',
+            () => env.mirror.requestLog('mitula').some((e) => e.path !== '/robots.txt'),
+            60_000,
+            5,
+          );
           locker!.exec('BEGIN EXCLUSIVE');
         }
         if (c.finalization) {
-          await until('every task completed', () => Object.values(env.probe(batchId).tasks).every((state) => state === 'completed') && Object.keys(env.probe(batchId).tasks).length > 0, 120_000, 5);
+          await until(
+            'every task completed',
+            () =>
+              Object.values(env.probe(batchId).tasks).every((state) => state === 'completed') &&
+              Object.keys(env.probe(batchId).tasks).length > 0,
+            120_000,
+            5,
+          );
           locker = lock();
         }
         const watched = c.activity === 'scrapeListingPages' ? `${workflowId}/mitula` : workflowId;
-        const blocked = await until(`${c.activity} started and blocked on the lock`, async () => {
-          const pending = (await client.workflow.getHandle(watched).describe().catch(() => null))?.raw.pendingActivities ?? [];
-          const names = c.finalization ? ['updateStatistics', 'computeMetrics', 'finishBatch'] : [c.activity];
-          return pending.find((a) => names.includes(a.activityType?.name ?? '') && a.state === STARTED)?.activityType?.name ?? undefined;
-        }, 120_000, 50);
+        const blocked = await until(
+          `${c.activity} started and blocked on the lock`,
+          async () => {
+            const pending =
+              (
+                await client.workflow
+                  .getHandle(watched)
+                  .describe()
+                  .catch(() => null)
+              )?.raw.pendingActivities ?? [];
+            const names = c.finalization ? ['updateStatistics', 'computeMetrics', 'finishBatch'] : [c.activity];
+            return (
+              pending.find((a) => names.includes(a.activityType?.name ?? '') && a.state === STARTED)?.activityType
+                ?.name ?? undefined
+            );
+          },
+          120_000,
+          50,
+        );
         await worker.kill9();
         const killed = Date.now();
         locker!.exec('ROLLBACK');
@@ -74,11 +108,20 @@ describe('kill -9 of the worker inside an activity: the batch resumes within a b
         assert.equal(result.status, 'completed', JSON.stringify(result.sites));
         const check = env.checkBatch(batchId);
         recordFigures({
-          suite: SUITE, case: `killed inside ${blocked}`, workerBackAfterS: Number(restartedAfterS.toFixed(1)), killToEndS: Number(recoveryS.toFixed(1)),
-          boundS: RECOVERY_BOUND_S, listingsCompared: check.listingsCompared, duplicates: check.duplicates, missingPages: check.missingPages,
+          suite: SUITE,
+          case: `killed inside ${blocked}`,
+          workerBackAfterS: Number(restartedAfterS.toFixed(1)),
+          killToEndS: Number(recoveryS.toFixed(1)),
+          boundS: RECOVERY_BOUND_S,
+          listingsCompared: check.listingsCompared,
+          duplicates: check.duplicates,
+          missingPages: check.missingPages,
         });
         passed = true;
-        assert.ok(recoveryS <= RECOVERY_BOUND_S, `the batch stood still ${recoveryS.toFixed(0)} s after the worker died inside ${blocked} (bound ${RECOVERY_BOUND_S} s)`);
+        assert.ok(
+          recoveryS <= RECOVERY_BOUND_S,
+          `the batch stood still ${recoveryS.toFixed(0)} s after the worker died inside ${blocked} (bound ${RECOVERY_BOUND_S} s)`,
+        );
       } finally {
         await env.close({ keep: !passed });
       }

@@ -40,9 +40,27 @@ describe('kill -9 of the worker process at 12 points of a batch (real dev server
       orphan = worker.workerPid;
       process.kill(worker.pid, 'SIGKILL');
       await worker.exited;
-      const stopped = await until('the polling process to stop after its parent was killed', () => !isAlive(worker.workerPid), 15_000, 100).then(() => true, () => false);
-      recordFigures({ suite: SUITE, case: 'SIGKILL of the started process', startedPid: worker.pid, pollingPid: worker.workerPid, samePid: worker.pid === worker.workerPid, pollerStillRunning15sLater: !stopped });
-      assert.ok(stopped, `process ${worker.workerPid} (child of the killed ${worker.pid}) still runs and polls ${env.taskQueue}`);
+      const stopped = await until(
+        'the polling process to stop after its parent was killed',
+        () => !isAlive(worker.workerPid),
+        15_000,
+        100,
+      ).then(
+        () => true,
+        () => false,
+      );
+      recordFigures({
+        suite: SUITE,
+        case: 'SIGKILL of the started process',
+        startedPid: worker.pid,
+        pollingPid: worker.workerPid,
+        samePid: worker.pid === worker.workerPid,
+        pollerStillRunning15sLater: !stopped,
+      });
+      assert.ok(
+        stopped,
+        `process ${worker.workerPid} (child of the killed ${worker.pid}) still runs and polls ${env.taskQueue}`,
+      );
     } finally {
       if (orphan !== null && isAlive(orphan)) process.kill(orphan, 'SIGKILL');
       await env.close();

@@ -96,13 +96,21 @@ function servedListings(mirror: MirrorServer, site: string, startUrl: string): S
 
 /** Activities of `type` scheduled over all runs (a retry is not scheduled again). */
 function scheduled(runs: temporal.api.history.v1.IHistory[], type: string): number {
-  return runs.reduce((sum, run) => sum + run.events!.filter((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === type).length, 0);
+  return runs.reduce(
+    (sum, run) =>
+      sum +
+      run.events!.filter((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === type).length,
+    0,
+  );
 }
 
 function assertRunsWithinBound(workflowId: string, runs: temporal.api.history.v1.IHistory[]): void {
   assert.ok(runs.length > 1, `${workflowId} never continued as new`);
   for (const [i, run] of runs.entries()) {
-    assert.ok(run.events!.length <= PRODUCTION_BOUND, `${workflowId} run ${i + 1}: ${run.events!.length} events, over ${PRODUCTION_BOUND}`);
+    assert.ok(
+      run.events!.length <= PRODUCTION_BOUND,
+      `${workflowId} run ${i + 1}: ${run.events!.length} events, over ${PRODUCTION_BOUND}`,
+    );
   }
 }
 
@@ -127,7 +135,11 @@ describe('long walks at one page per activity, default history bound (real dev s
     assert.equal(result.sites[0].pages, PAGES);
     const db = openDatabase(walk.config.storage.database);
     const batchId = workflowId.replace(/^batch-/, '');
-    const stored = db.prepare("SELECT COUNT(DISTINCT url) AS n FROM pages WHERE batch_id = ? AND site = 'trovit' AND kind = 'listing' AND status_code = 200 AND error IS NULL").get(batchId) as { n: number };
+    const stored = db
+      .prepare(
+        "SELECT COUNT(DISTINCT url) AS n FROM pages WHERE batch_id = ? AND site = 'trovit' AND kind = 'listing' AND status_code = 200 AND error IS NULL",
+      )
+      .get(batchId) as { n: number };
     const listings = db.prepare("SELECT external_id FROM listings WHERE site = 'trovit'").pluck().all() as string[];
     db.close();
     assert.equal(stored.n, PAGES, 'results pages stored');
@@ -136,7 +148,9 @@ describe('long walks at one page per activity, default history bound (real dev s
     const runs = await runChain(walk.client, `${workflowId}/trovit`);
     assertRunsWithinBound(`${workflowId}/trovit`, runs);
     assert.equal(scheduled(runs, 'scrapeListingPages'), PAGES, 'one page per activity');
-    console.log(`      ${PAGES} pages, ${expected.size} listings, site workflow ${runs.length} runs (events ${runs.map((run) => run.events!.length).join(', ')}), ${seconds.toFixed(1)} s`);
+    console.log(
+      `      ${PAGES} pages, ${expected.size} listings, site workflow ${runs.length} runs (events ${runs.map((run) => run.events!.length).join(', ')}), ${seconds.toFixed(1)} s`,
+    );
   });
 
   it('the detail workflow of a rate-limited site reads 20,025 detail pages one per activity and completes', async () => {
@@ -151,13 +165,20 @@ describe('long walks at one page per activity, default history bound (real dev s
     assert.ok(expected.size >= 20_000, `only ${expected.size} listings`);
     assert.deepEqual(result.sites[0].detail, { done: expected.size, failed: 0, skipped: 0, state: 'completed' });
     const db = openDatabase(walk.config.storage.database);
-    assert.deepEqual(detailCounts(db, workflowId.replace(/^batch-/, ''), 'lamudi'), { pending: 0, done: expected.size, failed: 0, skipped: 0 });
+    assert.deepEqual(detailCounts(db, workflowId.replace(/^batch-/, ''), 'lamudi'), {
+      pending: 0,
+      done: expected.size,
+      failed: 0,
+      skipped: 0,
+    });
     db.close();
 
     const siteRuns = await runChain(walk.client, `${workflowId}/lamudi`);
     const detailRuns = await runChain(walk.client, `${workflowId}/lamudi/detail`);
     assertRunsWithinBound(`${workflowId}/lamudi/detail`, detailRuns);
     assert.equal(scheduled(detailRuns, 'scrapeDetailPages'), expected.size, 'one detail page per activity');
-    console.log(`      ${PAGES} results pages (site workflow ${siteRuns.length} runs), ${expected.size} detail pages (detail workflow ${detailRuns.length} runs, at most ${Math.max(...detailRuns.map((run) => run.events!.length))} events in one), ${seconds.toFixed(1)} s`);
+    console.log(
+      `      ${PAGES} results pages (site workflow ${siteRuns.length} runs), ${expected.size} detail pages (detail workflow ${detailRuns.length} runs, at most ${Math.max(...detailRuns.map((run) => run.events!.length))} events in one), ${seconds.toFixed(1)} s`,
+    );
   });
 });

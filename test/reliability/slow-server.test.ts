@@ -12,7 +12,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findTemporalCli } from '../../lib/temporal/cli-binary';
 import { runCli } from '../support/cli';
-import { MAX_DETECTION_LAG_MS, observeServing, runCliTimed, text, writeSlowCli, type TimedRun } from '../support/slow-server';
+import {
+  MAX_DETECTION_LAG_MS,
+  observeServing,
+  runCliTimed,
+  text,
+  writeSlowCli,
+  type TimedRun,
+} from '../support/slow-server';
 import { writeTempConfig, type TempConfig } from '../support/temp-config';
 import { ownServerPorts } from '../support/temporal-server';
 
@@ -22,13 +29,31 @@ const DELAY_SECONDS = 100;
 function assertProgress(run: TimedRun, address: string): void {
   const lines = run.stderr.map((line) => line.text);
   const waiting = lines.findIndex((line) => line.startsWith('Waiting for the Temporal dev server'));
-  assert.match(lines[waiting] ?? '', new RegExp(`^Waiting for the Temporal dev server \\(pid \\d+\\) to answer at ${address}; its first start creates the database .*temporal\\.db, which can take a while …$`), lines.join('\n'));
-  const still = lines.filter((line) => /^… the Temporal dev server \(pid \d+\) is still starting \(\d+ s\); its log: /.test(line));
+  assert.match(
+    lines[waiting] ?? '',
+    new RegExp(
+      `^Waiting for the Temporal dev server \\(pid \\d+\\) to answer at ${address}; its first start creates the database .*temporal\\.db, which can take a while …$`,
+    ),
+    lines.join('\n'),
+  );
+  const still = lines.filter((line) =>
+    /^… the Temporal dev server \(pid \d+\) is still starting \(\d+ s\); its log: /.test(line),
+  );
   const seconds = still.map((line) => Number(/\((\d+) s\)/.exec(line)![1]));
-  assert.ok(still.length >= DELAY_SECONDS / 10 - 1, `${still.length} progress lines in ${DELAY_SECONDS} s:\n${lines.join('\n')}`);
+  assert.ok(
+    still.length >= DELAY_SECONDS / 10 - 1,
+    `${still.length} progress lines in ${DELAY_SECONDS} s:\n${lines.join('\n')}`,
+  );
   // One every 10 s: the n-th says 10·n s, give or take the probe it waited for.
-  seconds.forEach((value, index) => assert.ok(value >= 10 * (index + 1) && value <= 10 * (index + 1) + 2, `progress line ${index + 1} says ${value} s`));
-  assert.ok(lines.some((line) => new RegExp(`^Temporal dev server answers at ${address} \\(after \\d+\\.\\d s\\)\\.$`).test(line)), lines.join('\n'));
+  seconds.forEach((value, index) =>
+    assert.ok(value >= 10 * (index + 1) && value <= 10 * (index + 1) + 2, `progress line ${index + 1} says ${value} s`),
+  );
+  assert.ok(
+    lines.some((line) =>
+      new RegExp(`^Temporal dev server answers at ${address} \\(after \\d+\\.\\d s\\)\\.$`).test(line),
+    ),
+    lines.join('\n'),
+  );
 }
 
 describe(`a dev server that takes ${DELAY_SECONDS} s to start (real CLI behind a slow wrapper)`, function () {
@@ -50,7 +75,11 @@ describe(`a dev server that takes ${DELAY_SECONDS} s to start (real CLI behind a
     configs.push(config);
     const observing = new AbortController();
     const servedAt = observeServing(address, observing.signal);
-    const run = await runCliTimed(['--config', config.path, 'server', 'start'], { TEMPORAL_CLI_PATH: slow.path }, 400_000);
+    const run = await runCliTimed(
+      ['--config', config.path, 'server', 'start'],
+      { TEMPORAL_CLI_PATH: slow.path },
+      400_000,
+    );
     observing.abort();
     assert.equal(run.code, 0, text(run.stderr));
     assertProgress(run, address);
@@ -59,7 +88,9 @@ describe(`a dev server that takes ${DELAY_SECONDS} s to start (real CLI behind a
     const served = (await servedAt)!;
     const execAt = slow.execAt()!;
     const lagMs = answered.at - served;
-    console.log(`      ${DELAY_SECONDS} s server: exec → serving ${served - execAt} ms, serving → seen ${lagMs} ms, exec → seen ${answered.at - execAt} ms`);
+    console.log(
+      `      ${DELAY_SECONDS} s server: exec → serving ${served - execAt} ms, serving → seen ${lagMs} ms, exec → seen ${answered.at - execAt} ms`,
+    );
     assert.ok(lagMs <= MAX_DETECTION_LAG_MS, `readiness seen ${lagMs} ms after the server served`);
   });
 
@@ -69,7 +100,11 @@ describe(`a dev server that takes ${DELAY_SECONDS} s to start (real CLI behind a
     configs.push(config);
     const home = join(config.dir, 'home');
     mkdirSync(home);
-    const run = await runCliTimed(['--config', config.path, '--mirror', 'run'], { TEMPORAL_CLI_PATH: slow.path, HOME: home, XDG_CACHE_HOME: '', XDG_CONFIG_HOME: '' }, 540_000);
+    const run = await runCliTimed(
+      ['--config', config.path, '--mirror', 'run'],
+      { TEMPORAL_CLI_PATH: slow.path, HOME: home, XDG_CACHE_HOME: '', XDG_CONFIG_HOME: '' },
+      540_000,
+    );
     assert.equal(run.code, 0, `${text(run.stderr)}\n${text(run.stdout)}`);
     assertProgress(run, address);
     const summary = text(run.stdout);

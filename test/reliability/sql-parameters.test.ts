@@ -19,7 +19,8 @@ const SINK_METHODS = new Set(['prepare', 'exec', 'pragma']);
 
 /** Reviewed interpolations that are not literal-derived, with why they are safe (file: expression). */
 const REVIEWED: Record<string, string> = {
-  'lib/store/database.ts: options.busyTimeoutMs ?? 5000': 'a number-typed option set by code (never by user input); PRAGMA takes no bound parameters',
+  'lib/store/database.ts: options.busyTimeoutMs ?? 5000':
+    'a number-typed option set by code (never by user input); PRAGMA takes no bound parameters',
 };
 
 function sourceFiles(dir: string): string[] {
@@ -44,16 +45,29 @@ class SqlTracer {
   private readonly topLevel = new Map<string, ts.Expression | null>();
   private readonly imports = new Map<string, string>();
 
-  constructor(readonly file: string, private readonly source: ts.SourceFile, private readonly loadModule: (from: string, specifier: string) => SqlTracer | null) {
+  constructor(
+    readonly file: string,
+    private readonly source: ts.SourceFile,
+    private readonly loadModule: (from: string, specifier: string) => SqlTracer | null,
+  ) {
     for (const statement of source.statements) {
       if (ts.isVariableStatement(statement) && statement.declarationList.flags & ts.NodeFlags.Const) {
         for (const declaration of statement.declarationList.declarations) {
-          if (ts.isIdentifier(declaration.name)) this.topLevel.set(declaration.name.text, declaration.initializer ?? null);
+          if (ts.isIdentifier(declaration.name))
+            this.topLevel.set(declaration.name.text, declaration.initializer ?? null);
         }
       }
-      if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier) && statement.importClause?.namedBindings && ts.isNamedImports(statement.importClause.namedBindings)) {
+      if (
+        ts.isImportDeclaration(statement) &&
+        ts.isStringLiteral(statement.moduleSpecifier) &&
+        statement.importClause?.namedBindings &&
+        ts.isNamedImports(statement.importClause.namedBindings)
+      ) {
         for (const element of statement.importClause.namedBindings.elements) {
-          this.imports.set(element.name.text, `${statement.moduleSpecifier.text}#${(element.propertyName ?? element.name).text}`);
+          this.imports.set(
+            element.name.text,
+            `${statement.moduleSpecifier.text}#${(element.propertyName ?? element.name).text}`,
+          );
         }
       }
     }
@@ -64,15 +78,28 @@ class SqlTracer {
       if (ts.isTemplateExpression(node) && this.looksLikeSql(node)) {
         this.sqlTexts++;
         for (const span of node.templateSpans) this.check(span.expression);
-      } else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken && this.concatLooksLikeSql(node)) {
+      } else if (
+        ts.isBinaryExpression(node) &&
+        node.operatorToken.kind === ts.SyntaxKind.PlusToken &&
+        this.concatLooksLikeSql(node)
+      ) {
         this.sqlTexts++;
         this.check(node.left);
         this.check(node.right);
         return;
-      } else if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && SINK_METHODS.has(node.expression.name.text) && node.arguments.length > 0) {
+      } else if (
+        ts.isCallExpression(node) &&
+        ts.isPropertyAccessExpression(node.expression) &&
+        SINK_METHODS.has(node.expression.name.text) &&
+        node.arguments.length > 0
+      ) {
         const argument = node.arguments[0];
         // Templates and concatenations are checked where they stand; here, SQL passed by name.
-        const byName = ts.isIdentifier(argument) || ts.isPropertyAccessExpression(argument) || ts.isElementAccessExpression(argument) || ts.isCallExpression(argument);
+        const byName =
+          ts.isIdentifier(argument) ||
+          ts.isPropertyAccessExpression(argument) ||
+          ts.isElementAccessExpression(argument) ||
+          ts.isCallExpression(argument);
         if (byName && !this.isRegexReceiver(node.expression.expression)) {
           this.sqlTexts++;
           this.check(argument);
@@ -96,7 +123,11 @@ class SqlTracer {
       } else parts.push(e);
     };
     flatten(node);
-    return parts.some((part) => ts.isStringLiteralLike(part) && /\b(SELECT|INSERT|UPDATE|DELETE|WHERE|JOIN)\b/.test(part.text)) && parts.some((part) => !ts.isStringLiteralLike(part));
+    return (
+      parts.some(
+        (part) => ts.isStringLiteralLike(part) && /\b(SELECT|INSERT|UPDATE|DELETE|WHERE|JOIN)\b/.test(part.text),
+      ) && parts.some((part) => !ts.isStringLiteralLike(part))
+    );
   }
 
   private isRegexReceiver(receiver: ts.Expression): boolean {
@@ -104,7 +135,11 @@ class SqlTracer {
     if (ts.isIdentifier(receiver)) {
       const local = this.localDeclaration(receiver);
       const init = this.topLevel.get(receiver.text) ?? (local && local !== 'parameter' ? local.initializer : undefined);
-      return !!init && (ts.isRegularExpressionLiteral(init) || (ts.isNewExpression(init) && init.expression.getText(this.source) === 'RegExp'));
+      return (
+        !!init &&
+        (ts.isRegularExpressionLiteral(init) ||
+          (ts.isNewExpression(init) && init.expression.getText(this.source) === 'RegExp'))
+      );
     }
     return false;
   }
@@ -115,41 +150,93 @@ class SqlTracer {
     const text = expression.getText(this.source).replace(/\s+/g, ' ');
     const key = `${this.file}: ${text}`;
     if (REVIEWED[key]) return;
-    this.findings.push({ file: this.file, line: this.source.getLineAndCharacterOfPosition(expression.getStart(this.source)).line + 1, expression: text });
+    this.findings.push({
+      file: this.file,
+      line: this.source.getLineAndCharacterOfPosition(expression.getStart(this.source)).line + 1,
+      expression: text,
+    });
   }
 
   /** Whether `e`'s value can only be built from literals. `bound` holds callback parameters that range over safe values. */
   isSafe(e: ts.Expression, bound: Set<string>, depth: number): boolean {
     if (depth > 30) return false;
     const next = (x: ts.Expression, extra: Set<string> = bound) => this.isSafe(x, extra, depth + 1);
-    if (ts.isStringLiteralLike(e) || ts.isNumericLiteral(e) || e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword || e.kind === ts.SyntaxKind.NullKeyword) return true;
-    if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isTypeAssertionExpression(e) || ts.isSatisfiesExpression(e)) return next(e.expression);
+    if (
+      ts.isStringLiteralLike(e) ||
+      ts.isNumericLiteral(e) ||
+      e.kind === ts.SyntaxKind.TrueKeyword ||
+      e.kind === ts.SyntaxKind.FalseKeyword ||
+      e.kind === ts.SyntaxKind.NullKeyword
+    )
+      return true;
+    if (
+      ts.isParenthesizedExpression(e) ||
+      ts.isAsExpression(e) ||
+      ts.isNonNullExpression(e) ||
+      ts.isTypeAssertionExpression(e) ||
+      ts.isSatisfiesExpression(e)
+    )
+      return next(e.expression);
     if (ts.isTemplateExpression(e)) return e.templateSpans.every((span) => next(span.expression));
     if (ts.isBinaryExpression(e)) {
       const op = e.operatorToken.kind;
-      if (op === ts.SyntaxKind.PlusToken || op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken) return next(e.left) && next(e.right);
+      if (
+        op === ts.SyntaxKind.PlusToken ||
+        op === ts.SyntaxKind.QuestionQuestionToken ||
+        op === ts.SyntaxKind.BarBarToken
+      )
+        return next(e.left) && next(e.right);
       // Comparisons give booleans: they only choose between pieces.
-      return [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.AmpersandAmpersandToken].includes(op);
+      return [
+        ts.SyntaxKind.EqualsEqualsEqualsToken,
+        ts.SyntaxKind.ExclamationEqualsEqualsToken,
+        ts.SyntaxKind.AmpersandAmpersandToken,
+      ].includes(op);
     }
     if (ts.isPrefixUnaryExpression(e)) return true; // !x, -1: a boolean or a number
     if (ts.isConditionalExpression(e)) return next(e.whenTrue) && next(e.whenFalse);
-    if (ts.isArrayLiteralExpression(e)) return e.elements.every((element) => (ts.isSpreadElement(element) ? next(element.expression) : next(element)));
+    if (ts.isArrayLiteralExpression(e))
+      return e.elements.every((element) => (ts.isSpreadElement(element) ? next(element.expression) : next(element)));
     if (ts.isObjectLiteralExpression(e)) {
-      return e.properties.every((p) => (ts.isPropertyAssignment(p) ? next(p.initializer) : ts.isShorthandPropertyAssignment(p) ? next(p.name) : false));
+      return e.properties.every((p) =>
+        ts.isPropertyAssignment(p) ? next(p.initializer) : ts.isShorthandPropertyAssignment(p) ? next(p.name) : false,
+      );
     }
     if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) return next(e.expression);
     if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression)) {
       const method = e.expression.name.text;
       const receiver = e.expression.expression;
-      if (['join', 'toString', 'trim', 'toUpperCase', 'toLowerCase', 'slice', 'concat', 'filter', 'sort', 'reverse', 'has', 'includes', 'some', 'every'].includes(method)) {
+      if (
+        [
+          'join',
+          'toString',
+          'trim',
+          'toUpperCase',
+          'toLowerCase',
+          'slice',
+          'concat',
+          'filter',
+          'sort',
+          'reverse',
+          'has',
+          'includes',
+          'some',
+          'every',
+        ].includes(method)
+      ) {
         // Their result is made of the receiver's pieces (and literal arguments); a predicate's result is a boolean.
         const predicate = ['filter', 'has', 'includes', 'some', 'every'].includes(method);
         return next(receiver) && (predicate || e.arguments.every((argument) => next(argument)));
       }
       if (method === 'map' || method === 'flatMap') {
         const callback = e.arguments[0];
-        if (!next(receiver) || !callback || !(ts.isArrowFunction(callback) || ts.isFunctionExpression(callback))) return false;
-        return this.returnsSafe(callback, new Set([...bound, ...callback.parameters.flatMap((p) => bindingNames(p.name))]), depth);
+        if (!next(receiver) || !callback || !(ts.isArrowFunction(callback) || ts.isFunctionExpression(callback)))
+          return false;
+        return this.returnsSafe(
+          callback,
+          new Set([...bound, ...callback.parameters.flatMap((p) => bindingNames(p.name))]),
+          depth,
+        );
       }
       return false;
     }
@@ -173,15 +260,28 @@ class SqlTracer {
     if (local === 'parameter') return false;
     if (local) {
       // A for-of variable ranges over its iterable; any other local: its initializer and every later assignment or push.
-      if (ts.isForOfStatement(local.parent.parent)) return this.isSafe(local.parent.parent.expression, bound, depth + 1);
+      if (ts.isForOfStatement(local.parent.parent))
+        return this.isSafe(local.parent.parent.expression, bound, depth + 1);
       if (local.initializer && !this.isSafe(local.initializer, bound, depth + 1)) return false;
       const scope = enclosingFunction(local) ?? this.source;
       let safe = true;
       const visit = (node: ts.Node) => {
-        if (ts.isBinaryExpression(node) && ts.isIdentifier(node.left) && node.left.text === id.text && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+        if (
+          ts.isBinaryExpression(node) &&
+          ts.isIdentifier(node.left) &&
+          node.left.text === id.text &&
+          node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment &&
+          node.operatorToken.kind <= ts.SyntaxKind.LastAssignment
+        ) {
           safe &&= this.isSafe(node.right, bound, depth + 1);
         }
-        if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && ts.isIdentifier(node.expression.expression) && node.expression.expression.text === id.text && ['push', 'unshift', 'splice'].includes(node.expression.name.text)) {
+        if (
+          ts.isCallExpression(node) &&
+          ts.isPropertyAccessExpression(node.expression) &&
+          ts.isIdentifier(node.expression.expression) &&
+          node.expression.expression.text === id.text &&
+          ['push', 'unshift', 'splice'].includes(node.expression.name.text)
+        ) {
           safe &&= node.arguments.every((argument) => this.isSafe(argument, bound, depth + 1));
         }
         ts.forEachChild(node, visit);
@@ -210,7 +310,12 @@ class SqlTracer {
       let found: ts.VariableDeclaration | undefined;
       const visit = (node: ts.Node) => {
         if (found) return;
-        if (ts.isVariableDeclaration(node) && bindingNames(node.name).includes(id.text) && node.getStart(this.source) < id.getStart(this.source)) found = node;
+        if (
+          ts.isVariableDeclaration(node) &&
+          bindingNames(node.name).includes(id.text) &&
+          node.getStart(this.source) < id.getStart(this.source)
+        )
+          found = node;
         if (!ts.isFunctionLike(node) || node === scope) ts.forEachChild(node, visit);
       };
       if (scope.body) ts.forEachChild(scope.body, visit);
@@ -222,7 +327,15 @@ class SqlTracer {
 
 function enclosingFunction(node: ts.Node): ts.FunctionLikeDeclaration | undefined {
   for (let current = node.parent; current; current = current.parent) {
-    if (ts.isFunctionDeclaration(current) || ts.isFunctionExpression(current) || ts.isArrowFunction(current) || ts.isMethodDeclaration(current) || ts.isConstructorDeclaration(current) || ts.isGetAccessor(current)) return current;
+    if (
+      ts.isFunctionDeclaration(current) ||
+      ts.isFunctionExpression(current) ||
+      ts.isArrowFunction(current) ||
+      ts.isMethodDeclaration(current) ||
+      ts.isConstructorDeclaration(current) ||
+      ts.isGetAccessor(current)
+    )
+      return current;
   }
   return undefined;
 }
@@ -244,8 +357,10 @@ describe('SQL only with bound parameters (static check of lib/, activities/, cli
         return null;
       }
       tracers.set(path, null); // cycles
-      const tracer = new SqlTracer(relative(ROOT, path), ts.createSourceFile(path, text, ts.ScriptTarget.ES2022, true), (from, specifier) =>
-        specifier.startsWith('.') ? load(join(ROOT, from, '..', `${specifier}.ts`)) : null,
+      const tracer = new SqlTracer(
+        relative(ROOT, path),
+        ts.createSourceFile(path, text, ts.ScriptTarget.ES2022, true),
+        (from, specifier) => (specifier.startsWith('.') ? load(join(ROOT, from, '..', `${specifier}.ts`)) : null),
       );
       tracers.set(path, tracer);
     }
@@ -259,10 +374,25 @@ describe('SQL only with bound parameters (static check of lib/, activities/, cli
     const findings = scanned.flatMap((tracer) => tracer.findings);
     const sqlTexts = scanned.reduce((sum, tracer) => sum + tracer.sqlTexts, 0);
     const interpolations = scanned.reduce((sum, tracer) => sum + tracer.interpolations, 0);
-    recordFigures({ suite: 'SQL', case: 'static check', filesScanned: files.length, sqlTextsWithPieces: sqlTexts, interpolationsTraced: interpolations, reviewedExceptions: Object.keys(REVIEWED).length, findings: findings.length });
+    recordFigures({
+      suite: 'SQL',
+      case: 'static check',
+      filesScanned: files.length,
+      sqlTextsWithPieces: sqlTexts,
+      interpolationsTraced: interpolations,
+      reviewedExceptions: Object.keys(REVIEWED).length,
+      findings: findings.length,
+    });
     printFigures('SQL');
-    assert.ok(sqlTexts >= 5, `only ${sqlTexts} SQL texts with interpolations found: the scan is not looking where the SQL is`);
-    assert.deepEqual(findings.map((f) => `${f.file}:${f.line}: ${f.expression}`), [], 'SQL built from values that are not literals: bind them with ? instead, or review and list them');
+    assert.ok(
+      sqlTexts >= 5,
+      `only ${sqlTexts} SQL texts with interpolations found: the scan is not looking where the SQL is`,
+    );
+    assert.deepEqual(
+      findings.map((f) => `${f.file}:${f.line}: ${f.expression}`),
+      [],
+      'SQL built from values that are not literals: bind them with ? instead, or review and list them',
+    );
   });
 
   it('the tracer itself flags what it must: a parameter, a run-time value, a concatenation', () => {
@@ -274,8 +404,15 @@ describe('SQL only with bound parameters (static check of lib/, activities/, cli
       export function bad3(db: any, id: string) { return db.prepare('SELECT * FROM t WHERE id = ' + id); }
       export function bad4(db: any, order: string) { let where = 'WHERE 1'; where += order; return db.prepare(\`SELECT * FROM t \${where}\`); }
     `;
-    const tracer = new SqlTracer('probe.ts', ts.createSourceFile('probe.ts', probe, ts.ScriptTarget.ES2022, true), () => null);
+    const tracer = new SqlTracer(
+      'probe.ts',
+      ts.createSourceFile('probe.ts', probe, ts.ScriptTarget.ES2022, true),
+      () => null,
+    );
     tracer.run();
-    assert.deepEqual(tracer.findings.map((f) => f.expression).sort(), ['id', 'input.table', 'site', 'sql', 'where'].sort());
+    assert.deepEqual(
+      tracer.findings.map((f) => f.expression).sort(),
+      ['id', 'input.table', 'site', 'sql', 'where'].sort(),
+    );
   });
 });

@@ -38,28 +38,56 @@ describe('security.system_limits enforced on the worker and the batch (worker pr
   after(() => printFigures(SUITE));
 
   it(`max_memory_mb: ${MAX_MEMORY_MB} → the process polling Temporal runs with a heap limit of at most ${MAX_MEMORY_MB} MB (+ young generation)`, async () => {
-    const env = await ReliabilityEnv.create({ name: 'memory', sites: SITES, edit: (doc) => (doc.security.system_limits.max_memory_mb = MAX_MEMORY_MB) });
+    const env = await ReliabilityEnv.create({
+      name: 'memory',
+      sites: SITES,
+      edit: (doc) => (doc.security.system_limits.max_memory_mb = MAX_MEMORY_MB),
+    });
     const dir = mkdtempSync(join(tmpdir(), 'orchestrator-rel-heap-'));
     const probe = join(dir, 'probe.js');
     const report = join(dir, 'heap.jsonl');
     // Preloaded into every Node process the worker command starts (NODE_OPTIONS is inherited), it
     // reports each one's pid and V8 heap limit, whichever way the limit is applied.
-    writeFileSync(probe, `const { threadId } = require('node:worker_threads');
+    writeFileSync(
+      probe,
+      `const { threadId } = require('node:worker_threads');
 if (threadId === 0) require('node:fs').appendFileSync(${JSON.stringify(report)}, JSON.stringify({ pid: process.pid, heapLimitMb: require('node:v8').getHeapStatistics().heap_size_limit / 1048576, execArgv: process.execArgv }) + '\\n');
-`);
-    const { child } = startOrchestrator(['--config', env.configPath, 'worker'], { ORCHESTRATOR_MIRROR_URL: env.fetchUrl, NODE_OPTIONS: `--require ${probe}` });
+`,
+    );
+    const { child } = startOrchestrator(['--config', env.configPath, 'worker'], {
+      ORCHESTRATOR_MIRROR_URL: env.fetchUrl,
+      NODE_OPTIONS: `--require ${probe}`,
+    });
     try {
       const client = await env.client();
-      const pollerPid = await until('a worker polling the task queue', async () => {
-        const described = await client.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: env.taskQueue }, taskQueueType: 1 });
-        const identity = described.pollers?.[0]?.identity;
-        return identity ? Number(identity.split('@')[0]) : undefined;
-      }, 120_000, 250);
+      const pollerPid = await until(
+        'a worker polling the task queue',
+        async () => {
+          const described = await client.workflowService.describeTaskQueue({
+            namespace: 'default',
+            taskQueue: { name: env.taskQueue },
+            taskQueueType: 1,
+          });
+          const identity = described.pollers?.[0]?.identity;
+          return identity ? Number(identity.split('@')[0]) : undefined;
+        },
+        120_000,
+        250,
+      );
       assert.ok(existsSync(report), 'the probe ran');
-      const processes = readFileSync(report, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { pid: number; heapLimitMb: number; execArgv: string[] });
+      const processes = readFileSync(report, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { pid: number; heapLimitMb: number; execArgv: string[] });
       const poller = processes.find((p) => p.pid === pollerPid);
       assert.ok(poller, `the polling process ${pollerPid} is not one the probe saw: ${JSON.stringify(processes)}`);
-      recordFigures({ suite: SUITE, case: `worker heap with max_memory_mb ${MAX_MEMORY_MB}`, processes: processes.length, pollerHeapLimitMb: Math.round(poller.heapLimitMb), execArgv: poller.execArgv.join(' ') || '(none)' });
+      recordFigures({
+        suite: SUITE,
+        case: `worker heap with max_memory_mb ${MAX_MEMORY_MB}`,
+        processes: processes.length,
+        pollerHeapLimitMb: Math.round(poller.heapLimitMb),
+        execArgv: poller.execArgv.join(' ') || '(none)',
+      });
       assert.ok(
         poller.heapLimitMb <= MAX_MEMORY_MB + HEAP_SLACK_MB,
         `the worker polls with a ${Math.round(poller.heapLimitMb)} MB heap limit; security.system_limits.max_memory_mb is ${MAX_MEMORY_MB}`,
@@ -100,44 +128,99 @@ if (threadId === 0) require('node:fs').appendFileSync(${JSON.stringify(report)},
       const run = await runOrchestrator([...config, 'run', '--detach', '--id', runId]);
       assert.equal(run.code, 0, run.output);
       workflowIds.push(runId);
-      const created = await runOrchestrator([...config, 'schedule', 'create', '--cron', '0 0 1 1 *', '--timezone', 'UTC', '--id', scheduleId, '--paused']);
+      const created = await runOrchestrator([
+        ...config,
+        'schedule',
+        'create',
+        '--cron',
+        '0 0 1 1 *',
+        '--timezone',
+        'UTC',
+        '--id',
+        scheduleId,
+        '--paused',
+      ]);
       assert.equal(created.code, 0, created.output);
       const triggered = await runOrchestrator([...config, 'schedule', 'trigger', scheduleId]);
       assert.equal(triggered.code, 0, triggered.output);
-      const scheduled = await until('the scheduled batch', async () => (await client.schedule.getHandle(scheduleId).describe()).info.recentActions[0]?.action.workflow.workflowId, 30_000, 250);
+      const scheduled = await until(
+        'the scheduled batch',
+        async () =>
+          (await client.schedule.getHandle(scheduleId).describe()).info.recentActions[0]?.action.workflow.workflowId,
+        30_000,
+        250,
+      );
       workflowIds.push(scheduled);
 
       // Each batch's limit counts from its own start (the scheduled one starts a few CLI calls later).
-      const outcomes: Array<{ workflowId: string; startedAt: number; closedAfterS: number | null; temporalStatus: string; sqliteStatus: string | null }> = [];
+      const outcomes: Array<{
+        workflowId: string;
+        startedAt: number;
+        closedAfterS: number | null;
+        temporalStatus: string;
+        sqliteStatus: string | null;
+      }> = [];
       for (const workflowId of workflowIds) {
         const handle = client.workflow.getHandle(workflowId);
         const startedAt = (await handle.describe()).startTime.getTime();
         const deadline = startedAt + (MAX_EXECUTION_S + CLOSE_MARGIN_S) * 1000;
         let closedAfterS: number | null = null;
         let temporalStatus = 'RUNNING';
-        await until(`${workflowId} to end`, async () => {
-          const described = await handle.describe();
-          temporalStatus = described.status.name;
-          if (temporalStatus !== 'RUNNING') closedAfterS = Number((((described.closeTime?.getTime() ?? Date.now()) - startedAt) / 1000).toFixed(1));
-          return temporalStatus !== 'RUNNING' || Date.now() > deadline;
-        }, Math.max(0, deadline - Date.now()) + 10_000, 500);
-        const row = env.db()?.prepare('SELECT status FROM batches WHERE workflow_id = ?').get(workflowId) as { status: string } | undefined;
+        await until(
+          `${workflowId} to end`,
+          async () => {
+            const described = await handle.describe();
+            temporalStatus = described.status.name;
+            if (temporalStatus !== 'RUNNING')
+              closedAfterS = Number((((described.closeTime?.getTime() ?? Date.now()) - startedAt) / 1000).toFixed(1));
+            return temporalStatus !== 'RUNNING' || Date.now() > deadline;
+          },
+          Math.max(0, deadline - Date.now()) + 10_000,
+          500,
+        );
+        const row = env.db()?.prepare('SELECT status FROM batches WHERE workflow_id = ?').get(workflowId) as
+          { status: string } | undefined;
         outcomes.push({ workflowId, startedAt, closedAfterS, temporalStatus, sqliteStatus: row?.status ?? null });
       }
       // How long a batch past its limit really ran (for the report), before the assertions.
       for (const outcome of outcomes.filter((o) => o.temporalStatus === 'RUNNING')) {
-        const ended = await client.workflow.getHandle(outcome.workflowId).result().then(() => Date.now(), () => Date.now());
+        const ended = await client.workflow
+          .getHandle(outcome.workflowId)
+          .result()
+          .then(
+            () => Date.now(),
+            () => Date.now(),
+          );
         Object.assign(outcome, { ranS: Number(((ended - outcome.startedAt) / 1000).toFixed(1)) });
       }
-      for (const { startedAt: _startedAt, ...outcome } of outcomes) recordFigures({ suite: SUITE, case: `batch with max_execution_time ${MAX_EXECUTION_S}s: ${outcome.workflowId === runId ? 'run --detach' : 'schedule trigger'}`, ...outcome });
+      for (const { startedAt: _startedAt, ...outcome } of outcomes)
+        recordFigures({
+          suite: SUITE,
+          case: `batch with max_execution_time ${MAX_EXECUTION_S}s: ${outcome.workflowId === runId ? 'run --detach' : 'schedule trigger'}`,
+          ...outcome,
+        });
       for (const outcome of outcomes) {
-        assert.notEqual(outcome.temporalStatus, 'RUNNING', `${outcome.workflowId} still runs ${MAX_EXECUTION_S + CLOSE_MARGIN_S}s after it started; max_execution_time is ${MAX_EXECUTION_S}s`);
-        assert.ok(outcome.sqliteStatus !== null && !['planned', 'running'].includes(outcome.sqliteStatus), `${outcome.workflowId}: SQLite still says ${outcome.sqliteStatus}`);
+        assert.notEqual(
+          outcome.temporalStatus,
+          'RUNNING',
+          `${outcome.workflowId} still runs ${MAX_EXECUTION_S + CLOSE_MARGIN_S}s after it started; max_execution_time is ${MAX_EXECUTION_S}s`,
+        );
+        assert.ok(
+          outcome.sqliteStatus !== null && !['planned', 'running'].includes(outcome.sqliteStatus),
+          `${outcome.workflowId}: SQLite still says ${outcome.sqliteStatus}`,
+        );
       }
     } finally {
       const client = await env.client();
-      for (const workflowId of workflowIds) await client.workflow.getHandle(workflowId).terminate('test cleanup').catch(() => undefined);
-      await client.schedule.getHandle(scheduleId).delete().catch(() => undefined);
+      for (const workflowId of workflowIds)
+        await client.workflow
+          .getHandle(workflowId)
+          .terminate('test cleanup')
+          .catch(() => undefined);
+      await client.schedule
+        .getHandle(scheduleId)
+        .delete()
+        .catch(() => undefined);
       await env.close();
     }
   });

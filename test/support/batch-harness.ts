@@ -59,13 +59,19 @@ async function openBatchHarness(options: HarnessOptions): Promise<BatchHarness> 
     const urlsDir = join(dirname(base.storage.database), 'urls');
     mkdirSync(urlsDir, { recursive: true });
     for (const [site, rows] of Object.entries(options.startUrls)) {
-      writeFileSync(join(urlsDir, `${site}.csv`), ['url,max_pages', ...rows.map((row) => `${row.url},${row.maxPages}`)].join('\n') + '\n');
+      writeFileSync(
+        join(urlsDir, `${site}.csv`),
+        ['url,max_pages', ...rows.map((row) => `${row.url},${row.maxPages}`)].join('\n') + '\n',
+      );
     }
     base = { ...base, storage: { ...base.storage, urlsDir } };
   }
   if (options.edit) base = options.edit(base);
   const searches: Record<string, string[]> = {};
-  for (const [site, starts] of loadStartUrls(base, base.sites.map((s) => s.key))) {
+  for (const [site, starts] of loadStartUrls(
+    base,
+    base.sites.map((s) => s.key),
+  )) {
     searches[site] = starts.map((start) => new URL(start.url).pathname + new URL(start.url).search);
   }
   // Everything opened below is closed by close(), or by the run's end when a suite never gets to
@@ -86,7 +92,10 @@ async function openBatchHarness(options: HarnessOptions): Promise<BatchHarness> 
   const connection = await Connection.connect({ address: TEST_TEMPORAL_ADDRESS });
   await opened.add(() => connection.close());
   const client = new Client({ connection, namespace: config.temporal.namespace });
-  const startUrls = loadStartUrls(config, config.sites.map((s) => s.key));
+  const startUrls = loadStartUrls(
+    config,
+    config.sites.map((s) => s.key),
+  );
 
   const harness: BatchHarness = {
     config,
@@ -108,7 +117,10 @@ async function openBatchHarness(options: HarnessOptions): Promise<BatchHarness> 
           const input = mirror.catalog.page(site, searchPath, page)!;
           for (const facts of input.items) {
             const card = mirrorSite.cardRecord(facts, input);
-            records.set(card.externalId, mirrorSite.detailRecord ? merge(card, mirrorSite.detailRecord(facts, input.markup)) : card);
+            records.set(
+              card.externalId,
+              mirrorSite.detailRecord ? merge(card, mirrorSite.detailRecord(facts, input.markup)) : card,
+            );
           }
         }
       }

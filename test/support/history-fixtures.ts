@@ -11,7 +11,12 @@ const History = temporal.api.history.v1.History;
 export function historyToFixture(workflowId: string, history: temporal.api.history.v1.IHistory): string {
   return JSON.stringify({
     workflowId,
-    history: History.toObject(History.fromObject(history), { longs: String, enums: String, bytes: String, defaults: false }),
+    history: History.toObject(History.fromObject(history), {
+      longs: String,
+      enums: String,
+      bytes: String,
+      defaults: false,
+    }),
   });
 }
 

@@ -69,7 +69,11 @@ export interface WorkerProcess {
 /** The parent pid of a process (Linux /proc), or null when it is gone. */
 export function parentPid(pid: number): number | null {
   try {
-    return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[1]);
+    return Number(
+      readFileSync(`/proc/${pid}/stat`, 'utf8')
+        .replace(/^.*\) /s, '')
+        .split(' ')[1],
+    );
   } catch {
     return null;
   }
@@ -99,7 +103,12 @@ export interface Probe {
 }
 
 /** Poll `probe` until it returns something other than undefined/false, or fail after `timeoutMs`. */
-export async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 120_000, everyMs = 20): Promise<T> {
+export async function until<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 120_000,
+  everyMs = 20,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -134,7 +143,10 @@ export function expectedRecords(catalog: MirrorCatalog, site: string, starts: St
       const input = catalog.page(site, searchPath, page)!;
       for (const facts of input.items) {
         const card = mirrorSite.cardRecord(facts, input);
-        records.set(card.externalId, mirrorSite.detailRecord ? merge(card, mirrorSite.detailRecord(facts, input.markup)) : card);
+        records.set(
+          card.externalId,
+          mirrorSite.detailRecord ? merge(card, mirrorSite.detailRecord(facts, input.markup)) : card,
+        );
       }
     }
   }
@@ -143,7 +155,10 @@ export function expectedRecords(catalog: MirrorCatalog, site: string, starts: St
 
 /** Results pages a correct batch fetches for a site: page 1 of each start URL up to max_pages or the last page. */
 export function expectedListingPages(catalog: MirrorCatalog, site: string, starts: StartUrlRow[]): number {
-  return starts.reduce((sum, start) => sum + Math.min(start.maxPages, catalog.totalPages(site, searchPathOf(start.url))), 0);
+  return starts.reduce(
+    (sum, start) => sum + Math.min(start.maxPages, catalog.totalPages(site, searchPathOf(start.url))),
+    0,
+  );
 }
 
 /** The scratch process environment: no TEMPORAL_* / ORCHESTRATOR_* of the caller leaks into a child. */
@@ -170,12 +185,18 @@ export function startOrchestrator(args: string[], extraEnv: Record<string, strin
   let stderr = '';
   child.stdout!.on('data', (chunk) => ((stdout += chunk), (output += chunk)));
   child.stderr!.on('data', (chunk) => ((stderr += chunk), (output += chunk)));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { child, output: () => output, stdout: () => stdout, stderr: () => stderr, exited };
 }
 
 /** The real `orchestrator` executable with `args`, to its end (killed after `timeoutMs`). */
-export async function runOrchestrator(args: string[], extraEnv: Record<string, string> = {}, timeoutMs = 120_000): Promise<{ code: number | null; stdout: string; stderr: string; output: string }> {
+export async function runOrchestrator(
+  args: string[],
+  extraEnv: Record<string, string> = {},
+  timeoutMs = 120_000,
+): Promise<{ code: number | null; stdout: string; stderr: string; output: string }> {
   const running = startOrchestrator(args, extraEnv);
   const timer = setTimeout(() => running.child.kill('SIGKILL'), timeoutMs);
   const { code } = await running.exited;
@@ -243,7 +264,10 @@ export class ReliabilityEnv {
     this.configPath = temp.path;
     mkdirSync(join(this.dir, 'urls'), { recursive: true });
     for (const [site, rows] of Object.entries(options.sites)) {
-      writeFileSync(join(this.dir, 'urls', `${site}.csv`), ['url,max_pages', ...rows.map((row) => `${row.url},${row.maxPages}`)].join('\n') + '\n');
+      writeFileSync(
+        join(this.dir, 'urls', `${site}.csv`),
+        ['url,max_pages', ...rows.map((row) => `${row.url},${row.maxPages}`)].join('\n') + '\n',
+      );
     }
     this.config = loadConfig({ path: this.configPath, env: {} });
   }
@@ -254,7 +278,9 @@ export class ReliabilityEnv {
     const searches: Record<string, string[]> = {};
     for (const [site, rows] of Object.entries(options.sites)) searches[site] = rows.map((row) => searchPathOf(row.url));
     const mirror = await startMirror({ pagesPerSearch: options.pagesPerSearch ?? 2, searches });
-    const upstream = options.upstream ? await options.upstream(mirror) : { url: mirror.url, close: async () => undefined };
+    const upstream = options.upstream
+      ? await options.upstream(mirror)
+      : { url: mirror.url, close: async () => undefined };
     return new ReliabilityEnv(options, mirror, upstream.url, upstream.close, temporalAddress);
   }
 
@@ -289,7 +315,9 @@ export class ReliabilityEnv {
       stdio: ['ignore', log, log],
     });
     closeSync(log);
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
+    const exited = new Promise<number | null>((resolve) =>
+      child.once('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))),
+    );
     let gone = false;
     void exited.then(() => (gone = true));
     const worker: WorkerProcess = {
@@ -307,7 +335,9 @@ export class ReliabilityEnv {
       async stop() {
         if (!gone) child.kill('SIGTERM');
         await exited;
-        await until(`process ${worker.workerPid} gone`, () => !isAlive(worker.workerPid), 30_000).catch(() => process.kill(worker.workerPid, 'SIGKILL'));
+        await until(`process ${worker.workerPid} gone`, () => !isAlive(worker.workerPid), 30_000).catch(() =>
+          process.kill(worker.workerPid, 'SIGKILL'),
+        );
       },
     };
     this.workers.push(worker);
@@ -327,7 +357,10 @@ export class ReliabilityEnv {
       `worker ${worker.pid} polling ${queues.length} queues`,
       async () => {
         const code = worker.child.exitCode;
-        if (code !== null) throw new Error(`the worker exited with ${code} before polling; see ${this.dir}/worker-*.out:\n${this.workerOutput().slice(-2000)}`);
+        if (code !== null)
+          throw new Error(
+            `the worker exited with ${code} before polling; see ${this.dir}/worker-*.out:\n${this.workerOutput().slice(-2000)}`,
+          );
         for (const [name, taskQueueType] of queues) {
           const described = await client.workflowService
             .describeTaskQueue({ namespace: this.config.temporal.namespace, taskQueue: { name }, taskQueueType })
@@ -345,7 +378,9 @@ export class ReliabilityEnv {
   }
 
   /** The worker processes' own log (logs/worker/*.log, JSON lines) from `since` (ms since the epoch) on. */
-  workerLog(since = 0): Array<{ level: string; time: string; target?: string; msg?: string; error?: string } & Record<string, unknown>> {
+  workerLog(
+    since = 0,
+  ): Array<{ level: string; time: string; target?: string; msg?: string; error?: string } & Record<string, unknown>> {
     const dir = join(this.config.logging.dir, 'worker');
     if (!existsSync(dir)) return [];
     return readdirSync(dir)
@@ -379,25 +414,46 @@ export class ReliabilityEnv {
 
   probe(batchId: string): Probe {
     const empty: Probe = {
-      batchStatus: null, tasks: {}, listingOk: {}, listingOkTotal: 0,
-      detail: { pending: 0, done: 0, failed: 0, skipped: 0, total: 0 }, siteMetricsRows: 0, backups: this.backupFiles(batchId),
+      batchStatus: null,
+      tasks: {},
+      listingOk: {},
+      listingOkTotal: 0,
+      detail: { pending: 0, done: 0, failed: 0, skipped: 0, total: 0 },
+      siteMetricsRows: 0,
+      backups: this.backupFiles(batchId),
     };
     const db = this.db();
     if (!db) return empty;
     const batch = db.prepare('SELECT status FROM batches WHERE id = ?').get(batchId) as { status: string } | undefined;
     if (!batch) return empty;
     const tasks = Object.fromEntries(
-      (db.prepare('SELECT site, kind, state FROM tasks WHERE batch_id = ?').all(batchId) as Array<{ site: string; kind: string; state: TaskState }>).map((t) => [`${t.site}/${t.kind}`, t.state]),
+      (
+        db.prepare('SELECT site, kind, state FROM tasks WHERE batch_id = ?').all(batchId) as Array<{
+          site: string;
+          kind: string;
+          state: TaskState;
+        }>
+      ).map((t) => [`${t.site}/${t.kind}`, t.state]),
     );
     const listingOk = Object.fromEntries(
-      (db.prepare(`SELECT site, COUNT(*) AS n FROM pages WHERE batch_id = ? AND kind = 'listing' AND error_type IS NULL GROUP BY site`).all(batchId) as Array<{ site: string; n: number }>).map((r) => [r.site, r.n]),
+      (
+        db
+          .prepare(
+            `SELECT site, COUNT(*) AS n FROM pages WHERE batch_id = ? AND kind = 'listing' AND error_type IS NULL GROUP BY site`,
+          )
+          .all(batchId) as Array<{ site: string; n: number }>
+      ).map((r) => [r.site, r.n]),
     );
     const detail = { pending: 0, done: 0, failed: 0, skipped: 0, total: 0 };
-    for (const row of db.prepare('SELECT state, COUNT(*) AS n FROM detail_queue WHERE batch_id = ? GROUP BY state').all(batchId) as Array<{ state: keyof typeof detail; n: number }>) {
+    for (const row of db
+      .prepare('SELECT state, COUNT(*) AS n FROM detail_queue WHERE batch_id = ? GROUP BY state')
+      .all(batchId) as Array<{ state: keyof typeof detail; n: number }>) {
       detail[row.state] = row.n;
       detail.total += row.n;
     }
-    const metrics = db.prepare('SELECT COUNT(*) AS n FROM site_metrics WHERE batch_id = ?').get(batchId) as { n: number };
+    const metrics = db.prepare('SELECT COUNT(*) AS n FROM site_metrics WHERE batch_id = ?').get(batchId) as {
+      n: number;
+    };
     return {
       batchStatus: batch.status,
       tasks,
@@ -412,7 +468,9 @@ export class ReliabilityEnv {
   backupFiles(batchId?: string): string[] {
     const dir = this.config.storage.backupsDir;
     if (!existsSync(dir)) return [];
-    return readdirSync(dir).filter((name) => batchId === undefined || name.includes(batchId.replace(/[^A-Za-z0-9_-]/g, '_')));
+    return readdirSync(dir).filter(
+      (name) => batchId === undefined || name.includes(batchId.replace(/[^A-Za-z0-9_-]/g, '_')),
+    );
   }
 
   /** Requests to the mirror for a site that have not been answered yet (status 0 while in flight). */
@@ -441,25 +499,44 @@ export class ReliabilityEnv {
     const completed = options.completedSites ?? this.sites;
     const db = new Database(this.config.storage.database, { readonly: true, fileMustExist: true });
     try {
-      const batch = db.prepare('SELECT status FROM batches WHERE id = ?').get(batchId) as { status: string } | undefined;
+      const batch = db.prepare('SELECT status FROM batches WHERE id = ?').get(batchId) as
+        { status: string } | undefined;
       assert.equal(batch?.status, options.status ?? 'completed', `batch ${batchId} status`);
       let listingsCompared = 0;
       let fieldsCompared = 0;
       for (const site of completed) {
         const expected = this.expected(site);
         assert.ok(expected.length > 0, `${site}: the catalogue expects no listing`);
-        assert.deepEqual(getListings(db, site), expected, `${site}: the stored listings differ from what the mirror served`);
+        assert.deepEqual(
+          getListings(db, site),
+          expected,
+          `${site}: the stored listings differ from what the mirror served`,
+        );
         listingsCompared += expected.length;
         fieldsCompared += expected.length * Object.keys(expected[0]).length;
       }
       const count = (sql: string, ...params: unknown[]) => (db.prepare(sql).get(...params) as { n: number }).n;
       const duplicates =
-        count('SELECT COUNT(*) AS n FROM (SELECT site, external_id FROM listings GROUP BY site, external_id HAVING COUNT(*) > 1)') +
-        count('SELECT COUNT(*) AS n FROM (SELECT 1 FROM batch_listings WHERE batch_id = ? GROUP BY site, external_id HAVING COUNT(*) > 1)', batchId) +
-        count('SELECT COUNT(*) AS n FROM (SELECT 1 FROM detail_queue WHERE batch_id = ? GROUP BY site, url HAVING COUNT(*) > 1)', batchId) +
-        count('SELECT COUNT(*) AS n FROM (SELECT 1 FROM pages WHERE batch_id = ? GROUP BY site, kind, url, attempt HAVING COUNT(*) > 1)', batchId) +
+        count(
+          'SELECT COUNT(*) AS n FROM (SELECT site, external_id FROM listings GROUP BY site, external_id HAVING COUNT(*) > 1)',
+        ) +
+        count(
+          'SELECT COUNT(*) AS n FROM (SELECT 1 FROM batch_listings WHERE batch_id = ? GROUP BY site, external_id HAVING COUNT(*) > 1)',
+          batchId,
+        ) +
+        count(
+          'SELECT COUNT(*) AS n FROM (SELECT 1 FROM detail_queue WHERE batch_id = ? GROUP BY site, url HAVING COUNT(*) > 1)',
+          batchId,
+        ) +
+        count(
+          'SELECT COUNT(*) AS n FROM (SELECT 1 FROM pages WHERE batch_id = ? GROUP BY site, kind, url, attempt HAVING COUNT(*) > 1)',
+          batchId,
+        ) +
         // A detail page is stored once: a retry of a handled queue entry reports the recorded outcome without fetching.
-        count(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM pages WHERE batch_id = ? AND kind = 'detail' AND error_type IS NULL GROUP BY site, url HAVING COUNT(*) > 1)`, batchId);
+        count(
+          `SELECT COUNT(*) AS n FROM (SELECT 1 FROM pages WHERE batch_id = ? AND kind = 'detail' AND error_type IS NULL GROUP BY site, url HAVING COUNT(*) > 1)`,
+          batchId,
+        );
       assert.equal(duplicates, 0, 'duplicate rows');
       for (const site of completed) {
         const seen = count('SELECT COUNT(*) AS n FROM batch_listings WHERE batch_id = ? AND site = ?', batchId, site);
@@ -468,30 +545,47 @@ export class ReliabilityEnv {
 
       let missingPages = 0;
       for (const site of completed) {
-        const okPages = count(`SELECT COUNT(DISTINCT url) AS n FROM pages WHERE batch_id = ? AND site = ? AND kind = 'listing' AND error_type IS NULL`, batchId, site);
+        const okPages = count(
+          `SELECT COUNT(DISTINCT url) AS n FROM pages WHERE batch_id = ? AND site = ? AND kind = 'listing' AND error_type IS NULL`,
+          batchId,
+          site,
+        );
         const never = count(
           `SELECT COUNT(DISTINCT url) AS n FROM pages p WHERE batch_id = ? AND site = ? AND kind = 'listing'
            AND NOT EXISTS (SELECT 1 FROM pages q WHERE q.batch_id = p.batch_id AND q.site = p.site AND q.kind = p.kind AND q.url = p.url AND q.error_type IS NULL)`,
-          batchId, site,
+          batchId,
+          site,
         );
         missingPages += Math.max(0, this.expectedPages(site) - okPages) + never;
       }
       let detailPages = 0;
       for (const site of completed.filter((s) => this.detailSites.includes(s))) {
-        const states = db.prepare('SELECT state, COUNT(*) AS n FROM detail_queue WHERE batch_id = ? AND site = ? GROUP BY state').all(batchId, site) as Array<{ state: string; n: number }>;
+        const states = db
+          .prepare('SELECT state, COUNT(*) AS n FROM detail_queue WHERE batch_id = ? AND site = ? GROUP BY state')
+          .all(batchId, site) as Array<{ state: string; n: number }>;
         assert.deepEqual(states, [{ state: 'done', n: this.expected(site).length }], `${site}: detail queue`);
-        const okDetails = count(`SELECT COUNT(DISTINCT url) AS n FROM pages WHERE batch_id = ? AND site = ? AND kind = 'detail' AND error_type IS NULL`, batchId, site);
+        const okDetails = count(
+          `SELECT COUNT(DISTINCT url) AS n FROM pages WHERE batch_id = ? AND site = ? AND kind = 'detail' AND error_type IS NULL`,
+          batchId,
+          site,
+        );
         missingPages += this.expected(site).length - okDetails;
         detailPages += okDetails;
       }
       assert.equal(missingPages, 0, 'pages missing');
 
-      const tasks = db.prepare('SELECT id, site, state FROM tasks WHERE batch_id = ?').all(batchId) as Array<{ id: string; site: string; state: TaskState }>;
+      const tasks = db.prepare('SELECT id, site, state FROM tasks WHERE batch_id = ?').all(batchId) as Array<{
+        id: string;
+        site: string;
+        state: TaskState;
+      }>;
       let transitionsChecked = 0;
       let retryingSeen = false;
       for (const task of tasks) {
         if (completed.includes(task.site)) assert.equal(task.state, 'completed', `${task.id}`);
-        const chain = db.prepare('SELECT from_state AS "from", to_state AS "to" FROM task_transitions WHERE task_id = ? ORDER BY id').all(task.id) as Array<{ from: TaskState | null; to: TaskState }>;
+        const chain = db
+          .prepare('SELECT from_state AS "from", to_state AS "to" FROM task_transitions WHERE task_id = ? ORDER BY id')
+          .all(task.id) as Array<{ from: TaskState | null; to: TaskState }>;
         assert.deepEqual(checkTransitionChain(chain), [], `${task.id} transitions`);
         transitionsChecked += chain.length;
         retryingSeen ||= chain.some((t) => t.to === 'retrying');
@@ -519,8 +613,17 @@ export class ReliabilityEnv {
   listingRows(): Array<Record<string, unknown>> {
     const db = new Database(this.config.storage.database, { readonly: true, fileMustExist: true });
     try {
-      return (db.prepare('SELECT * FROM listings ORDER BY site, external_id').all() as Array<Record<string, unknown>>).map((row) => {
-        const { first_batch_id: _a, last_batch_id: _b, detail_batch_id: detail, first_seen_at: _c, last_seen_at: _d, ...rest } = row;
+      return (
+        db.prepare('SELECT * FROM listings ORDER BY site, external_id').all() as Array<Record<string, unknown>>
+      ).map((row) => {
+        const {
+          first_batch_id: _a,
+          last_batch_id: _b,
+          detail_batch_id: detail,
+          first_seen_at: _c,
+          last_seen_at: _d,
+          ...rest
+        } = row;
         return { ...rest, has_detail: detail !== null };
       });
     } finally {

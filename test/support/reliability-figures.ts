@@ -19,7 +19,9 @@ export function recordFigures(row: FigureRow): void {
 export function printFigures(suite: string): void {
   const selected = rows.filter((row) => row.suite === suite);
   const lines = selected.map(({ suite: _, case: name, ...figures }) => {
-    const pairs = Object.entries(figures).filter(([, value]) => value !== null && value !== undefined).map(([key, value]) => `${key}: ${value}`);
+    const pairs = Object.entries(figures)
+      .filter(([, value]) => value !== null && value !== undefined)
+      .map(([key, value]) => `${key}: ${value}`);
     return `      • ${name}\n          ${pairs.join(' · ')}`;
   });
   console.log(`\n      figures (${suite})\n${lines.join('\n')}\n`);

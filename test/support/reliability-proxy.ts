@@ -28,30 +28,33 @@ export async function startRewritingProxy(targetUrl: string, rewrite: Rewrite): 
     const host = String(request.headers.host ?? '').replace(/:\d+$/, '');
     // The body is rewritten as text: ask the mirror for it uncompressed.
     const headers = { ...request.headers, 'accept-encoding': 'identity' };
-    const upstream = http.request({ host: target.hostname, port: target.port, method: request.method, path: request.url, headers }, (answer) => {
-      const chunks: Buffer[] = [];
-      answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-      answer.on('end', () => {
-        let body = Buffer.concat(chunks);
-        const out: http.OutgoingHttpHeaders = { ...answer.headers };
-        const type = answer.headers['content-type'];
-        if (/^text\/html/i.test(type ?? '') && rewrite.body) {
-          const before = body.toString('utf8');
-          const after = rewrite.body(host, request.url ?? '/', before);
-          if (after !== before) {
-            body = Buffer.from(after, 'utf8');
-            rewritten.set(host, (rewritten.get(host) ?? 0) + 1);
+    const upstream = http.request(
+      { host: target.hostname, port: target.port, method: request.method, path: request.url, headers },
+      (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('end', () => {
+          let body = Buffer.concat(chunks);
+          const out: http.OutgoingHttpHeaders = { ...answer.headers };
+          const type = answer.headers['content-type'];
+          if (/^text\/html/i.test(type ?? '') && rewrite.body) {
+            const before = body.toString('utf8');
+            const after = rewrite.body(host, request.url ?? '/', before);
+            if (after !== before) {
+              body = Buffer.from(after, 'utf8');
+              rewritten.set(host, (rewritten.get(host) ?? 0) + 1);
+            }
           }
-        }
-        const newType = rewrite.contentType?.(host, type);
-        if (newType !== undefined) out['content-type'] = newType;
-        out['content-length'] = String(body.length);
-        delete out['transfer-encoding'];
-        response.writeHead(answer.statusCode ?? 502, out);
-        response.end(body);
-      });
-      answer.on('error', () => response.destroy());
-    });
+          const newType = rewrite.contentType?.(host, type);
+          if (newType !== undefined) out['content-type'] = newType;
+          out['content-length'] = String(body.length);
+          delete out['transfer-encoding'];
+          response.writeHead(answer.statusCode ?? 502, out);
+          response.end(body);
+        });
+        answer.on('error', () => response.destroy());
+      },
+    );
     // A reset at the mirror is a reset here too.
     upstream.on('error', () => response.destroy());
     request.pipe(upstream);

@@ -12,7 +12,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { provisionTemporalCli } from '../../lib/temporal/cli-binary';
-import { isServing, startDevServer, stopDevServer, type DevServerFiles, type DevServerSettings } from '../../lib/temporal/dev-server';
+import {
+  isServing,
+  startDevServer,
+  stopDevServer,
+  type DevServerFiles,
+  type DevServerSettings,
+} from '../../lib/temporal/dev-server';
 import type { MirrorFaults } from '../../mirror/faults';
 import type { RequestLogEntry } from '../../mirror/server';
 import { recordFigures } from './reliability-figures';
@@ -94,26 +100,70 @@ export interface KillPoint {
 const mainDone = (p: Probe) => p.tasks['lamudi/main'] === 'completed';
 
 export const KILL_POINTS: KillPoint[] = [
-  { name: 'planned', where: 'batch and tasks written, before the first page', reached: (_, p) => p.batchStatus !== null },
-  { name: 'listing-in-flight', where: 'first Lamudi results page requested, not answered', reached: (env) => env.mirror.requestLog('lamudi').some((e) => e.path !== '/robots.txt') },
+  {
+    name: 'planned',
+    where: 'batch and tasks written, before the first page',
+    reached: (_, p) => p.batchStatus !== null,
+  },
+  {
+    name: 'listing-in-flight',
+    where: 'first Lamudi results page requested, not answered',
+    reached: (env) => env.mirror.requestLog('lamudi').some((e) => e.path !== '/robots.txt'),
+  },
   { name: 'listing-committed', where: 'first results page stored', reached: (_, p) => p.listingOkTotal >= 1 },
-  { name: 'listing-half', where: 'half of Lamudi\'s results pages stored', reached: (_, p) => (p.listingOk.lamudi ?? 0) >= 2 },
+  {
+    name: 'listing-half',
+    where: "half of Lamudi's results pages stored",
+    reached: (_, p) => (p.listingOk.lamudi ?? 0) >= 2,
+  },
   { name: 'main-completed', where: 'Lamudi results done, detail workflow starting', reached: (_, p) => mainDone(p) },
-  { name: 'detail-window', where: 'first detail page stored, a window of detail pages in flight', reached: (_, p) => mainDone(p) && p.detail.done >= 1 },
-  { name: 'detail-half', where: 'half of the detail pages stored', reached: (_, p) => mainDone(p) && p.detail.total > 0 && p.detail.done >= p.detail.total / 2 },
-  { name: 'detail-last', where: 'all but the last window of detail pages stored', reached: (_, p) => mainDone(p) && p.detail.total > 0 && p.detail.done >= p.detail.total - CRASH_DETAIL_WINDOW },
-  { name: 'statistics', where: 'finalization: statistics written (site_metrics)', reached: (_, p) => p.siteMetricsRows > 0 },
-  { name: 'backup', where: 'finalization: backup being written (or just written)', reached: (_, p) => p.backups.length > 0 },
-  { name: 'notification', where: 'batch status written, the final webhook in flight', reached: () => false, onNotification: true },
-  { name: 'twice', where: 'detail pages in flight, then again while the new worker recovers', reached: (_, p) => mainDone(p) && p.detail.done >= 3, twice: true },
+  {
+    name: 'detail-window',
+    where: 'first detail page stored, a window of detail pages in flight',
+    reached: (_, p) => mainDone(p) && p.detail.done >= 1,
+  },
+  {
+    name: 'detail-half',
+    where: 'half of the detail pages stored',
+    reached: (_, p) => mainDone(p) && p.detail.total > 0 && p.detail.done >= p.detail.total / 2,
+  },
+  {
+    name: 'detail-last',
+    where: 'all but the last window of detail pages stored',
+    reached: (_, p) => mainDone(p) && p.detail.total > 0 && p.detail.done >= p.detail.total - CRASH_DETAIL_WINDOW,
+  },
+  {
+    name: 'statistics',
+    where: 'finalization: statistics written (site_metrics)',
+    reached: (_, p) => p.siteMetricsRows > 0,
+  },
+  {
+    name: 'backup',
+    where: 'finalization: backup being written (or just written)',
+    reached: (_, p) => p.backups.length > 0,
+  },
+  {
+    name: 'notification',
+    where: 'batch status written, the final webhook in flight',
+    reached: () => false,
+    onNotification: true,
+  },
+  {
+    name: 'twice',
+    where: 'detail pages in flight, then again while the new worker recovers',
+    reached: (_, p) => mainDone(p) && p.detail.done >= 3,
+    twice: true,
+  },
 ];
 
 /** A one-line account of the batch when the kill landed. */
 export function describeProbe(env: ReliabilityEnv, probe: Probe): string {
   if (probe.batchStatus === null) return 'no batch row yet';
   const pages = env.sites.map((site) => `${site} ${probe.listingOk[site] ?? 0}/${env.expectedPages(site)}`).join(', ');
-  return `batch ${probe.batchStatus}; results pages ${pages}; detail ${probe.detail.done}/${probe.detail.total}` +
-    `${probe.siteMetricsRows ? '; statistics written' : ''}${probe.backups.length ? '; backup written' : ''}`;
+  return (
+    `batch ${probe.batchStatus}; results pages ${pages}; detail ${probe.detail.done}/${probe.detail.total}` +
+    `${probe.siteMetricsRows ? '; statistics written' : ''}${probe.backups.length ? '; backup written' : ''}`
+  );
 }
 
 export interface KillOutcome {
@@ -128,7 +178,12 @@ export interface KillOutcome {
  */
 export async function runKillPoint(point: KillPoint | null, suite: string): Promise<KillOutcome> {
   const webhook = await startWebhook();
-  const env = await ReliabilityEnv.create({ name: `kill-${point?.name ?? 'reference'}`, sites: CRASH_SITES, webhookUrl: webhook.url, detailWindow: CRASH_DETAIL_WINDOW });
+  const env = await ReliabilityEnv.create({
+    name: `kill-${point?.name ?? 'reference'}`,
+    sites: CRASH_SITES,
+    webhookUrl: webhook.url,
+    detailWindow: CRASH_DETAIL_WINDOW,
+  });
   let passed = false;
   try {
     for (const site of env.sites) env.mirror.setFaults(site, { slowMs: CRASH_SLOW_MS });
@@ -141,7 +196,11 @@ export async function runKillPoint(point: KillPoint | null, suite: string): Prom
     let killedAt = started;
     let restarts = 0;
     if (point) {
-      if (notified) await Promise.race([notified, handle.result().then(() => Promise.reject(new Error('the batch ended without notifying')))]);
+      if (notified)
+        await Promise.race([
+          notified,
+          handle.result().then(() => Promise.reject(new Error('the batch ended without notifying'))),
+        ]);
       else await until(`kill point ${point.name}`, () => point.reached(env, env.probe(batchId)), 240_000, 10);
       stateAtKill = describeProbe(env, env.probe(batchId));
       await worker.kill9();
@@ -158,7 +217,10 @@ export async function runKillPoint(point: KillPoint | null, suite: string): Prom
     const ended = Date.now();
     assert.equal(result.status, 'completed', JSON.stringify(result.sites));
     const check = env.checkBatch(batchId);
-    assert.equal(check.listingsCompared, env.sites.reduce((sum, site) => sum + env.expected(site).length, 0));
+    assert.equal(
+      check.listingsCompared,
+      env.sites.reduce((sum, site) => sum + env.expected(site).length, 0),
+    );
     const backups = env.backupFiles(batchId);
     const complete = backups.filter((name) => name.endsWith('.db'));
     assert.equal(complete.length, 1, `one backup of the batch, got ${backups.join(', ')}`);
@@ -206,14 +268,34 @@ export const OUTAGE_MS = 15_000;
  * has finished what it holds and seen its calls fail, starts again on the same file, and the batch
  * completes with the same worker process.
  */
-export async function runServerRestart(port: number, suite: string, stopDuring: 'results pages' | 'detail pages' = 'results pages'): Promise<void> {
+export async function runServerRestart(
+  port: number,
+  suite: string,
+  stopDuring: 'results pages' | 'detail pages' = 'results pages',
+): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'orchestrator-rel-server-'));
-  const settings: DevServerSettings = { address: `127.0.0.1:${port}`, namespace: 'default', uiPort: port + 1000, dbFile: join(dir, 'temporal.db'), retentionHours: 24 };
-  if (await isServing(settings.address)) throw new Error(`a Temporal server already answers at ${settings.address}: this test needs the port for its own`);
+  const settings: DevServerSettings = {
+    address: `127.0.0.1:${port}`,
+    namespace: 'default',
+    uiPort: port + 1000,
+    dbFile: join(dir, 'temporal.db'),
+    retentionHours: 24,
+  };
+  if (await isServing(settings.address))
+    throw new Error(`a Temporal server already answers at ${settings.address}: this test needs the port for its own`);
   const cli = await provisionTemporalCli({ onProgress: (line) => console.error(line) });
-  const files: DevServerFiles = { cliPath: cli.path, logFile: join(dir, 'temporal.log'), pidFile: join(dir, 'temporal.pid') };
+  const files: DevServerFiles = {
+    cliPath: cli.path,
+    logFile: join(dir, 'temporal.log'),
+    pidFile: join(dir, 'temporal.pid'),
+  };
   await startDevServer(settings, files);
-  const env = await ReliabilityEnv.create({ name: 'server-restart', sites: CRASH_SITES, temporalAddress: settings.address, detailWindow: CRASH_DETAIL_WINDOW });
+  const env = await ReliabilityEnv.create({
+    name: 'server-restart',
+    sites: CRASH_SITES,
+    temporalAddress: settings.address,
+    detailWindow: CRASH_DETAIL_WINDOW,
+  });
   let passed = false;
   try {
     for (const site of env.sites) env.mirror.setFaults(site, { slowMs: 400 });
@@ -221,9 +303,10 @@ export async function runServerRestart(port: number, suite: string, stopDuring: 
     const batchId = `rel-server-restart-${stamp()}`;
     const started = Date.now();
     await env.startBatch(`batch-${batchId}`, {});
-    const stopNow = stopDuring === 'results pages'
-      ? (p: Probe) => (p.listingOk.lamudi ?? 0) >= 2
-      : (p: Probe) => mainDone(p) && p.detail.done >= 5;
+    const stopNow =
+      stopDuring === 'results pages'
+        ? (p: Probe) => (p.listingOk.lamudi ?? 0) >= 2
+        : (p: Probe) => mainDone(p) && p.detail.done >= 5;
     await until(`the batch in its ${stopDuring}`, () => stopNow(env.probe(batchId)), 120_000, 10);
     const atStop = describeProbe(env, env.probe(batchId));
     await stopDevServer(settings, files);
@@ -247,7 +330,14 @@ export async function runServerRestart(port: number, suite: string, stopDuring: 
     await startDevServer(settings, files);
     const restarted = Date.now();
     // Calls the worker's SDK core gave up on while the server was away (completions it could not report).
-    const abandoned = env.workerLog(stopped).filter((entry) => entry.level === 'warn' && /worker::(activities|workflow)/.test(String(entry.target)) && Date.parse(entry.time) < restarted).length;
+    const abandoned = env
+      .workerLog(stopped)
+      .filter(
+        (entry) =>
+          entry.level === 'warn' &&
+          /worker::(activities|workflow)/.test(String(entry.target)) &&
+          Date.parse(entry.time) < restarted,
+      ).length;
     const client = await env.reconnect();
     const result = await client.workflow.getHandle(`batch-${batchId}`).result();
     const ended = Date.now();
@@ -316,16 +406,30 @@ export interface StormSite {
 /** The storm of the smoke test: 429s with Retry-After, a burst of 503s, connection resets. */
 export const SMOKE_STORM: StormSite[] = [
   {
-    site: 'lamudi', urls: [{ url: 'https://www.lamudi.com.mx/jalisco/zapopan/casa/for-sale/', maxPages: 2 }],
-    faults: { status429: { count: 3, retryAfterSeconds: 2 } }, failedAttempts: 3, errorType: 'RateLimitedError', retryAfterSeconds: 2, status: 429,
+    site: 'lamudi',
+    urls: [{ url: 'https://www.lamudi.com.mx/jalisco/zapopan/casa/for-sale/', maxPages: 2 }],
+    faults: { status429: { count: 3, retryAfterSeconds: 2 } },
+    failedAttempts: 3,
+    errorType: 'RateLimitedError',
+    retryAfterSeconds: 2,
+    status: 429,
   },
   {
-    site: 'mitula', urls: [{ url: 'https://casas.mitula.mx/casas/venta-zapopan-jalisco', maxPages: 2 }],
-    faults: { status503: { burst: 2, retryAfterSeconds: 1 } }, failedAttempts: 2, errorType: 'ServerError', retryAfterSeconds: 1, status: 503,
+    site: 'mitula',
+    urls: [{ url: 'https://casas.mitula.mx/casas/venta-zapopan-jalisco', maxPages: 2 }],
+    faults: { status503: { burst: 2, retryAfterSeconds: 1 } },
+    failedAttempts: 2,
+    errorType: 'ServerError',
+    retryAfterSeconds: 1,
+    status: 503,
   },
   {
-    site: 'trovit', urls: [{ url: 'https://casas.trovit.com.mx/venta-casas-zapopan', maxPages: 2 }],
-    faults: { resetConnection: { count: 2 } }, failedAttempts: 2, errorType: 'NetworkError', status: 0,
+    site: 'trovit',
+    urls: [{ url: 'https://casas.trovit.com.mx/venta-casas-zapopan', maxPages: 2 }],
+    faults: { resetConnection: { count: 2 } },
+    failedAttempts: 2,
+    errorType: 'NetworkError',
+    status: 0,
   },
 ];
 
@@ -341,7 +445,12 @@ export async function runStorm(
   during?: (env: ReliabilityEnv, batchId: string) => Promise<void>,
   edit?: (doc: Record<string, any>) => void,
 ): Promise<void> {
-  const env = await ReliabilityEnv.create({ name: `storm-${name}`.replace(/\W+/g, '-'), sites: Object.fromEntries(storm.map((s) => [s.site, s.urls])), pagesPerSearch: 2, edit });
+  const env = await ReliabilityEnv.create({
+    name: `storm-${name}`.replace(/\W+/g, '-'),
+    sites: Object.fromEntries(storm.map((s) => [s.site, s.urls])),
+    pagesPerSearch: 2,
+    edit,
+  });
   let passed = false;
   try {
     for (const s of storm) env.mirror.setFaults(s.site, s.faults);
@@ -358,7 +467,9 @@ export async function runStorm(
     for (const s of storm) {
       const firstUrl = new URL(s.urls[0].url).href;
       const attempts = db
-        .prepare(`SELECT attempt, error_type AS errorType, status_code AS status FROM pages WHERE batch_id = ? AND site = ? AND kind = 'listing' AND url = ? ORDER BY attempt`)
+        .prepare(
+          `SELECT attempt, error_type AS errorType, status_code AS status FROM pages WHERE batch_id = ? AND site = ? AND kind = 'listing' AND url = ? ORDER BY attempt`,
+        )
         .all(batchId, s.site, firstUrl) as Array<{ attempt: number; errorType: string | null; status: number | null }>;
       assert.deepEqual(
         attempts.map((a) => [a.attempt, a.errorType]),
@@ -368,10 +479,24 @@ export async function runStorm(
       const log = pageRequests(env.mirror.requestLog(s.site));
       const firstPath = new URL(s.urls[0].url).pathname + new URL(s.urls[0].url).search;
       const requestsForFirst = log.filter((e) => e.path === firstPath);
-      if (s.status === null) assert.equal(requestsForFirst.length, s.failedAttempts + 1, `${s.site}: requests for the first page in the mirror's log`);
-      else assert.deepEqual(requestsForFirst.map((e) => e.status), [...Array(s.failedAttempts).fill(s.status), 200], `${s.site}: the mirror's log of the first page`);
+      if (s.status === null)
+        assert.equal(
+          requestsForFirst.length,
+          s.failedAttempts + 1,
+          `${s.site}: requests for the first page in the mirror's log`,
+        );
+      else
+        assert.deepEqual(
+          requestsForFirst.map((e) => e.status),
+          [...Array(s.failedAttempts).fill(s.status), 200],
+          `${s.site}: the mirror's log of the first page`,
+        );
       const gaps = s.retryAfterSeconds === undefined || s.status === null ? [] : retryGaps(log, s.status);
-      for (const gap of gaps) assert.ok(gap >= s.retryAfterSeconds! * 1000, `${s.site}: retried ${gap.toFixed(0)} ms after a ${s.status} that asked for ${s.retryAfterSeconds} s`);
+      for (const gap of gaps)
+        assert.ok(
+          gap >= s.retryAfterSeconds! * 1000,
+          `${s.site}: retried ${gap.toFixed(0)} ms after a ${s.status} that asked for ${s.retryAfterSeconds} s`,
+        );
       recordFigures({
         suite,
         case: `${name}: ${s.site} ${JSON.stringify(s.faults)}`,

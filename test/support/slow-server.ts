@@ -63,9 +63,15 @@ export async function observeServing(address: string, signal: AbortSignal): Prom
   const { host, port } = splitAddress(address);
   while (!signal.aborted) {
     if (await portAccepts(host, port, 500)) {
-      const connection = Connection.lazy({ address, connectTimeout: 500, channelArgs: { 'grpc.use_local_subchannel_pool': 1 } });
+      const connection = Connection.lazy({
+        address,
+        connectTimeout: 500,
+        channelArgs: { 'grpc.use_local_subchannel_pool': 1 },
+      });
       try {
-        const response = await connection.healthService.check({ service: 'temporal.api.workflowservice.v1.WorkflowService' });
+        const response = await connection.healthService.check({
+          service: 'temporal.api.workflowservice.v1.WorkflowService',
+        });
         if (response.status === grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING) return Date.now();
       } catch {
         // not yet
@@ -93,7 +99,10 @@ export interface TimedRun {
 /** `orchestrator …args` as a user runs it, every printed line with the time it arrived. */
 export function runCliTimed(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<TimedRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const collect = (stream: NodeJS.ReadableStream, into: TimedLine[]) => {
       let partial = '';
       stream.on('data', (chunk: Buffer) => {

@@ -51,11 +51,31 @@ let certificate: { key: string; cert: string } | null = null;
 function loopbackCertificate(): { key: string; cert: string } {
   if (!certificate) {
     const dir = mkdtempSync(join(tmpdir(), 'smtp-sink-'));
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-    ], { stdio: 'ignore' });
-    certificate = { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    certificate = {
+      key: readFileSync(join(dir, 'key.pem'), 'utf8'),
+      cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
+    };
   }
   return certificate;
 }
@@ -77,7 +97,8 @@ export async function startSmtpSink(options: SmtpSinkOptions): Promise<SmtpSink>
     disableReverseLookup: true,
     logger: false,
     onAuth(auth, _session, callback) {
-      const accepted = !!options.login && auth.username === options.login.user && auth.password === options.login.password;
+      const accepted =
+        !!options.login && auth.username === options.login.user && auth.password === options.login.password;
       logins.push({ user: auth.username ?? '', accepted });
       if (!accepted) return callback(new Error('Invalid username or password'));
       callback(null, { user: auth.username });
@@ -141,10 +162,14 @@ function headerBlock(raw: string): string {
 
 /** A header's value (unfolded; encoded-words decoded). */
 export function header(raw: string, name: string): string {
-  const line = headerBlock(raw).split('\r\n').find((entry) => entry.toLowerCase().startsWith(`${name.toLowerCase()}:`));
+  const line = headerBlock(raw)
+    .split('\r\n')
+    .find((entry) => entry.toLowerCase().startsWith(`${name.toLowerCase()}:`));
   const value = line ? line.slice(name.length + 1).trim() : '';
   return value.replace(/=\?utf-8\?([QB])\?([^?]*)\?=\s*/gi, (_, kind: string, text: string) =>
-    kind.toUpperCase() === 'B' ? Buffer.from(text, 'base64').toString('utf8') : decodeQuotedPrintable(text.replace(/_/g, ' ')),
+    kind.toUpperCase() === 'B'
+      ? Buffer.from(text, 'base64').toString('utf8')
+      : decodeQuotedPrintable(text.replace(/_/g, ' ')),
   );
 }
 

@@ -156,15 +156,24 @@ const dir = mkdtempSync(join(tmpdir(), 'orchestrator-test-server-'));
 export function testServer(): Promise<void> {
   // Tracked as opening: the run's end waits for a start in progress, so that it stops the server
   // the start spawned rather than miss it (no pid file yet) and leave it running after the run.
-  started ??= whileOpening((async () => {
-    // A hook mocha gave up on may get here after the run ended: a server started now would outlive it.
-    if (runEnded) throw new Error('the test run has ended: the test dev server is not started');
-    const files = { cliPath: (await testCli()).path, logFile: join(dir, 'temporal.log'), pidFile: join(dir, 'temporal.pid') };
-    // Registered before it starts: a run that ends while the server is still starting stops it too.
-    // The pid file decides: a server this run did not start (one already answering) is left alone.
-    stopAtRunEnd(`the test dev server at ${settings.address}`, async () => void (await stopDevServer(settings, files)));
-    await startDevServer(settings, files, { onProgress: (line) => console.error(line) });
-  })());
+  started ??= whileOpening(
+    (async () => {
+      // A hook mocha gave up on may get here after the run ended: a server started now would outlive it.
+      if (runEnded) throw new Error('the test run has ended: the test dev server is not started');
+      const files = {
+        cliPath: (await testCli()).path,
+        logFile: join(dir, 'temporal.log'),
+        pidFile: join(dir, 'temporal.pid'),
+      };
+      // Registered before it starts: a run that ends while the server is still starting stops it too.
+      // The pid file decides: a server this run did not start (one already answering) is left alone.
+      stopAtRunEnd(
+        `the test dev server at ${settings.address}`,
+        async () => void (await stopDevServer(settings, files)),
+      );
+      await startDevServer(settings, files, { onProgress: (line) => console.error(line) });
+    })(),
+  );
   // Whoever awaits this sees a failure; a hook that was given up on must not turn it into an unhandled rejection.
   started.catch(() => undefined);
   return started;
@@ -175,7 +184,9 @@ export async function mochaGlobalSetup(): Promise<void> {
   const began = Date.now();
   const found = await testCli();
   const seconds = Math.round((Date.now() - began) / 1000);
-  console.error(`Temporal CLI for this run: ${found.path} (${found.source}${found.source === 'go-build' || found.source === 'download' ? `, ${seconds} s` : ''})`);
+  console.error(
+    `Temporal CLI for this run: ${found.path} (${found.source}${found.source === 'go-build' || found.source === 'download' ? `, ${seconds} s` : ''})`,
+  );
 }
 
 /** How long the process may stay alive after teardown before it is taken for a leak. */
@@ -187,9 +198,14 @@ const OPENING_GRACE_MS = 60_000;
 export async function mochaGlobalTeardown(): Promise<void> {
   runEnded = true;
   if (opening.size > 0) {
-    console.error(`test run end: waiting for ${opening.size} test helper(s) still starting (a hook that timed out) before stopping everything …`);
+    console.error(
+      `test run end: waiting for ${opening.size} test helper(s) still starting (a hook that timed out) before stopping everything …`,
+    );
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.allSettled([...opening]), new Promise((resolve) => (timer = setTimeout(resolve, OPENING_GRACE_MS)))]);
+    await Promise.race([
+      Promise.allSettled([...opening]),
+      new Promise((resolve) => (timer = setTimeout(resolve, OPENING_GRACE_MS))),
+    ]);
     clearTimeout(timer);
   }
   // Newest first: workers and mirrors before the server they use.

@@ -19,7 +19,13 @@ export function testConfig(options: TestConfigOptions): AppConfig {
   const dir = mkdtempSync(join(tmpdir(), 'orchestrator-test-'));
   return {
     ...base,
-    temporal: { ...base.temporal, address: TEST_TEMPORAL_ADDRESS, namespace: 'default', taskQueue: options.taskQueue, embedded: false },
+    temporal: {
+      ...base.temporal,
+      address: TEST_TEMPORAL_ADDRESS,
+      namespace: 'default',
+      taskQueue: options.taskQueue,
+      embedded: false,
+    },
     storage: {
       ...base.storage,
       database: join(dir, 'orchestrator.db'),
@@ -32,9 +38,11 @@ export function testConfig(options: TestConfigOptions): AppConfig {
     metrics: { prometheusPort: null },
     notifications: { webhookUrl: options.webhookUrl ?? null },
     // The declared attempts stay; only the waits between them shrink, so failure tests run in seconds.
-    sites: (options.sites ? base.sites.filter((site) => options.sites!.includes(site.key)) : base.sites).map((site) => ({
-      ...site,
-      retry: { ...site.retry, initialIntervalMs: 100, maximumIntervalMs: 500 },
-    })),
+    sites: (options.sites ? base.sites.filter((site) => options.sites!.includes(site.key)) : base.sites).map(
+      (site) => ({
+        ...site,
+        retry: { ...site.retry, initialIntervalMs: 100, maximumIntervalMs: 500 },
+      }),
+    ),
   };
 }

@@ -21,15 +21,26 @@ describe('replay of recorded workflow histories', function () {
     for (const folder of ['', 'one-page-activities']) {
       const types = files
         .filter((file) => dirname(file) === (folder || '.'))
-        .map((file) => historyFromFixture(readFileSync(join(dir, file), 'utf8')).history.events[0].workflowExecutionStartedEventAttributes!.workflowType!.name);
-      assert.deepEqual([...new Set(types)].sort(), ['batchWorkflow', 'detailWorkflow', 'siteWorkflow'], `histories in ${folder || 'the fixtures folder'}`);
+        .map(
+          (file) =>
+            historyFromFixture(readFileSync(join(dir, file), 'utf8')).history.events[0]
+              .workflowExecutionStartedEventAttributes!.workflowType!.name,
+        );
+      assert.deepEqual(
+        [...new Set(types)].sort(),
+        ['batchWorkflow', 'detailWorkflow', 'siteWorkflow'],
+        `histories in ${folder || 'the fixtures folder'}`,
+      );
     }
   });
 
   it('replays every recorded history without nondeterminism', async () => {
     const histories = files.map((file) => historyFromFixture(readFileSync(join(dir, file), 'utf8')));
     let replayed = 0;
-    for await (const result of Worker.runReplayHistories({ workflowsPath: require.resolve('../../workflows') }, histories)) {
+    for await (const result of Worker.runReplayHistories(
+      { workflowsPath: require.resolve('../../workflows') },
+      histories,
+    )) {
       assert.equal(result.error, undefined, `${result.workflowId}: ${result.error}`);
       replayed++;
     }

@@ -15,7 +15,13 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../../activities';
 import type { ActivityDeps } from '../../../activities/deps';
 import type { AppConfig } from '../../../lib/config/types';
-import { AccessDeniedError, ChallengePageError, HostPolicyError, NotFoundError, ServerError } from '../../../lib/errors';
+import {
+  AccessDeniedError,
+  ChallengePageError,
+  HostPolicyError,
+  NotFoundError,
+  ServerError,
+} from '../../../lib/errors';
 import type { FetchedPage, PageFetcher } from '../../../lib/fetch/fetcher';
 import { HttpFetcher } from '../../../lib/fetch/http-fetcher';
 import type { ListingRecord } from '../../../lib/record/listing-record';
@@ -32,10 +38,31 @@ const BASE = 'https://www.lamudi.com.mx';
 
 function record(url: string): ListingRecord {
   return {
-    site: SITE, externalId: new URL(url).pathname.split('/').pop()!, url, title: 'Casa', operation: 'sale', propertyType: 'house',
-    price: 1_000_000, currency: 'MXN', priceOnRequest: false, bedrooms: null, bathrooms: null, parkingSpaces: null, builtAreaM2: null,
-    landAreaM2: null, neighborhood: null, city: null, state: null, address: null, lat: null, lng: null, description: null, images: [],
-    publisher: null, publishedAt: null, originUrl: null,
+    site: SITE,
+    externalId: new URL(url).pathname.split('/').pop()!,
+    url,
+    title: 'Casa',
+    operation: 'sale',
+    propertyType: 'house',
+    price: 1_000_000,
+    currency: 'MXN',
+    priceOnRequest: false,
+    bedrooms: null,
+    bathrooms: null,
+    parkingSpaces: null,
+    builtAreaM2: null,
+    landAreaM2: null,
+    neighborhood: null,
+    city: null,
+    state: null,
+    address: null,
+    lat: null,
+    lng: null,
+    description: null,
+    images: [],
+    publisher: null,
+    publishedAt: null,
+    originUrl: null,
   };
 }
 
@@ -52,10 +79,22 @@ class ScriptedFetcher implements PageFetcher {
     const n = (this.fetches.get(url) ?? 0) + 1;
     this.fetches.set(url, n);
     const name = new URL(url).pathname.split('/').pop();
-    if (name === 'challenge') throw new ChallengePageError(`www.lamudi.com.mx kept answering with an anti-bot challenge page for 15 s: the challenge did not clear`, url);
-    if (name === 'denied') throw new AccessDeniedError('www.lamudi.com.mx answered 403 Forbidden: the site refuses this client', url, 403);
-    if (name === 'redirect') throw new HostPolicyError(`www.lamudi.com.mx redirected off its domain to https://www.inmuebles24.com/, refused by the host policy`, url, 'off-domain', true);
-    if (name === 'flaky' && n === 1) throw new ServerError('www.lamudi.com.mx answered 503 Service Unavailable', url, 503);
+    if (name === 'challenge')
+      throw new ChallengePageError(
+        `www.lamudi.com.mx kept answering with an anti-bot challenge page for 15 s: the challenge did not clear`,
+        url,
+      );
+    if (name === 'denied')
+      throw new AccessDeniedError('www.lamudi.com.mx answered 403 Forbidden: the site refuses this client', url, 403);
+    if (name === 'redirect')
+      throw new HostPolicyError(
+        `www.lamudi.com.mx redirected off its domain to https://www.inmuebles24.com/, refused by the host policy`,
+        url,
+        'off-domain',
+        true,
+      );
+    if (name === 'flaky' && n === 1)
+      throw new ServerError('www.lamudi.com.mx answered 503 Service Unavailable', url, 503);
     return { url, status: 200, html: '<html></html>', bytes: 13, latencyMs: 1, headers: {} };
   }
 }
@@ -70,53 +109,105 @@ describe('scraping activities: what fails a page, a window, a site', () => {
   after(() => db?.close());
 
   function activities(fetcher: PageFetcher) {
-    const deps: ActivityDeps = { config, db, fetcherFor: () => fetcher, adapterFor: () => adapter, liftRateLimits: true };
+    const deps: ActivityDeps = {
+      config,
+      db,
+      fetcherFor: () => fetcher,
+      adapterFor: () => adapter,
+      liftRateLimits: true,
+    };
     return createActivities(deps);
   }
 
   function newBatch(id: string): void {
-    createBatch(db, { id, label: null, parentBatchId: null, sites: [SITE], detailSites: [SITE], options: {}, workflowId: null });
+    createBatch(db, {
+      id,
+      label: null,
+      parentBatchId: null,
+      sites: [SITE],
+      detailSites: [SITE],
+      options: {},
+      workflowId: null,
+    });
   }
 
   it('a detail window: pages that fail for good are finished as failed; only the retryable one fails the window, and only it is fetched again', async () => {
     const batchId = 'window-fates';
     newBatch(batchId);
     const names = ['challenge', 'ok-1', 'flaky', 'denied', 'redirect', 'ok-2'];
-    enqueueDetails(db, batchId, SITE, names.map((name) => ({ url: `${BASE}/detalle/${name}`, externalId: null })));
+    enqueueDetails(
+      db,
+      batchId,
+      SITE,
+      names.map((name) => ({ url: `${BASE}/detalle/${name}`, externalId: null })),
+    );
     const seqs = pendingDetails(db, batchId, SITE, 0, 100).map((entry) => entry.seq);
     const fetcher = new ScriptedFetcher();
     const { scrapeDetailPages } = activities(fetcher);
 
-    const first = await new MockActivityEnvironment({ attempt: 1 }).run(scrapeDetailPages, { batchId, site: SITE, seqs, concurrency: 2 }).then(
-      () => assert.fail('the window should fail: one page may yet succeed'),
-      (error: unknown) => error,
-    );
+    const first = await new MockActivityEnvironment({ attempt: 1 })
+      .run(scrapeDetailPages, { batchId, site: SITE, seqs, concurrency: 2 })
+      .then(
+        () => assert.fail('the window should fail: one page may yet succeed'),
+        (error: unknown) => error,
+      );
     assert.ok(first instanceof ApplicationFailure, String(first));
     assert.equal(first.type, 'ServerError', 'the window fails with the retryable failure, whichever page failed first');
     assert.deepEqual(first.details, [{ done: 2, failed: 3, skipped: 0 }]);
     assert.deepEqual(detailCounts(db, batchId, SITE), { pending: 1, done: 2, failed: 3, skipped: 0 });
-    const errors = db.prepare(`SELECT url, error FROM detail_queue WHERE batch_id = ? AND state = 'failed' ORDER BY seq`).all(batchId) as Array<{ url: string; error: string }>;
-    assert.deepEqual(errors.map((entry) => new URL(entry.url).pathname.split('/').pop()), ['challenge', 'denied', 'redirect']);
+    const errors = db
+      .prepare(`SELECT url, error FROM detail_queue WHERE batch_id = ? AND state = 'failed' ORDER BY seq`)
+      .all(batchId) as Array<{ url: string; error: string }>;
+    assert.deepEqual(
+      errors.map((entry) => new URL(entry.url).pathname.split('/').pop()),
+      ['challenge', 'denied', 'redirect'],
+    );
     assert.match(errors[0].error, /the challenge did not clear/);
-    const rows = db.prepare(`SELECT url, error_type AS errorType FROM pages WHERE batch_id = ? AND error_type IS NOT NULL ORDER BY rowid`).all(batchId) as Array<{ url: string; errorType: string }>;
-    assert.deepEqual(rows.map((row) => row.errorType).sort(), ['AccessDeniedError', 'ChallengePageError', 'HostPolicyError', 'ServerError']);
+    const rows = db
+      .prepare(
+        `SELECT url, error_type AS errorType FROM pages WHERE batch_id = ? AND error_type IS NOT NULL ORDER BY rowid`,
+      )
+      .all(batchId) as Array<{ url: string; errorType: string }>;
+    assert.deepEqual(rows.map((row) => row.errorType).sort(), [
+      'AccessDeniedError',
+      'ChallengePageError',
+      'HostPolicyError',
+      'ServerError',
+    ]);
 
     // The retried attempt fetches only the page that may yet succeed.
-    const second = await new MockActivityEnvironment({ attempt: 2 }).run(scrapeDetailPages, { batchId, site: SITE, seqs, concurrency: 2 });
+    const second = await new MockActivityEnvironment({ attempt: 2 }).run(scrapeDetailPages, {
+      batchId,
+      site: SITE,
+      seqs,
+      concurrency: 2,
+    });
     assert.deepEqual(second, { done: 3, failed: 3, skipped: 0 });
-    assert.deepEqual(Object.fromEntries(fetcher.fetches), Object.fromEntries(names.map((name) => [`${BASE}/detalle/${name}`, name === 'flaky' ? 2 : 1])));
+    assert.deepEqual(
+      Object.fromEntries(fetcher.fetches),
+      Object.fromEntries(names.map((name) => [`${BASE}/detalle/${name}`, name === 'flaky' ? 2 : 1])),
+    );
     assert.deepEqual(detailCounts(db, batchId, SITE), { pending: 0, done: 3, failed: 3, skipped: 0 });
   });
 
-  it('markDetailsFailed fails what is still pending and returns the window\'s entries by final state', async () => {
+  it("markDetailsFailed fails what is still pending and returns the window's entries by final state", async () => {
     const batchId = 'mark-failed';
     newBatch(batchId);
-    enqueueDetails(db, batchId, SITE, ['a', 'b', 'c', 'd'].map((name) => ({ url: `${BASE}/detalle/mark-${name}`, externalId: null })));
+    enqueueDetails(
+      db,
+      batchId,
+      SITE,
+      ['a', 'b', 'c', 'd'].map((name) => ({ url: `${BASE}/detalle/mark-${name}`, externalId: null })),
+    );
     const seqs = pendingDetails(db, batchId, SITE, 0, 100).map((entry) => entry.seq);
     db.prepare(`UPDATE detail_queue SET state = 'done' WHERE seq = ?`).run(seqs[0]);
     db.prepare(`UPDATE detail_queue SET state = 'skipped' WHERE seq = ?`).run(seqs[1]);
     const { markDetailsFailed } = activities(new ScriptedFetcher());
-    assert.deepEqual(await new MockActivityEnvironment().run(markDetailsFailed, { seqs, error: 'timed out' }), { done: 1, failed: 2, skipped: 1 });
+    assert.deepEqual(await new MockActivityEnvironment().run(markDetailsFailed, { seqs, error: 'timed out' }), {
+      done: 1,
+      failed: 2,
+      skipped: 1,
+    });
     assert.deepEqual(detailCounts(db, batchId, SITE), { pending: 0, done: 1, failed: 2, skipped: 1 });
   });
 
@@ -124,29 +215,54 @@ describe('scraping activities: what fails a page, a window, a site', () => {
     /** Page 1 answers; any later page is 404. */
     const notFoundAfterPageOne: PageFetcher = {
       async fetch(url: string): Promise<FetchedPage> {
-        if (new URL(url).searchParams.has('page')) throw new NotFoundError(`www.lamudi.com.mx answered 404 Not Found: ${url}`, url, 404);
+        if (new URL(url).searchParams.has('page'))
+          throw new NotFoundError(`www.lamudi.com.mx answered 404 Not Found: ${url}`, url, 404);
         return { url, status: 200, html: '<html></html>', bytes: 13, latencyMs: 1, headers: {} };
       },
     };
-    const pageTwo = (batchId: string) => ({ batchId, site: SITE, url: `${BASE}/jalisco/casa/for-sale/?page=2`, pageNumber: 2, maxPages: 5, limit: 1, totals: { pages: 1, listings: 0, newListings: 0, errors: 0, skippedPages: 0 } });
+    const pageTwo = (batchId: string) => ({
+      batchId,
+      site: SITE,
+      url: `${BASE}/jalisco/casa/for-sale/?page=2`,
+      pageNumber: 2,
+      maxPages: 5,
+      limit: 1,
+      totals: { pages: 1, listings: 0, newListings: 0, errors: 0, skippedPages: 0 },
+    });
 
     for (const endsWithNotFound of [true, false]) {
-      it(endsWithNotFound ? 'ends the search on a site whose adapter expects a 404 past the end (Mitula, totals-based walks)' : 'fails the page on a site that walks by its own next links (drift)', async () => {
-        const batchId = `past-the-end-${endsWithNotFound}`;
-        newBatch(batchId);
-        const deps: ActivityDeps = { config, db, fetcherFor: () => notFoundAfterPageOne, adapterFor: () => ({ ...adapter, endsWithNotFound }), liftRateLimits: true };
-        const { scrapeListingPages } = createActivities(deps);
-        const outcome = await new MockActivityEnvironment().run(scrapeListingPages, pageTwo(batchId)).then((walk) => walk as ListingWalk, (error: unknown) => error);
-        const row = db.prepare('SELECT status_code AS status, error_type AS errorType FROM pages WHERE batch_id = ?').get(batchId) as { status: number; errorType: string | null };
-        if (endsWithNotFound) {
-          assert.equal((outcome as ListingWalk).url, null, 'the walk ends');
-          assert.deepEqual(row, { status: 404, errorType: null });
-        } else {
-          assert.ok(outcome instanceof ApplicationFailure, String(outcome));
-          assert.equal(outcome.type, 'NotFoundError');
-          assert.deepEqual(row, { status: 404, errorType: 'NotFoundError' });
-        }
-      });
+      it(
+        endsWithNotFound
+          ? 'ends the search on a site whose adapter expects a 404 past the end (Mitula, totals-based walks)'
+          : 'fails the page on a site that walks by its own next links (drift)',
+        async () => {
+          const batchId = `past-the-end-${endsWithNotFound}`;
+          newBatch(batchId);
+          const deps: ActivityDeps = {
+            config,
+            db,
+            fetcherFor: () => notFoundAfterPageOne,
+            adapterFor: () => ({ ...adapter, endsWithNotFound }),
+            liftRateLimits: true,
+          };
+          const { scrapeListingPages } = createActivities(deps);
+          const outcome = await new MockActivityEnvironment().run(scrapeListingPages, pageTwo(batchId)).then(
+            (walk) => walk as ListingWalk,
+            (error: unknown) => error,
+          );
+          const row = db
+            .prepare('SELECT status_code AS status, error_type AS errorType FROM pages WHERE batch_id = ?')
+            .get(batchId) as { status: number; errorType: string | null };
+          if (endsWithNotFound) {
+            assert.equal((outcome as ListingWalk).url, null, 'the walk ends');
+            assert.deepEqual(row, { status: 404, errorType: null });
+          } else {
+            assert.ok(outcome instanceof ApplicationFailure, String(outcome));
+            assert.equal(outcome.type, 'NotFoundError');
+            assert.deepEqual(row, { status: 404, errorType: 'NotFoundError' });
+          }
+        },
+      );
     }
   });
 
@@ -157,7 +273,9 @@ describe('scraping activities: what fails a page, a window, a site', () => {
     before(async () => {
       portal = http.createServer((req, res) => {
         requests++;
-        res.writeHead(200, { 'content-type': 'text/plain' }).end(req.url === '/robots.txt' ? 'User-agent: *\nDisallow: /prohibido/\n' : '');
+        res
+          .writeHead(200, { 'content-type': 'text/plain' })
+          .end(req.url === '/robots.txt' ? 'User-agent: *\nDisallow: /prohibido/\n' : '');
       });
       await new Promise<void>((resolve) => portal.listen(0, '127.0.0.1', resolve));
       port = (portal.address() as AddressInfo).port;
@@ -175,16 +293,40 @@ describe('scraping activities: what fails a page, a window, a site', () => {
         trustedAddresses: [`127.0.0.1:${port}`],
       });
       return new HttpFetcher({
-        mirrorUrl: null, timeoutMs: 5000, maxResponseBytes: 1_000_000, maxRedirects: 3, userAgents: { rotate: false, customAgents: [] },
-        robots: { respect: true, cacheDurationMs: 60_000 }, rateLimit: {}, hostPolicy,
+        mirrorUrl: null,
+        timeoutMs: 5000,
+        maxResponseBytes: 1_000_000,
+        maxRedirects: 3,
+        userAgents: { rotate: false, customAgents: [] },
+        robots: { respect: true, cacheDurationMs: 60_000 },
+        rateLimit: {},
+        hostPolicy,
       });
     }
 
-    const walk = (batchId: string, url: string, pageNumber = 1) => ({ batchId, site: SITE, url, pageNumber, maxPages: 2, limit: 1, totals: { pages: 0, listings: 0, newListings: 0, errors: 0, skippedPages: 0 } });
+    const walk = (batchId: string, url: string, pageNumber = 1) => ({
+      batchId,
+      site: SITE,
+      url,
+      pageNumber,
+      maxPages: 2,
+      limit: 1,
+      totals: { pages: 0, listings: 0, newListings: 0, errors: 0, skippedPages: 0 },
+    });
 
     for (const { name, url, errorType, reason } of [
-      { name: 'its host resolves to a private address', url: 'http://interno.lamudi.com.mx/jalisco/', errorType: 'HostPolicyError', reason: /interno\.lamudi\.com\.mx resolves to 10\.0\.0\.1, which is a private network address/ },
-      { name: 'robots.txt disallows it', url: `http://www.lamudi.com.mx:${'PORT'}/prohibido/`, errorType: 'RobotsDisallowedError', reason: /robots\.txt disallows \/prohibido\// },
+      {
+        name: 'its host resolves to a private address',
+        url: 'http://interno.lamudi.com.mx/jalisco/',
+        errorType: 'HostPolicyError',
+        reason: /interno\.lamudi\.com\.mx resolves to 10\.0\.0\.1, which is a private network address/,
+      },
+      {
+        name: 'robots.txt disallows it',
+        url: `http://www.lamudi.com.mx:${'PORT'}/prohibido/`,
+        errorType: 'RobotsDisallowedError',
+        reason: /robots\.txt disallows \/prohibido\//,
+      },
     ]) {
       it(`${name}: the activity fails (non-retryable by the site's policy), the pages table says why`, async () => {
         const batchId = `start-${errorType}`;
@@ -201,13 +343,21 @@ describe('scraping activities: what fails a page, a window, a site', () => {
           assert.ok(error instanceof ApplicationFailure, String(error));
           assert.equal(error.type, errorType);
           assert.match(error.message, reason);
-          assert.ok(config.sites.find((site) => site.key === SITE)!.retry.nonRetryableErrorTypes.includes(errorType), `${errorType} is not retried`);
-          const row = db.prepare('SELECT error_type AS errorType, error FROM pages WHERE batch_id = ? AND url = ?').get(batchId, startUrl) as { errorType: string; error: string };
+          assert.ok(
+            config.sites.find((site) => site.key === SITE)!.retry.nonRetryableErrorTypes.includes(errorType),
+            `${errorType} is not retried`,
+          );
+          const row = db
+            .prepare('SELECT error_type AS errorType, error FROM pages WHERE batch_id = ? AND url = ?')
+            .get(batchId, startUrl) as { errorType: string; error: string };
           assert.equal(row.errorType, errorType);
           assert.match(row.error, reason);
 
           // The same refusal on a next page (a link the page carried) is skipped: the walk ends, the site goes on.
-          const next = (await new MockActivityEnvironment().run(scrapeListingPages, walk(batchId, `${startUrl}?page=2`, 2))) as ListingWalk;
+          const next = (await new MockActivityEnvironment().run(
+            scrapeListingPages,
+            walk(batchId, `${startUrl}?page=2`, 2),
+          )) as ListingWalk;
           assert.equal(next.url, null);
           assert.equal(next.totals.skippedPages, 1);
           // Nothing but robots.txt (the disallowed case) ever reached the portal.

@@ -4,7 +4,13 @@
  * activity result or error that passes through untouched.
  */
 import { strict as assert } from 'node:assert';
-import { ApplicationFailure, type MetricCounter, type MetricHistogram, type MetricMeter, type MetricTags } from '@temporalio/common';
+import {
+  ApplicationFailure,
+  type MetricCounter,
+  type MetricHistogram,
+  type MetricMeter,
+  type MetricTags,
+} from '@temporalio/common';
 import {
   ACTIVITY_ERRORS_METRIC,
   ActivityMetricsInterceptor,
@@ -28,10 +34,28 @@ function recordingMeter(): MetricMeter & { recorded: Recorded[] } {
   const meter = {
     recorded,
     createCounter(name: string): MetricCounter {
-      return { name, kind: 'counter', valueType: 'int', add: (value: number, tags: MetricTags = {}) => void recorded.push({ metric: name, kind: 'counter', value, tags }), withTags: () => { throw new Error('unused'); } };
+      return {
+        name,
+        kind: 'counter',
+        valueType: 'int',
+        add: (value: number, tags: MetricTags = {}) =>
+          void recorded.push({ metric: name, kind: 'counter', value, tags }),
+        withTags: () => {
+          throw new Error('unused');
+        },
+      };
     },
     createHistogram(name: string): MetricHistogram {
-      return { name, kind: 'histogram', valueType: 'float', record: (value: number, tags: MetricTags = {}) => void recorded.push({ metric: name, kind: 'histogram', value, tags }), withTags: () => { throw new Error('unused'); } };
+      return {
+        name,
+        kind: 'histogram',
+        valueType: 'float',
+        record: (value: number, tags: MetricTags = {}) =>
+          void recorded.push({ metric: name, kind: 'histogram', value, tags }),
+        withTags: () => {
+          throw new Error('unused');
+        },
+      };
     },
     createGauge(): never {
       throw new Error('unused');
@@ -47,40 +71,79 @@ function recordingMeter(): MetricMeter & { recorded: Recorded[] } {
 async function intercept(activityType: string, args: unknown[], body: () => Promise<unknown>, durationMs = 40) {
   const meter = recordingMeter();
   let clock = 1000;
-  const interceptor = new ActivityMetricsInterceptor({ info: { activityType } as never, metricMeter: meter }, () => clock);
+  const interceptor = new ActivityMetricsInterceptor(
+    { info: { activityType } as never, metricMeter: meter },
+    () => clock,
+  );
   const outcome = await interceptor
     .execute({ args, headers: {} }, async () => {
       clock += durationMs;
       return body();
     })
-    .then((result): { result?: unknown; error?: unknown } => ({ result }), (error: unknown): { result?: unknown; error?: unknown } => ({ error }));
+    .then(
+      (result): { result?: unknown; error?: unknown } => ({ result }),
+      (error: unknown): { result?: unknown; error?: unknown } => ({ error }),
+    );
   return { ...outcome, recorded: meter.recorded };
 }
 
 describe('activity metrics interceptor', () => {
   it('counts a listing page by site, kind and outcome, its latency, and the listings it stored', async () => {
     const page = { listings: 20, newListings: 7, detailUrls: 20, nextPageUrl: null };
-    const { result, recorded } = await intercept('scrapeListingPage', [{ batchId: 'b', site: 'lamudi', url: 'u', pageNumber: 1 }], async () => page, 40);
+    const { result, recorded } = await intercept(
+      'scrapeListingPage',
+      [{ batchId: 'b', site: 'lamudi', url: 'u', pageNumber: 1 }],
+      async () => page,
+      40,
+    );
     assert.equal(result, page, 'the result passes through unchanged');
     assert.deepEqual(recorded, [
-      { metric: PAGES_FETCHED_METRIC, kind: 'counter', value: 1, tags: { site: 'lamudi', kind: 'listing', outcome: 'ok' } },
-      { metric: PAGE_LATENCY_METRIC, kind: 'histogram', value: 40, tags: { site: 'lamudi', kind: 'listing', outcome: 'ok' } },
+      {
+        metric: PAGES_FETCHED_METRIC,
+        kind: 'counter',
+        value: 1,
+        tags: { site: 'lamudi', kind: 'listing', outcome: 'ok' },
+      },
+      {
+        metric: PAGE_LATENCY_METRIC,
+        kind: 'histogram',
+        value: 40,
+        tags: { site: 'lamudi', kind: 'listing', outcome: 'ok' },
+      },
       { metric: LISTINGS_UPSERTED_METRIC, kind: 'counter', value: 20, tags: { site: 'lamudi', source: 'card' } },
       { metric: NEW_LISTINGS_METRIC, kind: 'counter', value: 7, tags: { site: 'lamudi' } },
     ]);
   });
 
   it('tells a robots.txt skip from a fetched page, and detail outcomes apart', async () => {
-    const skipped = await intercept('scrapeListingPage', [{ site: 'trovit' }], async () => ({ listings: 0, newListings: 0, detailUrls: 0, nextPageUrl: null, skipped: 'robots' }));
-    assert.deepEqual(skipped.recorded.map((r) => [r.metric, r.tags.outcome]), [[PAGES_FETCHED_METRIC, 'skipped'], [PAGE_LATENCY_METRIC, 'skipped']]);
+    const skipped = await intercept('scrapeListingPage', [{ site: 'trovit' }], async () => ({
+      listings: 0,
+      newListings: 0,
+      detailUrls: 0,
+      nextPageUrl: null,
+      skipped: 'robots',
+    }));
+    assert.deepEqual(
+      skipped.recorded.map((r) => [r.metric, r.tags.outcome]),
+      [
+        [PAGES_FETCHED_METRIC, 'skipped'],
+        [PAGE_LATENCY_METRIC, 'skipped'],
+      ],
+    );
     const done = await intercept('scrapeDetailPage', [{ site: 'inmuebles24', seq: 3 }], async () => 'done');
-    assert.deepEqual(done.recorded.map((r) => [r.metric, r.value, r.tags]), [
-      [PAGES_FETCHED_METRIC, 1, { site: 'inmuebles24', kind: 'detail', outcome: 'ok' }],
-      [PAGE_LATENCY_METRIC, 40, { site: 'inmuebles24', kind: 'detail', outcome: 'ok' }],
-      [LISTINGS_UPSERTED_METRIC, 1, { site: 'inmuebles24', source: 'detail' }],
-    ]);
+    assert.deepEqual(
+      done.recorded.map((r) => [r.metric, r.value, r.tags]),
+      [
+        [PAGES_FETCHED_METRIC, 1, { site: 'inmuebles24', kind: 'detail', outcome: 'ok' }],
+        [PAGE_LATENCY_METRIC, 40, { site: 'inmuebles24', kind: 'detail', outcome: 'ok' }],
+        [LISTINGS_UPSERTED_METRIC, 1, { site: 'inmuebles24', source: 'detail' }],
+      ],
+    );
     const gone = await intercept('scrapeDetailPage', [{ site: 'inmuebles24', seq: 4 }], async () => 'skipped');
-    assert.deepEqual(gone.recorded.map((r) => r.tags.outcome), ['skipped', 'skipped']);
+    assert.deepEqual(
+      gone.recorded.map((r) => r.tags.outcome),
+      ['skipped', 'skipped'],
+    );
   });
 
   it('counts a failed attempt by its failure type and rethrows the same error', async () => {
@@ -89,11 +152,14 @@ describe('activity metrics interceptor', () => {
       throw failure;
     });
     assert.equal(error, failure);
-    assert.deepEqual(recorded.map((r) => [r.metric, r.value, r.tags]), [
-      [ACTIVITY_ERRORS_METRIC, 1, { site: 'mitula', error_class: 'ServerError' }],
-      [PAGES_FETCHED_METRIC, 1, { site: 'mitula', kind: 'listing', outcome: 'error' }],
-      [PAGE_LATENCY_METRIC, 40, { site: 'mitula', kind: 'listing', outcome: 'error' }],
-    ]);
+    assert.deepEqual(
+      recorded.map((r) => [r.metric, r.value, r.tags]),
+      [
+        [ACTIVITY_ERRORS_METRIC, 1, { site: 'mitula', error_class: 'ServerError' }],
+        [PAGES_FETCHED_METRIC, 1, { site: 'mitula', kind: 'listing', outcome: 'error' }],
+        [PAGE_LATENCY_METRIC, 40, { site: 'mitula', kind: 'listing', outcome: 'error' }],
+      ],
+    );
   });
 
   it('counts only errors for other activities, and tags them with no site when they have none', async () => {
@@ -102,7 +168,9 @@ describe('activity metrics interceptor', () => {
     const failed = await intercept('computeMetrics', [{ batchId: 'x' }], async () => {
       throw new TypeError('bad');
     });
-    assert.deepEqual(failed.recorded, [{ metric: ACTIVITY_ERRORS_METRIC, kind: 'counter', value: 1, tags: { site: 'none', error_class: 'TypeError' } }]);
+    assert.deepEqual(failed.recorded, [
+      { metric: ACTIVITY_ERRORS_METRIC, kind: 'counter', value: 1, tags: { site: 'none', error_class: 'TypeError' } },
+    ]);
   });
 
   it('leaves window activities to record their own pages: a failed window adds nothing', async () => {
@@ -117,7 +185,10 @@ describe('activity metrics interceptor', () => {
   });
 
   it('names failures by their Temporal type, else their class', () => {
-    assert.equal(errorClassOf(ApplicationFailure.create({ message: 'x', type: 'ChallengePageError' })), 'ChallengePageError');
+    assert.equal(
+      errorClassOf(ApplicationFailure.create({ message: 'x', type: 'ChallengePageError' })),
+      'ChallengePageError',
+    );
     assert.equal(errorClassOf(new RangeError('x')), 'RangeError');
   });
 });

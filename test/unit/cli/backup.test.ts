@@ -43,14 +43,20 @@ describe('orchestrator backup and restore', function () {
     assert.ok(kept && existsSync(kept), restore.stdout);
 
     const restored = openDatabase(database, { readonly: true });
-    assert.deepEqual(listBatches(restored).map((batch) => batch.id), ['b2', 'b1']);
+    assert.deepEqual(
+      listBatches(restored).map((batch) => batch.id),
+      ['b2', 'b1'],
+    );
     restored.close();
     const safety = openDatabase(kept, { readonly: true });
     assert.ok(getBatch(safety, 'b3'), 'the replaced database, with b3, is kept');
     safety.close();
 
     const listed = await cli('backup', '--list', '--json');
-    assert.deepEqual((JSON.parse(listed.stdout) as Array<{ file: string }>).map((b) => b.file).sort(), [file, kept].sort());
+    assert.deepEqual(
+      (JSON.parse(listed.stdout) as Array<{ file: string }>).map((b) => b.file).sort(),
+      [file, kept].sort(),
+    );
   });
 
   it('refuses files outside the backups folder, missing files and other extensions', async () => {

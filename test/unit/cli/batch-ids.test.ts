@@ -25,7 +25,9 @@ describe('batch ids', () => {
   afterEach(() => db.close());
 
   it('reads a workflow id or a batch id', () => {
-    assert.deepEqual(batchIdCandidates('20251128-060000'), [{ batchId: '20251128-060000', workflowId: 'batch-20251128-060000' }]);
+    assert.deepEqual(batchIdCandidates('20251128-060000'), [
+      { batchId: '20251128-060000', workflowId: 'batch-20251128-060000' },
+    ]);
     assert.deepEqual(batchIdCandidates(' batch-20251128-060000 '), [
       { batchId: '20251128-060000', workflowId: 'batch-20251128-060000' },
       { batchId: 'batch-20251128-060000', workflowId: 'batch-batch-20251128-060000' },
@@ -47,23 +49,40 @@ describe('batch ids', () => {
   it('retries exactly the failed sites, with the options of the batch, linked to it', () => {
     const batch = getBatch(db, 'b2')!;
     assert.deepEqual(failedSites(batch, getTasks(db, 'b2')), ['trovit']);
-    assert.deepEqual(retryInput(batch, getTasks(db, 'b2')), { sites: ['trovit'], maxPages: 3, label: 'nightly', parentBatchId: 'b2' });
+    assert.deepEqual(retryInput(batch, getTasks(db, 'b2')), {
+      sites: ['trovit'],
+      maxPages: 3,
+      label: 'nightly',
+      parentBatchId: 'b2',
+    });
     assert.equal(retryWorkflowId('b2', 0), 'batch-b2-retry1');
     assert.equal(retryWorkflowId('b2', 2), 'batch-b2-retry3');
   });
 
   it('refuses to retry a running batch or one where nothing failed', () => {
-    assert.throws(() => retryInput(getBatch(db, 'b1')!, getTasks(db, 'b1')), userError(/batch b1 has no failed site to retry/));
+    assert.throws(
+      () => retryInput(getBatch(db, 'b1')!, getTasks(db, 'b1')),
+      userError(/batch b1 has no failed site to retry/),
+    );
     setBatchStatus(db, 'b2', 'running');
-    assert.throws(() => retryInput(getBatch(db, 'b2')!, getTasks(db, 'b2')), userError(/batch b2 is still running: wait for it to end/));
+    assert.throws(
+      () => retryInput(getBatch(db, 'b2')!, getTasks(db, 'b2')),
+      userError(/batch b2 is still running: wait for it to end/),
+    );
   });
 
   it('checks sites against the configuration', () => {
     const config = testConfig({ taskQueue: 'unused' });
     checkBatchSites(config, ['lamudi', 'trovit']);
     checkBatchSites(config, undefined);
-    assert.throws(() => checkBatchSites(config, ['lamudi', 'vivanuncios', 'x']), userError(/unknown sites "vivanuncios", "x": the sites in .*config\.yaml are inmuebles24/));
-    const disabled = { ...config, sites: config.sites.map((site) => (site.key === 'trovit' ? { ...site, enabled: false } : site)) };
+    assert.throws(
+      () => checkBatchSites(config, ['lamudi', 'vivanuncios', 'x']),
+      userError(/unknown sites "vivanuncios", "x": the sites in .*config\.yaml are inmuebles24/),
+    );
+    const disabled = {
+      ...config,
+      sites: config.sites.map((site) => (site.key === 'trovit' ? { ...site, enabled: false } : site)),
+    };
     assert.throws(() => checkBatchSites(disabled, ['trovit']), userError(/site trovit is disabled/));
   });
 });

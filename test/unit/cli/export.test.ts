@@ -21,7 +21,8 @@ const userError = (pattern: RegExp) => (error: Error) => error instanceof UserIn
 
 describe('CSV cells', () => {
   it('prefixes text that starts like a formula with an apostrophe', () => {
-    for (const text of ['=1+1', '+SUM(A1)', '-2+3', '@cmd', '\tx', '\rx']) assert.equal(neutraliseFormula(text), `'${text}`);
+    for (const text of ['=1+1', '+SUM(A1)', '-2+3', '@cmd', '\tx', '\rx'])
+      assert.equal(neutraliseFormula(text), `'${text}`);
     assert.equal(neutraliseFormula('Casa = bonita'), 'Casa = bonita');
     assert.equal(csvCell('=HYPERLINK("http://evil","x")'), `"'=HYPERLINK(""http://evil"",""x"")"`);
   });
@@ -42,7 +43,14 @@ describe('listing exports', () => {
     db = openDatabase(':memory:');
     twoBatchHistory(db);
     addBatch(db, 'b3', ['lamudi'], '2025-11-29T06:00:00.000Z');
-    upsertCards(db, 'b3', [card('lamudi', 'evil', 1, { title: '=HYPERLINK("http://evil.example","click")', lng: -99.13, images: ['https://img/1.jpg'], description: 'dos\nlíneas, "comillas"' })]);
+    upsertCards(db, 'b3', [
+      card('lamudi', 'evil', 1, {
+        title: '=HYPERLINK("http://evil.example","click")',
+        lng: -99.13,
+        images: ['https://img/1.jpg'],
+        description: 'dos\nlíneas, "comillas"',
+      }),
+    ]);
     dir = testConfig({ taskQueue: 'unused' }).storage.exportsDir;
   });
   afterEach(() => db.close());
@@ -54,7 +62,10 @@ describe('listing exports', () => {
     const stored = getListings(db);
     assert.equal(result.count, stored.length);
     assert.deepEqual(Object.keys(rows[0]), [...LISTING_FIELDS]);
-    assert.deepEqual(rows.map((row) => `${row.site}/${row.externalId}`), stored.map((l) => `${l.site}/${l.externalId}`));
+    assert.deepEqual(
+      rows.map((row) => `${row.site}/${row.externalId}`),
+      stored.map((l) => `${l.site}/${l.externalId}`),
+    );
     const evil = rows.find((row) => row.externalId === 'evil')!;
     assert.equal(evil.title, `'=HYPERLINK("http://evil.example","click")`);
     assert.equal(evil.lng, '-99.13');
@@ -68,14 +79,21 @@ describe('listing exports', () => {
     const stored = getListings(db);
     assert.deepEqual(JSON.parse(readFileSync(join(dir, 'all.json'), 'utf8')), stored);
     const lines = readFileSync(join(dir, 'all.jsonl'), 'utf8').trimEnd().split('\n');
-    assert.deepEqual(lines.map((line) => JSON.parse(line)), stored);
+    assert.deepEqual(
+      lines.map((line) => JSON.parse(line)),
+      stored,
+    );
     assert.deepEqual(Object.keys(JSON.parse(lines[0])), [...LISTING_FIELDS]);
   });
 
   it('filters by site, by batch and by time last seen', () => {
     const ids = (filter: Parameters<typeof writeListingsExport>[1]['filter'], name: string) => {
       writeListingsExport(db, { format: 'jsonl', filter, file: join(dir, name) });
-      return readFileSync(join(dir, name), 'utf8').trimEnd().split('\n').filter(Boolean).map((line) => JSON.parse(line).externalId);
+      return readFileSync(join(dir, name), 'utf8')
+        .trimEnd()
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line).externalId);
     };
     assert.deepEqual(ids({ site: 'trovit' }, 'trovit.jsonl'), ['t1']);
     assert.deepEqual(ids({ batchId: 'b2' }, 'b2.jsonl'), ['a', 'b', 'd']);
@@ -94,11 +112,17 @@ describe('listing exports', () => {
     mkdirSync(dir, { recursive: true });
     const file = join(dir, 'keep.csv');
     writeFileSync(file, 'precious\n');
-    assert.throws(() => writeListingsExport(db, { format: 'csv', filter: {}, file }), userError(/already exists.*--force/));
+    assert.throws(
+      () => writeListingsExport(db, { format: 'csv', filter: {}, file }),
+      userError(/already exists.*--force/),
+    );
     assert.equal(readFileSync(file, 'utf8'), 'precious\n');
     writeListingsExport(db, { format: 'csv', filter: {}, file, overwrite: true });
     assert.match(readFileSync(file, 'utf8'), /^site,externalId,url/);
-    assert.deepEqual(readdirSync(dir).filter((name) => name.endsWith('.partial')), []);
+    assert.deepEqual(
+      readdirSync(dir).filter((name) => name.endsWith('.partial')),
+      [],
+    );
   });
 
   it('reads dates for --since and refuses anything else', () => {
@@ -124,16 +148,31 @@ describe('orchestrator export (paths, formats, filters)', () => {
   });
 
   it('refuses paths outside the exports folder, disallowed extensions and mismatched formats', () => {
-    assert.throws(() => exportListings(config, { out: '../escape.csv' }), userError(/--out "\.\.\/escape\.csv" is outside/));
+    assert.throws(
+      () => exportListings(config, { out: '../escape.csv' }),
+      userError(/--out "\.\.\/escape\.csv" is outside/),
+    );
     assert.throws(() => exportListings(config, { out: '/etc/passwd.csv' }), userError(/is outside/));
-    assert.throws(() => exportListings(config, { out: 'listings.txt' }), userError(/must end in one of \.csv, \.json, \.jsonl/));
-    assert.throws(() => exportListings(config, { out: 'x.csv', format: 'json' }), userError(/ends in \.csv but --format is json/));
-    assert.throws(() => exportListings(config, { out: 'x.csv', format: 'xml' }), userError(/--format "xml" is not one of csv, json, jsonl/));
+    assert.throws(
+      () => exportListings(config, { out: 'listings.txt' }),
+      userError(/must end in one of \.csv, \.json, \.jsonl/),
+    );
+    assert.throws(
+      () => exportListings(config, { out: 'x.csv', format: 'json' }),
+      userError(/ends in \.csv but --format is json/),
+    );
+    assert.throws(
+      () => exportListings(config, { out: 'x.csv', format: 'xml' }),
+      userError(/--format "xml" is not one of csv, json, jsonl/),
+    );
     assert.equal(existsSync(join(config.storage.exportsDir, 'x.csv')), false);
   });
 
   it('refuses an unknown site or batch, naming it', () => {
-    assert.throws(() => exportListings(config, { out: 'a.csv', site: 'vivanuncios' }), userError(/unknown site "vivanuncios": the sites are inmuebles24/));
+    assert.throws(
+      () => exportListings(config, { out: 'a.csv', site: 'vivanuncios' }),
+      userError(/unknown site "vivanuncios": the sites are inmuebles24/),
+    );
     assert.throws(() => exportListings(config, { out: 'a.csv', batch: 'nope' }), userError(/unknown batch "nope"/));
   });
 });

@@ -27,7 +27,13 @@ describe('log files', () => {
     logger.info({ command: 'list' }, 'command started');
     logger.error({ err: new Error('boom') }, 'failed');
     const written = lines(dir, 'cli');
-    assert.deepEqual(written.map((line) => [line.level, line.msg, line.process]), [['info', 'command started', 'cli'], ['error', 'failed', 'cli']]);
+    assert.deepEqual(
+      written.map((line) => [line.level, line.msg, line.process]),
+      [
+        ['info', 'command started', 'cli'],
+        ['error', 'failed', 'cli'],
+      ],
+    );
     assert.equal(written[0].command, 'list');
     assert.match(String(written[0].time), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
     assert.match(String((written[1].err as { stack: string }).stack), /Error: boom/);
@@ -65,7 +71,11 @@ describe('log files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'logs-'));
     const file = openLogFile({ dir, name: 'worker', level: 'debug' });
     const temporal = new PinoTemporalLogger(file.logger);
-    temporal.log('WARN', 'Activity failed', { sdkComponent: 'worker', taskQueue: 'scraping', error: new Error('timeout') });
+    temporal.log('WARN', 'Activity failed', {
+      sdkComponent: 'worker',
+      taskQueue: 'scraping',
+      error: new Error('timeout'),
+    });
     temporal.debug('polling', { taskQueue: 'scraping' });
     temporal.trace('not written at debug');
     await file.ready;

@@ -7,7 +7,14 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readmeCliBlock, README_VALUES, scheduleCreateArgs, shellLine, shellQuote, workflowStartArgs } from '../../../client/temporal-cli-lines';
+import {
+  readmeCliBlock,
+  README_VALUES,
+  scheduleCreateArgs,
+  shellLine,
+  shellQuote,
+  workflowStartArgs,
+} from '../../../client/temporal-cli-lines';
 
 function readmeBlock(): string {
   const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
@@ -31,7 +38,15 @@ describe('README Temporal CLI lines', () => {
 
   it('create the daily schedule at 06:00 Mexico City, skipping overlaps', () => {
     const line = shellLine(scheduleCreateArgs(README_VALUES)).replace(/ \\\n\s+/g, ' ');
-    for (const part of [`--schedule-id daily-batch`, `--cron '0 6 * * *'`, '--time-zone America/Mexico_City', '--overlap-policy Skip', '--type batchWorkflow', '--task-queue scraping', `--input '{"maxPages":5}'`]) {
+    for (const part of [
+      `--schedule-id daily-batch`,
+      `--cron '0 6 * * *'`,
+      '--time-zone America/Mexico_City',
+      '--overlap-policy Skip',
+      '--type batchWorkflow',
+      '--task-queue scraping',
+      `--input '{"maxPages":5}'`,
+    ]) {
       assert.ok(line.includes(part), `${part} in ${line}`);
     }
   });

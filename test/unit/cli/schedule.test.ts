@@ -20,7 +20,17 @@ const userError = (pattern: RegExp) => (error: Error) => error instanceof UserIn
 
 describe('cron expressions', () => {
   it('accepts five-field expressions, names, lists, ranges, steps and macros', () => {
-    for (const cron of ['0 6 * * *', '*/15 * * * *', '0 6 * * 1-5', '30 5 1,15 * *', '0 0 * JAN-MAR sun', '0 6 * * 7', '@daily', '@every 2h', '@hourly']) {
+    for (const cron of [
+      '0 6 * * *',
+      '*/15 * * * *',
+      '0 6 * * 1-5',
+      '30 5 1,15 * *',
+      '0 0 * JAN-MAR sun',
+      '0 6 * * 7',
+      '@daily',
+      '@every 2h',
+      '@hourly',
+    ]) {
       assert.equal(checkCron(cron), cron);
     }
     assert.equal(checkCron('  0   6 * *  * '), '0 6 * * *');
@@ -62,20 +72,39 @@ describe('schedule options', () => {
     assert.equal(options.action.workflowId, 'batch-daily-batch');
     assert.deepEqual(options.action.args, [{ sites: ['lamudi', 'trovit'], maxPages: 5 }]);
     assert.deepEqual(options.policies, { overlap: 'SKIP', catchupWindow: '1h', pauseOnFailure: false });
-    assert.deepEqual(options.memo, { cron: '0 6 * * *', timezone: 'America/Mexico_City', input: { sites: ['lamudi', 'trovit'], maxPages: 5 } });
+    assert.deepEqual(options.memo, {
+      cron: '0 6 * * *',
+      timezone: 'America/Mexico_City',
+      input: { sites: ['lamudi', 'trovit'], maxPages: 5 },
+    });
     const attributes = options.action.typedSearchAttributes as Array<{ key: { name: string }; value: unknown }>;
-    assert.deepEqual(attributes.map((pair) => [pair.key.name, pair.value]), [['BatchStatus', 'running']]);
+    assert.deepEqual(
+      attributes.map((pair) => [pair.key.name, pair.value]),
+      [['BatchStatus', 'running']],
+    );
     assert.match(String(options.action.staticSummary), /scheduled batch · daily-batch · 2 sites/);
   });
 
   it('refuses bad time zones, overlap policies, durations, ids and sites, naming them', () => {
-    assert.throws(() => batchScheduleOptions(config, { ...request, timezone: 'Mars/Olympus' }), userError(/bad time zone "Mars\/Olympus"/));
+    assert.throws(
+      () => batchScheduleOptions(config, { ...request, timezone: 'Mars/Olympus' }),
+      userError(/bad time zone "Mars\/Olympus"/),
+    );
     assert.throws(() => checkTimezone('america/mexico_city'), userError(/bad time zone/));
     assert.equal(checkTimezone('UTC'), 'UTC');
     assert.throws(() => batchScheduleOptions(config, { ...request, cron: '0 25 * * *' }), userError(/hour 25/));
-    assert.throws(() => batchScheduleOptions(config, { ...request, input: { sites: ['vivanuncios'] } }), userError(/unknown site "vivanuncios"/));
-    assert.throws(() => batchScheduleOptions(config, { ...request, catchupWindow: 'an hour' }), userError(/bad catch-up window "an hour"/));
-    assert.throws(() => parseOverlapPolicy('sometimes'), userError(/bad overlap policy "sometimes": choose one of skip, buffer-one/));
+    assert.throws(
+      () => batchScheduleOptions(config, { ...request, input: { sites: ['vivanuncios'] } }),
+      userError(/unknown site "vivanuncios"/),
+    );
+    assert.throws(
+      () => batchScheduleOptions(config, { ...request, catchupWindow: 'an hour' }),
+      userError(/bad catch-up window "an hour"/),
+    );
+    assert.throws(
+      () => parseOverlapPolicy('sometimes'),
+      userError(/bad overlap policy "sometimes": choose one of skip, buffer-one/),
+    );
     assert.equal(parseOverlapPolicy('buffer-one'), 'BUFFER_ONE');
     assert.equal(parseOverlapPolicy('ALLOW_ALL'), 'ALLOW_ALL');
     assert.throws(() => checkScheduleId('daily batch'), userError(/bad schedule id "daily batch"/));

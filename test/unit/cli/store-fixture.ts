@@ -9,23 +9,74 @@ import type { Db } from '../../../lib/store/database';
 import { upsertCards } from '../../../lib/store/listings';
 import { recordPage } from '../../../lib/store/pages';
 
-export function card(site: string, id: string, price: number | null, extra: Partial<ListingRecord> = {}): ListingRecord {
-  return { ...emptyRecord(site, id, `https://www.${site}.com.mx/detalle/${id}`), title: `Casa ${id}`, price, currency: price === null ? null : 'MXN', ...extra };
+export function card(
+  site: string,
+  id: string,
+  price: number | null,
+  extra: Partial<ListingRecord> = {},
+): ListingRecord {
+  return {
+    ...emptyRecord(site, id, `https://www.${site}.com.mx/detalle/${id}`),
+    title: `Casa ${id}`,
+    price,
+    currency: price === null ? null : 'MXN',
+    ...extra,
+  };
 }
 
-export function addBatch(db: Db, id: string, sites: string[], createdAt: string, options: Record<string, unknown> = {}, parentBatchId: string | null = null): void {
-  createBatch(db, { id, label: (options.label as string | undefined) ?? null, parentBatchId, sites, detailSites: [], options, workflowId: `batch-${id}` });
+export function addBatch(
+  db: Db,
+  id: string,
+  sites: string[],
+  createdAt: string,
+  options: Record<string, unknown> = {},
+  parentBatchId: string | null = null,
+): void {
+  createBatch(db, {
+    id,
+    label: (options.label as string | undefined) ?? null,
+    parentBatchId,
+    sites,
+    detailSites: [],
+    options,
+    workflowId: `batch-${id}`,
+  });
   // Batches made in the same millisecond would tie: the previous-batch baseline orders by creation.
   db.prepare('UPDATE batches SET created_at = ? WHERE id = ?').run(createdAt, id);
 }
 
-export function finishSite(db: Db, batchId: string, site: string, outcome: 'completed' | 'failed', error?: string): void {
+export function finishSite(
+  db: Db,
+  batchId: string,
+  site: string,
+  outcome: 'completed' | 'failed',
+  error?: string,
+): void {
   transitionTask(db, taskId(batchId, site, 'main'), 'running', 'test');
   transitionTask(db, taskId(batchId, site, 'main'), outcome, 'test', error);
 }
 
-export function page(db: Db, batchId: string, site: string, url: string, latencyMs: number | null, errorType: string | null = null): void {
-  recordPage(db, { batchId, site, kind: 'listing', url, attempt: 1, statusCode: errorType ? 500 : 200, latencyMs, bytes: 1000, listings: 0, errorType, error: errorType ? 'boom' : null });
+export function page(
+  db: Db,
+  batchId: string,
+  site: string,
+  url: string,
+  latencyMs: number | null,
+  errorType: string | null = null,
+): void {
+  recordPage(db, {
+    batchId,
+    site,
+    kind: 'listing',
+    url,
+    attempt: 1,
+    statusCode: errorType ? 500 : 200,
+    latencyMs,
+    bytes: 1000,
+    listings: 0,
+    errorType,
+    error: errorType ? 'boom' : null,
+  });
 }
 
 /**

@@ -36,8 +36,14 @@ async function inProcess(...args: string[]): Promise<CliResult> {
   const { write: writeErr } = process.stderr;
   const outer = process.exitCode;
   process.exitCode = undefined;
-  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof process.stderr.write;
+  process.stdout.write = ((chunk: string | Uint8Array) => (
+    (stdout += String(chunk)),
+    true
+  )) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => (
+    (stderr += String(chunk)),
+    true
+  )) as typeof process.stderr.write;
   let code: number;
   try {
     await main(['node', 'orchestrator', ...args]);
@@ -64,16 +70,40 @@ describe('orchestrator user errors', function () {
     ['unknown batch (status)', ['status', 'nope'], /unknown batch "nope": no such batch in .*orchestrator\.db/],
     ['unknown batch (report)', ['report', 'batch-nope'], /unknown batch "batch-nope"/],
     ['unknown batch (retry)', ['retry', 'nope'], /unknown batch "nope"/],
-    ['unknown site (run)', ['run', '--sites', 'lamudi,vivanuncios'], /unknown site "vivanuncios": the sites in .* are inmuebles24/],
-    ['unknown site (schedule)', ['schedule', 'create', '--cron', '0 6 * * *', '--sites', 'nope'], /unknown site "nope"/],
+    [
+      'unknown site (run)',
+      ['run', '--sites', 'lamudi,vivanuncios'],
+      /unknown site "vivanuncios": the sites in .* are inmuebles24/,
+    ],
+    [
+      'unknown site (schedule)',
+      ['schedule', 'create', '--cron', '0 6 * * *', '--sites', 'nope'],
+      /unknown site "nope"/,
+    ],
     ['bad cron', ['schedule', 'create', '--cron', '0 25 * * *'], /bad cron "0 25 \* \* \*": hour 25 is outside 0–23/],
-    ['bad time zone', ['schedule', 'create', '--cron', '0 6 * * *', '--timezone', 'Mars/Base'], /bad time zone "Mars\/Base"/],
-    ['bad overlap', ['schedule', 'create', '--cron', '@daily', '--overlap', 'sometimes'], /bad overlap policy "sometimes"/],
-    ['export outside the folder', ['export', '--out', '../../etc/x.csv'], /--out "\.\.\/\.\.\/etc\/x\.csv" is outside .*exports/],
+    [
+      'bad time zone',
+      ['schedule', 'create', '--cron', '0 6 * * *', '--timezone', 'Mars/Base'],
+      /bad time zone "Mars\/Base"/,
+    ],
+    [
+      'bad overlap',
+      ['schedule', 'create', '--cron', '@daily', '--overlap', 'sometimes'],
+      /bad overlap policy "sometimes"/,
+    ],
+    [
+      'export outside the folder',
+      ['export', '--out', '../../etc/x.csv'],
+      /--out "\.\.\/\.\.\/etc\/x\.csv" is outside .*exports/,
+    ],
     ['export extension', ['export', '--out', 'x.exe'], /--out ".*x\.exe" must end in one of \.csv, \.json, \.jsonl/],
     ['restore outside the folder', ['restore', '/etc/passwd'], /backup file "\/etc\/passwd" is outside .*backups/],
     ['unknown status', ['list', '--status', 'weird'], /unknown batch status "weird": choose one of planned, running/],
-    ['bad option value', ['list', '--limit', '0'], /option '--limit <n>' argument '0' is invalid\. expected a positive whole number/],
+    [
+      'bad option value',
+      ['list', '--limit', '0'],
+      /option '--limit <n>' argument '0' is invalid\. expected a positive whole number/,
+    ],
     ['missing argument', ['status'], /missing required argument 'batch'/],
     ['unknown command', ['frobnicate'], /unknown command 'frobnicate'/],
     ['no server', ['cancel', 'x'], /No Temporal server answers at 127\.0\.0\.1:17999/],
@@ -81,12 +111,16 @@ describe('orchestrator user errors', function () {
   ];
 
   it('prints each mistake as one line naming the wrong value, exit 1, no stack trace', async () => {
-    for (const [label, args, pattern] of cases) assertOneLineError(await inProcess('--config', config.path, ...args), pattern, label);
+    for (const [label, args, pattern] of cases)
+      assertOneLineError(await inProcess('--config', config.path, ...args), pattern, label);
   });
 
   it('refuses a start-URL CSV with a mistake (run, schedule create) before contacting the server, naming file, line and value', async () => {
     const urlsDir = mkdtempSync(join(tmpdir(), 'orchestrator-bad-urls-'));
-    writeFileSync(join(urlsDir, 'lamudi.csv'), 'url,max_pages\nhttps://www.lamudi.com.mx/jalisco/zapopan/casa/for-sale/,1\nhttp://169.254.169.254/latest/meta-data/,1\n');
+    writeFileSync(
+      join(urlsDir, 'lamudi.csv'),
+      'url,max_pages\nhttps://www.lamudi.com.mx/jalisco/zapopan/casa/for-sale/,1\nhttp://169.254.169.254/latest/meta-data/,1\n',
+    );
     const bad = writeTempConfig(NO_SERVER_PORT, NO_SERVER_PORT + 1000, (doc) => {
       doc.temporal.embedded = false;
       doc.storage.urls_dir = urlsDir;
@@ -94,12 +128,18 @@ describe('orchestrator user errors', function () {
     // No server answers: the CSV mistake, not "No Temporal server answers", shows nothing was started.
     const says = /^error: .*lamudi\.csv: line 3: host 169\.254\.169\.254 is a link-local address/;
     assertOneLineError(await inProcess('--config', bad.path, 'run', '--sites', 'lamudi'), says, 'bad CSV (run)');
-    assertOneLineError(await inProcess('--config', bad.path, 'schedule', 'create', '--cron', '0 6 * * *', '--sites', 'lamudi'), says, 'bad CSV (schedule create)');
+    assertOneLineError(
+      await inProcess('--config', bad.path, 'schedule', 'create', '--cron', '0 6 * * *', '--sites', 'lamudi'),
+      says,
+      'bad CSV (schedule create)',
+    );
   });
 
   it('does the same through the real executable', async () => {
     // A few through bin/orchestrator.js, as a user runs it: the same main(), plus the process exit code.
-    for (const [label, args, pattern] of cases.filter(([label]) => ['unknown batch (status)', 'bad cron', 'missing argument'].includes(label))) {
+    for (const [label, args, pattern] of cases.filter(([label]) =>
+      ['unknown batch (status)', 'bad cron', 'missing argument'].includes(label),
+    )) {
       assertOneLineError(await cli(...args), pattern, label);
     }
   });
@@ -119,10 +159,22 @@ describe('orchestrator user errors', function () {
     assert.equal(json.code, 1);
     const report = JSON.parse(json.stdout) as { ok: boolean; checks: Array<{ name: string; outcome: string }> };
     assert.equal(report.ok, false);
-    assert.deepEqual(report.checks.map((check) => [check.name, check.outcome]), [
-      ['config', 'pass'], ['start URLs', 'pass'], ['database', 'pass'], ['Temporal server', 'fail'], ['Temporal CLI', 'pass'], ['disk space', 'pass'],
-    ]);
-    assertOneLineError(json, /1 check failed: Temporal server \(no server answers at 127\.0\.0\.1:17999/, 'validate --json');
+    assert.deepEqual(
+      report.checks.map((check) => [check.name, check.outcome]),
+      [
+        ['config', 'pass'],
+        ['start URLs', 'pass'],
+        ['database', 'pass'],
+        ['Temporal server', 'fail'],
+        ['Temporal CLI', 'pass'],
+        ['disk space', 'pass'],
+      ],
+    );
+    assertOneLineError(
+      json,
+      /1 check failed: Temporal server \(no server answers at 127\.0\.0\.1:17999/,
+      'validate --json',
+    );
   });
 
   it('gives every command and subcommand a --help with examples', () => {

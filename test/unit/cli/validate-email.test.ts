@@ -21,14 +21,28 @@ describe('orchestrator validate: alert email', function () {
     smtp = await startSmtpSink({ security: 'none', login: { user: 'alerts', password: PASSWORD } });
     configPath = writeTempConfig(NO_SERVER_PORT, NO_SERVER_PORT + 1000, (doc) => {
       doc.temporal.embedded = false;
-      doc.notifications.email = { host: '127.0.0.1', port: smtp.port, security: 'none', from: 'orchestrator@example.com', to: ['ops@example.com'], user: 'alerts' };
+      doc.notifications.email = {
+        host: '127.0.0.1',
+        port: smtp.port,
+        security: 'none',
+        from: 'orchestrator@example.com',
+        to: ['ops@example.com'],
+        user: 'alerts',
+      };
     }).path;
   });
   after(() => smtp?.close());
 
   it('passes when the server takes the login, and sends nothing', async () => {
-    const result = await runCli(['--config', configPath, 'validate'], { env: { ORCHESTRATOR_SMTP_PASSWORD: PASSWORD } });
-    assert.match(result.stdout, new RegExp(`✔ alert email\\s+smtp://alerts@127\\.0\\.0\\.1:${smtp.port} \\(unencrypted, password set\\), from orchestrator@example\\.com to ops@example\\.com: the server answers and accepts the login`));
+    const result = await runCli(['--config', configPath, 'validate'], {
+      env: { ORCHESTRATOR_SMTP_PASSWORD: PASSWORD },
+    });
+    assert.match(
+      result.stdout,
+      new RegExp(
+        `✔ alert email\\s+smtp://alerts@127\\.0\\.0\\.1:${smtp.port} \\(unencrypted, password set\\), from orchestrator@example\\.com to ops@example\\.com: the server answers and accepts the login`,
+      ),
+    );
     assert.deepEqual(smtp.logins, [{ user: 'alerts', accepted: true }]);
     assert.equal(smtp.received.length, 0);
     assert.ok(!`${result.stdout}${result.stderr}`.includes(PASSWORD));
@@ -41,8 +55,15 @@ describe('orchestrator validate: alert email', function () {
       assert.equal(result.code, 1);
       const output = `${result.stdout}${result.stderr}`;
       assert.match(output, new RegExp(`SMTP server 127\\.0\\.0\\.1:${smtp.port}: Invalid login: 535`));
-      assert.match(result.stderr, /^error: 2 checks failed: Temporal server \(.*\); alert email \(SMTP server 127\.0\.0\.1:\d+: Invalid login/);
-      for (const form of [wrong, Buffer.from(wrong).toString('base64'), Buffer.from(`\u0000alerts\u0000${wrong}`).toString('base64')]) {
+      assert.match(
+        result.stderr,
+        /^error: 2 checks failed: Temporal server \(.*\); alert email \(SMTP server 127\.0\.0\.1:\d+: Invalid login/,
+      );
+      for (const form of [
+        wrong,
+        Buffer.from(wrong).toString('base64'),
+        Buffer.from(`\u0000alerts\u0000${wrong}`).toString('base64'),
+      ]) {
         assert.ok(!output.includes(form), `the password shows in:\n${output}`);
       }
     }
@@ -50,6 +71,9 @@ describe('orchestrator validate: alert email', function () {
 
   it('says the password is missing when only the user is configured', async () => {
     const result = await runCli(['--config', configPath, 'validate'], { env: { ORCHESTRATOR_SMTP_PASSWORD: '' } });
-    assert.match(result.stdout, /✘ alert email\s+SMTP server 127\.0\.0\.1:\d+: notifications\.email\.user is alerts, but no password is set \(ORCHESTRATOR_SMTP_PASSWORD\)/);
+    assert.match(
+      result.stdout,
+      /✘ alert email\s+SMTP server 127\.0\.0\.1:\d+: notifications\.email\.user is alerts, but no password is set \(ORCHESTRATOR_SMTP_PASSWORD\)/,
+    );
   });
 });

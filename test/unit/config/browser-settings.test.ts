@@ -44,12 +44,22 @@ describe('config: the browser fetcher', () => {
   });
 
   it('fills in the defaults when security.browser, or one of its keys, is left out', () => {
-    const without = parseConfigText(edited((doc) => doc.deleteIn(['security', 'browser'])), FILE, ROOT, {});
+    const without = parseConfigText(
+      edited((doc) => doc.deleteIn(['security', 'browser'])),
+      FILE,
+      ROOT,
+      {},
+    );
     assert.deepEqual(without.browser, { restartEveryPages: 50, poolSize: 2, challengeWaitMs: 15_000 });
-    const partial = parseConfigText(edited((doc) => {
-      doc.deleteIn(['security', 'browser', 'pool_size']);
-      doc.setIn(['security', 'browser', 'challenge_wait_seconds'], '1m');
-    }), FILE, ROOT, {});
+    const partial = parseConfigText(
+      edited((doc) => {
+        doc.deleteIn(['security', 'browser', 'pool_size']);
+        doc.setIn(['security', 'browser', 'challenge_wait_seconds'], '1m');
+      }),
+      FILE,
+      ROOT,
+      {},
+    );
     assert.deepEqual(partial.browser, { restartEveryPages: 50, poolSize: 2, challengeWaitMs: 60_000 });
   });
 
@@ -60,9 +70,12 @@ describe('config: the browser fetcher', () => {
     assert.deepEqual(problemsOf(edited((doc) => doc.setIn(['security', 'browser', 'pool_size'], 40))), [
       'config/config.yaml: security.browser.pool_size: must be an integer from 1 to 16, got 40',
     ]);
-    assert.deepEqual(problemsOf(edited((doc) => doc.setIn(['security', 'browser', 'challenge_wait_seconds'], 'soon'))), [
-      'config/config.yaml: security.browser.challenge_wait_seconds: must be a duration > 0 such as "500ms", "2s", "1m", "1h", or a number of seconds, got "soon"',
-    ]);
+    assert.deepEqual(
+      problemsOf(edited((doc) => doc.setIn(['security', 'browser', 'challenge_wait_seconds'], 'soon'))),
+      [
+        'config/config.yaml: security.browser.challenge_wait_seconds: must be a duration > 0 such as "500ms", "2s", "1m", "1h", or a number of seconds, got "soon"',
+      ],
+    );
     assert.deepEqual(problemsOf(edited((doc) => doc.setIn(['security', 'browser', 'pool_sise'], 2))), [
       'config/config.yaml: security.browser: unknown key "pool_sise" (did you mean "pool_size"?)',
     ]);

@@ -61,16 +61,25 @@ describe('config/config.yaml as shipped', () => {
   it('loads from the project root by default, with the six portals in priority order', () => {
     assert.equal(config.rootDir, ROOT);
     assert.equal(config.sourcePath, path.join(ROOT, 'config', 'config.yaml'));
-    assert.deepEqual(config.sites.map((site) => site.key), SITE_ORDER);
-    assert.deepEqual(config.sites.map((site) => site.priority), [1, 2, 3, 4, 5, 6]);
-    assert.deepEqual(config.sites.map((site) => site.baseUrl), [
-      'https://www.inmuebles24.com',
-      'https://www.casasyterrenos.com',
-      'https://www.lamudi.com.mx',
-      'https://casas.mitula.mx',
-      'https://propiedades.com',
-      'https://casas.trovit.com.mx',
-    ]);
+    assert.deepEqual(
+      config.sites.map((site) => site.key),
+      SITE_ORDER,
+    );
+    assert.deepEqual(
+      config.sites.map((site) => site.priority),
+      [1, 2, 3, 4, 5, 6],
+    );
+    assert.deepEqual(
+      config.sites.map((site) => site.baseUrl),
+      [
+        'https://www.inmuebles24.com',
+        'https://www.casasyterrenos.com',
+        'https://www.lamudi.com.mx',
+        'https://casas.mitula.mx',
+        'https://propiedades.com',
+        'https://casas.trovit.com.mx',
+      ],
+    );
   });
 
   it('describes each portal: built-in adapter, a browser for the Cloudflare portals, detail scrapers, pacing', () => {
@@ -78,7 +87,11 @@ describe('config/config.yaml as shipped', () => {
       assert.equal(site.enabled, true, site.key);
       assert.equal(site.adapter, 'builtin', site.key);
       assert.equal(site.genericSelectors, undefined, site.key);
-      assert.equal(site.fetcher, site.key === 'inmuebles24' || site.key === 'propiedades' ? 'browser' : site.key === 'lamudi' ? 'auto' : 'http', site.key);
+      assert.equal(
+        site.fetcher,
+        site.key === 'inmuebles24' || site.key === 'propiedades' ? 'browser' : site.key === 'lamudi' ? 'auto' : 'http',
+        site.key,
+      );
       assert.equal(site.hasDetailScraper, site.key === 'inmuebles24' || site.key === 'lamudi', site.key);
       assert.equal(site.rateLimitSeconds, site.key === 'inmuebles24' ? 3 : 2, site.key);
     }
@@ -103,17 +116,22 @@ describe('config/config.yaml as shipped', () => {
       nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
     });
     // Casas y Terrenos overrides two fetch keys and inherits max_redirects.
-    assert.deepEqual(byKey.get('casasyterrenos')!.fetch, { timeoutMs: 60_000, maxResponseBytes: 20_971_520, maxRedirects: 5 });
+    assert.deepEqual(byKey.get('casasyterrenos')!.fetch, {
+      timeoutMs: 60_000,
+      maxResponseBytes: 20_971_520,
+      maxRedirects: 5,
+    });
   });
 
-  it('retries a truncated page: TruncatedPageError is retryable and in no site\'s non_retryable_error_types', () => {
+  it("retries a truncated page: TruncatedPageError is retryable and in no site's non_retryable_error_types", () => {
     const error = new TruncatedPageError('lamudi', 'listing', 'https://www.lamudi.com.mx/x/');
     assert.equal(error.retryable, true);
     assert.equal(error.name, 'TruncatedPageError');
     assert.ok(error instanceof ScrapeError);
     assert.match(error.message, /^lamudi listing page not recognised: the HTML is truncated/);
     assert.ok(!(NON_RETRYABLE_ERROR_TYPES as readonly string[]).includes('TruncatedPageError'));
-    for (const site of config.sites) assert.ok(!site.retry.nonRetryableErrorTypes.includes('TruncatedPageError'), site.key);
+    for (const site of config.sites)
+      assert.ok(!site.retry.nonRetryableErrorTypes.includes('TruncatedPageError'), site.key);
     // The Temporal failure carries the class name as its type and leaves the decision to the policy.
     const failure = toActivityFailure(error) as ApplicationFailure;
     assert.ok(failure instanceof ApplicationFailure);
@@ -199,7 +217,10 @@ describe('config/config.yaml as shipped', () => {
     const lines = SHIPPED.split('\n');
     const start = lines.indexOf('  # vivanuncios:');
     assert.ok(start > 0, 'the example starts with "  # vivanuncios:"');
-    const example = lines.slice(start).filter((line) => line.startsWith('  #')).map((line) => line.replace('  # ', '  ').replace(/^  #$/, ''));
+    const example = lines
+      .slice(start)
+      .filter((line) => line.startsWith('  #'))
+      .map((line) => line.replace('  # ', '  ').replace(/^  #$/, ''));
     const config = parse(`${lines.slice(0, start).join('\n')}\n${example.join('\n')}\n`);
     const site = config.sites.find((candidate) => candidate.key === 'vivanuncios');
     assert.ok(site, 'the example adds a site');
@@ -244,7 +265,11 @@ describe('environment overrides', () => {
       doc.setIn(['notifications', 'webhook_url'], 'https://hooks.example.com/x');
       doc.setIn(['mirror', 'url'], 'http://127.0.0.1:8099');
     });
-    const off = parse(withUrls, { ORCHESTRATOR_WEBHOOK_URL: 'none', ORCHESTRATOR_MIRROR_URL: 'NONE', ORCHESTRATOR_METRICS_PORT: 'off' });
+    const off = parse(withUrls, {
+      ORCHESTRATOR_WEBHOOK_URL: 'none',
+      ORCHESTRATOR_MIRROR_URL: 'NONE',
+      ORCHESTRATOR_METRICS_PORT: 'off',
+    });
     assert.equal(off.notifications.webhookUrl, null);
     assert.equal(off.mirror.url, null);
     assert.equal(off.metrics.prometheusPort, null);
@@ -299,7 +324,10 @@ describe('config mistakes', () => {
       doc.deleteIn(['sites', 'lamudi', 'rate_limit_seconds']);
       doc.setIn(['sites', 'lamudi', 'rate_limt_seconds'], 2);
     });
-    assert.equal(onlyProblem(text), 'config/config.yaml: sites.lamudi: unknown key "rate_limt_seconds" (did you mean "rate_limit_seconds"?)');
+    assert.equal(
+      onlyProblem(text),
+      'config/config.yaml: sites.lamudi: unknown key "rate_limt_seconds" (did you mean "rate_limit_seconds"?)',
+    );
     assert.equal(
       onlyProblem(edited((doc) => doc.setIn(['security', 'robots_txt', 'obey'], true))),
       'config/config.yaml: security.robots_txt: unknown key "obey"',
@@ -410,7 +438,9 @@ describe('config mistakes', () => {
   });
 
   it('an adapter: builtin site that is not one of the six', () => {
-    const text = edited((doc) => doc.setIn(['sites', 'vivanuncios'], { priority: 7, base_url: 'https://www.vivanuncios.com.mx' }));
+    const text = edited((doc) =>
+      doc.setIn(['sites', 'vivanuncios'], { priority: 7, base_url: 'https://www.vivanuncios.com.mx' }),
+    );
     assert.equal(
       onlyProblem(text),
       'config/config.yaml: sites.vivanuncios: unknown built-in site "vivanuncios": use adapter: generic with selectors ' +
@@ -420,7 +450,11 @@ describe('config mistakes', () => {
 
   it('an adapter: generic site without selectors', () => {
     const text = edited((doc) =>
-      doc.setIn(['sites', 'vivanuncios'], { priority: 7, adapter: 'generic', base_url: 'https://www.vivanuncios.com.mx' }),
+      doc.setIn(['sites', 'vivanuncios'], {
+        priority: 7,
+        adapter: 'generic',
+        base_url: 'https://www.vivanuncios.com.mx',
+      }),
     );
     assert.equal(
       onlyProblem(text),
@@ -454,8 +488,14 @@ describe('config mistakes', () => {
   });
 
   it('an empty file, or one that is not a mapping', () => {
-    assert.equal(onlyProblem(''), 'config/config.yaml: the file is empty; it must hold the settings (temporal, storage, …, sites)');
-    assert.equal(onlyProblem('- temporal\n'), 'config/config.yaml: must be a mapping of settings, one "key: value" per indented line, got ["temporal"]');
+    assert.equal(
+      onlyProblem(''),
+      'config/config.yaml: the file is empty; it must hold the settings (temporal, storage, …, sites)',
+    );
+    assert.equal(
+      onlyProblem('- temporal\n'),
+      'config/config.yaml: must be a mapping of settings, one "key: value" per indented line, got ["temporal"]',
+    );
   });
 
   it('reports every problem at once, one per line, in file order', () => {

@@ -36,7 +36,11 @@ function problems(text: string, env: NodeJS.ProcessEnv = {}): string[] {
   assert.fail('the config was accepted');
 }
 
-const EMAIL = { host: 'smtp.example.com', from: 'Scraping orchestrator <orchestrator@example.com>', to: ['ops@example.com'] };
+const EMAIL = {
+  host: 'smtp.example.com',
+  from: 'Scraping orchestrator <orchestrator@example.com>',
+  to: ['ops@example.com'],
+};
 
 describe('notifications.email', () => {
   it('is off as shipped', () => {
@@ -45,7 +49,13 @@ describe('notifications.email', () => {
 
   it('is read with its defaults: STARTTLS on 587, no login', () => {
     assert.deepEqual(parse(withEmail(EMAIL)).notifications.email, {
-      host: 'smtp.example.com', port: 587, security: 'starttls', from: EMAIL.from, to: ['ops@example.com'], user: null, password: null,
+      host: 'smtp.example.com',
+      port: 587,
+      security: 'starttls',
+      from: EMAIL.from,
+      to: ['ops@example.com'],
+      user: null,
+      password: null,
     });
     const tls = parse(withEmail({ ...EMAIL, security: 'tls', user: 'orchestrator@example.com' })).notifications.email!;
     assert.equal(tls.port, 465);
@@ -54,7 +64,9 @@ describe('notifications.email', () => {
   });
 
   it('takes the password from ORCHESTRATOR_SMTP_PASSWORD only', () => {
-    const config = parse(withEmail({ ...EMAIL, user: 'orchestrator@example.com' }), { ORCHESTRATOR_SMTP_PASSWORD: SECRET });
+    const config = parse(withEmail({ ...EMAIL, user: 'orchestrator@example.com' }), {
+      ORCHESTRATOR_SMTP_PASSWORD: SECRET,
+    });
     assert.equal(config.notifications.email!.password, SECRET);
     // Nothing to log into when email is off: the variable changes nothing.
     assert.equal(parse(SHIPPED, { ORCHESTRATOR_SMTP_PASSWORD: SECRET }).notifications.email ?? null, null);
@@ -84,18 +96,30 @@ describe('notifications.email', () => {
   it('ORCHESTRATOR_SMTP_URL gives the whole setting, password included, or "none" turns it off', () => {
     const url = `smtps://alerts%40example.com:${encodeURIComponent(`${SECRET}/:@`)}@mail.example.com?from=orchestrator@example.com&to=ops@example.com,oncall@example.com`;
     assert.deepEqual(parse(SHIPPED, { ORCHESTRATOR_SMTP_URL: url }).notifications.email, {
-      host: 'mail.example.com', port: 465, security: 'tls', from: 'orchestrator@example.com', to: ['ops@example.com', 'oncall@example.com'],
-      user: 'alerts@example.com', password: `${SECRET}/:@`,
+      host: 'mail.example.com',
+      port: 465,
+      security: 'tls',
+      from: 'orchestrator@example.com',
+      to: ['ops@example.com', 'oncall@example.com'],
+      user: 'alerts@example.com',
+      password: `${SECRET}/:@`,
     });
-    const relay = parse(SHIPPED, { ORCHESTRATOR_SMTP_URL: 'smtp://127.0.0.1:2525?security=none&from=a@example.com&to=b@example.com' }).notifications.email!;
+    const relay = parse(SHIPPED, {
+      ORCHESTRATOR_SMTP_URL: 'smtp://127.0.0.1:2525?security=none&from=a@example.com&to=b@example.com',
+    }).notifications.email!;
     assert.deepEqual([relay.security, relay.port, relay.user, relay.password], ['none', 2525, null, null]);
     assert.equal(parse(withEmail(EMAIL), { ORCHESTRATOR_SMTP_URL: 'none' }).notifications.email, null);
     // The specific variable wins over the password inside the URL.
-    assert.equal(parse(SHIPPED, { ORCHESTRATOR_SMTP_URL: url, ORCHESTRATOR_SMTP_PASSWORD: 'other' }).notifications.email!.password, 'other');
+    assert.equal(
+      parse(SHIPPED, { ORCHESTRATOR_SMTP_URL: url, ORCHESTRATOR_SMTP_PASSWORD: 'other' }).notifications.email!.password,
+      'other',
+    );
   });
 
   it('a bad ORCHESTRATOR_SMTP_URL is one line that does not show its password', () => {
-    const [line] = problems(SHIPPED, { ORCHESTRATOR_SMTP_URL: `smtps://alerts:${SECRET}@mail.example.com?to=ops@example.com` });
+    const [line] = problems(SHIPPED, {
+      ORCHESTRATOR_SMTP_URL: `smtps://alerts:${SECRET}@mail.example.com?to=ops@example.com`,
+    });
     assert.equal(
       line,
       'environment variable ORCHESTRATOR_SMTP_URL (overrides notifications.email): needs from=<sender address>; the form is ' +
@@ -103,14 +127,20 @@ describe('notifications.email', () => {
         'got "smtps://alerts:***@mail.example.com?to=ops@example.com"',
     );
     const [notUrl] = problems(SHIPPED, { ORCHESTRATOR_SMTP_URL: `alerts:${SECRET} mail.example.com` });
-    assert.match(notUrl, /must be an smtp:\/\/ or smtps:\/\/ URL.*, got \(a value that is not an smtp\(s\) URL, not shown\)$/);
+    assert.match(
+      notUrl,
+      /must be an smtp:\/\/ or smtps:\/\/ URL.*, got \(a value that is not an smtp\(s\) URL, not shown\)$/,
+    );
     assert.ok(!notUrl.includes(SECRET));
   });
 
   it('is described for validate and logs without its password', () => {
     const config = parse(withEmail({ ...EMAIL, user: 'alerts' }), { ORCHESTRATOR_SMTP_PASSWORD: SECRET });
     const shown = describeEmail(config.notifications.email!);
-    assert.equal(shown, 'smtp://alerts@smtp.example.com:587 (STARTTLS, password set), from Scraping orchestrator <orchestrator@example.com> to ops@example.com');
+    assert.equal(
+      shown,
+      'smtp://alerts@smtp.example.com:587 (STARTTLS, password set), from Scraping orchestrator <orchestrator@example.com> to ops@example.com',
+    );
     assert.ok(!shown.includes(SECRET));
   });
 });

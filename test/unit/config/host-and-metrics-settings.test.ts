@@ -34,7 +34,12 @@ describe('config: host policy and metrics endpoint keys', () => {
   it('a site may declare further hosts, lower-cased; none by default', () => {
     const shipped = parseConfigText(SHIPPED, FILE, ROOT, {});
     assert.ok(shipped.sites.every((site) => site.hosts === undefined));
-    const config = parseConfigText(edited((doc) => doc.setIn(['sites', 'lamudi', 'hosts'], ['Lamudi.net', 'img.lamudi.com'])), FILE, ROOT, {});
+    const config = parseConfigText(
+      edited((doc) => doc.setIn(['sites', 'lamudi', 'hosts'], ['Lamudi.net', 'img.lamudi.com'])),
+      FILE,
+      ROOT,
+      {},
+    );
     assert.deepEqual(config.sites.find((site) => site.key === 'lamudi')!.hosts, ['lamudi.net', 'img.lamudi.com']);
   });
 
@@ -51,7 +56,12 @@ describe('config: host policy and metrics endpoint keys', () => {
     const shipped = parseConfigText(SHIPPED, FILE, ROOT, {});
     assert.equal(shipped.metrics.host, undefined);
     assert.equal(prometheusBindAddress(9464, shipped.metrics.host), '127.0.0.1:9464');
-    const everywhere = parseConfigText(edited((doc) => doc.setIn(['metrics', 'host'], '0.0.0.0')), FILE, ROOT, {});
+    const everywhere = parseConfigText(
+      edited((doc) => doc.setIn(['metrics', 'host'], '0.0.0.0')),
+      FILE,
+      ROOT,
+      {},
+    );
     assert.equal(prometheusBindAddress(9464, everywhere.metrics.host), '0.0.0.0:9464');
     const fromEnv = parseConfigText(SHIPPED, FILE, ROOT, { ORCHESTRATOR_METRICS_HOST: '::' });
     assert.equal(prometheusBindAddress(9100, fromEnv.metrics.host), '[::]:9100');

@@ -51,27 +51,44 @@ describe('AutoFetcher (fetcher: auto) against the mirror', function () {
   function listPage(page: number) {
     const site = mirror.catalog.site(SITE);
     const input = mirror.catalog.page(SITE, mirror.catalog.searches(SITE)[0], page)!;
-    return { url: site.listPageUrl(input.searchPath, page), records: input.items.map((facts) => site.cardRecord(facts, input)) };
+    return {
+      url: site.listPageUrl(input.searchPath, page),
+      records: input.items.map((facts) => site.cardRecord(facts, input)),
+    };
   }
 
   const log = () => mirror.requestLog(SITE).map((entry) => `${entry.path} ${entry.status}`);
   /** Requests to AWS WAF's token host (the challenge's script), as "host path status". */
-  const tokenHostLog = () => mirror.requestLog().filter((entry) => entry.host.endsWith('.token.awswaf.com')).map((entry) => `${entry.path} ${entry.status}`);
+  const tokenHostLog = () =>
+    mirror
+      .requestLog()
+      .filter((entry) => entry.host.endsWith('.token.awswaf.com'))
+      .map((entry) => `${entry.path} ${entry.status}`);
 
   /** Detail pages of Lamudi's first search: URL and the record a correct parser reads off each. */
   function detailPages() {
     const site = mirror.catalog.site(SITE);
     const input = mirror.catalog.page(SITE, mirror.catalog.searches(SITE)[0], 1)!;
-    return input.items.map((facts) => ({ url: site.detailUrl!(facts), record: site.detailRecord!(facts, mirror.catalog.markupOf(SITE)) }));
+    return input.items.map((facts) => ({
+      url: site.detailUrl!(facts),
+      record: site.detailRecord!(facts, mirror.catalog.markupOf(SITE)),
+    }));
   }
 
   before(async function () {
     if (!CHROMIUM) {
-      console.log(`      (skipped: Chromium not found at ${process.env.CHROMIUM_PATH || '/usr/bin/chromium'}; run scripts/install-chromium.sh)`);
+      console.log(
+        `      (skipped: Chromium not found at ${process.env.CHROMIUM_PATH || '/usr/bin/chromium'}; run scripts/install-chromium.sh)`,
+      );
       this.skip();
     }
     mirror = await startMirror({ pagesPerSearch: 3 });
-    pool = new BrowserPool({ tempDir: mkdtempSync(join(tmpdir(), 'auto-fetcher-')), poolSize: 1, restartEveryPages: 1000, egress: { closed: true } });
+    pool = new BrowserPool({
+      tempDir: mkdtempSync(join(tmpdir(), 'auto-fetcher-')),
+      poolSize: 1,
+      restartEveryPages: 1000,
+      egress: { closed: true },
+    });
   });
   after(async () => {
     for (const closer of closers) await closer.close();
@@ -88,8 +105,15 @@ describe('AutoFetcher (fetcher: auto) against the mirror', function () {
     const auto = autoFetcher(switches);
     const { url, records } = listPage(1);
     const page = await auto.fetch(url, { site: SITE });
-    const parsed = adapterFor({ key: SITE, adapter: 'builtin' }).parseListingPage(page.html, { url: page.url, site: SITE, maxFieldLength: 1000 });
-    assert.deepEqual(parsed.listings.map((r) => r.externalId), records.map((r) => r.externalId));
+    const parsed = adapterFor({ key: SITE, adapter: 'builtin' }).parseListingPage(page.html, {
+      url: page.url,
+      site: SITE,
+      maxFieldLength: 1000,
+    });
+    assert.deepEqual(
+      parsed.listings.map((r) => r.externalId),
+      records.map((r) => r.externalId),
+    );
     assert.equal(auto.usingBrowser, false);
     assert.deepEqual(switches, []);
     assert.equal(pool.stats().running, false);
@@ -108,15 +132,22 @@ describe('AutoFetcher (fetcher: auto) against the mirror', function () {
     const page = await auto.fetch(first.url, { site: SITE });
     assert.equal(page.status, 200);
     assert.equal(page.url, first.url);
-    const parse = (html: string, url: string) => adapterFor({ key: SITE, adapter: 'builtin' }).parseDetailPage!(html, { url, site: SITE, maxFieldLength: 100_000 });
+    const parse = (html: string, url: string) =>
+      adapterFor({ key: SITE, adapter: 'builtin' }).parseDetailPage!(html, {
+        url,
+        site: SITE,
+        maxFieldLength: 100_000,
+      });
     assert.deepEqual(parse(page.html, page.url), first.record);
     assert.equal(auto.usingBrowser, true);
-    assert.deepEqual(switches, [{ site: SITE, url: first.url, reason: 'www.lamudi.com.mx answered 202 with an anti-bot challenge page' }]);
+    assert.deepEqual(switches, [
+      { site: SITE, url: first.url, reason: 'www.lamudi.com.mx answered 202 with an anti-bot challenge page' },
+    ]);
     const path = new URL(first.url).pathname;
     // http: the detail page (challenged, 202); then the browser: robots.txt, the home page
     // (challenged; its challenge.js, from the token host, sets aws-waf-token; reloaded), the page itself.
     assert.deepEqual(log(), [`${path} 202`, '/robots.txt 200', '/ 202', '/ 200', `${path} 200`]);
-    assert.equal(tokenHostLog().length, 1, 'challenge.js was loaded once, from AWS WAF\'s token host');
+    assert.equal(tokenHostLog().length, 1, "challenge.js was loaded once, from AWS WAF's token host");
     assert.match(tokenHostLog()[0], /^\/[0-9a-f]+\/challenge\.js 200$/);
 
     // The next detail page goes to the browser at once, with its token: one request, no challenge.
@@ -130,7 +161,12 @@ describe('AutoFetcher (fetcher: auto) against the mirror', function () {
   it('a challenge on a results page moves the page, and the site, to the browser', async () => {
     const switches: FetcherSwitch[] = [];
     // A browser of its own: the shared one's Lamudi session holds the token from the test above.
-    const own = new BrowserPool({ tempDir: mkdtempSync(join(tmpdir(), 'auto-fetcher-')), poolSize: 1, restartEveryPages: 1000, egress: { closed: true } });
+    const own = new BrowserPool({
+      tempDir: mkdtempSync(join(tmpdir(), 'auto-fetcher-')),
+      poolSize: 1,
+      restartEveryPages: 1000,
+      egress: { closed: true },
+    });
     closers.push(own);
     const auto = autoFetcher(switches, own);
     mirror.setFaults(SITE, { challenge: { clearanceCookie: true } });
@@ -138,10 +174,19 @@ describe('AutoFetcher (fetcher: auto) against the mirror', function () {
     const page = await auto.fetch(first.url, { site: SITE });
     assert.equal(page.status, 200);
     assert.equal(page.url, first.url);
-    const parsed = adapterFor({ key: SITE, adapter: 'builtin' }).parseListingPage(page.html, { url: page.url, site: SITE, maxFieldLength: 1000 });
-    assert.deepEqual(parsed.listings.map((r) => r.externalId), first.records.map((r) => r.externalId));
+    const parsed = adapterFor({ key: SITE, adapter: 'builtin' }).parseListingPage(page.html, {
+      url: page.url,
+      site: SITE,
+      maxFieldLength: 1000,
+    });
+    assert.deepEqual(
+      parsed.listings.map((r) => r.externalId),
+      first.records.map((r) => r.externalId),
+    );
     assert.equal(auto.usingBrowser, true);
-    assert.deepEqual(switches, [{ site: SITE, url: first.url, reason: 'www.lamudi.com.mx answered 202 with an anti-bot challenge page' }]);
+    assert.deepEqual(switches, [
+      { site: SITE, url: first.url, reason: 'www.lamudi.com.mx answered 202 with an anti-bot challenge page' },
+    ]);
     const path = new URL(first.url).pathname;
     // http: robots.txt, the page (challenged); then the browser: robots.txt, the home page
     // (challenged, its script run, reloaded), the page itself.

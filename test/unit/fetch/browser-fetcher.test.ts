@@ -25,7 +25,12 @@ import {
   RobotsDisallowedError,
 } from '../../../lib/errors';
 import { browserEgress, BrowserFetcher, type BrowserFetcherOptions } from '../../../lib/fetch/browser-fetcher';
-import { BrowserPool, findChromium, type BrowserPoolEvent, type BrowserPoolOptions } from '../../../lib/fetch/browser-pool';
+import {
+  BrowserPool,
+  findChromium,
+  type BrowserPoolEvent,
+  type BrowserPoolOptions,
+} from '../../../lib/fetch/browser-pool';
 import { HttpFetcher } from '../../../lib/fetch/http-fetcher';
 import { RateLimiter } from '../../../lib/fetch/rate-limiter';
 import { statusError } from '../../../lib/fetch/responses';
@@ -95,14 +100,17 @@ function httpFetcher(mirror: MirrorServer): HttpFetcher {
 function firstPage(mirror: MirrorServer, site: string, page = 1) {
   const mirrorSite = mirror.catalog.site(site);
   const input = mirror.catalog.page(site, mirror.catalog.searches(site)[0], page)!;
-  return { url: mirrorSite.listPageUrl(input.searchPath, page), records: input.items.map((facts) => mirrorSite.cardRecord(facts, input)) };
+  return {
+    url: mirrorSite.listPageUrl(input.searchPath, page),
+    records: input.items.map((facts) => mirrorSite.cardRecord(facts, input)),
+  };
 }
 
 function parse(site: string, html: string, url: string) {
   return adapterFor({ key: site, adapter: 'builtin' }).parseListingPage(html, { url, site, maxFieldLength: 1000 });
 }
 
-describe('aggregators\' header check (Mitula, Trovit) through the http fetcher', () => {
+describe("aggregators' header check (Mitula, Trovit) through the http fetcher", () => {
   // The same check on a fake portal with the switch set by hand: test/unit/fetch/http-fetcher.test.ts
   // ("requireBrowserHeaders: got-scraping headers pass, a bare request gets 401" and "401 without a
   // challenge page → AccessDeniedError saying why"). Here: the six-portal mirror's own defaults.
@@ -126,19 +134,42 @@ describe('aggregators\' header check (Mitula, Trovit) through the http fetcher',
       assert.deepEqual(parse(site, page.html, page.url).listings, records);
 
       const path = new URL(url).pathname + new URL(url).search;
-      const bare = await new Promise<{ status: number; headers: Record<string, string>; body: Buffer }>((resolve, reject) => {
-        http.get(`${mirror.url}${path}`, { headers: { host: HOSTS[site], 'user-agent': 'curl/8.5.0' }, agent: false }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers as Record<string, string>, body: Buffer.concat(chunks) }));
-        }).on('error', reject);
-      });
+      const bare = await new Promise<{ status: number; headers: Record<string, string>; body: Buffer }>(
+        (resolve, reject) => {
+          http
+            .get(
+              `${mirror.url}${path}`,
+              { headers: { host: HOSTS[site], 'user-agent': 'curl/8.5.0' }, agent: false },
+              (res) => {
+                const chunks: Buffer[] = [];
+                res.on('data', (chunk: Buffer) => chunks.push(chunk));
+                res.on('end', () =>
+                  resolve({
+                    status: res.statusCode ?? 0,
+                    headers: res.headers as Record<string, string>,
+                    body: Buffer.concat(chunks),
+                  }),
+                );
+              },
+            )
+            .on('error', reject);
+        },
+      );
       assert.equal(bare.status, 401);
       const error = statusError({ url: new URL(url), ...bare });
       assert.ok(error instanceof AccessDeniedError);
       assert.equal(error.status, 401);
-      assert.equal(error.message, `${HOSTS[site]} answered 401 Access Denied: the site requires browser navigation headers`);
-      assert.deepEqual(mirror.requestLog(site).filter((e) => e.path === path).map((e) => e.status), [200, 401]);
+      assert.equal(
+        error.message,
+        `${HOSTS[site]} answered 401 Access Denied: the site requires browser navigation headers`,
+      );
+      assert.deepEqual(
+        mirror
+          .requestLog(site)
+          .filter((e) => e.path === path)
+          .map((e) => e.status),
+        [200, 401],
+      );
     });
   }
 });
@@ -168,7 +199,12 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
   }
 
   function poolOptions(overrides: Partial<BrowserPoolOptions> = {}): BrowserPoolOptions {
-    return { tempDir: mkdtempSync(join(tmpdir(), 'browser-fetcher-')), poolSize: 2, restartEveryPages: 1000, ...overrides };
+    return {
+      tempDir: mkdtempSync(join(tmpdir(), 'browser-fetcher-')),
+      poolSize: 2,
+      restartEveryPages: 1000,
+      ...overrides,
+    };
   }
 
   /** The mirror log of a site as "path status" lines. */
@@ -176,7 +212,9 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
 
   before(async function () {
     if (!CHROMIUM) {
-      console.log(`      (skipped: Chromium not found at ${process.env.CHROMIUM_PATH || '/usr/bin/chromium'}; run scripts/install-chromium.sh)`);
+      console.log(
+        `      (skipped: Chromium not found at ${process.env.CHROMIUM_PATH || '/usr/bin/chromium'}; run scripts/install-chromium.sh)`,
+      );
       this.skip();
     }
     mirror = await startMirror({ pagesPerSearch: 3 });
@@ -226,7 +264,10 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
       // The session keeps the clearance: the next page is no challenge.
       mirror.resetLog();
       const second = firstPage(mirror, site, 2);
-      assert.deepEqual(parse(site, (await browser.fetch(second.url, { site })).html, second.url).listings, second.records);
+      assert.deepEqual(
+        parse(site, (await browser.fetch(second.url, { site })).html, second.url).listings,
+        second.records,
+      );
       assert.deepEqual(log(site), [`${new URL(second.url).pathname}${new URL(second.url).search} 200`]);
     });
   }
@@ -248,7 +289,10 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
     await assert.rejects(hasty.fetch(url, { site }), (error: unknown) => {
       assert.ok(error instanceof ChallengePageError, String(error));
       assert.equal(error.retryable, false);
-      assert.equal(error.message, 'www.inmuebles24.com kept answering with an anti-bot challenge page for 1 s: the challenge did not clear');
+      assert.equal(
+        error.message,
+        'www.inmuebles24.com kept answering with an anti-bot challenge page for 1 s: the challenge did not clear',
+      );
       return true;
     });
     const waited = performance.now() - started;
@@ -259,7 +303,7 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
     await assert.rejects(hasty.fetch(url, { site }), ChallengePageError);
   });
 
-  it('loads only documents: the page\'s scripts, styles and images never reach the site', async () => {
+  it("loads only documents: the page's scripts, styles and images never reach the site", async () => {
     const site = 'casasyterrenos'; // its page references /_next/static/… scripts on the site's host
     const { url, records } = firstPage(mirror, site);
     const page = await fetcher().fetch(url, { site });
@@ -268,11 +312,14 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
     assert.deepEqual(log(site), ['/robots.txt 200', '/ 200', `${new URL(url).pathname} 200`]);
   });
 
-  it('sends what Chromium sends: Mitula\'s header check passes through the browser', async () => {
+  it("sends what Chromium sends: Mitula's header check passes through the browser", async () => {
     const { url, records } = firstPage(mirror, 'mitula');
     const page = await fetcher().fetch(url, { site: 'mitula' });
     assert.deepEqual(parse('mitula', page.html, page.url).listings, records);
-    assert.ok(log('mitula').every((line) => line.endsWith(' 200')), log('mitula').join(', '));
+    assert.ok(
+      log('mitula').every((line) => line.endsWith(' 200')),
+      log('mitula').join(', '),
+    );
   });
 
   it('maps answers to the same typed errors as the http fetcher', async () => {
@@ -305,11 +352,17 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
       assert.ok(error instanceof HostPolicyError, String(error));
       assert.equal(error.reason, 'off-domain');
       assert.equal(error.byPage, true);
-      assert.match(error.message, /redirected off its domain to https:\/\/login\.portal-sso\.example\/.*, refused by the host policy: host login\.portal-sso\.example is not on the domain of site inmuebles24/);
+      assert.match(
+        error.message,
+        /redirected off its domain to https:\/\/login\.portal-sso\.example\/.*, refused by the host policy: host login\.portal-sso\.example is not on the domain of site inmuebles24/,
+      );
       return true;
     });
     mirror.setFaults(site, { redirectLoop: true });
-    await assert.rejects(browser.fetch(url, { site }), (error: unknown) => error instanceof RedirectError && /redirect loop/.test(error.message));
+    await assert.rejects(
+      browser.fetch(url, { site }),
+      (error: unknown) => error instanceof RedirectError && /redirect loop/.test(error.message),
+    );
   });
 
   it('a challenge page whose script navigates elsewhere: aborted at once with the reason, nothing asked of another host', async () => {
@@ -324,8 +377,14 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
     const targets: Array<[string, RegExp]> = [
       ['http://127.0.0.1:9/', /host 127\.0\.0\.1 is a loopback address/],
       ['http://169.254.169.254/latest/meta-data/', /host 169\.254\.169\.254 is a link-local address/],
-      ['https://www.inmuebles24.com.evil.mx/login', /host www\.inmuebles24\.com\.evil\.mx is not on the domain of site inmuebles24/],
-      ['https://interno.inmuebles24.com/admin', /interno\.inmuebles24\.com resolves to 10\.0\.0\.1, which is a private network address/],
+      [
+        'https://www.inmuebles24.com.evil.mx/login',
+        /host www\.inmuebles24\.com\.evil\.mx is not on the domain of site inmuebles24/,
+      ],
+      [
+        'https://interno.inmuebles24.com/admin',
+        /interno\.inmuebles24\.com resolves to 10\.0\.0\.1, which is a private network address/,
+      ],
     ];
     for (const [target, reason] of targets) {
       mirror.setFaults(site, { challenge: { navigateTo: target } });
@@ -339,7 +398,14 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
       });
       assert.ok(performance.now() - started < 4_000, 'at once, not after the challenge wait');
     }
-    assert.deepEqual(mirror.requestLog().filter((entry) => entry.site !== site).map((entry) => entry.host), [], 'no other host was asked');
+    assert.deepEqual(
+      mirror
+        .requestLog()
+        .filter((entry) => entry.site !== site)
+        .map((entry) => entry.host),
+      [],
+      'no other host was asked',
+    );
   });
 
   it('obeys robots.txt before any page request, read through the browser', async () => {
@@ -350,7 +416,7 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
     assert.deepEqual(log(site), ['/robots.txt 200']);
   });
 
-  it('keeps the site\'s rate limit, shared with other fetchers through one RateLimiter', async () => {
+  it("keeps the site's rate limit, shared with other fetchers through one RateLimiter", async () => {
     const site = 'trovit';
     const limiter = new RateLimiter({ sites: { [site]: { requestsPerMinute: 0, burst: 1, minSpacingMs: 1000 } } });
     const browser = fetcher({ rateLimit: limiter });
@@ -358,7 +424,8 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
     const times = mirror.requestLog(site).map((e) => e.time);
     assert.equal(times.length, 5, log(site).join(', ')); // robots.txt, home, three pages
     // Navigations start 1 s apart; their arrival at the mirror jitters with the machine's load (20% allowed).
-    for (let i = 1; i < times.length; i++) assert.ok(times[i] - times[i - 1] >= 800, `gap ${i}: ${Math.round(times[i] - times[i - 1])} ms`);
+    for (let i = 1; i < times.length; i++)
+      assert.ok(times[i] - times[i - 1] >= 800, `gap ${i}: ${Math.round(times[i] - times[i - 1])} ms`);
     assert.ok(times[4] - times[0] >= 4 * 1000 - 200, `total ${Math.round(times[4] - times[0])} ms`);
   });
 
@@ -371,7 +438,9 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
     const controller = new AbortController();
     const pending = browser.fetch(firstPage(mirror, site, 2).url, { site, signal: controller.signal });
     const second = new URL(firstPage(mirror, site, 2).url);
-    await until('the page request reaching the mirror', () => mirror.requestLog(site).some((e) => e.path === second.pathname + second.search));
+    await until('the page request reaching the mirror', () =>
+      mirror.requestLog(site).some((e) => e.path === second.pathname + second.search),
+    );
     const reason = new Error('activity cancelled');
     const started = performance.now();
     controller.abort(reason);
@@ -395,7 +464,10 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
       assert.deepEqual(parse(site, (await browser.fetch(url, { site })).html, url).listings, records);
       if (!dirs.includes(own.userDataDir!)) dirs.push(own.userDataDir!);
     }
-    assert.deepEqual(seen.map((e) => e.type), ['launch', 'restart', 'launch', 'restart', 'launch']);
+    assert.deepEqual(
+      seen.map((e) => e.type),
+      ['launch', 'restart', 'launch', 'restart', 'launch'],
+    );
     assert.deepEqual(own.stats().restarts, 2);
     assert.equal(new Set(dirs).size, 3, 'each launch has its own user-data-dir');
     assert.deepEqual(readdirSync(options.tempDir), [dirs[2].split('/').pop()], 'the old ones are removed');
@@ -415,7 +487,9 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
     const sites = ['inmuebles24', 'propiedades', 'trovit'];
     for (const site of sites) mirror.setFaults(site, { slowMs: 100 });
     const browser = fetcher();
-    const pages = await Promise.all(sites.flatMap((site) => [1, 2].map((n) => browser.fetch(firstPage(mirror, site, n).url, { site }))));
+    const pages = await Promise.all(
+      sites.flatMap((site) => [1, 2].map((n) => browser.fetch(firstPage(mirror, site, n).url, { site }))),
+    );
     assert.ok(pages.every((page) => page.status === 200));
     const stats = pool.stats();
     assert.equal(stats.peakOpenPages, 2);
@@ -423,7 +497,7 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
     assert.equal(stats.waiting, 0);
   });
 
-  it('a page\'s WebRTC cannot send UDP past the egress proxy: no STUN request reaches a server on this machine', async () => {
+  it("a page's WebRTC cannot send UDP past the egress proxy: no STUN request reaches a server on this machine", async () => {
     // A STUN server stand-in on loopback counts the datagrams it gets; the page gathers ICE candidates with it.
     const udp = dgram.createSocket('udp4');
     let datagrams = 0;
@@ -431,23 +505,31 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
     await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', () => resolve()));
     const lease = await pool.acquire('webrtc-probe', { countsAsPage: false });
     try {
-      const candidates = await lease.page.evaluate(async (port) => {
-        // The page's own RTCPeerConnection (the project compiles without DOM types: the little used here).
-        const Peer = (globalThis as unknown as { RTCPeerConnection: new (config: object) => ProbePeerConnection }).RTCPeerConnection;
-        const connection = new Peer({ iceServers: [{ urls: `stun:127.0.0.1:${port}` }] });
-        const found: string[] = [];
-        connection.onicecandidate = (event) => void (event.candidate && found.push(event.candidate.candidate));
-        connection.createDataChannel('probe');
-        await connection.setLocalDescription(await connection.createOffer());
-        // Gathering ends on its own (the state says so): with UDP allowed it sends its STUN requests first.
-        await new Promise<void>((resolve) => {
-          if (connection.iceGatheringState === 'complete') resolve();
-          connection.onicegatheringstatechange = () => connection.iceGatheringState === 'complete' && resolve();
-        });
-        connection.close();
-        return found;
-      }, (udp.address() as AddressInfo).port);
-      assert.deepEqual(candidates.filter((candidate) => / udp /i.test(candidate)), [], 'no UDP candidate gathered');
+      const candidates = await lease.page.evaluate(
+        async (port) => {
+          // The page's own RTCPeerConnection (the project compiles without DOM types: the little used here).
+          const Peer = (globalThis as unknown as { RTCPeerConnection: new (config: object) => ProbePeerConnection })
+            .RTCPeerConnection;
+          const connection = new Peer({ iceServers: [{ urls: `stun:127.0.0.1:${port}` }] });
+          const found: string[] = [];
+          connection.onicecandidate = (event) => void (event.candidate && found.push(event.candidate.candidate));
+          connection.createDataChannel('probe');
+          await connection.setLocalDescription(await connection.createOffer());
+          // Gathering ends on its own (the state says so): with UDP allowed it sends its STUN requests first.
+          await new Promise<void>((resolve) => {
+            if (connection.iceGatheringState === 'complete') resolve();
+            connection.onicegatheringstatechange = () => connection.iceGatheringState === 'complete' && resolve();
+          });
+          connection.close();
+          return found;
+        },
+        (udp.address() as AddressInfo).port,
+      );
+      assert.deepEqual(
+        candidates.filter((candidate) => / udp /i.test(candidate)),
+        [],
+        'no UDP candidate gathered',
+      );
       assert.equal(datagrams, 0, 'the STUN server got nothing');
     } finally {
       await lease.release({ broken: true });
@@ -455,7 +537,7 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
     }
   });
 
-  describe('the mirror as the portals\' real hosts: Chromium\'s own network stack, behind the egress proxy', () => {
+  describe("the mirror as the portals' real hosts: Chromium's own network stack, behind the egress proxy", () => {
     // No mirror mode: www.lamudi.com.mx and www.inmuebles24.com resolve (resolver override) to the
     // mirror's address, trusted on the mirror's port only, and Chromium follows redirects itself.
     let own: BrowserPool;
@@ -465,7 +547,10 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
     before(() => {
       origin = (host) => `http://${host}:${mirror.port}`;
       policy = new HostPolicy({
-        sites: [{ key: 'lamudi', baseUrl: 'https://www.lamudi.com.mx' }, { key: 'inmuebles24', baseUrl: 'https://www.inmuebles24.com' }],
+        sites: [
+          { key: 'lamudi', baseUrl: 'https://www.lamudi.com.mx' },
+          { key: 'inmuebles24', baseUrl: 'https://www.inmuebles24.com' },
+        ],
         resolve: (host) => (host === 'www.lamudi.com.mx' || host === 'www.inmuebles24.com' ? ['127.0.0.1'] : undefined),
         trustedAddresses: [`127.0.0.1:${mirror.port}`],
       });
@@ -493,17 +578,22 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
         assert.equal(error.reason, 'off-domain');
         assert.equal(error.byPage, true, 'the page itself went there');
         assert.equal(error.url, page);
-        assert.match(error.message, new RegExp(`redirected off its domain to ${elsewhere.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}, refused by the host policy: host www\\.inmuebles24\\.com is not on the domain of site lamudi`));
+        assert.match(
+          error.message,
+          new RegExp(
+            `redirected off its domain to ${elsewhere.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}, refused by the host policy: host www\\.inmuebles24\\.com is not on the domain of site lamudi`,
+          ),
+        );
         return true;
       });
       assert.deepEqual(mirror.requestLog('inmuebles24'), [], 'the hop was never requested');
       assert.deepEqual(log('lamudi'), [`${new URL(page).pathname}${new URL(page).search} 302`]);
       const refusal = (await own.egress())!.refusalFor('lamudi', 'www.inmuebles24.com')!;
-      assert.equal(refusal.reason, 'off-domain', 'refused by the egress proxy, with the site\'s own rule');
+      assert.equal(refusal.reason, 'off-domain', "refused by the egress proxy, with the site's own rule");
     });
   });
 
-  describe('without a mirror: Chromium\'s own network stack, behind the egress proxy', () => {
+  describe("without a mirror: Chromium's own network stack, behind the egress proxy", () => {
     // The portal is a server on 127.0.0.1, reached as www.example-portal.mx through the resolver
     // override (127.0.0.1 trusted for it); the canary on 127.0.0.2 stands for everything the host
     // policy must keep the browser from: it counts every connection it gets.
@@ -516,13 +606,20 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
     let policy: HostPolicy;
     let flips = 0;
     const seen: http.IncomingHttpHeaders[] = [];
-    let answer: { status: number; body: string; location?: string; headers?: Record<string, string> } = { status: 200, body: '' };
+    let answer: { status: number; body: string; location?: string; headers?: Record<string, string> } = {
+      status: 200,
+      body: '',
+    };
 
     before(async () => {
       server = http.createServer((req, res) => {
         seen.push({ ...req.headers, ':path': req.url });
         if (req.url === '/robots.txt') return void res.writeHead(404).end();
-        res.writeHead(answer.status, { 'content-type': 'text/html; charset=utf-8', ...(answer.location ? { location: answer.location } : {}), ...answer.headers });
+        res.writeHead(answer.status, {
+          'content-type': 'text/html; charset=utf-8',
+          ...(answer.location ? { location: answer.location } : {}),
+          ...answer.headers,
+        });
         res.end(answer.body);
       });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -537,12 +634,18 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
         // DNS rebinding: the first answer is the trusted address, every later one the canary's.
         'flip.example-portal.mx': () => (flips++ === 0 ? ['127.0.0.1'] : ['127.0.0.2']),
       };
-      policy = new HostPolicy({ sites: [{ key: 'local', baseUrl: origin }], resolve: (host) => names[host]?.(), trustedAddresses: ['127.0.0.1'] });
-      own = new BrowserPool(poolOptions({
-        egress: browserEgress(policy),
-        // The portals are https, a secure context where Chromium sends Sec-Fetch-*; so is this stand-in.
-        extraArgs: [`--unsafely-treat-insecure-origin-as-secure=${origin}`],
-      }));
+      policy = new HostPolicy({
+        sites: [{ key: 'local', baseUrl: origin }],
+        resolve: (host) => names[host]?.(),
+        trustedAddresses: ['127.0.0.1'],
+      });
+      own = new BrowserPool(
+        poolOptions({
+          egress: browserEgress(policy),
+          // The portals are https, a secure context where Chromium sends Sec-Fetch-*; so is this stand-in.
+          extraArgs: [`--unsafely-treat-insecure-origin-as-secure=${origin}`],
+        }),
+      );
     });
     after(async () => {
       await own?.close();
@@ -556,12 +659,16 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
       canaryConnections = 0;
     });
 
-    const local = (overrides: Partial<BrowserFetcherOptions> = {}) => fetcher({ pool: own, mirrorUrl: null, hostPolicy: policy, warmUp: false, ...overrides });
+    const local = (overrides: Partial<BrowserFetcherOptions> = {}) =>
+      fetcher({ pool: own, mirrorUrl: null, hostPolicy: policy, warmUp: false, ...overrides });
 
     it('fetches as a browser: navigation headers, no HeadlessChrome, navigator.webdriver false; guards redirects', async () => {
       const browser = local({ warmUp: true });
       // An inline script reports navigator.webdriver through a cookie the next request carries.
-      answer = { status: 200, body: '<!DOCTYPE html><html><head><title>ok</title><script>document.cookie = "wd=" + navigator.webdriver + "; path=/";</script></head><body>hola</body></html>' };
+      answer = {
+        status: 200,
+        body: '<!DOCTYPE html><html><head><title>ok</title><script>document.cookie = "wd=" + navigator.webdriver + "; path=/";</script></head><body>hola</body></html>',
+      };
       const page = await browser.fetch(`${origin}/uno.html`, { site: 'local' });
       assert.equal(page.html, answer.body);
       await browser.fetch(`${origin}/dos.html`, { site: 'local' });
@@ -594,8 +701,14 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
       const targets: Array<[string, RegExp]> = [
         [`http://127.0.0.2:${canaryPort}/`, /host 127\.0\.0\.2 is a loopback address \(this machine\)/],
         ['http://169.254.169.254/latest/meta-data/', /host 169\.254\.169\.254 is a link-local address/],
-        [`http://canary.example-portal.mx:${canaryPort}/`, /canary\.example-portal\.mx resolves to 127\.0\.0\.2, which is a loopback address/],
-        [`https://www.example-portal.mx.evil.mx/`, /host www\.example-portal\.mx\.evil\.mx is not on the domain of site local/],
+        [
+          `http://canary.example-portal.mx:${canaryPort}/`,
+          /canary\.example-portal\.mx resolves to 127\.0\.0\.2, which is a loopback address/,
+        ],
+        [
+          `https://www.example-portal.mx.evil.mx/`,
+          /host www\.example-portal\.mx\.evil\.mx is not on the domain of site local/,
+        ],
       ];
       for (const [target, reason] of targets) {
         answer = {
@@ -607,7 +720,10 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
         await assert.rejects(browser.fetch(`${origin}/reto.html`, { site: 'local' }), (error: unknown) => {
           assert.ok(error instanceof HostPolicyError, `${target}: ${String(error)}`);
           assert.equal(error.byPage, true);
-          assert.ok(error.message.startsWith(`the page ${origin}/reto.html navigated to ${target} refused: `), error.message);
+          assert.ok(
+            error.message.startsWith(`the page ${origin}/reto.html navigated to ${target} refused: `),
+            error.message,
+          );
           assert.match(error.message, reason);
           return true;
         });
@@ -621,7 +737,10 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
       const url = `http://flip.example-portal.mx:${canaryPort}/pagina.html`;
       await assert.rejects(browser.fetch(url, { site: 'local' }), (error: unknown) => {
         assert.ok(error instanceof HostPolicyError, String(error));
-        assert.equal(error.message, `${url} refused on its connection: flip.example-portal.mx resolves to 127.0.0.2, which is a loopback address (this machine): only public addresses may be fetched`);
+        assert.equal(
+          error.message,
+          `${url} refused on its connection: flip.example-portal.mx resolves to 127.0.0.2, which is a loopback address (this machine): only public addresses may be fetched`,
+        );
         assert.equal(error.byPage, false, 'the URL asked for itself');
         return true;
       });

@@ -33,7 +33,7 @@ function ask(proxyUrl: string, raw: string): Promise<string> {
 
 const connect = (authority: string) => `CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n\r\n`;
 
-describe('EgressProxy: one listener per site, each held to its own site\'s rules', () => {
+describe("EgressProxy: one listener per site, each held to its own site's rules", () => {
   let target: net.Server;
   let targetPort: number;
   let targetConnections = 0;
@@ -58,7 +58,10 @@ describe('EgressProxy: one listener per site, each held to its own site\'s rules
     webPort = (web.address() as AddressInfo).port;
     // Every name resolves to 127.0.0.1, trusted on the two servers' ports only.
     const policy = new HostPolicy({
-      sites: [{ key: 'lamudi', baseUrl: 'https://www.lamudi.com.mx' }, { key: 'inmuebles24', baseUrl: 'https://www.inmuebles24.com' }],
+      sites: [
+        { key: 'lamudi', baseUrl: 'https://www.lamudi.com.mx' },
+        { key: 'inmuebles24', baseUrl: 'https://www.inmuebles24.com' },
+      ],
       resolve: () => ['127.0.0.1'],
       trustedAddresses: [`127.0.0.1:${targetPort}`, `127.0.0.1:${webPort}`],
     });
@@ -73,24 +76,35 @@ describe('EgressProxy: one listener per site, each held to its own site\'s rules
     webRequests = 0;
   });
 
-  it('tunnels a site\'s connection to its own host; refuses another site\'s host with the reason, before any connection', async () => {
+  it("tunnels a site's connection to its own host; refuses another site's host with the reason, before any connection", async () => {
     const inmuebles24 = await proxy.urlFor('inmuebles24');
     const lamudi = await proxy.urlFor('lamudi');
     assert.notEqual(inmuebles24, lamudi, 'each site has a listener of its own');
     assert.equal(await proxy.urlFor('lamudi'), lamudi, 'and keeps it');
-    assert.equal(await ask(inmuebles24, connect(`www.inmuebles24.com:${targetPort}`)), 'HTTP/1.1 200 Connection Established');
+    assert.equal(
+      await ask(inmuebles24, connect(`www.inmuebles24.com:${targetPort}`)),
+      'HTTP/1.1 200 Connection Established',
+    );
     assert.equal(targetConnections, 1);
 
     assert.equal(await ask(lamudi, connect(`www.inmuebles24.com:${targetPort}`)), 'HTTP/1.1 403 Forbidden');
     assert.equal(targetConnections, 1, 'nothing reached the target for lamudi');
     assert.deepEqual(
       (({ reason, message }) => ({ reason, message }))(proxy.refusalFor('lamudi', 'www.inmuebles24.com')!),
-      { reason: 'off-domain', message: 'host www.inmuebles24.com is not on the domain of site lamudi (lamudi.com.mx, from base_url https://www.lamudi.com.mx)' },
+      {
+        reason: 'off-domain',
+        message:
+          'host www.inmuebles24.com is not on the domain of site lamudi (lamudi.com.mx, from base_url https://www.lamudi.com.mx)',
+      },
     );
-    assert.equal(proxy.refusalFor('inmuebles24', 'www.inmuebles24.com'), undefined, 'a refusal belongs to the site it was made for');
+    assert.equal(
+      proxy.refusalFor('inmuebles24', 'www.inmuebles24.com'),
+      undefined,
+      'a refusal belongs to the site it was made for',
+    );
   });
 
-  it('the same for plain http: another site\'s URL is never forwarded', async () => {
+  it("the same for plain http: another site's URL is never forwarded", async () => {
     const lamudi = await proxy.urlFor('lamudi');
     const request = (host: string) => `GET http://${host}:${webPort}/x HTTP/1.1\r\nHost: ${host}:${webPort}\r\n\r\n`;
     assert.equal(await ask(lamudi, request('www.lamudi.com.mx')), 'HTTP/1.1 200 OK');
@@ -99,7 +113,7 @@ describe('EgressProxy: one listener per site, each held to its own site\'s rules
     assert.equal(proxy.refusalFor('lamudi', 'www.inmuebles24.com')!.reason, 'off-domain');
   });
 
-  it('lets every site reach the challenge vendors: AWS WAF\'s token host and Cloudflare\'s', async () => {
+  it("lets every site reach the challenge vendors: AWS WAF's token host and Cloudflare's", async () => {
     const lamudi = await proxy.urlFor('lamudi');
     for (const host of ['5c2e1f9a7b30.8d41c6e2f0b7.us-east-1.token.awswaf.com', 'challenges.cloudflare.com']) {
       assert.equal(await ask(lamudi, connect(`${host}:${targetPort}`)), 'HTTP/1.1 200 Connection Established', host);
@@ -135,7 +149,13 @@ describe('EgressProxy: one listener per site, each held to its own site\'s rules
 
   it('answers a malformed CONNECT with 400 and keeps serving (the worker does not crash)', async () => {
     const lamudi = await proxy.urlFor('lamudi');
-    for (const authority of ['exa%mple.com:443', 'www.lamudi.com.mx', 'www.lamudi.com.mx:99999', '[::1:443', 'a b:443']) {
+    for (const authority of [
+      'exa%mple.com:443',
+      'www.lamudi.com.mx',
+      'www.lamudi.com.mx:99999',
+      '[::1:443',
+      'a b:443',
+    ]) {
       assert.equal(await ask(lamudi, connect(authority)), 'HTTP/1.1 400 Bad Request', authority);
     }
     assert.equal(await ask(lamudi, connect(`www.lamudi.com.mx:${targetPort}`)), 'HTTP/1.1 200 Connection Established');

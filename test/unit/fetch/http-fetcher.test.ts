@@ -41,7 +41,11 @@ describe('HttpFetcher against the mirror', () => {
       userAgents: { rotate: true, customAgents: [] },
       robots: { respect: true, cacheDurationMs: 60_000 },
       rateLimit: {},
-      allowedHosts: { example: 'www.example-portal.mx', second: 'www.second-portal.mx', 'lamudi-like': 'www.lamudi.com.mx' },
+      allowedHosts: {
+        example: 'www.example-portal.mx',
+        second: 'www.second-portal.mx',
+        'lamudi-like': 'www.lamudi.com.mx',
+      },
       ...overrides,
     });
     fetchers.push(created);
@@ -72,7 +76,10 @@ describe('HttpFetcher against the mirror', () => {
     assert.equal(page.bytes, Buffer.byteLength(expected));
     assert.ok(page.latencyMs > 0);
     assert.equal(page.headers['content-type'], 'text/html; charset=utf-8');
-    assert.deepEqual(pageLog().map((e) => [e.path, e.status]), [['/casas-venta.html', 200]]);
+    assert.deepEqual(
+      pageLog().map((e) => [e.path, e.status]),
+      [['/casas-venta.html', 200]],
+    );
   });
 
   it('asks for gzip and decompresses it', async () => {
@@ -104,22 +111,34 @@ describe('HttpFetcher against the mirror', () => {
         assert.equal(error.url, PAGE);
         return true;
       });
-      assert.equal((await f.fetch(PAGE, { site: SITE })).status, 200, 'no retry inside the fetcher: the next call succeeds');
-      assert.deepEqual(pageLog().map((e) => e.status), [429, 200]);
+      assert.equal(
+        (await f.fetch(PAGE, { site: SITE })).status,
+        200,
+        'no retry inside the fetcher: the next call succeeds',
+      );
+      assert.deepEqual(
+        pageLog().map((e) => e.status),
+        [429, 200],
+      );
     });
 
     it('status503 burst → ServerError with status and retryAfterMs, then recovery', async () => {
       mirror.setFaults(SITE, { status503: { burst: 1, retryAfterSeconds: 1 } });
       const f = fetcher();
-      await assert.rejects(f.fetch(PAGE, { site: SITE }), (error: unknown) =>
-        error instanceof ServerError && error.status === 503 && error.retryAfterMs === 1000 && error.retryable);
+      await assert.rejects(
+        f.fetch(PAGE, { site: SITE }),
+        (error: unknown) =>
+          error instanceof ServerError && error.status === 503 && error.retryAfterMs === 1000 && error.retryable,
+      );
       assert.equal((await f.fetch(PAGE, { site: SITE })).status, 200);
     });
 
     it('status500Always → ServerError 500 without retryAfterMs', async () => {
       mirror.setFaults(SITE, { status500Always: true });
-      await assert.rejects(fetcher().fetch(PAGE, { site: SITE }), (error: unknown) =>
-        error instanceof ServerError && error.status === 500 && error.retryAfterMs === undefined);
+      await assert.rejects(
+        fetcher().fetch(PAGE, { site: SITE }),
+        (error: unknown) => error instanceof ServerError && error.status === 500 && error.retryAfterMs === undefined,
+      );
     });
 
     it('slowMs past the timeout → FetchTimeoutError', async () => {
@@ -135,7 +154,10 @@ describe('HttpFetcher against the mirror', () => {
     it('truncateHtml → the page arrives cut and loadPage refuses it as TruncatedPageError, retryable', async () => {
       mirror.setFaults(SITE, { truncateHtml: { count: 1 } });
       const page = await fetcher().fetch(PAGE, { site: SITE });
-      assert.throws(() => loadPage(page.html, SITE, 'listing', page.url), (error: unknown) => error instanceof TruncatedPageError && error.retryable);
+      assert.throws(
+        () => loadPage(page.html, SITE, 'listing', page.url),
+        (error: unknown) => error instanceof TruncatedPageError && error.retryable,
+      );
     });
 
     it('challenge → ChallengePageError', async () => {
@@ -158,17 +180,26 @@ describe('HttpFetcher against the mirror', () => {
     it('robotsDisallow → RobotsDisallowedError before any page request', async () => {
       mirror.setFaults(SITE, { robotsDisallow: ['/casas-venta'] });
       await assert.rejects(fetcher().fetch(PAGE, { site: SITE }), RobotsDisallowedError);
-      assert.deepEqual(mirror.requestLog(SITE).map((e) => e.path), ['/robots.txt']);
+      assert.deepEqual(
+        mirror.requestLog(SITE).map((e) => e.path),
+        ['/robots.txt'],
+      );
     });
 
     it('requireBrowserHeaders: got-scraping headers pass, a bare request gets 401', async () => {
       mirror.setFaults(SITE, { requireBrowserHeaders: true });
       assert.equal((await fetcher().fetch(PAGE, { site: SITE })).status, 200);
       const bare = await new Promise<number>((resolve, reject) => {
-        http.get(`${mirror.url}/casas-venta.html`, { headers: { host: 'www.example-portal.mx' }, agent: false }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        }).on('error', reject);
+        http
+          .get(
+            `${mirror.url}/casas-venta.html`,
+            { headers: { host: 'www.example-portal.mx' }, agent: false },
+            (res) => {
+              res.resume();
+              resolve(res.statusCode ?? 0);
+            },
+          )
+          .on('error', reject);
       });
       assert.equal(bare, 401);
     });
@@ -180,15 +211,23 @@ describe('HttpFetcher against the mirror', () => {
 
     it('redirectOffDomain → HostPolicyError (off-domain, by the page) without following it', async () => {
       mirror.setFaults(SITE, { redirectOffDomain: true });
-      await assert.rejects(fetcher().fetch(PAGE, { site: SITE }), (error: unknown) =>
-        error instanceof HostPolicyError && error.reason === 'off-domain' && error.byPage && /off its domain/.test(error.message));
+      await assert.rejects(
+        fetcher().fetch(PAGE, { site: SITE }),
+        (error: unknown) =>
+          error instanceof HostPolicyError &&
+          error.reason === 'off-domain' &&
+          error.byPage &&
+          /off its domain/.test(error.message),
+      );
       assert.equal(pageLog().length, 1);
     });
 
     it('redirectLoop → RedirectError naming the loop', async () => {
       mirror.setFaults(SITE, { redirectLoop: true });
-      await assert.rejects(fetcher().fetch(PAGE, { site: SITE }), (error: unknown) =>
-        error instanceof RedirectError && /loop/.test(error.message));
+      await assert.rejects(
+        fetcher().fetch(PAGE, { site: SITE }),
+        (error: unknown) => error instanceof RedirectError && /loop/.test(error.message),
+      );
       assert.equal(pageLog().length, 2);
     });
 
@@ -198,8 +237,10 @@ describe('HttpFetcher against the mirror', () => {
     });
 
     it('a page past the last → NotFoundError', async () => {
-      await assert.rejects(fetcher().fetch(`${ORIGIN}/casas-venta-pagina-4.html`, { site: SITE }), (error: unknown) =>
-        error instanceof NotFoundError && error.status === 404);
+      await assert.rejects(
+        fetcher().fetch(`${ORIGIN}/casas-venta-pagina-4.html`, { site: SITE }),
+        (error: unknown) => error instanceof NotFoundError && error.status === 404,
+      );
     });
   });
 
@@ -211,26 +252,36 @@ describe('HttpFetcher against the mirror', () => {
     });
 
     it('stops past maxRedirects', async () => {
-      await assert.rejects(fetcher({ maxRedirects: 0 }).fetch('https://example-portal.mx/casas-venta.html', { site: SITE }), (error: unknown) =>
-        error instanceof RedirectError && /more than 0 redirects/.test(error.message));
+      await assert.rejects(
+        fetcher({ maxRedirects: 0 }).fetch('https://example-portal.mx/casas-venta.html', { site: SITE }),
+        (error: unknown) => error instanceof RedirectError && /more than 0 redirects/.test(error.message),
+      );
     });
   });
 
   describe('robots.txt', () => {
     it('is fetched once per site however many pages are fetched', async () => {
       const f = fetcher();
-      await Promise.all([1, 2, 3].map((p) => f.fetch(`${ORIGIN}/casas-venta${p === 1 ? '' : `-pagina-${p}`}.html`, { site: SITE })));
+      await Promise.all(
+        [1, 2, 3].map((p) => f.fetch(`${ORIGIN}/casas-venta${p === 1 ? '' : `-pagina-${p}`}.html`, { site: SITE })),
+      );
       await f.fetch(`${ORIGIN}/departamentos-renta.html`, { site: SITE });
       await f.fetch('https://www.second-portal.mx/casas-venta.html', { site: 'second' });
       await f.fetch('https://www.second-portal.mx/casas-venta-pagina-2.html', { site: 'second' });
-      const robots = mirror.requestLog().filter((e) => e.path === '/robots.txt').map((e) => e.site);
+      const robots = mirror
+        .requestLog()
+        .filter((e) => e.path === '/robots.txt')
+        .map((e) => e.site);
       assert.deepEqual(robots, ['example', 'second']);
     });
 
     it('is never fetched when robots.respect is off', async () => {
       mirror.setFaults(SITE, { robotsDisallow: ['/'] });
       await fetcher({ robots: { respect: false, cacheDurationMs: 0 } }).fetch(PAGE, { site: SITE });
-      assert.deepEqual(mirror.requestLog(SITE).map((e) => e.path), ['/casas-venta.html']);
+      assert.deepEqual(
+        mirror.requestLog(SITE).map((e) => e.path),
+        ['/casas-venta.html'],
+      );
     });
   });
 
@@ -242,9 +293,14 @@ describe('HttpFetcher against the mirror', () => {
 
     it('holds a burst then the per-minute rate, counted in the mirror log', async () => {
       // 240/min = one request per 250 ms after a burst of 3: in any second, at most 3 + 4.
-      const f = fetcher({ rateLimit: { example: { requestsPerMinute: 240, burst: 3, minSpacingMs: 0 } }, robots: { respect: false, cacheDurationMs: 0 } });
+      const f = fetcher({
+        rateLimit: { example: { requestsPerMinute: 240, burst: 3, minSpacingMs: 0 } },
+        robots: { respect: false, cacheDurationMs: 0 },
+      });
       await Promise.all(Array.from({ length: 10 }, () => f.fetch(PAGE, { site: SITE })));
-      const times = pageLog().map((e) => e.time).sort((a, b) => a - b);
+      const times = pageLog()
+        .map((e) => e.time)
+        .sort((a, b) => a - b);
       assert.equal(times.length, 10);
       assert.ok(times[2] - times[0] < 200, 'the burst goes at once, not 250 ms apart');
       assert.ok(maxPerSecond(times) <= 7, `max per second ${maxPerSecond(times)}`);
@@ -256,15 +312,23 @@ describe('HttpFetcher against the mirror', () => {
     });
 
     it('keeps the minimum spacing between requests to a site', async () => {
-      const f = fetcher({ rateLimit: { example: { requestsPerMinute: 0, burst: 1, minSpacingMs: 200 } }, robots: { respect: false, cacheDurationMs: 0 } });
+      const f = fetcher({
+        rateLimit: { example: { requestsPerMinute: 0, burst: 1, minSpacingMs: 200 } },
+        robots: { respect: false, cacheDurationMs: 0 },
+      });
       await Promise.all(Array.from({ length: 4 }, () => f.fetch(PAGE, { site: SITE })));
-      const times = pageLog().map((e) => e.time).sort((a, b) => a - b);
+      const times = pageLog()
+        .map((e) => e.time)
+        .sort((a, b) => a - b);
       assert.ok(times[3] - times[0] >= 580, `span ${times[3] - times[0]}`);
       assert.ok(maxPerSecond(times) <= 5);
     });
 
     it('an abort while waiting for a token sends nothing and rethrows the reason', async () => {
-      const f = fetcher({ rateLimit: { example: { requestsPerMinute: 0, burst: 1, minSpacingMs: 10_000 } }, robots: { respect: false, cacheDurationMs: 0 } });
+      const f = fetcher({
+        rateLimit: { example: { requestsPerMinute: 0, burst: 1, minSpacingMs: 10_000 } },
+        robots: { respect: false, cacheDurationMs: 0 },
+      });
       await f.fetch(PAGE, { site: SITE });
       const controller = new AbortController();
       const pending = f.fetch(PAGE, { site: SITE, signal: controller.signal });
@@ -280,13 +344,23 @@ describe('HttpFetcher headers and access denial', () => {
   let server: http.Server;
   let base: string;
   const seen: http.IncomingHttpHeaders[] = [];
-  let answer: { status: number; body: string; location?: string } = { status: 200, body: '<html><body>ok</body></html>' };
+  let answer: { status: number; body: string; location?: string } = {
+    status: 200,
+    body: '<html><body>ok</body></html>',
+  };
   const fetchers: HttpFetcher[] = [];
 
   function fetcher(userAgents: HttpFetcherOptions['userAgents'], requestsPerSession?: number): HttpFetcher {
     const created = new HttpFetcher({
-      mirrorUrl: base, timeoutMs: 5000, maxResponseBytes: 100_000, maxRedirects: 3, userAgents, requestsPerSession,
-      robots: { respect: false, cacheDurationMs: 0 }, rateLimit: {}, allowedHosts: { mitula: 'casas.mitula.mx' },
+      mirrorUrl: base,
+      timeoutMs: 5000,
+      maxResponseBytes: 100_000,
+      maxRedirects: 3,
+      userAgents,
+      requestsPerSession,
+      robots: { respect: false, cacheDurationMs: 0 },
+      rateLimit: {},
+      allowedHosts: { mitula: 'casas.mitula.mx' },
     });
     fetchers.push(created);
     return created;
@@ -295,7 +369,10 @@ describe('HttpFetcher headers and access denial', () => {
   before(async () => {
     server = http.createServer((req, res) => {
       seen.push(req.headers);
-      res.writeHead(answer.status, { 'content-type': 'text/html; charset=utf-8', ...(answer.location ? { location: answer.location } : {}) });
+      res.writeHead(answer.status, {
+        'content-type': 'text/html; charset=utf-8',
+        ...(answer.location ? { location: answer.location } : {}),
+      });
       res.end(answer.body);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -327,30 +404,45 @@ describe('HttpFetcher headers and access denial', () => {
   it('rotates custom user agents per session and drops contradicting client hints', async () => {
     const f = fetcher({ rotate: true, customAgents: ['AgentA/1.0', 'AgentB/2.0'] }, 2);
     for (let i = 0; i < 5; i++) await f.fetch(`https://casas.mitula.mx/p${i}`, { site: 'mitula' });
-    assert.deepEqual(seen.map((h) => h['user-agent']), ['AgentA/1.0', 'AgentA/1.0', 'AgentB/2.0', 'AgentB/2.0', 'AgentA/1.0']);
+    assert.deepEqual(
+      seen.map((h) => h['user-agent']),
+      ['AgentA/1.0', 'AgentA/1.0', 'AgentB/2.0', 'AgentB/2.0', 'AgentA/1.0'],
+    );
     assert.ok(seen.every((h) => h['sec-ch-ua'] === undefined));
   });
 
   it('401 without a challenge page → AccessDeniedError saying why', async () => {
     answer = { status: 401, body: '<html><head><title>Access Denied</title></head><body>Access Denied</body></html>' };
-    await assert.rejects(fetcher({ rotate: false, customAgents: [] }).fetch('https://casas.mitula.mx/casas', { site: 'mitula' }), (error: unknown) => {
-      assert.ok(error instanceof AccessDeniedError);
-      assert.equal(error.status, 401);
-      assert.equal(error.message, 'casas.mitula.mx answered 401 Access Denied: the site requires browser navigation headers');
-      return true;
-    });
+    await assert.rejects(
+      fetcher({ rotate: false, customAgents: [] }).fetch('https://casas.mitula.mx/casas', { site: 'mitula' }),
+      (error: unknown) => {
+        assert.ok(error instanceof AccessDeniedError);
+        assert.equal(error.status, 401);
+        assert.equal(
+          error.message,
+          'casas.mitula.mx answered 401 Access Denied: the site requires browser navigation headers',
+        );
+        return true;
+      },
+    );
   });
 
-  it('holds a redirect to the site\'s domain', async () => {
+  it("holds a redirect to the site's domain", async () => {
     answer = { status: 301, body: '', location: 'https://www.lamudi.com.mx/x' };
-    await assert.rejects(fetcher({ rotate: false, customAgents: [] }).fetch('https://casas.mitula.mx/casas', { site: 'mitula' }), (error: unknown) => {
-      // Refused by the host policy: recorded as the policy's refusal (error_type HostPolicyError), the page's own doing.
-      assert.ok(error instanceof HostPolicyError, String(error));
-      assert.equal(error.reason, 'off-domain');
-      assert.equal(error.byPage, true);
-      assert.equal(error.message, 'casas.mitula.mx redirected off its domain to https://www.lamudi.com.mx/x, refused by the host policy: host www.lamudi.com.mx is not on the domain of site mitula (mitula.mx, from base_url https://casas.mitula.mx)');
-      return true;
-    });
+    await assert.rejects(
+      fetcher({ rotate: false, customAgents: [] }).fetch('https://casas.mitula.mx/casas', { site: 'mitula' }),
+      (error: unknown) => {
+        // Refused by the host policy: recorded as the policy's refusal (error_type HostPolicyError), the page's own doing.
+        assert.ok(error instanceof HostPolicyError, String(error));
+        assert.equal(error.reason, 'off-domain');
+        assert.equal(error.byPage, true);
+        assert.equal(
+          error.message,
+          'casas.mitula.mx redirected off its domain to https://www.lamudi.com.mx/x, refused by the host policy: host www.lamudi.com.mx is not on the domain of site mitula (mitula.mx, from base_url https://casas.mitula.mx)',
+        );
+        return true;
+      },
+    );
     assert.equal(seen.length, 1, 'the hop is never requested');
   });
 });

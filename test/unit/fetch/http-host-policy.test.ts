@@ -69,7 +69,7 @@ describe('HttpFetcher and the host policy, through the mirror', () => {
     mirror.resetLog();
   });
 
-  it('the site\'s own pages come through the mirror without DNS', async () => {
+  it("the site's own pages come through the mirror without DNS", async () => {
     const search = mirror.catalog.searches(SITE)[0];
     const url = mirror.catalog.site(SITE).listPageUrl(search, 1);
     assert.equal((await fetcher.fetch(url, { site: SITE })).status, 200);
@@ -77,11 +77,23 @@ describe('HttpFetcher and the host policy, through the mirror', () => {
 
   it('refuses hostile next-page URLs with the reason, sending nothing', async () => {
     const cases: Array<[string, HostPolicyError['reason'], RegExp]> = [
-      [`http://127.0.0.1:${canary.port}/jalisco/?page=2`, 'ip-literal', /host 127\.0\.0\.1 is a loopback address \(this machine\)/],
+      [
+        `http://127.0.0.1:${canary.port}/jalisco/?page=2`,
+        'ip-literal',
+        /host 127\.0\.0\.1 is a loopback address \(this machine\)/,
+      ],
       ['http://10.0.0.1/jalisco/?page=2', 'ip-literal', /host 10\.0\.0\.1 is a private network address/],
-      ['https://www.lamudi.com.mx.evil.mx/jalisco/?page=2', 'off-domain', /host www\.lamudi\.com\.mx\.evil\.mx is not on the domain of site lamudi/],
+      [
+        'https://www.lamudi.com.mx.evil.mx/jalisco/?page=2',
+        'off-domain',
+        /host www\.lamudi\.com\.mx\.evil\.mx is not on the domain of site lamudi/,
+      ],
       ['https://lamudi-mx.com/jalisco/?page=2', 'off-domain', /host lamudi-mx\.com is not on the domain/],
-      ['https://interno.lamudi.com.mx/jalisco/?page=2', 'non-public-address', /interno\.lamudi\.com\.mx resolves to 10\.0\.0\.1, which is a private network address/],
+      [
+        'https://interno.lamudi.com.mx/jalisco/?page=2',
+        'non-public-address',
+        /interno\.lamudi\.com\.mx resolves to 10\.0\.0\.1, which is a private network address/,
+      ],
       ['ftp://www.lamudi.com.mx/jalisco/', 'scheme', /only http and https URLs are allowed, not "ftp:"/],
     ];
     for (const [url, reason, message] of cases) {
@@ -101,9 +113,17 @@ describe('HttpFetcher and the host policy, through the mirror', () => {
     const search = mirror.catalog.searches(SITE)[0];
     const url = mirror.catalog.site(SITE).listPageUrl(search, 1);
     mirror.setFaults(SITE, { redirectOffDomain: true });
-    await assert.rejects(fetcher.fetch(url, { site: SITE }), (error: unknown) =>
-      error instanceof HostPolicyError && error.reason === 'off-domain' && /redirected off its domain to https:\/\/login\.portal-sso\.example/.test(error.message));
-    assert.deepEqual(mirror.requestLog().filter((entry) => entry.site === null), []);
+    await assert.rejects(
+      fetcher.fetch(url, { site: SITE }),
+      (error: unknown) =>
+        error instanceof HostPolicyError &&
+        error.reason === 'off-domain' &&
+        /redirected off its domain to https:\/\/login\.portal-sso\.example/.test(error.message),
+    );
+    assert.deepEqual(
+      mirror.requestLog().filter((entry) => entry.site === null),
+      [],
+    );
   });
 });
 
@@ -118,17 +138,22 @@ describe('HttpFetcher and the host policy, on the network path (no mirror)', () 
   function fetcher(names: Record<string, () => string[]>): HttpFetcher {
     const hostPolicy = new HostPolicy({
       sites: [{ key: SITE, baseUrl: `https://${HOST}` }],
-      resolve: (host) => ({ [HOST]: () => ['127.0.0.1'], ...names } as Record<string, () => string[]>)[host]?.(),
+      resolve: (host) => (({ [HOST]: () => ['127.0.0.1'], ...names }) as Record<string, () => string[]>)[host]?.(),
       trustedAddresses: [`127.0.0.1:${portalPort}`],
     });
-    const created = new HttpFetcher(options({ mirrorUrl: null, hostPolicy, robots: { respect: false, cacheDurationMs: 0 } }));
+    const created = new HttpFetcher(
+      options({ mirrorUrl: null, hostPolicy, robots: { respect: false, cacheDurationMs: 0 } }),
+    );
     fetchers.push(created);
     return created;
   }
 
   before(async () => {
     portal = http.createServer((_req, res) => {
-      res.writeHead(answer.status, { 'content-type': 'text/html; charset=utf-8', ...(answer.location ? { location: answer.location } : {}) });
+      res.writeHead(answer.status, {
+        'content-type': 'text/html; charset=utf-8',
+        ...(answer.location ? { location: answer.location } : {}),
+      });
       res.end('<!DOCTYPE html><html><body>portal</body></html>');
     });
     await new Promise<void>((resolve) => portal.listen(0, '127.0.0.1', resolve));
@@ -149,15 +174,18 @@ describe('HttpFetcher and the host policy, on the network path (no mirror)', () 
     assert.match(page.html, /portal/);
   });
 
-  it('trusts the portal\'s address on the portal\'s port only: the same name on another port of that address is refused on the socket', async () => {
+  it("trusts the portal's address on the portal's port only: the same name on another port of that address is refused on the socket", async () => {
     const neighbour = await canaryOn('127.0.0.1');
     try {
-      await assert.rejects(fetcher({}).fetch(`http://${HOST}:${neighbour.port}/x`, { site: SITE }), (error: unknown) => {
-        assert.ok(error instanceof HostPolicyError, String(error));
-        assert.equal(error.reason, 'non-public-address');
-        assert.match(error.message, /www\.lamudi\.com\.mx resolves to 127\.0\.0\.1, which is a loopback address/);
-        return true;
-      });
+      await assert.rejects(
+        fetcher({}).fetch(`http://${HOST}:${neighbour.port}/x`, { site: SITE }),
+        (error: unknown) => {
+          assert.ok(error instanceof HostPolicyError, String(error));
+          assert.equal(error.reason, 'non-public-address');
+          assert.match(error.message, /www\.lamudi\.com\.mx resolves to 127\.0\.0\.1, which is a loopback address/);
+          return true;
+        },
+      );
       assert.equal(neighbour.connections(), 0);
     } finally {
       await stop(neighbour.server);
@@ -171,7 +199,10 @@ describe('HttpFetcher and the host policy, on the network path (no mirror)', () 
     await assert.rejects(f.fetch(`http://rebind.lamudi.com.mx:${canary.port}/x`, { site: SITE }), (error: unknown) => {
       assert.ok(error instanceof HostPolicyError, String(error));
       assert.equal(error.reason, 'non-public-address');
-      assert.equal(error.message, `http://rebind.lamudi.com.mx:${canary.port}/x refused: rebind.lamudi.com.mx resolves to 127.0.0.2, which is a loopback address (this machine): only public addresses may be fetched`);
+      assert.equal(
+        error.message,
+        `http://rebind.lamudi.com.mx:${canary.port}/x refused: rebind.lamudi.com.mx resolves to 127.0.0.2, which is a loopback address (this machine): only public addresses may be fetched`,
+      );
       return true;
     });
     assert.equal(canary.connections(), 0);
@@ -180,8 +211,11 @@ describe('HttpFetcher and the host policy, on the network path (no mirror)', () 
   it('a redirect to an on-domain name that resolves to the canary is refused on its socket', async () => {
     answer = { status: 302, location: `http://interno.lamudi.com.mx:${canary.port}/admin` };
     const f = fetcher({ 'interno.lamudi.com.mx': () => ['127.0.0.2'] });
-    await assert.rejects(f.fetch(`http://${HOST}:${portalPort}/jalisco/`, { site: SITE }), (error: unknown) =>
-      error instanceof HostPolicyError && /interno\.lamudi\.com\.mx resolves to 127\.0\.0\.2/.test(error.message));
+    await assert.rejects(
+      f.fetch(`http://${HOST}:${portalPort}/jalisco/`, { site: SITE }),
+      (error: unknown) =>
+        error instanceof HostPolicyError && /interno\.lamudi\.com\.mx resolves to 127\.0\.0\.2/.test(error.message),
+    );
     assert.equal(canary.connections(), 0);
   });
 });

@@ -6,7 +6,9 @@ import { RateLimiter } from '../../../lib/fetch/rate-limiter';
 async function grantTimes(limiter: RateLimiter, site: string, count: number): Promise<number[]> {
   const started = performance.now();
   const times: number[] = [];
-  await Promise.all(Array.from({ length: count }, () => limiter.acquire(site).then(() => times.push(performance.now() - started))));
+  await Promise.all(
+    Array.from({ length: count }, () => limiter.acquire(site).then(() => times.push(performance.now() - started))),
+  );
   return times.sort((a, b) => a - b);
 }
 
@@ -14,7 +16,10 @@ describe('RateLimiter', () => {
   it('lets a burst through, then one request per interval', async () => {
     const limiter = new RateLimiter({ sites: { s: { requestsPerMinute: 600, burst: 3, minSpacingMs: 0 } } });
     const times = await grantTimes(limiter, 's', 6);
-    assert.ok(times.slice(0, 3).every((t) => t < 80), `burst immediate (well before the 100 ms interval): ${times}`);
+    assert.ok(
+      times.slice(0, 3).every((t) => t < 80),
+      `burst immediate (well before the 100 ms interval): ${times}`,
+    );
     // 600/min = one per 100 ms after the burst.
     for (let i = 3; i < 6; i++) assert.ok(times[i] >= (i - 2) * 100, `request ${i} at ${times[i]}`);
   });
@@ -49,6 +54,9 @@ describe('RateLimiter', () => {
   });
 
   it('rejects impossible limits', () => {
-    assert.throws(() => new RateLimiter({ sites: { s: { requestsPerMinute: 10, burst: 0, minSpacingMs: 0 } } }), /burst/);
+    assert.throws(
+      () => new RateLimiter({ sites: { s: { requestsPerMinute: 10, burst: 0, minSpacingMs: 0 } } }),
+      /burst/,
+    );
   });
 });

@@ -39,14 +39,18 @@ describe('Retry-After', () => {
     assert.ok(performance.now() - started < 1000);
   });
 
-  it('goes to Temporal as the next retry delay, capped at the retry policy\'s maximum interval', () => {
+  it("goes to Temporal as the next retry delay, capped at the retry policy's maximum interval", () => {
     const retry = { maximumIntervalMs: 60_000 };
     const delayOf = (error: Error) => (toActivityFailure(error, retry) as ApplicationFailure).nextRetryDelay;
     assert.equal(delayOf(new RateLimitedError('429', 'u', 7_000)), 7_000, 'a short wait as the site asked');
-    assert.equal(delayOf(new ServerError('503', 'u', 503, 6 * 3_600_000)), 60_000, 'six hours: parked no longer than maximum_interval');
+    assert.equal(
+      delayOf(new ServerError('503', 'u', 503, 6 * 3_600_000)),
+      60_000,
+      'six hours: parked no longer than maximum_interval',
+    );
     const nextWeek = parseRetryAfter(new Date(Date.now() + 7 * 86_400_000).toUTCString());
     assert.equal(delayOf(new RateLimitedError('429', 'u', nextWeek)), 60_000, 'an HTTP date a week ahead too');
-    assert.equal(delayOf(new ServerError('500', 'u', 500)), undefined, 'no Retry-After: the policy\'s own backoff');
+    assert.equal(delayOf(new ServerError('500', 'u', 500)), undefined, "no Retry-After: the policy's own backoff");
     assert.equal(cappedRetryDelay(90_000, undefined), 90_000);
   });
 

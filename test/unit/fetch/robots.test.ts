@@ -34,7 +34,10 @@ describe('RobotsPolicy', () => {
 
   it('fetches once per origin, concurrent callers included, until the cache expires', async () => {
     let now = 0;
-    const { load, calls } = countingLoader({ 'https://www.x.mx/robots.txt': ROBOTS, 'https://www.y.mx/robots.txt': ROBOTS });
+    const { load, calls } = countingLoader({
+      'https://www.x.mx/robots.txt': ROBOTS,
+      'https://www.y.mx/robots.txt': ROBOTS,
+    });
     const robots = new RobotsPolicy({ respect: true, cacheDurationMs: 1000, now: () => now }, load);
     await Promise.all([1, 2, 3].map((i) => robots.isAllowed(`https://www.x.mx/p${i}`, 'x')));
     await robots.isAllowed('https://www.y.mx/p', 'y');
@@ -49,8 +52,20 @@ describe('RobotsPolicy', () => {
 
   it('allows everything when the site has no robots.txt, and never fetches when not respecting it', async () => {
     const { load, calls } = countingLoader({});
-    assert.equal(await new RobotsPolicy({ respect: true, cacheDurationMs: 1000 }, load).isAllowed('https://www.x.mx/privado/a', 'x'), true);
-    assert.equal(await new RobotsPolicy({ respect: false, cacheDurationMs: 1000 }, load).isAllowed('https://www.x.mx/privado/a', 'x'), true);
+    assert.equal(
+      await new RobotsPolicy({ respect: true, cacheDurationMs: 1000 }, load).isAllowed(
+        'https://www.x.mx/privado/a',
+        'x',
+      ),
+      true,
+    );
+    assert.equal(
+      await new RobotsPolicy({ respect: false, cacheDurationMs: 1000 }, load).isAllowed(
+        'https://www.x.mx/privado/a',
+        'x',
+      ),
+      true,
+    );
     assert.equal(calls.length, 1);
   });
 
@@ -66,7 +81,10 @@ describe('RobotsPolicy', () => {
 
   it('a caller that aborts does not fail the others waiting for the same robots.txt', async () => {
     let release!: (text: string) => void;
-    const robots = new RobotsPolicy({ respect: true, cacheDurationMs: 60_000 }, () => new Promise((resolve) => (release = resolve)));
+    const robots = new RobotsPolicy(
+      { respect: true, cacheDurationMs: 60_000 },
+      () => new Promise((resolve) => (release = resolve)),
+    );
     const controller = new AbortController();
     const aborted = robots.isAllowed('https://www.x.mx/a', 'x', controller.signal);
     const other = robots.isAllowed('https://www.x.mx/privado/b', 'x');

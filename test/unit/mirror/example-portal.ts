@@ -49,12 +49,16 @@ export function examplePortal(options: ExamplePortalOptions = {}): MirrorSite {
     listPageUrl: (searchPath, page) => origin + listPath(searchPath, page),
     renderListPage(input: ListPageInput): string {
       const cards = input.items
-        .map((facts) => `<article class="card card-${input.variant % 97}" data-id="${externalId(facts.n)}">
+        .map(
+          (facts) => `<article class="card card-${input.variant % 97}" data-id="${externalId(facts.n)}">
   <a class="card-link" href="/inmueble/${externalId(facts.n)}.html">${escapeHtml(facts.title)}</a>
-  <span class="card-price">${facts.price ?? 'Consultar precios'}</span></article>`)
+  <span class="card-price">${facts.price ?? 'Consultar precios'}</span></article>`,
+        )
         .join('\n');
-      const next = input.page < input.totalPages
-        ? `<a class="next" href="${listPath(input.searchPath, input.page + 1)}">Siguiente</a>` : '';
+      const next =
+        input.page < input.totalPages
+          ? `<a class="next" href="${listPath(input.searchPath, input.page + 1)}">Siguiente</a>`
+          : '';
       return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>Casas en venta — página ${input.page}</title>
 <script type="application/ld+json">{"@type":"SearchResultsPage","name":"Resultados"}</script></head>
 <body><h1 id="total">${input.totalCount} propiedades en México</h1>

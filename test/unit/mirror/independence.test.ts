@@ -11,14 +11,23 @@ const MIRROR = join(__dirname, '..', '..', '..', 'mirror');
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? sources(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : []);
+    entry.isDirectory() ? sources(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
+  );
 }
 
 describe('the mirror imports nothing from scrapers/', () => {
   it('no import or require of a scrapers/ module in any mirror source', () => {
     const files = sources(MIRROR);
-    assert.ok(files.some((file) => file.endsWith(join('sites', 'lamudi.ts'))), 'the mirror sources are found');
-    const offenders = files.filter((file) => /(?:from\s+|require\(\s*)['"](?:\.\.\/)+scrapers\//.test(readFileSync(file, 'utf8')));
-    assert.deepEqual(offenders.map((file) => relative(MIRROR, file)), []);
+    assert.ok(
+      files.some((file) => file.endsWith(join('sites', 'lamudi.ts'))),
+      'the mirror sources are found',
+    );
+    const offenders = files.filter((file) =>
+      /(?:from\s+|require\(\s*)['"](?:\.\.\/)+scrapers\//.test(readFileSync(file, 'utf8')),
+    );
+    assert.deepEqual(
+      offenders.map((file) => relative(MIRROR, file)),
+      [],
+    );
   });
 });

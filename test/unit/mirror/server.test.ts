@@ -28,15 +28,19 @@ function request(
   const headers: Record<string, string> = { ...options.headers };
   if (options.host !== null) headers.host = options.host ?? HOST;
   return new Promise((resolve, reject) => {
-    const req = http.request(`${server.url}${path}`, { method: options.method ?? 'GET', headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const body = Buffer.concat(chunks);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, text: body.toString('utf8') });
-      });
-      res.on('error', reject);
-    });
+    const req = http.request(
+      `${server.url}${path}`,
+      { method: options.method ?? 'GET', headers, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const body = Buffer.concat(chunks);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, text: body.toString('utf8') });
+        });
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(options.body);
   });
@@ -53,9 +57,18 @@ describe('mirror catalogue', () => {
     const c = catalog();
     // count = (3 - 1) * 4 + ceil(4 / 2) = 10
     assert.equal(c.listingsPerSearch('example'), 10);
-    assert.deepEqual(c.expectedListings('example', '/casas-venta.html').map((f) => f.n), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    assert.deepEqual(c.expectedListings('example', '/departamentos-renta.html').map((f) => f.n), [10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
-    assert.deepEqual([1, 2, 3].map((p) => c.page('example', SEARCH, p)?.items.length), [4, 4, 2]);
+    assert.deepEqual(
+      c.expectedListings('example', '/casas-venta.html').map((f) => f.n),
+      [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    );
+    assert.deepEqual(
+      c.expectedListings('example', '/departamentos-renta.html').map((f) => f.n),
+      [10, 11, 12, 13, 14, 15, 16, 17, 18, 19],
+    );
+    assert.deepEqual(
+      [1, 2, 3].map((p) => c.page('example', SEARCH, p)?.items.length),
+      [4, 4, 2],
+    );
     assert.equal(c.totalPages('example', SEARCH), 3);
     assert.equal(c.page('example', SEARCH, 4), null, 'past the last page');
     assert.equal(c.page('example', '/otra-busqueda.html', 1), null, 'unknown search');
@@ -69,12 +82,18 @@ describe('mirror catalogue', () => {
     assert.equal(a.searchUrl, `https://${HOST}${SEARCH}`);
     assert.deepEqual(a.items[0], generateFacts(7, 'example', 4));
     const other = new MirrorCatalog({ sites: [site], seed: 8, pagesPerSearch: 3 }).page('example', SEARCH, 2)!;
-    assert.notDeepEqual(other.items.map((f) => f.title + f.price), a.items.map((f) => f.title + f.price));
+    assert.notDeepEqual(
+      other.items.map((f) => f.title + f.price),
+      a.items.map((f) => f.title + f.price),
+    );
   });
 
   it('limits expectedListings to maxPages and concatenates searches in allExpected', () => {
     const c = catalog();
-    assert.deepEqual(c.expectedListings('example', SEARCH, 2).map((f) => f.n), [0, 1, 2, 3, 4, 5, 6, 7]);
+    assert.deepEqual(
+      c.expectedListings('example', SEARCH, 2).map((f) => f.n),
+      [0, 1, 2, 3, 4, 5, 6, 7],
+    );
     assert.equal(c.allExpected('example').length, 20);
   });
 
@@ -88,7 +107,10 @@ describe('mirror catalogue', () => {
     assert.ok(removed.length > 0);
     assert.equal(after.length, before.length - removed.length);
     assert.ok(after.every((f) => !isRemoved(7, 'example', f.n, 1)));
-    assert.deepEqual(after, after.map((f) => factsAtEpoch(7, 'example', f.n, 1)));
+    assert.deepEqual(
+      after,
+      after.map((f) => factsAtEpoch(7, 'example', f.n, 1)),
+    );
     const changed = after.filter((f) => f.price !== generateFacts(7, 'example', f.n).price);
     assert.ok(changed.length > 0, 'some prices change at epoch 1');
     // Paging runs over the filtered list: page 2 starts with the 5th visible listing.
@@ -121,7 +143,10 @@ describe('mirror server', () => {
     assert.equal(page.status, 200);
     assert.equal(page.headers['content-type'], 'text/html; charset=utf-8');
     const expected = server.catalog.page('example', SEARCH, 2)!;
-    assert.deepEqual(cardIds(page.text), expected.items.map((f) => site.externalId(f.n)));
+    assert.deepEqual(
+      cardIds(page.text),
+      expected.items.map((f) => site.externalId(f.n)),
+    );
     assert.equal(page.text, site.renderListPage(expected));
   });
 
@@ -228,7 +253,10 @@ describe('mirror server', () => {
       server.setFaults('example', { resetConnection: { count: 1 } });
       await assert.rejects(request(server, SEARCH), /socket hang up|ECONNRESET/);
       assert.equal((await request(server, SEARCH)).status, 200);
-      assert.deepEqual(server.requestLog('example').map((e) => e.status), [0, 200]);
+      assert.deepEqual(
+        server.requestLog('example').map((e) => e.status),
+        [0, 200],
+      );
     });
 
     it('truncateHtml cuts the first N pages in the middle', async () => {
@@ -309,7 +337,9 @@ describe('mirror server', () => {
   describe('control API over HTTP', () => {
     it('sets, reads and clears faults', async () => {
       const set = await request(server, '/__mirror/faults/example', {
-        host: null, method: 'POST', body: JSON.stringify({ status500Always: true }),
+        host: null,
+        method: 'POST',
+        body: JSON.stringify({ status500Always: true }),
       });
       assert.equal(set.status, 200);
       assert.deepEqual(JSON.parse(set.text), { status500Always: true });
@@ -322,7 +352,11 @@ describe('mirror server', () => {
     });
 
     it('reports bad requests', async () => {
-      const bad = await request(server, '/__mirror/faults/example', { host: null, method: 'POST', body: '{"slowMs": -1}' });
+      const bad = await request(server, '/__mirror/faults/example', {
+        host: null,
+        method: 'POST',
+        body: '{"slowMs": -1}',
+      });
       assert.equal(bad.status, 400);
       const notJson = await request(server, '/__mirror/faults/example', { host: null, method: 'POST', body: '{' });
       assert.equal(notJson.status, 400);
@@ -333,11 +367,16 @@ describe('mirror server', () => {
     it('serves and resets the request log, and sets the epoch', async () => {
       await request(server, SEARCH);
       await request(server, '/casas-venta-pagina-9.html');
-      const log = JSON.parse((await request(server, '/__mirror/log?site=example', { host: null })).text) as Array<Record<string, unknown>>;
-      assert.deepEqual(log.map(({ site: s, path, status }) => ({ s, path, status })), [
-        { s: 'example', path: SEARCH, status: 200 },
-        { s: 'example', path: '/casas-venta-pagina-9.html', status: 404 },
-      ]);
+      const log = JSON.parse((await request(server, '/__mirror/log?site=example', { host: null })).text) as Array<
+        Record<string, unknown>
+      >;
+      assert.deepEqual(
+        log.map(({ site: s, path, status }) => ({ s, path, status })),
+        [
+          { s: 'example', path: SEARCH, status: 200 },
+          { s: 'example', path: '/casas-venta-pagina-9.html', status: 404 },
+        ],
+      );
       assert.ok(typeof log[0].time === 'number' && (log[0].time as number) <= (log[1].time as number));
       await request(server, '/__mirror/log', { host: null, method: 'DELETE' });
       assert.deepEqual(server.requestLog(), []);

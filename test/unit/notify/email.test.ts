@@ -17,9 +17,24 @@ const PASSWORD = 'correct horse battery staple';
 
 function metrics(site: string, pages: number, listings: number): SiteMetrics {
   return {
-    site, pagesFetched: pages, pagesFailed: 0, listingsSeen: listings, listingsNew: listings - 5, listingsUpdated: 3, listingsUnchanged: 2,
-    listingsRemoved: 4, priceChanges: 2, detailPagesDone: 0, detailPagesFailed: 0, successRate: 1, pagesPerMinute: 30,
-    latencyAvgMs: 120, latencyP50Ms: 100, latencyP95Ms: 300, fillRates: { price: 1, bedrooms: 0.9, area: 0.8, coordinates: 0.5 }, previousBatchId: null,
+    site,
+    pagesFetched: pages,
+    pagesFailed: 0,
+    listingsSeen: listings,
+    listingsNew: listings - 5,
+    listingsUpdated: 3,
+    listingsUnchanged: 2,
+    listingsRemoved: 4,
+    priceChanges: 2,
+    detailPagesDone: 0,
+    detailPagesFailed: 0,
+    successRate: 1,
+    pagesPerMinute: 30,
+    latencyAvgMs: 120,
+    latencyP50Ms: 100,
+    latencyP95Ms: 300,
+    fillRates: { price: 1, bedrooms: 0.9, area: 0.8, coordinates: 0.5 },
+    previousBatchId: null,
   };
 }
 
@@ -29,29 +44,55 @@ const notice: BatchNotice = {
   label: 'nightly',
   sites: [metrics('lamudi', 12, 240), metrics('trovit', 0, 0)],
   alerts: [
-    { batchId: '20251128-060000', site: 'trovit', kind: 'site_failed', message: 'trovit: the site failed (ServerError after 5 attempts)' },
-    { batchId: '20251128-060000', site: 'lamudi', kind: 'fill_rate_drop', message: 'lamudi: <b>price</b> fill rate fell from 100% to 40%' },
+    {
+      batchId: '20251128-060000',
+      site: 'trovit',
+      kind: 'site_failed',
+      message: 'trovit: the site failed (ServerError after 5 attempts)',
+    },
+    {
+      batchId: '20251128-060000',
+      site: 'lamudi',
+      kind: 'fill_rate_drop',
+      message: 'lamudi: <b>price</b> fill rate fell from 100% to 40%',
+    },
   ],
 };
 
-function settingsFor(sink: { port: number }, security: EmailConfig['security'], login: { user: string; password: string | null } | null): EmailConfig {
+function settingsFor(
+  sink: { port: number },
+  security: EmailConfig['security'],
+  login: { user: string; password: string | null } | null,
+): EmailConfig {
   return {
-    host: '127.0.0.1', port: sink.port, security, from: 'Scraping orchestrator <orchestrator@example.com>', to: ['ops@example.com', 'oncall@example.com'],
-    user: login?.user ?? null, password: login?.password ?? null,
+    host: '127.0.0.1',
+    port: sink.port,
+    security,
+    from: 'Scraping orchestrator <orchestrator@example.com>',
+    to: ['ops@example.com', 'oncall@example.com'],
+    user: login?.user ?? null,
+    password: login?.password ?? null,
   };
 }
 
 /** No form of the password in an error: in the clear, or base64 as AUTH PLAIN / LOGIN carry it. */
 function assertNoPassword(text: string | undefined): void {
-  for (const form of [PASSWORD, Buffer.from(PASSWORD).toString('base64'), Buffer.from(`\u0000alerts\u0000${PASSWORD}`).toString('base64')]) {
+  for (const form of [
+    PASSWORD,
+    Buffer.from(PASSWORD).toString('base64'),
+    Buffer.from(`\u0000alerts\u0000${PASSWORD}`).toString('base64'),
+  ]) {
     assert.ok(!(text ?? '').includes(form), `the password shows in: ${text}`);
   }
 }
 
 describe('alert email: the message', () => {
-  it('carries the webhook\'s content: the status, one line per site, and every alert', () => {
+  it("carries the webhook's content: the status, one line per site, and every alert", () => {
     const message = batchEmail(notice);
-    assert.equal(message.subject, '[scraping-orchestrator] Batch 20251128-060000 completed_with_errors: 2 site(s), 2 alert(s)');
+    assert.equal(
+      message.subject,
+      '[scraping-orchestrator] Batch 20251128-060000 completed_with_errors: 2 site(s), 2 alert(s)',
+    );
     assert.equal(
       message.text,
       [
@@ -67,10 +108,16 @@ describe('alert email: the message', () => {
         '',
       ].join('\n'),
     );
-    assert.match(siteLine(notice.sites[0]), /^lamudi: 12 pages, 240 listings \(235 new, 3 updated, 4 removed\), 2 price changes$/);
+    assert.match(
+      siteLine(notice.sites[0]),
+      /^lamudi: 12 pages, 240 listings \(235 new, 3 updated, 4 removed\), 2 price changes$/,
+    );
     // The HTML part holds the same, as text: markup in data is shown, never interpreted.
     assert.match(message.html, /<h2>Batch 20251128-060000 completed_with_errors<\/h2>/);
-    assert.ok(message.html.includes('<li>lamudi: &lt;b&gt;price&lt;/b&gt; fill rate fell from 100% to 40%</li>'), message.html);
+    assert.ok(
+      message.html.includes('<li>lamudi: &lt;b&gt;price&lt;/b&gt; fill rate fell from 100% to 40%</li>'),
+      message.html,
+    );
     assert.ok(!message.html.includes('<b>price</b>'));
   });
 
@@ -95,7 +142,11 @@ describe('alert email: sending through a real SMTP server', function () {
 
   it('over STARTTLS with a login: the server gets the summary and alerts, from and to as configured', async () => {
     const server = await sink({ security: 'starttls', login: { user: 'alerts', password: PASSWORD } });
-    const result = await sendEmail(settingsFor(server, 'starttls', { user: 'alerts', password: PASSWORD }), batchEmail(notice), { tls: { ca: server.certificate }, timeoutMs: 5000 });
+    const result = await sendEmail(
+      settingsFor(server, 'starttls', { user: 'alerts', password: PASSWORD }),
+      batchEmail(notice),
+      { tls: { ca: server.certificate }, timeoutMs: 5000 },
+    );
     assert.equal(result.sent, true, result.error);
     assert.deepEqual(result.accepted, ['ops@example.com', 'oncall@example.com']);
     const [mail] = server.received;
@@ -115,7 +166,11 @@ describe('alert email: sending through a real SMTP server', function () {
 
   it('over TLS from the start (port 465 style)', async () => {
     const server = await sink({ security: 'tls', login: { user: 'alerts', password: PASSWORD } });
-    const result = await sendEmail(settingsFor(server, 'tls', { user: 'alerts', password: PASSWORD }), batchEmail(notice), { tls: { ca: server.certificate }, timeoutMs: 5000 });
+    const result = await sendEmail(
+      settingsFor(server, 'tls', { user: 'alerts', password: PASSWORD }),
+      batchEmail(notice),
+      { tls: { ca: server.certificate }, timeoutMs: 5000 },
+    );
     assert.equal(result.sent, true, result.error);
     assert.equal(server.received[0].secure, true);
   });
@@ -130,7 +185,11 @@ describe('alert email: sending through a real SMTP server', function () {
 
   it('a wrong password: not sent, the error names the server and shows no password', async () => {
     const server = await sink({ security: 'starttls', login: { user: 'alerts', password: 'the right one' } });
-    const result = await sendEmail(settingsFor(server, 'starttls', { user: 'alerts', password: PASSWORD }), batchEmail(notice), { tls: { ca: server.certificate }, timeoutMs: 5000 });
+    const result = await sendEmail(
+      settingsFor(server, 'starttls', { user: 'alerts', password: PASSWORD }),
+      batchEmail(notice),
+      { tls: { ca: server.certificate }, timeoutMs: 5000 },
+    );
     assert.equal(result.sent, false);
     assert.match(result.error!, new RegExp(`^SMTP server 127\\.0\\.0\\.1:${server.port}: Invalid login: 535 `));
     assertNoPassword(result.error);
@@ -142,13 +201,20 @@ describe('alert email: sending through a real SMTP server', function () {
     const server = await sink({ security: 'none' });
     const result = await sendEmail(settingsFor(server, 'none', { user: 'alerts', password: null }), batchEmail(notice));
     assert.equal(result.sent, false);
-    assert.equal(result.error, `SMTP server 127.0.0.1:${server.port}: notifications.email.user is alerts, but no password is set (ORCHESTRATOR_SMTP_PASSWORD)`);
+    assert.equal(
+      result.error,
+      `SMTP server 127.0.0.1:${server.port}: notifications.email.user is alerts, but no password is set (ORCHESTRATOR_SMTP_PASSWORD)`,
+    );
     assert.deepEqual(server.logins, []);
   });
 
   it('starttls is required: a server that does not offer it gets nothing, not even the login', async () => {
     const server = await sink({ security: 'none', login: { user: 'alerts', password: PASSWORD } });
-    const result = await sendEmail(settingsFor(server, 'starttls', { user: 'alerts', password: PASSWORD }), batchEmail(notice), { timeoutMs: 5000 });
+    const result = await sendEmail(
+      settingsFor(server, 'starttls', { user: 'alerts', password: PASSWORD }),
+      batchEmail(notice),
+      { timeoutMs: 5000 },
+    );
     assert.equal(result.sent, false);
     assert.match(result.error!, new RegExp(`^SMTP server 127\\.0\\.0\\.1:${server.port}: .*STARTTLS`));
     assert.deepEqual(server.logins, [], 'the password went out unencrypted');
@@ -160,15 +226,27 @@ describe('alert email: sending through a real SMTP server', function () {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as { port: number }).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const result = await sendEmail(settingsFor({ port }, 'starttls', { user: 'alerts', password: PASSWORD }), batchEmail(notice), { timeoutMs: 5000 });
+    const result = await sendEmail(
+      settingsFor({ port }, 'starttls', { user: 'alerts', password: PASSWORD }),
+      batchEmail(notice),
+      { timeoutMs: 5000 },
+    );
     assert.equal(result.sent, false);
     assert.match(result.error!, new RegExp(`^SMTP server 127\\.0\\.0\\.1:${port}: .*ECONNREFUSED`));
     assertNoPassword(result.error);
   });
 
   it('a server that refuses the recipients: the error carries its reply, no password', async () => {
-    const server = await sink({ security: 'starttls', login: { user: 'alerts', password: PASSWORD }, refuseRecipients: '550 mailbox unavailable' });
-    const result = await sendEmail(settingsFor(server, 'starttls', { user: 'alerts', password: PASSWORD }), batchEmail(notice), { tls: { ca: server.certificate }, timeoutMs: 5000 });
+    const server = await sink({
+      security: 'starttls',
+      login: { user: 'alerts', password: PASSWORD },
+      refuseRecipients: '550 mailbox unavailable',
+    });
+    const result = await sendEmail(
+      settingsFor(server, 'starttls', { user: 'alerts', password: PASSWORD }),
+      batchEmail(notice),
+      { tls: { ca: server.certificate }, timeoutMs: 5000 },
+    );
     assert.equal(result.sent, false);
     assert.match(result.error!, new RegExp(`^SMTP server 127\\.0\\.0\\.1:${server.port}: .*550 mailbox unavailable`));
     assertNoPassword(result.error);
@@ -176,8 +254,17 @@ describe('alert email: sending through a real SMTP server', function () {
 
   it('verifyEmailServer logs in without sending, and fails like sendEmail', async () => {
     const server = await sink({ security: 'starttls', login: { user: 'alerts', password: PASSWORD } });
-    assert.deepEqual(await verifyEmailServer(settingsFor(server, 'starttls', { user: 'alerts', password: PASSWORD }), { tls: { ca: server.certificate }, timeoutMs: 5000 }), { ok: true });
-    const wrong = await verifyEmailServer(settingsFor(server, 'starttls', { user: 'alerts', password: `${PASSWORD}!` }), { tls: { ca: server.certificate }, timeoutMs: 5000 });
+    assert.deepEqual(
+      await verifyEmailServer(settingsFor(server, 'starttls', { user: 'alerts', password: PASSWORD }), {
+        tls: { ca: server.certificate },
+        timeoutMs: 5000,
+      }),
+      { ok: true },
+    );
+    const wrong = await verifyEmailServer(
+      settingsFor(server, 'starttls', { user: 'alerts', password: `${PASSWORD}!` }),
+      { tls: { ca: server.certificate }, timeoutMs: 5000 },
+    );
     assert.equal(wrong.ok, false);
     assert.match((wrong as { error: string }).error, /^SMTP server 127\.0\.0\.1:\d+: Invalid login/);
     assert.equal(server.received.length, 0);
@@ -185,6 +272,9 @@ describe('alert email: sending through a real SMTP server', function () {
 
   it('redactSecret hides the password in every form an SMTP error could carry it', () => {
     const plain = Buffer.from(`\u0000alerts\u0000${PASSWORD}`).toString('base64');
-    assert.equal(redactSecret(`AUTH PLAIN ${plain} / ${PASSWORD}`, { user: 'alerts', password: PASSWORD }), 'AUTH PLAIN *** / ***');
+    assert.equal(
+      redactSecret(`AUTH PLAIN ${plain} / ${PASSWORD}`, { user: 'alerts', password: PASSWORD }),
+      'AUTH PLAIN *** / ***',
+    );
   });
 });

@@ -27,11 +27,26 @@ describe('webhook idempotency key', () => {
   });
 
   it('the same notification sent twice carries the same key; another event another key', async () => {
-    const summary = { text: 'Batch b1 completed', event: 'batch_end', batch: { id: '20251128-060000', status: 'completed' } };
-    const alerts = { text: '1 alert', event: 'alerts', alerts: [{ batchId: '20251128-060000', site: 'lamudi', kind: 'listing_drop', message: 'fewer listings' }] };
-    for (const payload of [summary, summary, alerts]) assert.deepEqual(await postWebhook(url, payload), { sent: true, status: 200 });
-    assert.deepEqual(received.map((r) => r.key), ['20251128-060000:batch_end', '20251128-060000:batch_end', '20251128-060000:alerts']);
-    assert.deepEqual(received.map((r) => r.body.idempotencyKey), received.map((r) => r.key));
+    const summary = {
+      text: 'Batch b1 completed',
+      event: 'batch_end',
+      batch: { id: '20251128-060000', status: 'completed' },
+    };
+    const alerts = {
+      text: '1 alert',
+      event: 'alerts',
+      alerts: [{ batchId: '20251128-060000', site: 'lamudi', kind: 'listing_drop', message: 'fewer listings' }],
+    };
+    for (const payload of [summary, summary, alerts])
+      assert.deepEqual(await postWebhook(url, payload), { sent: true, status: 200 });
+    assert.deepEqual(
+      received.map((r) => r.key),
+      ['20251128-060000:batch_end', '20251128-060000:batch_end', '20251128-060000:alerts'],
+    );
+    assert.deepEqual(
+      received.map((r) => r.body.idempotencyKey),
+      received.map((r) => r.key),
+    );
     assert.equal(received[0].body.text, 'Batch b1 completed', 'the rest of the payload as it was');
   });
 

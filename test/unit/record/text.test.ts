@@ -1,15 +1,30 @@
 import { strict as assert } from 'node:assert';
 import {
-  absoluteUrl, canonicalListingUrl, cleanText, mapOperation, mapPropertyType, parseCount, parseNumber,
-  parsePriceText, toCoordinate, toIsoDate, uniqueUrls,
+  absoluteUrl,
+  canonicalListingUrl,
+  cleanText,
+  mapOperation,
+  mapPropertyType,
+  parseCount,
+  parseNumber,
+  parsePriceText,
+  toCoordinate,
+  toIsoDate,
+  uniqueUrls,
 } from '../../../lib/record/text';
 
 describe('sanitization and value normalization', () => {
   it('strips tags and scripts, decodes entities, collapses whitespace', () => {
-    assert.equal(cleanText('  <b>Casa</b>&nbsp;en\n\tventa &amp; jard&iacute;n <script>alert(1)</script> '), 'Casa en venta & jardín');
+    assert.equal(
+      cleanText('  <b>Casa</b>&nbsp;en\n\tventa &amp; jard&iacute;n <script>alert(1)</script> '),
+      'Casa en venta & jardín',
+    );
     assert.equal(cleanText('Recámaras<br>3<br/>Baños'), 'Recámaras 3 Baños');
     // Markup that only appears after decoding is stripped too: it must not reach exports or the UI.
-    assert.equal(cleanText('Bonita &lt;script&gt;alert("x")&lt;/script&gt; casa &lt;img src=x onerror=alert(1)&gt;'), 'Bonita casa');
+    assert.equal(
+      cleanText('Bonita &lt;script&gt;alert("x")&lt;/script&gt; casa &lt;img src=x onerror=alert(1)&gt;'),
+      'Bonita casa',
+    );
     assert.equal(cleanText('<style>.a{}</style>   '), null);
     assert.equal(cleanText(null), null);
   });
@@ -29,7 +44,11 @@ describe('sanitization and value normalization', () => {
     assert.deepEqual(parsePriceText('USD 231,960'), { price: 231960, currency: 'USD', priceOnRequest: false });
     assert.deepEqual(parsePriceText('U$D 120,000'), { price: 120000, currency: 'USD', priceOnRequest: false });
     assert.deepEqual(parsePriceText('US$ 99,000'), { price: 99000, currency: 'USD', priceOnRequest: false });
-    assert.deepEqual(parsePriceText('Desde $ 6,499,999 MXN'), { price: 6499999, currency: 'MXN', priceOnRequest: false });
+    assert.deepEqual(parsePriceText('Desde $ 6,499,999 MXN'), {
+      price: 6499999,
+      currency: 'MXN',
+      priceOnRequest: false,
+    });
     assert.deepEqual(parsePriceText('Consultar precios'), { price: null, currency: null, priceOnRequest: true });
     assert.deepEqual(parsePriceText(''), { price: null, currency: null, priceOnRequest: false });
   });
@@ -52,10 +71,18 @@ describe('sanitization and value normalization', () => {
   it('keeps URLs absolute http(s), without fragments or tracking', () => {
     assert.equal(absoluteUrl('/detalle/1', 'https://www.lamudi.com.mx/x/'), 'https://www.lamudi.com.mx/detalle/1');
     assert.equal(absoluteUrl('javascript:alert(1)', 'https://a.mx/'), null);
-    assert.equal(canonicalListingUrl('/inmuebles/casa-123#area=1&pos=6', 'https://propiedades.com/'), 'https://propiedades.com/inmuebles/casa-123');
-    assert.equal(canonicalListingUrl('https://a.mx/x?id=5&utm_source=mail&gclid=9', 'https://a.mx/'), 'https://a.mx/x?id=5');
+    assert.equal(
+      canonicalListingUrl('/inmuebles/casa-123#area=1&pos=6', 'https://propiedades.com/'),
+      'https://propiedades.com/inmuebles/casa-123',
+    );
+    assert.equal(
+      canonicalListingUrl('https://a.mx/x?id=5&utm_source=mail&gclid=9', 'https://a.mx/'),
+      'https://a.mx/x?id=5',
+    );
     assert.equal(canonicalListingUrl('https://a.mx/x?id=5', 'https://a.mx/', { dropQuery: true }), 'https://a.mx/x');
-    assert.deepEqual(uniqueUrls(['/a.jpg', 'https://cdn/a.jpg', '/a.jpg', 'data:x'], 'https://cdn/'), ['https://cdn/a.jpg']);
+    assert.deepEqual(uniqueUrls(['/a.jpg', 'https://cdn/a.jpg', '/a.jpg', 'data:x'], 'https://cdn/'), [
+      'https://cdn/a.jpg',
+    ]);
   });
 
   it('normalizes dates and coordinates', () => {

@@ -6,7 +6,12 @@
  * their embedded data are named here, and without it they are what a challenge looks like.
  */
 import { strict as assert } from 'node:assert';
-import { ALL_PORTAL_CONTENT_HOOKS, contentHooksOf, PORTAL_CONTENT, type BuiltinPortal } from '../../../scrapers/content-hooks';
+import {
+  ALL_PORTAL_CONTENT_HOOKS,
+  contentHooksOf,
+  PORTAL_CONTENT,
+  type BuiltinPortal,
+} from '../../../scrapers/content-hooks';
 import { challengeVendor } from '../../../scrapers/page';
 import { BUILTIN_ADAPTERS } from '../../../scrapers/registry';
 import { loadFixtures } from './fixture-corpus';
@@ -21,13 +26,20 @@ const withoutData = (html: string): string =>
 
 /** Pages whose content is only their embedded data (docs/portals.md §2.2, §5.2: Next.js pages; §1.2: a results state without rendered cards). */
 const DATA_ONLY = [
-  'casasyterrenos/last-page-240-a-page', 'casasyterrenos/last-page-single', 'casasyterrenos/no-results', 'casasyterrenos/past-the-end-of-240',
+  'casasyterrenos/last-page-240-a-page',
+  'casasyterrenos/last-page-single',
+  'casasyterrenos/no-results',
+  'casasyterrenos/past-the-end-of-240',
   'inmuebles24/no-results-2024-state',
-  'propiedades/last-page-2026-short', 'propiedades/last-page-2026', 'propiedades/no-results-2026', 'propiedades/results-2026-property-without-id', 'propiedades/results-2026',
+  'propiedades/last-page-2026-short',
+  'propiedades/last-page-2026',
+  'propiedades/no-results-2026',
+  'propiedades/results-2026-property-without-id',
+  'propiedades/results-2026',
 ];
 
 describe('content hooks (scrapers/content-hooks.ts)', () => {
-  it('each adapter gives its portal\'s hooks, its card among them, and a caller that names no site gets every portal\'s', () => {
+  it("each adapter gives its portal's hooks, its card among them, and a caller that names no site gets every portal's", () => {
     for (const [site, adapter] of Object.entries(BUILTIN_ADAPTERS)) {
       const portal = site as BuiltinPortal;
       assert.deepEqual(adapter.contentHooks, contentHooksOf(portal), site);
@@ -36,8 +48,10 @@ describe('content hooks (scrapers/content-hooks.ts)', () => {
     }
   });
 
-  it('every page of content in the corpus stays content with a Turnstile widget on it; without its embedded data, by its portal\'s hooks', () => {
-    const contentPages = loadFixtures().filter((fixture) => ['results', 'last-page', 'no-results', 'detail'].includes(fixture.kind));
+  it("every page of content in the corpus stays content with a Turnstile widget on it; without its embedded data, by its portal's hooks", () => {
+    const contentPages = loadFixtures().filter((fixture) =>
+      ['results', 'last-page', 'no-results', 'detail'].includes(fixture.kind),
+    );
     assert.ok(contentPages.length > 40);
     const dataOnly: string[] = [];
     for (const fixture of contentPages) {

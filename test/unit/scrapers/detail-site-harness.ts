@@ -46,7 +46,16 @@ export function markupPageInput(
 
 /** A "no results" page in one markup generation. */
 export function emptyMarkupInput(mirror: MirrorSite, searchPath: string, markup: string, variant = 0): ListPageInput {
-  return { searchUrl: mirror.listPageUrl(searchPath, 1), searchPath, page: 1, totalPages: 1, totalCount: 0, items: [], variant, markup };
+  return {
+    searchUrl: mirror.listPageUrl(searchPath, 1),
+    searchPath,
+    page: 1,
+    totalPages: 1,
+    totalCount: 0,
+    items: [],
+    variant,
+    markup,
+  };
 }
 
 /**
@@ -67,14 +76,31 @@ export function listRoundTrip(
     for (const firstN of options.firstNs) {
       for (const variant of options.variants) {
         for (let page = 1; page <= options.totalPages; page++) {
-          const input = markupPageInput(mirror, { searchPath, page, totalPages: options.totalPages, variant, markup, firstN });
+          const input = markupPageInput(mirror, {
+            searchPath,
+            page,
+            totalPages: options.totalPages,
+            variant,
+            markup,
+            firstN,
+          });
           const html = mirror.renderListPage(input);
           const label = `${mirror.site} markup ${markup} variant ${variant} page ${page}`;
           const result = adapter.parseListingPage(html, contextFor(mirror, input));
           assert.equal(result.listings.length, input.items.length, `${label}: number of listings`);
-          input.items.forEach((facts, i) => assertSameRecord(result.listings[i], mirror.cardRecord(facts, input), `${label} n=${facts.n}`));
-          assert.equal(result.nextPageUrl, page < options.totalPages ? mirror.listPageUrl(searchPath, page + 1) : null, `${label}: nextPageUrl`);
-          assert.deepEqual(result.detailUrls, input.items.map((facts) => mirror.detailUrl!(facts)), `${label}: detailUrls`);
+          input.items.forEach((facts, i) =>
+            assertSameRecord(result.listings[i], mirror.cardRecord(facts, input), `${label} n=${facts.n}`),
+          );
+          assert.equal(
+            result.nextPageUrl,
+            page < options.totalPages ? mirror.listPageUrl(searchPath, page + 1) : null,
+            `${label}: nextPageUrl`,
+          );
+          assert.deepEqual(
+            result.detailUrls,
+            input.items.map((facts) => mirror.detailUrl!(facts)),
+            `${label}: detailUrls`,
+          );
           pages.push(html);
           run.pages.push(html);
           run.facts.push(...input.items);
@@ -92,17 +118,31 @@ export function detailContext(mirror: MirrorSite, facts: PropertyFacts): ParseCo
 /** The detail page of listing n as the mirror renders it in a markup generation (default: the first), with its parse context. */
 export function detailPage(mirror: MirrorSite, n: number, variant: number, markup = mirror.markups[0]) {
   const facts = generateFacts(SEED, mirror.site, n);
-  return { facts, markup, html: mirror.renderDetailPage!(facts, variant, markup), context: detailContext(mirror, facts) };
+  return {
+    facts,
+    markup,
+    html: mirror.renderDetailPage!(facts, variant, markup),
+    context: detailContext(mirror, facts),
+  };
 }
 
 /** Parse the detail page of every n under every variant and markup generation, and compare every field with detailRecord. */
-export function detailRoundTrip(adapter: SiteAdapter, mirror: MirrorSite, ns: readonly number[], variants: readonly number[]): ListRun {
+export function detailRoundTrip(
+  adapter: SiteAdapter,
+  mirror: MirrorSite,
+  ns: readonly number[],
+  variants: readonly number[],
+): ListRun {
   const run: ListRun = { pages: [], facts: [] };
   for (const markup of mirror.markups) {
     for (const n of ns) {
       for (const variant of variants) {
         const { facts, html, context } = detailPage(mirror, n, variant, markup);
-        assertSameRecord(adapter.parseDetailPage!(html, context), mirror.detailRecord!(facts, markup), `${mirror.site} detail markup ${markup} n=${n} variant ${variant}`);
+        assertSameRecord(
+          adapter.parseDetailPage!(html, context),
+          mirror.detailRecord!(facts, markup),
+          `${mirror.site} detail markup ${markup} n=${n} variant ${variant}`,
+        );
         run.pages.push(html);
         run.facts.push(facts);
       }

@@ -8,7 +8,8 @@ import type { ListingPage } from '../../../scrapers/adapter';
 
 const ROOT = join(__dirname, '..', '..', 'fixtures', 'pages');
 
-export type Kind = 'results' | 'last-page' | 'no-results' | 'detail' | 'removed' | 'unrecognised' | 'challenge' | 'truncated';
+export type Kind =
+  'results' | 'last-page' | 'no-results' | 'detail' | 'removed' | 'unrecognised' | 'challenge' | 'truncated';
 
 interface Expectation {
   page: 'listing' | 'detail';
@@ -37,9 +38,10 @@ export function loadFixtures(): Fixture[] {
         .sort()
         .map((file) => {
           const name = file.slice(0, -'.html'.length);
-          const expectation = JSON.parse(readFileSync(join(ROOT, dir.name, `${name}.expected.json`), 'utf8')) as Expectation;
+          const expectation = JSON.parse(
+            readFileSync(join(ROOT, dir.name, `${name}.expected.json`), 'utf8'),
+          ) as Expectation;
           return { ...expectation, site: dir.name, name, html: readFileSync(join(ROOT, dir.name, file), 'utf8') };
         }),
     );
 }
-

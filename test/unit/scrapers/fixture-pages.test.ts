@@ -42,7 +42,8 @@ function parse(fixture: Fixture): ListingPage {
 function assertSameListings(actual: ListingRecord[], expected: ListingRecord[], label: string): void {
   assert.equal(actual.length, expected.length, `${label}: number of listings`);
   expected.forEach((record, i) => {
-    for (const field of LISTING_FIELDS) assert.deepEqual(actual[i][field], record[field], `${label}: listing ${i} (${record.externalId}) ${field}`);
+    for (const field of LISTING_FIELDS)
+      assert.deepEqual(actual[i][field], record[field], `${label}: listing ${i} (${record.externalId}) ${field}`);
   });
   assert.deepEqual(actual, expected, label);
 }
@@ -62,11 +63,15 @@ describe('parsers on the hand-written fixture corpus (test/fixtures/pages)', () 
       assert.ok(fixture.source, `${label}: say what the page was written from`);
       if (fixture.expectError) {
         assert.equal(fixture.expect, undefined, `${label}: expect or expectError, not both`);
-        assert.throws(() => parse(fixture), (error: Error) => {
-          assert.equal(error.name, fixture.expectError!.type, `${label}: ${error.message}`);
-          if (fixture.expectError!.messageIncludes) assert.ok(error.message.includes(fixture.expectError!.messageIncludes), `${label}: ${error.message}`);
-          return true;
-        });
+        assert.throws(
+          () => parse(fixture),
+          (error: Error) => {
+            assert.equal(error.name, fixture.expectError!.type, `${label}: ${error.message}`);
+            if (fixture.expectError!.messageIncludes)
+              assert.ok(error.message.includes(fixture.expectError!.messageIncludes), `${label}: ${error.message}`);
+            return true;
+          },
+        );
         return;
       }
       assert.ok(fixture.expect, `${label}: neither expect nor expectError`);
@@ -83,16 +88,27 @@ describe('parsers on the hand-written fixture corpus (test/fixtures/pages)', () 
       const own = fixtures.filter((fixture) => fixture.site === site);
       const kinds = new Set(own.map((fixture) => fixture.kind));
       const hasDetail = BUILTIN_ADAPTERS[site].parseDetailPage !== undefined;
-      for (const kind of hasDetail ? [...REQUIRED_KINDS, 'detail' as const] : REQUIRED_KINDS) assert.ok(kinds.has(kind), `${site}: no ${kind} fixture`);
+      for (const kind of hasDetail ? [...REQUIRED_KINDS, 'detail' as const] : REQUIRED_KINDS)
+        assert.ok(kinds.has(kind), `${site}: no ${kind} fixture`);
       for (const markup of mirror.markups) {
         for (const kind of REQUIRED_PER_MARKUP) {
-          assert.ok(own.some((fixture) => fixture.markup === markup && fixture.kind === kind), `${site}: no ${kind} fixture in markup "${markup}"`);
+          assert.ok(
+            own.some((fixture) => fixture.markup === markup && fixture.kind === kind),
+            `${site}: no ${kind} fixture in markup "${markup}"`,
+          );
         }
       }
-      for (const markup of hasDetail ? mirror.detailMarkups ?? [] : []) {
-        assert.ok(own.some((fixture) => fixture.markup === markup && fixture.kind === 'detail'), `${site}: no detail fixture in detail markup "${markup}"`);
+      for (const markup of hasDetail ? (mirror.detailMarkups ?? []) : []) {
+        assert.ok(
+          own.some((fixture) => fixture.markup === markup && fixture.kind === 'detail'),
+          `${site}: no detail fixture in detail markup "${markup}"`,
+        );
       }
-      for (const fixture of own) assert.ok(mirror.markups.includes(fixture.markup), `${site}/${fixture.name}: markup "${fixture.markup}" is not one the mirror renders`);
+      for (const fixture of own)
+        assert.ok(
+          mirror.markups.includes(fixture.markup),
+          `${site}/${fixture.name}: markup "${fixture.markup}" is not one the mirror renders`,
+        );
     });
   }
 });

@@ -136,10 +136,19 @@ const UNKNOWN_PAGE = `<!doctype html>
 `;
 
 describe('a new portal added by config alone (generic adapter)', () => {
-  const config: AppConfig = parseConfigText(`${SHIPPED.trimEnd()}\n${VIVANUNCIOS_YAML}`, 'config/config.yaml', ROOT, {});
+  const config: AppConfig = parseConfigText(
+    `${SHIPPED.trimEnd()}\n${VIVANUNCIOS_YAML}`,
+    'config/config.yaml',
+    ROOT,
+    {},
+  );
   const site: SiteConfig = config.sites.find((candidate) => candidate.key === 'vivanuncios')!;
   const adapter = createGenericAdapter(site.key, site.genericSelectors!);
-  const context: ParseContext = { url: PAGE_URL, site: site.key, maxFieldLength: config.security.dataValidation.maxFieldLength };
+  const context: ParseContext = {
+    url: PAGE_URL,
+    site: site.key,
+    maxFieldLength: config.security.dataValidation.maxFieldLength,
+  };
 
   it('loads as a seventh site with its selectors in record field names', () => {
     assert.deepEqual(config.sites.map((candidate) => candidate.key).slice(-1), ['vivanuncios']);
@@ -187,9 +196,17 @@ describe('a new portal added by config alone (generic adapter)', () => {
       ],
     );
     assert.throws(
-      () => parseStartUrlCsv('url,max_pages\nhttps://www.inmuebles24.com/casas-en-venta-en-zapopan.html,3\n', 'urls/vivanuncios.csv', site),
+      () =>
+        parseStartUrlCsv(
+          'url,max_pages\nhttps://www.inmuebles24.com/casas-en-venta-en-zapopan.html,3\n',
+          'urls/vivanuncios.csv',
+          site,
+        ),
       (error: unknown) =>
-        error instanceof StartUrlError && error.message.startsWith('urls/vivanuncios.csv: line 2: host www.inmuebles24.com is not on the domain of site vivanuncios'),
+        error instanceof StartUrlError &&
+        error.message.startsWith(
+          'urls/vivanuncios.csv: line 2: host www.inmuebles24.com is not on the domain of site vivanuncios',
+        ),
     );
   });
 
@@ -197,7 +214,11 @@ describe('a new portal added by config alone (generic adapter)', () => {
     const page = adapter.parseListingPage(RESULTS_PAGE, context);
     const expected: ListingRecord[] = [
       {
-        ...emptyRecord('vivanuncios', 'VIV-1001', 'https://www.vivanuncios.com.mx/a-venta-inmuebles/zapopan/casa-en-venta-en-valle-real/1001'),
+        ...emptyRecord(
+          'vivanuncios',
+          'VIV-1001',
+          'https://www.vivanuncios.com.mx/a-venta-inmuebles/zapopan/casa-en-venta-en-valle-real/1001',
+        ),
         title: 'Casa en Valle Real con jardín & alberca',
         operation: 'sale',
         propertyType: 'house',
@@ -222,7 +243,11 @@ describe('a new portal added by config alone (generic adapter)', () => {
         originUrl: null,
       },
       {
-        ...emptyRecord('vivanuncios', 'VIV-1002', 'https://www.vivanuncios.com.mx/a-renta-inmuebles/guadalajara/departamento-en-providencia/1002'),
+        ...emptyRecord(
+          'vivanuncios',
+          'VIV-1002',
+          'https://www.vivanuncios.com.mx/a-renta-inmuebles/guadalajara/departamento-en-providencia/1002',
+        ),
         title: 'Departamento amueblado en Providencia',
         operation: 'rent',
         propertyType: 'apartment',
@@ -239,7 +264,11 @@ describe('a new portal added by config alone (generic adapter)', () => {
         publishedAt: '2024-04-15',
       },
       {
-        ...emptyRecord('vivanuncios', 'VIV-1003', 'https://www.vivanuncios.com.mx/a-venta-inmuebles/tlajomulco/terreno-en-tlajomulco/1003'),
+        ...emptyRecord(
+          'vivanuncios',
+          'VIV-1003',
+          'https://www.vivanuncios.com.mx/a-venta-inmuebles/tlajomulco/terreno-en-tlajomulco/1003',
+        ),
         // The escaped script in the title is decoded, then dropped: it never reaches exports.
         title: 'Terreno en Tlajomulco',
         propertyType: 'land',
@@ -265,7 +294,11 @@ describe('a new portal added by config alone (generic adapter)', () => {
   });
 
   it('returns no listings for a page that says it has no results (a text marker)', () => {
-    assert.deepEqual(adapter.parseListingPage(NO_RESULTS_PAGE, context), { listings: [], nextPageUrl: null, detailUrls: [] });
+    assert.deepEqual(adapter.parseListingPage(NO_RESULTS_PAGE, context), {
+      listings: [],
+      nextPageUrl: null,
+      detailUrls: [],
+    });
   });
 
   it('accepts a CSS selector as the no-results marker', () => {
@@ -274,7 +307,10 @@ describe('a new portal added by config alone (generic adapter)', () => {
   });
 
   it('does not take the marker inside a script for a no-results page', () => {
-    const withBundle = UNKNOWN_PAGE.replace('</body>', '<script>window.i18n = { empty: "No encontramos resultados" };</script></body>');
+    const withBundle = UNKNOWN_PAGE.replace(
+      '</body>',
+      '<script>window.i18n = { empty: "No encontramos resultados" };</script></body>',
+    );
     assert.throws(() => adapter.parseListingPage(withBundle, context), UnrecognisedMarkupError);
   });
 
@@ -293,18 +329,29 @@ describe('a new portal added by config alone (generic adapter)', () => {
     const noId = RESULTS_PAGE.replace('data-id="VIV-1002"', '');
     assert.throws(
       () => adapter.parseListingPage(noId, context),
-      (error: unknown) => error instanceof UnrecognisedMarkupError && error.message === 'vivanuncios listing page not recognised: card 2 has no listing id at (the card)[data-id]',
+      (error: unknown) =>
+        error instanceof UnrecognisedMarkupError &&
+        error.message === 'vivanuncios listing page not recognised: card 2 has no listing id at (the card)[data-id]',
     );
-    const noLink = RESULTS_PAGE.replace('<a class="listing-link" href="/a-venta-inmuebles/tlajomulco/terreno-en-tlajomulco/1003">', '<a class="listing-link">');
+    const noLink = RESULTS_PAGE.replace(
+      '<a class="listing-link" href="/a-venta-inmuebles/tlajomulco/terreno-en-tlajomulco/1003">',
+      '<a class="listing-link">',
+    );
     assert.throws(
       () => adapter.parseListingPage(noLink, context),
-      (error: unknown) => error instanceof UnrecognisedMarkupError && error.message === 'vivanuncios listing page not recognised: card 3 has no listing URL at a.listing-link[href]',
+      (error: unknown) =>
+        error instanceof UnrecognisedMarkupError &&
+        error.message === 'vivanuncios listing page not recognised: card 3 has no listing URL at a.listing-link[href]',
     );
   });
 
   it('refuses truncated HTML and anti-bot challenge pages like every adapter', () => {
-    assert.throws(() => adapter.parseListingPage(RESULTS_PAGE.slice(0, RESULTS_PAGE.indexOf('VIV-1003')), context), TruncatedPageError);
-    const challenge = '<!doctype html><html><head><title>Just a moment...</title></head><body><div id="challenge-platform"></div></body></html>';
+    assert.throws(
+      () => adapter.parseListingPage(RESULTS_PAGE.slice(0, RESULTS_PAGE.indexOf('VIV-1003')), context),
+      TruncatedPageError,
+    );
+    const challenge =
+      '<!doctype html><html><head><title>Just a moment...</title></head><body><div id="challenge-platform"></div></body></html>';
     assert.throws(() => adapter.parseListingPage(challenge, context), ChallengePageError);
   });
 });

@@ -12,7 +12,14 @@ import { pageSizeOf } from '../../../mirror/model';
 import { startMirror } from '../../../mirror/server';
 import { inmuebles24Mirror as mirror } from '../../../mirror/sites/inmuebles24';
 import { inmuebles24Adapter as adapter } from '../../../scrapers/sites/inmuebles24';
-import { detailContext, detailPage, detailRoundTrip, emptyMarkupInput, listRoundTrip, range } from './detail-site-harness';
+import {
+  detailContext,
+  detailPage,
+  detailRoundTrip,
+  emptyMarkupInput,
+  listRoundTrip,
+  range,
+} from './detail-site-harness';
 import { assertCoversVariations, assertMirrorContract, contextFor, SEED } from './list-page-harness';
 
 const SEARCH = '/casas-en-venta-en-zapopan.html';
@@ -36,18 +43,27 @@ describe('Inmuebles24 mirror', () => {
     assert.equal(mirror.externalId(0), '140000000');
     assert.equal(mirror.indexOf('1400000'), null, 'not 9 digits');
     assert.equal(mirror.listPageUrl(SEARCH, 3), 'https://www.inmuebles24.com/casas-en-venta-en-zapopan-pagina-3.html');
-    const detail = new URL('https://www.inmuebles24.com/propiedades/desarrollo/veemapin-departamento-en-venta-garcia-gineres-merida-140000014.html');
+    const detail = new URL(
+      'https://www.inmuebles24.com/propiedades/desarrollo/veemapin-departamento-en-venta-garcia-gineres-merida-140000014.html',
+    );
     assert.deepEqual(mirror.route(detail), { kind: 'detail', externalId: '140000014' });
   });
 
   it('renders the two documented generations, 2025-26 (30 a page) first and 2024 (20 a page)', () => {
     assert.deepEqual(mirror.markups, ['2025-26', '2024']);
-    assert.deepEqual(mirror.markups.map((markup) => pageSizeOf(mirror, markup)), [30, 20]);
+    assert.deepEqual(
+      mirror.markups.map((markup) => pageSizeOf(mirror, markup)),
+      [30, 20],
+    );
   });
 });
 
 describe('Inmuebles24 results pages: mirror and parser agree in every generation', () => {
-  const run = listRoundTrip(adapter, mirror, SEARCH, { totalPages: 3, variants: range(0, 12), firstNs: [0, 4000, 90_000] });
+  const run = listRoundTrip(adapter, mirror, SEARCH, {
+    totalPages: 3,
+    variants: range(0, 12),
+    firstNs: [0, 4000, 90_000],
+  });
 
   it('reads every field of every card as the mirror wrote it', () => {
     assert.equal(run.facts.length, 3 * 12 * (2 * 30 + 15 + 2 * 20 + 10));
@@ -56,21 +72,61 @@ describe('Inmuebles24 results pages: mirror and parser agree in every generation
 
   it('2024 pages: data-qa card roots, styled-components classes, the hidden Turnstile widget, with and without __PRELOADED_STATE__', () => {
     const pages = run.byMarkup.get('2024')!;
-    const quirks = ['data-qa="posting DEVELOPMENT"', 'data-qa="posting PROPERTY"', '-sc-', 'id="cf-turnstile"', 'alt="logo publisher"', '>Ocultar precio<', '>USD ', ' a ', 'm² tot.', 'desde</div>'];
-    for (const quirk of quirks) assert.ok(pages.some((page) => page.includes(quirk)), `no 2024 page had ${quirk}`);
-    assert.ok(pages.some((page) => page.includes('window.__PRELOADED_STATE__ = ')), 'a page with the state');
-    assert.ok(pages.some((page) => !page.includes('window.__PRELOADED_STATE__')), 'a page without the state (a rendered DOM)');
+    const quirks = [
+      'data-qa="posting DEVELOPMENT"',
+      'data-qa="posting PROPERTY"',
+      '-sc-',
+      'id="cf-turnstile"',
+      'alt="logo publisher"',
+      '>Ocultar precio<',
+      '>USD ',
+      ' a ',
+      'm² tot.',
+      'desde</div>',
+    ];
+    for (const quirk of quirks)
+      assert.ok(
+        pages.some((page) => page.includes(quirk)),
+        `no 2024 page had ${quirk}`,
+      );
+    assert.ok(
+      pages.some((page) => page.includes('window.__PRELOADED_STATE__ = ')),
+      'a page with the state',
+    );
+    assert.ok(
+      pages.some((page) => !page.includes('window.__PRELOADED_STATE__')),
+      'a page without the state (a rendered DOM)',
+    );
     assert.ok(pages.every((page) => !page.includes('-module__')));
   });
 
   it('2025-26 pages: CSS-module cards with and without data-qa="posting …", "m² lote", with and without the state and the JSON-LD list', () => {
     const pages = run.byMarkup.get('2025-26')!;
-    for (const quirk of ['postingsList-module__card-container___', 'postingCardLayout-module__posting-card-layout___', 'postingsTitle-module__title___', 'm² lote', 'm² cub.', '"@type":"CollectionPage"']) {
-      assert.ok(pages.some((page) => page.includes(quirk)), `no 2025-26 page had ${quirk}`);
+    for (const quirk of [
+      'postingsList-module__card-container___',
+      'postingCardLayout-module__posting-card-layout___',
+      'postingsTitle-module__title___',
+      'm² lote',
+      'm² cub.',
+      '"@type":"CollectionPage"',
+    ]) {
+      assert.ok(
+        pages.some((page) => page.includes(quirk)),
+        `no 2025-26 page had ${quirk}`,
+      );
     }
-    assert.ok(pages.some((page) => /<div data-id="\d+" data-posting-type/.test(page)), 'a card without data-qa="posting …"');
-    assert.ok(pages.some((page) => /<h3 class="postingCard-module__posting-description___/.test(page)), 'a description without data-qa');
-    assert.ok(pages.some((page) => page.includes('window.__PRELOADED_STATE__ = ')) && pages.some((page) => !page.includes('window.__PRELOADED_STATE__')));
+    assert.ok(
+      pages.some((page) => /<div data-id="\d+" data-posting-type/.test(page)),
+      'a card without data-qa="posting …"',
+    );
+    assert.ok(
+      pages.some((page) => /<h3 class="postingCard-module__posting-description___/.test(page)),
+      'a description without data-qa',
+    );
+    assert.ok(
+      pages.some((page) => page.includes('window.__PRELOADED_STATE__ = ')) &&
+        pages.some((page) => !page.includes('window.__PRELOADED_STATE__')),
+    );
     assert.ok(pages.every((page) => !page.includes('cf-turnstile') && !page.includes('-sc-')));
   });
 
@@ -78,7 +134,11 @@ describe('Inmuebles24 results pages: mirror and parser agree in every generation
     for (const markup of mirror.markups) {
       for (const variant of [0, 4]) {
         const input = emptyMarkupInput(mirror, SEARCH, markup, variant);
-        assert.deepEqual(adapter.parseListingPage(mirror.renderListPage(input), contextFor(mirror, input)), { listings: [], nextPageUrl: null, detailUrls: [] }, `${markup} ${variant}`);
+        assert.deepEqual(
+          adapter.parseListingPage(mirror.renderListPage(input), contextFor(mirror, input)),
+          { listings: [], nextPageUrl: null, detailUrls: [] },
+          `${markup} ${variant}`,
+        );
       }
     }
   });
@@ -89,15 +149,32 @@ describe('Inmuebles24 detail pages: mirror and parser agree', () => {
     const run = detailRoundTrip(adapter, mirror, [...range(0, 60), ...range(90_000, 90_030)], range(0, 6));
     assertCoversVariations(run.facts);
     const all = run.pages.join('\n');
-    for (const quirk of ["postingTitle: '", "status: 'ONLINE'", "postingType: 'DEVELOPMENT'", 'developmentData: {', 'mapLat: mapLatOf,', "label: 'Medio baño'", 'const usersViews =  ']) {
+    for (const quirk of [
+      "postingTitle: '",
+      "status: 'ONLINE'",
+      "postingType: 'DEVELOPMENT'",
+      'developmentData: {',
+      'mapLat: mapLatOf,',
+      "label: 'Medio baño'",
+      'const usersViews =  ',
+    ]) {
       assert.ok(all.includes(quirk), `no page had ${quirk}`);
     }
-    assert.ok(run.pages.some((page) => !page.includes('mainFeatures:')), 'a page without mainFeatures');
-    assert.ok(run.pages.some((page) => !page.includes('pictures:') && page.includes('id="new-gallery-portal"><img')), 'a page with DOM photos only');
+    assert.ok(
+      run.pages.some((page) => !page.includes('mainFeatures:')),
+      'a page without mainFeatures',
+    );
+    assert.ok(
+      run.pages.some((page) => !page.includes('pictures:') && page.includes('id="new-gallery-portal"><img')),
+      'a page with DOM photos only',
+    );
   });
 
   it('answers a removed listing as documented (§1.3): a redirect to the home page, or the page with status OFFLINE; the parser calls both gone', () => {
-    const answers = range(0, 40).map((n) => ({ n, gone: mirror.goneDetail!(generateFacts(SEED, mirror.site, n), 0, mirror.markups[0]) }));
+    const answers = range(0, 40).map((n) => ({
+      n,
+      gone: mirror.goneDetail!(generateFacts(SEED, mirror.site, n), 0, mirror.markups[0]),
+    }));
     const redirect = answers.find(({ gone }) => 'redirect' in gone)!;
     const offline = answers.find(({ gone }) => 'html' in gone)!;
     assert.ok(redirect && offline, 'both forms');
@@ -105,22 +182,47 @@ describe('Inmuebles24 detail pages: mirror and parser agree', () => {
     const facts = generateFacts(SEED, mirror.site, offline.n);
     assert.throws(
       () => adapter.parseDetailPage!((offline.gone as { html: string }).html, detailContext(mirror, facts)),
-      (error: unknown) => error instanceof NotFoundError && error.message === `inmuebles24 listing ${mirror.externalId(offline.n)} is no longer published (avisoInfo status OFFLINE)`,
+      (error: unknown) =>
+        error instanceof NotFoundError &&
+        error.message ===
+          `inmuebles24 listing ${mirror.externalId(offline.n)} is no longer published (avisoInfo status OFFLINE)`,
     );
   });
 
   it('the mirror server answers a removed listing that way, and the redirect lands on a home page the parser calls gone', async () => {
     const server = await startMirror({ pagesPerSearch: 4, epoch: 1, seed: SEED });
     try {
-      const removed = range(0, server.catalog.listingsPerSearch('inmuebles24') * 3).filter((n) => isRemoved(SEED, 'inmuebles24', n, 1));
+      const removed = range(0, server.catalog.listingsPerSearch('inmuebles24') * 3).filter((n) =>
+        isRemoved(SEED, 'inmuebles24', n, 1),
+      );
       assert.ok(removed.length >= 2, 'the catalogue removes listings at epoch 1');
-      const answers = await Promise.all(removed.map((n) => get(`${server.url}${new URL(mirror.detailUrl!(generateFacts(SEED, mirror.site, n))).pathname}`, mirror.host)));
-      assert.ok(answers.every((answer) => (answer.status === 302 && answer.location === 'https://www.inmuebles24.com/') || (answer.status === 200 && answer.text.includes("status: 'OFFLINE'"))));
-      assert.ok(answers.some((answer) => answer.status === 302), 'a redirect');
+      const answers = await Promise.all(
+        removed.map((n) =>
+          get(`${server.url}${new URL(mirror.detailUrl!(generateFacts(SEED, mirror.site, n))).pathname}`, mirror.host),
+        ),
+      );
+      assert.ok(
+        answers.every(
+          (answer) =>
+            (answer.status === 302 && answer.location === 'https://www.inmuebles24.com/') ||
+            (answer.status === 200 && answer.text.includes("status: 'OFFLINE'")),
+        ),
+      );
+      assert.ok(
+        answers.some((answer) => answer.status === 302),
+        'a redirect',
+      );
       const home = await get(`${server.url}/`, mirror.host);
       assert.throws(
-        () => adapter.parseDetailPage!(home.text, { url: 'https://www.inmuebles24.com/', site: 'inmuebles24', maxFieldLength: DEFAULT_MAX_FIELD_LENGTH }),
-        (error: unknown) => error instanceof NotFoundError && /^inmuebles24 listing is gone: the detail page redirected to the home page/.test(error.message),
+        () =>
+          adapter.parseDetailPage!(home.text, {
+            url: 'https://www.inmuebles24.com/',
+            site: 'inmuebles24',
+            maxFieldLength: DEFAULT_MAX_FIELD_LENGTH,
+          }),
+        (error: unknown) =>
+          error instanceof NotFoundError &&
+          /^inmuebles24 listing is gone: the detail page redirected to the home page/.test(error.message),
       );
     } finally {
       await server.close();
@@ -129,7 +231,11 @@ describe('Inmuebles24 detail pages: mirror and parser agree', () => {
 
   it('a saved detail page parsed without its address (the site base URL) is still the listing, not a redirect', () => {
     const { facts, html } = detailPage(mirror, 7, 0);
-    const record = adapter.parseDetailPage!(html, { url: 'https://www.inmuebles24.com/', site: 'inmuebles24', maxFieldLength: DEFAULT_MAX_FIELD_LENGTH });
+    const record = adapter.parseDetailPage!(html, {
+      url: 'https://www.inmuebles24.com/',
+      site: 'inmuebles24',
+      maxFieldLength: DEFAULT_MAX_FIELD_LENGTH,
+    });
     assert.deepEqual(record, mirror.detailRecord!(facts, mirror.markups[0]));
   });
 });

@@ -24,7 +24,15 @@ export const SEED = 424242;
  */
 export function pageInput(
   mirror: MirrorSite,
-  options: { searchPath: string; page: number; totalPages: number; variant: number; lastPageCount?: number; firstN?: number; markup?: string },
+  options: {
+    searchPath: string;
+    page: number;
+    totalPages: number;
+    variant: number;
+    lastPageCount?: number;
+    firstN?: number;
+    markup?: string;
+  },
 ): ListPageInput {
   const { searchPath, page, totalPages, variant } = options;
   const markup = options.markup ?? mirror.markups[0];
@@ -46,19 +54,47 @@ export function pageInput(
 }
 
 /** A "no results" page: one page, nothing on it. */
-export function emptyInput(mirror: MirrorSite, searchPath: string, variant = 0, markup = mirror.markups[0]): ListPageInput {
-  return { searchUrl: mirror.listPageUrl(searchPath, 1), searchPath, page: 1, totalPages: 1, totalCount: 0, items: [], variant, markup };
+export function emptyInput(
+  mirror: MirrorSite,
+  searchPath: string,
+  variant = 0,
+  markup = mirror.markups[0],
+): ListPageInput {
+  return {
+    searchUrl: mirror.listPageUrl(searchPath, 1),
+    searchPath,
+    page: 1,
+    totalPages: 1,
+    totalCount: 0,
+    items: [],
+    variant,
+    markup,
+  };
 }
 
 export function contextFor(mirror: MirrorSite, input: ListPageInput): ParseContext {
-  return { url: mirror.listPageUrl(input.searchPath, input.page), site: mirror.site, maxFieldLength: DEFAULT_MAX_FIELD_LENGTH };
+  return {
+    url: mirror.listPageUrl(input.searchPath, input.page),
+    site: mirror.site,
+    maxFieldLength: DEFAULT_MAX_FIELD_LENGTH,
+  };
 }
 
 /** Parse the page the mirror renders for `input` and assert every field of every record. */
 export function parseAndCompare(adapter: SiteAdapter, mirror: MirrorSite, input: ListPageInput): ListingPage {
   const result = adapter.parseListingPage(mirror.renderListPage(input), contextFor(mirror, input));
-  assert.equal(result.listings.length, input.items.length, `${mirror.site} (${input.markup}) page ${input.page}: number of listings`);
-  input.items.forEach((facts, i) => assertSameRecord(result.listings[i], mirror.cardRecord(facts, input), `${mirror.site} (${input.markup}) n=${facts.n}`));
+  assert.equal(
+    result.listings.length,
+    input.items.length,
+    `${mirror.site} (${input.markup}) page ${input.page}: number of listings`,
+  );
+  input.items.forEach((facts, i) =>
+    assertSameRecord(
+      result.listings[i],
+      mirror.cardRecord(facts, input),
+      `${mirror.site} (${input.markup}) n=${facts.n}`,
+    ),
+  );
   assert.deepEqual(result.detailUrls, []);
   return result;
 }
@@ -87,7 +123,9 @@ export type NextPageSignal = 'page-links' | 'total';
 export function expectedNextPage(mirror: MirrorSite, input: ListPageInput, signal: NextPageSignal): string | null {
   const next = mirror.listPageUrl(input.searchPath, input.page + 1);
   if (input.page < input.totalPages) return next;
-  return signal === 'total' && input.items.length > 0 && input.page * input.items.length < input.totalCount ? next : null;
+  return signal === 'total' && input.items.length > 0 && input.page * input.items.length < input.totalCount
+    ? next
+    : null;
 }
 
 /**
@@ -98,13 +136,26 @@ export function roundTrip(
   adapter: SiteAdapter,
   mirror: MirrorSite,
   searchPath: string,
-  options: { totalPages: number; variants: number; firstNs: readonly number[]; markup: string; nextPage: NextPageSignal },
+  options: {
+    totalPages: number;
+    variants: number;
+    firstNs: readonly number[];
+    markup: string;
+    nextPage: NextPageSignal;
+  },
 ): RoundTrip {
   const run: RoundTrip = { pages: [], facts: [] };
   for (const firstN of options.firstNs) {
     for (let variant = 0; variant < options.variants; variant++) {
       for (let page = 1; page <= options.totalPages; page++) {
-        const input = pageInput(mirror, { searchPath, page, totalPages: options.totalPages, variant, firstN, markup: options.markup });
+        const input = pageInput(mirror, {
+          searchPath,
+          page,
+          totalPages: options.totalPages,
+          variant,
+          firstN,
+          markup: options.markup,
+        });
         const result = parseAndCompare(adapter, mirror, input);
         const label = `${mirror.site} (${options.markup}) page ${page} of ${options.totalPages}: nextPageUrl`;
         assert.equal(result.nextPageUrl, expectedNextPage(mirror, input, options.nextPage), label);
@@ -119,12 +170,14 @@ export function roundTrip(
 /** Assert the listings exercised every variation the facts can produce. */
 export function assertCoversVariations(facts: readonly PropertyFacts[]): void {
   const unique = [...new Map(facts.map((f) => [f.n, f])).values()];
-  for (const [name, count] of Object.entries(variations(unique))) assert.ok(count > 0, `no listing with variation "${name}" was parsed`);
+  for (const [name, count] of Object.entries(variations(unique)))
+    assert.ok(count > 0, `no listing with variation "${name}" was parsed`);
 }
 
 /** The MirrorSite contract: ids invert, list URLs route back to their search and page. */
 export function assertMirrorContract(mirror: MirrorSite): void {
-  for (const n of [0, 1, 2, 17, 239, 5000]) assert.equal(mirror.indexOf(mirror.externalId(n)), n, `indexOf(externalId(${n}))`);
+  for (const n of [0, 1, 2, 17, 239, 5000])
+    assert.equal(mirror.indexOf(mirror.externalId(n)), n, `indexOf(externalId(${n}))`);
   assert.equal(mirror.indexOf('not-an-id'), null);
   assert.equal(mirror.indexOf(''), null);
   for (const searchPath of mirror.defaultSearchPaths) {

@@ -5,7 +5,13 @@ import { startMirror } from '../../../mirror/server';
 import { mitulaMirror as mirror } from '../../../mirror/sites/mitula';
 import { mitulaAdapter as adapter } from '../../../scrapers/sites/mitula';
 import {
-  ACCESS_DENIED_PAGE, assertCoversVariations, assertMirrorContract, contextFor, emptyInput, fixturePage, roundTrip,
+  ACCESS_DENIED_PAGE,
+  assertCoversVariations,
+  assertMirrorContract,
+  contextFor,
+  emptyInput,
+  fixturePage,
+  roundTrip,
 } from './list-page-harness';
 
 const SEARCH = '/casas/venta-zapopan-jalisco';
@@ -15,10 +21,12 @@ const CARD = /<article class="listing-card"[\s\S]*?<\/article>/g;
 function statusOf(serverUrl: string, path: string): Promise<number> {
   const headers = { host: 'casas.mitula.mx', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' };
   return new Promise((resolve, reject) => {
-    http.get(`${serverUrl}${path}`, { headers, agent: false }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    }).on('error', reject);
+    http
+      .get(`${serverUrl}${path}`, { headers, agent: false }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      })
+      .on('error', reject);
   });
 }
 
@@ -31,25 +39,54 @@ function destinations(html: string): Array<{ value: string; unpadded: boolean }>
 }
 
 describe('Mitula mirror: the parser reads back every card it renders', () => {
-  it('has the two inner-markup forms docs/portals.md §4.2 describes, S-MIT-A\'s data-test hooks first', () => {
+  it("has the two inner-markup forms docs/portals.md §4.2 describes, S-MIT-A's data-test hooks first", () => {
     assert.deepEqual(mirror.markups, ['data-test', 'class-names']);
   });
 
   for (const markup of mirror.markups) {
     it(`${markup}: every field of every card, on every page of several page variants`, () => {
-      const run = roundTrip(adapter, mirror, SEARCH, { totalPages: 4, variants: 4, firstNs: [0, 5000], markup, nextPage: 'page-links' });
+      const run = roundTrip(adapter, mirror, SEARCH, {
+        totalPages: 4,
+        variants: 4,
+        firstNs: [0, 5000],
+        markup,
+        nextPage: 'page-links',
+      });
       assert.equal(run.facts.length, 2 * 4 * (3 * 30 + 15));
       assertCoversVariations(run.facts);
       const all = run.pages.join('\n');
       const links = destinations(all);
-      assert.ok(links.some((d) => d.value.startsWith('/adform/')), 'relative /adform/ destinations');
-      assert.ok(links.some((d) => d.value.startsWith('https://www.inmuebles24.com/')), 'Inmuebles24 destinations');
-      assert.ok(links.some((d) => d.value.startsWith('https://www.lamudi.com.mx/')), 'Lamudi destinations');
-      assert.ok(links.some((d) => d.unpadded), 'destinations without "=" padding');
-      for (const quirk of ['data-floorarea=""', 'data-city="" data-district="', 'Hace ', ' en - ', '"@type":"SearchResultsPage"', 'listing-card--banner', '&#225;']) {
+      assert.ok(
+        links.some((d) => d.value.startsWith('/adform/')),
+        'relative /adform/ destinations',
+      );
+      assert.ok(
+        links.some((d) => d.value.startsWith('https://www.inmuebles24.com/')),
+        'Inmuebles24 destinations',
+      );
+      assert.ok(
+        links.some((d) => d.value.startsWith('https://www.lamudi.com.mx/')),
+        'Lamudi destinations',
+      );
+      assert.ok(
+        links.some((d) => d.unpadded),
+        'destinations without "=" padding',
+      );
+      for (const quirk of [
+        'data-floorarea=""',
+        'data-city="" data-district="',
+        'Hace ',
+        ' en - ',
+        '"@type":"SearchResultsPage"',
+        'listing-card--banner',
+        '&#225;',
+      ]) {
         assert.ok(all.includes(quirk), `no page had ${quirk}`);
       }
-      assert.ok(run.pages.some((html) => !html.includes('SearchResultsPage')), 'pages without JSON-LD');
+      assert.ok(
+        run.pages.some((html) => !html.includes('SearchResultsPage')),
+        'pages without JSON-LD',
+      );
       // Each form writes its own hooks and none of the other's (docs/portals.md §4.2: S-MIT-A vs S-MIT-B).
       assert.equal(all.includes('data-test="snippet__title"'), markup === 'data-test');
       assert.equal(all.includes('listing-card__properties__property'), markup === 'class-names');
@@ -57,13 +94,21 @@ describe('Mitula mirror: the parser reads back every card it renders', () => {
 
     it(`${markup}: a page with no results is an empty success`, () => {
       const input = emptyInput(mirror, SEARCH, 0, markup);
-      assert.deepEqual(adapter.parseListingPage(mirror.renderListPage(input), contextFor(mirror, input)), { listings: [], nextPageUrl: null, detailUrls: [] });
+      assert.deepEqual(adapter.parseListingPage(mirror.renderListPage(input), contextFor(mirror, input)), {
+        listings: [],
+        nextPageUrl: null,
+        detailUrls: [],
+      });
     });
   }
 
   it('ids invert and list URLs route back (?page=N); a page past the last answers 404, as Mitula does (docs/portals.md §4.1)', async () => {
     assertMirrorContract(mirror);
-    assert.deepEqual(mirror.route(new URL('https://casas.mitula.mx/casas/venta-zapopan-jalisco?page=999')), { kind: 'listing', searchPath: SEARCH, page: 999 });
+    assert.deepEqual(mirror.route(new URL('https://casas.mitula.mx/casas/venta-zapopan-jalisco?page=999')), {
+      kind: 'listing',
+      searchPath: SEARCH,
+      page: 999,
+    });
     assert.equal(mirror.route(new URL('https://casas.mitula.mx/adform/4100000042')), null);
     const server = await startMirror({ pagesPerSearch: 2, searches: { mitula: [SEARCH] } });
     try {
@@ -76,7 +121,7 @@ describe('Mitula mirror: the parser reads back every card it renders', () => {
   });
 });
 
-describe('Mitula: the mirror states each search\'s type from the documented URL grammar, and the parser agrees', () => {
+describe("Mitula: the mirror states each search's type from the documented URL grammar, and the parser agrees", () => {
   // docs/portals.md §4.1: /casas/{operacion}-{tipo}-{lugar}, /casas/{operacion}-{lugar}, /casas/{tipo}-{operacion}-{lugar}, /casas/{tipo}-{lugar}.
   for (const [search, words] of [
     ['/casas/venta-oficinas-zapopan', 'operation, type, place'],
@@ -85,7 +130,13 @@ describe('Mitula: the mirror states each search\'s type from the documented URL 
     ['/casas/renta-guadalajara', 'operation, place: no type'],
   ] as const) {
     it(`${search} (${words}): the data-test cards, which show no type tag, read as the mirror says`, () => {
-      const run = roundTrip(adapter, mirror, search, { totalPages: 1, variants: 2, firstNs: [0, 700], markup: 'data-test', nextPage: 'page-links' });
+      const run = roundTrip(adapter, mirror, search, {
+        totalPages: 1,
+        variants: 2,
+        firstNs: [0, 700],
+        markup: 'data-test',
+        nextPage: 'page-links',
+      });
       assert.ok(run.facts.length > 0);
     });
   }
@@ -94,11 +145,17 @@ describe('Mitula: the mirror states each search\'s type from the documented URL 
 describe('Mitula parser: sources in order (beyond the fixture corpus)', () => {
   it('uses JSON-LD about[] only when it lines up with the cards', () => {
     const { html, context } = fixturePage('mitula', 'results-data-test');
-    assert.deepEqual(adapter.parseListingPage(html, context).listings.map((r) => r.lat), [20.7381, 20.7098, 20.7214]);
+    assert.deepEqual(
+      adapter.parseListingPage(html, context).listings.map((r) => r.lat),
+      [20.7381, 20.7098, 20.7214],
+    );
     // One entry short: no card may borrow another one's coordinates.
     const shifted = html.replace(/"about":\[\{.*?\}\},\{/, '"about":[{');
     assert.notEqual(shifted, html);
-    assert.deepEqual(adapter.parseListingPage(shifted, context).listings.map((r) => r.lat), [null, null, null]);
+    assert.deepEqual(
+      adapter.parseListingPage(shifted, context).listings.map((r) => r.lat),
+      [null, null, null],
+    );
     // Same length but another card's entry (names differ): that card takes nothing from it.
     const swapped = html.replace('"name":"Casa en venta en Valle Real con jardín"', '"name":"Casa en otra colonia"');
     const first = adapter.parseListingPage(swapped, context).listings[0];
@@ -107,10 +164,18 @@ describe('Mitula parser: sources in order (beyond the fixture corpus)', () => {
 
   it('the data attributes win over the card text, the card text over JSON-LD', () => {
     const { html, context } = fixturePage('mitula', 'results-data-test');
-    const attributesEmptied = html.replace('data-price="4250000" data-currency="MXN"', 'data-price="" data-currency=""').replace('data-rooms="4"', 'data-rooms=""');
+    const attributesEmptied = html
+      .replace('data-price="4250000" data-currency="MXN"', 'data-price="" data-currency=""')
+      .replace('data-rooms="4"', 'data-rooms=""');
     const first = adapter.parseListingPage(attributesEmptied, context).listings[0];
-    assert.deepEqual([first.price, first.currency, first.bedrooms], [4250000, 'MXN', 4], 'from "$ 4,250,000" and "4 recámaras"');
-    const textEmptied = attributesEmptied.replace('<p data-test="bedrooms">4 recámaras</p>', '').replace('<p data-test="bathrooms">3 baños</p>', '');
+    assert.deepEqual(
+      [first.price, first.currency, first.bedrooms],
+      [4250000, 'MXN', 4],
+      'from "$ 4,250,000" and "4 recámaras"',
+    );
+    const textEmptied = attributesEmptied
+      .replace('<p data-test="bedrooms">4 recámaras</p>', '')
+      .replace('<p data-test="bathrooms">3 baños</p>', '');
     const fromLd = adapter.parseListingPage(textEmptied, context).listings[0];
     assert.deepEqual([fromLd.bedrooms, fromLd.bathrooms], [4, 3], 'numberOfBedrooms and numberOfBathroomsTotal');
   });
@@ -120,29 +185,47 @@ describe('Mitula parser: sources in order (beyond the fixture corpus)', () => {
     const padded = ACCESS_DENIED_PAGE.replace('</body>', `<script>${'var x=1;'.repeat(8000)}</script></body>`);
     assert.ok(padded.length > 40_000);
     for (const page of [ACCESS_DENIED_PAGE, padded]) {
-      assert.throws(() => adapter.parseListingPage(page, context), (error: unknown) =>
-        error instanceof ChallengePageError && error.message === 'mitula listing page is an "Access Denied" block page (browser headers required)');
+      assert.throws(
+        () => adapter.parseListingPage(page, context),
+        (error: unknown) =>
+          error instanceof ChallengePageError &&
+          error.message === 'mitula listing page is an "Access Denied" block page (browser headers required)',
+      );
     }
   });
 
   it('refuses a page without cards or a "no results" message', () => {
     const { html, context } = fixturePage('mitula', 'results-data-test');
-    assert.throws(() => adapter.parseListingPage(html.replace(CARD, ''), context), (error: unknown) =>
-      error instanceof UnrecognisedMarkupError
-      && error.message === 'mitula listing page not recognised: no article.listing-card cards and no "no results" message');
+    assert.throws(
+      () => adapter.parseListingPage(html.replace(CARD, ''), context),
+      (error: unknown) =>
+        error instanceof UnrecognisedMarkupError &&
+        error.message ===
+          'mitula listing page not recognised: no article.listing-card cards and no "no results" message',
+    );
   });
 
   it('leaves out a card with no link at all and keeps the others in order; refuses a page none of whose cards can be read', () => {
     const { html, context } = fixturePage('mitula', 'results-data-test');
     const cards = html.match(CARD)!;
-    const unlink = (card: string): string => card.replace(/data-clickdestination="[^"]*"/, 'data-clickdestination="%%%"').replace(/<a href="[^"]*"[^>]*>|<\/a>/g, '');
+    const unlink = (card: string): string =>
+      card
+        .replace(/data-clickdestination="[^"]*"/, 'data-clickdestination="%%%"')
+        .replace(/<a href="[^"]*"[^>]*>|<\/a>/g, '');
     const whole = adapter.parseListingPage(html, context).listings;
     const oneUnlinked = adapter.parseListingPage(html.replace(cards[0], unlink(cards[0])), context).listings;
-    assert.deepEqual(oneUnlinked.map((listing) => listing.externalId), ['4100007324', '4100007337']);
+    assert.deepEqual(
+      oneUnlinked.map((listing) => listing.externalId),
+      ['4100007324', '4100007337'],
+    );
     assert.deepEqual(oneUnlinked, whole.slice(1));
     const allUnlinked = cards.reduce((page, card) => page.replace(card, unlink(card)), html);
-    assert.throws(() => adapter.parseListingPage(allUnlinked, context), (error: unknown) =>
-      error instanceof UnrecognisedMarkupError
-      && error.message === 'mitula listing page not recognised: none of the 3 article.listing-card cards can be read (card 4100007311 has no link (data-clickdestination or a[href]); card 4100007324 has no link (data-clickdestination or a[href]); card 4100007337 has no link (data-clickdestination or a[href]))');
+    assert.throws(
+      () => adapter.parseListingPage(allUnlinked, context),
+      (error: unknown) =>
+        error instanceof UnrecognisedMarkupError &&
+        error.message ===
+          'mitula listing page not recognised: none of the 3 article.listing-card cards can be read (card 4100007311 has no link (data-clickdestination or a[href]); card 4100007324 has no link (data-clickdestination or a[href]); card 4100007337 has no link (data-clickdestination or a[href]))',
+    );
   });
 });

@@ -8,17 +8,36 @@ import { adapterFor, BUILTIN_ADAPTERS } from '../../../scrapers/registry';
 
 describe('adapters: a 404 past the first results page', () => {
   it('ends the walk on Mitula (documented, docs/portals.md §4.1) and on the walks by totals (Casas y Terrenos, Propiedades)', () => {
-    for (const site of ['mitula', 'casasyterrenos', 'propiedades']) assert.equal(BUILTIN_ADAPTERS[site].endsWithNotFound, true, site);
+    for (const site of ['mitula', 'casasyterrenos', 'propiedades'])
+      assert.equal(BUILTIN_ADAPTERS[site].endsWithNotFound, true, site);
   });
 
-  it('is drift on the walks that follow the page\'s own next link (Inmuebles24, Lamudi, Trovit) and for a generic adapter', () => {
-    for (const site of ['inmuebles24', 'lamudi', 'trovit']) assert.equal(BUILTIN_ADAPTERS[site].endsWithNotFound, false, site);
-    const generic = adapterFor({ key: 'portal-x', adapter: 'generic', genericSelectors: { card: 'li.card', externalId: { selector: '', attr: 'data-id' }, url: { selector: 'a' }, fields: {} } });
+  it("is drift on the walks that follow the page's own next link (Inmuebles24, Lamudi, Trovit) and for a generic adapter", () => {
+    for (const site of ['inmuebles24', 'lamudi', 'trovit'])
+      assert.equal(BUILTIN_ADAPTERS[site].endsWithNotFound, false, site);
+    const generic = adapterFor({
+      key: 'portal-x',
+      adapter: 'generic',
+      genericSelectors: {
+        card: 'li.card',
+        externalId: { selector: '', attr: 'data-id' },
+        url: { selector: 'a' },
+        fields: {},
+      },
+    });
     assert.equal(generic.endsWithNotFound, false);
   });
 
   it('every built-in adapter states it', () => {
-    assert.deepEqual(Object.keys(BUILTIN_ADAPTERS).sort(), ['casasyterrenos', 'inmuebles24', 'lamudi', 'mitula', 'propiedades', 'trovit']);
-    for (const [site, adapter] of Object.entries(BUILTIN_ADAPTERS)) assert.equal(typeof adapter.endsWithNotFound, 'boolean', site);
+    assert.deepEqual(Object.keys(BUILTIN_ADAPTERS).sort(), [
+      'casasyterrenos',
+      'inmuebles24',
+      'lamudi',
+      'mitula',
+      'propiedades',
+      'trovit',
+    ]);
+    for (const [site, adapter] of Object.entries(BUILTIN_ADAPTERS))
+      assert.equal(typeof adapter.endsWithNotFound, 'boolean', site);
   });
 });

@@ -15,8 +15,20 @@ describe('backup and restore', () => {
     const dbPath = join(dir, 'orchestrator.db');
     const backups = join(dir, 'backups');
     const db = openDatabase(dbPath);
-    createBatch(db, { id: 'b1', label: null, parentBatchId: null, sites: ['mitula'], detailSites: [], options: {}, workflowId: 'batch-b1' });
-    upsertCards(db, 'b1', [1, 2, 3].map((n) => emptyRecord('mitula', String(n), `https://casas.mitula.mx/${n}`)));
+    createBatch(db, {
+      id: 'b1',
+      label: null,
+      parentBatchId: null,
+      sites: ['mitula'],
+      detailSites: [],
+      options: {},
+      workflowId: 'batch-b1',
+    });
+    upsertCards(
+      db,
+      'b1',
+      [1, 2, 3].map((n) => emptyRecord('mitula', String(n), `https://casas.mitula.mx/${n}`)),
+    );
 
     const first = await backupDatabase(db, backups, 'b1', 2);
     assert.equal(first.reused, false);
@@ -44,6 +56,9 @@ describe('backup and restore', () => {
     const dir = mkdtempSync(join(tmpdir(), 'backup-test-'));
     const bogus = join(dir, 'orchestrator-bogus.db');
     require('node:fs').writeFileSync(bogus, 'not a database');
-    await assert.rejects(restoreDatabase(bogus, join(dir, 'x.db'), dir), /orchestrator-bogus\.db is not a usable SQLite backup/);
+    await assert.rejects(
+      restoreDatabase(bogus, join(dir, 'x.db'), dir),
+      /orchestrator-bogus\.db is not a usable SQLite backup/,
+    );
   });
 });

@@ -5,11 +5,25 @@ import { openDatabase, type Db } from '../../../lib/store/database';
 import { getListings, mergeDetail, upsertCards } from '../../../lib/store/listings';
 
 function card(id: string, price: number | null, extra: Partial<ListingRecord> = {}): ListingRecord {
-  return { ...emptyRecord('lamudi', id, `https://www.lamudi.com.mx/detalle/${id}`), title: `Casa ${id}`, price, currency: price == null ? null : 'MXN', ...extra };
+  return {
+    ...emptyRecord('lamudi', id, `https://www.lamudi.com.mx/detalle/${id}`),
+    title: `Casa ${id}`,
+    price,
+    currency: price == null ? null : 'MXN',
+    ...extra,
+  };
 }
 
 function batch(db: Db, id: string): void {
-  createBatch(db, { id, label: null, parentBatchId: null, sites: ['lamudi'], detailSites: [], options: {}, workflowId: `batch-${id}` });
+  createBatch(db, {
+    id,
+    label: null,
+    parentBatchId: null,
+    sites: ['lamudi'],
+    detailSites: [],
+    options: {},
+    workflowId: `batch-${id}`,
+  });
 }
 
 describe('listings store', () => {
@@ -22,7 +36,12 @@ describe('listings store', () => {
   afterEach(() => db.close());
 
   it('classifies new, unchanged and updated listings across batches and records price changes', () => {
-    assert.deepEqual(upsertCards(db, 'b1', [card('a', 100), card('b', 200), card('c', 300)]), { new: 3, updated: 0, unchanged: 0, priceChanges: 0 });
+    assert.deepEqual(upsertCards(db, 'b1', [card('a', 100), card('b', 200), card('c', 300)]), {
+      new: 3,
+      updated: 0,
+      unchanged: 0,
+      priceChanges: 0,
+    });
     const second = upsertCards(db, 'b2', [card('a', 100), card('b', 250), card('d', 400)]);
     assert.deepEqual(second, { new: 1, updated: 1, unchanged: 1, priceChanges: 1 });
     const history = db.prepare('SELECT external_id, old_price, price, batch_id FROM price_history').all();
@@ -36,13 +55,20 @@ describe('listings store', () => {
     const replay = upsertCards(db, 'b2', [card('a', 120)]);
     assert.deepEqual(replay, { new: 0, updated: 0, unchanged: 0, priceChanges: 0 });
     assert.equal((db.prepare('SELECT COUNT(*) AS n FROM price_history').get() as { n: number }).n, 1);
-    assert.equal((db.prepare("SELECT change FROM batch_listings WHERE batch_id = 'b2'").get() as { change: string }).change, 'updated');
+    assert.equal(
+      (db.prepare("SELECT change FROM batch_listings WHERE batch_id = 'b2'").get() as { change: string }).change,
+      'updated',
+    );
     assert.equal((db.prepare('SELECT COUNT(*) AS n FROM listings').get() as { n: number }).n, 1);
   });
 
   it('keeps what a detail page gave when a later card lacks it, but takes the card price as it is', () => {
     upsertCards(db, 'b1', [card('a', 100)]);
-    mergeDetail(db, 'b1', card('a', 100, { lat: 20.5, lng: -103.2, description: 'Amplia casa', images: ['https://img/1.jpg'] }));
+    mergeDetail(
+      db,
+      'b1',
+      card('a', 100, { lat: 20.5, lng: -103.2, description: 'Amplia casa', images: ['https://img/1.jpg'] }),
+    );
     upsertCards(db, 'b2', [card('a', null, { priceOnRequest: true })]);
     const stored = getListings(db)[0];
     assert.equal(stored.lat, 20.5);

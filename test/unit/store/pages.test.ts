@@ -6,7 +6,14 @@ import { nextAttempt, recordPage, type PageAttempt } from '../../../lib/store/pa
 describe('page attempts', () => {
   const page = { batchId: 'b1', site: 'lamudi', kind: 'listing' as const, url: 'https://www.lamudi.com.mx/jalisco/' };
   const row = (attempt: number, ok: boolean): PageAttempt => ({
-    ...page, attempt, statusCode: ok ? 200 : 503, latencyMs: 10, bytes: 100, listings: ok ? 20 : 0, errorType: ok ? null : 'ServerError', error: ok ? null : '503',
+    ...page,
+    attempt,
+    statusCode: ok ? 200 : 503,
+    latencyMs: 10,
+    bytes: 100,
+    listings: ok ? 20 : 0,
+    errorType: ok ? null : 'ServerError',
+    error: ok ? null : '503',
   });
 
   it('counts the attempts recorded for the same page of the same batch, and no other', () => {

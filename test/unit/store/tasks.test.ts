@@ -16,7 +16,15 @@ describe('task states', () => {
 
   it('records each change with its reason, ignores repeats and refuses invalid moves', () => {
     const db = openDatabase(':memory:');
-    createBatch(db, { id: 'b', label: null, parentBatchId: null, sites: ['trovit'], detailSites: [], options: {}, workflowId: 'batch-b' });
+    createBatch(db, {
+      id: 'b',
+      label: null,
+      parentBatchId: null,
+      sites: ['trovit'],
+      detailSites: [],
+      options: {},
+      workflowId: 'batch-b',
+    });
     const id = taskId('b', 'trovit', 'main');
     assert.equal(transitionTask(db, id, 'running', 'page 1'), 'changed');
     assert.equal(transitionTask(db, id, 'running', 'page 2'), 'unchanged');
@@ -24,9 +32,23 @@ describe('task states', () => {
     assert.equal(transitionTask(db, id, 'completed', 'done'), 'changed');
     assert.equal(transitionTask(db, id, 'running', 'late replay'), 'invalid');
     const chain = getTransitions(db, id);
-    assert.deepEqual(chain.map((t) => `${t.from}>${t.to}:${t.reason}`), ['null>pending:planned', 'pending>running:page 1', 'running>retrying:page 3 attempt 2', 'retrying>completed:done']);
+    assert.deepEqual(
+      chain.map((t) => `${t.from}>${t.to}:${t.reason}`),
+      [
+        'null>pending:planned',
+        'pending>running:page 1',
+        'running>retrying:page 3 attempt 2',
+        'retrying>completed:done',
+      ],
+    );
     assert.deepEqual(checkTransitionChain(chain), []);
-    assert.deepEqual(checkTransitionChain([{ from: null, to: 'pending' }, { from: 'pending', to: 'completed' }]), ['#1: pending → completed is not allowed']);
+    assert.deepEqual(
+      checkTransitionChain([
+        { from: null, to: 'pending' },
+        { from: 'pending', to: 'completed' },
+      ]),
+      ['#1: pending → completed is not allowed'],
+    );
     db.close();
   });
 });

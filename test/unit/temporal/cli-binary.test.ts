@@ -27,16 +27,26 @@ describe('Temporal CLI provisioning', () => {
     const onPath = fakeBinary(join(scratch, 'bin'));
     const cached = fakeBinary(cliCacheDir({ XDG_CACHE_HOME: join(scratch, 'cache') }));
     const explicit = fakeBinary(join(scratch, 'explicit'));
-    assert.deepEqual(findTemporalCli({ TEMPORAL_CLI_PATH: explicit, PATH: join(scratch, 'bin') }), { path: explicit, source: 'env' });
-    assert.deepEqual(findTemporalCli({ PATH: join(scratch, 'bin'), XDG_CACHE_HOME: join(scratch, 'cache') }), { path: onPath, source: 'path' });
-    assert.deepEqual(findTemporalCli({ PATH: '/nonexistent', XDG_CACHE_HOME: join(scratch, 'cache') }), { path: cached, source: 'cache' });
+    assert.deepEqual(findTemporalCli({ TEMPORAL_CLI_PATH: explicit, PATH: join(scratch, 'bin') }), {
+      path: explicit,
+      source: 'env',
+    });
+    assert.deepEqual(findTemporalCli({ PATH: join(scratch, 'bin'), XDG_CACHE_HOME: join(scratch, 'cache') }), {
+      path: onPath,
+      source: 'path',
+    });
+    assert.deepEqual(findTemporalCli({ PATH: '/nonexistent', XDG_CACHE_HOME: join(scratch, 'cache') }), {
+      path: cached,
+      source: 'cache',
+    });
   });
 
   it('names every option in one message when nothing can provide the CLI', async () => {
     await assert.rejects(
       provisionTemporalCli({ env: { PATH: '/nonexistent', XDG_CACHE_HOME: join(scratch, 'empty') }, lookOnly: true }),
       (error: Error) => {
-        for (const option of ['TEMPORAL_CLI_PATH', 'on PATH', join(scratch, 'empty'), 'Go ≥ 1.25', 'temporal.download']) assert.ok(error.message.includes(option), option);
+        for (const option of ['TEMPORAL_CLI_PATH', 'on PATH', join(scratch, 'empty'), 'Go ≥ 1.25', 'temporal.download'])
+          assert.ok(error.message.includes(option), option);
         return true;
       },
     );

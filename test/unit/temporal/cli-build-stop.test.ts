@@ -53,14 +53,25 @@ describe('an interrupted Temporal CLI build', function () {
       chmodSync(join(bin, 'go'), 0o755);
       const cli = spawn(process.execPath, [BIN, 'server', 'install'], {
         // An empty cache and no `temporal` anywhere: provisioning goes to the (stand-in) Go build.
-        env: { ...process.env, PATH: `${bin}:/usr/bin:/bin`, XDG_CACHE_HOME: join(scratch, 'cache'), TEMPORAL_CLI_PATH: '' },
+        env: {
+          ...process.env,
+          PATH: `${bin}:/usr/bin:/bin`,
+          XDG_CACHE_HOME: join(scratch, 'cache'),
+          TEMPORAL_CLI_PATH: '',
+        },
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       let stderr = '';
       cli.stderr.on('data', (chunk) => (stderr += chunk));
-      const exited = new Promise<NodeJS.Signals | number | null>((resolve) => cli.on('exit', (code, killed) => resolve(killed ?? code)));
+      const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
+        cli.on('exit', (code, killed) => resolve(killed ?? code)),
+      );
       try {
-        await until(() => existsSync(join(scratch, 'go.pid')) && existsSync(join(scratch, 'compiler.pid')), 30_000, 'the build started');
+        await until(
+          () => existsSync(join(scratch, 'go.pid')) && existsSync(join(scratch, 'compiler.pid')),
+          30_000,
+          'the build started',
+        );
         const go = Number(readFileSync(join(scratch, 'go.pid'), 'utf8'));
         const compiler = Number(readFileSync(join(scratch, 'compiler.pid'), 'utf8'));
         assert.match(stderr, /Building the Temporal CLI v1\.5\.1 with go1\.26\.0/);

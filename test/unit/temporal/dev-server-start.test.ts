@@ -17,7 +17,13 @@ const FREE_PORT = 17_919;
 describe('dev server start-up failures', function () {
   this.timeout(20_000);
   const scratch = mkdtempSync(join(tmpdir(), 'dev-server-start-'));
-  const settings: DevServerSettings = { address: `127.0.0.1:${FREE_PORT}`, namespace: 'default', uiPort: FREE_PORT + 1000, dbFile: null, retentionHours: 24 };
+  const settings: DevServerSettings = {
+    address: `127.0.0.1:${FREE_PORT}`,
+    namespace: 'default',
+    uiPort: FREE_PORT + 1000,
+    dbFile: null,
+    retentionHours: 24,
+  };
 
   /** A stand-in CLI running `body`; the files it is started with. */
   function fakeCli(name: string, body: string[]): DevServerFiles {
@@ -27,7 +33,10 @@ describe('dev server start-up failures', function () {
     return { cliPath, logFile: join(scratch, `${name}.log`), pidFile: join(scratch, `${name}.pid`) };
   }
 
-  async function startFailure(files: DevServerFiles, timeoutMs?: number): Promise<{ error: ServerStartError; at: number; progress: string[] }> {
+  async function startFailure(
+    files: DevServerFiles,
+    timeoutMs?: number,
+  ): Promise<{ error: ServerStartError; at: number; progress: string[] }> {
     const progress: string[] = [];
     try {
       await startDevServer(settings, files, { timeoutMs, onProgress: (line) => progress.push(line) });
@@ -48,7 +57,10 @@ describe('dev server start-up failures', function () {
     ]);
     const { error, at, progress } = await startFailure(files);
     assert.ok(error instanceof ServerStartError, String(error));
-    assert.match(error.message, /^the Temporal dev server \(pid \d+\) exited \(exit code 3\) \d+ s after it was started, before it answered at 127\.0\.0\.1:17919; the end of .*exits\.log:\n/);
+    assert.match(
+      error.message,
+      /^the Temporal dev server \(pid \d+\) exited \(exit code 3\) \d+ s after it was started, before it answered at 127\.0\.0\.1:17919; the end of .*exits\.log:\n/,
+    );
     assert.match(error.message, /\n {2}starting up\n {2}can't set frontend port: bind: address already in use$/);
     // "At once": the exit ends the wait, not the next probe or a deadline.
     const lagMs = at - Number(readFileSync(exitedAt, 'utf8'));
@@ -66,17 +78,27 @@ describe('dev server start-up failures', function () {
   it('fails at once, with the reason, when the CLI cannot be run at all', async () => {
     const notExecutable = join(scratch, 'not-executable');
     writeFileSync(notExecutable, 'plain text');
-    const files = { cliPath: notExecutable, logFile: join(scratch, 'not-executable.log'), pidFile: join(scratch, 'not-executable.pid') };
+    const files = {
+      cliPath: notExecutable,
+      logFile: join(scratch, 'not-executable.log'),
+      pidFile: join(scratch, 'not-executable.pid'),
+    };
     const started = Date.now();
     const { error, at } = await startFailure(files);
-    assert.match(error.message, /^the Temporal CLI at .*not-executable could not be started: spawn .*not-executable EACCES$/);
+    assert.match(
+      error.message,
+      /^the Temporal CLI at .*not-executable could not be started: spawn .*not-executable EACCES$/,
+    );
     assert.ok(at - started < 2000, `${at - started} ms`);
   });
 
   it('gives up on a server that never answers after the limit, and stops it', async () => {
     const files = fakeCli('silent', ['exec sleep 300']);
     const { error, progress } = await startFailure(files, 1500);
-    assert.match(error.message, /^the Temporal dev server \(pid (\d+)\) did not answer at 127\.0\.0\.1:17919 within 2 s; the end of .*silent\.log:\n {2}\(the log is empty\)$/);
+    assert.match(
+      error.message,
+      /^the Temporal dev server \(pid (\d+)\) did not answer at 127\.0\.0\.1:17919 within 2 s; the end of .*silent\.log:\n {2}\(the log is empty\)$/,
+    );
     const pid = Number(/pid (\d+)/.exec(error.message)![1]);
     assert.throws(() => process.kill(pid, 0), /ESRCH/, 'the silent server was left running');
     assert.equal(existsSync(files.pidFile), false);

@@ -59,7 +59,7 @@ describe('the shipped urls/*.csv', () => {
     assert.deepEqual([...all.keys()], ['inmuebles24', 'casasyterrenos', 'lamudi', 'mitula', 'propiedades', 'trovit']);
   });
 
-  it('hold 2–3 start URLs per site on the site\'s own host, 3 pages each', () => {
+  it("hold 2–3 start URLs per site on the site's own host, 3 pages each", () => {
     for (const site of config.sites) {
       const urls = all.get(site.key)!;
       assert.ok(urls.length >= 2 && urls.length <= 3, `${site.key}: ${urls.length} URLs`);
@@ -75,7 +75,7 @@ describe('the shipped urls/*.csv', () => {
     }
   });
 
-  it('use each portal\'s search URL grammar (portals.md)', () => {
+  it("use each portal's search URL grammar (portals.md)", () => {
     const first = (site: string) => all.get(site)![0].url;
     assert.equal(first('inmuebles24'), 'https://www.inmuebles24.com/casas-en-venta-en-zapopan.html');
     assert.equal(first('casasyterrenos'), 'https://www.casasyterrenos.com/jalisco/zapopan/casas/venta');
@@ -102,17 +102,36 @@ describe('the shipped urls/*.csv', () => {
 
 describe('parseStartUrlCsv', () => {
   it('reads url, max_pages and an optional label, with a BOM, CRLF and blank lines', () => {
-    const text = '\uFEFFurl,max_pages,label\r\nhttps://www.lamudi.com.mx/jalisco/zapopan/casa/for-sale/#top,2,Casas Zapopan\r\n\r\n' +
+    const text =
+      '\uFEFFurl,max_pages,label\r\nhttps://www.lamudi.com.mx/jalisco/zapopan/casa/for-sale/#top,2,Casas Zapopan\r\n\r\n' +
       'https://lamudi.com.mx/jalisco/guadalajara/departamento/for-rent/,10,\r\n';
     const expected: StartUrl[] = [
-      { site: 'lamudi', url: 'https://www.lamudi.com.mx/jalisco/zapopan/casa/for-sale/', maxPages: 2, label: 'Casas Zapopan', file: FILE, line: 2 },
-      { site: 'lamudi', url: 'https://lamudi.com.mx/jalisco/guadalajara/departamento/for-rent/', maxPages: 10, label: null, file: FILE, line: 4 },
+      {
+        site: 'lamudi',
+        url: 'https://www.lamudi.com.mx/jalisco/zapopan/casa/for-sale/',
+        maxPages: 2,
+        label: 'Casas Zapopan',
+        file: FILE,
+        line: 2,
+      },
+      {
+        site: 'lamudi',
+        url: 'https://lamudi.com.mx/jalisco/guadalajara/departamento/for-rent/',
+        maxPages: 10,
+        label: null,
+        file: FILE,
+        line: 4,
+      },
     ];
     assert.deepEqual(parseStartUrlCsv(text, FILE, LAMUDI), expected);
   });
 
   it('accepts columns in any order and quoted URLs', () => {
-    const [start] = parseStartUrlCsv(csv('max_pages,url', '1,"https://www.lamudi.com.mx/terreno/for-sale/?page=2"'), FILE, LAMUDI);
+    const [start] = parseStartUrlCsv(
+      csv('max_pages,url', '1,"https://www.lamudi.com.mx/terreno/for-sale/?page=2"'),
+      FILE,
+      LAMUDI,
+    );
     assert.equal(start.url, 'https://www.lamudi.com.mx/terreno/for-sale/?page=2');
     assert.equal(start.maxPages, 1);
   });
@@ -129,20 +148,32 @@ describe('parseStartUrlCsv', () => {
     assert.equal(onlyProblem(csv('url,max_pages', ',3')), 'urls/lamudi.csv: line 2: the url is empty');
   });
 
-  it('a URL outside the site\'s domain, lookalikes included', () => {
+  it("a URL outside the site's domain, lookalikes included", () => {
     assert.equal(
       urlProblem('https://www.inmuebles24.com/casas-en-venta-en-zapopan.html'),
       'urls/lamudi.csv: line 2: host www.inmuebles24.com is not on the domain of site lamudi (lamudi.com.mx, from base_url https://www.lamudi.com.mx), ' +
         'got "https://www.inmuebles24.com/casas-en-venta-en-zapopan.html"',
     );
-    assert.match(urlProblem('https://lamudi.com.mx.evil.example/x'), /^urls\/lamudi\.csv: line 2: host lamudi\.com\.mx\.evil\.example is not on the domain of site lamudi/);
-    assert.match(urlProblem('https://notlamudi.com.mx/x'), /^urls\/lamudi\.csv: line 2: host notlamudi\.com\.mx is not on the domain of site lamudi/);
+    assert.match(
+      urlProblem('https://lamudi.com.mx.evil.example/x'),
+      /^urls\/lamudi\.csv: line 2: host lamudi\.com\.mx\.evil\.example is not on the domain of site lamudi/,
+    );
+    assert.match(
+      urlProblem('https://notlamudi.com.mx/x'),
+      /^urls\/lamudi\.csv: line 2: host notlamudi\.com\.mx is not on the domain of site lamudi/,
+    );
   });
 
   it('the same registrable domain is the same site', () => {
     assert.equal(validateStartUrl('https://lamudi.com.mx/casa/for-sale/', LAMUDI), null);
     assert.equal(validateStartUrl('http://WWW.LAMUDI.COM.MX/casa/for-sale/', LAMUDI), null);
-    assert.equal(validateStartUrl('https://www.inmuebles24.com/x.html', { key: 'inmuebles24', baseUrl: 'https://inmuebles24.com' }), null);
+    assert.equal(
+      validateStartUrl('https://www.inmuebles24.com/x.html', {
+        key: 'inmuebles24',
+        baseUrl: 'https://inmuebles24.com',
+      }),
+      null,
+    );
     assert.equal(registrableDomain('casas.trovit.com.mx'), 'trovit.com.mx');
     assert.equal(registrableDomain('casas.mitula.mx'), 'mitula.mx');
     assert.equal(registrableDomain('propiedades.com'), 'propiedades.com');
@@ -202,7 +233,10 @@ describe('parseStartUrlCsv', () => {
       ['http://[::ffff:127.0.0.1]/', 'host [::ffff:7f00:1] is a loopback address (this machine)'],
     ];
     for (const [url, reason] of cases) {
-      assert.equal(urlProblem(url), `urls/lamudi.csv: line 2: ${reason}; start URLs must name a host on lamudi.com.mx, got ${JSON.stringify(url)}`);
+      assert.equal(
+        urlProblem(url),
+        `urls/lamudi.csv: line 2: ${reason}; start URLs must name a host on lamudi.com.mx, got ${JSON.stringify(url)}`,
+      );
     }
   });
 
@@ -270,8 +304,14 @@ describe('parseStartUrlCsv', () => {
   });
 
   it('an empty file, or a header without rows', () => {
-    assert.equal(onlyProblem(''), 'urls/lamudi.csv: line 1: the file is empty; it needs the header "url,max_pages" and one row per start URL');
-    assert.equal(onlyProblem('\n \n,\n'), 'urls/lamudi.csv: line 1: the file is empty; it needs the header "url,max_pages" and one row per start URL');
+    assert.equal(
+      onlyProblem(''),
+      'urls/lamudi.csv: line 1: the file is empty; it needs the header "url,max_pages" and one row per start URL',
+    );
+    assert.equal(
+      onlyProblem('\n \n,\n'),
+      'urls/lamudi.csv: line 1: the file is empty; it needs the header "url,max_pages" and one row per start URL',
+    );
     assert.equal(
       onlyProblem(csv('url,max_pages')),
       'urls/lamudi.csv: line 2: no start URLs below the header; add one row per start URL (url,max_pages)',
@@ -340,20 +380,30 @@ describe('loadStartUrls on files', () => {
   it('loads every enabled site from storage.urls_dir', () => {
     const all = loadStartUrls(config);
     assert.equal(all.size, 6);
-    assert.deepEqual(all.get('mitula')!.map((start) => start.url), ['https://casas.mitula.mx/a', 'https://casas.mitula.mx/b']);
+    assert.deepEqual(
+      all.get('mitula')!.map((start) => start.url),
+      ['https://casas.mitula.mx/a', 'https://casas.mitula.mx/b'],
+    );
   });
 
   it('a missing file for an enabled site names the expected path', () => {
     fs.rmSync(path.join(root, 'urls', 'trovit.csv'));
-    assert.deepEqual(failure(() => loadStartUrls(config)), [
-      'urls/trovit.csv: file not found: site trovit needs its start URLs there (a CSV with columns url,max_pages)',
-    ]);
+    assert.deepEqual(
+      failure(() => loadStartUrls(config)),
+      ['urls/trovit.csv: file not found: site trovit needs its start URLs there (a CSV with columns url,max_pages)'],
+    );
   });
 
   it('a disabled site needs no file unless asked for', () => {
     fs.rmSync(path.join(root, 'urls', 'trovit.csv'));
-    const trovitOff = { ...config, sites: config.sites.map((site) => (site.key === 'trovit' ? { ...site, enabled: false } : site)) };
-    assert.deepEqual([...loadStartUrls(trovitOff).keys()], ['inmuebles24', 'casasyterrenos', 'lamudi', 'mitula', 'propiedades']);
+    const trovitOff = {
+      ...config,
+      sites: config.sites.map((site) => (site.key === 'trovit' ? { ...site, enabled: false } : site)),
+    };
+    assert.deepEqual(
+      [...loadStartUrls(trovitOff).keys()],
+      ['inmuebles24', 'casasyterrenos', 'lamudi', 'mitula', 'propiedades'],
+    );
     assert.equal(failure(() => loadStartUrls(trovitOff, ['trovit'])).length, 1);
   });
 
@@ -364,26 +414,38 @@ describe('loadStartUrls on files', () => {
       Buffer.from('n\n'),
     ]);
     write('lamudi', latin1);
-    assert.deepEqual(failure(() => loadStartUrls(config)), ['urls/lamudi.csv: line 3: the file is not valid UTF-8; save it as UTF-8']);
+    assert.deepEqual(
+      failure(() => loadStartUrls(config)),
+      ['urls/lamudi.csv: line 3: the file is not valid UTF-8; save it as UTF-8'],
+    );
   });
 
   it('a file above security.system_limits.max_file_size_mb', () => {
-    const tiny = { ...config, security: { ...config.security, systemLimits: { ...config.security.systemLimits, maxFileSizeMb: 0.00001 } } };
+    const tiny = {
+      ...config,
+      security: { ...config.security, systemLimits: { ...config.security.systemLimits, maxFileSizeMb: 0.00001 } },
+    };
     const size = fs.statSync(path.join(root, 'urls', 'lamudi.csv')).size;
-    assert.deepEqual(failure(() => loadStartUrls(tiny, ['lamudi'])), [
-      `urls/lamudi.csv: the file is larger than security.system_limits.max_file_size_mb (0.00001 MB), got ${size} bytes`,
-    ]);
+    assert.deepEqual(
+      failure(() => loadStartUrls(tiny, ['lamudi'])),
+      [
+        `urls/lamudi.csv: the file is larger than security.system_limits.max_file_size_mb (0.00001 MB), got ${size} bytes`,
+      ],
+    );
   });
 
   it('collects the problems of every file before refusing to start', () => {
     write('lamudi', csv('url,max_pages', 'https://www.inmuebles24.com/casas-en-venta-en-zapopan.html,3'));
     write('mitula', '');
     fs.rmSync(path.join(root, 'urls', 'propiedades.csv'));
-    assert.deepEqual(failure(() => loadStartUrls(config)), [
-      'urls/lamudi.csv: line 2: host www.inmuebles24.com is not on the domain of site lamudi (lamudi.com.mx, from base_url https://www.lamudi.com.mx), ' +
-        'got "https://www.inmuebles24.com/casas-en-venta-en-zapopan.html"',
-      'urls/mitula.csv: line 1: the file is empty; it needs the header "url,max_pages" and one row per start URL',
-      'urls/propiedades.csv: file not found: site propiedades needs its start URLs there (a CSV with columns url,max_pages)',
-    ]);
+    assert.deepEqual(
+      failure(() => loadStartUrls(config)),
+      [
+        'urls/lamudi.csv: line 2: host www.inmuebles24.com is not on the domain of site lamudi (lamudi.com.mx, from base_url https://www.lamudi.com.mx), ' +
+          'got "https://www.inmuebles24.com/casas-en-venta-en-zapopan.html"',
+        'urls/mitula.csv: line 1: the file is empty; it needs the header "url,max_pages" and one row per start URL',
+        'urls/propiedades.csv: file not found: site propiedades needs its start URLs there (a CSV with columns url,max_pages)',
+      ],
+    );
   });
 });

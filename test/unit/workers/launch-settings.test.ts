@@ -10,21 +10,36 @@ import { testConfig } from '../../support/test-config';
 
 // Plain JavaScript, loaded before anything else by bin/orchestrator.js.
 const { commandLine } = require('../../../bin/worker-launcher.js') as {
-  commandLine(args: string[]): { globals: { config?: string; mirror?: boolean }; command: string | null; rest: string[] };
+  commandLine(args: string[]): {
+    globals: { config?: string; mirror?: boolean };
+    command: string | null;
+    rest: string[];
+  };
 };
 
 describe('worker launch settings', function () {
   this.timeout(60_000);
 
   it('finds the command behind the global options, in both spellings of --config', () => {
-    assert.deepEqual(commandLine(['--config', 'my.yaml', '--mirror', 'worker', '--help']), { globals: { config: 'my.yaml', mirror: true }, command: 'worker', rest: ['--help'] });
-    assert.deepEqual(commandLine(['--config=my.yaml', 'run', '--sites', 'worker']), { globals: { config: 'my.yaml' }, command: 'run', rest: ['--sites', 'worker'] });
+    assert.deepEqual(commandLine(['--config', 'my.yaml', '--mirror', 'worker', '--help']), {
+      globals: { config: 'my.yaml', mirror: true },
+      command: 'worker',
+      rest: ['--help'],
+    });
+    assert.deepEqual(commandLine(['--config=my.yaml', 'run', '--sites', 'worker']), {
+      globals: { config: 'my.yaml' },
+      command: 'run',
+      rest: ['--sites', 'worker'],
+    });
     assert.deepEqual(commandLine(['--mirror']), { globals: { mirror: true }, command: null, rest: [] });
   });
 
   it('caps the heap at max_memory_mb only when the current limit is above it (plus the young generation)', () => {
     const base = loadConfig({ env: {} });
-    const config = { ...base, security: { ...base.security, systemLimits: { ...base.security.systemLimits, maxMemoryMb: 300 } } };
+    const config = {
+      ...base,
+      security: { ...base.security, systemLimits: { ...base.security.systemLimits, maxMemoryMb: 300 } },
+    };
     assert.equal(heapLimitFlag(config, 4144), '--max-old-space-size=300');
     assert.equal(heapLimitFlag(config, 364), null);
     assert.equal(heapLimitFlag(config, 365), '--max-old-space-size=300');
@@ -39,7 +54,10 @@ describe('worker launch settings', function () {
       assert.ok(bundle.startsWith(config.storage.tempDir), bundle);
       assert.equal(second.env[WORKFLOW_BUNDLE_ENV], bundle, 'the same code gives the same file');
       assert.match(readFileSync(bundle, 'utf8'), /batchWorkflow/);
-      assert.ok(first.nodeFlags.some((flag) => flag.startsWith('--max-old-space-size=')), `this test process has a larger heap than ${config.security.systemLimits.maxMemoryMb} MB: ${first.nodeFlags}`);
+      assert.ok(
+        first.nodeFlags.some((flag) => flag.startsWith('--max-old-space-size=')),
+        `this test process has a larger heap than ${config.security.systemLimits.maxMemoryMb} MB: ${first.nodeFlags}`,
+      );
       assert.equal(first.env.MALLOC_ARENA_MAX, process.env.MALLOC_ARENA_MAX ?? '2');
     } finally {
       rmSync(config.storage.tempDir, { recursive: true, force: true });

@@ -34,17 +34,29 @@ export interface ChildRun {
 export async function workflowTestEnv(): Promise<WorkflowTestEnv> {
   await testServer();
   const env = await TestWorkflowEnvironment.createFromExistingServer({ address: TEST_TEMPORAL_ADDRESS });
-  const bundle: WorkflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./continue-as-new-workflows'), logger: new DefaultLogger('WARN') });
+  const bundle: WorkflowBundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('./continue-as-new-workflows'),
+    logger: new DefaultLogger('WARN'),
+  });
   return {
     client: env.client,
     async runUnderParent(name, child, activities) {
       const taskQueue = `test-${name}-${Date.now()}`;
       const childWorkflowId = `${taskQueue}/child`;
-      const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
+      const worker = await Worker.create({
+        connection: env.nativeConnection,
+        taskQueue,
+        workflowBundle: bundle,
+        activities,
+      });
       const run: ChildRun = { childWorkflowId, runs: [] };
       try {
         run.outcome = await worker.runUntil(
-          env.client.workflow.execute(parentOfChildUnderTest, { taskQueue, workflowId: `${taskQueue}/parent`, args: [child(taskQueue), childWorkflowId] }),
+          env.client.workflow.execute(parentOfChildUnderTest, {
+            taskQueue,
+            workflowId: `${taskQueue}/parent`,
+            args: [child(taskQueue), childWorkflowId],
+          }),
         );
       } catch (error) {
         run.error = error;

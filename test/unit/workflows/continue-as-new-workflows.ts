@@ -25,8 +25,17 @@ export async function parentOfChildUnderTest(child: ChildUnderTest, childWorkflo
   const signals: SiteProgress[] = [];
   setHandler(siteProgressSignal, (progress) => void signals.push(progress));
   const batchWorkflowId = workflowInfo().workflowId;
-  const result = child.type === 'siteWorkflow'
-    ? await executeChild(siteWorkflow, { workflowId: childWorkflowId, retry: { maximumAttempts: 1 }, args: [{ ...child.input, batchWorkflowId }] })
-    : await executeChild(detailWorkflow, { workflowId: childWorkflowId, retry: { maximumAttempts: 1 }, args: [{ ...child.input, batchWorkflowId }] });
+  const result =
+    child.type === 'siteWorkflow'
+      ? await executeChild(siteWorkflow, {
+          workflowId: childWorkflowId,
+          retry: { maximumAttempts: 1 },
+          args: [{ ...child.input, batchWorkflowId }],
+        })
+      : await executeChild(detailWorkflow, {
+          workflowId: childWorkflowId,
+          retry: { maximumAttempts: 1 },
+          args: [{ ...child.input, batchWorkflowId }],
+        });
   return { result, signals };
 }

@@ -1,9 +1,22 @@
 import { strict as assert } from 'node:assert';
-import { batchStatusOf, finalizationStatus, progressDue, shouldContinueAsNew, startOrder, toRetryPolicy } from '../../../workflows/decisions';
+import {
+  batchStatusOf,
+  finalizationStatus,
+  progressDue,
+  shouldContinueAsNew,
+  startOrder,
+  toRetryPolicy,
+} from '../../../workflows/decisions';
 import type { SitePlan, SiteProgress } from '../../../workflows/types';
 
 const site = (name: string, state: SiteProgress['state'], detail?: SiteProgress['state']): SiteProgress => ({
-  site: name, state, pages: 1, listings: 1, newListings: 1, errors: 0, skippedPages: 0,
+  site: name,
+  state,
+  pages: 1,
+  listings: 1,
+  newListings: 1,
+  errors: 0,
+  skippedPages: 0,
   ...(detail ? { detail: { state: detail, done: 1, failed: 0, skipped: 0 } } : {}),
 });
 
@@ -20,7 +33,10 @@ describe('workflow decisions', () => {
 
   it('starts sites in priority order, then by key', () => {
     const plan = (name: string, priority: number) => ({ site: name, priority }) as SitePlan;
-    assert.deepEqual(startOrder([plan('trovit', 6), plan('lamudi', 3), plan('b', 1), plan('a', 1)]).map((p) => p.site), ['a', 'b', 'lamudi', 'trovit']);
+    assert.deepEqual(
+      startOrder([plan('trovit', 6), plan('lamudi', 3), plan('b', 1), plan('a', 1)]).map((p) => p.site),
+      ['a', 'b', 'lamudi', 'trovit'],
+    );
   });
 
   it('continues as new before the history bound, and reports progress ever less often', () => {
@@ -34,10 +50,22 @@ describe('workflow decisions', () => {
     assert.equal(progressDue(3_600_000, 0, 3_600_000 - 720_000), true);
   });
 
-  it('turns a declared retry policy into Temporal\'s', () => {
+  it("turns a declared retry policy into Temporal's", () => {
     assert.deepEqual(
-      toRetryPolicy({ initialIntervalMs: 2000, backoffCoefficient: 2, maximumIntervalMs: 60000, maximumAttempts: 5, nonRetryableErrorTypes: ['NotFoundError'] }),
-      { initialInterval: 2000, backoffCoefficient: 2, maximumInterval: 60000, maximumAttempts: 5, nonRetryableErrorTypes: ['NotFoundError'] },
+      toRetryPolicy({
+        initialIntervalMs: 2000,
+        backoffCoefficient: 2,
+        maximumIntervalMs: 60000,
+        maximumAttempts: 5,
+        nonRetryableErrorTypes: ['NotFoundError'],
+      }),
+      {
+        initialInterval: 2000,
+        backoffCoefficient: 2,
+        maximumInterval: 60000,
+        maximumAttempts: 5,
+        nonRetryableErrorTypes: ['NotFoundError'],
+      },
     );
   });
 });

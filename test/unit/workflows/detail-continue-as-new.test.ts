@@ -30,7 +30,13 @@ function fateOf(seq: number): Fate {
   return 'fine';
 }
 /** `stuck`: its page never answers, so every attempt of its window times out there. */
-const FINAL_STATE: Record<Fate, DetailOutcome> = { gone: 'skipped', broken: 'failed', flaky: 'done', fine: 'done', stuck: 'failed' };
+const FINAL_STATE: Record<Fate, DetailOutcome> = {
+  gone: 'skipped',
+  broken: 'failed',
+  flaky: 'done',
+  fine: 'done',
+  stuck: 'failed',
+};
 
 type DetailActivities = Pick<Activities, 'markTask' | 'nextDetails' | 'scrapeDetailPages' | 'markDetailsFailed'>;
 
@@ -38,9 +44,15 @@ type DetailActivities = Pick<Activities, 'markTask' | 'nextDetails' | 'scrapeDet
  * The four activities detailWorkflow calls, as the real ones treat the queue (activities/scraping.ts).
  * `markDetailsFailedReturns`: 'counts' as the activity does now, 'number' as it did before.
  */
-function fakeDetailQueue(entries: number, fate: (seq: number) => Fate = fateOf, markDetailsFailedReturns: 'counts' | 'number' = 'counts') {
+function fakeDetailQueue(
+  entries: number,
+  fate: (seq: number) => Fate = fateOf,
+  markDetailsFailedReturns: 'counts' | 'number' = 'counts',
+) {
   // Sequence numbers with gaps, as another site's entries leave them in the shared table.
-  const queue = new Map(Array.from({ length: entries }, (_, i) => [1001 + 2 * i, 'pending' as DetailOutcome | 'pending']));
+  const queue = new Map(
+    Array.from({ length: entries }, (_, i) => [1001 + 2 * i, 'pending' as DetailOutcome | 'pending']),
+  );
   const taskStates: string[] = [];
   const windowSizes: number[] = [];
   let inflight = 0;
@@ -51,7 +63,8 @@ function fakeDetailQueue(entries: number, fate: (seq: number) => Fate = fateOf, 
     // Handled by an earlier attempt of the window: the same outcome again.
     if (state !== 'pending') return state;
     const its = fate(seq);
-    if (its === 'broken' || (its === 'flaky' && Context.current().info.attempt === 1)) throw new Error(`503 on entry ${seq}`);
+    if (its === 'broken' || (its === 'flaky' && Context.current().info.attempt === 1))
+      throw new Error(`503 on entry ${seq}`);
     queue.set(seq, FINAL_STATE[its]);
     return FINAL_STATE[its];
   };
@@ -61,7 +74,10 @@ function fakeDetailQueue(entries: number, fate: (seq: number) => Fate = fateOf, 
       return state;
     },
     async nextDetails({ afterSeq, limit }) {
-      return [...queue].filter(([seq, state]) => seq > afterSeq && state === 'pending').map(([seq]) => seq).slice(0, limit);
+      return [...queue]
+        .filter(([seq, state]) => seq > afterSeq && state === 'pending')
+        .map(([seq]) => seq)
+        .slice(0, limit);
     },
     async scrapeDetailPages({ seqs }) {
       windowSizes.push(seqs.length);
@@ -74,7 +90,8 @@ function fakeDetailQueue(entries: number, fate: (seq: number) => Fate = fateOf, 
         let failure: unknown = null;
         for (const seq of seqs) {
           // A page that never answers: the attempt hangs until the worker gives it up (its start-to-close timeout passed).
-          if (fate(seq) === 'stuck' && queue.get(seq) === 'pending') await Context.current().cancelled.catch(() => undefined);
+          if (fate(seq) === 'stuck' && queue.get(seq) === 'pending')
+            await Context.current().cancelled.catch(() => undefined);
           try {
             outcomes[scrapeOne(seq)]++;
           } catch (error) {
@@ -109,9 +126,15 @@ function expectedTotals(seqs: Iterable<number>, fate: (seq: number) => Fate = fa
 function assertContinuedAsNew(run: ChildRun): void {
   const endings = runEndings(run.runs);
   assert.ok(run.runs.length > 1, `one run only: ${endings}`);
-  assert.deepEqual(endings, [...Array(run.runs.length - 1).fill('EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW'), 'EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED']);
+  assert.deepEqual(endings, [
+    ...Array(run.runs.length - 1).fill('EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW'),
+    'EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED',
+  ]);
   for (const [i, history] of run.runs.entries()) {
-    assert.ok(history.events!.length <= MAX_EVENTS, `run ${i + 1} has ${history.events!.length} events, over ${MAX_EVENTS}`);
+    assert.ok(
+      history.events!.length <= MAX_EVENTS,
+      `run ${i + 1} has ${history.events!.length} events, over ${MAX_EVENTS}`,
+    );
   }
 }
 
@@ -125,19 +148,49 @@ describe('detailWorkflow continues as new at the history bound (test dev server,
   after(() => env?.teardown());
 
   for (const { path, onePagePerActivity, window, entries, perActivity, inFlight } of [
-    { path: 'one entry per activity (a rate-limited site)', onePagePerActivity: true, window: 5, entries: 250, perActivity: 1, inFlight: 5 },
-    { path: 'windows of 50 entries', onePagePerActivity: false, window: 20, entries: 2000, perActivity: 50, inFlight: 4 },
+    {
+      path: 'one entry per activity (a rate-limited site)',
+      onePagePerActivity: true,
+      window: 5,
+      entries: 250,
+      perActivity: 1,
+      inFlight: 5,
+    },
+    {
+      path: 'windows of 50 entries',
+      onePagePerActivity: false,
+      window: 20,
+      entries: 2000,
+      perActivity: 50,
+      inFlight: 4,
+    },
   ]) {
     it(`${path}: every entry handled once, failures recorded, across several runs, completes with the totals`, async () => {
       const fake = fakeDetailQueue(entries);
       const name = onePagePerActivity ? 'detail-one-page' : 'detail-windows';
-      const run = await env.runUnderParent(name, (taskQueue) => ({
-        type: 'detailWorkflow',
-        input: {
-          batchId: name, site: 'portal', taskQueue, pageTimeoutMs: 10_000, window, onePagePerActivity, maxHistoryEventsPerRun: MAX_EVENTS,
-          retry: { initialIntervalMs: 20, backoffCoefficient: 1, maximumIntervalMs: 20, maximumAttempts: 2, nonRetryableErrorTypes: [] },
-        },
-      }), fake.activities);
+      const run = await env.runUnderParent(
+        name,
+        (taskQueue) => ({
+          type: 'detailWorkflow',
+          input: {
+            batchId: name,
+            site: 'portal',
+            taskQueue,
+            pageTimeoutMs: 10_000,
+            window,
+            onePagePerActivity,
+            maxHistoryEventsPerRun: MAX_EVENTS,
+            retry: {
+              initialIntervalMs: 20,
+              backoffCoefficient: 1,
+              maximumIntervalMs: 20,
+              maximumAttempts: 2,
+              nonRetryableErrorTypes: [],
+            },
+          },
+        }),
+        fake.activities,
+      );
       assert.equal(run.error, undefined, String(run.error));
 
       const expected = expectedTotals(fake.queue.keys());
@@ -152,7 +205,9 @@ describe('detailWorkflow continues as new at the history bound (test dev server,
       assert.ok(fake.mostInflight() <= inFlight, `${fake.mostInflight()} activities at once, more than ${inFlight}`);
       assert.ok(fake.retries() > 0, 'no activity was retried');
       assertContinuedAsNew(run);
-      console.log(`      ${entries} entries (${expected.failed} failed, ${expected.skipped} gone), ${fake.windowSizes.length} activity attempts (${fake.retries()} retries), at most ${fake.mostInflight()} at once, ${run.runs.length} runs`);
+      console.log(
+        `      ${entries} entries (${expected.failed} failed, ${expected.skipped} gone), ${fake.windowSizes.length} activity attempts (${fake.retries()} retries), at most ${fake.mostInflight()} at once, ${run.runs.length} runs`,
+      );
     });
   }
 
@@ -162,31 +217,70 @@ describe('detailWorkflow continues as new at the history bound (test dev server,
     const STUCK = 1001 + 2 * 20;
     const fate = (seq: number): Fate => (seq === STUCK ? 'stuck' : 'fine');
     const fake = fakeDetailQueue(100, fate);
-    const run = await env.runUnderParent('detail-timeout', (taskQueue) => ({
-      type: 'detailWorkflow',
-      input: {
-        // A window's start-to-close timeout is pageTimeoutMs × its pages per lane (50 / 5): 3 s.
-        batchId: 'detail-timeout', site: 'portal', taskQueue, pageTimeoutMs: 300, window: 20, onePagePerActivity: false, maxHistoryEventsPerRun: 2_000,
-        retry: { initialIntervalMs: 20, backoffCoefficient: 1, maximumIntervalMs: 20, maximumAttempts: 2, nonRetryableErrorTypes: [] },
-      },
-    }), fake.activities);
+    const run = await env.runUnderParent(
+      'detail-timeout',
+      (taskQueue) => ({
+        type: 'detailWorkflow',
+        input: {
+          // A window's start-to-close timeout is pageTimeoutMs × its pages per lane (50 / 5): 3 s.
+          batchId: 'detail-timeout',
+          site: 'portal',
+          taskQueue,
+          pageTimeoutMs: 300,
+          window: 20,
+          onePagePerActivity: false,
+          maxHistoryEventsPerRun: 2_000,
+          retry: {
+            initialIntervalMs: 20,
+            backoffCoefficient: 1,
+            maximumIntervalMs: 20,
+            maximumAttempts: 2,
+            nonRetryableErrorTypes: [],
+          },
+        },
+      }),
+      fake.activities,
+    );
     assert.equal(run.error, undefined, String(run.error));
     const entries = [...fake.queue.keys()];
     const firstWindow = entries.slice(0, 50);
-    assert.deepEqual(firstWindow.map((seq) => fake.queue.get(seq)), [...Array(20).fill('done'), ...Array(30).fill('failed')]);
+    assert.deepEqual(
+      firstWindow.map((seq) => fake.queue.get(seq)),
+      [...Array(20).fill('done'), ...Array(30).fill('failed')],
+    );
     assert.deepEqual(run.outcome!.result, { done: 70, failed: 30, skipped: 0, state: 'completed' });
-    assert.equal(fake.windowSizes.filter((size) => size === 50).length, 3, 'the first window twice (both attempts timed out), the second once');
+    assert.equal(
+      fake.windowSizes.filter((size) => size === 50).length,
+      3,
+      'the first window twice (both attempts timed out), the second once',
+    );
   });
 
   it('a worker whose markDetailsFailed returns a number (before the counts): the totals as that worker counted them', async () => {
     const fake = fakeDetailQueue(250, fateOf, 'number');
-    const run = await env.runUnderParent('detail-number', (taskQueue) => ({
-      type: 'detailWorkflow',
-      input: {
-        batchId: 'detail-number', site: 'portal', taskQueue, pageTimeoutMs: 10_000, window: 20, onePagePerActivity: false, maxHistoryEventsPerRun: 2_000,
-        retry: { initialIntervalMs: 20, backoffCoefficient: 1, maximumIntervalMs: 20, maximumAttempts: 2, nonRetryableErrorTypes: [] },
-      },
-    }), fake.activities);
+    const run = await env.runUnderParent(
+      'detail-number',
+      (taskQueue) => ({
+        type: 'detailWorkflow',
+        input: {
+          batchId: 'detail-number',
+          site: 'portal',
+          taskQueue,
+          pageTimeoutMs: 10_000,
+          window: 20,
+          onePagePerActivity: false,
+          maxHistoryEventsPerRun: 2_000,
+          retry: {
+            initialIntervalMs: 20,
+            backoffCoefficient: 1,
+            maximumIntervalMs: 20,
+            maximumAttempts: 2,
+            nonRetryableErrorTypes: [],
+          },
+        },
+      }),
+      fake.activities,
+    );
     assert.equal(run.error, undefined, String(run.error));
     assert.deepEqual(run.outcome!.result, { ...expectedTotals(fake.queue.keys()), state: 'completed' });
   });

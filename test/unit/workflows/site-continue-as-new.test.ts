@@ -68,19 +68,27 @@ function fakeSiteActivities(searches: FakeSearch[], brokenPages: string[] = []) 
     async scrapeListingPages({ url, pageNumber, maxPages, limit, totals }) {
       limits.push(limit);
       if (Context.current().info.attempt > 1) retries++;
-      if (FLAKY_START_PAGES.includes(pageNumber) && Context.current().info.attempt === 1) throw new Error(`503 on ${url} (first attempt)`);
+      if (FLAKY_START_PAGES.includes(pageNumber) && Context.current().info.attempt === 1)
+        throw new Error(`503 on ${url} (first attempt)`);
       const search = searches.find((s) => url.split('?')[0] === s.url)!;
       let cursor = { url: url as string | null, pageNumber, totals: { ...totals } };
       let pages = 0;
       while (cursor.url !== null && cursor.pageNumber <= maxPages && pages < limit) {
-        if (brokenPages.includes(cursor.url)) throw ApplicationFailure.create({ type: 'NotFoundError', message: `404 on ${cursor.url}` });
+        if (brokenPages.includes(cursor.url))
+          throw ApplicationFailure.create({ type: 'NotFoundError', message: `404 on ${cursor.url}` });
         const page = fakePage(cursor.pageNumber);
         stored.push(cursor.url);
         const next = cursor.pageNumber < search.totalPages ? pageUrl(search.url, cursor.pageNumber + 1) : null;
         cursor = {
           url: next,
           pageNumber: cursor.pageNumber + 1,
-          totals: { ...cursor.totals, pages: cursor.totals.pages + 1, listings: cursor.totals.listings + page.listings, newListings: cursor.totals.newListings + page.newListings, skippedPages: cursor.totals.skippedPages + (page.skipped ? 1 : 0) },
+          totals: {
+            ...cursor.totals,
+            pages: cursor.totals.pages + 1,
+            listings: cursor.totals.listings + page.listings,
+            newListings: cursor.totals.newListings + page.newListings,
+            skippedPages: cursor.totals.skippedPages + (page.skipped ? 1 : 0),
+          },
         };
         pages++;
       }
@@ -96,27 +104,53 @@ function sitePlan(taskQueue: string, searches: FakeSearch[], onePagePerActivity:
     priority: 1,
     hasDetailScraper: false,
     taskQueue,
-    retry: { initialIntervalMs: 20, backoffCoefficient: 1, maximumIntervalMs: 20, maximumAttempts: 3, nonRetryableErrorTypes: ['NotFoundError'] },
+    retry: {
+      initialIntervalMs: 20,
+      backoffCoefficient: 1,
+      maximumIntervalMs: 20,
+      maximumAttempts: 3,
+      nonRetryableErrorTypes: ['NotFoundError'],
+    },
     pageTimeoutMs: 10_000,
     onePagePerActivity,
     startUrls: searches.map(({ url, maxPages }) => ({ url, maxPages })),
   };
 }
 
-function runSite(env: WorkflowTestEnv, name: string, searches: FakeSearch[], onePagePerActivity: boolean, activities: SiteActivities): Promise<ChildRun> {
-  return env.runUnderParent(name, (taskQueue) => ({
-    type: 'siteWorkflow',
-    input: { batchId: name, plan: sitePlan(taskQueue, searches, onePagePerActivity), maxHistoryEventsPerRun: MAX_EVENTS },
-  }), activities);
+function runSite(
+  env: WorkflowTestEnv,
+  name: string,
+  searches: FakeSearch[],
+  onePagePerActivity: boolean,
+  activities: SiteActivities,
+): Promise<ChildRun> {
+  return env.runUnderParent(
+    name,
+    (taskQueue) => ({
+      type: 'siteWorkflow',
+      input: {
+        batchId: name,
+        plan: sitePlan(taskQueue, searches, onePagePerActivity),
+        maxHistoryEventsPerRun: MAX_EVENTS,
+      },
+    }),
+    activities,
+  );
 }
 
 /** Several runs, each within the bound, each but the last ended by continue-as-new. */
 function assertContinuedAsNew(run: ChildRun, lastEnding: string): void {
   const endings = runEndings(run.runs);
   assert.ok(run.runs.length > 1, `one run only: ${endings}`);
-  assert.deepEqual(endings, [...Array(run.runs.length - 1).fill('EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW'), lastEnding]);
+  assert.deepEqual(endings, [
+    ...Array(run.runs.length - 1).fill('EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW'),
+    lastEnding,
+  ]);
   for (const [i, history] of run.runs.entries()) {
-    assert.ok(history.events!.length <= MAX_EVENTS, `run ${i + 1} has ${history.events!.length} events, over ${MAX_EVENTS}`);
+    assert.ok(
+      history.events!.length <= MAX_EVENTS,
+      `run ${i + 1} has ${history.events!.length} events, over ${MAX_EVENTS}`,
+    );
   }
 }
 
@@ -149,7 +183,13 @@ describe('siteWorkflow continues as new at the history bound (test dev server, t
   ]) {
     it(`${path}: walks every page once, with retried activities, across several runs, and completes with the totals`, async () => {
       const fake = fakeSiteActivities(searches);
-      const run = await runSite(env, onePagePerActivity ? 'site-one-page' : 'site-windows', searches, onePagePerActivity, fake.activities);
+      const run = await runSite(
+        env,
+        onePagePerActivity ? 'site-one-page' : 'site-windows',
+        searches,
+        onePagePerActivity,
+        fake.activities,
+      );
       assert.equal(run.error, undefined, String(run.error));
 
       const expected = expectedWalk(searches);
@@ -162,7 +202,9 @@ describe('siteWorkflow continues as new at the history bound (test dev server, t
       assert.equal(Math.max(...fake.limits), onePagePerActivity ? 1 : 10);
       assert.ok(fake.retries() > 0, 'no activity was retried');
       assertContinuedAsNew(run, 'EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED');
-      console.log(`      ${expected.pages.length} pages, ${fake.limits.length} activity attempts (${fake.retries()} retries), ${run.runs.length} runs`);
+      console.log(
+        `      ${expected.pages.length} pages, ${fake.limits.length} activity attempts (${fake.retries()} retries), ${run.runs.length} runs`,
+      );
     });
   }
 
