@@ -73,7 +73,7 @@ async function main(): Promise<void> {
       }),
   );
   const address = `127.0.0.1:${values.port}`;
-  if (['7233', '17233'].includes(values.port!))
+  if (['7233', '17233'].includes(values.port))
     throw new Error('ports 7233 and 17233 belong to the demo and the tests: pick another (default 17933)');
   const log = (line: string) => console.error(line);
 

@@ -111,7 +111,7 @@ async function runNested(args: string[]): Promise<number> {
   } catch (error) {
     const code = reportError(error);
     if (code !== null) return code;
-    process.stderr.write(`${(error as Error)?.stack ?? error}\n`);
+    process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
     return 70;
   } finally {
     process.exitCode = outer;

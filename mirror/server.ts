@@ -89,6 +89,7 @@ export interface MirrorServer {
 
 /** Loaded on first use so the mirror core (and its tests) work without the six portal modules. */
 function defaultSites(): readonly MirrorSite[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load, on purpose
   return (require('./sites') as typeof import('./sites')).MIRROR_SITES;
 }
 
@@ -340,7 +341,7 @@ function htmlAnswer(status: number, html: string, charset: 'utf-8' | 'iso-8859-1
   const body =
     charset === 'iso-8859-1'
       ? Buffer.from(
-          html.replace(/[^\x00-\xff]/gu, (ch) => `&#${ch.codePointAt(0)};`),
+          html.replace(/[\u0100-\u{10ffff}]/gu, (ch) => `&#${ch.codePointAt(0)};`),
           'latin1',
         )
       : Buffer.from(html, 'utf8');

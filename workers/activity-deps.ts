@@ -110,7 +110,7 @@ export function buildActivityDeps(
     adapterFor,
     liftRateLimits: options.liftRateLimits ?? false,
     async close() {
-      await Promise.all([...fetchers.values()].map((fetcher) => fetcher.close?.()));
+      await Promise.all([...fetchers.values()].map(async (fetcher) => fetcher.close?.()));
       await pool?.close();
       db.close();
     },

@@ -54,7 +54,7 @@ export function progressMarkdown(batchId: string, status: string, sites: SitePro
 /** Child and activity failures wrap the real reason: the innermost message is the one to show. */
 export function innermostMessage(error: unknown): string {
   let current = error as { message?: string; cause?: unknown } | undefined;
-  while (current?.cause) current = current.cause as typeof current;
+  while (current?.cause) current = current.cause;
   return current?.message ?? String(error);
 }
 

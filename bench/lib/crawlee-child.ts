@@ -167,7 +167,7 @@ async function main(): Promise<void> {
     url: toMirror(s.url),
     userData: {
       site: s.site,
-      kind: 'listing' as Kind,
+      kind: 'listing',
       logicalUrl: s.url,
       pageNumber: 1,
       maxPages: s.maxPages,

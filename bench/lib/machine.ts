@@ -47,7 +47,7 @@ export interface LoadSnapshot {
 }
 
 export function loadSnapshot(): LoadSnapshot {
-  let uptime = '';
+  let uptime: string;
   try {
     uptime = execFileSync('uptime', { encoding: 'utf8' }).trim();
   } catch {

@@ -180,8 +180,8 @@ function spawnWorker(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const out = createWriteStream(logFile);
-  child.stdout!.pipe(out);
-  child.stderr!.pipe(out);
+  child.stdout.pipe(out);
+  child.stderr.pipe(out);
   const worker: WorkerProcess = {
     child,
     pid: child.pid ?? 0,

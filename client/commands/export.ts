@@ -39,7 +39,7 @@ export function exportListings(config: AppConfig, options: ExportOptions): Expor
   if (options.format !== undefined && !isExportFormat(options.format)) {
     throw new UserInputError(`--format "${options.format}" is not one of ${EXPORT_FORMATS.join(', ')}`);
   }
-  const format = (options.format as (typeof EXPORT_FORMATS)[number] | undefined) ?? fromName;
+  const format = options.format ?? fromName;
   if (!format)
     throw new UserInputError(
       `--out "${options.out}": name the format with --format ${EXPORT_FORMATS.join('|')} or end the file in .${EXPORT_FORMATS.join(', .')}`,

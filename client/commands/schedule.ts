@@ -60,7 +60,7 @@ async function existingSchedule(
 }
 
 function memoOf(memo: Record<string, unknown> | undefined): Partial<BatchScheduleMemo> {
-  return (memo ?? {}) as Partial<BatchScheduleMemo>;
+  return memo ?? {};
 }
 
 export interface ScheduleView {
@@ -97,7 +97,7 @@ export function describeView(description: ScheduleDescription) {
     scheduleId: description.scheduleId,
     cron: memo.cron ?? null,
     timezone: memo.timezone ?? description.spec.timezone ?? null,
-    input: memo.input ?? description.action.args?.[0] ?? null,
+    input: memo.input ?? (description.action.args?.[0] as unknown) ?? null,
     workflowType: description.action.workflowType,
     taskQueue: description.action.taskQueue,
     workflowIdPrefix: description.action.workflowId,

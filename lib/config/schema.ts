@@ -96,7 +96,7 @@ export const bindHostSchema = z
   .refine((value) => isIP(value) !== 0, { error: BIND_HOST_MESSAGE });
 
 /** "host:port", the form Temporal clients connect to ("[::1]:7233" for IPv6). */
-const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[^\s:/\[\]]+):(\d{1,5})$/;
+const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[^\s:/[\]]+):(\d{1,5})$/;
 export const hostPortSchema = z
   .string({ error: 'must be "host:port", e.g. 127.0.0.1:7233' })
   .trim()

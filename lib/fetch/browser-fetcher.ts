@@ -380,7 +380,7 @@ export class BrowserFetcher implements PageFetcher {
     }
     try {
       await untilAborted(warming, signal);
-    } catch (error) {
+    } catch {
       if (signal?.aborted) throw signal.reason;
       if (lease.page.isClosed())
         throw new NetworkError(`${home.host}: the browser page closed during the warm-up visit`, home.href);

@@ -448,6 +448,7 @@ export class BrowserPool {
     let persistent: BrowserContext;
     try {
       // Loaded on first launch: workers without browser sites never load Playwright.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load, on purpose
       const { chromium } = require('playwright-core') as typeof import('playwright-core');
       persistent = await chromium.launchPersistentContext(userDataDir, {
         executablePath,

@@ -161,5 +161,5 @@ export function getSiteMetrics(db: Db, batchId: string): SiteMetrics[] {
     db.prepare('SELECT metrics FROM site_metrics WHERE batch_id = ? ORDER BY site').all(batchId) as Array<{
       metrics: string;
     }>
-  ).map((row) => JSON.parse(row.metrics));
+  ).map((row) => JSON.parse(row.metrics) as SiteMetrics);
 }

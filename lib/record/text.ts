@@ -26,6 +26,8 @@ export function cleanText(
 ): string | null {
   if (input == null) return null;
   const decoded = decodeHTML(stripMarkup(String(input)));
+  // Control characters other than tab and line breaks: no field of a listing holds them.
+  // eslint-disable-next-line no-control-regex -- the control characters are the point
   const plain = stripMarkup(decoded).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '');
   const collapsed = plain.replace(/\s+/g, ' ').trim();
   if (collapsed === '') return null;

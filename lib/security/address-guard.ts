@@ -117,7 +117,7 @@ export class AddressGuard {
     const trusted = this.trusted.some(
       ({ network: [network, bits], port: trustedPort }) =>
         network.kind() === parsed.kind() &&
-        (parsed as ipaddr.IPv4).match(network as ipaddr.IPv4, bits) &&
+        (parsed as ipaddr.IPv4).match(network, bits) &&
         (trustedPort === undefined || trustedPort === port),
     );
     return trusted ? null : describeAddress(address);

@@ -218,7 +218,7 @@ export function rowToRecord(row: Record<string, unknown>): ListingRecord {
     const value = row[column];
     record[field] =
       field === 'images'
-        ? JSON.parse(String(value ?? '[]'))
+        ? JSON.parse(typeof value === 'string' ? value : '[]')
         : field === 'priceOnRequest'
           ? value === 1
           : (value ?? null);

@@ -151,9 +151,8 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<v
     });
     child.on('exit', (code) => {
       release();
-      code === 0
-        ? resolve()
-        : reject(new Error(`${command} exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
+      if (code === 0) resolve();
+      else reject(new Error(`${command} exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
     });
   });
 }

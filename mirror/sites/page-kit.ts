@@ -31,7 +31,7 @@ export function slugify(text: string): string {
  */
 export function htmlText(text: string, asEntities = false): string {
   const escaped = escapeHtml(text);
-  return asEntities ? escaped.replace(/[^\x00-\x7f]/gu, (ch) => `&#${ch.codePointAt(0)};`) : escaped;
+  return asEntities ? escaped.replace(/[\u0080-\u{10ffff}]/gu, (ch) => `&#${ch.codePointAt(0)};`) : escaped;
 }
 
 /** A whole document. It always ends with </html>: parsers treat a missing one as a truncated page. */

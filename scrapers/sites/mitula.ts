@@ -36,6 +36,7 @@ import {
   unnamedArea,
   withoutFragment,
   type JsonObject,
+  jsonString,
 } from '../field-readers';
 import { contentHooksOf, PORTAL_CONTENT } from '../content-hooks';
 import { readableEntries, unreadable, type Unreadable } from '../entries';
@@ -151,7 +152,7 @@ function cardRecord(
 
   const shown = parsePriceText(text(INNER.price));
   const price = positiveNumber(attr('data-price')) ?? shown.price;
-  const schemaType = SCHEMA_TYPES[String(extra?.['@type'] ?? '')] ?? null;
+  const schemaType = SCHEMA_TYPES[jsonString(extra?.['@type']) ?? ''] ?? null;
   const propertyType = mapPropertyType(text(INNER.propertyType)) ?? schemaType ?? searched.propertyType;
   const area =
     positiveNumber(attr('data-floorarea')) ??

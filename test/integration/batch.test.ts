@@ -4,7 +4,7 @@
  * mirror's price changes and removals; a site that always answers 500 fails alone.
  */
 import { strict as assert } from 'node:assert';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -70,7 +70,7 @@ describe('batch workflow (real Temporal dev server, local mirror)', function () 
         assert.ok(m.latencyP95Ms !== null && m.latencyP95Ms >= (m.latencyP50Ms ?? 0));
       }
       // The backup opens with the same row counts.
-      const backups = require('node:fs').readdirSync(harness.config.storage.backupsDir) as string[];
+      const backups = readdirSync(harness.config.storage.backupsDir);
       const backupFile = backups.find((name) => name.endsWith('-it-first.db'));
       assert.ok(backupFile, `no backup in ${backups}`);
       const backup = new Database(`${harness.config.storage.backupsDir}/${backupFile}`, { readonly: true });

@@ -5,6 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { startBatch } from '../../client/batch-client';
@@ -66,7 +67,7 @@ describe('per-site rate limit across two worker processes (real dev server, loca
       doc.sites.lamudi.rate_limit_seconds = 1 / LIMIT_PER_SECOND;
       doc.batch.detail_window = 20;
     });
-    require('node:fs').writeFileSync(
+    writeFileSync(
       `${temp.dir}/lamudi.csv`,
       'url,max_pages\nhttps://www.lamudi.com.mx/jalisco/zapopan/casa/for-sale/,2\nhttps://www.lamudi.com.mx/jalisco/guadalajara/departamento/for-sale/,2\n',
     );

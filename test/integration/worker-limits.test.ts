@@ -31,7 +31,7 @@ describe('system limits (real dev server)', function () {
     const limit = await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no start-up line: ${output}`)), 120_000);
       const read = (chunk: Buffer) => {
-        output += chunk;
+        output += chunk.toString();
         const match = /heap limit (\d+) MB/.exec(output);
         if (match) {
           clearTimeout(timer);

@@ -71,8 +71,9 @@ function snapshot(path: string): Record<string, unknown[]> {
           }
           if (table === 'batches')
             kept.summary =
-              JSON.parse(String(kept.summary ?? 'null'))?.metrics?.map((m: Record<string, unknown>) =>
-                Object.fromEntries(Object.entries(m).filter(([key]) => !TIMING_METRICS.has(key))),
+              JSON.parse(typeof kept.summary === 'string' ? kept.summary : 'null')?.metrics?.map(
+                (m: Record<string, unknown>) =>
+                  Object.fromEntries(Object.entries(m).filter(([key]) => !TIMING_METRICS.has(key))),
               ) ?? null;
           return kept;
         }),
@@ -192,7 +193,7 @@ describe('at least once: every activity of a batch run twice leaves what running
               activities.scrapeListingPages({
                 batchId,
                 site: site.site,
-                url: url!,
+                url: url,
                 pageNumber,
                 maxPages: start.maxPages,
                 limit: Math.min(LISTING_PAGES_PER_ACTIVITY, pageNumber),

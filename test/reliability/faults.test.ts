@@ -147,7 +147,7 @@ describe('mirror faults against whole batches (real dev server, worker process, 
       for (const expected of expectations) {
         const state = result.sites.find((site) => site.site === expected.site);
         assert.equal(state?.state, 'failed', `${expected.site}: ${JSON.stringify(state)}`);
-        assert.match(state!.error ?? '', expected.message, `${expected.site}: the reason shown`);
+        assert.match(state.error ?? '', expected.message, `${expected.site}: the reason shown`);
         const task = db
           .prepare(`SELECT state, last_error AS lastError FROM tasks WHERE batch_id = ? AND site = ? AND kind = 'main'`)
           .get(batchId, expected.site) as { state: string; lastError: string };
@@ -182,7 +182,7 @@ describe('mirror faults against whole batches (real dev server, worker process, 
           faultsInjected: requests.length,
           attemptsInPagesTable: attempts.length,
           requestsInMirrorLog: requests.length,
-          siteState: state!.state,
+          siteState: state.state,
           listingsStored: stored.n,
           alerts: alert.n,
         });

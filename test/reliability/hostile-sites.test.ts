@@ -299,10 +299,10 @@ describe('hostile sites: bad answers and injected markup through a whole batch (
       'lamudi.csv',
     ]);
     assert.equal(csvExport.code, 0, csvExport.stderr);
-    const rows = parse(readFileSync(join(env.config.storage.exportsDir, 'lamudi.csv')), {
+    const rows = parse<Record<string, string>>(readFileSync(join(env.config.storage.exportsDir, 'lamudi.csv')), {
       columns: true,
       bom: true,
-    }) as Array<Record<string, string>>;
+    });
     const victims = rows.filter((row) => victimIds.includes(row.externalId));
     assert.ok(victims.length > 0);
     for (const row of victims) assert.equal(row.title, "'=HYPERLINK(evil.example) Casa segura");

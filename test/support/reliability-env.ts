@@ -183,8 +183,8 @@ export function startOrchestrator(args: string[], extraEnv: Record<string, strin
   let output = '';
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (chunk) => ((stdout += chunk), (output += chunk)));
-  child.stderr!.on('data', (chunk) => ((stderr += chunk), (output += chunk)));
+  child.stdout.on('data', (chunk) => ((stdout += chunk), (output += chunk)));
+  child.stderr.on('data', (chunk) => ((stderr += chunk), (output += chunk)));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );

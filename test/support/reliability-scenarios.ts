@@ -315,7 +315,8 @@ export async function runServerRestart(
     // The worker finishes the pages it holds; their completions have nowhere to go. The outage lasts
     // until the worker has nothing in flight and has seen its calls to the server fail, and at least
     // OUTAGE_MS: longer than a page activity's heartbeat timeout and the SDK's retries of a completion.
-    const unavailable = (entry: { error?: unknown }) => /unavailable/i.test(String(entry.error ?? ''));
+    const unavailable = (entry: { error?: unknown }) =>
+      /unavailable/i.test(typeof entry.error === 'string' ? entry.error : '');
     await until(
       'the worker to have nothing in flight and to see the server gone',
       () =>

@@ -125,7 +125,10 @@ export function runScope(what: string): RunScope {
         failure ??= error;
       }
     }
-    if (failure) throw failure;
+    if (failure)
+      throw failure instanceof Error
+        ? failure
+        : new Error('a resource of the test run failed to close', { cause: failure });
   };
   release = stopAtRunEnd(what, closeAll);
   return {

@@ -354,10 +354,11 @@ describe('scraping activities: what fails a page, a window, a site', () => {
           assert.match(row.error, reason);
 
           // The same refusal on a next page (a link the page carried) is skipped: the walk ends, the site goes on.
-          const next = (await new MockActivityEnvironment().run(
-            scrapeListingPages,
-            walk(batchId, `${startUrl}?page=2`, 2),
-          )) as ListingWalk;
+          const next: ListingWalk = await new MockActivityEnvironment().run<
+            [ReturnType<typeof walk>],
+            ListingWalk,
+            typeof scrapeListingPages
+          >(scrapeListingPages, walk(batchId, `${startUrl}?page=2`, 2));
           assert.equal(next.url, null);
           assert.equal(next.totals.skippedPages, 1);
           // Nothing but robots.txt (the disallowed case) ever reached the portal.

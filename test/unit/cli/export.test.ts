@@ -58,7 +58,7 @@ describe('listing exports', () => {
   it('CSV reads back as the stored listings, with formula text neutralised', () => {
     const file = join(dir, 'all.csv');
     const result = writeListingsExport(db, { format: 'csv', filter: {}, file });
-    const rows = parse(readFileSync(file), { columns: true }) as Array<Record<string, string>>;
+    const rows = parse<Record<string, string>>(readFileSync(file), { columns: true });
     const stored = getListings(db);
     assert.equal(result.count, stored.length);
     assert.deepEqual(Object.keys(rows[0]), [...LISTING_FIELDS]);

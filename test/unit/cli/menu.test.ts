@@ -89,7 +89,7 @@ describe('orchestrator menu', function () {
       input: `${choice('list batches')}\n${choice('report of a batch')}\nnope\nq\n`,
     });
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, /1  run a batch/);
+    assert.match(result.stdout, /1 {2}run a batch/);
     assert.match(result.stdout, /\$ orchestrator list\nNo batches yet/);
     assert.match(result.stdout, /\$ orchestrator report nope/);
     assert.match(result.stderr, /^error: unknown batch "nope"/m);

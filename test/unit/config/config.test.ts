@@ -220,7 +220,7 @@ describe('config/config.yaml as shipped', () => {
     const example = lines
       .slice(start)
       .filter((line) => line.startsWith('  #'))
-      .map((line) => line.replace('  # ', '  ').replace(/^  #$/, ''));
+      .map((line) => line.replace('  # ', '  ').replace(/^ {2}#$/, ''));
     const config = parse(`${lines.slice(0, start).join('\n')}\n${example.join('\n')}\n`);
     const site = config.sites.find((candidate) => candidate.key === 'vivanuncios');
     assert.ok(site, 'the example adds a site');

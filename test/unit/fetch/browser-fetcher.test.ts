@@ -505,26 +505,23 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
     await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', () => resolve()));
     const lease = await pool.acquire('webrtc-probe', { countsAsPage: false });
     try {
-      const candidates = await lease.page.evaluate(
-        async (port) => {
-          // The page's own RTCPeerConnection (the project compiles without DOM types: the little used here).
-          const Peer = (globalThis as unknown as { RTCPeerConnection: new (config: object) => ProbePeerConnection })
-            .RTCPeerConnection;
-          const connection = new Peer({ iceServers: [{ urls: `stun:127.0.0.1:${port}` }] });
-          const found: string[] = [];
-          connection.onicecandidate = (event) => void (event.candidate && found.push(event.candidate.candidate));
-          connection.createDataChannel('probe');
-          await connection.setLocalDescription(await connection.createOffer());
-          // Gathering ends on its own (the state says so): with UDP allowed it sends its STUN requests first.
-          await new Promise<void>((resolve) => {
-            if (connection.iceGatheringState === 'complete') resolve();
-            connection.onicegatheringstatechange = () => connection.iceGatheringState === 'complete' && resolve();
-          });
-          connection.close();
-          return found;
-        },
-        (udp.address() as AddressInfo).port,
-      );
+      const candidates = await lease.page.evaluate(async (port) => {
+        // The page's own RTCPeerConnection (the project compiles without DOM types: the little used here).
+        const Peer = (globalThis as unknown as { RTCPeerConnection: new (config: object) => ProbePeerConnection })
+          .RTCPeerConnection;
+        const connection = new Peer({ iceServers: [{ urls: `stun:127.0.0.1:${port}` }] });
+        const found: string[] = [];
+        connection.onicecandidate = (event) => void (event.candidate && found.push(event.candidate.candidate));
+        connection.createDataChannel('probe');
+        await connection.setLocalDescription(await connection.createOffer());
+        // Gathering ends on its own (the state says so): with UDP allowed it sends its STUN requests first.
+        await new Promise<void>((resolve) => {
+          if (connection.iceGatheringState === 'complete') resolve();
+          connection.onicegatheringstatechange = () => connection.iceGatheringState === 'complete' && resolve();
+        });
+        connection.close();
+        return found;
+      }, udp.address().port);
       assert.deepEqual(
         candidates.filter((candidate) => / udp /i.test(candidate)),
         [],

@@ -361,7 +361,7 @@ function lamudiResults(file: string): void {
         );
         if (card.project && !items.has(card.id)) {
           assert.ok(typeWord, `${file}: a search path without a type word this test maps`);
-          assert.equal(listing.propertyType, LAMUDI_SEARCH_TYPES[typeWord!], card.id);
+          assert.equal(listing.propertyType, LAMUDI_SEARCH_TYPES[typeWord], card.id);
         }
       }
       if (facts) assert.equal(cards.filter((card) => card.project && !items.has(card.id)).length, facts.projects);

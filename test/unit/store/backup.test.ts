@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import Database from 'better-sqlite3';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { backupDatabase, listBackups, restoreDatabase } from '../../../lib/backup/backup';
@@ -55,7 +55,7 @@ describe('backup and restore', () => {
   it('refuses a file that is not a SQLite backup', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'backup-test-'));
     const bogus = join(dir, 'orchestrator-bogus.db');
-    require('node:fs').writeFileSync(bogus, 'not a database');
+    writeFileSync(bogus, 'not a database');
     await assert.rejects(
       restoreDatabase(bogus, join(dir, 'x.db'), dir),
       /orchestrator-bogus\.db is not a usable SQLite backup/,

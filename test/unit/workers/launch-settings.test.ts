@@ -9,6 +9,7 @@ import { heapLimitFlag, workerLaunchSettings, WORKFLOW_BUNDLE_ENV } from '../../
 import { testConfig } from '../../support/test-config';
 
 // Plain JavaScript, loaded before anything else by bin/orchestrator.js.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- plain JavaScript without types
 const { commandLine } = require('../../../bin/worker-launcher.js') as {
   commandLine(args: string[]): {
     globals: { config?: string; mirror?: boolean };

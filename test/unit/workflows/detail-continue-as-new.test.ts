@@ -50,8 +50,8 @@ function fakeDetailQueue(
   markDetailsFailedReturns: 'counts' | 'number' = 'counts',
 ) {
   // Sequence numbers with gaps, as another site's entries leave them in the shared table.
-  const queue = new Map(
-    Array.from({ length: entries }, (_, i) => [1001 + 2 * i, 'pending' as DetailOutcome | 'pending']),
+  const queue = new Map<number, DetailOutcome | 'pending'>(
+    Array.from({ length: entries }, (_, i) => [1001 + 2 * i, 'pending']),
   );
   const taskStates: string[] = [];
   const windowSizes: number[] = [];
