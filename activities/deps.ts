@@ -23,11 +23,6 @@ export function siteConfig(deps: ActivityDeps, site: string): SiteConfig {
   return found;
 }
 
-/** Task queue of a site's page activities; its rate limit is set on this queue, across workers. */
-export function siteTaskQueue(config: AppConfig, site: string): string {
-  return `${config.temporal.taskQueue}-site-${site}`;
-}
-
 /**
  * The rate limit of a site's task queue (rate_limit_seconds as activities per second), which the
  * server enforces across every worker process; undefined when the site or the worker has none.

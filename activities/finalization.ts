@@ -13,7 +13,8 @@ import { alertsTitle, siteLine, summaryTitle, type BatchNotice } from '../lib/no
 import { batchEmail, sendEmail, type EmailResult } from '../lib/notify/email';
 import { postWebhook, type WebhookResult } from '../lib/notify/webhook';
 import { getBatch, getTasks, setBatchStatus } from '../lib/store/batches';
-import type { BatchStatusValue, SiteProgress } from '../workflows/types';
+import type { SiteProgress } from '../lib/contract/payloads';
+import type { FinalBatchStatus } from '../lib/contract/statuses';
 import type { ActivityDeps } from './deps';
 import { withHeartbeats } from './heartbeat';
 
@@ -76,7 +77,7 @@ export function createFinalizationActivities(deps: ActivityDeps) {
 
     async finishBatch(args: {
       batchId: string;
-      status: BatchStatusValue;
+      status: FinalBatchStatus;
       sites: SiteProgress[];
       finalizationErrors: string[];
     }): Promise<void> {

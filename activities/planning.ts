@@ -4,23 +4,12 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { UserInputError } from '../lib/errors';
-import {
-  closeOpenTasks,
-  createBatch,
-  setBatchStatus,
-  taskId,
-  transitionTask,
-  type TaskKind,
-} from '../lib/store/batches';
-import type { TaskState } from '../lib/store/task-states';
+import { closeOpenTasks, createBatch, setBatchStatus, taskId, transitionTask } from '../lib/store/batches';
+import type { TaskKind, TaskState } from '../lib/contract/statuses';
 import { loadStartUrls } from '../lib/urls/start-urls';
-import type { BatchInput, BatchPlan, SitePlan } from '../workflows/types';
-import { siteQueueActivitiesPerSecond, siteTaskQueue, type ActivityDeps } from './deps';
-
-/** A batch's id is its workflow id without the `batch-` prefix: one id names both. */
-export function batchIdFromWorkflowId(workflowId: string): string {
-  return workflowId.startsWith('batch-') ? workflowId.slice('batch-'.length) : workflowId;
-}
+import type { BatchInput, BatchPlan, SitePlan } from '../lib/contract/payloads';
+import { batchIdOf, siteTaskQueue } from '../lib/contract/names';
+import { siteQueueActivitiesPerSecond, type ActivityDeps } from './deps';
 
 export function createPlanningActivities(deps: ActivityDeps) {
   const { config, db } = deps;
@@ -45,12 +34,12 @@ export function createPlanningActivities(deps: ActivityDeps) {
       config,
       chosen.map((site) => site.key),
     );
-    const batchId = batchIdFromWorkflowId(workflowId);
+    const batchId = batchIdOf(workflowId);
     const sites: SitePlan[] = chosen.map((site) => ({
       site: site.key,
       priority: site.priority,
       hasDetailScraper: site.hasDetailScraper,
-      taskQueue: siteTaskQueue(config, site.key),
+      taskQueue: siteTaskQueue(config.temporal.taskQueue, site.key),
       retry: site.retry,
       // A page may wait for its rate-limit slot and follow redirects: room for both.
       pageTimeoutMs:

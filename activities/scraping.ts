@@ -26,8 +26,8 @@ import type {
   ListingPageResult,
   ListingWalk,
   SiteTotals,
-} from '../workflows/types';
-import { measureActivity } from '../workers/interceptors';
+} from '../lib/contract/payloads';
+import { measureActivity } from '../lib/metrics/activity-metrics';
 import { siteConfig, type ActivityDeps } from './deps';
 import { errorFields, toActivityFailure } from './failures';
 import { withHeartbeats } from './heartbeat';

@@ -11,23 +11,12 @@ import {
 import type { AppConfig } from '../lib/config/types';
 import { UserInputError } from '../lib/errors';
 import { progressQuery } from '../workflows/messages';
-import { BatchIdKey, BatchStatusKey } from '../workflows/search-attributes';
+import { BatchIdKey, BatchStatusKey } from '../lib/contract/search-attributes';
 import type { batchWorkflow } from '../workflows/batch';
-import type { BatchInput, BatchProgress, BatchResult } from '../workflows/types';
+import type { BatchInput, BatchProgress, BatchResult } from '../lib/contract/payloads';
 import { bar, table } from './output';
 
 /** batch-YYYYMMDD-HHMMSS (UTC), with the label when given: readable, sortable, unique per second. */
-export function newBatchWorkflowId(now: Date, label?: string): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  const suffix = label
-    ? `-${label
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, '-')
-        .replace(/^-|-$/g, '')}`
-    : '';
-  return `batch-${stamp}${suffix}`;
-}
-
 export async function startBatch(
   client: Client,
   config: AppConfig,

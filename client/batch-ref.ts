@@ -1,16 +1,15 @@
 /**
  * What the user typed to name a batch: its batch id (20251128-060000) or its workflow id
- * (batch-20251128-060000). One id names both (activities/planning.ts batchIdFromWorkflowId), so
+ * (batch-20251128-060000). One id names both (lib/contract/names.ts), so
  * either works; the database decides when a batch id itself starts with "batch-".
  */
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import { existsSync } from 'node:fs';
 import type { AppConfig } from '../lib/config/types';
+import { batchIdOf, batchWorkflowId, isBatchWorkflowId } from '../lib/contract/names';
 import { UserInputError } from '../lib/errors';
 import { getBatch, type BatchRow } from '../lib/store/batches';
 import { openDatabase, type Db } from '../lib/store/database';
-
-const WORKFLOW_PREFIX = 'batch-';
 
 export interface BatchIds {
   batchId: string;
@@ -31,10 +30,8 @@ export function batchIdCandidates(text: string): BatchIds[] {
     throw new UserInputError(
       `"${text}" is not a batch id: give a batch id such as 20251128-060000 or its workflow id batch-20251128-060000`,
     );
-  const asBatchId = { batchId: trimmed, workflowId: `${WORKFLOW_PREFIX}${trimmed}` };
-  return trimmed.startsWith(WORKFLOW_PREFIX)
-    ? [{ batchId: trimmed.slice(WORKFLOW_PREFIX.length), workflowId: trimmed }, asBatchId]
-    : [asBatchId];
+  const asBatchId = { batchId: trimmed, workflowId: batchWorkflowId(trimmed) };
+  return isBatchWorkflowId(trimmed) ? [{ batchId: batchIdOf(trimmed), workflowId: trimmed }, asBatchId] : [asBatchId];
 }
 
 /** Open the batch database for reading when it exists; null when nothing has run yet. */

@@ -21,7 +21,7 @@ import { registerStatusCommand } from './commands/status';
 import { registerValidateCommand } from './commands/validate';
 import { registerWatchCommand } from './commands/watch';
 import { registerWorkerCommand } from './commands/worker';
-import { loadAppConfig, type GlobalOptions } from './environment';
+import { loadAppConfig, type GlobalOptions } from '../lib/config/profile';
 
 const EXAMPLES = `
 Examples:

@@ -5,7 +5,8 @@
  * (with its own task queue and ids), and a unit test keeps the README block identical to what
  * this module renders, so the documented lines are the tested ones.
  */
-import type { BatchInput } from '../workflows/types';
+import type { BatchInput } from '../lib/contract/payloads';
+import { batchWorkflowId, scheduledBatchWorkflowId } from '../lib/contract/names';
 
 export interface CliLineValues {
   taskQueue: string;
@@ -38,7 +39,7 @@ export function workflowStartArgs(values: CliLineValues): string[] {
     '--task-queue',
     values.taskQueue,
     '--workflow-id',
-    `batch-${values.batchId}`,
+    batchWorkflowId(values.batchId),
     '--search-attribute',
     `BatchId="${values.batchId}"`,
     '--input',
@@ -71,7 +72,7 @@ export function scheduleCreateArgs(values: CliLineValues): string[] {
     '--task-queue',
     values.taskQueue,
     '--workflow-id',
-    `batch-${values.scheduleId}`,
+    scheduledBatchWorkflowId(values.scheduleId),
     '--input',
     JSON.stringify(values.scheduleInput),
   ];

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
-import { loadAppConfig } from '../client/environment';
+import { loadAppConfig } from '../lib/config/profile';
 import type { AppConfig } from '../lib/config/types';
 
 /** Set in the worker's environment: the path of the prebuilt workflow bundle (workers/worker.ts). */

@@ -12,7 +12,7 @@ import type { Logger as PinoLogger } from 'pino';
 import type { AppConfig } from '../lib/config/types';
 import { openLogFile } from '../lib/logging/log-file';
 import { PinoTemporalLogger } from '../lib/logging/temporal-logger';
-import { PAGE_LATENCY_BUCKETS_MS, PAGE_LATENCY_METRIC } from './interceptors';
+import { PAGE_LATENCY_BUCKETS_MS, PAGE_LATENCY_METRIC } from '../lib/metrics/activity-metrics';
 
 const CORE_LEVELS: Record<AppConfig['logging']['level'], LogLevel> = {
   trace: 'TRACE',

@@ -5,7 +5,8 @@
  */
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { siteQueueActivitiesPerSecond, siteTaskQueue } from '../activities/deps';
+import { siteQueueActivitiesPerSecond } from '../activities/deps';
+import { siteTaskQueue } from '../lib/contract/names';
 import type { AppConfig } from '../lib/config/types';
 import { buildActivityDeps, type DepsOptions } from './activity-deps';
 import { activityMetricsInterceptors } from './interceptors';
@@ -63,7 +64,7 @@ export async function createWorkers(
     config.sites.map((site) =>
       Worker.create({
         ...common,
-        taskQueue: siteTaskQueue(config, site.key),
+        taskQueue: siteTaskQueue(config.temporal.taskQueue, site.key),
         maxConcurrentActivityTaskExecutions: Math.max(1, config.batch.detailWindow),
         maxTaskQueueActivitiesPerSecond: siteQueueActivitiesPerSecond(site, options.liftRateLimits),
       }),

@@ -20,9 +20,11 @@ import { CONTROL_ACTIVITY_OPTIONS, FINALIZATION_ACTIVITY_OPTIONS } from './activ
 import { detailWorkflow } from './detail';
 import { progressQuery, siteProgressSignal } from './messages';
 import { batchStatusOf, finalizationStatus, innermostMessage, progressMarkdown, startOrder } from './decisions';
-import { BatchIdKey, BatchStatusKey, SiteKey } from './search-attributes';
+import { BatchIdKey, BatchStatusKey, SiteKey } from '../lib/contract/search-attributes';
 import { siteWorkflow } from './site';
-import type { BatchInput, BatchPlan, BatchResult, SitePlan, SiteProgress } from './types';
+import type { BatchInput, BatchPlan, BatchResult, SitePlan, SiteProgress } from '../lib/contract/payloads';
+import { detailWorkflowId, siteWorkflowId } from '../lib/contract/names';
+import type { BatchPhase } from '../lib/contract/statuses';
 
 const control = proxyActivities<Activities>(CONTROL_ACTIVITY_OPTIONS);
 const finalization = proxyActivities<Activities>(FINALIZATION_ACTIVITY_OPTIONS);
@@ -55,7 +57,7 @@ export async function batchWorkflow(input: BatchInput = {}): Promise<BatchResult
   }
   const { batchId } = plan;
   const progress = new Map(plan.sites.map((site) => [site.site, emptyProgress(site)]));
-  let status = 'running';
+  let status: BatchPhase = 'running';
   const publish = () => setCurrentDetails(progressMarkdown(batchId, status, [...progress.values()]));
 
   setHandler(progressQuery, () => ({ batchId, status, sites: [...progress.values()] }));
@@ -99,7 +101,7 @@ export async function batchWorkflow(input: BatchInput = {}): Promise<BatchResult
       const main = await executeChild(siteWorkflow, {
         typedSearchAttributes: searchAttributes,
         workflowExecutionTimeout: timeLeft(),
-        workflowId: `${workflowId}/${site.site}`,
+        workflowId: siteWorkflowId(workflowId, site.site),
         staticSummary: `${site.site} · batch ${batchId}`,
         // Retries live on the page activities (the site's declared policy); retrying the whole
         // child as well would multiply the attempts the config declares.
@@ -113,7 +115,7 @@ export async function batchWorkflow(input: BatchInput = {}): Promise<BatchResult
         const detail = await executeChild(detailWorkflow, {
           typedSearchAttributes: searchAttributes,
           workflowExecutionTimeout: timeLeft(),
-          workflowId: `${workflowId}/${site.site}/detail`,
+          workflowId: detailWorkflowId(workflowId, site.site),
           staticSummary: `${site.site} detail pages · batch ${batchId}`,
           retry: { maximumAttempts: 1 },
           args: [

@@ -1,16 +1,6 @@
 /** Pure helpers for workflow decisions, unit-tested without a server. */
-import type { RetryPolicy } from '@temporalio/common';
-import type { BatchStatusValue, RetryPolicyPlan, SitePlan, SiteProgress } from './types';
-
-export function toRetryPolicy(plan: RetryPolicyPlan): RetryPolicy {
-  return {
-    initialInterval: plan.initialIntervalMs,
-    backoffCoefficient: plan.backoffCoefficient,
-    maximumInterval: plan.maximumIntervalMs,
-    maximumAttempts: plan.maximumAttempts,
-    nonRetryableErrorTypes: plan.nonRetryableErrorTypes,
-  };
-}
+import type { SitePlan, SiteProgress } from '../lib/contract/payloads';
+import type { FinalBatchStatus } from '../lib/contract/statuses';
 
 /** Sites start in priority order (1 first), then by key, so a run is reproducible. */
 export function startOrder(sites: SitePlan[]): SitePlan[] {
@@ -27,7 +17,7 @@ export function batchStatusOf(sites: SiteProgress[]): 'completed' | 'completed_w
 }
 
 /** A batch whose finalization had errors completed with errors at best. */
-export function finalizationStatus(status: BatchStatusValue, finalizationErrors: string[]): BatchStatusValue {
+export function finalizationStatus(status: FinalBatchStatus, finalizationErrors: string[]): FinalBatchStatus {
   return finalizationErrors.length > 0 && status === 'completed' ? 'completed_with_errors' : status;
 }
 

@@ -23,9 +23,10 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { CONTROL_ACTIVITY_OPTIONS } from './activity-options';
-import { innermostMessage, progressDue, shouldContinueAsNew, toRetryPolicy } from './decisions';
+import { toTemporalRetryPolicy } from '../lib/contract/retry-policy';
+import { innermostMessage, progressDue, shouldContinueAsNew } from './decisions';
 import { siteProgressSignal, siteStateQuery } from './messages';
-import type { DetailTotals, DetailWorkflowInput, SiteProgress } from './types';
+import type { DetailTotals, DetailWorkflowInput, SiteProgress } from '../lib/contract/payloads';
 
 const control = proxyActivities<Activities>(CONTROL_ACTIVITY_OPTIONS);
 
@@ -113,7 +114,7 @@ class DetailQueueWalk {
       heartbeatTimeout: '10 seconds',
       // A cancelled child closes only once its running page activity has stopped.
       cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-      retry: toRetryPolicy(input.retry),
+      retry: toTemporalRetryPolicy(input.retry),
     });
   }
 

@@ -1,6 +1,6 @@
 /** Signals and queries: how a running batch reports progress to the CLI and the Web UI. */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { BatchProgress, SiteProgress } from './types';
+import type { BatchProgress, SiteProgress } from '../lib/contract/payloads';
 
 /** The batch's live state per site (pages, listings, errors), for `orchestrator watch`. */
 export const progressQuery = defineQuery<BatchProgress>('progress');

@@ -21,7 +21,8 @@ import {
 import type { Activities } from '../activities';
 import { CONTROL_ACTIVITY_OPTIONS } from './activity-options';
 import { siteProgressSignal, siteStateQuery } from './messages';
-import { innermostMessage, progressDue, shouldContinueAsNew, toRetryPolicy } from './decisions';
+import { toTemporalRetryPolicy } from '../lib/contract/retry-policy';
+import { innermostMessage, progressDue, shouldContinueAsNew } from './decisions';
 import type {
   ListingPageResult,
   ListingWalk,
@@ -30,7 +31,7 @@ import type {
   SitePlan,
   SiteTotals,
   SiteWorkflowInput,
-} from './types';
+} from '../lib/contract/payloads';
 
 /**
  * Results pages per activity: a window of consecutive pages of one start URL in one activity (its
@@ -53,7 +54,7 @@ function pageActivities(plan: SitePlan): PageActivities {
     heartbeatTimeout: '10 seconds',
     // A cancelled child closes only once its running page activity has stopped.
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-    retry: toRetryPolicy(plan.retry),
+    retry: toTemporalRetryPolicy(plan.retry),
   });
 }
 

@@ -13,7 +13,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { startBatch } from '../../client/batch-client';
-import { siteTaskQueue } from '../../activities/deps';
+import { siteTaskQueue } from '../../lib/contract/names';
 import { openDatabase } from '../../lib/store/database';
 import { startMirror } from '../../mirror/server';
 import { childEnv, writeBenchConfig } from './config';
@@ -271,7 +271,10 @@ export async function runOurs(options: OursOptions): Promise<OursResult> {
     // Worker start-up: from spawn until it polls every queue (the design aimed at under 30 s).
     const queues = [
       { name: taskQueue, type: 'workflow' as const },
-      ...plan.sites.map((site) => ({ name: siteTaskQueue(config, site), type: 'activity' as const })),
+      ...plan.sites.map((site) => ({
+        name: siteTaskQueue(config.temporal.taskQueue, site),
+        type: 'activity' as const,
+      })),
     ];
     const startup: number[] = [];
     for (let i = 0; i < options.workers; i++) {

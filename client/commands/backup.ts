@@ -12,8 +12,9 @@ import type { AppConfig } from '../../lib/config/types';
 import { UserInputError } from '../../lib/errors';
 import { checkExtension, confinePath } from '../../lib/security/paths';
 import { openDatabase } from '../../lib/store/database';
-import { siteTaskQueue } from '../../activities/deps';
-import { loadAppConfig, tryConnectClient, type GlobalOptions } from '../environment';
+import { siteTaskQueue } from '../../lib/contract/names';
+import { tryConnectClient } from '../environment';
+import { loadAppConfig, type GlobalOptions } from '../../lib/config/profile';
 import { printJson, table } from '../output';
 
 /** Task queues with a worker polling them right now; null when no server answers to say. */
@@ -21,7 +22,10 @@ async function pollingQueues(config: AppConfig): Promise<string[] | null> {
   const client = await tryConnectClient(config);
   if (!client) return null;
   try {
-    const queues = [config.temporal.taskQueue, ...config.sites.map((site) => siteTaskQueue(config, site.key))];
+    const queues = [
+      config.temporal.taskQueue,
+      ...config.sites.map((site) => siteTaskQueue(config.temporal.taskQueue, site.key)),
+    ];
     const polled: string[] = [];
     for (const name of queues) {
       const response = await client.workflowService.describeTaskQueue({

@@ -10,7 +10,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { AppConfig } from '../../lib/config/types';
 import { UserInputError } from '../../lib/errors';
 import { resolveBatch } from '../batch-ref';
-import { loadAppConfig, withClient, type GlobalOptions } from '../environment';
+import { withClient } from '../environment';
+import { loadAppConfig, type GlobalOptions } from '../../lib/config/profile';
 import { parsePositiveInt } from './run';
 
 interface CancelOptions {

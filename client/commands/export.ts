@@ -19,7 +19,7 @@ import {
 } from '../../lib/export/listing-export';
 import { checkExtension, confinePath } from '../../lib/security/paths';
 import { findBatchRow, openBatchDatabase } from '../batch-ref';
-import { loadAppConfig, type GlobalOptions } from '../environment';
+import { loadAppConfig, type GlobalOptions } from '../../lib/config/profile';
 import { printJson } from '../output';
 
 export interface ExportOptions {

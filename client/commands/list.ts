@@ -1,9 +1,10 @@
 /** `orchestrator list [--status S] [--limit N]`: the latest batches in SQLite, newest first. */
 import type { Command } from 'commander';
 import { UserInputError } from '../../lib/errors';
-import { BATCH_STATUSES, listBatches, type BatchRow, type BatchStatus } from '../../lib/store/batches';
+import { BATCH_STATUSES, type BatchStatus } from '../../lib/contract/statuses';
+import { listBatches, type BatchRow } from '../../lib/store/batches';
 import { openBatchDatabase } from '../batch-ref';
-import { loadAppConfig, type GlobalOptions } from '../environment';
+import { loadAppConfig, type GlobalOptions } from '../../lib/config/profile';
 import { printJson, table } from '../output';
 import { parsePositiveInt } from './run';
 

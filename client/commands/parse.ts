@@ -15,7 +15,7 @@ import {
 } from '../../lib/errors';
 import { adapterFor } from '../../scrapers/registry';
 import type { ListingPage } from '../../scrapers/adapter';
-import { loadAppConfig, type GlobalOptions } from '../environment';
+import { loadAppConfig, type GlobalOptions } from '../../lib/config/profile';
 
 interface ParseOptions {
   site: string;

@@ -6,7 +6,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { buildBatchReport } from '../../lib/report/batch-report';
 import { withBatchRow } from '../batch-ref';
-import { loadAppConfig, type GlobalOptions } from '../environment';
+import { loadAppConfig, type GlobalOptions } from '../../lib/config/profile';
 import { printJson } from '../output';
 import { renderReport } from '../report-view';
 

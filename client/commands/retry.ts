@@ -5,11 +5,13 @@
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Command } from 'commander';
-import { retryInput, retryWorkflowId } from '../../lib/schedule/batch-input';
+import { retryBatchWorkflowId } from '../../lib/contract/names';
+import { retryInput } from '../../lib/schedule/batch-input';
 import { getTasks } from '../../lib/store/batches';
 import type { Db } from '../../lib/store/database';
 import { withBatchRow } from '../batch-ref';
-import { loadAppConfig, withClient, type GlobalOptions } from '../environment';
+import { withClient } from '../environment';
+import { loadAppConfig, type GlobalOptions } from '../../lib/config/profile';
 import { runCommand } from './run';
 
 interface RetryOptions {
@@ -26,7 +28,7 @@ function earlierRetries(db: Db, parentBatchId: string): number {
 /** The first retryN id that Temporal does not know yet (a retry that never planned still holds its id). */
 async function freeRetryWorkflowId(client: Client, parentBatchId: string, from: number): Promise<string> {
   for (let n = from; ; n++) {
-    const candidate = retryWorkflowId(parentBatchId, n);
+    const candidate = retryBatchWorkflowId(parentBatchId, n + 1);
     try {
       await client.workflow.getHandle(candidate).describe();
     } catch (error) {

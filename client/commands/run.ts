@@ -11,13 +11,14 @@ import type { AppConfig } from '../../lib/config/types';
 import { getSiteMetrics } from '../../lib/metrics/site-metrics';
 import { getAlerts } from '../../lib/metrics/alerts';
 import { openDatabase } from '../../lib/store/database';
-import { startMirror } from '../../mirror/server';
+import { startDemoMirror } from '../demo';
 import { checkBatchStart } from '../../lib/schedule/batch-input';
-import { loadStartUrls } from '../../lib/urls/start-urls';
 import { createWorkers, type OrchestratorWorkers } from '../../workers/worker';
-import type { BatchInput, BatchResult } from '../../workflows/types';
-import { followBatch, newBatchWorkflowId, startBatch } from '../batch-client';
-import { connectClient, ensureServer, loadAppConfig, type GlobalOptions } from '../environment';
+import type { BatchInput, BatchResult } from '../../lib/contract/payloads';
+import { batchWorkflowId, newBatchId } from '../../lib/contract/names';
+import { followBatch, startBatch } from '../batch-client';
+import { connectClient, ensureServer } from '../environment';
+import { loadAppConfig, type GlobalOptions } from '../../lib/config/profile';
 import { printJson, table } from '../output';
 
 export interface RunOptions {
@@ -45,21 +46,6 @@ export function parseSiteList(value: string): string[] {
     .split(',')
     .map((site) => site.trim())
     .filter(Boolean);
-}
-
-/** Paths (with query) of the start URLs, per site: what the mirror must serve. */
-function mirrorSearches(config: AppConfig): Record<string, string[]> {
-  const searches: Record<string, string[]> = {};
-  for (const [site, starts] of loadStartUrls(
-    config,
-    config.sites.filter((s) => s.enabled).map((s) => s.key),
-  )) {
-    searches[site] = starts.map((start) => {
-      const url = new URL(start.url);
-      return `${url.pathname}${url.search}`;
-    });
-  }
-  return searches;
 }
 
 async function workerIsPolling(config: AppConfig): Promise<boolean> {
@@ -90,7 +76,7 @@ export async function runCommand(
   let workers: OrchestratorWorkers | null = null;
   try {
     if (globals.mirror) {
-      const mirror = await startMirror({ pagesPerSearch: options.mirrorPages, searches: mirrorSearches(config) });
+      const mirror = await startDemoMirror(config, options.mirrorPages);
       cleanups.push(() => mirror.close());
       config = { ...config, mirror: { url: mirror.url } };
       log(`Local mirror of the six portals at ${mirror.url}; data in ${config.storage.database}`);
@@ -104,7 +90,7 @@ export async function runCommand(
     }
     const client = await connectClient(config);
     cleanups.push(() => client.connection.close());
-    const workflowId = options.id ?? newBatchWorkflowId(new Date(), options.label);
+    const workflowId = options.id ?? batchWorkflowId(newBatchId(new Date(), options.label));
     const handle = await startBatch(client, config, input, workflowId);
     log(
       `Batch ${workflowId} started. Web UI: http://127.0.0.1:${config.temporal.uiPort}/namespaces/${config.temporal.namespace}/workflows/${encodeURIComponent(workflowId)}`,

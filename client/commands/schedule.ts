@@ -23,7 +23,8 @@ import {
   parseOverlapPolicy,
   type BatchScheduleMemo,
 } from '../../lib/schedule/batch-schedule';
-import { loadAppConfig, withClient, type GlobalOptions } from '../environment';
+import { withClient } from '../environment';
+import { loadAppConfig, type GlobalOptions } from '../../lib/config/profile';
 import { printJson, table } from '../output';
 import { parsePositiveInt, parseSiteList } from './run';
 

@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { provisionTemporalCli } from '../../lib/temporal/cli-binary';
 import { devServerStatus, startDevServer, stopDevServer } from '../../lib/temporal/dev-server';
-import { devServerFiles, devServerSettings, loadAppConfig, type GlobalOptions } from '../environment';
+import { devServerFiles, devServerSettings } from '../environment';
+import { loadAppConfig, type GlobalOptions } from '../../lib/config/profile';
 import { printJson } from '../output';
 
 export function registerServerCommands(program: Command, globals: () => GlobalOptions): void {

@@ -6,11 +6,12 @@
 import type { Command } from 'commander';
 import type { AppConfig } from '../../lib/config/types';
 import { getTasks, type TaskRow } from '../../lib/store/batches';
-import type { BatchProgress } from '../../workflows/types';
+import type { BatchProgress } from '../../lib/contract/payloads';
 import type { batchWorkflow } from '../../workflows/batch';
 import { queryProgress, renderProgress } from '../batch-client';
 import { openBatchDatabase, resolveBatch, type BatchRef } from '../batch-ref';
-import { loadAppConfig, tryConnectClient, workflowUiUrl, type GlobalOptions } from '../environment';
+import { tryConnectClient, workflowUiUrl } from '../environment';
+import { loadAppConfig, type GlobalOptions } from '../../lib/config/profile';
 import { printJson, table } from '../output';
 
 export interface BatchStatusView {

@@ -1,7 +1,7 @@
 /** `orchestrator validate`: the setup checklist (client/validation.ts); exit 1 naming every failed check. */
 import type { Command } from 'commander';
 import { DEFAULT_MIN_FREE_MB, failureSummary, renderChecks, validateSetup } from '../validation';
-import { loadAppConfig, type GlobalOptions } from '../environment';
+import { loadAppConfig, type GlobalOptions } from '../../lib/config/profile';
 import { printJson } from '../output';
 import { parsePositiveInt } from './run';
 

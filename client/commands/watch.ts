@@ -6,10 +6,11 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import type { Command } from 'commander';
 import type { batchWorkflow } from '../../workflows/batch';
-import type { BatchResult } from '../../workflows/types';
+import type { BatchResult } from '../../lib/contract/payloads';
 import { followBatch } from '../batch-client';
 import { resolveBatch } from '../batch-ref';
-import { loadAppConfig, withClient, type GlobalOptions } from '../environment';
+import { withClient } from '../environment';
+import { loadAppConfig, type GlobalOptions } from '../../lib/config/profile';
 import { printSummary } from './run';
 import { batchStatus, renderStatus } from './status';
 

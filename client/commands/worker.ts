@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { runWorkerProcess } from '../../workers/main';
 import { installRuntime } from '../../workers/runtime';
-import { loadAppConfig, type GlobalOptions } from '../environment';
+import { loadAppConfig, type GlobalOptions } from '../../lib/config/profile';
 
 export function registerWorkerCommand(program: Command, globals: () => GlobalOptions): void {
   program

@@ -7,6 +7,7 @@
  * carry (an AUTH command is the password in base64).
  */
 import { createTransport } from 'nodemailer';
+import { batchWorkflowId } from '../contract/names';
 import type { EmailConfig } from '../config/types';
 import { alertsTitle, siteLine, summaryTitle, type BatchNotice } from './batch-notice';
 
@@ -56,7 +57,7 @@ export function batchEmail(notice: BatchNotice): EmailMessage {
       : '<p>No alerts.</p>',
     '</body></html>',
   ].join('\n');
-  return { messageId: `<batch-${notice.batchId}@scraping-orchestrator.local>`, subject, text, html };
+  return { messageId: `<${batchWorkflowId(notice.batchId)}@scraping-orchestrator.local>`, subject, text, html };
 }
 
 /** Listing data (site names, alert texts) can hold markup: everything is text in the HTML part. */

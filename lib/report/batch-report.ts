@@ -9,7 +9,7 @@ import { getAlerts, type Alert } from '../metrics/alerts';
 import { computeSiteMetrics, getSiteMetrics, type SiteMetrics } from '../metrics/site-metrics';
 import { getBatch, getTasks, type BatchRow } from '../store/batches';
 import type { Db } from '../store/database';
-import type { TaskState } from '../store/task-states';
+import type { TaskState } from '../contract/statuses';
 
 export interface ListingChange {
   site: string;

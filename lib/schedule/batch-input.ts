@@ -7,7 +7,7 @@ import type { AppConfig } from '../config/types';
 import { UserInputError } from '../errors';
 import type { BatchRow, TaskRow } from '../store/batches';
 import { loadStartUrls } from '../urls/start-urls';
-import type { BatchInput } from '../../workflows/types';
+import type { BatchInput } from '../contract/payloads';
 
 /** Refuse sites the configuration does not know or has disabled, naming them and the file. */
 export function checkBatchSites(config: AppConfig, sites: readonly string[] | undefined): void {
@@ -64,9 +64,4 @@ export function retryInput(batch: BatchRow, tasks: readonly TaskRow[]): BatchInp
     ...(typeof label === 'string' ? { label } : {}),
     parentBatchId: batch.id,
   };
-}
-
-/** batch-<parent>-retry<n>: readable, and tied to the batch it retries. */
-export function retryWorkflowId(parentBatchId: string, earlierRetries: number): string {
-  return `batch-${parentBatchId}-retry${earlierRetries + 1}`;
 }

@@ -7,8 +7,9 @@
 import type { ScheduleOptions, ScheduleOverlapPolicy } from '@temporalio/client';
 import type { AppConfig } from '../config/types';
 import { UserInputError } from '../errors';
-import { BatchStatusKey } from '../../workflows/search-attributes';
-import type { BatchInput } from '../../workflows/types';
+import { scheduledBatchWorkflowId } from '../contract/names';
+import { BatchStatusKey } from '../contract/search-attributes';
+import type { BatchInput } from '../contract/payloads';
 import { checkBatchStart } from './batch-input';
 import { checkCron } from './cron';
 
@@ -91,14 +92,6 @@ export function checkDuration(text: string, what: string): string {
   return text.trim();
 }
 
-/**
- * The workflow id the scheduled action starts with; the server appends the scheduled time
- * (batch-daily-batch-2025-11-28T12:00:00Z), which makes each run's batch id unique and readable.
- */
-export function scheduledWorkflowIdPrefix(scheduleId: string): string {
-  return `batch-${scheduleId}`;
-}
-
 export function batchScheduleOptions(config: AppConfig, request: BatchScheduleRequest): ScheduleOptions {
   const scheduleId = checkScheduleId(request.scheduleId);
   const cron = checkCron(request.cron);
@@ -117,7 +110,8 @@ export function batchScheduleOptions(config: AppConfig, request: BatchScheduleRe
       type: 'startWorkflow',
       workflowType: 'batchWorkflow',
       taskQueue: config.temporal.taskQueue,
-      workflowId: scheduledWorkflowIdPrefix(scheduleId),
+      // The server appends the scheduled time (batch-daily-batch-2025-11-28T12:00:00Z): each run's batch id is unique and readable.
+      workflowId: scheduledBatchWorkflowId(scheduleId),
       args: [request.input],
       // The batch id is known only when the server names the run; the workflow upserts BatchId
       // itself as soon as it has planned, so only the status can be set here.

@@ -3,18 +3,13 @@
  * idempotent, because Temporal may run an activity more than once.
  */
 import type { Db } from './database';
-import { isValidTransition, TERMINAL_STATES, type TaskState } from './task-states';
-
-export const BATCH_STATUSES = [
-  'planned',
-  'running',
-  'completed',
-  'completed_with_errors',
-  'failed',
-  'cancelled',
-] as const;
-export type BatchStatus = (typeof BATCH_STATUSES)[number];
-export type TaskKind = 'main' | 'detail';
+import {
+  isValidTransition,
+  TERMINAL_TASK_STATES,
+  type BatchStatus,
+  type TaskKind,
+  type TaskState,
+} from '../contract/statuses';
 
 export interface BatchRow {
   id: string;
@@ -124,7 +119,7 @@ export function transitionTask(db: Db, id: string, to: TaskState, reason: string
 /** Move every task of a batch that is not terminal yet to `to` (cancellation, a failed plan). */
 export function closeOpenTasks(db: Db, batchId: string, to: 'failed' | 'skipped', reason: string): void {
   for (const task of getTasks(db, batchId)) {
-    if (!TERMINAL_STATES.has(task.state)) transitionTask(db, task.id, to, reason);
+    if (!TERMINAL_TASK_STATES.has(task.state)) transitionTask(db, task.id, to, reason);
   }
 }
 

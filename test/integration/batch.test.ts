@@ -14,7 +14,7 @@ import { getBatch, getTasks, getTransitions } from '../../lib/store/batches';
 import { openDatabase } from '../../lib/store/database';
 import { getListings } from '../../lib/store/listings';
 import { getSiteMetrics } from '../../lib/metrics/site-metrics';
-import { checkTransitionChain } from '../../lib/store/task-states';
+import { checkTransitionChain } from '../../lib/contract/statuses';
 import { startBatchHarness, type BatchHarness } from '../support/batch-harness';
 import { historyToFixture } from '../support/history-fixtures';
 

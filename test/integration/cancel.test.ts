@@ -7,9 +7,9 @@ import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
 import { startBatch } from '../../client/batch-client';
 import { getBatch, getTasks, getTransitions } from '../../lib/store/batches';
 import { openDatabase } from '../../lib/store/database';
-import { checkTransitionChain } from '../../lib/store/task-states';
+import { checkTransitionChain } from '../../lib/contract/statuses';
 import { progressQuery } from '../../workflows/messages';
-import { BatchIdKey, BatchStatusKey, SiteKey } from '../../workflows/search-attributes';
+import { BatchIdKey, BatchStatusKey, SiteKey } from '../../lib/contract/search-attributes';
 import { startBatchHarness, type BatchHarness } from '../support/batch-harness';
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {

@@ -33,7 +33,7 @@ import { getTasks } from '../../lib/store/batches';
 import { openDatabase, type Db } from '../../lib/store/database';
 import { policyRefusals } from '../../lib/store/pages';
 import { startMirror, type MirrorServer } from '../../mirror/server';
-import type { BatchResult } from '../../workflows/types';
+import type { BatchResult } from '../../lib/contract/payloads';
 import { installRuntime } from '../../workers/runtime';
 import { createWorkers, type OrchestratorWorkers } from '../../workers/worker';
 import { TEST_TEMPORAL_ADDRESS, testServer } from '../support/temporal-server';

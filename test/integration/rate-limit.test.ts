@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { startBatch } from '../../client/batch-client';
-import { siteTaskQueue } from '../../activities/deps';
+import { siteTaskQueue } from '../../lib/contract/names';
 import { loadConfig } from '../../lib/config/load';
 import { startMirror, type MirrorServer } from '../../mirror/server';
 import { installRuntime } from '../../workers/runtime';
@@ -88,7 +88,7 @@ describe('per-site rate limit across two worker processes (real dev server, loca
 
     connection = await Connection.connect({ address: TEST_TEMPORAL_ADDRESS });
     const client = new Client({ connection });
-    const queue = siteTaskQueue(withUrls, 'lamudi');
+    const queue = siteTaskQueue(withUrls.temporal.taskQueue, 'lamudi');
     const deadline = Date.now() + 60_000;
     for (;;) {
       const described = await client.workflowService.describeTaskQueue({

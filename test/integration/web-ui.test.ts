@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { batchUiUrl, workflowUiUrl } from '../../client/environment';
 import type { AppConfig } from '../../lib/config/types';
-import { BatchIdKey, BatchStatusKey, SiteKey } from '../../workflows/search-attributes';
+import { BatchIdKey, BatchStatusKey, SiteKey } from '../../lib/contract/search-attributes';
 import { startBatchHarness, type BatchHarness } from '../support/batch-harness';
 import { TEST_UI_PORT } from '../support/temporal-server';
 

@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import { getTasks, getTransitions } from '../../lib/store/batches';
 import { openDatabase } from '../../lib/store/database';
-import { checkTransitionChain } from '../../lib/store/task-states';
+import { checkTransitionChain } from '../../lib/contract/statuses';
 import { startBatchHarness } from '../support/batch-harness';
 import { BIN } from '../support/cli';
 import { writeTempConfig } from '../support/temp-config';

@@ -16,12 +16,12 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
 import { loadConfig } from '../../lib/config/load';
 import type { AppConfig } from '../../lib/config/types';
-import { checkTransitionChain, type TaskState } from '../../lib/store/task-states';
+import { checkTransitionChain, type TaskState } from '../../lib/contract/statuses';
 import { startMirror, type MirrorServer } from '../../mirror/server';
 import { buildActivityDeps } from '../../workers/activity-deps';
 import { DETAIL_PAGES_PER_ACTIVITY } from '../../workflows/detail';
 import { LISTING_PAGES_PER_ACTIVITY } from '../../workflows/site';
-import type { BatchPlan, ListingCursor, SiteProgress } from '../../workflows/types';
+import type { BatchPlan, ListingCursor, SiteProgress } from '../../lib/contract/payloads';
 import { expectedRecords } from '../support/reliability-env';
 
 const LAMUDI = [{ url: 'https://www.lamudi.com.mx/jalisco/zapopan/casa/for-sale/', maxPages: 2 }];

@@ -20,7 +20,7 @@ import { detailCounts } from '../../lib/store/detail-queue';
 import { startMirror, type MirrorServer } from '../../mirror/server';
 import { installRuntime } from '../../workers/runtime';
 import { createWorkers } from '../../workers/worker';
-import type { BatchResult } from '../../workflows/types';
+import type { BatchResult } from '../../lib/contract/payloads';
 import { testServer, TEST_TEMPORAL_ADDRESS } from '../support/temporal-server';
 import { testConfig } from '../support/test-config';
 import { runChain } from '../unit/workflows/continue-as-new-support';

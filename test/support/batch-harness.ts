@@ -13,7 +13,7 @@ import { startMirror, type MirrorServer } from '../../mirror/server';
 import { installRuntime } from '../../workers/runtime';
 import { createWorkers, type OrchestratorWorkers } from '../../workers/worker';
 import { startBatch } from '../../client/batch-client';
-import type { BatchInput, BatchResult } from '../../workflows/types';
+import type { BatchInput, BatchResult } from '../../lib/contract/payloads';
 import { runScope, testServer, TEST_TEMPORAL_ADDRESS, whileOpening } from './temporal-server';
 import { testConfig, type TestConfigOptions } from './test-config';
 

@@ -11,17 +11,17 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, 
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { siteTaskQueue } from '../../activities/deps';
+import { siteTaskQueue } from '../../lib/contract/names';
 import { startBatch } from '../../client/batch-client';
 import { loadConfig } from '../../lib/config/load';
 import type { AppConfig } from '../../lib/config/types';
 import type { ListingRecord } from '../../lib/record/listing-record';
 import { getListings } from '../../lib/store/listings';
-import { checkTransitionChain, type TaskState } from '../../lib/store/task-states';
+import { checkTransitionChain, type TaskState } from '../../lib/contract/statuses';
 import type { MirrorCatalog } from '../../mirror/catalog';
 import { startMirror, type MirrorServer } from '../../mirror/server';
 import type { batchWorkflow } from '../../workflows/batch';
-import type { BatchInput } from '../../workflows/types';
+import type { BatchInput } from '../../lib/contract/payloads';
 import { BIN } from './cli';
 import { writeTempConfig } from './temp-config';
 import { testServer, TEST_TEMPORAL_ADDRESS } from './temporal-server';
@@ -351,7 +351,7 @@ export class ReliabilityEnv {
     const queues: Array<[string, 1 | 2]> = [
       [this.taskQueue, 1],
       [this.taskQueue, 2],
-      ...this.sites.map((site): [string, 1 | 2] => [siteTaskQueue(this.config, site), 2]),
+      ...this.sites.map((site): [string, 1 | 2] => [siteTaskQueue(this.config.temporal.taskQueue, site), 2]),
     ];
     await until(
       `worker ${worker.pid} polling ${queues.length} queues`,

@@ -30,7 +30,7 @@ import { createBatch } from '../../../lib/store/batches';
 import { openDatabase, type Db } from '../../../lib/store/database';
 import { detailCounts, enqueueDetails, pendingDetails } from '../../../lib/store/detail-queue';
 import type { SiteAdapter } from '../../../scrapers/adapter';
-import type { ListingWalk } from '../../../workflows/types';
+import type { ListingWalk } from '../../../lib/contract/payloads';
 import { testConfig } from '../../support/test-config';
 
 const SITE = 'lamudi';

@@ -13,13 +13,13 @@ import {
 } from '@temporalio/common';
 import {
   ACTIVITY_ERRORS_METRIC,
-  ActivityMetricsInterceptor,
   LISTINGS_UPSERTED_METRIC,
   NEW_LISTINGS_METRIC,
   PAGE_LATENCY_METRIC,
   PAGES_FETCHED_METRIC,
   errorClassOf,
-} from '../../../workers/interceptors';
+} from '../../../lib/metrics/activity-metrics';
+import { ActivityMetricsInterceptor } from '../../../workers/interceptors';
 
 interface Recorded {
   metric: string;

@@ -6,7 +6,8 @@
 import { strict as assert } from 'node:assert';
 import { batchIdCandidates, findBatchRow } from '../../../client/batch-ref';
 import { UserInputError } from '../../../lib/errors';
-import { checkBatchSites, failedSites, retryInput, retryWorkflowId } from '../../../lib/schedule/batch-input';
+import { checkBatchSites, failedSites, retryInput } from '../../../lib/schedule/batch-input';
+import { retryBatchWorkflowId } from '../../../lib/contract/names';
 import { getBatch, getTasks, setBatchStatus } from '../../../lib/store/batches';
 import { openDatabase, type Db } from '../../../lib/store/database';
 import { testConfig } from '../../support/test-config';
@@ -55,8 +56,8 @@ describe('batch ids', () => {
       label: 'nightly',
       parentBatchId: 'b2',
     });
-    assert.equal(retryWorkflowId('b2', 0), 'batch-b2-retry1');
-    assert.equal(retryWorkflowId('b2', 2), 'batch-b2-retry3');
+    assert.equal(retryBatchWorkflowId('b2', 1), 'batch-b2-retry1');
+    assert.equal(retryBatchWorkflowId('b2', 3), 'batch-b2-retry3');
   });
 
   it('refuses to retry a running batch or one where nothing failed', () => {

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { createBatch, getTransitions, taskId, transitionTask } from '../../../lib/store/batches';
 import { openDatabase } from '../../../lib/store/database';
-import { checkTransitionChain, isValidTransition } from '../../../lib/store/task-states';
+import { checkTransitionChain, isValidTransition } from '../../../lib/contract/statuses';
 
 describe('task states', () => {
   it('allows only the documented transitions', () => {

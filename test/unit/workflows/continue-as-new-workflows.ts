@@ -7,7 +7,7 @@ import { executeChild, setHandler, workflowInfo } from '@temporalio/workflow';
 import { detailWorkflow } from '../../../workflows/detail';
 import { siteProgressSignal } from '../../../workflows/messages';
 import { siteWorkflow } from '../../../workflows/site';
-import type { DetailWorkflowInput, SiteProgress, SiteWorkflowInput } from '../../../workflows/types';
+import type { DetailWorkflowInput, SiteProgress, SiteWorkflowInput } from '../../../lib/contract/payloads';
 
 export { detailWorkflow, siteWorkflow };
 

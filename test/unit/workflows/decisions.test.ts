@@ -5,9 +5,9 @@ import {
   progressDue,
   shouldContinueAsNew,
   startOrder,
-  toRetryPolicy,
 } from '../../../workflows/decisions';
-import type { SitePlan, SiteProgress } from '../../../workflows/types';
+import { toTemporalRetryPolicy } from '../../../lib/contract/retry-policy';
+import type { SitePlan, SiteProgress } from '../../../lib/contract/payloads';
 
 const site = (name: string, state: SiteProgress['state'], detail?: SiteProgress['state']): SiteProgress => ({
   site: name,
@@ -52,7 +52,7 @@ describe('workflow decisions', () => {
 
   it("turns a declared retry policy into Temporal's", () => {
     assert.deepEqual(
-      toRetryPolicy({
+      toTemporalRetryPolicy({
         initialIntervalMs: 2000,
         backoffCoefficient: 2,
         maximumIntervalMs: 60000,

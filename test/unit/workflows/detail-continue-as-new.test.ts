@@ -12,7 +12,7 @@
 import { strict as assert } from 'node:assert';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Activities } from '../../../activities';
-import type { DetailOutcome, DetailTotals, SiteProgress } from '../../../workflows/types';
+import type { DetailOutcome, DetailTotals, SiteProgress } from '../../../lib/contract/payloads';
 import { runEndings, workflowTestEnv, type ChildRun, type WorkflowTestEnv } from './continue-as-new-support';
 
 const MAX_EVENTS = 200;

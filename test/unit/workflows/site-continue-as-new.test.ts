@@ -7,7 +7,7 @@
 import { strict as assert } from 'node:assert';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Activities } from '../../../activities';
-import type { SitePlan, SiteProgress, SiteTotals } from '../../../workflows/types';
+import type { SitePlan, SiteProgress, SiteTotals } from '../../../lib/contract/payloads';
 import { runEndings, workflowTestEnv, type ChildRun, type WorkflowTestEnv } from './continue-as-new-support';
 
 /** Small enough that a walk of a few dozen activities spans several runs. */

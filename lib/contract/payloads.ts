@@ -1,7 +1,10 @@
 /**
  * Payloads between workflows and activities: ids, counts and small plans only, never HTML or
- * listing rows (those stay in SQLite), so histories stay small.
+ * listing rows (those stay in SQLite), so histories stay small. Shared by the workflows, the
+ * activities and the client: the contract between them.
  */
+import type { RetryPolicySettings } from './retry-policy';
+import type { BatchPhase, FinalBatchStatus, SiteState } from './statuses';
 
 /** Input of batchWorkflow; every field optional so `temporal workflow start --input '{}'` works. */
 export interface BatchInput {
@@ -12,14 +15,6 @@ export interface BatchInput {
   label?: string;
   /** Set by `orchestrator retry`: the batch whose failed sites this one re-runs. */
   parentBatchId?: string;
-}
-
-export interface RetryPolicyPlan {
-  initialIntervalMs: number;
-  backoffCoefficient: number;
-  maximumIntervalMs: number;
-  maximumAttempts: number;
-  nonRetryableErrorTypes: string[];
 }
 
 export interface StartUrlPlan {
@@ -33,7 +28,7 @@ export interface SitePlan {
   hasDetailScraper: boolean;
   /** Task queue of this site's page activities: its rate limit is enforced there, across workers. */
   taskQueue: string;
-  retry: RetryPolicyPlan;
+  retry: RetryPolicySettings;
   /** Upper bound of one page activity (fetch timeout plus rate-limit waits). */
   pageTimeoutMs: number;
   /**
@@ -55,8 +50,6 @@ export interface BatchPlan {
   maxExecutionTimeMs: number;
 }
 
-export type SiteState = 'pending' | 'running' | 'retrying' | 'completed' | 'failed' | 'skipped' | 'cancelled';
-
 export interface SiteTotals {
   pages: number;
   listings: number;
@@ -76,7 +69,7 @@ export interface SiteProgress extends SiteTotals {
 
 export interface BatchProgress {
   batchId: string;
-  status: string;
+  status: BatchPhase;
   sites: SiteProgress[];
 }
 
@@ -108,7 +101,7 @@ export interface DetailWorkflowInput {
   batchWorkflowId: string;
   site: string;
   taskQueue: string;
-  retry: RetryPolicyPlan;
+  retry: RetryPolicySettings;
   pageTimeoutMs: number;
   window: number;
   /** As SitePlan.onePagePerActivity. */
@@ -142,11 +135,9 @@ export interface ListingWalk extends ListingCursor {
   pages: number;
 }
 
-export type BatchStatusValue = 'completed' | 'completed_with_errors' | 'failed' | 'cancelled';
-
 export interface BatchResult {
   batchId: string;
-  status: BatchStatusValue;
+  status: FinalBatchStatus;
   sites: SiteProgress[];
   alerts: number;
   /** Finalization steps that failed after their retries (backup, cleanup …), with the reason. */
