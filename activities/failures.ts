@@ -20,7 +20,8 @@ export function toActivityFailure(error: unknown, retry?: Pick<RetryPolicyConfig
   return ApplicationFailure.create({
     message: error.url ? `${error.message} (${error.url})` : error.message,
     type: error.name,
-    // Retryability is the retry policy's decision (non_retryable_error_types in config).
+    // The retry policy decides: its non_retryable_error_types holds every class whose `retryable` is
+    // false (lib/errors.ts) plus what the site's config adds, so a failure is never marked here.
     nonRetryable: false,
     nextRetryDelay: cappedRetryDelay(retryAfterMsOf(error), retry?.maximumIntervalMs),
     cause: error,

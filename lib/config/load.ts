@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseDocument, type Document, type YAMLError } from 'yaml';
 import type { z } from 'zod';
-import { UserInputError } from '../errors';
+import { NON_RETRYABLE_ERROR_TYPES, UserInputError } from '../errors';
 import {
   bindHostSchema,
   BROWSER_DEFAULTS,
@@ -447,7 +447,8 @@ function buildSite(key: string, site: SiteEntry, defaults: ConfigFile['defaults'
     backoffCoefficient: defined(retry.backoff_coefficient, what('retry.backoff_coefficient')),
     maximumIntervalMs: defined(retry.maximum_interval, what('retry.maximum_interval')),
     maximumAttempts: defined(retry.maximum_attempts, what('retry.maximum_attempts')),
-    nonRetryableErrorTypes: [...defined(retry.non_retryable_error_types, what('retry.non_retryable_error_types'))],
+    // The classes' own list, then the names the site (or else defaults) adds, each name once.
+    nonRetryableErrorTypes: [...new Set([...NON_RETRYABLE_ERROR_TYPES, ...(retry.non_retryable_error_types ?? [])])],
   };
   const config: SiteConfig = {
     key,

@@ -259,6 +259,7 @@ const RETRY_SHAPE = {
   backoff_coefficient: numberAtLeast(1),
   maximum_interval: durationSchema,
   maximum_attempts: integerAtLeast(1),
+  /** Added to the error classes' own non-retryable list (lib/errors.ts), never replacing it. */
   non_retryable_error_types: z.array(errorTypeSchema, { error: 'must be a list of error class names' }),
 };
 
@@ -287,7 +288,6 @@ const REQUIRED_TUNING: ReadonlyArray<{ path: [string] | [string, string]; messag
   { path: ['retry', 'backoff_coefficient'], message: 'a number ≥ 1' },
   { path: ['retry', 'maximum_interval'], message: 'a duration such as "1m"' },
   { path: ['retry', 'maximum_attempts'], message: 'an integer ≥ 1' },
-  { path: ['retry', 'non_retryable_error_types'], message: 'a list of error class names' },
 ];
 
 const defaultsSchema = section(TUNING_SHAPE).partial();

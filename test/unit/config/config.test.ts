@@ -123,13 +123,43 @@ describe('config/config.yaml as shipped', () => {
     });
   });
 
+  it('never retries the classes that say so: every site gets the list config.yaml used to spell out', () => {
+    // The names defaults.retry.non_retryable_error_types listed before the classes carried them.
+    const listedInTheFileBefore = [
+      'NotFoundError',
+      'AccessDeniedError',
+      'RobotsDisallowedError',
+      'ChallengePageError',
+      'UnrecognisedMarkupError',
+      'ResponseTooLargeError',
+      'RedirectError',
+      'ContentTypeError',
+      'HostPolicyError',
+    ];
+    assert.deepEqual(NON_RETRYABLE_ERROR_TYPES, listedInTheFileBefore);
+    for (const site of config.sites)
+      assert.deepEqual(site.retry.nonRetryableErrorTypes, listedInTheFileBefore, site.key);
+  });
+
+  it("a non_retryable_error_types list adds to the classes' list; a site's replaces the one under defaults", () => {
+    const extended = parse(
+      edited((doc) => {
+        doc.setIn(['defaults', 'retry', 'non_retryable_error_types'], ['QuotaError', 'NotFoundError']);
+        doc.setIn(['sites', 'mitula', 'retry'], { non_retryable_error_types: ['BannedError'] });
+      }),
+    );
+    const byKey = new Map(extended.sites.map((site) => [site.key, site.retry.nonRetryableErrorTypes]));
+    assert.deepEqual(byKey.get('lamudi'), [...NON_RETRYABLE_ERROR_TYPES, 'QuotaError']);
+    assert.deepEqual(byKey.get('mitula'), [...NON_RETRYABLE_ERROR_TYPES, 'BannedError']);
+  });
+
   it("retries a truncated page: TruncatedPageError is retryable and in no site's non_retryable_error_types", () => {
     const error = new TruncatedPageError('lamudi', 'listing', 'https://www.lamudi.com.mx/x/');
     assert.equal(error.retryable, true);
     assert.equal(error.name, 'TruncatedPageError');
     assert.ok(error instanceof ScrapeError);
     assert.match(error.message, /^lamudi listing page not recognised: the HTML is truncated/);
-    assert.ok(!(NON_RETRYABLE_ERROR_TYPES as readonly string[]).includes('TruncatedPageError'));
+    assert.ok(!NON_RETRYABLE_ERROR_TYPES.includes('TruncatedPageError'));
     for (const site of config.sites)
       assert.ok(!site.retry.nonRetryableErrorTypes.includes('TruncatedPageError'), site.key);
     // The Temporal failure carries the class name as its type and leaves the decision to the policy.
