@@ -40,7 +40,7 @@ describe('config: the browser fetcher', () => {
       propiedades: 'browser',
       trovit: 'http',
     });
-    assert.deepEqual(config.browser, { restartEveryPages: 50, poolSize: 2, challengeWaitMs: 15_000 });
+    assert.deepEqual(config.security.browser, { restartEveryPages: 50, poolSize: 2, challengeWaitMs: 15_000 });
   });
 
   it('fills in the defaults when security.browser, or one of its keys, is left out', () => {
@@ -50,7 +50,7 @@ describe('config: the browser fetcher', () => {
       ROOT,
       {},
     );
-    assert.deepEqual(without.browser, { restartEveryPages: 50, poolSize: 2, challengeWaitMs: 15_000 });
+    assert.deepEqual(without.security.browser, { restartEveryPages: 50, poolSize: 2, challengeWaitMs: 15_000 });
     const partial = parseConfigText(
       edited((doc) => {
         doc.deleteIn(['security', 'browser', 'pool_size']);
@@ -60,7 +60,7 @@ describe('config: the browser fetcher', () => {
       ROOT,
       {},
     );
-    assert.deepEqual(partial.browser, { restartEveryPages: 50, poolSize: 2, challengeWaitMs: 60_000 });
+    assert.deepEqual(partial.security.browser, { restartEveryPages: 50, poolSize: 2, challengeWaitMs: 60_000 });
   });
 
   it('names each bad value with file, key path and value', () => {

@@ -199,6 +199,7 @@ describe('config/config.yaml as shipped', () => {
       robotsTxt: { respect: true, cacheDurationMs: 3_600_000 },
       dataValidation: { maxFieldLength: 1000, allowedExtensions: ['.csv', '.json', '.jsonl'] },
       systemLimits: { maxMemoryMb: 256, maxExecutionTimeMs: 7_200_000, maxFileSizeMb: 100 },
+      browser: { restartEveryPages: 50, poolSize: 2, challengeWaitMs: 15_000 },
     });
   });
 
