@@ -6,45 +6,16 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseDocument, type Document } from 'yaml';
-import { ConfigError, findProjectRoot, loadConfig, parseConfigText } from '../../../lib/config/load';
-import type { AppConfig } from '../../../lib/config/types';
+import { ConfigError, loadConfig, parseConfigText } from '../../../lib/config/load';
 import { ApplicationFailure } from '@temporalio/common';
 import { toActivityFailure } from '../../../activities/failures';
-import { NON_RETRYABLE_ERROR_TYPES, ScrapeError, TruncatedPageError, UserInputError } from '../../../lib/errors';
-
-const ROOT = findProjectRoot(__dirname);
-const SHIPPED = fs.readFileSync(path.join(ROOT, 'config', 'config.yaml'), 'utf8');
-const FILE = 'config/config.yaml';
-
-/** The shipped file with one change made through the YAML document, so edits cannot silently miss. */
-function edited(change: (doc: Document) => void): string {
-  const doc = parseDocument(SHIPPED);
-  change(doc);
-  return String(doc);
-}
+import { NON_RETRYABLE_ERROR_TYPES, ScrapeError, TruncatedPageError } from '../../../lib/errors';
+import { edited, parse, problems, ROOT, SHIPPED } from './shipped-config';
 
 /** The shipped text with `from` replaced; fails the test if `from` is not there. */
 function replaced(from: string, to: string): string {
   assert.ok(SHIPPED.includes(from), `the shipped config no longer contains ${JSON.stringify(from)}`);
   return SHIPPED.replace(from, to);
-}
-
-function parse(text: string, env: NodeJS.ProcessEnv = {}): AppConfig {
-  return parseConfigText(text, FILE, ROOT, env);
-}
-
-/** The problem lines of a config that must be refused. */
-function problems(text: string, env: NodeJS.ProcessEnv = {}): string[] {
-  try {
-    parse(text, env);
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
-    assert.ok(error instanceof UserInputError);
-    assert.equal(error.message, error.problems.join('\n'));
-    return [...error.problems];
-  }
-  assert.fail('the config was accepted');
 }
 
 function onlyProblem(text: string, env: NodeJS.ProcessEnv = {}): string {
