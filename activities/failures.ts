@@ -6,7 +6,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { retryAfterMsOf } from '../lib/fetch/fetcher';
 import { ScrapeError } from '../lib/errors';
-import type { RetryPolicyConfig } from '../lib/config/types';
+import type { RetryPolicySettings } from '../lib/contract/retry-policy';
 
 /**
  * `retry`: the retry policy of the site's page activities. Temporal takes nextRetryDelay as it is
@@ -15,12 +15,13 @@ import type { RetryPolicyConfig } from '../lib/config/types';
  * budget. The operator's maximum_interval is the longest wait between two attempts they accept,
  * so the site's wish is honoured up to there.
  */
-export function toActivityFailure(error: unknown, retry?: Pick<RetryPolicyConfig, 'maximumIntervalMs'>): unknown {
+export function toActivityFailure(error: unknown, retry?: Pick<RetryPolicySettings, 'maximumIntervalMs'>): unknown {
   if (!(error instanceof ScrapeError)) return error;
   return ApplicationFailure.create({
     message: error.url ? `${error.message} (${error.url})` : error.message,
     type: error.name,
-    // Retryability is the retry policy's decision (non_retryable_error_types in config).
+    // The retry policy decides: its non_retryable_error_types holds every class whose `retryable` is
+    // false (lib/errors.ts) plus what the site's config adds, so a failure is never marked here.
     nonRetryable: false,
     nextRetryDelay: cappedRetryDelay(retryAfterMsOf(error), retry?.maximumIntervalMs),
     cause: error,

@@ -31,9 +31,9 @@ function parseArgs(argv: string[]): Args {
   const config = loadConfig();
   const args: Args = {
     pages: 500,
-    restartEvery: config.browser.restartEveryPages,
-    pool: config.browser.poolSize,
-    concurrency: config.browser.poolSize,
+    restartEvery: config.security.browser.restartEveryPages,
+    pool: config.security.browser.poolSize,
+    concurrency: config.security.browser.poolSize,
     sampleMs: 100,
   };
   for (let i = 0; i < argv.length; i += 2) {

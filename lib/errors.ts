@@ -1,33 +1,43 @@
 /**
- * Typed scraping errors. Each class name is what Temporal records as the failure type, so retry
- * policies in config/config.yaml can list them under non_retryable_error_types.
+ * Typed scraping errors. Each class says whether asking again can succeed (`static retryable`),
+ * and its name is what Temporal records as the failure type. The page activities' retry policy
+ * never retries a class that says no: NON_RETRYABLE_ERROR_TYPES (the default of every site's
+ * retry.non_retryable_error_types) is read from the classes, not written out.
  */
 
-export abstract class ScrapeError extends Error {
+/** What an error class says about itself, read without an instance. */
+export interface ErrorClass {
+  readonly name: string;
   /** Whether trying the same request again later can succeed. */
-  abstract readonly retryable: boolean;
+  readonly retryable: boolean;
+}
+
+export abstract class ScrapeError extends Error {
+  /** Whether trying the same request again later can succeed: its class's `static retryable`. */
+  readonly retryable: boolean;
   constructor(
     message: string,
     readonly url?: string,
   ) {
     super(message);
     this.name = new.target.name;
+    this.retryable = (new.target as Partial<ErrorClass>).retryable === true;
   }
 }
 
 // ── Retryable: the site or the network may answer next time ─────────────────────────────────
 
 export class NetworkError extends ScrapeError {
-  readonly retryable = true;
+  static readonly retryable = true;
 }
 
 export class FetchTimeoutError extends ScrapeError {
-  readonly retryable = true;
+  static readonly retryable = true;
 }
 
 /** 5xx answers. */
 export class ServerError extends ScrapeError {
-  readonly retryable = true;
+  static readonly retryable = true;
   constructor(
     message: string,
     url: string,
@@ -40,7 +50,7 @@ export class ServerError extends ScrapeError {
 
 /** 429 Too Many Requests; retryAfterMs comes from the Retry-After header when present. */
 export class RateLimitedError extends ScrapeError {
-  readonly retryable = true;
+  static readonly retryable = true;
   constructor(
     message: string,
     url: string,
@@ -56,7 +66,7 @@ export class RateLimitedError extends ScrapeError {
  * ("<site> <kind> page not recognised: the HTML is truncated …"), but a retry policy retries it.
  */
 export class TruncatedPageError extends ScrapeError {
-  readonly retryable = true;
+  static readonly retryable = true;
   constructor(
     readonly site: string,
     readonly pageKind: string,
@@ -70,7 +80,7 @@ export class TruncatedPageError extends ScrapeError {
 
 /** 404 / 410: the page does not exist (a removed listing, a page past the end). */
 export class NotFoundError extends ScrapeError {
-  readonly retryable = false;
+  static readonly retryable = false;
   constructor(
     message: string,
     url: string,
@@ -82,7 +92,7 @@ export class NotFoundError extends ScrapeError {
 
 /** 401 / 403 without a challenge page: the site refuses this client. */
 export class AccessDeniedError extends ScrapeError {
-  readonly retryable = false;
+  static readonly retryable = false;
   constructor(
     message: string,
     url: string,
@@ -93,17 +103,17 @@ export class AccessDeniedError extends ScrapeError {
 }
 
 export class RobotsDisallowedError extends ScrapeError {
-  readonly retryable = false;
+  static readonly retryable = false;
 }
 
 /** An anti-bot challenge (Cloudflare "Just a moment", Turnstile, ShieldSquare) instead of content. */
 export class ChallengePageError extends ScrapeError {
-  readonly retryable = false;
+  static readonly retryable = false;
 }
 
 /** The page is not what the parser knows: cards missing, embedded data missing (truncated HTML is TruncatedPageError). */
 export class UnrecognisedMarkupError extends ScrapeError {
-  readonly retryable = false;
+  static readonly retryable = false;
   constructor(
     readonly site: string,
     readonly pageKind: string,
@@ -115,17 +125,17 @@ export class UnrecognisedMarkupError extends ScrapeError {
 }
 
 export class ResponseTooLargeError extends ScrapeError {
-  readonly retryable = false;
+  static readonly retryable = false;
 }
 
 /** A redirect that leaves the site's domain, or too many redirects. */
 export class RedirectError extends ScrapeError {
-  readonly retryable = false;
+  static readonly retryable = false;
 }
 
 /** A response that is not HTML/text (an image, a PDF) where a page was expected. */
 export class ContentTypeError extends ScrapeError {
-  readonly retryable = false;
+  static readonly retryable = false;
 }
 
 /**
@@ -136,7 +146,7 @@ export class ContentTypeError extends ScrapeError {
  * the URL asked for itself.
  */
 export class HostPolicyError extends ScrapeError {
-  readonly retryable = false;
+  static readonly retryable = false;
   constructor(
     message: string,
     url: string,
@@ -150,18 +160,45 @@ export class HostPolicyError extends ScrapeError {
 export type HostRefusalReason =
   'invalid-url' | 'scheme' | 'credentials' | 'ip-literal' | 'localhost' | 'off-domain' | 'non-public-address';
 
-/** Names of every non-retryable class: the default non_retryable_error_types of a retry policy. */
-export const NON_RETRYABLE_ERROR_TYPES = [
-  'NotFoundError',
-  'AccessDeniedError',
-  'RobotsDisallowedError',
-  'ChallengePageError',
-  'UnrecognisedMarkupError',
-  'ResponseTooLargeError',
-  'RedirectError',
-  'ContentTypeError',
-  'HostPolicyError',
-] as const;
+/**
+ * Every ScrapeError class, by name. A class exported from this module and left out of here fails
+ * to compile (see everyClassListed below), so the list derived from it cannot miss one.
+ */
+export const SCRAPE_ERROR_CLASSES = {
+  NetworkError,
+  FetchTimeoutError,
+  ServerError,
+  RateLimitedError,
+  TruncatedPageError,
+  NotFoundError,
+  AccessDeniedError,
+  RobotsDisallowedError,
+  ChallengePageError,
+  UnrecognisedMarkupError,
+  ResponseTooLargeError,
+  RedirectError,
+  ContentTypeError,
+  HostPolicyError,
+} satisfies Record<string, ErrorClass & (new (...args: never[]) => ScrapeError)>;
+
+/**
+ * The error types a page activity never retries: every class above whose `retryable` is false, in
+ * the order above. A site's retry.non_retryable_error_types in config/config.yaml adds to these.
+ * (A UserInputError is never a page's failure: `planBatch` and the CLI fail it at once themselves.)
+ */
+export const NON_RETRYABLE_ERROR_TYPES: readonly string[] = Object.values(SCRAPE_ERROR_CLASSES)
+  .filter((errorClass) => !errorClass.retryable)
+  .map((errorClass) => errorClass.name);
+
+// Compile-time check: every concrete ScrapeError class this module exports is in SCRAPE_ERROR_CLASSES.
+type ThisModule = typeof import('./errors');
+type ExportedScrapeErrorClass = {
+  [Name in keyof ThisModule]: ThisModule[Name] extends new (...args: never[]) => ScrapeError ? Name : never;
+}[keyof ThisModule];
+const everyClassListed: [Exclude<ExportedScrapeErrorClass, keyof typeof SCRAPE_ERROR_CLASSES>] extends [never]
+  ? true
+  : never = true;
+void everyClassListed;
 
 /**
  * A mistake in the user's input (config, CSV, command-line arguments): printed as one clear line,

@@ -70,8 +70,8 @@ export function buildActivityDeps(
   const browserPool = (): BrowserPool =>
     (pool ??= new BrowserPool({
       tempDir: config.storage.tempDir,
-      poolSize: config.browser.poolSize,
-      restartEveryPages: config.browser.restartEveryPages,
+      poolSize: config.security.browser.poolSize,
+      restartEveryPages: config.security.browser.restartEveryPages,
       userAgents: config.security.userAgents.customAgents,
       // Through the mirror the fetcher answers every request itself: the browser reaches nothing.
       // Otherwise each site's context reaches its own site's hosts and the challenge vendors'
@@ -91,7 +91,11 @@ export function buildActivityDeps(
         hostPolicy,
       };
       const browser = () =>
-        new BrowserFetcher({ ...common, pool: browserPool(), challengeWaitMs: config.browser.challengeWaitMs });
+        new BrowserFetcher({
+          ...common,
+          pool: browserPool(),
+          challengeWaitMs: config.security.browser.challengeWaitMs,
+        });
       const http = () => new HttpFetcher({ ...common, userAgents: config.security.userAgents });
       fetcher =
         site.fetcher === 'browser'

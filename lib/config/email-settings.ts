@@ -7,9 +7,10 @@
  * error that says so (reported without its value).
  */
 import { z } from 'zod';
-import type { EmailConfig, SmtpSecurity } from './types';
 
 export const SMTP_SECURITY = ['starttls', 'tls', 'none'] as const;
+/** starttls: upgrade required; tls: TLS from the start; none: unencrypted (a local relay). */
+export type SmtpSecurity = (typeof SMTP_SECURITY)[number];
 
 /** The usual port of each kind of connection, used when `port` is left out. */
 export const DEFAULT_SMTP_PORT: Record<SmtpSecurity, number> = { starttls: 587, tls: 465, none: 25 };
@@ -63,20 +64,26 @@ export const emailSchema = z
     },
     { error: 'must be a mapping of settings (host, port, security, from, to, user), or null' },
   )
-  .transform((raw): EmailConfig => {
+  .transform((raw) => {
     const security = raw.security ?? 'starttls';
     return {
       host: raw.host,
       port: raw.port ?? DEFAULT_SMTP_PORT[security],
       security,
+      /** "orchestrator@example.com" or "Name <orchestrator@example.com>". */
       from: raw.from,
       to: raw.to,
+      /** SMTP login; null = no authentication. */
       user: raw.user ?? null,
-      password: null,
+      /** From ORCHESTRATOR_SMTP_PASSWORD or ORCHESTRATOR_SMTP_URL only, never from the file. */
+      password: null as string | null,
     };
   })
   .nullable()
   .optional();
+
+/** Alert emails (notifications.email, or ORCHESTRATOR_SMTP_URL). */
+export type EmailConfig = NonNullable<z.output<typeof emailSchema>>;
 
 /** The message for a password written into the file (its value is never shown). */
 export const PASSWORD_IN_FILE_MESSAGE =

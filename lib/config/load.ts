@@ -1,6 +1,7 @@
 /**
  * Reads config/config.yaml into an AppConfig: YAML → shape and cross-key checks (schema.ts) →
- * environment overrides → site defaults merged under each site, paths made absolute, sites sorted.
+ * the schema's transform (site defaults merged under each site, paths made absolute, sites sorted)
+ * → environment overrides.
  *
  * Every problem is collected before anything is thrown, so a user fixes the whole file in one go;
  * each one is a single line naming the file, the key path and the value found.
@@ -11,9 +12,8 @@ import { parseDocument, type Document, type YAMLError } from 'yaml';
 import type { z } from 'zod';
 import { UserInputError } from '../errors';
 import {
+  appConfigSchema,
   bindHostSchema,
-  BROWSER_DEFAULTS,
-  configFileSchema,
   crossKeyProblems,
   hostPortSchema,
   isHttpUrl,
@@ -21,12 +21,10 @@ import {
   LOG_LEVELS,
   logLevelSchema,
   portSchema,
-  type ConfigFile,
   type ConfigPath,
   type ConfigProblem,
-  type SiteEntry,
 } from './schema';
-import type { AppConfig, RetryPolicyConfig, FetchConfig, SiteConfig } from './types';
+import type { AppConfig } from './types';
 import { parseSmtpUrl, redactSmtpUrl } from './email-settings';
 
 /** A config that cannot be used; `problems` holds one complete sentence per mistake. */
@@ -97,7 +95,9 @@ export function parseConfigText(
     throw new ConfigError([`${file}: the file is empty; it must hold the settings (temporal, storage, …, sites)`]);
   }
 
-  const parsed = configFileSchema.safeParse(raw);
+  // The file's shape first; the transform (schema.out) runs once the cross-key rules pass too.
+  const schema = appConfigSchema({ sourcePath: source, rootDir: root });
+  const parsed = schema.in.safeParse(raw);
   const problems: Located[] = [
     ...(parsed.success ? [] : parsed.error.issues.flatMap((issue) => fromIssue(issue, raw))),
     ...crossKeyProblems(raw).map((problem) => ({ problem, at: problem.path })),
@@ -110,7 +110,7 @@ export function parseConfigText(
   lines.push(...overrides.problems);
   if (lines.length > 0 || !parsed.success) throw new ConfigError(lines);
 
-  const config = buildConfig(parsed.data, source, root);
+  const config = schema.out.parse(parsed.data);
   for (const apply of overrides.apply) apply(config);
   return config;
 }
@@ -417,120 +417,4 @@ function readEnvOverrides(
       );
   }
   return { apply, problems };
-}
-
-// ── Building the AppConfig ───────────────────────────────────────────────────────────────────
-
-/** After validation every merged key is set; reaching this is a bug in the checks, not a user mistake. */
-function defined<T>(value: T | undefined, what: string): T {
-  if (value === undefined) throw new Error(`config check missed ${what}`);
-  return value;
-}
-
-/** "https://www.lamudi.com.mx/" → "https://www.lamudi.com.mx": the origin, plus a path if one was given. */
-function normalizeBaseUrl(value: string): string {
-  const url = new URL(value);
-  return url.origin + url.pathname.replace(/\/+$/, '');
-}
-
-function buildSite(key: string, site: SiteEntry, defaults: ConfigFile['defaults']): SiteConfig {
-  const what = (name: string) => `sites.${key}.${name}`;
-  const fetch = { ...defaults.fetch, ...site.fetch };
-  const retry = { ...defaults.retry, ...site.retry };
-  const fetchConfig: FetchConfig = {
-    timeoutMs: defined(fetch.timeout_seconds, what('fetch.timeout_seconds')),
-    maxResponseBytes: defined(fetch.max_response_bytes, what('fetch.max_response_bytes')),
-    maxRedirects: defined(fetch.max_redirects, what('fetch.max_redirects')),
-  };
-  const retryConfig: RetryPolicyConfig = {
-    initialIntervalMs: defined(retry.initial_interval, what('retry.initial_interval')),
-    backoffCoefficient: defined(retry.backoff_coefficient, what('retry.backoff_coefficient')),
-    maximumIntervalMs: defined(retry.maximum_interval, what('retry.maximum_interval')),
-    maximumAttempts: defined(retry.maximum_attempts, what('retry.maximum_attempts')),
-    nonRetryableErrorTypes: [...defined(retry.non_retryable_error_types, what('retry.non_retryable_error_types'))],
-  };
-  const config: SiteConfig = {
-    key,
-    enabled: site.enabled ?? true,
-    priority: site.priority,
-    baseUrl: normalizeBaseUrl(site.base_url),
-    ...(site.hosts ? { hosts: site.hosts } : {}),
-    hasDetailScraper: site.has_detail_scraper ?? false,
-    adapter: site.adapter ?? 'builtin',
-    fetcher: defined(site.fetcher ?? defaults.fetcher, what('fetcher')),
-    rateLimitSeconds: defined(site.rate_limit_seconds ?? defaults.rate_limit_seconds, what('rate_limit_seconds')),
-    retry: retryConfig,
-    fetch: fetchConfig,
-  };
-  if (config.adapter === 'generic') config.genericSelectors = defined(site.selectors, what('selectors'));
-  return config;
-}
-
-function buildConfig(file: ConfigFile, sourcePath: string, rootDir: string): AppConfig {
-  const resolve = (relative: string) => path.resolve(rootDir, relative);
-  const { security } = file;
-  return {
-    sourcePath,
-    rootDir,
-    temporal: {
-      address: file.temporal.address,
-      namespace: file.temporal.namespace,
-      taskQueue: file.temporal.task_queue,
-      uiPort: file.temporal.ui_port,
-      dbFile: resolve(file.temporal.db_file),
-      retentionHours: file.temporal.retention_hours,
-      embedded: file.temporal.embedded,
-    },
-    storage: {
-      database: resolve(file.storage.database),
-      backupsDir: resolve(file.storage.backups_dir),
-      backupRetention: file.storage.backup_retention,
-      exportsDir: resolve(file.storage.exports_dir),
-      tempDir: resolve(file.storage.temp_dir),
-      urlsDir: resolve(file.storage.urls_dir),
-    },
-    batch: {
-      maxParallelSites: file.batch.max_parallel_sites,
-      detailWindow: file.batch.detail_window,
-      maxHistoryEventsPerRun: file.batch.max_history_events_per_run,
-    },
-    // email only when configured: absent means off, as in configs built by hand.
-    notifications: {
-      webhookUrl: file.notifications.webhook_url,
-      ...(file.notifications.email ? { email: file.notifications.email } : {}),
-    },
-    alerts: { listingDropRatio: file.alerts.listing_drop_ratio, fillRateDrop: file.alerts.fill_rate_drop },
-    logging: { level: file.logging.level, dir: resolve(file.logging.dir) },
-    metrics: {
-      prometheusPort: file.metrics.prometheus_port,
-      ...(file.metrics.host ? { host: file.metrics.host } : {}),
-    },
-    mirror: { url: file.mirror.url },
-    security: {
-      rateLimiting: {
-        enable: security.rate_limiting.enable,
-        requestsPerMinute: security.rate_limiting.requests_per_minute,
-        burstLimit: security.rate_limiting.burst_limit,
-      },
-      userAgents: { rotate: security.user_agents.rotate, customAgents: security.user_agents.custom_agents },
-      robotsTxt: { respect: security.robots_txt.respect, cacheDurationMs: security.robots_txt.cache_duration },
-      dataValidation: {
-        maxFieldLength: security.data_validation.max_field_length,
-        allowedExtensions: security.data_validation.allowed_extensions,
-      },
-      systemLimits: {
-        maxMemoryMb: security.system_limits.max_memory_mb,
-        maxExecutionTimeMs: security.system_limits.max_execution_time,
-        maxFileSizeMb: security.system_limits.max_file_size_mb,
-      },
-    },
-    browser: {
-      restartEveryPages: security.browser?.restart_every_pages ?? BROWSER_DEFAULTS.restart_every_pages,
-      poolSize: security.browser?.pool_size ?? BROWSER_DEFAULTS.pool_size,
-      challengeWaitMs: security.browser?.challenge_wait_seconds ?? BROWSER_DEFAULTS.challenge_wait_seconds * 1000,
-    },
-    sites: Object.entries(file.sites)
-      .map(([key, site]) => buildSite(key, site, file.defaults))
-      .sort((a, b) => a.priority - b.priority || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
-  };
 }

@@ -1,19 +1,22 @@
 /**
- * What a valid config/config.yaml is: the shape of every section (zod, strict: a misspelt key is an
- * error, never silently ignored) plus the rules that span several keys (site keys, adapters,
- * settings inherited from `defaults`). Reading the file, environment overrides and turning the
- * result into an AppConfig live in load.ts.
+ * What a valid config/config.yaml is, and what the code reads from it: the shape of every section
+ * (zod, strict: a misspelt key is an error, never silently ignored), the rules that span several
+ * keys (site keys, adapters, settings inherited from `defaults`), and the transforms that turn the
+ * file's snake_case into the AppConfig the code reads (types.ts derives every config type from
+ * them). Reading the file and environment overrides live in load.ts.
  *
  * Every schema carries its own user-facing message ("must be a number ≥ 0"); load.ts prefixes the
  * file and key path and appends the value found, so a message reads as one complete sentence.
  */
 import * as cheerio from 'cheerio';
 import { isIP } from 'node:net';
+import * as path from 'node:path';
 import { getDomain } from 'tldts';
 import { z } from 'zod';
-import { BUILTIN_SITE_KEYS } from '../record/listing-record';
+import type { RetryPolicySettings } from '../contract/retry-policy';
+import { NON_RETRYABLE_ERROR_TYPES } from '../errors';
+import { BUILTIN_SITE_KEYS, type ListingRecord } from '../record/listing-record';
 import { emailSchema, PASSWORD_IN_FILE_MESSAGE } from './email-settings';
-import type { FieldSelector, GenericField, GenericSelectors } from './types';
 
 // ── Problems ─────────────────────────────────────────────────────────────────────────────────
 
@@ -170,6 +173,9 @@ export function formatDurationMs(ms: number): string {
 
 // ── Sections ─────────────────────────────────────────────────────────────────────────────────
 
+// Each section's transform gives the names the code reads; paths stay as written until
+// appConfigSchema resolves them against the project root.
+
 const temporalSchema = section({
   address: hostPortSchema,
   namespace: text('a Temporal namespace name'),
@@ -178,8 +184,19 @@ const temporalSchema = section({
   db_file: pathSchema,
   retention_hours: integerAtLeast(1),
   embedded: booleanSchema,
-});
+}).transform((temporal) => ({
+  address: temporal.address,
+  namespace: temporal.namespace,
+  taskQueue: temporal.task_queue,
+  uiPort: temporal.ui_port,
+  /** Dev-server SQLite file (absolute in AppConfig). */
+  dbFile: temporal.db_file,
+  retentionHours: temporal.retention_hours,
+  /** Start the embedded dev server when none answers at `address`. */
+  embedded: temporal.embedded,
+}));
 
+/** Paths: absolute in AppConfig. */
 const storageSchema = section({
   database: pathSchema,
   backups_dir: pathSchema,
@@ -187,19 +204,32 @@ const storageSchema = section({
   exports_dir: pathSchema,
   temp_dir: pathSchema,
   urls_dir: pathSchema,
-});
+}).transform((storage) => ({
+  database: storage.database,
+  backupsDir: storage.backups_dir,
+  backupRetention: storage.backup_retention,
+  exportsDir: storage.exports_dir,
+  tempDir: storage.temp_dir,
+  urlsDir: storage.urls_dir,
+}));
 
 const batchSchema = section({
   max_parallel_sites: integerAtLeast(1),
   detail_window: integerAtLeast(1),
   max_history_events_per_run: integerAtLeast(100),
-});
+}).transform((batch) => ({
+  maxParallelSites: batch.max_parallel_sites,
+  /** Concurrent detail-page activities per detail workflow. */
+  detailWindow: batch.detail_window,
+  /** Continue-as-new bound for workflow histories. */
+  maxHistoryEventsPerRun: batch.max_history_events_per_run,
+}));
 
 const EXTENSION_MESSAGE = 'must be a file extension such as ".csv"';
 const extensionSchema = z.string({ error: EXTENSION_MESSAGE }).regex(/^\.[A-Za-z0-9]+$/, { error: EXTENSION_MESSAGE });
 
 /** `security.browser` when the file leaves a key out (the whole mapping is optional). */
-export const BROWSER_DEFAULTS = { restart_every_pages: 50, pool_size: 2, challenge_wait_seconds: 15 } as const;
+const BROWSER_DEFAULTS = { restart_every_pages: 50, pool_size: 2, challenge_wait_seconds: 15 } as const;
 
 const POOL_SIZE_MESSAGE = 'must be an integer from 1 to 16';
 
@@ -212,34 +242,62 @@ const browserSchema = section({
     .max(16, { error: POOL_SIZE_MESSAGE })
     .optional(),
   challenge_wait_seconds: durationSchema.optional(),
-});
+})
+  .optional()
+  .transform((browser) => ({
+    /** The browser is closed and started again after this many pages (bounds its memory). */
+    restartEveryPages: browser?.restart_every_pages ?? BROWSER_DEFAULTS.restart_every_pages,
+    /** Pages (tabs) open at once in the worker process, across sites. */
+    poolSize: browser?.pool_size ?? BROWSER_DEFAULTS.pool_size,
+    /** How long a challenge page may take to clear before ChallengePageError. */
+    challengeWaitMs: browser?.challenge_wait_seconds ?? BROWSER_DEFAULTS.challenge_wait_seconds * 1000,
+  }));
 
 const securitySchema = section({
   rate_limiting: section({
     enable: booleanSchema,
     requests_per_minute: numberAbove(0),
     burst_limit: integerAtLeast(1),
-  }),
+  }).transform((limits) => ({
+    enable: limits.enable,
+    requestsPerMinute: limits.requests_per_minute,
+    burstLimit: limits.burst_limit,
+  })),
   user_agents: section({
     rotate: booleanSchema,
     custom_agents: z.array(text('a User-Agent string'), { error: 'must be a list of User-Agent strings' }),
-  }),
+  }).transform((agents) => ({ rotate: agents.rotate, customAgents: agents.custom_agents })),
   robots_txt: section({
     respect: booleanSchema,
     cache_duration: durationSchema,
-  }),
+  }).transform((robots) => ({ respect: robots.respect, cacheDurationMs: robots.cache_duration })),
   data_validation: section({
     max_field_length: integerAtLeast(1),
     allowed_extensions: z.array(extensionSchema, { error: 'must be a list of file extensions such as [".csv"]' }),
-  }),
+  }).transform((validation) => ({
+    maxFieldLength: validation.max_field_length,
+    allowedExtensions: validation.allowed_extensions,
+  })),
   system_limits: section({
     // Below about 128 MB the worker spends its time collecting garbage or runs out of heap.
     max_memory_mb: integerAtLeast(128),
     max_execution_time: durationSchema,
     max_file_size_mb: numberAbove(0),
-  }),
-  browser: browserSchema.optional(),
-});
+  }).transform((limits) => ({
+    maxMemoryMb: limits.max_memory_mb,
+    maxExecutionTimeMs: limits.max_execution_time,
+    maxFileSizeMb: limits.max_file_size_mb,
+  })),
+  /** With its defaults filled in. */
+  browser: browserSchema,
+}).transform((security) => ({
+  rateLimiting: security.rate_limiting,
+  userAgents: security.user_agents,
+  robotsTxt: security.robots_txt,
+  dataValidation: security.data_validation,
+  systemLimits: security.system_limits,
+  browser: security.browser,
+}));
 
 // ── Per-site settings (also the `defaults` section) ─────────────────────────────────────────
 
@@ -259,6 +317,7 @@ const RETRY_SHAPE = {
   backoff_coefficient: numberAtLeast(1),
   maximum_interval: durationSchema,
   maximum_attempts: integerAtLeast(1),
+  /** Added to the error classes' own non-retryable list (lib/errors.ts), never replacing it. */
   non_retryable_error_types: z.array(errorTypeSchema, { error: 'must be a list of error class names' }),
 };
 
@@ -287,7 +346,6 @@ const REQUIRED_TUNING: ReadonlyArray<{ path: [string] | [string, string]; messag
   { path: ['retry', 'backoff_coefficient'], message: 'a number ≥ 1' },
   { path: ['retry', 'maximum_interval'], message: 'a duration such as "1m"' },
   { path: ['retry', 'maximum_attempts'], message: 'an integer ≥ 1' },
-  { path: ['retry', 'non_retryable_error_types'], message: 'a list of error class names' },
 ];
 
 const defaultsSchema = section(TUNING_SHAPE).partial();
@@ -326,7 +384,7 @@ const fieldSelectorSchema = z.preprocess(
   ),
 );
 
-/** YAML (snake_case) names of the generic adapter's fields → record field names. */
+/** YAML (snake_case) names of the generic adapter's fields → the record fields they fill. */
 export const GENERIC_FIELD_KEYS = {
   title: 'title',
   price: 'price',
@@ -347,13 +405,10 @@ export const GENERIC_FIELD_KEYS = {
   published_at: 'publishedAt',
   lat: 'lat',
   lng: 'lng',
-} as const satisfies Record<string, GenericField>;
+} as const satisfies Record<string, keyof ListingRecord>;
 
-// Compile-time check that every GenericField has a YAML name: adding a field to types.ts without
-// adding it above makes this line fail to type-check.
-type MissingGenericFields = Exclude<GenericField, (typeof GENERIC_FIELD_KEYS)[keyof typeof GENERIC_FIELD_KEYS]>;
-const everyGenericFieldNamed: [MissingGenericFields] extends [never] ? true : never = true;
-void everyGenericFieldNamed;
+/** A listing field the generic adapter can read from a card. */
+export type GenericField = (typeof GENERIC_FIELD_KEYS)[keyof typeof GENERIC_FIELD_KEYS];
 
 type YamlGenericField = keyof typeof GENERIC_FIELD_KEYS;
 
@@ -361,14 +416,17 @@ const fieldsShape = Object.fromEntries(
   Object.keys(GENERIC_FIELD_KEYS).map((key) => [key, fieldSelectorSchema.optional()]),
 ) as Record<YamlGenericField, z.ZodOptional<typeof fieldSelectorSchema>>;
 
-function toFieldSelector(value: { selector?: string; attr?: string }): FieldSelector {
-  const result: FieldSelector = {};
+/** Where a value is in a card: `selector` inside the card ("" or absent: the card itself), `attr` to read (absent: the text). */
+type FieldSelectorShape = z.output<typeof fieldSelectorSchema>;
+
+function toFieldSelector(value: FieldSelectorShape): FieldSelectorShape {
+  const result: FieldSelectorShape = {};
   if (value.selector !== undefined && value.selector.trim() !== '') result.selector = value.selector.trim();
   if (value.attr !== undefined) result.attr = value.attr;
   return result;
 }
 
-/** Output: GenericSelectors (camelCase), ready for createGenericAdapter. */
+/** Output: the generic adapter's selectors (camelCase), ready for createGenericAdapter. */
 export const selectorsSchema = section({
   card: requiredCssSelectorSchema,
   external_id: fieldSelectorSchema,
@@ -376,20 +434,24 @@ export const selectorsSchema = section({
   fields: section(fieldsShape).optional(),
   next_page: requiredCssSelectorSchema.optional(),
   no_results: text('a CSS selector or a text that marks a page without results').optional(),
-}).transform((raw): GenericSelectors => {
-  const fields: GenericSelectors['fields'] = {};
+}).transform((raw) => {
+  const fields: Partial<Record<GenericField, FieldSelectorShape>> = {};
   for (const [yamlKey, value] of Object.entries(raw.fields ?? {})) {
     if (value) fields[GENERIC_FIELD_KEYS[yamlKey as YamlGenericField]] = toFieldSelector(value);
   }
-  const selectors: GenericSelectors = {
+  return {
+    /** One element per listing card. */
     card: raw.card,
+    /** Where the listing id is: a selector inside the card plus attribute, or the card's own attribute. */
     externalId: toFieldSelector(raw.external_id),
     url: toFieldSelector(raw.url),
+    /** Optional per-field selectors inside the card; fields not given stay null. */
     fields,
+    /** The next-page link (href read); absent → single page. */
+    ...(raw.next_page !== undefined ? { nextPage: raw.next_page } : {}),
+    /** Text or selector whose presence means "no results" (an empty page is then a success). */
+    ...(raw.no_results !== undefined ? { noResults: raw.no_results } : {}),
   };
-  if (raw.next_page !== undefined) selectors.nextPage = raw.next_page;
-  if (raw.no_results !== undefined) selectors.noResults = raw.no_results;
-  return selectors;
 });
 
 // ── Sites ────────────────────────────────────────────────────────────────────────────────────
@@ -413,24 +475,139 @@ const siteSchema = section({
 
 // ── The whole file ───────────────────────────────────────────────────────────────────────────
 
+/** The file's shape, section by section; appConfigSchema adds what needs the file's location or several sections. */
 export const configFileSchema = section({
   temporal: temporalSchema,
   storage: storageSchema,
   batch: batchSchema,
-  notifications: section({ webhook_url: optionalUrlSchema, email: emailSchema }),
-  alerts: section({ listing_drop_ratio: ratio(), fill_rate_drop: ratio() }),
+  notifications: section({ webhook_url: optionalUrlSchema, email: emailSchema }).transform(
+    // email only when configured: absent means off, as in configs built by hand (tests).
+    (notifications): { webhookUrl: string | null; email?: z.output<typeof emailSchema> } => ({
+      webhookUrl: notifications.webhook_url,
+      ...(notifications.email ? { email: notifications.email } : {}),
+    }),
+  ),
+  alerts: section({ listing_drop_ratio: ratio(), fill_rate_drop: ratio() }).transform((alerts) => ({
+    listingDropRatio: alerts.listing_drop_ratio,
+    fillRateDrop: alerts.fill_rate_drop,
+  })),
   logging: section({ level: logLevelSchema, dir: pathSchema }),
-  metrics: section({ prometheus_port: portSchema.nullable(), host: bindHostSchema.optional() }),
+  metrics: section({ prometheus_port: portSchema.nullable(), host: bindHostSchema.optional() }).transform(
+    (metrics) => ({
+      prometheusPort: metrics.prometheus_port,
+      /** The address the endpoint listens on; absent → 127.0.0.1 (workers/runtime.ts). */
+      ...(metrics.host ? { host: metrics.host } : {}),
+    }),
+  ),
+  /** `url`: the local mirror (http://127.0.0.1:PORT); when set, every portal request goes there, Host header kept. */
   mirror: section({ url: optionalUrlSchema }),
   security: securitySchema,
   defaults: defaultsSchema,
   sites: z.record(z.string(), siteSchema, { error: 'must be a mapping of site keys to site settings' }),
 });
 
-/** The file after shape checks: snake_case keys, durations in milliseconds, selectors camelCase. */
-export type ConfigFile = z.output<typeof configFileSchema>;
-export type SiteEntry = ConfigFile['sites'][string];
-export type SiteDefaults = ConfigFile['defaults'];
+type ConfigFile = z.output<typeof configFileSchema>;
+type SiteEntry = ConfigFile['sites'][string];
+
+/** Where the config came from: AppConfig carries it, and relative paths in the file are resolved against rootDir. */
+export interface ConfigLocation {
+  /** Absolute path of the file (for messages). */
+  sourcePath: string;
+  /** The project root all relative paths are resolved against. */
+  rootDir: string;
+}
+
+/**
+ * config/config.yaml → AppConfig: the file's shape (`.in`, which reports every mistake), then
+ * (`.out`) paths made absolute and `defaults` merged under each site, sites in priority order
+ * (then key order). The second step relies on crossKeyProblems having found nothing: every site
+ * then ends up with each setting it inherits.
+ */
+export function appConfigSchema({ sourcePath, rootDir }: ConfigLocation) {
+  const resolve = (relative: string) => path.resolve(rootDir, relative);
+  return configFileSchema.transform((file) => ({
+    /** Absolute path of the file this came from (for messages). */
+    sourcePath,
+    /** The project root all relative paths below are resolved against. */
+    rootDir,
+    temporal: { ...file.temporal, dbFile: resolve(file.temporal.dbFile) },
+    storage: {
+      ...file.storage,
+      database: resolve(file.storage.database),
+      backupsDir: resolve(file.storage.backupsDir),
+      exportsDir: resolve(file.storage.exportsDir),
+      tempDir: resolve(file.storage.tempDir),
+      urlsDir: resolve(file.storage.urlsDir),
+    },
+    batch: file.batch,
+    notifications: file.notifications,
+    alerts: file.alerts,
+    logging: { ...file.logging, dir: resolve(file.logging.dir) },
+    metrics: file.metrics,
+    mirror: file.mirror,
+    security: file.security,
+    /** Sites in priority order (then key order). */
+    sites: Object.entries(file.sites)
+      .map(([key, site]) => siteConfig(key, site, file.defaults))
+      .sort((a, b) => a.priority - b.priority || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+  }));
+}
+
+/** After the cross-key checks every inherited key is set; reaching this is a bug in the checks, not a user mistake. */
+function defined<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`config check missed ${what}`);
+  return value;
+}
+
+/** "https://www.lamudi.com.mx/" → "https://www.lamudi.com.mx": the origin, plus a path if one was given. */
+function normalizeBaseUrl(value: string): string {
+  const url = new URL(value);
+  return url.origin + url.pathname.replace(/\/+$/, '');
+}
+
+/** One site with `defaults` merged under it, key by key. */
+function siteConfig(key: string, site: SiteEntry, defaults: ConfigFile['defaults']) {
+  const what = (name: string) => `sites.${key}.${name}`;
+  const fetch = { ...defaults.fetch, ...site.fetch };
+  const retry = { ...defaults.retry, ...site.retry };
+  const retryPolicy: RetryPolicySettings = {
+    initialIntervalMs: defined(retry.initial_interval, what('retry.initial_interval')),
+    backoffCoefficient: defined(retry.backoff_coefficient, what('retry.backoff_coefficient')),
+    maximumIntervalMs: defined(retry.maximum_interval, what('retry.maximum_interval')),
+    maximumAttempts: defined(retry.maximum_attempts, what('retry.maximum_attempts')),
+    // The classes' own list, then the names the site (or else defaults) adds, each name once.
+    nonRetryableErrorTypes: [...new Set([...NON_RETRYABLE_ERROR_TYPES, ...(retry.non_retryable_error_types ?? [])])],
+  };
+  const adapter = site.adapter ?? 'builtin';
+  return {
+    key,
+    enabled: site.enabled ?? true,
+    /** 1 runs first. */
+    priority: site.priority,
+    /** The portal's origin, e.g. https://www.inmuebles24.com; start URLs must be on its domain. */
+    baseUrl: normalizeBaseUrl(site.base_url),
+    /**
+     * Host names beyond base_url's registrable domain that the site's pages live on (each with its
+     * subdomains); every request must be on that domain or one of these (lib/security/host-policy.ts).
+     */
+    ...(site.hosts ? { hosts: site.hosts } : {}),
+    hasDetailScraper: site.has_detail_scraper ?? false,
+    /** 'builtin' for the six portals, 'generic' for a portal described by selectors. */
+    adapter,
+    /** auto: http, and the browser for the rest of the worker's life once a page meets a challenge. */
+    fetcher: defined(site.fetcher ?? defaults.fetcher, what('fetcher')),
+    /** Minimum spacing between two requests to this site, across all workers. */
+    rateLimitSeconds: defined(site.rate_limit_seconds ?? defaults.rate_limit_seconds, what('rate_limit_seconds')),
+    retry: retryPolicy,
+    fetch: {
+      timeoutMs: defined(fetch.timeout_seconds, what('fetch.timeout_seconds')),
+      maxResponseBytes: defined(fetch.max_response_bytes, what('fetch.max_response_bytes')),
+      /** Redirects followed at most (always within the site's domain). */
+      maxRedirects: defined(fetch.max_redirects, what('fetch.max_redirects')),
+    },
+    ...(adapter === 'generic' ? { genericSelectors: defined(site.selectors, what('selectors')) } : {}),
+  };
+}
 
 // ── Rules across keys ────────────────────────────────────────────────────────────────────────
 

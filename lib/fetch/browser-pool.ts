@@ -47,7 +47,7 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string | nul
 
 /** Chromium could not be started (missing binary, crash at launch). Retryable: a launch can fail for want of memory. */
 export class BrowserLaunchError extends ScrapeError {
-  readonly retryable = true;
+  static readonly retryable = true;
 }
 
 export interface BrowserPoolOptions {

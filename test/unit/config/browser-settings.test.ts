@@ -4,30 +4,8 @@
  * key path and value like every other config mistake.
  */
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { parseDocument, type Document } from 'yaml';
-import { ConfigError, findProjectRoot, loadConfig, parseConfigText } from '../../../lib/config/load';
-
-const ROOT = findProjectRoot(__dirname);
-const SHIPPED = fs.readFileSync(path.join(ROOT, 'config', 'config.yaml'), 'utf8');
-const FILE = 'config/config.yaml';
-
-function edited(change: (doc: Document) => void): string {
-  const doc = parseDocument(SHIPPED);
-  change(doc);
-  return String(doc);
-}
-
-function problemsOf(text: string): string[] {
-  try {
-    parseConfigText(text, FILE, ROOT, {});
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
-    return [...error.problems];
-  }
-  assert.fail('the config was accepted');
-}
+import { loadConfig } from '../../../lib/config/load';
+import { edited, parse, problems } from './shipped-config';
 
 describe('config: the browser fetcher', () => {
   it('ships Inmuebles24 and Propiedades.com on the browser fetcher, Lamudi on auto, the other three on http', () => {
@@ -40,46 +18,35 @@ describe('config: the browser fetcher', () => {
       propiedades: 'browser',
       trovit: 'http',
     });
-    assert.deepEqual(config.browser, { restartEveryPages: 50, poolSize: 2, challengeWaitMs: 15_000 });
+    assert.deepEqual(config.security.browser, { restartEveryPages: 50, poolSize: 2, challengeWaitMs: 15_000 });
   });
 
   it('fills in the defaults when security.browser, or one of its keys, is left out', () => {
-    const without = parseConfigText(
-      edited((doc) => doc.deleteIn(['security', 'browser'])),
-      FILE,
-      ROOT,
-      {},
-    );
-    assert.deepEqual(without.browser, { restartEveryPages: 50, poolSize: 2, challengeWaitMs: 15_000 });
-    const partial = parseConfigText(
+    const without = parse(edited((doc) => doc.deleteIn(['security', 'browser'])));
+    assert.deepEqual(without.security.browser, { restartEveryPages: 50, poolSize: 2, challengeWaitMs: 15_000 });
+    const partial = parse(
       edited((doc) => {
         doc.deleteIn(['security', 'browser', 'pool_size']);
         doc.setIn(['security', 'browser', 'challenge_wait_seconds'], '1m');
       }),
-      FILE,
-      ROOT,
-      {},
     );
-    assert.deepEqual(partial.browser, { restartEveryPages: 50, poolSize: 2, challengeWaitMs: 60_000 });
+    assert.deepEqual(partial.security.browser, { restartEveryPages: 50, poolSize: 2, challengeWaitMs: 60_000 });
   });
 
   it('names each bad value with file, key path and value', () => {
-    assert.deepEqual(problemsOf(edited((doc) => doc.setIn(['security', 'browser', 'restart_every_pages'], 0))), [
+    assert.deepEqual(problems(edited((doc) => doc.setIn(['security', 'browser', 'restart_every_pages'], 0))), [
       'config/config.yaml: security.browser.restart_every_pages: must be an integer ≥ 1, got 0',
     ]);
-    assert.deepEqual(problemsOf(edited((doc) => doc.setIn(['security', 'browser', 'pool_size'], 40))), [
+    assert.deepEqual(problems(edited((doc) => doc.setIn(['security', 'browser', 'pool_size'], 40))), [
       'config/config.yaml: security.browser.pool_size: must be an integer from 1 to 16, got 40',
     ]);
-    assert.deepEqual(
-      problemsOf(edited((doc) => doc.setIn(['security', 'browser', 'challenge_wait_seconds'], 'soon'))),
-      [
-        'config/config.yaml: security.browser.challenge_wait_seconds: must be a duration > 0 such as "500ms", "2s", "1m", "1h", or a number of seconds, got "soon"',
-      ],
-    );
-    assert.deepEqual(problemsOf(edited((doc) => doc.setIn(['security', 'browser', 'pool_sise'], 2))), [
+    assert.deepEqual(problems(edited((doc) => doc.setIn(['security', 'browser', 'challenge_wait_seconds'], 'soon'))), [
+      'config/config.yaml: security.browser.challenge_wait_seconds: must be a duration > 0 such as "500ms", "2s", "1m", "1h", or a number of seconds, got "soon"',
+    ]);
+    assert.deepEqual(problems(edited((doc) => doc.setIn(['security', 'browser', 'pool_sise'], 2))), [
       'config/config.yaml: security.browser: unknown key "pool_sise" (did you mean "pool_size"?)',
     ]);
-    assert.deepEqual(problemsOf(edited((doc) => doc.setIn(['sites', 'lamudi', 'fetcher'], 'chrome'))), [
+    assert.deepEqual(problems(edited((doc) => doc.setIn(['sites', 'lamudi', 'fetcher'], 'chrome'))), [
       'config/config.yaml: sites.lamudi.fetcher: must be "http", "browser" or "auto", got "chrome"',
     ]);
   });

@@ -6,45 +6,16 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseDocument, type Document } from 'yaml';
-import { ConfigError, findProjectRoot, loadConfig, parseConfigText } from '../../../lib/config/load';
-import type { AppConfig } from '../../../lib/config/types';
+import { ConfigError, loadConfig, parseConfigText } from '../../../lib/config/load';
 import { ApplicationFailure } from '@temporalio/common';
 import { toActivityFailure } from '../../../activities/failures';
-import { NON_RETRYABLE_ERROR_TYPES, ScrapeError, TruncatedPageError, UserInputError } from '../../../lib/errors';
-
-const ROOT = findProjectRoot(__dirname);
-const SHIPPED = fs.readFileSync(path.join(ROOT, 'config', 'config.yaml'), 'utf8');
-const FILE = 'config/config.yaml';
-
-/** The shipped file with one change made through the YAML document, so edits cannot silently miss. */
-function edited(change: (doc: Document) => void): string {
-  const doc = parseDocument(SHIPPED);
-  change(doc);
-  return String(doc);
-}
+import { NON_RETRYABLE_ERROR_TYPES, ScrapeError, TruncatedPageError } from '../../../lib/errors';
+import { edited, parse, problems, ROOT, SHIPPED } from './shipped-config';
 
 /** The shipped text with `from` replaced; fails the test if `from` is not there. */
 function replaced(from: string, to: string): string {
   assert.ok(SHIPPED.includes(from), `the shipped config no longer contains ${JSON.stringify(from)}`);
   return SHIPPED.replace(from, to);
-}
-
-function parse(text: string, env: NodeJS.ProcessEnv = {}): AppConfig {
-  return parseConfigText(text, FILE, ROOT, env);
-}
-
-/** The problem lines of a config that must be refused. */
-function problems(text: string, env: NodeJS.ProcessEnv = {}): string[] {
-  try {
-    parse(text, env);
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
-    assert.ok(error instanceof UserInputError);
-    assert.equal(error.message, error.problems.join('\n'));
-    return [...error.problems];
-  }
-  assert.fail('the config was accepted');
 }
 
 function onlyProblem(text: string, env: NodeJS.ProcessEnv = {}): string {
@@ -123,13 +94,43 @@ describe('config/config.yaml as shipped', () => {
     });
   });
 
+  it('never retries the classes that say so: every site gets the list config.yaml used to spell out', () => {
+    // The names defaults.retry.non_retryable_error_types listed before the classes carried them.
+    const listedInTheFileBefore = [
+      'NotFoundError',
+      'AccessDeniedError',
+      'RobotsDisallowedError',
+      'ChallengePageError',
+      'UnrecognisedMarkupError',
+      'ResponseTooLargeError',
+      'RedirectError',
+      'ContentTypeError',
+      'HostPolicyError',
+    ];
+    assert.deepEqual(NON_RETRYABLE_ERROR_TYPES, listedInTheFileBefore);
+    for (const site of config.sites)
+      assert.deepEqual(site.retry.nonRetryableErrorTypes, listedInTheFileBefore, site.key);
+  });
+
+  it("a non_retryable_error_types list adds to the classes' list; a site's replaces the one under defaults", () => {
+    const extended = parse(
+      edited((doc) => {
+        doc.setIn(['defaults', 'retry', 'non_retryable_error_types'], ['QuotaError', 'NotFoundError']);
+        doc.setIn(['sites', 'mitula', 'retry'], { non_retryable_error_types: ['BannedError'] });
+      }),
+    );
+    const byKey = new Map(extended.sites.map((site) => [site.key, site.retry.nonRetryableErrorTypes]));
+    assert.deepEqual(byKey.get('lamudi'), [...NON_RETRYABLE_ERROR_TYPES, 'QuotaError']);
+    assert.deepEqual(byKey.get('mitula'), [...NON_RETRYABLE_ERROR_TYPES, 'BannedError']);
+  });
+
   it("retries a truncated page: TruncatedPageError is retryable and in no site's non_retryable_error_types", () => {
     const error = new TruncatedPageError('lamudi', 'listing', 'https://www.lamudi.com.mx/x/');
     assert.equal(error.retryable, true);
     assert.equal(error.name, 'TruncatedPageError');
     assert.ok(error instanceof ScrapeError);
     assert.match(error.message, /^lamudi listing page not recognised: the HTML is truncated/);
-    assert.ok(!(NON_RETRYABLE_ERROR_TYPES as readonly string[]).includes('TruncatedPageError'));
+    assert.ok(!NON_RETRYABLE_ERROR_TYPES.includes('TruncatedPageError'));
     for (const site of config.sites)
       assert.ok(!site.retry.nonRetryableErrorTypes.includes('TruncatedPageError'), site.key);
     // The Temporal failure carries the class name as its type and leaves the decision to the policy.
@@ -169,6 +170,7 @@ describe('config/config.yaml as shipped', () => {
       robotsTxt: { respect: true, cacheDurationMs: 3_600_000 },
       dataValidation: { maxFieldLength: 1000, allowedExtensions: ['.csv', '.json', '.jsonl'] },
       systemLimits: { maxMemoryMb: 256, maxExecutionTimeMs: 7_200_000, maxFileSizeMb: 100 },
+      browser: { restartEveryPages: 50, poolSize: 2, challengeWaitMs: 15_000 },
     });
   });
 

@@ -4,36 +4,14 @@
  * never shown in a message.
  */
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { parseDocument } from 'yaml';
 import { describeEmail } from '../../../lib/config/email-settings';
-import { ConfigError, findProjectRoot, parseConfigText } from '../../../lib/config/load';
-import type { AppConfig } from '../../../lib/config/types';
+import { edited, parse, problems, SHIPPED } from './shipped-config';
 
-const ROOT = findProjectRoot(__dirname);
-const SHIPPED = fs.readFileSync(path.join(ROOT, 'config', 'config.yaml'), 'utf8');
 const SECRET = 's3cr3t-pa55';
 
 /** The shipped file with notifications.email set to `email`. */
 function withEmail(email: unknown): string {
-  const doc = parseDocument(SHIPPED);
-  doc.setIn(['notifications', 'email'], doc.createNode(email));
-  return String(doc);
-}
-
-function parse(text: string, env: NodeJS.ProcessEnv = {}): AppConfig {
-  return parseConfigText(text, 'config/config.yaml', ROOT, env);
-}
-
-function problems(text: string, env: NodeJS.ProcessEnv = {}): string[] {
-  try {
-    parse(text, env);
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, String(error));
-    return [...error.problems];
-  }
-  assert.fail('the config was accepted');
+  return edited((doc) => doc.setIn(['notifications', 'email'], doc.createNode(email)));
 }
 
 const EMAIL = {
