@@ -64,6 +64,7 @@ import {
   REDIRECT_STATUSES,
   robotsTxtOf,
   toPage,
+  type ChallengeRecognizer,
   type RawResponse,
 } from './responses';
 import { RobotsPolicy, type RobotsOptions } from './robots';
@@ -84,6 +85,8 @@ export interface BrowserFetcherOptions {
   robots: RobotsOptions;
   /** Per-site limits, or a limiter shared with other fetchers of the process. */
   rateLimit: Record<string, SiteRateLimit> | RateLimiter;
+  /** Whether a page is a challenge page by its markers (scrapers/page.ts isChallengePage, with the site's content hooks). */
+  recognizeChallenge: ChallengeRecognizer;
   /** Which URLs and addresses each site's navigations may reach. Without it, a policy is made from `allowedHosts`. */
   hostPolicy?: HostPolicy;
   /** Shorthand for a policy of plain sites: each site's host, e.g. { inmuebles24: 'www.inmuebles24.com' }. A site in neither is refused. */
@@ -191,7 +194,7 @@ export class BrowserFetcher implements PageFetcher {
     let broken = true;
     try {
       if (warmUp) await this.warmUpOnce(lease, home, site, signal);
-      const page = toPage(await this.navigate(lease, target, site, signal));
+      const page = toPage(await this.navigate(lease, target, site, signal), this.pageIsChallenge(site));
       broken = false;
       return page;
     } catch (error) {
@@ -201,6 +204,10 @@ export class BrowserFetcher implements PageFetcher {
     } finally {
       await lease.release({ broken });
     }
+  }
+
+  private pageIsChallenge(site: string): (html: string) => boolean {
+    return (html) => this.options.recognizeChallenge(html, site);
   }
 
   /** Close the mirror sockets, and the pool when this fetcher made it. */
@@ -275,7 +282,7 @@ export class BrowserFetcher implements PageFetcher {
       for (;;) {
         const count = documents.count;
         const answer = await this.readDocument(documents.latest!, site, signal);
-        if (answer !== 'replaced' && !isChallengeAnswer(answer)) {
+        if (answer !== 'replaced' && !isChallengeAnswer(answer, this.pageIsChallenge(site))) {
           if (answer.body.length > this.options.maxResponseBytes) {
             throw new ResponseTooLargeError(
               `${url.host} sent ${answer.body.length} bytes, over the ${this.options.maxResponseBytes}-byte limit`,
@@ -396,7 +403,7 @@ export class BrowserFetcher implements PageFetcher {
     });
     let broken = true;
     try {
-      const text = robotsTxtOf(await this.navigate(lease, new URL(robotsUrl), site));
+      const text = robotsTxtOf(await this.navigate(lease, new URL(robotsUrl), site), this.pageIsChallenge(site));
       broken = false;
       return text;
     } catch (error) {

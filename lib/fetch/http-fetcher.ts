@@ -29,7 +29,15 @@ import type { AddressGuard } from '../security/address-guard';
 import { HostPolicy, policyOfHosts, urlRefusal } from '../security/host-policy';
 import type { FetchedPage, FetchOptions, PageFetcher } from './fetcher';
 import { RateLimiter, type SiteRateLimit } from './rate-limiter';
-import { joinHeaders, nextHop, REDIRECT_STATUSES, robotsTxtOf, toPage, type RawResponse } from './responses';
+import {
+  joinHeaders,
+  nextHop,
+  REDIRECT_STATUSES,
+  robotsTxtOf,
+  toPage,
+  type ChallengeRecognizer,
+  type RawResponse,
+} from './responses';
 import { RobotsPolicy, type RobotsOptions } from './robots';
 import { resolveTarget } from './target';
 
@@ -53,6 +61,8 @@ export interface HttpFetcherOptions {
   robots: RobotsOptions;
   /** Per-site limits, or a limiter shared with other fetchers of the process. */
   rateLimit: Record<string, SiteRateLimit> | RateLimiter;
+  /** Whether a page is a challenge page by its markers (scrapers/page.ts isChallengePage, with the site's content hooks). */
+  recognizeChallenge: ChallengeRecognizer;
   /**
    * Which URLs and addresses each site's requests may reach (declared hosts, resolver override,
    * trusted addresses). Without it, a policy is made from `allowedHosts`.
@@ -113,7 +123,8 @@ export class HttpFetcher implements PageFetcher {
     const checked = this.options.mirrorUrl
       ? await this.hostPolicy.checkMirrorRequest(url, site)
       : this.hostPolicy.checkUrl(url, site);
-    return toPage(await this.followRedirects(checked.href, site, { signal, checkRobots: true }));
+    const raw = await this.followRedirects(checked.href, site, { signal, checkRobots: true });
+    return toPage(raw, (html) => this.options.recognizeChallenge(html, site));
   }
 
   async close(): Promise<void> {
@@ -147,7 +158,8 @@ export class HttpFetcher implements PageFetcher {
   /** robots.txt through the same transport (mirror, limits, headers) and redirect rules as pages. */
   private async loadRobotsTxt(robotsUrl: string, site: string): Promise<string | null> {
     // 4xx: the site has no robots.txt for us (RFC 9309 §2.3.1.3). 429 is "ask later", like 5xx.
-    return robotsTxtOf(await this.followRedirects(robotsUrl, site, { checkRobots: false }));
+    const raw = await this.followRedirects(robotsUrl, site, { checkRobots: false });
+    return robotsTxtOf(raw, (html) => this.options.recognizeChallenge(html, site));
   }
 
   /** One request, one answer: rate limit, target, headers, capped body. Maps transport failures. */

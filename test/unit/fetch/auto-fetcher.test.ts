@@ -18,6 +18,7 @@ import { RateLimiter } from '../../../lib/fetch/rate-limiter';
 import { HostPolicy } from '../../../lib/security/host-policy';
 import { startMirror, type MirrorServer } from '../../../mirror/server';
 import { adapterFor } from '../../../scrapers/registry';
+import { recognizeChallenge } from './fetch-helpers';
 
 const SITE = 'lamudi';
 const CHROMIUM = findChromium();
@@ -36,6 +37,7 @@ describe('AutoFetcher (fetcher: auto) against the mirror', function () {
       maxRedirects: 5,
       robots: { respect: true, cacheDurationMs: 60_000 },
       rateLimit: new RateLimiter({ sites: {} }),
+      recognizeChallenge,
       hostPolicy: new HostPolicy({ sites: [{ key: SITE, baseUrl: 'https://www.lamudi.com.mx' }] }),
     };
     const fetcher = new AutoFetcher(

@@ -37,6 +37,7 @@ import { statusError } from '../../../lib/fetch/responses';
 import { HostPolicy } from '../../../lib/security/host-policy';
 import { startMirror, type MirrorServer } from '../../../mirror/server';
 import { adapterFor } from '../../../scrapers/registry';
+import { recognizeChallenge } from './fetch-helpers';
 
 const CHROMIUM = findChromium();
 const HOSTS: Record<string, string> = {
@@ -92,6 +93,7 @@ function httpFetcher(mirror: MirrorServer): HttpFetcher {
     userAgents: { rotate: false, customAgents: [] },
     robots: { respect: true, cacheDurationMs: 60_000 },
     rateLimit: {},
+    recognizeChallenge,
     allowedHosts: HOSTS,
   });
 }
@@ -156,7 +158,7 @@ describe("aggregators' header check (Mitula, Trovit) through the http fetcher", 
         },
       );
       assert.equal(bare.status, 401);
-      const error = statusError({ url: new URL(url), ...bare });
+      const error = statusError({ url: new URL(url), ...bare }, (html) => recognizeChallenge(html, site));
       assert.ok(error instanceof AccessDeniedError);
       assert.equal(error.status, 401);
       assert.equal(
@@ -191,6 +193,7 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
       challengeWaitMs: 5_000,
       robots: { respect: true, cacheDurationMs: 60_000 },
       rateLimit: {},
+      recognizeChallenge,
       allowedHosts: HOSTS,
       ...overrides,
     });

@@ -20,6 +20,7 @@ import { HttpFetcher, type HttpFetcherOptions } from '../../../lib/fetch/http-fe
 import { startMirror, type MirrorServer } from '../../../mirror/server';
 import { loadPage } from '../../../scrapers/page';
 import { cardIds, examplePortal } from '../mirror/example-portal';
+import { recognizeChallenge } from './fetch-helpers';
 
 const SITE = 'example';
 const ORIGIN = 'https://www.example-portal.mx';
@@ -41,6 +42,7 @@ describe('HttpFetcher against the mirror', () => {
       userAgents: { rotate: true, customAgents: [] },
       robots: { respect: true, cacheDurationMs: 60_000 },
       rateLimit: {},
+      recognizeChallenge,
       allowedHosts: {
         example: 'www.example-portal.mx',
         second: 'www.second-portal.mx',
@@ -360,6 +362,7 @@ describe('HttpFetcher headers and access denial', () => {
       requestsPerSession,
       robots: { respect: false, cacheDurationMs: 0 },
       rateLimit: {},
+      recognizeChallenge,
       allowedHosts: { mitula: 'casas.mitula.mx' },
     });
     fetchers.push(created);

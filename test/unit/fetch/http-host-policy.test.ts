@@ -12,6 +12,7 @@ import { HostPolicyError } from '../../../lib/errors';
 import { HttpFetcher, type HttpFetcherOptions } from '../../../lib/fetch/http-fetcher';
 import { HostPolicy } from '../../../lib/security/host-policy';
 import { startMirror, type MirrorServer } from '../../../mirror/server';
+import { recognizeChallenge } from './fetch-helpers';
 
 const SITE = 'lamudi';
 const HOST = 'www.lamudi.com.mx';
@@ -24,6 +25,7 @@ function options(overrides: Partial<HttpFetcherOptions>): HttpFetcherOptions {
     userAgents: { rotate: false, customAgents: [] },
     robots: { respect: true, cacheDurationMs: 60_000 },
     rateLimit: {},
+    recognizeChallenge,
     ...overrides,
   };
 }
