@@ -3,8 +3,9 @@
  * (Inmuebles24, Propiedades.com): a plain HTTP client gets a challenge page there, a browser runs
  * the challenge's script, receives the clearance cookie and then the page.
  *
- * Per page: robots.txt (RobotsPolicy, read through the browser too), a page from the pool in the
- * site's own context, a warm-up visit to the site's home page once per browser session, the
+ * Per page, in the order of the fetch chain (lib/fetch/chain.ts), whose transport this fetcher is:
+ * the host policy, robots.txt (RobotsPolicy, read through the browser too), a page from the pool
+ * in the site's own context, a warm-up visit to the site's home page once per browser session, the
  * site's rate limit (the RateLimiter shared with the http fetchers), the navigation, and then the
  * main document's answer. While that answer is a challenge page, the fetcher waits (bounded by
  * `challengeWaitMs`) for the page to reload into the real one; past that it fails with the
@@ -58,12 +59,17 @@ import type { FetchedPage, FetchOptions, PageFetcher } from './fetcher';
 import { RateLimiter, type SiteRateLimit } from './rate-limiter';
 import type { EgressProxyOptions } from './egress-proxy';
 import {
+  checkRedirectHop,
+  fetchThroughChain,
+  robotsTxtThroughChain,
+  waitTurn,
+  type FetchChain,
+  type Transport,
+} from './chain';
+import {
   isChallengeAnswer,
   joinHeaders,
-  nextHop,
   REDIRECT_STATUSES,
-  robotsTxtOf,
-  toPage,
   type ChallengeRecognizer,
   type RawResponse,
 } from './responses';
@@ -156,6 +162,8 @@ export class BrowserFetcher implements PageFetcher {
   /** Keep-alive sockets to the mirror (mirror mode only). */
   private readonly mirrorAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
   readonly hostPolicy: HostPolicy;
+  /** The stages every page and robots.txt goes through (lib/fetch/chain.ts); this fetcher brings the transport. */
+  private readonly chain: FetchChain;
   /** Why a page's current navigation was stopped from the route handler (host policy, redirect off-domain, too large …). */
   private readonly failures = new WeakMap<Page, ScrapeError>();
   /** The URL each page's current fetch asked for: a main-frame navigation elsewhere was started by the page itself. */
@@ -174,29 +182,58 @@ export class BrowserFetcher implements PageFetcher {
       options.rateLimit instanceof RateLimiter ? options.rateLimit : new RateLimiter({ sites: options.rateLimit });
     this.robots = new RobotsPolicy(options.robots, (robotsUrl, site) => this.loadRobotsTxt(robotsUrl, site));
     this.hostPolicy = options.hostPolicy ?? policyOfHosts(options.allowedHosts ?? {});
+    this.chain = {
+      hostPolicy: this.hostPolicy,
+      robots: this.robots,
+      rateLimiter: this.rateLimiter,
+      maxRedirects: options.maxRedirects,
+      // Each navigation's address is checked in the route handler (checkNavigation), mirror or not.
+      checkOverride: false,
+      recognizeChallenge: options.recognizeChallenge,
+    };
   }
 
   async fetch(url: string, { site, signal }: FetchOptions): Promise<FetchedPage> {
     signal?.throwIfAborted();
-    // Refused before robots.txt, the pool or the rate limit: a refused URL costs no request at all.
-    const target = this.hostPolicy.checkUrl(url, site);
-    // robots.txt before taking a page: its loader needs a page of its own.
-    await this.robots.assertAllowed(target.href, site, signal);
+    return fetchThroughChain(this.chain, url, (target, request) => this.sendPage(target, request), { site, signal });
+  }
+
+  /**
+   * The transport of a page: robots.txt is read before a page is taken from the pool (its loader
+   * needs a page of its own), then the warm-up visit once per browser session, then the page's
+   * own turn and its navigation.
+   */
+  private async sendPage(target: URL, { site, signal, takeTurn }: Parameters<Transport>[1]): Promise<RawResponse> {
     const home = new URL('/', target);
     const warmUp =
       this.options.warmUp !== false &&
       target.href !== home.href &&
       (await this.robots.isAllowed(home.href, site, signal));
+    return this.withLease(site, { signal }, async (lease) => {
+      if (warmUp) await this.warmUpOnce(lease, home, site, signal);
+      await takeTurn();
+      return this.navigate(lease, target, site, signal);
+    });
+  }
+
+  /**
+   * A page of the site's context for `use`, released afterwards; broken (closed, not reused) when
+   * the browser failed rather than the site answered with an error.
+   */
+  private async withLease<T>(
+    site: string,
+    options: { signal?: AbortSignal; countsAsPage?: boolean },
+    use: (lease: PageLease) => Promise<T>,
+  ): Promise<T> {
     const lease = await this.pool.acquire(site, {
-      signal,
+      ...options,
       setupContext: (context) => this.setupContext(context, site),
     });
     let broken = true;
     try {
-      if (warmUp) await this.warmUpOnce(lease, home, site, signal);
-      const page = toPage(await this.navigate(lease, target, site, signal), this.pageIsChallenge(site));
+      const result = await use(lease);
       broken = false;
-      return page;
+      return result;
     } catch (error) {
       // A page that answered with an error status is still a healthy page.
       broken = !(error instanceof ScrapeError) || error instanceof FetchTimeoutError || error instanceof NetworkError;
@@ -204,10 +241,6 @@ export class BrowserFetcher implements PageFetcher {
     } finally {
       await lease.release({ broken });
     }
-  }
-
-  private pageIsChallenge(site: string): (html: string) => boolean {
-    return (html) => this.options.recognizeChallenge(html, site);
   }
 
   /** Close the mirror sockets, and the pool when this fetcher made it. */
@@ -220,10 +253,10 @@ export class BrowserFetcher implements PageFetcher {
 
   /**
    * Open `url` in the lease's page and return the main document's answer once it is not a
-   * challenge. Rate-limited. Aborting closes the page (the lease is then released as broken).
+   * challenge. The caller has taken the site's turn (waitTurn). Aborting closes the page (the
+   * lease is then released as broken).
    */
   private async navigate(lease: PageLease, url: URL, site: string, signal?: AbortSignal): Promise<RawResponse> {
-    await this.rateLimiter.acquire(site, signal);
     const { page } = lease;
     pageUsers.set(page, this);
     this.targets.set(page, url);
@@ -282,7 +315,10 @@ export class BrowserFetcher implements PageFetcher {
       for (;;) {
         const count = documents.count;
         const answer = await this.readDocument(documents.latest!, site, signal);
-        if (answer !== 'replaced' && !isChallengeAnswer(answer, this.pageIsChallenge(site))) {
+        if (
+          answer !== 'replaced' &&
+          !isChallengeAnswer(answer, (html) => this.options.recognizeChallenge(html, site))
+        ) {
           if (answer.body.length > this.options.maxResponseBytes) {
             throw new ResponseTooLargeError(
               `${url.host} sent ${answer.body.length} bytes, over the ${this.options.maxResponseBytes}-byte limit`,
@@ -375,14 +411,16 @@ export class BrowserFetcher implements PageFetcher {
   private async warmUpOnce(lease: PageLease, home: URL, site: string, signal?: AbortSignal): Promise<void> {
     let warming = this.warmUps.get(lease.context);
     if (!warming) {
-      warming = this.navigate(lease, home, site, signal).then(
-        () => undefined,
-        (error: unknown) => {
-          // An aborted warm-up is tried again by the next page; any other outcome counts as done.
-          if (signal?.aborted) this.warmUps.delete(lease.context);
-          if (signal?.aborted || lease.page.isClosed()) throw error;
-        },
-      );
+      warming = waitTurn(this.chain, { site, signal })
+        .then(() => this.navigate(lease, home, site, signal))
+        .then(
+          () => undefined,
+          (error: unknown) => {
+            // An aborted warm-up is tried again by the next page; any other outcome counts as done.
+            if (signal?.aborted) this.warmUps.delete(lease.context);
+            if (signal?.aborted || lease.page.isClosed()) throw error;
+          },
+        );
       this.warmUps.set(lease.context, warming);
     }
     try {
@@ -396,22 +434,13 @@ export class BrowserFetcher implements PageFetcher {
   }
 
   /** robots.txt through the browser (same session, challenge handling and mirror routing as pages). */
-  private async loadRobotsTxt(robotsUrl: string, site: string): Promise<string | null> {
-    const lease = await this.pool.acquire(site, {
-      setupContext: (context) => this.setupContext(context, site),
-      countsAsPage: false,
-    });
-    let broken = true;
-    try {
-      const text = robotsTxtOf(await this.navigate(lease, new URL(robotsUrl), site), this.pageIsChallenge(site));
-      broken = false;
-      return text;
-    } catch (error) {
-      broken = !(error instanceof ScrapeError) || error instanceof FetchTimeoutError || error instanceof NetworkError;
-      throw error;
-    } finally {
-      await lease.release({ broken });
-    }
+  private loadRobotsTxt(robotsUrl: string, site: string): Promise<string | null> {
+    const transport: Transport = (target, { takeTurn }) =>
+      this.withLease(site, { countsAsPage: false }, async (lease) => {
+        await takeTurn();
+        return this.navigate(lease, target, site);
+      });
+    return robotsTxtThroughChain(this.chain, robotsUrl, transport, { site });
   }
 
   // ── Request routing ────────────────────────────────────────────────────────────────────────
@@ -495,16 +524,10 @@ export class BrowserFetcher implements PageFetcher {
     const chain: Request[] = [];
     for (let hop: Request | null = request; hop; hop = hop.redirectedFrom()) chain.unshift(hop);
     if (chain.length === 1) return;
-    const siteHosts = this.hostPolicy.site(site);
     const visited = new Set([chain[0].url()]);
     for (let i = 1; i < chain.length; i++) {
-      nextHop(
-        { url: new URL(chain[i - 1].url()), status: 302, headers: { location: chain[i].url() } },
-        (next) => urlRefusal(next, siteHosts),
-        visited,
-        i - 1,
-        this.options.maxRedirects,
-      );
+      const hop = { url: new URL(chain[i - 1].url()), status: 302, headers: { location: chain[i].url() } };
+      checkRedirectHop(this.chain, hop, site, visited, i - 1);
     }
   }
 
@@ -535,7 +558,7 @@ export class BrowserFetcher implements PageFetcher {
         mainDocument ? this.options.maxResponseBytes : Infinity,
       );
       if (!REDIRECT_STATUSES.has(answer.status)) return answer;
-      current = nextHop(answer, (next) => urlRefusal(next, siteHosts), visited, hop, this.options.maxRedirects);
+      current = checkRedirectHop(this.chain, answer, siteHosts.key, visited, hop);
       // The override may map a hop's host to a private address: refused like the page itself.
       await this.hostPolicy.checkMirrorRequest(current, siteHosts.key);
       if (answer.status === 303 || ((answer.status === 301 || answer.status === 302) && method === 'POST')) {
