@@ -53,50 +53,33 @@ import {
   ScrapeError,
 } from '../errors';
 import { bareHost } from '../security/address-guard';
-import { HostPolicy, policyOfHosts, registrableDomain, urlRefusal, type SiteHosts } from '../security/host-policy';
+import { registrableDomain, urlRefusal, type HostPolicy, type SiteHosts } from '../security/host-policy';
 import { BrowserPool, type BrowserPoolOptions, type PageLease } from './browser-pool';
 import type { FetchedPage, FetchOptions, PageFetcher } from './fetcher';
-import { RateLimiter, type SiteRateLimit } from './rate-limiter';
+import type { RateLimiter } from './rate-limiter';
 import type { EgressProxyOptions } from './egress-proxy';
 import {
+  buildChain,
   checkRedirectHop,
   fetchThroughChain,
   robotsTxtThroughChain,
   waitTurn,
+  type ChainOptions,
   type FetchChain,
   type Transport,
 } from './chain';
-import {
-  isChallengeAnswer,
-  joinHeaders,
-  REDIRECT_STATUSES,
-  type ChallengeRecognizer,
-  type RawResponse,
-} from './responses';
-import { RobotsPolicy, type RobotsOptions } from './robots';
+import { isChallengeAnswer, joinHeaders, REDIRECT_STATUSES, type RawResponse } from './responses';
+import type { RobotsPolicy } from './robots';
 
-export interface BrowserFetcherOptions {
+export interface BrowserFetcherOptions extends ChainOptions {
   /** A pool shared with the process's other browser fetchers, or options for one of its own (closed by close()). */
   pool: BrowserPool | BrowserPoolOptions;
-  /** Base URL of the local mirror (http://127.0.0.1:PORT); null/absent → the real hosts. */
-  mirrorUrl?: string | null;
   /** One navigation, from the request to the whole document (challenge waits not included). */
   timeoutMs: number;
   /** Decoded body bytes of a page; larger fails with ResponseTooLargeError. */
   maxResponseBytes: number;
-  /** Redirects followed at most, all within the site's domain. */
-  maxRedirects: number;
   /** How long a challenge page may take to turn into the page (config security.browser.challenge_wait_seconds). */
   challengeWaitMs: number;
-  robots: RobotsOptions;
-  /** Per-site limits, or a limiter shared with other fetchers of the process. */
-  rateLimit: Record<string, SiteRateLimit> | RateLimiter;
-  /** Whether a page is a challenge page by its markers (scrapers/page.ts isChallengePage, with the site's content hooks). */
-  recognizeChallenge: ChallengeRecognizer;
-  /** Which URLs and addresses each site's navigations may reach. Without it, a policy is made from `allowedHosts`. */
-  hostPolicy?: HostPolicy;
-  /** Shorthand for a policy of plain sites: each site's host, e.g. { inmuebles24: 'www.inmuebles24.com' }. A site in neither is refused. */
-  allowedHosts?: Record<string, string>;
   /** Visit the site's home page before its first page in each browser session (default true). */
   warmUp?: boolean;
 }
@@ -178,19 +161,12 @@ export class BrowserFetcher implements PageFetcher {
   constructor(private readonly options: BrowserFetcherOptions) {
     this.ownsPool = !(options.pool instanceof BrowserPool);
     this.pool = options.pool instanceof BrowserPool ? options.pool : new BrowserPool(options.pool);
-    this.rateLimiter =
-      options.rateLimit instanceof RateLimiter ? options.rateLimit : new RateLimiter({ sites: options.rateLimit });
-    this.robots = new RobotsPolicy(options.robots, (robotsUrl, site) => this.loadRobotsTxt(robotsUrl, site));
-    this.hostPolicy = options.hostPolicy ?? policyOfHosts(options.allowedHosts ?? {});
-    this.chain = {
-      hostPolicy: this.hostPolicy,
-      robots: this.robots,
-      rateLimiter: this.rateLimiter,
-      maxRedirects: options.maxRedirects,
+    this.chain = buildChain(options, {
       // Each navigation's address is checked in the route handler (checkNavigation), mirror or not.
       checkOverride: false,
-      recognizeChallenge: options.recognizeChallenge,
-    };
+      loadRobotsTxt: (robotsUrl, site) => this.loadRobotsTxt(robotsUrl, site),
+    });
+    ({ rateLimiter: this.rateLimiter, robots: this.robots, hostPolicy: this.hostPolicy } = this.chain);
   }
 
   async fetch(url: string, { site, signal }: FetchOptions): Promise<FetchedPage> {

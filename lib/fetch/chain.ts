@@ -20,9 +20,9 @@
  * Chromium follows redirects itself: its transport answers with the final document, having judged
  * the hops it followed with checkRedirectHop (lib/fetch/browser-fetcher.ts).
  */
-import { urlRefusal, type HostPolicy } from '../security/host-policy';
+import { policyOfHosts, urlRefusal, type HostPolicy } from '../security/host-policy';
 import type { FetchedPage } from './fetcher';
-import type { RateLimiter } from './rate-limiter';
+import { RateLimiter, type SiteRateLimit } from './rate-limiter';
 import {
   nextHop,
   REDIRECT_STATUSES,
@@ -31,7 +31,30 @@ import {
   type ChallengeRecognizer,
   type RawResponse,
 } from './responses';
-import type { RobotsPolicy } from './robots';
+import { RobotsPolicy, type RobotsOptions, type RobotsTxtLoader } from './robots';
+
+/** The options of the chain's stages, the same for every fetcher. */
+export interface ChainOptions {
+  /** Base URL of the local mirror (http://127.0.0.1:PORT); null/absent → the real hosts. */
+  mirrorUrl?: string | null;
+  /** Redirects followed at most, all within the site's domain. */
+  maxRedirects: number;
+  robots: RobotsOptions;
+  /** Per-site limits, or a limiter shared with other fetchers of the process. */
+  rateLimit: Record<string, SiteRateLimit> | RateLimiter;
+  /** Whether a page is a challenge page by its markers (scrapers/page.ts isChallengePage, with the site's content hooks). */
+  recognizeChallenge: ChallengeRecognizer;
+  /**
+   * Which URLs and addresses each site's requests may reach (declared hosts, resolver override,
+   * trusted addresses). Without it, a policy is made from `allowedHosts`.
+   */
+  hostPolicy?: HostPolicy;
+  /**
+   * Shorthand for a policy of plain sites: each site's host, whose registrable domain its requests
+   * must stay on, e.g. { inmuebles24: 'www.inmuebles24.com' }. A site in neither is refused.
+   */
+  allowedHosts?: Record<string, string>;
+}
 
 /** What the stages of one fetcher consult. */
 export interface FetchChain {
@@ -47,6 +70,25 @@ export interface FetchChain {
   readonly checkOverride: boolean;
   /** A page's challenge markers, with the site's content hooks (the worker's scrapers/page.ts isChallengePage). */
   readonly recognizeChallenge: ChallengeRecognizer;
+}
+
+/**
+ * A fetcher's chain from its options. `loadRobotsTxt` fetches robots.txt through the fetcher's own
+ * transport (robotsTxtThroughChain), so robots.txt and pages share the mirror, limits and headers.
+ */
+export function buildChain(
+  options: ChainOptions,
+  { checkOverride, loadRobotsTxt }: { checkOverride: boolean; loadRobotsTxt: RobotsTxtLoader },
+): FetchChain {
+  return {
+    hostPolicy: options.hostPolicy ?? policyOfHosts(options.allowedHosts ?? {}),
+    robots: new RobotsPolicy(options.robots, loadRobotsTxt),
+    rateLimiter:
+      options.rateLimit instanceof RateLimiter ? options.rateLimit : new RateLimiter({ sites: options.rateLimit }),
+    maxRedirects: options.maxRedirects,
+    checkOverride,
+    recognizeChallenge: options.recognizeChallenge,
+  };
 }
 
 export interface ChainRequest {

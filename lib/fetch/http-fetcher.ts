@@ -27,46 +27,35 @@ import type { BeforeRequestHook, GotScraping, Request as GotRequest } from 'got-
 };
 import { FetchTimeoutError, HostPolicyError, NetworkError, ResponseTooLargeError, ScrapeError } from '../errors';
 import type { AddressGuard } from '../security/address-guard';
-import { HostPolicy, policyOfHosts } from '../security/host-policy';
-import { fetchThroughChain, robotsTxtThroughChain, type FetchChain, type Transport } from './chain';
+import type { HostPolicy } from '../security/host-policy';
+import {
+  buildChain,
+  fetchThroughChain,
+  robotsTxtThroughChain,
+  type ChainOptions,
+  type FetchChain,
+  type Transport,
+} from './chain';
 import type { FetchedPage, FetchOptions, PageFetcher } from './fetcher';
-import { RateLimiter, type SiteRateLimit } from './rate-limiter';
-import { joinHeaders, type ChallengeRecognizer, type RawResponse } from './responses';
-import { RobotsPolicy, type RobotsOptions } from './robots';
+import type { RateLimiter } from './rate-limiter';
+import { joinHeaders, type RawResponse } from './responses';
+import type { RobotsPolicy } from './robots';
 import { resolveTarget } from './target';
 
 // Kept importable from here, where they lived before lib/fetch/responses.ts.
 export { decodeBody, parseRetryAfter } from './responses';
 
-export interface HttpFetcherOptions {
-  /** Base URL of the local mirror (http://127.0.0.1:PORT); null/absent → the real hosts. */
-  mirrorUrl?: string | null;
+export interface HttpFetcherOptions extends ChainOptions {
   /** Whole request, headers and body, per hop. */
   timeoutMs: number;
   /** Decompressed body bytes; past this the download stops with ResponseTooLargeError. */
   maxResponseBytes: number;
-  maxRedirects: number;
   userAgents: {
     /** New header set (and custom agent) every `requestsPerSession` requests to a site; false → one set per site. */
     rotate: boolean;
     /** When given, User-Agent comes from this list instead of the generated one. */
     customAgents: string[];
   };
-  robots: RobotsOptions;
-  /** Per-site limits, or a limiter shared with other fetchers of the process. */
-  rateLimit: Record<string, SiteRateLimit> | RateLimiter;
-  /** Whether a page is a challenge page by its markers (scrapers/page.ts isChallengePage, with the site's content hooks). */
-  recognizeChallenge: ChallengeRecognizer;
-  /**
-   * Which URLs and addresses each site's requests may reach (declared hosts, resolver override,
-   * trusted addresses). Without it, a policy is made from `allowedHosts`.
-   */
-  hostPolicy?: HostPolicy;
-  /**
-   * Shorthand for a policy of plain sites: each site's host, whose registrable domain its requests
-   * must stay on, e.g. { inmuebles24: 'www.inmuebles24.com' }. A site in neither is refused.
-   */
-  allowedHosts?: Record<string, string>;
   /** Requests per header session when rotating (default 25). */
   requestsPerSession?: number;
   /** header-generator options; default: desktop Chrome/Firefox/Edge, Mexican Spanish. */
@@ -105,19 +94,12 @@ export class HttpFetcher implements PageFetcher {
   private readonly agents: { http: http.Agent; https: https.Agent };
 
   constructor(private readonly options: HttpFetcherOptions) {
-    this.rateLimiter =
-      options.rateLimit instanceof RateLimiter ? options.rateLimit : new RateLimiter({ sites: options.rateLimit });
-    this.robots = new RobotsPolicy(options.robots, (robotsUrl, site) => this.loadRobotsTxt(robotsUrl, site));
-    this.hostPolicy = options.hostPolicy ?? policyOfHosts(options.allowedHosts ?? {});
-    this.agents = keepAliveAgents(options.mirrorUrl ? null : this.hostPolicy.addresses);
-    this.chain = {
-      hostPolicy: this.hostPolicy,
-      robots: this.robots,
-      rateLimiter: this.rateLimiter,
-      maxRedirects: options.maxRedirects,
+    this.chain = buildChain(options, {
       checkOverride: Boolean(options.mirrorUrl),
-      recognizeChallenge: options.recognizeChallenge,
-    };
+      loadRobotsTxt: (robotsUrl, site) => this.loadRobotsTxt(robotsUrl, site),
+    });
+    ({ rateLimiter: this.rateLimiter, robots: this.robots, hostPolicy: this.hostPolicy } = this.chain);
+    this.agents = keepAliveAgents(options.mirrorUrl ? null : this.hostPolicy.addresses);
   }
 
   async fetch(url: string, { site, signal }: FetchOptions): Promise<FetchedPage> {

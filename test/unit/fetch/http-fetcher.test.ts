@@ -20,7 +20,7 @@ import { HttpFetcher, type HttpFetcherOptions } from '../../../lib/fetch/http-fe
 import { startMirror, type MirrorServer } from '../../../mirror/server';
 import { loadPage } from '../../../scrapers/page';
 import { cardIds, examplePortal } from '../mirror/example-portal';
-import { recognizeChallenge } from './fetch-helpers';
+import { chainOptions } from './fetch-helpers';
 
 const SITE = 'example';
 const ORIGIN = 'https://www.example-portal.mx';
@@ -38,11 +38,8 @@ describe('HttpFetcher against the mirror', () => {
       mirrorUrl: mirror.url,
       timeoutMs: 5000,
       maxResponseBytes: 1_000_000,
-      maxRedirects: 5,
       userAgents: { rotate: true, customAgents: [] },
-      robots: { respect: true, cacheDurationMs: 60_000 },
-      rateLimit: {},
-      recognizeChallenge,
+      ...chainOptions(),
       allowedHosts: {
         example: 'www.example-portal.mx',
         second: 'www.second-portal.mx',
@@ -357,12 +354,9 @@ describe('HttpFetcher headers and access denial', () => {
       mirrorUrl: base,
       timeoutMs: 5000,
       maxResponseBytes: 100_000,
-      maxRedirects: 3,
       userAgents,
       requestsPerSession,
-      robots: { respect: false, cacheDurationMs: 0 },
-      rateLimit: {},
-      recognizeChallenge,
+      ...chainOptions({ maxRedirects: 3, robots: { respect: false, cacheDurationMs: 0 } }),
       allowedHosts: { mitula: 'casas.mitula.mx' },
     });
     fetchers.push(created);
