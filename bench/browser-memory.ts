@@ -18,6 +18,7 @@ import { loadConfig } from '../lib/config/load';
 import { BrowserFetcher } from '../lib/fetch/browser-fetcher';
 import { findChromium, type BrowserPoolEvent } from '../lib/fetch/browser-pool';
 import { startMirror } from '../mirror/server';
+import { isChallengePage } from '../scrapers/page';
 
 interface Args {
   pages: number;
@@ -203,6 +204,7 @@ async function main(): Promise<void> {
     robots: { respect: true, cacheDurationMs: 3_600_000 },
     rateLimit: {}, // the mirror is ours: no politeness waits in a memory benchmark
     allowedHosts: { [site]: mirrorSite.host },
+    recognizeChallenge: (html) => isChallengePage(html),
   });
   const timer = setInterval(() => samples.push(sample(done, generation, started)), args.sampleMs);
 

@@ -16,6 +16,7 @@ import { RateLimiter, type SiteRateLimit } from '../lib/fetch/rate-limiter';
 import type { HostResolver } from '../lib/security/address-guard';
 import { HostPolicy } from '../lib/security/host-policy';
 import { openDatabase } from '../lib/store/database';
+import { isChallengePage } from '../scrapers/page';
 import { adapterFor } from '../scrapers/registry';
 
 export interface DepsOptions {
@@ -46,6 +47,17 @@ export function siteRateLimit(config: AppConfig, site: SiteConfig): SiteRateLimi
     burst: rateLimiting.enable ? rateLimiting.burstLimit : 1,
     minSpacingMs: site.rateLimitSeconds * 1000,
   };
+}
+
+/**
+ * How the site's fetchers tell a challenge page from content (scrapers/page.ts). A site on the
+ * generic adapter has content hooks of its own (its card and next-page selectors), so a page of
+ * it is not judged by the built-in portals' hooks; a built-in portal's page is judged by all six
+ * portals' hooks, as the fetchers always have.
+ */
+function challengeRecognizer(site: SiteConfig): (html: string) => boolean {
+  const hooks = site.adapter === 'generic' ? adapterFor(site).contentHooks : undefined;
+  return (html) => isChallengePage(html, hooks);
 }
 
 export function buildActivityDeps(
@@ -89,6 +101,7 @@ export function buildActivityDeps(
         robots: config.security.robotsTxt,
         rateLimit: limiter,
         hostPolicy,
+        recognizeChallenge: challengeRecognizer(site),
       };
       const browser = () =>
         new BrowserFetcher({

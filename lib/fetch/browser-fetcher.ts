@@ -3,8 +3,9 @@
  * (Inmuebles24, Propiedades.com): a plain HTTP client gets a challenge page there, a browser runs
  * the challenge's script, receives the clearance cookie and then the page.
  *
- * Per page: robots.txt (RobotsPolicy, read through the browser too), a page from the pool in the
- * site's own context, a warm-up visit to the site's home page once per browser session, the
+ * Per page, in the order of the fetch chain (lib/fetch/chain.ts), whose transport this fetcher is:
+ * the host policy, robots.txt (RobotsPolicy, read through the browser too), a page from the pool
+ * in the site's own context, a warm-up visit to the site's home page once per browser session, the
  * site's rate limit (the RateLimiter shared with the http fetchers), the navigation, and then the
  * main document's answer. While that answer is a challenge page, the fetcher waits (bounded by
  * `challengeWaitMs`) for the page to reload into the real one; past that it fails with the
@@ -52,42 +53,33 @@ import {
   ScrapeError,
 } from '../errors';
 import { bareHost } from '../security/address-guard';
-import { HostPolicy, policyOfHosts, registrableDomain, urlRefusal, type SiteHosts } from '../security/host-policy';
+import { registrableDomain, urlRefusal, type HostPolicy, type SiteHosts } from '../security/host-policy';
 import { BrowserPool, type BrowserPoolOptions, type PageLease } from './browser-pool';
 import type { FetchedPage, FetchOptions, PageFetcher } from './fetcher';
-import { RateLimiter, type SiteRateLimit } from './rate-limiter';
+import type { RateLimiter } from './rate-limiter';
 import type { EgressProxyOptions } from './egress-proxy';
 import {
-  isChallengeAnswer,
-  joinHeaders,
-  nextHop,
-  REDIRECT_STATUSES,
-  robotsTxtOf,
-  toPage,
-  type RawResponse,
-} from './responses';
-import { RobotsPolicy, type RobotsOptions } from './robots';
+  buildChain,
+  checkRedirectHop,
+  fetchThroughChain,
+  robotsTxtThroughChain,
+  waitTurn,
+  type ChainOptions,
+  type FetchChain,
+  type Transport,
+} from './chain';
+import { isChallengeAnswer, joinHeaders, REDIRECT_STATUSES, type RawResponse } from './responses';
+import type { RobotsPolicy } from './robots';
 
-export interface BrowserFetcherOptions {
+export interface BrowserFetcherOptions extends ChainOptions {
   /** A pool shared with the process's other browser fetchers, or options for one of its own (closed by close()). */
   pool: BrowserPool | BrowserPoolOptions;
-  /** Base URL of the local mirror (http://127.0.0.1:PORT); null/absent → the real hosts. */
-  mirrorUrl?: string | null;
   /** One navigation, from the request to the whole document (challenge waits not included). */
   timeoutMs: number;
   /** Decoded body bytes of a page; larger fails with ResponseTooLargeError. */
   maxResponseBytes: number;
-  /** Redirects followed at most, all within the site's domain. */
-  maxRedirects: number;
   /** How long a challenge page may take to turn into the page (config security.browser.challenge_wait_seconds). */
   challengeWaitMs: number;
-  robots: RobotsOptions;
-  /** Per-site limits, or a limiter shared with other fetchers of the process. */
-  rateLimit: Record<string, SiteRateLimit> | RateLimiter;
-  /** Which URLs and addresses each site's navigations may reach. Without it, a policy is made from `allowedHosts`. */
-  hostPolicy?: HostPolicy;
-  /** Shorthand for a policy of plain sites: each site's host, e.g. { inmuebles24: 'www.inmuebles24.com' }. A site in neither is refused. */
-  allowedHosts?: Record<string, string>;
   /** Visit the site's home page before its first page in each browser session (default true). */
   warmUp?: boolean;
 }
@@ -153,6 +145,8 @@ export class BrowserFetcher implements PageFetcher {
   /** Keep-alive sockets to the mirror (mirror mode only). */
   private readonly mirrorAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
   readonly hostPolicy: HostPolicy;
+  /** The stages every page and robots.txt goes through (lib/fetch/chain.ts); this fetcher brings the transport. */
+  private readonly chain: FetchChain;
   /** Why a page's current navigation was stopped from the route handler (host policy, redirect off-domain, too large …). */
   private readonly failures = new WeakMap<Page, ScrapeError>();
   /** The URL each page's current fetch asked for: a main-frame navigation elsewhere was started by the page itself. */
@@ -167,33 +161,55 @@ export class BrowserFetcher implements PageFetcher {
   constructor(private readonly options: BrowserFetcherOptions) {
     this.ownsPool = !(options.pool instanceof BrowserPool);
     this.pool = options.pool instanceof BrowserPool ? options.pool : new BrowserPool(options.pool);
-    this.rateLimiter =
-      options.rateLimit instanceof RateLimiter ? options.rateLimit : new RateLimiter({ sites: options.rateLimit });
-    this.robots = new RobotsPolicy(options.robots, (robotsUrl, site) => this.loadRobotsTxt(robotsUrl, site));
-    this.hostPolicy = options.hostPolicy ?? policyOfHosts(options.allowedHosts ?? {});
+    this.chain = buildChain(options, {
+      // Each navigation's address is checked in the route handler (checkNavigation), mirror or not.
+      checkOverride: false,
+      loadRobotsTxt: (robotsUrl, site) => this.loadRobotsTxt(robotsUrl, site),
+    });
+    ({ rateLimiter: this.rateLimiter, robots: this.robots, hostPolicy: this.hostPolicy } = this.chain);
   }
 
   async fetch(url: string, { site, signal }: FetchOptions): Promise<FetchedPage> {
     signal?.throwIfAborted();
-    // Refused before robots.txt, the pool or the rate limit: a refused URL costs no request at all.
-    const target = this.hostPolicy.checkUrl(url, site);
-    // robots.txt before taking a page: its loader needs a page of its own.
-    await this.robots.assertAllowed(target.href, site, signal);
+    return fetchThroughChain(this.chain, url, (target, request) => this.sendPage(target, request), { site, signal });
+  }
+
+  /**
+   * The transport of a page: robots.txt is read before a page is taken from the pool (its loader
+   * needs a page of its own), then the warm-up visit once per browser session, then the page's
+   * own turn and its navigation.
+   */
+  private async sendPage(target: URL, { site, signal, takeTurn }: Parameters<Transport>[1]): Promise<RawResponse> {
     const home = new URL('/', target);
     const warmUp =
       this.options.warmUp !== false &&
       target.href !== home.href &&
       (await this.robots.isAllowed(home.href, site, signal));
+    return this.withLease(site, { signal }, async (lease) => {
+      if (warmUp) await this.warmUpOnce(lease, home, site, signal);
+      await takeTurn();
+      return this.navigate(lease, target, site, signal);
+    });
+  }
+
+  /**
+   * A page of the site's context for `use`, released afterwards; broken (closed, not reused) when
+   * the browser failed rather than the site answered with an error.
+   */
+  private async withLease<T>(
+    site: string,
+    options: { signal?: AbortSignal; countsAsPage?: boolean },
+    use: (lease: PageLease) => Promise<T>,
+  ): Promise<T> {
     const lease = await this.pool.acquire(site, {
-      signal,
+      ...options,
       setupContext: (context) => this.setupContext(context, site),
     });
     let broken = true;
     try {
-      if (warmUp) await this.warmUpOnce(lease, home, site, signal);
-      const page = toPage(await this.navigate(lease, target, site, signal));
+      const result = await use(lease);
       broken = false;
-      return page;
+      return result;
     } catch (error) {
       // A page that answered with an error status is still a healthy page.
       broken = !(error instanceof ScrapeError) || error instanceof FetchTimeoutError || error instanceof NetworkError;
@@ -213,10 +229,10 @@ export class BrowserFetcher implements PageFetcher {
 
   /**
    * Open `url` in the lease's page and return the main document's answer once it is not a
-   * challenge. Rate-limited. Aborting closes the page (the lease is then released as broken).
+   * challenge. The caller has taken the site's turn (waitTurn). Aborting closes the page (the
+   * lease is then released as broken).
    */
   private async navigate(lease: PageLease, url: URL, site: string, signal?: AbortSignal): Promise<RawResponse> {
-    await this.rateLimiter.acquire(site, signal);
     const { page } = lease;
     pageUsers.set(page, this);
     this.targets.set(page, url);
@@ -275,7 +291,10 @@ export class BrowserFetcher implements PageFetcher {
       for (;;) {
         const count = documents.count;
         const answer = await this.readDocument(documents.latest!, site, signal);
-        if (answer !== 'replaced' && !isChallengeAnswer(answer)) {
+        if (
+          answer !== 'replaced' &&
+          !isChallengeAnswer(answer, (html) => this.options.recognizeChallenge(html, site))
+        ) {
           if (answer.body.length > this.options.maxResponseBytes) {
             throw new ResponseTooLargeError(
               `${url.host} sent ${answer.body.length} bytes, over the ${this.options.maxResponseBytes}-byte limit`,
@@ -368,14 +387,16 @@ export class BrowserFetcher implements PageFetcher {
   private async warmUpOnce(lease: PageLease, home: URL, site: string, signal?: AbortSignal): Promise<void> {
     let warming = this.warmUps.get(lease.context);
     if (!warming) {
-      warming = this.navigate(lease, home, site, signal).then(
-        () => undefined,
-        (error: unknown) => {
-          // An aborted warm-up is tried again by the next page; any other outcome counts as done.
-          if (signal?.aborted) this.warmUps.delete(lease.context);
-          if (signal?.aborted || lease.page.isClosed()) throw error;
-        },
-      );
+      warming = waitTurn(this.chain, { site, signal })
+        .then(() => this.navigate(lease, home, site, signal))
+        .then(
+          () => undefined,
+          (error: unknown) => {
+            // An aborted warm-up is tried again by the next page; any other outcome counts as done.
+            if (signal?.aborted) this.warmUps.delete(lease.context);
+            if (signal?.aborted || lease.page.isClosed()) throw error;
+          },
+        );
       this.warmUps.set(lease.context, warming);
     }
     try {
@@ -389,22 +410,13 @@ export class BrowserFetcher implements PageFetcher {
   }
 
   /** robots.txt through the browser (same session, challenge handling and mirror routing as pages). */
-  private async loadRobotsTxt(robotsUrl: string, site: string): Promise<string | null> {
-    const lease = await this.pool.acquire(site, {
-      setupContext: (context) => this.setupContext(context, site),
-      countsAsPage: false,
-    });
-    let broken = true;
-    try {
-      const text = robotsTxtOf(await this.navigate(lease, new URL(robotsUrl), site));
-      broken = false;
-      return text;
-    } catch (error) {
-      broken = !(error instanceof ScrapeError) || error instanceof FetchTimeoutError || error instanceof NetworkError;
-      throw error;
-    } finally {
-      await lease.release({ broken });
-    }
+  private loadRobotsTxt(robotsUrl: string, site: string): Promise<string | null> {
+    const transport: Transport = (target, { takeTurn }) =>
+      this.withLease(site, { countsAsPage: false }, async (lease) => {
+        await takeTurn();
+        return this.navigate(lease, target, site);
+      });
+    return robotsTxtThroughChain(this.chain, robotsUrl, transport, { site });
   }
 
   // ── Request routing ────────────────────────────────────────────────────────────────────────
@@ -488,16 +500,10 @@ export class BrowserFetcher implements PageFetcher {
     const chain: Request[] = [];
     for (let hop: Request | null = request; hop; hop = hop.redirectedFrom()) chain.unshift(hop);
     if (chain.length === 1) return;
-    const siteHosts = this.hostPolicy.site(site);
     const visited = new Set([chain[0].url()]);
     for (let i = 1; i < chain.length; i++) {
-      nextHop(
-        { url: new URL(chain[i - 1].url()), status: 302, headers: { location: chain[i].url() } },
-        (next) => urlRefusal(next, siteHosts),
-        visited,
-        i - 1,
-        this.options.maxRedirects,
-      );
+      const hop = { url: new URL(chain[i - 1].url()), status: 302, headers: { location: chain[i].url() } };
+      checkRedirectHop(this.chain, hop, site, visited, i - 1);
     }
   }
 
@@ -528,7 +534,7 @@ export class BrowserFetcher implements PageFetcher {
         mainDocument ? this.options.maxResponseBytes : Infinity,
       );
       if (!REDIRECT_STATUSES.has(answer.status)) return answer;
-      current = nextHop(answer, (next) => urlRefusal(next, siteHosts), visited, hop, this.options.maxRedirects);
+      current = checkRedirectHop(this.chain, answer, siteHosts.key, visited, hop);
       // The override may map a hop's host to a private address: refused like the page itself.
       await this.hostPolicy.checkMirrorRequest(current, siteHosts.key);
       if (answer.status === 303 || ((answer.status === 301 || answer.status === 302) && method === 'POST')) {

@@ -1,7 +1,8 @@
 /**
  * PageFetcher over got-scraping: browser-like generated headers, one header set per session,
  * keep-alive sockets, a response size cap, charset decoding, robots.txt and per-site rate limits,
- * and redirects followed by hand so every hop's host is checked. Every failure is a typed
+ * and redirects followed by hand so every hop's host is checked, in the order of the fetch chain
+ * (lib/fetch/chain.ts), whose transport this fetcher is. Every failure is a typed
  * ScrapeError (lib/errors.ts); nothing is retried here.
  *
  * The host policy (lib/security/host-policy.ts) holds every request: the URL asked for, robots.txt
@@ -26,43 +27,35 @@ import type { BeforeRequestHook, GotScraping, Request as GotRequest } from 'got-
 };
 import { FetchTimeoutError, HostPolicyError, NetworkError, ResponseTooLargeError, ScrapeError } from '../errors';
 import type { AddressGuard } from '../security/address-guard';
-import { HostPolicy, policyOfHosts, urlRefusal } from '../security/host-policy';
+import type { HostPolicy } from '../security/host-policy';
+import {
+  buildChain,
+  fetchThroughChain,
+  robotsTxtThroughChain,
+  type ChainOptions,
+  type FetchChain,
+  type Transport,
+} from './chain';
 import type { FetchedPage, FetchOptions, PageFetcher } from './fetcher';
-import { RateLimiter, type SiteRateLimit } from './rate-limiter';
-import { joinHeaders, nextHop, REDIRECT_STATUSES, robotsTxtOf, toPage, type RawResponse } from './responses';
-import { RobotsPolicy, type RobotsOptions } from './robots';
+import type { RateLimiter } from './rate-limiter';
+import { joinHeaders, type RawResponse } from './responses';
+import type { RobotsPolicy } from './robots';
 import { resolveTarget } from './target';
 
 // Kept importable from here, where they lived before lib/fetch/responses.ts.
 export { decodeBody, parseRetryAfter } from './responses';
 
-export interface HttpFetcherOptions {
-  /** Base URL of the local mirror (http://127.0.0.1:PORT); null/absent → the real hosts. */
-  mirrorUrl?: string | null;
+export interface HttpFetcherOptions extends ChainOptions {
   /** Whole request, headers and body, per hop. */
   timeoutMs: number;
   /** Decompressed body bytes; past this the download stops with ResponseTooLargeError. */
   maxResponseBytes: number;
-  maxRedirects: number;
   userAgents: {
     /** New header set (and custom agent) every `requestsPerSession` requests to a site; false → one set per site. */
     rotate: boolean;
     /** When given, User-Agent comes from this list instead of the generated one. */
     customAgents: string[];
   };
-  robots: RobotsOptions;
-  /** Per-site limits, or a limiter shared with other fetchers of the process. */
-  rateLimit: Record<string, SiteRateLimit> | RateLimiter;
-  /**
-   * Which URLs and addresses each site's requests may reach (declared hosts, resolver override,
-   * trusted addresses). Without it, a policy is made from `allowedHosts`.
-   */
-  hostPolicy?: HostPolicy;
-  /**
-   * Shorthand for a policy of plain sites: each site's host, whose registrable domain its requests
-   * must stay on, e.g. { inmuebles24: 'www.inmuebles24.com' }. A site in neither is refused.
-   */
-  allowedHosts?: Record<string, string>;
   /** Requests per header session when rotating (default 25). */
   requestsPerSession?: number;
   /** header-generator options; default: desktop Chrome/Firefox/Edge, Mexican Spanish. */
@@ -89,6 +82,8 @@ export class HttpFetcher implements PageFetcher {
   readonly rateLimiter: RateLimiter;
   readonly robots: RobotsPolicy;
   readonly hostPolicy: HostPolicy;
+  /** The stages every request goes through (lib/fetch/chain.ts); this fetcher brings the transport. */
+  private readonly chain: FetchChain;
   private client: Promise<GotScraping> | null = null;
   private readonly sessions = new Map<string, HeaderSession>();
   /**
@@ -99,21 +94,19 @@ export class HttpFetcher implements PageFetcher {
   private readonly agents: { http: http.Agent; https: https.Agent };
 
   constructor(private readonly options: HttpFetcherOptions) {
-    this.rateLimiter =
-      options.rateLimit instanceof RateLimiter ? options.rateLimit : new RateLimiter({ sites: options.rateLimit });
-    this.robots = new RobotsPolicy(options.robots, (robotsUrl, site) => this.loadRobotsTxt(robotsUrl, site));
-    this.hostPolicy = options.hostPolicy ?? policyOfHosts(options.allowedHosts ?? {});
+    this.chain = buildChain(options, {
+      checkOverride: Boolean(options.mirrorUrl),
+      loadRobotsTxt: (robotsUrl, site) => this.loadRobotsTxt(robotsUrl, site),
+    });
+    ({ rateLimiter: this.rateLimiter, robots: this.robots, hostPolicy: this.hostPolicy } = this.chain);
     this.agents = keepAliveAgents(options.mirrorUrl ? null : this.hostPolicy.addresses);
   }
 
   async fetch(url: string, { site, signal }: FetchOptions): Promise<FetchedPage> {
-    // Refused before robots.txt or the rate limit: a refused URL costs no request at all. (On the
-    // network path a host that resolves to a private address is refused on robots.txt's socket,
-    // which then names robots.txt; through the mirror the override is checked for the page itself.)
-    const checked = this.options.mirrorUrl
-      ? await this.hostPolicy.checkMirrorRequest(url, site)
-      : this.hostPolicy.checkUrl(url, site);
-    return toPage(await this.followRedirects(checked.href, site, { signal, checkRobots: true }));
+    // On the network path a host that resolves to a private address is refused on robots.txt's
+    // socket, which then names robots.txt; through the mirror the host stage checks the override
+    // for the page itself (lib/fetch/chain.ts).
+    return fetchThroughChain(this.chain, url, (target, request) => this.send(target, request), { site, signal });
   }
 
   async close(): Promise<void> {
@@ -121,40 +114,17 @@ export class HttpFetcher implements PageFetcher {
     this.agents.https.destroy();
   }
 
-  /**
-   * Send, and follow redirects within the site's domain by hand (got would not let us check each
-   * hop). The answer's latency is the sum over hops.
-   */
-  private async followRedirects(
-    url: string,
-    site: string,
-    { signal, checkRobots }: { signal?: AbortSignal; checkRobots: boolean },
-  ): Promise<RawResponse> {
-    let current = new URL(url);
-    const siteHosts = this.hostPolicy.site(site);
-    const visited = new Set([current.href]);
-    let latencyMs = 0;
-    for (let hop = 0; ; hop++) {
-      // Checked on every hop: a redirect may lead to a disallowed path of the same site.
-      if (checkRobots) await this.robots.assertAllowed(current.href, site, signal);
-      const raw = await this.send(current, site, signal);
-      latencyMs += raw.latencyMs;
-      if (!REDIRECT_STATUSES.has(raw.status)) return { ...raw, latencyMs };
-      current = nextHop(raw, (next) => urlRefusal(next, siteHosts), visited, hop, this.options.maxRedirects);
-    }
-  }
-
   /** robots.txt through the same transport (mirror, limits, headers) and redirect rules as pages. */
-  private async loadRobotsTxt(robotsUrl: string, site: string): Promise<string | null> {
-    // 4xx: the site has no robots.txt for us (RFC 9309 §2.3.1.3). 429 is "ask later", like 5xx.
-    return robotsTxtOf(await this.followRedirects(robotsUrl, site, { checkRobots: false }));
+  private loadRobotsTxt(robotsUrl: string, site: string): Promise<string | null> {
+    return robotsTxtThroughChain(this.chain, robotsUrl, (target, request) => this.send(target, request), { site });
   }
 
-  /** One request, one answer: rate limit, target, headers, capped body. Maps transport failures. */
-  private async send(url: URL, site: string, signal?: AbortSignal): Promise<RawResponse> {
-    // Through the mirror no socket goes to the host, so the override is the only resolution to check.
-    if (this.options.mirrorUrl) await this.hostPolicy.checkMirrorRequest(url, site);
-    await this.rateLimiter.acquire(site, signal);
+  /**
+   * The transport: one request, one answer (redirects are not followed: the chain checks each hop,
+   * which got would not let it do). Target, headers, capped body; maps transport failures.
+   */
+  private async send(url: URL, { site, signal, takeTurn }: Parameters<Transport>[1]): Promise<RawResponse> {
+    await takeTurn();
     const got = await this.gotScraping();
     const target = resolveTarget(url, this.options.mirrorUrl);
     const session = this.nextSession(site);

@@ -17,7 +17,6 @@ import {
   ServerError,
   type ScrapeError,
 } from '../errors';
-import { isChallengePage } from '../../scrapers/page';
 import type { UrlRefusal } from '../security/host-policy';
 import type { FetchedPage } from './fetcher';
 
@@ -33,6 +32,16 @@ export interface RawResponse {
   latencyMs: number;
 }
 
+/**
+ * Whether a page's HTML is an anti-bot challenge or block page by its own markers, for `site`. The
+ * markers and a site's content hooks belong to the scrapers (scrapers/page.ts isChallengePage), which
+ * lib/ does not import: the worker hands the fetchers this function (workers/activity-deps.ts).
+ */
+export type ChallengeRecognizer = (html: string, site: string) => boolean;
+
+/** A ChallengeRecognizer with its site bound: what the answer mapping below is given. */
+export type PageIsChallenge = (html: string) => boolean;
+
 const HTML_TYPES = new Set(['text/html', 'text/plain', 'application/xhtml+xml']);
 
 /** The statuses of a redirect to follow (with its Location), for every fetcher. */
@@ -42,19 +51,22 @@ export const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 30
  * Whether an answer is an anti-bot challenge or block page (AWS WAF, Cloudflare, Distil …) rather
  * than the site's content, whatever its status: the vendor's header says so outright (Cloudflare's
  * `cf-mitigated: challenge`; AWS WAF's `x-amzn-waf-action: challenge` or `captcha`, as AWS
- * documents its ChallengeAction and CaptchaAction), otherwise the page's markers do (scrapers/page.ts).
+ * documents its ChallengeAction and CaptchaAction), otherwise the page's markers do (`pageIsChallenge`).
  */
-export function isChallengeAnswer(raw: Pick<RawResponse, 'headers' | 'body'>): boolean {
-  return isChallenge(raw.headers, decodeBody(raw.body, raw.headers['content-type']));
+export function isChallengeAnswer(
+  raw: Pick<RawResponse, 'headers' | 'body'>,
+  pageIsChallenge: PageIsChallenge,
+): boolean {
+  return isChallenge(raw.headers, decodeBody(raw.body, raw.headers['content-type']), pageIsChallenge);
 }
 
-function isChallenge(headers: Record<string, string>, html: string): boolean {
+function isChallenge(headers: Record<string, string>, html: string, pageIsChallenge: PageIsChallenge): boolean {
   const wafAction = headers['x-amzn-waf-action']?.trim().toLowerCase();
   return (
     headers['cf-mitigated'] === 'challenge' ||
     wafAction === 'challenge' ||
     wafAction === 'captcha' ||
-    isChallengePage(html)
+    pageIsChallenge(html)
   );
 }
 
@@ -63,8 +75,8 @@ function isChallenge(headers: Record<string, string>, html: string): boolean {
  * or a challenge page served with 2xx (AWS WAF answers 202 with its challenge): a challenge is
  * never handed to a parser as content, so `fetcher: auto` can tell it from a page it cannot read.
  */
-export function toPage(raw: RawResponse): FetchedPage {
-  const failure = statusError(raw);
+export function toPage(raw: RawResponse, pageIsChallenge: PageIsChallenge): FetchedPage {
+  const failure = statusError(raw, pageIsChallenge);
   if (failure) throw failure;
   const type = (raw.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   // A missing Content-Type is read as HTML, as browsers sniff it; a declared non-page type is refused.
@@ -72,7 +84,7 @@ export function toPage(raw: RawResponse): FetchedPage {
     throw new ContentTypeError(`${raw.url.host} answered ${type} where an HTML page was expected`, raw.url.href);
   }
   const html = decodeBody(raw.body, raw.headers['content-type']);
-  if (isChallenge(raw.headers, html)) {
+  if (isChallenge(raw.headers, html, pageIsChallenge)) {
     throw new ChallengePageError(
       `${raw.url.host} answered ${raw.status} with an anti-bot challenge page`,
       raw.url.href,
@@ -89,7 +101,7 @@ export function toPage(raw: RawResponse): FetchedPage {
 }
 
 /** The error a non-2xx answer stands for; null for 2xx. */
-export function statusError(raw: Omit<RawResponse, 'latencyMs'>): ScrapeError | null {
+export function statusError(raw: Omit<RawResponse, 'latencyMs'>, pageIsChallenge: PageIsChallenge): ScrapeError | null {
   const { status } = raw;
   const url = raw.url.href;
   const host = raw.url.host;
@@ -105,7 +117,7 @@ export function statusError(raw: Omit<RawResponse, 'latencyMs'>): ScrapeError | 
   if (status === 429)
     return new RateLimitedError(`${host} answered 429 Too Many Requests${waitHint}`, url, retryAfterMs);
   if (status === 401 || status === 403 || status === 405) {
-    if (isChallengeAnswer(raw))
+    if (isChallengeAnswer(raw, pageIsChallenge))
       return new ChallengePageError(`${host} answered ${status} with an anti-bot challenge page`, url);
   }
   if (status === 401 || status === 403) {
@@ -135,10 +147,10 @@ export function statusError(raw: Omit<RawResponse, 'latencyMs'>): ScrapeError | 
  * The text of a robots.txt answer: its body for 2xx, null for 4xx (the site has no robots.txt for
  * us, RFC 9309 §2.3.1.3). 429 and 5xx mean "ask later": the typed (retryable) error is thrown.
  */
-export function robotsTxtOf(raw: Omit<RawResponse, 'latencyMs'>): string | null {
+export function robotsTxtOf(raw: Omit<RawResponse, 'latencyMs'>, pageIsChallenge: PageIsChallenge): string | null {
   if (raw.status >= 200 && raw.status < 300) return decodeBody(raw.body, raw.headers['content-type']);
   if (raw.status >= 400 && raw.status < 500 && raw.status !== 429) return null;
-  throw statusError(raw)!; // non-null: the status is not 2xx
+  throw statusError(raw, pageIsChallenge)!; // non-null: the status is not 2xx
 }
 
 /**

@@ -30,6 +30,7 @@ import { createBatch } from '../../../lib/store/batches';
 import { openDatabase, type Db } from '../../../lib/store/database';
 import { detailCounts, enqueueDetails, pendingDetails } from '../../../lib/store/detail-queue';
 import type { SiteAdapter } from '../../../scrapers/adapter';
+import { isChallengePage } from '../../../scrapers/page';
 import type { ListingWalk } from '../../../lib/contract/payloads';
 import { testConfig } from '../../support/test-config';
 
@@ -301,6 +302,7 @@ describe('scraping activities: what fails a page, a window, a site', () => {
         robots: { respect: true, cacheDurationMs: 60_000 },
         rateLimit: {},
         hostPolicy,
+        recognizeChallenge: (html) => isChallengePage(html),
       });
     }
 

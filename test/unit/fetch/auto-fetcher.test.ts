@@ -12,15 +12,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AutoFetcher, type FetcherSwitch } from '../../../lib/fetch/auto-fetcher';
 import { BrowserFetcher } from '../../../lib/fetch/browser-fetcher';
-import { BrowserPool, findChromium } from '../../../lib/fetch/browser-pool';
+import type { FetchedPage } from '../../../lib/fetch/fetcher';
+import { BrowserPool } from '../../../lib/fetch/browser-pool';
 import { HttpFetcher } from '../../../lib/fetch/http-fetcher';
 import { RateLimiter } from '../../../lib/fetch/rate-limiter';
 import { HostPolicy } from '../../../lib/security/host-policy';
 import { startMirror, type MirrorServer } from '../../../mirror/server';
 import { adapterFor } from '../../../scrapers/registry';
+import { chainOptions, skipWithoutChromium } from './fetch-helpers';
 
 const SITE = 'lamudi';
-const CHROMIUM = findChromium();
 
 describe('AutoFetcher (fetcher: auto) against the mirror', function () {
   this.timeout(120_000);
@@ -33,9 +34,7 @@ describe('AutoFetcher (fetcher: auto) against the mirror', function () {
       mirrorUrl: mirror.url,
       timeoutMs: 10_000,
       maxResponseBytes: 20_000_000,
-      maxRedirects: 5,
-      robots: { respect: true, cacheDurationMs: 60_000 },
-      rateLimit: new RateLimiter({ sites: {} }),
+      ...chainOptions({ rateLimit: new RateLimiter({ sites: {} }) }),
       hostPolicy: new HostPolicy({ sites: [{ key: SITE, baseUrl: 'https://www.lamudi.com.mx' }] }),
     };
     const fetcher = new AutoFetcher(
@@ -45,6 +44,19 @@ describe('AutoFetcher (fetcher: auto) against the mirror', function () {
     );
     closers.push(fetcher);
     return fetcher;
+  }
+
+  /** The page parses, with Lamudi's adapter, into exactly `records`' listings. */
+  function assertListingsOf(page: FetchedPage, records: ReadonlyArray<{ externalId: string }>): void {
+    const parsed = adapterFor({ key: SITE, adapter: 'builtin' }).parseListingPage(page.html, {
+      url: page.url,
+      site: SITE,
+      maxFieldLength: 1000,
+    });
+    assert.deepEqual(
+      parsed.listings.map((r) => r.externalId),
+      records.map((r) => r.externalId),
+    );
   }
 
   /** The URL of a results page of Lamudi's first search and the records on it. */
@@ -76,12 +88,7 @@ describe('AutoFetcher (fetcher: auto) against the mirror', function () {
   }
 
   before(async function () {
-    if (!CHROMIUM) {
-      console.log(
-        `      (skipped: Chromium not found at ${process.env.CHROMIUM_PATH || '/usr/bin/chromium'}; run scripts/install-chromium.sh)`,
-      );
-      this.skip();
-    }
+    skipWithoutChromium(this);
     mirror = await startMirror({ pagesPerSearch: 3 });
     pool = new BrowserPool({
       tempDir: mkdtempSync(join(tmpdir(), 'auto-fetcher-')),
@@ -105,15 +112,7 @@ describe('AutoFetcher (fetcher: auto) against the mirror', function () {
     const auto = autoFetcher(switches);
     const { url, records } = listPage(1);
     const page = await auto.fetch(url, { site: SITE });
-    const parsed = adapterFor({ key: SITE, adapter: 'builtin' }).parseListingPage(page.html, {
-      url: page.url,
-      site: SITE,
-      maxFieldLength: 1000,
-    });
-    assert.deepEqual(
-      parsed.listings.map((r) => r.externalId),
-      records.map((r) => r.externalId),
-    );
+    assertListingsOf(page, records);
     assert.equal(auto.usingBrowser, false);
     assert.deepEqual(switches, []);
     assert.equal(pool.stats().running, false);
@@ -174,15 +173,7 @@ describe('AutoFetcher (fetcher: auto) against the mirror', function () {
     const page = await auto.fetch(first.url, { site: SITE });
     assert.equal(page.status, 200);
     assert.equal(page.url, first.url);
-    const parsed = adapterFor({ key: SITE, adapter: 'builtin' }).parseListingPage(page.html, {
-      url: page.url,
-      site: SITE,
-      maxFieldLength: 1000,
-    });
-    assert.deepEqual(
-      parsed.listings.map((r) => r.externalId),
-      first.records.map((r) => r.externalId),
-    );
+    assertListingsOf(page, first.records);
     assert.equal(auto.usingBrowser, true);
     assert.deepEqual(switches, [
       { site: SITE, url: first.url, reason: 'www.lamudi.com.mx answered 202 with an anti-bot challenge page' },

@@ -25,20 +25,15 @@ import {
   RobotsDisallowedError,
 } from '../../../lib/errors';
 import { browserEgress, BrowserFetcher, type BrowserFetcherOptions } from '../../../lib/fetch/browser-fetcher';
-import {
-  BrowserPool,
-  findChromium,
-  type BrowserPoolEvent,
-  type BrowserPoolOptions,
-} from '../../../lib/fetch/browser-pool';
+import { BrowserPool, type BrowserPoolEvent, type BrowserPoolOptions } from '../../../lib/fetch/browser-pool';
 import { HttpFetcher } from '../../../lib/fetch/http-fetcher';
 import { RateLimiter } from '../../../lib/fetch/rate-limiter';
 import { statusError } from '../../../lib/fetch/responses';
 import { HostPolicy } from '../../../lib/security/host-policy';
 import { startMirror, type MirrorServer } from '../../../mirror/server';
 import { adapterFor } from '../../../scrapers/registry';
+import { chainOptions, recognizeChallenge, skipWithoutChromium } from './fetch-helpers';
 
-const CHROMIUM = findChromium();
 const HOSTS: Record<string, string> = {
   inmuebles24: 'www.inmuebles24.com',
   casasyterrenos: 'www.casasyterrenos.com',
@@ -88,10 +83,8 @@ function httpFetcher(mirror: MirrorServer): HttpFetcher {
     mirrorUrl: mirror.url,
     timeoutMs: 10_000,
     maxResponseBytes: 20_000_000,
-    maxRedirects: 5,
     userAgents: { rotate: false, customAgents: [] },
-    robots: { respect: true, cacheDurationMs: 60_000 },
-    rateLimit: {},
+    ...chainOptions(),
     allowedHosts: HOSTS,
   });
 }
@@ -156,7 +149,7 @@ describe("aggregators' header check (Mitula, Trovit) through the http fetcher", 
         },
       );
       assert.equal(bare.status, 401);
-      const error = statusError({ url: new URL(url), ...bare });
+      const error = statusError({ url: new URL(url), ...bare }, (html) => recognizeChallenge(html, site));
       assert.ok(error instanceof AccessDeniedError);
       assert.equal(error.status, 401);
       assert.equal(
@@ -187,10 +180,8 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
       mirrorUrl: mirror.url,
       timeoutMs: 10_000,
       maxResponseBytes: 20_000_000,
-      maxRedirects: 5,
       challengeWaitMs: 5_000,
-      robots: { respect: true, cacheDurationMs: 60_000 },
-      rateLimit: {},
+      ...chainOptions(),
       allowedHosts: HOSTS,
       ...overrides,
     });
@@ -211,12 +202,7 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
   const log = (site: string) => mirror.requestLog(site).map((e) => `${e.path} ${e.status}`);
 
   before(async function () {
-    if (!CHROMIUM) {
-      console.log(
-        `      (skipped: Chromium not found at ${process.env.CHROMIUM_PATH || '/usr/bin/chromium'}; run scripts/install-chromium.sh)`,
-      );
-      this.skip();
-    }
+    skipWithoutChromium(this);
     mirror = await startMirror({ pagesPerSearch: 3 });
     pool = new BrowserPool(poolOptions({ onEvent: (event) => events.push(event) }));
   });

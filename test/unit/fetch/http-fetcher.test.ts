@@ -20,6 +20,7 @@ import { HttpFetcher, type HttpFetcherOptions } from '../../../lib/fetch/http-fe
 import { startMirror, type MirrorServer } from '../../../mirror/server';
 import { loadPage } from '../../../scrapers/page';
 import { cardIds, examplePortal } from '../mirror/example-portal';
+import { chainOptions } from './fetch-helpers';
 
 const SITE = 'example';
 const ORIGIN = 'https://www.example-portal.mx';
@@ -37,10 +38,8 @@ describe('HttpFetcher against the mirror', () => {
       mirrorUrl: mirror.url,
       timeoutMs: 5000,
       maxResponseBytes: 1_000_000,
-      maxRedirects: 5,
       userAgents: { rotate: true, customAgents: [] },
-      robots: { respect: true, cacheDurationMs: 60_000 },
-      rateLimit: {},
+      ...chainOptions(),
       allowedHosts: {
         example: 'www.example-portal.mx',
         second: 'www.second-portal.mx',
@@ -355,11 +354,9 @@ describe('HttpFetcher headers and access denial', () => {
       mirrorUrl: base,
       timeoutMs: 5000,
       maxResponseBytes: 100_000,
-      maxRedirects: 3,
       userAgents,
       requestsPerSession,
-      robots: { respect: false, cacheDurationMs: 0 },
-      rateLimit: {},
+      ...chainOptions({ maxRedirects: 3, robots: { respect: false, cacheDurationMs: 0 } }),
       allowedHosts: { mitula: 'casas.mitula.mx' },
     });
     fetchers.push(created);

@@ -12,6 +12,7 @@ import { HostPolicyError } from '../../../lib/errors';
 import { HttpFetcher, type HttpFetcherOptions } from '../../../lib/fetch/http-fetcher';
 import { HostPolicy } from '../../../lib/security/host-policy';
 import { startMirror, type MirrorServer } from '../../../mirror/server';
+import { chainOptions } from './fetch-helpers';
 
 const SITE = 'lamudi';
 const HOST = 'www.lamudi.com.mx';
@@ -20,10 +21,8 @@ function options(overrides: Partial<HttpFetcherOptions>): HttpFetcherOptions {
   return {
     timeoutMs: 5000,
     maxResponseBytes: 5_000_000,
-    maxRedirects: 5,
     userAgents: { rotate: false, customAgents: [] },
-    robots: { respect: true, cacheDurationMs: 60_000 },
-    rateLimit: {},
+    ...chainOptions(),
     ...overrides,
   };
 }
