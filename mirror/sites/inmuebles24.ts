@@ -27,7 +27,7 @@ import {
   type MirrorSite,
 } from '../model';
 import { bare, hexDigits, jsonForScript, looseLiteral } from '../render-kit';
-import { priceFields, slugify, TYPE_NOUN } from './page-kit';
+import { priceFields, slugify, statedFields, TYPE_NOUN } from './page-kit';
 
 const SITE = 'inmuebles24';
 const HOST = 'www.inmuebles24.com';
@@ -762,25 +762,13 @@ const doubleClick = ${looseLiteral(doubleClick)};
 function detailRecord(f: PropertyFacts): ListingRecord {
   return {
     ...emptyRecord(SITE, externalId(f.n), ORIGIN + detailPath(f)),
-    title: f.title,
-    operation: f.operation,
+    ...statedFields(f),
     // A development's avisoInfo type is the kind of project ("horizontal-vertical"): "other".
     propertyType: f.isDevelopment ? 'other' : f.propertyType,
-    ...priceFields(f),
-    bedrooms: f.bedrooms,
-    bathrooms: f.bathrooms,
-    parkingSpaces: f.parkingSpaces,
-    builtAreaM2: f.builtAreaM2,
-    landAreaM2: f.landAreaM2,
-    neighborhood: f.neighborhood,
-    city: f.city,
     state: f.state,
     address: f.address,
-    lat: f.lat,
-    lng: f.lng,
     description: f.descriptionParagraphs.join(' '),
     images: pictures(f, '1200x1200'),
-    publisher: f.publisher,
     publishedAt: publicationDate(f),
   };
 }

@@ -130,6 +130,48 @@ export function priceFields(f: PropertyFacts): Pick<ListingRecord, 'price' | 'cu
     : { price: f.price, currency: f.currency, priceOnRequest: false };
 }
 
+/** The record fields a page that states the listing's facts as they are gives (a full card, a detail page). */
+export type StatedFields =
+  | 'title'
+  | 'operation'
+  | 'propertyType'
+  | 'price'
+  | 'currency'
+  | 'priceOnRequest'
+  | 'bedrooms'
+  | 'bathrooms'
+  | 'parkingSpaces'
+  | 'builtAreaM2'
+  | 'landAreaM2'
+  | 'neighborhood'
+  | 'city'
+  | 'lat'
+  | 'lng'
+  | 'publisher';
+
+/**
+ * The facts a page states as they are, for the pages that leave none out (Casas y Terrenos' feed,
+ * the Inmuebles24 and Lamudi detail pages); what a page words its own way the caller sets after.
+ */
+export function statedFields(f: PropertyFacts): Pick<ListingRecord, StatedFields> {
+  return {
+    title: f.title,
+    operation: f.operation,
+    propertyType: f.propertyType,
+    ...priceFields(f),
+    bedrooms: f.bedrooms,
+    bathrooms: f.bathrooms,
+    parkingSpaces: f.parkingSpaces,
+    builtAreaM2: f.builtAreaM2,
+    landAreaM2: f.landAreaM2,
+    neighborhood: f.neighborhood,
+    city: f.city,
+    lat: f.lat,
+    lng: f.lng,
+    publisher: f.publisher,
+  };
+}
+
 /**
  * Where an aggregated ad really lives: an Inmuebles24 or a Lamudi detail address in those portals'
  * URL forms (docs/portals.md §1.3, §3.3). Deterministic per listing, so every page agrees.
