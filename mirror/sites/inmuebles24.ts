@@ -321,22 +321,7 @@ function statePosting(f: PropertyFacts): Record<string, unknown> {
     descriptionNormalized: f.descriptionParagraphs.join(' '),
     postingLocation: {
       address: f.address ? { name: f.address, visibility: 'EXACT' } : null,
-      location: {
-        name: f.neighborhood,
-        label: 'ZONA',
-        depth: 3,
-        parent: {
-          name: f.city,
-          label: 'CIUDAD',
-          depth: 2,
-          parent: {
-            name: f.state,
-            label: 'PROVINCIA',
-            depth: 1,
-            parent: { name: 'Mexico', label: 'PAIS', depth: 0, parent: null },
-          },
-        },
-      },
+      location: locationTree(f),
       postingGeolocation: { geolocation: { latitude: f.lat, longitude: f.lng } },
     },
     visiblePictures: {
@@ -607,23 +592,7 @@ function avisoInfo(f: PropertyFacts, variant: number, status: 'ONLINE' | 'OFFLIN
       'Características generales': f.isDevelopment ? {} : features,
       Servicios: { 21: { featureId: '21', label: 'Gimnasio', measure: null, value: null, icon: null } },
     },
-    location: {
-      locationId: `V1-D-${hash32(f.neighborhood) % 100_000}`,
-      name: f.neighborhood,
-      label: 'ZONA',
-      depth: 3,
-      parent: {
-        name: f.city,
-        label: 'CIUDAD',
-        depth: 2,
-        parent: {
-          name: f.state,
-          label: 'PROVINCIA',
-          depth: 1,
-          parent: { name: 'Mexico', label: 'PAIS', depth: 0, parent: null },
-        },
-      },
-    },
+    location: { locationId: `V1-D-${hash32(f.neighborhood) % 100_000}`, ...locationTree(f) },
     description: variant % 3 === 2 ? undefined : f.descriptionParagraphs.map(escapeHtml).join('<br>'),
     address: f.address ? { name: f.address, visibility: 'EXACT' } : { name: '', visibility: 'HIDDEN' },
     mapZoom: 16,
@@ -757,6 +726,26 @@ const doubleClick = ${looseLiteral(doubleClick)};
 </body>
 </html>
 `;
+}
+
+/** Where a posting is, as the results state and the detail page's avisoInfo both nest it: zone, city, state, country. */
+function locationTree(f: PropertyFacts) {
+  return {
+    name: f.neighborhood,
+    label: 'ZONA',
+    depth: 3,
+    parent: {
+      name: f.city,
+      label: 'CIUDAD',
+      depth: 2,
+      parent: {
+        name: f.state,
+        label: 'PROVINCIA',
+        depth: 1,
+        parent: { name: 'Mexico', label: 'PAIS', depth: 0, parent: null },
+      },
+    },
+  };
 }
 
 function detailRecord(f: PropertyFacts): ListingRecord {
