@@ -111,6 +111,13 @@ const logoUrl = (publisher: string): string =>
   `https://img10.naventcdn.com/empresas/logos/${hexDigits(publisher, 8)}.jpg`;
 const publisherId = (name: string): string => String(50_000_000 + (hash32(name) % 9_000_000));
 const publisherPath = (name: string): string => `/inmobiliarias/${slugify(name)}_${publisherId(name)}-inmuebles.html`;
+/** A publisher as the results state and the detail page's avisoInfo both name it. */
+const publisherRef = (name: string) => ({
+  publisherId: publisherId(name),
+  name,
+  url: publisherPath(name),
+  urlLogo: logoUrl(name),
+});
 
 // ── Results pages ──────────────────────────────────────────────────────────────────────────────
 
@@ -309,14 +316,7 @@ function statePosting(f: PropertyFacts): Record<string, unknown> {
       name: f.isDevelopment ? DEVELOPMENT_STATE_TYPE : TYPE_SLUGS[f.propertyType].stateName,
       realEstateTypeId: TYPE_SLUGS[f.propertyType].code,
     },
-    publisher: f.publisher
-      ? {
-          publisherId: publisherId(f.publisher),
-          name: f.publisher,
-          url: publisherPath(f.publisher),
-          urlLogo: logoUrl(f.publisher),
-        }
-      : null,
+    publisher: f.publisher ? publisherRef(f.publisher) : null,
     url: detailPath(f),
     descriptionNormalized: f.descriptionParagraphs.join(' '),
     postingLocation: {
@@ -601,10 +601,7 @@ function avisoInfo(f: PropertyFacts, variant: number, status: 'ONLINE' | 'OFFLIN
     mapLng: bare('mapLngOf'),
     publisher: f.publisher
       ? {
-          publisherId: publisherId(f.publisher),
-          name: f.publisher,
-          url: publisherPath(f.publisher),
-          urlLogo: logoUrl(f.publisher),
+          ...publisherRef(f.publisher),
           premium: false,
           license: '',
           partialPhone: '33 18',
