@@ -148,7 +148,8 @@ const TYPE_WEIGHTS: Array<[PropertyType, number]> = [
   ['warehouse', 5],
   ['building', 4],
 ];
-const TYPE_WORDS: Record<PropertyType, string> = {
+/** The noun the portals put on a card for each type (and the generated titles use). */
+export const TYPE_NOUN: Record<PropertyType, string> = {
   house: 'Casa',
   apartment: 'Departamento',
   land: 'Terreno',
@@ -204,10 +205,10 @@ export function generateFacts(seed: number, site: string, n: number): PropertyFa
   const opWord = operation === 'sale' ? 'venta' : 'renta';
   const tricky = r() < 0.15;
   const title = tricky
-    ? `${TYPE_WORDS[propertyType]} "Los Álamos" & jardín en ${opWord}, ${neighborhood}`
-    : `${TYPE_WORDS[propertyType]} en ${opWord} en ${neighborhood}, ${place.city}`;
+    ? `${TYPE_NOUN[propertyType]} "Los Álamos" & jardín en ${opWord}, ${neighborhood}`
+    : `${TYPE_NOUN[propertyType]} en ${opWord} en ${neighborhood}, ${place.city}`;
   const descriptionParagraphs = [
-    `${TYPE_WORDS[propertyType]} en ${opWord} en la colonia ${neighborhood}, ${place.city}, ${place.state}.`,
+    `${TYPE_NOUN[propertyType]} en ${opWord} en la colonia ${neighborhood}, ${place.city}, ${place.state}.`,
     bedrooms != null
       ? `Cuenta con ${bedrooms} recámaras${bathrooms != null ? ` y ${bathrooms} baños` : ''}.`
       : 'Excelente ubicación & fácil acceso.',

@@ -5,8 +5,10 @@
  * is the portal's content, whatever anti-bot vendor pieces it embeds (scrapers/page.ts); a detail
  * request that lands on a page with the results parts landed on a results page
  * (scrapers/landing-page.ts). A leaf module: page.ts reads every portal's hooks for callers that
- * name no site (the fetchers), and each adapter gives its own as SiteAdapter.contentHooks.
+ * name no site (the fetchers), and each adapter gives its own as SiteAdapter.contentHooks. Typed by
+ * the built-in keys (lib/record/sites.ts): a built-in portal without its hooks does not compile.
  */
+import { BUILTIN_SITE_KEYS, type BuiltinSiteKey } from '../lib/record/sites';
 
 export interface PortalContent {
   /** The result card: what the adapter reads a listing from. */
@@ -58,21 +60,19 @@ export const PORTAL_CONTENT = {
     resultsPage: ['a.next-button', '#paginate', '.no-results', '[data-test="no-results"]'],
     detailPage: [],
   },
-} as const satisfies Readonly<Record<string, PortalContent>>;
-
-export type BuiltinPortal = keyof typeof PORTAL_CONTENT;
+} as const satisfies Readonly<Record<BuiltinSiteKey, PortalContent>>;
 
 /** A results page's own parts, its cards included. */
-export function resultsPageHooks(portal: BuiltinPortal): readonly string[] {
+export function resultsPageHooks(portal: BuiltinSiteKey): readonly string[] {
   return [PORTAL_CONTENT[portal].card, ...PORTAL_CONTENT[portal].resultsPage];
 }
 
 /** Everything that is the portal's content: results page parts and detail page nodes. */
-export function contentHooksOf(portal: BuiltinPortal): readonly string[] {
+export function contentHooksOf(portal: BuiltinSiteKey): readonly string[] {
   return [...resultsPageHooks(portal), ...PORTAL_CONTENT[portal].detailPage];
 }
 
 /** Every built-in portal's content hooks, for a caller that names no site. */
 export const ALL_PORTAL_CONTENT_HOOKS: readonly string[] = [
-  ...new Set((Object.keys(PORTAL_CONTENT) as BuiltinPortal[]).flatMap((portal) => contentHooksOf(portal))),
+  ...new Set(BUILTIN_SITE_KEYS.flatMap((portal) => contentHooksOf(portal))),
 ];

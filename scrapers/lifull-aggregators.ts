@@ -4,9 +4,13 @@
  * links out to the portal that really holds each ad.
  */
 import type { CheerioAPI } from 'cheerio';
+import type { AnyNode } from 'domhandler';
 import { ChallengePageError, UnrecognisedMarkupError } from '../lib/errors';
 import { canonicalListingUrl, cleanText, toIsoDate } from '../lib/record/text';
+import type { ListingRecord } from '../lib/record/listing-record';
 import type { ListingPage, PageKind, ParseContext } from './adapter';
+import { readableEntries, type Unreadable } from './entries';
+import { loadPage } from './page';
 
 /**
  * Markers of the "Access Denied" page Lifull answers (with a 401) to clients without browser headers
@@ -45,6 +49,36 @@ export function emptyPageOrThrow($: CheerioAPI, context: ParseContext, cardSelec
     );
   }
   return { listings: [], nextPageUrl: null, detailUrls: [] };
+}
+
+/** How one aggregator reads its results page: a reader for the page's cards, and its next page. */
+export interface LifullResultsReader {
+  /** The reader of each card, made once per page (it may look at the page as a whole first). */
+  cardReader(
+    $: CheerioAPI,
+    cards: readonly AnyNode[],
+    context: ParseContext,
+  ): (card: AnyNode, index: number) => ListingRecord | Unreadable;
+  nextPageUrl($: CheerioAPI, pageUrl: string): string | null;
+}
+
+/**
+ * A results page as both aggregators walk it: the Access Denied page refused, the cards found (none:
+ * an empty success or markup not understood), a card that cannot be read (no id, no link) left out
+ * with the others kept in order, and the next page.
+ */
+export function parseLifullResults(
+  html: string,
+  context: ParseContext,
+  page: { card: string; contentHooks: readonly string[] },
+  reader: LifullResultsReader,
+): ListingPage {
+  refuseAccessDenied(html, context.site, 'listing', context.url);
+  const $ = loadPage(html, context.site, 'listing', context.url, page.contentHooks);
+  const cards = $(page.card).toArray();
+  if (cards.length === 0) return emptyPageOrThrow($, context, page.card);
+  const listings = readableEntries(cards, reader.cardReader($, cards, context), context, `${page.card} cards`);
+  return { listings, nextPageUrl: reader.nextPageUrl($, context.url), detailUrls: [] };
 }
 
 /**

@@ -3,15 +3,8 @@
  * Field names are part of the contract: SQLite columns, exports and `orchestrator parse` use them.
  */
 
-export const BUILTIN_SITE_KEYS = [
-  'inmuebles24',
-  'casasyterrenos',
-  'lamudi',
-  'mitula',
-  'propiedades',
-  'trovit',
-] as const;
-export type BuiltinSiteKey = (typeof BUILTIN_SITE_KEYS)[number];
+// The built-in keys live in ./sites; re-exported for lib/config/schema.ts until its import names ./sites.
+export { BUILTIN_SITE_KEYS, type BuiltinSiteKey } from './sites';
 
 export type Operation = 'sale' | 'rent';
 export type PropertyType =

@@ -16,9 +16,9 @@ import {
   htmlDocument,
   htmlText,
   nextDataScript,
-  priceFields,
-  slugify,
   queryPagination,
+  slugify,
+  statedFields,
 } from './page-kit';
 
 const SITE = 'casasyterrenos';
@@ -209,23 +209,10 @@ ${nextDataScript(data)}`;
 function cardRecord(f: PropertyFacts, input: ListPageInput): ListingRecord {
   return {
     ...emptyRecord(SITE, externalId(f.n), new URL(detailPath(f), input.searchUrl).href),
-    title: f.title,
-    operation: f.operation,
-    propertyType: f.propertyType,
-    ...priceFields(f),
-    bedrooms: f.bedrooms,
-    bathrooms: f.bathrooms,
-    parkingSpaces: f.parkingSpaces,
-    builtAreaM2: f.builtAreaM2,
-    landAreaM2: f.landAreaM2,
-    neighborhood: f.neighborhood,
-    city: f.city,
+    ...statedFields(f),
     // The list feed names no state; the detail path's abbreviation is not spelled out anywhere.
     state: null,
-    lat: f.lat,
-    lng: f.lng,
     images: imageUrls(f),
-    publisher: f.publisher,
     // CyT lists only lastUpdate (docs/portals.md §7): the closest thing to a publication date it shows.
     publishedAt: lastUpdate(f),
   };

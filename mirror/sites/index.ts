@@ -1,7 +1,9 @@
 /**
  * The six portals the mirror plays, in the order of BUILTIN_SITE_KEYS. startMirror() serves these
- * unless a test passes its own sites.
+ * unless a test passes its own sites. Typed by the built-in keys (lib/record/sites.ts): a built-in
+ * portal the mirror does not play does not compile.
  */
+import { BUILTIN_SITE_KEYS, type BuiltinSiteKey } from '../../lib/record/sites';
 import type { MirrorSite } from '../model';
 import { casasyterrenosMirror } from './casasyterrenos';
 import { inmuebles24Mirror } from './inmuebles24';
@@ -10,11 +12,13 @@ import { mitulaMirror } from './mitula';
 import { propiedadesMirror } from './propiedades';
 import { trovitMirror } from './trovit';
 
-export const MIRROR_SITES: MirrorSite[] = [
-  inmuebles24Mirror,
-  casasyterrenosMirror,
-  lamudiMirror,
-  mitulaMirror,
-  propiedadesMirror,
-  trovitMirror,
-];
+export const MIRROR_SITE_BY_KEY: Readonly<Record<BuiltinSiteKey, MirrorSite>> = {
+  inmuebles24: inmuebles24Mirror,
+  casasyterrenos: casasyterrenosMirror,
+  lamudi: lamudiMirror,
+  mitula: mitulaMirror,
+  propiedades: propiedadesMirror,
+  trovit: trovitMirror,
+};
+
+export const MIRROR_SITES: MirrorSite[] = BUILTIN_SITE_KEYS.map((key) => MIRROR_SITE_BY_KEY[key]);

@@ -27,7 +27,7 @@ import {
   type MirrorSite,
 } from '../model';
 import { bare, hexDigits, jsonForScript, looseLiteral } from '../render-kit';
-import { priceFields, slugify, TYPE_NOUN } from './page-kit';
+import { priceFields, slugify, statedFields, TYPE_NOUN } from './page-kit';
 
 const SITE = 'inmuebles24';
 const HOST = 'www.inmuebles24.com';
@@ -111,6 +111,13 @@ const logoUrl = (publisher: string): string =>
   `https://img10.naventcdn.com/empresas/logos/${hexDigits(publisher, 8)}.jpg`;
 const publisherId = (name: string): string => String(50_000_000 + (hash32(name) % 9_000_000));
 const publisherPath = (name: string): string => `/inmobiliarias/${slugify(name)}_${publisherId(name)}-inmuebles.html`;
+/** A publisher as the results state and the detail page's avisoInfo both name it. */
+const publisherRef = (name: string) => ({
+  publisherId: publisherId(name),
+  name,
+  url: publisherPath(name),
+  urlLogo: logoUrl(name),
+});
 
 // ── Results pages ──────────────────────────────────────────────────────────────────────────────
 
@@ -309,34 +316,12 @@ function statePosting(f: PropertyFacts): Record<string, unknown> {
       name: f.isDevelopment ? DEVELOPMENT_STATE_TYPE : TYPE_SLUGS[f.propertyType].stateName,
       realEstateTypeId: TYPE_SLUGS[f.propertyType].code,
     },
-    publisher: f.publisher
-      ? {
-          publisherId: publisherId(f.publisher),
-          name: f.publisher,
-          url: publisherPath(f.publisher),
-          urlLogo: logoUrl(f.publisher),
-        }
-      : null,
+    publisher: f.publisher ? publisherRef(f.publisher) : null,
     url: detailPath(f),
     descriptionNormalized: f.descriptionParagraphs.join(' '),
     postingLocation: {
       address: f.address ? { name: f.address, visibility: 'EXACT' } : null,
-      location: {
-        name: f.neighborhood,
-        label: 'ZONA',
-        depth: 3,
-        parent: {
-          name: f.city,
-          label: 'CIUDAD',
-          depth: 2,
-          parent: {
-            name: f.state,
-            label: 'PROVINCIA',
-            depth: 1,
-            parent: { name: 'Mexico', label: 'PAIS', depth: 0, parent: null },
-          },
-        },
-      },
+      location: locationTree(f),
       postingGeolocation: { geolocation: { latitude: f.lat, longitude: f.lng } },
     },
     visiblePictures: {
@@ -607,23 +592,7 @@ function avisoInfo(f: PropertyFacts, variant: number, status: 'ONLINE' | 'OFFLIN
       'Características generales': f.isDevelopment ? {} : features,
       Servicios: { 21: { featureId: '21', label: 'Gimnasio', measure: null, value: null, icon: null } },
     },
-    location: {
-      locationId: `V1-D-${hash32(f.neighborhood) % 100_000}`,
-      name: f.neighborhood,
-      label: 'ZONA',
-      depth: 3,
-      parent: {
-        name: f.city,
-        label: 'CIUDAD',
-        depth: 2,
-        parent: {
-          name: f.state,
-          label: 'PROVINCIA',
-          depth: 1,
-          parent: { name: 'Mexico', label: 'PAIS', depth: 0, parent: null },
-        },
-      },
-    },
+    location: { locationId: `V1-D-${hash32(f.neighborhood) % 100_000}`, ...locationTree(f) },
     description: variant % 3 === 2 ? undefined : f.descriptionParagraphs.map(escapeHtml).join('<br>'),
     address: f.address ? { name: f.address, visibility: 'EXACT' } : { name: '', visibility: 'HIDDEN' },
     mapZoom: 16,
@@ -632,10 +601,7 @@ function avisoInfo(f: PropertyFacts, variant: number, status: 'ONLINE' | 'OFFLIN
     mapLng: bare('mapLngOf'),
     publisher: f.publisher
       ? {
-          publisherId: publisherId(f.publisher),
-          name: f.publisher,
-          url: publisherPath(f.publisher),
-          urlLogo: logoUrl(f.publisher),
+          ...publisherRef(f.publisher),
           premium: false,
           license: '',
           partialPhone: '33 18',
@@ -759,28 +725,36 @@ const doubleClick = ${looseLiteral(doubleClick)};
 `;
 }
 
+/** Where a posting is, as the results state and the detail page's avisoInfo both nest it: zone, city, state, country. */
+function locationTree(f: PropertyFacts) {
+  return {
+    name: f.neighborhood,
+    label: 'ZONA',
+    depth: 3,
+    parent: {
+      name: f.city,
+      label: 'CIUDAD',
+      depth: 2,
+      parent: {
+        name: f.state,
+        label: 'PROVINCIA',
+        depth: 1,
+        parent: { name: 'Mexico', label: 'PAIS', depth: 0, parent: null },
+      },
+    },
+  };
+}
+
 function detailRecord(f: PropertyFacts): ListingRecord {
   return {
     ...emptyRecord(SITE, externalId(f.n), ORIGIN + detailPath(f)),
-    title: f.title,
-    operation: f.operation,
+    ...statedFields(f),
     // A development's avisoInfo type is the kind of project ("horizontal-vertical"): "other".
     propertyType: f.isDevelopment ? 'other' : f.propertyType,
-    ...priceFields(f),
-    bedrooms: f.bedrooms,
-    bathrooms: f.bathrooms,
-    parkingSpaces: f.parkingSpaces,
-    builtAreaM2: f.builtAreaM2,
-    landAreaM2: f.landAreaM2,
-    neighborhood: f.neighborhood,
-    city: f.city,
     state: f.state,
     address: f.address,
-    lat: f.lat,
-    lng: f.lng,
     description: f.descriptionParagraphs.join(' '),
     images: pictures(f, '1200x1200'),
-    publisher: f.publisher,
     publishedAt: publicationDate(f),
   };
 }

@@ -18,7 +18,7 @@ import { emptyRecord, type ListingRecord, type Operation, type PropertyType } fr
 import { hash32, type PropertyFacts } from '../facts';
 import { escapeHtml, formatAmount, type ListPageInput, type MirrorRoute, type MirrorSite } from '../model';
 import { bare, hexDigits, jsonForScript, looseLiteral } from '../render-kit';
-import { choice, dayMonthYear, priceFields, slugify, unnamedArea, unnamedAreaFields } from './page-kit';
+import { choice, dayMonthYear, priceFields, slugify, statedFields, unnamedArea, unnamedAreaFields } from './page-kit';
 
 const SITE = 'lamudi';
 /** Markup generations of the results pages (docs/portals.md §3.2, §3.4), the current first. */
@@ -536,24 +536,11 @@ ${initAdFormScript(f, variant)}
 function detailRecord(f: PropertyFacts): ListingRecord {
   return {
     ...emptyRecord(SITE, externalId(f.n), ORIGIN + detailPath(f)),
-    title: f.title,
-    operation: f.operation,
-    propertyType: f.propertyType,
-    ...priceFields(f),
-    bedrooms: f.bedrooms,
-    bathrooms: f.bathrooms,
-    parkingSpaces: f.parkingSpaces,
-    builtAreaM2: f.builtAreaM2,
-    landAreaM2: f.landAreaM2,
-    neighborhood: f.neighborhood,
-    city: f.city,
+    ...statedFields(f),
     state: f.state,
     address: f.address,
-    lat: f.lat,
-    lng: f.lng,
     description: description(f),
     images: detailImages(f),
-    publisher: f.publisher,
     publishedAt: f.publishedAt,
   };
 }

@@ -4,7 +4,7 @@
  * other portals that the two aggregators (Mitula, Trovit) point to.
  */
 import type { ListingRecord, Operation, PropertyType } from '../../lib/record/listing-record';
-import { hash32, rng, type PropertyFacts } from '../facts';
+import { hash32, rng, TYPE_NOUN, type PropertyFacts } from '../facts';
 import { escapeHtml, formatAmount, type MirrorRoute, type MirrorSite } from '../model';
 
 /**
@@ -49,17 +49,8 @@ export function nextDataScript(data: unknown): string {
   return `<script id="__NEXT_DATA__" type="application/json">${json}</script>`;
 }
 
-/** The noun the portals put on a card for each type. */
-export const TYPE_NOUN: Record<PropertyType, string> = {
-  house: 'Casa',
-  apartment: 'Departamento',
-  land: 'Terreno',
-  office: 'Oficina',
-  commercial: 'Local comercial',
-  warehouse: 'Bodega',
-  building: 'Edificio',
-  other: 'Inmueble',
-};
+/** The noun the portals put on a card for each type: the one the listings' titles are written with. */
+export { TYPE_NOUN };
 
 /**
  * What a Mitula or Trovit search path says about every ad it lists, read by the documented URL
@@ -128,6 +119,52 @@ export function priceFields(f: PropertyFacts): Pick<ListingRecord, 'price' | 'cu
   return f.price == null
     ? { price: null, currency: null, priceOnRequest: true }
     : { price: f.price, currency: f.currency, priceOnRequest: false };
+}
+
+/** Price, rooms and parking as the facts are, for the cards and pages that state them so. */
+export function priceAndRoomFields(
+  f: PropertyFacts,
+): Pick<ListingRecord, 'price' | 'currency' | 'priceOnRequest' | 'bedrooms' | 'bathrooms' | 'parkingSpaces'> {
+  return { ...priceFields(f), bedrooms: f.bedrooms, bathrooms: f.bathrooms, parkingSpaces: f.parkingSpaces };
+}
+
+/** The record fields a page that states the listing's facts as they are gives (a full card, a detail page). */
+export type StatedFields =
+  | 'title'
+  | 'operation'
+  | 'propertyType'
+  | 'price'
+  | 'currency'
+  | 'priceOnRequest'
+  | 'bedrooms'
+  | 'bathrooms'
+  | 'parkingSpaces'
+  | 'builtAreaM2'
+  | 'landAreaM2'
+  | 'neighborhood'
+  | 'city'
+  | 'lat'
+  | 'lng'
+  | 'publisher';
+
+/**
+ * The facts a page states as they are, for the pages that leave none out (Casas y Terrenos' feed,
+ * the Inmuebles24 and Lamudi detail pages); what a page words its own way the caller sets after.
+ */
+export function statedFields(f: PropertyFacts): Pick<ListingRecord, StatedFields> {
+  return {
+    title: f.title,
+    operation: f.operation,
+    propertyType: f.propertyType,
+    ...priceAndRoomFields(f),
+    builtAreaM2: f.builtAreaM2,
+    landAreaM2: f.landAreaM2,
+    neighborhood: f.neighborhood,
+    city: f.city,
+    lat: f.lat,
+    lng: f.lng,
+    publisher: f.publisher,
+  };
 }
 
 /**

@@ -24,7 +24,6 @@ import {
   asArray,
   asObject,
   elementText,
-  fillMissing,
   jsonString,
   jsonText,
   mayHaveMoreResults,
@@ -37,7 +36,8 @@ import {
 } from '../field-readers';
 import { contentHooksOf, PORTAL_CONTENT } from '../content-hooks';
 import { readableEntries, unreadable } from '../entries';
-import { getPath, loadPage, readNextData } from '../page';
+import { getPath, loadPage } from '../page';
+import { nextDataOrMissing, propertiesWithCards } from '../next-data-listings';
 import { searchPathFacts, searchUrlFacts, type SearchUrlFacts } from '../search-url';
 
 const PROPERTY_DATA = 'props.pageProps.initialState.propertyData';
@@ -175,13 +175,9 @@ function readProperties(
   $: CheerioAPI,
   context: ParseContext,
 ): { data: unknown; properties: unknown[] } | { missing: string } {
-  let data: unknown;
-  try {
-    data = readNextData($, context.site, 'listing', context.url);
-  } catch (error) {
-    if (error instanceof UnrecognisedMarkupError) return { missing: error.missing };
-    throw error;
-  }
+  const next = nextDataOrMissing($, context);
+  if ('missing' in next) return next;
+  const { data } = next;
   const properties = asArray(getPath(data, `${PROPERTY_DATA}.properties`));
   return properties ? { data, properties } : { missing: `no ${PROPERTY_DATA}.properties in __NEXT_DATA__` };
 }
@@ -221,26 +217,12 @@ export const casasyterrenosAdapter: SiteAdapter = {
       return { listings, nextPageUrl: null, detailUrls: [] };
     }
 
-    const readCards = cards.filter((card): card is ListingRecord => card != null);
-    const byId = new Map(readCards.map((card) => [card.externalId, card]));
-    // A property the data does not identify is the listing of a card the data does not name: both
-    // lists follow the page's order, so such cards stand in for such properties, in order.
-    const named = new Set(embedded.properties.map(propertyId).filter((id): id is string => id != null));
-    const standIns = readCards.filter((card) => !named.has(card.externalId));
-    const listings = readableEntries(
-      embedded.properties,
-      (property, index) => {
-        const id = propertyId(property);
-        const p = asObject(property);
-        if (id == null || p == null)
-          return (
-            standIns.shift() ??
-            unreadable(`property ${index} has no id (nor a canonical path ending in one) and no card stands in for it`)
-          );
-        return fillMissing(dataRecord(p, id, facts, context), byId.get(id));
-      },
+    const listings = propertiesWithCards(
+      { properties: embedded.properties, path: `${PROPERTY_DATA}.properties`, idSource: 'a canonical path' },
+      cards.filter((card): card is ListingRecord => card != null),
+      propertyId,
+      (p, id) => dataRecord(p, id, facts, context),
       context,
-      `${PROPERTY_DATA}.properties`,
     );
     const page = pageParam(context.url, 'page');
     const total = positiveNumber(getPath(embedded.data, `${PROPERTY_DATA}.estimatedTotalHits`));

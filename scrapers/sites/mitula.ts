@@ -39,16 +39,14 @@ import {
   jsonString,
 } from '../field-readers';
 import { contentHooksOf, PORTAL_CONTENT } from '../content-hooks';
-import { readableEntries, unreadable, type Unreadable } from '../entries';
-import { dateAndAgency, emptyPageOrThrow, isOnPortal, originAddress, refuseAccessDenied } from '../lifull-aggregators';
-import { getPath, loadPage, readJsonLd } from '../page';
+import { unreadable, type Unreadable } from '../entries';
+import { dateAndAgency, isOnPortal, originAddress, parseLifullResults } from '../lifull-aggregators';
+import { getPath, readJsonLd } from '../page';
 import { searchPathFacts, type SearchUrlFacts } from '../search-url';
 
 const DOMAIN = 'mitula.mx';
-const CARD = PORTAL_CONTENT.mitula.card;
-
-/** What is this portal's content (scrapers/page.ts, content-hooks.ts). */
-const CONTENT_HOOKS = contentHooksOf('mitula');
+/** The result card, and what is this portal's content (scrapers/page.ts, content-hooks.ts). */
+const PAGE = { card: PORTAL_CONTENT.mitula.card, contentHooks: contentHooksOf('mitula') };
 
 /** Inner markup, `data-test` hook first and class name second (§4.2, S-MIT-A / S-MIT-B). */
 const INNER = {
@@ -207,22 +205,17 @@ function nextPageUrl($: CheerioAPI, pageUrl: string): string | null {
 export const mitulaAdapter: SiteAdapter = {
   site: 'mitula',
   // A page past the last answers 404 (docs/portals.md §4.1): the end of the walk.
-  contentHooks: CONTENT_HOOKS,
+  contentHooks: PAGE.contentHooks,
   endsWithNotFound: true,
   parseListingPage(html: string, context: ParseContext): ListingPage {
-    refuseAccessDenied(html, context.site, 'listing', context.url);
-    const $ = loadPage(html, context.site, 'listing', context.url, CONTENT_HOOKS);
-    const cards = $(CARD).toArray();
-    if (cards.length === 0) return emptyPageOrThrow($, context, CARD);
-    const about = aboutPerCard($, cards.length);
-    const searched = searchFacts(context.url);
-    // A card that cannot be read (no id, no link) is left out; about[] stays aligned by the card's position.
-    const listings = readableEntries(
-      cards,
-      (card, i) => cardRecord($, $(card), about[i] ?? null, searched, context),
-      context,
-      `${CARD} cards`,
-    );
-    return { listings, nextPageUrl: nextPageUrl($, context.url), detailUrls: [] };
+    return parseLifullResults(html, context, PAGE, {
+      cardReader($, cards) {
+        const about = aboutPerCard($, cards.length);
+        const searched = searchFacts(context.url);
+        // about[] stays aligned by the card's position, unreadable cards included.
+        return (card, i) => cardRecord($, $(card), about[i] ?? null, searched, context);
+      },
+      nextPageUrl,
+    });
   },
 };

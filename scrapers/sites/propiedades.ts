@@ -24,7 +24,6 @@ import type { ListingPage, ParseContext, SiteAdapter } from '../adapter';
 import {
   asArray,
   asObject,
-  fillMissing,
   isoDay,
   jsonString,
   jsonText,
@@ -38,8 +37,8 @@ import {
   type JsonObject,
 } from '../field-readers';
 import { contentHooksOf, PORTAL_CONTENT } from '../content-hooks';
-import { readableEntries, unreadable } from '../entries';
-import { getPath, loadPage, readNextData } from '../page';
+import { getPath, loadPage } from '../page';
+import { nextDataOrMissing, propertiesWithCards } from '../next-data-listings';
 import { searchUrlFacts, type SearchUrlFacts } from '../search-url';
 
 const PROPERTIES = 'props.pageProps.results.properties';
@@ -128,16 +127,11 @@ function readProperties(
   $: CheerioAPI,
   context: ParseContext,
 ): { properties: unknown[]; total: number | null } | { missing: string } {
-  let data: unknown;
-  try {
-    data = readNextData($, context.site, 'listing', context.url);
-  } catch (error) {
-    if (error instanceof UnrecognisedMarkupError) return { missing: error.missing };
-    throw error;
-  }
-  const properties = asArray(getPath(data, PROPERTIES));
+  const next = nextDataOrMissing($, context);
+  if ('missing' in next) return next;
+  const properties = asArray(getPath(next.data, PROPERTIES));
   if (!properties) return { missing: `no ${PROPERTIES} in __NEXT_DATA__` };
-  return { properties, total: positiveNumber(getPath(data, 'props.pageProps.totalItems')) };
+  return { properties, total: positiveNumber(getPath(next.data, 'props.pageProps.totalItems')) };
 }
 
 /**
@@ -190,25 +184,12 @@ export const propiedadesAdapter: SiteAdapter = {
       }
       listings = cards;
     } else {
-      const byId = new Map(cards.map((card) => [card.externalId, card]));
-      // A property the data does not identify is the listing of a card the data does not name: both
-      // lists follow the page's order, so such cards stand in for such properties, in order.
-      const named = new Set(embedded.properties.map(propertyId).filter((id): id is string => id != null));
-      const standIns = cards.filter((card) => !named.has(card.externalId));
-      listings = readableEntries(
-        embedded.properties,
-        (property, index) => {
-          const id = propertyId(property);
-          const p = asObject(property);
-          if (id == null || p == null)
-            return (
-              standIns.shift() ??
-              unreadable(`property ${index} has no id (nor a url_property ending in one) and no card stands in for it`)
-            );
-          return fillMissing(dataRecord(p, id, searched, context), byId.get(id));
-        },
+      listings = propertiesWithCards(
+        { properties: embedded.properties, path: PROPERTIES, idSource: 'a url_property' },
+        cards,
+        propertyId,
+        (p, id) => dataRecord(p, id, searched, context),
         context,
-        PROPERTIES,
       );
     }
     const page = pageParam(context.url, 'pagina');

@@ -21,15 +21,12 @@ import {
 import type { ListingPage, ParseContext, SiteAdapter } from '../adapter';
 import { elementText, placeParts, positiveCount, positiveNumber, unnamedArea, withoutFragment } from '../field-readers';
 import { contentHooksOf, PORTAL_CONTENT } from '../content-hooks';
-import { readableEntries, unreadable, type Unreadable } from '../entries';
-import { emptyPageOrThrow, refuseAccessDenied } from '../lifull-aggregators';
-import { loadPage } from '../page';
+import { unreadable, type Unreadable } from '../entries';
+import { parseLifullResults } from '../lifull-aggregators';
 import { searchPathFacts, searchUrlFacts, type SearchUrlFacts } from '../search-url';
 
-const CARD = PORTAL_CONTENT.trovit.card;
-
-/** What is this portal's content (scrapers/page.ts, content-hooks.ts). */
-const CONTENT_HOOKS = contentHooksOf('trovit');
+/** The result card, and what is this portal's content (scrapers/page.ts, content-hooks.ts). */
+const PAGE = { card: PORTAL_CONTENT.trovit.card, contentHooks: contentHooksOf('trovit') };
 
 /** The features line: "120 m² 3 habitaciones 2 baños" (docs/portals.md §6.2). */
 const AREA = /(\d[\d,]*(?:\.\d+)?)\s*m(?:²|2)/i;
@@ -126,21 +123,15 @@ function cardRecord(
 export const trovitAdapter: SiteAdapter = {
   site: 'trovit',
   // The walk follows a.next-button / #paginate: a linked page that answers 404 is drift.
-  contentHooks: CONTENT_HOOKS,
+  contentHooks: PAGE.contentHooks,
   endsWithNotFound: false,
   parseListingPage(html: string, context: ParseContext): ListingPage {
-    refuseAccessDenied(html, context.site, 'listing', context.url);
-    const $ = loadPage(html, context.site, 'listing', context.url, CONTENT_HOOKS);
-    const cards = $(CARD).toArray();
-    if (cards.length === 0) return emptyPageOrThrow($, context, CARD);
-    const searched = searchUrlFacts(context.url);
-    // A card that cannot be read (no id, no link) is left out; the others keep their order.
-    const listings = readableEntries(
-      cards,
-      (card) => cardRecord($, $(card), searched, context),
-      context,
-      `${CARD} cards`,
-    );
-    return { listings, nextPageUrl: nextPageUrl($, context.url), detailUrls: [] };
+    return parseLifullResults(html, context, PAGE, {
+      cardReader($) {
+        const searched = searchUrlFacts(context.url);
+        return (card) => cardRecord($, $(card), searched, context);
+      },
+      nextPageUrl,
+    });
   },
 };

@@ -5,9 +5,9 @@ import { casasyterrenosMirror as mirror } from '../../../mirror/sites/casasyterr
 import { casasyterrenosAdapter as adapter } from '../../../scrapers/sites/casasyterrenos';
 import {
   assertCoversVariations,
+  assertNoResultsIsEmpty,
   assertMirrorContract,
   contextFor,
-  emptyInput,
   fixturePage,
   pageInput,
   roundTrip,
@@ -83,14 +83,8 @@ describe('Casas y Terrenos mirror: the parser reads back every listing it render
       assert.equal(all.includes('w-[320px] shrink-0'), markup === '2024');
     });
 
-    it(`${markup}: a page with no results is an empty success`, () => {
-      const input = emptyInput(mirror, SEARCH, 0, markup);
-      assert.deepEqual(adapter.parseListingPage(mirror.renderListPage(input), contextFor(mirror, input)), {
-        listings: [],
-        nextPageUrl: null,
-        detailUrls: [],
-      });
-    });
+    it(`${markup}: a page with no results is an empty success`, () =>
+      assertNoResultsIsEmpty(adapter, mirror, SEARCH, markup));
 
     it(`${markup}: writes only the documented property fields, in __NEXT_DATA__ as the page's last script`, () => {
       const { html } = mirrorPage(markup, 1, 1, 1);

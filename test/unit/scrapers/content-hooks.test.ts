@@ -6,12 +6,8 @@
  * their embedded data are named here, and without it they are what a challenge looks like.
  */
 import { strict as assert } from 'node:assert';
-import {
-  ALL_PORTAL_CONTENT_HOOKS,
-  contentHooksOf,
-  PORTAL_CONTENT,
-  type BuiltinPortal,
-} from '../../../scrapers/content-hooks';
+import { BUILTIN_SITE_KEYS } from '../../../lib/record/sites';
+import { ALL_PORTAL_CONTENT_HOOKS, contentHooksOf, PORTAL_CONTENT } from '../../../scrapers/content-hooks';
 import { challengeVendor } from '../../../scrapers/page';
 import { BUILTIN_ADAPTERS } from '../../../scrapers/registry';
 import { loadFixtures } from './fixture-corpus';
@@ -40,10 +36,10 @@ const DATA_ONLY = [
 
 describe('content hooks (scrapers/content-hooks.ts)', () => {
   it("each adapter gives its portal's hooks, its card among them, and a caller that names no site gets every portal's", () => {
-    for (const [site, adapter] of Object.entries(BUILTIN_ADAPTERS)) {
-      const portal = site as BuiltinPortal;
-      assert.deepEqual(adapter.contentHooks, contentHooksOf(portal), site);
-      assert.ok(adapter.contentHooks.includes(PORTAL_CONTENT[portal].card), site);
+    for (const site of BUILTIN_SITE_KEYS) {
+      const adapter = BUILTIN_ADAPTERS[site];
+      assert.deepEqual(adapter.contentHooks, contentHooksOf(site), site);
+      assert.ok(adapter.contentHooks.includes(PORTAL_CONTENT[site].card), site);
       for (const hook of adapter.contentHooks) assert.ok(ALL_PORTAL_CONTENT_HOOKS.includes(hook), `${site}: ${hook}`);
     }
   });

@@ -7,56 +7,10 @@
  */
 import { strict as assert } from 'node:assert';
 import { generateFacts, type PropertyFacts } from '../../../mirror/facts';
-import { pageSizeOf, type ListPageInput, type MirrorSite } from '../../../mirror/model';
+import type { MirrorSite } from '../../../mirror/model';
 import { DEFAULT_MAX_FIELD_LENGTH } from '../../../lib/record/text';
 import type { ParseContext, SiteAdapter } from '../../../scrapers/adapter';
-import { assertSameRecord, contextFor, SEED } from './list-page-harness';
-
-export interface ListRun {
-  /** Every rendered page, for tests that check which markup variations were exercised. */
-  pages: string[];
-  /** Every listing parsed (each compared field by field). */
-  facts: PropertyFacts[];
-}
-
-/**
- * Page `page` of a search spanning `totalPages` pages in one markup generation, with that
- * generation's page size; the last page is half full (search listings are n = firstN, firstN + 1 …).
- */
-export function markupPageInput(
-  mirror: MirrorSite,
-  options: { searchPath: string; page: number; totalPages: number; variant: number; markup: string; firstN?: number },
-): ListPageInput {
-  const { searchPath, page, totalPages, variant, markup } = options;
-  const pageSize = pageSizeOf(mirror, markup);
-  const lastPageCount = Math.ceil(pageSize / 2);
-  const count = page < totalPages ? pageSize : page === totalPages ? lastPageCount : 0;
-  const start = (options.firstN ?? 0) + (page - 1) * pageSize;
-  return {
-    searchUrl: mirror.listPageUrl(searchPath, 1),
-    searchPath,
-    page,
-    totalPages,
-    totalCount: (totalPages - 1) * pageSize + lastPageCount,
-    items: Array.from({ length: count }, (_, i) => generateFacts(SEED, mirror.site, start + i)),
-    variant,
-    markup,
-  };
-}
-
-/** A "no results" page in one markup generation. */
-export function emptyMarkupInput(mirror: MirrorSite, searchPath: string, markup: string, variant = 0): ListPageInput {
-  return {
-    searchUrl: mirror.listPageUrl(searchPath, 1),
-    searchPath,
-    page: 1,
-    totalPages: 1,
-    totalCount: 0,
-    items: [],
-    variant,
-    markup,
-  };
-}
+import { assertSameRecord, contextFor, pageInput, type RoundTrip, SEED } from './list-page-harness';
 
 /**
  * Render and parse every page of a search in every markup generation of the mirror (or those
@@ -68,7 +22,7 @@ export function listRoundTrip(
   mirror: MirrorSite,
   searchPath: string,
   options: { totalPages: number; variants: readonly number[]; firstNs: readonly number[]; markups?: readonly string[] },
-): ListRun & { byMarkup: Map<string, string[]> } {
+): RoundTrip & { byMarkup: Map<string, string[]> } {
   const run = { pages: [] as string[], facts: [] as PropertyFacts[], byMarkup: new Map<string, string[]>() };
   for (const markup of options.markups ?? mirror.markups) {
     const pages: string[] = [];
@@ -76,7 +30,7 @@ export function listRoundTrip(
     for (const firstN of options.firstNs) {
       for (const variant of options.variants) {
         for (let page = 1; page <= options.totalPages; page++) {
-          const input = markupPageInput(mirror, {
+          const input = pageInput(mirror, {
             searchPath,
             page,
             totalPages: options.totalPages,
@@ -132,8 +86,8 @@ export function detailRoundTrip(
   mirror: MirrorSite,
   ns: readonly number[],
   variants: readonly number[],
-): ListRun {
-  const run: ListRun = { pages: [], facts: [] };
+): RoundTrip {
+  const run: RoundTrip = { pages: [], facts: [] };
   for (const markup of mirror.markups) {
     for (const n of ns) {
       for (const variant of variants) {

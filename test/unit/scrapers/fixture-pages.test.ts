@@ -20,11 +20,16 @@
  *       // or, for a page that must be refused:
  *       "expectError": { "type": "ChallengePageError", "messageIncludes": "…" }
  *     }
+ *
+ * A truncated page has no `.html` of its own: `"truncatedFrom": "<a results page of the folder>.html"`
+ * and `"cutAfter": "<text>"` say it is that page up to and including the one place `<text>` stands
+ * (fixture-corpus.ts builds it), as a connection closed early leaves it.
  */
 import assert from 'node:assert/strict';
 import { LISTING_FIELDS, type ListingRecord } from '../../../lib/record/listing-record';
+import { BUILTIN_SITE_KEYS } from '../../../lib/record/sites';
 import { DEFAULT_MAX_FIELD_LENGTH } from '../../../lib/record/text';
-import { MIRROR_SITES } from '../../../mirror/sites';
+import { MIRROR_SITE_BY_KEY } from '../../../mirror/sites';
 import type { ListingPage } from '../../../scrapers/adapter';
 import { BUILTIN_ADAPTERS } from '../../../scrapers/registry';
 
@@ -61,6 +66,13 @@ describe('parsers on the hand-written fixture corpus (test/fixtures/pages)', () 
     it(`${label} (${fixture.kind}, markup ${fixture.markup})`, () => {
       assert.ok(BUILTIN_ADAPTERS[fixture.site], `${label}: no built-in adapter for ${fixture.site}`);
       assert.ok(fixture.source, `${label}: say what the page was written from`);
+      if (fixture.truncatedFrom !== undefined) {
+        const whole = fixtures.find(
+          (other) => other.site === fixture.site && `${other.name}.html` === fixture.truncatedFrom,
+        );
+        assert.equal(whole?.kind, 'results', `${label}: cut from a results page of ${fixture.site}`);
+        assert.equal(whole.markup, fixture.markup, `${label}: in the markup of the page it is cut from`);
+      }
       if (fixture.expectError) {
         assert.equal(fixture.expect, undefined, `${label}: expect or expectError, not both`);
         assert.throws(
@@ -82,8 +94,9 @@ describe('parsers on the hand-written fixture corpus (test/fixtures/pages)', () 
     });
   }
 
-  for (const mirror of MIRROR_SITES) {
-    const site = mirror.site;
+  for (const site of BUILTIN_SITE_KEYS) {
+    const mirror = MIRROR_SITE_BY_KEY[site];
+    it(`${site}: the mirror's entry for the key plays that site`, () => assert.equal(mirror.site, site));
     it(`${site}: the corpus covers every page kind, a results page and a last page in every markup generation the mirror renders, and a detail page in every detail generation`, () => {
       const own = fixtures.filter((fixture) => fixture.site === site);
       const kinds = new Set(own.map((fixture) => fixture.kind));

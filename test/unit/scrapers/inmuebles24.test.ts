@@ -12,15 +12,8 @@ import { pageSizeOf } from '../../../mirror/model';
 import { startMirror } from '../../../mirror/server';
 import { inmuebles24Mirror as mirror } from '../../../mirror/sites/inmuebles24';
 import { inmuebles24Adapter as adapter } from '../../../scrapers/sites/inmuebles24';
-import {
-  detailContext,
-  detailPage,
-  detailRoundTrip,
-  emptyMarkupInput,
-  listRoundTrip,
-  range,
-} from './detail-site-harness';
-import { assertCoversVariations, assertMirrorContract, contextFor, SEED } from './list-page-harness';
+import { detailContext, detailPage, detailRoundTrip, listRoundTrip, range } from './detail-site-harness';
+import { assertCoversVariations, assertMirrorContract, contextFor, emptyInput, SEED } from './list-page-harness';
 
 const SEARCH = '/casas-en-venta-en-zapopan.html';
 
@@ -133,7 +126,7 @@ describe('Inmuebles24 results pages: mirror and parser agree in every generation
   it('a page with no results is an empty success in every generation, the 2024 one despite its Turnstile widget', () => {
     for (const markup of mirror.markups) {
       for (const variant of [0, 4]) {
-        const input = emptyMarkupInput(mirror, SEARCH, markup, variant);
+        const input = emptyInput(mirror, SEARCH, variant, markup);
         assert.deepEqual(
           adapter.parseListingPage(mirror.renderListPage(input), contextFor(mirror, input)),
           { listings: [], nextPageUrl: null, detailUrls: [] },

@@ -6,15 +6,8 @@
 import { strict as assert } from 'node:assert';
 import { lamudiMirror as mirror } from '../../../mirror/sites/lamudi';
 import { lamudiAdapter as adapter } from '../../../scrapers/sites/lamudi';
-import {
-  detailPage,
-  detailRoundTrip,
-  emptyMarkupInput,
-  listRoundTrip,
-  markupPageInput,
-  range,
-} from './detail-site-harness';
-import { assertCoversVariations, assertMirrorContract, contextFor } from './list-page-harness';
+import { detailPage, detailRoundTrip, listRoundTrip, range } from './detail-site-harness';
+import { assertCoversVariations, assertMirrorContract, contextFor, emptyInput, pageInput } from './list-page-harness';
 
 const SEARCH = '/jalisco/zapopan/casa/for-sale/';
 
@@ -41,9 +34,7 @@ describe('Lamudi mirror', () => {
   it('declares no charset, on list and detail pages', () => {
     for (const markup of mirror.markups) {
       assert.doesNotMatch(
-        mirror.renderListPage(
-          markupPageInput(mirror, { searchPath: SEARCH, page: 1, totalPages: 1, variant: 0, markup }),
-        ),
+        mirror.renderListPage(pageInput(mirror, { searchPath: SEARCH, page: 1, totalPages: 1, variant: 0, markup })),
         /charset/i,
       );
     }
@@ -110,7 +101,7 @@ describe('Lamudi results pages: mirror and parser agree in every generation', ()
 
   it('a page with no results is an empty success in every generation', () => {
     for (const markup of mirror.markups) {
-      const input = emptyMarkupInput(mirror, SEARCH, markup);
+      const input = emptyInput(mirror, SEARCH, 0, markup);
       assert.deepEqual(
         adapter.parseListingPage(mirror.renderListPage(input), contextFor(mirror, input)),
         { listings: [], nextPageUrl: null, detailUrls: [] },

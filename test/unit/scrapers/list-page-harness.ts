@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TruncatedPageError } from '../../../lib/errors';
+import { ChallengePageError, TruncatedPageError, UnrecognisedMarkupError } from '../../../lib/errors';
 import { LISTING_FIELDS, type ListingRecord } from '../../../lib/record/listing-record';
 import { DEFAULT_MAX_FIELD_LENGTH } from '../../../lib/record/text';
 import type { ListingPage, ParseContext, SiteAdapter } from '../../../scrapers/adapter';
@@ -243,4 +243,79 @@ export function fixturePage(site: string, name: string): { html: string; context
     html: readFileSync(join(dir, `${name}.html`), 'utf8'),
     context: { url: expected.url, site, maxFieldLength: DEFAULT_MAX_FIELD_LENGTH },
   };
+}
+
+/** A mirror page with no results, in a markup generation, parses as an empty success. */
+export function assertNoResultsIsEmpty(
+  adapter: SiteAdapter,
+  mirror: MirrorSite,
+  searchPath: string,
+  markup: string,
+): void {
+  const input = emptyInput(mirror, searchPath, 0, markup);
+  assert.deepEqual(adapter.parseListingPage(mirror.renderListPage(input), contextFor(mirror, input)), {
+    listings: [],
+    nextPageUrl: null,
+    detailUrls: [],
+  });
+}
+
+/**
+ * A Lifull portal (Mitula, Trovit) refuses its Access Denied page as a challenge by its markers,
+ * also when `padding` (put before </body>) makes it as large as a page of results.
+ */
+export function assertRefusesAccessDenied(adapter: SiteAdapter, context: ParseContext, padding: string): void {
+  const padded = ACCESS_DENIED_PAGE.replace('</body>', `${padding}</body>`);
+  assert.ok(padded.length > 40_000);
+  for (const page of [ACCESS_DENIED_PAGE, padded]) {
+    assert.throws(
+      () => adapter.parseListingPage(page, context),
+      (error: unknown) =>
+        error instanceof ChallengePageError &&
+        error.message === `${context.site} listing page is an "Access Denied" block page (browser headers required)`,
+    );
+  }
+}
+
+/** A results page whose `cards` are taken out, with no "no results" message either, is refused. */
+export function assertRefusesPageWithoutCards(
+  adapter: SiteAdapter,
+  { html, context }: { html: string; context: ParseContext },
+  cards: RegExp,
+  cardSelector: string,
+): void {
+  assert.throws(
+    () => adapter.parseListingPage(html.replace(cards, ''), context),
+    (error: unknown) =>
+      error instanceof UnrecognisedMarkupError &&
+      error.message ===
+        `${context.site} listing page not recognised: no ${cardSelector} cards and no "no results" message`,
+  );
+}
+
+/**
+ * One card made unreadable by `unlink` is left out and the others keep their order; with every card
+ * unlinked the page is refused, with `refusal` checking the message.
+ */
+export function assertLeavesOutUnreadableCard(
+  adapter: SiteAdapter,
+  { html, context }: { html: string; context: ParseContext },
+  cards: RegExp,
+  unlink: (card: string) => string,
+  refusal: (message: string, cards: readonly string[]) => void,
+): ListingRecord[] {
+  const all = html.match(cards)!;
+  const whole = adapter.parseListingPage(html, context).listings;
+  const oneUnlinked = adapter.parseListingPage(html.replace(all[0], unlink(all[0])), context).listings;
+  assert.deepEqual(oneUnlinked, whole.slice(1));
+  const allUnlinked = all.reduce((page, card) => page.replace(card, unlink(card)), html);
+  assert.throws(
+    () => adapter.parseListingPage(allUnlinked, context),
+    (error: unknown) => {
+      assert.ok(error instanceof UnrecognisedMarkupError, String(error));
+      refusal(error.message, all);
+      return true;
+    },
+  );
+  return oneUnlinked;
 }

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { ChallengePageError, UnrecognisedMarkupError } from '../../../lib/errors';
 import { startMirror } from '../../../mirror/server';
 import { mitulaMirror as mirror } from '../../../mirror/sites/mitula';
 import { mitulaAdapter as adapter } from '../../../scrapers/sites/mitula';
 import {
-  ACCESS_DENIED_PAGE,
   assertCoversVariations,
+  assertLeavesOutUnreadableCard,
+  assertNoResultsIsEmpty,
+  assertRefusesAccessDenied,
+  assertRefusesPageWithoutCards,
   assertMirrorContract,
-  contextFor,
-  emptyInput,
   fixturePage,
   roundTrip,
 } from './list-page-harness';
@@ -92,14 +92,8 @@ describe('Mitula mirror: the parser reads back every card it renders', () => {
       assert.equal(all.includes('listing-card__properties__property'), markup === 'class-names');
     });
 
-    it(`${markup}: a page with no results is an empty success`, () => {
-      const input = emptyInput(mirror, SEARCH, 0, markup);
-      assert.deepEqual(adapter.parseListingPage(mirror.renderListPage(input), contextFor(mirror, input)), {
-        listings: [],
-        nextPageUrl: null,
-        detailUrls: [],
-      });
-    });
+    it(`${markup}: a page with no results is an empty success`, () =>
+      assertNoResultsIsEmpty(adapter, mirror, SEARCH, markup));
   }
 
   it('ids invert and list URLs route back (?page=N); a page past the last answers 404, as Mitula does (docs/portals.md §4.1)', async () => {
@@ -180,52 +174,35 @@ describe('Mitula parser: sources in order (beyond the fixture corpus)', () => {
     assert.deepEqual([fromLd.bedrooms, fromLd.bathrooms], [4, 3], 'numberOfBedrooms and numberOfBathroomsTotal');
   });
 
-  it('refuses the Access Denied page by its markers, whatever its size', () => {
-    const { context } = fixturePage('mitula', 'results-data-test');
-    const padded = ACCESS_DENIED_PAGE.replace('</body>', `<script>${'var x=1;'.repeat(8000)}</script></body>`);
-    assert.ok(padded.length > 40_000);
-    for (const page of [ACCESS_DENIED_PAGE, padded]) {
-      assert.throws(
-        () => adapter.parseListingPage(page, context),
-        (error: unknown) =>
-          error instanceof ChallengePageError &&
-          error.message === 'mitula listing page is an "Access Denied" block page (browser headers required)',
-      );
-    }
-  });
+  it('refuses the Access Denied page by its markers, whatever its size', () =>
+    assertRefusesAccessDenied(
+      adapter,
+      fixturePage('mitula', 'results-data-test').context,
+      `<script>${'var x=1;'.repeat(8000)}</script>`,
+    ));
 
-  it('refuses a page without cards or a "no results" message', () => {
-    const { html, context } = fixturePage('mitula', 'results-data-test');
-    assert.throws(
-      () => adapter.parseListingPage(html.replace(CARD, ''), context),
-      (error: unknown) =>
-        error instanceof UnrecognisedMarkupError &&
-        error.message ===
-          'mitula listing page not recognised: no article.listing-card cards and no "no results" message',
-    );
-  });
+  it('refuses a page without cards or a "no results" message', () =>
+    assertRefusesPageWithoutCards(adapter, fixturePage('mitula', 'results-data-test'), CARD, 'article.listing-card'));
 
   it('leaves out a card with no link at all and keeps the others in order; refuses a page none of whose cards can be read', () => {
-    const { html, context } = fixturePage('mitula', 'results-data-test');
-    const cards = html.match(CARD)!;
     const unlink = (card: string): string =>
       card
         .replace(/data-clickdestination="[^"]*"/, 'data-clickdestination="%%%"')
         .replace(/<a href="[^"]*"[^>]*>|<\/a>/g, '');
-    const whole = adapter.parseListingPage(html, context).listings;
-    const oneUnlinked = adapter.parseListingPage(html.replace(cards[0], unlink(cards[0])), context).listings;
-    assert.deepEqual(
-      oneUnlinked.map((listing) => listing.externalId),
-      ['4100007324', '4100007337'],
-    );
-    assert.deepEqual(oneUnlinked, whole.slice(1));
-    const allUnlinked = cards.reduce((page, card) => page.replace(card, unlink(card)), html);
-    assert.throws(
-      () => adapter.parseListingPage(allUnlinked, context),
-      (error: unknown) =>
-        error instanceof UnrecognisedMarkupError &&
-        error.message ===
+    const kept = assertLeavesOutUnreadableCard(
+      adapter,
+      fixturePage('mitula', 'results-data-test'),
+      CARD,
+      unlink,
+      (message) =>
+        assert.equal(
+          message,
           'mitula listing page not recognised: none of the 3 article.listing-card cards can be read (card 4100007311 has no link (data-clickdestination or a[href]); card 4100007324 has no link (data-clickdestination or a[href]); card 4100007337 has no link (data-clickdestination or a[href]))',
+        ),
+    );
+    assert.deepEqual(
+      kept.map((listing) => listing.externalId),
+      ['4100007324', '4100007337'],
     );
   });
 });

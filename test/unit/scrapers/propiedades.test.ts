@@ -4,9 +4,8 @@ import { propiedadesMirror as mirror } from '../../../mirror/sites/propiedades';
 import { propiedadesAdapter as adapter } from '../../../scrapers/sites/propiedades';
 import {
   assertCoversVariations,
+  assertNoResultsIsEmpty,
   assertMirrorContract,
-  contextFor,
-  emptyInput,
   fixturePage,
   pageInput,
   roundTrip,
@@ -86,14 +85,8 @@ describe('Propiedades.com mirror: the parser reads back every listing it renders
         assert.ok(run.pages.some((html) => /<section data-id="\d+"[^>]*>\n<meta itemprop="url"[^>]*>\n/.test(html)));
     });
 
-    it(`${markup}: a page with no results is an empty success`, () => {
-      const input = emptyInput(mirror, SEARCH, 0, markup);
-      assert.deepEqual(adapter.parseListingPage(mirror.renderListPage(input), contextFor(mirror, input)), {
-        listings: [],
-        nextPageUrl: null,
-        detailUrls: [],
-      });
-    });
+    it(`${markup}: a page with no results is an empty success`, () =>
+      assertNoResultsIsEmpty(adapter, mirror, SEARCH, markup));
   }
 
   it('2026: writes only the documented property fields; 2022: no listing data script', () => {

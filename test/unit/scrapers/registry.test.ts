@@ -8,12 +8,12 @@ import { adapterFor, BUILTIN_ADAPTERS } from '../../../scrapers/registry';
 
 describe('adapters: a 404 past the first results page', () => {
   it('ends the walk on Mitula (documented, docs/portals.md §4.1) and on the walks by totals (Casas y Terrenos, Propiedades)', () => {
-    for (const site of ['mitula', 'casasyterrenos', 'propiedades'])
+    for (const site of ['mitula', 'casasyterrenos', 'propiedades'] as const)
       assert.equal(BUILTIN_ADAPTERS[site].endsWithNotFound, true, site);
   });
 
   it("is drift on the walks that follow the page's own next link (Inmuebles24, Lamudi, Trovit) and for a generic adapter", () => {
-    for (const site of ['inmuebles24', 'lamudi', 'trovit'])
+    for (const site of ['inmuebles24', 'lamudi', 'trovit'] as const)
       assert.equal(BUILTIN_ADAPTERS[site].endsWithNotFound, false, site);
     const generic = adapterFor({
       key: 'portal-x',

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { ChallengePageError, UnrecognisedMarkupError } from '../../../lib/errors';
 import { trovitMirror as mirror } from '../../../mirror/sites/trovit';
 import { trovitAdapter as adapter } from '../../../scrapers/sites/trovit';
 import {
-  ACCESS_DENIED_PAGE,
   assertCoversVariations,
+  assertLeavesOutUnreadableCard,
+  assertNoResultsIsEmpty,
+  assertRefusesAccessDenied,
+  assertRefusesPageWithoutCards,
   assertMirrorContract,
-  contextFor,
   emptyInput,
   fixturePage,
   roundTrip,
@@ -57,14 +58,8 @@ describe('Trovit mirror: the parser reads back every card it renders', () => {
       assert.equal(all.includes('<div id="paginate">'), markup === 'paginate');
     });
 
-    it(`${markup}: a page with no results is an empty success`, () => {
-      const input = emptyInput(mirror, SEARCH, 0, markup);
-      assert.deepEqual(adapter.parseListingPage(mirror.renderListPage(input), contextFor(mirror, input)), {
-        listings: [],
-        nextPageUrl: null,
-        detailUrls: [],
-      });
-    });
+    it(`${markup}: a page with no results is an empty success`, () =>
+      assertNoResultsIsEmpty(adapter, mirror, SEARCH, markup));
   }
 
   it('renders .address_property-type as one line of text, without child elements no source documents (docs/portals.md §6.2)', () => {
@@ -139,46 +134,34 @@ describe('Trovit parser: sources in order (beyond the fixture corpus)', () => {
     assert.equal(adapter.parseListingPage(untitled, context).listings[0].title, 'Casa con jardín en Valle Real');
   });
 
-  it('refuses the Access Denied page by its markers, whatever its size', () => {
-    const { context } = fixturePage('trovit', 'results-next-button');
-    const padded = ACCESS_DENIED_PAGE.replace('</body>', `<div>${'<p>Lifull Connect</p>'.repeat(3000)}</div></body>`);
-    assert.ok(padded.length > 40_000);
-    for (const page of [ACCESS_DENIED_PAGE, padded]) {
-      assert.throws(
-        () => adapter.parseListingPage(page, context),
-        (error: unknown) =>
-          error instanceof ChallengePageError &&
-          error.message === 'trovit listing page is an "Access Denied" block page (browser headers required)',
-      );
-    }
-  });
+  it('refuses the Access Denied page by its markers, whatever its size', () =>
+    assertRefusesAccessDenied(
+      adapter,
+      fixturePage('trovit', 'results-next-button').context,
+      `<div>${'<p>Lifull Connect</p>'.repeat(3000)}</div>`,
+    ));
 
-  it('refuses a page without cards or a "no results" message', () => {
-    const { html, context } = fixturePage('trovit', 'results-next-button');
-    assert.throws(
-      () => adapter.parseListingPage(html.replace(CARD, ''), context),
-      (error: unknown) =>
-        error instanceof UnrecognisedMarkupError &&
-        error.message ===
-          'trovit listing page not recognised: no article.snippet-listing cards and no "no results" message',
-    );
-  });
+  it('refuses a page without cards or a "no results" message', () =>
+    assertRefusesPageWithoutCards(
+      adapter,
+      fixturePage('trovit', 'results-next-button'),
+      CARD,
+      'article.snippet-listing',
+    ));
 
   it('leaves out a card without its link and keeps the others in order; refuses a page none of whose cards can be read', () => {
-    const { html, context } = fixturePage('trovit', 'results-next-button');
-    const cards = html.match(CARD)!;
     const unlink = (card: string): string => card.replace('class="js-listing"', 'class="listing-link"');
-    const whole = adapter.parseListingPage(html, context).listings;
-    const oneUnlinked = adapter.parseListingPage(html.replace(cards[0], unlink(cards[0])), context).listings;
-    assert.equal(oneUnlinked.length, whole.length - 1);
-    assert.deepEqual(oneUnlinked, whole.slice(1));
-    const allUnlinked = cards.reduce((page, card) => page.replace(card, unlink(card)), html);
-    assert.throws(
-      () => adapter.parseListingPage(allUnlinked, context),
-      (error: unknown) =>
-        error instanceof UnrecognisedMarkupError &&
-        error.message.startsWith(
-          `trovit listing page not recognised: none of the ${cards.length} article.snippet-listing cards can be read (card 2a8fk3x has no a.js-listing link; `,
+    assertLeavesOutUnreadableCard(
+      adapter,
+      fixturePage('trovit', 'results-next-button'),
+      CARD,
+      unlink,
+      (message, cards) =>
+        assert.ok(
+          message.startsWith(
+            `trovit listing page not recognised: none of the ${cards.length} article.snippet-listing cards can be read (card 2a8fk3x has no a.js-listing link; `,
+          ),
+          message,
         ),
     );
   });

@@ -7,10 +7,11 @@
  */
 import { strict as assert } from 'node:assert';
 import { UnrecognisedMarkupError } from '../../../lib/errors';
+import type { BuiltinSiteKey } from '../../../lib/record/sites';
 import { BUILTIN_ADAPTERS } from '../../../scrapers/registry';
 import { fixturePage } from './list-page-harness';
 
-function refused(site: string, name: string, breakAll: (html: string) => string, message: string): void {
+function refused(site: BuiltinSiteKey, name: string, breakAll: (html: string) => string, message: string): void {
   const { html, context } = fixturePage(site, name);
   assert.ok(BUILTIN_ADAPTERS[site].parseListingPage(html, context).listings.length > 0, `${site}/${name} reads as is`);
   assert.throws(
