@@ -15,7 +15,8 @@ import { getDomain } from 'tldts';
 import { z } from 'zod';
 import type { RetryPolicySettings } from '../contract/retry-policy';
 import { NON_RETRYABLE_ERROR_TYPES } from '../errors';
-import { BUILTIN_SITE_KEYS, type ListingRecord } from '../record/listing-record';
+import type { ListingRecord } from '../record/listing-record';
+import { BUILTIN_SITE_KEYS } from '../record/sites';
 import { emailSchema, PASSWORD_IN_FILE_MESSAGE } from './email-settings';
 
 // ── Problems ─────────────────────────────────────────────────────────────────────────────────

@@ -3,9 +3,6 @@
  * Field names are part of the contract: SQLite columns, exports and `orchestrator parse` use them.
  */
 
-// The built-in keys live in ./sites; re-exported for lib/config/schema.ts until its import names ./sites.
-export { BUILTIN_SITE_KEYS, type BuiltinSiteKey } from './sites';
-
 export type Operation = 'sale' | 'rent';
 export type PropertyType =
   'house' | 'apartment' | 'land' | 'office' | 'commercial' | 'warehouse' | 'building' | 'other';
