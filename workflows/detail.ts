@@ -133,9 +133,8 @@ class DetailQueueWalk {
 
   async report(force = false): Promise<void> {
     const { site } = this.input;
-    setCurrentDetails(
-      `**${site} detail pages** ${this.state}: ${this.totals.done} done, ${this.totals.failed} failed, ${this.totals.skipped} gone`,
-    );
+    const { done, failed, skipped } = this.totals;
+    setCurrentDetails(`**${site} detail pages** ${this.state}: ${done} done, ${failed} failed, ${skipped} gone`);
     if (force || progressDue(Date.now(), this.startedAt, this.lastReport)) {
       this.lastReport = Date.now();
       await this.parent.signal(siteProgressSignal, {

@@ -75,9 +75,9 @@ class SiteStatus {
   progress = (): SiteProgress => ({ site: this.input.plan.site, state: this.state, ...this.totals });
 
   async report(force = false): Promise<void> {
-    const { site } = this.input.plan;
+    const { pages, listings, errors } = this.totals;
     setCurrentDetails(
-      `**${site}** ${this.state}: ${this.totals.pages} pages, ${this.totals.listings} listings, ${this.totals.errors} errors`,
+      `**${this.input.plan.site}** ${this.state}: ${pages} pages, ${listings} listings, ${errors} errors`,
     );
     if (force || progressDue(Date.now(), this.startedAt, this.lastReport)) {
       this.lastReport = Date.now();
