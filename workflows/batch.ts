@@ -34,8 +34,20 @@ import type {
 import { detailWorkflowId, siteWorkflowId } from '../lib/contract/names';
 import type { BatchPhase, FinalBatchStatus } from '../lib/contract/statuses';
 
-const control = proxyActivities<Activities>(CONTROL_ACTIVITY_OPTIONS);
-const finalization = proxyActivities<Activities>(FINALIZATION_ACTIVITY_OPTIONS);
+// Each proxy offers only the activities this workflow calls: calling another fails to compile.
+const control = proxyActivities<Pick<Activities, 'planBatch' | 'markTask' | 'cancelBatch'>>(CONTROL_ACTIVITY_OPTIONS);
+const finalization =
+  proxyActivities<
+    Pick<
+      Activities,
+      | 'updateStatistics'
+      | 'computeMetrics'
+      | 'backupDatabase'
+      | 'cleanupTemporaryFiles'
+      | 'finishBatch'
+      | 'sendNotifications'
+    >
+  >(FINALIZATION_ACTIVITY_OPTIONS);
 
 export async function batchWorkflow(input: BatchInput = {}): Promise<BatchResult> {
   const { workflowId } = workflowInfo();

@@ -28,7 +28,13 @@ import { innermostMessage, progressDue, shouldContinueAsNew } from './decisions'
 import { siteProgressSignal, siteStateQuery } from './messages';
 import type { DetailTotals, DetailWorkflowInput, SiteProgress } from '../lib/contract/payloads';
 
-const control = proxyActivities<Activities>(CONTROL_ACTIVITY_OPTIONS);
+// Each proxy offers only the activities this workflow calls: calling another fails to compile.
+const control =
+  proxyActivities<Pick<Activities, 'markTask' | 'nextDetails' | 'markDetailsFailed' | 'markDetailFailed'>>(
+    CONTROL_ACTIVITY_OPTIONS,
+  );
+
+type PageActivities = Pick<Activities, 'scrapeDetailPages' | 'scrapeDetailPage'>;
 
 /** Queue entries read per activity: ids only, so a read costs three small events. */
 const CLAIM_SIZE = 200;
@@ -94,7 +100,7 @@ class DetailQueueWalk {
   private readonly pagesPerActivity: number;
   private readonly activitiesInFlight: number;
   private readonly lanesPerActivity: number;
-  private readonly details: ActivityInterfaceFor<Activities>;
+  private readonly details: ActivityInterfaceFor<PageActivities>;
   // Room for the completions of a full window, and their workflow tasks, after the check.
   private readonly margin: number;
 
@@ -106,7 +112,7 @@ class DetailQueueWalk {
     this.activitiesInFlight = input.onePagePerActivity ? input.window : DETAIL_ACTIVITIES_IN_FLIGHT;
     this.lanesPerActivity = Math.max(1, Math.ceil(input.window / this.activitiesInFlight));
     this.margin = Math.max(100, input.window * 6 + 50);
-    this.details = proxyActivities<Activities>({
+    this.details = proxyActivities<PageActivities>({
       taskQueue: input.taskQueue,
       // A window's lanes fetch their pages one after another.
       startToCloseTimeout: input.pageTimeoutMs * Math.ceil(this.pagesPerActivity / this.lanesPerActivity),

@@ -41,12 +41,13 @@ import type {
  */
 export const LISTING_PAGES_PER_ACTIVITY = 10;
 
-const control = proxyActivities<Activities>(CONTROL_ACTIVITY_OPTIONS);
+// Each proxy offers only the activities this workflow calls: calling another fails to compile.
+const control = proxyActivities<Pick<Activities, 'markTask'>>(CONTROL_ACTIVITY_OPTIONS);
 
-type PageActivities = ActivityInterfaceFor<Activities>;
+type PageActivities = ActivityInterfaceFor<Pick<Activities, 'scrapeListingPages' | 'scrapeListingPage'>>;
 
 function pageActivities(plan: SitePlan): PageActivities {
-  return proxyActivities<Activities>({
+  return proxyActivities<Pick<Activities, 'scrapeListingPages' | 'scrapeListingPage'>>({
     taskQueue: plan.taskQueue,
     // A window fetches its pages one after another.
     startToCloseTimeout: plan.pageTimeoutMs * (plan.onePagePerActivity ? 1 : LISTING_PAGES_PER_ACTIVITY),
