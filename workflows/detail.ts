@@ -15,7 +15,7 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   isCancellation,
-  patched,
+  deprecatePatch,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -30,11 +30,9 @@ import type { DetailTotals, DetailWorkflowInput, SiteProgress } from '../lib/con
 
 // Each proxy offers only the activities this workflow calls: calling another fails to compile.
 const control =
-  proxyActivities<Pick<Activities, 'markTask' | 'nextDetails' | 'markDetailsFailed' | 'markDetailFailed'>>(
-    CONTROL_ACTIVITY_OPTIONS,
-  );
+  proxyActivities<Pick<Activities, 'markTask' | 'nextDetails' | 'markDetailsFailed'>>(CONTROL_ACTIVITY_OPTIONS);
 
-type PageActivities = Pick<Activities, 'scrapeDetailPages' | 'scrapeDetailPage'>;
+type PageActivities = Pick<Activities, 'scrapeDetailPages'>;
 
 /** Queue entries read per activity: ids only, so a read costs three small events. */
 const CLAIM_SIZE = 200;
@@ -160,12 +158,12 @@ class DetailQueueWalk {
     for (;;) {
       const seqs = await control.nextDetails({ batchId, site, afterSeq: this.afterSeq, limit: CLAIM_SIZE });
       if (seqs.length === 0) break;
-      // Histories recorded before the windows replay on the one-page path.
-      const reachedBound = patched('detail-page-windows')
-        ? await this.handOut(chunks(seqs, this.pagesPerActivity), this.activitiesInFlight, (window) =>
-            this.scrapeWindow(window),
-          )
-        : await this.handOut(chunks(seqs, 1), this.input.window, ([seq]) => this.scrapePage(seq));
+      // Histories recorded with patched('detail-page-windows') carry its marker; the one-page path
+      // before it is gone (README, Upgrading). Removed in the next release.
+      deprecatePatch('detail-page-windows');
+      const reachedBound = await this.handOut(chunks(seqs, this.pagesPerActivity), this.activitiesInFlight, (window) =>
+        this.scrapeWindow(window),
+      );
       if (reachedBound) {
         await condition(() => this.inflight === 0);
         return this.afterSeq;
@@ -216,19 +214,6 @@ class DetailQueueWalk {
       this.totals.done += counted.done;
       this.totals.failed += counted.failed;
       this.totals.skipped += counted.skipped;
-    } finally {
-      this.inflight--;
-    }
-  }
-
-  /** One entry per activity: histories recorded before the windows. */
-  private async scrapePage(seq: number): Promise<void> {
-    try {
-      this.totals[await this.details.scrapeDetailPage({ batchId: this.input.batchId, site: this.input.site, seq })]++;
-    } catch (error) {
-      if (isCancellation(error)) return;
-      this.totals.failed++;
-      await control.markDetailFailed({ seq, error: innermostMessage(error) });
     } finally {
       this.inflight--;
     }

@@ -12,7 +12,7 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   isCancellation,
-  patched,
+  deprecatePatch,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -24,7 +24,6 @@ import { siteProgressSignal, siteStateQuery } from './messages';
 import { toTemporalRetryPolicy } from '../lib/contract/retry-policy';
 import { innermostMessage, progressDue, shouldContinueAsNew } from './decisions';
 import type {
-  ListingPageResult,
   ListingWalk,
   SiteCursor,
   SiteProgress,
@@ -44,10 +43,10 @@ export const LISTING_PAGES_PER_ACTIVITY = 10;
 // Each proxy offers only the activities this workflow calls: calling another fails to compile.
 const control = proxyActivities<Pick<Activities, 'markTask'>>(CONTROL_ACTIVITY_OPTIONS);
 
-type PageActivities = ActivityInterfaceFor<Pick<Activities, 'scrapeListingPages' | 'scrapeListingPage'>>;
+type PageActivities = ActivityInterfaceFor<Pick<Activities, 'scrapeListingPages'>>;
 
 function pageActivities(plan: SitePlan): PageActivities {
-  return proxyActivities<Pick<Activities, 'scrapeListingPages' | 'scrapeListingPage'>>({
+  return proxyActivities<Pick<Activities, 'scrapeListingPages'>>({
     taskQueue: plan.taskQueue,
     // A window fetches its pages one after another.
     startToCloseTimeout: plan.pageTimeoutMs * (plan.onePagePerActivity ? 1 : LISTING_PAGES_PER_ACTIVITY),
@@ -151,7 +150,7 @@ async function walkStartUrls(
   return null;
 }
 
-/** One activity from `at` (a window of pages, or one page); adds its pages to at.totals and returns the next page. */
+/** One window of pages from `at` in one activity; adds its pages to at.totals and returns the next page. */
 async function scrapeFrom(
   input: SiteWorkflowInput,
   pages: PageActivities,
@@ -160,28 +159,22 @@ async function scrapeFrom(
 ) {
   const { batchId, plan } = input;
   const { url, pageNumber, totals } = at;
-  // Histories recorded before the windows replay on the one-page path.
-  if (patched('listing-page-windows')) {
-    const maxPages = plan.startUrls[startIndex].maxPages;
-    const limit = plan.onePagePerActivity ? 1 : Math.min(LISTING_PAGES_PER_ACTIVITY, pageNumber);
-    const walked: ListingWalk = await pages.scrapeListingPages({
-      batchId,
-      site: plan.site,
-      url,
-      pageNumber,
-      maxPages,
-      limit,
-      totals,
-    });
-    Object.assign(totals, walked.totals);
-    return { url: walked.url, pageNumber: walked.pageNumber };
-  }
-  const result: ListingPageResult = await pages.scrapeListingPage({ batchId, site: plan.site, url, pageNumber });
-  totals.pages++;
-  totals.listings += result.listings;
-  totals.newListings += result.newListings;
-  if (result.skipped) totals.skippedPages++;
-  return { url: result.nextPageUrl, pageNumber: pageNumber + 1 };
+  // Histories recorded with patched('listing-page-windows') carry its marker; the one-page path
+  // before it is gone (README, Upgrading). Removed in the next release.
+  deprecatePatch('listing-page-windows');
+  const maxPages = plan.startUrls[startIndex].maxPages;
+  const limit = plan.onePagePerActivity ? 1 : Math.min(LISTING_PAGES_PER_ACTIVITY, pageNumber);
+  const walked: ListingWalk = await pages.scrapeListingPages({
+    batchId,
+    site: plan.site,
+    url,
+    pageNumber,
+    maxPages,
+    limit,
+    totals,
+  });
+  Object.assign(totals, walked.totals);
+  return { url: walked.url, pageNumber: walked.pageNumber };
 }
 
 /** Records why the walk ended early; returns the error that fails the run (a cancellation stays one). */
