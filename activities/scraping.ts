@@ -3,8 +3,7 @@
  * so a retried or replayed page writes nothing twice. Only counts and the next URL go back to the
  * workflow. The workflows call the window activities (scrapeListingPages, scrapeDetailPages),
  * each of which does many pages: per page, an activity costs history events, server work and SDK
- * overhead that cost more than the page itself (README, Performance). The one-page
- * activities stay registered for histories recorded before the windows.
+ * overhead that cost more than the page itself (README, Performance).
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { HostPolicyError, NotFoundError, RobotsDisallowedError, ScrapeError } from '../lib/errors';
@@ -345,10 +344,6 @@ export function createScrapingActivities(deps: ActivityDeps) {
   }
 
   return {
-    scrapeListingPage: (args: { batchId: string; site: string; url: string; pageNumber: number }) =>
-      withHeartbeats(() => scrapeListingPage(args)),
-    scrapeDetailPage: (args: { batchId: string; site: string; seq: number }) =>
-      withHeartbeats(() => scrapeDetailPage(args)),
     scrapeListingPages,
     scrapeDetailPages,
 

@@ -15,7 +15,6 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   isCancellation,
-  deprecatePatch,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -158,9 +157,6 @@ class DetailQueueWalk {
     for (;;) {
       const seqs = await control.nextDetails({ batchId, site, afterSeq: this.afterSeq, limit: CLAIM_SIZE });
       if (seqs.length === 0) break;
-      // Histories recorded with patched('detail-page-windows') carry its marker; the one-page path
-      // before it is gone (README, Upgrading). Removed in the next release.
-      deprecatePatch('detail-page-windows');
       const reachedBound = await this.handOut(chunks(seqs, this.pagesPerActivity), this.activitiesInFlight, (window) =>
         this.scrapeWindow(window),
       );

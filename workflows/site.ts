@@ -12,7 +12,6 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   isCancellation,
-  deprecatePatch,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -159,9 +158,6 @@ async function scrapeFrom(
 ) {
   const { batchId, plan } = input;
   const { url, pageNumber, totals } = at;
-  // Histories recorded with patched('listing-page-windows') carry its marker; the one-page path
-  // before it is gone (README, Upgrading). Removed in the next release.
-  deprecatePatch('listing-page-windows');
   const maxPages = plan.startUrls[startIndex].maxPages;
   const limit = plan.onePagePerActivity ? 1 : Math.min(LISTING_PAGES_PER_ACTIVITY, pageNumber);
   const walked: ListingWalk = await pages.scrapeListingPages({
