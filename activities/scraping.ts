@@ -348,12 +348,11 @@ export function createScrapingActivities(deps: ActivityDeps) {
     scrapeDetailPages,
 
     /**
-     * Entries of a window still pending after its retries become failed (those done, skipped or
-     * failed stay so); returns the window's entries by final state, so the workflow counts every
-     * entry, those an attempt that timed out had finished included. (Before, it returned how many
-     * it failed: detailWorkflow still reads that form in the histories recorded then.)
+     * Closes a window whose activity failed after its retries: its entries still pending become
+     * failed (those done, skipped or failed stay so); returns the window's entries by final state,
+     * so the workflow counts every entry, those an attempt that timed out had finished included.
      */
-    async markDetailsFailed({ seqs, error }: { seqs: number[]; error: string }): Promise<DetailTotals> {
+    async closeDetailWindow({ seqs, error }: { seqs: number[]; error: string }): Promise<DetailTotals> {
       return db.transaction(() => {
         failPendingDetails(db, seqs, error);
         return outcomesOf(db, seqs);
@@ -372,10 +371,6 @@ export function createScrapingActivities(deps: ActivityDeps) {
       limit: number;
     }): Promise<number[]> {
       return pendingDetails(db, batchId, site, afterSeq, limit).map((entry) => entry.seq);
-    },
-
-    async markDetailFailed({ seq, error }: { seq: number; error: string }): Promise<void> {
-      finishDetail(db, seq, 'failed', error);
     },
   };
 }

@@ -40,8 +40,8 @@ const finalization =
   proxyActivities<
     Pick<
       Activities,
-      | 'updateStatistics'
-      | 'computeMetrics'
+      | 'storeSiteStatistics'
+      | 'detectBatchAlerts'
       | 'backupDatabase'
       | 'cleanupTemporaryFiles'
       | 'finishBatch'
@@ -286,8 +286,8 @@ async function finalize(batch: BatchState): Promise<BatchResult> {
       return fallback;
     }
   };
-  await step('statistics', () => finalization.updateStatistics({ batchId }), []);
-  const { alerts } = await step('metrics', () => finalization.computeMetrics({ batchId }), { alerts: [] });
+  await step('statistics', () => finalization.storeSiteStatistics({ batchId }), []);
+  const { alerts } = await step('metrics', () => finalization.detectBatchAlerts({ batchId }), { alerts: [] });
   await step('backup', () => finalization.backupDatabase({ batchId }), null);
   await step('cleanup', () => finalization.cleanupTemporaryFiles({ batchId }), null);
   const outcome: FinalBatchStatus = finalizationStatus(batchStatusOf(sites), finalizationErrors);

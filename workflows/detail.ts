@@ -7,9 +7,7 @@
  */
 import {
   ActivityCancellationType,
-  ActivityFailure,
   type ActivityInterfaceFor,
-  ApplicationFailure,
   CancellationScope,
   condition,
   continueAsNew,
@@ -29,7 +27,7 @@ import type { DetailTotals, DetailWorkflowInput, SiteProgress } from '../lib/con
 
 // Each proxy offers only the activities this workflow calls: calling another fails to compile.
 const control =
-  proxyActivities<Pick<Activities, 'markTask' | 'nextDetails' | 'markDetailsFailed'>>(CONTROL_ACTIVITY_OPTIONS);
+  proxyActivities<Pick<Activities, 'markTask' | 'nextDetails' | 'closeDetailWindow'>>(CONTROL_ACTIVITY_OPTIONS);
 
 type PageActivities = Pick<Activities, 'scrapeDetailPages'>;
 
@@ -205,8 +203,7 @@ class DetailQueueWalk {
       // The entries still pending fail; every entry of the window then counts by its final state,
       // whatever its attempts did (one that timed out reports nothing). Awaited first: `totals.x
       // += await …` would read the count before the wait and lose what other windows added meanwhile.
-      const marked: DetailTotals | number = await control.markDetailsFailed({ seqs, error: innermostMessage(error) });
-      const counted = typeof marked === 'number' ? countedBeforeWindowTotals(error, marked) : marked;
+      const counted = await control.closeDetailWindow({ seqs, error: innermostMessage(error) });
       this.totals.done += counted.done;
       this.totals.failed += counted.failed;
       this.totals.skipped += counted.skipped;
@@ -214,20 +211,6 @@ class DetailQueueWalk {
       this.inflight--;
     }
   }
-}
-
-/**
- * A failed window's counts as histories recorded before markDetailsFailed returned them say:
- * there it returned how many pending entries it failed (a number), and the entries the last
- * attempt handled came from the outcomes scrapeDetailPages puts in its failure's details (none
- * from an attempt that timed out). Kept so those histories replay to the same totals.
- */
-function countedBeforeWindowTotals(error: unknown, failedNow: number): DetailTotals {
-  const failure = error instanceof ActivityFailure ? error.cause : undefined;
-  const handled =
-    (failure instanceof ApplicationFailure ? (failure.details?.[0] as Partial<DetailTotals> | undefined) : undefined) ??
-    {};
-  return { done: handled.done ?? 0, failed: (handled.failed ?? 0) + failedNow, skipped: handled.skipped ?? 0 };
 }
 
 /** `seqs` in consecutive groups of `size`. */

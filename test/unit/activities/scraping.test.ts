@@ -190,7 +190,7 @@ describe('scraping activities: what fails a page, a window, a site', () => {
     assert.deepEqual(detailCounts(db, batchId, SITE), { pending: 0, done: 3, failed: 3, skipped: 0 });
   });
 
-  it("markDetailsFailed fails what is still pending and returns the window's entries by final state", async () => {
+  it("closeDetailWindow fails what is still pending and returns the window's entries by final state", async () => {
     const batchId = 'mark-failed';
     newBatch(batchId);
     enqueueDetails(
@@ -202,8 +202,8 @@ describe('scraping activities: what fails a page, a window, a site', () => {
     const seqs = pendingDetails(db, batchId, SITE, 0, 100).map((entry) => entry.seq);
     db.prepare(`UPDATE detail_queue SET state = 'done' WHERE seq = ?`).run(seqs[0]);
     db.prepare(`UPDATE detail_queue SET state = 'skipped' WHERE seq = ?`).run(seqs[1]);
-    const { markDetailsFailed } = activities(new ScriptedFetcher());
-    assert.deepEqual(await new MockActivityEnvironment().run(markDetailsFailed, { seqs, error: 'timed out' }), {
+    const { closeDetailWindow } = activities(new ScriptedFetcher());
+    assert.deepEqual(await new MockActivityEnvironment().run(closeDetailWindow, { seqs, error: 'timed out' }), {
       done: 1,
       failed: 2,
       skipped: 1,
