@@ -1,10 +1,11 @@
 /**
  * Planning and task-state activities: the batch and its tasks are written to SQLite before any
- * page is fetched, and every state change goes through the task state machine.
+ * page is fetched. markTask is the one way a task's state changes, and only the workflows call it
+ * (the page activities report their attempts in the pages table), through the task state machine.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { UserInputError } from '../lib/errors';
-import { closeOpenTasks, createBatch, setBatchStatus, taskId, transitionTask } from '../lib/store/batches';
+import { createBatch, setBatchStatus, taskId, transitionTask } from '../lib/store/batches';
 import type { TaskKind, TaskState } from '../lib/contract/statuses';
 import { loadStartUrls } from '../lib/urls/start-urls';
 import type { BatchInput, BatchPlan, SitePlan } from '../lib/contract/payloads';
@@ -90,11 +91,6 @@ export function createPlanningActivities(deps: ActivityDeps) {
       error?: string;
     }): Promise<string> {
       return transitionTask(db, taskId(args.batchId, args.site, args.kind), args.state, args.reason, args.error);
-    },
-
-    async cancelBatch({ batchId }: { batchId: string }): Promise<void> {
-      closeOpenTasks(db, batchId, 'failed', 'batch cancelled');
-      setBatchStatus(db, batchId, 'cancelled');
     },
   };
 }

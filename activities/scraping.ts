@@ -7,7 +7,6 @@
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { HostPolicyError, NotFoundError, RobotsDisallowedError, ScrapeError } from '../lib/errors';
-import { taskId, transitionTask } from '../lib/store/batches';
 import {
   enqueueDetails,
   failPendingDetails,
@@ -109,13 +108,9 @@ export function createScrapingActivities(deps: ActivityDeps) {
     url: string;
     pageNumber: number;
   }): Promise<ListingPageResult> {
+    // The attempt is reported in the pages table; the task's state is the site workflow's to write
+    // (a failed latest attempt reads as retrying: lib/store/batches.ts, getTasks).
     const attempt = nextAttempt(db, { batchId, site, kind: 'listing', url });
-    transitionTask(
-      db,
-      taskId(batchId, site, 'main'),
-      attempt > 1 ? 'retrying' : 'running',
-      attempt > 1 ? `page ${pageNumber} attempt ${attempt}` : `page ${pageNumber}`,
-    );
     const base = { batchId, site, kind: 'listing' as const, url, attempt };
     let page;
     try {

@@ -32,10 +32,17 @@ import type {
   SiteProgress,
 } from '../lib/contract/payloads';
 import { detailWorkflowId, siteWorkflowId } from '../lib/contract/names';
-import type { BatchPhase, FinalBatchStatus } from '../lib/contract/statuses';
+import {
+  TERMINAL_TASK_STATES,
+  type BatchPhase,
+  type FinalBatchStatus,
+  type SiteState,
+  type TaskKind,
+  type TaskState,
+} from '../lib/contract/statuses';
 
 // Each proxy offers only the activities this workflow calls: calling another fails to compile.
-const control = proxyActivities<Pick<Activities, 'planBatch' | 'markTask' | 'cancelBatch'>>(CONTROL_ACTIVITY_OPTIONS);
+const control = proxyActivities<Pick<Activities, 'planBatch' | 'markTask'>>(CONTROL_ACTIVITY_OPTIONS);
 const finalization =
   proxyActivities<
     Pick<
@@ -136,6 +143,11 @@ class BatchState {
       );
     return left;
   }
+}
+
+/** Whether the batch has seen this task end (a child's result or signal, or the batch's own record). */
+function ended(state: SiteState | undefined): boolean {
+  return state !== undefined && TERMINAL_TASK_STATES.has(state as TaskState);
 }
 
 function emptyProgress(site: SitePlan): SiteProgress {
@@ -256,11 +268,25 @@ async function siteFailed(batch: BatchState, site: SitePlan, error: unknown): Pr
   }
 }
 
-/** A cancelled batch records its end even as its own cancellation goes on. */
+/**
+ * A cancelled batch fails every task whose end it has not seen: a child marks its own task when
+ * cancelled, but one that never started, or was cancelled before it could, cannot. Then it records
+ * its status. Runs to its end even as the batch's own cancellation goes on.
+ */
 async function closeCancelled(batch: BatchState): Promise<void> {
+  const { batchId } = batch;
   await CancellationScope.nonCancellable(async () => {
     batch.phase = 'cancelled';
-    await control.cancelBatch({ batchId: batch.batchId });
+    const open = batch.plan.sites.flatMap((site) => {
+      const { state, detail } = batch.site(site.site);
+      const kinds: TaskKind[] = ended(state) ? [] : ['main'];
+      if (site.hasDetailScraper && !ended(detail?.state)) kinds.push('detail');
+      return kinds.map((kind) => ({ site: site.site, kind }));
+    });
+    await Promise.all(
+      open.map((task) => control.markTask({ batchId, ...task, state: 'failed', reason: 'batch cancelled' })),
+    );
+    await finalization.finishBatch({ batchId, status: 'cancelled', sites: batch.sites(), finalizationErrors: [] });
     upsertSearchAttributes([{ key: BatchStatusKey, value: 'cancelled' }]);
     batch.publish();
   });
