@@ -42,19 +42,18 @@ import {
 } from '../lib/contract/statuses';
 
 // Each proxy offers only the activities this workflow calls: calling another fails to compile.
-const control = proxyActivities<Pick<Activities, 'planBatch' | 'markTask'>>(CONTROL_ACTIVITY_OPTIONS);
-const finalization =
-  proxyActivities<
-    Pick<
-      Activities,
-      | 'storeSiteStatistics'
-      | 'detectBatchAlerts'
-      | 'backupDatabase'
-      | 'cleanupTemporaryFiles'
-      | 'finishBatch'
-      | 'sendNotifications'
-    >
-  >(FINALIZATION_ACTIVITY_OPTIONS);
+type ControlActivities = Pick<Activities, 'planBatch' | 'markTask'>;
+type FinalizationActivities = Pick<
+  Activities,
+  | 'storeSiteStatistics'
+  | 'detectBatchAlerts'
+  | 'backupDatabase'
+  | 'cleanupTemporaryFiles'
+  | 'finishBatch'
+  | 'sendNotifications'
+>;
+const control = proxyActivities<ControlActivities>(CONTROL_ACTIVITY_OPTIONS);
+const finalization = proxyActivities<FinalizationActivities>(FINALIZATION_ACTIVITY_OPTIONS);
 
 export async function batchWorkflow(input: BatchInput = {}): Promise<BatchResult> {
   const { workflowId } = workflowInfo();
