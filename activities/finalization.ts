@@ -40,8 +40,8 @@ export function createFinalizationActivities(deps: ActivityDeps) {
     );
 
   return heartbeating({
-    /** Counts per site (pages, listings new/updated/unchanged/removed, price changes) into site_metrics. */
-    async updateStatistics({ batchId }: { batchId: string }): Promise<SiteMetrics[]> {
+    /** Computes each site's counts (pages, listings new/updated/unchanged/removed, price changes) and stores them in site_metrics. */
+    async storeSiteStatistics({ batchId }: { batchId: string }): Promise<SiteMetrics[]> {
       const states = mainState(batchId);
       return [...states.keys()].map((site) => {
         const metrics = computeSiteMetrics(db, batchId, site, states.get(site) === 'completed');
@@ -50,8 +50,11 @@ export function createFinalizationActivities(deps: ActivityDeps) {
       });
     },
 
-    /** Performance and fill-rate metrics are in site_metrics already; this compares them with the previous batch. */
-    async computeMetrics({ batchId }: { batchId: string }): Promise<{ alerts: Alert[] }> {
+    /**
+     * Compares each site's metrics (in site_metrics already) with its previous batch's, stores the
+     * alerts that finds and returns all of the batch's alerts.
+     */
+    async detectBatchAlerts({ batchId }: { batchId: string }): Promise<{ alerts: Alert[] }> {
       const states = mainState(batchId);
       const alerts = getSiteMetrics(db, batchId).flatMap((current) => {
         const previous = current.previousBatchId

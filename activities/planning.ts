@@ -1,11 +1,13 @@
 /**
  * Planning and task-state activities: the batch and its tasks are written to SQLite before any
- * page is fetched, and every state change goes through the task state machine.
+ * page is fetched. markTask is the one way a task's state changes, and only the workflows call it
+ * (the page activities report their attempts in the pages table), through the task state machine.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { UserInputError } from '../lib/errors';
-import { closeOpenTasks, createBatch, setBatchStatus, taskId, transitionTask } from '../lib/store/batches';
+import { createBatch, setBatchStatus, taskId, transitionTask } from '../lib/store/batches';
 import type { TaskKind, TaskState } from '../lib/contract/statuses';
+import { checkBatchStart } from '../lib/schedule/batch-input';
 import { loadStartUrls } from '../lib/urls/start-urls';
 import type { BatchInput, BatchPlan, SitePlan } from '../lib/contract/payloads';
 import { batchIdOf, siteTaskQueue } from '../lib/contract/names';
@@ -15,18 +17,12 @@ export function createPlanningActivities(deps: ActivityDeps) {
   const { config, db } = deps;
 
   function plan({ input, workflowId }: { input: BatchInput; workflowId: string }): BatchPlan {
-    const enabled = config.sites.filter((site) => site.enabled);
-    const known = config.sites.map((site) => site.key);
-    const unknown = (input.sites ?? []).filter((key) => !known.includes(key));
-    if (unknown.length > 0) {
-      throw new UserInputError(
-        `unknown site(s) ${unknown.join(', ')}: the sites in ${config.sourcePath} are ${known.join(', ')}`,
-      );
-    }
-    const chosen = input.sites?.length ? config.sites.filter((site) => input.sites!.includes(site.key)) : enabled;
-    const disabled = chosen.filter((site) => !site.enabled).map((site) => site.key);
-    if (disabled.length > 0)
-      throw new UserInputError(`site(s) ${disabled.join(', ')} are disabled in ${config.sourcePath}`);
+    // The same check as `run` and `schedule` make before starting: unknown or disabled sites, and
+    // mistakes in their start-URL CSVs, named with the file (a Schedule's input is checked here again).
+    checkBatchStart(config, input.sites);
+    const chosen = input.sites?.length
+      ? config.sites.filter((site) => input.sites!.includes(site.key))
+      : config.sites.filter((site) => site.enabled);
     if (input.maxPages !== undefined && !(Number.isInteger(input.maxPages) && input.maxPages > 0)) {
       throw new UserInputError(`maxPages must be a positive whole number, got ${JSON.stringify(input.maxPages)}`);
     }
@@ -90,11 +86,6 @@ export function createPlanningActivities(deps: ActivityDeps) {
       error?: string;
     }): Promise<string> {
       return transitionTask(db, taskId(args.batchId, args.site, args.kind), args.state, args.reason, args.error);
-    },
-
-    async cancelBatch({ batchId }: { batchId: string }): Promise<void> {
-      closeOpenTasks(db, batchId, 'failed', 'batch cancelled');
-      setBatchStatus(db, batchId, 'cancelled');
     },
   };
 }

@@ -3,12 +3,10 @@
  * so a retried or replayed page writes nothing twice. Only counts and the next URL go back to the
  * workflow. The workflows call the window activities (scrapeListingPages, scrapeDetailPages),
  * each of which does many pages: per page, an activity costs history events, server work and SDK
- * overhead that cost more than the page itself (README, Performance). The one-page
- * activities stay registered for histories recorded before the windows.
+ * overhead that cost more than the page itself (README, Performance).
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { HostPolicyError, NotFoundError, RobotsDisallowedError, ScrapeError } from '../lib/errors';
-import { taskId, transitionTask } from '../lib/store/batches';
 import {
   enqueueDetails,
   failPendingDetails,
@@ -110,13 +108,9 @@ export function createScrapingActivities(deps: ActivityDeps) {
     url: string;
     pageNumber: number;
   }): Promise<ListingPageResult> {
+    // The attempt is reported in the pages table; the task's state is the site workflow's to write
+    // (a failed latest attempt reads as retrying: lib/store/batches.ts, getTasks).
     const attempt = nextAttempt(db, { batchId, site, kind: 'listing', url });
-    transitionTask(
-      db,
-      taskId(batchId, site, 'main'),
-      attempt > 1 ? 'retrying' : 'running',
-      attempt > 1 ? `page ${pageNumber} attempt ${attempt}` : `page ${pageNumber}`,
-    );
     const base = { batchId, site, kind: 'listing' as const, url, attempt };
     let page;
     try {
@@ -345,20 +339,15 @@ export function createScrapingActivities(deps: ActivityDeps) {
   }
 
   return {
-    scrapeListingPage: (args: { batchId: string; site: string; url: string; pageNumber: number }) =>
-      withHeartbeats(() => scrapeListingPage(args)),
-    scrapeDetailPage: (args: { batchId: string; site: string; seq: number }) =>
-      withHeartbeats(() => scrapeDetailPage(args)),
     scrapeListingPages,
     scrapeDetailPages,
 
     /**
-     * Entries of a window still pending after its retries become failed (those done, skipped or
-     * failed stay so); returns the window's entries by final state, so the workflow counts every
-     * entry, those an attempt that timed out had finished included. (Before, it returned how many
-     * it failed: detailWorkflow still reads that form in the histories recorded then.)
+     * Closes a window whose activity failed after its retries: its entries still pending become
+     * failed (those done, skipped or failed stay so); returns the window's entries by final state,
+     * so the workflow counts every entry, those an attempt that timed out had finished included.
      */
-    async markDetailsFailed({ seqs, error }: { seqs: number[]; error: string }): Promise<DetailTotals> {
+    async closeDetailWindow({ seqs, error }: { seqs: number[]; error: string }): Promise<DetailTotals> {
       return db.transaction(() => {
         failPendingDetails(db, seqs, error);
         return outcomesOf(db, seqs);
@@ -377,10 +366,6 @@ export function createScrapingActivities(deps: ActivityDeps) {
       limit: number;
     }): Promise<number[]> {
       return pendingDetails(db, batchId, site, afterSeq, limit).map((entry) => entry.seq);
-    },
-
-    async markDetailFailed({ seq, error }: { seq: number; error: string }): Promise<void> {
-      finishDetail(db, seq, 'failed', error);
     },
   };
 }

@@ -7,15 +7,12 @@
  */
 import {
   ActivityCancellationType,
-  ActivityFailure,
   type ActivityInterfaceFor,
-  ApplicationFailure,
   CancellationScope,
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
   isCancellation,
-  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -28,7 +25,11 @@ import { innermostMessage, progressDue, shouldContinueAsNew } from './decisions'
 import { siteProgressSignal, siteStateQuery } from './messages';
 import type { DetailTotals, DetailWorkflowInput, SiteProgress } from '../lib/contract/payloads';
 
-const control = proxyActivities<Activities>(CONTROL_ACTIVITY_OPTIONS);
+// Each proxy offers only the activities this workflow calls: calling another fails to compile.
+const control =
+  proxyActivities<Pick<Activities, 'markTask' | 'nextDetails' | 'closeDetailWindow'>>(CONTROL_ACTIVITY_OPTIONS);
+
+type PageActivities = Pick<Activities, 'scrapeDetailPages'>;
 
 /** Queue entries read per activity: ids only, so a read costs three small events. */
 const CLAIM_SIZE = 200;
@@ -94,7 +95,7 @@ class DetailQueueWalk {
   private readonly pagesPerActivity: number;
   private readonly activitiesInFlight: number;
   private readonly lanesPerActivity: number;
-  private readonly details: ActivityInterfaceFor<Activities>;
+  private readonly details: ActivityInterfaceFor<PageActivities>;
   // Room for the completions of a full window, and their workflow tasks, after the check.
   private readonly margin: number;
 
@@ -106,7 +107,7 @@ class DetailQueueWalk {
     this.activitiesInFlight = input.onePagePerActivity ? input.window : DETAIL_ACTIVITIES_IN_FLIGHT;
     this.lanesPerActivity = Math.max(1, Math.ceil(input.window / this.activitiesInFlight));
     this.margin = Math.max(100, input.window * 6 + 50);
-    this.details = proxyActivities<Activities>({
+    this.details = proxyActivities<PageActivities>({
       taskQueue: input.taskQueue,
       // A window's lanes fetch their pages one after another.
       startToCloseTimeout: input.pageTimeoutMs * Math.ceil(this.pagesPerActivity / this.lanesPerActivity),
@@ -133,9 +134,8 @@ class DetailQueueWalk {
 
   async report(force = false): Promise<void> {
     const { site } = this.input;
-    setCurrentDetails(
-      `**${site} detail pages** ${this.state}: ${this.totals.done} done, ${this.totals.failed} failed, ${this.totals.skipped} gone`,
-    );
+    const { done, failed, skipped } = this.totals;
+    setCurrentDetails(`**${site} detail pages** ${this.state}: ${done} done, ${failed} failed, ${skipped} gone`);
     if (force || progressDue(Date.now(), this.startedAt, this.lastReport)) {
       this.lastReport = Date.now();
       await this.parent.signal(siteProgressSignal, {
@@ -155,12 +155,9 @@ class DetailQueueWalk {
     for (;;) {
       const seqs = await control.nextDetails({ batchId, site, afterSeq: this.afterSeq, limit: CLAIM_SIZE });
       if (seqs.length === 0) break;
-      // Histories recorded before the windows replay on the one-page path.
-      const reachedBound = patched('detail-page-windows')
-        ? await this.handOut(chunks(seqs, this.pagesPerActivity), this.activitiesInFlight, (window) =>
-            this.scrapeWindow(window),
-          )
-        : await this.handOut(chunks(seqs, 1), this.input.window, ([seq]) => this.scrapePage(seq));
+      const reachedBound = await this.handOut(chunks(seqs, this.pagesPerActivity), this.activitiesInFlight, (window) =>
+        this.scrapeWindow(window),
+      );
       if (reachedBound) {
         await condition(() => this.inflight === 0);
         return this.afterSeq;
@@ -206,8 +203,7 @@ class DetailQueueWalk {
       // The entries still pending fail; every entry of the window then counts by its final state,
       // whatever its attempts did (one that timed out reports nothing). Awaited first: `totals.x
       // += await …` would read the count before the wait and lose what other windows added meanwhile.
-      const marked: DetailTotals | number = await control.markDetailsFailed({ seqs, error: innermostMessage(error) });
-      const counted = typeof marked === 'number' ? countedBeforeWindowTotals(error, marked) : marked;
+      const counted = await control.closeDetailWindow({ seqs, error: innermostMessage(error) });
       this.totals.done += counted.done;
       this.totals.failed += counted.failed;
       this.totals.skipped += counted.skipped;
@@ -215,33 +211,6 @@ class DetailQueueWalk {
       this.inflight--;
     }
   }
-
-  /** One entry per activity: histories recorded before the windows. */
-  private async scrapePage(seq: number): Promise<void> {
-    try {
-      this.totals[await this.details.scrapeDetailPage({ batchId: this.input.batchId, site: this.input.site, seq })]++;
-    } catch (error) {
-      if (isCancellation(error)) return;
-      this.totals.failed++;
-      await control.markDetailFailed({ seq, error: innermostMessage(error) });
-    } finally {
-      this.inflight--;
-    }
-  }
-}
-
-/**
- * A failed window's counts as histories recorded before markDetailsFailed returned them say:
- * there it returned how many pending entries it failed (a number), and the entries the last
- * attempt handled came from the outcomes scrapeDetailPages puts in its failure's details (none
- * from an attempt that timed out). Kept so those histories replay to the same totals.
- */
-function countedBeforeWindowTotals(error: unknown, failedNow: number): DetailTotals {
-  const failure = error instanceof ActivityFailure ? error.cause : undefined;
-  const handled =
-    (failure instanceof ApplicationFailure ? (failure.details?.[0] as Partial<DetailTotals> | undefined) : undefined) ??
-    {};
-  return { done: handled.done ?? 0, failed: (handled.failed ?? 0) + failedNow, skipped: handled.skipped ?? 0 };
 }
 
 /** `seqs` in consecutive groups of `size`. */

@@ -12,7 +12,6 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   isCancellation,
-  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -24,7 +23,6 @@ import { siteProgressSignal, siteStateQuery } from './messages';
 import { toTemporalRetryPolicy } from '../lib/contract/retry-policy';
 import { innermostMessage, progressDue, shouldContinueAsNew } from './decisions';
 import type {
-  ListingPageResult,
   ListingWalk,
   SiteCursor,
   SiteProgress,
@@ -41,12 +39,13 @@ import type {
  */
 export const LISTING_PAGES_PER_ACTIVITY = 10;
 
-const control = proxyActivities<Activities>(CONTROL_ACTIVITY_OPTIONS);
+// Each proxy offers only the activities this workflow calls: calling another fails to compile.
+const control = proxyActivities<Pick<Activities, 'markTask'>>(CONTROL_ACTIVITY_OPTIONS);
 
-type PageActivities = ActivityInterfaceFor<Activities>;
+type PageActivities = ActivityInterfaceFor<Pick<Activities, 'scrapeListingPages'>>;
 
 function pageActivities(plan: SitePlan): PageActivities {
-  return proxyActivities<Activities>({
+  return proxyActivities<Pick<Activities, 'scrapeListingPages'>>({
     taskQueue: plan.taskQueue,
     // A window fetches its pages one after another.
     startToCloseTimeout: plan.pageTimeoutMs * (plan.onePagePerActivity ? 1 : LISTING_PAGES_PER_ACTIVITY),
@@ -75,9 +74,9 @@ class SiteStatus {
   progress = (): SiteProgress => ({ site: this.input.plan.site, state: this.state, ...this.totals });
 
   async report(force = false): Promise<void> {
-    const { site } = this.input.plan;
+    const { pages, listings, errors } = this.totals;
     setCurrentDetails(
-      `**${site}** ${this.state}: ${this.totals.pages} pages, ${this.totals.listings} listings, ${this.totals.errors} errors`,
+      `**${this.input.plan.site}** ${this.state}: ${pages} pages, ${listings} listings, ${errors} errors`,
     );
     if (force || progressDue(Date.now(), this.startedAt, this.lastReport)) {
       this.lastReport = Date.now();
@@ -150,7 +149,7 @@ async function walkStartUrls(
   return null;
 }
 
-/** One activity from `at` (a window of pages, or one page); adds its pages to at.totals and returns the next page. */
+/** One window of pages from `at` in one activity; adds its pages to at.totals and returns the next page. */
 async function scrapeFrom(
   input: SiteWorkflowInput,
   pages: PageActivities,
@@ -159,28 +158,19 @@ async function scrapeFrom(
 ) {
   const { batchId, plan } = input;
   const { url, pageNumber, totals } = at;
-  // Histories recorded before the windows replay on the one-page path.
-  if (patched('listing-page-windows')) {
-    const maxPages = plan.startUrls[startIndex].maxPages;
-    const limit = plan.onePagePerActivity ? 1 : Math.min(LISTING_PAGES_PER_ACTIVITY, pageNumber);
-    const walked: ListingWalk = await pages.scrapeListingPages({
-      batchId,
-      site: plan.site,
-      url,
-      pageNumber,
-      maxPages,
-      limit,
-      totals,
-    });
-    Object.assign(totals, walked.totals);
-    return { url: walked.url, pageNumber: walked.pageNumber };
-  }
-  const result: ListingPageResult = await pages.scrapeListingPage({ batchId, site: plan.site, url, pageNumber });
-  totals.pages++;
-  totals.listings += result.listings;
-  totals.newListings += result.newListings;
-  if (result.skipped) totals.skippedPages++;
-  return { url: result.nextPageUrl, pageNumber: pageNumber + 1 };
+  const maxPages = plan.startUrls[startIndex].maxPages;
+  const limit = plan.onePagePerActivity ? 1 : Math.min(LISTING_PAGES_PER_ACTIVITY, pageNumber);
+  const walked: ListingWalk = await pages.scrapeListingPages({
+    batchId,
+    site: plan.site,
+    url,
+    pageNumber,
+    maxPages,
+    limit,
+    totals,
+  });
+  Object.assign(totals, walked.totals);
+  return { url: walked.url, pageNumber: walked.pageNumber };
 }
 
 /** Records why the walk ended early; returns the error that fails the run (a cancellation stays one). */

@@ -16,7 +16,9 @@ export const TERMINAL_TASK_STATES: ReadonlySet<TaskState> = new Set(['completed'
 
 const NEXT_TASK_STATES: Record<TaskState, readonly TaskState[]> = {
   pending: ['running', 'skipped', 'failed'],
-  // A page that failed and is tried again moves the task to retrying; the next page back to running.
+  // Only the workflows write a task's state (markTask). retrying is not written any more: the store
+  // reads a running task whose latest page attempt failed as retrying (lib/store/batches.ts,
+  // getTasks). Its moves stay valid for the rows written when the page activity wrote it.
   running: ['retrying', 'completed', 'failed'],
   retrying: ['running', 'completed', 'failed'],
   completed: [],

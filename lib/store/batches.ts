@@ -3,13 +3,8 @@
  * idempotent, because Temporal may run an activity more than once.
  */
 import type { Db } from './database';
-import {
-  isValidTransition,
-  TERMINAL_TASK_STATES,
-  type BatchStatus,
-  type TaskKind,
-  type TaskState,
-} from '../contract/statuses';
+import { POLICY_REFUSAL_ERROR_TYPES } from './pages';
+import { isValidTransition, type BatchStatus, type TaskKind, type TaskState } from '../contract/statuses';
 
 export interface BatchRow {
   id: string;
@@ -29,6 +24,7 @@ export interface TaskRow {
   batchId: string;
   site: string;
   kind: TaskKind;
+  /** As the workflows wrote it, or retrying as read from the page attempts (getTasks). */
   state: TaskState;
   lastError: string | null;
   createdAt: string;
@@ -116,13 +112,6 @@ export function transitionTask(db: Db, id: string, to: TaskState, reason: string
   })();
 }
 
-/** Move every task of a batch that is not terminal yet to `to` (cancellation, a failed plan). */
-export function closeOpenTasks(db: Db, batchId: string, to: 'failed' | 'skipped', reason: string): void {
-  for (const task of getTasks(db, batchId)) {
-    if (!TERMINAL_TASK_STATES.has(task.state)) transitionTask(db, task.id, to, reason);
-  }
-}
-
 export function setBatchStatus(db: Db, batchId: string, status: BatchStatus, summary?: unknown): void {
   const finished = status === 'planned' || status === 'running' ? null : now();
   db.prepare(
@@ -172,9 +161,26 @@ export function listBatches(db: Db, options: { status?: BatchStatus; limit?: num
   return (rows as RawBatch[]).map(toBatch);
 }
 
+/**
+ * The batch's tasks as they stand. A running main task whose latest results-page attempt failed
+ * reads as retrying: Temporal is trying the page again (or the site workflow is about to record
+ * the task failed). The workflows write a task's states; the page activities only record their
+ * attempts, so retrying is read from those. A page the policy refused (skipped, never retried)
+ * does not count.
+ */
 export function getTasks(db: Db, batchId: string): TaskRow[] {
+  const refusals = POLICY_REFUSAL_ERROR_TYPES.map(() => '?').join(', ');
   return (
-    db.prepare('SELECT * FROM tasks WHERE batch_id = ? ORDER BY rowid').all(batchId) as Array<{
+    db
+      .prepare(
+        `SELECT t.*, (
+           SELECT p.error IS NOT NULL AND COALESCE(p.error_type, '') NOT IN (${refusals})
+           FROM pages p WHERE p.batch_id = t.batch_id AND p.site = t.site AND p.kind = 'listing'
+           ORDER BY p.id DESC LIMIT 1
+         ) AS latest_page_failed
+         FROM tasks t WHERE t.batch_id = ? ORDER BY t.rowid`,
+      )
+      .all(...POLICY_REFUSAL_ERROR_TYPES, batchId) as Array<{
       id: string;
       batch_id: string;
       site: string;
@@ -183,13 +189,14 @@ export function getTasks(db: Db, batchId: string): TaskRow[] {
       last_error: string | null;
       created_at: string;
       updated_at: string;
+      latest_page_failed: 0 | 1 | null;
     }>
   ).map((raw) => ({
     id: raw.id,
     batchId: raw.batch_id,
     site: raw.site,
     kind: raw.kind,
-    state: raw.state,
+    state: raw.kind === 'main' && raw.state === 'running' && raw.latest_page_failed ? 'retrying' : raw.state,
     lastError: raw.last_error,
     createdAt: raw.created_at,
     updatedAt: raw.updated_at,

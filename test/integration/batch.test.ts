@@ -161,9 +161,18 @@ describe('batch workflow (real Temporal dev server, local mirror)', function () 
       const trovit = getTasks(db, 'it-500').find((t) => t.site === 'trovit')!;
       assert.equal(trovit.state, 'failed');
       assert.deepEqual(checkTransitionChain(getTransitions(db, trovit.id)), []);
-      assert.ok(
-        getTransitions(db, trovit.id).some((t) => t.to === 'retrying'),
-        'attempts above 1 show as retrying',
+      // The site workflow writes the task's states; the page activity only its attempts.
+      assert.deepEqual(
+        getTransitions(db, trovit.id).map((t) => `${t.to}:${t.reason}`),
+        ['pending:planned', 'running:site workflow started', 'failed:page failed after its retries'],
+      );
+      const rows = db
+        .prepare(`SELECT attempt FROM pages WHERE batch_id = 'it-500' AND site = 'trovit' ORDER BY id`)
+        .all() as Array<{ attempt: number }>;
+      assert.deepEqual(
+        rows.map((row) => row.attempt),
+        Array.from({ length: declared }, (_, i) => i + 1),
+        'one page row per attempt',
       );
       db.close();
       assert.ok(

@@ -75,8 +75,16 @@ describe('progress and cancellation (real dev server, local mirror)', function (
       assert.equal(getBatch(db, 'it-cancel')!.status, 'cancelled');
       for (const task of getTasks(db, 'it-cancel')) {
         assert.ok(['failed', 'skipped'].includes(task.state), `${task.id} is ${task.state}`);
-        assert.deepEqual(checkTransitionChain(getTransitions(db, task.id)), [], task.id);
+        const chain = getTransitions(db, task.id);
+        assert.deepEqual(checkTransitionChain(chain), [], task.id);
+        // Each running child marks its own task; the batch marks those no child could (lamudi's
+        // detail task: its child never started).
+        assert.equal(chain.at(-1)!.reason, 'batch cancelled', task.id);
       }
+      assert.deepEqual(
+        getTransitions(db, 'it-cancel/lamudi/detail').map((t) => t.to),
+        ['pending', 'failed'],
+      );
     } finally {
       db.close();
     }

@@ -253,8 +253,8 @@ describe('at least once: every activity of a batch run twice leaves what running
         }
         sites.push(progress);
       }
-      await run(() => activities.updateStatistics({ batchId }));
-      await run(() => activities.computeMetrics({ batchId }));
+      await run(() => activities.storeSiteStatistics({ batchId }));
+      await run(() => activities.detectBatchAlerts({ batchId }));
       await run(() => activities.backupDatabase({ batchId }));
       await run(() => activities.cleanupTemporaryFiles({ batchId }));
       await run(() => activities.finishBatch({ batchId, status: 'completed', sites, finalizationErrors: [] }));

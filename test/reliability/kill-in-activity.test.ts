@@ -88,7 +88,7 @@ describe('kill -9 of the worker inside an activity: the batch resumes within a b
                   .describe()
                   .catch(() => null)
               )?.raw.pendingActivities ?? [];
-            const names = c.finalization ? ['updateStatistics', 'computeMetrics', 'finishBatch'] : [c.activity];
+            const names = c.finalization ? ['storeSiteStatistics', 'detectBatchAlerts', 'finishBatch'] : [c.activity];
             return (
               pending.find((a) => names.includes(a.activityType?.name ?? '') && a.state === STARTED)?.activityType
                 ?.name ?? undefined

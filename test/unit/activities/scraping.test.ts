@@ -26,7 +26,7 @@ import type { FetchedPage, PageFetcher } from '../../../lib/fetch/fetcher';
 import { HttpFetcher } from '../../../lib/fetch/http-fetcher';
 import type { ListingRecord } from '../../../lib/record/listing-record';
 import { HostPolicy } from '../../../lib/security/host-policy';
-import { createBatch } from '../../../lib/store/batches';
+import { createBatch, getTasks, getTransitions, taskId, transitionTask } from '../../../lib/store/batches';
 import { openDatabase, type Db } from '../../../lib/store/database';
 import { detailCounts, enqueueDetails, pendingDetails } from '../../../lib/store/detail-queue';
 import type { SiteAdapter } from '../../../scrapers/adapter';
@@ -191,7 +191,7 @@ describe('scraping activities: what fails a page, a window, a site', () => {
     assert.deepEqual(detailCounts(db, batchId, SITE), { pending: 0, done: 3, failed: 3, skipped: 0 });
   });
 
-  it("markDetailsFailed fails what is still pending and returns the window's entries by final state", async () => {
+  it("closeDetailWindow fails what is still pending and returns the window's entries by final state", async () => {
     const batchId = 'mark-failed';
     newBatch(batchId);
     enqueueDetails(
@@ -203,13 +203,56 @@ describe('scraping activities: what fails a page, a window, a site', () => {
     const seqs = pendingDetails(db, batchId, SITE, 0, 100).map((entry) => entry.seq);
     db.prepare(`UPDATE detail_queue SET state = 'done' WHERE seq = ?`).run(seqs[0]);
     db.prepare(`UPDATE detail_queue SET state = 'skipped' WHERE seq = ?`).run(seqs[1]);
-    const { markDetailsFailed } = activities(new ScriptedFetcher());
-    assert.deepEqual(await new MockActivityEnvironment().run(markDetailsFailed, { seqs, error: 'timed out' }), {
+    const { closeDetailWindow } = activities(new ScriptedFetcher());
+    assert.deepEqual(await new MockActivityEnvironment().run(closeDetailWindow, { seqs, error: 'timed out' }), {
       done: 1,
       failed: 2,
       skipped: 1,
     });
     assert.deepEqual(detailCounts(db, batchId, SITE), { pending: 0, done: 1, failed: 2, skipped: 1 });
+  });
+
+  it('a results page records its attempts and leaves the task to the workflow; a failed attempt reads as retrying', async () => {
+    const batchId = 'task-owner';
+    newBatch(batchId);
+    const main = taskId(batchId, SITE, 'main');
+    transitionTask(db, main, 'running', 'site workflow started');
+    let calls = 0;
+    const flaky: PageFetcher = {
+      async fetch(url: string): Promise<FetchedPage> {
+        if (++calls === 1) throw new ServerError('www.lamudi.com.mx answered 503 Service Unavailable', url, 503);
+        return { url, status: 200, html: '<html></html>', bytes: 13, latencyMs: 1, headers: {} };
+      },
+    };
+    const { scrapeListingPages } = activities(flaky);
+    const walk = {
+      batchId,
+      site: SITE,
+      url: `${BASE}/jalisco/casa/for-sale/`,
+      pageNumber: 1,
+      maxPages: 1,
+      limit: 1,
+      totals: { pages: 0, listings: 0, newListings: 0, errors: 0, skippedPages: 0 },
+    };
+    const failed = await new MockActivityEnvironment({ attempt: 1 }).run(scrapeListingPages, walk).then(
+      () => assert.fail('the first attempt should fail'),
+      (error: unknown) => error,
+    );
+    assert.ok(failed instanceof ApplicationFailure && failed.type === 'ServerError', String(failed));
+    const state = () => getTasks(db, batchId).find((task) => task.kind === 'main')!.state;
+    assert.equal(state(), 'retrying', 'between attempts, status and report show retrying');
+    await new MockActivityEnvironment({ attempt: 2 }).run(scrapeListingPages, walk);
+    assert.equal(state(), 'running');
+    assert.deepEqual(
+      getTransitions(db, main).map((t) => `${t.to}:${t.reason}`),
+      ['pending:planned', 'running:site workflow started'],
+      'the page activity wrote no task state',
+    );
+    const attempts = db.prepare('SELECT attempt, error_type AS errorType FROM pages WHERE batch_id = ? ORDER BY id');
+    assert.deepEqual(attempts.all(batchId), [
+      { attempt: 1, errorType: 'ServerError' },
+      { attempt: 2, errorType: null },
+    ]);
   });
 
   describe('a results page after the first that answers 404', () => {

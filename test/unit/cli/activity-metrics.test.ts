@@ -165,7 +165,7 @@ describe('activity metrics interceptor', () => {
   it('counts only errors for other activities, and tags them with no site when they have none', async () => {
     const ok = await intercept('planBatch', [{ input: {}, workflowId: 'batch-x' }], async () => ({}));
     assert.deepEqual(ok.recorded, []);
-    const failed = await intercept('computeMetrics', [{ batchId: 'x' }], async () => {
+    const failed = await intercept('detectBatchAlerts', [{ batchId: 'x' }], async () => {
       throw new TypeError('bad');
     });
     assert.deepEqual(failed.recorded, [

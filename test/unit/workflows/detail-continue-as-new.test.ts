@@ -2,10 +2,9 @@
  * detailWorkflow continues as new wherever its history reaches the bound, on the one-page path
  * (rate-limited sites: one entry per activity, `window` activities in flight) and on the window
  * path (50 entries per activity, 4 in flight), with entries that fail once and are retried, and
- * entries that fail every attempt and are recorded failed (markDetailsFailed) before the run
+ * entries that fail every attempt and are recorded failed (closeDetailWindow) before the run
  * continues. A window whose every attempt times out after finishing some of its entries counts
- * those entries as they ended (markDetailsFailed returns the window's entries by final state), and
- * a worker whose markDetailsFailed still returns the old number is read as before. The real
+ * those entries as they ended (closeDetailWindow returns the window's entries by final state). The real
  * workflow runs on the test dev server under a stand-in batch; its activities are test functions
  * over an in-memory detail queue.
  */
@@ -38,17 +37,12 @@ const FINAL_STATE: Record<Fate, DetailOutcome> = {
   stuck: 'failed',
 };
 
-type DetailActivities = Pick<Activities, 'markTask' | 'nextDetails' | 'scrapeDetailPages' | 'markDetailsFailed'>;
+type DetailActivities = Pick<Activities, 'markTask' | 'nextDetails' | 'scrapeDetailPages' | 'closeDetailWindow'>;
 
 /**
  * The four activities detailWorkflow calls, as the real ones treat the queue (activities/scraping.ts).
- * `markDetailsFailedReturns`: 'counts' as the activity does now, 'number' as it did before.
  */
-function fakeDetailQueue(
-  entries: number,
-  fate: (seq: number) => Fate = fateOf,
-  markDetailsFailedReturns: 'counts' | 'number' = 'counts',
-) {
+function fakeDetailQueue(entries: number, fate: (seq: number) => Fate = fateOf) {
   // Sequence numbers with gaps, as another site's entries leave them in the shared table.
   const queue = new Map<number, DetailOutcome | 'pending'>(
     Array.from({ length: entries }, (_, i) => [1001 + 2 * i, 'pending']),
@@ -105,10 +99,9 @@ function fakeDetailQueue(
         inflight--;
       }
     },
-    async markDetailsFailed({ seqs }) {
+    async closeDetailWindow({ seqs }) {
       const pending = seqs.filter((seq) => queue.get(seq) === 'pending');
       for (const seq of pending) queue.set(seq, 'failed');
-      if (markDetailsFailedReturns === 'number') return pending.length as unknown as DetailTotals;
       const counts: DetailTotals = { done: 0, failed: 0, skipped: 0 };
       for (const seq of seqs) counts[queue.get(seq) as DetailOutcome]++;
       return counts;
@@ -254,34 +247,5 @@ describe('detailWorkflow continues as new at the history bound (test dev server,
       3,
       'the first window twice (both attempts timed out), the second once',
     );
-  });
-
-  it('a worker whose markDetailsFailed returns a number (before the counts): the totals as that worker counted them', async () => {
-    const fake = fakeDetailQueue(250, fateOf, 'number');
-    const run = await env.runUnderParent(
-      'detail-number',
-      (taskQueue) => ({
-        type: 'detailWorkflow',
-        input: {
-          batchId: 'detail-number',
-          site: 'portal',
-          taskQueue,
-          pageTimeoutMs: 10_000,
-          window: 20,
-          onePagePerActivity: false,
-          maxHistoryEventsPerRun: 2_000,
-          retry: {
-            initialIntervalMs: 20,
-            backoffCoefficient: 1,
-            maximumIntervalMs: 20,
-            maximumAttempts: 2,
-            nonRetryableErrorTypes: [],
-          },
-        },
-      }),
-      fake.activities,
-    );
-    assert.equal(run.error, undefined, String(run.error));
-    assert.deepEqual(run.outcome!.result, { ...expectedTotals(fake.queue.keys()), state: 'completed' });
   });
 });
