@@ -3,7 +3,7 @@
  * idempotent, because Temporal may run an activity more than once.
  */
 import type { Db } from './database';
-import { POLICY_REFUSAL_ERROR_TYPES } from './pages';
+import { NON_RETRYABLE_ERROR_TYPES } from '../errors';
 import { isValidTransition, type BatchStatus, type TaskKind, type TaskState } from '../contract/statuses';
 
 export interface BatchRow {
@@ -165,22 +165,22 @@ export function listBatches(db: Db, options: { status?: BatchStatus; limit?: num
  * The batch's tasks as they stand. A running main task whose latest results-page attempt failed
  * reads as retrying: Temporal is trying the page again (or the site workflow is about to record
  * the task failed). The workflows write a task's states; the page activities only record their
- * attempts, so retrying is read from those. A page the policy refused (skipped, never retried)
- * does not count.
+ * attempts, so retrying is read from those. A failure no retry follows (an error class that is not
+ * retryable: a 404 that ends a search, a page the host policy or robots.txt refused) does not count.
  */
 export function getTasks(db: Db, batchId: string): TaskRow[] {
-  const refusals = POLICY_REFUSAL_ERROR_TYPES.map(() => '?').join(', ');
+  const final = NON_RETRYABLE_ERROR_TYPES.map(() => '?').join(', ');
   return (
     db
       .prepare(
         `SELECT t.*, (
-           SELECT p.error IS NOT NULL AND COALESCE(p.error_type, '') NOT IN (${refusals})
+           SELECT p.error IS NOT NULL AND COALESCE(p.error_type, '') NOT IN (${final})
            FROM pages p WHERE p.batch_id = t.batch_id AND p.site = t.site AND p.kind = 'listing'
            ORDER BY p.id DESC LIMIT 1
          ) AS latest_page_failed
          FROM tasks t WHERE t.batch_id = ? ORDER BY t.rowid`,
       )
-      .all(...POLICY_REFUSAL_ERROR_TYPES, batchId) as Array<{
+      .all(...NON_RETRYABLE_ERROR_TYPES, batchId) as Array<{
       id: string;
       batch_id: string;
       site: string;

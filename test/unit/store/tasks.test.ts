@@ -92,6 +92,8 @@ describe('retrying, as the store reads it', () => {
     assert.equal(mainState(db), 'running', 'the second attempt answered');
     recordPage(db, attempt('https://trovit/2', 1, 'RobotsDisallowedError'));
     assert.equal(mainState(db), 'running', 'a refused page is skipped, not retried');
+    recordPage(db, attempt('https://trovit/4', 1, 'UnrecognisedMarkupError'));
+    assert.equal(mainState(db), 'running', 'a failure of a class that is not retryable is not retried');
     recordPage(db, attempt('https://trovit/3', 1, 'ServerError'));
     assert.equal(mainState(db), 'retrying');
     transitionTask(db, main, 'failed', 'page failed after its retries');
