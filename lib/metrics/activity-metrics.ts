@@ -26,7 +26,7 @@ export const ACTIVITY_ERRORS_METRIC = 'orchestrator_activity_errors';
 /** Page activities take from tens of milliseconds to a minute of rate-limit waits and retries-after. */
 export const PAGE_LATENCY_BUCKETS_MS = [25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000];
 
-/** Activities that fetch one page, and the kind of page. */
+/** The per-page measurements the window activities take (one a page fetched), and the kind of page. */
 const PAGE_ACTIVITIES: Record<string, 'listing' | 'detail'> = {
   scrapeListingPage: 'listing',
   scrapeDetailPage: 'detail',
