@@ -8,7 +8,7 @@
  * comes sooner than the Retry-After the site sent.
  */
 import { strict as assert } from 'node:assert';
-import { printFigures, recordFigures } from '../support/reliability-figures';
+import { checkFigures, printFigures, recordFigures, seconds } from '../support/reliability-figures';
 import { ReliabilityEnv, until } from '../support/reliability-env';
 import { pageRequests, retryGaps, runStorm, SMOKE_STORM, type StormSite } from '../support/reliability-scenarios';
 
@@ -86,13 +86,10 @@ describe('mirror faults against whole batches (real dev server, worker process, 
         attemptsInPagesTable: rows.n,
         requestsInMirrorLog: pageRequests(log).length,
         retryAfterS: 1,
-        minRetryGapS: Number((Math.min(...gaps) / 1000).toFixed(1)),
-        maxRetryGapS: Number((Math.max(...gaps) / 1000).toFixed(1)),
+        minRetryGapS: seconds(Math.min(...gaps)),
+        maxRetryGapS: seconds(Math.max(...gaps)),
         completed: result.status,
-        listingsCompared: check.listingsCompared,
-        detailPages: check.detailPages,
-        duplicates: check.duplicates,
-        missingPages: check.missingPages,
+        ...checkFigures(check),
       });
       passed = true;
     } finally {
@@ -195,11 +192,8 @@ describe('mirror faults against whole batches (real dev server, worker process, 
         suite: SUITE,
         case: 'permanent: batch (trovit healthy)',
         completed: result.status,
-        batchS: Number(((Date.now() - started) / 1000).toFixed(1)),
-        listingsCompared: check.listingsCompared,
-        duplicates: check.duplicates,
-        missingPages: check.missingPages,
-        transitionsChecked: check.transitionsChecked,
+        batchS: seconds(Date.now() - started),
+        ...checkFigures(check),
       });
       passed = true;
     } finally {

@@ -6,7 +6,7 @@
  */
 import { strict as assert } from 'node:assert';
 import Database from 'better-sqlite3';
-import { printFigures, recordFigures } from '../support/reliability-figures';
+import { checkFigures, printFigures, recordFigures, seconds } from '../support/reliability-figures';
 import { ReliabilityEnv, until } from '../support/reliability-env';
 import { CRASH_SITES } from '../support/reliability-scenarios';
 
@@ -96,17 +96,13 @@ describe('the SQLite file locked by another process for longer than busy_timeout
         recordFigures({
           suite: SUITE,
           case: `BEGIN EXCLUSIVE held by another process during ${phase}`,
-          lockHeldS: Number((heldMs / 1000).toFixed(1)),
+          lockHeldS: seconds(heldMs),
           busyTimeoutS: BUSY_TIMEOUT_MS / 1000,
           attemptsFailedOnLock: failures.length,
           failures: [...new Set(failures.map((f) => f.replace(/ attempt \d+/, '')))].join('; '),
           completed: result.status,
-          batchS: Number(((Date.now() - started) / 1000).toFixed(1)),
-          listingsCompared: check.listingsCompared,
-          duplicates: check.duplicates,
-          missingPages: check.missingPages,
-          retriedAttempts: check.retriedAttempts,
-          transitionsChecked: check.transitionsChecked,
+          batchS: seconds(Date.now() - started),
+          ...checkFigures(check),
         });
         passed = true;
       } finally {

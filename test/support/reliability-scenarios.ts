@@ -21,7 +21,7 @@ import {
 } from '../../lib/temporal/dev-server';
 import type { MirrorFaults } from '../../mirror/faults';
 import type { RequestLogEntry } from '../../mirror/server';
-import { recordFigures } from './reliability-figures';
+import { checkFigures, recordFigures, seconds } from './reliability-figures';
 import { ReliabilityEnv, until, type BatchCheck, type Probe, type StartUrlRow } from './reliability-env';
 
 /** Lamudi (results pages, then a detail page per listing) and Mitula (results pages only), small. */
@@ -36,7 +36,6 @@ export const CRASH_SITES: Record<string, StartUrlRow[]> = {
 const CRASH_SLOW_MS = 250;
 const CRASH_DETAIL_WINDOW = 5;
 
-const seconds = (ms: number) => Number((ms / 1000).toFixed(1));
 const stamp = () => `${Date.now().toString(36)}${process.pid.toString(36)}`;
 
 // ── A webhook receiver that can hold a notification open ─────────────────────────────────────
@@ -237,14 +236,7 @@ export async function runKillPoint(point: KillPoint | null, suite: string): Prom
       completed: result.status,
       killToEndS: point ? seconds(ended - killedAt) : null,
       batchS: seconds(ended - started),
-      listingsCompared: check.listingsCompared,
-      fieldsCompared: check.fieldsCompared,
-      detailPages: check.detailPages,
-      duplicates: check.duplicates,
-      missingPages: check.missingPages,
-      refetchedListingPages: check.refetchedListingPages,
-      retriedAttempts: check.retriedAttempts,
-      transitionsChecked: check.transitionsChecked,
+      ...checkFigures(check),
       endNotifications,
       partialBackupFiles,
     });
@@ -356,12 +348,7 @@ export async function runServerRestart(
       completed: result.status,
       workerSurvived: worker.alive(),
       completionsAbandonedWhileDown: abandoned,
-      listingsCompared: check.listingsCompared,
-      duplicates: check.duplicates,
-      missingPages: check.missingPages,
-      refetchedListingPages: check.refetchedListingPages,
-      retriedAttempts: check.retriedAttempts,
-      transitionsChecked: check.transitionsChecked,
+      ...checkFigures(check),
     });
     passed = true;
   } finally {
@@ -517,11 +504,7 @@ export async function runStorm(
       case: `${name}: batch`,
       completed: result.status,
       batchS: seconds(ended - started),
-      listingsCompared: check.listingsCompared,
-      duplicates: check.duplicates,
-      missingPages: check.missingPages,
-      retriedAttempts: check.retriedAttempts,
-      transitionsChecked: check.transitionsChecked,
+      ...checkFigures(check),
     });
     passed = true;
   } finally {
