@@ -238,6 +238,22 @@ export class ReliabilityEnv {
     this.config = loadConfig({ path: this.configPath, env: {} });
   }
 
+  /**
+   * A scratch project for `body`, closed after it. A body that throws leaves the scratch folder and
+   * the worker logs in place (close's keep), for a look at what went wrong.
+   */
+  static async within<T>(options: ReliabilityEnvOptions, body: (env: ReliabilityEnv) => Promise<T>): Promise<T> {
+    const env = await ReliabilityEnv.create(options);
+    let passed = false;
+    try {
+      const value = await body(env);
+      passed = true;
+      return value;
+    } finally {
+      await env.close({ keep: !passed });
+    }
+  }
+
   static async create(options: ReliabilityEnvOptions): Promise<ReliabilityEnv> {
     const temporalAddress = options.temporalAddress ?? TEST_TEMPORAL_ADDRESS;
     if (!options.temporalAddress) await testServer();
