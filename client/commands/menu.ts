@@ -27,67 +27,66 @@ async function required(ask: Ask, question: string): Promise<string | null> {
   }
 }
 
-/** Ask for an optional value: the flag and the answer, or nothing when left empty. */
-async function optional(ask: Ask, question: string, flag: string): Promise<string[]> {
-  const answer = (await ask(question))?.trim();
-  return answer ? [flag, answer] : [];
+/** One question of a menu item: its answer goes after `flag`, or stands alone without one. */
+interface Prompt {
+  question: string;
+  flag?: string;
+  /** Asked again until answered; the end of input goes back to the menu. Otherwise an empty answer adds nothing. */
+  required?: boolean;
 }
 
-const withBatch =
-  (command: string): MenuItem['build'] =>
+/** A menu item's arguments: `command`, then each prompt's answer in turn. */
+const asking =
+  (command: string[], ...prompts: Prompt[]): MenuItem['build'] =>
   async (ask) => {
-    const batch = await required(ask, 'batch id: ');
-    return batch === null ? null : [command, batch];
+    const args = [...command];
+    for (const prompt of prompts) {
+      const answer = prompt.required ? await required(ask, prompt.question) : (await ask(prompt.question))?.trim();
+      if (prompt.required && answer == null) return null;
+      if (answer) args.push(...(prompt.flag ? [prompt.flag, answer] : [answer]));
+    }
+    return args;
   };
+
+const BATCH_ID: Prompt = { question: 'batch id: ', required: true };
 
 export const MENU_ITEMS: readonly MenuItem[] = [
   {
     label: 'run a batch',
-    build: async (ask) => [
-      'run',
-      ...(await optional(ask, 'sites (comma-separated, empty = all enabled): ', '--sites')),
-      ...(await optional(ask, 'max pages per start URL (empty = as configured): ', '--max-pages')),
-    ],
+    build: asking(
+      ['run'],
+      { question: 'sites (comma-separated, empty = all enabled): ', flag: '--sites' },
+      { question: 'max pages per start URL (empty = as configured): ', flag: '--max-pages' },
+    ),
   },
-  { label: 'list batches', build: async () => ['list'] },
-  { label: 'status of a batch', build: withBatch('status') },
-  { label: 'watch a running batch (Ctrl-C to stop watching)', build: withBatch('watch') },
-  { label: 'report of a batch', build: withBatch('report') },
-  { label: 'cancel a batch', build: withBatch('cancel') },
-  { label: "retry a batch's failed sites", build: withBatch('retry') },
+  { label: 'list batches', build: asking(['list']) },
+  { label: 'status of a batch', build: asking(['status'], BATCH_ID) },
+  { label: 'watch a running batch (Ctrl-C to stop watching)', build: asking(['watch'], BATCH_ID) },
+  { label: 'report of a batch', build: asking(['report'], BATCH_ID) },
+  { label: 'cancel a batch', build: asking(['cancel'], BATCH_ID) },
+  { label: "retry a batch's failed sites", build: asking(['retry'], BATCH_ID) },
   {
     label: 'export listings',
-    build: async (ask) => {
-      const out = await required(ask, 'file name in the exports folder (.csv, .json or .jsonl): ');
-      if (out === null) return null;
-      return [
-        'export',
-        '--out',
-        out,
-        ...(await optional(ask, 'site (empty = all): ', '--site')),
-        ...(await optional(ask, 'batch (empty = all): ', '--batch')),
-      ];
-    },
+    build: asking(
+      ['export'],
+      { question: 'file name in the exports folder (.csv, .json or .jsonl): ', flag: '--out', required: true },
+      { question: 'site (empty = all): ', flag: '--site' },
+      { question: 'batch (empty = all): ', flag: '--batch' },
+    ),
   },
-  { label: 'list schedules', build: async () => ['schedule', 'list'] },
+  { label: 'list schedules', build: asking(['schedule', 'list']) },
   {
     label: 'create a schedule',
-    build: async (ask) => {
-      const cron = await required(ask, 'cron (e.g. 0 6 * * *): ');
-      if (cron === null) return null;
-      return [
-        'schedule',
-        'create',
-        '--cron',
-        cron,
-        ...(await optional(ask, 'time zone (empty = America/Mexico_City): ', '--timezone')),
-        ...(await optional(ask, 'schedule id (empty = daily-batch): ', '--id')),
-      ];
-    },
+    build: asking(
+      ['schedule', 'create'],
+      { question: 'cron (e.g. 0 6 * * *): ', flag: '--cron', required: true },
+      { question: 'time zone (empty = America/Mexico_City): ', flag: '--timezone' },
+      { question: 'schedule id (empty = daily-batch): ', flag: '--id' },
+    ),
   },
-  { label: 'validate the setup', build: async () => ['validate'] },
-  { label: 'back up the database', build: async () => ['backup'] },
-  { label: 'Temporal server status', build: async () => ['server', 'status'] },
+  { label: 'validate the setup', build: asking(['validate']) },
+  { label: 'back up the database', build: asking(['backup']) },
+  { label: 'Temporal server status', build: asking(['server', 'status']) },
 ];
 
 export function renderMenu(items: readonly MenuItem[]): string {

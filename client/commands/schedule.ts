@@ -75,42 +75,43 @@ export interface ScheduleView {
   recentRuns: Array<{ scheduledAt: string; workflowId: string }>;
 }
 
-function summaryView(summary: ScheduleSummary): ScheduleView {
-  const memo = memoOf(summary.memo);
+/** What a schedule's list row and its description both show first: which schedule, and on what cron. */
+function cronOf(schedule: Pick<ScheduleSummary, 'scheduleId' | 'memo' | 'spec'>) {
+  const memo = memoOf(schedule.memo);
   return {
-    scheduleId: summary.scheduleId,
+    scheduleId: schedule.scheduleId,
     cron: memo.cron ?? null,
-    timezone: memo.timezone ?? summary.spec?.timezone ?? null,
-    input: memo.input ?? null,
-    paused: summary.state.paused,
-    note: summary.state.note ?? null,
-    nextRuns: summary.info.nextActionTimes.map((time) => time.toISOString()),
-    recentRuns: summary.info.recentActions.map((action) => ({
+    timezone: memo.timezone ?? schedule.spec?.timezone ?? null,
+  };
+}
+
+/** What both show of its state: paused or not, and its next and latest runs. */
+function runsOf(schedule: Pick<ScheduleSummary, 'state' | 'info'>) {
+  return {
+    paused: schedule.state.paused,
+    note: schedule.state.note ?? null,
+    nextRuns: schedule.info.nextActionTimes.map((time) => time.toISOString()),
+    recentRuns: schedule.info.recentActions.map((action) => ({
       scheduledAt: action.scheduledAt.toISOString(),
       workflowId: action.action.workflow.workflowId,
     })),
   };
 }
 
+function summaryView(summary: ScheduleSummary): ScheduleView {
+  return { ...cronOf(summary), input: memoOf(summary.memo).input ?? null, ...runsOf(summary) };
+}
+
 export function describeView(description: ScheduleDescription) {
-  const memo = memoOf(description.memo);
   return {
-    scheduleId: description.scheduleId,
-    cron: memo.cron ?? null,
-    timezone: memo.timezone ?? description.spec.timezone ?? null,
-    input: memo.input ?? (description.action.args?.[0] as unknown) ?? null,
+    ...cronOf(description),
+    input: memoOf(description.memo).input ?? (description.action.args?.[0] as unknown) ?? null,
     workflowType: description.action.workflowType,
     taskQueue: description.action.taskQueue,
     workflowIdPrefix: description.action.workflowId,
     overlap: description.policies.overlap,
     catchupWindowMs: description.policies.catchupWindow,
-    paused: description.state.paused,
-    note: description.state.note ?? null,
-    nextRuns: description.info.nextActionTimes.map((time) => time.toISOString()),
-    recentRuns: description.info.recentActions.map((action) => ({
-      scheduledAt: action.scheduledAt.toISOString(),
-      workflowId: action.action.workflow.workflowId,
-    })),
+    ...runsOf(description),
     runningWorkflows: description.info.runningActions.map((action) => action.workflow.workflowId),
     actionsTaken: description.info.numActionsTaken,
     skippedForOverlap: description.info.numActionsSkippedOverlap,
@@ -274,33 +275,38 @@ export function registerScheduleCommands(program: Command, globals: () => Global
       else console.log(renderDescription(view));
     });
 
-  schedule
-    .command('pause')
-    .description('stop starting batches until unpaused (a running batch goes on)')
-    .argument('<scheduleId>')
-    .option('--note <text>', 'why (shown by describe)')
-    .addHelpText('after', '\nExamples:\n  orchestrator schedule pause daily-batch --note "portal maintenance"')
-    .action(async (id: string, options: { note?: string }) => {
-      await withClient(config(), async (client) =>
-        (await existingSchedule(client, id)).handle.pause(options.note ?? 'paused with orchestrator schedule pause'),
-      );
-      console.log(`Schedule ${id} paused.`);
-    });
-
-  schedule
-    .command('unpause')
-    .description('start batches again at the scheduled times')
-    .argument('<scheduleId>')
-    .option('--note <text>', 'why (shown by describe)')
-    .addHelpText('after', '\nExamples:\n  orchestrator schedule unpause daily-batch')
-    .action(async (id: string, options: { note?: string }) => {
-      await withClient(config(), async (client) =>
-        (await existingSchedule(client, id)).handle.unpause(
-          options.note ?? 'unpaused with orchestrator schedule unpause',
-        ),
-      );
-      console.log(`Schedule ${id} unpaused.`);
-    });
+  // Pause and unpause differ only in their words and the handle's method.
+  const switches = [
+    {
+      name: 'pause',
+      description: 'stop starting batches until unpaused (a running batch goes on)',
+      example: 'orchestrator schedule pause daily-batch --note "portal maintenance"',
+      apply: (handle: ScheduleHandle, note: string) => handle.pause(note),
+    },
+    {
+      name: 'unpause',
+      description: 'start batches again at the scheduled times',
+      example: 'orchestrator schedule unpause daily-batch',
+      apply: (handle: ScheduleHandle, note: string) => handle.unpause(note),
+    },
+  ];
+  for (const { name, description, example, apply } of switches) {
+    schedule
+      .command(name)
+      .description(description)
+      .argument('<scheduleId>')
+      .option('--note <text>', 'why (shown by describe)')
+      .addHelpText('after', `\nExamples:\n  ${example}`)
+      .action(async (id: string, options: { note?: string }) => {
+        await withClient(config(), async (client) =>
+          apply(
+            (await existingSchedule(client, id)).handle,
+            options.note ?? `${name}d with orchestrator schedule ${name}`,
+          ),
+        );
+        console.log(`Schedule ${id} ${name}d.`);
+      });
+  }
 
   schedule
     .command('trigger')

@@ -17,25 +17,11 @@ import { openDatabase } from '../../lib/store/database';
 import { startBatchHarness, type BatchHarness } from '../support/batch-harness';
 import { BIN, runCli, type CliResult } from '../support/cli';
 import { TEST_TEMPORAL_ADDRESS, TEST_UI_PORT } from '../support/temporal-server';
+import { until } from '../support/wait';
 import { writeTempConfig, type TempConfig } from '../support/temp-config';
 
 const ok = (result: CliResult, label: string) =>
   assert.equal(result.code, 0, `${label} exited ${result.code}\n${result.stdout}\n${result.stderr}`);
-
-async function until<T>(
-  what: string,
-  check: () => T | null | Promise<T | null>,
-  timeoutMs = 60_000,
-  seen: () => string = () => '',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== null) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${seen()}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 /** Records that differ between two catalogue states: what a batch at `after` classifies against one at `before`. */
 function changesBetween(before: ListingRecord[], after: ListingRecord[]) {
@@ -193,12 +179,9 @@ describe('orchestrator batch commands (real server, workers, mirror)', function 
     let runErrors = '';
     run.stdout.on('data', (chunk) => (runOutput += chunk));
     run.stderr.on('data', (chunk) => (runErrors += chunk));
-    await until(
-      'run to start the batch',
-      () => (runErrors.includes(`Batch batch-${slowId} started`) ? true : null),
-      60_000,
-      () => runErrors,
-    );
+    await until('run to start the batch', () => (runErrors.includes(`Batch batch-${slowId} started`) ? true : null), {
+      seen: () => runErrors,
+    });
 
     const status = await json('status', slowId);
     assert.equal(status.workflow.status, 'RUNNING');
@@ -217,16 +200,10 @@ describe('orchestrator batch commands (real server, workers, mirror)', function 
     await until(
       'a progress frame from watch',
       () => (new RegExp(`batch ${slowId}: running[\\s\\S]*mitula\\s+running`).test(output) ? true : null),
-      60_000,
-      () => output,
+      { seen: () => output },
     );
     watch.kill('SIGINT');
-    const code = await until(
-      'watch to exit',
-      () => watch.exitCode,
-      30_000,
-      () => output,
-    );
+    const code = await until('watch to exit', () => watch.exitCode, { timeoutMs: 30_000, seen: () => output });
     assert.equal(code, 0, output);
     assert.match(output, new RegExp(`Stopped watching\\. Batch ${slowId} keeps running`));
     assert.equal((await harness.client.workflow.getHandle(`batch-${slowId}`).describe()).status.name, 'RUNNING');
@@ -242,12 +219,7 @@ describe('orchestrator batch commands (real server, workers, mirror)', function 
     } finally {
       db.close();
     }
-    const runCode = await until(
-      'run to exit',
-      () => run.exitCode,
-      30_000,
-      () => runErrors,
-    );
+    const runCode = await until('run to exit', () => run.exitCode, { timeoutMs: 30_000, seen: () => runErrors });
     assert.equal(runCode, 1, runErrors);
     assert.match(runErrors, new RegExp(`^error: batch batch-${slowId} was cancelled$`, 'm'));
     assert.doesNotMatch(runErrors, /\n\s+at /, 'no stack trace');

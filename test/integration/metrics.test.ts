@@ -17,6 +17,7 @@ import { loadStartUrls } from '../../lib/urls/start-urls';
 import { startMirror, type MirrorServer } from '../../mirror/server';
 import { BIN } from '../support/cli';
 import { testServer, TEST_TEMPORAL_ADDRESS, TEST_UI_PORT } from '../support/temporal-server';
+import { until } from '../support/wait';
 import { writeTempConfig, type TempConfig } from '../support/temp-config';
 
 async function freePort(): Promise<number> {
@@ -25,22 +26,6 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise((resolve) => server.close(resolve));
   return port;
-}
-
-/** Poll `check` until it returns a value, or fail at the deadline with what was last seen. */
-async function until<T>(
-  what: string,
-  check: () => T | null | Promise<T | null>,
-  timeoutMs: number,
-  seen: () => string = () => '',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== null) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${seen()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** One Prometheus sample: name{labels} value. */
@@ -112,12 +97,9 @@ describe('worker metrics and logs (a real worker process)', function () {
     });
     worker.stdout!.on('data', (chunk) => (workerOutput += chunk));
     worker.stderr!.on('data', (chunk) => (workerOutput += chunk));
-    await until(
-      'the worker to poll',
-      () => (/task queues: /.test(workerOutput) ? true : null),
-      60_000,
-      () => workerOutput,
-    );
+    await until('the worker to poll', () => (/task queues: /.test(workerOutput) ? true : null), {
+      seen: () => workerOutput,
+    });
   });
 
   after(async () => {
@@ -176,12 +158,9 @@ describe('worker metrics and logs (a real worker process)', function () {
     }
 
     worker!.kill('SIGTERM');
-    const code = await until(
-      'the worker to exit',
-      () => worker!.exitCode,
-      60_000,
-      () => workerOutput,
-    );
+    const code = await until('the worker to exit', () => worker!.exitCode, {
+      seen: () => workerOutput,
+    });
     assert.equal(code, 0, workerOutput);
     assert.match(workerOutput, /worker stopped/);
   });

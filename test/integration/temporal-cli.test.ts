@@ -7,7 +7,6 @@
  * only the task queue and the ids differ, so runs never collide.
  */
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
 import { dirname } from 'node:path';
 import { ScheduleNotFoundError } from '@temporalio/client';
 import {
@@ -24,43 +23,18 @@ import { getBatch } from '../../lib/store/batches';
 import { openDatabase } from '../../lib/store/database';
 import { findTemporalCli } from '../../lib/temporal/cli-binary';
 import { startBatchHarness, type BatchHarness } from '../support/batch-harness';
+import { runProgram, type CliResult } from '../support/cli';
 import { TEST_TEMPORAL_ADDRESS } from '../support/temporal-server';
-
-interface ShellResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { until } from '../support/wait';
 
 /** Run one README line through bash, with the provisioned `temporal` first on PATH and the test server as TEMPORAL_ADDRESS. */
-function bash(line: string): Promise<ShellResult> {
+function bash(line: string): Promise<CliResult> {
   const cli = findTemporalCli()!;
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', line], {
-      env: {
-        ...process.env,
-        PATH: `${dirname(cli.path)}:${process.env.PATH}`,
-        TEMPORAL_ADDRESS: TEST_TEMPORAL_ADDRESS,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  return runProgram('bash', ['-c', line], {
+    ...process.env,
+    PATH: `${dirname(cli.path)}:${process.env.PATH}`,
+    TEMPORAL_ADDRESS: TEST_TEMPORAL_ADDRESS,
   });
-}
-
-async function until<T>(what: string, check: () => Promise<T | null>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== null) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 describe('README Temporal CLI lines (real temporal binary, real server)', function () {

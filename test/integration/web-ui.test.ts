@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { batchUiUrl, workflowUiUrl } from '../../client/environment';
 import type { AppConfig } from '../../lib/config/types';
+import { chromiumArgs } from '../../lib/fetch/browser-pool';
 import { BatchIdKey, BatchStatusKey, SiteKey } from '../../lib/contract/search-attributes';
 import { startBatchHarness, type BatchHarness } from '../support/batch-harness';
 import { TEST_UI_PORT } from '../support/temporal-server';
@@ -71,16 +72,8 @@ describe('Temporal Web UI (headless Chromium)', function () {
     browser = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      // The product's switches; without its sandbox whoever runs the tests (the product drops it only as root).
+      args: chromiumArgs(['--headless', '--no-sandbox']),
       viewport: { width: 1600, height: 900 },
     });
     mkdirSync(SCREENSHOTS, { recursive: true });

@@ -22,7 +22,8 @@ import { buildActivityDeps } from '../../workers/activity-deps';
 import { DETAIL_PAGES_PER_ACTIVITY } from '../../workflows/detail';
 import { LISTING_PAGES_PER_ACTIVITY } from '../../workflows/site';
 import type { BatchPlan, ListingCursor, SiteProgress } from '../../lib/contract/payloads';
-import { expectedRecords } from '../support/reliability-env';
+import { expectedRecords } from '../support/expected-records';
+import { scratchStorage } from '../support/test-config';
 
 const LAMUDI = [{ url: 'https://www.lamudi.com.mx/jalisco/zapopan/casa/for-sale/', maxPages: 2 }];
 const MITULA = [{ url: 'https://casas.mitula.mx/casas/venta-zapopan-jalisco', maxPages: 2 }];
@@ -134,14 +135,7 @@ describe('at least once: every activity of a batch run twice leaves what running
     );
     return {
       ...base,
-      storage: {
-        ...base.storage,
-        database: join(dir, 'orchestrator.db'),
-        backupsDir: join(dir, 'backups'),
-        exportsDir: join(dir, 'exports'),
-        tempDir: join(dir, 'tmp'),
-        urlsDir: dir,
-      },
+      storage: { ...scratchStorage(base.storage, dir), urlsDir: dir },
       mirror: { url: mirror.url },
       notifications: { webhookUrl },
       sites: base.sites.map((site) => ({

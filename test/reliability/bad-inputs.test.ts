@@ -35,6 +35,7 @@ import { MirrorCatalog } from '../../mirror/catalog';
 import { MIRROR_SITES } from '../../mirror/sites';
 import { printFigures, recordFigures } from '../support/reliability-figures';
 import { runOrchestrator } from '../support/reliability-env';
+import { scratchConfigDoc } from '../support/temp-config';
 import { testServer, TEST_TEMPORAL_ADDRESS } from '../support/temporal-server';
 
 const SUITE = 'bad inputs (CLI)';
@@ -513,23 +514,9 @@ describe('catalogue of bad inputs through the orchestrator CLI: a clear message,
     writeFileSync(join(outside, 'canary.txt'), 'nothing may write here\n');
     writeFileSync(join(dir, 'urls', 'lamudi.csv'), csv(`${LAMUDI_URL},1`));
     writeFileSync(join(dir, 'urls', 'mitula.csv'), MITULA_CSV);
-    const doc = YAML.parse(readFileSync(join(__dirname, '..', '..', 'config', 'config.yaml'), 'utf8'));
-    doc.temporal = {
-      ...doc.temporal,
-      address: TEST_TEMPORAL_ADDRESS,
-      task_queue: `rel-bad-inputs-${process.pid}`,
-      embedded: false,
-      db_file: join(dir, 'temporal.db'),
-    };
-    doc.storage = {
-      ...doc.storage,
-      database: join(dir, 'orchestrator.db'),
-      backups_dir: join(dir, 'backups'),
-      exports_dir: join(dir, 'exports'),
-      temp_dir: join(dir, 'tmp'),
-      urls_dir: join(dir, 'urls'),
-    };
-    doc.logging = { ...doc.logging, dir: join(dir, 'logs') };
+    const doc = scratchConfigDoc(dir, TEST_TEMPORAL_ADDRESS);
+    doc.temporal = { ...doc.temporal, task_queue: `rel-bad-inputs-${process.pid}`, embedded: false };
+    doc.storage.urls_dir = join(dir, 'urls');
     doc.metrics = { prometheus_port: null };
     for (const [key, site] of Object.entries(doc.sites as Record<string, Record<string, unknown>>))
       site.enabled = key === 'lamudi' || key === 'mitula';

@@ -8,7 +8,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { printFigures, recordFigures } from '../support/reliability-figures';
+import { checkFigures, printFigures, recordFigures } from '../support/reliability-figures';
 import { ReliabilityEnv, runOrchestrator, startOrchestrator, until } from '../support/reliability-env';
 
 const SUITE = 'CLI';
@@ -69,10 +69,7 @@ describe('the CLI killed while watching, and a batch started twice (worker proce
             ? 'watch killed (SIGKILL), then watch stopped (Ctrl-C)'
             : 'run killed (SIGKILL) while following its batch',
         completed: result.status,
-        listingsCompared: check.listingsCompared,
-        detailPages: check.detailPages,
-        duplicates: check.duplicates,
-        missingPages: check.missingPages,
+        ...checkFigures(check),
       });
     }
     passed++;
@@ -122,8 +119,7 @@ describe('the CLI killed while watching, and a batch started twice (worker proce
       refused: 3,
       workflowExecutions: executions.length,
       batchRows: rows.n,
-      listingsCompared: check.listingsCompared,
-      duplicates: check.duplicates,
+      ...checkFigures(check),
     });
     passed++;
   });

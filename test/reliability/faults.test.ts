@@ -8,7 +8,7 @@
  * comes sooner than the Retry-After the site sent.
  */
 import { strict as assert } from 'node:assert';
-import { printFigures, recordFigures } from '../support/reliability-figures';
+import { checkFigures, printFigures, recordFigures, seconds } from '../support/reliability-figures';
 import { ReliabilityEnv, until } from '../support/reliability-env';
 import { pageRequests, retryGaps, runStorm, SMOKE_STORM, type StormSite } from '../support/reliability-scenarios';
 
@@ -48,9 +48,7 @@ describe('mirror faults against whole batches (real dev server, worker process, 
   });
 
   it('a 429 storm over a window of detail pages: each retried no sooner than its Retry-After, every detail page stored', async () => {
-    const env = await ReliabilityEnv.create({ name: 'detail-429', sites: { lamudi: LAMUDI }, detailWindow: 20 });
-    let passed = false;
-    try {
+    await ReliabilityEnv.within({ name: 'detail-429', sites: { lamudi: LAMUDI }, detailWindow: 20 }, async (env) => {
       await env.startWorker();
       const batchId = `rel-detail-429-${stamp()}`;
       const handle = await env.startBatch(`batch-${batchId}`, {});
@@ -86,125 +84,116 @@ describe('mirror faults against whole batches (real dev server, worker process, 
         attemptsInPagesTable: rows.n,
         requestsInMirrorLog: pageRequests(log).length,
         retryAfterS: 1,
-        minRetryGapS: Number((Math.min(...gaps) / 1000).toFixed(1)),
-        maxRetryGapS: Number((Math.max(...gaps) / 1000).toFixed(1)),
+        minRetryGapS: seconds(Math.min(...gaps)),
+        maxRetryGapS: seconds(Math.max(...gaps)),
         completed: result.status,
-        listingsCompared: check.listingsCompared,
-        detailPages: check.detailPages,
-        duplicates: check.duplicates,
-        missingPages: check.missingPages,
+        ...checkFigures(check),
       });
-      passed = true;
-    } finally {
-      await env.close({ keep: !passed });
-    }
+    });
   });
 
   it('permanent faults fail their site alone: challenge and changed markup at once, timeouts after every declared attempt', async () => {
-    const env = await ReliabilityEnv.create({
-      name: 'permanent',
-      sites: { lamudi: LAMUDI, mitula: MITULA, casasyterrenos: CYT, trovit: TROVIT },
-      edit: (doc) => {
-        doc.sites.casasyterrenos.fetch = { ...doc.sites.casasyterrenos.fetch, timeout_seconds: TIMEOUT_SECONDS };
+    await ReliabilityEnv.within(
+      {
+        name: 'permanent',
+        sites: { lamudi: LAMUDI, mitula: MITULA, casasyterrenos: CYT, trovit: TROVIT },
+        edit: (doc) => {
+          doc.sites.casasyterrenos.fetch = { ...doc.sites.casasyterrenos.fetch, timeout_seconds: TIMEOUT_SECONDS };
+        },
       },
-    });
-    let passed = false;
-    try {
-      env.mirror.setFaults('lamudi', { challenge: true });
-      env.mirror.setFaults('mitula', { changedMarkup: true });
-      env.mirror.setFaults('casasyterrenos', { slowMs: SLOW_MS });
-      await env.startWorker();
-      const batchId = `rel-permanent-${stamp()}`;
-      const started = Date.now();
-      const result = await (await env.startBatch(`batch-${batchId}`, {})).result();
-      assert.equal(result.status, 'completed_with_errors', JSON.stringify(result.sites));
-      const check = env.checkBatch(batchId, { status: 'completed_with_errors', completedSites: ['trovit'] });
-      const declared = env.config.sites.find((site) => site.key === 'casasyterrenos')!.retry.maximumAttempts;
-      const expectations = [
-        {
-          site: 'lamudi',
-          errorType: 'ChallengePageError',
-          requests: 1,
-          message: /challenge/i,
-          faults: { challenge: true },
-        },
-        {
-          site: 'mitula',
-          errorType: 'UnrecognisedMarkupError',
-          requests: 1,
-          message: /not recognised/i,
-          faults: { changedMarkup: true },
-        },
-        {
-          site: 'casasyterrenos',
-          errorType: 'FetchTimeoutError',
-          requests: declared,
-          message: /did not answer in time/i,
-          faults: { slowMs: SLOW_MS },
-        },
-      ];
-      const db = env.db()!;
-      for (const expected of expectations) {
-        const state = result.sites.find((site) => site.site === expected.site);
-        assert.equal(state?.state, 'failed', `${expected.site}: ${JSON.stringify(state)}`);
-        assert.match(state.error ?? '', expected.message, `${expected.site}: the reason shown`);
-        const task = db
-          .prepare(`SELECT state, last_error AS lastError FROM tasks WHERE batch_id = ? AND site = ? AND kind = 'main'`)
-          .get(batchId, expected.site) as { state: string; lastError: string };
-        assert.equal(task.state, 'failed');
-        assert.match(task.lastError, expected.message, `${expected.site}: tasks.last_error`);
-        const attempts = db
-          .prepare(
-            `SELECT attempt, error_type AS errorType FROM pages WHERE batch_id = ? AND site = ? ORDER BY attempt`,
-          )
-          .all(batchId, expected.site) as Array<{ attempt: number; errorType: string }>;
-        assert.deepEqual(
-          attempts,
-          Array.from({ length: expected.requests }, (_, i) => ({ attempt: i + 1, errorType: expected.errorType })),
-          `${expected.site}: attempts in the pages table`,
-        );
-        const requests = pageRequests(env.mirror.requestLog(expected.site)).filter(
-          (entry) => !entry.path.startsWith('/cdn-cgi/'),
-        );
-        assert.equal(requests.length, expected.requests, `${expected.site}: page requests in the mirror log`);
-        const stored = db.prepare('SELECT COUNT(*) AS n FROM listings WHERE site = ?').get(expected.site) as {
-          n: number;
-        };
-        assert.equal(stored.n, 0, `${expected.site}: nothing stored from a page that was not understood`);
-        const alert = db
-          .prepare(`SELECT COUNT(*) AS n FROM alerts WHERE batch_id = ? AND site = ? AND kind = 'site_failed'`)
-          .get(batchId, expected.site) as { n: number };
-        assert.equal(alert.n, 1, `${expected.site}: a site_failed alert`);
+      async (env) => {
+        env.mirror.setFaults('lamudi', { challenge: true });
+        env.mirror.setFaults('mitula', { changedMarkup: true });
+        env.mirror.setFaults('casasyterrenos', { slowMs: SLOW_MS });
+        await env.startWorker();
+        const batchId = `rel-permanent-${stamp()}`;
+        const started = Date.now();
+        const result = await (await env.startBatch(`batch-${batchId}`, {})).result();
+        assert.equal(result.status, 'completed_with_errors', JSON.stringify(result.sites));
+        const check = env.checkBatch(batchId, { status: 'completed_with_errors', completedSites: ['trovit'] });
+        const declared = env.config.sites.find((site) => site.key === 'casasyterrenos')!.retry.maximumAttempts;
+        const expectations = [
+          {
+            site: 'lamudi',
+            errorType: 'ChallengePageError',
+            requests: 1,
+            message: /challenge/i,
+            faults: { challenge: true },
+          },
+          {
+            site: 'mitula',
+            errorType: 'UnrecognisedMarkupError',
+            requests: 1,
+            message: /not recognised/i,
+            faults: { changedMarkup: true },
+          },
+          {
+            site: 'casasyterrenos',
+            errorType: 'FetchTimeoutError',
+            requests: declared,
+            message: /did not answer in time/i,
+            faults: { slowMs: SLOW_MS },
+          },
+        ];
+        const db = env.db()!;
+        for (const expected of expectations) {
+          const state = result.sites.find((site) => site.site === expected.site);
+          assert.equal(state?.state, 'failed', `${expected.site}: ${JSON.stringify(state)}`);
+          assert.match(state.error ?? '', expected.message, `${expected.site}: the reason shown`);
+          const task = db
+            .prepare(
+              `SELECT state, last_error AS lastError FROM tasks WHERE batch_id = ? AND site = ? AND kind = 'main'`,
+            )
+            .get(batchId, expected.site) as { state: string; lastError: string };
+          assert.equal(task.state, 'failed');
+          assert.match(task.lastError, expected.message, `${expected.site}: tasks.last_error`);
+          const attempts = db
+            .prepare(
+              `SELECT attempt, error_type AS errorType FROM pages WHERE batch_id = ? AND site = ? ORDER BY attempt`,
+            )
+            .all(batchId, expected.site) as Array<{ attempt: number; errorType: string }>;
+          assert.deepEqual(
+            attempts,
+            Array.from({ length: expected.requests }, (_, i) => ({ attempt: i + 1, errorType: expected.errorType })),
+            `${expected.site}: attempts in the pages table`,
+          );
+          const requests = pageRequests(env.mirror.requestLog(expected.site)).filter(
+            (entry) => !entry.path.startsWith('/cdn-cgi/'),
+          );
+          assert.equal(requests.length, expected.requests, `${expected.site}: page requests in the mirror log`);
+          const stored = db.prepare('SELECT COUNT(*) AS n FROM listings WHERE site = ?').get(expected.site) as {
+            n: number;
+          };
+          assert.equal(stored.n, 0, `${expected.site}: nothing stored from a page that was not understood`);
+          const alert = db
+            .prepare(`SELECT COUNT(*) AS n FROM alerts WHERE batch_id = ? AND site = ? AND kind = 'site_failed'`)
+            .get(batchId, expected.site) as { n: number };
+          assert.equal(alert.n, 1, `${expected.site}: a site_failed alert`);
+          recordFigures({
+            suite: SUITE,
+            case: `permanent: ${expected.site} ${JSON.stringify(expected.faults)}`,
+            errorType: expected.errorType,
+            faultsInjected: requests.length,
+            attemptsInPagesTable: attempts.length,
+            requestsInMirrorLog: requests.length,
+            siteState: state.state,
+            listingsStored: stored.n,
+            alerts: alert.n,
+          });
+        }
+        const detail = db
+          .prepare(`SELECT state FROM tasks WHERE batch_id = ? AND site = 'lamudi' AND kind = 'detail'`)
+          .get(batchId) as { state: string };
+        assert.equal(detail.state, 'skipped', 'the detail task of a site whose results failed');
         recordFigures({
           suite: SUITE,
-          case: `permanent: ${expected.site} ${JSON.stringify(expected.faults)}`,
-          errorType: expected.errorType,
-          faultsInjected: requests.length,
-          attemptsInPagesTable: attempts.length,
-          requestsInMirrorLog: requests.length,
-          siteState: state.state,
-          listingsStored: stored.n,
-          alerts: alert.n,
+          case: 'permanent: batch (trovit healthy)',
+          completed: result.status,
+          batchS: seconds(Date.now() - started),
+          ...checkFigures(check),
         });
-      }
-      const detail = db
-        .prepare(`SELECT state FROM tasks WHERE batch_id = ? AND site = 'lamudi' AND kind = 'detail'`)
-        .get(batchId) as { state: string };
-      assert.equal(detail.state, 'skipped', 'the detail task of a site whose results failed');
-      recordFigures({
-        suite: SUITE,
-        case: 'permanent: batch (trovit healthy)',
-        completed: result.status,
-        batchS: Number(((Date.now() - started) / 1000).toFixed(1)),
-        listingsCompared: check.listingsCompared,
-        duplicates: check.duplicates,
-        missingPages: check.missingPages,
-        transitionsChecked: check.transitionsChecked,
-      });
-      passed = true;
-    } finally {
-      await env.close({ keep: !passed });
-    }
+      },
+    );
   });
 
   // A truncated document (scrapers/page.ts loadPage) is a TruncatedPageError, retryable: asking
@@ -228,9 +217,7 @@ describe('mirror faults against whole batches (real dev server, worker process, 
   });
 
   it('a detail page served truncated once is asked again and its listing is stored whole', async () => {
-    const env = await ReliabilityEnv.create({ name: 'truncated-detail', sites: { lamudi: LAMUDI } });
-    let passed = false;
-    try {
+    await ReliabilityEnv.within({ name: 'truncated-detail', sites: { lamudi: LAMUDI } }, async (env) => {
       await env.startWorker();
       const batchId = `rel-truncated-detail-${stamp()}`;
       const handle = await env.startBatch(`batch-${batchId}`, {});
@@ -248,10 +235,7 @@ describe('mirror faults against whole batches (real dev server, worker process, 
         { done: env.expected('lamudi').length, failed: 0 },
       );
       env.checkBatch(batchId);
-      passed = true;
-    } finally {
-      await env.close({ keep: !passed });
-    }
+    });
   });
 
   /** runStorm with casasyterrenos' slow answers lifted once two attempts have timed out. */

@@ -288,16 +288,11 @@ describe('hostile sites: bad answers and injected markup through a whole batch (
     rmSync(dir, { recursive: true, force: true });
   });
 
+  const exportLamudi = (out: string) =>
+    runOrchestrator(['--config', env.configPath, 'export', '--site', 'lamudi', '--out', out]);
+
   it('orchestrator export: the formula in the injected title is neutralised in CSV, JSON holds the plain text', async () => {
-    const csvExport = await runOrchestrator([
-      '--config',
-      env.configPath,
-      'export',
-      '--site',
-      'lamudi',
-      '--out',
-      'lamudi.csv',
-    ]);
+    const csvExport = await exportLamudi('lamudi.csv');
     assert.equal(csvExport.code, 0, csvExport.stderr);
     const rows = parse<Record<string, string>>(readFileSync(join(env.config.storage.exportsDir, 'lamudi.csv')), {
       columns: true,
@@ -314,15 +309,7 @@ describe('hostile sites: bad answers and injected markup through a whole batch (
           `${row.externalId}.${field} starts like a formula: ${row[field]}`,
         );
     }
-    const jsonExport = await runOrchestrator([
-      '--config',
-      env.configPath,
-      'export',
-      '--site',
-      'lamudi',
-      '--out',
-      'lamudi.json',
-    ]);
+    const jsonExport = await exportLamudi('lamudi.json');
     assert.equal(jsonExport.code, 0, jsonExport.stderr);
     const records = JSON.parse(
       readFileSync(join(env.config.storage.exportsDir, 'lamudi.json'), 'utf8'),

@@ -9,7 +9,7 @@
 import { strict as assert } from 'node:assert';
 import Database from 'better-sqlite3';
 import { temporal } from '@temporalio/proto';
-import { printFigures, recordFigures } from '../support/reliability-figures';
+import { checkFigures, printFigures, recordFigures } from '../support/reliability-figures';
 import { ReliabilityEnv, until } from '../support/reliability-env';
 
 const SUITE = 'kill -9 inside an activity';
@@ -113,9 +113,7 @@ describe('kill -9 of the worker inside an activity: the batch resumes within a b
           workerBackAfterS: Number(restartedAfterS.toFixed(1)),
           killToEndS: Number(recoveryS.toFixed(1)),
           boundS: RECOVERY_BOUND_S,
-          listingsCompared: check.listingsCompared,
-          duplicates: check.duplicates,
-          missingPages: check.missingPages,
+          ...checkFigures(check),
         });
         passed = true;
         assert.ok(

@@ -14,6 +14,7 @@ import { installRuntime } from '../../workers/runtime';
 import { createWorkers, type OrchestratorWorkers } from '../../workers/worker';
 import { startBatch } from '../../client/batch-client';
 import type { BatchInput, BatchResult } from '../../lib/contract/payloads';
+import { expectedRecords } from './expected-records';
 import { runScope, testServer, TEST_TEMPORAL_ADDRESS, whileOpening } from './temporal-server';
 import { testConfig, type TestConfigOptions } from './test-config';
 
@@ -28,15 +29,6 @@ export interface BatchHarness {
   /** The same, as the mirror served them at another epoch (before or after its changes). */
   expectedRecordsAt(epoch: number, site: string): ListingRecord[];
   close(): Promise<void>;
-}
-
-/** Detail values win where the detail page shows them; the card's stay otherwise (lib/store/listings.ts mergeDetail). */
-function merge(card: ListingRecord, detail: ListingRecord): ListingRecord {
-  const merged = { ...card } as Record<string, unknown>;
-  for (const [key, value] of Object.entries(detail)) {
-    if (key === 'images' ? (value as string[]).length > 0 : value !== null) merged[key] = value;
-  }
-  return merged as unknown as ListingRecord;
 }
 
 export interface HarnessOptions extends Omit<TestConfigOptions, 'mirrorUrl'> {
@@ -107,24 +99,7 @@ async function openBatchHarness(options: HarnessOptions): Promise<BatchHarness> 
       return handle.result();
     },
     expectedRecords(site, maxPages = Infinity) {
-      const mirrorSite = mirror.catalog.site(site);
-      const records = new Map<string, ListingRecord>();
-      for (const start of startUrls.get(site) ?? []) {
-        const url = new URL(start.url);
-        const searchPath = url.pathname + url.search;
-        const pages = Math.min(start.maxPages, maxPages, mirror.catalog.totalPages(site, searchPath));
-        for (let page = 1; page <= pages; page++) {
-          const input = mirror.catalog.page(site, searchPath, page)!;
-          for (const facts of input.items) {
-            const card = mirrorSite.cardRecord(facts, input);
-            records.set(
-              card.externalId,
-              mirrorSite.detailRecord ? merge(card, mirrorSite.detailRecord(facts, input.markup)) : card,
-            );
-          }
-        }
-      }
-      return [...records.values()].sort((a, b) => (a.externalId < b.externalId ? -1 : 1));
+      return expectedRecords(mirror.catalog, site, startUrls.get(site) ?? [], maxPages);
     },
     expectedRecordsAt(epoch, site) {
       const current = mirror.catalog.epoch;

@@ -33,10 +33,10 @@ export function runCli(
   });
 }
 
-/** Run any program (the Temporal CLI) and capture its output. */
-export function runProgram(command: string, args: string[]): Promise<CliResult> {
+/** Run any program (the Temporal CLI, bash) and capture its output. */
+export function runProgram(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));

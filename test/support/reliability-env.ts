@@ -23,6 +23,7 @@ import { startMirror, type MirrorServer } from '../../mirror/server';
 import type { batchWorkflow } from '../../workflows/batch';
 import type { BatchInput } from '../../lib/contract/payloads';
 import { BIN } from './cli';
+import { expectedRecords, searchPathOf } from './expected-records';
 import { writeTempConfig } from './temp-config';
 import { testServer, TEST_TEMPORAL_ADDRESS } from './temporal-server';
 
@@ -116,41 +117,6 @@ export async function until<T>(
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
-}
-
-/** Detail values win where the detail page shows them (as lib/store/listings.ts mergeDetail and the batch harness do). */
-function merge(card: ListingRecord, detail: ListingRecord): ListingRecord {
-  const merged = { ...card } as Record<string, unknown>;
-  for (const [key, value] of Object.entries(detail)) {
-    if (key === 'images' ? (value as string[]).length > 0 : value !== null) merged[key] = value;
-  }
-  return merged as unknown as ListingRecord;
-}
-
-function searchPathOf(url: string): string {
-  const parsed = new URL(url);
-  return parsed.pathname + parsed.search;
-}
-
-/** The records a correct batch stores for a site from these start URLs, at the catalogue's epoch, by external id. */
-export function expectedRecords(catalog: MirrorCatalog, site: string, starts: StartUrlRow[]): ListingRecord[] {
-  const mirrorSite = catalog.site(site);
-  const records = new Map<string, ListingRecord>();
-  for (const start of starts) {
-    const searchPath = searchPathOf(start.url);
-    const pages = Math.min(start.maxPages, catalog.totalPages(site, searchPath));
-    for (let page = 1; page <= pages; page++) {
-      const input = catalog.page(site, searchPath, page)!;
-      for (const facts of input.items) {
-        const card = mirrorSite.cardRecord(facts, input);
-        records.set(
-          card.externalId,
-          mirrorSite.detailRecord ? merge(card, mirrorSite.detailRecord(facts, input.markup)) : card,
-        );
-      }
-    }
-  }
-  return [...records.values()].sort((a, b) => (a.externalId < b.externalId ? -1 : 1));
 }
 
 /** Results pages a correct batch fetches for a site: page 1 of each start URL up to max_pages or the last page. */
@@ -270,6 +236,22 @@ export class ReliabilityEnv {
       );
     }
     this.config = loadConfig({ path: this.configPath, env: {} });
+  }
+
+  /**
+   * A scratch project for `body`, closed after it. A body that throws leaves the scratch folder and
+   * the worker logs in place (close's keep), for a look at what went wrong.
+   */
+  static async within<T>(options: ReliabilityEnvOptions, body: (env: ReliabilityEnv) => Promise<T>): Promise<T> {
+    const env = await ReliabilityEnv.create(options);
+    let passed = false;
+    try {
+      const value = await body(env);
+      passed = true;
+      return value;
+    } finally {
+      await env.close({ keep: !passed });
+    }
   }
 
   static async create(options: ReliabilityEnvOptions): Promise<ReliabilityEnv> {

@@ -4,10 +4,28 @@
  * RELIABILITY_FIGURES when set, which is where RELIABILITY.md's tables come from.
  */
 import { appendFileSync } from 'node:fs';
+import type { BatchCheck } from './reliability-env';
 
 export type FigureRow = { suite: string; case: string } & Record<string, string | number | boolean | null>;
 
 const rows: FigureRow[] = [];
+
+/** A duration in milliseconds as seconds with one decimal, the unit of every duration in the figures. */
+export const seconds = (ms: number): number => Number((ms / 1000).toFixed(1));
+
+/** What a checked batch contributes to its case's figures: the rows compared and the at-least-once evidence. */
+export function checkFigures(check: BatchCheck): Omit<BatchCheck, 'retryingSeen'> {
+  return {
+    listingsCompared: check.listingsCompared,
+    fieldsCompared: check.fieldsCompared,
+    detailPages: check.detailPages,
+    duplicates: check.duplicates,
+    missingPages: check.missingPages,
+    refetchedListingPages: check.refetchedListingPages,
+    retriedAttempts: check.retriedAttempts,
+    transitionsChecked: check.transitionsChecked,
+  };
+}
 
 export function recordFigures(row: FigureRow): void {
   rows.push(row);

@@ -21,7 +21,7 @@ import {
 } from '../../lib/temporal/dev-server';
 import type { MirrorFaults } from '../../mirror/faults';
 import type { RequestLogEntry } from '../../mirror/server';
-import { recordFigures } from './reliability-figures';
+import { checkFigures, recordFigures, seconds } from './reliability-figures';
 import { ReliabilityEnv, until, type BatchCheck, type Probe, type StartUrlRow } from './reliability-env';
 
 /** Lamudi (results pages, then a detail page per listing) and Mitula (results pages only), small. */
@@ -36,7 +36,6 @@ export const CRASH_SITES: Record<string, StartUrlRow[]> = {
 const CRASH_SLOW_MS = 250;
 const CRASH_DETAIL_WINDOW = 5;
 
-const seconds = (ms: number) => Number((ms / 1000).toFixed(1));
 const stamp = () => `${Date.now().toString(36)}${process.pid.toString(36)}`;
 
 // ── A webhook receiver that can hold a notification open ─────────────────────────────────────
@@ -237,14 +236,7 @@ export async function runKillPoint(point: KillPoint | null, suite: string): Prom
       completed: result.status,
       killToEndS: point ? seconds(ended - killedAt) : null,
       batchS: seconds(ended - started),
-      listingsCompared: check.listingsCompared,
-      fieldsCompared: check.fieldsCompared,
-      detailPages: check.detailPages,
-      duplicates: check.duplicates,
-      missingPages: check.missingPages,
-      refetchedListingPages: check.refetchedListingPages,
-      retriedAttempts: check.retriedAttempts,
-      transitionsChecked: check.transitionsChecked,
+      ...checkFigures(check),
       endNotifications,
       partialBackupFiles,
     });
@@ -356,12 +348,7 @@ export async function runServerRestart(
       completed: result.status,
       workerSurvived: worker.alive(),
       completionsAbandonedWhileDown: abandoned,
-      listingsCompared: check.listingsCompared,
-      duplicates: check.duplicates,
-      missingPages: check.missingPages,
-      refetchedListingPages: check.refetchedListingPages,
-      retriedAttempts: check.retriedAttempts,
-      transitionsChecked: check.transitionsChecked,
+      ...checkFigures(check),
     });
     passed = true;
   } finally {
@@ -446,85 +433,83 @@ export async function runStorm(
   during?: (env: ReliabilityEnv, batchId: string) => Promise<void>,
   edit?: (doc: Record<string, any>) => void,
 ): Promise<void> {
-  const env = await ReliabilityEnv.create({
-    name: `storm-${name}`.replace(/\W+/g, '-'),
-    sites: Object.fromEntries(storm.map((s) => [s.site, s.urls])),
-    pagesPerSearch: 2,
-    edit,
-  });
-  let passed = false;
-  try {
-    for (const s of storm) env.mirror.setFaults(s.site, s.faults);
-    await env.startWorker();
-    const batchId = `rel-storm-${name}-${stamp()}`;
-    const started = Date.now();
-    const handle = await env.startBatch(`batch-${batchId}`, {});
-    await during?.(env, batchId);
-    const result = await handle.result();
-    const ended = Date.now();
-    assert.equal(result.status, 'completed', JSON.stringify(result.sites));
-    const check = env.checkBatch(batchId);
-    const db = env.db()!;
-    for (const s of storm) {
-      const firstUrl = new URL(s.urls[0].url).href;
-      const attempts = db
-        .prepare(
-          `SELECT attempt, error_type AS errorType, status_code AS status FROM pages WHERE batch_id = ? AND site = ? AND kind = 'listing' AND url = ? ORDER BY attempt`,
-        )
-        .all(batchId, s.site, firstUrl) as Array<{ attempt: number; errorType: string | null; status: number | null }>;
-      assert.deepEqual(
-        attempts.map((a) => [a.attempt, a.errorType]),
-        [...Array.from({ length: s.failedAttempts }, (_, i) => [i + 1, s.errorType]), [s.failedAttempts + 1, null]],
-        `${s.site}: the first page's attempts in the pages table`,
-      );
-      const log = pageRequests(env.mirror.requestLog(s.site));
-      const firstPath = new URL(s.urls[0].url).pathname + new URL(s.urls[0].url).search;
-      const requestsForFirst = log.filter((e) => e.path === firstPath);
-      if (s.status === null)
-        assert.equal(
-          requestsForFirst.length,
-          s.failedAttempts + 1,
-          `${s.site}: requests for the first page in the mirror's log`,
-        );
-      else
+  await ReliabilityEnv.within(
+    {
+      name: `storm-${name}`.replace(/\W+/g, '-'),
+      sites: Object.fromEntries(storm.map((s) => [s.site, s.urls])),
+      pagesPerSearch: 2,
+      edit,
+    },
+    async (env) => {
+      for (const s of storm) env.mirror.setFaults(s.site, s.faults);
+      await env.startWorker();
+      const batchId = `rel-storm-${name}-${stamp()}`;
+      const started = Date.now();
+      const handle = await env.startBatch(`batch-${batchId}`, {});
+      await during?.(env, batchId);
+      const result = await handle.result();
+      const ended = Date.now();
+      assert.equal(result.status, 'completed', JSON.stringify(result.sites));
+      const check = env.checkBatch(batchId);
+      const db = env.db()!;
+      for (const s of storm) {
+        const firstUrl = new URL(s.urls[0].url).href;
+        const attempts = db
+          .prepare(
+            `SELECT attempt, error_type AS errorType, status_code AS status FROM pages WHERE batch_id = ? AND site = ? AND kind = 'listing' AND url = ? ORDER BY attempt`,
+          )
+          .all(batchId, s.site, firstUrl) as Array<{
+          attempt: number;
+          errorType: string | null;
+          status: number | null;
+        }>;
         assert.deepEqual(
-          requestsForFirst.map((e) => e.status),
-          [...Array(s.failedAttempts).fill(s.status), 200],
-          `${s.site}: the mirror's log of the first page`,
+          attempts.map((a) => [a.attempt, a.errorType]),
+          [...Array.from({ length: s.failedAttempts }, (_, i) => [i + 1, s.errorType]), [s.failedAttempts + 1, null]],
+          `${s.site}: the first page's attempts in the pages table`,
         );
-      const gaps = s.retryAfterSeconds === undefined || s.status === null ? [] : retryGaps(log, s.status);
-      for (const gap of gaps)
-        assert.ok(
-          gap >= s.retryAfterSeconds! * 1000,
-          `${s.site}: retried ${gap.toFixed(0)} ms after a ${s.status} that asked for ${s.retryAfterSeconds} s`,
-        );
+        const log = pageRequests(env.mirror.requestLog(s.site));
+        const firstPath = new URL(s.urls[0].url).pathname + new URL(s.urls[0].url).search;
+        const requestsForFirst = log.filter((e) => e.path === firstPath);
+        if (s.status === null)
+          assert.equal(
+            requestsForFirst.length,
+            s.failedAttempts + 1,
+            `${s.site}: requests for the first page in the mirror's log`,
+          );
+        else
+          assert.deepEqual(
+            requestsForFirst.map((e) => e.status),
+            [...Array(s.failedAttempts).fill(s.status), 200],
+            `${s.site}: the mirror's log of the first page`,
+          );
+        const gaps = s.retryAfterSeconds === undefined || s.status === null ? [] : retryGaps(log, s.status);
+        for (const gap of gaps)
+          assert.ok(
+            gap >= s.retryAfterSeconds! * 1000,
+            `${s.site}: retried ${gap.toFixed(0)} ms after a ${s.status} that asked for ${s.retryAfterSeconds} s`,
+          );
+        recordFigures({
+          suite,
+          case: `${name}: ${s.site} ${JSON.stringify(s.faults)}`,
+          faultsInjected: requestsForFirst.length - 1,
+          errorType: s.errorType,
+          attemptsInPagesTable: attempts.length,
+          requestsInMirrorLog: requestsForFirst.length,
+          retryAfterS: s.retryAfterSeconds ?? null,
+          minRetryGapS: gaps.length ? seconds(Math.min(...gaps)) : null,
+          maxRetryGapS: gaps.length ? seconds(Math.max(...gaps)) : null,
+          siteState: result.sites.find((x) => x.site === s.site)?.state ?? null,
+          listingsCompared: env.expected(s.site).length,
+        });
+      }
       recordFigures({
         suite,
-        case: `${name}: ${s.site} ${JSON.stringify(s.faults)}`,
-        faultsInjected: requestsForFirst.length - 1,
-        errorType: s.errorType,
-        attemptsInPagesTable: attempts.length,
-        requestsInMirrorLog: requestsForFirst.length,
-        retryAfterS: s.retryAfterSeconds ?? null,
-        minRetryGapS: gaps.length ? seconds(Math.min(...gaps)) : null,
-        maxRetryGapS: gaps.length ? seconds(Math.max(...gaps)) : null,
-        siteState: result.sites.find((x) => x.site === s.site)?.state ?? null,
-        listingsCompared: env.expected(s.site).length,
+        case: `${name}: batch`,
+        completed: result.status,
+        batchS: seconds(ended - started),
+        ...checkFigures(check),
       });
-    }
-    recordFigures({
-      suite,
-      case: `${name}: batch`,
-      completed: result.status,
-      batchS: seconds(ended - started),
-      listingsCompared: check.listingsCompared,
-      duplicates: check.duplicates,
-      missingPages: check.missingPages,
-      retriedAttempts: check.retriedAttempts,
-      transitionsChecked: check.transitionsChecked,
-    });
-    passed = true;
-  } finally {
-    await env.close({ keep: !passed });
-  }
+    },
+  );
 }

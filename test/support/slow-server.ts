@@ -4,6 +4,7 @@
  * TEMPORAL_CLI_PATH, as a user would), an independent observer of when the server really serves,
  * and the orchestrator run as a user runs it, with the arrival time of every line it prints.
  */
+import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -128,4 +129,43 @@ export function runCliTimed(args: string[], env: NodeJS.ProcessEnv, timeoutMs: n
 /** The lines as one text, for assertion messages. */
 export function text(lines: TimedLine[]): string {
   return lines.map((line) => line.text).join('\n');
+}
+
+/** `orchestrator server start` with the slow CLI and the time an independent observer first saw the server serve. */
+export async function startWithSlowCli(
+  configPath: string,
+  address: string,
+  slow: SlowCli,
+  timeoutMs: number,
+): Promise<{ run: TimedRun; servedAt: number | null }> {
+  const observing = new AbortController();
+  const servedAt = observeServing(address, observing.signal);
+  const run = await runCliTimed(
+    ['--config', configPath, 'server', 'start'],
+    { TEMPORAL_CLI_PATH: slow.path },
+    timeoutMs,
+  );
+  observing.abort();
+  assert.equal(run.code, 0, text(run.stderr));
+  return { run, servedAt: await servedAt };
+}
+
+/**
+ * The command saw the server serving (its line at `answeredAt`) within MAX_DETECTION_LAG_MS of the
+ * observer; prints the three intervals. The time the wrapper handed over to the real CLI, for more checks.
+ */
+export function assertSeenPromptly(
+  slow: SlowCli,
+  delaySeconds: number,
+  answeredAt: number,
+  servedAt: number | null,
+): number {
+  const execAt = slow.execAt();
+  assert.ok(servedAt !== null && execAt !== null, 'the observer saw the server serve and the wrapper handed over');
+  const lagMs = answeredAt - servedAt;
+  console.log(
+    `      ${delaySeconds} s server: exec → serving ${servedAt - execAt} ms, serving → seen ${lagMs} ms, exec → seen ${answeredAt - execAt} ms`,
+  );
+  assert.ok(lagMs <= MAX_DETECTION_LAG_MS, `readiness seen ${lagMs} ms after the server served`);
+  return execAt;
 }

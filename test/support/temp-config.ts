@@ -11,14 +11,13 @@ export interface TempConfig {
   uiPort: number;
 }
 
-export function writeTempConfig(
-  port: number,
-  uiPort: number,
-  edit: (doc: Record<string, any>) => void = () => undefined,
-): TempConfig {
-  const dir = mkdtempSync(join(tmpdir(), 'orchestrator-cli-'));
+/**
+ * The shipped config/config.yaml as a YAML document, with the Temporal server at `address` and
+ * every file the project writes (databases, backups, exports, temp files, logs) moved into `dir`.
+ */
+export function scratchConfigDoc(dir: string, address: string): Record<string, any> {
   const doc = YAML.parse(readFileSync(join(__dirname, '..', '..', 'config', 'config.yaml'), 'utf8'));
-  doc.temporal = { ...doc.temporal, address: `127.0.0.1:${port}`, ui_port: uiPort, db_file: join(dir, 'temporal.db') };
+  doc.temporal = { ...doc.temporal, address, db_file: join(dir, 'temporal.db') };
   doc.storage = {
     ...doc.storage,
     database: join(dir, 'orchestrator.db'),
@@ -27,8 +26,20 @@ export function writeTempConfig(
     temp_dir: join(dir, 'tmp'),
   };
   doc.logging = { ...doc.logging, dir: join(dir, 'logs') };
+  return doc;
+}
+
+export function writeTempConfig(
+  port: number,
+  uiPort: number,
+  edit: (doc: Record<string, any>) => void = () => undefined,
+): TempConfig {
+  const dir = mkdtempSync(join(tmpdir(), 'orchestrator-cli-'));
+  const address = `127.0.0.1:${port}`;
+  const doc = scratchConfigDoc(dir, address);
+  doc.temporal.ui_port = uiPort;
   edit(doc);
   const path = join(dir, 'config.yaml');
   writeFileSync(path, YAML.stringify(doc));
-  return { path, dir, address: `127.0.0.1:${port}`, uiPort };
+  return { path, dir, address, uiPort };
 }

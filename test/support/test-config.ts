@@ -14,6 +14,17 @@ export interface TestConfigOptions {
   webhookUrl?: string | null;
 }
 
+/** The storage settings with every file the project writes (database, backups, exports, temp files) in `dir`. */
+export function scratchStorage(storage: AppConfig['storage'], dir: string): AppConfig['storage'] {
+  return {
+    ...storage,
+    database: join(dir, 'orchestrator.db'),
+    backupsDir: join(dir, 'backups'),
+    exportsDir: join(dir, 'exports'),
+    tempDir: join(dir, 'tmp'),
+  };
+}
+
 export function testConfig(options: TestConfigOptions): AppConfig {
   const base = loadConfig();
   const dir = mkdtempSync(join(tmpdir(), 'orchestrator-test-'));
@@ -26,13 +37,7 @@ export function testConfig(options: TestConfigOptions): AppConfig {
       taskQueue: options.taskQueue,
       embedded: false,
     },
-    storage: {
-      ...base.storage,
-      database: join(dir, 'orchestrator.db'),
-      backupsDir: join(dir, 'backups'),
-      exportsDir: join(dir, 'exports'),
-      tempDir: join(dir, 'tmp'),
-    },
+    storage: scratchStorage(base.storage, dir),
     mirror: { url: options.mirrorUrl ?? null },
     // Test workers serve no Prometheus endpoint: parallel suites would contend for one port.
     metrics: { prometheusPort: null },

@@ -28,43 +28,36 @@ interface Recorded {
   tags: MetricTags;
 }
 
+const unused = (): never => {
+  throw new Error('unused');
+};
+
 /** A MetricMeter that remembers every value recorded on it. */
 function recordingMeter(): MetricMeter & { recorded: Recorded[] } {
   const recorded: Recorded[] = [];
-  const meter = {
+  const note =
+    (metric: string, kind: Recorded['kind']) =>
+    (value: number, tags: MetricTags = {}) =>
+      void recorded.push({ metric, kind, value, tags });
+  return {
     recorded,
-    createCounter(name: string): MetricCounter {
-      return {
-        name,
-        kind: 'counter',
-        valueType: 'int',
-        add: (value: number, tags: MetricTags = {}) =>
-          void recorded.push({ metric: name, kind: 'counter', value, tags }),
-        withTags: () => {
-          throw new Error('unused');
-        },
-      };
-    },
-    createHistogram(name: string): MetricHistogram {
-      return {
-        name,
-        kind: 'histogram',
-        valueType: 'float',
-        record: (value: number, tags: MetricTags = {}) =>
-          void recorded.push({ metric: name, kind: 'histogram', value, tags }),
-        withTags: () => {
-          throw new Error('unused');
-        },
-      };
-    },
-    createGauge(): never {
-      throw new Error('unused');
-    },
-    withTags(): never {
-      throw new Error('unused');
-    },
+    createCounter: (name: string): MetricCounter => ({
+      name,
+      kind: 'counter',
+      valueType: 'int',
+      add: note(name, 'counter'),
+      withTags: unused,
+    }),
+    createHistogram: (name: string): MetricHistogram => ({
+      name,
+      kind: 'histogram',
+      valueType: 'float',
+      record: note(name, 'histogram'),
+      withTags: unused,
+    }),
+    createGauge: unused,
+    withTags: unused,
   };
-  return meter;
 }
 
 /** Runs `body` as activity `activityType` through the interceptor, with a clock that moves `durationMs`. */

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MirrorCatalog } from '../../../mirror/catalog';
 import { MIRROR_SITES } from '../../../mirror/sites';
-import { runCli } from '../../support/cli';
+import { runCli, type CliResult } from '../../support/cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'parse-cli-'));
 const catalog = new MirrorCatalog({ sites: MIRROR_SITES, seed: 7, pagesPerSearch: 2 });
@@ -24,6 +24,12 @@ function firstPage(site: string) {
   const mirrorSite = catalog.site(site);
   const input = catalog.page(site, catalog.searches(site)[0], 1)!;
   return { mirrorSite, input, html: mirrorSite.renderListPage(input) };
+}
+
+/** What parse prints for the detail page of a removed listing: exit 0, no listings, and why it is gone. */
+function assertGone(result: CliResult, gone: string): void {
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(JSON.parse(result.stdout), { listings: [], nextPageUrl: null, detailUrls: [], gone });
 }
 
 describe('orchestrator parse', function () {
@@ -89,25 +95,16 @@ describe('orchestrator parse', function () {
     const url =
       'https://www.inmuebles24.com/propiedades/clasificado/alclapin-departamento-en-renta-en-juarez-146600200.html';
     const result = await runCli(['parse', '--site', 'inmuebles24', '--page', 'detail', '--url', url, fixture]);
-    assert.equal(result.code, 0, result.stderr);
-    assert.deepEqual(JSON.parse(result.stdout), {
-      listings: [],
-      nextPageUrl: null,
-      detailUrls: [],
-      gone: 'inmuebles24 listing 146600200 is no longer published (avisoInfo status OFFLINE)',
-    });
+    assertGone(result, 'inmuebles24 listing 146600200 is no longer published (avisoInfo status OFFLINE)');
   });
 
   it('without --url (the base address), a home page saved as a detail page is a removed listing: exit 0, gone', async () => {
     const fixture = join(__dirname, '..', '..', 'fixtures', 'pages', 'inmuebles24', 'removed-redirect-home.html');
     const result = await runCli(['parse', '--site', 'inmuebles24', '--page', 'detail', fixture]);
-    assert.equal(result.code, 0, result.stderr);
-    assert.deepEqual(JSON.parse(result.stdout), {
-      listings: [],
-      nextPageUrl: null,
-      detailUrls: [],
-      gone: 'inmuebles24 listing is gone: the detail page redirected to the home page (https://www.inmuebles24.com)',
-    });
+    assertGone(
+      result,
+      'inmuebles24 listing is gone: the detail page redirected to the home page (https://www.inmuebles24.com)',
+    );
   });
 
   it('without --url, a detail page of unknown markup is not recognised (exit 2), not a removed listing', async () => {

@@ -139,14 +139,16 @@ describe('alert email: sending through a real SMTP server', function () {
   after(async () => {
     for (const started of sinks) await started.close();
   });
+  /** The batch email, sent to `server` as user alerts with PASSWORD, trusting the server's certificate. */
+  const sendAsAlerts = (server: SmtpSink, security: EmailConfig['security']) =>
+    sendEmail(settingsFor(server, security, { user: 'alerts', password: PASSWORD }), batchEmail(notice), {
+      tls: { ca: server.certificate },
+      timeoutMs: 5000,
+    });
 
   it('over STARTTLS with a login: the server gets the summary and alerts, from and to as configured', async () => {
     const server = await sink({ security: 'starttls', login: { user: 'alerts', password: PASSWORD } });
-    const result = await sendEmail(
-      settingsFor(server, 'starttls', { user: 'alerts', password: PASSWORD }),
-      batchEmail(notice),
-      { tls: { ca: server.certificate }, timeoutMs: 5000 },
-    );
+    const result = await sendAsAlerts(server, 'starttls');
     assert.equal(result.sent, true, result.error);
     assert.deepEqual(result.accepted, ['ops@example.com', 'oncall@example.com']);
     const [mail] = server.received;
@@ -166,11 +168,7 @@ describe('alert email: sending through a real SMTP server', function () {
 
   it('over TLS from the start (port 465 style)', async () => {
     const server = await sink({ security: 'tls', login: { user: 'alerts', password: PASSWORD } });
-    const result = await sendEmail(
-      settingsFor(server, 'tls', { user: 'alerts', password: PASSWORD }),
-      batchEmail(notice),
-      { tls: { ca: server.certificate }, timeoutMs: 5000 },
-    );
+    const result = await sendAsAlerts(server, 'tls');
     assert.equal(result.sent, true, result.error);
     assert.equal(server.received[0].secure, true);
   });
@@ -185,11 +183,7 @@ describe('alert email: sending through a real SMTP server', function () {
 
   it('a wrong password: not sent, the error names the server and shows no password', async () => {
     const server = await sink({ security: 'starttls', login: { user: 'alerts', password: 'the right one' } });
-    const result = await sendEmail(
-      settingsFor(server, 'starttls', { user: 'alerts', password: PASSWORD }),
-      batchEmail(notice),
-      { tls: { ca: server.certificate }, timeoutMs: 5000 },
-    );
+    const result = await sendAsAlerts(server, 'starttls');
     assert.equal(result.sent, false);
     assert.match(result.error!, new RegExp(`^SMTP server 127\\.0\\.0\\.1:${server.port}: Invalid login: 535 `));
     assertNoPassword(result.error);
@@ -242,11 +236,7 @@ describe('alert email: sending through a real SMTP server', function () {
       login: { user: 'alerts', password: PASSWORD },
       refuseRecipients: '550 mailbox unavailable',
     });
-    const result = await sendEmail(
-      settingsFor(server, 'starttls', { user: 'alerts', password: PASSWORD }),
-      batchEmail(notice),
-      { tls: { ca: server.certificate }, timeoutMs: 5000 },
-    );
+    const result = await sendAsAlerts(server, 'starttls');
     assert.equal(result.sent, false);
     assert.match(result.error!, new RegExp(`^SMTP server 127\\.0\\.0\\.1:${server.port}: .*550 mailbox unavailable`));
     assertNoPassword(result.error);

@@ -10,16 +10,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { isAlive } from '../../../lib/temporal/dev-server';
 import { BIN } from '../../support/cli';
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Poll `condition` every 50 ms until it holds; fail after `timeoutMs`. */
 async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {

@@ -51,6 +51,17 @@ function urlProblem(url: string): string {
   return onlyProblem(csv('url,max_pages', `${url},3`));
 }
 
+/** Each URL alone on line 2 of urls/lamudi.csv is refused with exactly its reason, then the URL as written. */
+function assertRefused(cases: Array<[url: string, reason: string]>): void {
+  for (const [url, reason] of cases)
+    assert.equal(urlProblem(url), `urls/lamudi.csv: line 2: ${reason}, got ${JSON.stringify(url)}`);
+}
+
+/** The same for hosts a start URL may not name, whose reason ends by saying which host it must name. */
+function assertRefusedHost(cases: Array<[url: string, reason: string]>): void {
+  assertRefused(cases.map(([url, reason]) => [url, `${reason}; start URLs must name a host on lamudi.com.mx`]));
+}
+
 describe('the shipped urls/*.csv', () => {
   const config = loadConfig({ env: {} });
   const all = loadStartUrls(config);
@@ -180,49 +191,31 @@ describe('parseStartUrlCsv', () => {
   });
 
   it('a scheme other than http(s)', () => {
-    assert.equal(
-      urlProblem('file:///etc/passwd'),
-      'urls/lamudi.csv: line 2: only http and https URLs are allowed, not "file:", got "file:///etc/passwd"',
-    );
-    assert.equal(
-      urlProblem('ftp://www.lamudi.com.mx/casa'),
-      'urls/lamudi.csv: line 2: only http and https URLs are allowed, not "ftp:", got "ftp://www.lamudi.com.mx/casa"',
-    );
-    assert.equal(
-      urlProblem('javascript:alert(1)'),
-      'urls/lamudi.csv: line 2: only http and https URLs are allowed, not "javascript:", got "javascript:alert(1)"',
-    );
+    assertRefused([
+      ['file:///etc/passwd', 'only http and https URLs are allowed, not "file:"'],
+      ['ftp://www.lamudi.com.mx/casa', 'only http and https URLs are allowed, not "ftp:"'],
+      ['javascript:alert(1)', 'only http and https URLs are allowed, not "javascript:"'],
+    ]);
   });
 
   it('an IP literal, v4 or v6, in any spelling', () => {
-    assert.equal(
-      urlProblem('http://8.8.8.8/casa'),
-      'urls/lamudi.csv: line 2: host 8.8.8.8 is an IP address; start URLs must name a host on lamudi.com.mx, got "http://8.8.8.8/casa"',
-    );
-    assert.equal(
-      urlProblem('http://[2001:db8::1]/casa'),
-      'urls/lamudi.csv: line 2: host [2001:db8::1] is a reserved address; start URLs must name a host on lamudi.com.mx, got "http://[2001:db8::1]/casa"',
-    );
-    // 2130706433 is 127.0.0.1 written as one number; URL parsing normalizes it.
-    assert.equal(
-      urlProblem('http://2130706433/'),
-      'urls/lamudi.csv: line 2: host 127.0.0.1 is a loopback address (this machine); start URLs must name a host on lamudi.com.mx, got "http://2130706433/"',
-    );
+    assertRefusedHost([
+      ['http://8.8.8.8/casa', 'host 8.8.8.8 is an IP address'],
+      ['http://[2001:db8::1]/casa', 'host [2001:db8::1] is a reserved address'],
+      // 2130706433 is 127.0.0.1 written as one number; URL parsing normalizes it.
+      ['http://2130706433/', 'host 127.0.0.1 is a loopback address (this machine)'],
+    ]);
   });
 
   it('localhost and *.localhost', () => {
-    assert.equal(
-      urlProblem('http://localhost:8080/casa'),
-      'urls/lamudi.csv: line 2: host localhost is this machine; start URLs must name a host on lamudi.com.mx, got "http://localhost:8080/casa"',
-    );
-    assert.equal(
-      urlProblem('http://www.lamudi.localhost/casa'),
-      'urls/lamudi.csv: line 2: host www.lamudi.localhost is this machine; start URLs must name a host on lamudi.com.mx, got "http://www.lamudi.localhost/casa"',
-    );
+    assertRefusedHost([
+      ['http://localhost:8080/casa', 'host localhost is this machine'],
+      ['http://www.lamudi.localhost/casa', 'host www.lamudi.localhost is this machine'],
+    ]);
   });
 
   it('private and link-local addresses', () => {
-    const cases: Array<[string, string]> = [
+    assertRefusedHost([
       ['http://192.168.1.10/', 'host 192.168.1.10 is a private network address'],
       ['http://10.0.0.5/', 'host 10.0.0.5 is a private network address'],
       ['http://172.16.0.1/', 'host 172.16.0.1 is a private network address'],
@@ -231,13 +224,7 @@ describe('parseStartUrlCsv', () => {
       ['http://[fe80::1]/', 'host [fe80::1] is a link-local address'],
       ['http://[::1]/', 'host [::1] is a loopback address (this machine)'],
       ['http://[::ffff:127.0.0.1]/', 'host [::ffff:7f00:1] is a loopback address (this machine)'],
-    ];
-    for (const [url, reason] of cases) {
-      assert.equal(
-        urlProblem(url),
-        `urls/lamudi.csv: line 2: ${reason}; start URLs must name a host on lamudi.com.mx, got ${JSON.stringify(url)}`,
-      );
-    }
+    ]);
   });
 
   it('a user name or password in the URL, without repeating the password', () => {
