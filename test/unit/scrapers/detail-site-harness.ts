@@ -9,7 +9,7 @@ import { generateFacts, type PropertyFacts } from '../../../mirror/facts';
 import type { MirrorSite } from '../../../mirror/model';
 import { DEFAULT_MAX_FIELD_LENGTH } from '../../../lib/record/text';
 import type { ParseContext, SiteAdapter } from '../../../scrapers/adapter';
-import { assertSameRecord, type RoundTrip, SEED } from './list-page-harness';
+import { assertCoversVariations, assertSameRecord, type RoundTrip, SEED } from './list-page-harness';
 
 export function detailContext(mirror: MirrorSite, facts: PropertyFacts): ParseContext {
   return { url: mirror.detailUrl!(facts), site: mirror.site, maxFieldLength: DEFAULT_MAX_FIELD_LENGTH };
@@ -26,7 +26,10 @@ export function detailPage(mirror: MirrorSite, n: number, variant: number, marku
   };
 }
 
-/** Parse the detail page of every n under every variant and markup generation, and compare every field with detailRecord. */
+/**
+ * Parse the detail page of every n under every variant and markup generation, compare every field
+ * with detailRecord, and assert the listings exercised every variation the facts can produce.
+ */
 export function detailRoundTrip(
   adapter: SiteAdapter,
   mirror: MirrorSite,
@@ -48,6 +51,7 @@ export function detailRoundTrip(
       }
     }
   }
+  assertCoversVariations(run.facts);
   return run;
 }
 

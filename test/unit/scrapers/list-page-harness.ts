@@ -196,6 +196,25 @@ export function everyMarkupRoundTrip(
 }
 
 /**
+ * The read-back test of a portal with a detail scraper: everyMarkupRoundTrip reads back `listings`
+ * listings covering every variation. The run is made once, by whichever test asks first (the one
+ * defined here, or one given the returned pages of a markup generation to check its quirks on), so
+ * a failure of it is a test's failure, not the suite's while loading.
+ */
+export function itReadsBackEveryPage(
+  adapter: SiteAdapter,
+  mirror: MirrorSite,
+  searchPath: string,
+  options: RunSize & { listings: number },
+  what: string,
+): (markup: string) => string[] {
+  let run: ReturnType<typeof everyMarkupRoundTrip> | undefined;
+  const read = () => (run ??= everyMarkupRoundTrip(adapter, mirror, searchPath, options));
+  it(`reads every field of every ${what} as the mirror wrote it`, () => assertReadBack(read().facts, options.listings));
+  return (markup) => read().byMarkup.get(markup) ?? assert.fail(`no ${markup} pages in the run`);
+}
+
+/**
  * The run both Lifull portals (Mitula, Trovit) are read back in: 30 cards a page, each page linking
  * the next (docs/portals.md §4.1, §6.1); 2 ranges × 4 variants × (3 full pages and a half one).
  */
@@ -227,16 +246,48 @@ export function itReadsBackEveryMarkup(
   for (const markup of mirror.markups) {
     it(`${markup}: every field of every listing, on every page of several page variants`, () => {
       const run = roundTrip(adapter, mirror, searchPath, { ...options, markup, nextPage: options.nextPage(markup) });
-      assert.equal(run.facts.length, options.listings(markup));
-      assertCoversVariations(run.facts);
-      const all = run.pages.join('\n');
-      for (const quirk of options.quirks(markup)) assert.ok(all.includes(quirk), `no page had ${quirk}`);
-      options.check?.(all, markup, run);
+      assertReadBack(run.facts, options.listings(markup));
+      assertQuirks(run.pages, options.quirks(markup));
+      options.check?.(run.pages.join('\n'), markup, run);
     });
 
     it(`${markup}: a page with no results is an empty success`, () =>
       assertNoResultsIsEmpty(adapter, mirror, searchPath, markup));
   }
+}
+
+/**
+ * For each search (with the words of its URL it is about), one page in one markup generation read
+ * back, every record compared: the fields the parser takes from the search URL read as the mirror says.
+ */
+export function itReadsBackSearches(
+  adapter: SiteAdapter,
+  mirror: MirrorSite,
+  searches: ReadonlyArray<readonly [search: string, words: string]>,
+  run: Omit<RunSize, 'totalPages'> & { markup: string },
+  what: string,
+): void {
+  for (const [search, words] of searches) {
+    it(`${search} (${words}): ${what}`, () => {
+      const { facts } = roundTrip(adapter, mirror, search, { ...run, totalPages: 1, nextPage: 'page-links' });
+      assert.ok(facts.length > 0);
+    });
+  }
+}
+
+/** Each quirk (a piece of markup, without line breaks) stands on some page: the run exercised it. */
+export function assertQuirks(pages: readonly string[], quirks: readonly string[], which = 'page'): void {
+  for (const quirk of quirks)
+    assert.ok(
+      pages.some((page) => page.includes(quirk)),
+      `no ${which} had ${quirk}`,
+    );
+}
+
+/** A run read back `listings` listings and among them every variation the facts can produce. */
+export function assertReadBack(facts: readonly PropertyFacts[], listings: number): void {
+  assert.equal(facts.length, listings);
+  assertCoversVariations(facts);
 }
 
 /** Assert the listings exercised every variation the facts can produce. */
@@ -317,19 +368,20 @@ export function fixturePage(site: string, name: string): { html: string; context
   };
 }
 
-/** A mirror page with no results, in a markup generation, parses as an empty success. */
+/** A mirror page with no results, in a markup generation and page variant, parses as an empty success. */
 export function assertNoResultsIsEmpty(
   adapter: SiteAdapter,
   mirror: MirrorSite,
   searchPath: string,
   markup: string,
+  variant = 0,
 ): void {
-  const input = emptyInput(mirror, searchPath, 0, markup);
-  assert.deepEqual(adapter.parseListingPage(mirror.renderListPage(input), contextFor(mirror, input)), {
-    listings: [],
-    nextPageUrl: null,
-    detailUrls: [],
-  });
+  const input = emptyInput(mirror, searchPath, variant, markup);
+  assert.deepEqual(
+    adapter.parseListingPage(mirror.renderListPage(input), contextFor(mirror, input)),
+    { listings: [], nextPageUrl: null, detailUrls: [] },
+    `${mirror.site} (${markup}) variant ${variant}: no results`,
+  );
 }
 
 /**

@@ -11,7 +11,7 @@ import {
   fixturePage,
   itReadsBackEveryMarkup,
   LIFULL_RUN,
-  roundTrip,
+  itReadsBackSearches,
 } from './list-page-harness';
 
 const SEARCH = '/casas/venta-zapopan-jalisco';
@@ -103,23 +103,18 @@ describe('Mitula mirror: the parser reads back every card it renders', () => {
 
 describe("Mitula: the mirror states each search's type from the documented URL grammar, and the parser agrees", () => {
   // docs/portals.md §4.1: /casas/{operacion}-{tipo}-{lugar}, /casas/{operacion}-{lugar}, /casas/{tipo}-{operacion}-{lugar}, /casas/{tipo}-{lugar}.
-  for (const [search, words] of [
-    ['/casas/venta-oficinas-zapopan', 'operation, type, place'],
-    ['/casas/bodegas-renta-guadalajara', 'type, operation, place'],
-    ['/casas/terrenos-mazatlan', 'type, place'],
-    ['/casas/renta-guadalajara', 'operation, place: no type'],
-  ] as const) {
-    it(`${search} (${words}): the data-test cards, which show no type tag, read as the mirror says`, () => {
-      const run = roundTrip(adapter, mirror, search, {
-        totalPages: 1,
-        variants: 2,
-        firstNs: [0, 700],
-        markup: 'data-test',
-        nextPage: 'page-links',
-      });
-      assert.ok(run.facts.length > 0);
-    });
-  }
+  itReadsBackSearches(
+    adapter,
+    mirror,
+    [
+      ['/casas/venta-oficinas-zapopan', 'operation, type, place'],
+      ['/casas/bodegas-renta-guadalajara', 'type, operation, place'],
+      ['/casas/terrenos-mazatlan', 'type, place'],
+      ['/casas/renta-guadalajara', 'operation, place: no type'],
+    ],
+    { variants: 2, firstNs: [0, 700], markup: 'data-test' },
+    'the data-test cards, which show no type tag, read as the mirror says',
+  );
 });
 
 describe('Mitula parser: sources in order (beyond the fixture corpus)', () => {

@@ -10,6 +10,7 @@ import {
   fixturePage,
   itReadsBackEveryMarkup,
   LIFULL_RUN,
+  itReadsBackSearches,
   roundTrip,
 } from './list-page-harness';
 
@@ -74,22 +75,17 @@ describe('Trovit mirror: the parser reads back every card it renders', () => {
 
 describe("Trovit: the mirror states each search's operation from the documented URL grammar, and the parser agrees", () => {
   // docs/portals.md §6.1: /{operacion}-{tipo}-{lugar}, /{operacion}-{lugar}, /{tipo}-{lugar}.
-  for (const [search, words] of [
-    ['/renta-oficinas-zapopan', 'operation, type, place'],
-    ['/venta-zapopan', 'operation, place'],
-    ['/terreno-mazatlan', 'type, place: no operation'],
-  ] as const) {
-    it(`${search} (${words}): cards whose line names no operation read it as the mirror says`, () => {
-      const run = roundTrip(adapter, mirror, search, {
-        totalPages: 1,
-        variants: 1,
-        firstNs: [0, 700],
-        markup: 'next-button',
-        nextPage: 'page-links',
-      });
-      assert.ok(run.facts.length > 0);
-    });
-  }
+  itReadsBackSearches(
+    adapter,
+    mirror,
+    [
+      ['/renta-oficinas-zapopan', 'operation, type, place'],
+      ['/venta-zapopan', 'operation, place'],
+      ['/terreno-mazatlan', 'type, place: no operation'],
+    ],
+    { variants: 1, firstNs: [0, 700], markup: 'next-button' },
+    'cards whose line names no operation read it as the mirror says',
+  );
 });
 
 describe('Trovit parser: sources in order (beyond the fixture corpus)', () => {
