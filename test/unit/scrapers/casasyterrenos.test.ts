@@ -5,16 +5,17 @@ import { casasyterrenosMirror as mirror } from '../../../mirror/sites/casasyterr
 import { casasyterrenosAdapter as adapter } from '../../../scrapers/sites/casasyterrenos';
 import {
   assertMirrorContract,
+  assertOnlyDocumentedFields,
   contextFor,
   fixturePage,
   pageInput,
   itReadsBackEveryMarkup,
+  NEXT_DATA,
   truncate,
   truncatedRefusal,
 } from './list-page-harness';
 
 const SEARCH = '/jalisco/zapopan/casas/venta';
-const NEXT_DATA = /<script id="__NEXT_DATA__" type="application\/json">([\s\S]*?)<\/script>/;
 /** The property fields docs/portals.md §2.2 documents: the mirror writes no others. */
 const DOCUMENTED_FIELDS = [
   'id',
@@ -82,10 +83,7 @@ describe('Casas y Terrenos mirror: the parser reads back every listing it render
       const data = JSON.parse(NEXT_DATA.exec(html)![1]);
       const propertyData = data.props.pageProps.initialState.propertyData;
       assert.deepEqual(Object.keys(propertyData).sort(), ['estimatedTotalHits', 'properties']);
-      for (const property of propertyData.properties) {
-        for (const key of Object.keys(property))
-          assert.ok(DOCUMENTED_FIELDS.includes(key), `undocumented field ${key}`);
-      }
+      assertOnlyDocumentedFields(propertyData.properties, DOCUMENTED_FIELDS);
     });
   }
 

@@ -368,6 +368,15 @@ export function fixturePage(site: string, name: string): { html: string; context
   };
 }
 
+/** The `__NEXT_DATA__` script of a Next.js page (Casas y Terrenos, Propiedades.com), its JSON the first group. */
+export const NEXT_DATA = /<script id="__NEXT_DATA__" type="application\/json">([\s\S]*?)<\/script>/;
+
+/** Every property object the mirror wrote has only fields the portal's documentation names. */
+export function assertOnlyDocumentedFields(properties: ReadonlyArray<object>, documented: readonly string[]): void {
+  for (const property of properties)
+    for (const key of Object.keys(property)) assert.ok(documented.includes(key), `undocumented field ${key}`);
+}
+
 /** A mirror page with no results, in a markup generation and page variant, parses as an empty success. */
 export function assertNoResultsIsEmpty(
   adapter: SiteAdapter,

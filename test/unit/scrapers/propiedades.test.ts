@@ -4,14 +4,15 @@ import { propiedadesMirror as mirror } from '../../../mirror/sites/propiedades';
 import { propiedadesAdapter as adapter } from '../../../scrapers/sites/propiedades';
 import {
   assertMirrorContract,
+  assertOnlyDocumentedFields,
   fixturePage,
   pageInput,
   itReadsBackEveryMarkup,
+  NEXT_DATA,
   type NextPageSignal,
 } from './list-page-harness';
 
 const SEARCH = '/zapopan/casas-venta';
-const NEXT_DATA = /<script id="__NEXT_DATA__" type="application\/json">([\s\S]*?)<\/script>/;
 /** The property fields docs/portals.md §5.2 documents: the mirror writes no others. */
 const DOCUMENTED_FIELDS = [
   'id',
@@ -78,9 +79,7 @@ describe('Propiedades.com mirror: the parser reads back every listing it renders
       mirror.renderListPage(pageInput(mirror, { searchPath: SEARCH, page: 1, totalPages: 2, variant: 0, markup }));
     const data = JSON.parse(NEXT_DATA.exec(page('2026'))![1]);
     assert.deepEqual(Object.keys(data.props.pageProps).sort(), ['results', 'totalItems']);
-    for (const property of data.props.pageProps.results.properties) {
-      for (const key of Object.keys(property)) assert.ok(DOCUMENTED_FIELDS.includes(key), `undocumented field ${key}`);
-    }
+    assertOnlyDocumentedFields(data.props.pageProps.results.properties, DOCUMENTED_FIELDS);
     assert.doesNotMatch(page('2022'), /__NEXT_DATA__/);
   });
 
