@@ -18,6 +18,7 @@ import {
   nextDataScript,
   queryPagination,
   slugify,
+  steppedIds,
   statedFields,
 } from './page-kit';
 
@@ -30,8 +31,7 @@ const PAGE_SIZE = 240; // the embedded page of 2026 (docs/portals.md §2.1; olde
 const MARKUPS = ['2026', '2024'] as const;
 
 // 7-digit ids like the real ones (2961585, 3718620); the step keeps neighbours from looking sequential.
-const ID_BASE = 2_400_017;
-const ID_STEP = 7;
+const { externalId, indexOf } = steppedIds(2_400_017, 7, /^\d{1,12}$/);
 
 /** {tipo} of the detail path (docs/portals.md §2.3). */
 const TIPO: Record<PropertyType, string> = {
@@ -56,18 +56,6 @@ const STATE_ABBR: Record<string, string> = {
 };
 
 const SEARCH_PATH = /^\/[a-z0-9-]+\/[a-z0-9-]+\/[a-z0-9-]+\/(venta|renta)$/;
-
-function externalId(n: number): string {
-  return String(ID_BASE + n * ID_STEP);
-}
-
-function indexOf(id: string): number | null {
-  if (!/^\d{1,12}$/.test(id)) return null;
-  const offset = Number(id) - ID_BASE;
-  if (offset < 0 || offset % ID_STEP !== 0) return null;
-  const n = offset / ID_STEP;
-  return externalId(n) === id ? n : null;
-}
 
 const pick = (f: PropertyFacts, purpose: string, k: number) => choice(SITE, f.n, purpose, k);
 

@@ -22,6 +22,7 @@ import {
   htmlText,
   originAdUrl,
   relativeAge,
+  steppedIds,
   unnamedArea,
   queryPagination,
 } from './page-kit';
@@ -38,24 +39,11 @@ const PAGE_SIZE = 30;
 /** Markup generations of the card's inner content (docs/portals.md §4.2: S-MIT-A's hooks, S-MIT-B's classes). */
 const MARKUPS = ['data-test', 'class-names'] as const;
 
-const ID_BASE = 4_100_000_003;
-const ID_STEP = 13;
+const { externalId, indexOf } = steppedIds(4_100_000_003, 13, /^\d{10,15}$/);
 
 const SEARCH_PATH = /^\/casas\/[a-z0-9-]+$/;
 
 const SCHEMA_TYPE: Partial<Record<PropertyType, string>> = { house: 'SingleFamilyResidence', apartment: 'Apartment' };
-
-function externalId(n: number): string {
-  return String(ID_BASE + n * ID_STEP);
-}
-
-function indexOf(id: string): number | null {
-  if (!/^\d{10,15}$/.test(id)) return null;
-  const offset = Number(id) - ID_BASE;
-  if (offset < 0 || offset % ID_STEP !== 0) return null;
-  const n = offset / ID_STEP;
-  return externalId(n) === id ? n : null;
-}
 
 const pick = (f: PropertyFacts, purpose: string, k: number) => choice(SITE, f.n, purpose, k);
 

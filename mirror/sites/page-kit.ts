@@ -8,6 +8,25 @@ import { hash32, rng, TYPE_NOUN, type PropertyFacts } from '../facts';
 import { escapeHtml, formatAmount, type MirrorRoute, type MirrorSite } from '../model';
 
 /**
+ * Numeric ids base + n·step, the step keeping neighbours from looking sequential, and their
+ * inverse: a listing's n, or null for a string that is not `digits`, off the step or not written
+ * exactly as externalId writes it.
+ */
+export function steppedIds(base: number, step: number, digits: RegExp): Pick<MirrorSite, 'externalId' | 'indexOf'> {
+  const externalId = (n: number): string => String(base + n * step);
+  return {
+    externalId,
+    indexOf(id) {
+      if (!digits.test(id)) return null;
+      const offset = Number(id) - base;
+      if (offset < 0 || offset % step !== 0) return null;
+      const n = offset / step;
+      return externalId(n) === id ? n : null;
+    },
+  };
+}
+
+/**
  * A choice in [0, k) fixed per listing and purpose. Keyed by the listing (not the page), so one
  * listing is written the same way on every page and every run, and cardRecord can repeat it.
  */

@@ -24,6 +24,14 @@ function onlyProblem(text: string, env: NodeJS.ProcessEnv = {}): string {
   return found[0];
 }
 
+/** Setting `path` of the shipped config to `value` is the one problem, `message`, named with the file and key path. */
+function assertOneProblem(path: string[], value: unknown, message: string): void {
+  assert.equal(
+    onlyProblem(edited((doc) => doc.setIn(path, value))),
+    `config/config.yaml: ${path.join('.')}: ${message}`,
+  );
+}
+
 const SITE_ORDER = ['inmuebles24', 'casasyterrenos', 'lamudi', 'mitula', 'propiedades', 'trovit'];
 
 describe('config/config.yaml as shipped', () => {
@@ -304,21 +312,12 @@ describe('environment overrides', () => {
 
 describe('config mistakes', () => {
   it('a negative rate names file, key path and value', () => {
-    assert.equal(
-      onlyProblem(edited((doc) => doc.setIn(['sites', 'lamudi', 'rate_limit_seconds'], -1))),
-      'config/config.yaml: sites.lamudi.rate_limit_seconds: must be a number ≥ 0, got -1',
-    );
+    assertOneProblem(['sites', 'lamudi', 'rate_limit_seconds'], -1, 'must be a number ≥ 0, got -1');
   });
 
   it('a zero where only positive values make sense', () => {
-    assert.equal(
-      onlyProblem(edited((doc) => doc.setIn(['security', 'rate_limiting', 'requests_per_minute'], 0))),
-      'config/config.yaml: security.rate_limiting.requests_per_minute: must be a number > 0, got 0',
-    );
-    assert.equal(
-      onlyProblem(edited((doc) => doc.setIn(['defaults', 'retry', 'maximum_attempts'], 0))),
-      'config/config.yaml: defaults.retry.maximum_attempts: must be an integer ≥ 1, got 0',
-    );
+    assertOneProblem(['security', 'rate_limiting', 'requests_per_minute'], 0, 'must be a number > 0, got 0');
+    assertOneProblem(['defaults', 'retry', 'maximum_attempts'], 0, 'must be an integer ≥ 1, got 0');
   });
 
   it('an unknown (misspelt) key names the key and where it is', () => {
@@ -352,17 +351,12 @@ describe('config mistakes', () => {
   });
 
   it('a value of the wrong type', () => {
-    assert.equal(
-      onlyProblem(edited((doc) => doc.setIn(['temporal', 'ui_port'], '8233'))),
-      'config/config.yaml: temporal.ui_port: must be an integer port from 1 to 65535, got "8233"',
-    );
-    assert.equal(
-      onlyProblem(edited((doc) => doc.setIn(['sites', 'mitula', 'enabled'], 'yes'))),
-      'config/config.yaml: sites.mitula.enabled: must be true or false, got "yes"',
-    );
-    assert.equal(
-      onlyProblem(edited((doc) => doc.setIn(['sites', 'inmuebles24', 'retry'], 5))),
-      'config/config.yaml: sites.inmuebles24.retry: must be a mapping of settings, one "key: value" per indented line, got 5',
+    assertOneProblem(['temporal', 'ui_port'], '8233', 'must be an integer port from 1 to 65535, got "8233"');
+    assertOneProblem(['sites', 'mitula', 'enabled'], 'yes', 'must be true or false, got "yes"');
+    assertOneProblem(
+      ['sites', 'inmuebles24', 'retry'],
+      5,
+      'must be a mapping of settings, one "key: value" per indented line, got 5',
     );
     assert.equal(
       onlyProblem(edited((doc) => doc.setIn(['security', 'user_agents', 'custom_agents'], ['MyBot/1.0', 7]))),
@@ -371,39 +365,37 @@ describe('config mistakes', () => {
   });
 
   it('a bad duration', () => {
-    assert.equal(
-      onlyProblem(edited((doc) => doc.setIn(['defaults', 'retry', 'initial_interval'], '2 seconds'))),
-      'config/config.yaml: defaults.retry.initial_interval: must be a duration > 0 such as "500ms", "2s", "1m", "1h", or a number of seconds, got "2 seconds"',
+    assertOneProblem(
+      ['defaults', 'retry', 'initial_interval'],
+      '2 seconds',
+      'must be a duration > 0 such as "500ms", "2s", "1m", "1h", or a number of seconds, got "2 seconds"',
     );
   });
 
   it('a retry ceiling below the first interval', () => {
-    assert.equal(
-      onlyProblem(edited((doc) => doc.setIn(['sites', 'inmuebles24', 'retry', 'maximum_interval'], '5s'))),
-      'config/config.yaml: sites.inmuebles24.retry.maximum_interval: must not be shorter than initial_interval (10s), got "5s"',
+    assertOneProblem(
+      ['sites', 'inmuebles24', 'retry', 'maximum_interval'],
+      '5s',
+      'must not be shorter than initial_interval (10s), got "5s"',
     );
   });
 
   it('a base_url that is not an absolute http(s) URL', () => {
-    assert.equal(
-      onlyProblem(edited((doc) => doc.setIn(['sites', 'lamudi', 'base_url'], 'www.lamudi.com.mx'))),
-      'config/config.yaml: sites.lamudi.base_url: must be an absolute http(s) URL, e.g. https://www.example.com, got "www.lamudi.com.mx"',
+    assertOneProblem(
+      ['sites', 'lamudi', 'base_url'],
+      'www.lamudi.com.mx',
+      'must be an absolute http(s) URL, e.g. https://www.example.com, got "www.lamudi.com.mx"',
     );
-    assert.equal(
-      onlyProblem(edited((doc) => doc.setIn(['sites', 'lamudi', 'base_url'], 'ftp://www.lamudi.com.mx'))),
-      'config/config.yaml: sites.lamudi.base_url: must be an absolute http(s) URL, e.g. https://www.example.com, got "ftp://www.lamudi.com.mx"',
+    assertOneProblem(
+      ['sites', 'lamudi', 'base_url'],
+      'ftp://www.lamudi.com.mx',
+      'must be an absolute http(s) URL, e.g. https://www.example.com, got "ftp://www.lamudi.com.mx"',
     );
   });
 
   it('a priority that is not an integer ≥ 1', () => {
-    assert.equal(
-      onlyProblem(edited((doc) => doc.setIn(['sites', 'trovit', 'priority'], 0))),
-      'config/config.yaml: sites.trovit.priority: must be an integer ≥ 1, got 0',
-    );
-    assert.equal(
-      onlyProblem(edited((doc) => doc.setIn(['sites', 'trovit', 'priority'], 2.5))),
-      'config/config.yaml: sites.trovit.priority: must be an integer ≥ 1, got 2.5',
-    );
+    assertOneProblem(['sites', 'trovit', 'priority'], 0, 'must be an integer ≥ 1, got 0');
+    assertOneProblem(['sites', 'trovit', 'priority'], 2.5, 'must be an integer ≥ 1, got 2.5');
   });
 
   it('a site key outside [a-z][a-z0-9_-]*', () => {
@@ -451,26 +443,18 @@ describe('config mistakes', () => {
   });
 
   it('an adapter: generic site without selectors', () => {
-    const text = edited((doc) =>
-      doc.setIn(['sites', 'vivanuncios'], {
-        priority: 7,
-        adapter: 'generic',
-        base_url: 'https://www.vivanuncios.com.mx',
-      }),
-    );
-    assert.equal(
-      onlyProblem(text),
-      'config/config.yaml: sites.vivanuncios: adapter generic needs "selectors" (card, external_id, url and fields) to read the pages',
+    assertOneProblem(
+      ['sites', 'vivanuncios'],
+      { priority: 7, adapter: 'generic', base_url: 'https://www.vivanuncios.com.mx' },
+      'adapter generic needs "selectors" (card, external_id, url and fields) to read the pages',
     );
   });
 
   it('selectors on a built-in site, which does not need them', () => {
-    const text = edited((doc) =>
-      doc.setIn(['sites', 'trovit', 'selectors'], { card: 'article', external_id: { attr: 'data-id' }, url: 'a' }),
-    );
-    assert.equal(
-      onlyProblem(text),
-      'config/config.yaml: sites.trovit.selectors: selectors are read only with adapter: generic; remove them or set adapter: generic',
+    assertOneProblem(
+      ['sites', 'trovit', 'selectors'],
+      { card: 'article', external_id: { attr: 'data-id' }, url: 'a' },
+      'selectors are read only with adapter: generic; remove them or set adapter: generic',
     );
   });
 

@@ -19,7 +19,7 @@ import { RateLimiter } from '../../../lib/fetch/rate-limiter';
 import { HostPolicy } from '../../../lib/security/host-policy';
 import { startMirror, type MirrorServer } from '../../../mirror/server';
 import { adapterFor } from '../../../scrapers/registry';
-import { chainOptions, skipWithoutChromium } from './fetch-helpers';
+import { chainOptions, mirrorSuiteHooks, skipWithoutChromium } from './fetch-helpers';
 
 const SITE = 'lamudi';
 
@@ -97,15 +97,7 @@ describe('AutoFetcher (fetcher: auto) against the mirror', function () {
       egress: { closed: true },
     });
   });
-  after(async () => {
-    for (const closer of closers) await closer.close();
-    await pool?.close();
-    await mirror?.close();
-  });
-  beforeEach(() => {
-    mirror?.clearFaults();
-    mirror?.resetLog();
-  });
+  mirrorSuiteHooks(() => ({ closers, pool, mirror }));
 
   it('stays on http while no challenge comes: the browser is never launched', async () => {
     const switches: FetcherSwitch[] = [];

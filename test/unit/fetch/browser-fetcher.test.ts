@@ -32,7 +32,7 @@ import { statusError } from '../../../lib/fetch/responses';
 import { HostPolicy } from '../../../lib/security/host-policy';
 import { startMirror, type MirrorServer } from '../../../mirror/server';
 import { adapterFor } from '../../../scrapers/registry';
-import { chainOptions, recognizeChallenge, skipWithoutChromium } from './fetch-helpers';
+import { chainOptions, mirrorSuiteHooks, recognizeChallenge, skipWithoutChromium } from './fetch-helpers';
 
 const HOSTS: Record<string, string> = {
   inmuebles24: 'www.inmuebles24.com',
@@ -206,15 +206,7 @@ describe('BrowserFetcher (Chromium) against the mirror', function () {
     mirror = await startMirror({ pagesPerSearch: 3 });
     pool = new BrowserPool(poolOptions({ onEvent: (event) => events.push(event) }));
   });
-  after(async () => {
-    for (const closer of closers) await closer.close();
-    await pool?.close();
-    await mirror?.close();
-  });
-  beforeEach(() => {
-    mirror?.clearFaults();
-    mirror?.resetLog();
-  });
+  mirrorSuiteHooks(() => ({ closers, pool, mirror }));
 
   for (const site of ['inmuebles24', 'propiedades']) {
     it(`${site}: the clearance-cookie challenge stops the http fetcher; the browser passes it and the page parses into the mirror's records`, async () => {

@@ -290,16 +290,18 @@ describe('HttpFetcher against the mirror', () => {
       return Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 1000).length));
     }
 
-    it('holds a burst then the per-minute rate, counted in the mirror log', async () => {
-      // 240/min = one request per 250 ms after a burst of 3: in any second, at most 3 + 4.
-      const f = fetcher({
-        rateLimit: { example: { requestsPerMinute: 240, burst: 3, minSpacingMs: 0 } },
-        robots: { respect: false, cacheDurationMs: 0 },
-      });
-      await Promise.all(Array.from({ length: 10 }, () => f.fetch(PAGE, { site: SITE })));
-      const times = pageLog()
+    /** Fire `count` fetches of one page at once under a rate limit (robots.txt not asked) and return when the mirror saw each, in order. */
+    async function arrivals(rateLimit: HttpFetcherOptions['rateLimit'], count: number): Promise<number[]> {
+      const f = fetcher({ rateLimit, robots: { respect: false, cacheDurationMs: 0 } });
+      await Promise.all(Array.from({ length: count }, () => f.fetch(PAGE, { site: SITE })));
+      return pageLog()
         .map((e) => e.time)
         .sort((a, b) => a - b);
+    }
+
+    it('holds a burst then the per-minute rate, counted in the mirror log', async () => {
+      // 240/min = one request per 250 ms after a burst of 3: in any second, at most 3 + 4.
+      const times = await arrivals({ example: { requestsPerMinute: 240, burst: 3, minSpacingMs: 0 } }, 10);
       assert.equal(times.length, 10);
       assert.ok(times[2] - times[0] < 200, 'the burst goes at once, not 250 ms apart');
       assert.ok(maxPerSecond(times) <= 7, `max per second ${maxPerSecond(times)}`);
@@ -311,14 +313,7 @@ describe('HttpFetcher against the mirror', () => {
     });
 
     it('keeps the minimum spacing between requests to a site', async () => {
-      const f = fetcher({
-        rateLimit: { example: { requestsPerMinute: 0, burst: 1, minSpacingMs: 200 } },
-        robots: { respect: false, cacheDurationMs: 0 },
-      });
-      await Promise.all(Array.from({ length: 4 }, () => f.fetch(PAGE, { site: SITE })));
-      const times = pageLog()
-        .map((e) => e.time)
-        .sort((a, b) => a - b);
+      const times = await arrivals({ example: { requestsPerMinute: 0, burst: 1, minSpacingMs: 200 } }, 4);
       assert.ok(times[3] - times[0] >= 580, `span ${times[3] - times[0]}`);
       assert.ok(maxPerSecond(times) <= 5);
     });

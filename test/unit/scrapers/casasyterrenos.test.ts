@@ -4,19 +4,18 @@ import { pageSizeOf } from '../../../mirror/model';
 import { casasyterrenosMirror as mirror } from '../../../mirror/sites/casasyterrenos';
 import { casasyterrenosAdapter as adapter } from '../../../scrapers/sites/casasyterrenos';
 import {
-  assertCoversVariations,
-  assertNoResultsIsEmpty,
   assertMirrorContract,
+  assertOnlyDocumentedFields,
   contextFor,
   fixturePage,
   pageInput,
-  roundTrip,
+  itReadsBackEveryMarkup,
+  NEXT_DATA,
   truncate,
   truncatedRefusal,
 } from './list-page-harness';
 
 const SEARCH = '/jalisco/zapopan/casas/venta';
-const NEXT_DATA = /<script id="__NEXT_DATA__" type="application\/json">([\s\S]*?)<\/script>/;
 /** The property fields docs/portals.md §2.2 documents: the mirror writes no others. */
 const DOCUMENTED_FIELDS = [
   'id',
@@ -55,47 +54,36 @@ describe('Casas y Terrenos mirror: the parser reads back every listing it render
     );
   });
 
-  for (const markup of mirror.markups) {
-    it(`${markup}: every field of every listing, on every page of several page variants`, () => {
-      const run = roundTrip(adapter, mirror, SEARCH, {
-        totalPages: 3,
-        variants: 2,
-        firstNs: [0, 10_000],
-        markup,
-        nextPage: 'total',
-      });
+  itReadsBackEveryMarkup(adapter, mirror, SEARCH, {
+    totalPages: 3,
+    variants: 2,
+    firstNs: [0, 10_000],
+    nextPage: () => 'total',
+    listings: (markup) => {
       const size = markup === '2024' ? 40 : 240;
-      assert.equal(run.facts.length, 2 * 2 * (size + size + size / 2));
-      assertCoversVariations(run.facts);
-      const all = run.pages.join('\n');
-      for (const quirk of [
-        '"slugs":{"canonical"',
-        '"canonical":"/propiedad/',
-        '"broker":"',
-        '"broker":{"id"',
-        '"surface":0',
-        '"surface":null',
-        '\\u0026amp;',
-      ]) {
-        assert.ok(all.includes(quirk), `no page had ${quirk}`);
-      }
-      // The Tailwind cards are the 2024 generation's (S-CYT-OLD); no source describes 2026 cards.
-      assert.equal(all.includes('w-[320px] shrink-0'), markup === '2024');
-    });
+      return 2 * 2 * (size + size + size / 2);
+    },
+    quirks: () => [
+      '"slugs":{"canonical"',
+      '"canonical":"/propiedad/',
+      '"broker":"',
+      '"broker":{"id"',
+      '"surface":0',
+      '"surface":null',
+      '\\u0026amp;',
+    ],
+    // The Tailwind cards are the 2024 generation's (S-CYT-OLD); no source describes 2026 cards.
+    check: (all, markup) => assert.equal(all.includes('w-[320px] shrink-0'), markup === '2024'),
+  });
 
-    it(`${markup}: a page with no results is an empty success`, () =>
-      assertNoResultsIsEmpty(adapter, mirror, SEARCH, markup));
-
+  for (const markup of mirror.markups) {
     it(`${markup}: writes only the documented property fields, in __NEXT_DATA__ as the page's last script`, () => {
       const { html } = mirrorPage(markup, 1, 1, 1);
       assert.equal(html.lastIndexOf('<script'), html.indexOf('<script id="__NEXT_DATA__"'));
       const data = JSON.parse(NEXT_DATA.exec(html)![1]);
       const propertyData = data.props.pageProps.initialState.propertyData;
       assert.deepEqual(Object.keys(propertyData).sort(), ['estimatedTotalHits', 'properties']);
-      for (const property of propertyData.properties) {
-        for (const key of Object.keys(property))
-          assert.ok(DOCUMENTED_FIELDS.includes(key), `undocumented field ${key}`);
-      }
+      assertOnlyDocumentedFields(propertyData.properties, DOCUMENTED_FIELDS);
     });
   }
 

@@ -12,8 +12,14 @@ import { pageSizeOf } from '../../../mirror/model';
 import { startMirror } from '../../../mirror/server';
 import { inmuebles24Mirror as mirror } from '../../../mirror/sites/inmuebles24';
 import { inmuebles24Adapter as adapter } from '../../../scrapers/sites/inmuebles24';
-import { detailContext, detailPage, detailRoundTrip, listRoundTrip, range } from './detail-site-harness';
-import { assertCoversVariations, assertMirrorContract, contextFor, emptyInput, SEED } from './list-page-harness';
+import { detailContext, detailPage, detailRoundTrip, range } from './detail-site-harness';
+import {
+  itReadsBackEveryPage,
+  assertMirrorContract,
+  assertNoResultsIsEmpty,
+  assertQuirks,
+  SEED,
+} from './list-page-harness';
 
 const SEARCH = '/casas-en-venta-en-zapopan.html';
 
@@ -52,19 +58,16 @@ describe('Inmuebles24 mirror', () => {
 });
 
 describe('Inmuebles24 results pages: mirror and parser agree in every generation', () => {
-  const run = listRoundTrip(adapter, mirror, SEARCH, {
-    totalPages: 3,
-    variants: range(0, 12),
-    firstNs: [0, 4000, 90_000],
-  });
-
-  it('reads every field of every card as the mirror wrote it', () => {
-    assert.equal(run.facts.length, 3 * 12 * (2 * 30 + 15 + 2 * 20 + 10));
-    assertCoversVariations(run.facts);
-  });
+  const pagesOf = itReadsBackEveryPage(
+    adapter,
+    mirror,
+    SEARCH,
+    { totalPages: 3, variants: 12, firstNs: [0, 4000, 90_000], listings: 3 * 12 * (2 * 30 + 15 + 2 * 20 + 10) },
+    'card',
+  );
 
   it('2024 pages: data-qa card roots, styled-components classes, the hidden Turnstile widget, with and without __PRELOADED_STATE__', () => {
-    const pages = run.byMarkup.get('2024')!;
+    const pages = pagesOf('2024');
     const quirks = [
       'data-qa="posting DEVELOPMENT"',
       'data-qa="posting PROPERTY"',
@@ -77,11 +80,7 @@ describe('Inmuebles24 results pages: mirror and parser agree in every generation
       'm² tot.',
       'desde</div>',
     ];
-    for (const quirk of quirks)
-      assert.ok(
-        pages.some((page) => page.includes(quirk)),
-        `no 2024 page had ${quirk}`,
-      );
+    assertQuirks(pages, quirks, '2024 page');
     assert.ok(
       pages.some((page) => page.includes('window.__PRELOADED_STATE__ = ')),
       'a page with the state',
@@ -94,20 +93,16 @@ describe('Inmuebles24 results pages: mirror and parser agree in every generation
   });
 
   it('2025-26 pages: CSS-module cards with and without data-qa="posting …", "m² lote", with and without the state and the JSON-LD list', () => {
-    const pages = run.byMarkup.get('2025-26')!;
-    for (const quirk of [
+    const pages = pagesOf('2025-26');
+    const quirks = [
       'postingsList-module__card-container___',
       'postingCardLayout-module__posting-card-layout___',
       'postingsTitle-module__title___',
       'm² lote',
       'm² cub.',
       '"@type":"CollectionPage"',
-    ]) {
-      assert.ok(
-        pages.some((page) => page.includes(quirk)),
-        `no 2025-26 page had ${quirk}`,
-      );
-    }
+    ];
+    assertQuirks(pages, quirks, '2025-26 page');
     assert.ok(
       pages.some((page) => /<div data-id="\d+" data-posting-type/.test(page)),
       'a card without data-qa="posting …"',
@@ -124,25 +119,15 @@ describe('Inmuebles24 results pages: mirror and parser agree in every generation
   });
 
   it('a page with no results is an empty success in every generation, the 2024 one despite its Turnstile widget', () => {
-    for (const markup of mirror.markups) {
-      for (const variant of [0, 4]) {
-        const input = emptyInput(mirror, SEARCH, variant, markup);
-        assert.deepEqual(
-          adapter.parseListingPage(mirror.renderListPage(input), contextFor(mirror, input)),
-          { listings: [], nextPageUrl: null, detailUrls: [] },
-          `${markup} ${variant}`,
-        );
-      }
-    }
+    for (const markup of mirror.markups)
+      for (const variant of [0, 4]) assertNoResultsIsEmpty(adapter, mirror, SEARCH, markup, variant);
   });
 });
 
 describe('Inmuebles24 detail pages: mirror and parser agree', () => {
   it('reads every field as the mirror wrote it, with and without mainFeatures, description, pictures and a title in avisoInfo', () => {
     const run = detailRoundTrip(adapter, mirror, [...range(0, 60), ...range(90_000, 90_030)], range(0, 6));
-    assertCoversVariations(run.facts);
-    const all = run.pages.join('\n');
-    for (const quirk of [
+    assertQuirks(run.pages, [
       "postingTitle: '",
       "status: 'ONLINE'",
       "postingType: 'DEVELOPMENT'",
@@ -150,9 +135,7 @@ describe('Inmuebles24 detail pages: mirror and parser agree', () => {
       'mapLat: mapLatOf,',
       "label: 'Medio baño'",
       'const usersViews =  ',
-    ]) {
-      assert.ok(all.includes(quirk), `no page had ${quirk}`);
-    }
+    ]);
     assert.ok(
       run.pages.some((page) => !page.includes('mainFeatures:')),
       'a page without mainFeatures',

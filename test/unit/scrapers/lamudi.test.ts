@@ -6,8 +6,15 @@
 import { strict as assert } from 'node:assert';
 import { lamudiMirror as mirror } from '../../../mirror/sites/lamudi';
 import { lamudiAdapter as adapter } from '../../../scrapers/sites/lamudi';
-import { detailPage, detailRoundTrip, listRoundTrip, range } from './detail-site-harness';
-import { assertCoversVariations, assertMirrorContract, contextFor, emptyInput, pageInput } from './list-page-harness';
+import { detailPage, detailRoundTrip, range } from './detail-site-harness';
+import {
+  itReadsBackEveryPage,
+  assertMirrorContract,
+  assertNoResultsIsEmpty,
+  assertQuirks,
+  everyMarkupRoundTrip,
+  pageInput,
+} from './list-page-harness';
 
 const SEARCH = '/jalisco/zapopan/casa/for-sale/';
 
@@ -43,19 +50,16 @@ describe('Lamudi mirror', () => {
 });
 
 describe('Lamudi results pages: mirror and parser agree in every generation', () => {
-  const run = listRoundTrip(adapter, mirror, SEARCH, {
-    totalPages: 3,
-    variants: range(0, 6),
-    firstNs: [0, 5000, 80_000],
-  });
-
-  it('reads every field of every listing as the mirror wrote it', () => {
-    assert.equal(run.facts.length, 3 * 3 * 6 * (2 * 30 + 15));
-    assertCoversVariations(run.facts);
-  });
+  const pagesOf = itReadsBackEveryPage(
+    adapter,
+    mirror,
+    SEARCH,
+    { totalPages: 3, variants: 6, firstNs: [0, 5000, 80_000], listings: 3 * 3 * 6 * (2 * 30 + 15) },
+    'listing',
+  );
 
   it('2026-07: geo on every item, latitude and longitude as strings; offers on some', () => {
-    const pages = run.byMarkup.get('2026-07')!;
+    const pages = pagesOf('2026-07');
     assert.ok(
       pages.some((page) =>
         /"geo":\{"@type":"GeoCoordinates","latitude":"\d+\.\d+","longitude":"-\d+\.\d+"\}/.test(page),
@@ -65,7 +69,7 @@ describe('Lamudi results pages: mirror and parser agree in every generation', ()
   });
 
   it('2026-02: items with neither price nor geo; development cards first-class on the page but absent from the JSON-LD', () => {
-    const pages = run.byMarkup.get('2026-02')!;
+    const pages = pagesOf('2026-02');
     assert.ok(pages.every((page) => !page.includes('"geo":') && !page.includes('"offers":')));
     const quirks = [
       '<span class="price-from">Desde</span> $ ',
@@ -78,11 +82,7 @@ describe('Lamudi results pages: mirror and parser agree in every generation', ()
       'data-islast="true"',
       '&quot;Los Álamos&quot; &amp; jardín',
     ];
-    for (const quirk of quirks)
-      assert.ok(
-        pages.some((page) => page.includes(quirk)),
-        `no 2026-02 page had ${quirk}`,
-      );
+    assertQuirks(pages, quirks, '2026-02 page');
     assert.ok(
       pages.every((page) => !/"url":"https:\/\/www\.lamudi\.com\.mx\/desarrollo\//.test(page)),
       'no development in the JSON-LD list',
@@ -90,7 +90,7 @@ describe('Lamudi results pages: mirror and parser agree in every generation', ()
   });
 
   it('unrendered: an empty .listings__cards container and every listing in the JSON-LD', () => {
-    const pages = run.byMarkup.get('unrendered')!;
+    const pages = pagesOf('unrendered');
     assert.ok(
       pages.every(
         (page) => page.includes('<div class="listings__cards"></div>') && page.includes('"itemListElement":[{'),
@@ -100,14 +100,7 @@ describe('Lamudi results pages: mirror and parser agree in every generation', ()
   });
 
   it('a page with no results is an empty success in every generation', () => {
-    for (const markup of mirror.markups) {
-      const input = emptyInput(mirror, SEARCH, 0, markup);
-      assert.deepEqual(
-        adapter.parseListingPage(mirror.renderListPage(input), contextFor(mirror, input)),
-        { listings: [], nextPageUrl: null, detailUrls: [] },
-        markup,
-      );
-    }
+    for (const markup of mirror.markups) assertNoResultsIsEmpty(adapter, mirror, SEARCH, markup);
   });
 });
 
@@ -128,9 +121,9 @@ describe("Lamudi: the mirror states each search's type from the documented type 
   ];
   for (const search of searches) {
     it(`${search}: development cards (no JSON-LD item) take the type the search names`, () => {
-      const run = listRoundTrip(adapter, mirror, search, {
+      const run = everyMarkupRoundTrip(adapter, mirror, search, {
         totalPages: 1,
-        variants: [0],
+        variants: 1,
         firstNs: [0, 3000, 6000, 9000],
         markups: ['2026-02'],
       });
@@ -145,7 +138,6 @@ describe("Lamudi: the mirror states each search's type from the documented type 
 describe('Lamudi detail pages: mirror and parser agree', () => {
   it('reads every field as the mirror wrote it, whichever of the JSON-LD, initAdForm and the DOM holds it', () => {
     const run = detailRoundTrip(adapter, mirror, [...range(0, 60), ...range(80_000, 80_030)], range(0, 6));
-    assertCoversVariations(run.facts);
     assert.ok(
       run.pages.some((page) => !page.includes('"geo":')),
       'a page with coordinates in initAdForm only',

@@ -1,5 +1,5 @@
 /**
- * Mirror-consistency checks shared by the Casas y Terrenos, Propiedades.com, Mitula and Trovit tests:
+ * Mirror-consistency checks shared by the results-page tests of every built-in portal:
  * builds the results pages a mirror serves, in each of its markup generations, parses them, and
  * compares every field with the mirror's cardRecord. This proves the mirror and the parsers agree;
  * what the parsers must read off real pages is pinned by the hand-written corpus in
@@ -95,7 +95,13 @@ export function parseAndCompare(adapter: SiteAdapter, mirror: MirrorSite, input:
       `${mirror.site} (${input.markup}) n=${facts.n}`,
     ),
   );
-  assert.deepEqual(result.detailUrls, []);
+  // A portal with a detail scraper lists each card's detail page; the others list none.
+  const detailUrl = mirror.detailUrl?.bind(mirror);
+  assert.deepEqual(
+    result.detailUrls,
+    detailUrl ? input.items.map((facts) => detailUrl(facts)) : [],
+    `${mirror.site} (${input.markup}) page ${input.page}: detailUrls`,
+  );
   return result;
 }
 
@@ -128,21 +134,23 @@ export function expectedNextPage(mirror: MirrorSite, input: ListPageInput, signa
     : null;
 }
 
+/** How much of a search a round trip reads: its pages, in page variants 0 to variants-1, from each first listing n. */
+export interface RunSize {
+  totalPages: number;
+  variants: number;
+  firstNs: readonly number[];
+}
+
 /**
- * Render and parse every page of a search in one markup generation, for several page variants and
- * several listing ranges, comparing every record with cardRecord; the next page is checked too.
+ * Render and parse every page of a search in one markup generation, for each page variant and
+ * listing range, comparing every record with cardRecord; the next page and the detail pages listed
+ * are checked too.
  */
 export function roundTrip(
   adapter: SiteAdapter,
   mirror: MirrorSite,
   searchPath: string,
-  options: {
-    totalPages: number;
-    variants: number;
-    firstNs: readonly number[];
-    markup: string;
-    nextPage: NextPageSignal;
-  },
+  options: RunSize & { markup: string; nextPage: NextPageSignal },
 ): RoundTrip {
   const run: RoundTrip = { pages: [], facts: [] };
   for (const firstN of options.firstNs) {
@@ -165,6 +173,121 @@ export function roundTrip(
     }
   }
   return run;
+}
+
+/**
+ * roundTrip in every markup generation of the mirror (or those given), each page telling the next
+ * by its own links; the pages are also kept by markup, for tests of one generation's quirks.
+ */
+export function everyMarkupRoundTrip(
+  adapter: SiteAdapter,
+  mirror: MirrorSite,
+  searchPath: string,
+  options: RunSize & { markups?: readonly string[] },
+): RoundTrip & { byMarkup: Map<string, string[]> } {
+  const run = { pages: [] as string[], facts: [] as PropertyFacts[], byMarkup: new Map<string, string[]>() };
+  for (const markup of options.markups ?? mirror.markups) {
+    const one = roundTrip(adapter, mirror, searchPath, { ...options, markup, nextPage: 'page-links' });
+    run.byMarkup.set(markup, one.pages);
+    run.pages.push(...one.pages);
+    run.facts.push(...one.facts);
+  }
+  return run;
+}
+
+/**
+ * The read-back test of a portal with a detail scraper: everyMarkupRoundTrip reads back `listings`
+ * listings covering every variation. The run is made once, by whichever test asks first (the one
+ * defined here, or one given the returned pages of a markup generation to check its quirks on), so
+ * a failure of it is a test's failure, not the suite's while loading.
+ */
+export function itReadsBackEveryPage(
+  adapter: SiteAdapter,
+  mirror: MirrorSite,
+  searchPath: string,
+  options: RunSize & { listings: number },
+  what: string,
+): (markup: string) => string[] {
+  let run: ReturnType<typeof everyMarkupRoundTrip> | undefined;
+  const read = () => (run ??= everyMarkupRoundTrip(adapter, mirror, searchPath, options));
+  it(`reads every field of every ${what} as the mirror wrote it`, () => assertReadBack(read().facts, options.listings));
+  return (markup) => read().byMarkup.get(markup) ?? assert.fail(`no ${markup} pages in the run`);
+}
+
+/**
+ * The run both Lifull portals (Mitula, Trovit) are read back in: 30 cards a page, each page linking
+ * the next (docs/portals.md §4.1, §6.1); 2 ranges × 4 variants × (3 full pages and a half one).
+ */
+export const LIFULL_RUN = {
+  totalPages: 4,
+  variants: 4,
+  firstNs: [0, 5000],
+  nextPage: (): NextPageSignal => 'page-links',
+  listings: () => 2 * 4 * (3 * 30 + 15),
+};
+
+/**
+ * The mirror-consistency tests of a results-page-only portal, one pair per markup generation:
+ * roundTrip reads back `listings(markup)` listings covering every variation, and finds each of
+ * `quirks(markup)` on some page (`check` asserts the rest); a page with no results is an empty success.
+ */
+export function itReadsBackEveryMarkup(
+  adapter: SiteAdapter,
+  mirror: MirrorSite,
+  searchPath: string,
+  options: RunSize & {
+    nextPage: (markup: string) => NextPageSignal;
+    listings: (markup: string) => number;
+    quirks: (markup: string) => readonly string[];
+    /** `all` is every page of the run, joined. */
+    check?: (all: string, markup: string, run: RoundTrip) => void;
+  },
+): void {
+  for (const markup of mirror.markups) {
+    it(`${markup}: every field of every listing, on every page of several page variants`, () => {
+      const run = roundTrip(adapter, mirror, searchPath, { ...options, markup, nextPage: options.nextPage(markup) });
+      assertReadBack(run.facts, options.listings(markup));
+      assertQuirks(run.pages, options.quirks(markup));
+      options.check?.(run.pages.join('\n'), markup, run);
+    });
+
+    it(`${markup}: a page with no results is an empty success`, () =>
+      assertNoResultsIsEmpty(adapter, mirror, searchPath, markup));
+  }
+}
+
+/**
+ * For each search (with the words of its URL it is about), one page in one markup generation read
+ * back, every record compared: the fields the parser takes from the search URL read as the mirror says.
+ */
+export function itReadsBackSearches(
+  adapter: SiteAdapter,
+  mirror: MirrorSite,
+  searches: ReadonlyArray<readonly [search: string, words: string]>,
+  run: Omit<RunSize, 'totalPages'> & { markup: string },
+  what: string,
+): void {
+  for (const [search, words] of searches) {
+    it(`${search} (${words}): ${what}`, () => {
+      const { facts } = roundTrip(adapter, mirror, search, { ...run, totalPages: 1, nextPage: 'page-links' });
+      assert.ok(facts.length > 0);
+    });
+  }
+}
+
+/** Each quirk (a piece of markup, without line breaks) stands on some page: the run exercised it. */
+export function assertQuirks(pages: readonly string[], quirks: readonly string[], which = 'page'): void {
+  for (const quirk of quirks)
+    assert.ok(
+      pages.some((page) => page.includes(quirk)),
+      `no ${which} had ${quirk}`,
+    );
+}
+
+/** A run read back `listings` listings and among them every variation the facts can produce. */
+export function assertReadBack(facts: readonly PropertyFacts[], listings: number): void {
+  assert.equal(facts.length, listings);
+  assertCoversVariations(facts);
 }
 
 /** Assert the listings exercised every variation the facts can produce. */
@@ -245,19 +368,29 @@ export function fixturePage(site: string, name: string): { html: string; context
   };
 }
 
-/** A mirror page with no results, in a markup generation, parses as an empty success. */
+/** The `__NEXT_DATA__` script of a Next.js page (Casas y Terrenos, Propiedades.com), its JSON the first group. */
+export const NEXT_DATA = /<script id="__NEXT_DATA__" type="application\/json">([\s\S]*?)<\/script>/;
+
+/** Every property object the mirror wrote has only fields the portal's documentation names. */
+export function assertOnlyDocumentedFields(properties: ReadonlyArray<object>, documented: readonly string[]): void {
+  for (const property of properties)
+    for (const key of Object.keys(property)) assert.ok(documented.includes(key), `undocumented field ${key}`);
+}
+
+/** A mirror page with no results, in a markup generation and page variant, parses as an empty success. */
 export function assertNoResultsIsEmpty(
   adapter: SiteAdapter,
   mirror: MirrorSite,
   searchPath: string,
   markup: string,
+  variant = 0,
 ): void {
-  const input = emptyInput(mirror, searchPath, 0, markup);
-  assert.deepEqual(adapter.parseListingPage(mirror.renderListPage(input), contextFor(mirror, input)), {
-    listings: [],
-    nextPageUrl: null,
-    detailUrls: [],
-  });
+  const input = emptyInput(mirror, searchPath, variant, markup);
+  assert.deepEqual(
+    adapter.parseListingPage(mirror.renderListPage(input), contextFor(mirror, input)),
+    { listings: [], nextPageUrl: null, detailUrls: [] },
+    `${mirror.site} (${markup}) variant ${variant}: no results`,
+  );
 }
 
 /**

@@ -4,14 +4,14 @@ import { startMirror } from '../../../mirror/server';
 import { mitulaMirror as mirror } from '../../../mirror/sites/mitula';
 import { mitulaAdapter as adapter } from '../../../scrapers/sites/mitula';
 import {
-  assertCoversVariations,
   assertLeavesOutUnreadableCard,
-  assertNoResultsIsEmpty,
   assertRefusesAccessDenied,
   assertRefusesPageWithoutCards,
   assertMirrorContract,
   fixturePage,
-  roundTrip,
+  itReadsBackEveryMarkup,
+  LIFULL_RUN,
+  itReadsBackSearches,
 } from './list-page-harness';
 
 const SEARCH = '/casas/venta-zapopan-jalisco';
@@ -43,18 +43,18 @@ describe('Mitula mirror: the parser reads back every card it renders', () => {
     assert.deepEqual(mirror.markups, ['data-test', 'class-names']);
   });
 
-  for (const markup of mirror.markups) {
-    it(`${markup}: every field of every card, on every page of several page variants`, () => {
-      const run = roundTrip(adapter, mirror, SEARCH, {
-        totalPages: 4,
-        variants: 4,
-        firstNs: [0, 5000],
-        markup,
-        nextPage: 'page-links',
-      });
-      assert.equal(run.facts.length, 2 * 4 * (3 * 30 + 15));
-      assertCoversVariations(run.facts);
-      const all = run.pages.join('\n');
+  itReadsBackEveryMarkup(adapter, mirror, SEARCH, {
+    ...LIFULL_RUN,
+    quirks: () => [
+      'data-floorarea=""',
+      'data-city="" data-district="',
+      'Hace ',
+      ' en - ',
+      '"@type":"SearchResultsPage"',
+      'listing-card--banner',
+      '&#225;',
+    ],
+    check(all, markup, run) {
       const links = destinations(all);
       assert.ok(
         links.some((d) => d.value.startsWith('/adform/')),
@@ -72,17 +72,6 @@ describe('Mitula mirror: the parser reads back every card it renders', () => {
         links.some((d) => d.unpadded),
         'destinations without "=" padding',
       );
-      for (const quirk of [
-        'data-floorarea=""',
-        'data-city="" data-district="',
-        'Hace ',
-        ' en - ',
-        '"@type":"SearchResultsPage"',
-        'listing-card--banner',
-        '&#225;',
-      ]) {
-        assert.ok(all.includes(quirk), `no page had ${quirk}`);
-      }
       assert.ok(
         run.pages.some((html) => !html.includes('SearchResultsPage')),
         'pages without JSON-LD',
@@ -90,11 +79,8 @@ describe('Mitula mirror: the parser reads back every card it renders', () => {
       // Each form writes its own hooks and none of the other's (docs/portals.md §4.2: S-MIT-A vs S-MIT-B).
       assert.equal(all.includes('data-test="snippet__title"'), markup === 'data-test');
       assert.equal(all.includes('listing-card__properties__property'), markup === 'class-names');
-    });
-
-    it(`${markup}: a page with no results is an empty success`, () =>
-      assertNoResultsIsEmpty(adapter, mirror, SEARCH, markup));
-  }
+    },
+  });
 
   it('ids invert and list URLs route back (?page=N); a page past the last answers 404, as Mitula does (docs/portals.md §4.1)', async () => {
     assertMirrorContract(mirror);
@@ -117,23 +103,18 @@ describe('Mitula mirror: the parser reads back every card it renders', () => {
 
 describe("Mitula: the mirror states each search's type from the documented URL grammar, and the parser agrees", () => {
   // docs/portals.md §4.1: /casas/{operacion}-{tipo}-{lugar}, /casas/{operacion}-{lugar}, /casas/{tipo}-{operacion}-{lugar}, /casas/{tipo}-{lugar}.
-  for (const [search, words] of [
-    ['/casas/venta-oficinas-zapopan', 'operation, type, place'],
-    ['/casas/bodegas-renta-guadalajara', 'type, operation, place'],
-    ['/casas/terrenos-mazatlan', 'type, place'],
-    ['/casas/renta-guadalajara', 'operation, place: no type'],
-  ] as const) {
-    it(`${search} (${words}): the data-test cards, which show no type tag, read as the mirror says`, () => {
-      const run = roundTrip(adapter, mirror, search, {
-        totalPages: 1,
-        variants: 2,
-        firstNs: [0, 700],
-        markup: 'data-test',
-        nextPage: 'page-links',
-      });
-      assert.ok(run.facts.length > 0);
-    });
-  }
+  itReadsBackSearches(
+    adapter,
+    mirror,
+    [
+      ['/casas/venta-oficinas-zapopan', 'operation, type, place'],
+      ['/casas/bodegas-renta-guadalajara', 'type, operation, place'],
+      ['/casas/terrenos-mazatlan', 'type, place'],
+      ['/casas/renta-guadalajara', 'operation, place: no type'],
+    ],
+    { variants: 2, firstNs: [0, 700], markup: 'data-test' },
+    'the data-test cards, which show no type tag, read as the mirror says',
+  );
 });
 
 describe('Mitula parser: sources in order (beyond the fixture corpus)', () => {

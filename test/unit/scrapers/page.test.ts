@@ -98,22 +98,12 @@ describe('challenge pages (scrapers/page.ts)', () => {
         null,
         piece,
       );
-      assert.equal(
-        challengeVendor(
-          page('<title>Casas en venta</title>', `<main><ul class="results">${CONTENT}</ul></main>${piece}`),
-          ['ul.results li'],
-        ),
-        null,
-        piece,
+      const ownContent = page(
+        '<title>Casas en venta</title>',
+        `<main><ul class="results">${CONTENT}</ul></main>${piece}`,
       );
-      assert.equal(
-        isChallengePage(
-          page('<title>Casas en venta</title>', `<main><ul class="results">${CONTENT}</ul></main>${piece}`),
-          ['ul.results li'],
-        ),
-        false,
-        piece,
-      );
+      assert.equal(challengeVendor(ownContent, ['ul.results li']), null, piece);
+      assert.equal(isChallengePage(ownContent, ['ul.results li']), false, piece);
     }
     // The same pieces on a page with nothing else: a challenge.
     assert.equal(challengeVendor(page('<title></title>', `${turnstile}${platform}`)), 'Cloudflare');

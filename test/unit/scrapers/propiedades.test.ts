@@ -3,17 +3,16 @@ import { UnrecognisedMarkupError } from '../../../lib/errors';
 import { propiedadesMirror as mirror } from '../../../mirror/sites/propiedades';
 import { propiedadesAdapter as adapter } from '../../../scrapers/sites/propiedades';
 import {
-  assertCoversVariations,
-  assertNoResultsIsEmpty,
   assertMirrorContract,
+  assertOnlyDocumentedFields,
   fixturePage,
   pageInput,
-  roundTrip,
+  itReadsBackEveryMarkup,
+  NEXT_DATA,
   type NextPageSignal,
 } from './list-page-harness';
 
 const SEARCH = '/zapopan/casas-venta';
-const NEXT_DATA = /<script id="__NEXT_DATA__" type="application\/json">([\s\S]*?)<\/script>/;
 /** The property fields docs/portals.md §5.2 documents: the mirror writes no others. */
 const DOCUMENTED_FIELDS = [
   'id',
@@ -47,56 +46,40 @@ describe('Propiedades.com mirror: the parser reads back every listing it renders
     assert.deepEqual(mirror.markups, ['2026', '2022']);
   });
 
-  for (const markup of mirror.markups) {
-    it(`${markup}: every field of every listing, on every page of several page variants`, () => {
-      const run = roundTrip(adapter, mirror, SEARCH, {
-        totalPages: 4,
-        variants: 3,
-        firstNs: [0, 3000, 70_000],
-        markup,
-        nextPage: NEXT_PAGE[markup],
-      });
-      assert.equal(run.facts.length, 3 * 3 * (3 * 47 + 24));
-      assertCoversVariations(run.facts);
-      const all = run.pages.join('\n');
-      const quirks =
-        markup === '2026'
-          ? [
-              '"valid_coords":false',
-              '"latitude":"',
-              '"url_property":"/inmuebles/',
-              '"url_property":"https://propiedades.com/inmuebles/',
-              '\\u0026pagina=',
-              '"municipality":""',
-              '"price_real":null,"price_num":null',
-              '"price_real":0,"price_num":',
-              ':15:00"',
-              '"property_type":"Casa en condominio"',
-            ]
-          : [
-              '<section data-id="filtros"',
-              'itemprop="latitude"',
-              'aria-label="page-2"',
-              'data-testid="counter-wrapper"',
-            ];
-      for (const quirk of quirks) assert.ok(all.includes(quirk), `no page had ${quirk}`);
+  itReadsBackEveryMarkup(adapter, mirror, SEARCH, {
+    totalPages: 4,
+    variants: 3,
+    firstNs: [0, 3000, 70_000],
+    nextPage: (markup) => NEXT_PAGE[markup],
+    listings: () => 3 * 3 * (3 * 47 + 24),
+    quirks: (markup) =>
+      markup === '2026'
+        ? [
+            '"valid_coords":false',
+            '"latitude":"',
+            '"url_property":"/inmuebles/',
+            '"url_property":"https://propiedades.com/inmuebles/',
+            '\\u0026pagina=',
+            '"municipality":""',
+            '"price_real":null,"price_num":null',
+            '"price_real":0,"price_num":',
+            ':15:00"',
+            '"property_type":"Casa en condominio"',
+          ]
+        : ['<section data-id="filtros"', 'itemprop="latitude"', 'aria-label="page-2"', 'data-testid="counter-wrapper"'],
+    check(_all, markup, run) {
       // Listings whose coordinates the feed flags invalid have no geo microdata in 2022.
       if (markup === '2022')
         assert.ok(run.pages.some((html) => /<section data-id="\d+"[^>]*>\n<meta itemprop="url"[^>]*>\n/.test(html)));
-    });
-
-    it(`${markup}: a page with no results is an empty success`, () =>
-      assertNoResultsIsEmpty(adapter, mirror, SEARCH, markup));
-  }
+    },
+  });
 
   it('2026: writes only the documented property fields; 2022: no listing data script', () => {
     const page = (markup: string) =>
       mirror.renderListPage(pageInput(mirror, { searchPath: SEARCH, page: 1, totalPages: 2, variant: 0, markup }));
     const data = JSON.parse(NEXT_DATA.exec(page('2026'))![1]);
     assert.deepEqual(Object.keys(data.props.pageProps).sort(), ['results', 'totalItems']);
-    for (const property of data.props.pageProps.results.properties) {
-      for (const key of Object.keys(property)) assert.ok(DOCUMENTED_FIELDS.includes(key), `undocumented field ${key}`);
-    }
+    assertOnlyDocumentedFields(data.props.pageProps.results.properties, DOCUMENTED_FIELDS);
     assert.doesNotMatch(page('2022'), /__NEXT_DATA__/);
   });
 

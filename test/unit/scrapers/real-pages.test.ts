@@ -100,6 +100,22 @@ function cardArea(features: string[], unit: RegExp): number | null {
   return shown ? Number(shown[1].replace(/,/g, '')) : null;
 }
 
+/** The listings are the page's cards in page order, each with the card's id and its link resolved against the page's address. */
+function assertCardsInOrder(
+  listings: readonly ListingRecord[],
+  cards: ReadonlyArray<{ id: string; href: string }>,
+  pageUrl: string,
+): void {
+  assert.deepEqual(
+    listings.map((listing) => listing.externalId),
+    cards.map((card) => card.id),
+  );
+  assert.deepEqual(
+    listings.map((listing) => listing.url),
+    cards.map((card) => new URL(card.href, pageUrl).href),
+  );
+}
+
 /** Inmuebles24 results page (2024, the server's HTML: data-qa cards and window.__PRELOADED_STATE__). */
 function inmuebles24Results(file: string): void {
   describe(`Inmuebles24 results page ${file} (data-qa cards, window.__PRELOADED_STATE__)`, () => {
@@ -146,14 +162,7 @@ function inmuebles24Results(file: string): void {
           [cards.length, cards.filter((card) => card.development).length],
           [facts.cards, facts.developments],
         );
-      assert.deepEqual(
-        listings.map((listing) => listing.externalId),
-        cards.map((card) => card.id),
-      );
-      assert.deepEqual(
-        listings.map((listing) => listing.url),
-        cards.map((card) => new URL(card.href, url).href),
-      );
+      assertCardsInOrder(listings, cards, url);
       assert.deepEqual(
         detailUrls,
         listings.map((listing) => listing.url),
@@ -285,14 +294,7 @@ function lamudiResults(file: string): void {
     it('finds every card in page order, ids and URLs as the cards give them, and the next page', () => {
       assert.ok(cards.length > 0, 'cards');
       if (facts) assert.deepEqual([cards.length, items.size], [facts.cards, facts.items]);
-      assert.deepEqual(
-        listings.map((listing) => listing.externalId),
-        cards.map((card) => card.id),
-      );
-      assert.deepEqual(
-        listings.map((listing) => listing.url),
-        cards.map((card) => new URL(card.href, search).href),
-      );
+      assertCardsInOrder(listings, cards, search);
       assert.equal(nextPageUrl, next ? new URL(next, search).href : null);
       if (facts) assert.equal(nextPageUrl, `${search}?page=2`);
       const operation = /\/for-(sale|rent)\//.exec(new URL(search).pathname)![1];

@@ -2,14 +2,15 @@ import assert from 'node:assert/strict';
 import { trovitMirror as mirror } from '../../../mirror/sites/trovit';
 import { trovitAdapter as adapter } from '../../../scrapers/sites/trovit';
 import {
-  assertCoversVariations,
   assertLeavesOutUnreadableCard,
-  assertNoResultsIsEmpty,
   assertRefusesAccessDenied,
   assertRefusesPageWithoutCards,
   assertMirrorContract,
   emptyInput,
   fixturePage,
+  itReadsBackEveryMarkup,
+  LIFULL_RUN,
+  itReadsBackSearches,
   roundTrip,
 } from './list-page-harness';
 
@@ -21,34 +22,24 @@ describe('Trovit mirror: the parser reads back every card it renders', () => {
     assert.deepEqual(mirror.markups, ['next-button', 'paginate']);
   });
 
-  for (const markup of mirror.markups) {
-    it(`${markup}: every field of every card, on every page of several page variants`, () => {
-      const run = roundTrip(adapter, mirror, SEARCH, {
-        totalPages: 4,
-        variants: 4,
-        firstNs: [0, 5000],
-        markup,
-        nextPage: 'page-links',
-      });
-      assert.equal(run.facts.length, 2 * 4 * (3 * 30 + 15));
-      assertCoversVariations(run.facts);
-      const all = run.pages.join('\n');
-      const quirks = [
-        'href="/rd/',
-        'href="https://casas.trovit.com.mx/rd/',
-        '?pvid=',
-        'Hace ',
-        'Actualizado el ',
-        'src="data:image/gif',
-        'class="snippet-ad"',
-        '&#233;',
-        ' USD</span>',
-        '<address>',
-        ' en venta · ',
-        ' en renta · ',
-        ' - Casa</p>',
-      ];
-      for (const quirk of quirks) assert.ok(all.includes(quirk), `no page had ${quirk}`);
+  itReadsBackEveryMarkup(adapter, mirror, SEARCH, {
+    ...LIFULL_RUN,
+    quirks: () => [
+      'href="/rd/',
+      'href="https://casas.trovit.com.mx/rd/',
+      '?pvid=',
+      'Hace ',
+      'Actualizado el ',
+      'src="data:image/gif',
+      'class="snippet-ad"',
+      '&#233;',
+      ' USD</span>',
+      '<address>',
+      ' en venta · ',
+      ' en renta · ',
+      ' - Casa</p>',
+    ],
+    check(all, markup) {
       // Some cards have only the clipped snippet, no extended description.
       assert.ok(
         (all.match(/class="snippet-listing-content-header-description"/g) ?? []).length >
@@ -56,11 +47,8 @@ describe('Trovit mirror: the parser reads back every card it renders', () => {
       );
       assert.equal(all.includes('class="next-button"'), markup === 'next-button');
       assert.equal(all.includes('<div id="paginate">'), markup === 'paginate');
-    });
-
-    it(`${markup}: a page with no results is an empty success`, () =>
-      assertNoResultsIsEmpty(adapter, mirror, SEARCH, markup));
-  }
+    },
+  });
 
   it('renders .address_property-type as one line of text, without child elements no source documents (docs/portals.md §6.2)', () => {
     const all =
@@ -87,22 +75,17 @@ describe('Trovit mirror: the parser reads back every card it renders', () => {
 
 describe("Trovit: the mirror states each search's operation from the documented URL grammar, and the parser agrees", () => {
   // docs/portals.md §6.1: /{operacion}-{tipo}-{lugar}, /{operacion}-{lugar}, /{tipo}-{lugar}.
-  for (const [search, words] of [
-    ['/renta-oficinas-zapopan', 'operation, type, place'],
-    ['/venta-zapopan', 'operation, place'],
-    ['/terreno-mazatlan', 'type, place: no operation'],
-  ] as const) {
-    it(`${search} (${words}): cards whose line names no operation read it as the mirror says`, () => {
-      const run = roundTrip(adapter, mirror, search, {
-        totalPages: 1,
-        variants: 1,
-        firstNs: [0, 700],
-        markup: 'next-button',
-        nextPage: 'page-links',
-      });
-      assert.ok(run.facts.length > 0);
-    });
-  }
+  itReadsBackSearches(
+    adapter,
+    mirror,
+    [
+      ['/renta-oficinas-zapopan', 'operation, type, place'],
+      ['/venta-zapopan', 'operation, place'],
+      ['/terreno-mazatlan', 'type, place: no operation'],
+    ],
+    { variants: 1, firstNs: [0, 700], markup: 'next-button' },
+    'cards whose line names no operation read it as the mirror says',
+  );
 });
 
 describe('Trovit parser: sources in order (beyond the fixture corpus)', () => {
