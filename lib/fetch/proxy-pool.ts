@@ -48,6 +48,11 @@ export class ProxyPool {
     if (this.proxies.length === 0) throw new Error('a proxy pool needs at least one proxy URL');
   }
 
+  /** How many proxies, all tiers together. */
+  get size(): number {
+    return this.proxies.length;
+  }
+
   /** The proxy of `sessionId`: the one it is bound to while that one is not resting, else a new choice. */
   proxyFor(sessionId: string): string {
     const current = this.bound.get(sessionId);
