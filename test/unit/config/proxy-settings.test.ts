@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { validateSetup } from '../../../client/validation';
 import { loadConfig } from '../../../lib/config/load';
 import { edited, parse, problems, SHIPPED } from './shipped-config';
 
@@ -129,5 +130,27 @@ describe('proxies in the config', () => {
     assert.deepEqual(problems(withProxies(['defaults'], { urls: [WITH_PASSWORD], rest_seconds: -1 })), [
       'config/config.yaml: defaults.proxies.rest_seconds: must be a duration > 0 such as "500ms", "2s", "1m", "1h", or a number of seconds, got -1',
     ]);
+  });
+
+  it('is listed by `orchestrator validate`, one line per site with proxies, passwords as ***', async () => {
+    const text = edited((doc) => {
+      doc.setIn(['temporal', 'address'], '127.0.0.1:1');
+      doc.setIn(['defaults', 'proxies'], doc.createNode({ tiers: [[WITH_PASSWORD], ['http://res.example:9000']] }));
+      for (const site of ['inmuebles24', 'casasyterrenos', 'mitula', 'propiedades', 'trovit'])
+        doc.setIn(['sites', site, 'proxies'], null);
+    });
+    const results = await validateSetup(() => parse(text), { minFreeMb: 0, env: {} });
+    assert.deepEqual(
+      results.filter((result) => result.name === 'proxies'),
+      [
+        {
+          name: 'proxies',
+          outcome: 'pass',
+          detail:
+            '2 configured for lamudi (tier 1: http://scraper:***@proxy-a.example:8000; tier 2: http://res.example:9000); an unhealthy one rests 300 s',
+        },
+      ],
+    );
+    assert.doesNotMatch(JSON.stringify(results), new RegExp(SECRET));
   });
 });
