@@ -111,6 +111,7 @@ export function buildActivityDeps(
           ...common,
           pool: browserPool(),
           challengeWaitMs: config.security.browser.challengeWaitMs,
+          proxies,
         });
       const http = () => new HttpFetcher({ ...common, userAgents: config.security.userAgents, proxies });
       fetcher =
