@@ -258,7 +258,7 @@ export class EgressProxy {
           outbound.off('data', onData);
           const statusLine = answer.subarray(0, answer.indexOf('\r\n')).toString('latin1');
           if (!/^HTTP\/1\.[01] 200\b/.test(statusLine)) {
-            const message = `the upstream proxy ${redactProxyUrl(upstream.href)} answered "${statusLine}"`;
+            const message = `the upstream proxy ${redactProxyUrl(upstream.href.replace(/\/$/, ''))} answered "${statusLine}"`;
             this.remember(site, host, { reason: null, message });
             outbound.destroy();
             return void client.end('HTTP/1.1 502 Bad Gateway\r\n\r\n');
@@ -356,7 +356,7 @@ export class EgressProxy {
         });
         outbound.on('response', (answer) => {
           if (answer.statusCode === 407) {
-            const message = `the upstream proxy ${redactProxyUrl(upstream.href)} refused its credentials (407)`;
+            const message = `the upstream proxy ${redactProxyUrl(upstream.href.replace(/\/$/, ''))} refused its credentials (407)`;
             this.remember(site, host, { reason: null, message });
             answer.resume();
             return void request.socket.destroy();
