@@ -8,6 +8,7 @@ import { dirname, relative } from 'node:path';
 import type { AppConfig } from '../lib/config/types';
 import { describeEmail } from '../lib/config/email-settings';
 import { UserInputError } from '../lib/errors';
+import { redactProxyUrl } from '../lib/security/redact';
 import { verifyEmailServer } from '../lib/notify/email';
 import { LATEST_SCHEMA_VERSION, openDatabase, schemaVersion } from '../lib/store/database';
 import { findTemporalCli } from '../lib/temporal/cli-binary';
@@ -131,6 +132,21 @@ async function checkEmail(config: AppConfig): Promise<CheckResult | null> {
     : fail('alert email', `${verified.error} (${describeEmail(email)})`);
 }
 
+/** One line per site with proxies: how many, by tier, passwords as *** (nothing is connected to). */
+function checkProxies(config: AppConfig): CheckResult[] {
+  return config.sites.flatMap((site) => {
+    if (!site.proxies) return [];
+    const { tiers, restMs } = site.proxies;
+    const count = tiers.reduce((sum, tier) => sum + tier.length, 0);
+    const listed = tiers
+      .map((tier, index) => `${tiers.length > 1 ? `tier ${index + 1}: ` : ''}${tier.map(redactProxyUrl).join(', ')}`)
+      .join('; ');
+    return [
+      pass('proxies', `${count} configured for ${site.key} (${listed}); an unhealthy one rests ${restMs / 1000} s`),
+    ];
+  });
+}
+
 export async function validateSetup(loadConfig: () => AppConfig, options: ValidationOptions): Promise<CheckResult[]> {
   let config: AppConfig | null = null;
   const results: CheckResult[] = [
@@ -161,6 +177,7 @@ export async function validateSetup(loadConfig: () => AppConfig, options: Valida
   }
   results.push(attempt('Temporal CLI', () => checkTemporalCli(options.env ?? process.env)));
   if (loaded) results.push(attempt('disk space', () => checkDiskSpace(loaded, options.minFreeMb)));
+  if (loaded) results.push(...checkProxies(loaded));
   const email = loaded ? await checkEmail(loaded) : null;
   if (email) results.push(email);
   return results;

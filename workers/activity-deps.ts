@@ -12,6 +12,7 @@ import { browserEgress, BrowserFetcher } from '../lib/fetch/browser-fetcher';
 import { BrowserPool } from '../lib/fetch/browser-pool';
 import type { PageFetcher } from '../lib/fetch/fetcher';
 import { HttpFetcher } from '../lib/fetch/http-fetcher';
+import { ProxyPool } from '../lib/fetch/proxy-pool';
 import { RateLimiter, type SiteRateLimit } from '../lib/fetch/rate-limiter';
 import type { HostResolver } from '../lib/security/address-guard';
 import { HostPolicy } from '../lib/security/host-policy';
@@ -93,6 +94,8 @@ export function buildActivityDeps(
   const fetcherFor = (site: SiteConfig): PageFetcher => {
     let fetcher = fetchers.get(site.key);
     if (!fetcher) {
+      // One pool per site and process, shared by its http and browser fetchers (sessions, resting proxies).
+      const proxies = site.proxies ? { [site.key]: new ProxyPool(site.proxies) } : undefined;
       const common = {
         mirrorUrl: config.mirror.url,
         timeoutMs: site.fetch.timeoutMs,
@@ -108,8 +111,9 @@ export function buildActivityDeps(
           ...common,
           pool: browserPool(),
           challengeWaitMs: config.security.browser.challengeWaitMs,
+          proxies,
         });
-      const http = () => new HttpFetcher({ ...common, userAgents: config.security.userAgents });
+      const http = () => new HttpFetcher({ ...common, userAgents: config.security.userAgents, proxies });
       fetcher =
         site.fetcher === 'browser'
           ? browser()

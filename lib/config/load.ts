@@ -26,6 +26,7 @@ import {
 } from './schema';
 import type { AppConfig } from './types';
 import { parseSmtpUrl, redactSmtpUrl } from './email-settings';
+import { proxyListPath, readProxyList, redactProxyValue } from './proxies';
 
 /** A config that cannot be used; `problems` holds one complete sentence per mistake. */
 export class ConfigError extends UserInputError {
@@ -105,6 +106,7 @@ export function parseConfigText(
   const lines = sortByFilePosition(withoutMisspeltMissing(problems), doc).map((problem) =>
     formatProblem(file, problem),
   );
+  lines.push(...proxyListProblems(raw, source, root, file));
 
   const overrides = readEnvOverrides(env, root);
   lines.push(...overrides.problems);
@@ -147,6 +149,25 @@ function formatProblem(file: string, problem: ConfigProblem): string {
   const where = problem.path.length > 0 ? `${file}: ${formatConfigPath(problem.path)}: ` : `${file}: `;
   const got = 'value' in problem ? `, got ${showValue(problem.value)}` : '';
   return `${where}${problem.message}${got}`;
+}
+
+/**
+ * The bad lines of every `proxies.file` (defaults and sites), each named by its file and line, and
+ * files that cannot be read, named by the key that points to them.
+ */
+function proxyListProblems(raw: unknown, source: string, root: string, file: string): string[] {
+  const at = (keys: ConfigPath): unknown => valueAt(raw, keys).value;
+  const owners: ConfigPath[] = [['defaults', 'proxies']];
+  const sites = at(['sites']);
+  if (sites && typeof sites === 'object') for (const key of Object.keys(sites)) owners.push(['sites', key, 'proxies']);
+  return owners.flatMap((keys) => {
+    const listFile = at([...keys, 'file']);
+    if (typeof listFile !== 'string' || listFile.trim() === '') return []; // the schema reports it
+    const absolute = proxyListPath(source, listFile.trim());
+    return readProxyList(absolute, displayPath(root, absolute)).problems.map((problem) =>
+      problem.includes('cannot read') ? `${file}: ${formatConfigPath([...keys, 'file'])}: ${problem}` : problem,
+    );
+  });
 }
 
 /** "line 3, column 1: YAML syntax error: Map keys must be unique" */
@@ -214,7 +235,9 @@ function fromIssue(issue: z.core.$ZodIssue, raw: unknown): Located[] {
       };
     });
   }
-  const { found, value } = valueAt(raw, keys);
+  const { found, value: written } = valueAt(raw, keys);
+  // A proxy URL is shown without its password, like every proxy anywhere.
+  const value = keys.includes('proxies') ? redactProxyValue(written) : written;
   const problem: ConfigProblem = found
     ? { path: keys, message: issue.message, value }
     : { path: keys, message: `missing (${issue.message})` };

@@ -18,6 +18,7 @@ import { NON_RETRYABLE_ERROR_TYPES } from '../errors';
 import type { ListingRecord } from '../record/listing-record';
 import { BUILTIN_SITE_KEYS } from '../record/sites';
 import { emailSchema, PASSWORD_IN_FILE_MESSAGE } from './email-settings';
+import { isProxyUrl, PROXY_URL_MESSAGE, proxyListPath, readProxyList } from './proxies';
 
 // ── Problems ─────────────────────────────────────────────────────────────────────────────────
 
@@ -322,6 +323,37 @@ const RETRY_SHAPE = {
   non_retryable_error_types: z.array(errorTypeSchema, { error: 'must be a list of error class names' }),
 };
 
+const proxyUrlSchema = z.string({ error: PROXY_URL_MESSAGE }).trim().refine(isProxyUrl, { error: PROXY_URL_MESSAGE });
+const PROXY_LIST_MESSAGE = `must be a list of proxy URLs, each one ${PROXY_URL_MESSAGE.replace(/^must be /, '')}`;
+const proxyListSchema = z.array(proxyUrlSchema, { error: PROXY_LIST_MESSAGE }).min(1, { error: PROXY_LIST_MESSAGE });
+const PROXY_SOURCES_MESSAGE = 'give exactly one of urls, file or tiers';
+
+/**
+ * Proxies as Crawlee's ProxyConfiguration takes them (lib/fetch/proxy-pool.ts): a list (`urls`, or
+ * `file`: one URL per line, relative to the config file), or `tiers`, lists from the cheapest up
+ * (tieredProxyUrls). `rest_seconds`: how long a blocked or unreachable proxy is left out. Under a
+ * site, null turns inherited proxies off.
+ */
+const proxiesSchema = section({
+  urls: proxyListSchema.optional(),
+  file: text('a file path (one proxy URL per line, relative to the config file)').optional(),
+  tiers: z
+    .array(proxyListSchema, { error: 'must be a list of proxy URL lists, the cheapest tier first' })
+    .min(1, { error: 'must be a list of proxy URL lists, the cheapest tier first' })
+    .optional(),
+  rest_seconds: durationSchema.optional(),
+})
+  .refine(
+    (proxies) => [proxies.urls, proxies.file, proxies.tiers].filter((given) => given !== undefined).length === 1,
+    {
+      error: PROXY_SOURCES_MESSAGE,
+    },
+  )
+  .nullable();
+
+/** How long an unhealthy proxy rests when rest_seconds is not given. */
+export const DEFAULT_PROXY_REST_MS = 300_000;
+
 /** auto: http first; a site whose page meets an anti-bot challenge moves to the browser (lib/fetch/auto-fetcher.ts). */
 export const FETCHERS = ['http', 'browser', 'auto'] as const;
 
@@ -334,6 +366,8 @@ const TUNING_SHAPE = {
   fetcher: z.enum(FETCHERS, { error: 'must be "http", "browser" or "auto"' }),
   fetch: section(FETCH_SHAPE).partial(),
   retry: section(RETRY_SHAPE).partial(),
+  /** Not required: without proxies every request goes out directly. */
+  proxies: proxiesSchema,
 };
 
 /** Keys a site must end up with after inheriting `defaults`, with what each must be. */
@@ -472,6 +506,7 @@ const siteSchema = section({
   fetcher: TUNING_SHAPE.fetcher.optional(),
   fetch: TUNING_SHAPE.fetch.optional(),
   retry: TUNING_SHAPE.retry.optional(),
+  proxies: TUNING_SHAPE.proxies.optional(),
 });
 
 // ── The whole file ───────────────────────────────────────────────────────────────────────────
@@ -549,7 +584,7 @@ export function appConfigSchema({ sourcePath, rootDir }: ConfigLocation) {
     security: file.security,
     /** Sites in priority order (then key order). */
     sites: Object.entries(file.sites)
-      .map(([key, site]) => siteConfig(key, site, file.defaults))
+      .map(([key, site]) => siteConfig(key, site, file.defaults, sourcePath))
       .sort((a, b) => a.priority - b.priority || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
   }));
 }
@@ -567,7 +602,7 @@ function normalizeBaseUrl(value: string): string {
 }
 
 /** One site with `defaults` merged under it, key by key. */
-function siteConfig(key: string, site: SiteEntry, defaults: ConfigFile['defaults']) {
+function siteConfig(key: string, site: SiteEntry, defaults: ConfigFile['defaults'], sourcePath: string) {
   const what = (name: string) => `sites.${key}.${name}`;
   const fetch = { ...defaults.fetch, ...site.fetch };
   const retry = { ...defaults.retry, ...site.retry };
@@ -607,7 +642,20 @@ function siteConfig(key: string, site: SiteEntry, defaults: ConfigFile['defaults
       maxRedirects: defined(fetch.max_redirects, what('fetch.max_redirects')),
     },
     ...(adapter === 'generic' ? { genericSelectors: defined(site.selectors, what('selectors')) } : {}),
+    /** Proxy URLs by tier (cheapest first) and how long an unhealthy one rests; null: no proxy. */
+    proxies: proxySettings(site.proxies === undefined ? defaults.proxies : site.proxies, sourcePath),
   };
+}
+
+type ProxiesEntry = z.output<typeof proxiesSchema> | undefined;
+
+/** The site's proxies as the pool takes them: every source as tiers, the list file read (checked by load.ts before). */
+function proxySettings(proxies: ProxiesEntry, sourcePath: string): { tiers: string[][]; restMs: number } | null {
+  if (!proxies) return null;
+  const tiers = proxies.tiers ?? [
+    proxies.urls ?? readProxyList(proxyListPath(sourcePath, proxies.file!), proxies.file!).urls,
+  ];
+  return { tiers, restMs: proxies.rest_seconds ?? DEFAULT_PROXY_REST_MS };
 }
 
 // ── Rules across keys ────────────────────────────────────────────────────────────────────────

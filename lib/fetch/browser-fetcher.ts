@@ -39,16 +39,25 @@
  * (lib/fetch/egress-proxy.ts), through the listener of the site whose context opens it: there each
  * connection, a redirect hop Chromium follows by itself included, passes that site's own host
  * rules and the address check before anything is sent, and a refusal is reported with its reason.
+ *
+ * Proxies (the site's ProxyPool, lib/fetch/proxy-pool.ts): the fetcher's session of a site sticks
+ * to one proxy, and each proxy has a browser context of its own (its cookies, a challenge's
+ * clearance included, stay with the address that earned them), whose egress listener forwards to
+ * that proxy under the same host rules (lib/fetch/egress-proxy.ts). A block (403, 429, a challenge
+ * that does not clear) or a navigation that fails at the network rests the proxy, and the next
+ * page goes through another one, in that proxy's context.
  */
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import type { BrowserContext, Page, Request, Response, Route } from 'playwright-core';
 import {
+  AccessDeniedError,
   ChallengePageError,
   FetchTimeoutError,
   HostPolicyError,
   NetworkError,
+  RateLimitedError,
   ResponseTooLargeError,
   ScrapeError,
 } from '../errors';
@@ -56,6 +65,7 @@ import { bareHost } from '../security/address-guard';
 import { registrableDomain, urlRefusal, type HostPolicy, type SiteHosts } from '../security/host-policy';
 import { BrowserPool, type BrowserPoolOptions, type PageLease } from './browser-pool';
 import type { FetchedPage, FetchOptions, PageFetcher } from './fetcher';
+import type { ProxyPool } from './proxy-pool';
 import type { RateLimiter } from './rate-limiter';
 import type { EgressProxyOptions } from './egress-proxy';
 import {
@@ -82,7 +92,11 @@ export interface BrowserFetcherOptions extends ChainOptions {
   challengeWaitMs: number;
   /** Visit the site's home page before its first page in each browser session (default true). */
   warmUp?: boolean;
+  /** Each site's proxies (config `proxies`, a pool shared with the site's http fetcher); none: direct. */
+  proxies?: Record<string, ProxyPool>;
 }
+
+let browserFetchersMade = 0;
 
 /** Which fetcher is navigating each page: it answers the page's requests (its mirror, limits and records). */
 const pageUsers = new WeakMap<Page, BrowserFetcher>();
@@ -157,6 +171,10 @@ export class BrowserFetcher implements PageFetcher {
   private readonly answers = new WeakMap<Request, MirrorAnswer>();
   /** The warm-up of each site context, shared by the pages that start at once. */
   private readonly warmUps = new WeakMap<BrowserContext, Promise<void>>();
+  /** Names this fetcher's sessions in the sites' proxy pools ("browser-1/lamudi"). */
+  private readonly id = `browser-${++browserFetchersMade}`;
+  /** The proxy each site's last page went through: the one a block is blamed on. */
+  private readonly lastProxy = new Map<string, string>();
 
   constructor(private readonly options: BrowserFetcherOptions) {
     this.ownsPool = !(options.pool instanceof BrowserPool);
@@ -171,7 +189,30 @@ export class BrowserFetcher implements PageFetcher {
 
   async fetch(url: string, { site, signal }: FetchOptions): Promise<FetchedPage> {
     signal?.throwIfAborted();
-    return fetchThroughChain(this.chain, url, (target, request) => this.sendPage(target, request), { site, signal });
+    try {
+      return await fetchThroughChain(this.chain, url, (target, request) => this.sendPage(target, request), {
+        site,
+        signal,
+      });
+    } catch (error) {
+      // The site refused the proxy's address: it rests, and the next page goes through another one.
+      if ([AccessDeniedError, RateLimitedError, ChallengePageError].some((type) => error instanceof type))
+        this.proxyTrouble(site);
+      throw error;
+    }
+  }
+
+  /** The proxy this fetcher's session of `site` goes through (none without a pool). */
+  private proxyOf(site: string): string | undefined {
+    const proxy = this.options.proxies?.[site]?.proxyFor(`${this.id}/${site}`);
+    if (proxy) this.lastProxy.set(site, proxy);
+    return proxy;
+  }
+
+  /** The session's proxy rests; the session moves to another proxy on its next page. */
+  private proxyTrouble(site: string): void {
+    const proxy = this.lastProxy.get(site);
+    if (proxy) this.options.proxies?.[site]?.reportTrouble(`${this.id}/${site}`, proxy);
   }
 
   /**
@@ -201,8 +242,10 @@ export class BrowserFetcher implements PageFetcher {
     options: { signal?: AbortSignal; countsAsPage?: boolean },
     use: (lease: PageLease) => Promise<T>,
   ): Promise<T> {
+    const proxy = this.proxyOf(site);
     const lease = await this.pool.acquire(site, {
       ...options,
+      ...(proxy ? { proxy } : {}),
       setupContext: (context) => this.setupContext(context, site),
     });
     let broken = true;
@@ -213,6 +256,7 @@ export class BrowserFetcher implements PageFetcher {
     } catch (error) {
       // A page that answered with an error status is still a healthy page.
       broken = !(error instanceof ScrapeError) || error instanceof FetchTimeoutError || error instanceof NetworkError;
+      if (proxy && (error instanceof FetchTimeoutError || error instanceof NetworkError)) this.proxyTrouble(site);
       throw error;
     } finally {
       await lease.release({ broken });

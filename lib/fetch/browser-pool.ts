@@ -94,6 +94,12 @@ export interface AcquireOptions {
   setupContext?: (context: BrowserContext) => Promise<void>;
   /** Whether this lease counts toward restartEveryPages (default true; robots.txt visits pass false). */
   countsAsPage?: boolean;
+  /**
+   * The upstream proxy (the site's proxy pool, lib/fetch/proxy-pool.ts) the page's connections
+   * leave through, behind the egress proxy: one context per site and proxy, so cookies stay with
+   * the proxy they were earned through.
+   */
+  proxy?: string;
 }
 
 export interface PageLease {
@@ -154,12 +160,15 @@ interface BrowserHandle {
 
 interface SiteContext {
   site: string;
+  /** The site, and its upstream proxy if any (contextKey). */
+  key: string;
   context: BrowserContext;
 }
 
 interface PageSlot {
   page: Page;
   site: string;
+  key: string;
   generation: number;
   busy: boolean;
 }
@@ -324,7 +333,7 @@ export class BrowserPool {
       let slot: PageSlot | null;
       try {
         if (!this.handle) await this.launch();
-        slot = await this.slotFor(waiter.site);
+        slot = await this.slotFor(waiter.site, waiter.options.proxy);
       } catch (error) {
         this.waiters.shift();
         if (!waiter.done) {
@@ -347,9 +356,10 @@ export class BrowserPool {
   }
 
   /** An idle page of the site, a new one while under poolSize, or one taken from an idle site; null when all are busy. */
-  private async slotFor(site: string): Promise<PageSlot | null> {
+  private async slotFor(site: string, proxy: string | undefined): Promise<PageSlot | null> {
+    const key = contextKey(site, proxy);
     const slots = [...this.slots];
-    const own = slots.find((slot) => slot.site === site && !slot.busy && !slot.page.isClosed());
+    const own = slots.find((slot) => slot.key === key && !slot.busy && !slot.page.isClosed());
     if (own) return own;
     for (const slot of slots) if (slot.page.isClosed()) this.slots.delete(slot);
     if (this.slots.size >= this.options.poolSize) {
@@ -358,20 +368,25 @@ export class BrowserPool {
       this.slots.delete(idle);
       await bounded(idle.page.close(), 'closing an idle page').catch(() => undefined);
     }
-    const context = await this.contextFor(site);
+    const context = await this.contextFor(site, proxy);
     const page = await bounded(context.newPage(), `opening a page for ${site}`);
-    const slot: PageSlot = { page, site, generation: this.handle!.generation, busy: false };
+    const slot: PageSlot = { page, site, key, generation: this.handle!.generation, busy: false };
     this.slots.add(slot);
     this.peakOpenPages = Math.max(this.peakOpenPages, this.slots.size);
     return slot;
   }
 
-  private async contextFor(site: string): Promise<BrowserContext> {
-    const existing = this.contexts.get(site);
+  private async contextFor(site: string, proxy: string | undefined): Promise<BrowserContext> {
+    const key = contextKey(site, proxy);
+    const existing = this.contexts.get(key);
     if (existing) return existing.context;
     const handle = this.handle!;
-    // The site's own listener of the egress proxy: its connections are judged by its own policy.
-    const proxyServer = await bounded((await this.egressProxy!).urlFor(site), `starting the egress proxy of ${site}`);
+    // The site's own listener of the egress proxy: its connections are judged by its own policy
+    // (and forwarded to the upstream proxy, when there is one).
+    const proxyServer = await bounded(
+      (await this.egressProxy!).urlFor(site, proxy),
+      `starting the egress proxy of ${site}`,
+    );
     const context = await bounded(
       handle.browser.newContext({
         userAgent: this.nextUserAgent(handle),
@@ -380,7 +395,7 @@ export class BrowserPool {
         viewport: { width: 1366, height: 768 },
         // Requests a service worker makes would bypass the fetcher's routing.
         serviceWorkers: 'block',
-        storageState: this.saved.get(site),
+        storageState: this.saved.get(key),
         // Every connection through the egress proxy, loopback included (Playwright adds <-loopback>).
         proxy: { server: proxyServer },
       }),
@@ -392,7 +407,7 @@ export class BrowserPool {
       await context.close().catch(() => undefined);
       throw error;
     }
-    this.contexts.set(site, { site, context });
+    this.contexts.set(key, { site, key, context });
     return context;
   }
 
@@ -403,7 +418,7 @@ export class BrowserPool {
 
   private leaseOf(slot: PageSlot): PageLease {
     let released = false;
-    const context = this.contexts.get(slot.site)!.context;
+    const context = this.contexts.get(slot.key)!.context;
     return {
       page: slot.page,
       context,
@@ -505,9 +520,9 @@ export class BrowserPool {
       reason: 'pages',
       pagesServed: this.countedSinceLaunch,
     });
-    for (const { site, context } of this.contexts.values()) {
+    for (const { site, key, context } of this.contexts.values()) {
       try {
-        this.saved.set(site, await bounded(context.storageState(), `saving the session of ${site}`));
+        this.saved.set(key, await bounded(context.storageState(), `saving the session of ${site}`));
       } catch {
         // A context that cannot say its state starts the next session without it.
       }
@@ -552,4 +567,9 @@ function bounded<T>(promise: Promise<T>, what: string): Promise<T> {
     );
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** A context's key: the site, and the upstream proxy its connections leave through. */
+function contextKey(site: string, proxy: string | undefined): string {
+  return proxy ? `${site}\n${proxy}` : site;
 }

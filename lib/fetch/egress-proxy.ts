@@ -21,14 +21,24 @@
  * messages. `closed` refuses everything: with the local mirror the fetcher answers every request
  * itself and nothing may reach a network. A request the proxy cannot read (a malformed CONNECT)
  * is answered 400, never thrown.
+ *
+ * Upstream proxies (config `proxies`): a context that goes through one has a listener of its own
+ * (`urlFor(site, upstream)`), which forwards what it allows to that proxy (CONNECT through it, or
+ * the absolute-form request) instead of connecting itself. The rules are the same; since the
+ * upstream proxy resolves the host, its addresses are checked here by the guard just before the
+ * request is handed over, and the connection goes to the proxy, an endpoint the operator
+ * configured and so trusted explicitly. Its password is sent as Proxy-Authorization, never shown.
  */
 import http from 'node:http';
+import https from 'node:https';
 import net, { type AddressInfo } from 'node:net';
+import tls from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import { HostPolicyError, type HostRefusalReason } from '../errors';
 import { AddressGuard, bareHost, isIpLiteral } from '../security/address-guard';
 import type { UrlRefusal } from '../security/host-policy';
+import { redactProxyUrl } from '../security/redact';
 
 export interface EgressProxyOptions {
   /** The address check of every outgoing socket (default: public addresses only, system DNS). */
@@ -90,18 +100,22 @@ export class EgressProxy {
     return this.siteless.url;
   }
 
-  /** The proxy server `site`'s browser context goes through: a listener of its own, started on first use. */
-  async urlFor(site: string): Promise<string> {
+  /**
+   * The proxy server `site`'s browser context goes through: a listener of its own, started on first
+   * use; with `upstream`, one per site and upstream proxy, forwarding to that proxy.
+   */
+  async urlFor(site: string, upstream?: string): Promise<string> {
     if (this.closing) throw new Error('the egress proxy is closed');
-    let listener = this.listeners.get(site);
+    const key = upstream ? `${site}\n${upstream}` : site;
+    let listener = this.listeners.get(key);
     if (!listener) {
       listener = listen().then((started) => {
-        this.serve(started.server, site);
+        this.serve(started.server, site, upstream ? new URL(upstream) : null);
         return started;
       });
       // A listener that failed to start is tried again by the next context.
-      listener.catch(() => this.listeners.delete(site));
-      this.listeners.set(site, listener);
+      listener.catch(() => this.listeners.delete(key));
+      this.listeners.set(key, listener);
     }
     return (await listener).url;
   }
@@ -151,13 +165,13 @@ export class EgressProxy {
     if (this.refusals.size > REMEMBERED_REFUSALS) this.refusals.delete(this.refusals.keys().next().value!);
   }
 
-  private serve(server: http.Server, site: string | null): void {
+  private serve(server: http.Server, site: string | null, upstream: URL | null = null): void {
     // https (and WebSockets): CONNECT host:port, then bytes both ways.
     server.on('connect', (request: http.IncomingMessage, client: Duplex, head: Buffer) => {
       this.track(client);
       client.on('error', () => undefined);
       try {
-        this.tunnel(request, client, head, site);
+        this.tunnel(request, client, head, site, upstream);
       } catch {
         // Whatever the request held, the worker goes on: the client gets a 400.
         if (client.writable) client.end('HTTP/1.1 400 Bad Request\r\n\r\n');
@@ -168,7 +182,7 @@ export class EgressProxy {
     // Plain http: the request comes in absolute form (GET http://host/path) and is sent on.
     server.on('request', (request: http.IncomingMessage, response: http.ServerResponse) => {
       try {
-        this.forward(request, response, site);
+        this.forward(request, response, site, upstream);
       } catch {
         if (!response.headersSent) response.writeHead(400).end();
         else request.socket.destroy();
@@ -179,7 +193,13 @@ export class EgressProxy {
     server.on('upgrade', (_request: http.IncomingMessage, client: Duplex) => client.destroy());
   }
 
-  private tunnel(request: http.IncomingMessage, client: Duplex, head: Buffer, site: string | null): void {
+  private tunnel(
+    request: http.IncomingMessage,
+    client: Duplex,
+    head: Buffer,
+    site: string | null,
+    upstream: URL | null,
+  ): void {
     const authority = parseAuthority(request.url ?? '');
     if (!authority) return void client.end('HTTP/1.1 400 Bad Request\r\n\r\n');
     const { host, port } = authority;
@@ -188,18 +208,19 @@ export class EgressProxy {
       this.remember(site, host, refused);
       return void client.end('HTTP/1.1 403 Forbidden\r\n\r\n');
     }
-    const upstream = net.connect({ host, port, lookup: this.guard.lookupFor(port) });
-    this.track(upstream);
+    if (upstream) return this.tunnelThrough(upstream, client, head, site!, host, port);
+    const outbound = net.connect({ host, port, lookup: this.guard.lookupFor(port) });
+    this.track(outbound);
     let tunnelled = false;
-    upstream.once('connect', () => {
+    outbound.once('connect', () => {
       tunnelled = true;
       this.counts.forwarded++;
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      if (head.length > 0) upstream.write(head);
-      upstream.pipe(client);
-      client.pipe(upstream);
+      if (head.length > 0) outbound.write(head);
+      outbound.pipe(client);
+      client.pipe(outbound);
     });
-    upstream.on('error', (error) => {
+    outbound.on('error', (error) => {
       if (error instanceof HostPolicyError) this.remember(site, host, { reason: error.reason, message: error.message });
       if (!tunnelled && client.writable)
         client.end(
@@ -207,10 +228,67 @@ export class EgressProxy {
         );
       else client.destroy();
     });
-    client.on('close', () => upstream.destroy());
+    client.on('close', () => outbound.destroy());
   }
 
-  private forward(request: http.IncomingMessage, response: http.ServerResponse, site: string | null): void {
+  /**
+   * A CONNECT through the upstream proxy: the target's addresses checked here (the proxy resolves
+   * the name itself), then CONNECT to the proxy with its credentials, and bytes both ways once it
+   * answers 200. Its refusal (407, 502 …) fails the tunnel with 502 and is remembered, redacted.
+   */
+  private tunnelThrough(upstream: URL, client: Duplex, head: Buffer, site: string, host: string, port: number): void {
+    const authority = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+    this.guard.checkedAddresses(host, { port }).then(
+      () => {
+        if (client.destroyed) return;
+        const outbound = connectToProxy(upstream);
+        this.track(outbound);
+        client.on('close', () => outbound.destroy());
+        outbound.on('error', () =>
+          client.writable ? client.end('HTTP/1.1 502 Bad Gateway\r\n\r\n') : client.destroy(),
+        );
+        outbound.write(
+          `CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n${proxyAuthorizationLine(upstream)}\r\n`,
+        );
+        let answer = Buffer.alloc(0);
+        const onData = (chunk: Buffer): void => {
+          answer = Buffer.concat([answer, chunk]);
+          const end = answer.indexOf('\r\n\r\n');
+          if (end < 0) return;
+          outbound.off('data', onData);
+          const statusLine = answer.subarray(0, answer.indexOf('\r\n')).toString('latin1');
+          if (!/^HTTP\/1\.[01] 200\b/.test(statusLine)) {
+            const message = `the upstream proxy ${redactProxyUrl(upstream.href.replace(/\/$/, ''))} answered "${statusLine}"`;
+            this.remember(site, host, { reason: null, message });
+            outbound.destroy();
+            return void client.end('HTTP/1.1 502 Bad Gateway\r\n\r\n');
+          }
+          this.counts.forwarded++;
+          client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+          const rest = answer.subarray(end + 4);
+          if (rest.length > 0) client.write(rest);
+          if (head.length > 0) outbound.write(head);
+          outbound.pipe(client);
+          client.pipe(outbound);
+        };
+        outbound.on('data', onData);
+      },
+      (error: Error) => {
+        if (error instanceof HostPolicyError)
+          this.remember(site, host, { reason: error.reason, message: error.message });
+        client.end(
+          error instanceof HostPolicyError ? 'HTTP/1.1 403 Forbidden\r\n\r\n' : 'HTTP/1.1 502 Bad Gateway\r\n\r\n',
+        );
+      },
+    );
+  }
+
+  private forward(
+    request: http.IncomingMessage,
+    response: http.ServerResponse,
+    site: string | null,
+    upstream: URL | null,
+  ): void {
     let target: URL;
     try {
       target = new URL(request.url ?? '');
@@ -230,7 +308,8 @@ export class EgressProxy {
     const headers = { ...request.headers };
     delete headers['proxy-connection'];
     delete headers['proxy-authorization'];
-    const upstream = http.request(
+    if (upstream) return this.forwardThrough(upstream, request, response, site!, target, headers);
+    const outbound = http.request(
       {
         host,
         port,
@@ -246,12 +325,55 @@ export class EgressProxy {
         answer.pipe(response);
       },
     );
-    upstream.on('error', (error) => {
+    outbound.on('error', (error) => {
       if (error instanceof HostPolicyError) this.remember(site, host, { reason: error.reason, message: error.message });
       if (!response.headersSent && !(error instanceof HostPolicyError)) response.writeHead(502).end();
       else request.socket.destroy();
     });
-    request.pipe(upstream);
+    request.pipe(outbound);
+  }
+
+  /** A plain-http request through the upstream proxy, after the guard checked the target's addresses. */
+  private forwardThrough(
+    upstream: URL,
+    request: http.IncomingMessage,
+    response: http.ServerResponse,
+    site: string,
+    target: URL,
+    headers: http.IncomingHttpHeaders,
+  ): void {
+    const host = bareHost(target.hostname);
+    this.guard.checkedAddresses(host, { port: Number(target.port || 80) }).then(
+      () => {
+        const basic = proxyAuthorization(upstream);
+        const outbound = (upstream.protocol === 'https:' ? https : http).request({
+          host: upstream.hostname,
+          port: Number(upstream.port) || (upstream.protocol === 'https:' ? 443 : 80),
+          method: request.method,
+          path: target.href,
+          headers: { ...headers, ...(basic ? { 'proxy-authorization': basic } : {}) },
+          agent: false,
+        });
+        outbound.on('response', (answer) => {
+          if (answer.statusCode === 407) {
+            const message = `the upstream proxy ${redactProxyUrl(upstream.href.replace(/\/$/, ''))} refused its credentials (407)`;
+            this.remember(site, host, { reason: null, message });
+            answer.resume();
+            return void request.socket.destroy();
+          }
+          this.counts.forwarded++;
+          response.writeHead(answer.statusCode ?? 502, answer.rawHeaders);
+          answer.pipe(response);
+        });
+        outbound.on('error', () => (response.headersSent ? request.socket.destroy() : response.writeHead(502).end()));
+        request.pipe(outbound);
+      },
+      (error: Error) => {
+        if (error instanceof HostPolicyError)
+          this.remember(site, host, { reason: error.reason, message: error.message });
+        request.socket.destroy();
+      },
+    );
   }
 
   private track(socket: Duplex): void {
@@ -288,6 +410,26 @@ function parseAuthority(authority: string): { host: string; port: number } | nul
   const port = Number(match[2]);
   if (bareHost(url.hostname) !== host || port < 1 || port > 65535) return null;
   return { host, port };
+}
+
+/** A connection to the upstream proxy (TLS for an https:// proxy). */
+function connectToProxy(upstream: URL): Duplex {
+  const port = Number(upstream.port) || (upstream.protocol === 'https:' ? 443 : 80);
+  return upstream.protocol === 'https:'
+    ? tls.connect({ host: upstream.hostname, port, servername: upstream.hostname })
+    : net.connect({ host: bareHost(upstream.hostname), port });
+}
+
+/** "Basic …" for a proxy URL with credentials, or null. */
+function proxyAuthorization(upstream: URL): string | null {
+  if (!upstream.username && !upstream.password) return null;
+  const credentials = `${decodeURIComponent(upstream.username)}:${decodeURIComponent(upstream.password)}`;
+  return `Basic ${Buffer.from(credentials).toString('base64')}`;
+}
+
+function proxyAuthorizationLine(upstream: URL): string {
+  const basic = proxyAuthorization(upstream);
+  return basic ? `Proxy-Authorization: ${basic}\r\n` : '';
 }
 
 function refusalKey(site: string, host: string): string {

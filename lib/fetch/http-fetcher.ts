@@ -15,6 +15,15 @@
  * connection: HTTP/1.1. Through the local mirror the socket goes to the configured mirror, which is
  * trusted; the logical host name still passes the resolver override.
  *
+ * Proxies (a site's ProxyPool, lib/fetch/proxy-pool.ts): each header session is one proxy session,
+ * so a generated identity always shows the portal the same address, and a block (403, 429, a
+ * challenge page) or a proxy that cannot be reached rests that proxy and starts a new header session
+ * on another one. With a proxy the socket goes to the proxy, an endpoint the operator configured
+ * and so trusted explicitly (got-scraping's proxy agents replace the guarded ones); the target
+ * host's addresses are then checked by the guard (system DNS) right before the request is handed
+ * to the proxy, after the URL rules of the host stage as always. Proxy passwords never appear in a
+ * message (lib/security/redact.ts).
+ *
  * got-scraping is ESM-only and no longer developed upstream (Apify points to impit): it is loaded
  * with a real import() on first use and only this file knows about it, so impit can replace it.
  */
@@ -25,9 +34,19 @@ import type { Duplex } from 'node:stream';
 import type { BeforeRequestHook, GotScraping, Request as GotRequest } from 'got-scraping' with {
   'resolution-mode': 'import',
 };
-import { FetchTimeoutError, HostPolicyError, NetworkError, ResponseTooLargeError, ScrapeError } from '../errors';
+import {
+  AccessDeniedError,
+  ChallengePageError,
+  FetchTimeoutError,
+  HostPolicyError,
+  NetworkError,
+  RateLimitedError,
+  ResponseTooLargeError,
+  ScrapeError,
+} from '../errors';
 import type { AddressGuard } from '../security/address-guard';
 import type { HostPolicy } from '../security/host-policy';
+import { redactCredentials, redactProxyUrl } from '../security/redact';
 import {
   buildChain,
   fetchThroughChain,
@@ -37,6 +56,7 @@ import {
   type Transport,
 } from './chain';
 import type { FetchedPage, FetchOptions, PageFetcher } from './fetcher';
+import type { ProxyPool } from './proxy-pool';
 import type { RateLimiter } from './rate-limiter';
 import { joinHeaders, type RawResponse } from './responses';
 import type { RobotsPolicy } from './robots';
@@ -60,6 +80,8 @@ export interface HttpFetcherOptions extends ChainOptions {
   requestsPerSession?: number;
   /** header-generator options; default: desktop Chrome/Firefox/Edge, Mexican Spanish. */
   headerGeneratorOptions?: Record<string, unknown>;
+  /** Each site's proxies (config `proxies`); a site without a pool connects directly. */
+  proxies?: Record<string, ProxyPool>;
 }
 
 const DEFAULT_HEADER_OPTIONS = {
@@ -76,7 +98,16 @@ interface HeaderSession {
   token: object;
   index: number;
   used: number;
+  /** The site's proxy pool knows the session by this ("http-1/lamudi#3": fetcher, site, header session). */
+  id: string;
+  /** Blocked or its proxy unreachable: the next request starts a new session. */
+  retired: boolean;
 }
+
+/** Errors that say the site refused us (not the page): the proxy's address is burnt for a while. */
+const BLOCKS = [AccessDeniedError, RateLimitedError, ChallengePageError] as const;
+
+let fetchersMade = 0;
 
 export class HttpFetcher implements PageFetcher {
   readonly rateLimiter: RateLimiter;
@@ -86,6 +117,8 @@ export class HttpFetcher implements PageFetcher {
   private readonly chain: FetchChain;
   private client: Promise<GotScraping> | null = null;
   private readonly sessions = new Map<string, HeaderSession>();
+  /** Names this fetcher's sessions in proxy pools shared with other fetchers of the process. */
+  private readonly id = `http-${++fetchersMade}`;
   /**
    * Keep-alive sockets, reused across requests to the same host (and closed by close()). To real
    * hosts every new socket resolves through the host policy's lookup; to the mirror (an address
@@ -106,7 +139,25 @@ export class HttpFetcher implements PageFetcher {
     // On the network path a host that resolves to a private address is refused on robots.txt's
     // socket, which then names robots.txt; through the mirror the host stage checks the override
     // for the page itself (lib/fetch/chain.ts).
-    return fetchThroughChain(this.chain, url, (target, request) => this.send(target, request), { site, signal });
+    let last: { session: HeaderSession; proxyUrl: string } | null = null;
+    try {
+      return await fetchThroughChain(
+        this.chain,
+        url,
+        (target, request) => this.send(target, request, (used) => (last = used)),
+        { site, signal },
+      );
+    } catch (error) {
+      // The answer that blocked us came through the last proxy used (redirect hops included).
+      if (last && BLOCKS.some((type) => error instanceof type)) this.retire(site, last);
+      throw error;
+    }
+  }
+
+  /** The session's proxy rests, and the session ends: the next request is a new identity on another proxy. */
+  private retire(site: string, { session, proxyUrl }: { session: HeaderSession; proxyUrl: string }): void {
+    this.options.proxies?.[site]?.reportTrouble(session.id, proxyUrl);
+    session.retired = true;
   }
 
   async close(): Promise<void> {
@@ -116,23 +167,57 @@ export class HttpFetcher implements PageFetcher {
 
   /** robots.txt through the same transport (mirror, limits, headers) and redirect rules as pages. */
   private loadRobotsTxt(robotsUrl: string, site: string): Promise<string | null> {
-    return robotsTxtThroughChain(this.chain, robotsUrl, (target, request) => this.send(target, request), { site });
+    // Its proxy (the session's) rests when unreachable; a blocked robots.txt is the robots stage's to judge.
+    const transport: Transport = (target, request) => this.send(target, request, () => undefined);
+    return robotsTxtThroughChain(this.chain, robotsUrl, transport, { site });
   }
 
   /**
    * The transport: one request, one answer (redirects are not followed: the chain checks each hop,
    * which got would not let it do). Target, headers, capped body; maps transport failures.
    */
-  private async send(url: URL, { site, signal, takeTurn }: Parameters<Transport>[1]): Promise<RawResponse> {
+  private async send(
+    url: URL,
+    { site, signal, takeTurn }: Parameters<Transport>[1],
+    onProxy: (used: { session: HeaderSession; proxyUrl: string }) => void,
+  ): Promise<RawResponse> {
     await takeTurn();
+    const pool = this.options.proxies?.[site];
+    // A proxy that cannot be reached never passed the request on: the next one may take the same
+    // turn, so one dead proxy costs no attempt (each proxy of the pool is tried at most once).
+    for (let tried = 1; ; tried++) {
+      const session = this.nextSession(site);
+      const proxyUrl = pool?.proxyFor(session.id);
+      if (proxyUrl) onProxy({ session, proxyUrl });
+      try {
+        return await this.sendOnce(url, site, session, proxyUrl, signal);
+      } catch (error) {
+        if (!proxyUrl) throw error;
+        if (error instanceof NetworkError || error instanceof FetchTimeoutError)
+          this.retire(site, { session, proxyUrl });
+        if (!proxyUnreachable.has(error as Error) || tried >= pool!.size) throw error;
+      }
+    }
+  }
+
+  /** One request, directly or through `proxyUrl`. */
+  private async sendOnce(
+    url: URL,
+    site: string,
+    session: HeaderSession,
+    proxyUrl: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<RawResponse> {
     const got = await this.gotScraping();
     const target = resolveTarget(url, this.options.mirrorUrl);
-    const session = this.nextSession(site);
+    // The proxy resolves the host, past the guarded agents: its addresses are checked here first.
+    if (proxyUrl && !this.options.mirrorUrl) await this.hostPolicy.checkResolution(url, { useSystemDns: true });
     const started = performance.now();
     let request: GotRequest | undefined;
     try {
       const customAgent = this.customAgentFor(session);
       request = got.stream(target.requestUrl, {
+        ...(proxyUrl ? { proxyUrl } : {}),
         headers: {
           // got cannot decode zstd, which newer generated Chrome headers offer.
           'accept-encoding': 'gzip, deflate, br',
@@ -150,6 +235,8 @@ export class HttpFetcher implements PageFetcher {
         signal,
       });
       const response = await responseOf(request);
+      // A plain-http request through the proxy gets the proxy's own 407 as its answer.
+      if (proxyUrl && response.statusCode === 407) throw proxyAuthError(url, proxyUrl);
       const declared = Number(response.headers['content-length']);
       if (declared > this.options.maxResponseBytes) throw this.tooLarge(url, `declares ${declared} bytes`);
       const body = await readCapped(request, this.options.maxResponseBytes, () => this.tooLarge(url, 'kept sending'));
@@ -163,7 +250,7 @@ export class HttpFetcher implements PageFetcher {
     } catch (error) {
       request?.destroy();
       if (signal?.aborted) throw signal.reason;
-      throw transportError(error, url);
+      throw proxyUrl ? proxiedError(error, url, proxyUrl) : transportError(error, url);
     }
   }
 
@@ -184,8 +271,10 @@ export class HttpFetcher implements PageFetcher {
   private nextSession(site: string): HeaderSession {
     let session = this.sessions.get(site);
     const perSession = this.options.requestsPerSession ?? 25;
-    if (!session || (this.options.userAgents.rotate && session.used >= perSession)) {
-      session = { token: {}, index: session ? session.index + 1 : 0, used: 0 };
+    if (!session || session.retired || (this.options.userAgents.rotate && session.used >= perSession)) {
+      if (session) this.options.proxies?.[site]?.release(session.id);
+      const index = session ? session.index + 1 : 0;
+      session = { token: {}, index, used: 0, id: `${this.id}/${site}#${index}`, retired: false };
       this.sessions.set(site, session);
     }
     session.used++;
@@ -301,6 +390,40 @@ function transportError(error: unknown, url: URL): ScrapeError {
     return new FetchTimeoutError(`${url.host} did not answer in time: ${message ?? 'timeout'}`, url.href);
   }
   return new NetworkError(`${url.host}: ${code ? `${code} ` : ''}${message ?? String(error)}`, url.href);
+}
+
+/** Errors of a proxy that could not be reached (nothing was sent to the site): the next proxy may take the request. */
+const proxyUnreachable = new WeakSet<Error>();
+
+/** Socket errors of the connection to the proxy: the proxy opens the connection to the site itself. */
+const PROXY_CONNECT_ERRORS = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+function proxyAuthError(url: URL, proxyUrl: string): NetworkError {
+  return new NetworkError(
+    `proxy ${redactProxyUrl(proxyUrl)} refused its credentials (407 Proxy Authentication Required): ` +
+      'check the user name and password of this proxy under `proxies` in the config',
+    url.href,
+  );
+}
+
+/**
+ * A transport failure through a proxy: the typed error, with the proxy named (password redacted)
+ * and no password in what got or the proxy said.
+ */
+function proxiedError(error: unknown, url: URL, proxyUrl: string): ScrapeError {
+  if (error instanceof ScrapeError) return error;
+  const { code, message } = error as { code?: string; message?: string };
+  if (/\b407\b/.test(message ?? '')) return proxyAuthError(url, proxyUrl);
+  const typed = transportError(error, url);
+  const text = `${redactCredentials(typed.message)} (through proxy ${redactProxyUrl(proxyUrl)})`;
+  if (code && PROXY_CONNECT_ERRORS.has(code)) {
+    const unreachable = new NetworkError(`proxy unreachable: ${text}`, url.href);
+    proxyUnreachable.add(unreachable);
+    return unreachable;
+  }
+  if (typed instanceof NetworkError) return new NetworkError(text, url.href);
+  if (typed instanceof FetchTimeoutError) return new FetchTimeoutError(text, url.href);
+  return typed;
 }
 
 /** The first error of `type` in a chain of `cause`s (got wraps the socket's error in a RequestError). */

@@ -104,6 +104,53 @@ describe("EgressProxy: one listener per site, each held to its own site's rules"
     );
   });
 
+  it("forwards a site's allowed connections to its upstream proxy, with the proxy's password; refusals never reach it", async () => {
+    const asked: string[] = [];
+    const { Server } = await import('proxy-chain');
+    const upstream = new Server({
+      port: 0,
+      host: '127.0.0.1',
+      prepareRequestFunction: ({ hostname, username, password }) => {
+        asked.push(hostname);
+        if (username !== 'egress' || password !== 'up-s3cret') return { requestAuthentication: true };
+        // Every portal name is the target server on loopback, for the upstream proxy too.
+        const lookup = ((_host: string, options: unknown, callback?: unknown) => {
+          const done = (typeof options === 'function' ? options : callback) as (...args: unknown[]) => void;
+          if ((options as { all?: boolean })?.all) done(null, [{ address: '127.0.0.1', family: 4 }]);
+          else done(null, '127.0.0.1', 4);
+        }) as unknown as typeof import('node:dns').lookup;
+        return { dnsLookup: lookup };
+      },
+    });
+    await upstream.listen();
+    try {
+      const good = `http://egress:up-s3cret@127.0.0.1:${upstream.port}`;
+      const lamudi = await proxy.urlFor('lamudi', good);
+      assert.notEqual(lamudi, await proxy.urlFor('lamudi'), 'a listener per site and upstream proxy');
+      assert.equal(
+        await ask(lamudi, connect(`www.lamudi.com.mx:${targetPort}`)),
+        'HTTP/1.1 200 Connection Established',
+      );
+      assert.deepEqual(asked, ['www.lamudi.com.mx']);
+      assert.equal(targetConnections, 1);
+
+      assert.equal(await ask(lamudi, connect(`www.inmuebles24.com:${targetPort}`)), 'HTTP/1.1 403 Forbidden');
+      assert.deepEqual(asked, ['www.lamudi.com.mx'], "another site's host never reaches the upstream proxy");
+
+      const wrong = await proxy.urlFor('lamudi', good.replace('up-s3cret', 'wrong-s3cret'));
+      assert.equal(await ask(wrong, connect(`www.lamudi.com.mx:${targetPort}`)), 'HTTP/1.1 502 Bad Gateway');
+      const refusal = proxy.refusalFor('lamudi', 'www.lamudi.com.mx')!;
+      assert.match(
+        refusal.message,
+        /the upstream proxy http:\/\/egress:\*\*\*@127\.0\.0\.1:\d+ answered "HTTP\/1\.1 407/,
+      );
+      assert.doesNotMatch(refusal.message, /s3cret/);
+      assert.equal(targetConnections, 1);
+    } finally {
+      await upstream.close(true);
+    }
+  });
+
   it("the same for plain http: another site's URL is never forwarded", async () => {
     const lamudi = await proxy.urlFor('lamudi');
     const request = (host: string) => `GET http://${host}:${webPort}/x HTTP/1.1\r\nHost: ${host}:${webPort}\r\n\r\n`;
