@@ -182,7 +182,6 @@ export interface BatchCheck {
   /** Page rows with attempt > 1. */
   retriedAttempts: number;
   transitionsChecked: number;
-  retryingSeen: boolean;
   detailPages: number;
 }
 
@@ -562,7 +561,6 @@ export class ReliabilityEnv {
         state: TaskState;
       }>;
       let transitionsChecked = 0;
-      let retryingSeen = false;
       for (const task of tasks) {
         if (completed.includes(task.site)) assert.equal(task.state, 'completed', `${task.id}`);
         const chain = db
@@ -570,7 +568,6 @@ export class ReliabilityEnv {
           .all(task.id) as Array<{ from: TaskState | null; to: TaskState }>;
         assert.deepEqual(checkTransitionChain(chain), [], `${task.id} transitions`);
         transitionsChecked += chain.length;
-        retryingSeen ||= chain.some((t) => t.to === 'retrying');
       }
       return {
         listingsCompared,
@@ -583,7 +580,6 @@ export class ReliabilityEnv {
         ),
         retriedAttempts: count('SELECT COUNT(*) AS n FROM pages WHERE batch_id = ? AND attempt > 1', batchId),
         transitionsChecked,
-        retryingSeen,
         detailPages,
       };
     } finally {

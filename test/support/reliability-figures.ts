@@ -14,7 +14,7 @@ const rows: FigureRow[] = [];
 export const seconds = (ms: number): number => Number((ms / 1000).toFixed(1));
 
 /** What a checked batch contributes to its case's figures: the rows compared and the at-least-once evidence. */
-export function checkFigures(check: BatchCheck): Omit<BatchCheck, 'retryingSeen'> {
+export function checkFigures(check: BatchCheck): BatchCheck {
   return {
     listingsCompared: check.listingsCompared,
     fieldsCompared: check.fieldsCompared,
