@@ -98,7 +98,7 @@ describe('batch workflow (real Temporal dev server, local mirror)', function () 
     );
     if (process.env.RECORD_HISTORIES) {
       // `RECORD_HISTORIES=1 npx mocha test/integration/batch.test.ts` refreshes the fixtures that
-      // test/unit/replay.test.ts replays on every run, without a server.
+      // test/unit/workflows/replay.test.ts replays on every run, without a server.
       const dir = join(__dirname, '..', 'fixtures', 'histories');
       mkdirSync(dir, { recursive: true });
       for (const { workflowId, history } of histories) {

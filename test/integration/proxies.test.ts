@@ -15,9 +15,9 @@ import { BrowserPool } from '../../lib/fetch/browser-pool';
 import { HttpFetcher } from '../../lib/fetch/http-fetcher';
 import { ProxyPool } from '../../lib/fetch/proxy-pool';
 import { startMirror, type MirrorServer } from '../../mirror/server';
-import { examplePortal } from '../unit/mirror/example-portal';
+import { examplePortal } from '../support/example-portal';
 import { HostPolicy } from '../../lib/security/host-policy';
-import { chainOptions, skipWithoutChromium } from '../unit/fetch/fetch-helpers';
+import { chainOptions, skipWithoutChromium } from '../unit/lib/fetch/fetch-helpers';
 
 const SITE = 'example';
 const ORIGIN = 'https://www.example-portal.mx';

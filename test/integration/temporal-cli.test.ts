@@ -3,7 +3,7 @@
  * the provisioned `temporal` binary against the real test server: the started batch completes
  * under our workers and is found by its BatchId; the created schedule has the documented spec and
  * policies, a trigger starts a batch that completes, and delete removes it. The lines come from
- * client/temporal-cli-lines.ts, which renders the README block (test/unit/cli/readme-temporal-cli.test.ts);
+ * client/temporal-cli-lines.ts, which renders the README block (test/unit/client/temporal-cli-lines.test.ts);
  * only the task queue and the ids differ, so runs never collide.
  */
 import { strict as assert } from 'node:assert';

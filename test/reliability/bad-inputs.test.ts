@@ -5,7 +5,7 @@
  * clear message (no stack trace) that names what is wrong, and must change nothing: the scratch
  * project (database included, logs excepted) and a folder beside it are snapshotted before and
  * after. The HTTP and HTML bad inputs need a whole batch: they are in hostile-sites.test.ts. The
- * loader-level variants are unit-tested (test/unit/config, test/unit/urls, test/unit/fetch);
+ * loader-level variants are unit-tested (test/unit/lib/config, test/unit/lib/urls, test/unit/lib/fetch);
  * RELIABILITY.md lists which.
  */
 import { strict as assert } from 'node:assert';

@@ -7,7 +7,7 @@ import { factsAtEpoch, generateFacts, hash32, isRemoved } from '../../../mirror/
 import { clearanceToken } from '../../../mirror/faults';
 import { startMirror, type MirrorServer } from '../../../mirror/server';
 import { isChallengePage } from '../../../scrapers/page';
-import { cardIds, examplePortal } from './example-portal';
+import { cardIds, examplePortal } from '../../support/example-portal';
 
 const HOST = 'www.example-portal.mx';
 const SEARCH = '/casas-venta.html';
