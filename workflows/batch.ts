@@ -255,16 +255,20 @@ async function siteFailed(batch: BatchState, site: SitePlan, error: unknown): Pr
     };
     batch.update(site.site, { detail, error: reason });
   }
-  await control.markTask({ batchId, site: site.site, kind: mainFailed ? 'main' : 'detail', state: 'failed', reason });
-  if (mainFailed && site.hasDetailScraper) {
-    await control.markTask({
-      batchId,
-      site: site.site,
-      kind: 'detail',
-      state: 'skipped',
-      reason: 'main scraping failed',
-    });
-  }
+  // Not cancellable: the progress above already says the site ended, so a batch cancelled now would
+  // not close these tasks itself (closeCancelled skips what has ended).
+  await CancellationScope.nonCancellable(async () => {
+    await control.markTask({ batchId, site: site.site, kind: mainFailed ? 'main' : 'detail', state: 'failed', reason });
+    if (mainFailed && site.hasDetailScraper) {
+      await control.markTask({
+        batchId,
+        site: site.site,
+        kind: 'detail',
+        state: 'skipped',
+        reason: 'main scraping failed',
+      });
+    }
+  });
 }
 
 /**

@@ -10,7 +10,20 @@ import { redactCredentials, redactProxyUrl } from '../security/redact';
 export const PROXY_URL_MESSAGE =
   'must be a proxy URL such as "http://user:password@proxy.example:8000" (http or https, no path)';
 
-/** http(s)://[user[:password]@]host[:port] — what got-scraping and Chromium both accept. */
+/** Whether a URL's user name or password is valid percent-encoding (a bare "%" is not). */
+function decodesCleanly(part: string): boolean {
+  try {
+    decodeURIComponent(part);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * http(s)://[user[:password]@]host[:port] — what got-scraping and Chromium both accept. Credentials
+ * must be percent-encoded ("pa%25ss" for "pa%ss"): the proxy is sent them decoded.
+ */
 export function isProxyUrl(value: string): boolean {
   try {
     const url = new URL(value.trim());
@@ -19,7 +32,9 @@ export function isProxyUrl(value: string): boolean {
       url.hostname !== '' &&
       url.pathname === '/' &&
       url.search === '' &&
-      url.hash === ''
+      url.hash === '' &&
+      decodesCleanly(url.username) &&
+      decodesCleanly(url.password)
     );
   } catch {
     return false;

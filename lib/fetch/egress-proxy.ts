@@ -423,7 +423,16 @@ function connectToProxy(upstream: URL): Duplex {
 /** "Basic …" for a proxy URL with credentials, or null. */
 function proxyAuthorization(upstream: URL): string | null {
   if (!upstream.username && !upstream.password) return null;
-  const credentials = `${decodeURIComponent(upstream.username)}:${decodeURIComponent(upstream.password)}`;
+  // The config refuses credentials that do not decode; a URL made elsewhere is sent as written
+  // rather than throwing inside a socket callback, where a throw would end the worker.
+  const decoded = (part: string) => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      return part;
+    }
+  };
+  const credentials = `${decoded(upstream.username)}:${decoded(upstream.password)}`;
   return `Basic ${Buffer.from(credentials).toString('base64')}`;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The input of batchWorkflow as the CLI and Schedules build it (workflows/types.ts BatchInput):
+ * The input of batchWorkflow as the CLI and Schedules build it (lib/contract/payloads.ts BatchInput):
  * sites checked against the configuration before anything starts, and the input of a retry,
  * which re-runs only the sites that failed.
  */

@@ -3,11 +3,16 @@
  * line and Temporal payload that names a proxy shows it through these ("http://user:***@host:8000").
  */
 
-/** A proxy URL with its password replaced by *** (the user name is kept: it says which account). */
+/**
+ * A proxy URL with its password replaced by *** (the user name is kept: it says which account). A
+ * user name with no password is itself the secret at many providers (http://API_KEY@proxy): it is
+ * replaced.
+ */
 export function redactProxyUrl(proxyUrl: string): string {
   try {
     const url = new URL(proxyUrl.trim());
     if (url.password) url.password = '***';
+    else if (url.username) url.username = '***';
     // URL adds a trailing slash to an origin; the operator wrote none.
     return url.pathname === '/' && !proxyUrl.trim().endsWith('/') ? url.href.slice(0, -1) : url.href;
   } catch {

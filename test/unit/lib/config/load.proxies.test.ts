@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { validateSetup } from '../../../../client/validation';
+import { redactProxyUrl } from '../../../../lib/security/redact';
 import { loadConfig } from '../../../../lib/config/load';
 import { edited, parse, problems, SHIPPED } from './shipped-config';
 
@@ -117,6 +118,20 @@ describe('proxies in the config', () => {
     assert.deepEqual(found, [
       'config/config.yaml: sites.lamudi.proxies.urls[0]: must be a proxy URL such as "http://user:password@proxy.example:8000" (http or https, no path), got "ftp://scraper:***@proxy.example:21"',
     ]);
+  });
+
+  it('refuses a password that is not percent-encoded (a bare %), which the proxy could not be sent', () => {
+    const text = edited((doc) =>
+      doc.setIn(['sites', 'lamudi', 'proxies'], doc.createNode({ urls: ['http://scraper:pa%ss@proxy.example:8000'] })),
+    );
+    assert.deepEqual(problems(text), [
+      'config/config.yaml: sites.lamudi.proxies.urls[0]: must be a proxy URL such as "http://user:password@proxy.example:8000" (http or https, no path), got "http://scraper:***@proxy.example:8000"',
+    ]);
+  });
+
+  it('redacts a user name given without a password (an API key at many providers)', () => {
+    assert.equal(redactProxyUrl('http://K3Y-secret@proxy.example:8000'), 'http://***@proxy.example:8000');
+    assert.equal(redactProxyUrl('http://scraper:pw@proxy.example:8000'), 'http://scraper:***@proxy.example:8000');
   });
 
   it('wants exactly one of urls, file and tiers, and a duration for rest_seconds', () => {
