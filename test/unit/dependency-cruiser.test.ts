@@ -117,14 +117,14 @@ describe('dependency rules (.dependency-cruiser.cjs)', function () {
     assert.deepEqual(
       await check({
         ...activities,
-        'workflows/batch.ts': "import type { Activities } from './activities';\nexport type A = Activities;\n",
+        'workflows/batch.ts': "import type { Activities } from '../activities';\nexport type A = Activities;\n",
       }),
       [],
     );
     assert.deepEqual(
       await check({
         ...activities,
-        'workflows/batch.ts': "import { x } from './activities';\nexport const y = x;\n",
+        'workflows/batch.ts': "import { x } from '../activities';\nexport const y = x;\n",
       }),
       ['workflows-import-activities-as-types'],
     );
