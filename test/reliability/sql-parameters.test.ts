@@ -230,8 +230,11 @@ class SqlTracer {
       }
       if (method === 'map' || method === 'flatMap') {
         const callback = e.arguments[0];
-        if (!next(receiver) || !callback || !(ts.isArrowFunction(callback) || ts.isFunctionExpression(callback)))
-          return false;
+        if (!callback || !(ts.isArrowFunction(callback) || ts.isFunctionExpression(callback))) return false;
+        // A callback safe without its parameters (a placeholder list: xs.map(() => '?')) makes
+        // literal pieces whatever the receiver holds: only the count comes from it.
+        if (this.returnsSafe(callback, bound, depth)) return true;
+        if (!next(receiver)) return false;
         return this.returnsSafe(
           callback,
           new Set([...bound, ...callback.parameters.flatMap((p) => bindingNames(p.name))]),
@@ -395,7 +398,7 @@ describe('SQL only with bound parameters (static check of lib/, activities/, cli
     );
   });
 
-  it('the tracer itself flags what it must: a parameter, a run-time value, a concatenation', () => {
+  it('the tracer itself flags what it must: a parameter, a run-time value, a concatenation, values mapped into the text', () => {
     const probe = `
       const COLUMNS = ['a', 'b'];
       export function good(db: any) { return db.prepare(\`SELECT \${COLUMNS.join(', ')} FROM t WHERE x = ?\`); }
@@ -403,6 +406,8 @@ describe('SQL only with bound parameters (static check of lib/, activities/, cli
       export function bad2(db: any, input: { table: string }) { const sql = \`DELETE FROM \${input.table}\`; return db.exec(sql); }
       export function bad3(db: any, id: string) { return db.prepare('SELECT * FROM t WHERE id = ' + id); }
       export function bad4(db: any, order: string) { let where = 'WHERE 1'; where += order; return db.prepare(\`SELECT * FROM t \${where}\`); }
+      export function good2(db: any, names: string[]) { return db.prepare(\`SELECT * FROM t WHERE n IN (\${names.map(() => '?').join(', ')})\`); }
+      export function bad5(db: any, names: string[]) { return db.prepare(\`SELECT * FROM t WHERE n IN (\${names.map((n) => \`'\${n}'\`).join(', ')})\`); }
     `;
     const tracer = new SqlTracer(
       'probe.ts',
@@ -412,7 +417,7 @@ describe('SQL only with bound parameters (static check of lib/, activities/, cli
     tracer.run();
     assert.deepEqual(
       tracer.findings.map((f) => f.expression).sort(),
-      ['id', 'input.table', 'site', 'sql', 'where'].sort(),
+      ['id', 'input.table', "names.map((n) => `'${n}'`).join(', ')", 'site', 'sql', 'where'].sort(),
     );
   });
 });
