@@ -8,7 +8,8 @@ import type { AnyNode } from 'domhandler';
 import { ChallengePageError, UnrecognisedMarkupError } from '../lib/errors';
 import { canonicalListingUrl, cleanText, toIsoDate } from '../lib/record/text';
 import type { ListingRecord } from '../lib/record/listing-record';
-import type { ListingPage, PageKind, ParseContext } from './adapter';
+import type { ListingPage, PageKind, ParseContext, SiteAdapter } from './adapter';
+import { contentHooksOf, PORTAL_CONTENT } from './content-hooks';
 import { readableEntries, type Unreadable } from './entries';
 import { loadPage } from './page';
 
@@ -79,6 +80,24 @@ export function parseLifullResults(
   if (cards.length === 0) return emptyPageOrThrow($, context, page.card);
   const listings = readableEntries(cards, reader.cardReader($, cards, context), context, `${page.card} cards`);
   return { listings, nextPageUrl: reader.nextPageUrl($, context.url), detailUrls: [] };
+}
+
+/**
+ * An aggregator's adapter: results pages only (neither has a detail scraper), read by
+ * parseLifullResults with the portal's own card and content hooks (content-hooks.ts), and what a
+ * page past the last answering 404 means for its walk (SiteAdapter.endsWithNotFound).
+ */
+export function lifullAdapter(
+  site: 'mitula' | 'trovit',
+  results: LifullResultsReader & { endsWithNotFound: boolean },
+): SiteAdapter {
+  const page = { card: PORTAL_CONTENT[site].card, contentHooks: contentHooksOf(site) };
+  return {
+    site,
+    contentHooks: page.contentHooks,
+    endsWithNotFound: results.endsWithNotFound,
+    parseListingPage: (html, context) => parseLifullResults(html, context, page, results),
+  };
 }
 
 /**

@@ -22,8 +22,11 @@ import {
   htmlText,
   originAdUrl,
   relativeAge,
+  showsRelativeAge,
+  shownPriceFields,
   steppedIds,
   unnamedArea,
+  withNonListingAt,
   queryPagination,
 } from './page-kit';
 
@@ -45,6 +48,10 @@ const SEARCH_PATH = /^\/casas\/[a-z0-9-]+$/;
 
 const SCHEMA_TYPE: Partial<Record<PropertyType, string>> = { house: 'SingleFamilyResidence', apartment: 'Apartment' };
 
+/** A banner styled as a card that sits among the results on some pages; it is not an article. */
+const BANNER =
+  '<div class="listing-card listing-card--banner" data-test="banner"><p>¿Quieres vender tu casa? Publica gratis &amp; recibe ofertas</p></div>';
+
 const pick = (f: PropertyFacts, purpose: string, k: number) => choice(SITE, f.n, purpose, k);
 
 /** Two listings in five point straight at the portal holding the ad; the rest at a Mitula /adform/ page. */
@@ -63,11 +70,6 @@ function clickDestination(f: PropertyFacts, pageViewId: string, position: number
       (pick(f, 'utm', 2) === 0 ? '?utm_source=mitula&utm_medium=aggregator&utm_campaign=serp' : '')
     : `${adformPath(f)}?pvid=${pageViewId}&pos=${position + 1}`;
   return base64(target, pick(f, 'unpadded', 2) === 0);
-}
-
-/** Dates of recent ads are relative ("Hace 2 semanas, 3 días"): no absolute date on those cards. */
-function relativeDate(f: PropertyFacts): boolean {
-  return pick(f, 'date-form', 4) === 0;
 }
 
 /** Pages with the JSON-LD about[] block (seen on Mitula Colombia, not confirmed for MX): every other page. */
@@ -137,7 +139,7 @@ function cardHtml(f: PropertyFacts, position: number, pageViewId: string, input:
       : '',
     area != null ? factHtml(input, 'floor-area', 'area', `${formatAmount(area)} m²`) : '',
   ].join('');
-  const date = relativeDate(f) ? relativeAge(SITE, f.n) : dayMonthYear(f.publishedAt);
+  const date = showsRelativeAge(SITE, f.n) ? relativeAge(SITE, f.n) : dayMonthYear(f.publishedAt);
   const dateAndAgency = f.publisher == null ? date : `${date} en - ${f.publisher}`;
   const price = priceText(f);
   const location = htmlText(`${f.neighborhood}, ${f.city}, ${f.state}`, entities);
@@ -234,15 +236,8 @@ function renderListPage(input: ListPageInput): string {
     hash32(`${SITE}:pageview:${input.variant}`).toString(16).padStart(8, '0') +
     '-' +
     input.page.toString(16).padStart(4, '0');
-  const cards = input.items.map((f, i) => cardHtml(f, i, pageViewId, input));
-  // A banner styled as a card sits among the results on some pages; it is not an article.
-  if (input.variant % 3 === 1 && cards.length > 3) {
-    cards.splice(
-      3,
-      0,
-      '<div class="listing-card listing-card--banner" data-test="banner"><p>¿Quieres vender tu casa? Publica gratis &amp; recibe ofertas</p></div>',
-    );
-  }
+  const listed = input.items.map((f, i) => cardHtml(f, i, pageViewId, input));
+  const cards = input.variant % 3 === 1 ? withNonListingAt(listed, 3, BANNER) : listed;
   const results =
     input.items.length === 0
       ? '<div class="no-results" data-test="no-results"><h2>No encontramos anuncios para tu búsqueda</h2><p>Prueba con otra zona o quita filtros.</p></div>'
@@ -279,9 +274,7 @@ function cardRecord(f: PropertyFacts, input: ListPageInput): ListingRecord {
     title: dataTest || ld ? f.title : null,
     operation: f.operation,
     propertyType,
-    price: f.price,
-    currency: f.price == null ? null : f.currency,
-    priceOnRequest: false,
+    ...shownPriceFields(f),
     bedrooms: f.bedrooms,
     bathrooms: f.bathrooms,
     builtAreaM2: propertyType === 'land' ? null : area,
@@ -294,7 +287,7 @@ function cardRecord(f: PropertyFacts, input: ListPageInput): ListingRecord {
     description: f.descriptionParagraphs.join(' '),
     images: dataTest ? [] : imageUrls(f),
     publisher: f.publisher,
-    publishedAt: relativeDate(f) ? null : f.publishedAt,
+    publishedAt: showsRelativeAge(SITE, f.n) ? null : f.publishedAt,
     originUrl: linksOut(f) ? originAdUrl(SITE, f) : null,
   };
 }

@@ -140,6 +140,11 @@ export function priceFields(f: PropertyFacts): Pick<ListingRecord, 'price' | 'cu
     : { price: f.price, currency: f.currency, priceOnRequest: false };
 }
 
+/** Price fields where a missing price is simply not shown, with no "on request" wording (Mitula, Trovit). */
+export function shownPriceFields(f: PropertyFacts): Pick<ListingRecord, 'price' | 'currency' | 'priceOnRequest'> {
+  return { price: f.price, currency: f.price == null ? null : f.currency, priceOnRequest: false };
+}
+
 /** Price, rooms and parking as the facts are, for the cards and pages that state them so. */
 export function priceAndRoomFields(
   f: PropertyFacts,
@@ -207,12 +212,25 @@ export function originAdUrl(site: string, f: PropertyFacts): string {
   return `https://www.lamudi.com.mx/detalle/41032-73-${hex.slice(0, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 23)}-${hex.slice(23, 27)}-${hex.slice(27, 31)}`;
 }
 
+/** Whether a Lifull card dates listing n by its relative age (recent ads, one in four) rather than a date. */
+export function showsRelativeAge(site: string, n: number): boolean {
+  return choice(site, n, 'date-form', 4) === 0;
+}
+
 /** "Hace 3 semanas, 2 días": the relative age Lifull cards show for recent ads (no absolute date). */
 export function relativeAge(site: string, n: number): string {
   const weeks = choice(site, n, 'age-weeks', 4);
   const days = 1 + choice(site, n, 'age-days', 6);
   const dayText = `${days} ${days === 1 ? 'día' : 'días'}`;
   return weeks === 0 ? `Hace ${dayText}` : `Hace ${weeks} ${weeks === 1 ? 'semana' : 'semanas'}, ${dayText}`;
+}
+
+/**
+ * The cards of a results page with something that is not a listing among them (a banner styled as a
+ * card, a sponsored slot) at `position`, when there are more cards than that: parsers must skip it.
+ */
+export function withNonListingAt(cards: readonly string[], position: number, html: string): string[] {
+  return cards.length > position ? [...cards.slice(0, position), html, ...cards.slice(position)] : [...cards];
 }
 
 /** Base64 as the Lifull templates write data-clickdestination; `unpadded` drops the trailing "=" as some cards do. */

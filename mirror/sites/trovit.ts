@@ -22,7 +22,10 @@ import {
   htmlDocument,
   htmlText,
   relativeAge,
+  showsRelativeAge,
+  shownPriceFields,
   unnamedArea,
+  withNonListingAt,
   unnamedAreaFields,
 } from './page-kit';
 
@@ -54,6 +57,10 @@ function indexOf(id: string): number | null {
   return externalId(n) === id ? n : null;
 }
 
+/** A sponsored block in the list on some pages: an article, but not a snippet-listing. */
+const SPONSORED_SLOT =
+  '<article class="snippet-ad" data-id="ad-slot-1"><a href="https://ads.example-partner.mx/c?id=9">Créditos hipotecarios &amp; seguros</a></article>';
+
 const pick = (f: PropertyFacts, purpose: string, k: number) => choice(SITE, f.n, purpose, k);
 
 /** The redirect path: the record's url once the tracking query is gone. */
@@ -68,10 +75,6 @@ function redirectPath(f: PropertyFacts): string {
  */
 function typeFirst(f: PropertyFacts): boolean {
   return pick(f, 'line-form', 2) === 0;
-}
-
-function relativeDate(f: PropertyFacts): boolean {
-  return pick(f, 'date-form', 4) === 0;
 }
 
 /** Some cards show only the clipped snippet, without the extended description. */
@@ -125,7 +128,7 @@ function cardHtml(f: PropertyFacts, position: number, pageViewId: string): strin
       ? `<img class="swiper-lazy swiper-lazy-loaded" src="${src}" alt="${htmlText(f.title)}">`
       : `<img class="swiper-lazy" src="${PLACEHOLDER}" data-src="${src}" alt="">`,
   );
-  const date = relativeDate(f) ? relativeAge(SITE, f.n) : `Actualizado el ${dayMonthYear(f.publishedAt)}`;
+  const date = showsRelativeAge(SITE, f.n) ? relativeAge(SITE, f.n) : `Actualizado el ${dayMonthYear(f.publishedAt)}`;
   const price = priceText(f);
   const description = shortDescriptionOnly(f)
     ? ''
@@ -176,15 +179,8 @@ function searchTitle(searchPath: string): string {
 
 function renderListPage(input: ListPageInput): string {
   const pageViewId = hash32(`${SITE}:pageview:${input.variant}`).toString(36);
-  const cards = input.items.map((f, i) => cardHtml(f, i, pageViewId));
-  // A sponsored block in the list on some pages: an article, but not a snippet-listing.
-  if (input.variant % 3 === 0 && cards.length > 5) {
-    cards.splice(
-      5,
-      0,
-      '<article class="snippet-ad" data-id="ad-slot-1"><a href="https://ads.example-partner.mx/c?id=9">Créditos hipotecarios &amp; seguros</a></article>',
-    );
-  }
+  const listed = input.items.map((f, i) => cardHtml(f, i, pageViewId));
+  const cards = input.variant % 3 === 0 ? withNonListingAt(listed, 5, SPONSORED_SLOT) : listed;
   const results =
     input.items.length === 0
       ? '<div class="no-results"><p>No hay resultados para tu búsqueda</p><p>Revisa la ortografía o amplía la zona.</p></div>'
@@ -207,9 +203,7 @@ function cardRecord(f: PropertyFacts, input: ListPageInput): ListingRecord {
     // A line without the operation leaves it to the search URL's words (docs/portals.md §7).
     operation: typeFirst(f) ? f.operation : lifullSearchFacts(input.searchPath).operation,
     propertyType: f.propertyType,
-    price: f.price,
-    currency: f.price == null ? null : f.currency,
-    priceOnRequest: false,
+    ...shownPriceFields(f),
     bedrooms: f.bedrooms,
     bathrooms: f.bathrooms,
     ...unnamedAreaFields(f),
@@ -220,7 +214,7 @@ function cardRecord(f: PropertyFacts, input: ListPageInput): ListingRecord {
     description: shortDescriptionOnly(f) ? cleanText(shortDescription(f)) : f.descriptionParagraphs.join(' '),
     images: imageUrls(f),
     publisher: f.publisher,
-    publishedAt: relativeDate(f) ? null : f.publishedAt,
+    publishedAt: showsRelativeAge(SITE, f.n) ? null : f.publishedAt,
   };
 }
 

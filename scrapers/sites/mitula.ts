@@ -23,7 +23,7 @@ import {
   toCoordinate,
   uniqueUrls,
 } from '../../lib/record/text';
-import type { ListingPage, ParseContext, SiteAdapter } from '../adapter';
+import type { ParseContext, SiteAdapter } from '../adapter';
 import {
   asArray,
   asObject,
@@ -38,15 +38,12 @@ import {
   type JsonObject,
   jsonString,
 } from '../field-readers';
-import { contentHooksOf, PORTAL_CONTENT } from '../content-hooks';
 import { unreadable, type Unreadable } from '../entries';
-import { dateAndAgency, isOnPortal, originAddress, parseLifullResults } from '../lifull-aggregators';
+import { dateAndAgency, isOnPortal, originAddress, lifullAdapter } from '../lifull-aggregators';
 import { getPath, readJsonLd } from '../page';
 import { searchPathFacts, type SearchUrlFacts } from '../search-url';
 
 const DOMAIN = 'mitula.mx';
-/** The result card, and what is this portal's content (scrapers/page.ts, content-hooks.ts). */
-const PAGE = { card: PORTAL_CONTENT.mitula.card, contentHooks: contentHooksOf('mitula') };
 
 /** Inner markup, `data-test` hook first and class name second (§4.2, S-MIT-A / S-MIT-B). */
 const INNER = {
@@ -202,20 +199,14 @@ function nextPageUrl($: CheerioAPI, pageUrl: string): string | null {
   return null;
 }
 
-export const mitulaAdapter: SiteAdapter = {
-  site: 'mitula',
+export const mitulaAdapter: SiteAdapter = lifullAdapter('mitula', {
   // A page past the last answers 404 (docs/portals.md §4.1): the end of the walk.
-  contentHooks: PAGE.contentHooks,
   endsWithNotFound: true,
-  parseListingPage(html: string, context: ParseContext): ListingPage {
-    return parseLifullResults(html, context, PAGE, {
-      cardReader($, cards) {
-        const about = aboutPerCard($, cards.length);
-        const searched = searchFacts(context.url);
-        // about[] stays aligned by the card's position, unreadable cards included.
-        return (card, i) => cardRecord($, $(card), about[i] ?? null, searched, context);
-      },
-      nextPageUrl,
-    });
+  cardReader($, cards, context) {
+    const about = aboutPerCard($, cards.length);
+    const searched = searchFacts(context.url);
+    // about[] stays aligned by the card's position, unreadable cards included.
+    return (card, i) => cardRecord($, $(card), about[i] ?? null, searched, context);
   },
-};
+  nextPageUrl,
+});

@@ -18,15 +18,11 @@ import {
   toIsoDate,
   uniqueUrls,
 } from '../../lib/record/text';
-import type { ListingPage, ParseContext, SiteAdapter } from '../adapter';
+import type { ParseContext, SiteAdapter } from '../adapter';
 import { elementText, placeParts, positiveCount, positiveNumber, unnamedArea, withoutFragment } from '../field-readers';
-import { contentHooksOf, PORTAL_CONTENT } from '../content-hooks';
 import { unreadable, type Unreadable } from '../entries';
-import { parseLifullResults } from '../lifull-aggregators';
+import { lifullAdapter } from '../lifull-aggregators';
 import { searchPathFacts, searchUrlFacts, type SearchUrlFacts } from '../search-url';
-
-/** The result card, and what is this portal's content (scrapers/page.ts, content-hooks.ts). */
-const PAGE = { card: PORTAL_CONTENT.trovit.card, contentHooks: contentHooksOf('trovit') };
 
 /** The features line: "120 m² 3 habitaciones 2 baños" (docs/portals.md §6.2). */
 const AREA = /(\d[\d,]*(?:\.\d+)?)\s*m(?:²|2)/i;
@@ -120,18 +116,12 @@ function cardRecord(
   };
 }
 
-export const trovitAdapter: SiteAdapter = {
-  site: 'trovit',
+export const trovitAdapter: SiteAdapter = lifullAdapter('trovit', {
   // The walk follows a.next-button / #paginate: a linked page that answers 404 is drift.
-  contentHooks: PAGE.contentHooks,
   endsWithNotFound: false,
-  parseListingPage(html: string, context: ParseContext): ListingPage {
-    return parseLifullResults(html, context, PAGE, {
-      cardReader($) {
-        const searched = searchUrlFacts(context.url);
-        return (card) => cardRecord($, $(card), searched, context);
-      },
-      nextPageUrl,
-    });
+  cardReader($, _cards, context) {
+    const searched = searchUrlFacts(context.url);
+    return (card) => cardRecord($, $(card), searched, context);
   },
-};
+  nextPageUrl,
+});

@@ -24,7 +24,7 @@ import {
 } from '../../../lib/errors';
 import type { FetchedPage, PageFetcher } from '../../../lib/fetch/fetcher';
 import { HttpFetcher } from '../../../lib/fetch/http-fetcher';
-import type { ListingRecord } from '../../../lib/record/listing-record';
+import { emptyRecord, type ListingRecord } from '../../../lib/record/listing-record';
 import { HostPolicy } from '../../../lib/security/host-policy';
 import { createBatch, getTasks, getTransitions, taskId, transitionTask } from '../../../lib/store/batches';
 import { openDatabase, type Db } from '../../../lib/store/database';
@@ -39,31 +39,12 @@ const BASE = 'https://www.lamudi.com.mx';
 
 function record(url: string): ListingRecord {
   return {
-    site: SITE,
-    externalId: new URL(url).pathname.split('/').pop()!,
-    url,
+    ...emptyRecord(SITE, new URL(url).pathname.split('/').pop()!, url),
     title: 'Casa',
     operation: 'sale',
     propertyType: 'house',
     price: 1_000_000,
     currency: 'MXN',
-    priceOnRequest: false,
-    bedrooms: null,
-    bathrooms: null,
-    parkingSpaces: null,
-    builtAreaM2: null,
-    landAreaM2: null,
-    neighborhood: null,
-    city: null,
-    state: null,
-    address: null,
-    lat: null,
-    lng: null,
-    description: null,
-    images: [],
-    publisher: null,
-    publishedAt: null,
-    originUrl: null,
   };
 }
 
