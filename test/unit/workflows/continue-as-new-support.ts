@@ -3,6 +3,7 @@
  * TestWorkflowEnvironment, the workflow bundle built once, a worker with test activities per run,
  * and the chain of runs a workflow id went through.
  */
+import { strict as assert } from 'node:assert';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -81,6 +82,22 @@ export async function runChain(client: Client, workflowId: string): Promise<temp
 }
 
 /** How each run ended: the last event's type, e.g. EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW. */
-export function runEndings(runs: temporal.api.history.v1.IHistory[]): string[] {
+function runEndings(runs: temporal.api.history.v1.IHistory[]): string[] {
   return runs.map((history) => temporal.api.enums.v1.EventType[history.events!.at(-1)!.eventType ?? 0]);
+}
+
+/** Several runs, each within `maxEvents`, each but the last ended by continue-as-new, the last by `lastEnding`. */
+export function assertContinuedAsNew(run: ChildRun, maxEvents: number, lastEnding: string): void {
+  const endings = runEndings(run.runs);
+  assert.ok(run.runs.length > 1, `one run only: ${endings}`);
+  assert.deepEqual(endings, [
+    ...Array(run.runs.length - 1).fill('EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW'),
+    lastEnding,
+  ]);
+  for (const [i, history] of run.runs.entries()) {
+    assert.ok(
+      history.events!.length <= maxEvents,
+      `run ${i + 1} has ${history.events!.length} events, over ${maxEvents}`,
+    );
+  }
 }
