@@ -32,7 +32,7 @@ export interface ChildRun {
  * The dev server the other server tests use (started once per mocha run, reused when it already
  * answers): createFromExistingServer has no five-second start-up limit, unlike createLocal.
  */
-export async function workflowTestEnv(): Promise<WorkflowTestEnv> {
+async function workflowTestEnv(): Promise<WorkflowTestEnv> {
   await testServer();
   const env = await TestWorkflowEnvironment.createFromExistingServer({ address: TEST_TEMPORAL_ADDRESS });
   const bundle: WorkflowBundle = await bundleWorkflowCode({
@@ -67,6 +67,21 @@ export async function workflowTestEnv(): Promise<WorkflowTestEnv> {
     },
     teardown: () => env.teardown(),
   };
+}
+
+/**
+ * The hooks of a suite over the test environment (call in its describe): made before its tests,
+ * with up to three minutes for the server and the bundle, and torn down after them. Returns the
+ * environment for the tests to use.
+ */
+export function workflowTestEnvHooks(): () => WorkflowTestEnv {
+  let env: WorkflowTestEnv | undefined;
+  before(async function () {
+    this.timeout(180_000);
+    env = await workflowTestEnv();
+  });
+  after(() => env?.teardown());
+  return () => env ?? assert.fail('the test environment was not made (its before hook failed)');
 }
 
 /** Every run of a workflow id, first to last: from the latest run back along its continued-as-new links. */

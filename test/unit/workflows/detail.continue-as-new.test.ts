@@ -12,7 +12,12 @@ import { strict as assert } from 'node:assert';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Activities } from '../../../activities';
 import type { DetailOutcome, DetailTotals, SiteProgress } from '../../../lib/contract/payloads';
-import { assertContinuedAsNew, workflowTestEnv, type ChildRun, type WorkflowTestEnv } from './continue-as-new-support';
+import {
+  assertContinuedAsNew,
+  workflowTestEnvHooks,
+  type ChildRun,
+  type WorkflowTestEnv,
+} from './continue-as-new-support';
 
 const MAX_EVENTS = 200;
 
@@ -147,12 +152,7 @@ function runDetail(
 
 describe('detailWorkflow continues as new at the history bound (test dev server, test activities)', function () {
   this.timeout(120_000);
-  let env: WorkflowTestEnv;
-  before(async function () {
-    this.timeout(180_000);
-    env = await workflowTestEnv();
-  });
-  after(() => env?.teardown());
+  const env = workflowTestEnvHooks();
 
   for (const { path, onePagePerActivity, window, entries, perActivity, inFlight } of [
     {
@@ -176,7 +176,7 @@ describe('detailWorkflow continues as new at the history bound (test dev server,
       const fake = fakeDetailQueue(entries);
       const name = onePagePerActivity ? 'detail-one-page' : 'detail-windows';
       const run = await runDetail(
-        env,
+        env(),
         name,
         { pageTimeoutMs: 10_000, window, onePagePerActivity, maxHistoryEventsPerRun: MAX_EVENTS },
         fake.activities,
@@ -209,7 +209,7 @@ describe('detailWorkflow continues as new at the history bound (test dev server,
     const fake = fakeDetailQueue(100, fate);
     // A window's start-to-close timeout is pageTimeoutMs × its pages per lane (50 / 5): 3 s.
     const run = await runDetail(
-      env,
+      env(),
       'detail-timeout',
       { pageTimeoutMs: 300, window: 20, onePagePerActivity: false, maxHistoryEventsPerRun: 2_000 },
       fake.activities,

@@ -8,7 +8,12 @@ import { strict as assert } from 'node:assert';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Activities } from '../../../activities';
 import type { SitePlan, SiteProgress, SiteTotals } from '../../../lib/contract/payloads';
-import { assertContinuedAsNew, workflowTestEnv, type ChildRun, type WorkflowTestEnv } from './continue-as-new-support';
+import {
+  assertContinuedAsNew,
+  workflowTestEnvHooks,
+  type ChildRun,
+  type WorkflowTestEnv,
+} from './continue-as-new-support';
 
 /** Small enough that a walk of a few dozen activities spans several runs. */
 const MAX_EVENTS = 100;
@@ -140,12 +145,7 @@ function runSite(
 
 describe('siteWorkflow continues as new at the history bound (test dev server, test activities)', function () {
   this.timeout(120_000);
-  let env: WorkflowTestEnv;
-  before(async function () {
-    this.timeout(180_000);
-    env = await workflowTestEnv();
-  });
-  after(() => env?.teardown());
+  const env = workflowTestEnvHooks();
 
   for (const { path, onePagePerActivity, searches } of [
     {
@@ -168,7 +168,7 @@ describe('siteWorkflow continues as new at the history bound (test dev server, t
     it(`${path}: walks every page once, with retried activities, across several runs, and completes with the totals`, async () => {
       const fake = fakeSiteActivities(searches);
       const run = await runSite(
-        env,
+        env(),
         onePagePerActivity ? 'site-one-page' : 'site-windows',
         searches,
         onePagePerActivity,
@@ -196,7 +196,7 @@ describe('siteWorkflow continues as new at the history bound (test dev server, t
     const searches = [{ url: 'https://portal.test/casas', totalPages: 45, maxPages: 60 }];
     const broken = pageUrl(searches[0].url, 25);
     const fake = fakeSiteActivities(searches, [broken]);
-    const run = await runSite(env, 'site-fails-late', searches, true, fake.activities);
+    const run = await runSite(env(), 'site-fails-late', searches, true, fake.activities);
 
     let failure = run.error as { cause?: unknown; type?: string; message?: string } | undefined;
     while (failure && failure.type !== 'SiteFailed') failure = failure.cause as typeof failure;
