@@ -17,7 +17,7 @@ import { ProxyPool } from '../../lib/fetch/proxy-pool';
 import { startMirror, type MirrorServer } from '../../mirror/server';
 import { examplePortal } from '../support/example-portal';
 import { HostPolicy } from '../../lib/security/host-policy';
-import { chainOptions, skipWithoutChromium } from '../unit/lib/fetch/fetch-helpers';
+import { chainOptions, mirrorFetcherOptions, skipWithoutChromium } from '../unit/lib/fetch/fetch-helpers';
 
 const SITE = 'example';
 const ORIGIN = 'https://www.example-portal.mx';
@@ -83,15 +83,12 @@ describe('proxies (proxy-chain servers in front of the mirror)', function () {
   const fetchers: HttpFetcher[] = [];
 
   function fetcherThrough(pool: ProxyPool): HttpFetcher {
-    const fetcher = new HttpFetcher({
-      mirrorUrl: mirror.url,
-      timeoutMs: 5000,
-      maxResponseBytes: 1_000_000,
-      userAgents: { rotate: true, customAgents: [] },
-      ...chainOptions(),
-      allowedHosts: { [SITE]: 'www.example-portal.mx' },
-      proxies: { [SITE]: pool },
-    });
+    const fetcher = new HttpFetcher(
+      mirrorFetcherOptions(mirror.url, {
+        allowedHosts: { [SITE]: 'www.example-portal.mx' },
+        proxies: { [SITE]: pool },
+      }),
+    );
     fetchers.push(fetcher);
     return fetcher;
   }

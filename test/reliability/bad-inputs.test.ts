@@ -128,72 +128,102 @@ function badUrls(project: Project, id: string, lamudiCsv: string | Buffer): stri
 
 const csv = (...rows: string[]) => ['url,max_pages', ...rows].join('\n') + '\n';
 
+type Described = Pick<BadInput, 'id' | 'input' | 'says'>;
+
+/**
+ * A mistake in the config file, refused by `run`: bad/<id>.yaml is the good config with `change`
+ * applied to its document, or holds exactly `text`.
+ */
+function configMistake(c: Described & ({ change: (doc: Record<string, any>) => void } | { text: string })): BadInput {
+  const file = (p: Project) => join(p.dir, 'bad', `${c.id}.yaml`);
+  return {
+    id: c.id,
+    category: 'config',
+    input: c.input,
+    prepare: (p) => ('text' in c ? writeYaml(file(p), c.text) : badConfig(p, c.id, c.change)),
+    args: (p) => ['--config', file(p), 'run', '--detach'],
+    says: c.says,
+  };
+}
+
+/** A mistake in a start-URL file, refused by `validate`: bad/urls-<id>.yaml's urls folder holds `lamudiCsv` as lamudi.csv. */
+function csvMistake(c: Described & Pick<BadInput, 'never'> & { lamudiCsv: string | Buffer }): BadInput {
+  return {
+    id: c.id,
+    category: 'CSV',
+    input: c.input,
+    prepare: (p) => badUrls(p, c.id, c.lamudiCsv),
+    args: (p) => ['--config', join(p.dir, 'bad', `urls-${c.id}.yaml`), 'validate'],
+    says: c.says,
+    never: c.never,
+  };
+}
+
+/** A command given a bad option, path, site or batch id, with the good config. */
+function commandMistake(
+  category: 'schedule' | 'CLI',
+  c: Described & { command: string[] | ((project: Project) => string[]) },
+): BadInput {
+  const command = c.command;
+  return {
+    id: c.id,
+    category,
+    input: c.input,
+    args: (p) => ['--config', p.config, ...(typeof command === 'function' ? command(p) : command)],
+    says: c.says,
+  };
+}
+
 const CASES: BadInput[] = [
   // ── configuration (orchestrator --config FILE run) ──
-  {
+  configMistake({
     id: 'C1',
-    category: 'config',
     input: 'malformed YAML (an unclosed flow sequence)',
-    prepare: (p) => writeYaml(join(p.dir, 'bad', 'C1.yaml'), 'temporal:\n  address: [127.0.0.1:7233\nstorage: {}\n'),
-    args: (p) => ['--config', join(p.dir, 'bad', 'C1.yaml'), 'run', '--detach'],
+    text: 'temporal:\n  address: [127.0.0.1:7233\nstorage: {}\n',
     says: /C1\.yaml.*line \d+/,
-  },
-  {
+  }),
+  configMistake({
     id: 'C2',
-    category: 'config',
     input: 'unknown (misspelt) key temporal.adress',
-    prepare: (p) => badConfig(p, 'C2', (d) => (d.temporal.adress = d.temporal.address)),
-    args: (p) => ['--config', join(p.dir, 'bad', 'C2.yaml'), 'run', '--detach'],
+    change: (d) => (d.temporal.adress = d.temporal.address),
     says: /temporal: unknown key "adress" \(did you mean "address"\?\)/,
-  },
-  {
+  }),
+  configMistake({
     id: 'C3',
-    category: 'config',
     input: 'wrong type: batch.max_parallel_sites: "six"',
-    prepare: (p) => badConfig(p, 'C3', (d) => (d.batch.max_parallel_sites = 'six')),
-    args: (p) => ['--config', join(p.dir, 'bad', 'C3.yaml'), 'run', '--detach'],
+    change: (d) => (d.batch.max_parallel_sites = 'six'),
     says: /batch\.max_parallel_sites.*six/,
-  },
-  {
+  }),
+  configMistake({
     id: 'C4',
-    category: 'config',
     input: 'negative rate: sites.lamudi.rate_limit_seconds: -1',
-    prepare: (p) => badConfig(p, 'C4', (d) => (d.sites.lamudi.rate_limit_seconds = -1)),
-    args: (p) => ['--config', join(p.dir, 'bad', 'C4.yaml'), 'run', '--detach'],
+    change: (d) => (d.sites.lamudi.rate_limit_seconds = -1),
     says: /sites\.lamudi\.rate_limit_seconds.*-1/,
-  },
-  {
+  }),
+  configMistake({
     id: 'C5',
-    category: 'config',
     input: 'negative requests per minute: security.rate_limiting.requests_per_minute: -30',
-    prepare: (p) => badConfig(p, 'C5', (d) => (d.security.rate_limiting.requests_per_minute = -30)),
-    args: (p) => ['--config', join(p.dir, 'bad', 'C5.yaml'), 'run', '--detach'],
+    change: (d) => (d.security.rate_limiting.requests_per_minute = -30),
     says: /requests_per_minute.*-30/,
-  },
-  {
+  }),
+  configMistake({
     id: 'C6',
-    category: 'config',
     input: 'bad duration: defaults.retry.initial_interval: soon',
-    prepare: (p) => badConfig(p, 'C6', (d) => (d.defaults.retry.initial_interval = 'soon')),
-    args: (p) => ['--config', join(p.dir, 'bad', 'C6.yaml'), 'run', '--detach'],
+    change: (d) => (d.defaults.retry.initial_interval = 'soon'),
     says: /defaults\.retry\.initial_interval.*soon/,
-  },
-  {
+  }),
+  configMistake({
     id: 'C7',
-    category: 'config',
     input: 'base_url that is not http(s): ftp://www.lamudi.com.mx',
-    prepare: (p) => badConfig(p, 'C7', (d) => (d.sites.lamudi.base_url = 'ftp://www.lamudi.com.mx')),
-    args: (p) => ['--config', join(p.dir, 'bad', 'C7.yaml'), 'run', '--detach'],
+    change: (d) => (d.sites.lamudi.base_url = 'ftp://www.lamudi.com.mx'),
     says: /sites\.lamudi\.base_url.*ftp:/,
-  },
-  {
+  }),
+  configMistake({
     id: 'C8',
-    category: 'config',
     input: 'empty config file',
-    prepare: (p) => writeYaml(join(p.dir, 'bad', 'C8.yaml'), ''),
-    args: (p) => ['--config', join(p.dir, 'bad', 'C8.yaml'), 'run', '--detach'],
+    text: '',
     says: /C8\.yaml.*empty/,
-  },
+  }),
   {
     id: 'C9',
     category: 'config',
@@ -218,277 +248,216 @@ const CASES: BadInput[] = [
     says: /ORCHESTRATOR_MIRROR_URL/,
   },
   // ── schedule options (orchestrator schedule create) ──
-  {
+  commandMistake('schedule', {
     id: 'S1',
-    category: 'schedule',
     input: 'bad cron: "61 * * * *" (minute out of range)',
-    args: (p) => ['--config', p.config, 'schedule', 'create', '--cron', '61 * * * *', '--id', 'rel-bad-cron'],
+    command: ['schedule', 'create', '--cron', '61 * * * *', '--id', 'rel-bad-cron'],
     says: /bad cron "61 \* \* \* \*"/,
-  },
-  {
+  }),
+  commandMistake('schedule', {
     id: 'S2',
-    category: 'schedule',
     input: 'bad cron: four fields',
-    args: (p) => ['--config', p.config, 'schedule', 'create', '--cron', '0 6 * *', '--id', 'rel-bad-cron4'],
+    command: ['schedule', 'create', '--cron', '0 6 * *', '--id', 'rel-bad-cron4'],
     says: /bad cron "0 6 \* \*"/,
-  },
-  {
+  }),
+  commandMistake('schedule', {
     id: 'S3',
-    category: 'schedule',
     input: 'bad time zone: Mars/Olympus_Mons',
-    args: (p) => [
-      '--config',
-      p.config,
-      'schedule',
-      'create',
-      '--cron',
-      '0 6 * * *',
-      '--timezone',
-      'Mars/Olympus_Mons',
-      '--id',
-      'rel-bad-tz',
-    ],
+    command: ['schedule', 'create', '--cron', '0 6 * * *', '--timezone', 'Mars/Olympus_Mons', '--id', 'rel-bad-tz'],
     says: /bad time zone "Mars\/Olympus_Mons"/,
-  },
+  }),
   // ── start-URL CSVs (orchestrator validate) ──
-  {
+  csvMistake({
     id: 'U1',
-    category: 'CSV',
     input: 'a URL that is not a URL',
-    prepare: (p) => badUrls(p, 'U1', csv('not a url,1')),
-    args: (p) => ['--config', join(p.dir, 'bad', 'urls-U1.yaml'), 'validate'],
+    lamudiCsv: csv('not a url,1'),
     says: /lamudi\.csv: line 2: not a valid absolute URL/,
-  },
-  {
+  }),
+  csvMistake({
     id: 'U2',
-    category: 'CSV',
     input: 'an off-domain URL (Inmuebles24 in lamudi.csv)',
-    prepare: (p) => badUrls(p, 'U2', csv('https://www.inmuebles24.com/casas-en-venta.html,1')),
-    args: (p) => ['--config', join(p.dir, 'bad', 'urls-U2.yaml'), 'validate'],
+    lamudiCsv: csv('https://www.inmuebles24.com/casas-en-venta.html,1'),
     says: /line 2: host www\.inmuebles24\.com is not on the domain of site lamudi/,
-  },
-  {
+  }),
+  csvMistake({
     id: 'U3',
-    category: 'CSV',
     input: 'a lookalike domain (lamudi.com.mx.evil.example)',
-    prepare: (p) => badUrls(p, 'U3', csv('https://www.lamudi.com.mx.evil.example/casas/,1')),
-    args: (p) => ['--config', join(p.dir, 'bad', 'urls-U3.yaml'), 'validate'],
+    lamudiCsv: csv('https://www.lamudi.com.mx.evil.example/casas/,1'),
     says: /line 2: host www\.lamudi\.com\.mx\.evil\.example is not on the domain/,
-  },
-  {
+  }),
+  csvMistake({
     id: 'U4',
-    category: 'CSV',
     input: 'file:///etc/passwd',
-    prepare: (p) => badUrls(p, 'U4', csv('file:///etc/passwd,1')),
-    args: (p) => ['--config', join(p.dir, 'bad', 'urls-U4.yaml'), 'validate'],
+    lamudiCsv: csv('file:///etc/passwd,1'),
     says: /line 2: only http and https URLs are allowed, not "file:"/,
-  },
-  {
+  }),
+  csvMistake({
     id: 'U5',
-    category: 'CSV',
     input: 'localhost (http://localhost:8080/admin)',
-    prepare: (p) => badUrls(p, 'U5', csv('http://localhost:8080/admin,1')),
-    args: (p) => ['--config', join(p.dir, 'bad', 'urls-U5.yaml'), 'validate'],
+    lamudiCsv: csv('http://localhost:8080/admin,1'),
     says: /line 2: host localhost is this machine/,
-  },
-  {
+  }),
+  csvMistake({
     id: 'U6',
-    category: 'CSV',
     input: 'a private address (http://192.168.1.10/)',
-    prepare: (p) => badUrls(p, 'U6', csv('http://192.168.1.10/,1')),
-    args: (p) => ['--config', join(p.dir, 'bad', 'urls-U6.yaml'), 'validate'],
+    lamudiCsv: csv('http://192.168.1.10/,1'),
     says: /line 2: host 192\.168\.1\.10 is a private network address/,
-  },
-  {
+  }),
+  csvMistake({
     id: 'U7',
-    category: 'CSV',
     input: 'a link-local address (cloud metadata, http://169.254.169.254/latest/meta-data/)',
-    prepare: (p) => badUrls(p, 'U7', csv('http://169.254.169.254/latest/meta-data/,1')),
-    args: (p) => ['--config', join(p.dir, 'bad', 'urls-U7.yaml'), 'validate'],
+    lamudiCsv: csv('http://169.254.169.254/latest/meta-data/,1'),
     says: /line 2: host 169\.254\.169\.254 is a link-local address/,
-  },
-  {
+  }),
+  csvMistake({
     id: 'U8',
-    category: 'CSV',
     input: 'an IPv6 loopback (http://[::1]:9000/)',
-    prepare: (p) => badUrls(p, 'U8', csv('http://[::1]:9000/,1')),
-    args: (p) => ['--config', join(p.dir, 'bad', 'urls-U8.yaml'), 'validate'],
+    lamudiCsv: csv('http://[::1]:9000/,1'),
     says: /line 2: host \[::1\] is a loopback address/,
-  },
-  {
+  }),
+  csvMistake({
     id: 'U9',
-    category: 'CSV',
     input: 'a duplicate (same page, trailing slash and #fragment apart)',
-    prepare: (p) => badUrls(p, 'U9', csv(`${LAMUDI_URL},1`, `${LAMUDI_URL.replace(/\/$/, '')}#top,2`)),
-    args: (p) => ['--config', join(p.dir, 'bad', 'urls-U9.yaml'), 'validate'],
+    lamudiCsv: csv(`${LAMUDI_URL},1`, `${LAMUDI_URL.replace(/\/$/, '')}#top,2`),
     says: /line 3: duplicate URL: the same page as line 2/,
-  },
-  {
+  }),
+  csvMistake({
     id: 'U10',
-    category: 'CSV',
     input: 'wrong columns (address,pages)',
-    prepare: (p) => badUrls(p, 'U10', `address,pages\n${LAMUDI_URL},1\n`),
-    args: (p) => ['--config', join(p.dir, 'bad', 'urls-U10.yaml'), 'validate'],
+    lamudiCsv: `address,pages\n${LAMUDI_URL},1\n`,
     says: /line 1: unexpected column "address"/,
-  },
-  {
+  }),
+  csvMistake({
     id: 'U11',
-    category: 'CSV',
     input: 'an empty file',
-    prepare: (p) => badUrls(p, 'U11', ''),
-    args: (p) => ['--config', join(p.dir, 'bad', 'urls-U11.yaml'), 'validate'],
+    lamudiCsv: '',
     says: /lamudi\.csv: line 1: the file is empty/,
-  },
-  {
+  }),
+  csvMistake({
     id: 'U12',
-    category: 'CSV',
     input: 'not UTF-8 (Latin-1 bytes on line 3)',
-    prepare: (p) =>
-      badUrls(
-        p,
-        'U12',
-        Buffer.from(csv(`${LAMUDI_URL},1`, 'https://www.lamudi.com.mx/jalisco/le\u00f3n/casa/for-sale/,1'), 'latin1'),
-      ),
-    args: (p) => ['--config', join(p.dir, 'bad', 'urls-U12.yaml'), 'validate'],
+    lamudiCsv: Buffer.from(
+      csv(`${LAMUDI_URL},1`, 'https://www.lamudi.com.mx/jalisco/le\u00f3n/casa/for-sale/,1'),
+      'latin1',
+    ),
     says: /lamudi\.csv: line 3: the file is not valid UTF-8/,
-  },
-  {
+  }),
+  csvMistake({
     id: 'U13',
-    category: 'CSV',
     input: 'max_pages 0',
-    prepare: (p) => badUrls(p, 'U13', csv(`${LAMUDI_URL},0`)),
-    args: (p) => ['--config', join(p.dir, 'bad', 'urls-U13.yaml'), 'validate'],
+    lamudiCsv: csv(`${LAMUDI_URL},0`),
     says: /line 2: max_pages must be a positive integer/,
-  },
-  {
+  }),
+  csvMistake({
     id: 'U14',
-    category: 'CSV',
     input: 'credentials in the URL (https://admin:hunter2@www.lamudi.com.mx/)',
-    prepare: (p) => badUrls(p, 'U14', csv('https://admin:hunter2@www.lamudi.com.mx/jalisco/,1')),
-    args: (p) => ['--config', join(p.dir, 'bad', 'urls-U14.yaml'), 'validate'],
+    lamudiCsv: csv('https://admin:hunter2@www.lamudi.com.mx/jalisco/,1'),
     says: /line 2: a start URL must not carry a user name or password/,
     never: /hunter2/,
-  },
+  }),
   // ── command-line paths, sites and batches ──
-  {
+  commandMistake('CLI', {
     id: 'P1',
-    category: 'CLI',
     input: 'export --out ../../outside/listings.csv (path traversal)',
-    args: (p) => ['--config', p.config, 'export', '--out', '../../outside/listings.csv'],
+    command: ['export', '--out', '../../outside/listings.csv'],
     says: /--out "\.\.\/\.\.\/outside\/listings\.csv" is outside .*exports/,
-  },
-  {
+  }),
+  commandMistake('CLI', {
     id: 'P2',
-    category: 'CLI',
     input: 'export --out <absolute path outside the project>',
-    args: (p) => ['--config', p.config, 'export', '--out', join(p.outside, 'listings.csv')],
+    command: (p) => ['export', '--out', join(p.outside, 'listings.csv')],
     says: /is outside .*exports: only paths inside that folder are allowed/,
-  },
-  {
+  }),
+  commandMistake('CLI', {
     id: 'P3',
-    category: 'CLI',
     input: 'export --out escape/listings.csv, exports/escape a symbolic link to a folder outside',
-    args: (p) => ['--config', p.config, 'export', '--out', 'escape/listings.csv'],
+    command: ['export', '--out', 'escape/listings.csv'],
     says: /--out "escape\/listings\.csv" is outside/,
-  },
-  {
+  }),
+  commandMistake('CLI', {
     id: 'P4',
-    category: 'CLI',
     input: 'export --out listings.exe (extension not allowed)',
-    args: (p) => ['--config', p.config, 'export', '--out', 'listings.exe'],
+    command: ['export', '--out', 'listings.exe'],
     says: /listings\.exe" must end in one of \.csv, \.json, \.jsonl/,
-  },
-  {
+  }),
+  commandMistake('CLI', {
     id: 'P5',
-    category: 'CLI',
     input: 'restore ../../outside/outside.db (path traversal)',
-    args: (p) => ['--config', p.config, 'restore', '../../outside/outside.db'],
+    command: ['restore', '../../outside/outside.db'],
     says: /backup file "\.\.\/\.\.\/outside\/outside\.db" is outside .*backups/,
-  },
-  {
+  }),
+  commandMistake('CLI', {
     id: 'P6',
-    category: 'CLI',
     input: 'restore <absolute path of a valid backup outside the project>',
-    args: (p) => ['--config', p.config, 'restore', join(p.outside, 'outside.db')],
+    command: (p) => ['restore', join(p.outside, 'outside.db')],
     says: /is outside .*backups/,
-  },
-  {
+  }),
+  commandMistake('CLI', {
     id: 'P7',
-    category: 'CLI',
     input: 'restore orchestrator-bogus.db (not SQLite, inside the backups folder)',
-    args: (p) => ['--config', p.config, 'restore', 'orchestrator-bogus.db', '--force'],
+    command: ['restore', 'orchestrator-bogus.db', '--force'],
     says: /orchestrator-bogus\.db is not a usable SQLite backup/,
-  },
-  {
+  }),
+  commandMistake('CLI', {
     id: 'P8',
-    category: 'CLI',
     input: 'restore notes.txt (not a .db file)',
-    args: (p) => ['--config', p.config, 'restore', 'notes.txt', '--force'],
+    command: ['restore', 'notes.txt', '--force'],
     says: /notes\.txt" must end in one of \.db/,
-  },
-  {
+  }),
+  commandMistake('CLI', {
     id: 'P9',
-    category: 'CLI',
     input: 'restore of a backup that does not exist',
-    args: (p) => ['--config', p.config, 'restore', 'orchestrator-1999-01-01.db', '--force'],
+    command: ['restore', 'orchestrator-1999-01-01.db', '--force'],
     says: /orchestrator-1999-01-01\.db does not exist/,
-  },
-  {
+  }),
+  commandMistake('CLI', {
     id: 'P10',
-    category: 'CLI',
     input: 'run --sites atlantis (unknown site)',
-    args: (p) => ['--config', p.config, 'run', '--sites', 'atlantis', '--detach'],
+    command: ['run', '--sites', 'atlantis', '--detach'],
     says: /unknown site "atlantis": the sites in .* are /,
-  },
-  {
+  }),
+  commandMistake('CLI', {
     id: 'P11',
-    category: 'CLI',
     input: 'export --site atlantis (unknown site)',
-    args: (p) => ['--config', p.config, 'export', '--site', 'atlantis', '--out', 'atlantis.csv'],
+    command: ['export', '--site', 'atlantis', '--out', 'atlantis.csv'],
     says: /unknown site "atlantis"/,
-  },
-  {
+  }),
+  commandMistake('CLI', {
     id: 'P12',
-    category: 'CLI',
     input: 'parse --site atlantis (unknown site)',
-    args: (p) => ['--config', p.config, 'parse', '--site', 'atlantis', '--page', 'listing', join(p.dir, 'page.html')],
+    command: (p) => ['parse', '--site', 'atlantis', '--page', 'listing', join(p.dir, 'page.html')],
     says: /unknown site "atlantis"/,
-  },
-  {
+  }),
+  commandMistake('CLI', {
     id: 'P13',
-    category: 'CLI',
     input: 'status 20991231-000000 (unknown batch)',
-    args: (p) => ['--config', p.config, 'status', '20991231-000000'],
+    command: ['status', '20991231-000000'],
     says: /unknown batch "20991231-000000"/,
-  },
-  {
+  }),
+  commandMistake('CLI', {
     id: 'P14',
-    category: 'CLI',
     input: 'watch batch-20991231-000000 (unknown batch)',
-    args: (p) => ['--config', p.config, 'watch', 'batch-20991231-000000'],
+    command: ['watch', 'batch-20991231-000000'],
     says: /unknown batch "batch-20991231-000000"/,
-  },
-  {
+  }),
+  commandMistake('CLI', {
     id: 'P15',
-    category: 'CLI',
     input: 'export --batch 20991231-000000 (unknown batch)',
-    args: (p) => ['--config', p.config, 'export', '--batch', '20991231-000000', '--out', 'b.csv'],
+    command: ['export', '--batch', '20991231-000000', '--out', 'b.csv'],
     says: /unknown batch "20991231-000000"/,
-  },
-  {
+  }),
+  commandMistake('CLI', {
     id: 'P16',
-    category: 'CLI',
     input: 'cancel 20991231-000000 (unknown batch)',
-    args: (p) => ['--config', p.config, 'cancel', '20991231-000000'],
+    command: ['cancel', '20991231-000000'],
     says: /unknown batch "20991231-000000"/,
-  },
-  {
+  }),
+  commandMistake('CLI', {
     id: 'P17',
-    category: 'CLI',
     input: 'run --max-pages 0',
-    args: (p) => ['--config', p.config, 'run', '--max-pages', '0', '--detach'],
+    command: ['run', '--max-pages', '0', '--detach'],
     says: /--max-pages.*expected a positive whole number, got "0"/,
-  },
+  }),
 ];
 
 describe('catalogue of bad inputs through the orchestrator CLI: a clear message, nothing written', function () {

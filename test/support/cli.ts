@@ -33,6 +33,17 @@ export function runCli(
   });
 }
 
+/** `orchestrator parse --site SITE --page KIND [--url URL] FILE`: a saved page through the real executable. */
+export function runParse(page: {
+  site: string;
+  kind: 'listing' | 'detail';
+  url?: string;
+  file: string;
+}): Promise<CliResult> {
+  const { site, kind, url, file } = page;
+  return runCli(['parse', '--site', site, '--page', kind, ...(url === undefined ? [] : ['--url', url]), file]);
+}
+
 /** Run any program (the Temporal CLI, bash) and capture its output. */
 export function runProgram(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<CliResult> {
   return new Promise((resolve, reject) => {

@@ -410,6 +410,21 @@ export function assertRefusesAccessDenied(adapter: SiteAdapter, context: ParseCo
   }
 }
 
+/** `html` is refused as a listing page of unrecognised markup, with exactly `refusal.message` or a message that starts with `refusal.startsWith`. */
+export function assertUnrecognisedListingPage(
+  adapter: SiteAdapter,
+  html: string,
+  context: ParseContext,
+  refusal: { message: string } | { startsWith: string },
+): void {
+  assert.throws(
+    () => adapter.parseListingPage(html, context),
+    (error: unknown) =>
+      error instanceof UnrecognisedMarkupError &&
+      ('message' in refusal ? error.message === refusal.message : error.message.startsWith(refusal.startsWith)),
+  );
+}
+
 /** A results page whose `cards` are taken out, with no "no results" message either, is refused. */
 export function assertRefusesPageWithoutCards(
   adapter: SiteAdapter,
@@ -417,13 +432,9 @@ export function assertRefusesPageWithoutCards(
   cards: RegExp,
   cardSelector: string,
 ): void {
-  assert.throws(
-    () => adapter.parseListingPage(html.replace(cards, ''), context),
-    (error: unknown) =>
-      error instanceof UnrecognisedMarkupError &&
-      error.message ===
-        `${context.site} listing page not recognised: no ${cardSelector} cards and no "no results" message`,
-  );
+  assertUnrecognisedListingPage(adapter, html.replace(cards, ''), context, {
+    message: `${context.site} listing page not recognised: no ${cardSelector} cards and no "no results" message`,
+  });
 }
 
 /**

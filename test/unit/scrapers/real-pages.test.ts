@@ -22,7 +22,7 @@ import type { ParseContext } from '../../../scrapers/adapter';
 import { readScriptData } from '../../../scrapers/script-data';
 import { inmuebles24Adapter } from '../../../scrapers/sites/inmuebles24';
 import { lamudiAdapter } from '../../../scrapers/sites/lamudi';
-import { runCli } from '../../support/cli';
+import { runParse } from '../../support/cli';
 
 const REAL_PAGES = join(__dirname, '..', '..', '..', '..', 'shared', 'reference', 'real-pages');
 const read = (file: string): string => readFileSync(join(REAL_PAGES, file), 'utf8');
@@ -378,7 +378,7 @@ function blockPage(file: string): void {
   describe(`block page ${file} through \`orchestrator parse\` (the real executable)`, function () {
     this.timeout(120_000);
     it(`exits 2 as a challenge (${site} ${kind} page)`, async () => {
-      const result = await runCli(['parse', '--site', site, '--page', kind, join(REAL_PAGES, file)]);
+      const result = await runParse({ site, kind, file: join(REAL_PAGES, file) });
       assert.equal(result.code, 2, result.stderr);
       assert.equal(result.stdout, '');
       const vendor = BLOCK_PAGE_VENDORS[file];
@@ -599,16 +599,12 @@ describe('the real pages of ../shared/reference/real-pages, parsed in place', fu
         const cards = cheerio.load(html)(
           site === 'inmuebles24' ? 'div[data-qa^="posting "]' : 'div.snippet.js-snippet',
         ).length;
-        const result = await runCli([
-          'parse',
-          '--site',
+        const result = await runParse({
           site,
-          '--page',
-          'listing',
-          '--url',
-          canonicalOf(html, file),
-          join(REAL_PAGES, file),
-        ]);
+          kind: 'listing',
+          url: canonicalOf(html, file),
+          file: join(REAL_PAGES, file),
+        });
         assert.equal(result.code, 0, result.stderr);
         assert.equal((JSON.parse(result.stdout) as { listings: unknown[] }).listings.length, cards);
       });

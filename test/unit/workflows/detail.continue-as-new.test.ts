@@ -12,7 +12,12 @@ import { strict as assert } from 'node:assert';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Activities } from '../../../activities';
 import type { DetailOutcome, DetailTotals, SiteProgress } from '../../../lib/contract/payloads';
-import { runEndings, workflowTestEnv, type ChildRun, type WorkflowTestEnv } from './continue-as-new-support';
+import {
+  assertContinuedAsNew,
+  workflowTestEnvHooks,
+  type ChildRun,
+  type WorkflowTestEnv,
+} from './continue-as-new-support';
 
 const MAX_EVENTS = 200;
 
@@ -116,29 +121,38 @@ function expectedTotals(seqs: Iterable<number>, fate: (seq: number) => Fate = fa
   return totals;
 }
 
-function assertContinuedAsNew(run: ChildRun): void {
-  const endings = runEndings(run.runs);
-  assert.ok(run.runs.length > 1, `one run only: ${endings}`);
-  assert.deepEqual(endings, [
-    ...Array(run.runs.length - 1).fill('EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW'),
-    'EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED',
-  ]);
-  for (const [i, history] of run.runs.entries()) {
-    assert.ok(
-      history.events!.length <= MAX_EVENTS,
-      `run ${i + 1} has ${history.events!.length} events, over ${MAX_EVENTS}`,
-    );
-  }
+/** The detailWorkflow of site "portal" under the stand-in batch `name`, retrying a failed activity once, 20 ms later. */
+function runDetail(
+  env: WorkflowTestEnv,
+  name: string,
+  options: { pageTimeoutMs: number; window: number; onePagePerActivity: boolean; maxHistoryEventsPerRun: number },
+  activities: DetailActivities,
+): Promise<ChildRun> {
+  return env.runUnderParent(
+    name,
+    (taskQueue) => ({
+      type: 'detailWorkflow',
+      input: {
+        batchId: name,
+        site: 'portal',
+        taskQueue,
+        ...options,
+        retry: {
+          initialIntervalMs: 20,
+          backoffCoefficient: 1,
+          maximumIntervalMs: 20,
+          maximumAttempts: 2,
+          nonRetryableErrorTypes: [],
+        },
+      },
+    }),
+    activities,
+  );
 }
 
 describe('detailWorkflow continues as new at the history bound (test dev server, test activities)', function () {
   this.timeout(120_000);
-  let env: WorkflowTestEnv;
-  before(async function () {
-    this.timeout(180_000);
-    env = await workflowTestEnv();
-  });
-  after(() => env?.teardown());
+  const env = workflowTestEnvHooks();
 
   for (const { path, onePagePerActivity, window, entries, perActivity, inFlight } of [
     {
@@ -161,27 +175,10 @@ describe('detailWorkflow continues as new at the history bound (test dev server,
     it(`${path}: every entry handled once, failures recorded, across several runs, completes with the totals`, async () => {
       const fake = fakeDetailQueue(entries);
       const name = onePagePerActivity ? 'detail-one-page' : 'detail-windows';
-      const run = await env.runUnderParent(
+      const run = await runDetail(
+        env(),
         name,
-        (taskQueue) => ({
-          type: 'detailWorkflow',
-          input: {
-            batchId: name,
-            site: 'portal',
-            taskQueue,
-            pageTimeoutMs: 10_000,
-            window,
-            onePagePerActivity,
-            maxHistoryEventsPerRun: MAX_EVENTS,
-            retry: {
-              initialIntervalMs: 20,
-              backoffCoefficient: 1,
-              maximumIntervalMs: 20,
-              maximumAttempts: 2,
-              nonRetryableErrorTypes: [],
-            },
-          },
-        }),
+        { pageTimeoutMs: 10_000, window, onePagePerActivity, maxHistoryEventsPerRun: MAX_EVENTS },
         fake.activities,
       );
       assert.equal(run.error, undefined, String(run.error));
@@ -197,7 +194,7 @@ describe('detailWorkflow continues as new at the history bound (test dev server,
       assert.equal(Math.max(...fake.windowSizes), perActivity);
       assert.ok(fake.mostInflight() <= inFlight, `${fake.mostInflight()} activities at once, more than ${inFlight}`);
       assert.ok(fake.retries() > 0, 'no activity was retried');
-      assertContinuedAsNew(run);
+      assertContinuedAsNew(run, MAX_EVENTS, 'EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED');
       console.log(
         `      ${entries} entries (${expected.failed} failed, ${expected.skipped} gone), ${fake.windowSizes.length} activity attempts (${fake.retries()} retries), at most ${fake.mostInflight()} at once, ${run.runs.length} runs`,
       );
@@ -210,28 +207,11 @@ describe('detailWorkflow continues as new at the history bound (test dev server,
     const STUCK = 1001 + 2 * 20;
     const fate = (seq: number): Fate => (seq === STUCK ? 'stuck' : 'fine');
     const fake = fakeDetailQueue(100, fate);
-    const run = await env.runUnderParent(
+    // A window's start-to-close timeout is pageTimeoutMs × its pages per lane (50 / 5): 3 s.
+    const run = await runDetail(
+      env(),
       'detail-timeout',
-      (taskQueue) => ({
-        type: 'detailWorkflow',
-        input: {
-          // A window's start-to-close timeout is pageTimeoutMs × its pages per lane (50 / 5): 3 s.
-          batchId: 'detail-timeout',
-          site: 'portal',
-          taskQueue,
-          pageTimeoutMs: 300,
-          window: 20,
-          onePagePerActivity: false,
-          maxHistoryEventsPerRun: 2_000,
-          retry: {
-            initialIntervalMs: 20,
-            backoffCoefficient: 1,
-            maximumIntervalMs: 20,
-            maximumAttempts: 2,
-            nonRetryableErrorTypes: [],
-          },
-        },
-      }),
+      { pageTimeoutMs: 300, window: 20, onePagePerActivity: false, maxHistoryEventsPerRun: 2_000 },
       fake.activities,
     );
     assert.equal(run.error, undefined, String(run.error));

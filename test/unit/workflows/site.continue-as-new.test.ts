@@ -8,7 +8,12 @@ import { strict as assert } from 'node:assert';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Activities } from '../../../activities';
 import type { SitePlan, SiteProgress, SiteTotals } from '../../../lib/contract/payloads';
-import { runEndings, workflowTestEnv, type ChildRun, type WorkflowTestEnv } from './continue-as-new-support';
+import {
+  assertContinuedAsNew,
+  workflowTestEnvHooks,
+  type ChildRun,
+  type WorkflowTestEnv,
+} from './continue-as-new-support';
 
 /** Small enough that a walk of a few dozen activities spans several runs. */
 const MAX_EVENTS = 100;
@@ -138,30 +143,9 @@ function runSite(
   );
 }
 
-/** Several runs, each within the bound, each but the last ended by continue-as-new. */
-function assertContinuedAsNew(run: ChildRun, lastEnding: string): void {
-  const endings = runEndings(run.runs);
-  assert.ok(run.runs.length > 1, `one run only: ${endings}`);
-  assert.deepEqual(endings, [
-    ...Array(run.runs.length - 1).fill('EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW'),
-    lastEnding,
-  ]);
-  for (const [i, history] of run.runs.entries()) {
-    assert.ok(
-      history.events!.length <= MAX_EVENTS,
-      `run ${i + 1} has ${history.events!.length} events, over ${MAX_EVENTS}`,
-    );
-  }
-}
-
 describe('siteWorkflow continues as new at the history bound (test dev server, test activities)', function () {
   this.timeout(120_000);
-  let env: WorkflowTestEnv;
-  before(async function () {
-    this.timeout(180_000);
-    env = await workflowTestEnv();
-  });
-  after(() => env?.teardown());
+  const env = workflowTestEnvHooks();
 
   for (const { path, onePagePerActivity, searches } of [
     {
@@ -184,7 +168,7 @@ describe('siteWorkflow continues as new at the history bound (test dev server, t
     it(`${path}: walks every page once, with retried activities, across several runs, and completes with the totals`, async () => {
       const fake = fakeSiteActivities(searches);
       const run = await runSite(
-        env,
+        env(),
         onePagePerActivity ? 'site-one-page' : 'site-windows',
         searches,
         onePagePerActivity,
@@ -201,7 +185,7 @@ describe('siteWorkflow continues as new at the history bound (test dev server, t
       assert.deepEqual(fake.taskStates, [{ state: 'running' }, { state: 'completed' }]);
       assert.equal(Math.max(...fake.limits), onePagePerActivity ? 1 : 10);
       assert.ok(fake.retries() > 0, 'no activity was retried');
-      assertContinuedAsNew(run, 'EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED');
+      assertContinuedAsNew(run, MAX_EVENTS, 'EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED');
       console.log(
         `      ${expected.pages.length} pages, ${fake.limits.length} activity attempts (${fake.retries()} retries), ${run.runs.length} runs`,
       );
@@ -212,13 +196,13 @@ describe('siteWorkflow continues as new at the history bound (test dev server, t
     const searches = [{ url: 'https://portal.test/casas', totalPages: 45, maxPages: 60 }];
     const broken = pageUrl(searches[0].url, 25);
     const fake = fakeSiteActivities(searches, [broken]);
-    const run = await runSite(env, 'site-fails-late', searches, true, fake.activities);
+    const run = await runSite(env(), 'site-fails-late', searches, true, fake.activities);
 
     let failure = run.error as { cause?: unknown; type?: string; message?: string } | undefined;
     while (failure && failure.type !== 'SiteFailed') failure = failure.cause as typeof failure;
     assert.equal(failure?.message, `portal: 404 on ${broken}`);
     assert.deepEqual(fake.taskStates, [{ state: 'running' }, { state: 'failed', error: `404 on ${broken}` }]);
     assert.deepEqual(fake.stored, expectedWalk([{ ...searches[0], maxPages: 24 }]).pages);
-    assertContinuedAsNew(run, 'EVENT_TYPE_WORKFLOW_EXECUTION_FAILED');
+    assertContinuedAsNew(run, MAX_EVENTS, 'EVENT_TYPE_WORKFLOW_EXECUTION_FAILED');
   });
 });

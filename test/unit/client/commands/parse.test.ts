@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MirrorCatalog } from '../../../../mirror/catalog';
 import { MIRROR_SITES } from '../../../../mirror/sites';
-import { runCli, type CliResult } from '../../../support/cli';
+import { runParse, type CliResult } from '../../../support/cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'parse-cli-'));
 const catalog = new MirrorCatalog({ sites: MIRROR_SITES, seed: 7, pagesPerSearch: 2 });
@@ -39,16 +39,7 @@ describe('orchestrator parse', function () {
     it(`prints ${site}'s listing page as the mirror's records, with the next page`, async () => {
       const { mirrorSite, input, html } = firstPage(site);
       const url = mirrorSite.listPageUrl(input.searchPath, 1);
-      const result = await runCli([
-        'parse',
-        '--site',
-        site,
-        '--page',
-        'listing',
-        '--url',
-        url,
-        save(`${site}.html`, html),
-      ]);
+      const result = await runParse({ site, kind: 'listing', url, file: save(`${site}.html`, html) });
       assert.equal(result.code, 0, result.stderr);
       const parsed = JSON.parse(result.stdout);
       assert.deepEqual(
@@ -64,16 +55,12 @@ describe('orchestrator parse', function () {
     const site = catalog.site('lamudi');
     const facts = catalog.page('lamudi', catalog.searches('lamudi')[0], 1)!.items[3];
     const url = site.detailUrl!(facts);
-    const result = await runCli([
-      'parse',
-      '--site',
-      'lamudi',
-      '--page',
-      'detail',
-      '--url',
+    const result = await runParse({
+      site: 'lamudi',
+      kind: 'detail',
       url,
-      save('detail.html', site.renderDetailPage!(facts, 0, site.markups[0])),
-    ]);
+      file: save('detail.html', site.renderDetailPage!(facts, 0, site.markups[0])),
+    });
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(JSON.parse(result.stdout), {
       listings: [site.detailRecord!(facts, site.markups[0])],
@@ -85,7 +72,7 @@ describe('orchestrator parse', function () {
   it('exits 0 with no listings for a no-results page', async () => {
     const { mirrorSite, input } = firstPage('trovit');
     const empty = mirrorSite.renderListPage({ ...input, items: [], totalCount: 0, totalPages: 0 });
-    const result = await runCli(['parse', '--site', 'trovit', '--page', 'listing', save('empty.html', empty)]);
+    const result = await runParse({ site: 'trovit', kind: 'listing', file: save('empty.html', empty) });
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(JSON.parse(result.stdout), { listings: [], nextPageUrl: null, detailUrls: [] });
   });
@@ -94,13 +81,13 @@ describe('orchestrator parse', function () {
     const fixture = join(__dirname, '..', '..', '..', 'fixtures', 'pages', 'inmuebles24', 'removed-offline.html');
     const url =
       'https://www.inmuebles24.com/propiedades/clasificado/alclapin-departamento-en-renta-en-juarez-146600200.html';
-    const result = await runCli(['parse', '--site', 'inmuebles24', '--page', 'detail', '--url', url, fixture]);
+    const result = await runParse({ site: 'inmuebles24', kind: 'detail', url, file: fixture });
     assertGone(result, 'inmuebles24 listing 146600200 is no longer published (avisoInfo status OFFLINE)');
   });
 
   it('without --url (the base address), a home page saved as a detail page is a removed listing: exit 0, gone', async () => {
     const fixture = join(__dirname, '..', '..', '..', 'fixtures', 'pages', 'inmuebles24', 'removed-redirect-home.html');
-    const result = await runCli(['parse', '--site', 'inmuebles24', '--page', 'detail', fixture]);
+    const result = await runParse({ site: 'inmuebles24', kind: 'detail', file: fixture });
     assertGone(
       result,
       'inmuebles24 listing is gone: the detail page redirected to the home page (https://www.inmuebles24.com)',
@@ -112,7 +99,7 @@ describe('orchestrator parse', function () {
       join(__dirname, '..', '..', '..', 'fixtures', 'pages', 'lamudi', 'unrecognised-detail-at-base-address.html'),
       'utf8',
     );
-    const result = await runCli(['parse', '--site', 'lamudi', '--page', 'detail', save('drift.html', drift)]);
+    const result = await runParse({ site: 'lamudi', kind: 'detail', file: save('drift.html', drift) });
     assert.equal(result.code, 2, result.stdout);
     assert.equal(result.stdout, '');
     assert.match(
@@ -159,7 +146,7 @@ describe('orchestrator parse', function () {
   ];
   for (const [what, site, page, message] of notUnderstood) {
     it(`exits 2 with one line naming the site, the page kind and what is missing, for ${what}`, async () => {
-      const result = await runCli(['parse', '--site', site, '--page', 'listing', save(`${site}-bad.html`, page())]);
+      const result = await runParse({ site, kind: 'listing', file: save(`${site}-bad.html`, page()) });
       assert.equal(result.code, 2);
       assert.equal(result.stdout, '');
       assert.match(result.stderr, message);
@@ -168,10 +155,10 @@ describe('orchestrator parse', function () {
   }
 
   it('refuses an unknown site and a missing file as user errors, without a stack trace', async () => {
-    const unknown = await runCli(['parse', '--site', 'nope', '--page', 'listing', save('x.html', '<html></html>')]);
+    const unknown = await runParse({ site: 'nope', kind: 'listing', file: save('x.html', '<html></html>') });
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /^error: unknown site "nope": the sites in .*config\.yaml are inmuebles24, /);
-    const missing = await runCli(['parse', '--site', 'lamudi', '--page', 'listing', join(dir, 'absent.html')]);
+    const missing = await runParse({ site: 'lamudi', kind: 'listing', file: join(dir, 'absent.html') });
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /^error: cannot read .*absent\.html: ENOENT/);
     assert.doesNotMatch(unknown.stderr + missing.stderr, /\n\s+at /);

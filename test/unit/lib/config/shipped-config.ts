@@ -3,13 +3,12 @@
  * edit cannot silently miss), parsed as config/config.yaml under the project root, and the problem
  * lines of one that must be refused.
  */
-import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseDocument, type Document } from 'yaml';
 import { ConfigError, findProjectRoot, parseConfigText } from '../../../../lib/config/load';
-import { UserInputError } from '../../../../lib/errors';
 import type { AppConfig } from '../../../../lib/config/types';
+import { refusalProblems } from '../../../support/refusal-problems';
 
 export const ROOT = findProjectRoot(__dirname);
 export const SHIPPED = fs.readFileSync(path.join(ROOT, 'config', 'config.yaml'), 'utf8');
@@ -28,13 +27,5 @@ export function parse(text: string, env: NodeJS.ProcessEnv = {}): AppConfig {
 
 /** The problem lines of a config that must be refused. */
 export function problems(text: string, env: NodeJS.ProcessEnv = {}): string[] {
-  try {
-    parse(text, env);
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
-    assert.ok(error instanceof UserInputError);
-    assert.equal(error.message, error.problems.join('\n'));
-    return [...error.problems];
-  }
-  assert.fail('the config was accepted');
+  return refusalProblems(() => parse(text, env), ConfigError, 'config');
 }

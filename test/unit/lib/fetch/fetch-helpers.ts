@@ -1,10 +1,11 @@
 /**
- * What the fetch tests share: the options of the fetch chain most of them use, the recognizer of
+ * What the fetch tests share: the options of the fetch chain most of them use (and of a fetcher through the mirror), the recognizer of
  * challenge pages the worker would hand a built-in portal (workers/activity-deps.ts), the skip
  * of browser suites on a machine without Chromium, and the hooks of a suite over one mirror and pool.
  */
 import { findChromium, type BrowserPool } from '../../../../lib/fetch/browser-pool';
 import type { ChainOptions } from '../../../../lib/fetch/chain';
+import type { HttpFetcherOptions } from '../../../../lib/fetch/http-fetcher';
 import type { ChallengeRecognizer } from '../../../../lib/fetch/responses';
 import type { MirrorServer } from '../../../../mirror/server';
 import { isChallengePage } from '../../../../scrapers/page';
@@ -20,6 +21,18 @@ export function chainOptions(overrides: Partial<ChainOptions> = {}): ChainOption
     rateLimit: {},
     recognizeChallenge,
     ...overrides,
+  };
+}
+
+/** A test HttpFetcher's options through the mirror at `mirrorUrl`: 5 s timeout, 1 MB bodies, rotating User-Agents, the chain's test options, then `more`. */
+export function mirrorFetcherOptions(mirrorUrl: string, more: Partial<HttpFetcherOptions>): HttpFetcherOptions {
+  return {
+    mirrorUrl,
+    timeoutMs: 5000,
+    maxResponseBytes: 1_000_000,
+    userAgents: { rotate: true, customAgents: [] },
+    ...chainOptions(),
+    ...more,
   };
 }
 

@@ -20,7 +20,7 @@ import { HttpFetcher, type HttpFetcherOptions } from '../../../../lib/fetch/http
 import { startMirror, type MirrorServer } from '../../../../mirror/server';
 import { loadPage } from '../../../../scrapers/page';
 import { cardIds, examplePortal } from '../../../support/example-portal';
-import { chainOptions } from './fetch-helpers';
+import { chainOptions, mirrorFetcherOptions } from './fetch-helpers';
 
 const SITE = 'example';
 const ORIGIN = 'https://www.example-portal.mx';
@@ -34,19 +34,16 @@ describe('HttpFetcher against the mirror', () => {
   const lamudiLike = examplePortal({ site: 'lamudi-like', host: 'www.lamudi.com.mx' });
 
   function fetcher(overrides: Partial<HttpFetcherOptions> = {}): HttpFetcher {
-    const created = new HttpFetcher({
-      mirrorUrl: mirror.url,
-      timeoutMs: 5000,
-      maxResponseBytes: 1_000_000,
-      userAgents: { rotate: true, customAgents: [] },
-      ...chainOptions(),
-      allowedHosts: {
-        example: 'www.example-portal.mx',
-        second: 'www.second-portal.mx',
-        'lamudi-like': 'www.lamudi.com.mx',
-      },
-      ...overrides,
-    });
+    const created = new HttpFetcher(
+      mirrorFetcherOptions(mirror.url, {
+        allowedHosts: {
+          example: 'www.example-portal.mx',
+          second: 'www.second-portal.mx',
+          'lamudi-like': 'www.lamudi.com.mx',
+        },
+        ...overrides,
+      }),
+    );
     fetchers.push(created);
     return created;
   }

@@ -8,7 +8,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { findProjectRoot, loadConfig, parseConfigText } from '../../../../lib/config/load';
 import type { AppConfig } from '../../../../lib/config/types';
-import { UserInputError } from '../../../../lib/errors';
 import { registrableDomain } from '../../../../lib/security/host-policy';
 import {
   loadStartUrls,
@@ -17,6 +16,7 @@ import {
   validateStartUrl,
   type StartUrl,
 } from '../../../../lib/urls/start-urls';
+import { refusalProblems } from '../../../support/refusal-problems';
 
 const ROOT = findProjectRoot(__dirname);
 const SHIPPED_CONFIG = fs.readFileSync(path.join(ROOT, 'config', 'config.yaml'), 'utf8');
@@ -29,15 +29,7 @@ function csv(...lines: string[]): string {
 
 /** The problems of a CSV text that must be refused. */
 function problems(text: string): string[] {
-  try {
-    parseStartUrlCsv(text, FILE, LAMUDI);
-  } catch (error) {
-    assert.ok(error instanceof StartUrlError, `expected a StartUrlError, got ${String(error)}`);
-    assert.ok(error instanceof UserInputError);
-    assert.equal(error.message, error.problems.join('\n'));
-    return [...error.problems];
-  }
-  assert.fail('the CSV was accepted');
+  return refusalProblems(() => parseStartUrlCsv(text, FILE, LAMUDI), StartUrlError, 'CSV');
 }
 
 function onlyProblem(text: string): string {
@@ -87,13 +79,15 @@ describe('the shipped urls/*.csv', () => {
   });
 
   it("use each portal's search URL grammar (docs/portals.md)", () => {
-    const first = (site: string) => all.get(site)![0].url;
-    assert.equal(first('inmuebles24'), 'https://www.inmuebles24.com/casas-en-venta-en-zapopan.html');
-    assert.equal(first('casasyterrenos'), 'https://www.casasyterrenos.com/jalisco/zapopan/casas/venta');
-    assert.equal(first('lamudi'), 'https://www.lamudi.com.mx/jalisco/zapopan/casa/for-sale/');
-    assert.equal(first('mitula'), 'https://casas.mitula.mx/casas/venta-zapopan-jalisco');
-    assert.equal(first('propiedades'), 'https://propiedades.com/zapopan/casas-venta');
-    assert.equal(first('trovit'), 'https://casas.trovit.com.mx/venta-casas-zapopan');
+    const firstUrls = Object.fromEntries([...all].map(([site, urls]) => [site, urls[0].url]));
+    assert.deepEqual(firstUrls, {
+      inmuebles24: 'https://www.inmuebles24.com/casas-en-venta-en-zapopan.html',
+      casasyterrenos: 'https://www.casasyterrenos.com/jalisco/zapopan/casas/venta',
+      lamudi: 'https://www.lamudi.com.mx/jalisco/zapopan/casa/for-sale/',
+      mitula: 'https://casas.mitula.mx/casas/venta-zapopan-jalisco',
+      propiedades: 'https://propiedades.com/zapopan/casas-venta',
+      trovit: 'https://casas.trovit.com.mx/venta-casas-zapopan',
+    });
   });
 
   it('load only the sites asked for, in the order asked', () => {
@@ -148,23 +142,21 @@ describe('parseStartUrlCsv', () => {
   });
 
   it('a URL that is not a URL', () => {
-    assert.equal(
-      urlProblem('lamudi jalisco casas'),
-      'urls/lamudi.csv: line 2: not a valid absolute URL (write the full address, e.g. https://www.lamudi.com.mx/…), got "lamudi jalisco casas"',
-    );
-    assert.equal(
-      urlProblem('/jalisco/zapopan/casa/for-sale/'),
-      'urls/lamudi.csv: line 2: not a valid absolute URL (write the full address, e.g. https://www.lamudi.com.mx/…), got "/jalisco/zapopan/casa/for-sale/"',
-    );
+    const notAbsolute = 'not a valid absolute URL (write the full address, e.g. https://www.lamudi.com.mx/…)';
+    assertRefused([
+      ['lamudi jalisco casas', notAbsolute],
+      ['/jalisco/zapopan/casa/for-sale/', notAbsolute],
+    ]);
     assert.equal(onlyProblem(csv('url,max_pages', ',3')), 'urls/lamudi.csv: line 2: the url is empty');
   });
 
   it("a URL outside the site's domain, lookalikes included", () => {
-    assert.equal(
-      urlProblem('https://www.inmuebles24.com/casas-en-venta-en-zapopan.html'),
-      'urls/lamudi.csv: line 2: host www.inmuebles24.com is not on the domain of site lamudi (lamudi.com.mx, from base_url https://www.lamudi.com.mx), ' +
-        'got "https://www.inmuebles24.com/casas-en-venta-en-zapopan.html"',
-    );
+    assertRefused([
+      [
+        'https://www.inmuebles24.com/casas-en-venta-en-zapopan.html',
+        'host www.inmuebles24.com is not on the domain of site lamudi (lamudi.com.mx, from base_url https://www.lamudi.com.mx)',
+      ],
+    ]);
     assert.match(
       urlProblem('https://lamudi.com.mx.evil.example/x'),
       /^urls\/lamudi\.csv: line 2: host lamudi\.com\.mx\.evil\.example is not on the domain of site lamudi/,
@@ -291,14 +283,12 @@ describe('parseStartUrlCsv', () => {
   });
 
   it('an empty file, or a header without rows', () => {
-    assert.equal(
-      onlyProblem(''),
-      'urls/lamudi.csv: line 1: the file is empty; it needs the header "url,max_pages" and one row per start URL',
-    );
-    assert.equal(
-      onlyProblem('\n \n,\n'),
-      'urls/lamudi.csv: line 1: the file is empty; it needs the header "url,max_pages" and one row per start URL',
-    );
+    for (const empty of ['', '\n \n,\n']) {
+      assert.equal(
+        onlyProblem(empty),
+        'urls/lamudi.csv: line 1: the file is empty; it needs the header "url,max_pages" and one row per start URL',
+      );
+    }
     assert.equal(
       onlyProblem(csv('url,max_pages')),
       'urls/lamudi.csv: line 2: no start URLs below the header; add one row per start URL (url,max_pages)',

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { UnrecognisedMarkupError } from '../../../../lib/errors';
 import { pageSizeOf } from '../../../../mirror/model';
 import { casasyterrenosMirror as mirror } from '../../../../mirror/sites/casasyterrenos';
 import { casasyterrenosAdapter as adapter } from '../../../../scrapers/sites/casasyterrenos';
 import {
   assertMirrorContract,
   assertOnlyDocumentedFields,
+  assertUnrecognisedListingPage,
   contextFor,
   fixturePage,
   pageInput,
@@ -143,21 +143,13 @@ describe('Casas y Terrenos parser: sources in order (beyond the fixture corpus)'
       NEXT_DATA,
       '<script id="__NEXT_DATA__" type="application/json">{"props":{"pageProps":{"statusCode":500}},"page":"/_error"}</script>',
     );
-    assert.throws(
-      () => adapter.parseListingPage(noData, context),
-      (error: unknown) =>
-        error instanceof UnrecognisedMarkupError &&
-        error.message ===
-          'casasyterrenos listing page not recognised: no props.pageProps.initialState.propertyData.properties in __NEXT_DATA__, and no Tailwind cards (div.mx-2[class*="w-[320px]"])',
-    );
-    assert.throws(
-      () => adapter.parseListingPage(html.replace(NEXT_DATA, ''), context),
-      (error: unknown) =>
-        error instanceof UnrecognisedMarkupError &&
-        error.message.startsWith(
-          'casasyterrenos listing page not recognised: no __NEXT_DATA__ script, and no Tailwind cards',
-        ),
-    );
+    assertUnrecognisedListingPage(adapter, noData, context, {
+      message:
+        'casasyterrenos listing page not recognised: no props.pageProps.initialState.propertyData.properties in __NEXT_DATA__, and no Tailwind cards (div.mx-2[class*="w-[320px]"])',
+    });
+    assertUnrecognisedListingPage(adapter, html.replace(NEXT_DATA, ''), context, {
+      startsWith: 'casasyterrenos listing page not recognised: no __NEXT_DATA__ script, and no Tailwind cards',
+    });
   });
 
   it('a listing offered for sale and for rent takes the operation its search names', () => {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { UnrecognisedMarkupError } from '../../../../lib/errors';
 import { propiedadesMirror as mirror } from '../../../../mirror/sites/propiedades';
 import { propiedadesAdapter as adapter } from '../../../../scrapers/sites/propiedades';
 import {
   assertMirrorContract,
   assertOnlyDocumentedFields,
+  assertUnrecognisedListingPage,
   fixturePage,
   pageInput,
   itReadsBackEveryMarkup,
@@ -127,23 +127,15 @@ describe('Propiedades.com parser: sources in order (beyond the fixture corpus)',
   it('refuses a page with neither readable data nor cards, naming both', () => {
     const { html, context } = fixturePage('propiedades', 'results-2026');
     const renamed = html.replace('"results":{"properties":', '"results":{"items":');
-    assert.throws(
-      () => adapter.parseListingPage(renamed, context),
-      (error: unknown) =>
-        error instanceof UnrecognisedMarkupError &&
-        error.message ===
-          'propiedades listing page not recognised: no props.pageProps.results.properties in __NEXT_DATA__, and no section[data-id] cards with microdata',
-    );
+    assertUnrecognisedListingPage(adapter, renamed, context, {
+      message:
+        'propiedades listing page not recognised: no props.pageProps.results.properties in __NEXT_DATA__, and no section[data-id] cards with microdata',
+    });
     const older = fixturePage('propiedades', 'results-2022');
     const noCards = older.html.replace(/<section data-id="\d+"[\s\S]*?<\/section>/g, '');
-    assert.throws(
-      () => adapter.parseListingPage(noCards, older.context),
-      (error: unknown) =>
-        error instanceof UnrecognisedMarkupError &&
-        error.message.startsWith(
-          'propiedades listing page not recognised: no __NEXT_DATA__ script, and no section[data-id]',
-        ),
-    );
+    assertUnrecognisedListingPage(adapter, noCards, older.context, {
+      startsWith: 'propiedades listing page not recognised: no __NEXT_DATA__ script, and no section[data-id]',
+    });
   });
 
   it('without page links, the older count gives the next page', () => {
