@@ -57,16 +57,16 @@ export function removedListings(db: Db): RemovedListing[] {
               (SELECT rb.id FROM batches rb
                JOIN tasks t ON t.batch_id = rb.id AND t.site = l.site AND t.kind = 'main' AND t.state = 'completed'
                WHERE rb.created_at > lb.created_at ORDER BY rb.created_at, rb.id LIMIT 1) AS removedInBatchId
-       FROM listings l JOIN batches lb ON lb.id = l.last_batch_id`,
+       FROM listings l JOIN batches lb ON lb.id = l.last_batch_id
+       ORDER BY l.last_seen_at DESC, l.site, l.external_id`,
     )
     .all() as Array<Omit<RemovedListing, 'daysListed'> & { removedInBatchId: string | null }>;
   return rows
     .filter((row): row is Omit<RemovedListing, 'daysListed'> => row.removedInBatchId !== null)
-    .map((row) => ({ ...row, daysListed: (Date.parse(row.lastSeenAt) - Date.parse(row.firstSeenAt)) / DAY_MS }))
-    .sort((a, b) => (a.lastSeenAt < b.lastSeenAt ? 1 : a.lastSeenAt > b.lastSeenAt ? -1 : 0));
+    .map((row) => ({ ...row, daysListed: (Date.parse(row.lastSeenAt) - Date.parse(row.firstSeenAt)) / DAY_MS }));
 }
 
-/** The removals grouped, split at `days` days listed; the biggest groups first. */
+/** The removals grouped, split at `days` days listed; the biggest groups first (then by city, type, operation). */
 export function removals(db: Db, days: number): Removals {
   const listings = removedListings(db);
   const groups = new Map<string, RemovedListing[]>();
@@ -74,10 +74,12 @@ export function removals(db: Db, days: number): Removals {
     const key = JSON.stringify([listing.city, listing.propertyType, listing.operation]);
     groups.set(key, [...(groups.get(key) ?? []), listing]);
   }
+  const keys = [...groups.keys()].sort();
   return {
     days,
     listings,
-    groups: [...groups.values()]
+    groups: keys
+      .map((key) => groups.get(key)!)
       .map(([first, ...rest]): RemovalGroup => {
         const members = [first, ...rest];
         const within = members.filter((listing) => listing.daysListed <= days).length;
