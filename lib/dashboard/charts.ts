@@ -44,6 +44,13 @@ export interface ChartOptions {
   width?: number;
 }
 
+/** The y scale: shares as percent (0–100) with the unit in the label. */
+function yScale(options: ChartOptions) {
+  return options.percent
+    ? { label: `${options.yLabel} (%)`, grid: true, percent: true, domain: [0, 100] }
+    : { label: options.yLabel, grid: true };
+}
+
 /** Lines with their points over time, a colour per series with a legend; panels when points have facets. */
 export function timeSeriesChart(points: readonly SeriesPoint[], options: ChartOptions): Promise<string> {
   const faceted = points.some((point) => point.facet !== undefined);
@@ -53,7 +60,7 @@ export function timeSeriesChart(points: readonly SeriesPoint[], options: ChartOp
     marginLeft: 70,
     marginRight: faceted ? 110 : 20,
     x: { type: 'utc', label: 'batch' },
-    y: { label: options.yLabel, grid: true, ...(options.percent ? { percent: true, domain: [0, 100] } : {}) },
+    y: yScale(options),
     color: { legend: true, type: 'categorical' },
     ...(faceted ? { fy: { label: null } } : {}),
     marks: [
@@ -86,7 +93,7 @@ export function groupedBarChart(bars: readonly Bar[], options: ChartOptions): Pr
     marginLeft: 60,
     fx: { label: null },
     x: { axis: null, domain: [...new Set(bars.map((bar) => bar.label))] },
-    y: { label: options.yLabel, grid: true, ...(options.percent ? { percent: true, domain: [0, 100] } : {}) },
+    y: yScale(options),
     color: { legend: true, type: 'categorical', domain: [...new Set(bars.map((bar) => bar.label))] },
     marks: [Plot.barY(bars, { fx: 'group', x: 'label', y: 'value', fill: 'label' }), Plot.ruleY([0])],
   }));
