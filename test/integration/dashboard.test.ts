@@ -144,7 +144,7 @@ describe('orchestrator dashboard (headless Chromium)', function () {
       const docs = await browser.newPage();
       await docs.setViewportSize({ width: 1100, height: 760 });
       await docs.goto(`${dashboard.url}/market`, { waitUntil: 'load' });
-      // The charts, with the navigation: the view's top is a long table.
+      // The charts: the top of the view is a long table.
       await docs.evaluate('document.querySelector("main > h2:nth-of-type(2)").scrollIntoView()');
       await docs.screenshot({ path: resolve(process.env.DASHBOARD_SCREENSHOT) });
     }
