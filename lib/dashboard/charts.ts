@@ -4,10 +4,12 @@
  * they are loaded with a real import() on first use (as got-scraping is in lib/fetch/http-fetcher.ts).
  * Text in a chart (site, city and field names) is written as DOM text and escaped by linkedom.
  */
-type PlotModule = typeof import('@observablehq/plot', { with: { 'resolution-mode': 'import' } });
-type LinkedomModule = typeof import('linkedom', { with: { 'resolution-mode': 'import' } });
+import type * as PlotNamespace from '@observablehq/plot' with { 'resolution-mode': 'import' };
+import type { parseHTML as ParseHtml } from 'linkedom' with { 'resolution-mode': 'import' };
 
-let loaded: Promise<{ Plot: PlotModule; parseHTML: LinkedomModule['parseHTML'] }> | undefined;
+type PlotModule = typeof PlotNamespace;
+
+let loaded: Promise<{ Plot: PlotModule; parseHTML: typeof ParseHtml }> | undefined;
 
 function load() {
   loaded ??= Promise.all([import('@observablehq/plot'), import('linkedom')]).then(([Plot, linkedom]) => ({
@@ -24,8 +26,8 @@ async function draw(options: (Plot: PlotModule) => PlotOptions): Promise<string>
   const { Plot, parseHTML } = await load();
   // The project compiles without the DOM library: linkedom's window and Plot's document meet as unknown.
   const window = parseHTML('<!doctype html><html><body></body></html>') as unknown as { document: unknown };
-  const chart = Plot.plot({ ...options(Plot), document: window.document as PlotOptions['document'] });
-  return (chart as unknown as { outerHTML: string }).outerHTML;
+  const chart = Plot.plot({ ...options(Plot), document: window.document }) as unknown as { outerHTML: string };
+  return chart.outerHTML;
 }
 
 export interface SeriesPoint {

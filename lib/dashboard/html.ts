@@ -22,12 +22,13 @@ export function trustedHtml(text: string): Html {
   return new Html(text);
 }
 
-/** One interpolated value: Html as it is, a list item by item, nothing for null, undefined and false, else escaped text. */
+/** One interpolated value: Html as it is, a list item by item, nothing for null, undefined and false, else escaped text (an object as JSON). */
 function render(value: unknown): string {
   if (value instanceof Html) return value.text;
   if (Array.isArray(value)) return value.map(render).join('');
   if (value === null || value === undefined || value === false) return '';
-  return escapeHtml(String(value));
+  if (typeof value === 'string') return escapeHtml(value);
+  return escapeHtml(typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value));
 }
 
 export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {

@@ -219,17 +219,13 @@ export function writeListingsExport(db: Db, request: ExportRequest): ExportResul
   mkdirSync(dirname(file), { recursive: true });
   const partial = `${file}.partial`;
   const fd = openSync(partial, 'w');
-  let count = 0;
+  let count: number;
   let complete = false;
   try {
     const chunks = exportChunks(db, format, request.filter);
-    for (let next = chunks.next(); ; next = chunks.next()) {
-      if (next.done) {
-        count = next.value;
-        break;
-      }
-      writeSync(fd, next.value);
-    }
+    let next = chunks.next();
+    for (; !next.done; next = chunks.next()) writeSync(fd, next.value);
+    count = next.value;
     complete = true;
   } finally {
     closeSync(fd);

@@ -264,7 +264,7 @@ describe('orchestrator dashboard (headless Chromium)', function () {
     assert.equal(link, url, 'a row links to its portal page');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#csv-download')]);
-    const csv = readFileSync((await download.path())!, 'utf8')
+    const csv = readFileSync(await download.path(), 'utf8')
       .trimEnd()
       .split('\r\n');
     assert.match(csv[0], /^site,externalId,url,/);
