@@ -17,7 +17,6 @@ import { removals } from '../../lib/dashboard/removals';
 import { runHistory } from '../../lib/dashboard/run-history';
 import { UserInputError } from '../../lib/errors';
 import { exportChunks } from '../../lib/export/listing-export';
-import { listBatches } from '../../lib/store/batches';
 import type { Db } from '../../lib/store/database';
 import { openBatchDatabase } from '../batch-ref';
 import { workflowUiUrl } from '../environment';
@@ -74,14 +73,11 @@ async function renderView(db: Db, config: AppConfig, path: string, params: URLSe
       return { title: 'Data health', body: await healthView(runHistory(db, batches)) };
     case '/market': {
       const days = intParameter(params, 'days', DEFAULT_REMOVAL_DAYS, 0);
-      const refs = listBatches(db, { limit: batches })
-        .reverse()
-        .map((batch) => ({ id: batch.id, createdAt: batch.createdAt }));
       return {
         title: 'Market',
         body: await marketView({
-          cells: marketMedians(db, refs),
-          priceChanges: priceChangeSummaries(db, refs),
+          cells: marketMedians(db, batches),
+          priceChanges: priceChangeSummaries(db, batches),
           latestChanges: latestPriceChanges(db, 50),
           removals: removals(db, days),
         }),

@@ -6,6 +6,7 @@
  * Listings without a price (on request, or not shown) are left out; the area is the built area,
  * else the land area (as the "area" fill rate reads it), as stored now. Medians: ./median.ts.
  */
+import { listBatches } from '../store/batches';
 import type { Db } from '../store/database';
 import { median } from './median';
 
@@ -30,6 +31,19 @@ export interface MarketCell extends MarketKey {
 export interface BatchRef {
   id: string;
   createdAt: string;
+}
+
+/**
+ * The ids of the latest batches (bind the count): the batches listBatches gives for that limit,
+ * as a subquery, so a query covers them without a list of ids in its text.
+ */
+export const LATEST_BATCH_IDS = 'SELECT id FROM batches ORDER BY created_at DESC, id DESC LIMIT ?';
+
+/** The latest `limit` batches, oldest first. */
+export function latestBatches(db: Db, limit: number): BatchRef[] {
+  return listBatches(db, { limit })
+    .reverse()
+    .map((batch) => ({ id: batch.id, createdAt: batch.createdAt }));
 }
 
 interface SeenRow {
@@ -60,19 +74,18 @@ export function areaOf(builtArea: number | null, landArea: number | null): numbe
 
 const listingKey = (site: string, externalId: string) => `${site}\n${externalId}`;
 
-/** The price changes of the listings these batches saw, per listing, oldest first. */
-function priceChangesByListing(db: Db, batchIds: readonly string[]): Map<string, PriceChange[]> {
-  const placeholders = batchIds.map(() => '?').join(', ');
+/** The price changes of the listings the latest `limit` batches saw, per listing, oldest first. */
+function priceChangesByListing(db: Db, limit: number): Map<string, PriceChange[]> {
   const rows = db
     .prepare(
       `SELECT ph.site AS site, ph.external_id AS externalId, ph.old_price AS oldPrice, ph.old_currency AS oldCurrency,
               pb.created_at AS at
        FROM price_history ph JOIN batches pb ON pb.id = ph.batch_id
        WHERE EXISTS (SELECT 1 FROM batch_listings b
-                     WHERE b.site = ph.site AND b.external_id = ph.external_id AND b.batch_id IN (${placeholders}))
+                     WHERE b.site = ph.site AND b.external_id = ph.external_id AND b.batch_id IN (${LATEST_BATCH_IDS}))
        ORDER BY pb.created_at, pb.id`,
     )
-    .all(...batchIds) as Array<PriceChange & { site: string; externalId: string }>;
+    .all(limit) as Array<PriceChange & { site: string; externalId: string }>;
   const byListing = new Map<string, PriceChange[]>();
   for (const { site, externalId, ...change } of rows) {
     const key = listingKey(site, externalId);
@@ -91,13 +104,12 @@ function priceAt(
   return later ? { price: later.oldPrice, currency: later.oldCurrency } : current;
 }
 
-/** Median prices of every group in each of `batches`, in the batches' order, then the biggest groups first. */
-export function marketMedians(db: Db, batches: readonly BatchRef[]): MarketCell[] {
-  if (batches.length === 0) return [];
+/** Median prices of every group in each of the latest `limit` batches, oldest batch first, then the biggest groups first. */
+export function marketMedians(db: Db, limit: number): MarketCell[] {
+  const batches = latestBatches(db, limit);
   const ids = batches.map((batch) => batch.id);
   const createdAt = new Map(batches.map((batch) => [batch.id, batch.createdAt]));
-  const changes = priceChangesByListing(db, ids);
-  const placeholders = ids.map(() => '?').join(', ');
+  const changes = priceChangesByListing(db, limit);
   const groups = new Map<string, { cell: MarketKey & { batchId: string }; prices: number[]; perM2: number[] }>();
   const seen = db
     .prepare(
@@ -105,9 +117,9 @@ export function marketMedians(db: Db, batches: readonly BatchRef[]): MarketCell[
               l.property_type AS propertyType, l.operation AS operation, l.price AS price, l.currency AS currency,
               l.built_area_m2 AS builtArea, l.land_area_m2 AS landArea
        FROM batch_listings b JOIN listings l ON l.site = b.site AND l.external_id = b.external_id
-       WHERE b.batch_id IN (${placeholders})`,
+       WHERE b.batch_id IN (${LATEST_BATCH_IDS})`,
     )
-    .iterate(...ids) as IterableIterator<SeenRow>;
+    .iterate(limit) as IterableIterator<SeenRow>;
   for (const row of seen) {
     const { price, currency } = priceAt(
       row,

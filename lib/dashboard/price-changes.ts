@@ -5,7 +5,7 @@
  * with their listings. Medians: ./median.ts.
  */
 import type { Db } from '../store/database';
-import type { BatchRef } from './market';
+import { LATEST_BATCH_IDS, latestBatches } from './market';
 import { median } from './median';
 
 export interface PriceChangeSummary {
@@ -38,15 +38,15 @@ export function changePercent(row: Pick<PriceChangeRow, 'oldPrice' | 'oldCurrenc
   return ((row.price - row.oldPrice) / row.oldPrice) * 100;
 }
 
-export function priceChangeSummaries(db: Db, batches: readonly BatchRef[]): PriceChangeSummary[] {
-  if (batches.length === 0) return [];
-  const ids = batches.map((batch) => batch.id);
+/** One summary per batch of the latest `limit`, oldest first. */
+export function priceChangeSummaries(db: Db, limit: number): PriceChangeSummary[] {
+  const batches = latestBatches(db, limit);
   const rows = db
     .prepare(
       `SELECT batch_id AS batchId, old_price AS oldPrice, old_currency AS oldCurrency, price, currency
-       FROM price_history WHERE batch_id IN (${ids.map(() => '?').join(', ')})`,
+       FROM price_history WHERE batch_id IN (${LATEST_BATCH_IDS})`,
     )
-    .all(...ids) as Array<Pick<PriceChangeRow, 'batchId' | 'oldPrice' | 'oldCurrency' | 'price' | 'currency'>>;
+    .all(limit) as Array<Pick<PriceChangeRow, 'batchId' | 'oldPrice' | 'oldCurrency' | 'price' | 'currency'>>;
   return batches.map((batch) => {
     const mine = rows.filter((row) => row.batchId === batch.id);
     const percents = mine.map(changePercent).filter((percent): percent is number => percent !== null);

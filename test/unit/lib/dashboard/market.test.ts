@@ -22,7 +22,7 @@ describe('dashboard: market medians', () => {
   });
 
   it('per batch and city × type × operation × currency: priced listings, median price, median per m², at the prices of the time', () => {
-    assert.deepEqual(marketMedians(db, MARKET_BATCHES), [
+    assert.deepEqual(marketMedians(db, 30), [
       // a at 100 as in b1 (150 only from b2), c, t; e has no price. Per m²: a 10, b 10.
       {
         ...cell('b1', 'CDMX', 'house', 'sale', 'MXN'),
@@ -71,12 +71,11 @@ describe('dashboard: market medians', () => {
     ]);
   });
 
-  it('covers only the batches asked for', () => {
+  it('covers only the latest batches asked for', () => {
     assert.deepEqual(
-      marketMedians(db, MARKET_BATCHES.slice(1)).map((c) => c.batchId),
+      marketMedians(db, 1).map((c) => c.batchId),
       ['b2', 'b2', 'b2', 'b2'],
     );
-    assert.deepEqual(marketMedians(db, []), []);
   });
 
   it('divides by the built area, else the land area, and never by nothing', () => {

@@ -13,7 +13,7 @@ describe('dashboard: price changes', () => {
   afterEach(() => db.close());
 
   it('counts per batch the changes, rises and falls; the median change is over changes within one currency', () => {
-    assert.deepEqual(priceChangeSummaries(db, MARKET_BATCHES), [
+    assert.deepEqual(priceChangeSummaries(db, 30), [
       {
         batchId: 'b1',
         batchCreatedAt: MARKET_BATCHES[0].createdAt,
