@@ -12,7 +12,8 @@ import { batchWorkflowId } from '../../lib/contract/names';
 import { UserInputError } from '../../lib/errors';
 import type { BatchReport, ListingChange, SiteReport } from '../../lib/report/batch-report';
 import { confinePath } from '../../lib/security/paths';
-import { formatCount, formatDuration, formatPrice, formatShare, formatTime } from './format';
+import { SITE_COLUMNS } from '../report-view';
+import { formatCount, formatDuration, formatPrice, formatShare, formatTime, NONE } from './format';
 import { workflowUiUrl } from '../environment';
 import { chartFrame, dataTable, htmlPage } from './layout';
 import { listingLink } from './market-page';
@@ -67,36 +68,13 @@ export async function reportView(report: BatchReport, workflowUrl: string): Prom
       ${formatCount(totals.priceChanges)} price changes
     </p>
     ${dataTable(
-      [
-        'site',
-        'main',
-        'detail',
-        'pages',
-        'failed',
-        'listings',
-        'new',
-        'changed',
-        'removed',
-        'price Δ',
-        'success',
-        'p50 ms',
-        'p95 ms',
-      ],
-      sites.map((s) => [
-        s.site,
-        s.mainState ?? '–',
-        s.detailState ?? '–',
-        formatCount(s.metrics.pagesFetched),
-        formatCount(s.metrics.pagesFailed),
-        formatCount(s.metrics.listingsSeen),
-        formatCount(s.metrics.listingsNew),
-        formatCount(s.metrics.listingsUpdated),
-        formatCount(s.metrics.listingsRemoved),
-        formatCount(s.metrics.priceChanges),
-        formatShare(s.metrics.successRate),
-        formatCount(s.metrics.latencyP50Ms),
-        formatCount(s.metrics.latencyP95Ms),
-      ]),
+      SITE_COLUMNS.map(([header]) => header),
+      sites.map((site) =>
+        SITE_COLUMNS.map(([, cell]) => {
+          const value = cell(site);
+          return typeof value === 'number' ? formatCount(value) : (value ?? NONE);
+        }),
+      ),
       'sites',
     )}
     <h2>New, changed and removed listings</h2>

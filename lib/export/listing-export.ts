@@ -92,6 +92,17 @@ export function checkExportFilter(db: Db, filter: ExportFilter, knownSites: read
   }
 }
 
+/** The filters that are one comparison with their value (text search has its own clause). */
+const FILTER_CLAUSES = [
+  ['site', 'l.site = ?'],
+  ['since', 'l.last_seen_at >= ?'],
+  ['city', 'l.city = ?'],
+  ['operation', 'l.operation = ?'],
+  ['propertyType', 'l.property_type = ?'],
+  ['minPrice', 'l.price >= ?'],
+  ['maxPrice', 'l.price <= ?'],
+] as const satisfies ReadonlyArray<readonly [keyof ExportFilter, string]>;
+
 /**
  * The statement selecting a filter's listings (or counting them), with its parameters. Only this
  * function writes the filter's SQL, from literal fragments; every value is a bound parameter.
@@ -105,33 +116,10 @@ function listingStatement(db: Db, filter: ExportFilter, shape: 'rows' | 'count',
     from += ' JOIN batch_listings b ON b.site = l.site AND b.external_id = l.external_id AND b.batch_id = ?';
     params.push(filter.batchId);
   }
-  if (filter.site !== undefined) {
-    where.push('l.site = ?');
-    params.push(filter.site);
-  }
-  if (filter.since !== undefined) {
-    where.push('l.last_seen_at >= ?');
-    params.push(filter.since);
-  }
-  if (filter.city !== undefined) {
-    where.push('l.city = ?');
-    params.push(filter.city);
-  }
-  if (filter.operation !== undefined) {
-    where.push('l.operation = ?');
-    params.push(filter.operation);
-  }
-  if (filter.propertyType !== undefined) {
-    where.push('l.property_type = ?');
-    params.push(filter.propertyType);
-  }
-  if (filter.minPrice !== undefined) {
-    where.push('l.price >= ?');
-    params.push(filter.minPrice);
-  }
-  if (filter.maxPrice !== undefined) {
-    where.push('l.price <= ?');
-    params.push(filter.maxPrice);
+  for (const [key, clause] of FILTER_CLAUSES) {
+    if (filter[key] === undefined) continue;
+    where.push(clause);
+    params.push(filter[key]);
   }
   if (filter.text !== undefined) {
     const fields = ['l.title', 'l.description', 'l.address', 'l.neighborhood', 'l.city'];
