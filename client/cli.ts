@@ -8,6 +8,7 @@ import { UserInputError } from '../lib/errors';
 import { cliLog, openCliLog } from './cli-log';
 import { registerBackupCommands } from './commands/backup';
 import { registerCancelCommand } from './commands/cancel';
+import { registerDashboardCommand } from './commands/dashboard';
 import { registerExportCommand } from './commands/export';
 import { registerListCommand } from './commands/list';
 import { registerMenuCommand } from './commands/menu';
@@ -31,6 +32,7 @@ Examples:
   orchestrator schedule create --cron "0 6 * * *" --timezone America/Mexico_City
   orchestrator export --out listings.csv --site lamudi
   orchestrator validate
+  orchestrator dashboard                     # runs, market, data health and listings in the browser
   orchestrator menu                          # the same, as a numbered menu`;
 
 /** The global options as arguments again, for a command the menu runs. */
@@ -81,6 +83,7 @@ export function buildProgram(): Command {
   registerValidateCommand(program, globals);
   registerExportCommand(program, globals);
   registerBackupCommands(program, globals);
+  registerDashboardCommand(program, globals);
   registerParseCommand(program, globals);
   registerMenuCommand(program, (args) => runNested([...globalArgs(globals()), ...args]));
   return program;

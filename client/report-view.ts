@@ -34,6 +34,24 @@ function listingSection(site: SiteReport, limit: number): string[] {
   return lines;
 }
 
+/** The per-site table of a report, column by column: the terminal's and the HTML report's (client/dashboard/report-page.ts). */
+export const SITE_COLUMNS: ReadonlyArray<readonly [string, (site: SiteReport) => string | number | null]> = [
+  ['site', (s) => s.site],
+  ['main', (s) => s.mainState],
+  ['detail', (s) => s.detailState],
+  ['pages', (s) => s.metrics.pagesFetched],
+  ['failed', (s) => s.metrics.pagesFailed],
+  ['listings', (s) => s.metrics.listingsSeen],
+  ['new', (s) => s.metrics.listingsNew],
+  ['changed', (s) => s.metrics.listingsUpdated],
+  ['removed', (s) => s.metrics.listingsRemoved],
+  ['price Δ', (s) => s.metrics.priceChanges],
+  ['success', (s) => percent(s.metrics.successRate)],
+  ['p50 ms', (s) => s.metrics.latencyP50Ms],
+  ['p95 ms', (s) => s.metrics.latencyP95Ms],
+  ['pages/min', (s) => s.metrics.pagesPerMinute],
+];
+
 export function renderReport(report: BatchReport): string {
   const { batch, sites, totals } = report;
   const lines = [
@@ -41,38 +59,8 @@ export function renderReport(report: BatchReport): string {
     `  created ${batch.createdAt} · finished ${batch.finishedAt ?? '–'}${batch.label ? ` · label ${batch.label}` : ''}${batch.parentBatchId ? ` · retry of ${batch.parentBatchId}` : ''}`,
     '',
     table(
-      [
-        'site',
-        'main',
-        'detail',
-        'pages',
-        'failed',
-        'listings',
-        'new',
-        'changed',
-        'removed',
-        'price Δ',
-        'success',
-        'p50 ms',
-        'p95 ms',
-        'pages/min',
-      ],
-      sites.map((s) => [
-        s.site,
-        s.mainState,
-        s.detailState,
-        s.metrics.pagesFetched,
-        s.metrics.pagesFailed,
-        s.metrics.listingsSeen,
-        s.metrics.listingsNew,
-        s.metrics.listingsUpdated,
-        s.metrics.listingsRemoved,
-        s.metrics.priceChanges,
-        percent(s.metrics.successRate),
-        s.metrics.latencyP50Ms,
-        s.metrics.latencyP95Ms,
-        s.metrics.pagesPerMinute,
-      ]),
+      SITE_COLUMNS.map(([header]) => header),
+      sites.map((site) => SITE_COLUMNS.map(([, cell]) => cell(site))),
     ),
     `  total: ${totals.pagesFetched} pages (${totals.pagesFailed} failed), ${totals.listingsSeen} listings: ${totals.listingsNew} new, ${totals.listingsUpdated} changed, ${totals.listingsRemoved ?? '–'} removed, ${totals.priceChanges} price changes`,
     '',

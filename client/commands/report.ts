@@ -9,10 +9,12 @@ import { withBatchRow } from '../batch-ref';
 import { loadAppConfig, type GlobalOptions } from '../../lib/config/profile';
 import { printJson } from '../output';
 import { renderReport } from '../report-view';
+import { writeHtmlReport } from '../dashboard/report-page';
 
 interface ReportOptions {
   listings: number;
   json?: boolean;
+  html?: string | true;
 }
 
 function parseListingLimit(value: string): number {
@@ -29,16 +31,21 @@ export function registerReportCommand(program: Command, globals: () => GlobalOpt
     .argument('<batch>', 'batch id or workflow id')
     .option('--listings <n>', 'listings shown per site and kind of change (0: counts only)', parseListingLimit, 10)
     .option('--json', 'print JSON')
+    .option(
+      '--html [file]',
+      'write it as one self-contained HTML page in the exports folder (default report-<batch>.html)',
+    )
     .addHelpText(
       'after',
-      '\nExamples:\n  orchestrator report 20251128-060000\n  orchestrator report batch-20251128-060000 --listings 0\n  orchestrator report 20251128-060000 --json > report.json',
+      '\nExamples:\n  orchestrator report 20251128-060000\n  orchestrator report batch-20251128-060000 --listings 0\n  orchestrator report 20251128-060000 --json > report.json\n  orchestrator report 20251128-060000 --html',
     )
-    .action((batch: string, options: ReportOptions) => {
+    .action(async (batch: string, options: ReportOptions) => {
       const config = loadAppConfig(globals());
       const report = withBatchRow(config, batch, (db, found) =>
         buildBatchReport(db, found.batchId, { listingLimit: options.listings }),
       );
-      if (options.json) printJson(report);
+      if (options.html) console.log(`Report written to ${await writeHtmlReport(config, report, options.html)}`);
+      else if (options.json) printJson(report);
       else console.log(renderReport(report));
     });
 }

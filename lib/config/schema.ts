@@ -509,6 +509,9 @@ const siteSchema = section({
   proxies: TUNING_SHAPE.proxies.optional(),
 });
 
+/** The dashboard's port when config.yaml has no `dashboard` section. */
+export const DEFAULT_DASHBOARD_PORT = 8484;
+
 // ── The whole file ───────────────────────────────────────────────────────────────────────────
 
 /** The file's shape, section by section; appConfigSchema adds what needs the file's location or several sections. */
@@ -537,6 +540,13 @@ export const configFileSchema = section({
   ),
   /** `url`: the local mirror (http://127.0.0.1:PORT); when set, every portal request goes there, Host header kept. */
   mirror: section({ url: optionalUrlSchema }),
+  // Optional, so configuration files written before the dashboard existed still load.
+  dashboard: section({ port: portSchema })
+    .optional()
+    .transform((dashboard) => ({
+      /** `orchestrator dashboard` listens on 127.0.0.1 at this port. */
+      port: dashboard?.port ?? DEFAULT_DASHBOARD_PORT,
+    })),
   security: securitySchema,
   defaults: defaultsSchema,
   sites: z.record(z.string(), siteSchema, { error: 'must be a mapping of site keys to site settings' }),
@@ -581,6 +591,7 @@ export function appConfigSchema({ sourcePath, rootDir }: ConfigLocation) {
     logging: { ...file.logging, dir: resolve(file.logging.dir) },
     metrics: file.metrics,
     mirror: file.mirror,
+    dashboard: file.dashboard,
     security: file.security,
     /** Sites in priority order (then key order). */
     sites: Object.entries(file.sites)

@@ -22,6 +22,26 @@ export interface ExportFilter {
   batchId?: string;
   /** Only listings seen at or after this instant (ISO 8601, UTC). */
   since?: string;
+  /** Exactly this value as stored (the dashboard's filters offer the stored values). */
+  city?: string;
+  operation?: string;
+  propertyType?: string;
+  /** Price at least / at most (whatever the currency); a listing without a price then never matches. */
+  minPrice?: number;
+  maxPrice?: number;
+  /** Case-insensitive substring of the title, description, address, neighbourhood or city (ASCII letters only fold case in SQLite). */
+  text?: string;
+}
+
+/** A page of the selection: `limit` listings after the first `offset`, in the selection's order. */
+export interface ListingPage {
+  limit: number;
+  offset: number;
+}
+
+/** `text` as a LIKE pattern matching it anywhere: its own %, _ and \ are escaped (ESCAPE '\'). */
+function containsPattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 }
 
 export interface ExportRequest {
@@ -72,8 +92,23 @@ export function checkExportFilter(db: Db, filter: ExportFilter, knownSites: read
   }
 }
 
-/** The listings a filter selects, in (site, external id) order, one at a time. */
-export function* selectListings(db: Db, filter: ExportFilter): Generator<ListingRecord> {
+/** The filters that are one comparison with their value (text search has its own clause). */
+const FILTER_CLAUSES = [
+  ['site', 'l.site = ?'],
+  ['since', 'l.last_seen_at >= ?'],
+  ['city', 'l.city = ?'],
+  ['operation', 'l.operation = ?'],
+  ['propertyType', 'l.property_type = ?'],
+  ['minPrice', 'l.price >= ?'],
+  ['maxPrice', 'l.price <= ?'],
+] as const satisfies ReadonlyArray<readonly [keyof ExportFilter, string]>;
+
+/**
+ * The statement selecting a filter's listings (or counting them), with its parameters. Only this
+ * function writes the filter's SQL, from literal fragments; every value is a bound parameter.
+ * Portable SQL (LOWER, LIKE … ESCAPE, LIMIT … OFFSET), as PostgreSQL runs it too.
+ */
+function listingStatement(db: Db, filter: ExportFilter, shape: 'rows' | 'count', page?: ListingPage) {
   const where: string[] = [];
   const params: unknown[] = [];
   let from = 'listings l';
@@ -81,16 +116,36 @@ export function* selectListings(db: Db, filter: ExportFilter): Generator<Listing
     from += ' JOIN batch_listings b ON b.site = l.site AND b.external_id = l.external_id AND b.batch_id = ?';
     params.push(filter.batchId);
   }
-  if (filter.site !== undefined) {
-    where.push('l.site = ?');
-    params.push(filter.site);
+  for (const [key, clause] of FILTER_CLAUSES) {
+    if (filter[key] === undefined) continue;
+    where.push(clause);
+    params.push(filter[key]);
   }
-  if (filter.since !== undefined) {
-    where.push('l.last_seen_at >= ?');
-    params.push(filter.since);
+  if (filter.text !== undefined) {
+    const fields = ['l.title', 'l.description', 'l.address', 'l.neighborhood', 'l.city'];
+    where.push(`(${fields.map((field) => `LOWER(COALESCE(${field}, '')) LIKE ? ESCAPE '\\'`).join(' OR ')})`);
+    params.push(...fields.map(() => containsPattern(filter.text!)));
   }
-  const sql = `SELECT l.* FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY l.site, l.external_id`;
-  for (const row of db.prepare(sql).iterate(...params)) yield rowToRecord(row as Record<string, unknown>);
+  const columns = shape === 'count' ? 'COUNT(*) AS n' : 'l.*';
+  let sql = `SELECT ${columns} FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
+  if (shape === 'rows') sql += ' ORDER BY l.site, l.external_id';
+  if (page) {
+    sql += ' LIMIT ? OFFSET ?';
+    params.push(page.limit, page.offset);
+  }
+  return { statement: db.prepare(sql), params };
+}
+
+/** The listings a filter selects, in (site, external id) order, one at a time; only one page of them when `page` is given. */
+export function* selectListings(db: Db, filter: ExportFilter, page?: ListingPage): Generator<ListingRecord> {
+  const { statement, params } = listingStatement(db, filter, 'rows', page);
+  for (const row of statement.iterate(...params)) yield rowToRecord(row as Record<string, unknown>);
+}
+
+/** How many listings a filter selects. */
+export function countListings(db: Db, filter: ExportFilter): number {
+  const { statement, params } = listingStatement(db, filter, 'count');
+  return (statement.get(...params) as { n: number }).n;
 }
 
 /** A record with the contract's field order, whatever order the store built it in. */
@@ -124,6 +179,26 @@ function serializer(format: ExportFormat) {
   }
 }
 
+/**
+ * A filter's listings in a format, as text chunks of about 64 KiB (header and footer included):
+ * few writes, bounded memory, whether they go to a file or an HTTP response.
+ */
+export function* exportChunks(db: Db, format: ExportFormat, filter: ExportFilter): Generator<string, number> {
+  const parts = serializer(format);
+  let count = 0;
+  let buffer = parts.header;
+  for (const record of selectListings(db, filter)) {
+    buffer += parts.record(record);
+    count++;
+    if (buffer.length >= 65_536) {
+      yield buffer;
+      buffer = '';
+    }
+  }
+  yield buffer + parts.footer();
+  return count;
+}
+
 export function writeListingsExport(db: Db, request: ExportRequest): ExportResult {
   const { file, format } = request;
   if (existsSync(file) && !request.overwrite) {
@@ -132,22 +207,13 @@ export function writeListingsExport(db: Db, request: ExportRequest): ExportResul
   mkdirSync(dirname(file), { recursive: true });
   const partial = `${file}.partial`;
   const fd = openSync(partial, 'w');
-  let count = 0;
+  let count: number;
   let complete = false;
   try {
-    const parts = serializer(format);
-    writeSync(fd, parts.header);
-    // Records go out in chunks of ~64 KiB: few system calls, bounded memory.
-    let buffer = '';
-    for (const record of selectListings(db, request.filter)) {
-      buffer += parts.record(record);
-      count++;
-      if (buffer.length >= 65_536) {
-        writeSync(fd, buffer);
-        buffer = '';
-      }
-    }
-    writeSync(fd, buffer + parts.footer());
+    const chunks = exportChunks(db, format, request.filter);
+    let next = chunks.next();
+    for (; !next.done; next = chunks.next()) writeSync(fd, next.value);
+    count = next.value;
     complete = true;
   } finally {
     closeSync(fd);

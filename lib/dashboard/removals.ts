@@ -1,0 +1,98 @@
+/**
+ * Listings that left their portal, and how long they had been listed. A listing is removed when a
+ * batch in which its site completed came after the last batch that saw it: seen before, absent
+ * from a complete later look at the site (the report's "removed" compares one batch with the
+ * site's previous completed one; over a history the two agree but for listings last seen in a
+ * batch whose site failed, which the report never counts). Days listed: from
+ * first seen to last seen. Grouped by city × property type × operation, with how many went within
+ * N days and how many after more than N days. Day arithmetic is done here, not in SQL, where
+ * SQLite and PostgreSQL have no common date function. Medians: ./median.ts.
+ */
+import type { Db } from '../store/database';
+import { median } from './median';
+
+const DAY_MS = 86_400_000;
+
+export interface RemovedListing {
+  site: string;
+  externalId: string;
+  title: string | null;
+  url: string;
+  city: string | null;
+  propertyType: string | null;
+  operation: string | null;
+  price: number | null;
+  currency: string | null;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  /** The first completed batch of its site that no longer saw it. */
+  removedInBatchId: string;
+  daysListed: number;
+}
+
+export interface RemovalGroup {
+  city: string | null;
+  propertyType: string | null;
+  operation: string | null;
+  removed: number;
+  /** Listed at most `days` days. */
+  withinDays: number;
+  afterDays: number;
+  medianDaysListed: number | null;
+}
+
+export interface Removals {
+  days: number;
+  groups: RemovalGroup[];
+  /** The latest removals first. */
+  listings: RemovedListing[];
+}
+
+export function removedListings(db: Db): RemovedListing[] {
+  const rows = db
+    .prepare(
+      `SELECT l.site AS site, l.external_id AS externalId, l.title AS title, l.url AS url, l.city AS city,
+              l.property_type AS propertyType, l.operation AS operation, l.price AS price, l.currency AS currency,
+              l.first_seen_at AS firstSeenAt, l.last_seen_at AS lastSeenAt,
+              (SELECT rb.id FROM batches rb
+               JOIN tasks t ON t.batch_id = rb.id AND t.site = l.site AND t.kind = 'main' AND t.state = 'completed'
+               WHERE rb.created_at > lb.created_at ORDER BY rb.created_at, rb.id LIMIT 1) AS removedInBatchId
+       FROM listings l JOIN batches lb ON lb.id = l.last_batch_id
+       ORDER BY l.last_seen_at DESC, l.site, l.external_id`,
+    )
+    .all() as Array<Omit<RemovedListing, 'daysListed'> & { removedInBatchId: string | null }>;
+  return rows
+    .filter((row): row is Omit<RemovedListing, 'daysListed'> => row.removedInBatchId !== null)
+    .map((row) => ({ ...row, daysListed: (Date.parse(row.lastSeenAt) - Date.parse(row.firstSeenAt)) / DAY_MS }));
+}
+
+/** The removals grouped, split at `days` days listed; the biggest groups first (then by city, type, operation). */
+export function removals(db: Db, days: number): Removals {
+  const listings = removedListings(db);
+  const groups = new Map<string, RemovedListing[]>();
+  for (const listing of listings) {
+    const key = JSON.stringify([listing.city, listing.propertyType, listing.operation]);
+    groups.set(key, [...(groups.get(key) ?? []), listing]);
+  }
+  const keys = [...groups.keys()].sort();
+  return {
+    days,
+    listings,
+    groups: keys
+      .map((key) => groups.get(key)!)
+      .map(([first, ...rest]): RemovalGroup => {
+        const members = [first, ...rest];
+        const within = members.filter((listing) => listing.daysListed <= days).length;
+        return {
+          city: first.city,
+          propertyType: first.propertyType,
+          operation: first.operation,
+          removed: members.length,
+          withinDays: within,
+          afterDays: members.length - within,
+          medianDaysListed: median(members.map((listing) => listing.daysListed)),
+        };
+      })
+      .sort((a, b) => b.removed - a.removed),
+  };
+}

@@ -1,0 +1,294 @@
+/**
+ * `orchestrator dashboard` as an operator uses it, in headless Chromium (Debian's, through
+ * playwright-core): two mirror batches with the mirror's price changes and removals between them,
+ * then each view shows the numbers SQL reads off the store (Runs: listings, new, removed, failed
+ * pages and the Web UI link; Market: the latest batch's medians and its price changes, removals;
+ * Data health: the stored fill rates, the latest batch's as SQL counts them; Listings: a filter, its
+ * total, its first page and its CSV download), and `report --html` renders. Screenshots go to
+ * test-artifacts/dashboard/ (gitignored); DASHBOARD_SCREENSHOT=<file> also writes the Market view
+ * there (`npm run docs:screenshot` remakes docs/dashboard.png). Skipped, saying why, without Chromium.
+ */
+import { strict as assert } from 'node:assert';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { formatCount, formatPrice, formatShare } from '../../client/dashboard/format';
+import { writeHtmlReport } from '../../client/dashboard/report-page';
+import { startDashboard, type DashboardServer } from '../../client/dashboard/server';
+import { workflowUiUrl } from '../../client/environment';
+import { chromiumArgs } from '../../lib/fetch/browser-pool';
+import type { SiteMetrics } from '../../lib/metrics/site-metrics';
+import { buildBatchReport } from '../../lib/report/batch-report';
+import { openDatabase, type Db } from '../../lib/store/database';
+import { startBatchHarness, type BatchHarness } from '../support/batch-harness';
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts', 'dashboard');
+const SITES = ['mitula', 'trovit'];
+
+/** The middle value, or the mean of the two middle ones: written again here, apart from lib/dashboard/median.ts. */
+function middle(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const half = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[half] : (sorted[half - 1] + sorted[half]) / 2;
+}
+
+/** The cells' text of a table's body rows. */
+function tableRows(page: Page, id: string): Promise<string[][]> {
+  return page.$$eval(`#${id} tbody tr`, (rows) =>
+    rows.map((row) =>
+      Array.from((row as unknown as { cells: ArrayLike<{ innerText: string }> }).cells).map((cell) =>
+        cell.innerText.trim(),
+      ),
+    ),
+  );
+}
+
+describe('orchestrator dashboard (headless Chromium)', function () {
+  this.timeout(300_000);
+  let harness: BatchHarness;
+  let dashboard: DashboardServer;
+  let browser: BrowserContext;
+  let profile: string | undefined;
+  let db: Db;
+  const stamp = Date.now();
+  const first = `${stamp}-dash1`;
+  const second = `${stamp}-dash2`;
+
+  const open = async (path: string, screenshot: string) => {
+    const page = await browser.newPage();
+    const response = await page.goto(`${dashboard.url}${path}`, { waitUntil: 'load' });
+    assert.equal(response?.status(), 200, `${path} answered ${response?.status()}`);
+    await page.screenshot({ path: join(ARTIFACTS, `${screenshot}.png`), fullPage: true });
+    return page;
+  };
+  const count = (sql: string, ...params: unknown[]) => (db.prepare(sql).get(...params) as { n: number }).n;
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) {
+      console.log(
+        `      (skipped: Chromium not found at ${CHROMIUM}; run scripts/install-system-deps.sh, or set CHROMIUM_PATH)`,
+      );
+      this.skip();
+    }
+    harness = await startBatchHarness({ taskQueue: `test-dashboard-${stamp}`, sites: SITES, pagesPerSearch: 1 });
+    assert.equal((await harness.runBatch(`batch-${first}`, { maxPages: 1 })).status, 'completed');
+    harness.mirror.setEpoch(1); // prices change, listings disappear
+    assert.equal((await harness.runBatch(`batch-${second}`, { maxPages: 1 })).status, 'completed');
+    db = openDatabase(harness.config.storage.database, { readonly: true });
+    dashboard = await startDashboard(harness.config, 0);
+    const { chromium } = await import('playwright-core');
+    profile = mkdtempSync(join(tmpdir(), 'dashboard-chromium-'));
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: chromiumArgs(['--headless', '--no-sandbox']),
+      viewport: { width: 1400, height: 900 },
+      acceptDownloads: true,
+    });
+    mkdirSync(ARTIFACTS, { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+    await dashboard?.close();
+    db?.close();
+    await harness?.close();
+  });
+
+  it('Runs: each batch and site with its listings, new, removed and failed pages as stored, linked to the Web UI', async () => {
+    const page = await open('/runs', 'runs');
+    const rows = await tableRows(page, 'runs');
+    let batch = '';
+    const seen = new Map<string, string[]>();
+    for (const row of rows) {
+      batch = row[0] || batch;
+      seen.set(`${batch}/${row[4]}`, row);
+    }
+    for (const id of [first, second]) {
+      for (const site of SITES) {
+        const row = seen.get(`${id}/${site}`);
+        assert.ok(row, `a row for ${id}/${site}`);
+        const listings = count('SELECT COUNT(*) AS n FROM batch_listings WHERE batch_id = ? AND site = ?', id, site);
+        const added = count(
+          "SELECT COUNT(*) AS n FROM batch_listings WHERE batch_id = ? AND site = ? AND change = 'new'",
+          id,
+          site,
+        );
+        assert.ok(listings > 0, `${id}/${site} saw listings`);
+        assert.equal(row[6], formatCount(listings), `${id}/${site} listings`);
+        assert.equal(row[7], formatCount(added), `${id}/${site} new`);
+        assert.equal(row[9], '0', `${id}/${site} failed pages`);
+      }
+    }
+    for (const site of SITES) {
+      const removed = count(
+        `SELECT COUNT(*) AS n FROM batch_listings p WHERE p.batch_id = ? AND p.site = ?
+         AND NOT EXISTS (SELECT 1 FROM batch_listings c WHERE c.batch_id = ? AND c.site = p.site AND c.external_id = p.external_id)`,
+        first,
+        site,
+        second,
+      );
+      assert.ok(removed > 0, `the mirror removed some ${site} listings`);
+      assert.equal(seen.get(`${second}/${site}`)![8], formatCount(removed), `${site} removed`);
+      assert.equal(seen.get(`${first}/${site}`)![8], '–', `${site}: no baseline in the first batch`);
+    }
+    const href = await page.locator(`a[data-batch="${second}"]`).getAttribute('href');
+    assert.equal(href, workflowUiUrl(harness.config, `batch-${second}`));
+  });
+
+  it("Market: the latest batch's medians and counts per group, its price changes and the removals", async () => {
+    const page = await open('/market', 'market');
+    if (process.env.DASHBOARD_SCREENSHOT) {
+      const docs = await browser.newPage();
+      await docs.setViewportSize({ width: 1100, height: 760 });
+      await docs.goto(`${dashboard.url}/market`, { waitUntil: 'load' });
+      // The charts: the top of the view is a long table.
+      await docs.evaluate('document.querySelector("main > h2:nth-of-type(2)").scrollIntoView()');
+      await docs.screenshot({ path: resolve(process.env.DASHBOARD_SCREENSHOT) });
+    }
+    const priced = db
+      .prepare(
+        `SELECT l.city AS city, l.property_type AS type, l.operation AS operation, l.currency AS currency, l.price AS price
+         FROM batch_listings b JOIN listings l ON l.site = b.site AND l.external_id = b.external_id
+         WHERE b.batch_id = ? AND l.price IS NOT NULL`,
+      )
+      .all(second) as Array<{
+      city: string | null;
+      type: string | null;
+      operation: string | null;
+      currency: string | null;
+      price: number;
+    }>;
+    const groups = new Map<string, number[]>();
+    for (const row of priced) {
+      const key = [row.city, row.type, row.operation, row.currency].map((v) => v ?? '–').join('|');
+      groups.set(key, [...(groups.get(key) ?? []), row.price]);
+    }
+    const rows = await tableRows(page, 'market-latest');
+    assert.equal(rows.length, groups.size, 'one row per group');
+    for (const row of rows) {
+      const prices = groups.get(row.slice(0, 4).join('|'));
+      assert.ok(prices, `group ${row.slice(0, 4).join(' · ')} is in the store`);
+      assert.equal(row[4], formatCount(prices.length), `${row.slice(0, 4)} listings`);
+      assert.equal(row[5], formatPrice(middle(prices)), `${row.slice(0, 4)} median`);
+    }
+    const changes = await tableRows(page, 'price-changes');
+    const latest = changes.find((row) => row[0] === second)!;
+    const recorded = count('SELECT COUNT(*) AS n FROM price_history WHERE batch_id = ?', second);
+    assert.ok(recorded > 0, 'the mirror changed prices');
+    assert.equal(latest[2], formatCount(recorded), 'price changes of the latest batch');
+    const removals = await tableRows(page, 'removals');
+    const removedShown = removals.reduce((total, row) => total + Number(row[3].replace(/,/g, '')), 0);
+    assert.equal(removedShown, count('SELECT COUNT(*) AS n FROM listings WHERE last_batch_id = ?', first));
+    // N days: the removed listings were seen in one batch only, minutes apart: all went within 1 day.
+    const withinOne = await open('/market?days=1', 'market-days');
+    const split = await tableRows(withinOne, 'removals');
+    assert.ok(
+      split.every((row) => row[4] === row[3] && row[5] === '0'),
+      JSON.stringify(split),
+    );
+  });
+
+  it('Data health: the fill rates each batch stored; the latest as SQL counts them', async () => {
+    const page = await open('/health', 'health');
+    const rows = await tableRows(page, 'fill-rates');
+    for (const id of [first, second]) {
+      for (const site of SITES) {
+        const stored = JSON.parse(
+          (
+            db.prepare('SELECT metrics FROM site_metrics WHERE batch_id = ? AND site = ?').get(id, site) as {
+              metrics: string;
+            }
+          ).metrics,
+        ) as SiteMetrics;
+        const row = rows.find((r) => r[0] === id && r[2] === site)!;
+        const fill = stored.fillRates;
+        assert.deepEqual(row.slice(3, 8), [
+          formatShare(fill.price),
+          formatShare(fill.bedrooms),
+          formatShare(fill.area),
+          formatShare(fill.coordinates),
+          'stored',
+        ]);
+      }
+    }
+    for (const site of SITES) {
+      const sql = db
+        .prepare(
+          `SELECT COUNT(*) AS n, SUM(CASE WHEN l.price IS NOT NULL THEN 1 ELSE 0 END) AS price,
+                  SUM(CASE WHEN l.bedrooms IS NOT NULL THEN 1 ELSE 0 END) AS bedrooms
+           FROM batch_listings b JOIN listings l ON l.site = b.site AND l.external_id = b.external_id
+           WHERE b.batch_id = ? AND b.site = ?`,
+        )
+        .get(second, site) as { n: number; price: number; bedrooms: number };
+      const row = rows.find((r) => r[0] === second && r[2] === site)!;
+      assert.equal(row[3], formatShare(sql.price / sql.n), `${site} price fill rate`);
+      assert.equal(row[4], formatShare(sql.bedrooms / sql.n), `${site} bedrooms fill rate`);
+    }
+  });
+
+  it("Listings: a filter's total and first page; its CSV download holds exactly its rows", async () => {
+    const page = await open('/listings', 'listings');
+    const all = count('SELECT COUNT(*) AS n FROM listings');
+    assert.equal(await page.locator('#listing-total').innerText(), formatCount(all));
+    const { city } = db
+      .prepare(
+        "SELECT city FROM listings WHERE site = 'mitula' AND city IS NOT NULL GROUP BY city ORDER BY COUNT(*) DESC, city LIMIT 1",
+      )
+      .get() as { city: string };
+    await page.selectOption('select[name="site"]', 'mitula');
+    await page.selectOption('select[name="city"]', city);
+    await Promise.all([page.waitForURL(/\/listings\?/), page.click('form.filters button[type="submit"]')]);
+    await page.screenshot({ path: join(ARTIFACTS, 'listings-filtered.png'), fullPage: true });
+    const expected = (
+      db
+        .prepare("SELECT external_id AS id FROM listings WHERE site = 'mitula' AND city = ? ORDER BY site, external_id")
+        .all(city) as Array<{ id: string }>
+    ).map((row) => row.id);
+    assert.ok(expected.length > 0 && expected.length < all, `the filter selects some: ${expected.length} of ${all}`);
+    assert.equal(await page.locator('#listing-total').innerText(), formatCount(expected.length));
+    const shown = await tableRows(page, 'listings');
+    assert.deepEqual(
+      shown.map((row) => row[1]),
+      expected.slice(0, 50),
+    );
+    assert.ok(shown.every((row) => row[0] === 'mitula' && row[3] === city));
+    const link = await page.locator('#listings tbody tr a').first().getAttribute('href');
+    const url = (
+      db.prepare("SELECT url FROM listings WHERE site = 'mitula' AND external_id = ?").get(expected[0]) as {
+        url: string;
+      }
+    ).url;
+    assert.equal(link, url, 'a row links to its portal page');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#csv-download')]);
+    const csv = readFileSync(await download.path(), 'utf8')
+      .trimEnd()
+      .split('\r\n');
+    assert.match(csv[0], /^site,externalId,url,/);
+    assert.deepEqual(
+      csv.slice(1).map((line) => line.split(',')[1]),
+      expected,
+      "the CSV holds the filter's rows",
+    );
+  });
+
+  it("report --html: one self-contained page with the batch's figures and charts", async () => {
+    const report = buildBatchReport(db, second, { listingLimit: 5 });
+    const file = await writeHtmlReport(harness.config, report, true);
+    const text = readFileSync(file, 'utf8');
+    assert.ok(!/<script|<link|src="http/i.test(text), 'nothing loaded from elsewhere');
+    const page = await browser.newPage();
+    await page.goto(`file://${file}`, { waitUntil: 'load' });
+    await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true });
+    assert.equal((await page.locator('svg').count()) >= 2, true, 'its charts');
+    const rows = await tableRows(page, 'sites');
+    for (const site of report.sites) {
+      const row = rows.find((r) => r[0] === site.site)!;
+      assert.equal(row[5], formatCount(site.metrics.listingsSeen));
+      assert.equal(row[8], formatCount(site.metrics.listingsRemoved));
+    }
+  });
+});

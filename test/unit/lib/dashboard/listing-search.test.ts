@@ -1,0 +1,78 @@
+/** The Listings view's selection (the export's filter), its pages and the values its filters offer. */
+import assert from 'node:assert/strict';
+import { filterChoices, searchListings } from '../../../../lib/dashboard/listing-search';
+import { countListings, exportChunks, type ExportFilter } from '../../../../lib/export/listing-export';
+import { openDatabase, type Db } from '../../../../lib/store/database';
+import { upsertCards } from '../../../../lib/store/listings';
+import { marketHistory } from '../../../support/market-fixture';
+import { addBatch, card } from '../../../support/store-fixture';
+
+describe('dashboard: listing search', () => {
+  let db: Db;
+  beforeEach(() => {
+    db = openDatabase(':memory:');
+    marketHistory(db);
+    addBatch(db, 'b3', ['lamudi'], '2025-11-03T06:00:00.000Z');
+    upsertCards(db, 'b3', [
+      card('lamudi', 'p1', 10, { title: '100% Jardín_grande', description: 'CASA con ALBERCA' }),
+      card('lamudi', 'p2', 20, { title: '100 Jardines grandes' }),
+    ]);
+  });
+  afterEach(() => db.close());
+
+  const ids = (filter: ExportFilter) => searchListings(db, filter, 1, 100).listings.map((l) => l.externalId);
+
+  it('filters by site, city, operation, property type and price range', () => {
+    assert.deepEqual(ids({ site: 'trovit' }), ['t']);
+    assert.deepEqual(ids({ city: 'Puebla' }), ['h', 'i', 'j']);
+    assert.deepEqual(ids({ operation: 'rent', propertyType: 'apartment', maxPrice: 100 }), ['i', 'j']);
+    assert.deepEqual(ids({ site: 'lamudi', minPrice: 150, maxPrice: 300 }), ['a', 'b', 'f', 'h']);
+    assert.deepEqual(ids({ city: 'Nowhere' }), []);
+  });
+
+  it('finds text case-insensitively in title or description, its % and _ taken literally', () => {
+    assert.deepEqual(ids({ text: 'alberca' }), ['p1']);
+    assert.deepEqual(ids({ text: '100%' }), ['p1']);
+    assert.deepEqual(ids({ text: 'jardín_' }), ['p1']);
+    assert.deepEqual(ids({ text: 'jard' }), ['p1', 'p2']);
+  });
+
+  it('pages in (site, id) order, clamps the page to the last one and counts the whole selection', () => {
+    const first = searchListings(db, {}, 1, 4);
+    assert.deepEqual([first.total, first.pageCount, first.page], [13, 4, 1]);
+    assert.deepEqual(
+      first.listings.map((l) => l.externalId),
+      ['a', 'b', 'c', 'e'],
+    );
+    const last = searchListings(db, {}, 99, 4);
+    assert.equal(last.page, 4);
+    assert.deepEqual(
+      last.listings.map((l) => `${l.site}/${l.externalId}`),
+      ['trovit/t'],
+    );
+    assert.equal(countListings(db, { city: 'CDMX' }), 8);
+    assert.deepEqual(
+      [searchListings(db, { city: 'Nowhere' }, 1, 4).pageCount, searchListings(db, { city: 'Nowhere' }, 1, 4).page],
+      [1, 1],
+    );
+  });
+
+  it("the CSV of a filter holds the filter's rows, header first", () => {
+    const csv = [...exportChunks(db, 'csv', { city: 'Puebla' })].join('').trimEnd().split('\r\n');
+    assert.equal(csv.length, 4);
+    assert.match(csv[0], /^site,externalId,url,title,/);
+    assert.deepEqual(
+      csv.slice(1).map((line) => line.split(',')[1]),
+      ['h', 'i', 'j'],
+    );
+  });
+
+  it('offers the stored values of each filter, sorted', () => {
+    assert.deepEqual(filterChoices(db), {
+      sites: ['lamudi', 'trovit'],
+      cities: ['CDMX', 'Puebla'],
+      operations: ['rent', 'sale'],
+      propertyTypes: ['apartment', 'house'],
+    });
+  });
+});

@@ -1,0 +1,87 @@
+/** Median prices per batch and group, on the hand-filled store of test/support/market-fixture.ts, numbers written out. */
+import assert from 'node:assert/strict';
+import { areaOf, marketMedians } from '../../../../lib/dashboard/market';
+import { openDatabase, type Db } from '../../../../lib/store/database';
+import { MARKET_BATCHES, marketHistory } from '../../../support/market-fixture';
+
+describe('dashboard: market medians', () => {
+  let db: Db;
+  beforeEach(() => {
+    db = openDatabase(':memory:');
+    marketHistory(db);
+  });
+  afterEach(() => db.close());
+
+  const cell = (batchId: string, city: string, propertyType: string, operation: string, currency: string) => ({
+    batchId,
+    batchCreatedAt: MARKET_BATCHES.find((batch) => batch.id === batchId)!.createdAt,
+    city,
+    propertyType,
+    operation,
+    currency,
+  });
+
+  it('per batch and city × type × operation × currency: priced listings, median price, median per m², at the prices of the time', () => {
+    assert.deepEqual(marketMedians(db, 30), [
+      // a at 100 as in b1 (150 only from b2), c, t; e has no price. Per m²: a 10, b 10.
+      {
+        ...cell('b1', 'CDMX', 'house', 'sale', 'MXN'),
+        listings: 4,
+        medianPrice: 300,
+        withArea: 2,
+        medianPricePerM2: 10,
+      },
+      // i at 1000 MXN as in b1 (60 USD only from b2).
+      {
+        ...cell('b1', 'Puebla', 'apartment', 'rent', 'MXN'),
+        listings: 3,
+        medianPrice: 200,
+        withArea: 0,
+        medianPricePerM2: null,
+      },
+      // 150, 200, 300, 500 → 250; per m² 15, 10, 10 (land area), 20 → 12.5.
+      {
+        ...cell('b2', 'CDMX', 'house', 'sale', 'MXN'),
+        listings: 4,
+        medianPrice: 250,
+        withArea: 4,
+        medianPricePerM2: 12.5,
+      },
+      {
+        ...cell('b2', 'CDMX', 'house', 'sale', 'USD'),
+        listings: 1,
+        medianPrice: 100,
+        withArea: 0,
+        medianPricePerM2: null,
+      },
+      {
+        ...cell('b2', 'Puebla', 'apartment', 'rent', 'MXN'),
+        listings: 1,
+        medianPrice: 180,
+        withArea: 0,
+        medianPricePerM2: null,
+      },
+      {
+        ...cell('b2', 'Puebla', 'apartment', 'rent', 'USD'),
+        listings: 1,
+        medianPrice: 60,
+        withArea: 0,
+        medianPricePerM2: null,
+      },
+    ]);
+  });
+
+  it('covers only the latest batches asked for', () => {
+    assert.deepEqual(
+      marketMedians(db, 1).map((c) => c.batchId),
+      ['b2', 'b2', 'b2', 'b2'],
+    );
+  });
+
+  it('divides by the built area, else the land area, and never by nothing', () => {
+    assert.equal(areaOf(25, 300), 25);
+    assert.equal(areaOf(null, 30), 30);
+    assert.equal(areaOf(0, 30), 30);
+    assert.equal(areaOf(0, null), null);
+  });
+});

@@ -1,0 +1,57 @@
+/** Price changes per batch and the latest ones, on test/support/market-fixture.ts. */
+import assert from 'node:assert/strict';
+import { changePercent, latestPriceChanges, priceChangeSummaries } from '../../../../lib/dashboard/price-changes';
+import { openDatabase, type Db } from '../../../../lib/store/database';
+import { MARKET_BATCHES, marketHistory } from '../../../support/market-fixture';
+
+describe('dashboard: price changes', () => {
+  let db: Db;
+  beforeEach(() => {
+    db = openDatabase(':memory:');
+    marketHistory(db);
+  });
+  afterEach(() => db.close());
+
+  it('counts per batch the changes, rises and falls; the median change is over changes within one currency', () => {
+    assert.deepEqual(priceChangeSummaries(db, 30), [
+      {
+        batchId: 'b1',
+        batchCreatedAt: MARKET_BATCHES[0].createdAt,
+        changes: 0,
+        up: 0,
+        down: 0,
+        medianChangePercent: null,
+      },
+      // a +50%, h −10%, i 1000 MXN → 60 USD (no percentage): median of +50 and −10.
+      {
+        batchId: 'b2',
+        batchCreatedAt: MARKET_BATCHES[1].createdAt,
+        changes: 3,
+        up: 1,
+        down: 1,
+        medianChangePercent: 20,
+      },
+    ]);
+  });
+
+  it('lists the latest changes with their listings', () => {
+    const rows = latestPriceChanges(db, 10);
+    assert.deepEqual(
+      rows
+        .map((row) => [row.externalId, row.oldPrice, row.oldCurrency, row.price, row.currency, row.title, row.batchId])
+        .sort(),
+      [
+        ['a', 100, 'MXN', 150, 'MXN', 'Casa a', 'b2'],
+        ['h', 200, 'MXN', 180, 'MXN', 'Casa h', 'b2'],
+        ['i', 1000, 'MXN', 60, 'USD', 'Casa i', 'b2'],
+      ],
+    );
+    assert.equal(latestPriceChanges(db, 2).length, 2);
+  });
+
+  it('has no percentage across currencies or from a price that was not known', () => {
+    assert.equal(changePercent({ oldPrice: 200, oldCurrency: 'MXN', price: 180, currency: 'MXN' }), -10);
+    assert.equal(changePercent({ oldPrice: 1000, oldCurrency: 'MXN', price: 60, currency: 'USD' }), null);
+    assert.equal(changePercent({ oldPrice: null, oldCurrency: null, price: 60, currency: 'USD' }), null);
+  });
+});
