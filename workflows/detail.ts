@@ -7,7 +7,6 @@
  */
 import {
   type ActivityInterfaceFor,
-  CancellationScope,
   condition,
   continueAsNew,
   isCancellation,
@@ -19,6 +18,7 @@ import type { Activities } from '../activities';
 import { CONTROL_ACTIVITY_OPTIONS, pageActivityOptions } from './activity-options';
 import { innermostMessage, shouldContinueAsNew } from './decisions';
 import { ProgressReports, siteStateQuery } from './messages';
+import { markCancelled } from './tasks';
 import type { DetailTotals, DetailWorkflowInput, SiteProgress } from '../lib/contract/payloads';
 
 // Each proxy offers only the activities this workflow calls: calling another fails to compile.
@@ -53,11 +53,7 @@ export async function detailWorkflow(
   try {
     resumeAfter = await walk.run();
   } catch (error) {
-    if (isCancellation(error)) {
-      await CancellationScope.nonCancellable(() =>
-        control.markTask({ batchId, site, kind: 'detail', state: 'failed', reason: 'batch cancelled' }),
-      );
-    }
+    if (isCancellation(error)) await markCancelled({ batchId, site, kind: 'detail' });
     throw error;
   }
   // Outside the try: continueAsNew throws to end this run, and no handler may take that for a failure.

@@ -7,7 +7,6 @@
 import {
   type ActivityInterfaceFor,
   ApplicationFailure,
-  CancellationScope,
   continueAsNew,
   isCancellation,
   proxyActivities,
@@ -18,6 +17,7 @@ import type { Activities } from '../activities';
 import { CONTROL_ACTIVITY_OPTIONS, pageActivityOptions } from './activity-options';
 import { ProgressReports, siteStateQuery } from './messages';
 import { innermostMessage, shouldContinueAsNew } from './decisions';
+import { markCancelled } from './tasks';
 import type {
   ListingWalk,
   SiteCursor,
@@ -167,9 +167,7 @@ async function scrapeFrom(
 async function siteFailed(input: SiteWorkflowInput, status: SiteStatus, error: unknown): Promise<unknown> {
   const { batchId, plan } = input;
   if (isCancellation(error)) {
-    await CancellationScope.nonCancellable(() =>
-      control.markTask({ batchId, site: plan.site, kind: 'main', state: 'failed', reason: 'batch cancelled' }),
-    );
+    await markCancelled({ batchId, site: plan.site, kind: 'main' });
     return error;
   }
   status.state = 'failed';
