@@ -17,6 +17,7 @@ import {
 } from '../lib/store/detail-queue';
 import { mergeDetail, upsertCards } from '../lib/store/listings';
 import { nextAttempt, recordPage, type PageAttempt } from '../lib/store/pages';
+import type { FetchedPage } from '../lib/fetch/fetcher';
 import type {
   DetailOutcome,
   DetailTotals,
@@ -69,6 +70,9 @@ function isRefusal(error: unknown): error is RobotsDisallowedError | HostPolicyE
   return error instanceof RobotsDisallowedError || (error instanceof HostPolicyError && !error.byPage);
 }
 
+/** A page attempt before its outcome is known: which page, of which batch, which attempt. */
+type AttemptOf = Omit<PageAttempt, 'statusCode' | 'latencyMs' | 'bytes' | 'listings' | 'errorType' | 'error'>;
+
 export function createScrapingActivities(deps: ActivityDeps) {
   const { db, config } = deps;
   const maxFieldLength = config.security.dataValidation.maxFieldLength;
@@ -76,9 +80,7 @@ export function createScrapingActivities(deps: ActivityDeps) {
   const failure = (error: unknown, site: string) => toActivityFailure(error, siteConfig(deps, site).retry);
 
   /** Fetch a page, recording a failed attempt before the error goes to Temporal's retry policy. */
-  async function fetchPage(
-    base: Omit<PageAttempt, 'statusCode' | 'latencyMs' | 'bytes' | 'listings' | 'errorType' | 'error'>,
-  ) {
+  async function fetchPage(base: AttemptOf) {
     const site = siteConfig(deps, base.site);
     try {
       return await withPageSignal(Context.current().cancellationSignal, (signal) =>
@@ -95,6 +97,22 @@ export function createScrapingActivities(deps: ActivityDeps) {
       });
       throw error;
     }
+  }
+
+  /**
+   * Record an attempt whose page arrived: its status, latency and size, with the number of
+   * listings parsed from it, or the error its parsing failed with (no listings).
+   */
+  function recordArrived(base: AttemptOf, page: FetchedPage, parsed: { listings: number } | { failure: unknown }) {
+    recordPage(db, {
+      ...base,
+      statusCode: page.status,
+      latencyMs: page.latencyMs,
+      bytes: page.bytes,
+      ...('failure' in parsed
+        ? { listings: 0, ...errorFields(parsed.failure) }
+        : { listings: parsed.listings, errorType: null, error: null }),
+    });
   }
 
   async function scrapeListingPage({
@@ -149,26 +167,11 @@ export function createScrapingActivities(deps: ActivityDeps) {
         .adapterFor(siteConfig(deps, site))
         .parseListingPage(page.html, { url: page.url, site, maxFieldLength });
     } catch (error) {
-      recordPage(db, {
-        ...base,
-        statusCode: page.status,
-        latencyMs: page.latencyMs,
-        bytes: page.bytes,
-        listings: 0,
-        ...errorFields(error),
-      });
+      recordArrived(base, page, { failure: error });
       throw failure(error, site);
     }
     const counts = db.transaction(() => {
-      recordPage(db, {
-        ...base,
-        statusCode: page.status,
-        latencyMs: page.latencyMs,
-        bytes: page.bytes,
-        listings: parsed.listings.length,
-        errorType: null,
-        error: null,
-      });
+      recordArrived(base, page, { listings: parsed.listings.length });
       enqueueDetails(
         db,
         batchId,
@@ -223,28 +226,13 @@ export function createScrapingActivities(deps: ActivityDeps) {
       if (!adapter.parseDetailPage) throw new Error(`site ${site} has no detail parser`);
       const record = adapter.parseDetailPage(page.html, { url: page.url, site, maxFieldLength });
       db.transaction(() => {
-        recordPage(db, {
-          ...base,
-          statusCode: page.status,
-          latencyMs: page.latencyMs,
-          bytes: page.bytes,
-          listings: 1,
-          errorType: null,
-          error: null,
-        });
+        recordArrived(base, page, { listings: 1 });
         mergeDetail(db, batchId, record);
         finishDetail(db, seq, 'done');
       })();
       return 'done';
     } catch (error) {
-      recordPage(db, {
-        ...base,
-        statusCode: page.status,
-        latencyMs: page.latencyMs,
-        bytes: page.bytes,
-        listings: 0,
-        ...errorFields(error),
-      });
+      recordArrived(base, page, { failure: error });
       // A listing gone offline, or a page the parser does not know: retrying gives the same page.
       if (error instanceof ScrapeError && !error.retryable) {
         finishDetail(db, seq, error instanceof NotFoundError ? 'skipped' : 'failed', error.message);

@@ -201,3 +201,11 @@ export class UserInputError extends Error {
     this.name = 'UserInputError';
   }
 }
+
+/** User input with mistakes found all at once: `problems` holds one complete sentence per mistake, a line each in the message. */
+export class UserInputProblems extends UserInputError {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+    this.name = new.target.name;
+  }
+}

@@ -1,9 +1,30 @@
 /**
- * Timeouts and retries of the activities the workflows call besides page activities (those take
- * the site's declared policy). A timeout is how long a batch waits for an attempt whose worker
+ * Timeouts and retries of the activities the workflows call: page activities take the site's
+ * declared policy; for the others a timeout is how long a batch waits for an attempt whose worker
  * died, so each is as short as the work allows.
  */
-import type { ActivityOptions } from '@temporalio/workflow';
+import { ActivityCancellationType, type ActivityOptions } from '@temporalio/workflow';
+import { toTemporalRetryPolicy, type RetryPolicySettings } from '../lib/contract/retry-policy';
+
+/**
+ * A site's page activities (the site and detail workflows'): on the site's task queue, under its
+ * retry policy, each attempt given `startToCloseTimeout` ms for the pages it fetches.
+ */
+export function pageActivityOptions(
+  taskQueue: string,
+  retry: RetryPolicySettings,
+  startToCloseTimeout: number,
+): ActivityOptions {
+  return {
+    taskQueue,
+    startToCloseTimeout,
+    // Page activities heartbeat every second; a cancelled batch reaches them within one throttle (8 s).
+    heartbeatTimeout: '10 seconds',
+    // A cancelled child closes only once its running page activity has stopped.
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    retry: toTemporalRetryPolicy(retry),
+  };
+}
 
 /**
  * Planning, task states and the detail queue: each one SQLite transaction, bounded by the

@@ -6,23 +6,19 @@
  * handler (continueAsNew ends a run by throwing).
  */
 import {
-  ActivityCancellationType,
   type ActivityInterfaceFor,
-  CancellationScope,
   condition,
   continueAsNew,
-  getExternalWorkflowHandle,
   isCancellation,
   proxyActivities,
-  setCurrentDetails,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { CONTROL_ACTIVITY_OPTIONS } from './activity-options';
-import { toTemporalRetryPolicy } from '../lib/contract/retry-policy';
-import { innermostMessage, progressDue, shouldContinueAsNew } from './decisions';
-import { siteProgressSignal, siteStateQuery } from './messages';
+import { CONTROL_ACTIVITY_OPTIONS, pageActivityOptions } from './activity-options';
+import { innermostMessage, shouldContinueAsNew } from './decisions';
+import { ProgressReports, siteStateQuery } from './messages';
+import { markCancelled } from './tasks';
 import type { DetailTotals, DetailWorkflowInput, SiteProgress } from '../lib/contract/payloads';
 
 // Each proxy offers only the activities this workflow calls: calling another fails to compile.
@@ -57,11 +53,7 @@ export async function detailWorkflow(
   try {
     resumeAfter = await walk.run();
   } catch (error) {
-    if (isCancellation(error)) {
-      await CancellationScope.nonCancellable(() =>
-        control.markTask({ batchId, site, kind: 'detail', state: 'failed', reason: 'batch cancelled' }),
-      );
-    }
+    if (isCancellation(error)) await markCancelled({ batchId, site, kind: 'detail' });
     throw error;
   }
   // Outside the try: continueAsNew throws to end this run, and no handler may take that for a failure.
@@ -88,9 +80,7 @@ class DetailQueueWalk {
   state: SiteProgress['state'] = 'running';
   private afterSeq: number;
   private inflight = 0;
-  private lastReport = 0;
-  private readonly startedAt = Date.now();
-  private readonly parent;
+  private readonly reports;
   // A rate-limited site: one page per activity and `window` activities in flight (SitePlan.onePagePerActivity).
   private readonly pagesPerActivity: number;
   private readonly activitiesInFlight: number;
@@ -102,21 +92,19 @@ class DetailQueueWalk {
   constructor(private readonly input: DetailWorkflowInput) {
     this.totals = input.totals ?? { done: 0, failed: 0, skipped: 0 };
     this.afterSeq = input.afterSeq ?? 0;
-    this.parent = getExternalWorkflowHandle(input.batchWorkflowId);
+    this.reports = new ProgressReports(input.batchWorkflowId);
     this.pagesPerActivity = input.onePagePerActivity ? 1 : DETAIL_PAGES_PER_ACTIVITY;
     this.activitiesInFlight = input.onePagePerActivity ? input.window : DETAIL_ACTIVITIES_IN_FLIGHT;
     this.lanesPerActivity = Math.max(1, Math.ceil(input.window / this.activitiesInFlight));
     this.margin = Math.max(100, input.window * 6 + 50);
-    this.details = proxyActivities<PageActivities>({
-      taskQueue: input.taskQueue,
-      // A window's lanes fetch their pages one after another.
-      startToCloseTimeout: input.pageTimeoutMs * Math.ceil(this.pagesPerActivity / this.lanesPerActivity),
-      // Page activities heartbeat every second; a cancelled batch reaches them within one throttle (8 s).
-      heartbeatTimeout: '10 seconds',
-      // A cancelled child closes only once its running page activity has stopped.
-      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-      retry: toTemporalRetryPolicy(input.retry),
-    });
+    this.details = proxyActivities<PageActivities>(
+      pageActivityOptions(
+        input.taskQueue,
+        input.retry,
+        // A window's lanes fetch their pages one after another.
+        input.pageTimeoutMs * Math.ceil(this.pagesPerActivity / this.lanesPerActivity),
+      ),
+    );
   }
 
   progress = (): SiteProgress => {
@@ -135,14 +123,11 @@ class DetailQueueWalk {
   async report(force = false): Promise<void> {
     const { site } = this.input;
     const { done, failed, skipped } = this.totals;
-    setCurrentDetails(`**${site} detail pages** ${this.state}: ${done} done, ${failed} failed, ${skipped} gone`);
-    if (force || progressDue(Date.now(), this.startedAt, this.lastReport)) {
-      this.lastReport = Date.now();
-      await this.parent.signal(siteProgressSignal, {
-        site,
-        detail: { ...this.totals, state: this.state },
-      } as SiteProgress);
-    }
+    await this.reports.send(
+      `**${site} detail pages** ${this.state}: ${done} done, ${failed} failed, ${skipped} gone`,
+      { site, detail: { ...this.totals, state: this.state } } as SiteProgress,
+      force,
+    );
   }
 
   /**

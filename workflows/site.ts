@@ -5,23 +5,19 @@
  * continues from that cursor outside every error handler (continueAsNew ends a run by throwing).
  */
 import {
-  ActivityCancellationType,
   type ActivityInterfaceFor,
   ApplicationFailure,
-  CancellationScope,
   continueAsNew,
-  getExternalWorkflowHandle,
   isCancellation,
   proxyActivities,
-  setCurrentDetails,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { CONTROL_ACTIVITY_OPTIONS } from './activity-options';
-import { siteProgressSignal, siteStateQuery } from './messages';
-import { toTemporalRetryPolicy } from '../lib/contract/retry-policy';
-import { innermostMessage, progressDue, shouldContinueAsNew } from './decisions';
+import { CONTROL_ACTIVITY_OPTIONS, pageActivityOptions } from './activity-options';
+import { ProgressReports, siteStateQuery } from './messages';
+import { innermostMessage, shouldContinueAsNew } from './decisions';
+import { markCancelled } from './tasks';
 import type {
   ListingWalk,
   SiteCursor,
@@ -45,43 +41,37 @@ const control = proxyActivities<Pick<Activities, 'markTask'>>(CONTROL_ACTIVITY_O
 type PageActivities = ActivityInterfaceFor<Pick<Activities, 'scrapeListingPages'>>;
 
 function pageActivities(plan: SitePlan): PageActivities {
-  return proxyActivities<Pick<Activities, 'scrapeListingPages'>>({
-    taskQueue: plan.taskQueue,
-    // A window fetches its pages one after another.
-    startToCloseTimeout: plan.pageTimeoutMs * (plan.onePagePerActivity ? 1 : LISTING_PAGES_PER_ACTIVITY),
-    // Page activities heartbeat every second; a cancelled batch reaches them within one throttle (8 s).
-    heartbeatTimeout: '10 seconds',
-    // A cancelled child closes only once its running page activity has stopped.
-    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-    retry: toTemporalRetryPolicy(plan.retry),
-  });
+  return proxyActivities<Pick<Activities, 'scrapeListingPages'>>(
+    pageActivityOptions(
+      plan.taskQueue,
+      plan.retry,
+      // A window fetches its pages one after another.
+      plan.pageTimeoutMs * (plan.onePagePerActivity ? 1 : LISTING_PAGES_PER_ACTIVITY),
+    ),
+  );
 }
 
 /** The site's live counts: the query's answer, the Web UI's details and throttled signals to the batch. */
 class SiteStatus {
   state: SiteProgress['state'] = 'running';
-  private lastReport = 0;
-  private readonly startedAt = Date.now();
-  private readonly parent;
+  private readonly reports;
 
   constructor(
     private readonly input: SiteWorkflowInput,
     readonly totals: SiteTotals,
   ) {
-    this.parent = getExternalWorkflowHandle(input.batchWorkflowId);
+    this.reports = new ProgressReports(input.batchWorkflowId);
   }
 
   progress = (): SiteProgress => ({ site: this.input.plan.site, state: this.state, ...this.totals });
 
   async report(force = false): Promise<void> {
     const { pages, listings, errors } = this.totals;
-    setCurrentDetails(
+    await this.reports.send(
       `**${this.input.plan.site}** ${this.state}: ${pages} pages, ${listings} listings, ${errors} errors`,
+      this.progress(),
+      force,
     );
-    if (force || progressDue(Date.now(), this.startedAt, this.lastReport)) {
-      this.lastReport = Date.now();
-      await this.parent.signal(siteProgressSignal, this.progress());
-    }
   }
 }
 
@@ -177,9 +167,7 @@ async function scrapeFrom(
 async function siteFailed(input: SiteWorkflowInput, status: SiteStatus, error: unknown): Promise<unknown> {
   const { batchId, plan } = input;
   if (isCancellation(error)) {
-    await CancellationScope.nonCancellable(() =>
-      control.markTask({ batchId, site: plan.site, kind: 'main', state: 'failed', reason: 'batch cancelled' }),
-    );
+    await markCancelled({ batchId, site: plan.site, kind: 'main' });
     return error;
   }
   status.state = 'failed';

@@ -6,11 +6,12 @@
  * wait); the `orchestrator worker` command has no such switch, so the file says it. robots.txt
  * stays on. Every site uses the http fetcher: the mirror plays no Cloudflare.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { loadConfig } from '../../lib/config/load';
 import type { AppConfig } from '../../lib/config/types';
+import { scratchConfigDoc } from '../../test/support/temp-config';
 import type { BenchPlan } from './plan';
 
 /** The environment for processes the benchmark starts: none of the overrides a developer's shell may carry. */
@@ -28,30 +29,15 @@ export interface BenchConfig {
   config: AppConfig;
 }
 
-const ROOT = join(__dirname, '..', '..');
-
 export function writeBenchConfig(
   dir: string,
   options: { address: string; taskQueue: string; plan: BenchPlan; detailWindow?: number },
 ): BenchConfig {
   mkdirSync(dir, { recursive: true });
-  const doc = YAML.parse(readFileSync(join(ROOT, 'config', 'config.yaml'), 'utf8'));
-  doc.temporal = {
-    ...doc.temporal,
-    address: options.address,
-    task_queue: options.taskQueue,
-    db_file: join(dir, 'temporal.db'),
-    embedded: false,
-  };
-  doc.storage = {
-    ...doc.storage,
-    database: join(dir, 'orchestrator.db'),
-    backups_dir: join(dir, 'backups'),
-    exports_dir: join(dir, 'exports'),
-    temp_dir: join(dir, 'tmp'),
-    urls_dir: join(dir, 'urls'),
-  };
-  doc.logging = { ...doc.logging, dir: join(dir, 'logs'), level: 'warn' };
+  const doc = scratchConfigDoc(dir, options.address);
+  doc.temporal = { ...doc.temporal, task_queue: options.taskQueue, embedded: false };
+  doc.storage.urls_dir = join(dir, 'urls');
+  doc.logging.level = 'warn';
   doc.metrics = { prometheus_port: null };
   doc.mirror = { url: null };
   doc.security.rate_limiting = { ...doc.security.rate_limiting, enable: false };

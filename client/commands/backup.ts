@@ -6,6 +6,7 @@
  * matches neither.
  */
 import type { Command } from 'commander';
+import { subcommand } from '../subcommand';
 import { existsSync, statSync } from 'node:fs';
 import { backupDatabase, listBackups, restoreDatabase } from '../../lib/backup/backup';
 import type { AppConfig } from '../../lib/config/types';
@@ -78,15 +79,13 @@ export async function restoreBackup(
 }
 
 export function registerBackupCommands(program: Command, globals: () => GlobalOptions): void {
-  program
-    .command('backup')
-    .description('back up the database into the backups folder (consistent while workers write)')
+  subcommand(program, 'backup', 'back up the database into the backups folder (consistent while workers write)', [
+    'orchestrator backup',
+    'orchestrator backup --list',
+    'orchestrator --mirror backup --json',
+  ])
     .option('--list', 'list the backups instead, newest first')
     .option('--json', 'print JSON')
-    .addHelpText(
-      'after',
-      '\nExamples:\n  orchestrator backup\n  orchestrator backup --list\n  orchestrator --mirror backup --json',
-    )
     .action(async (options: { list?: boolean; json?: boolean }) => {
       const config = loadAppConfig(globals());
       if (options.list) {
@@ -112,15 +111,14 @@ export function registerBackupCommands(program: Command, globals: () => GlobalOp
       );
     });
 
-  program
-    .command('restore')
-    .description('replace the database with a backup from the backups folder; the current one is backed up first')
+  subcommand(
+    program,
+    'restore',
+    'replace the database with a backup from the backups folder; the current one is backed up first',
+    ['orchestrator backup --list', 'orchestrator restore orchestrator-2025-11-28T06-15-02-123Z-20251128-060000.db'],
+  )
     .argument('<file>', 'backup file name (or path) inside the backups folder')
     .option('--force', 'restore even though a worker polls the task queue')
-    .addHelpText(
-      'after',
-      '\nExamples:\n  orchestrator backup --list\n  orchestrator restore orchestrator-2025-11-28T06-15-02-123Z-20251128-060000.db',
-    )
     .action(async (file: string, options: { force?: boolean }) => {
       const config = loadAppConfig(globals());
       const { safetyCopy } = await restoreBackup(config, file, options.force ?? false);

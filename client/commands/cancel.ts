@@ -6,6 +6,7 @@
  */
 import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
+import { subcommand } from '../subcommand';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { AppConfig } from '../../lib/config/types';
 import { UserInputError } from '../../lib/errors';
@@ -60,16 +61,15 @@ export async function cancelBatch(
 }
 
 export function registerCancelCommand(program: Command, globals: () => GlobalOptions): void {
-  program
-    .command('cancel')
-    .description('cancel a running batch: its site workflows and running page activities are cancelled too')
+  subcommand(
+    program,
+    'cancel',
+    'cancel a running batch: its site workflows and running page activities are cancelled too',
+    ['orchestrator cancel 20251128-060000', 'orchestrator cancel batch-20251128-060000 --no-wait'],
+  )
     .argument('<batch>', 'batch id or workflow id')
     .option('--no-wait', 'return once the cancellation is requested')
     .option('--timeout <seconds>', 'how long to wait for the batch to end (default 60)', parsePositiveInt)
-    .addHelpText(
-      'after',
-      '\nExamples:\n  orchestrator cancel 20251128-060000\n  orchestrator cancel batch-20251128-060000 --no-wait',
-    )
     .action(async (batch: string, options: CancelOptions) => {
       await cancelBatch(loadAppConfig(globals()), batch, options);
     });

@@ -5,6 +5,7 @@
  * spreadsheet would run as formulas are neutralised (lib/export/csv.ts).
  */
 import type { Command } from 'commander';
+import { subcommand } from '../subcommand';
 import type { AppConfig } from '../../lib/config/types';
 import { UserInputError } from '../../lib/errors';
 import {
@@ -71,9 +72,11 @@ export function exportListings(config: AppConfig, options: ExportOptions): Expor
 }
 
 export function registerExportCommand(program: Command, globals: () => GlobalOptions): void {
-  program
-    .command('export')
-    .description('write listings to a CSV, JSON or JSON Lines file in the exports folder')
+  subcommand(program, 'export', 'write listings to a CSV, JSON or JSON Lines file in the exports folder', [
+    'orchestrator export --out listings.csv',
+    'orchestrator export --format jsonl --site lamudi --since 2025-11-01 --out lamudi-nov.jsonl',
+    'orchestrator export --batch 20251128-060000 --out batch.json --force',
+  ])
     .requiredOption('--out <file>', 'file name, relative to the exports folder (storage.exports_dir)')
     .option('--format <format>', `${EXPORT_FORMATS.join(' | ')} (default: from the file extension)`)
     .option('--site <site>', 'only this site')
@@ -81,11 +84,6 @@ export function registerExportCommand(program: Command, globals: () => GlobalOpt
     .option('--since <date>', 'only listings seen since (YYYY-MM-DD, UTC, or ISO 8601)')
     .option('--force', 'replace the file when it exists')
     .option('--json', 'print what was written as JSON')
-    .addHelpText(
-      'after',
-      '\nExamples:\n  orchestrator export --out listings.csv\n  orchestrator export --format jsonl --site lamudi --since 2025-11-01 --out lamudi-nov.jsonl\n' +
-        '  orchestrator export --batch 20251128-060000 --out batch.json --force',
-    )
     .action((options: ExportOptions) => {
       const result = exportListings(loadAppConfig(globals()), options);
       if (options.json) printJson(result);

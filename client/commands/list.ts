@@ -1,5 +1,6 @@
 /** `orchestrator list [--status S] [--limit N]`: the latest batches in SQLite, newest first. */
 import type { Command } from 'commander';
+import { subcommand } from '../subcommand';
 import { UserInputError } from '../../lib/errors';
 import { BATCH_STATUSES, type BatchStatus } from '../../lib/contract/statuses';
 import { listBatches, type BatchRow } from '../../lib/store/batches';
@@ -37,16 +38,14 @@ export function renderBatchList(batches: BatchRow[]): string {
 }
 
 export function registerListCommand(program: Command, globals: () => GlobalOptions): void {
-  program
-    .command('list')
-    .description('the latest batches, newest first')
+  subcommand(program, 'list', 'the latest batches, newest first', [
+    'orchestrator list',
+    'orchestrator list --status failed --limit 5',
+    'orchestrator list --json',
+  ])
     .option('--status <status>', `only batches with this status: ${BATCH_STATUSES.join(', ')}`)
     .option('--limit <n>', 'how many (default 20)', parsePositiveInt)
     .option('--json', 'print JSON')
-    .addHelpText(
-      'after',
-      '\nExamples:\n  orchestrator list\n  orchestrator list --status failed --limit 5\n  orchestrator list --json',
-    )
     .action((options: ListOptions) => {
       const config = loadAppConfig(globals());
       const status = options.status === undefined ? undefined : parseBatchStatus(options.status);

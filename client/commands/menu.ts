@@ -5,6 +5,7 @@
  * command the CLI would, in this process; `q` (or the end of input) quits.
  */
 import type { Command } from 'commander';
+import { subcommand } from '../subcommand';
 import { createInterface } from 'node:readline';
 
 /** Ask one question; null when the input has ended. */
@@ -139,19 +140,21 @@ export async function runMenu(ask: Ask, runCommand: CommandRunner, write: (text:
 }
 
 export function registerMenuCommand(program: Command, runCommand: CommandRunner): void {
-  program
-    .command('menu')
-    .description('an interactive numbered menu over the commands (reads answers from stdin, one per line)')
-    .addHelpText(
-      'after',
-      '\nExamples:\n  orchestrator menu\n  printf "2\\nq\\n" | orchestrator menu          # list batches, then quit\n  orchestrator --mirror menu',
-    )
-    .action(async () => {
-      const reader = lineReader(process.stdin, process.stdout);
-      try {
-        await runMenu(reader.ask, runCommand, (text) => process.stdout.write(text));
-      } finally {
-        reader.close();
-      }
-    });
+  subcommand(
+    program,
+    'menu',
+    'an interactive numbered menu over the commands (reads answers from stdin, one per line)',
+    [
+      'orchestrator menu',
+      'printf "2\\nq\\n" | orchestrator menu          # list batches, then quit',
+      'orchestrator --mirror menu',
+    ],
+  ).action(async () => {
+    const reader = lineReader(process.stdin, process.stdout);
+    try {
+      await runMenu(reader.ask, runCommand, (text) => process.stdout.write(text));
+    } finally {
+      reader.close();
+    }
+  });
 }

@@ -5,6 +5,7 @@
  * page of a listing the portal has removed is understood: exit 0, no listings, and `gone` saying why.
  */
 import type { Command } from 'commander';
+import { subcommand } from '../subcommand';
 import { readFileSync } from 'node:fs';
 import {
   ChallengePageError,
@@ -61,17 +62,14 @@ export function parseFile(globals: GlobalOptions, file: string, options: ParseOp
 }
 
 export function registerParseCommand(program: Command, globals: () => GlobalOptions): void {
-  program
-    .command('parse')
-    .description("parse a saved page with a site's parser and print the records as JSON")
+  subcommand(program, 'parse', "parse a saved page with a site's parser and print the records as JSON", [
+    'orchestrator parse --site lamudi --page listing page.html',
+    'orchestrator parse --site inmuebles24 --page detail --url https://www.inmuebles24.com/propiedades/clasificado/x-142082805.html aviso.html',
+  ])
     .requiredOption('--site <site>', 'site key, e.g. lamudi')
     .requiredOption('--page <kind>', 'listing or detail')
     .option('--url <address>', 'the address the page was fetched from (resolves relative links)')
     .argument('<file>', 'the saved HTML file')
-    .addHelpText(
-      'after',
-      '\nExamples:\n  orchestrator parse --site lamudi --page listing page.html\n  orchestrator parse --site inmuebles24 --page detail --url https://www.inmuebles24.com/propiedades/clasificado/x-142082805.html aviso.html',
-    )
     .action((file: string, options: ParseOptions) => {
       try {
         process.stdout.write(`${JSON.stringify(parseFile(globals(), file, options), null, 2)}\n`);

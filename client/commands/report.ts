@@ -4,6 +4,7 @@
  * listings behind those counts.
  */
 import { InvalidArgumentError, type Command } from 'commander';
+import { subcommand } from '../subcommand';
 import { buildBatchReport } from '../../lib/report/batch-report';
 import { withBatchRow } from '../batch-ref';
 import { loadAppConfig, type GlobalOptions } from '../../lib/config/profile';
@@ -25,19 +26,18 @@ function parseListingLimit(value: string): number {
 }
 
 export function registerReportCommand(program: Command, globals: () => GlobalOptions): void {
-  program
-    .command('report')
-    .description('metrics per site, new/changed/removed listings, fill rates and alerts of one batch')
+  subcommand(program, 'report', 'metrics per site, new/changed/removed listings, fill rates and alerts of one batch', [
+    'orchestrator report 20251128-060000',
+    'orchestrator report batch-20251128-060000 --listings 0',
+    'orchestrator report 20251128-060000 --json > report.json',
+    'orchestrator report 20251128-060000 --html',
+  ])
     .argument('<batch>', 'batch id or workflow id')
     .option('--listings <n>', 'listings shown per site and kind of change (0: counts only)', parseListingLimit, 10)
     .option('--json', 'print JSON')
     .option(
       '--html [file]',
       'write it as one self-contained HTML page in the exports folder (default report-<batch>.html)',
-    )
-    .addHelpText(
-      'after',
-      '\nExamples:\n  orchestrator report 20251128-060000\n  orchestrator report batch-20251128-060000 --listings 0\n  orchestrator report 20251128-060000 --json > report.json\n  orchestrator report 20251128-060000 --html',
     )
     .action(async (batch: string, options: ReportOptions) => {
       const config = loadAppConfig(globals());

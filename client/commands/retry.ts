@@ -5,6 +5,7 @@
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Command } from 'commander';
+import { subcommand } from '../subcommand';
 import { retryBatchWorkflowId } from '../../lib/contract/names';
 import { retryInput } from '../../lib/schedule/batch-input';
 import { getTasks } from '../../lib/store/batches';
@@ -39,17 +40,14 @@ async function freeRetryWorkflowId(client: Client, parentBatchId: string, from: 
 }
 
 export function registerRetryCommand(program: Command, globals: () => GlobalOptions): void {
-  program
-    .command('retry')
-    .description("re-run a finished batch's failed sites as a new batch linked to it")
+  subcommand(program, 'retry', "re-run a finished batch's failed sites as a new batch linked to it", [
+    'orchestrator retry 20251128-060000',
+    'orchestrator retry batch-20251128-060000 --detach',
+  ])
     .argument('<batch>', 'batch id or workflow id of the batch to retry')
     .option('--id <workflowId>', 'workflow id of the new batch (default batch-<batch>-retry<n>)')
     .option('--detach', 'start the new batch and return')
     .option('--json', 'print the result as JSON')
-    .addHelpText(
-      'after',
-      '\nExamples:\n  orchestrator retry 20251128-060000\n  orchestrator retry batch-20251128-060000 --detach',
-    )
     .action(async (batch: string, options: RetryOptions) => {
       const config = loadAppConfig(globals());
       const plan = withBatchRow(config, batch, (db, found) => ({

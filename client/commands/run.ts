@@ -5,6 +5,7 @@
  */
 import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
 import { InvalidArgumentError, type Command } from 'commander';
+import { subcommand } from '../subcommand';
 import { UserInputError } from '../../lib/errors';
 import { innermostMessage } from '../../workflows/decisions';
 import type { AppConfig } from '../../lib/config/types';
@@ -170,9 +171,11 @@ export function printSummary(config: AppConfig, result: BatchResult, json: boole
 }
 
 export function registerRunCommand(program: Command, globals: () => GlobalOptions): void {
-  program
-    .command('run')
-    .description('start a batch and follow its progress per site, then print a summary')
+  subcommand(program, 'run', 'start a batch and follow its progress per site, then print a summary', [
+    'orchestrator --mirror run                 # the six portals, from the bundled local mirror',
+    'orchestrator run --sites lamudi,trovit --max-pages 2',
+    'orchestrator run --detach --label nightly',
+  ])
     .option('--sites <list>', 'comma-separated site keys (default: every enabled site)', parseSiteList)
     .option('--max-pages <n>', 'cap max_pages of every start URL', parsePositiveInt)
     .option('--label <text>', 'a label for the batch (part of its id)')
@@ -180,10 +183,6 @@ export function registerRunCommand(program: Command, globals: () => GlobalOption
     .option('--detach', 'start the batch and return')
     .option('--mirror-pages <n>', 'with --mirror: result pages per search the mirror serves', parsePositiveInt)
     .option('--json', 'print the result as JSON')
-    .addHelpText(
-      'after',
-      '\nExamples:\n  orchestrator --mirror run                 # the six portals, from the bundled local mirror\n  orchestrator run --sites lamudi,trovit --max-pages 2\n  orchestrator run --detach --label nightly',
-    )
     .action(async (options: RunOptions) => {
       await runCommand(globals(), options);
     });

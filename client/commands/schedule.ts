@@ -13,6 +13,7 @@ import {
   type ScheduleSummary,
 } from '@temporalio/client';
 import type { Command } from 'commander';
+import { subcommand } from '../subcommand';
 import type { AppConfig } from '../../lib/config/types';
 import { UserInputError } from '../../lib/errors';
 import {
@@ -180,20 +181,23 @@ export async function createSchedule(config: AppConfig, options: CreateOptions):
 }
 
 export function registerScheduleCommands(program: Command, globals: () => GlobalOptions): void {
-  const schedule = program
-    .command('schedule')
-    .description(
-      'batches on a timetable, with Temporal Schedules (pause, trigger, backfill; a running batch makes the next one skip)',
-    )
-    .addHelpText(
-      'after',
-      '\nExamples:\n  orchestrator schedule create --cron "0 6 * * *"\n  orchestrator schedule list\n  orchestrator schedule trigger daily-batch',
-    );
+  const schedule = subcommand(
+    program,
+    'schedule',
+    'batches on a timetable, with Temporal Schedules (pause, trigger, backfill; a running batch makes the next one skip)',
+    [
+      'orchestrator schedule create --cron "0 6 * * *"',
+      'orchestrator schedule list',
+      'orchestrator schedule trigger daily-batch',
+    ],
+  );
   const config = () => loadAppConfig(globals());
 
-  schedule
-    .command('create')
-    .description('create a schedule that starts a batch at the times the cron expression gives')
+  subcommand(schedule, 'create', 'create a schedule that starts a batch at the times the cron expression gives', [
+    'orchestrator schedule create --cron "0 6 * * *"                       # every day 06:00 Mexico City time',
+    'orchestrator schedule create --cron "30 5 * * 1-5" --timezone UTC --sites lamudi,trovit --max-pages 5 --id weekdays',
+    'orchestrator schedule create --cron @hourly --overlap buffer-one --id hourly',
+  ])
     .requiredOption(
       '--cron <expression>',
       'five-field cron (minute hour day-of-month month day-of-week) or @daily, @hourly, …',
@@ -216,12 +220,6 @@ export function registerScheduleCommands(program: Command, globals: () => Global
     .option('--jitter <duration>', 'start up to this much later, at random (e.g. 5m)')
     .option('--paused', 'create it paused')
     .option('--note <text>', 'a note shown by describe')
-    .addHelpText(
-      'after',
-      '\nExamples:\n  orchestrator schedule create --cron "0 6 * * *"                       # every day 06:00 Mexico City time\n' +
-        '  orchestrator schedule create --cron "30 5 * * 1-5" --timezone UTC --sites lamudi,trovit --max-pages 5 --id weekdays\n' +
-        '  orchestrator schedule create --cron @hourly --overlap buffer-one --id hourly',
-    )
     .action(async (options: CreateOptions) => {
       const id = await createSchedule(config(), options);
       console.log(
@@ -229,11 +227,11 @@ export function registerScheduleCommands(program: Command, globals: () => Global
       );
     });
 
-  schedule
-    .command('list')
-    .description('every schedule, with its cron and next run')
+  subcommand(schedule, 'list', 'every schedule, with its cron and next run', [
+    'orchestrator schedule list',
+    'orchestrator schedule list --json',
+  ])
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExamples:\n  orchestrator schedule list\n  orchestrator schedule list --json')
     .action(async (options: { json?: boolean }) => {
       const views = await withClient(config(), async (client) => {
         const found: ScheduleView[] = [];
@@ -258,15 +256,12 @@ export function registerScheduleCommands(program: Command, globals: () => Global
       );
     });
 
-  schedule
-    .command('describe')
-    .description('one schedule: spec, policies, next runs, recent batches')
+  subcommand(schedule, 'describe', 'one schedule: spec, policies, next runs, recent batches', [
+    'orchestrator schedule describe daily-batch',
+    'orchestrator schedule describe daily-batch --json',
+  ])
     .argument('<scheduleId>')
     .option('--json', 'print JSON')
-    .addHelpText(
-      'after',
-      '\nExamples:\n  orchestrator schedule describe daily-batch\n  orchestrator schedule describe daily-batch --json',
-    )
     .action(async (id: string, options: { json?: boolean }) => {
       const view = await withClient(config(), async (client) =>
         describeView((await existingSchedule(client, id)).description),
@@ -291,12 +286,9 @@ export function registerScheduleCommands(program: Command, globals: () => Global
     },
   ];
   for (const { name, description, example, apply } of switches) {
-    schedule
-      .command(name)
-      .description(description)
+    subcommand(schedule, name, description, [example])
       .argument('<scheduleId>')
       .option('--note <text>', 'why (shown by describe)')
-      .addHelpText('after', `\nExamples:\n  ${example}`)
       .action(async (id: string, options: { note?: string }) => {
         await withClient(config(), async (client) =>
           apply(
@@ -308,32 +300,28 @@ export function registerScheduleCommands(program: Command, globals: () => Global
       });
   }
 
-  schedule
-    .command('trigger')
-    .description('start a batch now, as the schedule would (the overlap policy applies)')
+  subcommand(schedule, 'trigger', 'start a batch now, as the schedule would (the overlap policy applies)', [
+    'orchestrator schedule trigger daily-batch',
+    'orchestrator schedule trigger daily-batch --overlap allow-all',
+  ])
     .argument('<scheduleId>')
     .option('--overlap <policy>', 'override the overlap policy for this run')
-    .addHelpText(
-      'after',
-      '\nExamples:\n  orchestrator schedule trigger daily-batch\n  orchestrator schedule trigger daily-batch --overlap allow-all',
-    )
     .action(async (id: string, options: { overlap?: string }) => {
       const overlap = options.overlap === undefined ? undefined : parseOverlapPolicy(options.overlap);
       await withClient(config(), async (client) => (await existingSchedule(client, id)).handle.trigger(overlap));
       console.log(`Schedule ${id} triggered: \`orchestrator schedule describe ${id}\` names the batch it started.`);
     });
 
-  schedule
-    .command('backfill')
-    .description('run the batches the schedule would have started between two times (e.g. while it was paused)')
+  subcommand(
+    schedule,
+    'backfill',
+    'run the batches the schedule would have started between two times (e.g. while it was paused)',
+    ['orchestrator schedule backfill daily-batch --start 2025-11-20 --end 2025-11-23'],
+  )
     .argument('<scheduleId>')
     .requiredOption('--start <time>', 'from (YYYY-MM-DD or ISO 8601)')
     .requiredOption('--end <time>', 'to (YYYY-MM-DD or ISO 8601)')
     .option('--overlap <policy>', 'overlap policy for the backfilled runs', 'buffer-all')
-    .addHelpText(
-      'after',
-      '\nExamples:\n  orchestrator schedule backfill daily-batch --start 2025-11-20 --end 2025-11-23',
-    )
     .action(async (id: string, options: { start: string; end: string; overlap: string }) => {
       const start = parseDate(options.start, '--start');
       const end = parseDate(options.end, '--end');
@@ -345,11 +333,10 @@ export function registerScheduleCommands(program: Command, globals: () => Global
       console.log(`Schedule ${id}: backfill from ${start.toISOString()} to ${end.toISOString()} requested.`);
     });
 
-  schedule
-    .command('delete')
-    .description('delete a schedule (batches it started are not affected)')
+  subcommand(schedule, 'delete', 'delete a schedule (batches it started are not affected)', [
+    'orchestrator schedule delete daily-batch',
+  ])
     .argument('<scheduleId>')
-    .addHelpText('after', '\nExamples:\n  orchestrator schedule delete daily-batch')
     .action(async (id: string) => {
       await withClient(config(), async (client) => (await existingSchedule(client, id)).handle.delete());
       console.log(`Schedule ${id} deleted.`);

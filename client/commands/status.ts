@@ -4,6 +4,7 @@
  * live progress per site). Without a reachable server it says what SQLite knows.
  */
 import type { Command } from 'commander';
+import { subcommand } from '../subcommand';
 import type { AppConfig } from '../../lib/config/types';
 import { getTasks, type TaskRow } from '../../lib/store/batches';
 import type { BatchProgress } from '../../lib/contract/payloads';
@@ -98,15 +99,18 @@ export function renderStatus(view: BatchStatusView): string {
 }
 
 export function registerStatusCommand(program: Command, globals: () => GlobalOptions): void {
-  program
-    .command('status')
-    .description("one batch: its status, each site's task state and last error, and live progress while it runs")
+  subcommand(
+    program,
+    'status',
+    "one batch: its status, each site's task state and last error, and live progress while it runs",
+    [
+      'orchestrator status 20251128-060000',
+      'orchestrator status batch-20251128-060000 --json',
+      'orchestrator --mirror status 20251128-060000',
+    ],
+  )
     .argument('<batch>', 'batch id (20251128-060000) or workflow id (batch-20251128-060000)')
     .option('--json', 'print JSON')
-    .addHelpText(
-      'after',
-      '\nExamples:\n  orchestrator status 20251128-060000\n  orchestrator status batch-20251128-060000 --json\n  orchestrator --mirror status 20251128-060000',
-    )
     .action(async (batch: string, options: { json?: boolean }) => {
       const view = await batchStatus(loadAppConfig(globals()), batch);
       if (options.json) printJson(view);

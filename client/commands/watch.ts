@@ -5,6 +5,7 @@
  */
 import { WorkflowFailedError } from '@temporalio/client';
 import type { Command } from 'commander';
+import { subcommand } from '../subcommand';
 import type { batchWorkflow } from '../../workflows/batch';
 import type { BatchResult } from '../../lib/contract/payloads';
 import { followBatch } from '../batch-client';
@@ -29,15 +30,14 @@ function interrupted(): { promise: Promise<'interrupted'>; dispose(): void } {
 }
 
 export function registerWatchCommand(program: Command, globals: () => GlobalOptions): void {
-  program
-    .command('watch')
-    .description('follow a running batch live, per site; Ctrl-C stops watching and leaves the batch running')
+  subcommand(
+    program,
+    'watch',
+    'follow a running batch live, per site; Ctrl-C stops watching and leaves the batch running',
+    ['orchestrator watch 20251128-060000', 'orchestrator run --detach && orchestrator watch batch-20251128-060000'],
+  )
     .argument('<batch>', 'batch id or workflow id')
     .option('--json', 'at the end, print the result as JSON')
-    .addHelpText(
-      'after',
-      '\nExamples:\n  orchestrator watch 20251128-060000\n  orchestrator run --detach && orchestrator watch batch-20251128-060000',
-    )
     .action(async (batch: string, options: WatchOptions) => {
       const config = loadAppConfig(globals());
       await withClient(config, async (client) => {

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseDocument, type Document, type YAMLError } from 'yaml';
 import type { z } from 'zod';
-import { UserInputError } from '../errors';
+import { UserInputProblems } from '../errors';
 import {
   appConfigSchema,
   bindHostSchema,
@@ -28,15 +28,8 @@ import type { AppConfig } from './types';
 import { parseSmtpUrl, redactSmtpUrl } from './email-settings';
 import { proxyListPath, readProxyList, redactProxyValue } from './proxies';
 
-/** A config that cannot be used; `problems` holds one complete sentence per mistake. */
-export class ConfigError extends UserInputError {
-  readonly problems: readonly string[];
-  constructor(problems: readonly string[]) {
-    super(problems.join('\n'));
-    this.name = 'ConfigError';
-    this.problems = problems;
-  }
-}
+/** A config that cannot be used (each of its problems one sentence). */
+export class ConfigError extends UserInputProblems {}
 
 export interface LoadConfigOptions {
   /** The config file; relative paths are resolved against rootDir. Default: <rootDir>/config/config.yaml. */
@@ -312,12 +305,22 @@ function nonEmpty(text: string): Parsed<string> {
   return text.trim() !== '' ? { ok: true, value: text.trim() } : { ok: false, expected: 'must not be blank' };
 }
 
-function port(text: string): Parsed<number> {
-  const result = /^\d+$/.test(text.trim()) ? portSchema.safeParse(Number(text.trim())) : null;
-  return result?.success
-    ? { ok: true, value: result.data }
-    : { ok: false, expected: 'must be an integer port from 1 to 65535' };
+/** The variable's text, as `prepare` hands it over (as it is by default), through `schema`; `expected` when refused. */
+function bySchema<T>(
+  schema: z.ZodType<T>,
+  expected: string,
+  prepare: (text: string) => unknown = (text) => text,
+): (text: string) => Parsed<T> {
+  return (text) => {
+    const result = schema.safeParse(prepare(text));
+    return result.success ? { ok: true, value: result.data } : { ok: false, expected };
+  };
 }
+
+// Digits only: Number() would also take " 0x1F", "1e3" or "".
+const port = bySchema(portSchema, 'must be an integer port from 1 to 65535', (text) =>
+  /^\d+$/.test(text.trim()) ? Number(text.trim()) : undefined,
+);
 
 /** "none" switches the feature off, as null does in the file. */
 function urlOrNone(text: string): Parsed<string | null> {
@@ -330,12 +333,7 @@ const ENV_OVERRIDES: readonly EnvOverride[] = [
   override(
     'TEMPORAL_ADDRESS',
     'temporal.address',
-    (text) => {
-      const result = hostPortSchema.safeParse(text);
-      return result.success
-        ? { ok: true, value: result.data }
-        : { ok: false, expected: 'must be "host:port", e.g. 127.0.0.1:7233' };
-    },
+    bySchema(hostPortSchema, 'must be "host:port", e.g. 127.0.0.1:7233'),
     (config, value) => (config.temporal.address = value),
   ),
   override(
@@ -389,12 +387,7 @@ const ENV_OVERRIDES: readonly EnvOverride[] = [
   override(
     'ORCHESTRATOR_LOG_LEVEL',
     'logging.level',
-    (text) => {
-      const result = logLevelSchema.safeParse(text.trim().toLowerCase());
-      return result.success
-        ? { ok: true, value: result.data }
-        : { ok: false, expected: `must be one of ${LOG_LEVELS.join(', ')}` };
-    },
+    bySchema(logLevelSchema, `must be one of ${LOG_LEVELS.join(', ')}`, (text) => text.trim().toLowerCase()),
     (config, value) => (config.logging.level = value),
   ),
   override(
@@ -410,12 +403,7 @@ const ENV_OVERRIDES: readonly EnvOverride[] = [
   override(
     'ORCHESTRATOR_METRICS_HOST',
     'metrics.host',
-    (text): Parsed<string> => {
-      const result = bindHostSchema.safeParse(text);
-      return result.success
-        ? { ok: true, value: result.data }
-        : { ok: false, expected: 'must be an IP address to listen on, such as 127.0.0.1 or 0.0.0.0' };
-    },
+    bySchema(bindHostSchema, 'must be an IP address to listen on, such as 127.0.0.1 or 0.0.0.0'),
     (config, value) => (config.metrics.host = value),
   ),
 ];

@@ -52,12 +52,10 @@ import { performance } from 'node:perf_hooks';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import type { BrowserContext, Page, Request, Response, Route } from 'playwright-core';
 import {
-  AccessDeniedError,
   ChallengePageError,
   FetchTimeoutError,
   HostPolicyError,
   NetworkError,
-  RateLimitedError,
   ResponseTooLargeError,
   ScrapeError,
 } from '../errors';
@@ -65,7 +63,7 @@ import { bareHost } from '../security/address-guard';
 import { registrableDomain, urlRefusal, type HostPolicy, type SiteHosts } from '../security/host-policy';
 import { BrowserPool, type BrowserPoolOptions, type PageLease } from './browser-pool';
 import type { FetchedPage, FetchOptions, PageFetcher } from './fetcher';
-import type { ProxyPool } from './proxy-pool';
+import { isBlock, isNetworkFailure, type ProxyPool } from './proxy-pool';
 import type { RateLimiter } from './rate-limiter';
 import type { EgressProxyOptions } from './egress-proxy';
 import {
@@ -196,8 +194,7 @@ export class BrowserFetcher implements PageFetcher {
       });
     } catch (error) {
       // The site refused the proxy's address: it rests, and the next page goes through another one.
-      if ([AccessDeniedError, RateLimitedError, ChallengePageError].some((type) => error instanceof type))
-        this.proxyTrouble(site);
+      if (isBlock(error)) this.proxyTrouble(site);
       throw error;
     }
   }
@@ -255,8 +252,8 @@ export class BrowserFetcher implements PageFetcher {
       return result;
     } catch (error) {
       // A page that answered with an error status is still a healthy page.
-      broken = !(error instanceof ScrapeError) || error instanceof FetchTimeoutError || error instanceof NetworkError;
-      if (proxy && (error instanceof FetchTimeoutError || error instanceof NetworkError)) this.proxyTrouble(site);
+      broken = !(error instanceof ScrapeError) || isNetworkFailure(error);
+      if (proxy && isNetworkFailure(error)) this.proxyTrouble(site);
       throw error;
     } finally {
       await lease.release({ broken });

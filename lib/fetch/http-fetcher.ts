@@ -30,20 +30,10 @@
 import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
-import type { Duplex } from 'node:stream';
 import type { BeforeRequestHook, GotScraping, Request as GotRequest } from 'got-scraping' with {
   'resolution-mode': 'import',
 };
-import {
-  AccessDeniedError,
-  ChallengePageError,
-  FetchTimeoutError,
-  HostPolicyError,
-  NetworkError,
-  RateLimitedError,
-  ResponseTooLargeError,
-  ScrapeError,
-} from '../errors';
+import { FetchTimeoutError, HostPolicyError, NetworkError, ResponseTooLargeError, ScrapeError } from '../errors';
 import type { AddressGuard } from '../security/address-guard';
 import type { HostPolicy } from '../security/host-policy';
 import { redactCredentials, redactProxyUrl } from '../security/redact';
@@ -56,7 +46,7 @@ import {
   type Transport,
 } from './chain';
 import type { FetchedPage, FetchOptions, PageFetcher } from './fetcher';
-import type { ProxyPool } from './proxy-pool';
+import { isBlock, isNetworkFailure, type ProxyPool } from './proxy-pool';
 import type { RateLimiter } from './rate-limiter';
 import { joinHeaders, type RawResponse } from './responses';
 import type { RobotsPolicy } from './robots';
@@ -104,9 +94,6 @@ interface HeaderSession {
   retired: boolean;
 }
 
-/** Errors that say the site refused us (not the page): the proxy's address is burnt for a while. */
-const BLOCKS = [AccessDeniedError, RateLimitedError, ChallengePageError] as const;
-
 let fetchersMade = 0;
 
 export class HttpFetcher implements PageFetcher {
@@ -149,7 +136,7 @@ export class HttpFetcher implements PageFetcher {
       );
     } catch (error) {
       // The answer that blocked us came through the last proxy used (redirect hops included).
-      if (last && BLOCKS.some((type) => error instanceof type)) this.retire(site, last);
+      if (last && isBlock(error)) this.retire(site, last);
       throw error;
     }
   }
@@ -193,8 +180,7 @@ export class HttpFetcher implements PageFetcher {
         return await this.sendOnce(url, site, session, proxyUrl, signal);
       } catch (error) {
         if (!proxyUrl) throw error;
-        if (error instanceof NetworkError || error instanceof FetchTimeoutError)
-          this.retire(site, { session, proxyUrl });
+        if (isNetworkFailure(error)) this.retire(site, { session, proxyUrl });
         if (!proxyUnreachable.has(error as Error) || tried >= pool!.size) throw error;
       }
     }
@@ -325,24 +311,19 @@ function answerAlpnProbe(_raw: unknown, options: unknown): void {
  */
 function keepAliveAgents(guard: AddressGuard | null): { http: http.Agent; https: https.Agent } {
   const settings = { keepAlive: true, maxSockets: 32 };
-  if (!guard) return { http: new http.Agent(settings), https: new https.Agent(settings) };
-  class GuardedHttpAgent extends http.Agent {
-    override createConnection(
-      options: http.ClientRequestArgs,
-      callback?: (error: Error | null, socket: Duplex) => void,
-    ): Duplex | null | undefined {
-      return super.createConnection({ ...options, lookup: guard!.lookupFor(Number(options.port) || 80) }, callback);
-    }
+  const agents = { http: new http.Agent(settings), https: new https.Agent(settings) };
+  if (guard) {
+    resolveThrough(guard, agents.http, 80);
+    resolveThrough(guard, agents.https, 443);
   }
-  class GuardedHttpsAgent extends https.Agent {
-    override createConnection(
-      options: https.RequestOptions,
-      callback?: (error: Error | null, socket: Duplex) => void,
-    ): Duplex | null | undefined {
-      return super.createConnection({ ...options, lookup: guard!.lookupFor(Number(options.port) || 443) }, callback);
-    }
-  }
-  return { http: new GuardedHttpAgent(settings), https: new GuardedHttpsAgent(settings) };
+  return agents;
+}
+
+/** Each new socket of `agent` resolves through the guard's lookup for its port (`defaultPort` when none is given). */
+function resolveThrough(guard: AddressGuard, agent: http.Agent, defaultPort: number): void {
+  const connect = agent.createConnection.bind(agent);
+  agent.createConnection = (options, callback) =>
+    connect({ ...options, lookup: guard.lookupFor(Number(options.port) || defaultPort) }, callback);
 }
 
 const dropHeaders: BeforeRequestHook = (options) => {

@@ -11,9 +11,21 @@
  *   is used again as soon as one of its proxies has rested its time.
  * - When every proxy of every tier rests, the one that recovers first is used rather than none.
  *
- * Pure: no network, no timers; the clock is injected.
+ * Pure: no network, no timers; the clock is injected. Which failures count as a block or as an
+ * unreachable proxy is decided here too (isBlock, isNetworkFailure), once for both fetchers.
  */
+import { AccessDeniedError, ChallengePageError, FetchTimeoutError, NetworkError, RateLimitedError } from '../errors';
 import { redactProxyUrl } from '../security/redact';
+
+/** The site refused us, not the page (403, 429, a challenge that did not clear): the proxy's address is burnt for a while. */
+export function isBlock(error: unknown): boolean {
+  return error instanceof AccessDeniedError || error instanceof RateLimitedError || error instanceof ChallengePageError;
+}
+
+/** The request failed at the network or timed out: through a proxy, that proxy may be what failed. */
+export function isNetworkFailure(error: unknown): boolean {
+  return error instanceof NetworkError || error instanceof FetchTimeoutError;
+}
 
 export interface ProxySettings {
   /** Proxy URLs by tier, cheapest first; a plain list is one tier. */

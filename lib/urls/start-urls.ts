@@ -13,7 +13,7 @@ import { isUtf8 } from 'node:buffer';
 import * as path from 'node:path';
 import { CsvError, parse } from 'csv-parse/sync';
 import type { AppConfig, SiteConfig } from '../config/types';
-import { UserInputError } from '../errors';
+import { UserInputProblems } from '../errors';
 import { redactUrl, urlRefusal, type SiteHosts } from '../security/host-policy';
 
 export interface StartUrl {
@@ -29,15 +29,8 @@ export interface StartUrl {
   line: number;
 }
 
-/** Start URLs that cannot be used; `problems` holds one complete sentence per mistake. */
-export class StartUrlError extends UserInputError {
-  readonly problems: readonly string[];
-  constructor(problems: readonly string[]) {
-    super(problems.join('\n'));
-    this.name = 'StartUrlError';
-    this.problems = problems;
-  }
-}
+/** Start URLs that cannot be used (each of its problems one sentence). */
+export class StartUrlError extends UserInputProblems {}
 
 /** What the URL checks need to know about a site: its key, base_url and declared hosts. */
 export type StartUrlSite = SiteHosts;
