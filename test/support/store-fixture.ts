@@ -5,7 +5,7 @@
  */
 import { emptyRecord, type ListingRecord } from '../../lib/record/listing-record';
 import { createBatch, setBatchStatus, taskId, transitionTask } from '../../lib/store/batches';
-import type { Db } from '../../lib/store/database';
+import { openDatabase, type Db } from '../../lib/store/database';
 import { upsertCards } from '../../lib/store/listings';
 import { recordPage } from '../../lib/store/pages';
 
@@ -100,4 +100,18 @@ export function twoBatchHistory(db: Db): void {
   finishSite(db, 'b2', 'lamudi', 'completed');
   finishSite(db, 'b2', 'trovit', 'failed', 'ServerError: 500 from casas.trovit.com.mx');
   setBatchStatus(db, 'b2', 'completed_with_errors');
+}
+
+/**
+ * A new in-memory store for each test of the enclosing describe block, filled by `fill` and closed
+ * after the test; the returned function gives the current test's store.
+ */
+export function storeForEachTest(fill: (db: Db) => void): () => Db {
+  let db: Db | undefined;
+  beforeEach(() => {
+    db = openDatabase(':memory:');
+    fill(db);
+  });
+  afterEach(() => db?.close());
+  return () => db!;
 }

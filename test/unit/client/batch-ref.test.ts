@@ -9,21 +9,17 @@ import { UserInputError } from '../../../lib/errors';
 import { checkBatchSites, failedSites, retryInput } from '../../../lib/schedule/batch-input';
 import { retryBatchWorkflowId } from '../../../lib/contract/names';
 import { getBatch, getTasks, setBatchStatus } from '../../../lib/store/batches';
-import { openDatabase, type Db } from '../../../lib/store/database';
 import { testConfig } from '../../support/test-config';
-import { addBatch, twoBatchHistory } from '../../support/store-fixture';
+import { addBatch, twoBatchHistory, storeForEachTest } from '../../support/store-fixture';
 
 const userError = (pattern: RegExp) => (error: Error) => error instanceof UserInputError && pattern.test(error.message);
 
 describe('batch ids', () => {
-  let db: Db;
-  beforeEach(() => {
-    db = openDatabase(':memory:');
+  const store = storeForEachTest((db) => {
     twoBatchHistory(db);
     // A batch whose own id starts with "batch-": its workflow id is batch-batch-odd.
     addBatch(db, 'batch-odd', ['lamudi'], '2025-11-29T06:00:00.000Z');
   });
-  afterEach(() => db.close());
 
   it('reads a workflow id or a batch id', () => {
     assert.deepEqual(batchIdCandidates('20251128-060000'), [
@@ -38,19 +34,19 @@ describe('batch ids', () => {
   });
 
   it('finds the same batch by either id, and lets the database settle a batch id starting with batch-', () => {
-    assert.equal(findBatchRow(db, 'b2')!.row.id, 'b2');
-    assert.equal(findBatchRow(db, 'batch-b2')!.row.id, 'b2');
-    assert.equal(findBatchRow(db, 'batch-b2')!.workflowId, 'batch-b2');
-    assert.equal(findBatchRow(db, 'batch-odd')!.batchId, 'batch-odd');
-    assert.equal(findBatchRow(db, 'batch-batch-odd')!.batchId, 'batch-odd');
-    assert.equal(findBatchRow(db, 'nope'), null);
+    assert.equal(findBatchRow(store(), 'b2')!.row.id, 'b2');
+    assert.equal(findBatchRow(store(), 'batch-b2')!.row.id, 'b2');
+    assert.equal(findBatchRow(store(), 'batch-b2')!.workflowId, 'batch-b2');
+    assert.equal(findBatchRow(store(), 'batch-odd')!.batchId, 'batch-odd');
+    assert.equal(findBatchRow(store(), 'batch-batch-odd')!.batchId, 'batch-odd');
+    assert.equal(findBatchRow(store(), 'nope'), null);
     assert.equal(findBatchRow(null, 'b2'), null);
   });
 
   it('retries exactly the failed sites, with the options of the batch, linked to it', () => {
-    const batch = getBatch(db, 'b2')!;
-    assert.deepEqual(failedSites(batch, getTasks(db, 'b2')), ['trovit']);
-    assert.deepEqual(retryInput(batch, getTasks(db, 'b2')), {
+    const batch = getBatch(store(), 'b2')!;
+    assert.deepEqual(failedSites(batch, getTasks(store(), 'b2')), ['trovit']);
+    assert.deepEqual(retryInput(batch, getTasks(store(), 'b2')), {
       sites: ['trovit'],
       maxPages: 3,
       label: 'nightly',
@@ -62,12 +58,12 @@ describe('batch ids', () => {
 
   it('refuses to retry a running batch or one where nothing failed', () => {
     assert.throws(
-      () => retryInput(getBatch(db, 'b1')!, getTasks(db, 'b1')),
+      () => retryInput(getBatch(store(), 'b1')!, getTasks(store(), 'b1')),
       userError(/batch b1 has no failed site to retry/),
     );
-    setBatchStatus(db, 'b2', 'running');
+    setBatchStatus(store(), 'b2', 'running');
     assert.throws(
-      () => retryInput(getBatch(db, 'b2')!, getTasks(db, 'b2')),
+      () => retryInput(getBatch(store(), 'b2')!, getTasks(store(), 'b2')),
       userError(/batch b2 is still running: wait for it to end/),
     );
   });

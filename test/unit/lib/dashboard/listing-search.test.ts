@@ -2,15 +2,12 @@
 import assert from 'node:assert/strict';
 import { filterChoices, searchListings } from '../../../../lib/dashboard/listing-search';
 import { countListings, exportChunks, type ExportFilter } from '../../../../lib/export/listing-export';
-import { openDatabase, type Db } from '../../../../lib/store/database';
 import { upsertCards } from '../../../../lib/store/listings';
 import { marketHistory } from '../../../support/market-fixture';
-import { addBatch, card } from '../../../support/store-fixture';
+import { addBatch, card, storeForEachTest } from '../../../support/store-fixture';
 
 describe('dashboard: listing search', () => {
-  let db: Db;
-  beforeEach(() => {
-    db = openDatabase(':memory:');
+  const store = storeForEachTest((db) => {
     marketHistory(db);
     addBatch(db, 'b3', ['lamudi'], '2025-11-03T06:00:00.000Z');
     upsertCards(db, 'b3', [
@@ -18,9 +15,8 @@ describe('dashboard: listing search', () => {
       card('lamudi', 'p2', 20, { title: '100 Jardines grandes' }),
     ]);
   });
-  afterEach(() => db.close());
 
-  const ids = (filter: ExportFilter) => searchListings(db, filter, 1, 100).listings.map((l) => l.externalId);
+  const ids = (filter: ExportFilter) => searchListings(store(), filter, 1, 100).listings.map((l) => l.externalId);
 
   it('filters by site, city, operation, property type and price range', () => {
     assert.deepEqual(ids({ site: 'trovit' }), ['t']);
@@ -38,27 +34,30 @@ describe('dashboard: listing search', () => {
   });
 
   it('pages in (site, id) order, clamps the page to the last one and counts the whole selection', () => {
-    const first = searchListings(db, {}, 1, 4);
+    const first = searchListings(store(), {}, 1, 4);
     assert.deepEqual([first.total, first.pageCount, first.page], [13, 4, 1]);
     assert.deepEqual(
       first.listings.map((l) => l.externalId),
       ['a', 'b', 'c', 'e'],
     );
-    const last = searchListings(db, {}, 99, 4);
+    const last = searchListings(store(), {}, 99, 4);
     assert.equal(last.page, 4);
     assert.deepEqual(
       last.listings.map((l) => `${l.site}/${l.externalId}`),
       ['trovit/t'],
     );
-    assert.equal(countListings(db, { city: 'CDMX' }), 8);
+    assert.equal(countListings(store(), { city: 'CDMX' }), 8);
     assert.deepEqual(
-      [searchListings(db, { city: 'Nowhere' }, 1, 4).pageCount, searchListings(db, { city: 'Nowhere' }, 1, 4).page],
+      [
+        searchListings(store(), { city: 'Nowhere' }, 1, 4).pageCount,
+        searchListings(store(), { city: 'Nowhere' }, 1, 4).page,
+      ],
       [1, 1],
     );
   });
 
   it("the CSV of a filter holds the filter's rows, header first", () => {
-    const csv = [...exportChunks(db, 'csv', { city: 'Puebla' })].join('').trimEnd().split('\r\n');
+    const csv = [...exportChunks(store(), 'csv', { city: 'Puebla' })].join('').trimEnd().split('\r\n');
     assert.equal(csv.length, 4);
     assert.match(csv[0], /^site,externalId,url,title,/);
     assert.deepEqual(
@@ -68,7 +67,7 @@ describe('dashboard: listing search', () => {
   });
 
   it('offers the stored values of each filter, sorted', () => {
-    assert.deepEqual(filterChoices(db), {
+    assert.deepEqual(filterChoices(store()), {
       sites: ['lamudi', 'trovit'],
       cities: ['CDMX', 'Puebla'],
       operations: ['rent', 'sale'],

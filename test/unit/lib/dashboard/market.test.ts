@@ -1,16 +1,11 @@
 /** Median prices per batch and group, on the hand-filled store of test/support/market-fixture.ts, numbers written out. */
 import assert from 'node:assert/strict';
 import { areaOf, marketMedians } from '../../../../lib/dashboard/market';
-import { openDatabase, type Db } from '../../../../lib/store/database';
 import { MARKET_BATCHES, marketHistory } from '../../../support/market-fixture';
 
+import { storeForEachTest } from '../../../support/store-fixture';
 describe('dashboard: market medians', () => {
-  let db: Db;
-  beforeEach(() => {
-    db = openDatabase(':memory:');
-    marketHistory(db);
-  });
-  afterEach(() => db.close());
+  const store = storeForEachTest(marketHistory);
 
   const cell = (batchId: string, city: string, propertyType: string, operation: string, currency: string) => ({
     batchId,
@@ -22,7 +17,7 @@ describe('dashboard: market medians', () => {
   });
 
   it('per batch and city × type × operation × currency: priced listings, median price, median per m², at the prices of the time', () => {
-    assert.deepEqual(marketMedians(db, 30), [
+    assert.deepEqual(marketMedians(store(), 30), [
       // a at 100 as in b1 (150 only from b2), c, t; e has no price. Per m²: a 10, b 10.
       {
         ...cell('b1', 'CDMX', 'house', 'sale', 'MXN'),
@@ -73,7 +68,7 @@ describe('dashboard: market medians', () => {
 
   it('covers only the latest batches asked for', () => {
     assert.deepEqual(
-      marketMedians(db, 1).map((c) => c.batchId),
+      marketMedians(store(), 1).map((c) => c.batchId),
       ['b2', 'b2', 'b2', 'b2'],
     );
   });

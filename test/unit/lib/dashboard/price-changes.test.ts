@@ -1,19 +1,14 @@
 /** Price changes per batch and the latest ones, on test/support/market-fixture.ts. */
 import assert from 'node:assert/strict';
 import { changePercent, latestPriceChanges, priceChangeSummaries } from '../../../../lib/dashboard/price-changes';
-import { openDatabase, type Db } from '../../../../lib/store/database';
 import { MARKET_BATCHES, marketHistory } from '../../../support/market-fixture';
 
+import { storeForEachTest } from '../../../support/store-fixture';
 describe('dashboard: price changes', () => {
-  let db: Db;
-  beforeEach(() => {
-    db = openDatabase(':memory:');
-    marketHistory(db);
-  });
-  afterEach(() => db.close());
+  const store = storeForEachTest(marketHistory);
 
   it('counts per batch the changes, rises and falls; the median change is over changes within one currency', () => {
-    assert.deepEqual(priceChangeSummaries(db, 30), [
+    assert.deepEqual(priceChangeSummaries(store(), 30), [
       {
         batchId: 'b1',
         batchCreatedAt: MARKET_BATCHES[0].createdAt,
@@ -35,7 +30,7 @@ describe('dashboard: price changes', () => {
   });
 
   it('lists the latest changes with their listings', () => {
-    const rows = latestPriceChanges(db, 10);
+    const rows = latestPriceChanges(store(), 10);
     assert.deepEqual(
       rows
         .map((row) => [row.externalId, row.oldPrice, row.oldCurrency, row.price, row.currency, row.title, row.batchId])
@@ -46,7 +41,7 @@ describe('dashboard: price changes', () => {
         ['i', 1000, 'MXN', 60, 'USD', 'Casa i', 'b2'],
       ],
     );
-    assert.equal(latestPriceChanges(db, 2).length, 2);
+    assert.equal(latestPriceChanges(store(), 2).length, 2);
   });
 
   it('has no percentage across currencies or from a price that was not known', () => {

@@ -2,25 +2,20 @@
 import assert from 'node:assert/strict';
 import { runHistory } from '../../../../lib/dashboard/run-history';
 import { buildBatchReport } from '../../../../lib/report/batch-report';
-import { openDatabase, type Db } from '../../../../lib/store/database';
 import { marketHistory } from '../../../support/market-fixture';
 
+import { storeForEachTest } from '../../../support/store-fixture';
 describe('dashboard: run history', () => {
-  let db: Db;
-  beforeEach(() => {
-    db = openDatabase(':memory:');
-    marketHistory(db);
-  });
-  afterEach(() => db.close());
+  const store = storeForEachTest(marketHistory);
 
   it('gives the latest batches oldest first, each site with the metrics its report has', () => {
-    const history = runHistory(db);
+    const history = runHistory(store());
     assert.deepEqual(
       history.map((run) => run.batch.id),
       ['b1', 'b2'],
     );
     for (const run of history) {
-      const report = buildBatchReport(db, run.batch.id, { listingLimit: 0 });
+      const report = buildBatchReport(store(), run.batch.id, { listingLimit: 0 });
       assert.deepEqual(
         run.sites.map((site) => [site.site, site.mainState, site.metrics, site.metricsSource]),
         report.sites.map((site) => [site.site, site.mainState, site.metrics, site.metricsSource]),
@@ -40,13 +35,13 @@ describe('dashboard: run history', () => {
     const trovit = history[1].sites.find((site) => site.site === 'trovit')!;
     assert.deepEqual([trovit.mainState, trovit.metrics.pagesFailed], ['failed', 1]);
     assert.deepEqual(
-      runHistory(db, 1).map((run) => run.batch.id),
+      runHistory(store(), 1).map((run) => run.batch.id),
       ['b2'],
     );
   });
 
   it('times the batch from creation to its end and each site from running to its last state', () => {
-    const b2 = runHistory(db)[1];
+    const b2 = runHistory(store())[1];
     assert.equal(b2.durationMs, 120_000);
     assert.equal(b2.sites.find((site) => site.site === 'lamudi')!.durationMs, 90_000);
   });

@@ -8,21 +8,15 @@ import { UserInputError } from '../../../../lib/errors';
 import { computeSiteMetrics, storeSiteMetrics } from '../../../../lib/metrics/site-metrics';
 import { storeAlerts } from '../../../../lib/metrics/alerts';
 import { buildBatchReport } from '../../../../lib/report/batch-report';
-import { openDatabase, type Db } from '../../../../lib/store/database';
 import { renderReport } from '../../../../client/report-view';
 import { mergeDetail } from '../../../../lib/store/listings';
-import { card, twoBatchHistory } from '../../../support/store-fixture';
+import { card, twoBatchHistory, storeForEachTest } from '../../../support/store-fixture';
 
 describe('batch report', () => {
-  let db: Db;
-  beforeEach(() => {
-    db = openDatabase(':memory:');
-    twoBatchHistory(db);
-  });
-  afterEach(() => db.close());
+  const store = storeForEachTest(twoBatchHistory);
 
   it('lists the new, repriced and removed listings of a site against its previous batch', () => {
-    const report = buildBatchReport(db, 'b2');
+    const report = buildBatchReport(store(), 'b2');
     const lamudi = report.sites.find((site) => site.site === 'lamudi')!;
     assert.deepEqual(
       lamudi.newListings.map((l) => [l.externalId, l.price]),
@@ -51,8 +45,8 @@ describe('batch report', () => {
   });
 
   it('shows no previous price for a new listing whose detail page revealed its price', () => {
-    mergeDetail(db, 'b2', card('lamudi', 'd', 450));
-    const lamudi = buildBatchReport(db, 'b2').sites.find((site) => site.site === 'lamudi')!;
+    mergeDetail(store(), 'b2', card('lamudi', 'd', 450));
+    const lamudi = buildBatchReport(store(), 'b2').sites.find((site) => site.site === 'lamudi')!;
     assert.deepEqual(lamudi.newListings, [
       {
         site: 'lamudi',
@@ -66,8 +60,8 @@ describe('batch report', () => {
   });
 
   it('gives a failed site no removal count and its error, and computes metrics the batch did not store', () => {
-    storeSiteMetrics(db, 'b2', computeSiteMetrics(db, 'b2', 'lamudi', true));
-    const report = buildBatchReport(db, 'b2');
+    storeSiteMetrics(store(), 'b2', computeSiteMetrics(store(), 'b2', 'lamudi', true));
+    const report = buildBatchReport(store(), 'b2');
     const trovit = report.sites.find((site) => site.site === 'trovit')!;
     assert.equal(trovit.mainState, 'failed');
     assert.equal(trovit.error, 'ServerError: 500 from casas.trovit.com.mx');
@@ -79,7 +73,7 @@ describe('batch report', () => {
   });
 
   it('the first batch of a site has nothing removed and everything new', () => {
-    const report = buildBatchReport(db, 'b1');
+    const report = buildBatchReport(store(), 'b1');
     const lamudi = report.sites.find((site) => site.site === 'lamudi')!;
     assert.equal(lamudi.metrics.listingsRemoved, null);
     assert.deepEqual(
@@ -90,16 +84,16 @@ describe('batch report', () => {
   });
 
   it('keeps the counts but lists no listings with a limit of 0, and at most the limit otherwise', () => {
-    assert.deepEqual(buildBatchReport(db, 'b2', { listingLimit: 0 }).sites[0].newListings, []);
-    assert.equal(buildBatchReport(db, 'b2', { listingLimit: 0 }).totals.listingsNew, 1);
+    assert.deepEqual(buildBatchReport(store(), 'b2', { listingLimit: 0 }).sites[0].newListings, []);
+    assert.equal(buildBatchReport(store(), 'b2', { listingLimit: 0 }).totals.listingsNew, 1);
     assert.deepEqual(
-      buildBatchReport(db, 'b1', { listingLimit: 2 }).sites[0].newListings.map((l) => l.externalId),
+      buildBatchReport(store(), 'b1', { listingLimit: 2 }).sites[0].newListings.map((l) => l.externalId),
       ['a', 'b'],
     );
   });
 
   it('shows alerts and renders every site, the totals and the listings as text', () => {
-    storeAlerts(db, [
+    storeAlerts(store(), [
       {
         batchId: 'b2',
         site: 'trovit',
@@ -107,7 +101,7 @@ describe('batch report', () => {
         message: 'trovit: scraping failed after its retries (1 page(s) failed)',
       },
     ]);
-    const text = renderReport(buildBatchReport(db, 'b2'));
+    const text = renderReport(buildBatchReport(store(), 'b2'));
     assert.match(text, /^Batch b2: completed_with_errors/);
     assert.match(text, /lamudi\s+completed\s+–\s+2\s+0\s+3\s+1\s+1\s+1\s+1/);
     assert.match(text, /site_failed · trovit: scraping failed/);
@@ -118,7 +112,7 @@ describe('batch report', () => {
 
   it('refuses an unknown batch with one line naming it', () => {
     assert.throws(
-      () => buildBatchReport(db, 'nope'),
+      () => buildBatchReport(store(), 'nope'),
       (error: Error) => error instanceof UserInputError && /unknown batch "nope"/.test(error.message),
     );
   });
