@@ -53,6 +53,21 @@ function yScale(options: ChartOptions) {
     : { label: options.yLabel, grid: true };
 }
 
+/**
+ * Time runs left to right, but the ticks are the batches' own start times (date and minute, UTC)
+ * while they fit: daily batches read as dates, and batches minutes apart do not get
+ * sub-second ticks between them. Past 8 batches the scale picks its own ticks.
+ */
+function batchTimeAxis(points: readonly SeriesPoint[]) {
+  const times = [...new Set(points.map((point) => point.at.getTime()))].sort((a, b) => a - b);
+  return {
+    type: 'utc' as const,
+    label: 'batch (UTC)',
+    tickFormat: '%Y-%m-%d %H:%M',
+    ...(times.length <= 8 ? { ticks: times.map((time) => new Date(time)) } : { ticks: 6 }),
+  };
+}
+
 /** Lines with their points over time, a colour per series with a legend; panels when points have facets. */
 export function timeSeriesChart(points: readonly SeriesPoint[], options: ChartOptions): Promise<string> {
   const faceted = points.some((point) => point.facet !== undefined);
@@ -60,8 +75,9 @@ export function timeSeriesChart(points: readonly SeriesPoint[], options: ChartOp
     width: options.width ?? 900,
     height: faceted ? 140 * new Set(points.map((point) => point.facet)).size + 60 : 320,
     marginLeft: 70,
-    marginRight: faceted ? 110 : 20,
-    x: { type: 'utc', label: 'batch' },
+    // Room for the last batch's tick label (date and minute) at the right edge.
+    marginRight: faceted ? 110 : 70,
+    x: batchTimeAxis(points),
     y: yScale(options),
     color: { legend: true, type: 'categorical' },
     ...(faceted ? { fy: { label: null } } : {}),
