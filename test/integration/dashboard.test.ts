@@ -9,21 +9,19 @@
  * there (`npm run docs:screenshot` remakes docs/dashboard.png). Skipped, saying why, without Chromium.
  */
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { formatCount, formatPrice, formatShare } from '../../client/dashboard/format';
 import { writeHtmlReport } from '../../client/dashboard/report-page';
 import { startDashboard, type DashboardServer } from '../../client/dashboard/server';
 import { workflowUiUrl } from '../../client/environment';
-import { chromiumArgs } from '../../lib/fetch/browser-pool';
 import type { SiteMetrics } from '../../lib/metrics/site-metrics';
 import { buildBatchReport } from '../../lib/report/batch-report';
 import { openDatabase, type Db } from '../../lib/store/database';
 import { startBatchHarness, type BatchHarness } from '../support/batch-harness';
+import { chromiumMissing, launchTestBrowser, type TestBrowser } from '../support/test-browser';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts', 'dashboard');
 const SITES = ['mitula', 'trovit'];
 
@@ -49,15 +47,14 @@ describe('orchestrator dashboard (headless Chromium)', function () {
   this.timeout(300_000);
   let harness: BatchHarness;
   let dashboard: DashboardServer;
-  let browser: BrowserContext;
-  let profile: string | undefined;
+  let browser: TestBrowser;
   let db: Db;
   const stamp = Date.now();
   const first = `${stamp}-dash1`;
   const second = `${stamp}-dash2`;
 
   const open = async (path: string, screenshot: string) => {
-    const page = await browser.newPage();
+    const page = await browser.context.newPage();
     const response = await page.goto(`${dashboard.url}${path}`, { waitUntil: 'load' });
     assert.equal(response?.status(), 200, `${path} answered ${response?.status()}`);
     await page.screenshot({ path: join(ARTIFACTS, `${screenshot}.png`), fullPage: true });
@@ -66,32 +63,18 @@ describe('orchestrator dashboard (headless Chromium)', function () {
   const count = (sql: string, ...params: unknown[]) => (db.prepare(sql).get(...params) as { n: number }).n;
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      console.log(
-        `      (skipped: Chromium not found at ${CHROMIUM}; run scripts/install-system-deps.sh, or set CHROMIUM_PATH)`,
-      );
-      this.skip();
-    }
+    if (chromiumMissing()) this.skip();
     harness = await startBatchHarness({ taskQueue: `test-dashboard-${stamp}`, sites: SITES, pagesPerSearch: 1 });
     assert.equal((await harness.runBatch(`batch-${first}`, { maxPages: 1 })).status, 'completed');
     harness.mirror.setEpoch(1); // prices change, listings disappear
     assert.equal((await harness.runBatch(`batch-${second}`, { maxPages: 1 })).status, 'completed');
     db = openDatabase(harness.config.storage.database, { readonly: true });
     dashboard = await startDashboard(harness.config, 0);
-    const { chromium } = await import('playwright-core');
-    profile = mkdtempSync(join(tmpdir(), 'dashboard-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: chromiumArgs(['--headless', '--no-sandbox']),
-      viewport: { width: 1400, height: 900 },
-      acceptDownloads: true,
-    });
+    browser = await launchTestBrowser('dashboard', { viewport: { width: 1400, height: 900 }, acceptDownloads: true });
     mkdirSync(ARTIFACTS, { recursive: true });
   });
   after(async () => {
     await browser?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
     await dashboard?.close();
     db?.close();
     await harness?.close();
@@ -141,7 +124,7 @@ describe('orchestrator dashboard (headless Chromium)', function () {
   it("Market: the latest batch's medians and counts per group, its price changes and the removals", async () => {
     const page = await open('/market', 'market');
     if (process.env.DASHBOARD_SCREENSHOT) {
-      const docs = await browser.newPage();
+      const docs = await browser.context.newPage();
       await docs.setViewportSize({ width: 1100, height: 760 });
       await docs.goto(`${dashboard.url}/market`, { waitUntil: 'load' });
       // The charts: the top of the view is a long table.
@@ -280,7 +263,7 @@ describe('orchestrator dashboard (headless Chromium)', function () {
     const file = await writeHtmlReport(harness.config, report, true);
     const text = readFileSync(file, 'utf8');
     assert.ok(!/<script|<link|src="http/i.test(text), 'nothing loaded from elsewhere');
-    const page = await browser.newPage();
+    const page = await browser.context.newPage();
     await page.goto(`file://${file}`, { waitUntil: 'load' });
     await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true });
     assert.equal((await page.locator('svg').count()) >= 2, true, 'its charts');

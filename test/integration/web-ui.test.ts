@@ -7,25 +7,22 @@
  * (scripts/install-system-deps.sh installs it).
  */
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { batchUiUrl, workflowUiUrl } from '../../client/environment';
 import type { AppConfig } from '../../lib/config/types';
-import { chromiumArgs } from '../../lib/fetch/browser-pool';
 import { BatchIdKey, BatchStatusKey, SiteKey } from '../../lib/contract/search-attributes';
 import { startBatchHarness, type BatchHarness } from '../support/batch-harness';
 import { TEST_UI_PORT } from '../support/temporal-server';
+import { chromiumMissing, launchTestBrowser, type TestBrowser } from '../support/test-browser';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const SCREENSHOTS = join(__dirname, 'screenshots');
 
 describe('Temporal Web UI (headless Chromium)', function () {
   this.timeout(240_000);
   let harness: BatchHarness;
-  let browser: BrowserContext;
-  let profile: string | undefined;
+  let browser: TestBrowser;
   let uiConfig: AppConfig;
   const stamp = Date.now();
   const batchId = `${stamp}-ui`;
@@ -47,12 +44,7 @@ describe('Temporal Web UI (headless Chromium)', function () {
     ).join('\n');
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      console.log(
-        `      (skipped: Chromium not found at ${CHROMIUM}; run scripts/install-system-deps.sh, or set CHROMIUM_PATH)`,
-      );
-      this.skip();
-    }
+    if (chromiumMissing()) this.skip();
     harness = await startBatchHarness({ taskQueue: `test-web-ui-${stamp}`, sites: ['mitula'], pagesPerSearch: 1 });
     uiConfig = { ...harness.config, temporal: { ...harness.config.temporal, uiPort: TEST_UI_PORT } };
     for (const id of [workflowId, otherWorkflowId]) {
@@ -66,28 +58,18 @@ describe('Temporal Web UI (headless Chromium)', function () {
       assert.ok(Date.now() < deadline, `the server never listed 2 workflows for ${query}`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    const { chromium } = await import('playwright-core');
-    profile = mkdtempSync(join(tmpdir(), 'web-ui-chromium-'));
-    // A fresh profile (user data dir) per run; nothing reaches beyond the local UI.
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      // The product's switches; without its sandbox whoever runs the tests (the product drops it only as root).
-      args: chromiumArgs(['--headless', '--no-sandbox']),
-      viewport: { width: 1600, height: 900 },
-    });
+    browser = await launchTestBrowser('web-ui', { viewport: { width: 1600, height: 900 } });
     mkdirSync(SCREENSHOTS, { recursive: true });
   });
   after(async () => {
     await browser?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
     await harness?.close();
   });
 
   it('filters the workflow list to one batch and its children by BatchId', async () => {
     const url = batchUiUrl(uiConfig, batchId);
     assert.equal(url, `http://127.0.0.1:${TEST_UI_PORT}/namespaces/default/workflows?query=BatchId%3D%22${batchId}%22`);
-    const page = await browser.newPage();
+    const page = await browser.context.newPage();
     await page.goto(url, { waitUntil: 'domcontentloaded' });
     // The list loads after the page: the child's row comes with the batch's.
     await page.getByText(`${workflowId}/mitula`).waitFor({ timeout: 60_000 });
@@ -109,7 +91,7 @@ describe('Temporal Web UI (headless Chromium)', function () {
     assert.equal(child.typedSearchAttributes.get(SiteKey), 'mitula');
     assert.equal(child.typedSearchAttributes.get(BatchIdKey), batchId);
 
-    const page = await browser.newPage();
+    const page = await browser.context.newPage();
     await page.goto(workflowUiUrl(uiConfig, workflowId), { waitUntil: 'domcontentloaded' });
     await page.getByText('User Metadata').click();
     // Current details come from the workflow through a worker (a query), after the static summary.
