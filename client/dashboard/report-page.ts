@@ -44,7 +44,10 @@ export async function reportView(report: BatchReport, workflowUrl: string): Prom
       sites.flatMap((site) => [
         { group: site.site, label: 'new', value: site.metrics.listingsNew },
         { group: site.site, label: 'changed', value: site.metrics.listingsUpdated },
-        { group: site.site, label: 'removed', value: site.metrics.listingsRemoved ?? 0 },
+        // No earlier completed batch of the site: nothing to compare, so no bar (the table says –).
+        ...(site.metrics.listingsRemoved == null
+          ? []
+          : [{ group: site.site, label: 'removed', value: site.metrics.listingsRemoved }]),
       ]),
       { yLabel: 'listings' },
     ),

@@ -47,37 +47,42 @@ const SECURITY_HEADERS = {
   'Cache-Control': 'no-store',
 };
 
-/** A whole number ≥ `min` from a query parameter, or `fallback` when it is absent. */
+/** The largest batches or days a view takes: past it a number is a typo, and SQLite's LIMIT refuses values past 2^63. */
+const MAX_PARAMETER = 100_000;
+
+/** A whole number from `min` to MAX_PARAMETER from a query parameter, or `fallback` when it is absent. */
 function intParameter(params: URLSearchParams, name: string, fallback: number, min: number): number {
   const text = params.get(name)?.trim();
   if (!text) return fallback;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < min)
-    throw new UserInputError(`${name} must be a whole number ≥ ${min}, got "${text}"`);
+  if (!Number.isSafeInteger(value) || value < min || value > MAX_PARAMETER)
+    throw new UserInputError(`${name} must be a whole number from ${min} to ${MAX_PARAMETER}, got "${text}"`);
   return value;
 }
 
 type Page = { title: string; body: Html };
 
 async function renderView(db: Db, config: AppConfig, path: string, params: URLSearchParams): Promise<Page | null> {
-  const batches = intParameter(params, 'batches', DEFAULT_BATCHES, 1);
+  // Read only by the views over batches, so a stray value cannot break the Listings view.
+  const batches = () => intParameter(params, 'batches', DEFAULT_BATCHES, 1);
   switch (path) {
     case '/runs':
       return {
         title: 'Runs',
-        body: await runsView(runHistory(db, batches), (run) =>
+        body: await runsView(runHistory(db, batches()), (run) =>
           workflowUiUrl(config, run.batch.workflowId ?? batchWorkflowId(run.batch.id)),
         ),
       };
     case '/health':
-      return { title: 'Data health', body: await healthView(runHistory(db, batches)) };
+      return { title: 'Data health', body: await healthView(runHistory(db, batches())) };
     case '/market': {
       const days = intParameter(params, 'days', DEFAULT_REMOVAL_DAYS, 0);
+      const window = batches();
       return {
         title: 'Market',
         body: await marketView({
-          cells: marketMedians(db, batches),
-          priceChanges: priceChangeSummaries(db, batches),
+          cells: marketMedians(db, window),
+          priceChanges: priceChangeSummaries(db, window),
           latestChanges: latestPriceChanges(db, 50),
           removals: removals(db, days),
         }),
@@ -146,7 +151,12 @@ export async function startDashboard(config: AppConfig, port = config.dashboard.
     }
     if (!allowedHosts.has((request.headers.host ?? '').toLowerCase()))
       return sendMessage(response, 421, 'Wrong host', 'Open the dashboard at its own address on 127.0.0.1.');
-    const url = new URL(request.url ?? '/', 'http://dashboard');
+    let url: URL;
+    try {
+      url = new URL(request.url ?? '/', 'http://dashboard');
+    } catch {
+      return sendMessage(response, 400, 'Bad request', 'The request names no readable path.');
+    }
     if (url.pathname === '/') {
       response.writeHead(302, { ...SECURITY_HEADERS, Location: '/runs' });
       return void response.end();
@@ -171,7 +181,15 @@ export async function startDashboard(config: AppConfig, port = config.dashboard.
     }
   }
 
-  const server = createServer((request, response) => void handle(request, response));
+  // Whatever a request does, it fails alone: an error escaping handle() must not end the process.
+  const server = createServer((request, response) =>
+    handle(request, response).catch((error: unknown) => {
+      process.stderr.write(`dashboard: ${request.url}: ${(error as Error)?.stack ?? String(error)}\n`);
+      if (!response.headersSent)
+        sendMessage(response, 500, 'Internal error', 'The page failed; the terminal has the details.');
+      else response.destroy();
+    }),
+  );
   return new Promise<DashboardServer>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       db.close();

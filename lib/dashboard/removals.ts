@@ -72,7 +72,9 @@ export function removals(db: Db, days: number): Removals {
   const groups = new Map<string, RemovedListing[]>();
   for (const listing of listings) {
     const key = JSON.stringify([listing.city, listing.propertyType, listing.operation]);
-    groups.set(key, [...(groups.get(key) ?? []), listing]);
+    const group = groups.get(key);
+    if (group) group.push(listing);
+    else groups.set(key, [listing]);
   }
   const keys = [...groups.keys()].sort();
   return {

@@ -39,9 +39,12 @@ export interface ListingPage {
   offset: number;
 }
 
-/** `text` as a LIKE pattern matching it anywhere: its own %, _ and \ are escaped (ESCAPE '\'). */
+/**
+ * `text` as a LIKE pattern matching it anywhere: its own %, _ and \ are escaped (ESCAPE '\'). Its
+ * case is folded by the SQL, as the column's is, so both sides fold alike (SQLite: ASCII only).
+ */
 function containsPattern(text: string): string {
-  return `%${text.toLowerCase().replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+  return `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 }
 
 export interface ExportRequest {
@@ -123,7 +126,7 @@ function listingStatement(db: Db, filter: ExportFilter, shape: 'rows' | 'count',
   }
   if (filter.text !== undefined) {
     const fields = ['l.title', 'l.description', 'l.address', 'l.neighborhood', 'l.city'];
-    where.push(`(${fields.map((field) => `LOWER(COALESCE(${field}, '')) LIKE ? ESCAPE '\\'`).join(' OR ')})`);
+    where.push(`(${fields.map((field) => `LOWER(COALESCE(${field}, '')) LIKE LOWER(?) ESCAPE '\\'`).join(' OR ')})`);
     params.push(...fields.map(() => containsPattern(filter.text!)));
   }
   const columns = shape === 'count' ? 'COUNT(*) AS n' : 'l.*';

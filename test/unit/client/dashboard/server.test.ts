@@ -21,7 +21,7 @@ const HOSTILE = '<script>alert("x")</script>';
 
 function get(
   url: string,
-  options: { method?: string; host?: string } = {},
+  options: { method?: string; host?: string; path?: string } = {},
 ): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
@@ -29,7 +29,7 @@ function get(
       {
         host: target.hostname,
         port: target.port,
-        path: target.pathname + target.search,
+        path: options.path ?? target.pathname + target.search,
         method: options.method ?? 'GET',
         headers: { host: options.host ?? target.host },
       },
@@ -112,6 +112,18 @@ describe('dashboard server', function () {
     assert.equal(bad.status, 400);
     assert.match(bad.body, /min must be a price ≥ 0, got &quot;cheap&quot;/);
     assert.equal((await get(`${dashboard.url}/market?days=-1`)).status, 400);
+    // Past what SQLite's LIMIT takes: a 400 naming the parameter, not a failed page.
+    const huge = await get(`${dashboard.url}/runs?batches=1e20`);
+    assert.equal(huge.status, 400);
+    assert.match(huge.body, /batches must be a whole number from 1 to 100000, got &quot;1e20&quot;/);
+    // The Listings view does not read batches, so a stray one does not break it.
+    assert.equal((await get(`${dashboard.url}/listings?batches=x`)).status, 200);
+  });
+
+  it('answers a request line it cannot read with 400, and goes on serving', async () => {
+    const unreadable = await get(`${dashboard.url}/runs`, { path: 'http://[/runs' });
+    assert.equal(unreadable.status, 400);
+    assert.equal((await get(`${dashboard.url}/runs`)).status, 200);
   });
 
   it('says in one sentence when there is no database yet or the port is taken', async () => {

@@ -11,7 +11,7 @@ describe('dashboard: listing search', () => {
     marketHistory(db);
     addBatch(db, 'b3', ['lamudi'], '2025-11-03T06:00:00.000Z');
     upsertCards(db, 'b3', [
-      card('lamudi', 'p1', 10, { title: '100% Jardín_grande', description: 'CASA con ALBERCA' }),
+      card('lamudi', 'p1', 10, { title: '100% Jardín_grande', description: 'CASA con ALBERCA, junto a la ESTACIÓN' }),
       card('lamudi', 'p2', 20, { title: '100 Jardines grandes' }),
     ]);
   });
@@ -31,6 +31,9 @@ describe('dashboard: listing search', () => {
     assert.deepEqual(ids({ text: '100%' }), ['p1']);
     assert.deepEqual(ids({ text: 'jardín_' }), ['p1']);
     assert.deepEqual(ids({ text: 'jard' }), ['p1', 'p2']);
+    // Written as the page writes it, a capital accented letter is found (both sides fold alike).
+    assert.deepEqual(ids({ text: 'ESTACIÓN' }), ['p1']);
+    assert.deepEqual(ids({ text: 'la EstaciÓn' }), ['p1']);
   });
 
   it('pages in (site, id) order, clamps the page to the last one and counts the whole selection', () => {
