@@ -1,6 +1,6 @@
 /** The Data health view: field fill rates per site over batches (the batch's own stored metrics) and the alerts each batch raised. */
 import { timeSeriesChart } from '../../lib/dashboard/charts';
-import { html, trustedHtml, type Html } from '../../lib/dashboard/html';
+import { html, trustedHtml, type Html } from '../../lib/html';
 import type { BatchRun } from '../../lib/dashboard/run-history';
 import type { FillRates } from '../../lib/metrics/site-metrics';
 import { formatShare, formatTime } from './format';

@@ -1,5 +1,5 @@
 /** The page around every dashboard view and the HTML report: styles inline, no script, nothing fetched from elsewhere. */
-import { html, trustedHtml, type Html } from '../../lib/dashboard/html';
+import { html, trustedHtml, type Html } from '../../lib/html';
 import { NONE } from './format';
 
 export const VIEWS = [

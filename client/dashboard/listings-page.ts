@@ -1,5 +1,5 @@
 /** The Listings view: the filter form, one page of the filtered listings (each linked to its portal page), pages, and the CSV of the filter. */
-import { html, type Html } from '../../lib/dashboard/html';
+import { html, type Html } from '../../lib/html';
 import type { FilterChoices, ListingSearchResult } from '../../lib/dashboard/listing-search';
 import type { ExportFilter } from '../../lib/export/listing-export';
 import { formatCount, formatPrice, orNone } from './format';

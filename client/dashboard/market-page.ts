@@ -3,7 +3,7 @@
  * currency) over batches, with their counts; price changes; listings removed within or after N days.
  */
 import { timeSeriesChart } from '../../lib/dashboard/charts';
-import { html, linkableUrl, trustedHtml, type Html } from '../../lib/dashboard/html';
+import { html, linkableUrl, trustedHtml, type Html } from '../../lib/html';
 import type { MarketCell, MarketKey } from '../../lib/dashboard/market';
 import { changePercent, type PriceChangeRow, type PriceChangeSummary } from '../../lib/dashboard/price-changes';
 import type { Removals } from '../../lib/dashboard/removals';

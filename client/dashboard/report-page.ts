@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AppConfig } from '../../lib/config/types';
 import { groupedBarChart } from '../../lib/dashboard/charts';
-import { html, trustedHtml, type Html } from '../../lib/dashboard/html';
+import { html, trustedHtml, type Html } from '../../lib/html';
 import { batchWorkflowId } from '../../lib/contract/names';
 import { UserInputError } from '../../lib/errors';
 import type { BatchReport, ListingChange, SiteReport } from '../../lib/report/batch-report';

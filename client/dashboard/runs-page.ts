@@ -1,6 +1,6 @@
 /** The Runs view: batches over time per site (listings, new, removed, failed pages, duration), each linked to its workflow in the Temporal Web UI. */
 import { timeSeriesChart } from '../../lib/dashboard/charts';
-import { html, trustedHtml, type Html } from '../../lib/dashboard/html';
+import { html, trustedHtml, type Html } from '../../lib/html';
 import type { BatchRun } from '../../lib/dashboard/run-history';
 import { formatCount, formatDuration, formatTime } from './format';
 import { chartFrame, dataTable } from './layout';

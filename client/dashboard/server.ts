@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { AppConfig } from '../../lib/config/types';
 import { batchWorkflowId } from '../../lib/contract/names';
-import { html, type Html } from '../../lib/dashboard/html';
+import { html, type Html } from '../../lib/html';
 import { filterChoices, searchListings } from '../../lib/dashboard/listing-search';
 import { marketMedians } from '../../lib/dashboard/market';
 import { latestPriceChanges, priceChangeSummaries } from '../../lib/dashboard/price-changes';

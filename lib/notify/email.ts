@@ -10,6 +10,8 @@ import { createTransport } from 'nodemailer';
 import { batchWorkflowId } from '../contract/names';
 import type { EmailConfig } from '../config/types';
 import { alertsTitle, siteLine, summaryTitle, type BatchNotice } from './batch-notice';
+// Listing data (site names, alert texts) can hold markup: everything is text in the HTML part.
+import { escapeHtml } from '../html';
 
 export interface EmailMessage {
   /**
@@ -58,14 +60,6 @@ export function batchEmail(notice: BatchNotice): EmailMessage {
     '</body></html>',
   ].join('\n');
   return { messageId: `<${batchWorkflowId(notice.batchId)}@scraping-orchestrator.local>`, subject, text, html };
-}
-
-/** Listing data (site names, alert texts) can hold markup: everything is text in the HTML part. */
-export function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!,
-  );
 }
 
 export interface SendOptions {

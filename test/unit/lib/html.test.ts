@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { escapeHtml, html, linkableUrl, trustedHtml } from '../../../../lib/dashboard/html';
+import { escapeHtml, html, linkableUrl, trustedHtml } from '../../../lib/html';
 
 describe('dashboard: html', () => {
   it('escapes every interpolated value unless it is Html', () => {

@@ -1,7 +1,8 @@
 /**
  * HTML written on the server, escaped by construction: the `html` template escapes every value it
  * is given (listing titles, cities and URLs come from the web) unless the value is itself Html,
- * made by `html` or, for markup this code produced (chart SVG), by `trustedHtml`.
+ * made by `html` or, for markup this code produced (chart SVG), by `trustedHtml`. Used by the
+ * dashboard, the HTML report and the alert email's HTML part.
  */
 export class Html {
   constructor(readonly text: string) {}
