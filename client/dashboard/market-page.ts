@@ -7,7 +7,7 @@ import { html, linkableUrl, trustedHtml, type Html } from '../../lib/html';
 import type { MarketCell, MarketKey } from '../../lib/dashboard/market';
 import { changePercent, type PriceChangeRow, type PriceChangeSummary } from '../../lib/dashboard/price-changes';
 import type { Removals } from '../../lib/dashboard/removals';
-import { formatChange, formatCount, formatPrice, formatTime, orNone } from './format';
+import { formatChange, formatCount, formatPrice, formatTime, NONE, orNone } from './format';
 import { chartFrame, dataTable } from './layout';
 
 export interface MarketData {
@@ -113,7 +113,7 @@ export async function marketView(data: MarketData): Promise<Html> {
         'median price',
         'with area',
         'median per m²',
-        `median before (${previousBatch ?? '–'})`,
+        `median before (${orNone(previousBatch)})`,
         'change',
       ],
       latestRows,
@@ -190,7 +190,7 @@ function removalSection(removals: Removals): Html {
         formatCount(group.removed),
         formatCount(group.withinDays),
         formatCount(group.afterDays),
-        group.medianDaysListed === null ? '–' : group.medianDaysListed.toFixed(1),
+        group.medianDaysListed === null ? NONE : group.medianDaysListed.toFixed(1),
       ]),
       'removals',
     )}

@@ -13,7 +13,7 @@ import { UserInputError } from '../../lib/errors';
 import type { BatchReport, ListingChange, SiteReport } from '../../lib/report/batch-report';
 import { confinePath } from '../../lib/security/paths';
 import { SITE_COLUMNS } from '../report-view';
-import { formatCount, formatDuration, formatPrice, formatShare, formatTime, NONE } from './format';
+import { formatCount, formatDuration, formatPrice, formatShare, formatTime, NONE, orNone } from './format';
 import { workflowUiUrl } from '../environment';
 import { chartFrame, dataTable, htmlPage } from './layout';
 import { listingLink } from './market-page';
@@ -89,7 +89,7 @@ export async function reportView(report: BatchReport, workflowUrl: string): Prom
       sites.map((s) => [
         s.site,
         ...FILL_FIELDS.map((f) => formatShare(s.metrics.fillRates[f])),
-        s.metrics.previousBatchId ?? '–',
+        orNone(s.metrics.previousBatchId),
       ]),
       'fill-rates',
     )}

@@ -2,7 +2,7 @@
 import { timeSeriesChart } from '../../lib/dashboard/charts';
 import { html, trustedHtml, type Html } from '../../lib/html';
 import type { BatchRun } from '../../lib/dashboard/run-history';
-import { formatCount, formatDuration, formatTime } from './format';
+import { formatCount, formatDuration, formatTime, orNone } from './format';
 import { chartFrame, dataTable } from './layout';
 
 /** `workflowUrl(batch)`: the batch workflow's page in the Web UI. */
@@ -27,7 +27,7 @@ export async function runsView(history: readonly BatchRun[], workflowUrl: (run: 
         index === 0 ? run.batch.status : '',
         index === 0 ? formatDuration(run.durationMs) : '',
         site.site,
-        site.mainState ?? '–',
+        orNone(site.mainState),
         formatCount(site.metrics.listingsSeen),
         formatCount(site.metrics.listingsNew),
         formatCount(site.metrics.listingsRemoved),
