@@ -26,7 +26,6 @@ import {
   shownPriceFields,
   steppedIds,
   unnamedArea,
-  withNonListingAt,
   queryPagination,
 } from './page-kit';
 
@@ -47,10 +46,6 @@ const { externalId, indexOf } = steppedIds(4_100_000_003, 13, /^\d{10,15}$/);
 const SEARCH_PATH = /^\/casas\/[a-z0-9-]+$/;
 
 const SCHEMA_TYPE: Partial<Record<PropertyType, string>> = { house: 'SingleFamilyResidence', apartment: 'Apartment' };
-
-/** A banner styled as a card that sits among the results on some pages; it is not an article. */
-const BANNER =
-  '<div class="listing-card listing-card--banner" data-test="banner"><p>¿Quieres vender tu casa? Publica gratis &amp; recibe ofertas</p></div>';
 
 const pick = (f: PropertyFacts, purpose: string, k: number) => choice(SITE, f.n, purpose, k);
 
@@ -236,8 +231,7 @@ function renderListPage(input: ListPageInput): string {
     hash32(`${SITE}:pageview:${input.variant}`).toString(16).padStart(8, '0') +
     '-' +
     input.page.toString(16).padStart(4, '0');
-  const listed = input.items.map((f, i) => cardHtml(f, i, pageViewId, input));
-  const cards = input.variant % 3 === 1 ? withNonListingAt(listed, 3, BANNER) : listed;
+  const cards = input.items.map((f, i) => cardHtml(f, i, pageViewId, input));
   const results =
     input.items.length === 0
       ? '<div class="no-results" data-test="no-results"><h2>No encontramos anuncios para tu búsqueda</h2><p>Prueba con otra zona o quita filtros.</p></div>'

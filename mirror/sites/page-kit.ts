@@ -225,14 +225,6 @@ export function relativeAge(site: string, n: number): string {
   return weeks === 0 ? `Hace ${dayText}` : `Hace ${weeks} ${weeks === 1 ? 'semana' : 'semanas'}, ${dayText}`;
 }
 
-/**
- * The cards of a results page with something that is not a listing among them (a banner styled as a
- * card, a sponsored slot) at `position`, when there are more cards than that: parsers must skip it.
- */
-export function withNonListingAt(cards: readonly string[], position: number, html: string): string[] {
-  return cards.length > position ? [...cards.slice(0, position), html, ...cards.slice(position)] : [...cards];
-}
-
 /** Base64 as the Lifull templates write data-clickdestination; `unpadded` drops the trailing "=" as some cards do. */
 export function base64(text: string, unpadded: boolean): string {
   const encoded = Buffer.from(text, 'utf8').toString('base64');

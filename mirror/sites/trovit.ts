@@ -25,7 +25,6 @@ import {
   showsRelativeAge,
   shownPriceFields,
   unnamedArea,
-  withNonListingAt,
   unnamedAreaFields,
 } from './page-kit';
 
@@ -56,10 +55,6 @@ function indexOf(id: string): number | null {
   const n = offset / ID_STEP;
   return externalId(n) === id ? n : null;
 }
-
-/** A sponsored block in the list on some pages: an article, but not a snippet-listing. */
-const SPONSORED_SLOT =
-  '<article class="snippet-ad" data-id="ad-slot-1"><a href="https://ads.example-partner.mx/c?id=9">Créditos hipotecarios &amp; seguros</a></article>';
 
 const pick = (f: PropertyFacts, purpose: string, k: number) => choice(SITE, f.n, purpose, k);
 
@@ -179,8 +174,7 @@ function searchTitle(searchPath: string): string {
 
 function renderListPage(input: ListPageInput): string {
   const pageViewId = hash32(`${SITE}:pageview:${input.variant}`).toString(36);
-  const listed = input.items.map((f, i) => cardHtml(f, i, pageViewId));
-  const cards = input.variant % 3 === 0 ? withNonListingAt(listed, 5, SPONSORED_SLOT) : listed;
+  const cards = input.items.map((f, i) => cardHtml(f, i, pageViewId));
   const results =
     input.items.length === 0
       ? '<div class="no-results"><p>No hay resultados para tu búsqueda</p><p>Revisa la ortografía o amplía la zona.</p></div>'

@@ -31,7 +31,6 @@ describe('Trovit mirror: the parser reads back every card it renders', () => {
       'Hace ',
       'Actualizado el ',
       'src="data:image/gif',
-      'class="snippet-ad"',
       '&#233;',
       ' USD</span>',
       '<address>',
