@@ -32,22 +32,20 @@ function heartbeating<T extends Record<string, Activity>>(activities: T): T {
 
 export function createFinalizationActivities(deps: ActivityDeps) {
   const { db, config } = deps;
-  const mainState = (batchId: string) =>
-    new Map(
-      getTasks(db, batchId)
-        .filter((t) => t.kind === 'main')
-        .map((t) => [t.site, t.state]),
-    );
+  const mainState = async (batchId: string) =>
+    new Map((await getTasks(db, batchId)).filter((t) => t.kind === 'main').map((t) => [t.site, t.state]));
 
   return heartbeating({
     /** Computes each site's counts (pages, listings new/updated/unchanged/removed, price changes) and stores them in site_metrics. */
     async storeSiteStatistics({ batchId }: { batchId: string }): Promise<SiteMetrics[]> {
-      const states = mainState(batchId);
-      return [...states.keys()].map((site) => {
-        const metrics = computeSiteMetrics(db, batchId, site, states.get(site) === 'completed');
-        storeSiteMetrics(db, batchId, metrics);
-        return metrics;
-      });
+      const states = await mainState(batchId);
+      const computed: SiteMetrics[] = [];
+      for (const [site, state] of states) {
+        const metrics = await computeSiteMetrics(db, batchId, site, state === 'completed');
+        await storeSiteMetrics(db, batchId, metrics);
+        computed.push(metrics);
+      }
+      return computed;
     },
 
     /**
@@ -55,15 +53,16 @@ export function createFinalizationActivities(deps: ActivityDeps) {
      * alerts that finds and returns all of the batch's alerts.
      */
     async detectBatchAlerts({ batchId }: { batchId: string }): Promise<{ alerts: Alert[] }> {
-      const states = mainState(batchId);
-      const alerts = getSiteMetrics(db, batchId).flatMap((current) => {
+      const states = await mainState(batchId);
+      const alerts: Alert[] = [];
+      for (const current of await getSiteMetrics(db, batchId)) {
         const previous = current.previousBatchId
-          ? (getSiteMetrics(db, current.previousBatchId).find((m) => m.site === current.site) ?? null)
+          ? ((await getSiteMetrics(db, current.previousBatchId)).find((m) => m.site === current.site) ?? null)
           : null;
-        return detectAlerts(batchId, current, previous, states.get(current.site) === 'failed', config.alerts);
-      });
-      storeAlerts(db, alerts);
-      return { alerts: getAlerts(db, batchId) };
+        alerts.push(...detectAlerts(batchId, current, previous, states.get(current.site) === 'failed', config.alerts));
+      }
+      await storeAlerts(db, alerts);
+      return { alerts: await getAlerts(db, batchId) };
     },
 
     async backupDatabase({ batchId }: { batchId: string }): Promise<BackupResult> {
@@ -85,7 +84,11 @@ export function createFinalizationActivities(deps: ActivityDeps) {
       finalizationErrors: string[];
     }): Promise<void> {
       const { batchId, status, sites, finalizationErrors } = args;
-      setBatchStatus(db, batchId, status, { sites, finalizationErrors, metrics: getSiteMetrics(db, batchId) });
+      await setBatchStatus(db, batchId, status, {
+        sites,
+        finalizationErrors,
+        metrics: await getSiteMetrics(db, batchId),
+      });
     },
 
     /**
@@ -96,13 +99,13 @@ export function createFinalizationActivities(deps: ActivityDeps) {
     async sendNotifications({ batchId }: { batchId: string }): Promise<NotificationResult[]> {
       const { webhookUrl, email } = config.notifications;
       if (!webhookUrl && !email) return [];
-      const batch = getBatch(db, batchId);
+      const batch = await getBatch(db, batchId);
       const notice: BatchNotice = {
         batchId,
         status: batch?.status ?? 'finished',
         label: batch?.label ?? null,
-        sites: getSiteMetrics(db, batchId),
-        alerts: getAlerts(db, batchId),
+        sites: await getSiteMetrics(db, batchId),
+        alerts: await getAlerts(db, batchId),
       };
       const results: NotificationResult[] = [];
       if (webhookUrl) {

@@ -16,7 +16,7 @@ import { siteQueueActivitiesPerSecond, type ActivityDeps } from './deps';
 export function createPlanningActivities(deps: ActivityDeps) {
   const { config, db } = deps;
 
-  function plan({ input, workflowId }: { input: BatchInput; workflowId: string }): BatchPlan {
+  async function plan({ input, workflowId }: { input: BatchInput; workflowId: string }): Promise<BatchPlan> {
     // The same check as `run` and `schedule` make before starting: unknown or disabled sites, and
     // mistakes in their start-URL CSVs, named with the file (a Schedule's input is checked here again).
     checkBatchStart(config, input.sites);
@@ -46,7 +46,7 @@ export function createPlanningActivities(deps: ActivityDeps) {
         maxPages: input.maxPages ? Math.min(input.maxPages, start.maxPages) : start.maxPages,
       })),
     }));
-    createBatch(db, {
+    await createBatch(db, {
       id: batchId,
       label: input.label ?? null,
       parentBatchId: input.parentBatchId ?? null,
@@ -55,7 +55,7 @@ export function createPlanningActivities(deps: ActivityDeps) {
       options: { ...input },
       workflowId,
     });
-    setBatchStatus(db, batchId, 'running');
+    await setBatchStatus(db, batchId, 'running');
     return {
       batchId,
       sites,
@@ -69,7 +69,7 @@ export function createPlanningActivities(deps: ActivityDeps) {
   return {
     async planBatch(args: { input: BatchInput; workflowId: string }): Promise<BatchPlan> {
       try {
-        return plan(args);
+        return await plan(args);
       } catch (error) {
         // A mistake in the config or a start-URL CSV gives the same answer on every attempt.
         if (error instanceof UserInputError) throw ApplicationFailure.nonRetryable(error.message, 'UserInputError');

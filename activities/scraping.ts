@@ -17,6 +17,7 @@ import {
 } from '../lib/store/detail-queue';
 import { mergeDetail, upsertCards } from '../lib/store/listings';
 import { nextAttempt, recordPage, type PageAttempt } from '../lib/store/pages';
+import { inTransaction, type Db } from '../lib/store/database';
 import type { FetchedPage } from '../lib/fetch/fetcher';
 import type {
   DetailOutcome,
@@ -87,7 +88,7 @@ export function createScrapingActivities(deps: ActivityDeps) {
         deps.fetcherFor(site).fetch(base.url, { site: base.site, signal }),
       );
     } catch (error) {
-      recordPage(db, {
+      await recordPage(db, {
         ...base,
         statusCode: (error as { status?: number }).status ?? null,
         latencyMs: null,
@@ -103,8 +104,13 @@ export function createScrapingActivities(deps: ActivityDeps) {
    * Record an attempt whose page arrived: its status, latency and size, with the number of
    * listings parsed from it, or the error its parsing failed with (no listings).
    */
-  function recordArrived(base: AttemptOf, page: FetchedPage, parsed: { listings: number } | { failure: unknown }) {
-    recordPage(db, {
+  async function recordArrived(
+    store: Db,
+    base: AttemptOf,
+    page: FetchedPage,
+    parsed: { listings: number } | { failure: unknown },
+  ): Promise<void> {
+    await recordPage(store, {
       ...base,
       statusCode: page.status,
       latencyMs: page.latencyMs,
@@ -128,7 +134,7 @@ export function createScrapingActivities(deps: ActivityDeps) {
   }): Promise<ListingPageResult> {
     // The attempt is reported in the pages table; the task's state is the site workflow's to write
     // (a failed latest attempt reads as retrying: lib/store/batches.ts, getTasks).
-    const attempt = nextAttempt(db, { batchId, site, kind: 'listing', url });
+    const attempt = await nextAttempt(db, { batchId, site, kind: 'listing', url });
     const base = { batchId, site, kind: 'listing' as const, url, attempt };
     let page;
     try {
@@ -148,7 +154,7 @@ export function createScrapingActivities(deps: ActivityDeps) {
         // Propiedades) cannot tell a short last page from a full middle one, so its walk may ask
         // for one page past the end. Elsewhere a 404 on a page the site linked to is drift, and
         // fails as any page does. The attempt keeps its row, with the status, as a page that answered.
-        recordPage(db, {
+        await recordPage(db, {
           ...base,
           statusCode: error.status,
           latencyMs: null,
@@ -167,19 +173,19 @@ export function createScrapingActivities(deps: ActivityDeps) {
         .adapterFor(siteConfig(deps, site))
         .parseListingPage(page.html, { url: page.url, site, maxFieldLength });
     } catch (error) {
-      recordArrived(base, page, { failure: error });
+      await recordArrived(db, base, page, { failure: error });
       throw failure(error, site);
     }
-    const counts = db.transaction(() => {
-      recordArrived(base, page, { listings: parsed.listings.length });
-      enqueueDetails(
-        db,
+    const counts = await inTransaction(db, async (trx) => {
+      await recordArrived(trx, base, page, { listings: parsed.listings.length });
+      await enqueueDetails(
+        trx,
         batchId,
         site,
         parsed.detailUrls.map((detailUrl) => ({ url: detailUrl, externalId: null })),
       );
-      return upsertCards(db, batchId, parsed.listings);
-    })();
+      return upsertCards(trx, batchId, parsed.listings);
+    });
     return {
       listings: parsed.listings.length,
       newListings: counts.new,
@@ -197,18 +203,18 @@ export function createScrapingActivities(deps: ActivityDeps) {
     site: string;
     seq: number;
   }): Promise<DetailOutcome> {
-    const entry = getDetail(db, seq);
+    const entry = await getDetail(db, seq);
     if (!entry) throw new Error(`detail queue entry ${seq} does not exist`);
     // Already handled by an earlier attempt whose completion was lost: report the same outcome.
-    if (entry.state !== 'pending') return entry.state as DetailOutcome;
-    const attempt = nextAttempt(db, { batchId, site, kind: 'detail', url: entry.url });
+    if (entry.state !== 'pending') return entry.state;
+    const attempt = await nextAttempt(db, { batchId, site, kind: 'detail', url: entry.url });
     const base = { batchId, site, kind: 'detail' as const, url: entry.url, attempt };
     let page;
     try {
       page = await fetchPage(base);
     } catch (error) {
       if (error instanceof NotFoundError || isRefusal(error)) {
-        finishDetail(db, seq, 'skipped', error.message);
+        await finishDetail(db, seq, 'skipped', error.message);
         return 'skipped';
       }
       // Asking again gives the same answer (a challenge that did not clear, access denied, a
@@ -216,7 +222,7 @@ export function createScrapingActivities(deps: ActivityDeps) {
       // as a page the parser does not know does below. Only a retryable failure is thrown, so
       // only it decides whether the window is tried again, and this page is not fetched again.
       if (error instanceof ScrapeError && !error.retryable) {
-        finishDetail(db, seq, 'failed', error.message);
+        await finishDetail(db, seq, 'failed', error.message);
         return 'failed';
       }
       throw failure(error, site);
@@ -225,17 +231,17 @@ export function createScrapingActivities(deps: ActivityDeps) {
       const adapter = deps.adapterFor(siteConfig(deps, site));
       if (!adapter.parseDetailPage) throw new Error(`site ${site} has no detail parser`);
       const record = adapter.parseDetailPage(page.html, { url: page.url, site, maxFieldLength });
-      db.transaction(() => {
-        recordArrived(base, page, { listings: 1 });
-        mergeDetail(db, batchId, record);
-        finishDetail(db, seq, 'done');
-      })();
+      await inTransaction(db, async (trx) => {
+        await recordArrived(trx, base, page, { listings: 1 });
+        await mergeDetail(trx, batchId, record);
+        await finishDetail(trx, seq, 'done');
+      });
       return 'done';
     } catch (error) {
-      recordArrived(base, page, { failure: error });
+      await recordArrived(db, base, page, { failure: error });
       // A listing gone offline, or a page the parser does not know: retrying gives the same page.
       if (error instanceof ScrapeError && !error.retryable) {
-        finishDetail(db, seq, error instanceof NotFoundError ? 'skipped' : 'failed', error.message);
+        await finishDetail(db, seq, error instanceof NotFoundError ? 'skipped' : 'failed', error.message);
         return error instanceof NotFoundError ? 'skipped' : 'failed';
       }
       throw failure(error, site);
@@ -336,10 +342,10 @@ export function createScrapingActivities(deps: ActivityDeps) {
      * so the workflow counts every entry, those an attempt that timed out had finished included.
      */
     async closeDetailWindow({ seqs, error }: { seqs: number[]; error: string }): Promise<DetailTotals> {
-      return db.transaction(() => {
-        failPendingDetails(db, seqs, error);
-        return outcomesOf(db, seqs);
-      })();
+      return inTransaction(db, async (trx) => {
+        await failPendingDetails(trx, seqs, error);
+        return outcomesOf(trx, seqs);
+      });
     },
 
     async nextDetails({
@@ -353,7 +359,7 @@ export function createScrapingActivities(deps: ActivityDeps) {
       afterSeq: number;
       limit: number;
     }): Promise<number[]> {
-      return pendingDetails(db, batchId, site, afterSeq, limit).map((entry) => entry.seq);
+      return (await pendingDetails(db, batchId, site, afterSeq, limit)).map((entry) => entry.seq);
     },
   };
 }

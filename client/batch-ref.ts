@@ -9,7 +9,7 @@ import type { AppConfig } from '../lib/config/types';
 import { batchIdOf, batchWorkflowId, isBatchWorkflowId } from '../lib/contract/names';
 import { UserInputError } from '../lib/errors';
 import { getBatch, type BatchRow } from '../lib/store/batches';
-import { openDatabase, type Db } from '../lib/store/database';
+import { backendOf, hasSchema, openStore, redactDatabaseUrl, type Db } from '../lib/store/database';
 
 export interface BatchIds {
   batchId: string;
@@ -34,43 +34,57 @@ export function batchIdCandidates(text: string): BatchIds[] {
   return isBatchWorkflowId(trimmed) ? [{ batchId: batchIdOf(trimmed), workflowId: trimmed }, asBatchId] : [asBatchId];
 }
 
-/** Open the batch database for reading when it exists; null when nothing has run yet. */
-export function openBatchDatabase(config: AppConfig): Db | null {
-  return existsSync(config.storage.database) ? openDatabase(config.storage.database, { readonly: true }) : null;
+/**
+ * Open the store for reading when it exists; null when nothing has run yet (no SQLite file, or a
+ * PostgreSQL database no worker has set up).
+ */
+export async function openBatchDatabase(config: AppConfig): Promise<Db | null> {
+  const { database } = config.storage;
+  if (backendOf(database) === 'sqlite') {
+    return existsSync(database) ? openStore(config.storage, { readonly: true }) : null;
+  }
+  const db = await openStore(config.storage, { readonly: true });
+  if (await hasSchema(db)) return db;
+  await db.destroy();
+  return null;
 }
 
 /** The batch row `text` names, trying each interpretation; null when the database has none. */
-export function findBatchRow(db: Db | null, text: string): (BatchIds & { row: BatchRow }) | null {
+export async function findBatchRow(db: Db | null, text: string): Promise<(BatchIds & { row: BatchRow }) | null> {
   if (!db) return null;
   for (const candidate of batchIdCandidates(text)) {
-    const row = getBatch(db, candidate.batchId);
+    const row = await getBatch(db, candidate.batchId);
     if (row) return { batchId: row.id, workflowId: row.workflowId ?? candidate.workflowId, row };
   }
   return null;
 }
 
 /** The batch row `text` names, or the user's mistake in one line: which id, which database. */
-export function requireBatchRow(config: AppConfig, db: Db | null, text: string): BatchIds & { row: BatchRow } {
-  const found = findBatchRow(db, text);
+export async function requireBatchRow(
+  config: AppConfig,
+  db: Db | null,
+  text: string,
+): Promise<BatchIds & { row: BatchRow }> {
+  const found = await findBatchRow(db, text);
   if (!found)
     throw new UserInputError(
-      `unknown batch "${text.trim()}": no such batch in ${config.storage.database} (see \`orchestrator list\`)`,
+      `unknown batch "${text.trim()}": no such batch in ${redactDatabaseUrl(config.storage.database)} (see \`orchestrator list\`)`,
     );
   return found;
 }
 
 /** Open the database, find the batch `text` names (or fail in one line), use both, close. */
-export function withBatchRow<T>(
+export async function withBatchRow<T>(
   config: AppConfig,
   text: string,
-  use: (db: Db, found: BatchIds & { row: BatchRow }) => T,
-): T {
-  const db = openBatchDatabase(config);
+  use: (db: Db, found: BatchIds & { row: BatchRow }) => Promise<T>,
+): Promise<T> {
+  const db = await openBatchDatabase(config);
   try {
-    const found = requireBatchRow(config, db, text);
-    return use(db!, found);
+    const found = await requireBatchRow(config, db, text);
+    return await use(db!, found);
   } finally {
-    db?.close();
+    await db?.destroy();
   }
 }
 
@@ -88,12 +102,12 @@ async function describeWorkflow(client: Client, workflowId: string): Promise<Wor
  * mistake: one line naming the id and where it was looked for.
  */
 export async function resolveBatch(config: AppConfig, client: Client | null, text: string): Promise<BatchRef> {
-  const db = openBatchDatabase(config);
+  const db = await openBatchDatabase(config);
   let found: (BatchIds & { row: BatchRow }) | null;
   try {
-    found = findBatchRow(db, text);
+    found = await findBatchRow(db, text);
   } finally {
-    db?.close();
+    await db?.destroy();
   }
   if (found) return { ...found, workflow: client ? await describeWorkflow(client, found.workflowId) : null };
   if (client) {

@@ -10,7 +10,14 @@ import { describeEmail } from '../lib/config/email-settings';
 import { UserInputError } from '../lib/errors';
 import { redactProxyUrl } from '../lib/security/redact';
 import { verifyEmailServer } from '../lib/notify/email';
-import { LATEST_SCHEMA_VERSION, openDatabase, schemaVersion } from '../lib/store/database';
+import {
+  backendOf,
+  hasSchema,
+  LATEST_SCHEMA_VERSION,
+  openStore,
+  redactDatabaseUrl,
+  schemaVersion,
+} from '../lib/store/database';
 import { findTemporalCli } from '../lib/temporal/cli-binary';
 import { isServing } from '../lib/temporal/dev-server';
 import { loadStartUrls } from '../lib/urls/start-urls';
@@ -51,34 +58,43 @@ function checkStartUrls(config: AppConfig): CheckResult {
   return pass('start URLs', `${count} start URLs for ${enabled.length} enabled sites in ${config.storage.urlsDir}`);
 }
 
-function checkDatabase(config: AppConfig): CheckResult {
-  const path = config.storage.database;
-  if (!existsSync(path))
-    return pass(
-      'database',
-      `${path} does not exist yet: the first batch creates it at schema version ${LATEST_SCHEMA_VERSION}`,
-    );
-  const db = openDatabase(path, { readonly: true });
+/** The configured store (a SQLite file, or a PostgreSQL database reached from this host), and its schema version. */
+async function checkDatabase(config: AppConfig): Promise<CheckResult> {
+  const { database } = config.storage;
+  const shown = redactDatabaseUrl(database);
+  const postgres = backendOf(database) === 'postgres';
+  const firstRun = `the first worker creates its tables at schema version ${LATEST_SCHEMA_VERSION}`;
+  if (!postgres && !existsSync(database)) return pass('database', `${shown} does not exist yet: ${firstRun}`);
+  const db = await openStore(config.storage, { readonly: true });
   try {
     let version: number;
     try {
-      version = schemaVersion(db);
+      if (postgres && !(await hasSchema(db)))
+        return pass('database', `PostgreSQL at ${shown} has no tables yet: ${firstRun}`);
+      version = await schemaVersion(db);
     } catch (error) {
-      return fail('database', `${path} is not an orchestrator database (${(error as Error).message})`);
+      const reason = (error as Error).message || String(error);
+      return fail(
+        'database',
+        postgres
+          ? `PostgreSQL at ${shown} does not answer: ${reason}`
+          : `${shown} is not an orchestrator database (${reason})`,
+      );
     }
-    if (version === LATEST_SCHEMA_VERSION) return pass('database', `${path} at schema version ${version}`);
+    const where = postgres ? `PostgreSQL at ${shown}` : shown;
+    if (version === LATEST_SCHEMA_VERSION) return pass('database', `${where} at schema version ${version}`);
     if (version < LATEST_SCHEMA_VERSION) {
       return fail(
         'database',
-        `${path} is at schema version ${version}, this code expects ${LATEST_SCHEMA_VERSION}: starting a worker (\`orchestrator worker\`) migrates it`,
+        `${where} is at schema version ${version}, this code expects ${LATEST_SCHEMA_VERSION}: starting a worker (\`orchestrator worker\`) migrates it`,
       );
     }
     return fail(
       'database',
-      `${path} is at schema version ${version}, newer than this code (${LATEST_SCHEMA_VERSION}): update the orchestrator before using this database`,
+      `${where} is at schema version ${version}, newer than this code (${LATEST_SCHEMA_VERSION}): update the orchestrator before using this database`,
     );
   } finally {
-    db.close();
+    await db.destroy();
   }
 }
 
@@ -172,7 +188,7 @@ export async function validateSetup(loadConfig: () => AppConfig, options: Valida
     );
   } else {
     results.push(attempt('start URLs', () => checkStartUrls(loaded)));
-    results.push(attempt('database', () => checkDatabase(loaded)));
+    results.push(await checkDatabase(loaded).catch((error: Error) => fail('database', error.message)));
     results.push(await checkTemporal(loaded).catch((error: Error) => fail('Temporal server', error.message)));
   }
   results.push(attempt('Temporal CLI', () => checkTemporalCli(options.env ?? process.env)));

@@ -16,7 +16,7 @@ import { ProxyPool } from '../lib/fetch/proxy-pool';
 import { RateLimiter, type SiteRateLimit } from '../lib/fetch/rate-limiter';
 import type { HostResolver } from '../lib/security/address-guard';
 import { HostPolicy } from '../lib/security/host-policy';
-import { openDatabase } from '../lib/store/database';
+import { openStore } from '../lib/store/database';
 import { isChallengePage } from '../scrapers/page';
 import { adapterFor } from '../scrapers/registry';
 
@@ -61,11 +61,11 @@ function challengeRecognizer(site: SiteConfig): (html: string) => boolean {
   return (html) => isChallengePage(html, hooks);
 }
 
-export function buildActivityDeps(
+export async function buildActivityDeps(
   config: AppConfig,
   options: DepsOptions = {},
-): ActivityDeps & { close(): Promise<void> } {
-  const db = openDatabase(config.storage.database);
+): Promise<ActivityDeps & { close(): Promise<void> }> {
+  const db = await openStore(config.storage);
   const limiter = new RateLimiter({
     sites: options.liftRateLimits
       ? {}
@@ -133,7 +133,7 @@ export function buildActivityDeps(
     async close() {
       await Promise.all([...fetchers.values()].map(async (fetcher) => fetcher.close?.()));
       await pool?.close();
-      db.close();
+      await db.destroy();
     },
   };
 }

@@ -36,7 +36,7 @@ export async function createWorkers(
 ): Promise<OrchestratorWorkers> {
   const { logger } = installRuntime(config);
   const connection = options.connection ?? (await NativeConnection.connect({ address: config.temporal.address }));
-  const deps = buildActivityDeps(config, {
+  const deps = await buildActivityDeps(config, {
     onFetcherSwitch: (event) =>
       logger?.warn(
         event,

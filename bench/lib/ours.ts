@@ -14,7 +14,6 @@ import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { startBatch } from '../../client/batch-client';
 import { siteTaskQueue } from '../../lib/contract/names';
-import { openDatabase } from '../../lib/store/database';
 import { startMirror } from '../../mirror/server';
 import { childEnv, writeBenchConfig } from './config';
 import { batchHistoryCost } from './history';
@@ -341,7 +340,8 @@ export async function runOurs(options: OursOptions): Promise<OursResult> {
     const { page_size: pageSize } = writer.prepare('PRAGMA page_size').get() as { page_size: number };
     const tables = dbstat(writer);
     writer.close();
-    const db = openDatabase(config.storage.database, { readonly: true });
+    // The bench's store is SQLite: its own file, read with the driver directly.
+    const db = new Database(config.storage.database, { readonly: true, fileMustExist: true });
     const counts = db
       .prepare(
         `SELECT kind, SUM(status_code = 200 AND error_type IS NULL) AS ok, SUM(error_type IS NOT NULL) AS failed

@@ -12,7 +12,7 @@ import { backupDatabase, listBackups, restoreDatabase } from '../../lib/backup/b
 import type { AppConfig } from '../../lib/config/types';
 import { UserInputError } from '../../lib/errors';
 import { checkExtension, confinePath } from '../../lib/security/paths';
-import { openDatabase } from '../../lib/store/database';
+import { openStore } from '../../lib/store/database';
 import { siteTaskQueue } from '../../lib/contract/names';
 import { tryConnectClient } from '../environment';
 import { loadAppConfig, type GlobalOptions } from '../../lib/config/profile';
@@ -42,12 +42,12 @@ async function pollingQueues(config: AppConfig): Promise<string[] | null> {
 }
 
 export async function backupNow(config: AppConfig) {
-  const db = openDatabase(config.storage.database);
+  const db = await openStore(config.storage);
   try {
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     return await backupDatabase(db, config.storage.backupsDir, `manual-${stamp}`, config.storage.backupRetention);
   } finally {
-    db.close();
+    await db.destroy();
   }
 }
 

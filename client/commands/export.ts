@@ -20,6 +20,7 @@ import {
 } from '../../lib/export/listing-export';
 import { checkExtension, confinePath } from '../../lib/security/paths';
 import { findBatchRow, openBatchDatabase } from '../batch-ref';
+import { redactDatabaseUrl } from '../../lib/store/database';
 import { loadAppConfig, type GlobalOptions } from '../../lib/config/profile';
 import { printJson } from '../output';
 
@@ -33,7 +34,7 @@ export interface ExportOptions {
   json?: boolean;
 }
 
-export function exportListings(config: AppConfig, options: ExportOptions): ExportResult {
+export async function exportListings(config: AppConfig, options: ExportOptions): Promise<ExportResult> {
   const file = confinePath(config.storage.exportsDir, options.out, '--out');
   checkExtension(file, config.security.dataValidation.allowedExtensions, '--out');
   const fromName = formatOfPath(file);
@@ -48,26 +49,28 @@ export function exportListings(config: AppConfig, options: ExportOptions): Expor
   if (fromName !== null && fromName !== format)
     throw new UserInputError(`--out "${options.out}" ends in .${fromName} but --format is ${format}: make them agree`);
 
-  const db = openBatchDatabase(config);
+  const db = await openBatchDatabase(config);
   if (!db)
     throw new UserInputError(
-      `there is nothing to export yet: ${config.storage.database} does not exist (run a batch first)`,
+      `there is nothing to export yet: ${redactDatabaseUrl(config.storage.database)} holds no batches (run a batch first)`,
     );
   try {
     const filter: ExportFilter = {
       ...(options.site !== undefined ? { site: options.site } : {}),
       // Either id form names the batch; the store keys listings by batch id.
-      ...(options.batch !== undefined ? { batchId: findBatchRow(db, options.batch)?.batchId ?? options.batch } : {}),
+      ...(options.batch !== undefined
+        ? { batchId: (await findBatchRow(db, options.batch))?.batchId ?? options.batch }
+        : {}),
       ...(options.since !== undefined ? { since: parseSince(options.since) } : {}),
     };
-    checkExportFilter(
+    await checkExportFilter(
       db,
       filter,
       config.sites.map((site) => site.key),
     );
-    return writeListingsExport(db, { format, filter, file, overwrite: options.force });
+    return await writeListingsExport(db, { format, filter, file, overwrite: options.force });
   } finally {
-    db.close();
+    await db.destroy();
   }
 }
 
@@ -84,8 +87,8 @@ export function registerExportCommand(program: Command, globals: () => GlobalOpt
     .option('--since <date>', 'only listings seen since (YYYY-MM-DD, UTC, or ISO 8601)')
     .option('--force', 'replace the file when it exists')
     .option('--json', 'print what was written as JSON')
-    .action((options: ExportOptions) => {
-      const result = exportListings(loadAppConfig(globals()), options);
+    .action(async (options: ExportOptions) => {
+      const result = await exportListings(loadAppConfig(globals()), options);
       if (options.json) printJson(result);
       else
         console.log(

@@ -46,15 +46,15 @@ export function registerListCommand(program: Command, globals: () => GlobalOptio
     .option('--status <status>', `only batches with this status: ${BATCH_STATUSES.join(', ')}`)
     .option('--limit <n>', 'how many (default 20)', parsePositiveInt)
     .option('--json', 'print JSON')
-    .action((options: ListOptions) => {
+    .action(async (options: ListOptions) => {
       const config = loadAppConfig(globals());
       const status = options.status === undefined ? undefined : parseBatchStatus(options.status);
-      const db = openBatchDatabase(config);
+      const db = await openBatchDatabase(config);
       let batches: BatchRow[];
       try {
-        batches = db ? listBatches(db, { status, limit: options.limit ?? 20 }) : [];
+        batches = db ? await listBatches(db, { status, limit: options.limit ?? 20 }) : [];
       } finally {
-        db?.close();
+        await db?.destroy();
       }
       if (options.json) printJson(batches);
       else console.log(renderBatchList(batches));

@@ -41,7 +41,7 @@ export function registerReportCommand(program: Command, globals: () => GlobalOpt
     )
     .action(async (batch: string, options: ReportOptions) => {
       const config = loadAppConfig(globals());
-      const report = withBatchRow(config, batch, (db, found) =>
+      const report = await withBatchRow(config, batch, (db, found) =>
         buildBatchReport(db, found.batchId, { listingLimit: options.listings }),
       );
       if (options.html) console.log(`Report written to ${await writeHtmlReport(config, report, options.html)}`);

@@ -8,8 +8,7 @@ import type { Command } from 'commander';
 import { subcommand } from '../subcommand';
 import { retryBatchWorkflowId } from '../../lib/contract/names';
 import { retryInput } from '../../lib/schedule/batch-input';
-import { getTasks } from '../../lib/store/batches';
-import type { Db } from '../../lib/store/database';
+import { countRetries, getTasks } from '../../lib/store/batches';
 import { withBatchRow } from '../batch-ref';
 import { withClient } from '../environment';
 import { loadAppConfig, type GlobalOptions } from '../../lib/config/profile';
@@ -19,11 +18,6 @@ interface RetryOptions {
   id?: string;
   detach?: boolean;
   json?: boolean;
-}
-
-function earlierRetries(db: Db, parentBatchId: string): number {
-  return (db.prepare('SELECT COUNT(*) AS n FROM batches WHERE parent_batch_id = ?').get(parentBatchId) as { n: number })
-    .n;
 }
 
 /** The first retryN id that Temporal does not know yet (a retry that never planned still holds its id). */
@@ -50,10 +44,10 @@ export function registerRetryCommand(program: Command, globals: () => GlobalOpti
     .option('--json', 'print the result as JSON')
     .action(async (batch: string, options: RetryOptions) => {
       const config = loadAppConfig(globals());
-      const plan = withBatchRow(config, batch, (db, found) => ({
+      const plan = await withBatchRow(config, batch, async (db, found) => ({
         parentBatchId: found.batchId,
-        input: retryInput(found.row, getTasks(db, found.batchId)),
-        earlier: earlierRetries(db, found.batchId),
+        input: retryInput(found.row, await getTasks(db, found.batchId)),
+        earlier: await countRetries(db, found.batchId),
       }));
       const id =
         options.id ??

@@ -11,7 +11,7 @@ import { innermostMessage } from '../../workflows/decisions';
 import type { AppConfig } from '../../lib/config/types';
 import { getSiteMetrics } from '../../lib/metrics/site-metrics';
 import { getAlerts } from '../../lib/metrics/alerts';
-import { openDatabase } from '../../lib/store/database';
+import { openStore } from '../../lib/store/database';
 import { startDemoMirror } from '../demo';
 import { checkBatchStart } from '../../lib/schedule/batch-input';
 import { createWorkers, type OrchestratorWorkers } from '../../workers/worker';
@@ -114,7 +114,7 @@ export async function runCommand(
     } finally {
       workers = null;
     }
-    printSummary(config, result, options.json ?? false);
+    await printSummary(config, result, options.json ?? false);
     if (result.status === 'failed') process.exitCode = 1;
     return result;
   } finally {
@@ -123,11 +123,11 @@ export async function runCommand(
   }
 }
 
-export function printSummary(config: AppConfig, result: BatchResult, json: boolean): void {
-  const db = openDatabase(config.storage.database);
+export async function printSummary(config: AppConfig, result: BatchResult, json: boolean): Promise<void> {
+  const db = await openStore(config.storage);
   try {
-    const metrics = getSiteMetrics(db, result.batchId);
-    const alerts = getAlerts(db, result.batchId);
+    const metrics = await getSiteMetrics(db, result.batchId);
+    const alerts = await getAlerts(db, result.batchId);
     if (json) return printJson({ ...result, metrics, alerts });
     const state = new Map(result.sites.map((site) => [site.site, site]));
     console.log(`\nBatch ${result.batchId}: ${result.status}`);
@@ -166,7 +166,7 @@ export function printSummary(config: AppConfig, result: BatchResult, json: boole
     for (const alert of alerts) console.log(`ALERT ${alert.message}`);
     for (const site of result.sites) if (site.error) console.log(`${site.site}: ${site.error}`);
   } finally {
-    db.close();
+    await db.destroy();
   }
 }
 

@@ -40,9 +40,9 @@ export async function batchStatus(config: AppConfig, text: string): Promise<Batc
   const client = await tryConnectClient(config);
   try {
     const ref = await resolveBatch(config, client, text);
-    const db = openBatchDatabase(config);
-    const tasks = db ? getTasks(db, ref.batchId) : [];
-    db?.close();
+    const db = await openBatchDatabase(config);
+    const tasks = db ? await getTasks(db, ref.batchId) : [];
+    await db?.destroy();
     const running = ref.workflow?.status.name === 'RUNNING';
     const progress =
       client && running ? await queryProgress(client.workflow.getHandle<typeof batchWorkflow>(ref.workflowId)) : null;

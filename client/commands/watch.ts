@@ -69,7 +69,7 @@ export function registerWatchCommand(program: Command, globals: () => GlobalOpti
           );
           return;
         }
-        printSummary(config, outcome, options.json ?? false);
+        await printSummary(config, outcome, options.json ?? false);
         if (outcome.status === 'failed') process.exitCode = 1;
       });
     });

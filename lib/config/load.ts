@@ -27,6 +27,7 @@ import {
 import type { AppConfig } from './types';
 import { parseSmtpUrl, redactSmtpUrl } from './email-settings';
 import { proxyListPath, readProxyList, redactProxyValue } from './proxies';
+import { databaseSettingProblem, redactDatabaseUrl, resolveDatabaseSetting } from '../store/database-url';
 
 /** A config that cannot be used (each of its problems one sentence). */
 export class ConfigError extends UserInputProblems {}
@@ -229,8 +230,12 @@ function fromIssue(issue: z.core.$ZodIssue, raw: unknown): Located[] {
     });
   }
   const { found, value: written } = valueAt(raw, keys);
-  // A proxy URL is shown without its password, like every proxy anywhere.
-  const value = keys.includes('proxies') ? redactProxyValue(written) : written;
+  // A proxy or database URL is shown without its password, like every such URL anywhere.
+  const value = keys.includes('proxies')
+    ? redactProxyValue(written)
+    : keys.join('.') === 'storage.database' && typeof written === 'string'
+      ? redactDatabaseUrl(written)
+      : written;
   const problem: ConfigProblem = found
     ? { path: keys, message: issue.message, value }
     : { path: keys, message: `missing (${issue.message})` };
@@ -349,12 +354,20 @@ const ENV_OVERRIDES: readonly EnvOverride[] = [
     (config, value) => (config.temporal.taskQueue = value),
   ),
   override('TEMPORAL_UI_PORT', 'temporal.ui_port', port, (config, value) => (config.temporal.uiPort = value)),
-  override(
-    'ORCHESTRATOR_DATABASE',
-    'storage.database',
-    (text, rootDir) => ({ ok: true, value: path.resolve(rootDir, text.trim()) }),
-    (config, value) => (config.storage.database = value),
-  ),
+  {
+    ...override(
+      'ORCHESTRATOR_DATABASE',
+      'storage.database',
+      (text, rootDir) => {
+        const problem = databaseSettingProblem(text.trim());
+        return problem
+          ? { ok: false, expected: problem }
+          : { ok: true, value: resolveDatabaseSetting(rootDir, text.trim()) };
+      },
+      (config, value) => (config.storage.database = value),
+    ),
+    show: (text) => JSON.stringify(redactDatabaseUrl(text.trim())),
+  },
   override(
     'ORCHESTRATOR_WEBHOOK_URL',
     'notifications.webhook_url',

@@ -19,6 +19,7 @@ import type { ListingRecord } from '../record/listing-record';
 import { BUILTIN_SITE_KEYS } from '../record/sites';
 import { emailSchema, PASSWORD_IN_FILE_MESSAGE } from './email-settings';
 import { isProxyUrl, PROXY_URL_MESSAGE, proxyListPath, readProxyList } from './proxies';
+import { databaseSettingProblem, resolveDatabaseSetting } from '../store/database-url';
 
 // ── Problems ─────────────────────────────────────────────────────────────────────────────────
 
@@ -198,9 +199,17 @@ const temporalSchema = section({
   embedded: temporal.embedded,
 }));
 
+/** A SQLite file path or a postgres:// URL (lib/store/database-url.ts). */
+export const databaseSchema = text('a SQLite file path or a postgres:// URL').superRefine((database, context) => {
+  const problem = databaseSettingProblem(database);
+  if (problem) context.addIssue({ code: 'custom', message: problem });
+});
+
 /** Paths: absolute in AppConfig. */
 const storageSchema = section({
-  database: pathSchema,
+  database: databaseSchema,
+  /** PostgreSQL connections per process (workers and CLI); SQLite has one. */
+  pool_size: integerAtLeast(1).default(10),
   backups_dir: pathSchema,
   backup_retention: integerAtLeast(1),
   exports_dir: pathSchema,
@@ -208,6 +217,7 @@ const storageSchema = section({
   urls_dir: pathSchema,
 }).transform((storage) => ({
   database: storage.database,
+  poolSize: storage.pool_size,
   backupsDir: storage.backups_dir,
   backupRetention: storage.backup_retention,
   exportsDir: storage.exports_dir,
@@ -579,7 +589,7 @@ export function appConfigSchema({ sourcePath, rootDir }: ConfigLocation) {
     temporal: { ...file.temporal, dbFile: resolve(file.temporal.dbFile) },
     storage: {
       ...file.storage,
-      database: resolve(file.storage.database),
+      database: resolveDatabaseSetting(rootDir, file.storage.database),
       backupsDir: resolve(file.storage.backupsDir),
       exportsDir: resolve(file.storage.exportsDir),
       tempDir: resolve(file.storage.tempDir),

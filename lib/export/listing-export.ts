@@ -1,5 +1,5 @@
 /**
- * Listings out of SQLite as CSV, JSON or JSON Lines, in the listing record's field order
+ * Listings out of the store as CSV, JSON or JSON Lines, in the listing record's field order
  * (lib/record/listing-record.ts LISTING_FIELDS). Rows stream from the database to the file, so an
  * export of every listing never holds them all in memory, and the file appears under its name
  * only when complete: an interrupted export leaves no half file that looks whole.
@@ -9,7 +9,9 @@ import { dirname, extname } from 'node:path';
 import { UserInputError } from '../errors';
 import { LISTING_FIELDS, type ListingRecord } from '../record/listing-record';
 import { getBatch } from '../store/batches';
+import { sql } from 'kysely';
 import type { Db } from '../store/database';
+import type { ListingsTable } from '../store/schema';
 import { rowToRecord } from '../store/listings';
 import { csvLine } from './csv';
 
@@ -84,11 +86,11 @@ export function parseSince(text: string): string {
 }
 
 /** Refuse a filter naming a site the configuration does not know or a batch the database does not have. */
-export function checkExportFilter(db: Db, filter: ExportFilter, knownSites: readonly string[]): void {
+export async function checkExportFilter(db: Db, filter: ExportFilter, knownSites: readonly string[]): Promise<void> {
   if (filter.site !== undefined && !knownSites.includes(filter.site)) {
     throw new UserInputError(`unknown site "${filter.site}": the sites are ${knownSites.join(', ')}`);
   }
-  if (filter.batchId !== undefined && !getBatch(db, filter.batchId)) {
+  if (filter.batchId !== undefined && !(await getBatch(db, filter.batchId))) {
     throw new UserInputError(
       `unknown batch "${filter.batchId}": no such batch in the database (see \`orchestrator list\`)`,
     );
@@ -97,58 +99,78 @@ export function checkExportFilter(db: Db, filter: ExportFilter, knownSites: read
 
 /** The filters that are one comparison with their value (text search has its own clause). */
 const FILTER_CLAUSES = [
-  ['site', 'l.site = ?'],
-  ['since', 'l.last_seen_at >= ?'],
-  ['city', 'l.city = ?'],
-  ['operation', 'l.operation = ?'],
-  ['propertyType', 'l.property_type = ?'],
-  ['minPrice', 'l.price >= ?'],
-  ['maxPrice', 'l.price <= ?'],
-] as const satisfies ReadonlyArray<readonly [keyof ExportFilter, string]>;
+  ['site', 'l.site', '='],
+  ['since', 'l.last_seen_at', '>='],
+  ['city', 'l.city', '='],
+  ['operation', 'l.operation', '='],
+  ['propertyType', 'l.property_type', '='],
+  ['minPrice', 'l.price', '>='],
+  ['maxPrice', 'l.price', '<='],
+] as const satisfies ReadonlyArray<readonly [keyof ExportFilter, `l.${keyof ListingsTable}`, '=' | '>=' | '<=']>;
+
+/** Fields the text filter searches. */
+const TEXT_FIELDS = ['l.title', 'l.description', 'l.address', 'l.neighborhood', 'l.city'] as const;
 
 /**
- * The statement selecting a filter's listings (or counting them), with its parameters. Only this
- * function writes the filter's SQL, from literal fragments; every value is a bound parameter.
- * Portable SQL (LOWER, LIKE … ESCAPE, LIMIT … OFFSET), as PostgreSQL runs it too.
+ * The listings a filter selects, as a query to finish (select, order, page). Every value is a bound
+ * parameter. Portable SQL (LOWER, LIKE … ESCAPE), as both backends run it.
  */
-function listingStatement(db: Db, filter: ExportFilter, shape: 'rows' | 'count', page?: ListingPage) {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  let from = 'listings l';
+function filteredListings(db: Db, filter: ExportFilter) {
+  let query = db.selectFrom('listings as l');
   if (filter.batchId !== undefined) {
-    from += ' JOIN batch_listings b ON b.site = l.site AND b.external_id = l.external_id AND b.batch_id = ?';
-    params.push(filter.batchId);
+    const batchId = filter.batchId;
+    query = query.innerJoin('batch_listings as b', (join) =>
+      join.onRef('b.site', '=', 'l.site').onRef('b.external_id', '=', 'l.external_id').on('b.batch_id', '=', batchId),
+    );
   }
-  for (const [key, clause] of FILTER_CLAUSES) {
-    if (filter[key] === undefined) continue;
-    where.push(clause);
-    params.push(filter[key]);
+  for (const [key, column, operator] of FILTER_CLAUSES) {
+    const value = filter[key];
+    if (value !== undefined) query = query.where(column, operator, value as never);
   }
   if (filter.text !== undefined) {
-    const fields = ['l.title', 'l.description', 'l.address', 'l.neighborhood', 'l.city'];
-    where.push(`(${fields.map((field) => `LOWER(COALESCE(${field}, '')) LIKE LOWER(?) ESCAPE '\\'`).join(' OR ')})`);
-    params.push(...fields.map(() => containsPattern(filter.text!)));
+    const pattern = containsPattern(filter.text);
+    query = query.where((eb) =>
+      eb.or(
+        TEXT_FIELDS.map(
+          (field) => sql<boolean>`LOWER(COALESCE(${eb.ref(field)}, '')) LIKE LOWER(${pattern}) ESCAPE '\\'`,
+        ),
+      ),
+    );
   }
-  const columns = shape === 'count' ? 'COUNT(*) AS n' : 'l.*';
-  let sql = `SELECT ${columns} FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
-  if (shape === 'rows') sql += ' ORDER BY l.site, l.external_id';
-  if (page) {
-    sql += ' LIMIT ? OFFSET ?';
-    params.push(page.limit, page.offset);
-  }
-  return { statement: db.prepare(sql), params };
+  return query;
 }
 
-/** The listings a filter selects, in (site, external id) order, one at a time; only one page of them when `page` is given. */
-export function* selectListings(db: Db, filter: ExportFilter, page?: ListingPage): Generator<ListingRecord> {
-  const { statement, params } = listingStatement(db, filter, 'rows', page);
-  for (const row of statement.iterate(...params)) yield rowToRecord(row as Record<string, unknown>);
+/** Rows read per query while streaming a whole selection: memory stays bounded, queries few. */
+const STREAM_PAGE = 1000;
+
+/**
+ * The listings a filter selects, in (site, external id) order, a page of rows at a time (keyset
+ * pagination, the same on both backends); only one page of them when `page` is given.
+ */
+export async function* selectListings(db: Db, filter: ExportFilter, page?: ListingPage): AsyncGenerator<ListingRecord> {
+  const ordered = filteredListings(db, filter).selectAll('l').orderBy('l.site').orderBy('l.external_id');
+  if (page) {
+    for (const row of await ordered.limit(page.limit).offset(page.offset).execute()) yield rowToRecord(row);
+    return;
+  }
+  let rows = await ordered.limit(STREAM_PAGE).execute();
+  for (;;) {
+    for (const row of rows) yield rowToRecord(row);
+    if (rows.length < STREAM_PAGE) return;
+    const { site, external_id: externalId } = rows[rows.length - 1];
+    rows = await ordered
+      .where((eb) => eb(eb.refTuple('l.site', 'l.external_id'), '>', eb.tuple(site, externalId)))
+      .limit(STREAM_PAGE)
+      .execute();
+  }
 }
 
 /** How many listings a filter selects. */
-export function countListings(db: Db, filter: ExportFilter): number {
-  const { statement, params } = listingStatement(db, filter, 'count');
-  return (statement.get(...params) as { n: number }).n;
+export async function countListings(db: Db, filter: ExportFilter): Promise<number> {
+  const row = await filteredListings(db, filter)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return row.n;
 }
 
 /** A record with the contract's field order, whatever order the store built it in. */
@@ -186,11 +208,15 @@ function serializer(format: ExportFormat) {
  * A filter's listings in a format, as text chunks of about 64 KiB (header and footer included):
  * few writes, bounded memory, whether they go to a file or an HTTP response.
  */
-export function* exportChunks(db: Db, format: ExportFormat, filter: ExportFilter): Generator<string, number> {
+export async function* exportChunks(
+  db: Db,
+  format: ExportFormat,
+  filter: ExportFilter,
+): AsyncGenerator<string, number> {
   const parts = serializer(format);
   let count = 0;
   let buffer = parts.header;
-  for (const record of selectListings(db, filter)) {
+  for await (const record of selectListings(db, filter)) {
     buffer += parts.record(record);
     count++;
     if (buffer.length >= 65_536) {
@@ -202,7 +228,7 @@ export function* exportChunks(db: Db, format: ExportFormat, filter: ExportFilter
   return count;
 }
 
-export function writeListingsExport(db: Db, request: ExportRequest): ExportResult {
+export async function writeListingsExport(db: Db, request: ExportRequest): Promise<ExportResult> {
   const { file, format } = request;
   if (existsSync(file) && !request.overwrite) {
     throw new UserInputError(`${file} already exists: choose another --out, or pass --force to replace it`);
@@ -214,8 +240,8 @@ export function writeListingsExport(db: Db, request: ExportRequest): ExportResul
   let complete = false;
   try {
     const chunks = exportChunks(db, format, request.filter);
-    let next = chunks.next();
-    for (; !next.done; next = chunks.next()) writeSync(fd, next.value);
+    let next = await chunks.next();
+    for (; !next.done; next = await chunks.next()) writeSync(fd, next.value);
     count = next.value;
     complete = true;
   } finally {

@@ -60,18 +60,29 @@ export function detectAlerts(
   return alerts;
 }
 
-export function storeAlerts(db: Db, alerts: Alert[]): void {
-  const insert = db.prepare(
-    'INSERT OR IGNORE INTO alerts (batch_id, site, kind, message, created_at) VALUES (?, ?, ?, ?, ?)',
-  );
+export async function storeAlerts(db: Db, alerts: Alert[]): Promise<void> {
+  if (alerts.length === 0) return;
   const at = new Date().toISOString();
-  db.transaction(() =>
-    alerts.forEach((alert) => insert.run(alert.batchId, alert.site, alert.kind, alert.message, at)),
-  )();
+  await db
+    .insertInto('alerts')
+    .values(
+      alerts.map((alert) => ({
+        batch_id: alert.batchId,
+        site: alert.site,
+        kind: alert.kind,
+        message: alert.message,
+        created_at: at,
+      })),
+    )
+    .onConflict((oc) => oc.columns(['batch_id', 'site', 'kind']).doNothing())
+    .execute();
 }
 
-export function getAlerts(db: Db, batchId: string): Alert[] {
+export async function getAlerts(db: Db, batchId: string): Promise<Alert[]> {
   return db
-    .prepare('SELECT batch_id AS batchId, site, kind, message FROM alerts WHERE batch_id = ? ORDER BY id')
-    .all(batchId) as Alert[];
+    .selectFrom('alerts')
+    .select(['batch_id as batchId', 'site', 'kind', 'message'])
+    .where('batch_id', '=', batchId)
+    .orderBy('id')
+    .execute();
 }

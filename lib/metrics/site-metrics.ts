@@ -1,7 +1,8 @@
 /**
- * The metrics collector: per batch and site, computed from what SQLite recorded (pages, listings
+ * The metrics collector: per batch and site, computed from what the store recorded (pages, listings
  * and their per-batch classification), so a retried or replayed activity never counts twice.
  */
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../store/database';
 import { previousBatchForSite } from '../store/batches';
 
@@ -44,20 +45,19 @@ export function percentile(sorted: number[], p: number): number | null {
 
 const round = (value: number | null, digits = 2) => (value == null ? null : Number(value.toFixed(digits)));
 
-export function computeSiteMetrics(db: Db, batchId: string, site: string, mainCompleted: boolean): SiteMetrics {
-  const pageRows = db
-    .prepare(
-      `SELECT url, kind, attempt, status_code, latency_ms, error_type, fetched_at FROM pages WHERE batch_id = ? AND site = ? ORDER BY fetched_at`,
-    )
-    .all(batchId, site) as Array<{
-    url: string;
-    kind: string;
-    attempt: number;
-    status_code: number | null;
-    latency_ms: number | null;
-    error_type: string | null;
-    fetched_at: string;
-  }>;
+export async function computeSiteMetrics(
+  db: Db,
+  batchId: string,
+  site: string,
+  mainCompleted: boolean,
+): Promise<SiteMetrics> {
+  const pageRows = await db
+    .selectFrom('pages')
+    .select(['url', 'kind', 'attempt', 'status_code', 'latency_ms', 'error_type', 'fetched_at'])
+    .where('batch_id', '=', batchId)
+    .where('site', '=', site)
+    .orderBy('fetched_at')
+    .execute();
   // Latency and pages/min count every fetch; pages fetched and failed count result pages (detail pages have their own counts).
   const ok = pageRows.filter((row) => row.error_type === null);
   const failedUrls = new Set(pageRows.filter((row) => row.error_type !== null).map((row) => `${row.kind} ${row.url}`));
@@ -69,55 +69,20 @@ export function computeSiteMetrics(db: Db, batchId: string, site: string, mainCo
   const spanMinutes =
     ok.length > 1 ? (Date.parse(ok[ok.length - 1].fetched_at) - Date.parse(ok[0].fetched_at)) / 60_000 : 0;
 
-  const changes = Object.fromEntries(
-    (
-      db
-        .prepare('SELECT change, COUNT(*) AS n FROM batch_listings WHERE batch_id = ? AND site = ? GROUP BY change')
-        .all(batchId, site) as Array<{ change: string; n: number }>
-    ).map((row) => [row.change, row.n]),
-  );
+  const changes = await countsBy(db, 'batch_listings', 'change', batchId, site);
   const seen = (changes.new ?? 0) + (changes.updated ?? 0) + (changes.unchanged ?? 0);
-  const previousBatchId = previousBatchForSite(db, batchId, site);
-  const removed =
-    mainCompleted && previousBatchId
-      ? (
-          db
-            .prepare(
-              `SELECT COUNT(*) AS n FROM batch_listings p WHERE p.batch_id = ? AND p.site = ?
-             AND NOT EXISTS (SELECT 1 FROM batch_listings c WHERE c.batch_id = ? AND c.site = p.site AND c.external_id = p.external_id)`,
-            )
-            .get(previousBatchId, site, batchId) as { n: number }
-        ).n
-      : null;
+  const previousBatchId = await previousBatchForSite(db, batchId, site);
+  const removed = mainCompleted && previousBatchId ? await removedCount(db, previousBatchId, batchId, site) : null;
   const priceChanges = (
-    db.prepare('SELECT COUNT(*) AS n FROM price_history WHERE batch_id = ? AND site = ?').get(batchId, site) as {
-      n: number;
-    }
+    await db
+      .selectFrom('price_history')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('batch_id', '=', batchId)
+      .where('site', '=', site)
+      .executeTakeFirstOrThrow()
   ).n;
-  const detail = Object.fromEntries(
-    (
-      db
-        .prepare('SELECT state, COUNT(*) AS n FROM detail_queue WHERE batch_id = ? AND site = ? GROUP BY state')
-        .all(batchId, site) as Array<{ state: string; n: number }>
-    ).map((row) => [row.state, row.n]),
-  );
-  const fill = db
-    .prepare(
-      `SELECT COUNT(*) AS n,
-              SUM(l.price IS NOT NULL) AS price,
-              SUM(l.bedrooms IS NOT NULL) AS bedrooms,
-              SUM(l.built_area_m2 IS NOT NULL OR l.land_area_m2 IS NOT NULL) AS area,
-              SUM(l.lat IS NOT NULL AND l.lng IS NOT NULL) AS coordinates
-       FROM batch_listings b JOIN listings l ON l.site = b.site AND l.external_id = b.external_id
-       WHERE b.batch_id = ? AND b.site = ?`,
-    )
-    .get(batchId, site) as {
-    n: number;
-    price: number | null;
-    bedrooms: number | null;
-    area: number | null;
-    coordinates: number | null;
-  };
+  const detail = await countsBy(db, 'detail_queue', 'state', batchId, site);
+  const fill = await fillCounts(db, batchId, site);
   const share = (count: number | null) => (fill.n > 0 ? round((count ?? 0) / fill.n, 4) : null);
   const okPages = new Set(ok.map((row) => `${row.kind} ${row.url}`)).size;
   const attempted = okPages + failedUrls.size;
@@ -149,17 +114,91 @@ export function computeSiteMetrics(db: Db, batchId: string, site: string, mainCo
   };
 }
 
-export function storeSiteMetrics(db: Db, batchId: string, metrics: SiteMetrics): void {
-  db.prepare(
-    `INSERT INTO site_metrics (batch_id, site, metrics, computed_at) VALUES (?, ?, ?, ?)
-     ON CONFLICT (batch_id, site) DO UPDATE SET metrics = excluded.metrics, computed_at = excluded.computed_at`,
-  ).run(batchId, metrics.site, JSON.stringify(metrics), new Date().toISOString());
+/** Rows of one batch and site in a table, counted by the values of one column. */
+async function countsBy(
+  db: Db,
+  table: 'batch_listings' | 'detail_queue',
+  column: 'change' | 'state',
+  batchId: string,
+  site: string,
+): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom(table)
+    .select((eb) => [eb.ref(column).as('value'), eb.fn.countAll<number>().as('n')])
+    .where('batch_id', '=', batchId)
+    .where('site', '=', site)
+    .groupBy(column)
+    .execute();
+  return Object.fromEntries(rows.map((row) => [row.value as string, row.n]));
 }
 
-export function getSiteMetrics(db: Db, batchId: string): SiteMetrics[] {
-  return (
-    db.prepare('SELECT metrics FROM site_metrics WHERE batch_id = ? ORDER BY site').all(batchId) as Array<{
-      metrics: string;
-    }>
-  ).map((row) => JSON.parse(row.metrics) as SiteMetrics);
+/** Listings the previous batch of the site saw that this one did not. */
+async function removedCount(db: Db, previousBatchId: string, batchId: string, site: string): Promise<number> {
+  const row = await db
+    .selectFrom('batch_listings as p')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('p.batch_id', '=', previousBatchId)
+    .where('p.site', '=', site)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('batch_listings as c')
+            .select('c.external_id')
+            .where('c.batch_id', '=', batchId)
+            .whereRef('c.site', '=', 'p.site')
+            .whereRef('c.external_id', '=', 'p.external_id'),
+        ),
+      ),
+    )
+    .executeTakeFirstOrThrow();
+  return row.n;
+}
+
+/** How many of the batch's listings of the site have each field group filled. */
+async function fillCounts(db: Db, batchId: string, site: string) {
+  const filled = (condition: RawBuilder<unknown>) => sql<number | null>`SUM(CASE WHEN ${condition} THEN 1 ELSE 0 END)`;
+  return db
+    .selectFrom('batch_listings as b')
+    .innerJoin('listings as l', (join) =>
+      join.onRef('l.site', '=', 'b.site').onRef('l.external_id', '=', 'b.external_id'),
+    )
+    .select((eb) => [
+      eb.fn.countAll<number>().as('n'),
+      filled(sql`l.price IS NOT NULL`).as('price'),
+      filled(sql`l.bedrooms IS NOT NULL`).as('bedrooms'),
+      filled(sql`l.built_area_m2 IS NOT NULL OR l.land_area_m2 IS NOT NULL`).as('area'),
+      filled(sql`l.lat IS NOT NULL AND l.lng IS NOT NULL`).as('coordinates'),
+    ])
+    .where('b.batch_id', '=', batchId)
+    .where('b.site', '=', site)
+    .executeTakeFirstOrThrow();
+}
+
+export async function storeSiteMetrics(db: Db, batchId: string, metrics: SiteMetrics): Promise<void> {
+  await db
+    .insertInto('site_metrics')
+    .values({
+      batch_id: batchId,
+      site: metrics.site,
+      metrics: JSON.stringify(metrics),
+      computed_at: new Date().toISOString(),
+    })
+    .onConflict((oc) =>
+      oc.columns(['batch_id', 'site']).doUpdateSet((eb) => ({
+        metrics: eb.ref('excluded.metrics'),
+        computed_at: eb.ref('excluded.computed_at'),
+      })),
+    )
+    .execute();
+}
+
+export async function getSiteMetrics(db: Db, batchId: string): Promise<SiteMetrics[]> {
+  const rows = await db
+    .selectFrom('site_metrics')
+    .select('metrics')
+    .where('batch_id', '=', batchId)
+    .orderBy('site')
+    .execute();
+  return rows.map((row) => JSON.parse(row.metrics) as SiteMetrics);
 }

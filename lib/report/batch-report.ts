@@ -8,7 +8,9 @@ import { UserInputError } from '../errors';
 import { getAlerts, type Alert } from '../metrics/alerts';
 import { computeSiteMetrics, getSiteMetrics, type SiteMetrics } from '../metrics/site-metrics';
 import { getBatch, getTasks, type BatchRow } from '../store/batches';
+import type { ExpressionBuilder } from 'kysely';
 import type { Db } from '../store/database';
+import type { ListingsTable, StoreSchema } from '../store/schema';
 import type { TaskState } from '../contract/statuses';
 
 export interface ListingChange {
@@ -59,82 +61,119 @@ export interface ReportOptions {
   listingLimit?: number;
 }
 
-const LISTING_COLUMNS =
-  'l.site AS site, l.external_id AS externalId, l.title AS title, l.url AS url, l.price AS price, l.currency AS currency';
+/** The listing columns a report row shows. */
+function listingColumns(eb: ExpressionBuilder<StoreSchema & { l: ListingsTable }, 'l'>) {
+  return [
+    eb.ref('l.site').as('site'),
+    eb.ref('l.external_id').as('externalId'),
+    eb.ref('l.title').as('title'),
+    eb.ref('l.url').as('url'),
+    eb.ref('l.price').as('price'),
+    eb.ref('l.currency').as('currency'),
+  ];
+}
 
-function listingsWithChange(
+async function listingsWithChange(
   db: Db,
   batchId: string,
   site: string,
   change: 'new' | 'updated',
   limit: number,
-): ListingChange[] {
+): Promise<ListingChange[]> {
   if (limit === 0) return [];
-  const rows = db
-    .prepare(
-      `SELECT ${LISTING_COLUMNS}, p.old_price AS previousPrice, p.old_currency AS previousCurrency, p.batch_id AS priceBatch
-       FROM batch_listings b
-       JOIN listings l ON l.site = b.site AND l.external_id = b.external_id
-       LEFT JOIN price_history p ON p.site = b.site AND p.external_id = b.external_id AND p.batch_id = b.batch_id
-       WHERE b.batch_id = ? AND b.site = ? AND b.change = ?
-       ORDER BY l.external_id LIMIT ?`,
+  const rows = await db
+    .selectFrom('batch_listings as b')
+    .innerJoin('listings as l', (join) =>
+      join.onRef('l.site', '=', 'b.site').onRef('l.external_id', '=', 'b.external_id'),
     )
-    .all(batchId, site, change, limit) as Array<ListingChange & { priceBatch: string | null }>;
+    .leftJoin('price_history as p', (join) =>
+      join
+        .onRef('p.site', '=', 'b.site')
+        .onRef('p.external_id', '=', 'b.external_id')
+        .onRef('p.batch_id', '=', 'b.batch_id'),
+    )
+    .select((eb) => [
+      ...listingColumns(eb),
+      'p.old_price as previousPrice',
+      'p.old_currency as previousCurrency',
+      'p.batch_id as priceBatch',
+    ])
+    .where('b.batch_id', '=', batchId)
+    .where('b.site', '=', site)
+    .where('b.change', '=', change)
+    .orderBy('l.external_id')
+    .limit(limit)
+    .execute();
   // A new listing's "price change" is only its detail page revealing the price: no previous price to show.
   return rows.map(({ priceBatch, previousPrice, previousCurrency, ...listing }) =>
     priceBatch === null || change === 'new' ? listing : { ...listing, previousPrice, previousCurrency },
   );
 }
 
-function removedListings(
+async function removedListings(
   db: Db,
   batchId: string,
   previousBatchId: string,
   site: string,
   limit: number,
-): ListingChange[] {
+): Promise<ListingChange[]> {
   if (limit === 0) return [];
   return db
-    .prepare(
-      `SELECT ${LISTING_COLUMNS}
-       FROM batch_listings p JOIN listings l ON l.site = p.site AND l.external_id = p.external_id
-       WHERE p.batch_id = ? AND p.site = ?
-         AND NOT EXISTS (SELECT 1 FROM batch_listings c WHERE c.batch_id = ? AND c.site = p.site AND c.external_id = p.external_id)
-       ORDER BY l.external_id LIMIT ?`,
+    .selectFrom('batch_listings as p')
+    .innerJoin('listings as l', (join) =>
+      join.onRef('l.site', '=', 'p.site').onRef('l.external_id', '=', 'p.external_id'),
     )
-    .all(previousBatchId, site, batchId, limit) as ListingChange[];
+    .select(listingColumns)
+    .where('p.batch_id', '=', previousBatchId)
+    .where('p.site', '=', site)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('batch_listings as c')
+            .select('c.external_id')
+            .where('c.batch_id', '=', batchId)
+            .whereRef('c.site', '=', 'p.site')
+            .whereRef('c.external_id', '=', 'p.external_id'),
+        ),
+      ),
+    )
+    .orderBy('l.external_id')
+    .limit(limit)
+    .execute();
 }
 
-export function buildBatchReport(db: Db, batchId: string, options: ReportOptions = {}): BatchReport {
+export async function buildBatchReport(db: Db, batchId: string, options: ReportOptions = {}): Promise<BatchReport> {
   const listingLimit = options.listingLimit ?? 10;
   if (!Number.isInteger(listingLimit) || listingLimit < 0)
     throw new UserInputError(`the listing limit must be a whole number ≥ 0, got ${listingLimit}`);
-  const batch = getBatch(db, batchId);
+  const batch = await getBatch(db, batchId);
   if (!batch)
     throw new UserInputError(`unknown batch "${batchId}": no such batch in the database (see \`orchestrator list\`)`);
-  const tasks = getTasks(db, batchId);
-  const stored = new Map(getSiteMetrics(db, batchId).map((metrics) => [metrics.site, metrics]));
+  const tasks = await getTasks(db, batchId);
+  const stored = new Map((await getSiteMetrics(db, batchId)).map((metrics) => [metrics.site, metrics]));
 
-  const sites = batch.sites.map((site): SiteReport => {
+  const sites: SiteReport[] = [];
+  for (const site of batch.sites) {
     const main = tasks.find((task) => task.site === site && task.kind === 'main');
     const detail = tasks.find((task) => task.site === site && task.kind === 'detail');
     const storedMetrics = stored.get(site);
-    const metrics = storedMetrics ?? computeSiteMetrics(db, batchId, site, main?.state === 'completed');
-    return {
+    const metrics = storedMetrics ?? (await computeSiteMetrics(db, batchId, site, main?.state === 'completed'));
+    sites.push({
       site,
       mainState: main?.state ?? null,
       detailState: detail?.state ?? null,
       error: main?.lastError ?? detail?.lastError ?? null,
       metrics,
       metricsSource: storedMetrics ? 'stored' : 'computed',
-      newListings: listingsWithChange(db, batchId, site, 'new', listingLimit),
-      changedListings: listingsWithChange(db, batchId, site, 'updated', listingLimit),
+      newListings: await listingsWithChange(db, batchId, site, 'new', listingLimit),
+      changedListings: await listingsWithChange(db, batchId, site, 'updated', listingLimit),
       removedListings:
         metrics.listingsRemoved !== null && metrics.previousBatchId
-          ? removedListings(db, batchId, metrics.previousBatchId, site, listingLimit)
+          ? await removedListings(db, batchId, metrics.previousBatchId, site, listingLimit)
           : [],
-    };
-  });
+    });
+  }
 
   const sum = (pick: (metrics: SiteMetrics) => number) => sites.reduce((total, site) => total + pick(site.metrics), 0);
   const withBaseline = sites.filter((site) => site.metrics.listingsRemoved !== null);
@@ -153,7 +192,7 @@ export function buildBatchReport(db: Db, batchId: string, options: ReportOptions
           : null,
       priceChanges: sum((m) => m.priceChanges),
     },
-    alerts: getAlerts(db, batchId),
+    alerts: await getAlerts(db, batchId),
     listingLimit,
   };
 }

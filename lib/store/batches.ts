@@ -2,7 +2,9 @@
  * Batches and their tasks (the original design's batch manager and task manager). Every write is
  * idempotent, because Temporal may run an activity more than once.
  */
-import type { Db } from './database';
+import type { Selectable } from 'kysely';
+import { backendOfDb, inTransaction, type Db } from './database';
+import type { BatchesTable } from './schema';
 import { NON_RETRYABLE_ERROR_TYPES } from '../errors';
 import { isValidTransition, type BatchStatus, type TaskKind, type TaskState } from '../contract/statuses';
 
@@ -48,38 +50,39 @@ export function taskId(batchId: string, site: string, kind: TaskKind): string {
 const now = () => new Date().toISOString();
 
 /** Insert the batch and one pending task per site (plus a detail task per detail site), once. */
-export function createBatch(db: Db, batch: NewBatch): void {
-  db.transaction(() => {
-    const inserted = db
-      .prepare(
-        `INSERT OR IGNORE INTO batches (id, label, parent_batch_id, status, sites, options, workflow_id, created_at)
-         VALUES (?, ?, ?, 'planned', ?, ?, ?, ?)`,
-      )
-      .run(
-        batch.id,
-        batch.label,
-        batch.parentBatchId,
-        JSON.stringify(batch.sites),
-        JSON.stringify(batch.options),
-        batch.workflowId,
-        now(),
-      );
-    if (inserted.changes === 0) return; // planned before: a retried planning activity
+export async function createBatch(db: Db, batch: NewBatch): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    const inserted = await trx
+      .insertInto('batches')
+      .values({
+        id: batch.id,
+        label: batch.label,
+        parent_batch_id: batch.parentBatchId,
+        status: 'planned',
+        sites: JSON.stringify(batch.sites),
+        options: JSON.stringify(batch.options),
+        workflow_id: batch.workflowId,
+        created_at: now(),
+      })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return; // planned before: a retried planning activity
     const tasks = [
       ...batch.sites.map((site) => ({ site, kind: 'main' as const })),
       ...batch.detailSites.map((site) => ({ site, kind: 'detail' as const })),
     ];
-    for (const { site, kind } of tasks) {
-      const id = taskId(batch.id, site, kind);
-      const at = now();
-      db.prepare(
-        `INSERT INTO tasks (id, batch_id, site, kind, state, created_at, updated_at) VALUES (?, ?, ?, ?, 'pending', ?, ?)`,
-      ).run(id, batch.id, site, kind, at, at);
-      db.prepare(
-        `INSERT INTO task_transitions (task_id, from_state, to_state, reason, at) VALUES (?, NULL, 'pending', 'planned', ?)`,
-      ).run(id, at);
-    }
-  })();
+    if (tasks.length === 0) return;
+    const at = now();
+    const rows = tasks.map(({ site, kind }) => ({ id: taskId(batch.id, site, kind), site, kind }));
+    await trx
+      .insertInto('tasks')
+      .values(rows.map((task) => ({ ...task, batch_id: batch.id, state: 'pending', created_at: at, updated_at: at })))
+      .execute();
+    await trx
+      .insertInto('task_transitions')
+      .values(rows.map((task) => ({ task_id: task.id, from_state: null, to_state: 'pending', reason: 'planned', at })))
+      .execute();
+  });
 }
 
 export type TransitionOutcome = 'changed' | 'unchanged' | 'invalid';
@@ -88,51 +91,50 @@ export type TransitionOutcome = 'changed' | 'unchanged' | 'invalid';
  * Move a task to a new state, recording time and reason. Setting the state it already has is a
  * no-op (a replayed activity); an invalid transition is refused and reported, never written.
  */
-export function transitionTask(db: Db, id: string, to: TaskState, reason: string, error?: string): TransitionOutcome {
-  return db.transaction((): TransitionOutcome => {
-    const row = db.prepare('SELECT state FROM tasks WHERE id = ?').get(id) as { state: TaskState } | undefined;
+export async function transitionTask(
+  db: Db,
+  id: string,
+  to: TaskState,
+  reason: string,
+  error?: string,
+): Promise<TransitionOutcome> {
+  return inTransaction(db, async (trx): Promise<TransitionOutcome> => {
+    // FOR UPDATE on PostgreSQL: two hosts moving the same task see each other's move.
+    let select = trx.selectFrom('tasks').select('state').where('id', '=', id);
+    if (backendOfDb(db) === 'postgres') select = select.forUpdate();
+    const row = await select.executeTakeFirst();
     if (!row) throw new Error(`unknown task ${id}`);
     if (row.state === to) return 'unchanged';
     if (!isValidTransition(row.state, to)) return 'invalid';
     const at = now();
-    db.prepare('UPDATE tasks SET state = ?, updated_at = ?, last_error = COALESCE(?, last_error) WHERE id = ?').run(
-      to,
-      at,
-      error ?? null,
-      id,
-    );
-    db.prepare('INSERT INTO task_transitions (task_id, from_state, to_state, reason, at) VALUES (?, ?, ?, ?, ?)').run(
-      id,
-      row.state,
-      to,
-      reason,
-      at,
-    );
+    await trx
+      .updateTable('tasks')
+      .set((eb) => ({ state: to, updated_at: at, last_error: eb.fn.coalesce(eb.val(error ?? null), 'last_error') }))
+      .where('id', '=', id)
+      .execute();
+    await trx
+      .insertInto('task_transitions')
+      .values({ task_id: id, from_state: row.state, to_state: to, reason, at })
+      .execute();
     return 'changed';
-  })();
+  });
 }
 
-export function setBatchStatus(db: Db, batchId: string, status: BatchStatus, summary?: unknown): void {
+export async function setBatchStatus(db: Db, batchId: string, status: BatchStatus, summary?: unknown): Promise<void> {
   const finished = status === 'planned' || status === 'running' ? null : now();
-  db.prepare(
-    'UPDATE batches SET status = ?, finished_at = COALESCE(?, finished_at), summary = COALESCE(?, summary) WHERE id = ?',
-  ).run(status, finished, summary === undefined ? null : JSON.stringify(summary), batchId);
+  const summaryJson = summary === undefined ? null : JSON.stringify(summary);
+  await db
+    .updateTable('batches')
+    .set((eb) => ({
+      status,
+      finished_at: eb.fn.coalesce(eb.val(finished), 'finished_at'),
+      summary: eb.fn.coalesce(eb.val(summaryJson), 'summary'),
+    }))
+    .where('id', '=', batchId)
+    .execute();
 }
 
-interface RawBatch {
-  id: string;
-  label: string | null;
-  parent_batch_id: string | null;
-  status: BatchStatus;
-  sites: string;
-  options: string;
-  workflow_id: string | null;
-  created_at: string;
-  finished_at: string | null;
-  summary: string | null;
-}
-
-function toBatch(raw: RawBatch): BatchRow {
+function toBatch(raw: Selectable<BatchesTable>): BatchRow {
   return {
     id: raw.id,
     label: raw.label,
@@ -147,81 +149,109 @@ function toBatch(raw: RawBatch): BatchRow {
   };
 }
 
-export function getBatch(db: Db, id: string): BatchRow | null {
-  const raw = db.prepare('SELECT * FROM batches WHERE id = ?').get(id) as RawBatch | undefined;
+export async function getBatch(db: Db, id: string): Promise<BatchRow | null> {
+  const raw = await db.selectFrom('batches').selectAll().where('id', '=', id).executeTakeFirst();
   return raw ? toBatch(raw) : null;
 }
 
-export function listBatches(db: Db, options: { status?: BatchStatus; limit?: number } = {}): BatchRow[] {
-  const rows = options.status
-    ? db
-        .prepare('SELECT * FROM batches WHERE status = ? ORDER BY created_at DESC, id DESC LIMIT ?')
-        .all(options.status, options.limit ?? 20)
-    : db.prepare('SELECT * FROM batches ORDER BY created_at DESC, id DESC LIMIT ?').all(options.limit ?? 20);
-  return (rows as RawBatch[]).map(toBatch);
+export async function listBatches(db: Db, options: { status?: BatchStatus; limit?: number } = {}): Promise<BatchRow[]> {
+  let query = db.selectFrom('batches').selectAll();
+  if (options.status) query = query.where('status', '=', options.status);
+  const rows = await query
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(options.limit ?? 20)
+    .execute();
+  return rows.map(toBatch);
+}
+
+/** How many retry batches were started from this one (`orchestrator retry` labels them). */
+export async function countRetries(db: Db, parentBatchId: string): Promise<number> {
+  const row = await db
+    .selectFrom('batches')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('parent_batch_id', '=', parentBatchId)
+    .executeTakeFirstOrThrow();
+  return row.n;
 }
 
 /**
- * The batch's tasks as they stand. A running main task whose latest results-page attempt failed
- * reads as retrying: Temporal is trying the page again (or the site workflow is about to record
- * the task failed). The workflows write a task's states; the page activities only record their
- * attempts, so retrying is read from those. A failure no retry follows (an error class that is not
- * retryable: a 404 that ends a search, a page the host policy or robots.txt refused) does not count.
+ * The batch's tasks as they stand, in plan order (main tasks in the batch's site order, then
+ * detail tasks). A running main task whose latest results-page attempt failed reads as retrying:
+ * Temporal is trying the page again (or the site workflow is about to record the task failed). The
+ * workflows write a task's states; the page activities only record their attempts, so retrying is
+ * read from those. A failure no retry follows (an error class that is not retryable: a 404 that
+ * ends a search, a page the host policy or robots.txt refused) does not count.
  */
-export function getTasks(db: Db, batchId: string): TaskRow[] {
-  const final = NON_RETRYABLE_ERROR_TYPES.map(() => '?').join(', ');
-  return (
-    db
-      .prepare(
-        `SELECT t.*, (
-           SELECT p.error IS NOT NULL AND COALESCE(p.error_type, '') NOT IN (${final})
-           FROM pages p WHERE p.batch_id = t.batch_id AND p.site = t.site AND p.kind = 'listing'
-           ORDER BY p.id DESC LIMIT 1
-         ) AS latest_page_failed
-         FROM tasks t WHERE t.batch_id = ? ORDER BY t.rowid`,
-      )
-      .all(...NON_RETRYABLE_ERROR_TYPES, batchId) as Array<{
-      id: string;
-      batch_id: string;
-      site: string;
-      kind: TaskKind;
-      state: TaskState;
-      last_error: string | null;
-      created_at: string;
-      updated_at: string;
-      latest_page_failed: 0 | 1 | null;
-    }>
-  ).map((raw) => ({
-    id: raw.id,
-    batchId: raw.batch_id,
-    site: raw.site,
-    kind: raw.kind,
-    state: raw.kind === 'main' && raw.state === 'running' && raw.latest_page_failed ? 'retrying' : raw.state,
-    lastError: raw.last_error,
-    createdAt: raw.created_at,
-    updatedAt: raw.updated_at,
-  }));
+export async function getTasks(db: Db, batchId: string): Promise<TaskRow[]> {
+  const rows = await db
+    .selectFrom('tasks as t')
+    .selectAll('t')
+    .select((eb) =>
+      eb
+        .selectFrom('pages as p')
+        .select((pe) =>
+          pe
+            .and([
+              pe('p.error', 'is not', null),
+              pe(pe.fn.coalesce('p.error_type', pe.val('')), 'not in', NON_RETRYABLE_ERROR_TYPES),
+            ])
+            .as('failed'),
+        )
+        .whereRef('p.batch_id', '=', 't.batch_id')
+        .whereRef('p.site', '=', 't.site')
+        .where('p.kind', '=', 'listing')
+        .orderBy('p.id', 'desc')
+        .limit(1)
+        .as('latest_page_failed'),
+    )
+    .where('t.batch_id', '=', batchId)
+    .execute();
+  const sites = (await getBatch(db, batchId))?.sites ?? [];
+  const planOrder = (row: { site: string; kind: TaskKind }) =>
+    (row.kind === 'main' ? 0 : sites.length) + sites.indexOf(row.site);
+  return rows
+    .sort((a, b) => planOrder(a) - planOrder(b))
+    .map((raw) => ({
+      id: raw.id,
+      batchId: raw.batch_id,
+      site: raw.site,
+      kind: raw.kind,
+      state: raw.kind === 'main' && raw.state === 'running' && raw.latest_page_failed ? 'retrying' : raw.state,
+      lastError: raw.last_error,
+      createdAt: raw.created_at,
+      updatedAt: raw.updated_at,
+    }));
 }
 
-export function getTransitions(
+export async function getTransitions(
   db: Db,
   id: string,
-): Array<{ from: TaskState | null; to: TaskState; reason: string | null; at: string }> {
+): Promise<Array<{ from: TaskState | null; to: TaskState; reason: string | null; at: string }>> {
   return db
-    .prepare(
-      'SELECT from_state AS "from", to_state AS "to", reason, at FROM task_transitions WHERE task_id = ? ORDER BY id',
-    )
-    .all(id) as Array<{ from: TaskState | null; to: TaskState; reason: string | null; at: string }>;
+    .selectFrom('task_transitions')
+    .select(['from_state as from', 'to_state as to', 'reason', 'at'])
+    .where('task_id', '=', id)
+    .orderBy('id')
+    .execute();
 }
 
 /** The most recent earlier batch in which this site's main task completed: the baseline for removals and alerts. */
-export function previousBatchForSite(db: Db, batchId: string, site: string): string | null {
-  const row = db
-    .prepare(
-      `SELECT b.id FROM batches b JOIN tasks t ON t.batch_id = b.id AND t.site = ? AND t.kind = 'main' AND t.state = 'completed'
-       WHERE b.created_at < (SELECT created_at FROM batches WHERE id = ?) AND b.id <> ?
-       ORDER BY b.created_at DESC LIMIT 1`,
+export async function previousBatchForSite(db: Db, batchId: string, site: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('batches as b')
+    .innerJoin('tasks as t', (join) =>
+      join
+        .onRef('t.batch_id', '=', 'b.id')
+        .on('t.site', '=', site)
+        .on('t.kind', '=', 'main')
+        .on('t.state', '=', 'completed'),
     )
-    .get(site, batchId, batchId) as { id: string } | undefined;
+    .select('b.id')
+    .where('b.created_at', '<', (eb) => eb.selectFrom('batches').select('created_at').where('id', '=', batchId))
+    .where('b.id', '<>', batchId)
+    .orderBy('b.created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   return row?.id ?? null;
 }

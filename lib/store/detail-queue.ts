@@ -2,7 +2,9 @@
  * The detail queue: detail-page URLs found on results pages wait here, so they never travel
  * through workflow history; the detail workflow reads it in windows by sequence number.
  */
-import type { Db } from './database';
+import { chunks } from './chunks';
+import { inTransaction, type Db } from './database';
+import type { DetailState } from './schema';
 
 export interface QueuedDetail {
   seq: number;
@@ -10,95 +12,124 @@ export interface QueuedDetail {
   externalId: string | null;
 }
 
-export function enqueueDetails(
+/** Queue detail URLs once each (a retried page enqueues nothing new); returns how many were added. */
+export async function enqueueDetails(
   db: Db,
   batchId: string,
   site: string,
   items: Array<{ url: string; externalId: string | null }>,
-): number {
-  const insert = db.prepare(
-    `INSERT OR IGNORE INTO detail_queue (batch_id, site, url, external_id, updated_at) VALUES (?, ?, ?, ?, ?)`,
-  );
+): Promise<number> {
+  if (items.length === 0) return 0;
   const at = new Date().toISOString();
-  let added = 0;
-  db.transaction(() => {
-    for (const item of items) added += insert.run(batchId, site, item.url, item.externalId, at).changes;
-  })();
-  return added;
+  return inTransaction(db, async (trx) => {
+    let added = 0;
+    for (const chunk of chunks(items)) {
+      const result = await trx
+        .insertInto('detail_queue')
+        .values(
+          chunk.map((item) => ({
+            batch_id: batchId,
+            site,
+            url: item.url,
+            external_id: item.externalId,
+            updated_at: at,
+          })),
+        )
+        .onConflict((oc) => oc.columns(['batch_id', 'site', 'url']).doNothing())
+        .executeTakeFirst();
+      added += Number(result.numInsertedOrUpdatedRows ?? 0);
+    }
+    return added;
+  });
 }
 
 /** Up to `limit` pending entries after sequence number `afterSeq`, in order. */
-export function pendingDetails(db: Db, batchId: string, site: string, afterSeq: number, limit: number): QueuedDetail[] {
+export async function pendingDetails(
+  db: Db,
+  batchId: string,
+  site: string,
+  afterSeq: number,
+  limit: number,
+): Promise<QueuedDetail[]> {
   return db
-    .prepare(
-      `SELECT seq, url, external_id AS externalId FROM detail_queue
-       WHERE batch_id = ? AND site = ? AND seq > ? AND state = 'pending' ORDER BY seq LIMIT ?`,
-    )
-    .all(batchId, site, afterSeq, limit) as QueuedDetail[];
+    .selectFrom('detail_queue')
+    .select(['seq', 'url', 'external_id as externalId'])
+    .where('batch_id', '=', batchId)
+    .where('site', '=', site)
+    .where('seq', '>', afterSeq)
+    .where('state', '=', 'pending')
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
 }
 
-export function getDetail(
+export async function getDetail(
   db: Db,
   seq: number,
-): (QueuedDetail & { batchId: string; site: string; state: string }) | null {
-  return (
-    (db
-      .prepare(
-        'SELECT seq, url, external_id AS externalId, batch_id AS batchId, site, state FROM detail_queue WHERE seq = ?',
-      )
-      .get(seq) as (QueuedDetail & { batchId: string; site: string; state: string }) | undefined) ?? null
-  );
+): Promise<(QueuedDetail & { batchId: string; site: string; state: DetailState }) | null> {
+  const row = await db
+    .selectFrom('detail_queue')
+    .select(['seq', 'url', 'external_id as externalId', 'batch_id as batchId', 'site', 'state'])
+    .where('seq', '=', seq)
+    .executeTakeFirst();
+  return row ?? null;
 }
 
-export function finishDetail(
+export async function finishDetail(
   db: Db,
   seq: number,
   state: 'done' | 'failed' | 'skipped',
   error: string | null = null,
-): void {
-  db.prepare('UPDATE detail_queue SET state = ?, error = ?, updated_at = ? WHERE seq = ?').run(
-    state,
-    error,
-    new Date().toISOString(),
-    seq,
-  );
+): Promise<void> {
+  await db
+    .updateTable('detail_queue')
+    .set({ state, error, updated_at: new Date().toISOString() })
+    .where('seq', '=', seq)
+    .execute();
 }
 
 /** Mark failed those of `seqs` still pending (entries done, skipped or failed stay so); returns how many. */
-export function failPendingDetails(db: Db, seqs: readonly number[], error: string): number {
-  if (seqs.length === 0) return 0;
-  return db
-    .prepare(
-      `UPDATE detail_queue SET state = 'failed', error = ?, updated_at = ? WHERE state = 'pending' AND seq IN (SELECT value FROM json_each(?))`,
-    )
-    .run(error, new Date().toISOString(), JSON.stringify(seqs)).changes;
+export async function failPendingDetails(db: Db, seqs: readonly number[], error: string): Promise<number> {
+  let failed = 0;
+  for (const chunk of chunks(seqs)) {
+    const result = await db
+      .updateTable('detail_queue')
+      .set({ state: 'failed', error, updated_at: new Date().toISOString() })
+      .where('state', '=', 'pending')
+      .where('seq', 'in', chunk)
+      .executeTakeFirst();
+    failed += Number(result.numUpdatedRows);
+  }
+  return failed;
 }
 
+type Outcome = 'done' | 'failed' | 'skipped';
+
 /** The entries `seqs` by state: done, skipped and failed (a pending one counts nowhere). */
-export function outcomesOf(db: Db, seqs: readonly number[]): Record<'done' | 'failed' | 'skipped', number> {
+export async function outcomesOf(db: Db, seqs: readonly number[]): Promise<Record<Outcome, number>> {
   const counts = { done: 0, failed: 0, skipped: 0 };
-  if (seqs.length === 0) return counts;
-  const rows = db
-    .prepare(
-      `SELECT state, COUNT(*) AS n FROM detail_queue WHERE seq IN (SELECT value FROM json_each(?)) AND state != 'pending' GROUP BY state`,
-    )
-    .all(JSON.stringify(seqs)) as Array<{ state: keyof typeof counts; n: number }>;
-  for (const row of rows) counts[row.state] = row.n;
+  for (const chunk of chunks(seqs)) {
+    const rows = await db
+      .selectFrom('detail_queue')
+      .select((eb) => ['state', eb.fn.countAll<number>().as('n')])
+      .where('seq', 'in', chunk)
+      .where('state', '!=', 'pending')
+      .groupBy('state')
+      .execute();
+    for (const row of rows) counts[row.state as Outcome] += row.n;
+  }
   return counts;
 }
 
-export function detailCounts(
-  db: Db,
-  batchId: string,
-  site: string,
-): Record<'pending' | 'done' | 'failed' | 'skipped', number> {
+export async function detailCounts(db: Db, batchId: string, site: string): Promise<Record<DetailState, number>> {
   const counts = { pending: 0, done: 0, failed: 0, skipped: 0 };
-  const rows = db
-    .prepare('SELECT state, COUNT(*) AS n FROM detail_queue WHERE batch_id = ? AND site = ? GROUP BY state')
-    .all(batchId, site) as Array<{
-    state: keyof typeof counts;
-    n: number;
-  }>;
+  const rows = await db
+    .selectFrom('detail_queue')
+    .select((eb) => ['state', eb.fn.countAll<number>().as('n')])
+    .where('batch_id', '=', batchId)
+    .where('site', '=', site)
+    .groupBy('state')
+    .execute();
   for (const row of rows) counts[row.state] = row.n;
   return counts;
 }

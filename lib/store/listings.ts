@@ -4,7 +4,10 @@
  */
 import { createHash } from 'node:crypto';
 import type { ListingRecord } from '../record/listing-record';
-import type { Db } from './database';
+import { sql, type Insertable, type RawBuilder } from 'kysely';
+import { backendOfDb, inTransaction, type Db } from './database';
+import { chunks } from './chunks';
+import type { BatchListingsTable, ListingsTable } from './schema';
 
 export interface UpsertCounts {
   new: number;
@@ -51,19 +54,24 @@ const PRICE_FIELDS: ReadonlySet<keyof ListingRecord> = new Set(['price', 'curren
 const MERGED = COLUMNS.filter(([field]) => !PRICE_FIELDS.has(field));
 
 /**
- * SET clause of a merge: a value the page lacks (null, no images) keeps the stored one, because
- * cards know less than detail pages (and some Lamudi pages carry JSON-LD only).
+ * The SET clause of a merge: a value the page lacks (null, no images) keeps the stored one, because
+ * cards know less than detail pages (and some Lamudi pages carry JSON-LD only). The price fields are
+ * set together, from knownPrice.
  */
-const MERGE_SET = [
-  ...MERGED.map(([field, column]) =>
-    field === 'images'
-      ? `${column} = CASE WHEN ? = '[]' THEN ${column} ELSE ? END`
-      : `${column} = COALESCE(?, ${column})`,
-  ),
-  'price = ?',
-  'currency = ?',
-  'price_on_request = ?',
-].join(', ');
+function mergeSet(record: ListingRecord, price: PriceTriple): Record<string, RawBuilder<unknown>> {
+  const set: Record<string, RawBuilder<unknown>> = {};
+  for (const [field, column] of MERGED) {
+    const value = columnValue(record, field);
+    set[column] =
+      field === 'images'
+        ? sql`CASE WHEN ${value} = '[]' THEN ${sql.ref(column)} ELSE ${value} END`
+        : sql`COALESCE(${value}, ${sql.ref(column)})`;
+  }
+  set.price = sql`${price.price}`;
+  set.currency = sql`${price.currency}`;
+  set.price_on_request = sql`${price.priceOnRequest ? 1 : 0}`;
+  return set;
+}
 
 interface PriceTriple {
   price: number | null;
@@ -76,17 +84,6 @@ function knownPrice(record: ListingRecord, stored: PriceTriple): PriceTriple {
   return record.price !== null || record.priceOnRequest
     ? { price: record.price, currency: record.currency, priceOnRequest: record.priceOnRequest }
     : stored;
-}
-
-function mergeValues(record: ListingRecord, price: PriceTriple): unknown[] {
-  return [
-    ...MERGED.flatMap(([field]) =>
-      field === 'images' ? [columnValue(record, field), columnValue(record, field)] : [columnValue(record, field)],
-    ),
-    price.price,
-    price.currency,
-    price.priceOnRequest ? 1 : 0,
-  ];
 }
 
 export function recordHash(record: ListingRecord): string {
@@ -104,111 +101,184 @@ function storedPrice(existing: Existing): PriceTriple {
   return { price: existing.price, currency: existing.currency, priceOnRequest: existing.price_on_request === 1 };
 }
 
-const SELECT_EXISTING =
-  'SELECT card_hash, price, currency, price_on_request FROM listings WHERE site = ? AND external_id = ?';
+/** The stored listings of one site among these ids, by id. */
+async function storedListings(db: Db, site: string, ids: string[]): Promise<Map<string, Existing>> {
+  const found = new Map<string, Existing>();
+  for (const chunk of chunks(ids)) {
+    const rows = await db
+      .selectFrom('listings')
+      .select(['external_id', 'card_hash', 'price', 'currency', 'price_on_request'])
+      .where('site', '=', site)
+      .where('external_id', 'in', chunk)
+      .execute();
+    for (const { external_id: id, ...existing } of rows) found.set(id, existing);
+  }
+  return found;
+}
+
+/** The ids among these that the batch has classified already. */
+async function classifiedIds(db: Db, batchId: string, site: string, ids: string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (const chunk of chunks(ids)) {
+    const rows = await db
+      .selectFrom('batch_listings')
+      .select('external_id')
+      .where('batch_id', '=', batchId)
+      .where('site', '=', site)
+      .where('external_id', 'in', chunk)
+      .execute();
+    for (const row of rows) found.add(row.external_id);
+  }
+  return found;
+}
+
+/**
+ * Listing writes of one site wait for each other on PostgreSQL, where hosts write concurrently: a
+ * listing is read, classified and written as one step (SQLite has one writer at a time anyway).
+ */
+async function lockSiteListings(db: Db, site: string): Promise<void> {
+  if (backendOfDb(db) === 'postgres')
+    await sql`SELECT pg_advisory_xact_lock(hashtext(${`listings:${site}`}))`.execute(db);
+}
 
 /** A price-history row when the known price or currency changes; at most one per listing and batch. */
-function notePriceChange(
+async function notePriceChange(
   db: Db,
   batchId: string,
   record: ListingRecord,
   before: PriceTriple,
   after: PriceTriple,
-): boolean {
+): Promise<boolean> {
   if (before.price === after.price && before.currency === after.currency) return false;
   // No price was known (the card showed none): the first one a page reveals is not a change.
   if (before.price === null && before.currency === null && !before.priceOnRequest) return false;
-  return (
-    db
-      .prepare(
-        `INSERT OR IGNORE INTO price_history (site, external_id, batch_id, old_price, old_currency, price, currency, observed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        record.site,
-        record.externalId,
-        batchId,
-        before.price,
-        before.currency,
-        after.price,
-        after.currency,
-        new Date().toISOString(),
-      ).changes > 0
-  );
+  const result = await db
+    .insertInto('price_history')
+    .values({
+      site: record.site,
+      external_id: record.externalId,
+      batch_id: batchId,
+      old_price: before.price,
+      old_currency: before.currency,
+      price: after.price,
+      currency: after.currency,
+      observed_at: new Date().toISOString(),
+    })
+    .onConflict((oc) => oc.columns(['site', 'external_id', 'batch_id']).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+function insertRow(record: ListingRecord, hash: string, batchId: string, at: string) {
+  const row: Record<string, unknown> = { site: record.site, external_id: record.externalId };
+  for (const [field, column] of COLUMNS) row[column] = columnValue(record, field);
+  return {
+    ...row,
+    card_hash: hash,
+    first_batch_id: batchId,
+    last_batch_id: batchId,
+    first_seen_at: at,
+    last_seen_at: at,
+  } as Insertable<ListingsTable>;
 }
 
 /**
  * Store the cards of one results page. A listing seen again in the same batch (a retried or
  * replayed page, or a portal repeating a card on a later page) keeps its first classification.
  */
-export function upsertCards(db: Db, batchId: string, records: ListingRecord[]): UpsertCounts {
-  const counts: UpsertCounts = { new: 0, updated: 0, unchanged: 0, priceChanges: 0 };
-  const at = new Date().toISOString();
-  const select = db.prepare(SELECT_EXISTING);
-  const seen = db.prepare('SELECT change FROM batch_listings WHERE batch_id = ? AND site = ? AND external_id = ?');
-  const markSeen = db.prepare(
-    'INSERT OR IGNORE INTO batch_listings (batch_id, site, external_id, change) VALUES (?, ?, ?, ?)',
-  );
-  const insert = db.prepare(
-    `INSERT INTO listings (site, external_id, ${COLUMNS.map(([, c]) => c).join(', ')}, card_hash, first_batch_id, last_batch_id, first_seen_at, last_seen_at)
-     VALUES (?, ?, ${COLUMNS.map(() => '?').join(', ')}, ?, ?, ?, ?, ?)`,
-  );
-  const update = db.prepare(
-    `UPDATE listings SET ${MERGE_SET}, card_hash = ?, last_batch_id = ?, last_seen_at = ? WHERE site = ? AND external_id = ?`,
-  );
-
-  db.transaction(() => {
-    for (const record of records) {
-      const hash = recordHash(record);
-      const existing = select.get(record.site, record.externalId) as Existing | undefined;
-      const previouslyClassified = seen.get(batchId, record.site, record.externalId) as { change: string } | undefined;
-      if (!existing) {
-        insert.run(
-          record.site,
-          record.externalId,
-          ...COLUMNS.map(([field]) => columnValue(record, field)),
-          hash,
-          batchId,
-          batchId,
-          at,
-          at,
-        );
-        markSeen.run(batchId, record.site, record.externalId, 'new');
-        counts.new++;
-        continue;
+export async function upsertCards(db: Db, batchId: string, records: ListingRecord[]): Promise<UpsertCounts> {
+  return inTransaction(db, async (trx) => {
+    const counts: UpsertCounts = { new: 0, updated: 0, unchanged: 0, priceChanges: 0 };
+    const at = new Date().toISOString();
+    for (const site of new Set(records.map((record) => record.site))) {
+      const ofSite = records.filter((record) => record.site === site);
+      const ids = [...new Set(ofSite.map((record) => record.externalId))];
+      await lockSiteListings(trx, site);
+      const stored = await storedListings(trx, site, ids);
+      const classified = await classifiedIds(trx, batchId, site, ids);
+      // New listings are inserted together; a card the page repeats is merged after them.
+      const inserts: Array<Insertable<ListingsTable>> = [];
+      const merges: Array<{ record: ListingRecord; hash: string }> = [];
+      const verdicts: Array<Insertable<BatchListingsTable>> = [];
+      for (const record of ofSite) {
+        const hash = recordHash(record);
+        const existing = stored.get(record.externalId);
+        if (!existing && !inserts.some((row) => row.external_id === record.externalId)) {
+          inserts.push(insertRow(record, hash, batchId, at));
+          verdicts.push({ batch_id: batchId, site, external_id: record.externalId, change: 'new' });
+          counts.new++;
+          continue;
+        }
+        if (existing && !classified.has(record.externalId)) {
+          const change = existing.card_hash === hash ? 'unchanged' : 'updated';
+          verdicts.push({ batch_id: batchId, site, external_id: record.externalId, change });
+          classified.add(record.externalId);
+          counts[change]++;
+        }
+        merges.push({ record, hash });
       }
-      if (!previouslyClassified) {
-        const change = existing.card_hash === hash ? 'unchanged' : 'updated';
-        markSeen.run(batchId, record.site, record.externalId, change);
-        counts[change]++;
+      if (inserts.length > 0) await trx.insertInto('listings').values(inserts).execute();
+      if (verdicts.length > 0)
+        await trx
+          .insertInto('batch_listings')
+          .values(verdicts)
+          .onConflict((oc) => oc.columns(['batch_id', 'site', 'external_id']).doNothing())
+          .execute();
+      for (const { record, hash } of merges) {
+        const before = stored.get(record.externalId) ?? storedFromInsert(inserts, record.externalId);
+        const price = knownPrice(record, storedPrice(before));
+        if (await notePriceChange(trx, batchId, record, storedPrice(before), price)) counts.priceChanges++;
+        await trx
+          .updateTable('listings')
+          .set({ ...mergeSet(record, price), card_hash: hash, last_batch_id: batchId, last_seen_at: at })
+          .where('site', '=', site)
+          .where('external_id', '=', record.externalId)
+          .execute();
+        stored.set(record.externalId, { card_hash: hash, ...price, price_on_request: price.priceOnRequest ? 1 : 0 });
       }
-      const price = knownPrice(record, storedPrice(existing));
-      if (notePriceChange(db, batchId, record, storedPrice(existing), price)) counts.priceChanges++;
-      update.run(...mergeValues(record, price), hash, batchId, at, record.site, record.externalId);
     }
-  })();
-  return counts;
+    return counts;
+  });
+}
+
+/** What this transaction just inserted for a listing, as a stored row (a card repeated on its page). */
+function storedFromInsert(inserts: Array<Insertable<ListingsTable>>, externalId: string): Existing {
+  const row = inserts.find((insert) => insert.external_id === externalId)!;
+  return {
+    card_hash: row.card_hash,
+    price: row.price ?? null,
+    currency: row.currency ?? null,
+    price_on_request: row.price_on_request ?? 0,
+  };
 }
 
 /** Merge what a detail page shows into its listing: every value the page gives wins. */
-export function mergeDetail(db: Db, batchId: string, record: ListingRecord): 'merged' | 'inserted' {
-  const existing = db.prepare(SELECT_EXISTING).get(record.site, record.externalId) as Existing | undefined;
-  if (!existing) {
-    // A detail page for a listing no card showed (its card disappeared mid-batch): keep it anyway.
-    upsertCards(db, batchId, [record]);
-    db.prepare('UPDATE listings SET detail_batch_id = ? WHERE site = ? AND external_id = ?').run(
-      batchId,
-      record.site,
-      record.externalId,
-    );
-    return 'inserted';
-  }
-  const price = knownPrice(record, storedPrice(existing));
-  // The card may not have shown the price (JSON-LD-only pages): the detail page can reveal a change.
-  notePriceChange(db, batchId, record, storedPrice(existing), price);
-  db.prepare(
-    `UPDATE listings SET ${MERGE_SET}, detail_batch_id = ?, last_seen_at = ? WHERE site = ? AND external_id = ?`,
-  ).run(...mergeValues(record, price), batchId, new Date().toISOString(), record.site, record.externalId);
-  return 'merged';
+export async function mergeDetail(db: Db, batchId: string, record: ListingRecord): Promise<'merged' | 'inserted'> {
+  return inTransaction(db, async (trx) => {
+    await lockSiteListings(trx, record.site);
+    const existing = (await storedListings(trx, record.site, [record.externalId])).get(record.externalId);
+    if (!existing) {
+      // A detail page for a listing no card showed (its card disappeared mid-batch): keep it anyway.
+      await upsertCards(trx, batchId, [record]);
+      await trx
+        .updateTable('listings')
+        .set({ detail_batch_id: batchId })
+        .where('site', '=', record.site)
+        .where('external_id', '=', record.externalId)
+        .execute();
+      return 'inserted';
+    }
+    const price = knownPrice(record, storedPrice(existing));
+    // The card may not have shown the price (JSON-LD-only pages): the detail page can reveal a change.
+    await notePriceChange(trx, batchId, record, storedPrice(existing), price);
+    await trx
+      .updateTable('listings')
+      .set({ ...mergeSet(record, price), detail_batch_id: batchId, last_seen_at: new Date().toISOString() })
+      .where('site', '=', record.site)
+      .where('external_id', '=', record.externalId)
+      .execute();
+    return 'merged';
+  });
 }
 
 /** A stored listing as a record (exports, reports, tests). */
@@ -226,9 +296,9 @@ export function rowToRecord(row: Record<string, unknown>): ListingRecord {
   return record as unknown as ListingRecord;
 }
 
-export function getListings(db: Db, site?: string): ListingRecord[] {
-  const rows = site
-    ? db.prepare('SELECT * FROM listings WHERE site = ? ORDER BY external_id').all(site)
-    : db.prepare('SELECT * FROM listings ORDER BY site, external_id').all();
-  return (rows as Array<Record<string, unknown>>).map(rowToRecord);
+export async function getListings(db: Db, site?: string): Promise<ListingRecord[]> {
+  let query = db.selectFrom('listings').selectAll();
+  query = site ? query.where('site', '=', site).orderBy('external_id') : query.orderBy('site').orderBy('external_id');
+  const rows = await query.execute();
+  return rows.map((row) => rowToRecord(row));
 }

@@ -1,159 +1,178 @@
 /**
- * Versioned schema migrations. Append new versions; never edit an applied one.
+ * Versioned schema migrations, written once with the query builder's schema API so that the same
+ * definition creates the same tables on SQLite and on PostgreSQL. Append new versions; never edit an
+ * applied one (a SQLite database made before the builder was used has version 1 from the same
+ * tables written as SQL, so version 1 below must keep describing exactly those tables).
  */
+import { sql, type ColumnDefinitionBuilder, type CreateTableBuilder, type Kysely } from 'kysely';
+import type { Backend } from './database-url';
+
 export interface Migration {
   version: number;
   description: string;
-  sql: string;
+  up(db: Kysely<unknown>, backend: Backend): Promise<void>;
 }
+
+/** An integer key the database numbers itself: SQLite's rowid alias, PostgreSQL's identity column. */
+function withSerialId<T extends string>(table: CreateTableBuilder<T>, column: string, backend: Backend) {
+  return backend === 'postgres'
+    ? table.addColumn(column, 'integer', (col) => col.primaryKey().generatedByDefaultAsIdentity())
+    : table.addColumn(column, 'integer', (col) => col.primaryKey());
+}
+
+// 'double precision' is PostgreSQL's 8-byte float (its `real` has 4 bytes, too few for prices);
+// SQLite reads the same type name as REAL.
+const DOUBLE = 'double precision';
+const notNull = (col: ColumnDefinitionBuilder) => col.notNull();
 
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
     description: 'batches, tasks, transitions, pages, listings, price history, detail queue, metrics, alerts',
-    sql: `
-      CREATE TABLE batches (
-        id              TEXT PRIMARY KEY,
-        label           TEXT,
-        parent_batch_id TEXT REFERENCES batches(id),
-        status          TEXT NOT NULL,
-        sites           TEXT NOT NULL,          -- JSON array of site keys, in start order
-        options         TEXT NOT NULL,          -- JSON of the batch input
-        workflow_id     TEXT,
-        created_at      TEXT NOT NULL,
-        finished_at     TEXT,
-        summary         TEXT                    -- JSON, set by finalization
-      );
+    async up(db, backend) {
+      await db.schema
+        .createTable('batches')
+        .addColumn('id', 'text', (col) => col.primaryKey())
+        .addColumn('label', 'text')
+        .addColumn('parent_batch_id', 'text', (col) => col.references('batches.id'))
+        .addColumn('status', 'text', notNull)
+        .addColumn('sites', 'text', notNull)
+        .addColumn('options', 'text', notNull)
+        .addColumn('workflow_id', 'text')
+        .addColumn('created_at', 'text', notNull)
+        .addColumn('finished_at', 'text')
+        .addColumn('summary', 'text')
+        .execute();
 
-      -- A task is one site's main scraping or its detail scraping in one batch.
-      CREATE TABLE tasks (
-        id         TEXT PRIMARY KEY,            -- batchId/site/kind
-        batch_id   TEXT NOT NULL REFERENCES batches(id),
-        site       TEXT NOT NULL,
-        kind       TEXT NOT NULL CHECK (kind IN ('main', 'detail')),
-        state      TEXT NOT NULL,
-        last_error TEXT,
-        created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL
-      );
-      CREATE INDEX tasks_by_batch ON tasks(batch_id);
+      await db.schema
+        .createTable('tasks')
+        .addColumn('id', 'text', (col) => col.primaryKey())
+        .addColumn('batch_id', 'text', (col) => col.notNull().references('batches.id'))
+        .addColumn('site', 'text', notNull)
+        .addColumn('kind', 'text', (col) => col.notNull().check(sql`kind IN ('main', 'detail')`))
+        .addColumn('state', 'text', notNull)
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', 'text', notNull)
+        .addColumn('updated_at', 'text', notNull)
+        .execute();
+      await db.schema.createIndex('tasks_by_batch').on('tasks').column('batch_id').execute();
 
-      CREATE TABLE task_transitions (
-        id         INTEGER PRIMARY KEY,
-        task_id    TEXT NOT NULL REFERENCES tasks(id),
-        from_state TEXT,
-        to_state   TEXT NOT NULL,
-        reason     TEXT,
-        at         TEXT NOT NULL
-      );
-      CREATE INDEX transitions_by_task ON task_transitions(task_id, id);
+      await withSerialId(db.schema.createTable('task_transitions'), 'id', backend)
+        .addColumn('task_id', 'text', (col) => col.notNull().references('tasks.id'))
+        .addColumn('from_state', 'text')
+        .addColumn('to_state', 'text', notNull)
+        .addColumn('reason', 'text')
+        .addColumn('at', 'text', notNull)
+        .execute();
+      await db.schema.createIndex('transitions_by_task').on('task_transitions').columns(['task_id', 'id']).execute();
 
-      -- One row per fetch attempt of a page; a replayed attempt overwrites its own row.
-      CREATE TABLE pages (
-        id          INTEGER PRIMARY KEY,
-        batch_id    TEXT NOT NULL,
-        site        TEXT NOT NULL,
-        kind        TEXT NOT NULL,              -- listing | detail
-        url         TEXT NOT NULL,
-        attempt     INTEGER NOT NULL,
-        status_code INTEGER,
-        latency_ms  REAL,
-        bytes       INTEGER,
-        listings    INTEGER NOT NULL DEFAULT 0,
-        error_type  TEXT,
-        error       TEXT,
-        fetched_at  TEXT NOT NULL,
-        UNIQUE (batch_id, site, kind, url, attempt)
-      );
-      CREATE INDEX pages_by_batch_site ON pages(batch_id, site);
+      await withSerialId(db.schema.createTable('pages'), 'id', backend)
+        .addColumn('batch_id', 'text', notNull)
+        .addColumn('site', 'text', notNull)
+        .addColumn('kind', 'text', notNull)
+        .addColumn('url', 'text', notNull)
+        .addColumn('attempt', 'integer', notNull)
+        .addColumn('status_code', 'integer')
+        .addColumn('latency_ms', DOUBLE)
+        .addColumn('bytes', 'integer')
+        .addColumn('listings', 'integer', (col) => col.notNull().defaultTo(0))
+        .addColumn('error_type', 'text')
+        .addColumn('error', 'text')
+        .addColumn('fetched_at', 'text', notNull)
+        .addUniqueConstraint('pages_attempt', ['batch_id', 'site', 'kind', 'url', 'attempt'])
+        .execute();
+      await db.schema.createIndex('pages_by_batch_site').on('pages').columns(['batch_id', 'site']).execute();
 
-      CREATE TABLE listings (
-        site             TEXT NOT NULL,
-        external_id      TEXT NOT NULL,
-        url              TEXT NOT NULL,
-        title            TEXT,
-        operation        TEXT,
-        property_type    TEXT,
-        price            REAL,
-        currency         TEXT,
-        price_on_request INTEGER NOT NULL DEFAULT 0,
-        bedrooms         REAL,
-        bathrooms        REAL,
-        parking_spaces   REAL,
-        built_area_m2    REAL,
-        land_area_m2     REAL,
-        neighborhood     TEXT,
-        city             TEXT,
-        state            TEXT,
-        address          TEXT,
-        lat              REAL,
-        lng              REAL,
-        description      TEXT,
-        images           TEXT NOT NULL DEFAULT '[]',
-        publisher        TEXT,
-        published_at     TEXT,
-        origin_url       TEXT,
-        card_hash        TEXT NOT NULL,         -- hash of the card record: what "updated" compares
-        first_batch_id   TEXT NOT NULL,
-        last_batch_id    TEXT NOT NULL,
-        detail_batch_id  TEXT,
-        first_seen_at    TEXT NOT NULL,
-        last_seen_at     TEXT NOT NULL,
-        PRIMARY KEY (site, external_id)
-      );
+      let listings = db.schema
+        .createTable('listings')
+        .addColumn('site', 'text', notNull)
+        .addColumn('external_id', 'text', notNull)
+        .addColumn('url', 'text', notNull);
+      for (const column of ['title', 'operation', 'property_type']) listings = listings.addColumn(column, 'text');
+      listings = listings
+        .addColumn('price', DOUBLE)
+        .addColumn('currency', 'text')
+        .addColumn('price_on_request', 'integer', (col) => col.notNull().defaultTo(0));
+      for (const column of ['bedrooms', 'bathrooms', 'parking_spaces', 'built_area_m2', 'land_area_m2'])
+        listings = listings.addColumn(column, DOUBLE);
+      for (const column of ['neighborhood', 'city', 'state', 'address']) listings = listings.addColumn(column, 'text');
+      await listings
+        .addColumn('lat', DOUBLE)
+        .addColumn('lng', DOUBLE)
+        .addColumn('description', 'text')
+        .addColumn('images', 'text', (col) => col.notNull().defaultTo('[]'))
+        .addColumn('publisher', 'text')
+        .addColumn('published_at', 'text')
+        .addColumn('origin_url', 'text')
+        .addColumn('card_hash', 'text', notNull)
+        .addColumn('first_batch_id', 'text', notNull)
+        .addColumn('last_batch_id', 'text', notNull)
+        .addColumn('detail_batch_id', 'text')
+        .addColumn('first_seen_at', 'text', notNull)
+        .addColumn('last_seen_at', 'text', notNull)
+        .addPrimaryKeyConstraint('listings_pk', ['site', 'external_id'])
+        .execute();
 
-      -- What each batch saw of each listing, classified once: a retried page keeps the first verdict.
-      CREATE TABLE batch_listings (
-        batch_id    TEXT NOT NULL,
-        site        TEXT NOT NULL,
-        external_id TEXT NOT NULL,
-        change      TEXT NOT NULL CHECK (change IN ('new', 'updated', 'unchanged')),
-        PRIMARY KEY (batch_id, site, external_id)
-      );
+      await db.schema
+        .createTable('batch_listings')
+        .addColumn('batch_id', 'text', notNull)
+        .addColumn('site', 'text', notNull)
+        .addColumn('external_id', 'text', notNull)
+        .addColumn('change', 'text', (col) => col.notNull().check(sql`change IN ('new', 'updated', 'unchanged')`))
+        .addPrimaryKeyConstraint('batch_listings_pk', ['batch_id', 'site', 'external_id'])
+        .execute();
 
-      CREATE TABLE price_history (
-        site        TEXT NOT NULL,
-        external_id TEXT NOT NULL,
-        batch_id    TEXT NOT NULL,
-        old_price   REAL,
-        old_currency TEXT,
-        price       REAL,
-        currency    TEXT,
-        observed_at TEXT NOT NULL,
-        PRIMARY KEY (site, external_id, batch_id)
-      );
+      await db.schema
+        .createTable('price_history')
+        .addColumn('site', 'text', notNull)
+        .addColumn('external_id', 'text', notNull)
+        .addColumn('batch_id', 'text', notNull)
+        .addColumn('old_price', DOUBLE)
+        .addColumn('old_currency', 'text')
+        .addColumn('price', DOUBLE)
+        .addColumn('currency', 'text')
+        .addColumn('observed_at', 'text', notNull)
+        .addPrimaryKeyConstraint('price_history_pk', ['site', 'external_id', 'batch_id'])
+        .execute();
 
-      -- Detail URLs travel through this table, never through workflow history.
-      CREATE TABLE detail_queue (
-        seq         INTEGER PRIMARY KEY,
-        batch_id    TEXT NOT NULL,
-        site        TEXT NOT NULL,
-        url         TEXT NOT NULL,
-        external_id TEXT,
-        state       TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done', 'failed', 'skipped')),
-        error       TEXT,
-        updated_at  TEXT NOT NULL,
-        UNIQUE (batch_id, site, url)
-      );
-      CREATE INDEX detail_queue_cursor ON detail_queue(batch_id, site, seq);
+      await withSerialId(db.schema.createTable('detail_queue'), 'seq', backend)
+        .addColumn('batch_id', 'text', notNull)
+        .addColumn('site', 'text', notNull)
+        .addColumn('url', 'text', notNull)
+        .addColumn('external_id', 'text')
+        .addColumn('state', 'text', (col) =>
+          col
+            .notNull()
+            .defaultTo('pending')
+            .check(sql`state IN ('pending', 'done', 'failed', 'skipped')`),
+        )
+        .addColumn('error', 'text')
+        .addColumn('updated_at', 'text', notNull)
+        .addUniqueConstraint('detail_queue_url', ['batch_id', 'site', 'url'])
+        .execute();
+      await db.schema
+        .createIndex('detail_queue_cursor')
+        .on('detail_queue')
+        .columns(['batch_id', 'site', 'seq'])
+        .execute();
 
-      CREATE TABLE site_metrics (
-        batch_id          TEXT NOT NULL,
-        site              TEXT NOT NULL,
-        metrics           TEXT NOT NULL,        -- JSON of SiteMetrics
-        computed_at       TEXT NOT NULL,
-        PRIMARY KEY (batch_id, site)
-      );
+      await db.schema
+        .createTable('site_metrics')
+        .addColumn('batch_id', 'text', notNull)
+        .addColumn('site', 'text', notNull)
+        .addColumn('metrics', 'text', notNull)
+        .addColumn('computed_at', 'text', notNull)
+        .addPrimaryKeyConstraint('site_metrics_pk', ['batch_id', 'site'])
+        .execute();
 
-      CREATE TABLE alerts (
-        id         INTEGER PRIMARY KEY,
-        batch_id   TEXT NOT NULL,
-        site       TEXT NOT NULL,
-        kind       TEXT NOT NULL,
-        message    TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        UNIQUE (batch_id, site, kind)
-      );
-    `,
+      await withSerialId(db.schema.createTable('alerts'), 'id', backend)
+        .addColumn('batch_id', 'text', notNull)
+        .addColumn('site', 'text', notNull)
+        .addColumn('kind', 'text', notNull)
+        .addColumn('message', 'text', notNull)
+        .addColumn('created_at', 'text', notNull)
+        .addUniqueConstraint('alerts_once', ['batch_id', 'site', 'kind'])
+        .execute();
+    },
   },
 ];

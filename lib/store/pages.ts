@@ -27,23 +27,51 @@ export interface PageAttempt {
 }
 
 /** The attempt number of the next fetch of a page in a batch: 1 + the attempts recorded so far. */
-export function nextAttempt(db: Db, page: Pick<PageAttempt, 'batchId' | 'site' | 'kind' | 'url'>): number {
-  const row = db
-    .prepare(
-      'SELECT COUNT(*) AS n FROM pages WHERE batch_id = @batchId AND site = @site AND kind = @kind AND url = @url',
-    )
-    .get(page) as { n: number };
+export async function nextAttempt(
+  db: Db,
+  page: Pick<PageAttempt, 'batchId' | 'site' | 'kind' | 'url'>,
+): Promise<number> {
+  const row = await db
+    .selectFrom('pages')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('batch_id', '=', page.batchId)
+    .where('site', '=', page.site)
+    .where('kind', '=', page.kind)
+    .where('url', '=', page.url)
+    .executeTakeFirstOrThrow();
   return row.n + 1;
 }
 
-export function recordPage(db: Db, page: PageAttempt): void {
-  db.prepare(
-    `INSERT INTO pages (batch_id, site, kind, url, attempt, status_code, latency_ms, bytes, listings, error_type, error, fetched_at)
-     VALUES (@batchId, @site, @kind, @url, @attempt, @statusCode, @latencyMs, @bytes, @listings, @errorType, @error, @fetchedAt)
-     ON CONFLICT (batch_id, site, kind, url, attempt) DO UPDATE SET
-       status_code = excluded.status_code, latency_ms = excluded.latency_ms, bytes = excluded.bytes,
-       listings = excluded.listings, error_type = excluded.error_type, error = excluded.error, fetched_at = excluded.fetched_at`,
-  ).run({ ...page, fetchedAt: new Date().toISOString() });
+export async function recordPage(db: Db, page: PageAttempt): Promise<void> {
+  const row = {
+    batch_id: page.batchId,
+    site: page.site,
+    kind: page.kind,
+    url: page.url,
+    attempt: page.attempt,
+    status_code: page.statusCode,
+    latency_ms: page.latencyMs,
+    bytes: page.bytes,
+    listings: page.listings,
+    error_type: page.errorType,
+    error: page.error,
+    fetched_at: new Date().toISOString(),
+  };
+  await db
+    .insertInto('pages')
+    .values(row)
+    .onConflict((oc) =>
+      oc.columns(['batch_id', 'site', 'kind', 'url', 'attempt']).doUpdateSet((eb) => ({
+        status_code: eb.ref('excluded.status_code'),
+        latency_ms: eb.ref('excluded.latency_ms'),
+        bytes: eb.ref('excluded.bytes'),
+        listings: eb.ref('excluded.listings'),
+        error_type: eb.ref('excluded.error_type'),
+        error: eb.ref('excluded.error'),
+        fetched_at: eb.ref('excluded.fetched_at'),
+      })),
+    )
+    .execute();
 }
 
 /**
@@ -62,12 +90,14 @@ export interface PolicyRefusal {
 }
 
 /** The page rows of a batch whose error is a refusal of the host policy or robots.txt, with their reasons, in the order they were met. */
-export function policyRefusals(db: Db, batchId: string): PolicyRefusal[] {
-  return db
-    .prepare(
-      `SELECT site, kind, url, error_type AS errorType, error AS reason FROM pages
-       WHERE batch_id = ? AND error_type IN (${POLICY_REFUSAL_ERROR_TYPES.map(() => '?').join(', ')})
-       ORDER BY fetched_at, rowid`,
-    )
-    .all(batchId, ...POLICY_REFUSAL_ERROR_TYPES) as PolicyRefusal[];
+export async function policyRefusals(db: Db, batchId: string): Promise<PolicyRefusal[]> {
+  const rows = await db
+    .selectFrom('pages')
+    .select(['site', 'kind', 'url', 'error_type as errorType', 'error as reason'])
+    .where('batch_id', '=', batchId)
+    .where('error_type', 'in', POLICY_REFUSAL_ERROR_TYPES)
+    .orderBy('fetched_at')
+    .orderBy('id')
+    .execute();
+  return rows as PolicyRefusal[];
 }

@@ -1,11 +1,12 @@
 /**
- * A small SQLite history for report, export and retry tests, written through the store's own
+ * A small store history for report, export and retry tests, written through the store's own
  * functions (the way the activities write it): two batches of lamudi (one listing removed, one
  * repriced, one new) and a trovit site that fails in the second batch.
  */
 import { emptyRecord, type ListingRecord } from '../../lib/record/listing-record';
 import { createBatch, setBatchStatus, taskId, transitionTask } from '../../lib/store/batches';
-import { openDatabase, type Db } from '../../lib/store/database';
+import type { Db } from '../../lib/store/database';
+import { STORE_BACKENDS, type StoreBackend } from './store-backends';
 import { upsertCards } from '../../lib/store/listings';
 import { recordPage } from '../../lib/store/pages';
 
@@ -24,15 +25,15 @@ export function card(
   };
 }
 
-export function addBatch(
+export async function addBatch(
   db: Db,
   id: string,
   sites: string[],
   createdAt: string,
   options: Record<string, unknown> = {},
   parentBatchId: string | null = null,
-): void {
-  createBatch(db, {
+): Promise<void> {
+  await createBatch(db, {
     id,
     label: (options.label as string | undefined) ?? null,
     parentBatchId,
@@ -42,29 +43,29 @@ export function addBatch(
     workflowId: `batch-${id}`,
   });
   // Batches made in the same millisecond would tie: the previous-batch baseline orders by creation.
-  db.prepare('UPDATE batches SET created_at = ? WHERE id = ?').run(createdAt, id);
+  await db.updateTable('batches').set({ created_at: createdAt }).where('id', '=', id).execute();
 }
 
-export function finishSite(
+export async function finishSite(
   db: Db,
   batchId: string,
   site: string,
   outcome: 'completed' | 'failed',
   error?: string,
-): void {
-  transitionTask(db, taskId(batchId, site, 'main'), 'running', 'test');
-  transitionTask(db, taskId(batchId, site, 'main'), outcome, 'test', error);
+): Promise<void> {
+  await transitionTask(db, taskId(batchId, site, 'main'), 'running', 'test');
+  await transitionTask(db, taskId(batchId, site, 'main'), outcome, 'test', error);
 }
 
-export function page(
+export async function page(
   db: Db,
   batchId: string,
   site: string,
   url: string,
   latencyMs: number | null,
   errorType: string | null = null,
-): void {
-  recordPage(db, {
+): Promise<void> {
+  await recordPage(db, {
     batchId,
     site,
     kind: 'listing',
@@ -83,35 +84,39 @@ export function page(
  * b1: lamudi a 100, b 200, c 300 and trovit t1, both completed.
  * b2: lamudi a 100 (unchanged), b 250 (repriced), d 400 (new), c gone; trovit failed.
  */
-export function twoBatchHistory(db: Db): void {
-  addBatch(db, 'b1', ['lamudi', 'trovit'], '2025-11-27T06:00:00.000Z', { maxPages: 3 });
-  upsertCards(db, 'b1', [card('lamudi', 'a', 100), card('lamudi', 'b', 200), card('lamudi', 'c', 300)]);
-  upsertCards(db, 'b1', [card('trovit', 't1', 900)]);
-  page(db, 'b1', 'lamudi', 'https://www.lamudi.com.mx/p1', 120);
-  finishSite(db, 'b1', 'lamudi', 'completed');
-  finishSite(db, 'b1', 'trovit', 'completed');
-  setBatchStatus(db, 'b1', 'completed');
+export async function twoBatchHistory(db: Db): Promise<void> {
+  await addBatch(db, 'b1', ['lamudi', 'trovit'], '2025-11-27T06:00:00.000Z', { maxPages: 3 });
+  await upsertCards(db, 'b1', [card('lamudi', 'a', 100), card('lamudi', 'b', 200), card('lamudi', 'c', 300)]);
+  await upsertCards(db, 'b1', [card('trovit', 't1', 900)]);
+  await page(db, 'b1', 'lamudi', 'https://www.lamudi.com.mx/p1', 120);
+  await finishSite(db, 'b1', 'lamudi', 'completed');
+  await finishSite(db, 'b1', 'trovit', 'completed');
+  await setBatchStatus(db, 'b1', 'completed');
 
-  addBatch(db, 'b2', ['lamudi', 'trovit'], '2025-11-28T06:00:00.000Z', { maxPages: 3, label: 'nightly' });
-  upsertCards(db, 'b2', [card('lamudi', 'a', 100), card('lamudi', 'b', 250), card('lamudi', 'd', 400)]);
-  page(db, 'b2', 'lamudi', 'https://www.lamudi.com.mx/p1', 100);
-  page(db, 'b2', 'lamudi', 'https://www.lamudi.com.mx/p2', 300);
-  page(db, 'b2', 'trovit', 'https://casas.trovit.com.mx/p1', null, 'ServerError');
-  finishSite(db, 'b2', 'lamudi', 'completed');
-  finishSite(db, 'b2', 'trovit', 'failed', 'ServerError: 500 from casas.trovit.com.mx');
-  setBatchStatus(db, 'b2', 'completed_with_errors');
+  await addBatch(db, 'b2', ['lamudi', 'trovit'], '2025-11-28T06:00:00.000Z', { maxPages: 3, label: 'nightly' });
+  await upsertCards(db, 'b2', [card('lamudi', 'a', 100), card('lamudi', 'b', 250), card('lamudi', 'd', 400)]);
+  await page(db, 'b2', 'lamudi', 'https://www.lamudi.com.mx/p1', 100);
+  await page(db, 'b2', 'lamudi', 'https://www.lamudi.com.mx/p2', 300);
+  await page(db, 'b2', 'trovit', 'https://casas.trovit.com.mx/p1', null, 'ServerError');
+  await finishSite(db, 'b2', 'lamudi', 'completed');
+  await finishSite(db, 'b2', 'trovit', 'failed', 'ServerError: 500 from casas.trovit.com.mx');
+  await setBatchStatus(db, 'b2', 'completed_with_errors');
 }
 
 /**
- * A new in-memory store for each test of the enclosing describe block, filled by `fill` and closed
- * after the test; the returned function gives the current test's store.
+ * A new store for each test of the enclosing describe block (SQLite in memory unless another
+ * backend is given), filled by `fill` and closed after the test; the returned function gives the
+ * current test's store.
  */
-export function storeForEachTest(fill: (db: Db) => void): () => Db {
+export function storeForEachTest(fill: (db: Db) => Promise<void>, backend: StoreBackend = STORE_BACKENDS[0]): () => Db {
   let db: Db | undefined;
-  beforeEach(() => {
-    db = openDatabase(':memory:');
-    fill(db);
+  beforeEach(async () => {
+    db = await backend.open();
+    await fill(db);
   });
-  afterEach(() => db?.close());
+  afterEach(async () => {
+    await db?.destroy();
+    db = undefined;
+  });
   return () => db!;
 }

@@ -1,0 +1,87 @@
+/**
+ * The store's tests run on both backends: SQLite in memory, and a real PostgreSQL (Debian's, the
+ * one `orchestrator cluster` runs) that the test run starts once, in a temporary folder on a free
+ * loopback port, and stops at its end. Never a mock. Each test opens an empty database of its own.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  ensureDatabase,
+  postgresUrl,
+  startPostgres,
+  stopPostgres,
+  type PostgresConnection,
+} from '../../lib/cluster/postgres';
+import { openDatabase, type Db } from '../../lib/store/database';
+import { stopAtRunEnd } from './temporal-server';
+
+export interface StoreBackend {
+  name: 'sqlite' | 'postgres';
+  /** A new, empty store (schema applied). */
+  open(): Promise<Db>;
+  /** The `storage.database` setting of a new, empty store: a file path, or a postgres:// URL. */
+  newDatabase(dir: string): Promise<string>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+let server: Promise<PostgresConnection> | null = null;
+
+/** The run's PostgreSQL, started on first use. Durability settings off: a test server loses nothing that matters. */
+export function testPostgres(): Promise<PostgresConnection> {
+  server ??= (async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'orchestrator-test-postgres-'));
+    const started = await startPostgres(
+      { dir, port: await freePort() },
+      {
+        onProgress: () => undefined,
+        serverSettings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' },
+      },
+    );
+    stopAtRunEnd('the test PostgreSQL', async () => {
+      await stopPostgres({ dir });
+      rmSync(dir, { recursive: true, force: true });
+    });
+    return started;
+  })();
+  return server;
+}
+
+let databases = 0;
+
+/** The URL of a new, empty database on the run's PostgreSQL. */
+export async function newPostgresDatabase(): Promise<string> {
+  const connection = await testPostgres();
+  const name = `store_test_${process.pid}_${++databases}`;
+  await ensureDatabase(connection, name);
+  return postgresUrl(connection, name);
+}
+
+export const STORE_BACKENDS: readonly StoreBackend[] = [
+  {
+    name: 'sqlite',
+    open: () => openDatabase(':memory:'),
+    newDatabase: async (dir) => join(dir, `store-${++databases}.db`),
+  },
+  {
+    name: 'postgres',
+    open: async () => openDatabase(await newPostgresDatabase()),
+    newDatabase: () => newPostgresDatabase(),
+  },
+];
+
+/** A describe block for each backend, its title naming the backend; `body` gets the backend. */
+export function describeOnEachBackend(title: string, body: (backend: StoreBackend) => void): void {
+  for (const backend of STORE_BACKENDS) describe(`${title} [${backend.name}]`, () => body(backend));
+}
