@@ -8,6 +8,7 @@ import { UserInputError } from '../lib/errors';
 import { cliLog, openCliLog } from './cli-log';
 import { registerBackupCommands } from './commands/backup';
 import { registerCancelCommand } from './commands/cancel';
+import { registerClusterCommands } from './commands/cluster';
 import { registerDashboardCommand } from './commands/dashboard';
 import { registerExportCommand } from './commands/export';
 import { registerListCommand } from './commands/list';
@@ -71,6 +72,7 @@ export function buildProgram(): Command {
     );
   });
   registerServerCommands(program, globals);
+  registerClusterCommands(program, globals);
   registerWorkerCommand(program, globals);
   registerRunCommand(program, globals);
   registerStatusCommand(program, globals);

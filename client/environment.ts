@@ -1,9 +1,10 @@
 /**
  * What every command needs: the configuration (lib/config/profile.ts), a Temporal
- * connection that fails with a plain sentence, and the dev-server files.
+ * connection that fails with a plain sentence, and the dev server's and the cluster's settings.
  */
 import { Client, Connection } from '@temporalio/client';
 import { join } from 'node:path';
+import type { ClusterSettings } from '../lib/cluster/temporal-cluster';
 import type { AppConfig } from '../lib/config/types';
 import { UserInputError } from '../lib/errors';
 import { provisionTemporalCli } from '../lib/temporal/cli-binary';
@@ -16,6 +17,20 @@ export function devServerSettings(config: AppConfig): DevServerSettings {
     uiPort: config.temporal.uiPort,
     dbFile: config.temporal.dbFile,
     retentionHours: config.temporal.retentionHours,
+  };
+}
+
+/** The cluster's settings: the frontend and the UI where the dev server's would be (temporal.address, temporal.ui_port). */
+export function clusterSettings(config: AppConfig): ClusterSettings {
+  return {
+    address: config.temporal.address,
+    namespace: config.temporal.namespace,
+    retentionHours: config.temporal.retentionHours,
+    uiPort: config.temporal.uiPort,
+    dataDir: config.cluster.dataDir,
+    postgresPort: config.cluster.postgresPort,
+    internalPorts: config.cluster.internalPorts,
+    postgresRunAs: config.cluster.postgresRunAs,
   };
 }
 

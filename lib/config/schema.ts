@@ -17,6 +17,7 @@ import type { RetryPolicySettings } from '../contract/retry-policy';
 import { NON_RETRYABLE_ERROR_TYPES } from '../errors';
 import type { ListingRecord } from '../record/listing-record';
 import { BUILTIN_SITE_KEYS } from '../record/sites';
+import { INTERNAL_PORT_COUNT, portClashes } from '../cluster/ports';
 import { emailSchema, PASSWORD_IN_FILE_MESSAGE } from './email-settings';
 import { isProxyUrl, PROXY_URL_MESSAGE, proxyListPath, readProxyList } from './proxies';
 import { databaseSettingProblem, resolveDatabaseSetting } from '../store/database-url';
@@ -522,6 +523,47 @@ const siteSchema = section({
 /** The dashboard's port when config.yaml has no `dashboard` section. */
 export const DEFAULT_DASHBOARD_PORT = 8484;
 
+/** `cluster` when the file leaves a key out (the whole section is optional). */
+export const CLUSTER_DEFAULTS = {
+  data_dir: 'data/cluster',
+  postgres_port: 15432,
+  internal_ports: 7234,
+  postgres_run_as: 'postgres',
+} as const;
+
+const INTERNAL_PORTS_MESSAGE = `must be an integer port from 1 to ${65536 - INTERNAL_PORT_COUNT} (the first of ${INTERNAL_PORT_COUNT} consecutive ports)`;
+const ACCOUNT_MESSAGE = 'must be the name of an account on this machine, such as "postgres"';
+
+/**
+ * `orchestrator cluster`: a Temporal cluster on PostgreSQL. Its frontend listens at temporal.address
+ * and its Web UI at temporal.ui_port, so workers, commands and the links they print reach it unchanged.
+ */
+const clusterSchema = section({
+  data_dir: pathSchema.optional(),
+  postgres_port: portSchema.optional(),
+  internal_ports: z
+    .int({ error: INTERNAL_PORTS_MESSAGE })
+    .min(1, { error: INTERNAL_PORTS_MESSAGE })
+    .max(65536 - INTERNAL_PORT_COUNT, { error: INTERNAL_PORTS_MESSAGE })
+    .optional(),
+  postgres_run_as: z
+    .string({ error: ACCOUNT_MESSAGE })
+    .trim()
+    .regex(/^[a-z_][a-z0-9_-]*$/, { error: ACCOUNT_MESSAGE })
+    .optional(),
+})
+  .optional()
+  .transform((cluster) => ({
+    /** PostgreSQL's data, the servers' rendered configs, logs and pid files (absolute in AppConfig). */
+    dataDir: cluster?.data_dir ?? CLUSTER_DEFAULTS.data_dir,
+    /** PostgreSQL listens on 127.0.0.1 at this port. */
+    postgresPort: cluster?.postgres_port ?? CLUSTER_DEFAULTS.postgres_port,
+    /** The first of INTERNAL_PORT_COUNT consecutive loopback ports of the server's internal services. */
+    internalPorts: cluster?.internal_ports ?? CLUSTER_DEFAULTS.internal_ports,
+    /** The account PostgreSQL runs as when the orchestrator runs as root (initdb and postgres refuse root). */
+    postgresRunAs: cluster?.postgres_run_as ?? CLUSTER_DEFAULTS.postgres_run_as,
+  }));
+
 // ── The whole file ───────────────────────────────────────────────────────────────────────────
 
 /** The file's shape, section by section; appConfigSchema adds what needs the file's location or several sections. */
@@ -557,6 +599,8 @@ export const configFileSchema = section({
       /** `orchestrator dashboard` listens on 127.0.0.1 at this port. */
       port: dashboard?.port ?? DEFAULT_DASHBOARD_PORT,
     })),
+  // Optional, so configuration files written before the cluster existed still load.
+  cluster: clusterSchema,
   security: securitySchema,
   defaults: defaultsSchema,
   sites: z.record(z.string(), siteSchema, { error: 'must be a mapping of site keys to site settings' }),
@@ -602,6 +646,7 @@ export function appConfigSchema({ sourcePath, rootDir }: ConfigLocation) {
     metrics: file.metrics,
     mirror: file.mirror,
     dashboard: file.dashboard,
+    cluster: { ...file.cluster, dataDir: resolve(file.cluster.dataDir) },
     security: file.security,
     /** Sites in priority order (then key order). */
     sites: Object.entries(file.sites)
@@ -702,6 +747,7 @@ export function crossKeyProblems(raw: unknown): ConfigProblem[] {
     problems.push({ path: ['notifications', 'email', 'password'], message: PASSWORD_IN_FILE_MESSAGE });
   const defaults = child(raw, 'defaults');
   problems.push(...intervalProblems(['defaults', 'retry'], child(defaults, 'retry'), undefined));
+  problems.push(...clusterPortProblems(raw));
 
   const sites = child(raw, 'sites');
   if (!isMapping(sites)) return problems;
@@ -723,6 +769,31 @@ export function crossKeyProblems(raw: unknown): ConfigProblem[] {
     problems.push(...intervalProblems([...path, 'retry'], child(site, 'retry'), child(defaults, 'retry')));
   }
   return problems;
+}
+
+/**
+ * The cluster's ports against each other and against temporal.address and temporal.ui_port, which
+ * the cluster listens on too. Only for a file with a `cluster` section (a file without one is not
+ * refused for a feature it does not set up; `cluster start` checks again, after environment
+ * overrides), and only when every port is well-formed (the shape check reports the rest).
+ */
+function clusterPortProblems(raw: unknown): ConfigProblem[] {
+  const temporal = child(raw, 'temporal');
+  const cluster = child(raw, 'cluster');
+  if (!isMapping(cluster)) return [];
+  const address = child(temporal, 'address');
+  const frontend = typeof address === 'string' ? Number(HOST_PORT.exec(address.trim())?.[2]) : NaN;
+  const ports = {
+    frontend,
+    ui: child(temporal, 'ui_port'),
+    postgres: child(cluster, 'postgres_port') ?? CLUSTER_DEFAULTS.postgres_port,
+    internalFirst: child(cluster, 'internal_ports') ?? CLUSTER_DEFAULTS.internal_ports,
+  };
+  const valid = Object.values(ports).every((port) => typeof port === 'number' && Number.isInteger(port) && port > 0);
+  if (!valid) return [];
+  return portClashes(ports as { frontend: number; ui: number; postgres: number; internalFirst: number }).map(
+    (clash) => ({ path: ['cluster'], message: `two servers would listen on one port: ${clash}` }),
+  );
 }
 
 function adapterProblems(key: string, site: Record<string, unknown>): ConfigProblem[] {

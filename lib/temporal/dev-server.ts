@@ -3,19 +3,14 @@
  * reused when one already answers, prepared with the project's search attributes and a retention
  * long enough to inspect last week's batches.
  */
-import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
-import { Connection } from '@temporalio/client';
-import { msNumberToTs, tsToMs } from '@temporalio/common/lib/time';
-import { temporal } from '@temporalio/proto';
-import { isServing, ServerStartError, splitAddress, waitForServer, type ProcessExit } from './readiness';
+import { isAlive, readPid, spawnInBackground, stopProcess } from '../process/background';
+import { prepareNamespace, SEARCH_ATTRIBUTES } from './namespace';
+import { isServing, splitAddress, waitForServer } from './readiness';
 
 export { isServing } from './readiness';
-
-/** Search attributes the batch workflows upsert, so the Web UI and `workflow list` filter by them. */
-export const SEARCH_ATTRIBUTES = ['BatchId', 'Site', 'BatchStatus'] as const;
+export { isAlive } from '../process/background';
 
 export interface DevServerSettings {
   /** host:port of the frontend (gRPC). */
@@ -31,39 +26,6 @@ export interface DevServerFiles {
   cliPath: string;
   logFile: string;
   pidFile: string;
-}
-
-function readPid(pidFile: string): number | null {
-  if (!existsSync(pidFile)) return null;
-  const pid = Number(readFileSync(pidFile, 'utf8').trim());
-  return Number.isInteger(pid) && pid > 0 ? pid : null;
-}
-
-/** Whether a process with this pid exists (signal 0 only checks). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** SIGTERM, then SIGKILL when the process is still there after graceMs. */
-async function stopProcess(pid: number, graceMs: number): Promise<void> {
-  try {
-    process.kill(pid, 'SIGTERM');
-  } catch {
-    return; // already gone
-  }
-  const deadline = Date.now() + graceMs;
-  while (isAlive(pid)) {
-    if (Date.now() > deadline) {
-      process.kill(pid, 'SIGKILL');
-      return;
-    }
-    await delay(100);
-  }
 }
 
 export interface StartResult {
@@ -124,33 +86,14 @@ export async function startDevServer(
     mkdirSync(dirname(settings.dbFile), { recursive: true });
     args.push('--db-filename', settings.dbFile);
   }
-  mkdirSync(dirname(files.logFile), { recursive: true });
-  mkdirSync(dirname(files.pidFile), { recursive: true });
-  const log = openSync(files.logFile, 'a');
-  const child = spawn(files.cliPath, args, {
-    detached: true,
-    stdio: ['ignore', log, log],
+  const child = await spawnInBackground({
+    what: `the Temporal CLI at ${files.cliPath}`,
+    command: files.cliPath,
+    args,
+    logFile: files.logFile,
+    pidFile: files.pidFile,
     env: { ...process.env, TEMPORAL_VERSION_CHECK_DISABLED: '1' },
   });
-  closeSync(log);
-  let spawnError: Error | null = null;
-  const exited = new Promise<ProcessExit>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal }));
-    child.once('error', (error) => {
-      spawnError = error;
-      resolve({ code: null, signal: null });
-    });
-  });
-  if (child.pid === undefined) {
-    // Not even started (not executable, not found): Node reports that as an 'error' event.
-    await exited;
-    throw new ServerStartError(
-      `the Temporal CLI at ${files.cliPath} could not be started: ${(spawnError as Error | null)?.message ?? 'unknown reason'}`,
-      null,
-    );
-  }
-  child.unref();
-  writeFileSync(files.pidFile, `${child.pid}\n`);
   onProgress(
     `Waiting for the Temporal dev server (pid ${child.pid}) to answer at ${settings.address}` +
       (freshDatabase ? `; its first start creates the database ${settings.dbFile}, which can take a while …` : ' …'),
@@ -158,7 +101,7 @@ export async function startDevServer(
   try {
     await waitForServer({
       address: settings.address,
-      exited,
+      exited: child.exited,
       pid: child.pid,
       logFile: files.logFile,
       onProgress,
@@ -167,44 +110,12 @@ export async function startDevServer(
   } catch (error) {
     // Exited: nothing to stop. Timed out: a server that never answers is of no use, and left
     // running it would hold the port (and keep a test run from ending).
-    if (child.exitCode === null && child.signalCode === null) await stopProcess(child.pid, 10_000);
+    if (!child.hasExited()) await stopProcess(child.pid, 10_000);
     rmSync(files.pidFile, { force: true });
     throw error;
   }
   await prepareNamespace(settings);
-  return { reused: false, pid: child.pid ?? null };
-}
-
-/**
- * Register the search attributes and set retention. `--search-attribute` only applies when the
- * namespace is first created: on an existing database it is silently ignored, so this always runs.
- */
-export async function prepareNamespace(settings: DevServerSettings): Promise<void> {
-  const connection = await Connection.connect({ address: settings.address });
-  try {
-    const { customAttributes } = await connection.operatorService.listSearchAttributes({
-      namespace: settings.namespace,
-    });
-    const missing = SEARCH_ATTRIBUTES.filter((name) => !(customAttributes && name in customAttributes));
-    if (missing.length > 0) {
-      await connection.operatorService.addSearchAttributes({
-        namespace: settings.namespace,
-        searchAttributes: Object.fromEntries(
-          missing.map((name) => [name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
-        ),
-      });
-    }
-    const described = await connection.workflowService.describeNamespace({ namespace: settings.namespace });
-    const wantedMs = settings.retentionHours * 3600_000;
-    if (tsToMs(described.config?.workflowExecutionRetentionTtl) !== wantedMs) {
-      await connection.workflowService.updateNamespace({
-        namespace: settings.namespace,
-        config: { workflowExecutionRetentionTtl: msNumberToTs(wantedMs) },
-      });
-    }
-  } finally {
-    await connection.close();
-  }
+  return { reused: false, pid: child.pid };
 }
 
 export type StopResult = 'stopped' | 'not-running' | 'not-ours';

@@ -14,30 +14,15 @@
  * whatever happens. Waiting polls that every 200 ms, so a server is seen within a fraction of a
  * second of serving, however long it took to start.
  */
-import { readFileSync } from 'node:fs';
-import { createConnection } from 'node:net';
-import { setTimeout as delay } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
-import { UserInputError } from '../errors';
+import { portAccepts, waitUntilReady, type ProcessExit } from '../process/readiness';
+
+export { logTail, portAccepts, ServerStartError, type ProcessExit } from '../process/readiness';
 
 export function splitAddress(address: string): { host: string; port: number } {
   const match = /^\[?(.*?)\]?:(\d+)$/.exec(address);
   if (!match || match[1] === '') throw new Error(`Temporal address "${address}" is not host:port`);
   return { host: match[1], port: Number(match[2]) };
-}
-
-/** True when something accepts TCP connections at host:port (a refusal or a silent host: false). */
-export function portAccepts(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host, port });
-    const finish = (accepted: boolean) => {
-      socket.destroy();
-      resolve(accepted);
-    };
-    socket.setTimeout(timeoutMs, () => finish(false));
-    socket.once('connect', () => finish(true));
-    socket.once('error', () => finish(false));
-  });
 }
 
 /** True when a Temporal frontend answers at address (GetSystemInfo). Never throws. */
@@ -66,12 +51,6 @@ export async function isServing(address: string, timeoutMs = 1500): Promise<bool
   }
 }
 
-/** How the watched process ended. */
-export interface ProcessExit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
 export interface WaitForServerOptions {
   address: string;
   /** Settles when the server process exits: waiting stops at once. */
@@ -92,76 +71,22 @@ export interface WaitForServerOptions {
 }
 
 /**
- * Why a started server did not come up: it exited, or it never answered. Something for the user
- * to act on (a port in use, a broken CLI), so the CLI prints it as `error: …` with the log's end, not a stack.
- */
-export class ServerStartError extends UserInputError {
-  constructor(
-    message: string,
-    readonly exit: ProcessExit | null,
-  ) {
-    super(message);
-    this.name = 'ServerStartError';
-  }
-}
-
-/**
  * Wait until the frontend at `address` serves; resolve with the milliseconds waited. Rejects at
  * once, quoting the end of the log, when the process exits first, and after `timeoutMs` otherwise.
  */
 export async function waitForServer(options: WaitForServerOptions): Promise<number> {
-  const { address, pid, logFile, onProgress, timeoutMs } = options;
-  const pollMs = options.pollMs ?? 200;
-  const progressEveryMs = options.progressEveryMs ?? 10_000;
-  const started = Date.now();
-  const seconds = () => Math.round((Date.now() - started) / 1000);
-  const who = `the Temporal dev server${pid ? ` (pid ${pid})` : ''}`;
-
-  let exit: ProcessExit | null = null;
-  const exitedFirst = options.exited.then((value) => {
-    exit = value;
-    return 'exited' as const;
+  const { address, pid } = options;
+  return waitUntilReady({
+    who: `the Temporal dev server${pid ? ` (pid ${pid})` : ''}`,
+    where: `at ${address}`,
+    probe: () => isServing(address, 1000),
+    exited: options.exited,
+    logFile: options.logFile,
+    onProgress: options.onProgress,
+    timeoutMs: options.timeoutMs,
+    pollMs: options.pollMs,
+    progressEveryMs: options.progressEveryMs,
+    tailLines: options.tailLines,
+    readyLine: (seconds) => `Temporal dev server answers at ${address} (after ${seconds} s).`,
   });
-  let nextProgress = started + progressEveryMs;
-  for (;;) {
-    // A probe takes at most ~timeout of its own; the exit is noticed without waiting for it.
-    if ((await Promise.race([isServing(address, 1000), exitedFirst])) === true) break;
-    if (exit) {
-      throw new ServerStartError(
-        `${who} exited (${describeExit(exit)}) ${seconds()} s after it was started, before it answered at ${address}; the end of ${logFile}:\n${logTail(logFile, options.tailLines)}`,
-        exit,
-      );
-    }
-    if (Date.now() - started > timeoutMs) {
-      throw new ServerStartError(
-        `${who} did not answer at ${address} within ${Math.round(timeoutMs / 1000)} s; the end of ${logFile}:\n${logTail(logFile, options.tailLines)}`,
-        null,
-      );
-    }
-    if (Date.now() >= nextProgress) {
-      onProgress(`… ${who} is still starting (${seconds()} s); its log: ${logFile}`);
-      nextProgress += progressEveryMs;
-    }
-    await Promise.race([delay(pollMs), exitedFirst]);
-  }
-  const waited = Date.now() - started;
-  onProgress(`Temporal dev server answers at ${address} (after ${(waited / 1000).toFixed(1)} s).`);
-  return waited;
-}
-
-function describeExit(exit: ProcessExit): string {
-  return exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
-}
-
-/** The last lines of a log, each cut to a readable length (the server logs long JSON lines). */
-export function logTail(file: string, lines = 15): string {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return '  (no log was written)';
-  }
-  const last = text.trimEnd().split('\n').slice(-lines);
-  if (last.length === 0 || (last.length === 1 && last[0] === '')) return '  (the log is empty)';
-  return last.map((line) => `  ${line.length > 400 ? `${line.slice(0, 400)} …` : line}`).join('\n');
 }
