@@ -103,14 +103,19 @@ export function randomPassword(): string {
 
 const DEBIAN_ROOT = '/usr/lib/postgresql';
 
-/** The folder holding initdb and postgres: the newest Debian version folder, else the one on PATH. */
-export function findPostgresBinDir(env: NodeJS.ProcessEnv = process.env): string {
+/**
+ * The folder holding initdb and postgres: the Debian version folder of `major` when given and
+ * installed (a data folder only opens with the major version that made it), else the newest one,
+ * else the one on PATH.
+ */
+export function findPostgresBinDir(env: NodeJS.ProcessEnv = process.env, major?: number): string {
   const majors = existsSync(DEBIAN_ROOT)
     ? readdirSync(DEBIAN_ROOT)
         .filter((name) => /^\d+$/.test(name) && existsSync(join(DEBIAN_ROOT, name, 'bin', 'initdb')))
         .map(Number)
         .sort((a, b) => b - a)
     : [];
+  if (major !== undefined && majors.includes(major)) return join(DEBIAN_ROOT, String(major), 'bin');
   if (majors.length > 0) {
     if (majors[0] < MIN_POSTGRES_MAJOR) {
       throw new UserInputError(
@@ -126,6 +131,12 @@ export function findPostgresBinDir(env: NodeJS.ProcessEnv = process.env): string
     `PostgreSQL is not installed: no ${DEBIAN_ROOT}/<version>/bin/initdb and no initdb on PATH. ` +
       "Install it with `bash scripts/install-system-deps.sh` (Debian's postgresql package), or your package manager.",
   );
+}
+
+/** The major version that made a data folder (its PG_VERSION file); undefined for a folder not made yet. */
+function dataDirMajor(dataDir: string): number | undefined {
+  const file = join(dataDir, 'PG_VERSION');
+  return existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) : undefined;
 }
 
 interface Account {
@@ -256,7 +267,7 @@ export async function startPostgres(
     );
   }
 
-  const binDir = options.binDir ?? findPostgresBinDir();
+  const binDir = options.binDir ?? findPostgresBinDir(process.env, dataDirMajor(files.dataDir));
   const account = runAsAccount(settings);
   prepareDir(settings.dir, account);
   let initialized = false;
