@@ -17,7 +17,7 @@ import { removals } from '../../lib/dashboard/removals';
 import { runHistory } from '../../lib/dashboard/run-history';
 import { UserInputError } from '../../lib/errors';
 import { exportChunks } from '../../lib/export/listing-export';
-import type { Db } from '../../lib/store/database';
+import { backendOf, redactDatabaseUrl, type Db } from '../../lib/store/database';
 import { openBatchDatabase } from '../batch-ref';
 import { workflowUiUrl } from '../environment';
 import { healthView } from './health-page';
@@ -69,22 +69,22 @@ async function renderView(db: Db, config: AppConfig, path: string, params: URLSe
     case '/runs':
       return {
         title: 'Runs',
-        body: await runsView(runHistory(db, batches()), (run) =>
+        body: await runsView(await runHistory(db, batches()), (run) =>
           workflowUiUrl(config, run.batch.workflowId ?? batchWorkflowId(run.batch.id)),
         ),
       };
     case '/health':
-      return { title: 'Data health', body: await healthView(runHistory(db, batches())) };
+      return { title: 'Data health', body: await healthView(await runHistory(db, batches())) };
     case '/market': {
       const days = intParameter(params, 'days', DEFAULT_REMOVAL_DAYS, 0);
       const window = batches();
       return {
         title: 'Market',
         body: await marketView({
-          cells: marketMedians(db, window),
-          priceChanges: priceChangeSummaries(db, window),
-          latestChanges: latestPriceChanges(db, 50),
-          removals: removals(db, days),
+          cells: await marketMedians(db, window),
+          priceChanges: await priceChangeSummaries(db, window),
+          latestChanges: await latestPriceChanges(db, 50),
+          removals: await removals(db, days),
         }),
       };
     }
@@ -94,8 +94,8 @@ async function renderView(db: Db, config: AppConfig, path: string, params: URLSe
         title: 'Listings',
         body: listingsView(
           query.filter,
-          filterChoices(db),
-          searchListings(db, query.filter, query.page, LISTINGS_PAGE_SIZE),
+          await filterChoices(db),
+          await searchListings(db, query.filter, query.page, LISTINGS_PAGE_SIZE),
         ),
       };
     }
@@ -122,8 +122,19 @@ function sendMessage(response: ServerResponse, status: number, title: string, me
   );
 }
 
+/** Resolves when the response can take more (its buffer drained) or never will (its connection closed). */
+function writable(response: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      response.off('drain', done).off('close', done);
+      resolve();
+    };
+    response.on('drain', done).on('close', done);
+  });
+}
+
 /** The filter's listings as CSV, the export's own format (lib/export), written as they are read. */
-function sendCsv(db: Db, response: ServerResponse, params: URLSearchParams): void {
+async function sendCsv(db: Db, response: ServerResponse, params: URLSearchParams): Promise<void> {
   const { filter } = parseListingQuery(params);
   response.writeHead(200, {
     ...SECURITY_HEADERS,
@@ -131,17 +142,25 @@ function sendCsv(db: Db, response: ServerResponse, params: URLSearchParams): voi
     'Content-Disposition': 'attachment; filename="listings.csv"',
   });
   if (response.req.method === 'HEAD') return void response.end();
-  // Written in one go, without awaiting the socket: the connection serves one statement at a time.
-  for (const chunk of exportChunks(db, 'csv', filter)) response.write(chunk);
+  // The rows are read a page per query, so waiting for a slow client holds no statement open; a
+  // client that went away stops the reading.
+  for await (const chunk of exportChunks(db, 'csv', filter)) {
+    if (!response.write(chunk) && !response.destroyed) await writable(response);
+    if (response.destroyed) return;
+  }
   response.end();
 }
 
 export async function startDashboard(config: AppConfig, port = config.dashboard.port): Promise<DashboardServer> {
-  const db = openBatchDatabase(config);
-  if (!db)
+  const db = await openBatchDatabase(config);
+  if (!db) {
+    const { database } = config.storage;
     throw new UserInputError(
-      `there is nothing to show yet: ${config.storage.database} does not exist (run a batch first)`,
+      `there is nothing to show yet: ${redactDatabaseUrl(database)} ${
+        backendOf(database) === 'sqlite' ? 'does not exist' : 'has no tables yet'
+      } (run a batch first)`,
     );
+  }
   const allowedHosts = new Set<string>();
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -162,7 +181,7 @@ export async function startDashboard(config: AppConfig, port = config.dashboard.
       return void response.end();
     }
     try {
-      if (url.pathname === '/listings.csv') return sendCsv(db!, response, url.searchParams);
+      if (url.pathname === '/listings.csv') return await sendCsv(db!, response, url.searchParams);
       const page = await renderView(db!, config, url.pathname, url.searchParams);
       if (!page)
         return sendMessage(
@@ -192,13 +211,16 @@ export async function startDashboard(config: AppConfig, port = config.dashboard.
   );
   return new Promise<DashboardServer>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
-      db.close();
-      reject(
+      const failure =
         error.code === 'EADDRINUSE'
           ? new UserInputError(
               `port ${port} on ${DASHBOARD_HOST} is taken: stop what uses it or set dashboard.port in ${config.sourcePath}`,
             )
-          : error,
+          : error;
+      // The store is closed first, so a caller that goes on to open it again finds it free.
+      db.destroy().then(
+        () => reject(failure),
+        () => reject(failure),
       );
     });
     server.listen(port, DASHBOARD_HOST, () => {
@@ -207,11 +229,10 @@ export async function startDashboard(config: AppConfig, port = config.dashboard.
       resolve({
         url: `http://${DASHBOARD_HOST}:${actual}`,
         close: () =>
-          new Promise<void>((done) => {
+          new Promise<void>((done, fail) => {
             server.closeAllConnections();
             server.close(() => {
-              db.close();
-              done();
+              db.destroy().then(done, fail);
             });
           }),
       });

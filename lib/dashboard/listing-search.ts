@@ -16,17 +16,19 @@ export interface ListingSearchResult {
   listings: ListingRecord[];
 }
 
-export function searchListings(db: Db, filter: ExportFilter, page: number, pageSize: number): ListingSearchResult {
-  const total = countListings(db, filter);
+export async function searchListings(
+  db: Db,
+  filter: ExportFilter,
+  page: number,
+  pageSize: number,
+): Promise<ListingSearchResult> {
+  const total = await countListings(db, filter);
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
   const current = Math.min(Math.max(1, page), pageCount);
-  return {
-    total,
-    page: current,
-    pageCount,
-    pageSize,
-    listings: [...selectListings(db, filter, { limit: pageSize, offset: (current - 1) * pageSize })],
-  };
+  const listings: ListingRecord[] = [];
+  for await (const listing of selectListings(db, filter, { limit: pageSize, offset: (current - 1) * pageSize }))
+    listings.push(listing);
+  return { total, page: current, pageCount, pageSize, listings };
 }
 
 export interface FilterChoices {
@@ -36,21 +38,30 @@ export interface FilterChoices {
   propertyTypes: string[];
 }
 
+/**
+ * The distinct stored values of a column, sorted by code unit here rather than by ORDER BY:
+ * PostgreSQL orders text by the database's collation, SQLite by bytes, and the lists must not
+ * differ between them.
+ */
+async function distinctValues(db: Db, column: 'site' | 'city' | 'operation' | 'property_type'): Promise<string[]> {
+  const rows = await db
+    .selectFrom('listings')
+    .select((eb) => eb.ref(column).as('value'))
+    .distinct()
+    .where(column, 'is not', null)
+    .execute();
+  return rows
+    .map((row) => row.value)
+    .filter((value): value is string => value !== null)
+    .sort();
+}
+
 /** The distinct stored values of each filtered column, sorted. */
-export function filterChoices(db: Db): FilterChoices {
-  const values = (rows: unknown[]) => (rows as Array<{ value: string }>).map((row) => row.value);
+export async function filterChoices(db: Db): Promise<FilterChoices> {
   return {
-    sites: values(db.prepare('SELECT DISTINCT site AS value FROM listings ORDER BY value').all()),
-    cities: values(
-      db.prepare('SELECT DISTINCT city AS value FROM listings WHERE city IS NOT NULL ORDER BY value').all(),
-    ),
-    operations: values(
-      db.prepare('SELECT DISTINCT operation AS value FROM listings WHERE operation IS NOT NULL ORDER BY value').all(),
-    ),
-    propertyTypes: values(
-      db
-        .prepare('SELECT DISTINCT property_type AS value FROM listings WHERE property_type IS NOT NULL ORDER BY value')
-        .all(),
-    ),
+    sites: await distinctValues(db, 'site'),
+    cities: await distinctValues(db, 'city'),
+    operations: await distinctValues(db, 'operation'),
+    propertyTypes: await distinctValues(db, 'property_type'),
   };
 }

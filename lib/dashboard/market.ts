@@ -34,20 +34,19 @@ export interface BatchRef {
 }
 
 /**
- * The ids of the latest batches (bind the count): the batches listBatches gives for that limit,
- * as a subquery, so a query covers them without a list of ids in its text.
+ * The ids of the latest `limit` batches (those listBatches gives for that limit) as a subquery, so
+ * a query covers them without a list of ids in its text.
  */
-export const LATEST_BATCH_IDS = 'SELECT id FROM batches ORDER BY created_at DESC, id DESC LIMIT ?';
+export function latestBatchIds(db: Db, limit: number) {
+  return db.selectFrom('batches').select('id').orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit);
+}
 
 /** The latest `limit` batches, oldest first. */
-export function latestBatches(db: Db, limit: number): BatchRef[] {
-  return listBatches(db, { limit })
-    .reverse()
-    .map((batch) => ({ id: batch.id, createdAt: batch.createdAt }));
+export async function latestBatches(db: Db, limit: number): Promise<BatchRef[]> {
+  return (await listBatches(db, { limit })).reverse().map((batch) => ({ id: batch.id, createdAt: batch.createdAt }));
 }
 
 interface SeenRow {
-  batchId: string;
   site: string;
   externalId: string;
   city: string | null;
@@ -75,23 +74,76 @@ export function areaOf(builtArea: number | null, landArea: number | null): numbe
 const listingKey = (site: string, externalId: string) => `${site}\n${externalId}`;
 
 /** The price changes of the listings the latest `limit` batches saw, per listing, oldest first. */
-function priceChangesByListing(db: Db, limit: number): Map<string, PriceChange[]> {
-  const rows = db
-    .prepare(
-      `SELECT ph.site AS site, ph.external_id AS externalId, ph.old_price AS oldPrice, ph.old_currency AS oldCurrency,
-              pb.created_at AS at
-       FROM price_history ph JOIN batches pb ON pb.id = ph.batch_id
-       WHERE EXISTS (SELECT 1 FROM batch_listings b
-                     WHERE b.site = ph.site AND b.external_id = ph.external_id AND b.batch_id IN (${LATEST_BATCH_IDS}))
-       ORDER BY pb.created_at, pb.id`,
+async function priceChangesByListing(db: Db, limit: number): Promise<Map<string, PriceChange[]>> {
+  const rows = await db
+    .selectFrom('price_history as ph')
+    .innerJoin('batches as pb', 'pb.id', 'ph.batch_id')
+    .select([
+      'ph.site as site',
+      'ph.external_id as externalId',
+      'ph.old_price as oldPrice',
+      'ph.old_currency as oldCurrency',
+      'pb.created_at as at',
+    ])
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('batch_listings as b')
+          .select('b.batch_id')
+          .whereRef('b.site', '=', 'ph.site')
+          .whereRef('b.external_id', '=', 'ph.external_id')
+          .where('b.batch_id', 'in', latestBatchIds(db, limit)),
+      ),
     )
-    .all(limit) as Array<PriceChange & { site: string; externalId: string }>;
+    .orderBy('pb.created_at')
+    .orderBy('pb.id')
+    .execute();
   const byListing = new Map<string, PriceChange[]>();
   for (const { site, externalId, ...change } of rows) {
     const key = listingKey(site, externalId);
     byListing.set(key, [...(byListing.get(key) ?? []), change]);
   }
   return byListing;
+}
+
+/** Rows of a batch's listings read per query: memory stays bounded, queries few. */
+const SEEN_PAGE = 5000;
+
+/**
+ * What a batch saw, with each listing as stored now, a page of rows at a time (keyset pagination
+ * on batch_listings' key, the same on both backends). Read batch by batch, by id, so that a batch
+ * created while the pages are read does not shift which batches they cover.
+ */
+async function* seenListings(db: Db, batchId: string): AsyncGenerator<SeenRow> {
+  const query = db
+    .selectFrom('batch_listings as b')
+    .innerJoin('listings as l', (join) =>
+      join.onRef('l.site', '=', 'b.site').onRef('l.external_id', '=', 'b.external_id'),
+    )
+    .select([
+      'l.site as site',
+      'l.external_id as externalId',
+      'l.city as city',
+      'l.property_type as propertyType',
+      'l.operation as operation',
+      'l.price as price',
+      'l.currency as currency',
+      'l.built_area_m2 as builtArea',
+      'l.land_area_m2 as landArea',
+    ])
+    .where('b.batch_id', '=', batchId)
+    .orderBy('b.site')
+    .orderBy('b.external_id')
+    .limit(SEEN_PAGE);
+  let rows = await query.execute();
+  for (;;) {
+    yield* rows;
+    if (rows.length < SEEN_PAGE) return;
+    const last = rows[rows.length - 1];
+    rows = await query
+      .where((eb) => eb(eb.refTuple('b.site', 'b.external_id'), '>', eb.tuple(last.site, last.externalId)))
+      .execute();
+  }
 }
 
 /** The price a listing had in a batch made at `at`: the old price of its first later change, else the current one. */
@@ -105,41 +157,30 @@ function priceAt(
 }
 
 /** Median prices of every group in each of the latest `limit` batches, oldest batch first, then the biggest groups first. */
-export function marketMedians(db: Db, limit: number): MarketCell[] {
-  const batches = latestBatches(db, limit);
+export async function marketMedians(db: Db, limit: number): Promise<MarketCell[]> {
+  const batches = await latestBatches(db, limit);
   const ids = batches.map((batch) => batch.id);
   const createdAt = new Map(batches.map((batch) => [batch.id, batch.createdAt]));
-  const changes = priceChangesByListing(db, limit);
+  const changes = await priceChangesByListing(db, limit);
   const groups = new Map<string, { cell: MarketKey & { batchId: string }; prices: number[]; perM2: number[] }>();
-  const seen = db
-    .prepare(
-      `SELECT b.batch_id AS batchId, l.site AS site, l.external_id AS externalId, l.city AS city,
-              l.property_type AS propertyType, l.operation AS operation, l.price AS price, l.currency AS currency,
-              l.built_area_m2 AS builtArea, l.land_area_m2 AS landArea
-       FROM batch_listings b JOIN listings l ON l.site = b.site AND l.external_id = b.external_id
-       WHERE b.batch_id IN (${LATEST_BATCH_IDS})`,
-    )
-    .iterate(limit) as IterableIterator<SeenRow>;
-  for (const row of seen) {
-    const { price, currency } = priceAt(
-      row,
-      changes.get(listingKey(row.site, row.externalId)),
-      createdAt.get(row.batchId)!,
-    );
-    if (price === null) continue;
-    const cell = {
-      batchId: row.batchId,
-      city: row.city,
-      propertyType: row.propertyType,
-      operation: row.operation,
-      currency,
-    };
-    const key = JSON.stringify(cell);
-    const group = groups.get(key) ?? { cell, prices: [], perM2: [] };
-    groups.set(key, group);
-    group.prices.push(price);
-    const area = areaOf(row.builtArea, row.landArea);
-    if (area !== null) group.perM2.push(price / area);
+  for (const batch of batches) {
+    for await (const row of seenListings(db, batch.id)) {
+      const { price, currency } = priceAt(row, changes.get(listingKey(row.site, row.externalId)), batch.createdAt);
+      if (price === null) continue;
+      const cell = {
+        batchId: batch.id,
+        city: row.city,
+        propertyType: row.propertyType,
+        operation: row.operation,
+        currency,
+      };
+      const key = JSON.stringify(cell);
+      const group = groups.get(key) ?? { cell, prices: [], perM2: [] };
+      groups.set(key, group);
+      group.prices.push(price);
+      const area = areaOf(row.builtArea, row.landArea);
+      if (area !== null) group.perM2.push(price / area);
+    }
   }
   const order = new Map(ids.map((id, index) => [id, index]));
   return [...groups.values()]

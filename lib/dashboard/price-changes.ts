@@ -5,7 +5,7 @@
  * with their listings. Medians: ./median.ts.
  */
 import type { Db } from '../store/database';
-import { LATEST_BATCH_IDS, latestBatches } from './market';
+import { latestBatchIds, latestBatches } from './market';
 import { median } from './median';
 
 export interface PriceChangeSummary {
@@ -39,14 +39,13 @@ export function changePercent(row: Pick<PriceChangeRow, 'oldPrice' | 'oldCurrenc
 }
 
 /** One summary per batch of the latest `limit`, oldest first. */
-export function priceChangeSummaries(db: Db, limit: number): PriceChangeSummary[] {
-  const batches = latestBatches(db, limit);
-  const rows = db
-    .prepare(
-      `SELECT batch_id AS batchId, old_price AS oldPrice, old_currency AS oldCurrency, price, currency
-       FROM price_history WHERE batch_id IN (${LATEST_BATCH_IDS})`,
-    )
-    .all(limit) as Array<Pick<PriceChangeRow, 'batchId' | 'oldPrice' | 'oldCurrency' | 'price' | 'currency'>>;
+export async function priceChangeSummaries(db: Db, limit: number): Promise<PriceChangeSummary[]> {
+  const batches = await latestBatches(db, limit);
+  const rows = await db
+    .selectFrom('price_history')
+    .select(['batch_id as batchId', 'old_price as oldPrice', 'old_currency as oldCurrency', 'price', 'currency'])
+    .where('batch_id', 'in', latestBatchIds(db, limit))
+    .execute();
   return batches.map((batch) => {
     const mine = rows.filter((row) => row.batchId === batch.id);
     const percents = mine.map(changePercent).filter((percent): percent is number => percent !== null);
@@ -62,14 +61,28 @@ export function priceChangeSummaries(db: Db, limit: number): PriceChangeSummary[
 }
 
 /** The latest `limit` price changes, newest first, with their listings. */
-export function latestPriceChanges(db: Db, limit: number): PriceChangeRow[] {
+export async function latestPriceChanges(db: Db, limit: number): Promise<PriceChangeRow[]> {
   return db
-    .prepare(
-      `SELECT ph.batch_id AS batchId, ph.site AS site, ph.external_id AS externalId, l.title AS title, l.url AS url,
-              l.city AS city, ph.old_price AS oldPrice, ph.old_currency AS oldCurrency, ph.price AS price,
-              ph.currency AS currency, ph.observed_at AS observedAt
-       FROM price_history ph JOIN listings l ON l.site = ph.site AND l.external_id = ph.external_id
-       ORDER BY ph.observed_at DESC, ph.site, ph.external_id LIMIT ?`,
+    .selectFrom('price_history as ph')
+    .innerJoin('listings as l', (join) =>
+      join.onRef('l.site', '=', 'ph.site').onRef('l.external_id', '=', 'ph.external_id'),
     )
-    .all(limit) as PriceChangeRow[];
+    .select([
+      'ph.batch_id as batchId',
+      'ph.site as site',
+      'ph.external_id as externalId',
+      'l.title as title',
+      'l.url as url',
+      'l.city as city',
+      'ph.old_price as oldPrice',
+      'ph.old_currency as oldCurrency',
+      'ph.price as price',
+      'ph.currency as currency',
+      'ph.observed_at as observedAt',
+    ])
+    .orderBy('ph.observed_at', 'desc')
+    .orderBy('ph.site')
+    .orderBy('ph.external_id')
+    .limit(limit)
+    .execute();
 }

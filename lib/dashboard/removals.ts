@@ -8,6 +8,7 @@
  * N days and how many after more than N days. Day arithmetic is done here, not in SQL, where
  * SQLite and PostgreSQL have no common date function. Medians: ./median.ts.
  */
+import type { NotNull } from 'kysely';
 import type { Db } from '../store/database';
 import { median } from './median';
 
@@ -48,27 +49,56 @@ export interface Removals {
   listings: RemovedListing[];
 }
 
-export function removedListings(db: Db): RemovedListing[] {
-  const rows = db
-    .prepare(
-      `SELECT l.site AS site, l.external_id AS externalId, l.title AS title, l.url AS url, l.city AS city,
-              l.property_type AS propertyType, l.operation AS operation, l.price AS price, l.currency AS currency,
-              l.first_seen_at AS firstSeenAt, l.last_seen_at AS lastSeenAt,
-              (SELECT rb.id FROM batches rb
-               JOIN tasks t ON t.batch_id = rb.id AND t.site = l.site AND t.kind = 'main' AND t.state = 'completed'
-               WHERE rb.created_at > lb.created_at ORDER BY rb.created_at, rb.id LIMIT 1) AS removedInBatchId
-       FROM listings l JOIN batches lb ON lb.id = l.last_batch_id
-       ORDER BY l.last_seen_at DESC, l.site, l.external_id`,
-    )
-    .all() as Array<Omit<RemovedListing, 'daysListed'> & { removedInBatchId: string | null }>;
-  return rows
-    .filter((row): row is Omit<RemovedListing, 'daysListed'> => row.removedInBatchId !== null)
-    .map((row) => ({ ...row, daysListed: (Date.parse(row.lastSeenAt) - Date.parse(row.firstSeenAt)) / DAY_MS }));
+export async function removedListings(db: Db): Promise<RemovedListing[]> {
+  const withRemoval = db
+    .selectFrom('listings as l')
+    .innerJoin('batches as lb', 'lb.id', 'l.last_batch_id')
+    .select((eb) => [
+      'l.site as site',
+      'l.external_id as externalId',
+      'l.title as title',
+      'l.url as url',
+      'l.city as city',
+      'l.property_type as propertyType',
+      'l.operation as operation',
+      'l.price as price',
+      'l.currency as currency',
+      'l.first_seen_at as firstSeenAt',
+      'l.last_seen_at as lastSeenAt',
+      eb
+        .selectFrom('batches as rb')
+        .innerJoin('tasks as t', (join) =>
+          join
+            .onRef('t.batch_id', '=', 'rb.id')
+            .onRef('t.site', '=', 'l.site')
+            .on('t.kind', '=', 'main')
+            .on('t.state', '=', 'completed'),
+        )
+        .select('rb.id')
+        .whereRef('rb.created_at', '>', 'lb.created_at')
+        .orderBy('rb.created_at')
+        .orderBy('rb.id')
+        .limit(1)
+        .as('removedInBatchId'),
+    ]);
+  const rows = await db
+    .selectFrom(withRemoval.as('r'))
+    .selectAll('r')
+    .where('r.removedInBatchId', 'is not', null)
+    .$narrowType<{ removedInBatchId: NotNull }>()
+    .orderBy('r.lastSeenAt', 'desc')
+    .orderBy('r.site')
+    .orderBy('r.externalId')
+    .execute();
+  return rows.map((row) => ({
+    ...row,
+    daysListed: (Date.parse(row.lastSeenAt) - Date.parse(row.firstSeenAt)) / DAY_MS,
+  }));
 }
 
 /** The removals grouped, split at `days` days listed; the biggest groups first (then by city, type, operation). */
-export function removals(db: Db, days: number): Removals {
-  const listings = removedListings(db);
+export async function removals(db: Db, days: number): Promise<Removals> {
+  const listings = await removedListings(db);
   const groups = new Map<string, RemovedListing[]>();
   for (const listing of listings) {
     const key = JSON.stringify([listing.city, listing.propertyType, listing.operation]);

@@ -31,30 +31,28 @@ export interface BatchRun {
 const span = (from: string, to: string | null) => (to === null ? null : Date.parse(to) - Date.parse(from));
 
 /** How long a site's main task ran: its first move to running, to its latest transition after that. */
-function siteDuration(db: Db, batchId: string, site: string): number | null {
-  const transitions = getTransitions(db, taskId(batchId, site, 'main'));
+async function siteDuration(db: Db, batchId: string, site: string): Promise<number | null> {
+  const transitions = await getTransitions(db, taskId(batchId, site, 'main'));
   const started = transitions.findIndex((transition) => transition.to === 'running');
   if (started < 0 || started === transitions.length - 1) return null;
   return span(transitions[started].at, transitions[transitions.length - 1].at);
 }
 
 /** The latest `limit` batches, oldest first (the order of a time axis). */
-export function runHistory(db: Db, limit = 30): BatchRun[] {
-  return listBatches(db, { limit })
-    .reverse()
-    .map((batch): BatchRun => {
-      const report = buildBatchReport(db, batch.id, { listingLimit: 0 });
-      return {
-        batch,
-        durationMs: span(batch.createdAt, batch.finishedAt),
-        sites: report.sites.map((site) => ({
-          site: site.site,
-          mainState: site.mainState,
-          metrics: site.metrics,
-          metricsSource: site.metricsSource,
-          durationMs: siteDuration(db, batch.id, site.site),
-        })),
-        alerts: report.alerts,
-      };
-    });
+export async function runHistory(db: Db, limit = 30): Promise<BatchRun[]> {
+  const runs: BatchRun[] = [];
+  for (const batch of (await listBatches(db, { limit })).reverse()) {
+    const report = await buildBatchReport(db, batch.id, { listingLimit: 0 });
+    const sites: SiteRun[] = [];
+    for (const site of report.sites)
+      sites.push({
+        site: site.site,
+        mainState: site.mainState,
+        metrics: site.metrics,
+        metricsSource: site.metricsSource,
+        durationMs: await siteDuration(db, batch.id, site.site),
+      });
+    runs.push({ batch, durationMs: span(batch.createdAt, batch.finishedAt), sites, alerts: report.alerts });
+  }
+  return runs;
 }

@@ -11,6 +11,7 @@
 import { strict as assert } from 'node:assert';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { sql, type NotNull } from 'kysely';
 import type { Page } from 'playwright-core';
 import { formatCount, formatPrice, formatShare } from '../../client/dashboard/format';
 import { writeHtmlReport } from '../../client/dashboard/report-page';
@@ -60,7 +61,16 @@ describe('orchestrator dashboard (headless Chromium)', function () {
     await page.screenshot({ path: join(ARTIFACTS, `${screenshot}.png`), fullPage: true });
     return page;
   };
-  const count = (sql: string, ...params: unknown[]) => (db.prepare(sql).get(...params) as { n: number }).n;
+  /** How many rows a query that selects `COUNT(*) AS n` counts. */
+  const count = async (query: { executeTakeFirstOrThrow(): Promise<{ n: number }> }) =>
+    (await query.executeTakeFirstOrThrow()).n;
+  /** The count of what a batch saw of a site, to narrow further. */
+  const seenIn = (batchId: string, site: string) =>
+    db
+      .selectFrom('batch_listings')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('batch_id', '=', batchId)
+      .where('site', '=', site);
 
   before(async function () {
     if (chromiumMissing()) this.skip();
@@ -68,7 +78,7 @@ describe('orchestrator dashboard (headless Chromium)', function () {
     assert.equal((await harness.runBatch(`batch-${first}`, { maxPages: 1 })).status, 'completed');
     harness.mirror.setEpoch(1); // prices change, listings disappear
     assert.equal((await harness.runBatch(`batch-${second}`, { maxPages: 1 })).status, 'completed');
-    db = openDatabase(harness.config.storage.database, { readonly: true });
+    db = await openDatabase(harness.config.storage.database, { readonly: true });
     dashboard = await startDashboard(harness.config, 0);
     browser = await launchTestBrowser('dashboard', { viewport: { width: 1400, height: 900 }, acceptDownloads: true });
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -76,7 +86,7 @@ describe('orchestrator dashboard (headless Chromium)', function () {
   after(async () => {
     await browser?.close();
     await dashboard?.close();
-    db?.close();
+    await db?.destroy();
     await harness?.close();
   });
 
@@ -93,12 +103,8 @@ describe('orchestrator dashboard (headless Chromium)', function () {
       for (const site of SITES) {
         const row = seen.get(`${id}/${site}`);
         assert.ok(row, `a row for ${id}/${site}`);
-        const listings = count('SELECT COUNT(*) AS n FROM batch_listings WHERE batch_id = ? AND site = ?', id, site);
-        const added = count(
-          "SELECT COUNT(*) AS n FROM batch_listings WHERE batch_id = ? AND site = ? AND change = 'new'",
-          id,
-          site,
-        );
+        const listings = await count(seenIn(id, site));
+        const added = await count(seenIn(id, site).where('change', '=', 'new'));
         assert.ok(listings > 0, `${id}/${site} saw listings`);
         assert.equal(row[6], formatCount(listings), `${id}/${site} listings`);
         assert.equal(row[7], formatCount(added), `${id}/${site} new`);
@@ -106,12 +112,24 @@ describe('orchestrator dashboard (headless Chromium)', function () {
       }
     }
     for (const site of SITES) {
-      const removed = count(
-        `SELECT COUNT(*) AS n FROM batch_listings p WHERE p.batch_id = ? AND p.site = ?
-         AND NOT EXISTS (SELECT 1 FROM batch_listings c WHERE c.batch_id = ? AND c.site = p.site AND c.external_id = p.external_id)`,
-        first,
-        site,
-        second,
+      const removed = await count(
+        db
+          .selectFrom('batch_listings as p')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('p.batch_id', '=', first)
+          .where('p.site', '=', site)
+          .where((eb) =>
+            eb.not(
+              eb.exists(
+                eb
+                  .selectFrom('batch_listings as c')
+                  .select('c.external_id')
+                  .where('c.batch_id', '=', second)
+                  .whereRef('c.site', '=', 'p.site')
+                  .whereRef('c.external_id', '=', 'p.external_id'),
+              ),
+            ),
+          ),
       );
       assert.ok(removed > 0, `the mirror removed some ${site} listings`);
       assert.equal(seen.get(`${second}/${site}`)![8], formatCount(removed), `${site} removed`);
@@ -131,19 +149,22 @@ describe('orchestrator dashboard (headless Chromium)', function () {
       await docs.evaluate('document.querySelector("main > h2:nth-of-type(2)").scrollIntoView()');
       await docs.screenshot({ path: resolve(process.env.DASHBOARD_SCREENSHOT) });
     }
-    const priced = db
-      .prepare(
-        `SELECT l.city AS city, l.property_type AS type, l.operation AS operation, l.currency AS currency, l.price AS price
-         FROM batch_listings b JOIN listings l ON l.site = b.site AND l.external_id = b.external_id
-         WHERE b.batch_id = ? AND l.price IS NOT NULL`,
+    const priced = await db
+      .selectFrom('batch_listings as b')
+      .innerJoin('listings as l', (join) =>
+        join.onRef('l.site', '=', 'b.site').onRef('l.external_id', '=', 'b.external_id'),
       )
-      .all(second) as Array<{
-      city: string | null;
-      type: string | null;
-      operation: string | null;
-      currency: string | null;
-      price: number;
-    }>;
+      .select([
+        'l.city as city',
+        'l.property_type as type',
+        'l.operation as operation',
+        'l.currency as currency',
+        'l.price as price',
+      ])
+      .where('b.batch_id', '=', second)
+      .where('l.price', 'is not', null)
+      .$narrowType<{ price: NotNull }>()
+      .execute();
     const groups = new Map<string, number[]>();
     for (const row of priced) {
       const key = [row.city, row.type, row.operation, row.currency].map((v) => v ?? '–').join('|');
@@ -159,12 +180,25 @@ describe('orchestrator dashboard (headless Chromium)', function () {
     }
     const changes = await tableRows(page, 'price-changes');
     const latest = changes.find((row) => row[0] === second)!;
-    const recorded = count('SELECT COUNT(*) AS n FROM price_history WHERE batch_id = ?', second);
+    const recorded = await count(
+      db
+        .selectFrom('price_history')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('batch_id', '=', second),
+    );
     assert.ok(recorded > 0, 'the mirror changed prices');
     assert.equal(latest[2], formatCount(recorded), 'price changes of the latest batch');
     const removals = await tableRows(page, 'removals');
     const removedShown = removals.reduce((total, row) => total + Number(row[3].replace(/,/g, '')), 0);
-    assert.equal(removedShown, count('SELECT COUNT(*) AS n FROM listings WHERE last_batch_id = ?', first));
+    assert.equal(
+      removedShown,
+      await count(
+        db
+          .selectFrom('listings')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('last_batch_id', '=', first),
+      ),
+    );
     // N days: the removed listings were seen in one batch only, minutes apart: all went within 1 day.
     const withinOne = await open('/market?days=1', 'market-days');
     const split = await tableRows(withinOne, 'removals');
@@ -179,13 +213,13 @@ describe('orchestrator dashboard (headless Chromium)', function () {
     const rows = await tableRows(page, 'fill-rates');
     for (const id of [first, second]) {
       for (const site of SITES) {
-        const stored = JSON.parse(
-          (
-            db.prepare('SELECT metrics FROM site_metrics WHERE batch_id = ? AND site = ?').get(id, site) as {
-              metrics: string;
-            }
-          ).metrics,
-        ) as SiteMetrics;
+        const { metrics } = await db
+          .selectFrom('site_metrics')
+          .select('metrics')
+          .where('batch_id', '=', id)
+          .where('site', '=', site)
+          .executeTakeFirstOrThrow();
+        const stored = JSON.parse(metrics) as SiteMetrics;
         const row = rows.find((r) => r[0] === id && r[2] === site)!;
         const fill = stored.fillRates;
         assert.deepEqual(row.slice(3, 8), [
@@ -198,37 +232,55 @@ describe('orchestrator dashboard (headless Chromium)', function () {
       }
     }
     for (const site of SITES) {
-      const sql = db
-        .prepare(
-          `SELECT COUNT(*) AS n, SUM(CASE WHEN l.price IS NOT NULL THEN 1 ELSE 0 END) AS price,
-                  SUM(CASE WHEN l.bedrooms IS NOT NULL THEN 1 ELSE 0 END) AS bedrooms
-           FROM batch_listings b JOIN listings l ON l.site = b.site AND l.external_id = b.external_id
-           WHERE b.batch_id = ? AND b.site = ?`,
+      const filled = (column: 'l.price' | 'l.bedrooms') =>
+        sql<number>`SUM(CASE WHEN ${sql.ref(column)} IS NOT NULL THEN 1 ELSE 0 END)`;
+      const counted = await db
+        .selectFrom('batch_listings as b')
+        .innerJoin('listings as l', (join) =>
+          join.onRef('l.site', '=', 'b.site').onRef('l.external_id', '=', 'b.external_id'),
         )
-        .get(second, site) as { n: number; price: number; bedrooms: number };
+        .select((eb) => [
+          eb.fn.countAll<number>().as('n'),
+          filled('l.price').as('price'),
+          filled('l.bedrooms').as('bedrooms'),
+        ])
+        .where('b.batch_id', '=', second)
+        .where('b.site', '=', site)
+        .executeTakeFirstOrThrow();
       const row = rows.find((r) => r[0] === second && r[2] === site)!;
-      assert.equal(row[3], formatShare(sql.price / sql.n), `${site} price fill rate`);
-      assert.equal(row[4], formatShare(sql.bedrooms / sql.n), `${site} bedrooms fill rate`);
+      assert.equal(row[3], formatShare(counted.price / counted.n), `${site} price fill rate`);
+      assert.equal(row[4], formatShare(counted.bedrooms / counted.n), `${site} bedrooms fill rate`);
     }
   });
 
   it("Listings: a filter's total and first page; its CSV download holds exactly its rows", async () => {
     const page = await open('/listings', 'listings');
-    const all = count('SELECT COUNT(*) AS n FROM listings');
+    const all = await count(db.selectFrom('listings').select((eb) => eb.fn.countAll<number>().as('n')));
     assert.equal(await page.locator('#listing-total').innerText(), formatCount(all));
-    const { city } = db
-      .prepare(
-        "SELECT city FROM listings WHERE site = 'mitula' AND city IS NOT NULL GROUP BY city ORDER BY COUNT(*) DESC, city LIMIT 1",
-      )
-      .get() as { city: string };
+    const { city } = await db
+      .selectFrom('listings')
+      .select('city')
+      .where('site', '=', 'mitula')
+      .where('city', 'is not', null)
+      .$narrowType<{ city: NotNull }>()
+      .groupBy('city')
+      .orderBy((eb) => eb.fn.countAll(), 'desc')
+      .orderBy('city')
+      .limit(1)
+      .executeTakeFirstOrThrow();
     await page.selectOption('select[name="site"]', 'mitula');
     await page.selectOption('select[name="city"]', city);
     await Promise.all([page.waitForURL(/\/listings\?/), page.click('form.filters button[type="submit"]')]);
     await page.screenshot({ path: join(ARTIFACTS, 'listings-filtered.png'), fullPage: true });
     const expected = (
-      db
-        .prepare("SELECT external_id AS id FROM listings WHERE site = 'mitula' AND city = ? ORDER BY site, external_id")
-        .all(city) as Array<{ id: string }>
+      await db
+        .selectFrom('listings')
+        .select('external_id as id')
+        .where('site', '=', 'mitula')
+        .where('city', '=', city)
+        .orderBy('site')
+        .orderBy('external_id')
+        .execute()
     ).map((row) => row.id);
     assert.ok(expected.length > 0 && expected.length < all, `the filter selects some: ${expected.length} of ${all}`);
     assert.equal(await page.locator('#listing-total').innerText(), formatCount(expected.length));
@@ -239,11 +291,12 @@ describe('orchestrator dashboard (headless Chromium)', function () {
     );
     assert.ok(shown.every((row) => row[0] === 'mitula' && row[3] === city));
     const link = await page.locator('#listings tbody tr a').first().getAttribute('href');
-    const url = (
-      db.prepare("SELECT url FROM listings WHERE site = 'mitula' AND external_id = ?").get(expected[0]) as {
-        url: string;
-      }
-    ).url;
+    const { url } = await db
+      .selectFrom('listings')
+      .select('url')
+      .where('site', '=', 'mitula')
+      .where('external_id', '=', expected[0])
+      .executeTakeFirstOrThrow();
     assert.equal(link, url, 'a row links to its portal page');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#csv-download')]);
@@ -259,7 +312,7 @@ describe('orchestrator dashboard (headless Chromium)', function () {
   });
 
   it("report --html: one self-contained page with the batch's figures and charts", async () => {
-    const report = buildBatchReport(db, second, { listingLimit: 5 });
+    const report = await buildBatchReport(db, second, { listingLimit: 5 });
     const file = await writeHtmlReport(harness.config, report, true);
     const text = readFileSync(file, 'utf8');
     assert.ok(!/<script|<link|src="http/i.test(text), 'nothing loaded from elsewhere');

@@ -28,9 +28,9 @@ function at(site: string, id: string, price: number | null, extra: Partial<Listi
   return card(site, id, price, extra);
 }
 
-export function marketHistory(db: Db): void {
-  addBatch(db, 'b1', ['lamudi', 'trovit'], '2025-11-01T06:00:00.000Z');
-  upsertCards(db, 'b1', [
+export async function marketHistory(db: Db): Promise<void> {
+  await addBatch(db, 'b1', ['lamudi', 'trovit'], '2025-11-01T06:00:00.000Z');
+  await upsertCards(db, 'b1', [
     at('lamudi', 'a', 100, { ...house, builtAreaM2: 10 }),
     at('lamudi', 'b', 200, { ...house, builtAreaM2: 20 }),
     at('lamudi', 'c', 400, house),
@@ -39,17 +39,23 @@ export function marketHistory(db: Db): void {
     at('lamudi', 'i', 1000, flat),
     at('lamudi', 'j', 50, flat),
   ]);
-  upsertCards(db, 'b1', [at('trovit', 't', 900, house)]);
-  page(db, 'b1', 'lamudi', 'https://www.lamudi.com.mx/p1', 100);
-  finishSite(db, 'b1', 'lamudi', 'completed');
-  finishSite(db, 'b1', 'trovit', 'completed');
-  setBatchStatus(db, 'b1', 'completed');
-  const seen = db.prepare('UPDATE listings SET first_seen_at = ?, last_seen_at = ? WHERE site = ? AND external_id = ?');
-  seen.run('2025-10-01T06:00:00.000Z', '2025-11-01T06:00:00.000Z', 'lamudi', 'c');
-  seen.run('2025-10-30T06:00:00.000Z', '2025-11-01T06:00:00.000Z', 'lamudi', 'j');
+  await upsertCards(db, 'b1', [at('trovit', 't', 900, house)]);
+  await page(db, 'b1', 'lamudi', 'https://www.lamudi.com.mx/p1', 100);
+  await finishSite(db, 'b1', 'lamudi', 'completed');
+  await finishSite(db, 'b1', 'trovit', 'completed');
+  await setBatchStatus(db, 'b1', 'completed');
+  const seen = (externalId: string, firstSeenAt: string, lastSeenAt: string) =>
+    db
+      .updateTable('listings')
+      .set({ first_seen_at: firstSeenAt, last_seen_at: lastSeenAt })
+      .where('site', '=', 'lamudi')
+      .where('external_id', '=', externalId)
+      .execute();
+  await seen('c', '2025-10-01T06:00:00.000Z', '2025-11-01T06:00:00.000Z');
+  await seen('j', '2025-10-30T06:00:00.000Z', '2025-11-01T06:00:00.000Z');
 
-  addBatch(db, 'b2', ['lamudi', 'trovit'], '2025-11-02T06:00:00.000Z');
-  upsertCards(db, 'b2', [
+  await addBatch(db, 'b2', ['lamudi', 'trovit'], '2025-11-02T06:00:00.000Z');
+  await upsertCards(db, 'b2', [
     at('lamudi', 'a', 150, { ...house, builtAreaM2: 10 }),
     at('lamudi', 'b', 200, { ...house, builtAreaM2: 20 }),
     at('lamudi', 'f', 300, { ...house, landAreaM2: 30 }),
@@ -59,15 +65,21 @@ export function marketHistory(db: Db): void {
     at('lamudi', 'h', 180, flat),
     at('lamudi', 'i', 60, { ...flat, currency: 'USD' }),
   ]);
-  page(db, 'b2', 'lamudi', 'https://www.lamudi.com.mx/p1', 100);
-  page(db, 'b2', 'trovit', 'https://casas.trovit.com.mx/p1', null, 'ServerError');
-  finishSite(db, 'b2', 'lamudi', 'completed');
-  finishSite(db, 'b2', 'trovit', 'failed', 'ServerError: 500');
-  setBatchStatus(db, 'b2', 'completed_with_errors');
-  const moved = db.prepare('UPDATE task_transitions SET at = ? WHERE task_id = ? AND to_state = ?');
-  moved.run('2025-11-02T06:00:10.000Z', taskId('b2', 'lamudi', 'main'), 'running');
-  moved.run('2025-11-02T06:01:40.000Z', taskId('b2', 'lamudi', 'main'), 'completed');
-  db.prepare('UPDATE batches SET finished_at = ? WHERE id = ?').run('2025-11-02T06:02:00.000Z', 'b2');
+  await page(db, 'b2', 'lamudi', 'https://www.lamudi.com.mx/p1', 100);
+  await page(db, 'b2', 'trovit', 'https://casas.trovit.com.mx/p1', null, 'ServerError');
+  await finishSite(db, 'b2', 'lamudi', 'completed');
+  await finishSite(db, 'b2', 'trovit', 'failed', 'ServerError: 500');
+  await setBatchStatus(db, 'b2', 'completed_with_errors');
+  const moved = (toState: 'running' | 'completed', time: string) =>
+    db
+      .updateTable('task_transitions')
+      .set({ at: time })
+      .where('task_id', '=', taskId('b2', 'lamudi', 'main'))
+      .where('to_state', '=', toState)
+      .execute();
+  await moved('running', '2025-11-02T06:00:10.000Z');
+  await moved('completed', '2025-11-02T06:01:40.000Z');
+  await db.updateTable('batches').set({ finished_at: '2025-11-02T06:02:00.000Z' }).where('id', '=', 'b2').execute();
 }
 
 export const MARKET_BATCHES = [

@@ -15,6 +15,7 @@ import { UserInputError } from '../../../../lib/errors';
 import { openDatabase } from '../../../../lib/store/database';
 import { upsertCards } from '../../../../lib/store/listings';
 import { marketHistory } from '../../../support/market-fixture';
+import { describeOnEachBackend } from '../../../support/store-backends';
 import { addBatch, card } from '../../../support/store-fixture';
 
 const HOSTILE = '<script>alert("x")</script>';
@@ -43,8 +44,7 @@ function get(
   });
 }
 
-describe('dashboard server', function () {
-  this.timeout(30_000);
+describeOnEachBackend('dashboard server', (backend) => {
   let dir: string;
   let config: AppConfig;
   let dashboard: DashboardServer;
@@ -52,12 +52,14 @@ describe('dashboard server', function () {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'dashboard-test-'));
     const base = loadConfig();
-    config = { ...base, storage: { ...base.storage, database: join(dir, 'orchestrator.db') } };
-    const db = openDatabase(config.storage.database);
-    marketHistory(db);
-    addBatch(db, 'b3', ['lamudi'], '2025-11-03T06:00:00.000Z');
-    upsertCards(db, 'b3', [card('lamudi', 'x1', 10, { title: HOSTILE, city: HOSTILE, url: 'javascript:alert(1)' })]);
-    db.close();
+    config = { ...base, storage: { ...base.storage, database: await backend.newDatabase(dir) } };
+    const db = await openDatabase(config.storage.database);
+    await marketHistory(db);
+    await addBatch(db, 'b3', ['lamudi'], '2025-11-03T06:00:00.000Z');
+    await upsertCards(db, 'b3', [
+      card('lamudi', 'x1', 10, { title: HOSTILE, city: HOSTILE, url: 'javascript:alert(1)' }),
+    ]);
+    await db.destroy();
     dashboard = await startDashboard(config, 0);
   });
   after(async () => {
@@ -127,10 +129,17 @@ describe('dashboard server', function () {
   });
 
   it('says in one sentence when there is no database yet or the port is taken', async () => {
-    const missing = { ...config, storage: { ...config.storage, database: join(dir, 'none.db') } };
+    // A SQLite file not there, or a PostgreSQL database no worker has set up.
+    const database = backend.name === 'sqlite' ? join(dir, 'none.db') : await backend.newDatabase(dir);
+    const missing = { ...config, storage: { ...config.storage, database } };
     await assert.rejects(startDashboard(missing, 0), (error: Error) => {
       assert.ok(error instanceof UserInputError);
-      assert.match(error.message, /nothing to show yet: .*none\.db does not exist/);
+      assert.match(
+        error.message,
+        backend.name === 'sqlite'
+          ? /nothing to show yet: .*none\.db does not exist/
+          : /nothing to show yet: postgres(ql)?:\/\/.* has no tables yet \(run a batch first\)/,
+      );
       return true;
     });
     const port = Number(new URL(dashboard.url).port);

@@ -4,63 +4,62 @@ import { filterChoices, searchListings } from '../../../../lib/dashboard/listing
 import { countListings, exportChunks, type ExportFilter } from '../../../../lib/export/listing-export';
 import { upsertCards } from '../../../../lib/store/listings';
 import { marketHistory } from '../../../support/market-fixture';
+import { describeOnEachBackend } from '../../../support/store-backends';
 import { addBatch, card, storeForEachTest } from '../../../support/store-fixture';
 
-describe('dashboard: listing search', () => {
-  const store = storeForEachTest((db) => {
-    marketHistory(db);
-    addBatch(db, 'b3', ['lamudi'], '2025-11-03T06:00:00.000Z');
-    upsertCards(db, 'b3', [
+describeOnEachBackend('dashboard: listing search', (backend) => {
+  const store = storeForEachTest(async (db) => {
+    await marketHistory(db);
+    await addBatch(db, 'b3', ['lamudi'], '2025-11-03T06:00:00.000Z');
+    await upsertCards(db, 'b3', [
       card('lamudi', 'p1', 10, { title: '100% Jardín_grande', description: 'CASA con ALBERCA, junto a la ESTACIÓN' }),
       card('lamudi', 'p2', 20, { title: '100 Jardines grandes' }),
     ]);
+  }, backend);
+
+  const ids = async (filter: ExportFilter) =>
+    (await searchListings(store(), filter, 1, 100)).listings.map((l) => l.externalId);
+
+  it('filters by site, city, operation, property type and price range', async () => {
+    assert.deepEqual(await ids({ site: 'trovit' }), ['t']);
+    assert.deepEqual(await ids({ city: 'Puebla' }), ['h', 'i', 'j']);
+    assert.deepEqual(await ids({ operation: 'rent', propertyType: 'apartment', maxPrice: 100 }), ['i', 'j']);
+    assert.deepEqual(await ids({ site: 'lamudi', minPrice: 150, maxPrice: 300 }), ['a', 'b', 'f', 'h']);
+    assert.deepEqual(await ids({ city: 'Nowhere' }), []);
   });
 
-  const ids = (filter: ExportFilter) => searchListings(store(), filter, 1, 100).listings.map((l) => l.externalId);
-
-  it('filters by site, city, operation, property type and price range', () => {
-    assert.deepEqual(ids({ site: 'trovit' }), ['t']);
-    assert.deepEqual(ids({ city: 'Puebla' }), ['h', 'i', 'j']);
-    assert.deepEqual(ids({ operation: 'rent', propertyType: 'apartment', maxPrice: 100 }), ['i', 'j']);
-    assert.deepEqual(ids({ site: 'lamudi', minPrice: 150, maxPrice: 300 }), ['a', 'b', 'f', 'h']);
-    assert.deepEqual(ids({ city: 'Nowhere' }), []);
-  });
-
-  it('finds text case-insensitively in title or description, its % and _ taken literally', () => {
-    assert.deepEqual(ids({ text: 'alberca' }), ['p1']);
-    assert.deepEqual(ids({ text: '100%' }), ['p1']);
-    assert.deepEqual(ids({ text: 'jardín_' }), ['p1']);
-    assert.deepEqual(ids({ text: 'jard' }), ['p1', 'p2']);
+  it('finds text case-insensitively in title or description, its % and _ taken literally', async () => {
+    assert.deepEqual(await ids({ text: 'alberca' }), ['p1']);
+    assert.deepEqual(await ids({ text: '100%' }), ['p1']);
+    assert.deepEqual(await ids({ text: 'jardín_' }), ['p1']);
+    assert.deepEqual(await ids({ text: 'jard' }), ['p1', 'p2']);
     // Written as the page writes it, a capital accented letter is found (both sides fold alike).
-    assert.deepEqual(ids({ text: 'ESTACIÓN' }), ['p1']);
-    assert.deepEqual(ids({ text: 'la EstaciÓn' }), ['p1']);
+    assert.deepEqual(await ids({ text: 'ESTACIÓN' }), ['p1']);
+    assert.deepEqual(await ids({ text: 'la EstaciÓn' }), ['p1']);
   });
 
-  it('pages in (site, id) order, clamps the page to the last one and counts the whole selection', () => {
-    const first = searchListings(store(), {}, 1, 4);
+  it('pages in (site, id) order, clamps the page to the last one and counts the whole selection', async () => {
+    const first = await searchListings(store(), {}, 1, 4);
     assert.deepEqual([first.total, first.pageCount, first.page], [13, 4, 1]);
     assert.deepEqual(
       first.listings.map((l) => l.externalId),
       ['a', 'b', 'c', 'e'],
     );
-    const last = searchListings(store(), {}, 99, 4);
+    const last = await searchListings(store(), {}, 99, 4);
     assert.equal(last.page, 4);
     assert.deepEqual(
       last.listings.map((l) => `${l.site}/${l.externalId}`),
       ['trovit/t'],
     );
-    assert.equal(countListings(store(), { city: 'CDMX' }), 8);
-    assert.deepEqual(
-      [
-        searchListings(store(), { city: 'Nowhere' }, 1, 4).pageCount,
-        searchListings(store(), { city: 'Nowhere' }, 1, 4).page,
-      ],
-      [1, 1],
-    );
+    assert.equal(await countListings(store(), { city: 'CDMX' }), 8);
+    const none = await searchListings(store(), { city: 'Nowhere' }, 1, 4);
+    assert.deepEqual([none.pageCount, none.page], [1, 1]);
   });
 
-  it("the CSV of a filter holds the filter's rows, header first", () => {
-    const csv = [...exportChunks(store(), 'csv', { city: 'Puebla' })].join('').trimEnd().split('\r\n');
+  it("the CSV of a filter holds the filter's rows, header first", async () => {
+    let text = '';
+    for await (const chunk of exportChunks(store(), 'csv', { city: 'Puebla' })) text += chunk;
+    const csv = text.trimEnd().split('\r\n');
     assert.equal(csv.length, 4);
     assert.match(csv[0], /^site,externalId,url,title,/);
     assert.deepEqual(
@@ -69,8 +68,8 @@ describe('dashboard: listing search', () => {
     );
   });
 
-  it('offers the stored values of each filter, sorted', () => {
-    assert.deepEqual(filterChoices(store()), {
+  it('offers the stored values of each filter, sorted', async () => {
+    assert.deepEqual(await filterChoices(store()), {
       sites: ['lamudi', 'trovit'],
       cities: ['CDMX', 'Puebla'],
       operations: ['rent', 'sale'],

@@ -2,10 +2,11 @@
 import assert from 'node:assert/strict';
 import { areaOf, marketMedians } from '../../../../lib/dashboard/market';
 import { MARKET_BATCHES, marketHistory } from '../../../support/market-fixture';
-
+import { describeOnEachBackend } from '../../../support/store-backends';
 import { storeForEachTest } from '../../../support/store-fixture';
-describe('dashboard: market medians', () => {
-  const store = storeForEachTest(marketHistory);
+
+describeOnEachBackend('dashboard: market medians', (backend) => {
+  const store = storeForEachTest(marketHistory, backend);
 
   const cell = (batchId: string, city: string, propertyType: string, operation: string, currency: string) => ({
     batchId,
@@ -16,8 +17,8 @@ describe('dashboard: market medians', () => {
     currency,
   });
 
-  it('per batch and city × type × operation × currency: priced listings, median price, median per m², at the prices of the time', () => {
-    assert.deepEqual(marketMedians(store(), 30), [
+  it('per batch and city × type × operation × currency: priced listings, median price, median per m², at the prices of the time', async () => {
+    assert.deepEqual(await marketMedians(store(), 30), [
       // a at 100 as in b1 (150 only from b2), c, t; e has no price. Per m²: a 10, b 10.
       {
         ...cell('b1', 'CDMX', 'house', 'sale', 'MXN'),
@@ -66,9 +67,9 @@ describe('dashboard: market medians', () => {
     ]);
   });
 
-  it('covers only the latest batches asked for', () => {
+  it('covers only the latest batches asked for', async () => {
     assert.deepEqual(
-      marketMedians(store(), 1).map((c) => c.batchId),
+      (await marketMedians(store(), 1)).map((c) => c.batchId),
       ['b2', 'b2', 'b2', 'b2'],
     );
   });

@@ -2,13 +2,14 @@
 import assert from 'node:assert/strict';
 import { changePercent, latestPriceChanges, priceChangeSummaries } from '../../../../lib/dashboard/price-changes';
 import { MARKET_BATCHES, marketHistory } from '../../../support/market-fixture';
-
+import { describeOnEachBackend } from '../../../support/store-backends';
 import { storeForEachTest } from '../../../support/store-fixture';
-describe('dashboard: price changes', () => {
-  const store = storeForEachTest(marketHistory);
 
-  it('counts per batch the changes, rises and falls; the median change is over changes within one currency', () => {
-    assert.deepEqual(priceChangeSummaries(store(), 30), [
+describeOnEachBackend('dashboard: price changes', (backend) => {
+  const store = storeForEachTest(marketHistory, backend);
+
+  it('counts per batch the changes, rises and falls; the median change is over changes within one currency', async () => {
+    assert.deepEqual(await priceChangeSummaries(store(), 30), [
       {
         batchId: 'b1',
         batchCreatedAt: MARKET_BATCHES[0].createdAt,
@@ -29,8 +30,8 @@ describe('dashboard: price changes', () => {
     ]);
   });
 
-  it('lists the latest changes with their listings', () => {
-    const rows = latestPriceChanges(store(), 10);
+  it('lists the latest changes with their listings', async () => {
+    const rows = await latestPriceChanges(store(), 10);
     assert.deepEqual(
       rows
         .map((row) => [row.externalId, row.oldPrice, row.oldCurrency, row.price, row.currency, row.title, row.batchId])
@@ -41,7 +42,7 @@ describe('dashboard: price changes', () => {
         ['i', 1000, 'MXN', 60, 'USD', 'Casa i', 'b2'],
       ],
     );
-    assert.equal(latestPriceChanges(store(), 2).length, 2);
+    assert.equal((await latestPriceChanges(store(), 2)).length, 2);
   });
 
   it('has no percentage across currencies or from a price that was not known', () => {
