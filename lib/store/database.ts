@@ -97,6 +97,10 @@ function openPostgres(url: string, options: OpenOptions): Db {
     types: pgTypes,
     ...(options.readonly ? { options: '-c default_transaction_read_only=on' } : {}),
   });
+  // An idle connection that PostgreSQL ends (a restart, a failover, the server stopping) emits
+  // 'error' on the pool: unhandled, it would end the process. The pool drops that connection and
+  // opens another on the next query, whose own failure reaches its caller.
+  pool.on('error', () => undefined);
   return new Kysely<StoreSchema>({ dialect: new PostgresDialect({ pool }) });
 }
 
