@@ -3,6 +3,7 @@
  * --mirror, the mirror profile, which keeps mirror data and work apart from the real portals'.
  */
 import { dirname, join, resolve } from 'node:path';
+import { backendOf } from '../store/database-url';
 import { loadConfig } from './load';
 import type { AppConfig } from './types';
 
@@ -24,16 +25,26 @@ export function loadAppConfig(options: GlobalOptions = {}): AppConfig {
  * the real portals never picks up mirror work.
  */
 export function mirrorProfile(config: AppConfig): AppConfig {
-  const dir = join(dirname(config.storage.database), 'mirror');
+  const { database } = config.storage;
+  const postgres = backendOf(database) === 'postgres';
+  // The folder beside the SQLite file; with PostgreSQL, the data folder of the project.
+  const dir = join(postgres ? join(config.rootDir, 'data') : dirname(database), 'mirror');
   return {
     ...config,
     temporal: { ...config.temporal, taskQueue: `${config.temporal.taskQueue}-mirror` },
     storage: {
       ...config.storage,
-      database: join(dir, 'orchestrator.db'),
+      database: postgres ? mirrorDatabaseUrl(database) : join(dir, 'orchestrator.db'),
       backupsDir: join(dir, 'backups'),
       tempDir: join(dir, 'tmp'),
       exportsDir: join(dir, 'exports'),
     },
   };
+}
+
+/** The mirror's PostgreSQL database: the configured one's name with `_mirror`, on the same server. */
+export function mirrorDatabaseUrl(database: string): string {
+  const url = new URL(database);
+  url.pathname = `/${decodeURIComponent(url.pathname.slice(1))}_mirror`;
+  return url.toString();
 }
