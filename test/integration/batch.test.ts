@@ -50,19 +50,19 @@ describe('batch workflow (real Temporal dev server, local mirror)', function () 
     assert.equal(result.batchId, 'it-first');
     assert.deepEqual(result.sites.map((s) => s.site).sort(), [...SITES].sort());
 
-    const db = openDatabase(harness.config.storage.database);
+    const db = await openDatabase(harness.config.storage.database);
     try {
       for (const site of SITES) {
         const expected = harness.expectedRecords(site);
         assert.ok(expected.length > 20, `${site}: the mirror served ${expected.length} listings`);
-        assert.deepEqual(getListings(db, site), expected, `${site}: stored listings differ from the mirror's`);
+        assert.deepEqual(await getListings(db, site), expected, `${site}: stored listings differ from the mirror's`);
       }
-      for (const task of getTasks(db, 'it-first')) {
+      for (const task of await getTasks(db, 'it-first')) {
         assert.equal(task.state, 'completed', `${task.id} is ${task.state}`);
-        assert.deepEqual(checkTransitionChain(getTransitions(db, task.id)), [], task.id);
+        assert.deepEqual(checkTransitionChain(await getTransitions(db, task.id)), [], task.id);
       }
-      assert.equal(getBatch(db, 'it-first')!.status, 'completed');
-      const metrics = getSiteMetrics(db, 'it-first');
+      assert.equal((await getBatch(db, 'it-first'))!.status, 'completed');
+      const metrics = await getSiteMetrics(db, 'it-first');
       assert.equal(metrics.length, 6);
       for (const m of metrics) {
         assert.equal(m.pagesFailed, 0);
@@ -74,14 +74,17 @@ describe('batch workflow (real Temporal dev server, local mirror)', function () 
       const backupFile = backups.find((name) => name.endsWith('-it-first.db'));
       assert.ok(backupFile, `no backup in ${backups}`);
       const backup = new Database(`${harness.config.storage.backupsDir}/${backupFile}`, { readonly: true });
-      for (const table of ['listings', 'pages', 'tasks', 'batch_listings']) {
-        const count = (d: Database.Database) =>
-          (d.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
-        assert.equal(count(backup), count(db), table);
+      for (const table of ['listings', 'pages', 'tasks', 'batch_listings'] as const) {
+        const backupCount = (backup.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+        const storeCount = await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow();
+        assert.equal(backupCount, storeCount.n, table);
       }
       backup.close();
     } finally {
-      db.close();
+      await db.destroy();
     }
     const summary = received.find((message) => message.event === 'batch_end');
     assert.ok(summary, 'the webhook received the batch summary');
@@ -120,9 +123,9 @@ describe('batch workflow (real Temporal dev server, local mirror)', function () 
     harness.mirror.setEpoch(1);
     const result = await harness.runBatch('batch-it-second');
     assert.equal(result.status, 'completed');
-    const db = openDatabase(harness.config.storage.database);
+    const db = await openDatabase(harness.config.storage.database);
     try {
-      const metrics = new Map(getSiteMetrics(db, 'it-second').map((m) => [m.site, m]));
+      const metrics = new Map((await getSiteMetrics(db, 'it-second')).map((m) => [m.site, m]));
       for (const site of SITES) {
         const before = new Map(harness.expectedRecordsAt(0, site).map((r) => [r.externalId, r]));
         const after = harness.expectedRecords(site);
@@ -137,13 +140,16 @@ describe('batch workflow (real Temporal dev server, local mirror)', function () 
         const m = metrics.get(site)!;
         assert.equal(m.listingsRemoved, removed, `${site} removed`);
         assert.equal(m.priceChanges, priceChanges, `${site} price changes`);
-        const history = db
-          .prepare('SELECT COUNT(*) AS n FROM price_history WHERE site = ? AND batch_id = ?')
-          .get(site, 'it-second') as { n: number };
+        const history = await db
+          .selectFrom('price_history')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('site', '=', site)
+          .where('batch_id', '=', 'it-second')
+          .executeTakeFirstOrThrow();
         assert.equal(history.n, priceChanges);
       }
     } finally {
-      db.close();
+      await db.destroy();
     }
   });
 
@@ -157,24 +163,31 @@ describe('batch workflow (real Temporal dev server, local mirror)', function () 
       const attempts = harness.mirror.requestLog('trovit').filter((entry) => entry.status === 500).length;
       const declared = harness.config.sites.find((s) => s.key === 'trovit')!.retry.maximumAttempts;
       assert.equal(attempts, declared, 'one request per declared attempt');
-      const db = openDatabase(harness.config.storage.database);
-      const trovit = getTasks(db, 'it-500').find((t) => t.site === 'trovit')!;
-      assert.equal(trovit.state, 'failed');
-      assert.deepEqual(checkTransitionChain(getTransitions(db, trovit.id)), []);
-      // The site workflow writes the task's states; the page activity only its attempts.
-      assert.deepEqual(
-        getTransitions(db, trovit.id).map((t) => `${t.to}:${t.reason}`),
-        ['pending:planned', 'running:site workflow started', 'failed:page failed after its retries'],
-      );
-      const rows = db
-        .prepare(`SELECT attempt FROM pages WHERE batch_id = 'it-500' AND site = 'trovit' ORDER BY id`)
-        .all() as Array<{ attempt: number }>;
-      assert.deepEqual(
-        rows.map((row) => row.attempt),
-        Array.from({ length: declared }, (_, i) => i + 1),
-        'one page row per attempt',
-      );
-      db.close();
+      const db = await openDatabase(harness.config.storage.database);
+      try {
+        const trovit = (await getTasks(db, 'it-500')).find((t) => t.site === 'trovit')!;
+        assert.equal(trovit.state, 'failed');
+        assert.deepEqual(checkTransitionChain(await getTransitions(db, trovit.id)), []);
+        // The site workflow writes the task's states; the page activity only its attempts.
+        assert.deepEqual(
+          (await getTransitions(db, trovit.id)).map((t) => `${t.to}:${t.reason}`),
+          ['pending:planned', 'running:site workflow started', 'failed:page failed after its retries'],
+        );
+        const rows = await db
+          .selectFrom('pages')
+          .select('attempt')
+          .where('batch_id', '=', 'it-500')
+          .where('site', '=', 'trovit')
+          .orderBy('id')
+          .execute();
+        assert.deepEqual(
+          rows.map((row) => row.attempt),
+          Array.from({ length: declared }, (_, i) => i + 1),
+          'one page row per attempt',
+        );
+      } finally {
+        await db.destroy();
+      }
       assert.ok(
         received.some((m) => m.event === 'alerts' && JSON.stringify(m.alerts).includes('site_failed')),
         'the alert was sent',

@@ -61,16 +61,16 @@ describe('a batch with Inmuebles24 on the browser fetcher (real dev server, loca
 
     const result = await h.runBatch('batch-it-browser');
     assert.equal(result.status, 'completed', JSON.stringify(result.sites));
-    const db = openDatabase(h.config.storage.database);
+    const db = await openDatabase(h.config.storage.database);
     try {
       const expected = h.expectedRecords('inmuebles24');
       assert.ok(expected.length >= 40, `the mirror served ${expected.length} listings`);
-      assert.deepEqual(getListings(db, 'inmuebles24'), expected, "stored listings differ from the mirror's");
-      assert.equal(getBatch(db, 'it-browser')!.status, 'completed');
-      for (const task of getTasks(db, 'it-browser'))
+      assert.deepEqual(await getListings(db, 'inmuebles24'), expected, "stored listings differ from the mirror's");
+      assert.equal((await getBatch(db, 'it-browser'))!.status, 'completed');
+      for (const task of await getTasks(db, 'it-browser'))
         assert.equal(task.state, 'completed', `${task.id} is ${task.state}`);
     } finally {
-      db.close();
+      await db.destroy();
     }
 
     // The browser met the challenge once, on its warm-up visit, and every page after it carried the clearance.

@@ -70,23 +70,23 @@ describe('progress and cancellation (real dev server, local mirror)', function (
       });
       assert.equal(state, 'CANCELLED');
     }
-    const db = openDatabase(harness.config.storage.database);
+    const db = await openDatabase(harness.config.storage.database);
     try {
-      assert.equal(getBatch(db, 'it-cancel')!.status, 'cancelled');
-      for (const task of getTasks(db, 'it-cancel')) {
+      assert.equal((await getBatch(db, 'it-cancel'))!.status, 'cancelled');
+      for (const task of await getTasks(db, 'it-cancel')) {
         assert.ok(['failed', 'skipped'].includes(task.state), `${task.id} is ${task.state}`);
-        const chain = getTransitions(db, task.id);
+        const chain = await getTransitions(db, task.id);
         assert.deepEqual(checkTransitionChain(chain), [], task.id);
         // Each running child marks its own task; the batch marks those no child could (lamudi's
         // detail task: its child never started).
         assert.equal(chain.at(-1)!.reason, 'batch cancelled', task.id);
       }
       assert.deepEqual(
-        getTransitions(db, 'it-cancel/lamudi/detail').map((t) => t.to),
+        (await getTransitions(db, 'it-cancel/lamudi/detail')).map((t) => t.to),
         ['pending', 'failed'],
       );
     } finally {
-      db.close();
+      await db.destroy();
     }
     const after = await handle.describe();
     assert.equal(after.typedSearchAttributes.get(BatchStatusKey), 'cancelled');

@@ -213,11 +213,11 @@ describe('orchestrator batch commands (real server, workers, mirror)', function 
     ok(cancel, 'cancel');
     assert.match(cancel.stdout, new RegExp(`Batch ${slowId} cancelled\\.`));
     assert.equal((await harness.client.workflow.getHandle(`batch-${slowId}`).describe()).status.name, 'CANCELLED');
-    const db = openDatabase(harness.config.storage.database, { readonly: true });
+    const db = await openDatabase(harness.config.storage.database, { readonly: true });
     try {
-      assert.equal(getBatch(db, slowId)!.status, 'cancelled');
+      assert.equal((await getBatch(db, slowId))!.status, 'cancelled');
     } finally {
-      db.close();
+      await db.destroy();
     }
     const runCode = await until('run to exit', () => run.exitCode, { timeoutMs: 30_000, seen: () => runErrors });
     assert.equal(runCode, 1, runErrors);

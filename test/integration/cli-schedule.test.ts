@@ -167,12 +167,12 @@ describe('orchestrator schedule (real server, workers, mirror)', function () {
     const second = await harness.client.workflow.getHandle(backfilled).result();
     assert.equal(second.status, 'completed', JSON.stringify(second.sites));
 
-    const db = openDatabase(harness.config.storage.database, { readonly: true });
+    const db = await openDatabase(harness.config.storage.database, { readonly: true });
     try {
-      const batch = getBatch(db, `${scheduleId}-2025-11-26T12:00:00Z`);
+      const batch = await getBatch(db, `${scheduleId}-2025-11-26T12:00:00Z`);
       assert.deepEqual([batch?.status, batch?.label, batch?.sites], ['completed', 'nightly', ['mitula']]);
     } finally {
-      db.close();
+      await db.destroy();
     }
     const described = await describeJson();
     assert.equal(described.actionsTaken, 2);

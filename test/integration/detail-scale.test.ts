@@ -51,14 +51,17 @@ describe('detail workflow at scale (real dev server, local mirror)', function ()
     assert.ok(expected.length >= 5000, `only ${expected.length} listings`);
     assert.equal(result.sites[0].detail?.done, expected.length);
 
-    const db = openDatabase(harness.config.storage.database);
-    assert.deepEqual(detailCounts(db, 'it-detail-scale', 'lamudi'), {
-      pending: 0,
-      done: expected.length,
-      failed: 0,
-      skipped: 0,
-    });
-    db.close();
+    const db = await openDatabase(harness.config.storage.database);
+    try {
+      assert.deepEqual(await detailCounts(db, 'it-detail-scale', 'lamudi'), {
+        pending: 0,
+        done: expected.length,
+        failed: 0,
+        skipped: 0,
+      });
+    } finally {
+      await db.destroy();
+    }
 
     const bound = harness.config.batch.maxHistoryEventsPerRun;
     const counts: Record<string, number[]> = {};

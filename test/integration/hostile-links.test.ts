@@ -189,10 +189,10 @@ describe('hostile links and navigations through a whole batch (real dev server, 
     connection = await Connection.connect({ address: TEST_TEMPORAL_ADDRESS });
     const client = new Client({ connection, namespace: config.temporal.namespace });
     result = await (await startBatch(client, config, { sites }, `batch-${batchId}`)).result();
-    db = openDatabase(config.storage.database);
+    db = await openDatabase(config.storage.database);
   });
   after(async () => {
-    db?.close();
+    await db?.destroy();
     workers?.shutdown();
     await running;
     await nativeConnection?.close();
@@ -202,40 +202,55 @@ describe('hostile links and navigations through a whole batch (real dev server, 
     await new Promise((resolve) => canary?.close(resolve));
   });
 
-  it('Lamudi completes with its good pages; the hostile links cost it nothing else', () => {
+  it('Lamudi completes with its good pages; the hostile links cost it nothing else', async () => {
     const lamudi = result.sites.find((site) => site.site === LAMUDI)!;
     assert.equal(lamudi.state, 'completed', JSON.stringify(result.sites));
     assert.equal(lamudi.pages, 2 * SEARCHES.length, 'the first pages, and as many refused next pages');
     assert.equal(lamudi.skippedPages, SEARCHES.length);
-    const ok = db
-      .prepare(
-        `SELECT COUNT(DISTINCT url) AS n FROM pages WHERE batch_id = ? AND site = ? AND kind = 'listing' AND error_type IS NULL`,
-      )
-      .get(batchId, LAMUDI) as { n: number };
+    const ok = await db
+      .selectFrom('pages')
+      .select((eb) => eb.fn.count<number>('url').distinct().as('n'))
+      .where('batch_id', '=', batchId)
+      .where('site', '=', LAMUDI)
+      .where('kind', '=', 'listing')
+      .where('error_type', 'is', null)
+      .executeTakeFirstOrThrow();
     assert.equal(ok.n, SEARCHES.length);
-    assert.ok((db.prepare('SELECT COUNT(*) AS n FROM listings WHERE site = ?').get(LAMUDI) as { n: number }).n > 0);
+    const listings = await db
+      .selectFrom('listings')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('site', '=', LAMUDI)
+      .executeTakeFirstOrThrow();
+    assert.ok(listings.n > 0);
     // What `orchestrator report` shows: the refused pages among the site's failed pages.
-    assert.equal(getSiteMetrics(db, batchId).find((m) => m.site === LAMUDI)!.pagesFailed, nextPages.length);
+    assert.equal((await getSiteMetrics(db, batchId)).find((m) => m.site === LAMUDI)!.pagesFailed, nextPages.length);
   });
 
-  it('every hostile next page is refused with its reason in the pages table, never fetched', () => {
-    const refusals = policyRefusals(db, batchId).filter((row) => row.site === LAMUDI && row.kind === 'listing');
+  it('every hostile next page is refused with its reason in the pages table, never fetched', async () => {
+    const refusals = (await policyRefusals(db, batchId)).filter((row) => row.site === LAMUDI && row.kind === 'listing');
     assert.deepEqual(refusals.map((row) => row.url).sort(), nextPages.map((next) => next.url).sort());
     for (const next of nextPages) {
       const row = refusals.find((refusal) => refusal.url === next.url)!;
       assert.equal(row.errorType, 'HostPolicyError');
       assert.match(row.reason, next.reason, next.url);
-      const fetched = db
-        .prepare('SELECT COUNT(*) AS n FROM pages WHERE batch_id = ? AND url = ? AND status_code IS NOT NULL')
-        .get(batchId, next.url) as { n: number };
+      const fetched = await db
+        .selectFrom('pages')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('batch_id', '=', batchId)
+        .where('url', '=', next.url)
+        .where('status_code', 'is not', null)
+        .executeTakeFirstOrThrow();
       assert.equal(fetched.n, 0, `${next.url} has an answer recorded`);
     }
   });
 
-  it('the other detail pages are fetched from the mirror as the real host', () => {
-    const entries = db
-      .prepare('SELECT url, state, error FROM detail_queue WHERE batch_id = ? AND site = ?')
-      .all(batchId, LAMUDI) as Array<{ url: string; state: string; error: string | null }>;
+  it('the other detail pages are fetched from the mirror as the real host', async () => {
+    const entries = await db
+      .selectFrom('detail_queue')
+      .select(['url', 'state', 'error'])
+      .where('batch_id', '=', batchId)
+      .where('site', '=', LAMUDI)
+      .execute();
     const good = entries.filter((entry) => !details.some((detail) => detail.url === entry.url));
     assert.ok(good.length > 20, `${good.length} good detail pages`);
     for (const entry of good) {
@@ -244,15 +259,18 @@ describe('hostile links and navigations through a whole batch (real dev server, 
     }
   });
 
-  it('the JSON-LD detail URLs off the domain are refused when the detail queue reaches them', () => {
+  it('the JSON-LD detail URLs off the domain are refused when the detail queue reaches them', async () => {
     for (const detail of details) {
-      const entry = db
-        .prepare('SELECT state, error FROM detail_queue WHERE batch_id = ? AND url = ?')
-        .get(batchId, detail.url) as { state: string; error: string } | undefined;
+      const entry = await db
+        .selectFrom('detail_queue')
+        .select(['state', 'error'])
+        .where('batch_id', '=', batchId)
+        .where('url', '=', detail.url)
+        .executeTakeFirst();
       assert.ok(entry, `${detail.url} was queued`);
       assert.equal(entry.state, 'skipped');
-      assert.match(entry.error, detail.reason);
-      const row = policyRefusals(db, batchId).find(
+      assert.match(String(entry.error), detail.reason);
+      const row = (await policyRefusals(db, batchId)).find(
         (refusal) => refusal.kind === 'detail' && refusal.url === detail.url,
       );
       assert.ok(row, `${detail.url} has its row in the pages table`);
@@ -260,24 +278,27 @@ describe('hostile links and navigations through a whole batch (real dev server, 
     }
   });
 
-  it("Inmuebles24's challenge page that navigates the browser away: aborted, the page failed with the reason", function () {
+  it("Inmuebles24's challenge page that navigates the browser away: aborted, the page failed with the reason", async function () {
     if (!chromium) {
       console.log(`      (skipped: Chromium not found at ${process.env.CHROMIUM_PATH || '/usr/bin/chromium'})`);
       this.skip();
     }
     const inmuebles24 = result.sites.find((site) => site.site === INMUEBLES24)!;
     assert.equal(inmuebles24.state, 'failed');
-    const [row] = db
-      .prepare(`SELECT url, error_type AS errorType, error FROM pages WHERE batch_id = ? AND site = ?`)
-      .all(batchId, INMUEBLES24) as Array<{ url: string; errorType: string; error: string }>;
+    const [row] = await db
+      .selectFrom('pages')
+      .select(['url', 'error_type as errorType', 'error'])
+      .where('batch_id', '=', batchId)
+      .where('site', '=', INMUEBLES24)
+      .execute();
     assert.equal(row.errorType, 'HostPolicyError');
     assert.match(
-      row.error,
+      String(row.error),
       new RegExp(
         `navigated to ${challengeTarget.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} refused: host 127\\.0\\.0\\.1 is a loopback address`,
       ),
     );
-    const task = getTasks(db, batchId).find((t) => t.site === INMUEBLES24 && t.kind === 'main')!;
+    const task = (await getTasks(db, batchId)).find((t) => t.site === INMUEBLES24 && t.kind === 'main')!;
     assert.match(String(task.lastError), /navigated to .* refused/);
     assert.equal(result.status, 'completed_with_errors');
   });

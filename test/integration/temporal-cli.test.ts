@@ -78,11 +78,11 @@ describe('README Temporal CLI lines (real temporal binary, real server)', functi
     );
     assert.ok(result.sites[0].pages === 3, `maxPages 1 over mitula's three start URLs: ${result.sites[0].pages} pages`);
 
-    const db = openDatabase(harness.config.storage.database);
+    const db = await openDatabase(harness.config.storage.database);
     try {
-      assert.equal(getBatch(db, values.batchId)?.status, 'completed');
+      assert.equal((await getBatch(db, values.batchId))?.status, 'completed');
     } finally {
-      db.close();
+      await db.destroy();
     }
     // Visibility is eventually consistent: the list shows the batch and its site child once indexed.
     const listed = await until('the batch and its child in `temporal workflow list`', async () => {

@@ -66,11 +66,14 @@ describe('system limits (real dev server)', function () {
       assert.equal(trovit.state, 'failed');
       assert.match(trovit.error ?? '', /timed out|timeout/i);
       assert.equal(result.sites.find((s) => s.site === 'mitula')!.state, 'completed');
-      const db = openDatabase(harness.config.storage.database);
-      const task = getTasks(db, 'it-exec-limit').find((t) => t.site === 'trovit' && t.kind === 'main')!;
-      assert.equal(task.state, 'failed');
-      assert.deepEqual(checkTransitionChain(getTransitions(db, task.id)), []);
-      db.close();
+      const db = await openDatabase(harness.config.storage.database);
+      try {
+        const task = (await getTasks(db, 'it-exec-limit')).find((t) => t.site === 'trovit' && t.kind === 'main')!;
+        assert.equal(task.state, 'failed');
+        assert.deepEqual(checkTransitionChain(await getTransitions(db, task.id)), []);
+      } finally {
+        await db.destroy();
+      }
     } finally {
       await harness.close();
     }

@@ -149,7 +149,7 @@ describe('at least once: every activity of a batch run twice leaves what running
   /** A batch's activities in the order batchWorkflow, siteWorkflow and detailWorkflow call them; each `times` times. */
   async function runBatchActivities(times: 1 | 2): Promise<Run> {
     const config = scratchConfig();
-    const deps = buildActivityDeps(config, { liftRateLimits: true });
+    const deps = await buildActivityDeps(config, { liftRateLimits: true });
     const activities = createActivities(deps);
     const callsBefore = webhookCalls;
     const requestsBefore = mirror.requestLog().length;
@@ -351,7 +351,7 @@ describe('at least once: every activity of a batch run twice leaves what running
   // counts *.db, and cleanupTemporaryFiles only looks in tmp/.
   it('removes the partial backup a crash left behind when the backup step runs again', async () => {
     const config = scratchConfig();
-    const deps = buildActivityDeps(config, { liftRateLimits: true });
+    const deps = await buildActivityDeps(config, { liftRateLimits: true });
     try {
       const activities = createActivities(deps);
       const { batchId }: BatchPlan = await new MockActivityEnvironment({ attempt: 1 }).run(() =>

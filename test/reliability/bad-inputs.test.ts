@@ -501,8 +501,8 @@ describe('catalogue of bad inputs through the orchestrator CLI: a clear message,
       searches: { lamudi: [new URL(LAMUDI_URL).pathname] },
     });
     const page = catalog.page('lamudi', new URL(LAMUDI_URL).pathname, 1)!;
-    const db = openDatabase(join(dir, 'orchestrator.db'));
-    createBatch(db, {
+    const db = await openDatabase(join(dir, 'orchestrator.db'));
+    await createBatch(db, {
       id: '20251128-060000',
       label: null,
       parentBatchId: null,
@@ -511,13 +511,13 @@ describe('catalogue of bad inputs through the orchestrator CLI: a clear message,
       options: {},
       workflowId: 'batch-20251128-060000',
     });
-    upsertCards(
+    await upsertCards(
       db,
       '20251128-060000',
       page.items.map((facts) => catalog.site('lamudi').cardRecord(facts, page)),
     );
     const backup = await backupDatabase(db, join(dir, 'backups'), '20251128-060000', 7);
-    db.close();
+    await db.destroy();
     copyFileSync(backup.file, join(outside, 'outside.db'));
     writeFileSync(join(dir, 'backups', 'orchestrator-bogus.db'), 'this is not a database\n');
     writeFileSync(join(dir, 'backups', 'notes.txt'), 'notes\n');

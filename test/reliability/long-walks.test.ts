@@ -133,17 +133,21 @@ describe('long walks at one page per activity, default history bound (real dev s
 
     const expected = servedListings(walk.mirror, 'trovit', startUrl);
     assert.equal(result.sites[0].pages, PAGES);
-    const db = openDatabase(walk.config.storage.database);
+    const db = await openDatabase(walk.config.storage.database);
     const batchId = workflowId.replace(/^batch-/, '');
-    const stored = db
-      .prepare(
-        "SELECT COUNT(DISTINCT url) AS n FROM pages WHERE batch_id = ? AND site = 'trovit' AND kind = 'listing' AND status_code = 200 AND error IS NULL",
-      )
-      .get(batchId) as { n: number };
-    const listings = db.prepare("SELECT external_id FROM listings WHERE site = 'trovit'").pluck().all() as string[];
-    db.close();
+    const stored = await db
+      .selectFrom('pages')
+      .select((eb) => eb.fn.count<number>('url').distinct().as('n'))
+      .where('batch_id', '=', batchId)
+      .where('site', '=', 'trovit')
+      .where('kind', '=', 'listing')
+      .where('status_code', '=', 200)
+      .where('error', 'is', null)
+      .executeTakeFirstOrThrow();
+    const listings = await db.selectFrom('listings').select('external_id').where('site', '=', 'trovit').execute();
+    await db.destroy();
     assert.equal(stored.n, PAGES, 'results pages stored');
-    assert.deepEqual(new Set(listings), expected);
+    assert.deepEqual(new Set(listings.map((row) => row.external_id)), expected);
 
     const runs = await runChain(walk.client, `${workflowId}/trovit`);
     assertRunsWithinBound(`${workflowId}/trovit`, runs);
@@ -164,14 +168,17 @@ describe('long walks at one page per activity, default history bound (real dev s
     const expected = servedListings(walk.mirror, 'lamudi', startUrl);
     assert.ok(expected.size >= 20_000, `only ${expected.size} listings`);
     assert.deepEqual(result.sites[0].detail, { done: expected.size, failed: 0, skipped: 0, state: 'completed' });
-    const db = openDatabase(walk.config.storage.database);
-    assert.deepEqual(detailCounts(db, workflowId.replace(/^batch-/, ''), 'lamudi'), {
-      pending: 0,
-      done: expected.size,
-      failed: 0,
-      skipped: 0,
-    });
-    db.close();
+    const db = await openDatabase(walk.config.storage.database);
+    try {
+      assert.deepEqual(await detailCounts(db, workflowId.replace(/^batch-/, ''), 'lamudi'), {
+        pending: 0,
+        done: expected.size,
+        failed: 0,
+        skipped: 0,
+      });
+    } finally {
+      await db.destroy();
+    }
 
     const siteRuns = await runChain(walk.client, `${workflowId}/lamudi`);
     const detailRuns = await runChain(walk.client, `${workflowId}/lamudi/detail`);

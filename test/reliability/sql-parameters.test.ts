@@ -1,7 +1,9 @@
 /**
- * SQL only with bound parameters. Every SQL text that reaches better-sqlite3 (prepare, exec,
- * pragma) in lib/, activities/, client/ and workers/ is read with the TypeScript parser, and every
- * piece interpolated into it (`${…}` or +) is traced back to where its value comes from. Allowed:
+ * SQL only with bound parameters. The store speaks through Kysely, whose builder and `sql` tagged
+ * templates bind every value as a parameter; what can still put a value into the SQL text is
+ * Kysely's `sql.raw`, `sql.ref`, `sql.lit`, `sql.id` and `sql.table`, and any plain SQL string (a
+ * driver's prepare, exec or pragma). In lib/, activities/, client/ and workers/, every such piece
+ * is read with the TypeScript parser and traced back to where its value comes from. Allowed:
  * literals, module constants built from literals (column lists), and local variables only ever
  * assigned literal fragments. Anything else (a parameter, a value read at run time) fails the test
  * unless it is in the reviewed list below, with the reason it is safe.
@@ -16,9 +18,17 @@ const ROOT = join(__dirname, '..', '..');
 const FOLDERS = ['lib', 'activities', 'client', 'workers'];
 const SQL_WORDS = /\b(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|REPLACE|PRAGMA|VALUES|WHERE)\b|^\s*[a-z_]+\s*=\s*$/;
 const SINK_METHODS = new Set(['prepare', 'exec', 'pragma']);
+/** Kysely's ways of writing a value into the SQL text itself (`sql.<name>(value)`), not as a parameter. */
+const KYSELY_TEXT_METHODS = new Set(['raw', 'ref', 'lit', 'id', 'table']);
 
 /** Reviewed interpolations that are not literal-derived, with why they are safe (file: expression). */
 const REVIEWED: Record<string, string> = {
+  'lib/store/database.ts: text':
+    "the statement cache prepares the text Kysely compiled, whose values are bound parameters (this check covers Kysely's own ways of writing text)",
+  'lib/cluster/postgres.ts: client.escapeIdentifier(name)':
+    "CREATE DATABASE takes no bound parameters; the name is a database name of the project's config or tests, quoted by pg's escapeIdentifier",
+  "lib/cluster/postgres.ts: owner ? ` OWNER ${client.escapeIdentifier(owner)}` : ''":
+    "the owner is a role name of the project's config, quoted by pg's escapeIdentifier (identifiers cannot be bound)",
   'lib/store/database.ts: options.busyTimeoutMs ?? 5000':
     'a number-typed option set by code (never by user input); PRAGMA takes no bound parameters',
 };
@@ -75,6 +85,24 @@ class SqlTracer {
 
   run(): void {
     const visit = (node: ts.Node) => {
+      if (ts.isTaggedTemplateExpression(node) && node.tag.getText(this.source) === 'sql') {
+        // Kysely binds every \${…} of a sql`…` template as a parameter; only what is written into
+        // the text (sql.raw, sql.ref … inside it) is checked, where the call stands.
+        this.sqlTexts++;
+        if (ts.isTemplateExpression(node.template))
+          for (const span of node.template.templateSpans) visit(span.expression);
+        return;
+      }
+      if (
+        ts.isCallExpression(node) &&
+        ts.isPropertyAccessExpression(node.expression) &&
+        node.expression.expression.getText(this.source) === 'sql' &&
+        KYSELY_TEXT_METHODS.has(node.expression.name.text) &&
+        node.arguments.length > 0
+      ) {
+        this.sqlTexts++;
+        this.check(node.arguments[0]);
+      }
       if (ts.isTemplateExpression(node) && this.looksLikeSql(node)) {
         this.sqlTexts++;
         for (const span of node.templateSpans) this.check(span.expression);
@@ -408,6 +436,9 @@ describe('SQL only with bound parameters (static check of lib/, activities/, cli
       export function bad4(db: any, order: string) { let where = 'WHERE 1'; where += order; return db.prepare(\`SELECT * FROM t \${where}\`); }
       export function good2(db: any, names: string[]) { return db.prepare(\`SELECT * FROM t WHERE n IN (\${names.map(() => '?').join(', ')})\`); }
       export function bad5(db: any, names: string[]) { return db.prepare(\`SELECT * FROM t WHERE n IN (\${names.map((n) => \`'\${n}'\`).join(', ')})\`); }
+      export function good3(db: any, site: string) { return sql\`SELECT * FROM t WHERE site = \${site} AND \${sql.ref(COLUMNS[0])} > 0\`.execute(db); }
+      export function bad6(db: any, column: string) { return sql\`SELECT \${sql.ref(column)} FROM t\`.execute(db); }
+      export function bad7(db: any, text: string) { return sql.raw(text).execute(db); }
     `;
     const tracer = new SqlTracer(
       'probe.ts',
@@ -417,7 +448,7 @@ describe('SQL only with bound parameters (static check of lib/, activities/, cli
     tracer.run();
     assert.deepEqual(
       tracer.findings.map((f) => f.expression).sort(),
-      ['id', 'input.table', "names.map((n) => `'${n}'`).join(', ')", 'site', 'sql', 'where'].sort(),
+      ['column', 'id', 'input.table', "names.map((n) => `'${n}'`).join(', ')", 'site', 'sql', 'text', 'where'].sort(),
     );
   });
 });

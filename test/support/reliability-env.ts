@@ -16,7 +16,7 @@ import { startBatch } from '../../client/batch-client';
 import { loadConfig } from '../../lib/config/load';
 import type { AppConfig } from '../../lib/config/types';
 import type { ListingRecord } from '../../lib/record/listing-record';
-import { getListings } from '../../lib/store/listings';
+import { rowToRecord } from '../../lib/store/listings';
 import { checkTransitionChain, type TaskState } from '../../lib/contract/statuses';
 import type { MirrorCatalog } from '../../mirror/catalog';
 import { startMirror, type MirrorServer } from '../../mirror/server';
@@ -183,6 +183,17 @@ export interface BatchCheck {
   retriedAttempts: number;
   transitionsChecked: number;
   detailPages: number;
+}
+
+/**
+ * A site's stored listings as records, as the store's getListings returns them (same order, same
+ * row-to-record mapping), read synchronously from a better-sqlite3 connection: the reliability
+ * checks observe the worker's SQLite file from outside the store, so a probe can run between polls.
+ */
+function storedListings(db: Database.Database, site: string): ListingRecord[] {
+  return (
+    db.prepare('SELECT * FROM listings WHERE site = ? ORDER BY external_id').all(site) as Array<Record<string, unknown>>
+  ).map((row) => rowToRecord(row));
 }
 
 export class ReliabilityEnv {
@@ -489,7 +500,7 @@ export class ReliabilityEnv {
         const expected = this.expected(site);
         assert.ok(expected.length > 0, `${site}: the catalogue expects no listing`);
         assert.deepEqual(
-          getListings(db, site),
+          storedListings(db, site),
           expected,
           `${site}: the stored listings differ from what the mirror served`,
         );

@@ -17,12 +17,12 @@ import { testConfig } from '../../support/test-config';
 describe('planBatch: the site check of run and schedule', () => {
   let config: AppConfig;
   let db: Db;
-  before(() => {
+  before(async () => {
     const base = testConfig({ taskQueue: 'unused', sites: ['lamudi', 'trovit'] });
     config = { ...base, sites: base.sites.map((site) => (site.key === 'trovit' ? { ...site, enabled: false } : site)) };
-    db = openDatabase(config.storage.database);
+    db = await openDatabase(config.storage.database);
   });
-  after(() => db?.close());
+  after(() => db?.destroy());
 
   const plan = (sites: string[], workflowId: string) => {
     const { planBatch } = createActivities({
@@ -49,7 +49,7 @@ describe('planBatch: the site check of run and schedule', () => {
       assert.equal(error.nonRetryable, true);
       assert.match(error.message, says);
       assert.throws(() => checkBatchStart(config, sites), { message: error.message });
-      assert.equal(getBatch(db, workflowId.replace(/^batch-/, '')), null);
+      assert.equal(await getBatch(db, workflowId.replace(/^batch-/, '')), null);
     });
   }
 
@@ -59,6 +59,6 @@ describe('planBatch: the site check of run and schedule', () => {
       planned.sites.map((site) => site.site),
       ['lamudi'],
     );
-    assert.equal(getBatch(db, planned.batchId)!.status, 'running');
+    assert.equal((await getBatch(db, planned.batchId))!.status, 'running');
   });
 });

@@ -84,11 +84,11 @@ class ScriptedFetcher implements PageFetcher {
 describe('scraping activities: what fails a page, a window, a site', () => {
   let config: AppConfig;
   let db: Db;
-  before(() => {
+  before(async () => {
     config = testConfig({ taskQueue: 'unused', sites: [SITE] });
-    db = openDatabase(config.storage.database);
+    db = await openDatabase(config.storage.database);
   });
-  after(() => db?.close());
+  after(() => db?.destroy());
 
   function activities(fetcher: PageFetcher) {
     const deps: ActivityDeps = {
@@ -101,8 +101,8 @@ describe('scraping activities: what fails a page, a window, a site', () => {
     return createActivities(deps);
   }
 
-  function newBatch(id: string): void {
-    createBatch(db, {
+  async function newBatch(id: string): Promise<void> {
+    await createBatch(db, {
       id,
       label: null,
       parentBatchId: null,
@@ -115,15 +115,15 @@ describe('scraping activities: what fails a page, a window, a site', () => {
 
   it('a detail window: pages that fail for good are finished as failed; only the retryable one fails the window, and only it is fetched again', async () => {
     const batchId = 'window-fates';
-    newBatch(batchId);
+    await newBatch(batchId);
     const names = ['challenge', 'ok-1', 'flaky', 'denied', 'redirect', 'ok-2'];
-    enqueueDetails(
+    await enqueueDetails(
       db,
       batchId,
       SITE,
       names.map((name) => ({ url: `${BASE}/detalle/${name}`, externalId: null })),
     );
-    const seqs = pendingDetails(db, batchId, SITE, 0, 100).map((entry) => entry.seq);
+    const seqs = (await pendingDetails(db, batchId, SITE, 0, 100)).map((entry) => entry.seq);
     const fetcher = new ScriptedFetcher();
     const { scrapeDetailPages } = activities(fetcher);
 
@@ -136,20 +136,26 @@ describe('scraping activities: what fails a page, a window, a site', () => {
     assert.ok(first instanceof ApplicationFailure, String(first));
     assert.equal(first.type, 'ServerError', 'the window fails with the retryable failure, whichever page failed first');
     assert.deepEqual(first.details, [{ done: 2, failed: 3, skipped: 0 }]);
-    assert.deepEqual(detailCounts(db, batchId, SITE), { pending: 1, done: 2, failed: 3, skipped: 0 });
-    const errors = db
-      .prepare(`SELECT url, error FROM detail_queue WHERE batch_id = ? AND state = 'failed' ORDER BY seq`)
-      .all(batchId) as Array<{ url: string; error: string }>;
+    assert.deepEqual(await detailCounts(db, batchId, SITE), { pending: 1, done: 2, failed: 3, skipped: 0 });
+    const errors = await db
+      .selectFrom('detail_queue')
+      .select(['url', 'error'])
+      .where('batch_id', '=', batchId)
+      .where('state', '=', 'failed')
+      .orderBy('seq')
+      .execute();
     assert.deepEqual(
       errors.map((entry) => new URL(entry.url).pathname.split('/').pop()),
       ['challenge', 'denied', 'redirect'],
     );
-    assert.match(errors[0].error, /the challenge did not clear/);
-    const rows = db
-      .prepare(
-        `SELECT url, error_type AS errorType FROM pages WHERE batch_id = ? AND error_type IS NOT NULL ORDER BY rowid`,
-      )
-      .all(batchId) as Array<{ url: string; errorType: string }>;
+    assert.match(errors[0].error ?? '', /the challenge did not clear/);
+    const rows = await db
+      .selectFrom('pages')
+      .select(['url', 'error_type as errorType'])
+      .where('batch_id', '=', batchId)
+      .where('error_type', 'is not', null)
+      .orderBy('id')
+      .execute();
     assert.deepEqual(rows.map((row) => row.errorType).sort(), [
       'AccessDeniedError',
       'ChallengePageError',
@@ -169,35 +175,35 @@ describe('scraping activities: what fails a page, a window, a site', () => {
       Object.fromEntries(fetcher.fetches),
       Object.fromEntries(names.map((name) => [`${BASE}/detalle/${name}`, name === 'flaky' ? 2 : 1])),
     );
-    assert.deepEqual(detailCounts(db, batchId, SITE), { pending: 0, done: 3, failed: 3, skipped: 0 });
+    assert.deepEqual(await detailCounts(db, batchId, SITE), { pending: 0, done: 3, failed: 3, skipped: 0 });
   });
 
   it("closeDetailWindow fails what is still pending and returns the window's entries by final state", async () => {
     const batchId = 'mark-failed';
-    newBatch(batchId);
-    enqueueDetails(
+    await newBatch(batchId);
+    await enqueueDetails(
       db,
       batchId,
       SITE,
       ['a', 'b', 'c', 'd'].map((name) => ({ url: `${BASE}/detalle/mark-${name}`, externalId: null })),
     );
-    const seqs = pendingDetails(db, batchId, SITE, 0, 100).map((entry) => entry.seq);
-    db.prepare(`UPDATE detail_queue SET state = 'done' WHERE seq = ?`).run(seqs[0]);
-    db.prepare(`UPDATE detail_queue SET state = 'skipped' WHERE seq = ?`).run(seqs[1]);
+    const seqs = (await pendingDetails(db, batchId, SITE, 0, 100)).map((entry) => entry.seq);
+    await db.updateTable('detail_queue').set({ state: 'done' }).where('seq', '=', seqs[0]).execute();
+    await db.updateTable('detail_queue').set({ state: 'skipped' }).where('seq', '=', seqs[1]).execute();
     const { closeDetailWindow } = activities(new ScriptedFetcher());
     assert.deepEqual(await new MockActivityEnvironment().run(closeDetailWindow, { seqs, error: 'timed out' }), {
       done: 1,
       failed: 2,
       skipped: 1,
     });
-    assert.deepEqual(detailCounts(db, batchId, SITE), { pending: 0, done: 1, failed: 2, skipped: 1 });
+    assert.deepEqual(await detailCounts(db, batchId, SITE), { pending: 0, done: 1, failed: 2, skipped: 1 });
   });
 
   it('a results page records its attempts and leaves the task to the workflow; a failed attempt reads as retrying', async () => {
     const batchId = 'task-owner';
-    newBatch(batchId);
+    await newBatch(batchId);
     const main = taskId(batchId, SITE, 'main');
-    transitionTask(db, main, 'running', 'site workflow started');
+    await transitionTask(db, main, 'running', 'site workflow started');
     let calls = 0;
     const flaky: PageFetcher = {
       async fetch(url: string): Promise<FetchedPage> {
@@ -220,17 +226,22 @@ describe('scraping activities: what fails a page, a window, a site', () => {
       (error: unknown) => error,
     );
     assert.ok(failed instanceof ApplicationFailure && failed.type === 'ServerError', String(failed));
-    const state = () => getTasks(db, batchId).find((task) => task.kind === 'main')!.state;
-    assert.equal(state(), 'retrying', 'between attempts, status and report show retrying');
+    const state = async () => (await getTasks(db, batchId)).find((task) => task.kind === 'main')!.state;
+    assert.equal(await state(), 'retrying', 'between attempts, status and report show retrying');
     await new MockActivityEnvironment({ attempt: 2 }).run(scrapeListingPages, walk);
-    assert.equal(state(), 'running');
+    assert.equal(await state(), 'running');
     assert.deepEqual(
-      getTransitions(db, main).map((t) => `${t.to}:${t.reason}`),
+      (await getTransitions(db, main)).map((t) => `${t.to}:${t.reason}`),
       ['pending:planned', 'running:site workflow started'],
       'the page activity wrote no task state',
     );
-    const attempts = db.prepare('SELECT attempt, error_type AS errorType FROM pages WHERE batch_id = ? ORDER BY id');
-    assert.deepEqual(attempts.all(batchId), [
+    const attempts = await db
+      .selectFrom('pages')
+      .select(['attempt', 'error_type as errorType'])
+      .where('batch_id', '=', batchId)
+      .orderBy('id')
+      .execute();
+    assert.deepEqual(attempts, [
       { attempt: 1, errorType: 'ServerError' },
       { attempt: 2, errorType: null },
     ]);
@@ -262,7 +273,7 @@ describe('scraping activities: what fails a page, a window, a site', () => {
           : 'fails the page on a site that walks by its own next links (drift)',
         async () => {
           const batchId = `past-the-end-${endsWithNotFound}`;
-          newBatch(batchId);
+          await newBatch(batchId);
           const deps: ActivityDeps = {
             config,
             db,
@@ -275,9 +286,11 @@ describe('scraping activities: what fails a page, a window, a site', () => {
             (walk) => walk as ListingWalk,
             (error: unknown) => error,
           );
-          const row = db
-            .prepare('SELECT status_code AS status, error_type AS errorType FROM pages WHERE batch_id = ?')
-            .get(batchId) as { status: number; errorType: string | null };
+          const row = await db
+            .selectFrom('pages')
+            .select(['status_code as status', 'error_type as errorType'])
+            .where('batch_id', '=', batchId)
+            .executeTakeFirst();
           if (endsWithNotFound) {
             assert.equal((outcome as ListingWalk).url, null, 'the walk ends');
             assert.deepEqual(row, { status: 404, errorType: null });
@@ -356,7 +369,7 @@ describe('scraping activities: what fails a page, a window, a site', () => {
     ]) {
       it(`${name}: the activity fails (non-retryable by the site's policy), the pages table says why`, async () => {
         const batchId = `start-${errorType}`;
-        newBatch(batchId);
+        await newBatch(batchId);
         const startUrl = url.replace('PORT', String(port));
         const fetcher = httpFetcher();
         const requestsBefore = requests;
@@ -373,11 +386,14 @@ describe('scraping activities: what fails a page, a window, a site', () => {
             config.sites.find((site) => site.key === SITE)!.retry.nonRetryableErrorTypes.includes(errorType),
             `${errorType} is not retried`,
           );
-          const row = db
-            .prepare('SELECT error_type AS errorType, error FROM pages WHERE batch_id = ? AND url = ?')
-            .get(batchId, startUrl) as { errorType: string; error: string };
+          const row = await db
+            .selectFrom('pages')
+            .select(['error_type as errorType', 'error'])
+            .where('batch_id', '=', batchId)
+            .where('url', '=', startUrl)
+            .executeTakeFirstOrThrow();
           assert.equal(row.errorType, errorType);
-          assert.match(row.error, reason);
+          assert.match(row.error ?? '', reason);
 
           // The same refusal on a next page (a link the page carried) is skipped: the walk ends, the site goes on.
           const next: ListingWalk = await new MockActivityEnvironment().run<

@@ -21,9 +21,9 @@ describe('orchestrator backup and restore', function () {
   const cli = (...args: string[]) => runCli(['--config', config.path, ...args]);
 
   it('restores the database to the backup, keeping the replaced one as a backup', async () => {
-    const db = openDatabase(database);
-    twoBatchHistory(db);
-    db.close();
+    const db = await openDatabase(database);
+    await twoBatchHistory(db);
+    await db.destroy();
 
     const backup = await cli('backup', '--json');
     assert.equal(backup.code, 0, backup.stderr);
@@ -31,9 +31,9 @@ describe('orchestrator backup and restore', function () {
     assert.equal(file.startsWith(join(config.dir, 'backups')), true, file);
     assert.ok(bytes > 0);
 
-    const later = openDatabase(database);
-    addBatch(later, 'b3', ['lamudi'], '2025-11-29T06:00:00.000Z');
-    later.close();
+    const later = await openDatabase(database);
+    await addBatch(later, 'b3', ['lamudi'], '2025-11-29T06:00:00.000Z');
+    await later.destroy();
 
     const restore = await cli('restore', basename(file));
     assert.equal(restore.code, 0, restore.stderr);
@@ -42,15 +42,15 @@ describe('orchestrator backup and restore', function () {
     const kept = /kept as (\S+\.db)\./.exec(restore.stdout)?.[1];
     assert.ok(kept && existsSync(kept), restore.stdout);
 
-    const restored = openDatabase(database, { readonly: true });
+    const restored = await openDatabase(database, { readonly: true });
     assert.deepEqual(
-      listBatches(restored).map((batch) => batch.id),
+      (await listBatches(restored)).map((batch) => batch.id),
       ['b2', 'b1'],
     );
-    restored.close();
-    const safety = openDatabase(kept, { readonly: true });
-    assert.ok(getBatch(safety, 'b3'), 'the replaced database, with b3, is kept');
-    safety.close();
+    await restored.destroy();
+    const safety = await openDatabase(kept, { readonly: true });
+    assert.ok(await getBatch(safety, 'b3'), 'the replaced database, with b3, is kept');
+    await safety.destroy();
 
     const listed = await cli('backup', '--list', '--json');
     assert.deepEqual(

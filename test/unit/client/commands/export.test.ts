@@ -5,17 +5,19 @@
  */
 import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { exportListings } from '../../../../client/commands/export';
 import { UserInputError } from '../../../../lib/errors';
 import { csvCell, csvLine, neutraliseFormula } from '../../../../lib/export/csv';
 import { parseSince, writeListingsExport } from '../../../../lib/export/listing-export';
 import { LISTING_FIELDS } from '../../../../lib/record/listing-record';
-import { openDatabase, type Db } from '../../../../lib/store/database';
+import type { AppConfig } from '../../../../lib/config/types';
+import { openDatabase } from '../../../../lib/store/database';
 import { getListings, upsertCards } from '../../../../lib/store/listings';
 import { testConfig } from '../../../support/test-config';
-import { addBatch, card, twoBatchHistory } from '../../../support/store-fixture';
+import { describeOnEachBackend } from '../../../support/store-backends';
+import { addBatch, card, storeForEachTest, twoBatchHistory } from '../../../support/store-fixture';
 
 const userError = (pattern: RegExp) => (error: Error) => error instanceof UserInputError && pattern.test(error.message);
 
@@ -36,14 +38,20 @@ describe('CSV cells', () => {
   });
 });
 
-describe('listing exports', () => {
-  let db: Db;
+describe('--since', () => {
+  it('reads dates for --since and refuses anything else', () => {
+    assert.equal(parseSince('2025-11-28'), '2025-11-28T00:00:00.000Z');
+    assert.equal(parseSince('2025-11-28T06:30:00-06:00'), '2025-11-28T12:30:00.000Z');
+    assert.throws(() => parseSince('yesterday'), userError(/--since "yesterday" is not a date/));
+  });
+});
+
+describeOnEachBackend('listing exports', (backend) => {
   let dir: string;
-  beforeEach(() => {
-    db = openDatabase(':memory:');
-    twoBatchHistory(db);
-    addBatch(db, 'b3', ['lamudi'], '2025-11-29T06:00:00.000Z');
-    upsertCards(db, 'b3', [
+  const store = storeForEachTest(async (db) => {
+    await twoBatchHistory(db);
+    await addBatch(db, 'b3', ['lamudi'], '2025-11-29T06:00:00.000Z');
+    await upsertCards(db, 'b3', [
       card('lamudi', 'evil', 1, {
         title: '=HYPERLINK("http://evil.example","click")',
         lng: -99.13,
@@ -52,14 +60,14 @@ describe('listing exports', () => {
       }),
     ]);
     dir = testConfig({ taskQueue: 'unused' }).storage.exportsDir;
-  });
-  afterEach(() => db.close());
+  }, backend);
 
-  it('CSV reads back as the stored listings, with formula text neutralised', () => {
+  it('CSV reads back as the stored listings, with formula text neutralised', async () => {
+    const db = store();
     const file = join(dir, 'all.csv');
-    const result = writeListingsExport(db, { format: 'csv', filter: {}, file });
+    const result = await writeListingsExport(db, { format: 'csv', filter: {}, file });
     const rows = parse<Record<string, string>>(readFileSync(file), { columns: true });
-    const stored = getListings(db);
+    const stored = await getListings(db);
     assert.equal(result.count, stored.length);
     assert.deepEqual(Object.keys(rows[0]), [...LISTING_FIELDS]);
     assert.deepEqual(
@@ -73,10 +81,11 @@ describe('listing exports', () => {
     assert.equal(rows.find((row) => row.externalId === 'b')!.price, '250');
   });
 
-  it('JSON and JSON Lines read back as exactly the stored records', () => {
-    writeListingsExport(db, { format: 'json', filter: {}, file: join(dir, 'all.json') });
-    writeListingsExport(db, { format: 'jsonl', filter: {}, file: join(dir, 'all.jsonl') });
-    const stored = getListings(db);
+  it('JSON and JSON Lines read back as exactly the stored records', async () => {
+    const db = store();
+    await writeListingsExport(db, { format: 'json', filter: {}, file: join(dir, 'all.json') });
+    await writeListingsExport(db, { format: 'jsonl', filter: {}, file: join(dir, 'all.jsonl') });
+    const stored = await getListings(db);
     assert.deepEqual(JSON.parse(readFileSync(join(dir, 'all.json'), 'utf8')), stored);
     const lines = readFileSync(join(dir, 'all.jsonl'), 'utf8').trimEnd().split('\n');
     assert.deepEqual(
@@ -86,93 +95,101 @@ describe('listing exports', () => {
     assert.deepEqual(Object.keys(JSON.parse(lines[0])), [...LISTING_FIELDS]);
   });
 
-  it('filters by site, by batch and by time last seen', () => {
-    const ids = (filter: Parameters<typeof writeListingsExport>[1]['filter'], name: string) => {
-      writeListingsExport(db, { format: 'jsonl', filter, file: join(dir, name) });
+  it('filters by site, by batch and by time last seen', async () => {
+    const db = store();
+    const ids = async (filter: Parameters<typeof writeListingsExport>[1]['filter'], name: string) => {
+      await writeListingsExport(db, { format: 'jsonl', filter, file: join(dir, name) });
       return readFileSync(join(dir, name), 'utf8')
         .trimEnd()
         .split('\n')
         .filter(Boolean)
         .map((line) => JSON.parse(line).externalId);
     };
-    assert.deepEqual(ids({ site: 'trovit' }, 'trovit.jsonl'), ['t1']);
-    assert.deepEqual(ids({ batchId: 'b2' }, 'b2.jsonl'), ['a', 'b', 'd']);
-    assert.deepEqual(ids({ batchId: 'b1', site: 'lamudi' }, 'b1.jsonl'), ['a', 'b', 'c']);
-    db.prepare("UPDATE listings SET last_seen_at = '2025-01-01T00:00:00.000Z' WHERE external_id <> 'evil'").run();
-    assert.deepEqual(ids({ since: parseSince('2025-06-01') }, 'since.jsonl'), ['evil']);
-    assert.deepEqual(ids({ site: 'trovit', since: parseSince('2025-06-01') }, 'none.jsonl'), []);
+    assert.deepEqual(await ids({ site: 'trovit' }, 'trovit.jsonl'), ['t1']);
+    assert.deepEqual(await ids({ batchId: 'b2' }, 'b2.jsonl'), ['a', 'b', 'd']);
+    assert.deepEqual(await ids({ batchId: 'b1', site: 'lamudi' }, 'b1.jsonl'), ['a', 'b', 'c']);
+    await db
+      .updateTable('listings')
+      .set({ last_seen_at: '2025-01-01T00:00:00.000Z' })
+      .where('external_id', '<>', 'evil')
+      .execute();
+    assert.deepEqual(await ids({ since: parseSince('2025-06-01') }, 'since.jsonl'), ['evil']);
+    assert.deepEqual(await ids({ site: 'trovit', since: parseSince('2025-06-01') }, 'none.jsonl'), []);
   });
 
-  it('an empty JSON export is an empty array', () => {
-    writeListingsExport(db, { format: 'json', filter: { site: 'mitula' }, file: join(dir, 'empty.json') });
+  it('an empty JSON export is an empty array', async () => {
+    await writeListingsExport(store(), { format: 'json', filter: { site: 'mitula' }, file: join(dir, 'empty.json') });
     assert.deepEqual(JSON.parse(readFileSync(join(dir, 'empty.json'), 'utf8')), []);
   });
 
-  it('never replaces an existing file without --force, and leaves no partial file', () => {
+  it('never replaces an existing file without --force, and leaves no partial file', async () => {
+    const db = store();
     mkdirSync(dir, { recursive: true });
     const file = join(dir, 'keep.csv');
     writeFileSync(file, 'precious\n');
-    assert.throws(
-      () => writeListingsExport(db, { format: 'csv', filter: {}, file }),
+    await assert.rejects(
+      writeListingsExport(db, { format: 'csv', filter: {}, file }),
       userError(/already exists.*--force/),
     );
     assert.equal(readFileSync(file, 'utf8'), 'precious\n');
-    writeListingsExport(db, { format: 'csv', filter: {}, file, overwrite: true });
+    await writeListingsExport(db, { format: 'csv', filter: {}, file, overwrite: true });
     assert.match(readFileSync(file, 'utf8'), /^site,externalId,url/);
     assert.deepEqual(
       readdirSync(dir).filter((name) => name.endsWith('.partial')),
       [],
     );
   });
-
-  it('reads dates for --since and refuses anything else', () => {
-    assert.equal(parseSince('2025-11-28'), '2025-11-28T00:00:00.000Z');
-    assert.equal(parseSince('2025-11-28T06:30:00-06:00'), '2025-11-28T12:30:00.000Z');
-    assert.throws(() => parseSince('yesterday'), userError(/--since "yesterday" is not a date/));
-  });
 });
 
-describe('orchestrator export (paths, formats, filters)', () => {
-  const config = testConfig({ taskQueue: 'unused' });
-  before(() => {
-    const db = openDatabase(config.storage.database);
-    twoBatchHistory(db);
-    db.close();
+describeOnEachBackend('orchestrator export (paths, formats, filters)', (backend) => {
+  let config: AppConfig;
+  before(async () => {
+    const base = testConfig({ taskQueue: 'unused' });
+    config = {
+      ...base,
+      storage: { ...base.storage, database: await backend.newDatabase(dirname(base.storage.database)) },
+    };
+    const db = await openDatabase(config.storage.database);
+    try {
+      await twoBatchHistory(db);
+    } finally {
+      await db.destroy();
+    }
   });
 
-  it('writes inside the exports folder, with the format taken from the extension', () => {
-    const result = exportListings(config, { out: 'nested/b2.jsonl', batch: 'batch-b2' });
+  it('writes inside the exports folder, with the format taken from the extension', async () => {
+    const result = await exportListings(config, { out: 'nested/b2.jsonl', batch: 'batch-b2' });
     assert.equal(result.file, join(config.storage.exportsDir, 'nested', 'b2.jsonl'));
     assert.equal(result.format, 'jsonl');
     assert.equal(result.count, 3);
   });
 
-  it('refuses paths outside the exports folder, disallowed extensions and mismatched formats', () => {
-    assert.throws(
-      () => exportListings(config, { out: '../escape.csv' }),
+  it('refuses paths outside the exports folder, disallowed extensions and mismatched formats', async () => {
+    await assert.rejects(
+      exportListings(config, { out: '../escape.csv' }),
       userError(/--out "\.\.\/escape\.csv" is outside/),
     );
-    assert.throws(() => exportListings(config, { out: '/etc/passwd.csv' }), userError(/is outside/));
-    assert.throws(
-      () => exportListings(config, { out: 'listings.txt' }),
+    await assert.rejects(exportListings(config, { out: '/etc/passwd.csv' }), userError(/is outside/));
+    await assert.rejects(
+      exportListings(config, { out: 'listings.txt' }),
       userError(/must end in one of \.csv, \.json, \.jsonl/),
     );
-    assert.throws(
-      () => exportListings(config, { out: 'x.csv', format: 'json' }),
+    await assert.rejects(
+      exportListings(config, { out: 'x.csv', format: 'json' }),
       userError(/ends in \.csv but --format is json/),
     );
-    assert.throws(
-      () => exportListings(config, { out: 'x.csv', format: 'xml' }),
+    await assert.rejects(
+      exportListings(config, { out: 'x.csv', format: 'xml' }),
       userError(/--format "xml" is not one of csv, json, jsonl/),
     );
     assert.equal(existsSync(join(config.storage.exportsDir, 'x.csv')), false);
   });
 
-  it('refuses an unknown site or batch, naming it', () => {
-    assert.throws(
-      () => exportListings(config, { out: 'a.csv', site: 'vivanuncios' }),
+  it('refuses an unknown site or batch, naming it', async () => {
+    await assert.rejects(
+      exportListings(config, { out: 'a.csv', site: 'vivanuncios' }),
       userError(/unknown site "vivanuncios": the sites are inmuebles24/),
     );
-    assert.throws(() => exportListings(config, { out: 'a.csv', batch: 'nope' }), userError(/unknown batch "nope"/));
+    await assert.rejects(exportListings(config, { out: 'a.csv', batch: 'nope' }), userError(/unknown batch "nope"/));
   });
 });

@@ -162,6 +162,7 @@ describe('config/config.yaml as shipped', () => {
       database: path.join(ROOT, 'data', 'orchestrator.db'),
       backupsDir: path.join(ROOT, 'backups'),
       backupRetention: 7,
+      poolSize: 10,
       exportsDir: path.join(ROOT, 'exports'),
       tempDir: path.join(ROOT, 'tmp'),
       urlsDir: path.join(ROOT, 'urls'),

@@ -10,13 +10,14 @@ import { storeAlerts } from '../../../../lib/metrics/alerts';
 import { buildBatchReport } from '../../../../lib/report/batch-report';
 import { renderReport } from '../../../../client/report-view';
 import { mergeDetail } from '../../../../lib/store/listings';
+import { describeOnEachBackend } from '../../../support/store-backends';
 import { card, twoBatchHistory, storeForEachTest } from '../../../support/store-fixture';
 
-describe('batch report', () => {
-  const store = storeForEachTest(twoBatchHistory);
+describeOnEachBackend('batch report', (backend) => {
+  const store = storeForEachTest(twoBatchHistory, backend);
 
-  it('lists the new, repriced and removed listings of a site against its previous batch', () => {
-    const report = buildBatchReport(store(), 'b2');
+  it('lists the new, repriced and removed listings of a site against its previous batch', async () => {
+    const report = await buildBatchReport(store(), 'b2');
     const lamudi = report.sites.find((site) => site.site === 'lamudi')!;
     assert.deepEqual(
       lamudi.newListings.map((l) => [l.externalId, l.price]),
@@ -44,9 +45,9 @@ describe('batch report', () => {
     });
   });
 
-  it('shows no previous price for a new listing whose detail page revealed its price', () => {
-    mergeDetail(store(), 'b2', card('lamudi', 'd', 450));
-    const lamudi = buildBatchReport(store(), 'b2').sites.find((site) => site.site === 'lamudi')!;
+  it('shows no previous price for a new listing whose detail page revealed its price', async () => {
+    await mergeDetail(store(), 'b2', card('lamudi', 'd', 450));
+    const lamudi = (await buildBatchReport(store(), 'b2')).sites.find((site) => site.site === 'lamudi')!;
     assert.deepEqual(lamudi.newListings, [
       {
         site: 'lamudi',
@@ -59,9 +60,9 @@ describe('batch report', () => {
     ]);
   });
 
-  it('gives a failed site no removal count and its error, and computes metrics the batch did not store', () => {
-    storeSiteMetrics(store(), 'b2', computeSiteMetrics(store(), 'b2', 'lamudi', true));
-    const report = buildBatchReport(store(), 'b2');
+  it('gives a failed site no removal count and its error, and computes metrics the batch did not store', async () => {
+    await storeSiteMetrics(store(), 'b2', await computeSiteMetrics(store(), 'b2', 'lamudi', true));
+    const report = await buildBatchReport(store(), 'b2');
     const trovit = report.sites.find((site) => site.site === 'trovit')!;
     assert.equal(trovit.mainState, 'failed');
     assert.equal(trovit.error, 'ServerError: 500 from casas.trovit.com.mx');
@@ -72,8 +73,8 @@ describe('batch report', () => {
     assert.equal(report.sites.find((site) => site.site === 'lamudi')!.metricsSource, 'stored');
   });
 
-  it('the first batch of a site has nothing removed and everything new', () => {
-    const report = buildBatchReport(store(), 'b1');
+  it('the first batch of a site has nothing removed and everything new', async () => {
+    const report = await buildBatchReport(store(), 'b1');
     const lamudi = report.sites.find((site) => site.site === 'lamudi')!;
     assert.equal(lamudi.metrics.listingsRemoved, null);
     assert.deepEqual(
@@ -83,17 +84,17 @@ describe('batch report', () => {
     assert.equal(report.totals.listingsRemoved, null);
   });
 
-  it('keeps the counts but lists no listings with a limit of 0, and at most the limit otherwise', () => {
-    assert.deepEqual(buildBatchReport(store(), 'b2', { listingLimit: 0 }).sites[0].newListings, []);
-    assert.equal(buildBatchReport(store(), 'b2', { listingLimit: 0 }).totals.listingsNew, 1);
+  it('keeps the counts but lists no listings with a limit of 0, and at most the limit otherwise', async () => {
+    assert.deepEqual((await buildBatchReport(store(), 'b2', { listingLimit: 0 })).sites[0].newListings, []);
+    assert.equal((await buildBatchReport(store(), 'b2', { listingLimit: 0 })).totals.listingsNew, 1);
     assert.deepEqual(
-      buildBatchReport(store(), 'b1', { listingLimit: 2 }).sites[0].newListings.map((l) => l.externalId),
+      (await buildBatchReport(store(), 'b1', { listingLimit: 2 })).sites[0].newListings.map((l) => l.externalId),
       ['a', 'b'],
     );
   });
 
-  it('shows alerts and renders every site, the totals and the listings as text', () => {
-    storeAlerts(store(), [
+  it('shows alerts and renders every site, the totals and the listings as text', async () => {
+    await storeAlerts(store(), [
       {
         batchId: 'b2',
         site: 'trovit',
@@ -101,7 +102,7 @@ describe('batch report', () => {
         message: 'trovit: scraping failed after its retries (1 page(s) failed)',
       },
     ]);
-    const text = renderReport(buildBatchReport(store(), 'b2'));
+    const text = renderReport(await buildBatchReport(store(), 'b2'));
     assert.match(text, /^Batch b2: completed_with_errors/);
     assert.match(text, /lamudi\s+completed\s+–\s+2\s+0\s+3\s+1\s+1\s+1\s+1/);
     assert.match(text, /site_failed · trovit: scraping failed/);
@@ -110,9 +111,9 @@ describe('batch report', () => {
     assert.match(text, /trovit: ServerError: 500/);
   });
 
-  it('refuses an unknown batch with one line naming it', () => {
-    assert.throws(
-      () => buildBatchReport(store(), 'nope'),
+  it('refuses an unknown batch with one line naming it', async () => {
+    await assert.rejects(
+      buildBatchReport(store(), 'nope'),
       (error: Error) => error instanceof UserInputError && /unknown batch "nope"/.test(error.message),
     );
   });

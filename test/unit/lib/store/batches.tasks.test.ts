@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { createBatch, getTasks, getTransitions, taskId, transitionTask } from '../../../../lib/store/batches';
-import { openDatabase, type Db } from '../../../../lib/store/database';
+import type { Db } from '../../../../lib/store/database';
 import { recordPage } from '../../../../lib/store/pages';
 import { checkTransitionChain, isValidTransition } from '../../../../lib/contract/statuses';
+import { describeOnEachBackend } from '../../../support/store-backends';
 
 describe('task states', () => {
   it('allows only the documented transitions', () => {
@@ -14,47 +15,52 @@ describe('task states', () => {
     assert.ok(!isValidTransition('pending', 'completed'));
     assert.ok(!isValidTransition('failed', 'retrying'));
   });
+});
 
-  it('records each change with its reason, ignores repeats and refuses invalid moves', () => {
-    const db = openDatabase(':memory:');
-    createBatch(db, {
-      id: 'b',
-      label: null,
-      parentBatchId: null,
-      sites: ['trovit'],
-      detailSites: [],
-      options: {},
-      workflowId: 'batch-b',
-    });
-    const id = taskId('b', 'trovit', 'main');
-    assert.equal(transitionTask(db, id, 'running', 'page 1'), 'changed');
-    assert.equal(transitionTask(db, id, 'running', 'page 2'), 'unchanged');
-    assert.equal(transitionTask(db, id, 'retrying', 'page 3 attempt 2'), 'changed');
-    assert.equal(transitionTask(db, id, 'completed', 'done'), 'changed');
-    assert.equal(transitionTask(db, id, 'running', 'late replay'), 'invalid');
-    const chain = getTransitions(db, id);
-    assert.deepEqual(
-      chain.map((t) => `${t.from}>${t.to}:${t.reason}`),
-      [
-        'null>pending:planned',
-        'pending>running:page 1',
-        'running>retrying:page 3 attempt 2',
-        'retrying>completed:done',
-      ],
-    );
-    assert.deepEqual(checkTransitionChain(chain), []);
-    assert.deepEqual(
-      checkTransitionChain([
-        { from: null, to: 'pending' },
-        { from: 'pending', to: 'completed' },
-      ]),
-      ['#1: pending → completed is not allowed'],
-    );
-    db.close();
+describeOnEachBackend('task states in the store', (backend) => {
+  it('records each change with its reason, ignores repeats and refuses invalid moves', async () => {
+    const db = await backend.open();
+    try {
+      await createBatch(db, {
+        id: 'b',
+        label: null,
+        parentBatchId: null,
+        sites: ['trovit'],
+        detailSites: [],
+        options: {},
+        workflowId: 'batch-b',
+      });
+      const id = taskId('b', 'trovit', 'main');
+      assert.equal(await transitionTask(db, id, 'running', 'page 1'), 'changed');
+      assert.equal(await transitionTask(db, id, 'running', 'page 2'), 'unchanged');
+      assert.equal(await transitionTask(db, id, 'retrying', 'page 3 attempt 2'), 'changed');
+      assert.equal(await transitionTask(db, id, 'completed', 'done'), 'changed');
+      assert.equal(await transitionTask(db, id, 'running', 'late replay'), 'invalid');
+      const chain = await getTransitions(db, id);
+      assert.deepEqual(
+        chain.map((t) => `${t.from}>${t.to}:${t.reason}`),
+        [
+          'null>pending:planned',
+          'pending>running:page 1',
+          'running>retrying:page 3 attempt 2',
+          'retrying>completed:done',
+        ],
+      );
+      assert.deepEqual(checkTransitionChain(chain), []);
+      assert.deepEqual(
+        checkTransitionChain([
+          { from: null, to: 'pending' },
+          { from: 'pending', to: 'completed' },
+        ]),
+        ['#1: pending → completed is not allowed'],
+      );
+    } finally {
+      await db.destroy();
+    }
   });
 });
 
-describe('retrying, as the store reads it', () => {
+describeOnEachBackend('retrying, as the store reads it', (backend) => {
   const batchId = 'r';
   const attempt = (url: string, n: number, errorType: string | null) => ({
     batchId,
@@ -69,40 +75,43 @@ describe('retrying, as the store reads it', () => {
     errorType,
     error: errorType && `${errorType}: no`,
   });
-  const mainState = (db: Db) => getTasks(db, batchId).find((task) => task.kind === 'main')!.state;
+  const mainState = async (db: Db) => (await getTasks(db, batchId)).find((task) => task.kind === 'main')!.state;
 
-  it('a running main task whose latest page attempt failed reads as retrying, and as running once a later attempt answers', () => {
-    const db = openDatabase(':memory:');
-    createBatch(db, {
-      id: batchId,
-      label: null,
-      parentBatchId: null,
-      sites: ['trovit'],
-      detailSites: ['trovit'],
-      options: {},
-      workflowId: 'batch-r',
-    });
-    const main = taskId(batchId, 'trovit', 'main');
-    recordPage(db, attempt('https://trovit/1', 1, 'ServerError'));
-    assert.equal(mainState(db), 'pending', 'a task not started yet is not retrying');
-    transitionTask(db, main, 'running', 'site workflow started');
-    assert.equal(mainState(db), 'retrying');
-    assert.equal(getTasks(db, batchId).find((task) => task.kind === 'detail')!.state, 'pending');
-    recordPage(db, attempt('https://trovit/1', 2, null));
-    assert.equal(mainState(db), 'running', 'the second attempt answered');
-    recordPage(db, attempt('https://trovit/2', 1, 'RobotsDisallowedError'));
-    assert.equal(mainState(db), 'running', 'a refused page is skipped, not retried');
-    recordPage(db, attempt('https://trovit/4', 1, 'UnrecognisedMarkupError'));
-    assert.equal(mainState(db), 'running', 'a failure of a class that is not retryable is not retried');
-    recordPage(db, attempt('https://trovit/3', 1, 'ServerError'));
-    assert.equal(mainState(db), 'retrying');
-    transitionTask(db, main, 'failed', 'page failed after its retries');
-    assert.equal(mainState(db), 'failed', 'a task that ended reads as it ended');
-    assert.deepEqual(
-      getTransitions(db, main).map((t) => t.to),
-      ['pending', 'running', 'failed'],
-      'reading writes nothing',
-    );
-    db.close();
+  it('a running main task whose latest page attempt failed reads as retrying, and as running once a later attempt answers', async () => {
+    const db = await backend.open();
+    try {
+      await createBatch(db, {
+        id: batchId,
+        label: null,
+        parentBatchId: null,
+        sites: ['trovit'],
+        detailSites: ['trovit'],
+        options: {},
+        workflowId: 'batch-r',
+      });
+      const main = taskId(batchId, 'trovit', 'main');
+      await recordPage(db, attempt('https://trovit/1', 1, 'ServerError'));
+      assert.equal(await mainState(db), 'pending', 'a task not started yet is not retrying');
+      await transitionTask(db, main, 'running', 'site workflow started');
+      assert.equal(await mainState(db), 'retrying');
+      assert.equal((await getTasks(db, batchId)).find((task) => task.kind === 'detail')!.state, 'pending');
+      await recordPage(db, attempt('https://trovit/1', 2, null));
+      assert.equal(await mainState(db), 'running', 'the second attempt answered');
+      await recordPage(db, attempt('https://trovit/2', 1, 'RobotsDisallowedError'));
+      assert.equal(await mainState(db), 'running', 'a refused page is skipped, not retried');
+      await recordPage(db, attempt('https://trovit/4', 1, 'UnrecognisedMarkupError'));
+      assert.equal(await mainState(db), 'running', 'a failure of a class that is not retryable is not retried');
+      await recordPage(db, attempt('https://trovit/3', 1, 'ServerError'));
+      assert.equal(await mainState(db), 'retrying');
+      await transitionTask(db, main, 'failed', 'page failed after its retries');
+      assert.equal(await mainState(db), 'failed', 'a task that ended reads as it ended');
+      assert.deepEqual(
+        (await getTransitions(db, main)).map((t) => t.to),
+        ['pending', 'running', 'failed'],
+        'reading writes nothing',
+      );
+    } finally {
+      await db.destroy();
+    }
   });
 });

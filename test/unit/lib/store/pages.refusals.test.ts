@@ -1,78 +1,81 @@
 /** Pages a policy refused (the host policy, robots.txt) are rows of the pages table with their reason, and read back as such. */
 import { strict as assert } from 'node:assert';
-import { openDatabase } from '../../../../lib/store/database';
 import { policyRefusals, recordPage } from '../../../../lib/store/pages';
+import { describeOnEachBackend } from '../../../support/store-backends';
 
-describe('policy refusals of pages', () => {
-  it('lists the host-policy and robots.txt refusals of a batch with their reasons, and nothing else', () => {
-    const db = openDatabase(':memory:');
-    const base = {
-      batchId: 'b1',
-      site: 'lamudi',
-      attempt: 1,
-      statusCode: null,
-      latencyMs: null,
-      bytes: null,
-      listings: 0,
-    };
-    recordPage(db, {
-      ...base,
-      kind: 'listing',
-      url: 'https://www.lamudi.com.mx/jalisco/',
-      statusCode: 200,
-      latencyMs: 10,
-      bytes: 100,
-      listings: 20,
-      errorType: null,
-      error: null,
-    });
-    recordPage(db, {
-      ...base,
-      kind: 'listing',
-      url: 'http://127.0.0.1:9/x',
-      errorType: 'HostPolicyError',
-      error:
-        'http://127.0.0.1:9/x refused: host 127.0.0.1 is a loopback address (this machine); URLs must name a host on lamudi.com.mx',
-    });
-    recordPage(db, {
-      ...base,
-      kind: 'detail',
-      url: 'https://www.lamudi.com.mx/formulario/1',
-      errorType: 'RobotsDisallowedError',
-      error: 'www.lamudi.com.mx robots.txt disallows /formulario/1',
-    });
-    recordPage(db, {
-      ...base,
-      kind: 'detail',
-      url: 'https://www.lamudi.com.mx/detalle/2',
-      errorType: 'ServerError',
-      error: '503',
-    });
-    recordPage(db, {
-      ...base,
-      batchId: 'b2',
-      kind: 'listing',
-      url: 'http://10.0.0.1/',
-      errorType: 'HostPolicyError',
-      error: 'other batch',
-    });
-    assert.deepEqual(policyRefusals(db, 'b1'), [
-      {
+describeOnEachBackend('policy refusals of pages', (backend) => {
+  it('lists the host-policy and robots.txt refusals of a batch with their reasons, and nothing else', async () => {
+    const db = await backend.open();
+    try {
+      const base = {
+        batchId: 'b1',
         site: 'lamudi',
+        attempt: 1,
+        statusCode: null,
+        latencyMs: null,
+        bytes: null,
+        listings: 0,
+      };
+      await recordPage(db, {
+        ...base,
+        kind: 'listing',
+        url: 'https://www.lamudi.com.mx/jalisco/',
+        statusCode: 200,
+        latencyMs: 10,
+        bytes: 100,
+        listings: 20,
+        errorType: null,
+        error: null,
+      });
+      await recordPage(db, {
+        ...base,
         kind: 'listing',
         url: 'http://127.0.0.1:9/x',
         errorType: 'HostPolicyError',
-        reason:
+        error:
           'http://127.0.0.1:9/x refused: host 127.0.0.1 is a loopback address (this machine); URLs must name a host on lamudi.com.mx',
-      },
-      {
-        site: 'lamudi',
+      });
+      await recordPage(db, {
+        ...base,
         kind: 'detail',
         url: 'https://www.lamudi.com.mx/formulario/1',
         errorType: 'RobotsDisallowedError',
-        reason: 'www.lamudi.com.mx robots.txt disallows /formulario/1',
-      },
-    ]);
-    db.close();
+        error: 'www.lamudi.com.mx robots.txt disallows /formulario/1',
+      });
+      await recordPage(db, {
+        ...base,
+        kind: 'detail',
+        url: 'https://www.lamudi.com.mx/detalle/2',
+        errorType: 'ServerError',
+        error: '503',
+      });
+      await recordPage(db, {
+        ...base,
+        batchId: 'b2',
+        kind: 'listing',
+        url: 'http://10.0.0.1/',
+        errorType: 'HostPolicyError',
+        error: 'other batch',
+      });
+      assert.deepEqual(await policyRefusals(db, 'b1'), [
+        {
+          site: 'lamudi',
+          kind: 'listing',
+          url: 'http://127.0.0.1:9/x',
+          errorType: 'HostPolicyError',
+          reason:
+            'http://127.0.0.1:9/x refused: host 127.0.0.1 is a loopback address (this machine); URLs must name a host on lamudi.com.mx',
+        },
+        {
+          site: 'lamudi',
+          kind: 'detail',
+          url: 'https://www.lamudi.com.mx/formulario/1',
+          errorType: 'RobotsDisallowedError',
+          reason: 'www.lamudi.com.mx robots.txt disallows /formulario/1',
+        },
+      ]);
+    } finally {
+      await db.destroy();
+    }
   });
 });
