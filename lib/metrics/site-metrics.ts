@@ -5,6 +5,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../store/database';
 import { previousBatchForSite } from '../store/batches';
+import { removedSince } from '../store/listings';
 
 export interface SiteMetrics {
   site: string;
@@ -134,23 +135,8 @@ async function countsBy(
 
 /** Listings the previous batch of the site saw that this one did not. */
 async function removedCount(db: Db, previousBatchId: string, batchId: string, site: string): Promise<number> {
-  const row = await db
-    .selectFrom('batch_listings as p')
+  const row = await removedSince(db, previousBatchId, batchId, site)
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('p.batch_id', '=', previousBatchId)
-    .where('p.site', '=', site)
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('batch_listings as c')
-            .select('c.external_id')
-            .where('c.batch_id', '=', batchId)
-            .whereRef('c.site', '=', 'p.site')
-            .whereRef('c.external_id', '=', 'p.external_id'),
-        ),
-      ),
-    )
     .executeTakeFirstOrThrow();
   return row.n;
 }

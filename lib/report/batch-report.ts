@@ -10,6 +10,7 @@ import { computeSiteMetrics, getSiteMetrics, type SiteMetrics } from '../metrics
 import { getBatch, getTasks, type BatchRow } from '../store/batches';
 import type { ExpressionBuilder } from 'kysely';
 import type { Db } from '../store/database';
+import { removedSince } from '../store/listings';
 import type { ListingsTable, StoreSchema } from '../store/schema';
 import type { TaskState } from '../contract/statuses';
 
@@ -118,26 +119,11 @@ async function removedListings(
   limit: number,
 ): Promise<ListingChange[]> {
   if (limit === 0) return [];
-  return db
-    .selectFrom('batch_listings as p')
+  return removedSince(db, previousBatchId, batchId, site)
     .innerJoin('listings as l', (join) =>
       join.onRef('l.site', '=', 'p.site').onRef('l.external_id', '=', 'p.external_id'),
     )
     .select(listingColumns)
-    .where('p.batch_id', '=', previousBatchId)
-    .where('p.site', '=', site)
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('batch_listings as c')
-            .select('c.external_id')
-            .where('c.batch_id', '=', batchId)
-            .whereRef('c.site', '=', 'p.site')
-            .whereRef('c.external_id', '=', 'p.external_id'),
-        ),
-      ),
-    )
     .orderBy('l.external_id')
     .limit(limit)
     .execute();

@@ -302,3 +302,26 @@ export async function getListings(db: Db, site?: string): Promise<ListingRecord[
   const rows = await query.execute();
   return rows.map((row) => rowToRecord(row));
 }
+
+/**
+ * The listings batch `previousBatchId` saw of a site that batch `batchId` did not: those removed
+ * since, as a query on `batch_listings as p` to finish (count them, or join the listings).
+ */
+export function removedSince(db: Db, previousBatchId: string, batchId: string, site: string) {
+  return db
+    .selectFrom('batch_listings as p')
+    .where('p.batch_id', '=', previousBatchId)
+    .where('p.site', '=', site)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('batch_listings as c')
+            .select('c.external_id')
+            .where('c.batch_id', '=', batchId)
+            .whereRef('c.site', '=', 'p.site')
+            .whereRef('c.external_id', '=', 'p.external_id'),
+        ),
+      ),
+    );
+}

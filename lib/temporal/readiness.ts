@@ -15,7 +15,7 @@
  * second of serving, however long it took to start.
  */
 import { Connection } from '@temporalio/client';
-import { portAccepts, waitUntilReady, type ProcessExit } from '../process/readiness';
+import { portAccepts, waitUntilReady, type WaitUntilReadyOptions } from '../process/readiness';
 
 export { logTail, portAccepts, ServerStartError, type ProcessExit } from '../process/readiness';
 
@@ -51,23 +51,13 @@ export async function isServing(address: string, timeoutMs = 1500): Promise<bool
   }
 }
 
-export interface WaitForServerOptions {
+export interface WaitForServerOptions extends Pick<
+  WaitUntilReadyOptions,
+  'exited' | 'logFile' | 'onProgress' | 'timeoutMs' | 'pollMs' | 'progressEveryMs' | 'tailLines'
+> {
   address: string;
-  /** Settles when the server process exits: waiting stops at once. */
-  exited: Promise<ProcessExit>;
   /** Named in progress lines and errors. */
   pid: number | undefined;
-  /** The server's log, whose end is quoted when it fails. */
-  logFile: string;
-  onProgress: (line: string) => void;
-  /** A server still not serving after this long is given up on; it may be a first start on a fresh database. */
-  timeoutMs: number;
-  /** Time between two probes. */
-  pollMs?: number;
-  /** Time between two "still starting" lines. */
-  progressEveryMs?: number;
-  /** Quoted from the log on failure. */
-  tailLines?: number;
 }
 
 /**
