@@ -20,6 +20,7 @@ import { UserInputError } from '../errors';
 import { livePid, spawnInBackground, stopByPidFile, stopProcess } from '../process/background';
 import { portAccepts, ServerStartError, waitUntilReady } from '../process/readiness';
 import { prepareNamespace } from '../temporal/namespace';
+import { SINGLE_PARTITION_TASK_QUEUES } from '../temporal/server-settings';
 import { isServing, splitAddress } from '../temporal/readiness';
 import { internalPorts, portClashes } from './ports';
 import {
@@ -211,6 +212,7 @@ export function renderDynamicConfig(): string {
     'frontend.enableServerVersionCheck': [{ value: false }],
     // The project uses no Nexus, which needs the frontend's HTTP port (not opened): said so at every start otherwise.
     'system.enableNexus': [{ value: false }],
+    ...Object.fromEntries(Object.entries(SINGLE_PARTITION_TASK_QUEUES).map(([key, value]) => [key, [{ value }]])),
   });
 }
 

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { isAlive, readPid, spawnInBackground, stopProcess } from '../process/background';
 import { prepareNamespace, SEARCH_ATTRIBUTES } from './namespace';
+import { SINGLE_PARTITION_TASK_QUEUES } from './server-settings';
 import { isServing, splitAddress, waitForServer } from './readiness';
 
 export { isServing } from './readiness';
@@ -79,6 +80,10 @@ export async function startDevServer(
     // The server's periodic version check calls out to the internet; it has nothing to reach here.
     '--dynamic-config-value',
     'frontend.enableServerVersionCheck=false',
+    ...Object.entries(SINGLE_PARTITION_TASK_QUEUES).flatMap(([key, value]) => [
+      '--dynamic-config-value',
+      `${key}=${value}`,
+    ]),
     ...SEARCH_ATTRIBUTES.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
   ];
   const freshDatabase = settings.dbFile !== null && !existsSync(settings.dbFile);

@@ -87,10 +87,12 @@ describe('lib/cluster/temporal-cluster: rendered configs and settings', () => {
     assert.equal(config.global.pprof, undefined);
   });
 
-  it('renders a dynamic config that turns off the version check and Nexus', () => {
+  it('renders a dynamic config that turns off the version check and Nexus, with one partition per task queue', () => {
     assert.deepEqual(YAML.parse(renderDynamicConfig()), {
       'frontend.enableServerVersionCheck': [{ value: false }],
       'system.enableNexus': [{ value: false }],
+      'matching.numTaskqueueReadPartitions': [{ value: 1 }],
+      'matching.numTaskqueueWritePartitions': [{ value: 1 }],
     });
   });
 

@@ -1,0 +1,18 @@
+/**
+ * Dynamic-config settings every Temporal server of the project runs with, the dev server and the
+ * cluster alike.
+ */
+
+/**
+ * One partition per task queue. A rate-limited site runs one page per activity on a task queue of
+ * its own, whose workers all set the same `maxTaskQueueActivitiesPerSecond`; the matching service
+ * splits that rate evenly over the queue's partitions (four by default), each with a burst of one,
+ * so tasks that land on idle partitions go out at once to whichever host asks: two workers sent a
+ * site limited to one page per 2 s requests 88–247 ms apart (test/cluster/multi-host.test.ts).
+ * With one partition the site's rate holds across every worker, on any host. One partition serves
+ * thousands of tasks a second, far above what any portal allows.
+ */
+export const SINGLE_PARTITION_TASK_QUEUES = {
+  'matching.numTaskqueueReadPartitions': 1,
+  'matching.numTaskqueueWritePartitions': 1,
+} as const;
