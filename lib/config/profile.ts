@@ -25,19 +25,21 @@ export function loadAppConfig(options: GlobalOptions = {}): AppConfig {
  * the real portals never picks up mirror work.
  */
 export function mirrorProfile(config: AppConfig): AppConfig {
-  const { database } = config.storage;
-  const postgres = backendOf(database) === 'postgres';
-  // The folder beside the SQLite file; with PostgreSQL, the data folder of the project.
-  const dir = join(postgres ? join(config.rootDir, 'data') : dirname(database), 'mirror');
+  const { storage } = config;
+  const postgres = backendOf(storage.database) === 'postgres';
+  // SQLite: one folder beside the database file. PostgreSQL: a database of its own, and a
+  // `mirror` folder inside each configured folder, since every host has folders of its own.
+  const dir = join(dirname(storage.database), 'mirror');
+  const inside = (folder: string) => (postgres ? join(folder, 'mirror') : undefined);
   return {
     ...config,
     temporal: { ...config.temporal, taskQueue: `${config.temporal.taskQueue}-mirror` },
     storage: {
-      ...config.storage,
-      database: postgres ? mirrorDatabaseUrl(database) : join(dir, 'orchestrator.db'),
-      backupsDir: join(dir, 'backups'),
-      tempDir: join(dir, 'tmp'),
-      exportsDir: join(dir, 'exports'),
+      ...storage,
+      database: postgres ? mirrorDatabaseUrl(storage.database) : join(dir, 'orchestrator.db'),
+      backupsDir: inside(storage.backupsDir) ?? join(dir, 'backups'),
+      tempDir: inside(storage.tempDir) ?? join(dir, 'tmp'),
+      exportsDir: inside(storage.exportsDir) ?? join(dir, 'exports'),
     },
   };
 }
