@@ -1,21 +1,25 @@
 /**
- * `npm run bench`: pages per minute, latency, memory, CPU, Temporal history and SQLite cost of a
+ * `npm run bench`: pages per minute, latency, memory, CPU, Temporal history and store cost of a
  * full durable batch against the local mirror, side by side with Crawlee's CheerioCrawler on the
  * same pages, at N = 1,000, 5,000 and 20,000 pages with one and two worker processes.
  *
  *   npm run bench                       # the scale curve (takes a while; keep it for a quiet machine)
  *   npm run bench -- --quick            # N = 1,000, one worker, and Crawlee
  *   npm run bench -- --sizes 5000 --workers 2 --no-crawlee --profile
+ *   npm run bench -- --sizes 5000 --workers 1 --no-crawlee --store postgres   # the store on PostgreSQL
  *   npm run bench -- --report bench/results/<file>.json   # the Markdown table of a saved run
  *
  * Its own Temporal dev server on 127.0.0.1:17933 (UI 18933, in memory unless --server-db file);
- * everything else in a scratch folder under the OS temp dir. Results: bench/results/<date>-<host>.json.
+ * everything else in a scratch folder under the OS temp dir. The store: SQLite, a file per cell;
+ * with --store postgres, a PostgreSQL server of the bench's own on a free loopback port (its folder
+ * under the OS temp dir too), a new database per cell. Results: bench/results/<date>-<host>.json.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../lib/config/load';
+import { UserInputError } from '../lib/errors';
 import { provisionTemporalCli } from '../lib/temporal/cli-binary';
 import { startDevServer, stopDevServer, type DevServerSettings } from '../lib/temporal/dev-server';
 import { runCrawlee } from './lib/crawlee';
@@ -24,6 +28,7 @@ import { runOurs } from './lib/ours';
 import { planFor } from './lib/plan';
 import { bucketOf, summariseProfile } from './lib/profile';
 import { evaluateTargets, markdown, type BenchResults } from './lib/report';
+import { startBenchPostgres, stopBenchPostgres, STORE_KINDS, type BenchPostgres, type StoreKind } from './lib/store';
 
 const RESULTS_DIR = join(__dirname, 'results');
 
@@ -54,12 +59,16 @@ async function main(): Promise<void> {
       report: { type: 'string' },
       'worker-node-options': { type: 'string' },
       'worker-env': { type: 'string' },
+      store: { type: 'string', default: 'sqlite' },
     },
   });
   if (values.report) {
     console.log(markdown(JSON.parse(readFileSync(values.report, 'utf8')) as BenchResults));
     return;
   }
+  if (!(STORE_KINDS as readonly string[]).includes(values.store))
+    throw new UserInputError(`--store: expected ${STORE_KINDS.join(' or ')}, got "${values.store}"`);
+  const store = values.store as StoreKind;
   const sizes = values.quick ? [1000] : numbers(values.sizes, [1000, 5000, 20000]);
   const workerCounts = values.quick ? numbers(values.workers, [1]) : numbers(values.workers, [1, 2]);
   // --worker-env KEY=VALUE;KEY=VALUE: more environment for the worker processes (e.g. MALLOC_ARENA_MAX=2).
@@ -102,6 +111,40 @@ async function main(): Promise<void> {
   log(`Temporal dev server at ${address} (${settings.dbFile ? `SQLite ${settings.dbFile}` : 'in memory'}) …`);
   const server = await startDevServer(settings, files);
   if (server.reused) log(`  a server already answered at ${address}: reusing it (its CPU time is not measured)`);
+  const keep = values.keep || values.profile;
+  let postgres: BenchPostgres | null = null;
+  /** Stop what the run started; the scratch folder removed unless kept. */
+  const stopServers = async () => {
+    if (!server.reused) await stopDevServer(settings, files).catch(() => undefined);
+    if (postgres) await stopBenchPostgres(postgres, { keep }).catch(() => undefined);
+    if (keep) log(`scratch folder kept: ${scratch}${postgres ? `; PostgreSQL's folder: ${postgres.dir}` : ''}`);
+    else rmSync(scratch, { recursive: true, force: true });
+  };
+  // Both servers run detached: an interrupted bench stops them rather than leave them running (a
+  // PostgreSQL on a temp folder nobody knows of; a dev server the next run would reuse unmeasured).
+  // `on`, not `once`: tsx sends the signal on again when it missed the child's word that it got it,
+  // and a second signal with no listener left would end the bench halfway through stopping them.
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping the bench's servers …`);
+    void stopServers().finally(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  if (store === 'postgres') {
+    try {
+      postgres = await startBenchPostgres(log);
+    } catch (error) {
+      await stopServers();
+      throw error;
+    }
+    const { host, port } = postgres.connection;
+    log(
+      `PostgreSQL ${postgres.version} for the store at ${host}:${port} (pid ${postgres.pid}, ${postgres.dir}; default durability: fsync, synchronous_commit, full_page_writes on)`,
+    );
+  }
 
   const results: BenchResults = {
     version: 1,
@@ -119,12 +162,21 @@ async function main(): Promise<void> {
       detailWindow,
       quick: values.quick,
       serverDb: settings.dbFile ? 'file' : 'memory',
+      store,
     },
     server: {
       address,
       db: settings.dbFile ? 'with SQLite persistence (scratch file)' : 'in memory',
       reused: server.reused,
     },
+    ...(postgres
+      ? {
+          postgres: {
+            version: postgres.version,
+            durability: 'server defaults, as in production: fsync, synchronous_commit and full_page_writes on',
+          },
+        }
+      : {}),
     runs: [],
     profiles: [],
   };
@@ -156,6 +208,8 @@ async function main(): Promise<void> {
             profileDir,
             detailWindow,
             log,
+            store,
+            postgres: postgres ?? undefined,
             workerEnv: {
               ...(values['worker-node-options'] ? { NODE_OPTIONS: values['worker-node-options'] } : {}),
               ...extraWorkerEnv,
@@ -165,7 +219,9 @@ async function main(): Promise<void> {
           log(
             `    ${run.batchStatus}: ${run.pages.total} pages in ${(run.ms.endToEnd / 1000).toFixed(1)} s = ${run.pagesPerMinute.endToEnd} pages/min; ` +
               `p50/p95 ${run.latencyMs.p50}/${run.latencyMs.p95} ms; peak RSS ${run.memory.peakMiB} MiB; ` +
-              `${run.history.eventsPerPage} history events/page; CPU ${run.cpu.workerSecondsPer1000Pages} s (worker) + ${run.cpu.serverSecondsPer1000Pages} s (server) per 1,000 pages`,
+              `${run.history.eventsPerPage} history events/page; CPU ${run.cpu.workerSecondsPer1000Pages} s (worker) + ${run.cpu.serverSecondsPer1000Pages} s (server)` +
+              `${postgres ? ` + ${run.cpu.postgresSecondsPer1000Pages} s (PostgreSQL)` : ''} per 1,000 pages; ` +
+              `${(run.postgres ?? run.sqlite)?.bytesPer1000Listings} store bytes per 1,000 listings`,
           );
           for (const { file, batchWindowBeforeEndMs } of run.profiles) {
             const summary = summariseProfile(file, 25, batchWindowBeforeEndMs);
@@ -207,15 +263,13 @@ async function main(): Promise<void> {
   } finally {
     results.finishedAt = new Date().toISOString();
     save();
-    if (!server.reused) await stopDevServer(settings, files).catch(() => undefined);
-    if (values.keep || values.profile) log(`scratch folder kept: ${scratch}`);
-    else rmSync(scratch, { recursive: true, force: true });
+    await stopServers();
   }
   console.log(markdown(results));
   log(`\nresults: ${resultFile}`);
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.stack : String(error));
+  console.error(error instanceof UserInputError ? error.message : error instanceof Error ? error.stack : String(error));
   process.exitCode = 1;
 });

@@ -31,11 +31,19 @@ export interface BenchConfig {
 
 export function writeBenchConfig(
   dir: string,
-  options: { address: string; taskQueue: string; plan: BenchPlan; detailWindow?: number },
+  options: {
+    address: string;
+    taskQueue: string;
+    plan: BenchPlan;
+    detailWindow?: number;
+    /** `storage.database`: a postgres:// URL; default the scratch copy's SQLite file in `dir`. */
+    database?: string;
+  },
 ): BenchConfig {
   mkdirSync(dir, { recursive: true });
   const doc = scratchConfigDoc(dir, options.address);
   doc.temporal = { ...doc.temporal, task_queue: options.taskQueue, embedded: false };
+  if (options.database) doc.storage.database = options.database;
   doc.storage.urls_dir = join(dir, 'urls');
   doc.logging.level = 'warn';
   doc.metrics = { prometheus_port: null };
@@ -55,6 +63,7 @@ export function writeBenchConfig(
     writeFileSync(join(urlsDir, `${site}.csv`), ['url,max_pages', ...rows].join('\n') + '\n');
   }
   const path = join(dir, 'config.yaml');
-  writeFileSync(path, YAML.stringify(doc));
+  // Private: with PostgreSQL, storage.database carries the bench server's superuser password.
+  writeFileSync(path, YAML.stringify(doc), { mode: 0o600 });
   return { path, dir, config: loadConfig({ path, env: {} }) };
 }

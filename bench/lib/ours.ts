@@ -4,7 +4,6 @@
  * mirror), a batch started with the Temporal client, and everything measured around it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import Database from 'better-sqlite3';
 import { createWriteStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -19,8 +18,19 @@ import { childEnv, writeBenchConfig } from './config';
 import { batchHistoryCost } from './history';
 import { isBusy, loadSnapshot, type LoadSnapshot } from './machine';
 import { mirrorSearches, type BenchPlan } from './plan';
-import { cpuSeconds, processTree, RssSampler, treeCpuSeconds } from './proc';
+import { cpuSeconds, processTree, RssSampler, treeCpuSeconds, treeCpuSecondsWithExited } from './proc';
 import { percentile, round } from './stats';
+import {
+  newCellDatabase,
+  postgresSize,
+  readStoreFigures,
+  sizePerListings,
+  sqliteSize,
+  type BenchPostgres,
+  type PostgresStoreSize,
+  type StoreKind,
+  type StoreSize,
+} from './store';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -37,12 +47,18 @@ export interface OursOptions {
   detailWindow?: number;
   workerEnv?: Record<string, string>;
   log: (line: string) => void;
+  /** The store the batch writes to: SQLite (a file in the cell's folder) or a new database on the bench's PostgreSQL. */
+  store: StoreKind;
+  /** The run's PostgreSQL (with store 'postgres'). */
+  postgres?: BenchPostgres;
 }
 
 export interface OursResult {
   engine: 'temporal';
   /** Only in results saved before the window activities were the engine: "proto" for their prototype. */
   variant?: string;
+  /** The store's backend; absent in results saved before PostgreSQL was measured (SQLite then). */
+  store?: StoreKind;
   targetPages: number;
   workers: number;
   workflowId: string;
@@ -61,8 +77,9 @@ export interface OursResult {
   latencyMs: { p50: number | null; p95: number | null; p99: number | null; mean: number | null };
   /**
    * Pages per minute the machine could carry if its cores were ours alone: cores × 60 s over the
-   * CPU one page costs in the worker(s), the Temporal server and the mirror (measured, so other
-   * users' load does not enter it). Null when the server's CPU is unknown.
+   * CPU one page costs in the worker(s), the Temporal server, the mirror and, with store
+   * 'postgres', the bench's PostgreSQL (measured, so other users' load does not enter it). Null
+   * when the server's CPU is unknown.
    */
   cpuBoundPagesPerMinute: number | null;
   /** Mean pages in flight: the sum of page latencies over the batch's wall time. */
@@ -90,6 +107,13 @@ export interface OursResult {
     workerSecondsPer1000Pages: number | null;
     serverSeconds: number | null;
     serverSecondsPer1000Pages: number | null;
+    /**
+     * The bench's PostgreSQL over the batch (postmaster and every process it forked, the ended
+     * ones included): the store's cost outside the worker. Null on SQLite, whose cost is in the
+     * worker's own CPU; absent in results saved before.
+     */
+    postgresSeconds?: number | null;
+    postgresSecondsPer1000Pages?: number | null;
     mirrorAndClientSeconds: number;
   };
   history: {
@@ -99,7 +123,10 @@ export interface OursResult {
     maxRunEvents: number;
     workflows: Array<{ workflowId: string; runs: number; events: number; maxRunEvents: number }>;
   };
-  sqlite: { bytes: number; listings: number; bytesPer1000Listings: number | null; tables: Record<string, number> };
+  /** The SQLite file's size (store 'sqlite'). */
+  sqlite?: StoreSize;
+  /** The PostgreSQL database's size (store 'postgres'). */
+  postgres?: PostgresStoreSize;
   load: { before: LoadSnapshot; after: LoadSnapshot; busy: boolean };
   /** CPU profiles with the batch's window in each, as ms before the profile's end (the process's exit). */
   profiles: Array<{ file: string; batchWindowBeforeEndMs: [number, number] | null }>;
@@ -235,27 +262,21 @@ async function waitForPollers(
   }
 }
 
-/** Bytes per table and index (SQLite's dbstat), largest first. */
-function dbstat(db: Database.Database): Record<string, number> {
-  try {
-    const rows = db
-      .prepare('SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC')
-      .all() as Array<{ name: string; bytes: number }>;
-    return Object.fromEntries(rows.map((r) => [r.name, r.bytes]));
-  } catch {
-    return {};
-  }
-}
-
 export async function runOurs(options: OursOptions): Promise<OursResult> {
   const { plan, log } = options;
   const dir = join(options.scratch, options.id);
   const taskQueue = `bench-${options.id}`;
+  if (options.store === 'postgres' && !options.postgres)
+    throw new Error('store "postgres" without the bench\'s PostgreSQL');
   const bench = writeBenchConfig(dir, {
     address: options.address,
     taskQueue,
     plan,
     detailWindow: options.detailWindow,
+    database:
+      options.postgres && options.store === 'postgres'
+        ? await newCellDatabase(options.postgres, options.id)
+        : undefined,
   });
   const { config } = bench;
   const mirror = await startMirror({
@@ -300,6 +321,9 @@ export async function runOurs(options: OursOptions): Promise<OursResult> {
     const trees = workers.map((w) => processTree(w.pid));
     const processCounts = trees.map((t) => t.length);
     const serverBefore = options.serverPid ? cpuSeconds(options.serverPid) : null;
+    // PostgreSQL forks a backend per connection, and the workers' pools close idle ones: count the ended ones too.
+    const postgresPid = options.store === 'postgres' ? options.postgres!.pid : null;
+    const postgresBefore = postgresPid ? treeCpuSecondsWithExited(postgresPid) : null;
     const selfBefore = process.cpuUsage();
     mirror.resetLog();
 
@@ -311,6 +335,7 @@ export async function runOurs(options: OursOptions): Promise<OursResult> {
 
     const cpuAfter = workers.map((w) => treeCpuSeconds(w.pid));
     const serverAfter = options.serverPid ? cpuSeconds(options.serverPid) : null;
+    const postgresAfter = postgresPid ? treeCpuSecondsWithExited(postgresPid) : null;
     const self = process.cpuUsage(selfBefore);
     const rss = sampler.stop();
     const loadAfter = loadSnapshot();
@@ -327,35 +352,20 @@ export async function runOurs(options: OursOptions): Promise<OursResult> {
 
     const history = await batchHistoryCost(client, workflowId, plan.sites, plan.detailSites);
 
-    // Stop the workers gracefully (closes SQLite, which checkpoints the WAL; writes CPU profiles).
+    // Stop the workers gracefully (closes the store: SQLite checkpoints the WAL; writes CPU profiles).
     for (const worker of workers) worker.child.kill('SIGINT');
-    await Promise.race([Promise.all(workers.map((w) => w.exited)), delay(90_000)]);
+    // Unref'd: a pending timer would hold the bench's exit for the whole 90 s after workers that stopped at once.
+    await Promise.race([Promise.all(workers.map((w) => w.exited)), delay(90_000, undefined, { ref: false })]);
     for (const worker of workers)
       if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
 
-    // Fold the WAL into the file first, so the size is the data's, not the log's.
-    const writer = new Database(config.storage.database);
-    writer.pragma('wal_checkpoint(TRUNCATE)');
-    const { page_count: pageCount } = writer.prepare('PRAGMA page_count').get() as { page_count: number };
-    const { page_size: pageSize } = writer.prepare('PRAGMA page_size').get() as { page_size: number };
-    const tables = dbstat(writer);
-    writer.close();
-    // The bench's store is SQLite: its own file, read with the driver directly.
-    const db = new Database(config.storage.database, { readonly: true, fileMustExist: true });
-    const counts = db
-      .prepare(
-        `SELECT kind, SUM(status_code = 200 AND error_type IS NULL) AS ok, SUM(error_type IS NOT NULL) AS failed
-         FROM pages WHERE batch_id = ? GROUP BY kind`,
-      )
-      .all(result.batchId) as Array<{ kind: string; ok: number; failed: number }>;
-    const latencies = (
-      db
-        .prepare('SELECT latency_ms AS l FROM pages WHERE batch_id = ? AND latency_ms IS NOT NULL')
-        .all(result.batchId) as Array<{ l: number }>
-    ).map((r) => r.l);
-    const listings = (db.prepare('SELECT COUNT(*) AS n FROM listings').get() as { n: number }).n;
-    db.close();
-    const dbBytes = pageCount * pageSize;
+    // SQLite: the WAL folded into the file before anything is read (sqliteSize), as the size is taken then.
+    const sqliteFile = options.store === 'sqlite' ? sqliteSize(config.storage.database) : null;
+    const { counts, latencies, listings } = await readStoreFigures(config.storage.database, result.batchId);
+    const storeSize =
+      options.store === 'sqlite'
+        ? { sqlite: sizePerListings(sqliteFile!, listings) }
+        : { postgres: sizePerListings(await postgresSize(config.storage.database), listings) };
 
     const listingPages = counts.find((c) => c.kind === 'listing')?.ok ?? 0;
     const detailPages = counts.find((c) => c.kind === 'detail')?.ok ?? 0;
@@ -364,6 +374,7 @@ export async function runOurs(options: OursOptions): Promise<OursResult> {
     const window = firstPage !== null && lastPage !== null ? lastPage - firstPage : null;
     const workerSeconds = cpuAfter.reduce((sum, v, i) => sum + v - cpuBefore[i], 0);
     const serverSeconds = serverBefore !== null && serverAfter !== null ? serverAfter - serverBefore : null;
+    const postgresSeconds = postgresBefore !== null && postgresAfter !== null ? postgresAfter - postgresBefore : null;
     const per1000 = (v: number | null) => (v === null || total === 0 ? null : round((v / total) * 1000, 2));
     const profiles =
       options.profileDir && existsSync(options.profileDir)
@@ -386,6 +397,7 @@ export async function runOurs(options: OursOptions): Promise<OursResult> {
 
     return {
       engine: 'temporal',
+      store: options.store,
       targetPages: plan.targetPages,
       workers: options.workers,
       workflowId,
@@ -420,7 +432,8 @@ export async function runOurs(options: OursOptions): Promise<OursResult> {
         serverSeconds === null || total === 0
           ? null
           : round(
-              (availableParallelism() * 60 * total) / (workerSeconds + serverSeconds + (self.user + self.system) / 1e6),
+              (availableParallelism() * 60 * total) /
+                (workerSeconds + serverSeconds + (postgresSeconds ?? 0) + (self.user + self.system) / 1e6),
               0,
             ),
       memory: {
@@ -444,6 +457,8 @@ export async function runOurs(options: OursOptions): Promise<OursResult> {
         workerSecondsPer1000Pages: per1000(workerSeconds),
         serverSeconds: round(serverSeconds, 2),
         serverSecondsPer1000Pages: per1000(serverSeconds),
+        postgresSeconds: round(postgresSeconds, 2),
+        postgresSecondsPer1000Pages: per1000(postgresSeconds),
         mirrorAndClientSeconds: round((self.user + self.system) / 1e6, 2)!,
       },
       history: {
@@ -453,12 +468,7 @@ export async function runOurs(options: OursOptions): Promise<OursResult> {
         maxRunEvents: history.maxRunEvents,
         workflows: history.workflows,
       },
-      sqlite: {
-        bytes: dbBytes,
-        listings,
-        bytesPer1000Listings: listings ? Math.round((dbBytes / listings) * 1000) : null,
-        tables,
-      },
+      ...storeSize,
       load: { before: loadBefore, after: loadAfter, busy: isBusy(loadBefore, availableParallelism()) },
       profiles,
     };

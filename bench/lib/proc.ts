@@ -72,6 +72,31 @@ export function treeCpuSeconds(root: number): number {
   return processTree(root).reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0);
 }
 
+/**
+ * User + system CPU seconds of the process's children that have ended and been waited for
+ * (cutime + cstime, fields 16 and 17): the kernel adds an exited child's time, its own waited-for
+ * children's included, to its parent's here.
+ */
+export function exitedChildrenCpuSeconds(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / clkTck();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU seconds of a process tree, its descendants that have already exited included: the live
+ * processes' own time plus what each of them has collected from its exited children. For a server
+ * that forks a process per connection (PostgreSQL), whose connections come and go during a batch
+ * (a pool closes idle ones): treeCpuSeconds would lose the time of every one that ended.
+ */
+export function treeCpuSecondsWithExited(root: number): number {
+  return processTree(root).reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0) + (exitedChildrenCpuSeconds(pid) ?? 0), 0);
+}
+
 export interface RssSeries {
   pid: number;
   /** [ms since sampling started, RSS MiB]. */

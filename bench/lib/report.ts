@@ -12,6 +12,8 @@ export interface BenchResults {
   loadAtStart: LoadSnapshot;
   options: Record<string, unknown>;
   server: { address: string; db: string; reused: boolean };
+  /** The bench's own PostgreSQL, when the run's store was one (--store postgres). */
+  postgres?: { version: string; durability: string };
   runs: Array<OursResult | CrawleeResult>;
   profiles: Array<{ run: string; summary: ProfileSummary; buckets: Array<{ bucket: string; percent: number }> }>;
   targets?: TargetRow[];
@@ -130,13 +132,14 @@ export function markdown(results: BenchResults): string {
   lines.push(
     `Machine: ${m.nproc} cores (${m.cpuModel}), ${fmt(m.memoryMiB / 1024, 1)} GiB memory, Node ${m.node}, ${m.kernel}; ` +
       `host \`${m.hostname}\`; run ${results.startedAt}. Temporal dev server ${results.server.db}. ` +
+      `Store: ${results.postgres ? `PostgreSQL ${results.postgres.version} of the bench's own, a new database per run (${results.postgres.durability})` : 'SQLite, a new file per run'}. ` +
       `Load average at start: ${results.loadAtStart.loadavg.join(', ')}.`,
   );
   lines.push('');
   lines.push(
-    '| N pages | engine | workers | pages | pages/min (end to end) | ours/Crawlee | CPU-bound pages/min* | run → first page | p50 / p95 latency ms | peak RSS MiB (worker process alone) | CPU s / 1,000 pages (worker + server) | history events / page | SQLite bytes / 1,000 listings | load avg before → after |',
+    '| N pages | engine | store | workers | pages | pages/min (end to end) | ours/Crawlee | CPU-bound pages/min* | run → first page | p50 / p95 latency ms | peak RSS MiB (worker process alone) | CPU s / 1,000 pages (worker + server [+ PostgreSQL]) | history events / page | store bytes / 1,000 listings | load avg before → after |',
   );
-  lines.push('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+  lines.push('|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   const crawlee = crawleeRuns(results);
   const sorted = [...results.runs].sort(
     (a, b) =>
@@ -153,20 +156,30 @@ export function markdown(results: BenchResults): string {
           ? (r.pagesPerMinute.endToEnd / c.pagesPerMinute.endToEnd).toFixed(2)
           : '—';
       const rssRatio = c ? ` (×${(r.memory.peakMiB / c.memory.peakMiB).toFixed(2)} of Crawlee)` : '';
-      const cpu = `${fmt(r.cpu.workerSecondsPer1000Pages, 1)} + ${fmt(r.cpu.serverSecondsPer1000Pages, 1)}`;
+      const store = r.store ?? 'sqlite';
+      const cpu =
+        `${fmt(r.cpu.workerSecondsPer1000Pages, 1)} + ${fmt(r.cpu.serverSecondsPer1000Pages, 1)}` +
+        (store === 'postgres' ? ` + ${fmt(r.cpu.postgresSecondsPer1000Pages, 1)}` : '');
+      const size = store === 'postgres' ? r.postgres : r.sqlite;
       lines.push(
-        `| ${fmt(r.targetPages)} | Temporal (ours${r.variant && r.variant !== 'cli' ? `, ${r.variant} prototype` : ''}) | ${r.workers} | ${fmt(r.pages.total)} | ${fmt(r.pagesPerMinute.endToEnd)} | ${ratio} | ${fmt(r.cpuBoundPagesPerMinute)} | ${fmt(r.ms.runToFirstPage)} ms | ${fmt(r.latencyMs.p50)} / ${fmt(r.latencyMs.p95)} | ${fmt(r.memory.peakMiB)} (${fmt(workerProcessPeakMiB(r))})${rssRatio}; during batch ${fmt(r.memory.peakDuringBatchMiB)} | ${cpu} | ${fmt(r.history.eventsPerPage, 2)} | ${fmt(r.sqlite.bytesPer1000Listings)} | ${load} |`,
+        `| ${fmt(r.targetPages)} | Temporal (ours${r.variant && r.variant !== 'cli' ? `, ${r.variant} prototype` : ''}) | ${store === 'postgres' ? 'PostgreSQL' : 'SQLite'} | ${r.workers} | ${fmt(r.pages.total)} | ${fmt(r.pagesPerMinute.endToEnd)} | ${ratio} | ${fmt(r.cpuBoundPagesPerMinute)} | ${fmt(r.ms.runToFirstPage)} ms | ${fmt(r.latencyMs.p50)} / ${fmt(r.latencyMs.p95)} | ${fmt(r.memory.peakMiB)} (${fmt(workerProcessPeakMiB(r))})${rssRatio}; during batch ${fmt(r.memory.peakDuringBatchMiB)} | ${cpu} | ${fmt(r.history.eventsPerPage, 2)} | ${fmt(size?.bytesPer1000Listings)} | ${load} |`,
       );
     } else {
       lines.push(
-        `| ${fmt(r.targetPages)} | Crawlee CheerioCrawler | 1 process, concurrency ${r.concurrency} | ${fmt(r.pages.total)} | ${fmt(r.pagesPerMinute.endToEnd)} | 1.00 | ${fmt(r.cpuBoundPagesPerMinute)} | ${fmt(r.ms.runToFirstPage)} ms | ${fmt(r.latencyMs.headersP50)} / ${fmt(r.latencyMs.headersP95)} (headers) | ${fmt(r.memory.peakMiB)} | ${fmt(r.cpu.secondsPer1000Pages, 1)} | — | — (not stored) | ${load} |`,
+        `| ${fmt(r.targetPages)} | Crawlee CheerioCrawler | — (stores nothing) | 1 process, concurrency ${r.concurrency} | ${fmt(r.pages.total)} | ${fmt(r.pagesPerMinute.endToEnd)} | 1.00 | ${fmt(r.cpuBoundPagesPerMinute)} | ${fmt(r.ms.runToFirstPage)} ms | ${fmt(r.latencyMs.headersP50)} / ${fmt(r.latencyMs.headersP95)} (headers) | ${fmt(r.memory.peakMiB)} | ${fmt(r.cpu.secondsPer1000Pages, 1)} | — | — | ${load} |`,
       );
     }
   }
   lines.push('');
   lines.push(
-    `\\* CPU-bound pages/min: ${m.nproc} cores × 60 s ÷ the CPU seconds one page cost (worker processes + Temporal server + mirror for ours; crawler + mirror for Crawlee), i.e. the rate if nobody else used the machine.`,
+    `\\* CPU-bound pages/min: ${m.nproc} cores × 60 s ÷ the CPU seconds one page cost (worker processes + Temporal server + mirror, + PostgreSQL on that store, for ours; crawler + mirror for Crawlee), i.e. the rate if nobody else used the machine.`,
   );
+  if (sorted.some((r) => r.engine === 'temporal' && r.store === 'postgres'))
+    lines.push(
+      '',
+      "Store bytes: SQLite, the file (page_count × page_size after a WAL checkpoint); PostgreSQL, the store's tables, indexes and sequences (pg_table_size each, after a VACUUM), without the system catalogs every database carries. " +
+        "The store's CPU per page: on SQLite inside the worker's; on PostgreSQL the worker's (the driver) + PostgreSQL's.",
+    );
   // Results saved before 2026-12-03 may also hold runs of the window-activity prototype (variant "proto").
   for (const variant of ['cli', 'proto']) {
     const targets = evaluateTargets(results, variant);
