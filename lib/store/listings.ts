@@ -217,11 +217,12 @@ export async function upsertCards(db: Db, batchId: string, records: ListingRecor
         }
         merges.push({ record, hash });
       }
-      if (inserts.length > 0) await trx.insertInto('listings').values(inserts).execute();
-      if (verdicts.length > 0)
+      // Chunks of 500: a page's new listings as one insert stay under both backends' parameter limits.
+      for (const chunk of chunks(inserts)) await trx.insertInto('listings').values(chunk).execute();
+      for (const chunk of chunks(verdicts))
         await trx
           .insertInto('batch_listings')
-          .values(verdicts)
+          .values(chunk)
           .onConflict((oc) => oc.columns(['batch_id', 'site', 'external_id']).doNothing())
           .execute();
       for (const { record, hash } of merges) {
