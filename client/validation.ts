@@ -98,8 +98,19 @@ async function checkDatabase(config: AppConfig): Promise<CheckResult> {
   }
 }
 
-function checkTemporalCli(env: NodeJS.ProcessEnv): CheckResult {
+/**
+ * The Temporal CLI, which runs the embedded dev server. A host whose config starts no dev server
+ * (temporal.embedded: false: a cluster or a server elsewhere) does not need it: found, it is
+ * shown; missing, the check is skipped rather than failed.
+ */
+function checkTemporalCli(env: NodeJS.ProcessEnv, config: AppConfig | null): CheckResult {
   const cli = findTemporalCli(env);
+  if (!cli && config && !config.temporal.embedded)
+    return {
+      name: 'Temporal CLI',
+      outcome: 'skip',
+      detail: 'not needed: temporal.embedded is false (no dev server here)',
+    };
   if (!cli)
     return fail(
       'Temporal CLI',
@@ -191,7 +202,7 @@ export async function validateSetup(loadConfig: () => AppConfig, options: Valida
     results.push(await checkDatabase(loaded).catch((error: Error) => fail('database', error.message)));
     results.push(await checkTemporal(loaded).catch((error: Error) => fail('Temporal server', error.message)));
   }
-  results.push(attempt('Temporal CLI', () => checkTemporalCli(options.env ?? process.env)));
+  results.push(attempt('Temporal CLI', () => checkTemporalCli(options.env ?? process.env, loaded)));
   if (loaded) results.push(attempt('disk space', () => checkDiskSpace(loaded, options.minFreeMb)));
   if (loaded) results.push(...checkProxies(loaded));
   const email = loaded ? await checkEmail(loaded) : null;

@@ -28,6 +28,7 @@ import {
   createTestStore,
   emptyStore,
   Host,
+  runOrchestratorIn,
   startSenderProxy,
   startTestCluster,
   type SentRequest,
@@ -36,8 +37,10 @@ import {
   type TestStore,
 } from '../support/multi-host-env';
 import { until, type StartUrlRow, type WorkerProcess } from '../support/reliability-env';
+import type { CheckResult } from '../../client/validation';
 import { searchPathOf } from '../support/expected-records';
 import { runScope, type RunScope } from '../support/temporal-server';
+import { freeLoopbackPort } from '../../lib/process/free-port';
 
 /**
  * Slot 6 of ownServerPorts (17833, UI 18833): clear of the shared dev server's ports, cluster.test.ts's
@@ -363,6 +366,44 @@ describe('several hosts on one Temporal cluster and a PostgreSQL store', functio
     const lines = readFileSync(written.file, 'utf8').split('\n').filter(Boolean);
     assert.equal(written.count, stored.listings);
     assert.equal(lines.length, stored.listings, `lines of ${written.file}`);
+  });
+
+  it("host C's validate passes with the cluster up, and names PostgreSQL or Temporal when one does not answer", async () => {
+    const validate = async (env: NodeJS.ProcessEnv = {}) => {
+      const run = await runOrchestratorIn(hostC.dir, { ...hostC.env, ...env }, [
+        '--config',
+        hostC.configPath,
+        '--mirror',
+        'validate',
+        '--json',
+      ]);
+      const { ok, checks } = JSON.parse(run.stdout) as { ok: boolean; checks: CheckResult[] };
+      return { code: run.code, ok, check: (name: string) => checks.find((c) => c.name === name)! };
+    };
+    const up = await validate();
+    assert.equal(up.code, 0, JSON.stringify(up));
+    assert.equal(up.check('database').outcome, 'pass');
+    assert.match(up.check('database').detail, /^PostgreSQL at postgres:\/\/.* at schema version \d+$/);
+    assert.equal(up.check('Temporal server').outcome, 'pass');
+
+    const closed = await freeLoopbackPort();
+    const storeDown = new URL(store.url);
+    storeDown.port = String(closed);
+    storeDown.password = 'not-shown-anywhere';
+    const noStore = await validate({ ORCHESTRATOR_DATABASE: storeDown.toString() });
+    assert.equal(noStore.code, 1);
+    assert.equal(noStore.check('database').outcome, 'fail');
+    assert.match(
+      noStore.check('database').detail,
+      new RegExp(`^PostgreSQL at postgres://[^ ]*:${closed}/.* does not answer`),
+    );
+    assert.doesNotMatch(JSON.stringify(noStore), /not-shown-anywhere/);
+    assert.equal(noStore.check('Temporal server').outcome, 'pass');
+
+    const noTemporal = await validate({ TEMPORAL_ADDRESS: `127.0.0.1:${closed}` });
+    assert.equal(noTemporal.code, 1);
+    assert.equal(noTemporal.check('Temporal server').outcome, 'fail');
+    assert.equal(noTemporal.check('database').outcome, 'pass');
   });
 
   it('throughput with two worker hosts (A and B): a bigger batch on a fresh store', async () => {
