@@ -11,7 +11,6 @@
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -24,6 +23,7 @@ import {
   type PostgresConnection,
 } from '../../lib/cluster/postgres';
 import { openDatabase } from '../../lib/store/database';
+import { freeLoopbackPort } from '../../lib/process/free-port';
 
 export const STORE_KINDS = ['sqlite', 'postgres'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
@@ -36,17 +36,6 @@ export interface BenchPostgres {
   version: string;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /**
  * The run's PostgreSQL, in a folder of its own under the OS temp dir rather than inside the
  * scratch folder: run as root, PostgreSQL runs as the `postgres` account, which cannot enter the
@@ -55,7 +44,7 @@ function freePort(): Promise<number> {
 export async function startBenchPostgres(log: (line: string) => void): Promise<BenchPostgres> {
   const dir = mkdtempSync(join(tmpdir(), 'orchestrator-bench-postgres-'));
   try {
-    const started = await startPostgres({ dir, port: await freePort() }, { onProgress: log });
+    const started = await startPostgres({ dir, port: await freeLoopbackPort() }, { onProgress: log });
     const version = await withPostgres(started, async (client) => {
       const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
       return rows[0].server_version;

@@ -4,7 +4,6 @@
  * loopback port, and stops at its end. Never a mock. Each test opens an empty database of its own.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -16,6 +15,7 @@ import {
 } from '../../lib/cluster/postgres';
 import { openDatabase, type Db } from '../../lib/store/database';
 import { stopAtRunEnd } from './temporal-server';
+import { freeLoopbackPort } from '../../lib/process/free-port';
 
 export interface StoreBackend {
   name: 'sqlite' | 'postgres';
@@ -25,17 +25,6 @@ export interface StoreBackend {
   newDatabase(dir: string): Promise<string>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 let server: Promise<PostgresConnection> | null = null;
 
 /** The run's PostgreSQL, started on first use. Durability settings off: a test server loses nothing that matters. */
@@ -43,7 +32,7 @@ export function testPostgres(): Promise<PostgresConnection> {
   server ??= (async () => {
     const dir = mkdtempSync(join(tmpdir(), 'orchestrator-test-postgres-'));
     const started = await startPostgres(
-      { dir, port: await freePort() },
+      { dir, port: await freeLoopbackPort() },
       {
         onProgress: () => undefined,
         serverSettings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' },
