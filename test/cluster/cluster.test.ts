@@ -11,8 +11,8 @@ import { strict as assert } from 'node:assert';
 import { chmodSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { findPostgresBinDir, postgresConnection, withPostgres } from '../../lib/cluster/postgres';
-import { provisionServerBinaries } from '../../lib/cluster/server-binaries';
+import { postgresConnection, withPostgres } from '../../lib/cluster/postgres';
+import { requireClusterPrograms } from '../support/multi-host-env';
 import { clusterFiles } from '../../lib/cluster/temporal-cluster';
 import { BatchIdKey } from '../../lib/contract/search-attributes';
 import { runCli } from '../support/cli';
@@ -42,15 +42,7 @@ describe('orchestrator cluster (real PostgreSQL, Temporal server and Web UI)', f
   }
 
   before(async function () {
-    try {
-      findPostgresBinDir();
-    } catch (error) {
-      console.error(`    ${(error as Error).message}`);
-      this.skip();
-    }
-    // A first build compiles the Temporal server: minutes, not a test's time.
-    this.timeout(20 * 60_000);
-    await provisionServerBinaries({ onProgress: (line) => console.error(`    ${line}`) });
+    await requireClusterPrograms(this);
     config = writeTempConfig(port, uiPort, (doc) => {
       doc.temporal.embedded = false;
       // The scratch folder holds the temp dir; the cluster's data goes beside it.

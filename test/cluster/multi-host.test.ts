@@ -14,8 +14,6 @@ import { strict as assert } from 'node:assert';
 import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { findPostgresBinDir } from '../../lib/cluster/postgres';
-import { provisionServerBinaries } from '../../lib/cluster/server-binaries';
 import { batchIdOf } from '../../lib/contract/names';
 import type { BatchResult } from '../../lib/contract/payloads';
 import type { BatchReport } from '../../lib/report/batch-report';
@@ -28,6 +26,7 @@ import {
   createTestStore,
   emptyStore,
   Host,
+  requireClusterPrograms,
   runOrchestratorIn,
   startSenderProxy,
   startTestCluster,
@@ -212,15 +211,7 @@ describe('several hosts on one Temporal cluster and a PostgreSQL store', functio
   }
 
   before(async function () {
-    try {
-      findPostgresBinDir();
-    } catch (error) {
-      console.error(`    ${(error as Error).message}`);
-      this.skip();
-    }
-    // A first build compiles the Temporal server: minutes, not a test's time.
-    this.timeout(20 * 60_000);
-    await provisionServerBinaries({ onProgress: (line) => console.error(`    ${line}`) });
+    await requireClusterPrograms(this);
     const began = Date.now();
     scope = runScope('the multi-host test');
     cluster = await startTestCluster(SLOT, scope);

@@ -21,6 +21,7 @@ import { dirname, join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import {
   ensureDatabase,
+  findPostgresBinDir,
   ensureRole,
   postgresConnection,
   postgresUrl,
@@ -28,6 +29,7 @@ import {
   withPostgres,
   type PostgresConnection,
 } from '../../lib/cluster/postgres';
+import { provisionServerBinaries } from '../../lib/cluster/server-binaries';
 import { clusterFiles } from '../../lib/cluster/temporal-cluster';
 import { loadConfig } from '../../lib/config/load';
 import { mirrorDatabaseUrl, mirrorProfile } from '../../lib/config/profile';
@@ -432,4 +434,20 @@ export async function checkBatchInStore(
     result.detailPages += detailPages;
   }
   return result;
+}
+
+/**
+ * A cluster test's first step: PostgreSQL's programs must be on the machine (the test is skipped,
+ * saying why, where they are not), and the cluster's programs are found or built, which takes
+ * minutes the first time: not a test's time.
+ */
+export async function requireClusterPrograms(context: Mocha.Context): Promise<void> {
+  try {
+    findPostgresBinDir();
+  } catch (error) {
+    console.error(`    ${(error as Error).message}`);
+    context.skip();
+  }
+  context.timeout(20 * 60_000);
+  await provisionServerBinaries({ onProgress: (line) => console.error(`    ${line}`) });
 }
