@@ -4,6 +4,7 @@
  */
 import { chunks } from './chunks';
 import { inTransaction, type Db } from './database';
+import { prepareQuery } from './prepared-query';
 import type { DetailState } from './schema';
 
 export interface QueuedDetail {
@@ -63,16 +64,28 @@ export async function pendingDetails(
     .execute();
 }
 
+// A detail page reads its entry and finishes it: prepared, as they run once per page.
+const readEntry = prepareQuery((db, key: { seq: number }) =>
+  db
+    .selectFrom('detail_queue')
+    .select(['seq', 'url', 'external_id as externalId', 'batch_id as batchId', 'site', 'state'])
+    .where('seq', '=', key.seq),
+);
+
+const writeOutcome = prepareQuery(
+  (db, outcome: { seq: number; state: DetailState; error: string | null; at: string }) =>
+    db
+      .updateTable('detail_queue')
+      .set({ state: outcome.state, error: outcome.error, updated_at: outcome.at })
+      .where('seq', '=', outcome.seq),
+);
+
 export async function getDetail(
   db: Db,
   seq: number,
 ): Promise<(QueuedDetail & { batchId: string; site: string; state: DetailState }) | null> {
-  const row = await db
-    .selectFrom('detail_queue')
-    .select(['seq', 'url', 'external_id as externalId', 'batch_id as batchId', 'site', 'state'])
-    .where('seq', '=', seq)
-    .executeTakeFirst();
-  return row ?? null;
+  const { rows } = await readEntry.execute(db, { seq });
+  return rows[0] ?? null;
 }
 
 export async function finishDetail(
@@ -81,11 +94,7 @@ export async function finishDetail(
   state: 'done' | 'failed' | 'skipped',
   error: string | null = null,
 ): Promise<void> {
-  await db
-    .updateTable('detail_queue')
-    .set({ state, error, updated_at: new Date().toISOString() })
-    .where('seq', '=', seq)
-    .execute();
+  await writeOutcome.execute(db, { seq, state, error, at: new Date().toISOString() });
 }
 
 /** Mark failed those of `seqs` still pending (entries done, skipped or failed stay so); returns how many. */

@@ -7,6 +7,7 @@ import type { ListingRecord } from '../record/listing-record';
 import { sql, type Insertable, type RawBuilder } from 'kysely';
 import { backendOfDb, inTransaction, type Db } from './database';
 import { chunks } from './chunks';
+import { prepareQuery } from './prepared-query';
 import type { BatchListingsTable, ListingsTable } from './schema';
 
 export interface UpsertCounts {
@@ -53,25 +54,75 @@ function columnValue(record: ListingRecord, field: keyof ListingRecord): unknown
 const PRICE_FIELDS: ReadonlySet<keyof ListingRecord> = new Set(['price', 'currency', 'priceOnRequest']);
 const MERGED = COLUMNS.filter(([field]) => !PRICE_FIELDS.has(field));
 
+interface ListingKey {
+  site: string;
+  external_id: string;
+}
+
+/** A merge's values, by column: the record's merged columns, its key, and the price as knownPrice decided. */
+type MergeValues = Record<string, unknown> &
+  ListingKey & { price: number | null; currency: string | null; price_on_request: number };
+
+function mergeValues(record: ListingRecord, price: PriceTriple): MergeValues {
+  const values: Record<string, unknown> = { site: record.site, external_id: record.externalId };
+  for (const [field, column] of MERGED) values[column] = columnValue(record, field);
+  return { ...values, ...priceColumns(price) } as MergeValues;
+}
+
+function priceColumns(price: PriceTriple): Pick<MergeValues, 'price' | 'currency' | 'price_on_request'> {
+  return { price: price.price, currency: price.currency, price_on_request: price.priceOnRequest ? 1 : 0 };
+}
+
 /**
  * The SET clause of a merge: a value the page lacks (null, no images) keeps the stored one, because
  * cards know less than detail pages (and some Lamudi pages carry JSON-LD only). The price fields are
  * set together, from knownPrice.
  */
-function mergeSet(record: ListingRecord, price: PriceTriple): Record<string, RawBuilder<unknown>> {
+function mergeSet(values: MergeValues): Record<string, RawBuilder<unknown>> {
   const set: Record<string, RawBuilder<unknown>> = {};
   for (const [field, column] of MERGED) {
-    const value = columnValue(record, field);
+    const value = values[column];
     set[column] =
       field === 'images'
         ? sql`CASE WHEN ${value} = '[]' THEN ${sql.ref(column)} ELSE ${value} END`
         : sql`COALESCE(${value}, ${sql.ref(column)})`;
   }
-  set.price = sql`${price.price}`;
-  set.currency = sql`${price.currency}`;
-  set.price_on_request = sql`${price.priceOnRequest ? 1 : 0}`;
+  set.price = sql`${values.price}`;
+  set.currency = sql`${values.currency}`;
+  set.price_on_request = sql`${values.price_on_request}`;
   return set;
 }
+
+// A card and a detail page merge into their listing once per listing each: prepared queries.
+const mergeCard = prepareQuery(
+  (db, values: MergeValues & { card_hash: string; last_batch_id: string; last_seen_at: string }) =>
+    db
+      .updateTable('listings')
+      .set({
+        ...mergeSet(values),
+        card_hash: values.card_hash,
+        last_batch_id: values.last_batch_id,
+        last_seen_at: values.last_seen_at,
+      })
+      .where('site', '=', values.site)
+      .where('external_id', '=', values.external_id),
+);
+
+const mergeDetailPage = prepareQuery((db, values: MergeValues & { detail_batch_id: string; last_seen_at: string }) =>
+  db
+    .updateTable('listings')
+    .set({ ...mergeSet(values), detail_batch_id: values.detail_batch_id, last_seen_at: values.last_seen_at })
+    .where('site', '=', values.site)
+    .where('external_id', '=', values.external_id),
+);
+
+const readStoredListing = prepareQuery((db, key: ListingKey) =>
+  db
+    .selectFrom('listings')
+    .select(['card_hash', 'price', 'currency', 'price_on_request'])
+    .where('site', '=', key.site)
+    .where('external_id', '=', key.external_id),
+);
 
 interface PriceTriple {
   price: number | null;
@@ -229,13 +280,13 @@ export async function upsertCards(db: Db, batchId: string, records: ListingRecor
         const before = stored.get(record.externalId) ?? storedFromInsert(inserts, record.externalId);
         const price = knownPrice(record, storedPrice(before));
         if (await notePriceChange(trx, batchId, record, storedPrice(before), price)) counts.priceChanges++;
-        await trx
-          .updateTable('listings')
-          .set({ ...mergeSet(record, price), card_hash: hash, last_batch_id: batchId, last_seen_at: at })
-          .where('site', '=', site)
-          .where('external_id', '=', record.externalId)
-          .execute();
-        stored.set(record.externalId, { card_hash: hash, ...price, price_on_request: price.priceOnRequest ? 1 : 0 });
+        await mergeCard.execute(trx, {
+          ...mergeValues(record, price),
+          card_hash: hash,
+          last_batch_id: batchId,
+          last_seen_at: at,
+        });
+        stored.set(record.externalId, { card_hash: hash, ...priceColumns(price) });
       }
     }
     return counts;
@@ -257,7 +308,8 @@ function storedFromInsert(inserts: Array<Insertable<ListingsTable>>, externalId:
 export async function mergeDetail(db: Db, batchId: string, record: ListingRecord): Promise<'merged' | 'inserted'> {
   return inTransaction(db, async (trx) => {
     await lockSiteListings(trx, record.site);
-    const existing = (await storedListings(trx, record.site, [record.externalId])).get(record.externalId);
+    const { rows } = await readStoredListing.execute(trx, { site: record.site, external_id: record.externalId });
+    const existing = rows[0];
     if (!existing) {
       // A detail page for a listing no card showed (its card disappeared mid-batch): keep it anyway.
       await upsertCards(trx, batchId, [record]);
@@ -272,12 +324,11 @@ export async function mergeDetail(db: Db, batchId: string, record: ListingRecord
     const price = knownPrice(record, storedPrice(existing));
     // The card may not have shown the price (JSON-LD-only pages): the detail page can reveal a change.
     await notePriceChange(trx, batchId, record, storedPrice(existing), price);
-    await trx
-      .updateTable('listings')
-      .set({ ...mergeSet(record, price), detail_batch_id: batchId, last_seen_at: new Date().toISOString() })
-      .where('site', '=', record.site)
-      .where('external_id', '=', record.externalId)
-      .execute();
+    await mergeDetailPage.execute(trx, {
+      ...mergeValues(record, price),
+      detail_batch_id: batchId,
+      last_seen_at: new Date().toISOString(),
+    });
     return 'merged';
   });
 }

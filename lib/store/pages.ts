@@ -11,6 +11,7 @@
  * which was never requested, in the reason.
  */
 import type { Db } from './database';
+import { prepareQuery } from './prepared-query';
 
 export interface PageAttempt {
   batchId: string;
@@ -26,40 +27,41 @@ export interface PageAttempt {
   error: string | null;
 }
 
-/** The attempt number of the next fetch of a page in a batch: 1 + the attempts recorded so far. */
-export async function nextAttempt(
-  db: Db,
-  page: Pick<PageAttempt, 'batchId' | 'site' | 'kind' | 'url'>,
-): Promise<number> {
-  const row = await db
+type PageKey = Pick<PageAttempt, 'batchId' | 'site' | 'kind' | 'url'>;
+
+const countAttempts = prepareQuery((db, page: PageKey) =>
+  db
     .selectFrom('pages')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('batch_id', '=', page.batchId)
     .where('site', '=', page.site)
     .where('kind', '=', page.kind)
-    .where('url', '=', page.url)
-    .executeTakeFirstOrThrow();
-  return row.n + 1;
+    .where('url', '=', page.url),
+);
+
+/** The attempt number of the next fetch of a page in a batch: 1 + the attempts recorded so far. */
+export async function nextAttempt(db: Db, page: PageKey): Promise<number> {
+  const { rows } = await countAttempts.execute(db, page);
+  return rows[0].n + 1;
 }
 
-export async function recordPage(db: Db, page: PageAttempt): Promise<void> {
-  const row = {
-    batch_id: page.batchId,
-    site: page.site,
-    kind: page.kind,
-    url: page.url,
-    attempt: page.attempt,
-    status_code: page.statusCode,
-    latency_ms: page.latencyMs,
-    bytes: page.bytes,
-    listings: page.listings,
-    error_type: page.errorType,
-    error: page.error,
-    fetched_at: new Date().toISOString(),
-  };
-  await db
+const writeAttempt = prepareQuery((db, page: PageAttempt & { fetchedAt: string }) =>
+  db
     .insertInto('pages')
-    .values(row)
+    .values({
+      batch_id: page.batchId,
+      site: page.site,
+      kind: page.kind,
+      url: page.url,
+      attempt: page.attempt,
+      status_code: page.statusCode,
+      latency_ms: page.latencyMs,
+      bytes: page.bytes,
+      listings: page.listings,
+      error_type: page.errorType,
+      error: page.error,
+      fetched_at: page.fetchedAt,
+    })
     .onConflict((oc) =>
       oc.columns(['batch_id', 'site', 'kind', 'url', 'attempt']).doUpdateSet((eb) => ({
         status_code: eb.ref('excluded.status_code'),
@@ -70,8 +72,11 @@ export async function recordPage(db: Db, page: PageAttempt): Promise<void> {
         error: eb.ref('excluded.error'),
         fetched_at: eb.ref('excluded.fetched_at'),
       })),
-    )
-    .execute();
+    ),
+);
+
+export async function recordPage(db: Db, page: PageAttempt): Promise<void> {
+  await writeAttempt.execute(db, { ...page, fetchedAt: new Date().toISOString() });
 }
 
 /**
