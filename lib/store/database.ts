@@ -21,8 +21,6 @@ export type Db = Kysely<StoreSchema>;
 export interface OpenOptions {
   /** Reads only: SQLite opens the file read-only (it must exist); PostgreSQL sessions are read-only. */
   readonly?: boolean;
-  /** SQLite: how long a writer waits for a lock held by another process. */
-  busyTimeoutMs?: number;
   /** PostgreSQL: the connection pool's size (`storage.pool_size`). */
   poolSize?: number;
 }
@@ -79,7 +77,7 @@ function withStatementCache(raw: Database.Database, limit = 256) {
 function openSqlite(path: string, options: OpenOptions): Db {
   if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true });
   const raw = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
-  raw.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+  raw.pragma('busy_timeout = 5000');
   if (!options.readonly) {
     raw.pragma('journal_mode = WAL');
     raw.pragma('synchronous = NORMAL');

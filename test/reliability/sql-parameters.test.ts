@@ -29,8 +29,6 @@ const REVIEWED: Record<string, string> = {
     "CREATE DATABASE takes no bound parameters; the name is a database name of the project's config or tests, quoted by pg's escapeIdentifier",
   "lib/cluster/postgres.ts: owner ? ` OWNER ${client.escapeIdentifier(owner)}` : ''":
     "the owner is a role name of the project's config, quoted by pg's escapeIdentifier (identifiers cannot be bound)",
-  'lib/store/database.ts: options.busyTimeoutMs ?? 5000':
-    'a number-typed option set by code (never by user input); PRAGMA takes no bound parameters',
 };
 
 function sourceFiles(dir: string): string[] {

@@ -28,7 +28,7 @@ export interface StoreBackend {
 let server: Promise<PostgresConnection> | null = null;
 
 /** The run's PostgreSQL, started on first use. Durability settings off: a test server loses nothing that matters. */
-export function testPostgres(): Promise<PostgresConnection> {
+function testPostgres(): Promise<PostgresConnection> {
   server ??= (async () => {
     const dir = mkdtempSync(join(tmpdir(), 'orchestrator-test-postgres-'));
     const started = await startPostgres(
