@@ -35,7 +35,9 @@ import {
   type TestCluster,
   type TestStore,
 } from '../support/multi-host-env';
-import { until, type StartUrlRow, type WorkerProcess } from '../support/reliability-env';
+import { type StartUrlRow } from '../support/reliability-env';
+import { until } from '../support/until';
+import { type WorkerProcess } from '../support/worker-process';
 import type { CheckResult } from '../../client/validation';
 import { searchPathOf } from '../support/expected-records';
 import { runScope, type RunScope } from '../support/temporal-server';

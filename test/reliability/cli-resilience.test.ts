@@ -9,7 +9,8 @@ import { strict as assert } from 'node:assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkFigures, printFigures, recordFigures } from '../support/reliability-figures';
-import { ReliabilityEnv, runOrchestrator, startOrchestrator, until } from '../support/reliability-env';
+import { ReliabilityEnv, runOrchestrator, startOrchestrator } from '../support/reliability-env';
+import { until } from '../support/until';
 
 const SUITE = 'CLI';
 const SITES = { lamudi: [{ url: 'https://www.lamudi.com.mx/jalisco/zapopan/casa/for-sale/', maxPages: 2 }] };

@@ -9,7 +9,8 @@
  */
 import { strict as assert } from 'node:assert';
 import { checkFigures, printFigures, recordFigures, seconds } from '../support/reliability-figures';
-import { ReliabilityEnv, until } from '../support/reliability-env';
+import { ReliabilityEnv } from '../support/reliability-env';
+import { until } from '../support/until';
 import { pageRequests, retryGaps, runStorm, SMOKE_STORM, type StormSite } from '../support/reliability-scenarios';
 
 const SUITE = 'mirror faults';

@@ -10,7 +10,8 @@ import { strict as assert } from 'node:assert';
 import Database from 'better-sqlite3';
 import { temporal } from '@temporalio/proto';
 import { checkFigures, printFigures, recordFigures } from '../support/reliability-figures';
-import { ReliabilityEnv, until } from '../support/reliability-env';
+import { ReliabilityEnv } from '../support/reliability-env';
+import { until } from '../support/until';
 
 const SUITE = 'kill -9 inside an activity';
 /** Worker restart (workflow bundle included) plus one page timeout and the rest of a tiny batch. */

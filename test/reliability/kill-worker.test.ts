@@ -7,7 +7,9 @@
  */
 import { strict as assert } from 'node:assert';
 import { printFigures, recordFigures } from '../support/reliability-figures';
-import { isAlive, ReliabilityEnv, until } from '../support/reliability-env';
+import { ReliabilityEnv } from '../support/reliability-env';
+import { until } from '../support/until';
+import { isAlive } from '../support/worker-process';
 import { CRASH_SITES, KILL_POINTS, runKillPoint, type KillOutcome } from '../support/reliability-scenarios';
 
 const SUITE = 'kill -9';

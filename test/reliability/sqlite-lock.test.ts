@@ -7,7 +7,8 @@
 import { strict as assert } from 'node:assert';
 import Database from 'better-sqlite3';
 import { checkFigures, printFigures, recordFigures, seconds } from '../support/reliability-figures';
-import { ReliabilityEnv, until } from '../support/reliability-env';
+import { ReliabilityEnv } from '../support/reliability-env';
+import { until } from '../support/until';
 import { CRASH_SITES } from '../support/reliability-scenarios';
 
 const SUITE = 'SQLite locked';

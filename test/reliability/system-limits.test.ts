@@ -10,7 +10,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { printFigures, recordFigures } from '../support/reliability-figures';
-import { ReliabilityEnv, runOrchestrator, startOrchestrator, until } from '../support/reliability-env';
+import { ReliabilityEnv, runOrchestrator, startOrchestrator } from '../support/reliability-env';
+import { until } from '../support/until';
 
 const SUITE = 'system limits';
 const MAX_MEMORY_MB = 256;

@@ -16,7 +16,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import {
@@ -34,7 +34,6 @@ import { clusterFiles } from '../../lib/cluster/temporal-cluster';
 import { loadConfig } from '../../lib/config/load';
 import { mirrorDatabaseUrl, mirrorProfile } from '../../lib/config/profile';
 import type { AppConfig } from '../../lib/config/types';
-import { siteTaskQueue } from '../../lib/contract/names';
 import type { TaskState } from '../../lib/contract/statuses';
 import { getBatch, getTasks } from '../../lib/store/batches';
 import type { Db } from '../../lib/store/database';
@@ -44,15 +43,8 @@ import type { MirrorServer } from '../../mirror/server';
 import { BIN, type CliResult } from './cli';
 import { expectedRecords } from './expected-records';
 import { startRewritingProxy } from './reliability-proxy';
-import {
-  childEnv,
-  expectedListingPages,
-  isAlive,
-  parentPid,
-  until,
-  type StartUrlRow,
-  type WorkerProcess,
-} from './reliability-env';
+import { childEnv, expectedListingPages, type StartUrlRow } from './reliability-env';
+import { startWorkerProcess, workerOutput, type WorkerProcess } from './worker-process';
 import { writeTempConfig } from './temp-config';
 import { ownServerPorts, type RunScope } from './temporal-server';
 
@@ -281,80 +273,25 @@ export class Host {
 
   /** `orchestrator --mirror worker`, a process of its own in the host's folder; resolves once it polls every queue. */
   async startWorker(client: Client): Promise<WorkerProcess> {
-    const log = openSync(join(this.dir, `worker-${this.workers.length + 1}.out`), 'a');
-    const child = spawn(process.execPath, [BIN, '--config', this.configPath, '--mirror', 'worker'], {
+    const worker = await startWorkerProcess({
+      dir: this.dir,
       cwd: this.dir,
+      args: ['--config', this.configPath, '--mirror', 'worker'],
       env: this.env,
-      stdio: ['ignore', log, log],
+      client,
+      namespace: this.config.temporal.namespace,
+      taskQueue: this.config.temporal.taskQueue,
+      sites: this.config.sites.map((site) => site.key),
+      what: `host ${this.name}'s worker`,
+      timeoutMs: 180_000,
     });
-    closeSync(log);
-    const exited = new Promise<number | null>((resolve) =>
-      child.once('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))),
-    );
-    let gone = false;
-    void exited.then(() => (gone = true));
-    const worker: WorkerProcess = {
-      child,
-      pid: child.pid!,
-      workerPid: child.pid!,
-      exited,
-      alive: () => isAlive(worker.workerPid),
-      async kill9() {
-        if (isAlive(worker.workerPid)) process.kill(worker.workerPid, 'SIGKILL');
-        if (!gone) child.kill('SIGKILL');
-        await exited;
-        await until(`process ${worker.workerPid} gone`, () => !isAlive(worker.workerPid), 10_000);
-      },
-      async stop() {
-        if (!gone) child.kill('SIGTERM');
-        await exited;
-        await until(`process ${worker.workerPid} gone`, () => !isAlive(worker.workerPid), 30_000).catch(() =>
-          process.kill(worker.workerPid, 'SIGKILL'),
-        );
-      },
-    };
     this.workers.push(worker);
-    await this.waitForPollers(client, worker);
     return worker;
-  }
-
-  /** Until the worker (or the child bin/worker-launcher.js started it in) polls the main queue and every site queue. */
-  private async waitForPollers(client: Client, worker: WorkerProcess): Promise<void> {
-    const { namespace, taskQueue } = this.config.temporal;
-    const queues: Array<[string, 1 | 2]> = [
-      [taskQueue, 1],
-      [taskQueue, 2],
-      ...this.config.sites.map((site): [string, 1 | 2] => [siteTaskQueue(taskQueue, site.key), 2]),
-    ];
-    await until(
-      `host ${this.name}'s worker ${worker.pid} polling ${queues.length} queues`,
-      async () => {
-        if (worker.child.exitCode !== null)
-          throw new Error(`host ${this.name}'s worker exited with ${worker.child.exitCode}:\n${this.workerOutput()}`);
-        for (const [name, taskQueueType] of queues) {
-          const described = await client.workflowService
-            .describeTaskQueue({ namespace, taskQueue: { name }, taskQueueType })
-            .catch(() => null);
-          const pids = (described?.pollers ?? []).map((poller) => Number(poller.identity?.split('@')[0]));
-          const ours = pids.find((pid) => pid === worker.pid || parentPid(pid) === worker.pid);
-          if (ours === undefined) return false;
-          worker.workerPid = ours;
-        }
-        return true;
-      },
-      180_000,
-      250,
-    );
   }
 
   /** What its workers printed (worker-N.out), for failure messages. */
   workerOutput(): string {
-    return readdirSync(this.dir)
-      .filter((name) => /^worker-\d+\.out$/.test(name))
-      .sort()
-      .map((name) => readFileSync(join(this.dir, name), 'utf8'))
-      .join('\n')
-      .slice(-3000);
+    return workerOutput(this.dir).slice(-3000);
   }
 
   /** SIGTERM to every worker still running (a graceful shutdown), each awaited. */

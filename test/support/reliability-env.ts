@@ -7,11 +7,10 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { siteTaskQueue } from '../../lib/contract/names';
 import { startBatch } from '../../client/batch-client';
 import { loadConfig } from '../../lib/config/load';
 import type { AppConfig } from '../../lib/config/types';
@@ -25,6 +24,7 @@ import type { BatchInput } from '../../lib/contract/payloads';
 import { BIN } from './cli';
 import { expectedRecords, searchPathOf } from './expected-records';
 import { writeTempConfig } from './temp-config';
+import { startWorkerProcess, workerOutput, type WorkerProcess } from './worker-process';
 import { testServer, TEST_TEMPORAL_ADDRESS } from './temporal-server';
 
 export interface StartUrlRow {
@@ -49,47 +49,6 @@ export interface ReliabilityEnvOptions {
   upstream?: (mirror: MirrorServer) => Promise<{ url: string; close(): Promise<void> }>;
 }
 
-export interface WorkerProcess {
-  /** The `orchestrator worker` process this test started. */
-  readonly child: ChildProcess;
-  readonly pid: number;
-  /**
-   * The process that polls Temporal: `pid` itself, or the child it starts the worker in
-   * (bin/worker-launcher.js, under security.system_limits.max_memory_mb). Known once it polls.
-   */
-  workerPid: number;
-  readonly exited: Promise<number | null>;
-  /** Whether the polling process still runs. */
-  alive(): boolean;
-  /** kill -9 of the polling process and of the one this test started, resolved once both are gone. */
-  kill9(): Promise<void>;
-  /** SIGTERM (graceful shutdown), resolved once the process is gone. */
-  stop(): Promise<void>;
-}
-
-/** The parent pid of a process (Linux /proc), or null when it is gone. */
-export function parentPid(pid: number): number | null {
-  try {
-    return Number(
-      readFileSync(`/proc/${pid}/stat`, 'utf8')
-        .replace(/^.*\) /s, '')
-        .split(' ')[1],
-    );
-  } catch {
-    return null;
-  }
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    // A zombie (killed, not yet reaped) counts as gone.
-    return !/^\d+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
 /** What SQLite says about a batch right now: the conditions kill points and faults wait for. */
 export interface Probe {
   batchStatus: string | null;
@@ -101,22 +60,6 @@ export interface Probe {
   siteMetricsRows: number;
   /** Backup files (complete or partial) whose name carries the batch id. */
   backups: string[];
-}
-
-/** Poll `probe` until it returns something other than undefined/false, or fail after `timeoutMs`. */
-export async function until<T>(
-  what: string,
-  probe: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 120_000,
-  everyMs = 20,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
 }
 
 /** Results pages a correct batch fetches for a site: page 1 of each start URL up to max_pages or the last page. */
@@ -301,72 +244,19 @@ export class ReliabilityEnv {
 
   /** `orchestrator --config <scratch yaml> worker`, a process of its own; resolves once it polls every queue. */
   async startWorker(extraEnv: Record<string, string> = {}): Promise<WorkerProcess> {
-    const log = openSync(join(this.dir, `worker-${this.workers.length + 1}.out`), 'a');
-    const child = spawn(process.execPath, [BIN, '--config', this.configPath, 'worker'], {
+    const worker = await startWorkerProcess({
+      dir: this.dir,
+      args: ['--config', this.configPath, 'worker'],
       env: childEnv({ ORCHESTRATOR_MIRROR_URL: this.fetchUrl, ...extraEnv }),
-      stdio: ['ignore', log, log],
+      client: await this.client(),
+      namespace: this.config.temporal.namespace,
+      taskQueue: this.taskQueue,
+      sites: this.sites,
+      what: 'the worker',
+      timeoutMs: 120_000,
     });
-    closeSync(log);
-    const exited = new Promise<number | null>((resolve) =>
-      child.once('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))),
-    );
-    let gone = false;
-    void exited.then(() => (gone = true));
-    const worker: WorkerProcess = {
-      child,
-      pid: child.pid!,
-      workerPid: child.pid!,
-      exited,
-      alive: () => isAlive(worker.workerPid),
-      async kill9() {
-        if (isAlive(worker.workerPid)) process.kill(worker.workerPid, 'SIGKILL');
-        if (!gone) child.kill('SIGKILL');
-        await exited;
-        await until(`process ${worker.workerPid} gone`, () => !isAlive(worker.workerPid), 10_000);
-      },
-      async stop() {
-        if (!gone) child.kill('SIGTERM');
-        await exited;
-        await until(`process ${worker.workerPid} gone`, () => !isAlive(worker.workerPid), 30_000).catch(() =>
-          process.kill(worker.workerPid, 'SIGKILL'),
-        );
-      },
-    };
     this.workers.push(worker);
-    await this.waitForPollers(worker);
     return worker;
-  }
-
-  /** Until the worker (or the child it re-ran itself in) polls the main queue (workflows and control activities) and every site queue. */
-  async waitForPollers(worker: WorkerProcess, timeoutMs = 120_000): Promise<void> {
-    const client = await this.client();
-    const queues: Array<[string, 1 | 2]> = [
-      [this.taskQueue, 1],
-      [this.taskQueue, 2],
-      ...this.sites.map((site): [string, 1 | 2] => [siteTaskQueue(this.config.temporal.taskQueue, site), 2]),
-    ];
-    await until(
-      `worker ${worker.pid} polling ${queues.length} queues`,
-      async () => {
-        const code = worker.child.exitCode;
-        if (code !== null)
-          throw new Error(
-            `the worker exited with ${code} before polling; see ${this.dir}/worker-*.out:\n${this.workerOutput().slice(-2000)}`,
-          );
-        for (const [name, taskQueueType] of queues) {
-          const described = await client.workflowService
-            .describeTaskQueue({ namespace: this.config.temporal.namespace, taskQueue: { name }, taskQueueType })
-            .catch(() => null);
-          const pids = (described?.pollers ?? []).map((poller) => Number(poller.identity?.split('@')[0]));
-          const ours = pids.find((pid) => pid === worker.pid || parentPid(pid) === worker.pid);
-          if (ours === undefined) return false;
-          worker.workerPid = ours;
-        }
-        return true;
-      },
-      timeoutMs,
-      200,
-    );
   }
 
   /** The worker processes' own log (logs/worker/*.log, JSON lines) from `since` (ms since the epoch) on. */
@@ -384,11 +274,7 @@ export class ReliabilityEnv {
   }
 
   workerOutput(): string {
-    return readdirSync(this.dir)
-      .filter((name) => /^worker-\d+\.out$/.test(name))
-      .sort()
-      .map((name) => readFileSync(join(this.dir, name), 'utf8'))
-      .join('\n');
+    return workerOutput(this.dir);
   }
 
   async startBatch(workflowId: string, input: BatchInput = {}): Promise<WorkflowHandle<typeof batchWorkflow>> {

@@ -22,7 +22,8 @@ import {
 import type { MirrorFaults } from '../../mirror/faults';
 import type { RequestLogEntry } from '../../mirror/server';
 import { checkFigures, recordFigures, seconds } from './reliability-figures';
-import { ReliabilityEnv, until, type BatchCheck, type Probe, type StartUrlRow } from './reliability-env';
+import { ReliabilityEnv, type BatchCheck, type Probe, type StartUrlRow } from './reliability-env';
+import { until } from './until';
 
 /** Lamudi (results pages, then a detail page per listing) and Mitula (results pages only), small. */
 export const CRASH_SITES: Record<string, StartUrlRow[]> = {
