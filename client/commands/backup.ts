@@ -8,7 +8,7 @@
 import type { Command } from 'commander';
 import { subcommand } from '../subcommand';
 import { existsSync, statSync } from 'node:fs';
-import { backupDatabase, listBackups, restoreDatabase } from '../../lib/backup/backup';
+import { backupDatabase, backupExtension, listBackups, restoreDatabase } from '../../lib/backup/backup';
 import type { AppConfig } from '../../lib/config/types';
 import { UserInputError } from '../../lib/errors';
 import { checkExtension, confinePath } from '../../lib/security/paths';
@@ -58,7 +58,7 @@ export async function restoreBackup(
   log: (line: string) => void = console.error,
 ) {
   const path = confinePath(config.storage.backupsDir, file, 'backup file');
-  checkExtension(path, ['.db'], 'backup file');
+  checkExtension(path, [backupExtension(config.storage.database)], 'backup file');
   if (!existsSync(path))
     throw new UserInputError(`backup file ${path} does not exist (see \`orchestrator backup --list\`)`);
   log('Workers must be stopped during a restore: they write to the database being replaced.');
@@ -115,7 +115,11 @@ export function registerBackupCommands(program: Command, globals: () => GlobalOp
     program,
     'restore',
     'replace the database with a backup from the backups folder; the current one is backed up first',
-    ['orchestrator backup --list', 'orchestrator restore orchestrator-2025-11-28T06-15-02-123Z-20251128-060000.db'],
+    [
+      'orchestrator backup --list',
+      'orchestrator restore orchestrator-2025-11-28T06-15-02-123Z-20251128-060000.db',
+      'orchestrator restore orchestrator-2025-11-28T06-15-02-123Z-20251128-060000.dump   # a PostgreSQL store',
+    ],
   )
     .argument('<file>', 'backup file name (or path) inside the backups folder')
     .option('--force', 'restore even though a worker polls the task queue')

@@ -14,6 +14,11 @@ import { backendOf, databaseTargetOf, redactDatabaseUrl, sqliteHandleOf, type Db
 const PREFIX = 'orchestrator-';
 const EXTENSIONS = { sqlite: '.db', postgres: '.dump' } as const;
 
+/** The file ending of the backups of this store (`storage.database`): `.db` for SQLite, `.dump` for PostgreSQL. */
+export function backupExtension(database: string): string {
+  return EXTENSIONS[backendOf(database)];
+}
+
 export interface BackupResult {
   file: string;
   bytes: number;

@@ -4,7 +4,8 @@
  * process, and three project folders acting as hosts: A and B run `orchestrator --mirror worker`,
  * C runs the CLI. A batch started from C completes with exactly what the mirror served; it survives
  * host A's worker being SIGKILLed mid-batch; C's status, report and export show it; a site's rate
- * limit holds across both workers. Prints the figures the README quotes: each case's duration, and
+ * limit holds across both workers; C's restore of a backup is refused while a worker host polls,
+ * and puts the store back once they stop. Prints the figures the README quotes: each case's duration, and
  * pages per minute with two worker hosts and with one.
  *
  * Needs PostgreSQL (scripts/install-system-deps.sh) and the cluster's programs (built here when
@@ -132,7 +133,8 @@ describe('several hosts on one Temporal cluster and a PostgreSQL store', functio
   let client: Client;
   let db: Db;
   const batchIds: string[] = [];
-  const exportFiles: string[] = [];
+  /** Files host C's commands wrote into the repository's data/mirror (exports, backups): removed at the end. */
+  const writtenFiles: string[] = [];
   /** What existed of the folders a PostgreSQL `--mirror` profile writes to, before this test. */
   let mirrorDirsBefore: Map<string, boolean>;
   let failed = false;
@@ -265,7 +267,7 @@ describe('several hosts on one Temporal cluster and a PostgreSQL store', functio
     try {
       await scope?.closeAll();
     } finally {
-      for (const file of exportFiles) rmSync(file, { force: true });
+      for (const file of writtenFiles) rmSync(file, { force: true });
       if (mirrorDirsBefore) removeMirrorProfileFiles();
       const dirs = [cluster?.dir, hostA?.dir, hostB?.dir, hostC?.dir].filter((dir): dir is string => Boolean(dir));
       if (failed || process.env.MULTI_HOST_KEEP) console.error(`    scratch folders kept: ${dirs.join(' ')}`);
@@ -356,7 +358,7 @@ describe('several hosts on one Temporal cluster and a PostgreSQL store', functio
     const exported = await hostC.orchestrator(['export', '--batch', batchId, '--out', out, '--json']);
     assert.equal(exported.code, 0, exported.stderr);
     const written = JSON.parse(exported.stdout) as ExportResult;
-    exportFiles.push(written.file);
+    writtenFiles.push(written.file);
     const lines = readFileSync(written.file, 'utf8').split('\n').filter(Boolean);
     assert.equal(written.count, stored.listings);
     assert.equal(lines.length, stored.listings, `lines of ${written.file}`);
@@ -512,5 +514,55 @@ describe('several hosts on one Temporal cluster and a PostgreSQL store', functio
       spanMs >= (requests.length - 2) * intervalMs,
       `${requests.length} requests in ${seconds(spanMs)}, faster than one per ${intervalMs / 1000} s`,
     );
+  });
+
+  it("case 5: host C's backup and restore on PostgreSQL: refused while a worker host polls, the store as the backup once they stop", async () => {
+    const counts = async () => ({
+      listings: Number(
+        (
+          await db
+            .selectFrom('listings')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
+      pages: Number(
+        (
+          await db
+            .selectFrom('pages')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
+    });
+    const before = await counts();
+    assert.ok(
+      before.listings > 0 && before.pages > 0,
+      `the store holds the earlier batches: ${JSON.stringify(before)}`,
+    );
+    const backedUp = await hostC.orchestrator(['backup', '--json']);
+    assert.equal(backedUp.code, 0, backedUp.stderr);
+    const { file } = JSON.parse(backedUp.stdout) as { file: string };
+    writtenFiles.push(file);
+    assert.match(file, /\.dump$/, 'a pg_dump archive');
+
+    await emptyStore(cluster.superuser, store.mirrorDatabase);
+    assert.deepEqual(await counts(), { listings: 0, pages: 0 });
+    const name = file.split('/').pop()!;
+    const refused = await hostC.orchestrator(['restore', name]);
+    assert.equal(refused.code, 1, refused.stdout);
+    assert.match(refused.stderr, /error: a worker is polling /);
+    assert.doesNotMatch(refused.stderr, /\n\s+at /, 'no stack trace');
+    assert.deepEqual(await counts(), { listings: 0, pages: 0 }, 'the store as it was');
+
+    await hostA.stopWorkers();
+    await hostB.stopWorkers();
+    // The server lists a poller for a while after its worker stopped: --force, as the error says.
+    const restored = await hostC.orchestrator(['restore', name, '--force']);
+    assert.equal(restored.code, 0, restored.stderr);
+    const safetyCopy = restored.stdout.match(/kept as (\S+)\.$/m)?.[1] ?? '';
+    assert.match(safetyCopy, /before-restore.*\.dump$/, `the store it replaced is kept: ${restored.stdout}`);
+    writtenFiles.push(safetyCopy);
+    assert.deepEqual(await counts(), before, 'the store as it was backed up');
   });
 });
