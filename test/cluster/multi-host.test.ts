@@ -517,24 +517,16 @@ describe('several hosts on one Temporal cluster and a PostgreSQL store', functio
   });
 
   it("case 5: host C's backup and restore on PostgreSQL: refused while a worker host polls, the store as the backup once they stop", async () => {
-    const counts = async () => ({
-      listings: Number(
+    const rowsIn = async (table: 'listings' | 'pages') =>
+      Number(
         (
           await db
-            .selectFrom('listings')
+            .selectFrom(table)
             .select((eb) => eb.fn.countAll().as('n'))
             .executeTakeFirstOrThrow()
         ).n,
-      ),
-      pages: Number(
-        (
-          await db
-            .selectFrom('pages')
-            .select((eb) => eb.fn.countAll().as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
-      ),
-    });
+      );
+    const counts = async () => ({ listings: await rowsIn('listings'), pages: await rowsIn('pages') });
     const before = await counts();
     assert.ok(
       before.listings > 0 && before.pages > 0,
