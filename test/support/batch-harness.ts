@@ -4,7 +4,7 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeStartUrls } from './temp-config';
 import { dirname, join } from 'node:path';
 import type { AppConfig } from '../../lib/config/types';
 import type { ListingRecord } from '../../lib/record/listing-record';
@@ -49,13 +49,7 @@ async function openBatchHarness(options: HarnessOptions): Promise<BatchHarness> 
   let base = testConfig({ ...options, mirrorUrl: null });
   if (options.startUrls) {
     const urlsDir = join(dirname(base.storage.database), 'urls');
-    mkdirSync(urlsDir, { recursive: true });
-    for (const [site, rows] of Object.entries(options.startUrls)) {
-      writeFileSync(
-        join(urlsDir, `${site}.csv`),
-        ['url,max_pages', ...rows.map((row) => `${row.url},${row.maxPages}`)].join('\n') + '\n',
-      );
-    }
+    writeStartUrls(urlsDir, options.startUrls);
     base = { ...base, storage: { ...base.storage, urlsDir } };
   }
   if (options.edit) base = options.edit(base);

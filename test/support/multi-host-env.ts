@@ -16,7 +16,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import {
@@ -45,7 +45,7 @@ import { expectedRecords } from './expected-records';
 import { startRewritingProxy } from './reliability-proxy';
 import { childEnv, expectedListingPages, type StartUrlRow } from './reliability-env';
 import { startWorkerProcess, workerOutput, type WorkerProcess } from './worker-process';
-import { writeTempConfig } from './temp-config';
+import { forMirrorBatches, writeStartUrls, writeTempConfig } from './temp-config';
 import { ownServerPorts, type RunScope } from './temporal-server';
 
 /** `orchestrator <args>` in `cwd` with exactly `env`, to its end (SIGKILLed after `timeoutMs`). */
@@ -232,21 +232,11 @@ export class Host {
       doc.storage.urls_dir = join(scratch, 'urls');
       doc.mirror = { url: options.fetchUrl };
       doc.metrics = { prometheus_port: null };
-      // The mirror is ours: no politeness waits unless a site sets its own rate limit, short waits between retries.
-      doc.security.rate_limiting.enable = false;
-      doc.defaults.rate_limit_seconds = 0;
-      doc.defaults.retry = { ...doc.defaults.retry, initial_interval: '200ms', maximum_interval: '2s' };
-      for (const [key, site] of Object.entries(doc.sites as Record<string, Record<string, unknown>>)) {
-        site.enabled = key in options.startUrls;
-        site.fetcher = 'http';
-        delete site.rate_limit_seconds;
-        delete site.retry;
-      }
+      forMirrorBatches(doc, Object.keys(options.startUrls));
       options.edit?.(doc);
     });
     this.dir = project.dir;
     this.configPath = project.path;
-    mkdirSync(join(this.dir, 'urls'));
     this.writeStartUrls(options.startUrls);
     const home = join(this.dir, 'home');
     const tmp = join(this.dir, 'os-tmp');
@@ -258,12 +248,7 @@ export class Host {
 
   /** Replace these sites' start-URL CSVs (a batch reads them when it is planned). */
   writeStartUrls(startUrls: Record<string, StartUrlRow[]>): void {
-    for (const [site, rows] of Object.entries(startUrls)) {
-      writeFileSync(
-        join(this.dir, 'urls', `${site}.csv`),
-        ['url,max_pages', ...rows.map((row) => `${row.url},${row.maxPages}`)].join('\n') + '\n',
-      );
-    }
+    writeStartUrls(join(this.dir, 'urls'), startUrls);
   }
 
   /** `orchestrator --config <its config> --mirror <args>` in its folder, with its environment. */

@@ -7,7 +7,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
@@ -23,7 +23,7 @@ import type { batchWorkflow } from '../../workflows/batch';
 import type { BatchInput } from '../../lib/contract/payloads';
 import { BIN } from './cli';
 import { expectedRecords, searchPathOf } from './expected-records';
-import { writeTempConfig } from './temp-config';
+import { forMirrorBatches, writeStartUrls, writeTempConfig } from './temp-config';
 import { startWorkerProcess, workerOutput, type WorkerProcess } from './worker-process';
 import { testServer, TEST_TEMPORAL_ADDRESS } from './temporal-server';
 
@@ -165,29 +165,12 @@ export class ReliabilityEnv {
       doc.metrics = { prometheus_port: null };
       doc.notifications = { webhook_url: options.webhookUrl ?? null };
       doc.batch = { ...doc.batch, detail_window: options.detailWindow ?? doc.batch.detail_window };
-      // The mirror is ours: no politeness waits, and short waits between retries (attempt counts unchanged).
-      doc.security.rate_limiting.enable = false;
-      doc.defaults.rate_limit_seconds = 0;
-      // maximum_interval bounds a site's Retry-After too (activities/failures.ts): 2 s lets the storms' Retry-After through.
-      doc.defaults.retry = { ...doc.defaults.retry, initial_interval: '200ms', maximum_interval: '2s' };
-      for (const [key, site] of Object.entries(doc.sites as Record<string, Record<string, unknown>>)) {
-        site.enabled = key in options.sites;
-        // The http fetcher for every site: these tests are about the orchestration, not Chromium.
-        site.fetcher = 'http';
-        delete site.rate_limit_seconds;
-        delete site.retry;
-      }
+      forMirrorBatches(doc, Object.keys(options.sites));
       options.edit?.(doc);
     });
     this.dir = temp.dir;
     this.configPath = temp.path;
-    mkdirSync(join(this.dir, 'urls'), { recursive: true });
-    for (const [site, rows] of Object.entries(options.sites)) {
-      writeFileSync(
-        join(this.dir, 'urls', `${site}.csv`),
-        ['url,max_pages', ...rows.map((row) => `${row.url},${row.maxPages}`)].join('\n') + '\n',
-      );
-    }
+    writeStartUrls(join(this.dir, 'urls'), options.sites);
     this.config = loadConfig({ path: this.configPath, env: {} });
   }
 

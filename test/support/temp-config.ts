@@ -1,5 +1,5 @@
 /** A copy of config/config.yaml with its ports and every path moved to a scratch folder, for tests that run the CLI. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
@@ -42,4 +42,36 @@ export function writeTempConfig(
   const path = join(dir, 'config.yaml');
   writeFileSync(path, YAML.stringify(doc));
   return { path, dir, address, uiPort };
+}
+
+/** Start-URL CSVs (urls/<site>.csv) for these sites in `urlsDir`, replacing any there. */
+export function writeStartUrls(
+  urlsDir: string,
+  startUrls: Record<string, Array<{ url: string; maxPages: number }>>,
+): void {
+  mkdirSync(urlsDir, { recursive: true });
+  for (const [site, rows] of Object.entries(startUrls)) {
+    writeFileSync(
+      join(urlsDir, `${site}.csv`),
+      ['url,max_pages', ...rows.map((row) => `${row.url},${row.maxPages}`)].join('\n') + '\n',
+    );
+  }
+}
+
+/**
+ * A config document set for batches against the test's own mirror: only `sites` enabled, each on
+ * the http fetcher (these tests are about the orchestration, not Chromium), no politeness waits
+ * unless a test sets a site's own rate limit, and short waits between retries (attempt counts
+ * unchanged; maximum_interval bounds a site's Retry-After too, activities/failures.ts).
+ */
+export function forMirrorBatches(doc: Record<string, any>, sites: readonly string[]): void {
+  doc.security.rate_limiting.enable = false;
+  doc.defaults.rate_limit_seconds = 0;
+  doc.defaults.retry = { ...doc.defaults.retry, initial_interval: '200ms', maximum_interval: '2s' };
+  for (const [key, site] of Object.entries(doc.sites as Record<string, Record<string, unknown>>)) {
+    site.enabled = sites.includes(key);
+    site.fetcher = 'http';
+    delete site.rate_limit_seconds;
+    delete site.retry;
+  }
 }
