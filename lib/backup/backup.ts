@@ -49,9 +49,7 @@ export async function backupDatabase(
     tag,
     retention,
     sqlite ? EXTENSIONS.sqlite : EXTENSIONS.postgres,
-    sqlite
-      ? (partial) => sqliteCopy(sqlite, partial, onProgress)
-      : (partial) => pgTool('pg_dump', databaseTargetOf(db), ['--format=custom', `--file=${partial}`], onProgress),
+    sqlite ? (partial) => sqliteCopy(sqlite, partial, onProgress) : pgDump(databaseTargetOf(db), onProgress),
   );
 }
 
@@ -64,7 +62,7 @@ async function backupInto(
 ): Promise<BackupResult> {
   mkdirSync(backupsDir, { recursive: true });
   const safeTag = tag.replace(/[^A-Za-z0-9_-]/g, '_');
-  const existing = listBackups(backupsDir).find((file) => file.endsWith(`-${safeTag}${extension}`));
+  const existing = listBackups(backupsDir, extension).find((file) => file.endsWith(`-${safeTag}${extension}`));
   let file: string;
   let reused = false;
   if (existing) {
@@ -87,7 +85,8 @@ async function backupInto(
     // Renamed into place only when complete: a crash mid-backup leaves no file that looks whole.
     renameSync(partial, file);
   }
-  const removed = listBackups(backupsDir).slice(retention);
+  // Retention counts this store's backups only: a folder may also hold the other backend's.
+  const removed = listBackups(backupsDir, extension).slice(retention);
   for (const old of removed) rmSync(old, { force: true });
   return { file, bytes: statSync(file).size, reused, removed };
 }
@@ -99,6 +98,11 @@ async function sqliteCopy(source: Database.Database, partial: string, onProgress
       return 100;
     },
   });
+}
+
+/** A copy into a partial file with pg_dump (its custom format, what pg_restore reads). */
+function pgDump(url: string, onProgress?: () => void) {
+  return (partial: string) => pgTool('pg_dump', url, ['--format=custom', `--file=${partial}`], onProgress);
 }
 
 /**
@@ -139,11 +143,12 @@ async function pgTool(tool: 'pg_dump' | 'pg_restore', url: string, args: string[
   }
 }
 
-/** Backups in backupsDir, newest first. */
-export function listBackups(backupsDir: string): string[] {
+/** Backups in backupsDir (of either backend, or those ending in `extension`), newest first. */
+export function listBackups(backupsDir: string, extension?: string): string[] {
   if (!existsSync(backupsDir)) return [];
+  const extensions: string[] = extension ? [extension] : Object.values(EXTENSIONS);
   return readdirSync(backupsDir)
-    .filter((name) => name.startsWith(PREFIX) && Object.values(EXTENSIONS).some((ext) => name.endsWith(ext)))
+    .filter((name) => name.startsWith(PREFIX) && extensions.some((ext) => name.endsWith(ext)))
     .sort()
     .reverse()
     .map((name) => join(backupsDir, name));
@@ -202,9 +207,8 @@ async function restorePostgres(backupFile: string, url: string, backupsDir: stri
     throw new UserInputError(
       `${basename(backupFile)} is not a PostgreSQL backup (${EXTENSIONS.postgres}): the configured store is PostgreSQL`,
     );
-  const copy = (partial: string) => pgTool('pg_dump', url, ['--format=custom', `--file=${partial}`]);
   const safetyCopy = (
-    await backupInto(backupsDir, beforeRestoreTag(), Number.MAX_SAFE_INTEGER, EXTENSIONS.postgres, copy)
+    await backupInto(backupsDir, beforeRestoreTag(), Number.MAX_SAFE_INTEGER, EXTENSIONS.postgres, pgDump(url))
   ).file;
   // --clean --if-exists drops what the archive recreates; one transaction: all of it or nothing.
   await pgTool('pg_restore', url, ['--clean', '--if-exists', '--no-owner', '--single-transaction', backupFile]);

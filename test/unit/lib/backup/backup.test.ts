@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { backupDatabase, listBackups, restoreDatabase } from '../../../../lib/backup/backup';
@@ -60,8 +60,13 @@ describe('backup and restore', () => {
       assert.equal((await backupDatabase(db, backups, 'b1', 2)).reused, true);
       assert.equal(await withStore(first.file, listingCount, true), 3);
 
+      // A PostgreSQL store's backup in the same folder is not this store's to count or remove.
+      const otherBackend = join(backups, 'orchestrator-2025-01-01T00-00-00-000Z-pg.dump');
+      writeFileSync(otherBackend, 'a pg_dump archive');
       await backupDatabase(db, backups, 'b2', 2);
       const third = await backupDatabase(db, backups, 'b3', 2);
+      assert.ok(existsSync(otherBackend), 'the .dump is kept');
+      rmSync(otherBackend);
       assert.equal(listBackups(backups).length, 2);
       assert.ok(third.removed.some((file) => file.endsWith('-b1.db')));
 
