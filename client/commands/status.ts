@@ -31,7 +31,7 @@ export interface BatchStatusView {
   } | null;
   /** Live per-site progress while the workflow runs. */
   progress: BatchProgress | null;
-  /** False when no Temporal server answered: the view is SQLite's alone. */
+  /** False when no Temporal server answered: the view is the store's alone. */
   temporalReachable: boolean;
   webUi: string;
 }
@@ -41,8 +41,13 @@ export async function batchStatus(config: AppConfig, text: string): Promise<Batc
   try {
     const ref = await resolveBatch(config, client, text);
     const db = await openBatchDatabase(config);
-    const tasks = db ? await getTasks(db, ref.batchId) : [];
-    await db?.destroy();
+    let tasks: TaskRow[] = [];
+    try {
+      if (db) tasks = await getTasks(db, ref.batchId);
+    } finally {
+      // A PostgreSQL pool left open would keep the command from exiting.
+      await db?.destroy();
+    }
     const running = ref.workflow?.status.name === 'RUNNING';
     const progress =
       client && running ? await queryProgress(client.workflow.getHandle<typeof batchWorkflow>(ref.workflowId)) : null;
