@@ -254,10 +254,13 @@ export async function upsertCards(db: Db, batchId: string, records: ListingRecor
       for (const record of ofSite) {
         const hash = recordHash(record);
         const existing = stored.get(record.externalId);
-        if (!existing && !inserts.some((row) => row.external_id === record.externalId)) {
+        if (!existing) {
           inserts.push(insertRow(record, hash, batchId, at));
           verdicts.push({ batch_id: batchId, site, external_id: record.externalId, change: 'new' });
           counts.new++;
+          // A card the page repeats then merges into the row this one inserts, classified already.
+          stored.set(record.externalId, { card_hash: hash, ...priceColumns(record) });
+          classified.add(record.externalId);
           continue;
         }
         if (existing && !classified.has(record.externalId)) {
@@ -277,7 +280,7 @@ export async function upsertCards(db: Db, batchId: string, records: ListingRecor
           .onConflict((oc) => oc.columns(['batch_id', 'site', 'external_id']).doNothing())
           .execute();
       for (const { record, hash } of merges) {
-        const before = stored.get(record.externalId) ?? storedFromInsert(inserts, record.externalId);
+        const before = stored.get(record.externalId)!;
         const price = knownPrice(record, storedPrice(before));
         if (await notePriceChange(trx, batchId, record, storedPrice(before), price)) counts.priceChanges++;
         await mergeCard.execute(trx, {
@@ -291,17 +294,6 @@ export async function upsertCards(db: Db, batchId: string, records: ListingRecor
     }
     return counts;
   });
-}
-
-/** What this transaction just inserted for a listing, as a stored row (a card repeated on its page). */
-function storedFromInsert(inserts: Array<Insertable<ListingsTable>>, externalId: string): Existing {
-  const row = inserts.find((insert) => insert.external_id === externalId)!;
-  return {
-    card_hash: row.card_hash,
-    price: row.price ?? null,
-    currency: row.currency ?? null,
-    price_on_request: row.price_on_request ?? 0,
-  };
 }
 
 /** Merge what a detail page shows into its listing: every value the page gives wins. */

@@ -74,6 +74,23 @@ describeOnEachBackend('listings store', (backend) => {
     assert.equal(await count(db, 'listings'), 1);
   });
 
+  it('counts a card the page repeats once, as new, and merges the repeat into the row the first inserted', async () => {
+    const db = store();
+    const counts = await upsertCards(db, 'b1', [
+      card('a', 100),
+      card('a', null, { title: 'Casa a, otra vez', bedrooms: 3 }),
+    ]);
+    assert.deepEqual(counts, { new: 1, updated: 0, unchanged: 0, priceChanges: 0 });
+    assert.deepEqual(await db.selectFrom('batch_listings').select(['external_id', 'change']).execute(), [
+      { external_id: 'a', change: 'new' },
+    ]);
+    const [stored] = await getListings(db, 'lamudi');
+    assert.equal(stored.title, 'Casa a, otra vez');
+    assert.equal(stored.bedrooms, 3);
+    assert.equal(stored.price, 100, "the repeat shows no price: the first card's stands");
+    assert.equal(await count(db, 'price_history'), 0);
+  });
+
   it('keeps what a detail page gave when a later card lacks it, but takes the card price as it is', async () => {
     const db = store();
     await upsertCards(db, 'b1', [card('a', 100)]);
