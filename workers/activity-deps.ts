@@ -41,15 +41,15 @@ export interface DepsOptions {
 }
 
 /**
- * A site's limit in this process: the security section's requests per minute with burst. Its
- * rate_limit_seconds is not spaced here: a site that has one runs one page per activity on its own
- * task queue, whose rate the Temporal server holds across every worker on every host
+ * Every site's limit in this process, each site with a bucket of its own: the security section's
+ * requests per minute with burst. A site's rate_limit_seconds is not spaced here: a site that has
+ * one runs one page per activity on its own task queue, whose rate the Temporal server holds across every worker on every host
  * (workers/worker.ts, lib/temporal/server-settings.ts). Spacing again here, per process, made a
  * host's requests lag behind the server's pace whenever one waited (its robots.txt took the slot
  * of its first page), and another host's next request then came right after: 124 ms apart on a
  * site limited to one page per 2 s (test/cluster/multi-host.test.ts).
  */
-export function siteRateLimit(config: AppConfig): SiteRateLimit {
+function siteRateLimit(config: AppConfig): SiteRateLimit {
   const { rateLimiting } = config.security;
   return {
     requestsPerMinute: rateLimiting.enable ? rateLimiting.requestsPerMinute : 0,
@@ -74,11 +74,7 @@ export async function buildActivityDeps(
   options: DepsOptions = {},
 ): Promise<ActivityDeps & { close(): Promise<void> }> {
   const db = await openStore(config.storage);
-  const limiter = new RateLimiter({
-    sites: options.liftRateLimits
-      ? {}
-      : Object.fromEntries(config.sites.map((site) => [site.key, siteRateLimit(config)])),
-  });
+  const limiter = new RateLimiter(options.liftRateLimits ? {} : { defaultLimit: siteRateLimit(config) });
   const fetchers = new Map<string, PageFetcher>();
   // One policy for every request of every site (lib/security/host-policy.ts).
   const hostPolicy = new HostPolicy({
