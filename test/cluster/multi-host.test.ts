@@ -100,9 +100,10 @@ const RATED: Record<string, StartUrlRow[]> = {
  * mirror after the dispatch reaches a worker, the activity starts and, on a host's first page of
  * the site, its robots.txt is fetched: that delay varies from one request to the next (tens of
  * milliseconds, half a second with a robots.txt fetch on a busy machine), so two requests may come
- * closer than the interval once while the count over every window still holds. Four partitions
- * per queue (Temporal's default) let up to four through at once: 88–247 ms apart, three or more
- * in one interval's window.
+ * closer than the interval once while the count over every window still holds. A queue split in
+ * four partitions (Temporal's default; every server here runs one, lib/temporal/server-settings.ts)
+ * let up to four through at once, 88–247 ms apart: three or more in one interval's window, which
+ * these windows catch.
  */
 const RATE_WINDOWS = [1, 2, 5];
 
@@ -518,14 +519,12 @@ describe('several hosts on one Temporal cluster and a PostgreSQL store', functio
 
   it("case 5: host C's backup and restore on PostgreSQL: refused while a worker host polls, the store as the backup once they stop", async () => {
     const rowsIn = async (table: 'listings' | 'pages') =>
-      Number(
-        (
-          await db
-            .selectFrom(table)
-            .select((eb) => eb.fn.countAll().as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n;
     const counts = async () => ({ listings: await rowsIn('listings'), pages: await rowsIn('pages') });
     const before = await counts();
     assert.ok(

@@ -44,7 +44,7 @@ import { BIN, type CliResult } from './cli';
 import { expectedRecords } from './expected-records';
 import { startRewritingProxy } from './reliability-proxy';
 import { childEnv, expectedListingPages, type StartUrlRow } from './reliability-env';
-import { startWorkerProcess, workerOutput, type WorkerProcess } from './worker-process';
+import { startWorkerProcess, type WorkerProcess } from './worker-process';
 import { forMirrorBatches, writeStartUrls, writeTempConfig } from './temp-config';
 import { ownServerPorts, type RunScope } from './temporal-server';
 
@@ -77,7 +77,6 @@ export interface TestCluster {
   dir: string;
   address: string;
   uiPort: number;
-  postgresPort: number;
   /** The cluster PostgreSQL's superuser (its password file, written at initdb). */
   superuser: PostgresConnection;
   /** How long `cluster start` took, ms. */
@@ -116,7 +115,7 @@ export async function startTestCluster(slot: number, scope: RunScope): Promise<T
     port: postgresPort,
   });
   assert.ok(superuser, 'the cluster PostgreSQL has a superuser password file');
-  return { dir: project.dir, address, uiPort, postgresPort, superuser, startMs };
+  return { dir: project.dir, address, uiPort, superuser, startMs };
 }
 
 export interface TestStore {
@@ -272,11 +271,6 @@ export class Host {
     });
     this.workers.push(worker);
     return worker;
-  }
-
-  /** What its workers printed (worker-N.out), for failure messages. */
-  workerOutput(): string {
-    return workerOutput(this.dir).slice(-3000);
   }
 
   /** SIGTERM to every worker still running (a graceful shutdown), each awaited. */

@@ -49,7 +49,7 @@ export interface WorkerStart {
 }
 
 /** The parent pid of a process (Linux /proc), or null when it is gone. */
-export function parentPid(pid: number): number | null {
+function parentPid(pid: number): number | null {
   try {
     return Number(
       readFileSync(`/proc/${pid}/stat`, 'utf8')
