@@ -201,7 +201,7 @@ const temporalSchema = section({
 }));
 
 /** A SQLite file path or a postgres:// URL (lib/store/database-url.ts). */
-export const databaseSchema = text('a SQLite file path or a postgres:// URL').superRefine((database, context) => {
+const databaseSchema = text('a SQLite file path or a postgres:// URL').superRefine((database, context) => {
   const problem = databaseSettingProblem(database);
   if (problem) context.addIssue({ code: 'custom', message: problem });
 });

@@ -11,7 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, PostgresAdapter, PostgresDialect, sql, SqliteDialect } from 'kysely';
 import pg from 'pg';
-import { backendOf } from './database-url';
+import { backendOf, type Backend } from './database-url';
 import { MIGRATIONS } from './migrations';
 import type { StoreSchema } from './schema';
 
@@ -50,7 +50,7 @@ export function databaseTargetOf(db: Db): string {
   return target;
 }
 
-export function backendOfDb(db: Db): 'sqlite' | 'postgres' {
+export function backendOfDb(db: Db): Backend {
   return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }
 
@@ -148,7 +148,7 @@ async function ensureMigrationsTable(db: Db): Promise<void> {
  * schema as it was. On PostgreSQL an advisory lock makes two workers that start together apply
  * each migration once.
  */
-export async function migrate(db: Db): Promise<number> {
+async function migrate(db: Db): Promise<number> {
   const backend = backendOfDb(db);
   return db.transaction().execute(async (trx) => {
     if (backend === 'postgres') await sql`SELECT pg_advisory_xact_lock(20261204)`.execute(trx);

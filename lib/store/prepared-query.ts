@@ -11,7 +11,7 @@
  * clauses).
  */
 import type { Compilable, CompiledQuery, QueryResult } from 'kysely';
-import { backendOfDb, type Db } from './database';
+import { backendOfDb, type Backend, type Db } from './database';
 
 /** A stand-in for the value named `name`, bound as a parameter when the query runs. */
 class Slot {
@@ -37,7 +37,7 @@ export interface PreparedQuery<V extends object, O> {
 }
 
 export function prepareQuery<V extends object, O>(build: (db: Db, values: V) => Compilable<O>): PreparedQuery<V, O> {
-  const compiled = new Map<'sqlite' | 'postgres', CompiledQuery<O>>();
+  const compiled = new Map<Backend, CompiledQuery<O>>();
   return {
     async execute(db, values) {
       const backend = backendOfDb(db);
