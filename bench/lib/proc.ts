@@ -34,17 +34,34 @@ export function memoryStatus(pid: number): MemoryStatus | null {
   }
 }
 
-/** User + system CPU seconds the process has used so far (its own threads; not its children). */
-export function cpuSeconds(pid: number): number | null {
+/**
+ * The fields of /proc/<pid>/stat after the command name (which may hold spaces, closed by the
+ * last ')'): fields[0] is field 3 (state). Null when the process is gone.
+ */
+function statFields(pid: number | string): string[] | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name, which may hold spaces, closed by the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // fields[0] is field 3 (state): utime is field 14, stime field 15.
-    return (Number(fields[11]) + Number(fields[12])) / clkTck();
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return null;
   }
+}
+
+/**
+ * CPU seconds of a process: its own, user + system (utime + stime, fields 14 and 15), and those of
+ * its children that have ended and been waited for (cutime + cstime, fields 16 and 17): the kernel
+ * adds an exited child's time, its own waited-for children's included, to its parent's there.
+ */
+function cpuTimes(pid: number): { own: number; exitedChildren: number } | null {
+  const fields = statFields(pid);
+  if (!fields) return null;
+  const seconds = (first: number, second: number) => (Number(fields[first]) + Number(fields[second])) / clkTck();
+  return { own: seconds(11, 12), exitedChildren: seconds(13, 14) };
+}
+
+/** User + system CPU seconds the process has used so far (its own threads; not its children). */
+export function cpuSeconds(pid: number): number | null {
+  return cpuTimes(pid)?.own ?? null;
 }
 
 /** The process and every descendant (the worker command may run itself again as a child, e.g. under a heap limit). */
@@ -52,15 +69,12 @@ export function processTree(root: number): number[] {
   const parents = new Map<number, number[]>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const list = parents.get(ppid) ?? [];
-      list.push(Number(entry));
-      parents.set(ppid, list);
-    } catch {
-      // gone meanwhile
-    }
+    const fields = statFields(entry);
+    if (!fields) continue; // gone meanwhile
+    const ppid = Number(fields[1]);
+    const list = parents.get(ppid) ?? [];
+    list.push(Number(entry));
+    parents.set(ppid, list);
   }
   const out = [root];
   for (let i = 0; i < out.length; i++) out.push(...(parents.get(out[i]) ?? []));
@@ -69,22 +83,7 @@ export function processTree(root: number): number[] {
 
 /** CPU seconds of a process tree (see cpuSeconds). */
 export function treeCpuSeconds(root: number): number {
-  return processTree(root).reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0);
-}
-
-/**
- * User + system CPU seconds of the process's children that have ended and been waited for
- * (cutime + cstime, fields 16 and 17): the kernel adds an exited child's time, its own waited-for
- * children's included, to its parent's here.
- */
-export function exitedChildrenCpuSeconds(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[13]) + Number(fields[14])) / clkTck();
-  } catch {
-    return null;
-  }
+  return processTree(root).reduce((sum, pid) => sum + (cpuTimes(pid)?.own ?? 0), 0);
 }
 
 /**
@@ -94,7 +93,10 @@ export function exitedChildrenCpuSeconds(pid: number): number | null {
  * (a pool closes idle ones): treeCpuSeconds would lose the time of every one that ended.
  */
 export function treeCpuSecondsWithExited(root: number): number {
-  return processTree(root).reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0) + (exitedChildrenCpuSeconds(pid) ?? 0), 0);
+  return processTree(root).reduce((sum, pid) => {
+    const times = cpuTimes(pid);
+    return sum + (times ? times.own + times.exitedChildren : 0);
+  }, 0);
 }
 
 export interface RssSeries {
