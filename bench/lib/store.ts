@@ -22,11 +22,12 @@ import {
   withPostgres,
   type PostgresConnection,
 } from '../../lib/cluster/postgres';
-import { openDatabase } from '../../lib/store/database';
+import { openDatabase, type Backend } from '../../lib/store/database';
 import { freeLoopbackPort } from '../../lib/process/free-port';
 
-export const STORE_KINDS = ['sqlite', 'postgres'] as const;
-export type StoreKind = (typeof STORE_KINDS)[number];
+/** The stores the bench runs on: the store's backends. */
+export type StoreKind = Backend;
+export const STORE_KINDS: readonly StoreKind[] = ['sqlite', 'postgres'];
 
 export interface BenchPostgres {
   connection: PostgresConnection;
