@@ -20,7 +20,7 @@ import { UserInputError } from '../errors';
 import { livePid, spawnInBackground, stopByPidFile, stopProcess } from '../process/background';
 import { portAccepts, ServerStartError, waitUntilReady } from '../process/readiness';
 import { prepareNamespace } from '../temporal/namespace';
-import { SINGLE_PARTITION_TASK_QUEUES } from '../temporal/server-settings';
+import { SERVER_DYNAMIC_CONFIG } from '../temporal/server-settings';
 import { isServing, splitAddress } from '../temporal/readiness';
 import { internalPorts, portClashes } from './ports';
 import {
@@ -208,11 +208,9 @@ export function renderTemporalConfig(settings: ClusterSettings, login: DatabaseL
 /** Dynamic config: only what differs from the server's defaults. */
 export function renderDynamicConfig(): string {
   return YAML.stringify({
-    // The periodic version check calls out to the internet; it has nothing to reach here.
-    'frontend.enableServerVersionCheck': [{ value: false }],
+    ...Object.fromEntries(Object.entries(SERVER_DYNAMIC_CONFIG).map(([key, value]) => [key, [{ value }]])),
     // The project uses no Nexus, which needs the frontend's HTTP port (not opened): said so at every start otherwise.
     'system.enableNexus': [{ value: false }],
-    ...Object.fromEntries(Object.entries(SINGLE_PARTITION_TASK_QUEUES).map(([key, value]) => [key, [{ value }]])),
   });
 }
 

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { isAlive, readPid, spawnInBackground, stopProcess } from '../process/background';
 import { prepareNamespace, SEARCH_ATTRIBUTES } from './namespace';
-import { SINGLE_PARTITION_TASK_QUEUES } from './server-settings';
+import { SERVER_DYNAMIC_CONFIG } from './server-settings';
 import { isServing, splitAddress, waitForServer } from './readiness';
 
 export { isServing } from './readiness';
@@ -77,13 +77,7 @@ export async function startDevServer(
     'json',
     '--log-level',
     'warn',
-    // The server's periodic version check calls out to the internet; it has nothing to reach here.
-    '--dynamic-config-value',
-    'frontend.enableServerVersionCheck=false',
-    ...Object.entries(SINGLE_PARTITION_TASK_QUEUES).flatMap(([key, value]) => [
-      '--dynamic-config-value',
-      `${key}=${value}`,
-    ]),
+    ...Object.entries(SERVER_DYNAMIC_CONFIG).flatMap(([key, value]) => ['--dynamic-config-value', `${key}=${value}`]),
     ...SEARCH_ATTRIBUTES.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
   ];
   const freshDatabase = settings.dbFile !== null && !existsSync(settings.dbFile);

@@ -12,7 +12,14 @@
  * With one partition the site's rate holds across every worker, on any host. One partition serves
  * thousands of tasks a second, far above what any portal allows.
  */
-export const SINGLE_PARTITION_TASK_QUEUES = {
+const SINGLE_PARTITION_TASK_QUEUES = {
   'matching.numTaskqueueReadPartitions': 1,
   'matching.numTaskqueueWritePartitions': 1,
 } as const;
+
+/** Every server's dynamic config: the dev server gets it as flags, the cluster in its file. */
+export const SERVER_DYNAMIC_CONFIG: Readonly<Record<string, boolean | number>> = {
+  // The server's periodic version check calls out to the internet; it has nothing to reach here.
+  'frontend.enableServerVersionCheck': false,
+  ...SINGLE_PARTITION_TASK_QUEUES,
+};
