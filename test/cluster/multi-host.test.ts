@@ -28,7 +28,6 @@ import {
   emptyStore,
   Host,
   requireClusterPrograms,
-  runOrchestratorIn,
   startSenderProxy,
   startTestCluster,
   type SentRequest,
@@ -147,23 +146,34 @@ describe('several hosts on one Temporal cluster and a PostgreSQL store', functio
     for (const host of [hostA, hostB, hostC]) host.writeStartUrls(startUrls);
   }
 
-  /** THROUGHPUT_BATCH on a fresh store with the worker hosts running now; its figure line, and the pages each host fetched. */
-  async function throughputRun(label: string): Promise<{ figure: string; bySender: { A: number; B: number } }> {
-    await emptyStore(cluster.superuser, store.mirrorDatabase);
-    useStartUrls(THROUGHPUT_BATCH);
+  /**
+   * A batch started from host C, run to its end on the worker hosts running now and checked in the
+   * store against the mirror; its figure line, and the pages each host fetched.
+   */
+  async function measuredBatch(label: string, batch: Record<string, StartUrlRow[]>, title = label) {
     const from = sent.length;
-    const workflowId = await startBatchFromC(label, THROUGHPUT_BATCH);
+    const workflowId = await startBatchFromC(label, batch);
     const { result, ms } = await batchEnd(workflowId);
     assert.equal(result.status, 'completed', JSON.stringify(result));
     const batchId = batchIdOf(workflowId);
-    const stored = await checkBatchInStore(db, mirror, batchId, THROUGHPUT_BATCH, DETAIL_SITES);
+    const stored = await checkBatchInStore(db, mirror, batchId, batch, DETAIL_SITES);
     const { pages, spanMs } = await fetchedPages(batchId);
     assert.equal(pages, stored.listingPages + stored.detailPages, 'one stored page per page of the batch');
     const bySender = { A: sentSince(from, 'A').length, B: sentSince(from, 'B').length };
     return {
-      figure: `${rateFigure(label, pages, ms, spanMs)}; fetched by A ${bySender.A}, by B ${bySender.B}`,
+      workflowId,
+      batchId,
+      stored,
       bySender,
+      figure: `${rateFigure(title, pages, ms, spanMs)}; fetched by A ${bySender.A}, by B ${bySender.B}`,
     };
+  }
+
+  /** THROUGHPUT_BATCH on a fresh store (see measuredBatch). */
+  async function throughputRun(label: string) {
+    await emptyStore(cluster.superuser, store.mirrorDatabase);
+    useStartUrls(THROUGHPUT_BATCH);
+    return measuredBatch(label, THROUGHPUT_BATCH);
   }
 
   /** `orchestrator --mirror run --detach` from host C; the batch's workflow id. */
@@ -303,21 +313,11 @@ describe('several hosts on one Temporal cluster and a PostgreSQL store', functio
   }
 
   it('case 1: a batch started from host C completes on the worker hosts, every listing as the mirror served it', async () => {
-    const from = sent.length;
-    const workflowId = await startBatchFromC('case1', BATCH);
-    const { result, ms } = await batchEnd(workflowId);
-    assert.equal(result.status, 'completed', JSON.stringify(result));
-    const batchId = batchIdOf(workflowId);
-    const stored = await checkBatchInStore(db, mirror, batchId, BATCH, DETAIL_SITES);
+    const title = 'case 1, two worker hosts, their first batch';
+    const { workflowId, batchId, stored, figure } = await measuredBatch('case1', BATCH, title);
     caseOne = { workflowId, batchId, stored };
-
-    // Not asserted: on a fresh cluster one host often takes every page of the first batch (the throughput run checks the split).
-    const bySender = { A: sentSince(from, 'A').length, B: sentSince(from, 'B').length };
-    const { pages, spanMs } = await fetchedPages(batchId);
-    assert.equal(pages, stored.listingPages + stored.detailPages, 'one stored page per page of the batch');
-    figures.push(
-      `${rateFigure('case 1, two worker hosts, their first batch', pages, ms, spanMs)}; fetched by A ${bySender.A}, by B ${bySender.B}`,
-    );
+    // The split is not asserted: on a fresh cluster one host often takes every page of the first batch (the throughput run checks it).
+    figures.push(figure);
   });
 
   it("case 3: host C's status, report and export show the batch as the store holds it", async () => {
@@ -367,13 +367,7 @@ describe('several hosts on one Temporal cluster and a PostgreSQL store', functio
 
   it("host C's validate passes with the cluster up, and names PostgreSQL or Temporal when one does not answer", async () => {
     const validate = async (env: NodeJS.ProcessEnv = {}) => {
-      const run = await runOrchestratorIn(hostC.dir, { ...hostC.env, ...env }, [
-        '--config',
-        hostC.configPath,
-        '--mirror',
-        'validate',
-        '--json',
-      ]);
+      const run = await hostC.orchestrator(['validate', '--json'], env);
       const { ok, checks } = JSON.parse(run.stdout) as { ok: boolean; checks: CheckResult[] };
       return { code: run.code, ok, check: (name: string) => checks.find((c) => c.name === name)! };
     };
@@ -451,14 +445,14 @@ describe('several hosts on one Temporal cluster and a PostgreSQL store', functio
     const workflowId = await startBatchFromC('rated', RATED);
     // Both hosts poll; should one of them get every page so far, it stops (gracefully) after six
     // and the other goes on: either way both hosts fetch pages of the site, under one limit.
+    // Every request of the site the mirror answered, whichever host sent it (robots.txt is not a page).
+    const ratedRequests = (): RequestLogEntry[] =>
+      mirror
+        .requestLog(RATED_SITE)
+        .slice(logFrom)
+        .filter((entry) => entry.path !== '/robots.txt');
     const ratedSent = () => {
-      const paths = new Set(
-        mirror
-          .requestLog(RATED_SITE)
-          .slice(logFrom)
-          .filter((entry) => entry.path !== '/robots.txt')
-          .map((entry) => entry.path),
-      );
+      const paths = new Set(ratedRequests().map((entry) => entry.path));
       return sentSince(from).filter((request) => paths.has(request.path));
     };
     await until(`6 pages of ${RATED_SITE} fetched`, () => ratedSent().length >= 6, 120_000);
@@ -468,11 +462,7 @@ describe('several hosts on one Temporal cluster and a PostgreSQL store', functio
     assert.equal(result.status, 'completed', JSON.stringify(result));
     const stored = await checkBatchInStore(db, mirror, batchIdOf(workflowId), RATED, []);
 
-    // Every request of the site the mirror answered, whichever host sent it (robots.txt is not a page).
-    const requests: RequestLogEntry[] = mirror
-      .requestLog(RATED_SITE)
-      .slice(logFrom)
-      .filter((entry) => entry.path !== '/robots.txt');
+    const requests = ratedRequests();
     assert.equal(requests.length, stored.listingPages, 'one request per result page');
     // Who sent each: the proxies saw the same paths (each page is requested once).
     const senderOf = new Map(sentSince(from).map((request) => [request.path, request.sender]));

@@ -49,7 +49,7 @@ import { forMirrorBatches, writeStartUrls, writeTempConfig } from './temp-config
 import { ownServerPorts, type RunScope } from './temporal-server';
 
 /** `orchestrator <args>` in `cwd` with exactly `env`, to its end (SIGKILLed after `timeoutMs`). */
-export function runOrchestratorIn(
+function runOrchestratorIn(
   cwd: string,
   env: NodeJS.ProcessEnv,
   args: string[],
@@ -250,9 +250,9 @@ export class Host {
     writeStartUrls(join(this.dir, 'urls'), startUrls);
   }
 
-  /** `orchestrator --config <its config> --mirror <args>` in its folder, with its environment. */
-  orchestrator(args: string[], timeoutMs?: number): Promise<CliResult> {
-    return runOrchestratorIn(this.dir, this.env, ['--config', this.configPath, '--mirror', ...args], timeoutMs);
+  /** `orchestrator --config <its config> --mirror <args>` in its folder, with its environment (and `env` over it). */
+  orchestrator(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+    return runOrchestratorIn(this.dir, { ...this.env, ...env }, ['--config', this.configPath, '--mirror', ...args]);
   }
 
   /** `orchestrator --mirror worker`, a process of its own in the host's folder; resolves once it polls every queue. */
