@@ -28,7 +28,7 @@ import { runOurs } from './lib/ours';
 import { planFor } from './lib/plan';
 import { bucketOf, summariseProfile } from './lib/profile';
 import { evaluateTargets, markdown, type BenchResults } from './lib/report';
-import { startBenchPostgres, stopBenchPostgres, STORE_KINDS, type BenchPostgres, type StoreKind } from './lib/store';
+import { startBenchPostgres, STORE_KINDS, type BenchPostgres, type StoreKind } from './lib/store';
 
 const RESULTS_DIR = join(__dirname, 'results');
 
@@ -116,7 +116,7 @@ async function main(): Promise<void> {
   /** Stop what the run started; the scratch folder removed unless kept. */
   const stopServers = async () => {
     if (!server.reused) await stopDevServer(settings, files).catch(() => undefined);
-    if (postgres) await stopBenchPostgres(postgres, { keep }).catch(() => undefined);
+    if (postgres) await postgres.stop({ keep }).catch(() => undefined);
     if (keep) log(`scratch folder kept: ${scratch}${postgres ? `; PostgreSQL's folder: ${postgres.dir}` : ''}`);
     else rmSync(scratch, { recursive: true, force: true });
   };

@@ -10,20 +10,15 @@
  * store (openDatabase and the query builder); the size each backend's own way.
  */
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
 import {
   ensureDatabase,
   postgresUrl,
-  startPostgres,
-  stopPostgres,
+  startScratchPostgres,
   withPostgres,
   type PostgresConnection,
 } from '../../lib/cluster/postgres';
 import { openDatabase, type Backend } from '../../lib/store/database';
-import { freeLoopbackPort } from '../../lib/process/free-port';
 
 /** The stores the bench runs on: the store's backends. */
 export type StoreKind = Backend;
@@ -35,32 +30,23 @@ export interface BenchPostgres {
   pid: number;
   dir: string;
   version: string;
+  /** Stop it, and remove its folder unless `keep`. */
+  stop(options: { keep: boolean }): Promise<void>;
 }
 
-/**
- * The run's PostgreSQL, in a folder of its own under the OS temp dir rather than inside the
- * scratch folder: run as root, PostgreSQL runs as the `postgres` account, which cannot enter the
- * scratch folder (0700, root's; it holds the config files with this server's superuser password).
- */
+/** The run's PostgreSQL (startScratchPostgres), and its version for the results. */
 export async function startBenchPostgres(log: (line: string) => void): Promise<BenchPostgres> {
-  const dir = mkdtempSync(join(tmpdir(), 'orchestrator-bench-postgres-'));
+  const started = await startScratchPostgres('orchestrator-bench-postgres-', { onProgress: log });
   try {
-    const started = await startPostgres({ dir, port: await freeLoopbackPort() }, { onProgress: log });
     const version = await withPostgres(started, async (client) => {
       const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
       return rows[0].server_version;
     });
-    return { connection: started, pid: started.pid, dir, version };
+    return { connection: started, pid: started.pid, dir: started.dir, stop: started.stop, version };
   } catch (error) {
-    await stopPostgres({ dir }).catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true });
+    await started.stop();
     throw error;
   }
-}
-
-export async function stopBenchPostgres(postgres: BenchPostgres, options: { keep: boolean }): Promise<void> {
-  await stopPostgres({ dir: postgres.dir });
-  if (!options.keep) rmSync(postgres.dir, { recursive: true, force: true });
 }
 
 /** A new, empty database for one cell of the run: its `storage.database` URL. */

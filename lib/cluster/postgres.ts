@@ -16,11 +16,22 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { UserInputError } from '../errors';
 import { isAlive, livePid, spawnInBackground, stopProcess } from '../process/background';
+import { freeLoopbackPort } from '../process/free-port';
 import { portAccepts, ServerStartError, waitUntilReady } from '../process/readiness';
 
 /** The oldest PostgreSQL accepted: Temporal's `postgres12` plugin needs 12 or later. */
@@ -426,4 +437,34 @@ export async function ensureDatabase(connection: PostgresConnection, name: strin
     );
     return true;
   });
+}
+
+export interface ScratchPostgres extends StartedPostgres {
+  dir: string;
+  /** Stop the server, and remove its folder unless `keep`. */
+  stop(options?: { keep?: boolean }): Promise<void>;
+}
+
+/**
+ * A throwaway PostgreSQL (the bench's, the tests'): a new folder under the OS temp dir, a free
+ * loopback port. Under the OS temp dir rather than a caller's scratch folder: run as root,
+ * PostgreSQL runs as the `postgres` account, which cannot enter a 0700 folder of root's. A start
+ * that fails leaves nothing behind.
+ */
+export async function startScratchPostgres(
+  prefix: string,
+  options: PostgresStartOptions = {},
+): Promise<ScratchPostgres> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const stop = async ({ keep = false }: { keep?: boolean } = {}) => {
+    await stopPostgres({ dir });
+    if (!keep) rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const started = await startPostgres({ dir, port: await freeLoopbackPort() }, options);
+    return { ...started, dir, stop };
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
 }

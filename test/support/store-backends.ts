@@ -3,22 +3,13 @@
  * one `orchestrator cluster` runs) that the test run starts once, in a temporary folder on a free
  * loopback port, and stops at its end. Never a mock. Each test opens an empty database of its own.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  ensureDatabase,
-  postgresUrl,
-  startPostgres,
-  stopPostgres,
-  type PostgresConnection,
-} from '../../lib/cluster/postgres';
-import { openDatabase, type Db } from '../../lib/store/database';
+import { ensureDatabase, postgresUrl, startScratchPostgres, type PostgresConnection } from '../../lib/cluster/postgres';
+import { openDatabase, type Backend, type Db } from '../../lib/store/database';
 import { stopAtRunEnd } from './temporal-server';
-import { freeLoopbackPort } from '../../lib/process/free-port';
 
 export interface StoreBackend {
-  name: 'sqlite' | 'postgres';
+  name: Backend;
   /** A new, empty store (schema applied). */
   open(): Promise<Db>;
   /** The `storage.database` setting of a new, empty store: a file path, or a postgres:// URL. */
@@ -30,18 +21,11 @@ let server: Promise<PostgresConnection> | null = null;
 /** The run's PostgreSQL, started on first use. Durability settings off: a test server loses nothing that matters. */
 function testPostgres(): Promise<PostgresConnection> {
   server ??= (async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'orchestrator-test-postgres-'));
-    const started = await startPostgres(
-      { dir, port: await freeLoopbackPort() },
-      {
-        onProgress: () => undefined,
-        serverSettings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' },
-      },
-    );
-    stopAtRunEnd('the test PostgreSQL', async () => {
-      await stopPostgres({ dir });
-      rmSync(dir, { recursive: true, force: true });
+    const started = await startScratchPostgres('orchestrator-test-postgres-', {
+      onProgress: () => undefined,
+      serverSettings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' },
     });
+    stopAtRunEnd('the test PostgreSQL', () => started.stop());
     return started;
   })();
   return server;
