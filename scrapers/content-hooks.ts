@@ -28,7 +28,8 @@ export const PORTAL_CONTENT = {
     resultsPage: ['a[data-qa^="PAGING_"]', '[class*="postingsTitle-module__title"]'],
     detailPage: ['h1.title-property', '.price-value', '#longDescription'],
   },
-  // §2.2: the Tailwind card (the newer pages' content is their __NEXT_DATA__).
+  // §2.2: the Tailwind card, a `div` whose class holds both `mx-2` and `w-[320px]` (the newer pages'
+  // content is their __NEXT_DATA__).
   casasyterrenos: { card: 'div.mx-2[class*="w-[320px]"]', resultsPage: [], detailPage: [] },
   // §3.1, §3.2: the snippet card, the results container (empty on an unrendered page), the
   // pagination links and the result count. §3.3: the detail DOM.
@@ -48,7 +49,9 @@ export const PORTAL_CONTENT = {
     resultsPage: ['.pagination__page', '.no-results', '[data-test="no-results"]'],
     detailPage: [],
   },
-  // §5.1, §5.2: the older microdata cards, page links and count (the newer pages' content is their __NEXT_DATA__).
+  // §5.1, §5.2: the older microdata cards ("The first section on the page was not a listing": a card
+  // is a section with its microdata url), page links and count (the newer pages' content is their
+  // __NEXT_DATA__).
   propiedades: {
     card: 'section[data-id]',
     resultsPage: ['ul[aria-label="items-pagination"]', '[data-testid="counter-wrapper"]'],

@@ -9,9 +9,8 @@ import { ChallengePageError, UnrecognisedMarkupError } from '../lib/errors';
 import { canonicalListingUrl, cleanText, toIsoDate } from '../lib/record/text';
 import type { ListingRecord } from '../lib/record/listing-record';
 import type { ListingPage, PageKind, ParseContext, SiteAdapter } from './adapter';
-import { contentHooksOf, PORTAL_CONTENT } from './content-hooks';
 import { readableEntries, type Unreadable } from './entries';
-import { loadPage } from './page';
+import { portalAdapter, type PortalPage } from './portal-adapter';
 
 /**
  * Markers of the "Access Denied" page Lifull answers (with a 401) to clients without browser headers
@@ -64,40 +63,35 @@ export interface LifullResultsReader {
 }
 
 /**
- * A results page as both aggregators walk it: the Access Denied page refused, the cards found (none:
- * an empty success or markup not understood), a card that cannot be read (no id, no link) left out
- * with the others kept in order, and the next page.
+ * A results page as both aggregators walk it: the cards found (none: an empty success or markup not
+ * understood), a card that cannot be read (no id, no link) left out with the others kept in order,
+ * and the next page.
  */
-export function parseLifullResults(
-  html: string,
+function parseLifullResults(
+  { $, cardSelector }: PortalPage,
   context: ParseContext,
-  page: { card: string; contentHooks: readonly string[] },
   reader: LifullResultsReader,
 ): ListingPage {
-  refuseAccessDenied(html, context.site, 'listing', context.url);
-  const $ = loadPage(html, context.site, 'listing', context.url, page.contentHooks);
-  const cards = $(page.card).toArray();
-  if (cards.length === 0) return emptyPageOrThrow($, context, page.card);
-  const listings = readableEntries(cards, reader.cardReader($, cards, context), context, `${page.card} cards`);
+  const cards = $(cardSelector).toArray();
+  if (cards.length === 0) return emptyPageOrThrow($, context, cardSelector);
+  const listings = readableEntries(cards, reader.cardReader($, cards, context), context, `${cardSelector} cards`);
   return { listings, nextPageUrl: reader.nextPageUrl($, context.url), detailUrls: [] };
 }
 
 /**
- * An aggregator's adapter: results pages only (neither has a detail scraper), read by
- * parseLifullResults with the portal's own card and content hooks (content-hooks.ts), and what a
- * page past the last answering 404 means for its walk (SiteAdapter.endsWithNotFound).
+ * An aggregator's adapter: results pages only (neither has a detail scraper), the Access Denied page
+ * refused before anything else, read by parseLifullResults, and what a page past the last answering
+ * 404 means for its walk (SiteAdapter.endsWithNotFound).
  */
 export function lifullAdapter(
   site: 'mitula' | 'trovit',
   results: LifullResultsReader & { endsWithNotFound: boolean },
 ): SiteAdapter {
-  const page = { card: PORTAL_CONTENT[site].card, contentHooks: contentHooksOf(site) };
-  return {
-    site,
-    contentHooks: page.contentHooks,
+  return portalAdapter(site, {
     endsWithNotFound: results.endsWithNotFound,
-    parseListingPage: (html, context) => parseLifullResults(html, context, page, results),
-  };
+    refuse: (html, context, kind) => refuseAccessDenied(html, context.site, kind, context.url),
+    listingPage: (page, context) => parseLifullResults(page, context, results),
+  });
 }
 
 /**

@@ -19,7 +19,7 @@ import {
   toIsoDate,
   uniqueUrls,
 } from '../../lib/record/text';
-import type { ListingPage, ParseContext, SiteAdapter } from '../adapter';
+import type { ParseContext, SiteAdapter } from '../adapter';
 import {
   asArray,
   asObject,
@@ -34,18 +34,13 @@ import {
   withPageParam,
   type JsonObject,
 } from '../field-readers';
-import { contentHooksOf, PORTAL_CONTENT } from '../content-hooks';
 import { readableEntries, unreadable } from '../entries';
-import { getPath, loadPage } from '../page';
+import { getPath } from '../page';
 import { nextDataOrMissing, propertiesWithCards } from '../next-data-listings';
+import { portalAdapter } from '../portal-adapter';
 import { searchPathFacts, searchUrlFacts, type SearchUrlFacts } from '../search-url';
 
 const PROPERTY_DATA = 'props.pageProps.initialState.propertyData';
-/** §2.2: a card `div` whose class holds both `mx-2` and `w-[320px]`. */
-const CARD = PORTAL_CONTENT.casasyterrenos.card;
-
-/** What is this portal's content (scrapers/page.ts, content-hooks.ts). */
-const CONTENT_HOOKS = contentHooksOf('casasyterrenos');
 
 /** {tipo}-{operacion} at the start of /propiedad/{tipo}-{operacion}-… (§2.3): the listing's own words. */
 const DETAIL_WORDS = /\/propiedad\/([a-z-]+?)-(venta|renta)-/;
@@ -182,17 +177,14 @@ function readProperties(
   return properties ? { data, properties } : { missing: `no ${PROPERTY_DATA}.properties in __NEXT_DATA__` };
 }
 
-export const casasyterrenosAdapter: SiteAdapter = {
-  site: 'casasyterrenos',
+export const casasyterrenosAdapter: SiteAdapter = portalAdapter('casasyterrenos', {
   // The walk goes by estimatedTotalHits and may ask for one page past the end (mayHaveMoreResults).
-  contentHooks: CONTENT_HOOKS,
   endsWithNotFound: true,
-  parseListingPage(html: string, context: ParseContext): ListingPage {
-    const $ = loadPage(html, context.site, 'listing', context.url, CONTENT_HOOKS);
+  listingPage({ $, cardSelector }, context) {
     const embedded = readProperties($, context);
     const facts = pageFacts('data' in embedded ? embedded.data : null, context);
     // The grid's skeleton placeholders (a 2026 page renders its cards client-side) are no cards.
-    const cardElements = $(CARD)
+    const cardElements = $(cardSelector)
       .toArray()
       .filter((card) => $(card).find('a[href], span.text-extralight').length > 0);
     const cards = cardElements.map((card) => cardRecord($, $(card), facts, context));
@@ -203,7 +195,7 @@ export const casasyterrenosAdapter: SiteAdapter = {
         throw new UnrecognisedMarkupError(
           context.site,
           'listing',
-          `${embedded.missing}, and no Tailwind cards (${CARD})`,
+          `${embedded.missing}, and no Tailwind cards (${cardSelector})`,
           context.url,
         );
       }
@@ -211,7 +203,7 @@ export const casasyterrenosAdapter: SiteAdapter = {
         cards,
         (card) => card ?? unreadable('a card without an id ("Código" or a link ending in one) or a link'),
         context,
-        `Tailwind cards (${CARD})`,
+        `Tailwind cards (${cardSelector})`,
       );
       // No total without the data: the walk stops here rather than guess that more pages exist.
       return { listings, nextPageUrl: null, detailUrls: [] };
@@ -230,4 +222,4 @@ export const casasyterrenosAdapter: SiteAdapter = {
     const more = mayHaveMoreResults(page, embedded.properties.length, total);
     return { listings, nextPageUrl: more ? withPageParam(context.url, 'page', page + 1) : null, detailUrls: [] };
   },
-};
+});

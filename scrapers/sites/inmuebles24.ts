@@ -34,18 +34,16 @@ import {
 import type { ListingPage, ParseContext, SiteAdapter } from '../adapter';
 import { inlineScriptData, inlineScriptReader, listOf } from '../embedded';
 import { asObject, elementText, firstOf, jsonString, jsonText, positiveNumber } from '../field-readers';
-import { contentHooksOf, PORTAL_CONTENT, resultsPageHooks } from '../content-hooks';
+import { resultsPageHooks } from '../content-hooks';
 import { readableEntries, unreadable, type Unreadable } from '../entries';
 import { noListingError, type ResultsPageMarkers } from '../landing-page';
-import { getPath, loadPage, readJsonLd } from '../page';
+import { getPath, readJsonLd } from '../page';
+import { portalAdapter, type PortalPage } from '../portal-adapter';
 import { linkWords, resolveKind, searchPathFacts, searchUrlFacts } from '../search-url';
 import { codedFeatures, featureValue, NO_FEATURES, type Features } from './navent-features';
 import { locationLevels } from './navent-location';
 import { choosePrice, naventPrice, priceOptions } from './navent-prices';
 
-const SITE = 'inmuebles24';
-/** Cards of both markup generations (§1.2; content-hooks.ts). */
-const CARD = PORTAL_CONTENT.inmuebles24.card;
 /** What the portal prints on a search without results: the one case where no cards is a success. */
 const NO_RESULTS = /no encontramos resultados/i;
 /** `/propiedades/clasificado/…-142082805.html` and `/propiedades/desarrollo/…` (§1.3). */
@@ -75,9 +73,6 @@ const RESULTS_PAGE: ResultsPageMarkers = { selectors: resultsPageHooks('inmueble
  * as docs/listing-record.md maps any type outside its list.
  */
 const naventType = (name: unknown): ListingRecord['propertyType'] => mapPropertyType(jsonString(name));
-
-/** What is this portal's content (scrapers/page.ts): a results page's own parts, and a detail page's listing DOM (§1.3). */
-const CONTENT_HOOKS = contentHooksOf('inmuebles24');
 
 // ── Results page ───────────────────────────────────────────────────────────────────────────────
 
@@ -132,12 +127,15 @@ function readCard($: CheerioAPI, card: Cheerio<AnyNode>, context: ParseContext):
   };
 }
 
-/** The cards of the page in page order; a card inside another matched element is the same card. */
-function pageCards($: CheerioAPI, context: ParseContext): Card[] {
+/**
+ * The cards of the page in page order, of both markup generations (§1.2; content-hooks.ts); a card
+ * inside another matched element is the same card.
+ */
+function pageCards({ $, cardSelector }: PortalPage, context: ParseContext): Card[] {
   const seen = new Set<string>();
   const cards: Card[] = [];
-  $(CARD)
-    .filter((_, element) => $(element).parents(CARD).length === 0)
+  $(cardSelector)
+    .filter((_, element) => $(element).parents(cardSelector).length === 0)
     .each((_, element) => {
       const card = readCard($, $(element), context);
       if (card && !seen.has(card.id)) {
@@ -222,8 +220,8 @@ function stateSaysEmpty(state: unknown): boolean {
   );
 }
 
-function parseListingPage(html: string, context: ParseContext): ListingPage {
-  const $ = loadPage(html, context.site, 'listing', context.url, CONTENT_HOOKS);
+function parseListingPage(page: PortalPage, context: ParseContext): ListingPage {
+  const { $ } = page;
   const state = inlineScriptData($, { assignment: 'window.__PRELOADED_STATE__' })?.value;
   const postings = new Map<string, unknown>();
   for (const posting of listOf(getPath(state, 'listStore.listPostings'))) {
@@ -231,7 +229,7 @@ function parseListingPage(html: string, context: ParseContext): ListingPage {
     if (id && !postings.has(id)) postings.set(id, posting);
   }
   // Page order is the cards' order; postings without a card (a page whose cards are not rendered) follow in the state's order.
-  const cards = pageCards($, context);
+  const cards = pageCards(page, context);
   const entries: Array<[posting: unknown, card: Card | undefined]> = cards.map((card) => [postings.get(card.id), card]);
   const carded = new Set(cards.map((card) => card.id));
   for (const [id, posting] of postings) if (!carded.has(id)) entries.push([posting, undefined]);
@@ -307,9 +305,8 @@ function mapCenter(url: string | null | undefined): { lat: number | null; lng: n
   return { lat: toCoordinate(match?.[1], 90), lng: toCoordinate(match?.[2], 180) };
 }
 
-function parseDetailPage(html: string, context: ParseContext): ListingRecord {
+function parseDetailPage({ $ }: PortalPage, context: ParseContext): ListingRecord {
   const max = context.maxFieldLength;
-  const $ = loadPage(html, context.site, 'detail', context.url, CONTENT_HOOKS);
   const scripts = inlineScriptReader($);
   const constant = (name: string): unknown => scripts({ declaration: name })?.value;
   const aviso = asObject(constant('avisoInfo'));
@@ -425,11 +422,10 @@ function parseDetailPage(html: string, context: ParseContext): ListingRecord {
   };
 }
 
-export const inmuebles24Adapter: SiteAdapter = {
-  site: SITE,
+// Its content hooks (content-hooks.ts): a results page's own parts, and a detail page's listing DOM (§1.3).
+export const inmuebles24Adapter: SiteAdapter = portalAdapter('inmuebles24', {
   // The walk follows PAGING_NEXT or the state's next page: a linked page that answers 404 is drift.
-  contentHooks: CONTENT_HOOKS,
   endsWithNotFound: false,
-  parseListingPage,
-  parseDetailPage,
-};
+  listingPage: parseListingPage,
+  detailPage: parseDetailPage,
+});

@@ -13,7 +13,7 @@
  * Lamudi declares no charset; decoding its bytes as UTF-8 is the fetcher's concern, not this one's.
  */
 import type { Cheerio, CheerioAPI } from 'cheerio';
-import type { Element } from 'domhandler';
+import type { AnyNode } from 'domhandler';
 import { UnrecognisedMarkupError } from '../../lib/errors';
 import { emptyRecord, type ListingRecord, type Operation, type PropertyType } from '../../lib/record/listing-record';
 import {
@@ -33,13 +33,12 @@ import type { ListingPage, ParseContext, SiteAdapter } from '../adapter';
 import { inlineScriptData, listOf } from '../embedded';
 import { elementText, jsonString, jsonText, positiveCount, positiveNumber, unnamedArea } from '../field-readers';
 import { noListingError, type ResultsPageMarkers } from '../landing-page';
-import { contentHooksOf, PORTAL_CONTENT, resultsPageHooks } from '../content-hooks';
+import { resultsPageHooks } from '../content-hooks';
 import { readableEntries, unreadable, type Unreadable } from '../entries';
-import { getPath, loadPage, readJsonLd } from '../page';
+import { getPath, readJsonLd } from '../page';
+import { portalAdapter, type PortalPage } from '../portal-adapter';
 import { searchUrlFacts } from '../search-url';
 
-const SITE = 'lamudi';
-const CARD = PORTAL_CONTENT.lamudi.card;
 /** What the portal prints on a search without results: the one case where no listings is a success. */
 const NO_RESULTS = /no encontramos resultados/i;
 /**
@@ -48,8 +47,6 @@ const NO_RESULTS = /no encontramos resultados/i;
  * results" text; its JSON-LD SearchResultsPage is recognised by landing-page.ts itself.
  */
 const RESULTS_PAGE: ResultsPageMarkers = { selectors: resultsPageHooks('lamudi'), noResults: NO_RESULTS };
-/** What is this portal's content (scrapers/page.ts): a results page's own parts, and a detail page's DOM (§3.3). */
-const CONTENT_HOOKS = contentHooksOf('lamudi');
 
 /** @graph nodes about the page or the portal, not the listing. */
 const NOT_LISTING = new Set([
@@ -155,7 +152,7 @@ function offerPrice(item: unknown): ParsedPrice {
 /** One listing from its JSON-LD item and/or its HTML card: either may be missing. */
 function listingRecord(
   item: unknown,
-  card: Cheerio<Element> | undefined,
+  card: Cheerio<AnyNode> | undefined,
   operation: Operation | null,
   context: ParseContext,
 ): ListingRecord | Unreadable {
@@ -205,14 +202,13 @@ function listingRecord(
   };
 }
 
-function parseListingPage(html: string, context: ParseContext): ListingPage {
-  const $ = loadPage(html, context.site, 'listing', context.url, CONTENT_HOOKS);
+function parseListingPage({ $, cardSelector }: PortalPage, context: ParseContext): ListingPage {
   const results = jsonLdNodes($).find((node) => hasType(node, 'SearchResultsPage'));
   // mainEntity may also hold "similar" ads and a FAQPage: the page's own list is the first ItemList.
   const itemList = listOf(getPath(results, 'mainEntity')).find((node) => hasType(node, 'ItemList'));
   const items = listOf(getPath(itemList, 'itemListElement')).map((element) => getPath(element, 'item') ?? element);
-  const cards = new Map<string, Cheerio<Element>>();
-  $(CARD).each((i, element) => {
+  const cards = new Map<string, Cheerio<AnyNode>>();
+  $(cardSelector).each((i, element) => {
     const card = $(element);
     cards.set(
       card.attr('data-alternateid') ??
@@ -234,7 +230,7 @@ function parseListingPage(html: string, context: ParseContext): ListingPage {
     else if (!id) unidentified.push(item);
   }
   // Page order is the cards' order; JSON-LD items without a card (an unrendered page) follow in the JSON-LD's order.
-  const entries: Array<[item: unknown, card: Cheerio<Element> | undefined]> = [...cards].map(([id, card]) => [
+  const entries: Array<[item: unknown, card: Cheerio<AnyNode> | undefined]> = [...cards].map(([id, card]) => [
     itemsById.get(id),
     card,
   ]);
@@ -245,14 +241,14 @@ function parseListingPage(html: string, context: ParseContext): ListingPage {
     entries,
     ([item, card]) => listingRecord(item, card, operation, context),
     context,
-    `listings (${CARD} cards and JSON-LD items)`,
+    `listings (${cardSelector} cards and JSON-LD items)`,
   );
 
   if (listings.length === 0 && !NO_RESULTS.test($('body').text())) {
     throw new UnrecognisedMarkupError(
       context.site,
       'listing',
-      `no JSON-LD ItemList items, no ${CARD} cards and no "no results" message`,
+      `no JSON-LD ItemList items, no ${cardSelector} cards and no "no results" message`,
       context.url,
     );
   }
@@ -281,9 +277,8 @@ function amenityCount(node: unknown, name: RegExp): number | null {
   return positiveCount(getPath(feature, 'value'));
 }
 
-function parseDetailPage(html: string, context: ParseContext): ListingRecord {
+function parseDetailPage({ $ }: PortalPage, context: ParseContext): ListingRecord {
   const max = context.maxFieldLength;
-  const $ = loadPage(html, context.site, 'detail', context.url, CONTENT_HOOKS);
   const unreadable = (missing: string): UnrecognisedMarkupError =>
     new UnrecognisedMarkupError(context.site, 'detail', missing, context.url);
 
@@ -364,11 +359,10 @@ function parseDetailPage(html: string, context: ParseContext): ListingRecord {
   };
 }
 
-export const lamudiAdapter: SiteAdapter = {
-  site: SITE,
+// Its content hooks (content-hooks.ts): a results page's own parts, and a detail page's DOM (§3.3).
+export const lamudiAdapter: SiteAdapter = portalAdapter('lamudi', {
   // The walk follows a#pagination-next: a linked page that answers 404 is drift.
-  contentHooks: CONTENT_HOOKS,
   endsWithNotFound: false,
-  parseListingPage,
-  parseDetailPage,
-};
+  listingPage: parseListingPage,
+  detailPage: parseDetailPage,
+});

@@ -20,7 +20,7 @@ import {
   parseNumber,
   toCoordinate,
 } from '../../lib/record/text';
-import type { ListingPage, ParseContext, SiteAdapter } from '../adapter';
+import type { ParseContext, SiteAdapter } from '../adapter';
 import {
   asArray,
   asObject,
@@ -36,17 +36,12 @@ import {
   withoutFragment,
   type JsonObject,
 } from '../field-readers';
-import { contentHooksOf, PORTAL_CONTENT } from '../content-hooks';
-import { getPath, loadPage } from '../page';
+import { getPath } from '../page';
 import { nextDataOrMissing, propertiesWithCards } from '../next-data-listings';
+import { portalAdapter } from '../portal-adapter';
 import { searchUrlFacts, type SearchUrlFacts } from '../search-url';
 
 const PROPERTIES = 'props.pageProps.results.properties';
-/** §5.2: "The first section on the page was not a listing": a card is a section with its microdata url. */
-const CARD = PORTAL_CONTENT.propiedades.card;
-
-/** What is this portal's content (scrapers/page.ts, content-hooks.ts). */
-const CONTENT_HOOKS = contentHooksOf('propiedades');
 
 /** /inmuebles/{tipo}-en-{operacion}-… (§5.3): what a listing's own link says about it. */
 const DETAIL_WORDS = /\/inmuebles\/([a-z-]+?)-en-(venta|renta)-/;
@@ -156,16 +151,13 @@ function countedTotal($: CheerioAPI): number | null {
   return parseNumber($('[data-testid="counter-wrapper"] b').first().text());
 }
 
-export const propiedadesAdapter: SiteAdapter = {
-  site: 'propiedades',
+export const propiedadesAdapter: SiteAdapter = portalAdapter('propiedades', {
   // The walk goes by totalItems and may ask for one page past the end (mayHaveMoreResults).
-  contentHooks: CONTENT_HOOKS,
   endsWithNotFound: true,
-  parseListingPage(html: string, context: ParseContext): ListingPage {
-    const $ = loadPage(html, context.site, 'listing', context.url, CONTENT_HOOKS);
+  listingPage({ $, cardSelector }, context) {
     const searched = searchUrlFacts(context.url);
     const embedded = readProperties($, context);
-    const cards = $(CARD)
+    const cards = $(cardSelector)
       .toArray()
       .map((card) => cardRecord($(card), searched, context))
       .filter((record): record is ListingRecord => record != null);
@@ -178,7 +170,7 @@ export const propiedadesAdapter: SiteAdapter = {
         throw new UnrecognisedMarkupError(
           context.site,
           'listing',
-          `${embedded.missing}, and no ${CARD} cards with microdata`,
+          `${embedded.missing}, and no ${cardSelector} cards with microdata`,
           context.url,
         );
       }
@@ -201,4 +193,4 @@ export const propiedadesAdapter: SiteAdapter = {
     const more = mayHaveMoreResults(page, onThisPage, total);
     return { listings, nextPageUrl: more ? withPageParam(context.url, 'pagina', page + 1) : null, detailUrls: [] };
   },
-};
+});
