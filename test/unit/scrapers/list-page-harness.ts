@@ -185,14 +185,15 @@ export function everyMarkupRoundTrip(
   searchPath: string,
   options: RunSize & { markups?: readonly string[] },
 ): RoundTrip & { byMarkup: Map<string, string[]> } {
-  const run = { pages: [] as string[], facts: [] as PropertyFacts[], byMarkup: new Map<string, string[]>() };
-  for (const markup of options.markups ?? mirror.markups) {
-    const one = roundTrip(adapter, mirror, searchPath, { ...options, markup, nextPage: 'page-links' });
-    run.byMarkup.set(markup, one.pages);
-    run.pages.push(...one.pages);
-    run.facts.push(...one.facts);
-  }
-  return run;
+  const runs = (options.markups ?? mirror.markups).map(
+    (markup) =>
+      [markup, roundTrip(adapter, mirror, searchPath, { ...options, markup, nextPage: 'page-links' })] as const,
+  );
+  return {
+    pages: runs.flatMap(([, run]) => run.pages),
+    facts: runs.flatMap(([, run]) => run.facts),
+    byMarkup: new Map(runs.map(([markup, run]) => [markup, run.pages])),
+  };
 }
 
 /**
