@@ -1,7 +1,7 @@
 /**
  * Rendering helpers for the mirror portals that embed data in inline scripts: Inmuebles24's
- * `avisoInfo` literal, Lamudi's JSON-LD and `initAdForm(…)` call. (Slugs, type nouns and price
- * fields shared by all portals are in sites/page-kit.ts.)
+ * `avisoInfo` literal, Lamudi's JSON-LD and `initAdForm(…)` call. (Slugs, markup and record
+ * fields shared by all portals are in sites/kit/.)
  */
 import { hash32 } from './facts';
 

@@ -10,17 +10,12 @@
 import { emptyRecord, type ListingRecord, type PropertyType } from '../../lib/record/listing-record';
 import type { PropertyFacts } from '../facts';
 import { escapeHtml, formatAmount, type ListPageInput, type MirrorSite } from '../model';
-import {
-  choice,
-  countLabel,
-  htmlDocument,
-  htmlText,
-  nextDataScript,
-  queryPagination,
-  slugify,
-  steppedIds,
-  statedFields,
-} from './page-kit';
+import { choice } from './kit/choice';
+import { steppedIds } from './kit/ids';
+import { countLabel, htmlDocument, htmlText, nextDataScript } from './kit/markup';
+import { queryPagination } from './kit/pagination';
+import { statedFields } from './kit/record-fields';
+import { slugify } from './kit/slugs';
 
 const SITE = 'casasyterrenos';
 const HOST = 'www.casasyterrenos.com';

@@ -17,7 +17,7 @@
  * page with status OFFLINE (§1.3). cardRecord/detailRecord state exactly what those pages show.
  */
 import { emptyRecord, type ListingRecord, type PropertyType } from '../../lib/record/listing-record';
-import { hash32, PLACES, type PropertyFacts } from '../facts';
+import { hash32, PLACES, TYPE_NOUN, type PropertyFacts } from '../facts';
 import {
   escapeHtml,
   formatAmount,
@@ -27,7 +27,8 @@ import {
   type MirrorSite,
 } from '../model';
 import { bare, hexDigits, jsonForScript, looseLiteral } from '../render-kit';
-import { priceFields, slugify, statedFields, TYPE_NOUN } from './page-kit';
+import { priceFields, statedFields } from './kit/record-fields';
+import { slugify } from './kit/slugs';
 
 const SITE = 'inmuebles24';
 const HOST = 'www.inmuebles24.com';

@@ -18,7 +18,10 @@ import { emptyRecord, type ListingRecord, type Operation, type PropertyType } fr
 import { hash32, type PropertyFacts } from '../facts';
 import { escapeHtml, formatAmount, type ListPageInput, type MirrorRoute, type MirrorSite } from '../model';
 import { bare, hexDigits, jsonForScript, looseLiteral } from '../render-kit';
-import { choice, dayMonthYear, priceFields, slugify, statedFields, unnamedArea, unnamedAreaFields } from './page-kit';
+import { choice } from './kit/choice';
+import { dayMonthYear } from './kit/lifull';
+import { priceFields, statedFields, unnamedArea, unnamedAreaFields } from './kit/record-fields';
+import { slugify } from './kit/slugs';
 
 const SITE = 'lamudi';
 /** Markup generations of the results pages (docs/portals.md §3.2, §3.4), the current first. */

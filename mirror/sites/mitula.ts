@@ -8,26 +8,15 @@
  * 'class-names'. Only documented hooks are written; a page past the last answers 404 (the server).
  */
 import { emptyRecord, type ListingRecord, type PropertyType } from '../../lib/record/listing-record';
-import { hash32, type PropertyFacts } from '../facts';
+import { hash32, TYPE_NOUN, type PropertyFacts } from '../facts';
 import { formatAmount, type ListPageInput, type MirrorSite } from '../model';
-import {
-  ALLOW_ALL_ROBOTS,
-  TYPE_NOUN,
-  base64,
-  lifullSearchFacts,
-  choice,
-  countLabel,
-  dayMonthYear,
-  htmlDocument,
-  htmlText,
-  originAdUrl,
-  relativeAge,
-  showsRelativeAge,
-  shownPriceFields,
-  steppedIds,
-  unnamedArea,
-  queryPagination,
-} from './page-kit';
+import { choice } from './kit/choice';
+import { steppedIds } from './kit/ids';
+import { base64, dayMonthYear, lifullSearchFacts, originAdUrl, relativeAge, showsRelativeAge } from './kit/lifull';
+import { countLabel, htmlDocument, htmlText } from './kit/markup';
+import { queryPagination } from './kit/pagination';
+import { shownPriceFields, unnamedArea } from './kit/record-fields';
+import { ALLOW_ALL_ROBOTS } from './kit/robots';
 
 const SITE = 'mitula';
 const HOST = 'casas.mitula.mx';
@@ -91,7 +80,7 @@ function showsTypeTag(input: ListPageInput): boolean {
 function typeRead(f: PropertyFacts, input: ListPageInput): PropertyType | null {
   if (showsTypeTag(input)) return f.propertyType;
   if (hasJsonLd(input) && SCHEMA_TYPE[f.propertyType]) return f.propertyType;
-  // The search's own type word, by the documented grammar (page-kit.ts), without the /casas/ section every search has.
+  // The search's own type word, by the documented grammar (kit/lifull.ts), without the /casas/ section every search has.
   return lifullSearchFacts(input.searchPath.replace(/^\/casas\//, '')).propertyType;
 }
 

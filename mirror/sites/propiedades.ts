@@ -12,19 +12,12 @@
 import { emptyRecord, type ListingRecord, type PropertyType } from '../../lib/record/listing-record';
 import type { PropertyFacts } from '../facts';
 import { formatAmount, type ListPageInput, type MirrorSite } from '../model';
-import {
-  ALLOW_ALL_ROBOTS,
-  choice,
-  countLabel,
-  htmlDocument,
-  htmlText,
-  nextDataScript,
-  priceAndRoomFields,
-  slugify,
-  unnamedArea,
-  unnamedAreaFields,
-  queryPagination,
-} from './page-kit';
+import { choice } from './kit/choice';
+import { countLabel, htmlDocument, htmlText, nextDataScript } from './kit/markup';
+import { queryPagination } from './kit/pagination';
+import { priceAndRoomFields, unnamedArea, unnamedAreaFields } from './kit/record-fields';
+import { ALLOW_ALL_ROBOTS } from './kit/robots';
+import { slugify } from './kit/slugs';
 
 const SITE = 'propiedades';
 const HOST = 'propiedades.com';

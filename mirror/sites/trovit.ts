@@ -10,23 +10,13 @@
  */
 import { emptyRecord, type ListingRecord } from '../../lib/record/listing-record';
 import { cleanText } from '../../lib/record/text';
-import { hash32, type PropertyFacts } from '../facts';
+import { hash32, TYPE_NOUN, type PropertyFacts } from '../facts';
 import { formatAmount, type ListPageInput, type MirrorRoute, type MirrorSite } from '../model';
-import {
-  ALLOW_ALL_ROBOTS,
-  TYPE_NOUN,
-  choice,
-  lifullSearchFacts,
-  countLabel,
-  dayMonthYear,
-  htmlDocument,
-  htmlText,
-  relativeAge,
-  showsRelativeAge,
-  shownPriceFields,
-  unnamedArea,
-  unnamedAreaFields,
-} from './page-kit';
+import { choice } from './kit/choice';
+import { dayMonthYear, lifullSearchFacts, relativeAge, showsRelativeAge } from './kit/lifull';
+import { countLabel, htmlDocument, htmlText } from './kit/markup';
+import { shownPriceFields, unnamedArea, unnamedAreaFields } from './kit/record-fields';
+import { ALLOW_ALL_ROBOTS } from './kit/robots';
 
 const SITE = 'trovit';
 const HOST = 'casas.trovit.com.mx';

@@ -1,0 +1,10 @@
+/** Stable per-listing choices: how one listing is written, the same on every page and every run. */
+import { hash32 } from '../../facts';
+
+/**
+ * A choice in [0, k) fixed per listing and purpose. Keyed by the listing (not the page), so one
+ * listing is written the same way on every page and every run, and cardRecord can repeat it.
+ */
+export function choice(site: string, n: number, purpose: string, k: number): number {
+  return hash32(`${site}:${n}:${purpose}`) % k;
+}
