@@ -14,7 +14,7 @@ import { choice } from './kit/choice';
 import { steppedIds } from './kit/ids';
 import { base64, dayMonthYear, lifullSearchFacts, originAdUrl, relativeAge, showsRelativeAge } from './kit/lifull';
 import { countLabel, htmlDocument, htmlText } from './kit/markup';
-import { queryPagination } from './kit/pagination';
+import { pageLinkNumbers, queryPagination } from './kit/pagination';
 import { shownPriceFields, unnamedArea } from './kit/record-fields';
 import { ALLOW_ALL_ROBOTS } from './kit/robots';
 
@@ -201,14 +201,10 @@ function pagination(input: ListPageInput): string {
     p === input.page && label === String(p)
       ? `<span class="pagination__page pagination__page--current">${p}</span>`
       : `<span class="pagination__page"><a href="${href(p)}">${label}</a></span>`;
-  const numbers = [
-    ...new Set([1, input.page - 2, input.page - 1, input.page, input.page + 1, input.page + 2, input.totalPages]),
-  ]
-    .filter((p) => p >= 1 && p <= input.totalPages)
-    .sort((a, b) => a - b);
-  return `<nav class="pagination" data-test="pagination">${input.page > 1 ? item(input.page - 1, '‹') : ''}${numbers.map((p) => item(p)).join('')}${
-    input.page < input.totalPages ? item(input.page + 1, '›') : ''
-  }</nav>`;
+  const previous = input.page > 1 ? item(input.page - 1, '‹') : '';
+  const next = input.page < input.totalPages ? item(input.page + 1, '›') : '';
+  const numbers = pageLinkNumbers(input, 2).map((p) => item(p));
+  return `<nav class="pagination" data-test="pagination">${previous}${numbers.join('')}${next}</nav>`;
 }
 
 function searchTitle(searchPath: string): string {

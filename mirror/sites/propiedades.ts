@@ -14,7 +14,7 @@ import type { PropertyFacts } from '../facts';
 import { formatAmount, type ListPageInput, type MirrorSite } from '../model';
 import { choice } from './kit/choice';
 import { countLabel, htmlDocument, htmlText, nextDataScript } from './kit/markup';
-import { queryPagination } from './kit/pagination';
+import { pageLinkNumbers, queryPagination } from './kit/pagination';
 import { priceAndRoomFields, unnamedArea, unnamedAreaFields } from './kit/record-fields';
 import { ALLOW_ALL_ROBOTS } from './kit/robots';
 import { slugify } from './kit/slugs';
@@ -162,12 +162,9 @@ function cardHtml(f: PropertyFacts, page: number, position: number): string {
 /** 2022 page links (docs/portals.md §5.1): `ul[aria-label="items-pagination"]`, `a[aria-label="page-N"]`. */
 function pagination(input: ListPageInput): string {
   if (input.totalPages <= 1) return '';
-  const pages = [...new Set([1, input.page - 1, input.page, input.page + 1, input.totalPages])]
-    .filter((p) => p >= 1 && p <= input.totalPages)
-    .sort((a, b) => a - b);
   const link = (p: number) =>
     `<li><a aria-label="page-${p}" href="${input.searchPath}${p > 1 ? `?pagina=${p}` : ''}"${p === input.page ? ' aria-current="page"' : ''}>${p}</a></li>`;
-  return `<ul aria-label="items-pagination">${pages.map(link).join('')}</ul>`;
+  return `<ul aria-label="items-pagination">${pageLinkNumbers(input, 1).map(link).join('')}</ul>`;
 }
 
 function renderListPage(input: ListPageInput): string {

@@ -13,8 +13,10 @@ import { cleanText } from '../../lib/record/text';
 import { hash32, TYPE_NOUN, type PropertyFacts } from '../facts';
 import { formatAmount, type ListPageInput, type MirrorRoute, type MirrorSite } from '../model';
 import { choice } from './kit/choice';
+import { steppedIds } from './kit/ids';
 import { dayMonthYear, lifullSearchFacts, relativeAge, showsRelativeAge } from './kit/lifull';
 import { countLabel, htmlDocument, htmlText } from './kit/markup';
+import { pageLinkNumbers } from './kit/pagination';
 import { shownPriceFields, unnamedArea, unnamedAreaFields } from './kit/record-fields';
 import { ALLOW_ALL_ROBOTS } from './kit/robots';
 
@@ -26,25 +28,12 @@ const PAGE_SIZE = 30; // docs/portals.md §6.1
 /** Markup generations (docs/portals.md §6.1 "Next link"), the current first. */
 const MARKUPS = ['next-button', 'paginate'] as const;
 
-// Alphanumeric ids; the base makes them 7 characters long.
-const ID_BASE = 36 ** 6 + 1_234_567;
-const ID_STEP = 11;
+// Alphanumeric ids: base 36, the base making them 7 characters long.
+const { externalId, indexOf } = steppedIds(36 ** 6 + 1_234_567, 11, /^[0-9a-z]{7,10}$/, 36);
 
 const SEARCH_PATH = /^\/([a-z0-9]+(?:-[a-z0-9]+)*)(?:\/([1-9]\d{0,5}))?$/;
 /** A lazy image's placeholder before the script swaps in data-src. */
 const PLACEHOLDER = 'data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEKAAEALAAAAAABAAEAAAICTAEAOw==';
-
-function externalId(n: number): string {
-  return (ID_BASE + n * ID_STEP).toString(36);
-}
-
-function indexOf(id: string): number | null {
-  if (!/^[0-9a-z]{7,10}$/.test(id)) return null;
-  const offset = parseInt(id, 36) - ID_BASE;
-  if (offset < 0 || offset % ID_STEP !== 0) return null;
-  const n = offset / ID_STEP;
-  return externalId(n) === id ? n : null;
-}
 
 const pick = (f: PropertyFacts, purpose: string, k: number) => choice(SITE, f.n, purpose, k);
 
@@ -147,14 +136,11 @@ function nextButton(input: ListPageInput): string {
 
 /** 'paginate': the older `#paginate` block of `a[data-test]` page links (docs/portals.md §6.1). */
 function paginateLinks(input: ListPageInput): string {
-  const pages = [...new Set([1, input.page - 1, input.page, input.page + 1, input.totalPages])]
-    .filter((p) => p >= 1 && p <= input.totalPages)
-    .sort((a, b) => a - b);
   const link = (p: number) =>
     p === input.page
       ? `<span class="current">${p}</span>`
       : `<a data-test="paginate-link" href="${input.searchPath}${p > 1 ? `/${p}` : ''}">${p}</a>`;
-  return `<div id="paginate">${pages.map(link).join(' ')}</div>`;
+  return `<div id="paginate">${pageLinkNumbers(input, 1).map(link).join(' ')}</div>`;
 }
 
 function searchTitle(searchPath: string): string {

@@ -1,18 +1,23 @@
-/** Listing ids of the portals whose ids are numbers: how listing n is named, and back. */
+/** Listing ids of the portals whose ids are numbers (decimal or base 36): how listing n is named, and back. */
 import type { MirrorSite } from '../../model';
 
 /**
- * Numeric ids base + n·step, the step keeping neighbours from looking sequential, and their
- * inverse: a listing's n, or null for a string that is not `digits`, off the step or not written
- * exactly as externalId writes it.
+ * Ids base + n·step, written in `radix` (10, or 36 for alphanumeric ids), the step keeping
+ * neighbours from looking sequential, and their inverse: a listing's n, or null for a string that
+ * is not `digits`, off the step or not written exactly as externalId writes it.
  */
-export function steppedIds(base: number, step: number, digits: RegExp): Pick<MirrorSite, 'externalId' | 'indexOf'> {
-  const externalId = (n: number): string => String(base + n * step);
+export function steppedIds(
+  base: number,
+  step: number,
+  digits: RegExp,
+  radix = 10,
+): Pick<MirrorSite, 'externalId' | 'indexOf'> {
+  const externalId = (n: number): string => (base + n * step).toString(radix);
   return {
     externalId,
     indexOf(id) {
       if (!digits.test(id)) return null;
-      const offset = Number(id) - base;
+      const offset = parseInt(id, radix) - base;
       if (offset < 0 || offset % step !== 0) return null;
       const n = offset / step;
       return externalId(n) === id ? n : null;

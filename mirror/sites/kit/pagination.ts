@@ -1,5 +1,5 @@
-/** How the portals number their result pages in URLs. */
-import type { MirrorRoute, MirrorSite } from '../../model';
+/** How the portals number their result pages: in URLs, and in the page links a results page shows. */
+import type { ListPageInput, MirrorRoute, MirrorSite } from '../../model';
 
 /**
  * URL grammar of portals that number result pages with a query parameter (`?page=N`,
@@ -21,4 +21,15 @@ export function queryPagination(
       return `${origin}${path}${page > 1 ? `?${param}=${page}` : ''}`;
     },
   };
+}
+
+/**
+ * The page numbers a results page links to, ascending: the first, the `around` pages on each side
+ * of the current one, the current one and the last (1 2 3 4 5 … 9 for page 3 of 9, around 2).
+ */
+export function pageLinkNumbers(input: Pick<ListPageInput, 'page' | 'totalPages'>, around: number): number[] {
+  const near = Array.from({ length: 2 * around + 1 }, (_, k) => input.page - around + k);
+  return [...new Set([1, ...near, input.totalPages])]
+    .filter((p) => p >= 1 && p <= input.totalPages)
+    .sort((a, b) => a - b);
 }
