@@ -10,7 +10,7 @@
 import { emptyRecord, type ListingRecord, type PropertyType } from '../../lib/record/listing-record';
 import type { PropertyFacts } from '../facts';
 import { escapeHtml, formatAmount, type ListPageInput, type MirrorSite } from '../model';
-import { choice } from './kit/choice';
+import { listingChoice } from './kit/choice';
 import { steppedIds } from './kit/ids';
 import { countLabel, htmlDocument, htmlText, nextDataScript } from './kit/markup';
 import { queryPagination } from './kit/pagination';
@@ -52,7 +52,7 @@ const STATE_ABBR: Record<string, string> = {
 
 const SEARCH_PATH = /^\/[a-z0-9-]+\/[a-z0-9-]+\/[a-z0-9-]+\/(venta|renta)$/;
 
-const pick = (f: PropertyFacts, purpose: string, k: number) => choice(SITE, f.n, purpose, k);
+const pick = listingChoice(SITE);
 
 /** /propiedad/{tipo}-{operacion}-{slug}-{municipio}-{estado-abrev}-{id} */
 function detailPath(f: PropertyFacts): string {

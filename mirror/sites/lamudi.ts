@@ -18,7 +18,7 @@ import { emptyRecord, type ListingRecord, type Operation, type PropertyType } fr
 import { hash32, type PropertyFacts } from '../facts';
 import { escapeHtml, formatAmount, type ListPageInput, type MirrorRoute, type MirrorSite } from '../model';
 import { bare, hexDigits, jsonForScript, looseLiteral } from '../render-kit';
-import { choice } from './kit/choice';
+import { listingChoice } from './kit/choice';
 import { dayMonthYear } from './kit/lifull';
 import { priceFields, statedFields, unnamedArea, unnamedAreaFields } from './kit/record-fields';
 import { slugify } from './kit/slugs';
@@ -28,6 +28,7 @@ const SITE = 'lamudi';
 const MARKUPS = ['2026-07', '2026-02', 'unrendered'] as const;
 const HOST = 'www.lamudi.com.mx';
 const ORIGIN = `https://${HOST}`;
+const pick = listingChoice(SITE);
 /** "41032-73-d186d3fad27f-44cd-19c2717-a8fa-7239": the third hex group carries n, the rest is hash. */
 const ALTERNATE_ID = /^41032-73-[0-9a-f]{12}-[0-9a-f]{4}-([0-9a-f]{7})-[0-9a-f]{4}-[0-9a-f]{4}$/;
 const DESCRIPTION_PREVIEW = 120;
@@ -136,7 +137,7 @@ const isUnrendered = (input: ListPageInput): boolean => input.markup === 'unrend
 const hasGeo = (input: ListPageInput): boolean => input.markup === '2026-07';
 /** 2026-07 items carrying `offers` too (S-CIM saw them; unconfirmed, so only some). */
 const hasOffers = (f: PropertyFacts, input: ListPageInput): boolean =>
-  hasGeo(input) && f.price != null && choice(SITE, f.n, 'rich-item', 4) === 0;
+  hasGeo(input) && f.price != null && pick(f, 'rich-item', 4) === 0;
 /** Items of the JSON-LD list: on a rendered page the development cards are left out, as on the real 2026-02 pages. */
 const inJsonLd = (f: PropertyFacts, input: ListPageInput): boolean => isUnrendered(input) || !f.isDevelopment;
 
@@ -259,23 +260,23 @@ function renderCard(f: PropertyFacts): string {
     properties.push(
       `<span class="property"><span class="property__number principal-amenity car_park" data-test="amenity-value">${f.parkingSpaces} ${f.parkingSpaces === 1 ? 'Estacionamiento' : 'Estacionamientos'}</span></span>`,
     );
-  } else if (choice(SITE, f.n, 'amenity-shown', 2) === 0) {
-    const [type, label] = AMENITIES[choice(SITE, f.n, 'amenity', AMENITIES.length)];
+  } else if (pick(f, 'amenity-shown', 2) === 0) {
+    const [type, label] = AMENITIES[pick(f, 'amenity', AMENITIES.length)];
     properties.push(
       `<span class="property"><span class="property__number principal-amenity ${type}" data-test="amenity-value">${label}</span></span>`,
     );
   }
   const tags = [
-    choice(SITE, f.n, 'new', 3) === 0 ? 'Recién publicado' : '',
-    choice(SITE, f.n, 'featured', 5) === 0 ? 'Destacado' : '',
+    pick(f, 'new', 3) === 0 ? 'Recién publicado' : '',
+    pick(f, 'featured', 5) === 0 ? 'Destacado' : '',
     f.isDevelopment ? 'Entrega Enero 2027' : '',
   ]
     .filter(Boolean)
     .map((tag) => `<span class="listing-tag">${tag}</span>`)
     .join('');
-  const premium = f.publisher != null && choice(SITE, f.n, 'premium', 3) === 0;
+  const premium = f.publisher != null && pick(f, 'premium', 3) === 0;
   const agency = f.publisher
-    ? `<div class="agency"><img class="agency__logo" src="https://img.lamudi.com.mx/agencies/${hexDigits(f.publisher, 8)}.png" alt=""><div class="agency__text"><span class="agency__text__name" data-test="agency-name">${escapeHtml(f.publisher)}</span><span class="agency__text__since">Miembro desde ${2010 + choice(SITE, f.n, 'since', 14)}</span></div></div>${premium ? `<div class="snippet__content__agency__name"><i class="icon-crown"></i>${escapeHtml(f.publisher)}</div>` : ''}`
+    ? `<div class="agency"><img class="agency__logo" src="https://img.lamudi.com.mx/agencies/${hexDigits(f.publisher, 8)}.png" alt=""><div class="agency__text"><span class="agency__text__name" data-test="agency-name">${escapeHtml(f.publisher)}</span><span class="agency__text__since">Miembro desde ${2010 + pick(f, 'since', 14)}</span></div></div>${premium ? `<div class="snippet__content__agency__name"><i class="icon-crown"></i>${escapeHtml(f.publisher)}</div>` : ''}`
     : '';
   return `<div class="snippet js-snippet ${f.isDevelopment ? 'project' : 'normal'}" data-test="${f.isDevelopment ? 'serp-project' : 'normal-listing'}" data-idanuncio="${uuid(f.n)}" data-alternateid="${id}">
 <div class="snippet__image"><a href="${href}">${f.imageCount > 0 ? `<img src="${imageUrl(f, 0, 'card')}" alt="${title}" loading="lazy">` : '<div class="snippet__image--placeholder"></div>'}</a><div class="swiper-pagination"><span class="swiper-pagination-current">1</span> / <span class="swiper-pagination-total">${f.imageCount}</span></div><wl-favorite listingId="${id}"></wl-favorite></div>
@@ -396,7 +397,7 @@ function detailJsonLd(f: PropertyFacts, variant: number): string {
       : []),
     {
       '@type': 'LocationFeatureSpecification',
-      name: AMENITIES[choice(SITE, f.n, 'amenity', AMENITIES.length)][1],
+      name: AMENITIES[pick(f, 'amenity', AMENITIES.length)][1],
       value: true,
     },
   ];
@@ -525,7 +526,7 @@ ${detailJsonLd(f, variant)}
 <div class="details">${details}</div>
 <div class="place-features"><div class="condition"><span>Estado</span><span>${f.n % 2 ? 'Excelente' : 'Bueno'}</span></div><div class="year"><span>Año de construcción</span><span>${1990 + (f.n % 35)}</span></div></div>
 <div id="description-text" class="description" data-expandeddescription="${escapeHtml(full)}">${escapeHtml(f.descriptionParagraphs[0])}...</div>
-<div class="facilities"><div class="facilities__item">${AMENITIES[choice(SITE, f.n, 'amenity', AMENITIES.length)][1]}</div></div>
+<div class="facilities"><div class="facilities__item">${AMENITIES[pick(f, 'amenity', AMENITIES.length)][1]}</div></div>
 <div class="view-map"><span class="view-map__text">${escapeHtml(`${f.neighborhood}, ${f.city}, ${f.state}`)}</span></div>
 <div class="left-details"><span class="date">${dayMonthYear(f.publishedAt)} - Anuncio actualizado</span></div>
 ${f.publisher ? `<div class="agency"><span data-test="agency-name">${escapeHtml(f.publisher)}</span><a class="agency__phone" href="tel:+523300000000">33 **** ****</a></div>` : ''}

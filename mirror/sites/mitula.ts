@@ -10,7 +10,7 @@
 import { emptyRecord, type ListingRecord, type PropertyType } from '../../lib/record/listing-record';
 import { hash32, TYPE_NOUN, type PropertyFacts } from '../facts';
 import { formatAmount, type ListPageInput, type MirrorSite } from '../model';
-import { choice } from './kit/choice';
+import { listingChoice } from './kit/choice';
 import { steppedIds } from './kit/ids';
 import { base64, dayMonthYear, lifullSearchFacts, originAdUrl, relativeAge, showsRelativeAge } from './kit/lifull';
 import { countLabel, htmlDocument, htmlText } from './kit/markup';
@@ -36,7 +36,7 @@ const SEARCH_PATH = /^\/casas\/[a-z0-9-]+$/;
 
 const SCHEMA_TYPE: Partial<Record<PropertyType, string>> = { house: 'SingleFamilyResidence', apartment: 'Apartment' };
 
-const pick = (f: PropertyFacts, purpose: string, k: number) => choice(SITE, f.n, purpose, k);
+const pick = listingChoice(SITE);
 
 /** Two listings in five point straight at the portal holding the ad; the rest at a Mitula /adform/ page. */
 function linksOut(f: PropertyFacts): boolean {

@@ -12,7 +12,7 @@
 import { emptyRecord, type ListingRecord, type PropertyType } from '../../lib/record/listing-record';
 import type { PropertyFacts } from '../facts';
 import { formatAmount, type ListPageInput, type MirrorSite } from '../model';
-import { choice } from './kit/choice';
+import { listingChoice } from './kit/choice';
 import { countLabel, htmlDocument, htmlText, nextDataScript } from './kit/markup';
 import { pageLinkNumbers, queryPagination } from './kit/pagination';
 import { priceAndRoomFields, unnamedArea, unnamedAreaFields } from './kit/record-fields';
@@ -61,7 +61,7 @@ function indexOf(id: string): number | null {
   return null;
 }
 
-const pick = (f: PropertyFacts, purpose: string, k: number) => choice(SITE, f.n, purpose, k);
+const pick = listingChoice(SITE);
 
 /** /inmuebles/{slug}-{id}, the slug built from type, operation, street, colonia, municipio and state. */
 function detailPath(f: PropertyFacts): string {

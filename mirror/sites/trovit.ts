@@ -12,7 +12,7 @@ import { emptyRecord, type ListingRecord } from '../../lib/record/listing-record
 import { cleanText } from '../../lib/record/text';
 import { hash32, TYPE_NOUN, type PropertyFacts } from '../facts';
 import { formatAmount, type ListPageInput, type MirrorRoute, type MirrorSite } from '../model';
-import { choice } from './kit/choice';
+import { listingChoice } from './kit/choice';
 import { steppedIds } from './kit/ids';
 import { dayMonthYear, lifullSearchFacts, relativeAge, showsRelativeAge } from './kit/lifull';
 import { countLabel, htmlDocument, htmlText } from './kit/markup';
@@ -35,7 +35,7 @@ const SEARCH_PATH = /^\/([a-z0-9]+(?:-[a-z0-9]+)*)(?:\/([1-9]\d{0,5}))?$/;
 /** A lazy image's placeholder before the script swaps in data-src. */
 const PLACEHOLDER = 'data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEKAAEALAAAAAABAAEAAAICTAEAOw==';
 
-const pick = (f: PropertyFacts, purpose: string, k: number) => choice(SITE, f.n, purpose, k);
+const pick = listingChoice(SITE);
 
 /** The redirect path: the record's url once the tracking query is gone. */
 function redirectPath(f: PropertyFacts): string {
