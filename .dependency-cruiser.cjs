@@ -5,6 +5,23 @@
  * the product imports none of them, except the client's demo path, which starts the mirror.
  */
 const PRODUCT = '^(client|workers|activities|workflows|scrapers|lib)/';
+/** The folders beside the product, which it never imports (the demo's mirror aside, below). */
+const BESIDE_THE_PRODUCT = ['mirror', 'bench', 'test'];
+
+/**
+ * The rule that `folder` imports none of the product's folders `above` it, nor those beside the
+ * product, nor any path `orMatching` (a pattern).
+ */
+function importsNone(name, folder, above, { comment, orMatching } = {}) {
+  const forbidden = `^(${[...above, ...BESIDE_THE_PRODUCT].join('|')})/`;
+  return {
+    name,
+    severity: 'error',
+    ...(comment && { comment }),
+    from: { path: `^${folder}/` },
+    to: { path: orMatching ? `${forbidden}|${orMatching}` : forbidden },
+  };
+}
 
 module.exports = {
   forbidden: [
@@ -24,39 +41,18 @@ module.exports = {
       from: { path: PRODUCT },
       to: { path: PRODUCT, circular: true },
     },
-    {
-      name: 'lib-is-the-floor',
-      severity: 'error',
+    importsNone('lib-is-the-floor', 'lib', ['client', 'workers', 'activities', 'workflows', 'scrapers'], {
       comment: 'lib/ imports no folder above it',
-      from: { path: '^lib/' },
-      to: { path: '^(client|workers|activities|workflows|scrapers|mirror|bench|test)/' },
-    },
-    {
-      name: 'scrapers-use-lib-only',
-      severity: 'error',
-      from: { path: '^scrapers/' },
-      to: { path: '^(client|workers|activities|workflows|mirror|bench|test)/' },
-    },
-    {
-      name: 'activities-below-workers',
-      severity: 'error',
+    }),
+    importsNone('scrapers-use-lib-only', 'scrapers', ['client', 'workers', 'activities', 'workflows']),
+    importsNone('activities-below-workers', 'activities', ['client', 'workers', 'workflows'], {
       comment: 'activities use scrapers and lib; they take payload types from lib/contract, not from workflows/',
-      from: { path: '^activities/' },
-      to: { path: '^(client|workers|workflows|mirror|bench|test)/' },
-    },
-    {
-      name: 'workers-below-client',
-      severity: 'error',
-      from: { path: '^workers/' },
-      to: { path: '^(client|mirror|bench|test)/' },
-    },
-    {
-      name: 'workflows-import-the-contract-only',
-      severity: 'error',
+    }),
+    importsNone('workers-below-client', 'workers', ['client']),
+    importsNone('workflows-import-the-contract-only', 'workflows', ['client', 'workers', 'scrapers'], {
       comment: 'workflows import @temporalio/workflow, activity types (import type) and lib/contract',
-      from: { path: '^workflows/' },
-      to: { path: '^(client|workers|scrapers|mirror|bench|test)/|^lib/(?!contract/)' },
-    },
+      orMatching: '^lib/(?!contract/)',
+    }),
     {
       name: 'workflows-import-activities-as-types',
       severity: 'error',

@@ -8,6 +8,7 @@
  */
 import { listBatches } from '../store/batches';
 import type { Db } from '../store/database';
+import { itsListing } from '../store/listings';
 import { median } from './median';
 
 export interface MarketKey {
@@ -117,9 +118,7 @@ const SEEN_PAGE = 5000;
 async function* seenListings(db: Db, batchId: string): AsyncGenerator<SeenRow> {
   const query = db
     .selectFrom('batch_listings as b')
-    .innerJoin('listings as l', (join) =>
-      join.onRef('l.site', '=', 'b.site').onRef('l.external_id', '=', 'b.external_id'),
-    )
+    .innerJoin('listings as l', itsListing('b'))
     .select([
       'l.site as site',
       'l.external_id as externalId',

@@ -5,6 +5,7 @@
  * with their listings. Medians: ./median.ts.
  */
 import type { Db } from '../store/database';
+import { itsListing } from '../store/listings';
 import { latestBatchIds, latestBatches } from './market';
 import { median } from './median';
 
@@ -64,9 +65,7 @@ export async function priceChangeSummaries(db: Db, limit: number): Promise<Price
 export async function latestPriceChanges(db: Db, limit: number): Promise<PriceChangeRow[]> {
   return db
     .selectFrom('price_history as ph')
-    .innerJoin('listings as l', (join) =>
-      join.onRef('l.site', '=', 'ph.site').onRef('l.external_id', '=', 'ph.external_id'),
-    )
+    .innerJoin('listings as l', itsListing('ph'))
     .select([
       'ph.batch_id as batchId',
       'ph.site as site',

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ListingRecord } from '../record/listing-record';
-import { sql, type Insertable, type RawBuilder } from 'kysely';
+import { sql, type Insertable, type JoinBuilder, type RawBuilder, type ReferenceExpression } from 'kysely';
 import { backendOfDb, inTransaction, type Db } from './database';
 import { chunks } from './chunks';
 import { prepareQuery } from './prepared-query';
@@ -345,6 +345,20 @@ export async function getListings(db: Db, site?: string): Promise<ListingRecord[
   query = site ? query.where('site', '=', site).orderBy('external_id') : query.orderBy('site').orderBy('external_id');
   const rows = await query.execute();
   return rows.map((row) => rowToRecord(row));
+}
+
+/**
+ * The join condition of `listings as l` to the rows of `alias`, a table that names a listing by its
+ * site and external id (batch_listings, price_history): `.innerJoin('listings as l', itsListing('b'))`.
+ */
+export function itsListing(alias: string) {
+  return <DB, TB extends keyof DB>(join: JoinBuilder<DB, TB>) => {
+    // The column names are built from the alias: the builder cannot check them at compile time.
+    const column = (ref: string) => ref as ReferenceExpression<DB, TB>;
+    return join
+      .onRef(column('l.site'), '=', column(`${alias}.site`))
+      .onRef(column('l.external_id'), '=', column(`${alias}.external_id`));
+  };
 }
 
 /**

@@ -4,7 +4,14 @@
  * applied one (a SQLite database made before the builder was used has version 1 from the same
  * tables written as SQL, so version 1 below must keep describing exactly those tables).
  */
-import { sql, type ColumnDefinitionBuilder, type CreateTableBuilder, type Kysely } from 'kysely';
+import {
+  sql,
+  type ColumnBuilderCallback,
+  type ColumnDataType,
+  type ColumnDefinitionBuilder,
+  type CreateTableBuilder,
+  type Kysely,
+} from 'kysely';
 import type { Backend } from './database-url';
 
 export interface Migration {
@@ -25,6 +32,15 @@ function withSerialId<T extends string>(table: CreateTableBuilder<T>, column: st
 const DOUBLE = 'double precision';
 const notNull = (col: ColumnDefinitionBuilder) => col.notNull();
 
+/** Columns of one type and constraint (none: nullable), added in the order named: `table.$call(columns(…))`. */
+function columns<N extends string>(type: ColumnDataType, names: readonly N[], build?: ColumnBuilderCallback) {
+  return <T extends string, C extends string>(table: CreateTableBuilder<T, C>) =>
+    names.reduce<CreateTableBuilder<T, C | N>>((built, name) => built.addColumn(name, type, build), table);
+}
+
+/** Text columns that must hold a value, in the order named. */
+const requiredText = <N extends string>(...names: N[]) => columns('text', names, notNull);
+
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
@@ -35,9 +51,7 @@ export const MIGRATIONS: Migration[] = [
         .addColumn('id', 'text', (col) => col.primaryKey())
         .addColumn('label', 'text')
         .addColumn('parent_batch_id', 'text', (col) => col.references('batches.id'))
-        .addColumn('status', 'text', notNull)
-        .addColumn('sites', 'text', notNull)
-        .addColumn('options', 'text', notNull)
+        .$call(requiredText('status', 'sites', 'options'))
         .addColumn('workflow_id', 'text')
         .addColumn('created_at', 'text', notNull)
         .addColumn('finished_at', 'text')
@@ -52,8 +66,7 @@ export const MIGRATIONS: Migration[] = [
         .addColumn('kind', 'text', (col) => col.notNull().check(sql`kind IN ('main', 'detail')`))
         .addColumn('state', 'text', notNull)
         .addColumn('last_error', 'text')
-        .addColumn('created_at', 'text', notNull)
-        .addColumn('updated_at', 'text', notNull)
+        .$call(requiredText('created_at', 'updated_at'))
         .execute();
       await db.schema.createIndex('tasks_by_batch').on('tasks').column('batch_id').execute();
 
@@ -67,10 +80,7 @@ export const MIGRATIONS: Migration[] = [
       await db.schema.createIndex('transitions_by_task').on('task_transitions').columns(['task_id', 'id']).execute();
 
       await withSerialId(db.schema.createTable('pages'), 'id', backend)
-        .addColumn('batch_id', 'text', notNull)
-        .addColumn('site', 'text', notNull)
-        .addColumn('kind', 'text', notNull)
-        .addColumn('url', 'text', notNull)
+        .$call(requiredText('batch_id', 'site', 'kind', 'url'))
         .addColumn('attempt', 'integer', notNull)
         .addColumn('status_code', 'integer')
         .addColumn('latency_ms', DOUBLE)
@@ -83,20 +93,15 @@ export const MIGRATIONS: Migration[] = [
         .execute();
       await db.schema.createIndex('pages_by_batch_site').on('pages').columns(['batch_id', 'site']).execute();
 
-      let listings = db.schema
+      await db.schema
         .createTable('listings')
-        .addColumn('site', 'text', notNull)
-        .addColumn('external_id', 'text', notNull)
-        .addColumn('url', 'text', notNull);
-      for (const column of ['title', 'operation', 'property_type']) listings = listings.addColumn(column, 'text');
-      listings = listings
+        .$call(requiredText('site', 'external_id', 'url'))
+        .$call(columns('text', ['title', 'operation', 'property_type']))
         .addColumn('price', DOUBLE)
         .addColumn('currency', 'text')
-        .addColumn('price_on_request', 'integer', (col) => col.notNull().defaultTo(0));
-      for (const column of ['bedrooms', 'bathrooms', 'parking_spaces', 'built_area_m2', 'land_area_m2'])
-        listings = listings.addColumn(column, DOUBLE);
-      for (const column of ['neighborhood', 'city', 'state', 'address']) listings = listings.addColumn(column, 'text');
-      await listings
+        .addColumn('price_on_request', 'integer', (col) => col.notNull().defaultTo(0))
+        .$call(columns(DOUBLE, ['bedrooms', 'bathrooms', 'parking_spaces', 'built_area_m2', 'land_area_m2']))
+        .$call(columns('text', ['neighborhood', 'city', 'state', 'address']))
         .addColumn('lat', DOUBLE)
         .addColumn('lng', DOUBLE)
         .addColumn('description', 'text')
@@ -104,29 +109,22 @@ export const MIGRATIONS: Migration[] = [
         .addColumn('publisher', 'text')
         .addColumn('published_at', 'text')
         .addColumn('origin_url', 'text')
-        .addColumn('card_hash', 'text', notNull)
-        .addColumn('first_batch_id', 'text', notNull)
-        .addColumn('last_batch_id', 'text', notNull)
+        .$call(requiredText('card_hash', 'first_batch_id', 'last_batch_id'))
         .addColumn('detail_batch_id', 'text')
-        .addColumn('first_seen_at', 'text', notNull)
-        .addColumn('last_seen_at', 'text', notNull)
+        .$call(requiredText('first_seen_at', 'last_seen_at'))
         .addPrimaryKeyConstraint('listings_pk', ['site', 'external_id'])
         .execute();
 
       await db.schema
         .createTable('batch_listings')
-        .addColumn('batch_id', 'text', notNull)
-        .addColumn('site', 'text', notNull)
-        .addColumn('external_id', 'text', notNull)
+        .$call(requiredText('batch_id', 'site', 'external_id'))
         .addColumn('change', 'text', (col) => col.notNull().check(sql`change IN ('new', 'updated', 'unchanged')`))
         .addPrimaryKeyConstraint('batch_listings_pk', ['batch_id', 'site', 'external_id'])
         .execute();
 
       await db.schema
         .createTable('price_history')
-        .addColumn('site', 'text', notNull)
-        .addColumn('external_id', 'text', notNull)
-        .addColumn('batch_id', 'text', notNull)
+        .$call(requiredText('site', 'external_id', 'batch_id'))
         .addColumn('old_price', DOUBLE)
         .addColumn('old_currency', 'text')
         .addColumn('price', DOUBLE)
@@ -136,9 +134,7 @@ export const MIGRATIONS: Migration[] = [
         .execute();
 
       await withSerialId(db.schema.createTable('detail_queue'), 'seq', backend)
-        .addColumn('batch_id', 'text', notNull)
-        .addColumn('site', 'text', notNull)
-        .addColumn('url', 'text', notNull)
+        .$call(requiredText('batch_id', 'site', 'url'))
         .addColumn('external_id', 'text')
         .addColumn('state', 'text', (col) =>
           col
@@ -158,19 +154,12 @@ export const MIGRATIONS: Migration[] = [
 
       await db.schema
         .createTable('site_metrics')
-        .addColumn('batch_id', 'text', notNull)
-        .addColumn('site', 'text', notNull)
-        .addColumn('metrics', 'text', notNull)
-        .addColumn('computed_at', 'text', notNull)
+        .$call(requiredText('batch_id', 'site', 'metrics', 'computed_at'))
         .addPrimaryKeyConstraint('site_metrics_pk', ['batch_id', 'site'])
         .execute();
 
       await withSerialId(db.schema.createTable('alerts'), 'id', backend)
-        .addColumn('batch_id', 'text', notNull)
-        .addColumn('site', 'text', notNull)
-        .addColumn('kind', 'text', notNull)
-        .addColumn('message', 'text', notNull)
-        .addColumn('created_at', 'text', notNull)
+        .$call(requiredText('batch_id', 'site', 'kind', 'message', 'created_at'))
         .addUniqueConstraint('alerts_once', ['batch_id', 'site', 'kind'])
         .execute();
     },

@@ -5,6 +5,7 @@
  */
 import type { Generated } from 'kysely';
 import type { BatchStatus, TaskKind, TaskState } from '../contract/statuses';
+import type { ListingRecord } from '../record/listing-record';
 
 export interface BatchesTable {
   id: string;
@@ -61,34 +62,22 @@ export interface PagesTable {
   fetched_at: string;
 }
 
-export interface ListingsTable {
-  site: string;
-  external_id: string;
-  url: string;
-  title: string | null;
-  operation: string | null;
-  property_type: string | null;
-  price: number | null;
-  currency: string | null;
+/** A record field's column: the field's name in snake_case (builtAreaM2 → built_area_m2). */
+type ColumnOf<Field extends string> = Field extends `${infer Head}${infer Tail}`
+  ? `${Head extends Lowercase<Head> ? Head : `_${Lowercase<Head>}`}${ColumnOf<Tail>}`
+  : Field;
+
+/** The record's fields stored as they are, each in its column. */
+type RecordColumns = {
+  [Field in Exclude<keyof ListingRecord, 'priceOnRequest' | 'images'> as ColumnOf<Field>]: ListingRecord[Field];
+};
+
+/** A listing: its record's fields (ListingRecord), and what the store keeps about it. */
+export interface ListingsTable extends RecordColumns {
   /** 0 or 1. */
   price_on_request: Generated<number>;
-  bedrooms: number | null;
-  bathrooms: number | null;
-  parking_spaces: number | null;
-  built_area_m2: number | null;
-  land_area_m2: number | null;
-  neighborhood: string | null;
-  city: string | null;
-  state: string | null;
-  address: string | null;
-  lat: number | null;
-  lng: number | null;
-  description: string | null;
   /** JSON array of URLs. */
   images: Generated<string>;
-  publisher: string | null;
-  published_at: string | null;
-  origin_url: string | null;
   /** Hash of the card record: what "updated" compares. */
   card_hash: string;
   first_batch_id: string;

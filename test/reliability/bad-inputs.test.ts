@@ -174,6 +174,25 @@ function commandMistake(
   };
 }
 
+/**
+ * A command naming a site or batch that does not exist: `naming` is the command up to that name (its
+ * last word), `rest` the rest of the command line. The message must say the name is unknown (or `says`).
+ */
+function unknownName(
+  id: string,
+  kind: 'site' | 'batch',
+  naming: string[],
+  rest: string[] | ((project: Project) => string[]) = [],
+  says = new RegExp(`unknown ${kind} "${naming[naming.length - 1]}"`),
+): BadInput {
+  return commandMistake('CLI', {
+    id,
+    input: `${naming.join(' ')} (unknown ${kind})`,
+    command: (p) => [...naming, ...(typeof rest === 'function' ? rest(p) : rest)],
+    says,
+  });
+}
+
 const CASES: BadInput[] = [
   // ── configuration (orchestrator --config FILE run) ──
   configMistake({
@@ -410,48 +429,19 @@ const CASES: BadInput[] = [
     command: ['restore', 'orchestrator-1999-01-01.db', '--force'],
     says: /orchestrator-1999-01-01\.db does not exist/,
   }),
-  commandMistake('CLI', {
-    id: 'P10',
-    input: 'run --sites atlantis (unknown site)',
-    command: ['run', '--sites', 'atlantis', '--detach'],
-    says: /unknown site "atlantis": the sites in .* are /,
-  }),
-  commandMistake('CLI', {
-    id: 'P11',
-    input: 'export --site atlantis (unknown site)',
-    command: ['export', '--site', 'atlantis', '--out', 'atlantis.csv'],
-    says: /unknown site "atlantis"/,
-  }),
-  commandMistake('CLI', {
-    id: 'P12',
-    input: 'parse --site atlantis (unknown site)',
-    command: (p) => ['parse', '--site', 'atlantis', '--page', 'listing', join(p.dir, 'page.html')],
-    says: /unknown site "atlantis"/,
-  }),
-  commandMistake('CLI', {
-    id: 'P13',
-    input: 'status 20991231-000000 (unknown batch)',
-    command: ['status', '20991231-000000'],
-    says: /unknown batch "20991231-000000"/,
-  }),
-  commandMistake('CLI', {
-    id: 'P14',
-    input: 'watch batch-20991231-000000 (unknown batch)',
-    command: ['watch', 'batch-20991231-000000'],
-    says: /unknown batch "batch-20991231-000000"/,
-  }),
-  commandMistake('CLI', {
-    id: 'P15',
-    input: 'export --batch 20991231-000000 (unknown batch)',
-    command: ['export', '--batch', '20991231-000000', '--out', 'b.csv'],
-    says: /unknown batch "20991231-000000"/,
-  }),
-  commandMistake('CLI', {
-    id: 'P16',
-    input: 'cancel 20991231-000000 (unknown batch)',
-    command: ['cancel', '20991231-000000'],
-    says: /unknown batch "20991231-000000"/,
-  }),
+  unknownName(
+    'P10',
+    'site',
+    ['run', '--sites', 'atlantis'],
+    ['--detach'],
+    /unknown site "atlantis": the sites in .* are /,
+  ),
+  unknownName('P11', 'site', ['export', '--site', 'atlantis'], ['--out', 'atlantis.csv']),
+  unknownName('P12', 'site', ['parse', '--site', 'atlantis'], (p) => ['--page', 'listing', join(p.dir, 'page.html')]),
+  unknownName('P13', 'batch', ['status', '20991231-000000']),
+  unknownName('P14', 'batch', ['watch', 'batch-20991231-000000']),
+  unknownName('P15', 'batch', ['export', '--batch', '20991231-000000'], ['--out', 'b.csv']),
+  unknownName('P16', 'batch', ['cancel', '20991231-000000']),
   commandMistake('CLI', {
     id: 'P17',
     input: 'run --max-pages 0',

@@ -78,27 +78,29 @@ describe('config/config.yaml as shipped', () => {
 
   it('merges the defaults under every site, key by key', () => {
     const byKey = new Map(config.sites.map((site) => [site.key, site]));
-    assert.deepEqual(byKey.get('lamudi')!.retry, {
+    // Lamudi sets none of these: it has the defaults.
+    const defaultRetry = {
       initialIntervalMs: 2000,
       backoffCoefficient: 2,
       maximumIntervalMs: 60_000,
       maximumAttempts: 5,
       nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
-    });
-    assert.deepEqual(byKey.get('lamudi')!.fetch, { timeoutMs: 30_000, maxResponseBytes: 10_485_760, maxRedirects: 5 });
+    };
+    const defaultFetch = { timeoutMs: 30_000, maxResponseBytes: 10_485_760, maxRedirects: 5 };
+    assert.deepEqual(byKey.get('lamudi')!.retry, defaultRetry);
+    assert.deepEqual(byKey.get('lamudi')!.fetch, defaultFetch);
     // Inmuebles24 overrides three retry keys and inherits the rest.
     assert.deepEqual(byKey.get('inmuebles24')!.retry, {
+      ...defaultRetry,
       initialIntervalMs: 10_000,
-      backoffCoefficient: 2,
       maximumIntervalMs: 300_000,
       maximumAttempts: 4,
-      nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
     });
     // Casas y Terrenos overrides two fetch keys and inherits max_redirects.
     assert.deepEqual(byKey.get('casasyterrenos')!.fetch, {
+      ...defaultFetch,
       timeoutMs: 60_000,
       maxResponseBytes: 20_971_520,
-      maxRedirects: 5,
     });
   });
 
@@ -311,15 +313,62 @@ describe('environment overrides', () => {
   });
 });
 
-describe('config mistakes', () => {
-  it('a negative rate names file, key path and value', () => {
-    assertOneProblem(['sites', 'lamudi', 'rate_limit_seconds'], -1, 'must be a number ≥ 0, got -1');
-  });
+/**
+ * Mistakes of one value, a test each: setting each key path to its value is the one problem, the
+ * message, named with the file and key path.
+ */
+const VALUE_MISTAKES: Record<string, Array<[path: string[], value: unknown, message: string]>> = {
+  'a negative rate names file, key path and value': [
+    [['sites', 'lamudi', 'rate_limit_seconds'], -1, 'must be a number ≥ 0, got -1'],
+  ],
+  'a zero where only positive values make sense': [
+    [['security', 'rate_limiting', 'requests_per_minute'], 0, 'must be a number > 0, got 0'],
+    [['defaults', 'retry', 'maximum_attempts'], 0, 'must be an integer ≥ 1, got 0'],
+  ],
+  'a bad duration': [
+    [
+      ['defaults', 'retry', 'initial_interval'],
+      '2 seconds',
+      'must be a duration > 0 such as "500ms", "2s", "1m", "1h", or a number of seconds, got "2 seconds"',
+    ],
+  ],
+  'a retry ceiling below the first interval': [
+    [
+      ['sites', 'inmuebles24', 'retry', 'maximum_interval'],
+      '5s',
+      'must not be shorter than initial_interval (10s), got "5s"',
+    ],
+  ],
+  'a base_url that is not an absolute http(s) URL': ['www.lamudi.com.mx', 'ftp://www.lamudi.com.mx'].map((url) => [
+    ['sites', 'lamudi', 'base_url'],
+    url,
+    `must be an absolute http(s) URL, e.g. https://www.example.com, got "${url}"`,
+  ]),
+  'a priority that is not an integer ≥ 1': [
+    [['sites', 'trovit', 'priority'], 0, 'must be an integer ≥ 1, got 0'],
+    [['sites', 'trovit', 'priority'], 2.5, 'must be an integer ≥ 1, got 2.5'],
+  ],
+  'an adapter: generic site without selectors': [
+    [
+      ['sites', 'vivanuncios'],
+      { priority: 7, adapter: 'generic', base_url: 'https://www.vivanuncios.com.mx' },
+      'adapter generic needs "selectors" (card, external_id, url and fields) to read the pages',
+    ],
+  ],
+  'selectors on a built-in site, which does not need them': [
+    [
+      ['sites', 'trovit', 'selectors'],
+      { card: 'article', external_id: { attr: 'data-id' }, url: 'a' },
+      'selectors are read only with adapter: generic; remove them or set adapter: generic',
+    ],
+  ],
+};
 
-  it('a zero where only positive values make sense', () => {
-    assertOneProblem(['security', 'rate_limiting', 'requests_per_minute'], 0, 'must be a number > 0, got 0');
-    assertOneProblem(['defaults', 'retry', 'maximum_attempts'], 0, 'must be an integer ≥ 1, got 0');
-  });
+describe('config mistakes', () => {
+  for (const [title, mistakes] of Object.entries(VALUE_MISTAKES))
+    it(title, () => {
+      for (const [path, value, message] of mistakes) assertOneProblem(path, value, message);
+    });
 
   it('an unknown (misspelt) key names the key and where it is', () => {
     const text = edited((doc) => {
@@ -365,40 +414,6 @@ describe('config mistakes', () => {
     );
   });
 
-  it('a bad duration', () => {
-    assertOneProblem(
-      ['defaults', 'retry', 'initial_interval'],
-      '2 seconds',
-      'must be a duration > 0 such as "500ms", "2s", "1m", "1h", or a number of seconds, got "2 seconds"',
-    );
-  });
-
-  it('a retry ceiling below the first interval', () => {
-    assertOneProblem(
-      ['sites', 'inmuebles24', 'retry', 'maximum_interval'],
-      '5s',
-      'must not be shorter than initial_interval (10s), got "5s"',
-    );
-  });
-
-  it('a base_url that is not an absolute http(s) URL', () => {
-    assertOneProblem(
-      ['sites', 'lamudi', 'base_url'],
-      'www.lamudi.com.mx',
-      'must be an absolute http(s) URL, e.g. https://www.example.com, got "www.lamudi.com.mx"',
-    );
-    assertOneProblem(
-      ['sites', 'lamudi', 'base_url'],
-      'ftp://www.lamudi.com.mx',
-      'must be an absolute http(s) URL, e.g. https://www.example.com, got "ftp://www.lamudi.com.mx"',
-    );
-  });
-
-  it('a priority that is not an integer ≥ 1', () => {
-    assertOneProblem(['sites', 'trovit', 'priority'], 0, 'must be an integer ≥ 1, got 0');
-    assertOneProblem(['sites', 'trovit', 'priority'], 2.5, 'must be an integer ≥ 1, got 2.5');
-  });
-
   it('a site key outside [a-z][a-z0-9_-]*', () => {
     const text = edited((doc) => {
       doc.setIn(['sites', 'Viva.Nuncios'], doc.getIn(['sites', 'trovit']));
@@ -440,22 +455,6 @@ describe('config mistakes', () => {
       onlyProblem(text),
       'config/config.yaml: sites.vivanuncios: unknown built-in site "vivanuncios": use adapter: generic with selectors ' +
         '(the built-in sites are inmuebles24, casasyterrenos, lamudi, mitula, propiedades, trovit)',
-    );
-  });
-
-  it('an adapter: generic site without selectors', () => {
-    assertOneProblem(
-      ['sites', 'vivanuncios'],
-      { priority: 7, adapter: 'generic', base_url: 'https://www.vivanuncios.com.mx' },
-      'adapter generic needs "selectors" (card, external_id, url and fields) to read the pages',
-    );
-  });
-
-  it('selectors on a built-in site, which does not need them', () => {
-    assertOneProblem(
-      ['sites', 'trovit', 'selectors'],
-      { card: 'article', external_id: { attr: 'data-id' }, url: 'a' },
-      'selectors are read only with adapter: generic; remove them or set adapter: generic',
     );
   });
 

@@ -16,54 +16,28 @@ describeOnEachBackend('dashboard: market medians', (backend) => {
     operation,
     currency,
   });
+  /**
+   * A group's figures: `listings` priced, at a median of `medianPrice`; `withArea` of them with an
+   * area, at a median of `medianPricePerM2` a m² (none: no area, no median).
+   */
+  const figures = (listings: number, medianPrice: number, withArea = 0, medianPricePerM2: number | null = null) => ({
+    listings,
+    medianPrice,
+    withArea,
+    medianPricePerM2,
+  });
 
   it('per batch and city × type × operation × currency: priced listings, median price, median per m², at the prices of the time', async () => {
     assert.deepEqual(await marketMedians(store(), 30), [
       // a at 100 as in b1 (150 only from b2), c, t; e has no price. Per m²: a 10, b 10.
-      {
-        ...cell('b1', 'CDMX', 'house', 'sale', 'MXN'),
-        listings: 4,
-        medianPrice: 300,
-        withArea: 2,
-        medianPricePerM2: 10,
-      },
+      { ...cell('b1', 'CDMX', 'house', 'sale', 'MXN'), ...figures(4, 300, 2, 10) },
       // i at 1000 MXN as in b1 (60 USD only from b2).
-      {
-        ...cell('b1', 'Puebla', 'apartment', 'rent', 'MXN'),
-        listings: 3,
-        medianPrice: 200,
-        withArea: 0,
-        medianPricePerM2: null,
-      },
+      { ...cell('b1', 'Puebla', 'apartment', 'rent', 'MXN'), ...figures(3, 200) },
       // 150, 200, 300, 500 → 250; per m² 15, 10, 10 (land area), 20 → 12.5.
-      {
-        ...cell('b2', 'CDMX', 'house', 'sale', 'MXN'),
-        listings: 4,
-        medianPrice: 250,
-        withArea: 4,
-        medianPricePerM2: 12.5,
-      },
-      {
-        ...cell('b2', 'CDMX', 'house', 'sale', 'USD'),
-        listings: 1,
-        medianPrice: 100,
-        withArea: 0,
-        medianPricePerM2: null,
-      },
-      {
-        ...cell('b2', 'Puebla', 'apartment', 'rent', 'MXN'),
-        listings: 1,
-        medianPrice: 180,
-        withArea: 0,
-        medianPricePerM2: null,
-      },
-      {
-        ...cell('b2', 'Puebla', 'apartment', 'rent', 'USD'),
-        listings: 1,
-        medianPrice: 60,
-        withArea: 0,
-        medianPricePerM2: null,
-      },
+      { ...cell('b2', 'CDMX', 'house', 'sale', 'MXN'), ...figures(4, 250, 4, 12.5) },
+      { ...cell('b2', 'CDMX', 'house', 'sale', 'USD'), ...figures(1, 100) },
+      { ...cell('b2', 'Puebla', 'apartment', 'rent', 'MXN'), ...figures(1, 180) },
+      { ...cell('b2', 'Puebla', 'apartment', 'rent', 'USD'), ...figures(1, 60) },
     ]);
   });
 
