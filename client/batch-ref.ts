@@ -83,7 +83,11 @@ export async function withBatchRow<T>(
   return withStore(openBatchDatabase(config), async (db) => use(db!, await requireBatchRow(config, db, text)));
 }
 
-async function describeWorkflow(client: Client, workflowId: string): Promise<WorkflowExecutionDescription | null> {
+/** The workflow `workflowId` names, as Temporal describes it; null when Temporal has no such workflow. */
+export async function describeWorkflow(
+  client: Client,
+  workflowId: string,
+): Promise<WorkflowExecutionDescription | null> {
   try {
     return await client.workflow.getHandle(workflowId).describe();
   } catch (error) {
