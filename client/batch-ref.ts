@@ -10,6 +10,7 @@ import { batchIdOf, batchWorkflowId, isBatchWorkflowId } from '../lib/contract/n
 import { UserInputError } from '../lib/errors';
 import { getBatch, type BatchRow } from '../lib/store/batches';
 import { backendOf, hasSchema, openStore, redactDatabaseUrl, type Db } from '../lib/store/database';
+import { withStore } from './environment';
 
 export interface BatchIds {
   batchId: string;
@@ -79,16 +80,14 @@ export async function withBatchRow<T>(
   text: string,
   use: (db: Db, found: BatchIds & { row: BatchRow }) => Promise<T>,
 ): Promise<T> {
-  const db = await openBatchDatabase(config);
-  try {
-    const found = await requireBatchRow(config, db, text);
-    return await use(db!, found);
-  } finally {
-    await db?.destroy();
-  }
+  return withStore(openBatchDatabase(config), async (db) => use(db!, await requireBatchRow(config, db, text)));
 }
 
-async function describeWorkflow(client: Client, workflowId: string): Promise<WorkflowExecutionDescription | null> {
+/** The workflow `workflowId` names, as Temporal describes it; null when Temporal has no such workflow. */
+export async function describeWorkflow(
+  client: Client,
+  workflowId: string,
+): Promise<WorkflowExecutionDescription | null> {
   try {
     return await client.workflow.getHandle(workflowId).describe();
   } catch (error) {
@@ -102,13 +101,7 @@ async function describeWorkflow(client: Client, workflowId: string): Promise<Wor
  * mistake: one line naming the id and where it was looked for.
  */
 export async function resolveBatch(config: AppConfig, client: Client | null, text: string): Promise<BatchRef> {
-  const db = await openBatchDatabase(config);
-  let found: (BatchIds & { row: BatchRow }) | null;
-  try {
-    found = await findBatchRow(db, text);
-  } finally {
-    await db?.destroy();
-  }
+  const found = await withStore(openBatchDatabase(config), (db) => findBatchRow(db, text));
   if (found) return { ...found, workflow: client ? await describeWorkflow(client, found.workflowId) : null };
   if (client) {
     for (const candidate of batchIdCandidates(text)) {

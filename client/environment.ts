@@ -1,6 +1,7 @@
 /**
  * What every command needs: the configuration (lib/config/profile.ts), a Temporal
- * connection that fails with a plain sentence, and the dev server's and the cluster's settings.
+ * connection that fails with a plain sentence, the store, and the dev server's and the cluster's
+ * settings.
  */
 import { Client, Connection } from '@temporalio/client';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import type { AppConfig } from '../lib/config/types';
 import { UserInputError } from '../lib/errors';
 import { provisionTemporalCli } from '../lib/temporal/cli-binary';
 import { isServing, startDevServer, type DevServerFiles, type DevServerSettings } from '../lib/temporal/dev-server';
+import type { Db } from '../lib/store/database';
 
 export function devServerSettings(config: AppConfig): DevServerSettings {
   return {
@@ -96,6 +98,20 @@ export async function withClient<T>(config: AppConfig, use: (client: Client) => 
     return await use(client);
   } finally {
     await client.connection.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Run `use` with the store `opening` gives (`openStore`, or `openBatchDatabase`: null when nothing
+ * has run yet), closing it however it ends: a PostgreSQL pool left open would keep the command
+ * from exiting.
+ */
+export async function withStore<D extends Db | null, T>(opening: Promise<D>, use: (db: D) => Promise<T>): Promise<T> {
+  const db = await opening;
+  try {
+    return await use(db);
+  } finally {
+    await db?.destroy();
   }
 }
 

@@ -1,6 +1,6 @@
 /**
- * Typed scraping errors. Each class says whether asking again can succeed (`static retryable`),
- * and its name is what Temporal records as the failure type. The page activities' retry policy
+ * Typed scraping errors. Each class says whether asking again can succeed (`static retryable`, from
+ * its base: RetryableScrapeError or PermanentScrapeError), and its name is what Temporal records as the failure type. The page activities' retry policy
  * never retries a class that says no: NON_RETRYABLE_ERROR_TYPES (the default of every site's
  * retry.non_retryable_error_types) is read from the classes, not written out.
  */
@@ -25,19 +25,24 @@ export abstract class ScrapeError extends Error {
   }
 }
 
+/** The base of the classes below whose failure asking again later can cure. */
+abstract class RetryableScrapeError extends ScrapeError {
+  static readonly retryable = true;
+}
+
+/** The base of the classes below whose failure asking again cannot change. */
+abstract class PermanentScrapeError extends ScrapeError {
+  static readonly retryable = false;
+}
+
 // ── Retryable: the site or the network may answer next time ─────────────────────────────────
 
-export class NetworkError extends ScrapeError {
-  static readonly retryable = true;
-}
+export class NetworkError extends RetryableScrapeError {}
 
-export class FetchTimeoutError extends ScrapeError {
-  static readonly retryable = true;
-}
+export class FetchTimeoutError extends RetryableScrapeError {}
 
 /** 5xx answers. */
-export class ServerError extends ScrapeError {
-  static readonly retryable = true;
+export class ServerError extends RetryableScrapeError {
   constructor(
     message: string,
     url: string,
@@ -49,8 +54,7 @@ export class ServerError extends ScrapeError {
 }
 
 /** 429 Too Many Requests; retryAfterMs comes from the Retry-After header when present. */
-export class RateLimitedError extends ScrapeError {
-  static readonly retryable = true;
+export class RateLimitedError extends RetryableScrapeError {
   constructor(
     message: string,
     url: string,
@@ -65,8 +69,7 @@ export class RateLimitedError extends ScrapeError {
  * asking again gets the whole page. The message reads like UnrecognisedMarkupError's
  * ("<site> <kind> page not recognised: the HTML is truncated …"), but a retry policy retries it.
  */
-export class TruncatedPageError extends ScrapeError {
-  static readonly retryable = true;
+export class TruncatedPageError extends RetryableScrapeError {
   constructor(
     readonly site: string,
     readonly pageKind: string,
@@ -78,9 +81,8 @@ export class TruncatedPageError extends ScrapeError {
 
 // ── Non-retryable: asking again gives the same answer ────────────────────────────────────────
 
-/** 404 / 410: the page does not exist (a removed listing, a page past the end). */
-export class NotFoundError extends ScrapeError {
-  static readonly retryable = false;
+/** A 4xx answer that says no to this request for good; `status` is the code the site gave. */
+abstract class ClientStatusError extends PermanentScrapeError {
   constructor(
     message: string,
     url: string,
@@ -89,31 +91,20 @@ export class NotFoundError extends ScrapeError {
     super(message, url);
   }
 }
+
+/** 404 / 410: the page does not exist (a removed listing, a page past the end). */
+export class NotFoundError extends ClientStatusError {}
 
 /** 401 / 403 without a challenge page: the site refuses this client. */
-export class AccessDeniedError extends ScrapeError {
-  static readonly retryable = false;
-  constructor(
-    message: string,
-    url: string,
-    readonly status: number,
-  ) {
-    super(message, url);
-  }
-}
+export class AccessDeniedError extends ClientStatusError {}
 
-export class RobotsDisallowedError extends ScrapeError {
-  static readonly retryable = false;
-}
+export class RobotsDisallowedError extends PermanentScrapeError {}
 
 /** An anti-bot challenge (Cloudflare "Just a moment", Turnstile, ShieldSquare) instead of content. */
-export class ChallengePageError extends ScrapeError {
-  static readonly retryable = false;
-}
+export class ChallengePageError extends PermanentScrapeError {}
 
 /** The page is not what the parser knows: cards missing, embedded data missing (truncated HTML is TruncatedPageError). */
-export class UnrecognisedMarkupError extends ScrapeError {
-  static readonly retryable = false;
+export class UnrecognisedMarkupError extends PermanentScrapeError {
   constructor(
     readonly site: string,
     readonly pageKind: string,
@@ -124,19 +115,13 @@ export class UnrecognisedMarkupError extends ScrapeError {
   }
 }
 
-export class ResponseTooLargeError extends ScrapeError {
-  static readonly retryable = false;
-}
+export class ResponseTooLargeError extends PermanentScrapeError {}
 
 /** A redirect that leaves the site's domain, or too many redirects. */
-export class RedirectError extends ScrapeError {
-  static readonly retryable = false;
-}
+export class RedirectError extends PermanentScrapeError {}
 
 /** A response that is not HTML/text (an image, a PDF) where a page was expected. */
-export class ContentTypeError extends ScrapeError {
-  static readonly retryable = false;
-}
+export class ContentTypeError extends PermanentScrapeError {}
 
 /**
  * A URL the host policy refuses (lib/security/host-policy.ts): not http(s), an IP literal, off the
@@ -145,8 +130,7 @@ export class ContentTypeError extends ScrapeError {
  * the page asked for (`url`) tried to take the browser (its script, a redirect hop), rather than
  * the URL asked for itself.
  */
-export class HostPolicyError extends ScrapeError {
-  static readonly retryable = false;
+export class HostPolicyError extends PermanentScrapeError {
   constructor(
     message: string,
     url: string,

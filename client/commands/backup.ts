@@ -14,7 +14,7 @@ import { UserInputError } from '../../lib/errors';
 import { checkExtension, confinePath } from '../../lib/security/paths';
 import { openStore } from '../../lib/store/database';
 import { siteTaskQueue } from '../../lib/contract/names';
-import { tryConnectClient } from '../environment';
+import { tryConnectClient, withStore } from '../environment';
 import { loadAppConfig, type GlobalOptions } from '../../lib/config/profile';
 import { printJson, table } from '../output';
 
@@ -42,13 +42,10 @@ async function pollingQueues(config: AppConfig): Promise<string[] | null> {
 }
 
 export async function backupNow(config: AppConfig) {
-  const db = await openStore(config.storage);
-  try {
+  return withStore(openStore(config.storage), (db) => {
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    return await backupDatabase(db, config.storage.backupsDir, `manual-${stamp}`, config.storage.backupRetention);
-  } finally {
-    await db.destroy();
-  }
+    return backupDatabase(db, config.storage.backupsDir, `manual-${stamp}`, config.storage.backupRetention);
+  });
 }
 
 export async function restoreBackup(

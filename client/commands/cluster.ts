@@ -1,11 +1,10 @@
 /** `orchestrator cluster install|start|stop|status`: a Temporal cluster on PostgreSQL, in the dev server's place. */
 import type { Command } from 'commander';
-import { subcommand } from '../subcommand';
+import { statusSubcommand, subcommand } from '../subcommand';
 import { provisionServerBinaries } from '../../lib/cluster/server-binaries';
 import { clusterStatus, startCluster, stopCluster, type ClusterStatus } from '../../lib/cluster/temporal-cluster';
 import { clusterSettings } from '../environment';
 import { loadAppConfig, type GlobalOptions } from '../../lib/config/profile';
-import { printJson } from '../output';
 
 export function registerClusterCommands(program: Command, globals: () => GlobalOptions): void {
   const cluster = subcommand(
@@ -68,18 +67,12 @@ export function registerClusterCommands(program: Command, globals: () => GlobalO
     );
   });
 
-  subcommand(cluster, 'status', 'is each part of the cluster serving, and where; exit 1 unless all are', [
-    'orchestrator cluster status',
-    'orchestrator cluster status --json',
-  ])
-    .option('--json', 'print JSON')
-    .action(async (options: { json?: boolean }) => {
-      const config = loadAppConfig(globals());
-      const status = await clusterStatus(clusterSettings(config));
-      if (!status.serving) process.exitCode = 1;
-      if (options.json) return printJson(status);
-      for (const line of statusLines(status)) console.log(line);
-    });
+  statusSubcommand(
+    cluster,
+    'is each part of the cluster serving, and where; exit 1 unless all are',
+    () => clusterStatus(clusterSettings(loadAppConfig(globals()))),
+    statusLines,
+  );
 }
 
 function statusLines(status: ClusterStatus): string[] {

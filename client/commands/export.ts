@@ -20,6 +20,7 @@ import {
 } from '../../lib/export/listing-export';
 import { checkExtension, confinePath } from '../../lib/security/paths';
 import { findBatchRow, openBatchDatabase } from '../batch-ref';
+import { withStore } from '../environment';
 import { redactDatabaseUrl } from '../../lib/store/database';
 import { loadAppConfig, type GlobalOptions } from '../../lib/config/profile';
 import { printJson } from '../output';
@@ -49,12 +50,11 @@ export async function exportListings(config: AppConfig, options: ExportOptions):
   if (fromName !== null && fromName !== format)
     throw new UserInputError(`--out "${options.out}" ends in .${fromName} but --format is ${format}: make them agree`);
 
-  const db = await openBatchDatabase(config);
-  if (!db)
-    throw new UserInputError(
-      `there is nothing to export yet: ${redactDatabaseUrl(config.storage.database)} holds no batches (run a batch first)`,
-    );
-  try {
+  return withStore(openBatchDatabase(config), async (db) => {
+    if (!db)
+      throw new UserInputError(
+        `there is nothing to export yet: ${redactDatabaseUrl(config.storage.database)} holds no batches (run a batch first)`,
+      );
     const filter: ExportFilter = {
       ...(options.site !== undefined ? { site: options.site } : {}),
       // Either id form names the batch; the store keys listings by batch id.
@@ -68,10 +68,8 @@ export async function exportListings(config: AppConfig, options: ExportOptions):
       filter,
       config.sites.map((site) => site.key),
     );
-    return await writeListingsExport(db, { format, filter, file, overwrite: options.force });
-  } finally {
-    await db.destroy();
-  }
+    return writeListingsExport(db, { format, filter, file, overwrite: options.force });
+  });
 }
 
 export function registerExportCommand(program: Command, globals: () => GlobalOptions): void {

@@ -5,6 +5,7 @@ import { UserInputError } from '../../lib/errors';
 import { BATCH_STATUSES, type BatchStatus } from '../../lib/contract/statuses';
 import { listBatches, type BatchRow } from '../../lib/store/batches';
 import { openBatchDatabase } from '../batch-ref';
+import { withStore } from '../environment';
 import { loadAppConfig, type GlobalOptions } from '../../lib/config/profile';
 import { printJson, table } from '../output';
 import { parsePositiveInt } from './run';
@@ -49,13 +50,9 @@ export function registerListCommand(program: Command, globals: () => GlobalOptio
     .action(async (options: ListOptions) => {
       const config = loadAppConfig(globals());
       const status = options.status === undefined ? undefined : parseBatchStatus(options.status);
-      const db = await openBatchDatabase(config);
-      let batches: BatchRow[];
-      try {
-        batches = db ? await listBatches(db, { status, limit: options.limit ?? 20 }) : [];
-      } finally {
-        await db?.destroy();
-      }
+      const batches = await withStore(openBatchDatabase(config), async (db) =>
+        db ? listBatches(db, { status, limit: options.limit ?? 20 }) : [],
+      );
       if (options.json) printJson(batches);
       else console.log(renderBatchList(batches));
     });

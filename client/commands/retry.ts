@@ -3,13 +3,13 @@
  * its options, linked to it (parentBatchId: `list` and `status` show "retry of"). It starts and is
  * followed exactly like `orchestrator run`.
  */
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import { subcommand } from '../subcommand';
 import { retryBatchWorkflowId } from '../../lib/contract/names';
 import { retryInput } from '../../lib/schedule/batch-input';
 import { countRetries, getTasks } from '../../lib/store/batches';
-import { withBatchRow } from '../batch-ref';
+import { describeWorkflow, withBatchRow } from '../batch-ref';
 import { withClient } from '../environment';
 import { loadAppConfig, type GlobalOptions } from '../../lib/config/profile';
 import { runCommand } from './run';
@@ -24,12 +24,7 @@ interface RetryOptions {
 async function freeRetryWorkflowId(client: Client, parentBatchId: string, from: number): Promise<string> {
   for (let n = from; ; n++) {
     const candidate = retryBatchWorkflowId(parentBatchId, n + 1);
-    try {
-      await client.workflow.getHandle(candidate).describe();
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return candidate;
-      throw error;
-    }
+    if ((await describeWorkflow(client, candidate)) === null) return candidate;
   }
 }
 

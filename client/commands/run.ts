@@ -18,7 +18,7 @@ import { createWorkers, type OrchestratorWorkers } from '../../workers/worker';
 import type { BatchInput, BatchResult } from '../../lib/contract/payloads';
 import { batchWorkflowId, newBatchId } from '../../lib/contract/names';
 import { followBatch, startBatch } from '../batch-client';
-import { connectClient, ensureServer } from '../environment';
+import { connectClient, ensureServer, withStore } from '../environment';
 import { loadAppConfig, type GlobalOptions } from '../../lib/config/profile';
 import { printJson, table } from '../output';
 
@@ -124,8 +124,7 @@ export async function runCommand(
 }
 
 export async function printSummary(config: AppConfig, result: BatchResult, json: boolean): Promise<void> {
-  const db = await openStore(config.storage);
-  try {
+  await withStore(openStore(config.storage), async (db) => {
     const metrics = await getSiteMetrics(db, result.batchId);
     const alerts = await getAlerts(db, result.batchId);
     if (json) return printJson({ ...result, metrics, alerts });
@@ -165,9 +164,7 @@ export async function printSummary(config: AppConfig, result: BatchResult, json:
     );
     for (const alert of alerts) console.log(`ALERT ${alert.message}`);
     for (const site of result.sites) if (site.error) console.log(`${site.site}: ${site.error}`);
-  } finally {
-    await db.destroy();
-  }
+  });
 }
 
 export function registerRunCommand(program: Command, globals: () => GlobalOptions): void {

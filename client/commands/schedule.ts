@@ -43,11 +43,13 @@ interface CreateOptions {
   note?: string;
 }
 
+interface ExistingSchedule {
+  handle: ScheduleHandle;
+  description: ScheduleDescription;
+}
+
 /** A handle whose schedule exists; an unknown id is the user's mistake, named with the known ones. */
-async function existingSchedule(
-  client: Client,
-  id: string,
-): Promise<{ handle: ScheduleHandle; description: ScheduleDescription }> {
+async function existingSchedule(client: Client, id: string): Promise<ExistingSchedule> {
   const handle = client.schedule.getHandle(id);
   try {
     return { handle, description: await handle.describe() };
@@ -192,6 +194,12 @@ export function registerScheduleCommands(program: Command, globals: () => Global
     ],
   );
   const config = () => loadAppConfig(globals());
+  /** A command on one existing schedule, named by its id. */
+  const scheduleCommand = (name: string, description: string, examples: readonly string[]) =>
+    subcommand(schedule, name, description, examples).argument('<scheduleId>');
+  /** `use` the schedule `id` names; an unknown id is the user's mistake (existingSchedule). */
+  const withSchedule = <T>(id: string, use: (found: ExistingSchedule) => Promise<T>) =>
+    withClient(config(), async (client) => use(await existingSchedule(client, id)));
 
   subcommand(schedule, 'create', 'create a schedule that starts a batch at the times the cron expression gives', [
     'orchestrator schedule create --cron "0 6 * * *"                       # every day 06:00 Mexico City time',
@@ -256,16 +264,13 @@ export function registerScheduleCommands(program: Command, globals: () => Global
       );
     });
 
-  subcommand(schedule, 'describe', 'one schedule: spec, policies, next runs, recent batches', [
+  scheduleCommand('describe', 'one schedule: spec, policies, next runs, recent batches', [
     'orchestrator schedule describe daily-batch',
     'orchestrator schedule describe daily-batch --json',
   ])
-    .argument('<scheduleId>')
     .option('--json', 'print JSON')
     .action(async (id: string, options: { json?: boolean }) => {
-      const view = await withClient(config(), async (client) =>
-        describeView((await existingSchedule(client, id)).description),
-      );
+      const view = await withSchedule(id, async ({ description }) => describeView(description));
       if (options.json) printJson(view);
       else console.log(renderDescription(view));
     });
@@ -286,39 +291,32 @@ export function registerScheduleCommands(program: Command, globals: () => Global
     },
   ];
   for (const { name, description, example, apply } of switches) {
-    subcommand(schedule, name, description, [example])
-      .argument('<scheduleId>')
+    scheduleCommand(name, description, [example])
       .option('--note <text>', 'why (shown by describe)')
       .action(async (id: string, options: { note?: string }) => {
-        await withClient(config(), async (client) =>
-          apply(
-            (await existingSchedule(client, id)).handle,
-            options.note ?? `${name}d with orchestrator schedule ${name}`,
-          ),
+        await withSchedule(id, ({ handle }) =>
+          apply(handle, options.note ?? `${name}d with orchestrator schedule ${name}`),
         );
         console.log(`Schedule ${id} ${name}d.`);
       });
   }
 
-  subcommand(schedule, 'trigger', 'start a batch now, as the schedule would (the overlap policy applies)', [
+  scheduleCommand('trigger', 'start a batch now, as the schedule would (the overlap policy applies)', [
     'orchestrator schedule trigger daily-batch',
     'orchestrator schedule trigger daily-batch --overlap allow-all',
   ])
-    .argument('<scheduleId>')
     .option('--overlap <policy>', 'override the overlap policy for this run')
     .action(async (id: string, options: { overlap?: string }) => {
       const overlap = options.overlap === undefined ? undefined : parseOverlapPolicy(options.overlap);
-      await withClient(config(), async (client) => (await existingSchedule(client, id)).handle.trigger(overlap));
+      await withSchedule(id, ({ handle }) => handle.trigger(overlap));
       console.log(`Schedule ${id} triggered: \`orchestrator schedule describe ${id}\` names the batch it started.`);
     });
 
-  subcommand(
-    schedule,
+  scheduleCommand(
     'backfill',
     'run the batches the schedule would have started between two times (e.g. while it was paused)',
     ['orchestrator schedule backfill daily-batch --start 2025-11-20 --end 2025-11-23'],
   )
-    .argument('<scheduleId>')
     .requiredOption('--start <time>', 'from (YYYY-MM-DD or ISO 8601)')
     .requiredOption('--end <time>', 'to (YYYY-MM-DD or ISO 8601)')
     .option('--overlap <policy>', 'overlap policy for the backfilled runs', 'buffer-all')
@@ -327,18 +325,14 @@ export function registerScheduleCommands(program: Command, globals: () => Global
       const end = parseDate(options.end, '--end');
       if (end <= start) throw new UserInputError(`--end ${options.end} must be after --start ${options.start}`);
       const overlap = parseOverlapPolicy(options.overlap);
-      await withClient(config(), async (client) =>
-        (await existingSchedule(client, id)).handle.backfill({ start, end, overlap }),
-      );
+      await withSchedule(id, ({ handle }) => handle.backfill({ start, end, overlap }));
       console.log(`Schedule ${id}: backfill from ${start.toISOString()} to ${end.toISOString()} requested.`);
     });
 
-  subcommand(schedule, 'delete', 'delete a schedule (batches it started are not affected)', [
+  scheduleCommand('delete', 'delete a schedule (batches it started are not affected)', [
     'orchestrator schedule delete daily-batch',
-  ])
-    .argument('<scheduleId>')
-    .action(async (id: string) => {
-      await withClient(config(), async (client) => (await existingSchedule(client, id)).handle.delete());
-      console.log(`Schedule ${id} deleted.`);
-    });
+  ]).action(async (id: string) => {
+    await withSchedule(id, ({ handle }) => handle.delete());
+    console.log(`Schedule ${id} deleted.`);
+  });
 }

@@ -1,11 +1,10 @@
 /** `orchestrator server start|stop|status|install`: the embedded Temporal dev server. */
 import type { Command } from 'commander';
-import { subcommand } from '../subcommand';
+import { statusSubcommand, subcommand } from '../subcommand';
 import { provisionTemporalCli } from '../../lib/temporal/cli-binary';
 import { devServerStatus, startDevServer, stopDevServer } from '../../lib/temporal/dev-server';
 import { devServerFiles, devServerSettings } from '../environment';
 import { loadAppConfig, type GlobalOptions } from '../../lib/config/profile';
-import { printJson } from '../output';
 
 export function registerServerCommands(program: Command, globals: () => GlobalOptions): void {
   const server = subcommand(program, 'server', 'the embedded Temporal dev server (SQLite persistence, Web UI)', [
@@ -51,20 +50,17 @@ export function registerServerCommands(program: Command, globals: () => GlobalOp
     console.log(messages[result]);
   });
 
-  subcommand(server, 'status', 'is the server answering, and where; exit 1 when it is not', [
-    'orchestrator server status',
-    'orchestrator server status --json',
-  ])
-    .option('--json', 'print JSON')
-    .action(async (options: { json?: boolean }) => {
+  statusSubcommand(
+    server,
+    'is the server answering, and where; exit 1 when it is not',
+    () => {
       const config = loadAppConfig(globals());
-      const status = await devServerStatus(devServerSettings(config), devServerFiles(config));
-      if (options.json) return printJson(status);
-      console.log(
-        status.serving
-          ? `SERVING at ${status.address}${status.pid ? ` (pid ${status.pid})` : ''}; Web UI ${status.uiUrl}`
-          : `not running (${status.address})`,
-      );
-      if (!status.serving) process.exitCode = 1;
-    });
+      return devServerStatus(devServerSettings(config), devServerFiles(config));
+    },
+    (status) => [
+      status.serving
+        ? `SERVING at ${status.address}${status.pid ? ` (pid ${status.pid})` : ''}; Web UI ${status.uiUrl}`
+        : `not running (${status.address})`,
+    ],
+  );
 }

@@ -11,7 +11,7 @@ import type { BatchProgress } from '../../lib/contract/payloads';
 import type { batchWorkflow } from '../../workflows/batch';
 import { queryProgress, renderProgress } from '../batch-client';
 import { openBatchDatabase, resolveBatch, type BatchRef } from '../batch-ref';
-import { tryConnectClient, workflowUiUrl } from '../environment';
+import { tryConnectClient, withStore, workflowUiUrl } from '../environment';
 import { loadAppConfig, type GlobalOptions } from '../../lib/config/profile';
 import { printJson, table } from '../output';
 
@@ -40,14 +40,7 @@ export async function batchStatus(config: AppConfig, text: string): Promise<Batc
   const client = await tryConnectClient(config);
   try {
     const ref = await resolveBatch(config, client, text);
-    const db = await openBatchDatabase(config);
-    let tasks: TaskRow[] = [];
-    try {
-      if (db) tasks = await getTasks(db, ref.batchId);
-    } finally {
-      // A PostgreSQL pool left open would keep the command from exiting.
-      await db?.destroy();
-    }
+    const tasks = await withStore(openBatchDatabase(config), async (db) => (db ? getTasks(db, ref.batchId) : []));
     const running = ref.workflow?.status.name === 'RUNNING';
     const progress =
       client && running ? await queryProgress(client.workflow.getHandle<typeof batchWorkflow>(ref.workflowId)) : null;

@@ -41,6 +41,14 @@ describe('orchestrator cluster (real PostgreSQL, Temporal server and Web UI)', f
     return { code: result.code, json: JSON.parse(result.stdout) as StatusJson };
   }
 
+  /** `cluster status` in words: its exit code, and the line of each part saying `state`. */
+  async function assertStatusText(code: number, state: 'SERVING' | 'stopped'): Promise<void> {
+    const text = await cli('cluster', 'status');
+    assert.equal(text.code, code);
+    for (const part of ['PostgreSQL', 'Temporal server', 'Web UI'])
+      assert.match(text.stdout, new RegExp(`^${part}\\s+${state}`, 'm'));
+  }
+
   before(async function () {
     await requireClusterPrograms(this);
     config = writeTempConfig(port, uiPort, (doc) => {
@@ -92,11 +100,7 @@ describe('orchestrator cluster (real PostgreSQL, Temporal server and Web UI)', f
     assert.equal(json.temporal.address, address);
     assert.equal(json.ui.url, `http://127.0.0.1:${uiPort}`);
 
-    const text = await cli('cluster', 'status');
-    assert.equal(text.code, 0);
-    assert.match(text.stdout, /^PostgreSQL\s+SERVING/m);
-    assert.match(text.stdout, /^Temporal server\s+SERVING/m);
-    assert.match(text.stdout, /^Web UI\s+SERVING/m);
+    await assertStatusText(0, 'SERVING');
   });
 
   it('serves the namespace with the three search attributes, usable at once; the UI reaches it', async () => {
@@ -191,11 +195,7 @@ describe('orchestrator cluster (real PostgreSQL, Temporal server and Web UI)', f
     assert.equal(json.serving, false);
     for (const part of [json.postgres, json.temporal, json.ui])
       assert.deepEqual([part.serving, part.pid], [false, null]);
-    const text = await cli('cluster', 'status');
-    assert.equal(text.code, 1);
-    assert.match(text.stdout, /^PostgreSQL\s+stopped/m);
-    assert.match(text.stdout, /^Temporal server\s+stopped/m);
-    assert.match(text.stdout, /^Web UI\s+stopped/m);
+    await assertStatusText(1, 'stopped');
   });
 
   it('refuses to start while a dev server answers at temporal.address', async () => {

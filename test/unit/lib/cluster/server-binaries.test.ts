@@ -4,7 +4,7 @@
  * runs in test/cluster), which records how it was called and writes the binaries `go install` would.
  */
 import { strict as assert } from 'node:assert';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import {
@@ -14,13 +14,7 @@ import {
   SERVER_PROGRAMS,
 } from '../../../../lib/cluster/server-binaries';
 import { UserInputError } from '../../../../lib/errors';
-
-function executable(path: string, text = '#!/bin/sh\necho fake\n'): string {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
-  chmodSync(path, 0o755);
-  return path;
-}
+import { writeExecutable } from '../../../support/executable-file';
 
 describe('lib/cluster/server-binaries: the Temporal server, SQL tool and UI server', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'server-binaries-'));
@@ -36,8 +30,8 @@ describe('lib/cluster/server-binaries: the Temporal server, SQL tool and UI serv
 
   it('prefers the environment variable, then the cache', async () => {
     const env = { PATH: '/nonexistent', XDG_CACHE_HOME: join(scratch, 'cache') };
-    for (const program of ['server', 'sqlTool', 'uiServer'] as const) executable(cachedBinaryPath(program, env));
-    const explicit = executable(join(scratch, 'explicit', 'temporal-server'));
+    for (const program of ['server', 'sqlTool', 'uiServer'] as const) writeExecutable(cachedBinaryPath(program, env));
+    const explicit = writeExecutable(join(scratch, 'explicit', 'temporal-server'));
     const found = await provisionServerBinaries({ env: { ...env, TEMPORAL_SERVER_PATH: explicit }, lookOnly: true });
     assert.deepEqual(found, {
       server: { path: explicit, source: 'env' },
@@ -70,7 +64,7 @@ describe('lib/cluster/server-binaries: the Temporal server, SQL tool and UI serv
   it('builds what is missing with go install: one run per module, static, no toolchain download, renamed into the cache', async () => {
     const bin = join(scratch, 'go-bin');
     const calls = join(scratch, 'go-calls.log');
-    executable(
+    writeExecutable(
       join(bin, 'go'),
       [
         '#!/bin/sh',
@@ -86,7 +80,7 @@ describe('lib/cluster/server-binaries: the Temporal server, SQL tool and UI serv
     );
     const env = { PATH: `${bin}:/usr/bin:/bin`, XDG_CACHE_HOME: join(scratch, 'build-cache') };
     // The UI server is cached already: only the server module is built.
-    executable(cachedBinaryPath('uiServer', env));
+    writeExecutable(cachedBinaryPath('uiServer', env));
     const progress: string[] = [];
     const built = await provisionServerBinaries({ env, onProgress: (line) => progress.push(line) });
 
@@ -112,7 +106,7 @@ describe('lib/cluster/server-binaries: the Temporal server, SQL tool and UI serv
 
   it('says what failed when the build fails, and leaves nothing half-made in the cache', async () => {
     const bin = join(scratch, 'failing-go-bin');
-    executable(
+    writeExecutable(
       join(bin, 'go'),
       [
         '#!/bin/sh',

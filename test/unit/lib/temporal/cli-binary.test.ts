@@ -1,17 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliCacheDir, findTemporalCli, provisionTemporalCli } from '../../../../lib/temporal/cli-binary';
 import { runCli } from '../../../support/cli';
-
-function fakeBinary(dir: string): string {
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, 'temporal');
-  writeFileSync(path, '#!/bin/sh\necho fake\n');
-  chmodSync(path, 0o755);
-  return path;
-}
+import { writeExecutable } from '../../../support/executable-file';
 
 describe('Temporal CLI provisioning', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'cli-binary-'));
@@ -24,9 +17,9 @@ describe('Temporal CLI provisioning', () => {
   });
 
   it('prefers TEMPORAL_CLI_PATH, then PATH, then the cache', () => {
-    const onPath = fakeBinary(join(scratch, 'bin'));
-    const cached = fakeBinary(cliCacheDir({ XDG_CACHE_HOME: join(scratch, 'cache') }));
-    const explicit = fakeBinary(join(scratch, 'explicit'));
+    const onPath = writeExecutable(join(scratch, 'bin', 'temporal'));
+    const cached = writeExecutable(join(cliCacheDir({ XDG_CACHE_HOME: join(scratch, 'cache') }), 'temporal'));
+    const explicit = writeExecutable(join(scratch, 'explicit', 'temporal'));
     assert.deepEqual(findTemporalCli({ TEMPORAL_CLI_PATH: explicit, PATH: join(scratch, 'bin') }), {
       path: explicit,
       source: 'env',
