@@ -1,8 +1,9 @@
 /**
  * Typed scraping errors. Each class says whether asking again can succeed (`static retryable`, from
- * its base: RetryableScrapeError or PermanentScrapeError), and its name is what Temporal records as the failure type. The page activities' retry policy
- * never retries a class that says no: NON_RETRYABLE_ERROR_TYPES (the default of every site's
- * retry.non_retryable_error_types) is read from the classes, not written out.
+ * its base: RetryableScrapeError or PermanentScrapeError), and its name is what Temporal records as
+ * the failure type. The page activities' retry policy never retries a class that says no:
+ * NON_RETRYABLE_ERROR_TYPES (the default of every site's retry.non_retryable_error_types) is read
+ * from the classes, not written out.
  */
 
 /** What an error class says about itself, read without an instance. */
