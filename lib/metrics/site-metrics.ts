@@ -5,7 +5,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../store/database';
 import { previousBatchForSite } from '../store/batches';
-import { removedSince } from '../store/listings';
+import { itsListing, removedSince } from '../store/listings';
 
 export interface SiteMetrics {
   site: string;
@@ -146,9 +146,7 @@ async function fillCounts(db: Db, batchId: string, site: string) {
   const filled = (condition: RawBuilder<unknown>) => sql<number | null>`SUM(CASE WHEN ${condition} THEN 1 ELSE 0 END)`;
   return db
     .selectFrom('batch_listings as b')
-    .innerJoin('listings as l', (join) =>
-      join.onRef('l.site', '=', 'b.site').onRef('l.external_id', '=', 'b.external_id'),
-    )
+    .innerJoin('listings as l', itsListing('b'))
     .select((eb) => [
       eb.fn.countAll<number>().as('n'),
       filled(sql`l.price IS NOT NULL`).as('price'),

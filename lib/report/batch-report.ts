@@ -10,7 +10,7 @@ import { computeSiteMetrics, getSiteMetrics, type SiteMetrics } from '../metrics
 import { getBatch, getTasks, type BatchRow } from '../store/batches';
 import type { ExpressionBuilder } from 'kysely';
 import type { Db } from '../store/database';
-import { removedSince } from '../store/listings';
+import { itsListing, removedSince } from '../store/listings';
 import type { ListingsTable, StoreSchema } from '../store/schema';
 import type { TaskState } from '../contract/statuses';
 
@@ -84,9 +84,7 @@ async function listingsWithChange(
   if (limit === 0) return [];
   const rows = await db
     .selectFrom('batch_listings as b')
-    .innerJoin('listings as l', (join) =>
-      join.onRef('l.site', '=', 'b.site').onRef('l.external_id', '=', 'b.external_id'),
-    )
+    .innerJoin('listings as l', itsListing('b'))
     .leftJoin('price_history as p', (join) =>
       join
         .onRef('p.site', '=', 'b.site')
@@ -120,9 +118,7 @@ async function removedListings(
 ): Promise<ListingChange[]> {
   if (limit === 0) return [];
   return removedSince(db, previousBatchId, batchId, site)
-    .innerJoin('listings as l', (join) =>
-      join.onRef('l.site', '=', 'p.site').onRef('l.external_id', '=', 'p.external_id'),
-    )
+    .innerJoin('listings as l', itsListing('p'))
     .select(listingColumns)
     .orderBy('l.external_id')
     .limit(limit)
