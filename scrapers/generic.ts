@@ -11,19 +11,12 @@ import type { AnyNode } from 'domhandler';
 import type { FieldSelector, GenericField, GenericSelectors } from '../lib/config/types';
 import { UnrecognisedMarkupError } from '../lib/errors';
 import { emptyRecord, type ListingRecord } from '../lib/record/listing-record';
-import {
-  absoluteUrl,
-  canonicalListingUrl,
-  cleanText,
-  mapOperation,
-  mapPropertyType,
-  parseCount,
-  parseNumber,
-  parsePriceText,
-  toCoordinate,
-  toIsoDate,
-  uniqueUrls,
-} from '../lib/record/text';
+import { cleanText } from '../lib/record/text';
+import { parseCount, parseNumber, toCoordinate } from '../lib/record/numbers';
+import { parsePriceText } from '../lib/record/price';
+import { mapOperation, mapPropertyType } from '../lib/record/vocabulary';
+import { absoluteUrl, canonicalListingUrl, uniqueUrls } from '../lib/record/urls';
+import { toIsoDate } from '../lib/record/dates';
 import type { ListingPage, ParseContext, SiteAdapter } from './adapter';
 import { loadPage } from './page';
 
