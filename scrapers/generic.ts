@@ -3,8 +3,8 @@
  * CSS selectors in config/config.yaml (`adapter: generic` + `selectors`). This keeps the original
  * design's promise that a new portal needs a config entry and a URL CSV, and no code.
  *
- * Values go through the same normalizers as the built-in adapters (lib/record/text.ts), so a
- * generic portal's records look exactly like everyone else's.
+ * Values go through the same normalizers as the built-in adapters (lib/record/: text, numbers,
+ * price, vocabulary, urls, dates), so a generic portal's records look exactly like everyone else's.
  */
 import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { AnyNode } from 'domhandler';
