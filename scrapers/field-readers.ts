@@ -6,7 +6,8 @@
 import type { Cheerio } from 'cheerio';
 import type { AnyNode } from 'domhandler';
 import type { ListingRecord, PropertyType } from '../lib/record/listing-record';
-import { cleanText, parseNumber } from '../lib/record/text';
+import { cleanText } from '../lib/record/text';
+import { parseNumber } from '../lib/record/numbers';
 
 export type JsonObject = Record<string, unknown>;
 

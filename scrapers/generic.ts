@@ -3,27 +3,20 @@
  * CSS selectors in config/config.yaml (`adapter: generic` + `selectors`). This keeps the original
  * design's promise that a new portal needs a config entry and a URL CSV, and no code.
  *
- * Values go through the same normalizers as the built-in adapters (lib/record/text.ts), so a
- * generic portal's records look exactly like everyone else's.
+ * Values go through the same normalizers as the built-in adapters (lib/record/: text, numbers,
+ * price, vocabulary, urls, dates), so a generic portal's records look exactly like everyone else's.
  */
 import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { AnyNode } from 'domhandler';
 import type { FieldSelector, GenericField, GenericSelectors } from '../lib/config/types';
 import { UnrecognisedMarkupError } from '../lib/errors';
 import { emptyRecord, type ListingRecord } from '../lib/record/listing-record';
-import {
-  absoluteUrl,
-  canonicalListingUrl,
-  cleanText,
-  mapOperation,
-  mapPropertyType,
-  parseCount,
-  parseNumber,
-  parsePriceText,
-  toCoordinate,
-  toIsoDate,
-  uniqueUrls,
-} from '../lib/record/text';
+import { cleanText } from '../lib/record/text';
+import { parseCount, parseNumber, toCoordinate } from '../lib/record/numbers';
+import { parsePriceText } from '../lib/record/price';
+import { mapOperation, mapPropertyType } from '../lib/record/vocabulary';
+import { absoluteUrl, canonicalListingUrl, uniqueUrls } from '../lib/record/urls';
+import { toIsoDate } from '../lib/record/dates';
 import type { ListingPage, ParseContext, SiteAdapter } from './adapter';
 import { loadPage } from './page';
 

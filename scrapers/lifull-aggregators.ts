@@ -6,7 +6,9 @@
 import type { CheerioAPI } from 'cheerio';
 import type { AnyNode } from 'domhandler';
 import { ChallengePageError, UnrecognisedMarkupError } from '../lib/errors';
-import { canonicalListingUrl, cleanText, toIsoDate } from '../lib/record/text';
+import { cleanText } from '../lib/record/text';
+import { canonicalListingUrl } from '../lib/record/urls';
+import { toIsoDate } from '../lib/record/dates';
 import type { ListingRecord } from '../lib/record/listing-record';
 import type { ListingPage, PageKind, ParseContext, SiteAdapter } from './adapter';
 import { readableEntries, type Unreadable } from './entries';

@@ -10,15 +10,11 @@ import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { AnyNode } from 'domhandler';
 import { UnrecognisedMarkupError } from '../../lib/errors';
 import { emptyRecord, type ListingRecord, type Operation } from '../../lib/record/listing-record';
-import {
-  canonicalListingUrl,
-  mapPropertyType,
-  parseCurrency,
-  parsePriceText,
-  toCoordinate,
-  toIsoDate,
-  uniqueUrls,
-} from '../../lib/record/text';
+import { toCoordinate } from '../../lib/record/numbers';
+import { parseCurrency, parsePriceText } from '../../lib/record/price';
+import { mapPropertyType } from '../../lib/record/vocabulary';
+import { canonicalListingUrl, uniqueUrls } from '../../lib/record/urls';
+import { toIsoDate } from '../../lib/record/dates';
 import type { ParseContext, SiteAdapter } from '../adapter';
 import {
   asArray,

@@ -19,18 +19,12 @@ import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { AnyNode } from 'domhandler';
 import { NotFoundError, UnrecognisedMarkupError } from '../../lib/errors';
 import { emptyRecord, type ListingRecord } from '../../lib/record/listing-record';
-import {
-  absoluteUrl,
-  canonicalListingUrl,
-  cleanText,
-  mapOperation,
-  mapPropertyType,
-  parsePriceText,
-  toCoordinate,
-  toIsoDate,
-  uniqueUrls,
-  type ParsedPrice,
-} from '../../lib/record/text';
+import { cleanText } from '../../lib/record/text';
+import { toCoordinate } from '../../lib/record/numbers';
+import { parsePriceText, type ParsedPrice } from '../../lib/record/price';
+import { mapOperation, mapPropertyType } from '../../lib/record/vocabulary';
+import { absoluteUrl, canonicalListingUrl, uniqueUrls } from '../../lib/record/urls';
+import { toIsoDate } from '../../lib/record/dates';
 import type { ListingPage, ParseContext, SiteAdapter } from '../adapter';
 import { inlineScriptData, inlineScriptReader, listOf } from '../embedded';
 import { asObject, elementText, firstOf, jsonString, jsonText, positiveNumber } from '../field-readers';

@@ -16,19 +16,12 @@ import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { AnyNode } from 'domhandler';
 import { UnrecognisedMarkupError } from '../../lib/errors';
 import { emptyRecord, type ListingRecord, type Operation, type PropertyType } from '../../lib/record/listing-record';
-import {
-  absoluteUrl,
-  canonicalListingUrl,
-  cleanText,
-  mapOperation,
-  mapPropertyType,
-  parseCurrency,
-  parsePriceText,
-  toCoordinate,
-  toIsoDate,
-  uniqueUrls,
-  type ParsedPrice,
-} from '../../lib/record/text';
+import { cleanText } from '../../lib/record/text';
+import { toCoordinate } from '../../lib/record/numbers';
+import { parseCurrency, parsePriceText, type ParsedPrice } from '../../lib/record/price';
+import { mapOperation, mapPropertyType } from '../../lib/record/vocabulary';
+import { absoluteUrl, canonicalListingUrl, uniqueUrls } from '../../lib/record/urls';
+import { toIsoDate } from '../../lib/record/dates';
 import type { ListingPage, ParseContext, SiteAdapter } from '../adapter';
 import { inlineScriptData, listOf } from '../embedded';
 import { elementText, jsonString, jsonText, positiveCount, positiveNumber, unnamedArea } from '../field-readers';

@@ -12,17 +12,11 @@
 import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { AnyNode } from 'domhandler';
 import { emptyRecord, type ListingRecord, type PropertyType } from '../../lib/record/listing-record';
-import {
-  absoluteUrl,
-  canonicalListingUrl,
-  cleanText,
-  mapOperation,
-  mapPropertyType,
-  parseCurrency,
-  parsePriceText,
-  toCoordinate,
-  uniqueUrls,
-} from '../../lib/record/text';
+import { cleanText } from '../../lib/record/text';
+import { toCoordinate } from '../../lib/record/numbers';
+import { parseCurrency, parsePriceText } from '../../lib/record/price';
+import { mapOperation, mapPropertyType } from '../../lib/record/vocabulary';
+import { absoluteUrl, canonicalListingUrl, uniqueUrls } from '../../lib/record/urls';
 import type { ParseContext, SiteAdapter } from '../adapter';
 import {
   asArray,

@@ -4,7 +4,8 @@
  * `priceOperationTypes[]` and the detail page's `pricesData[]`.
  */
 import type { Operation } from '../../lib/record/listing-record';
-import { mapOperation, parseCurrency, type ParsedPrice } from '../../lib/record/text';
+import { parseCurrency, type ParsedPrice } from '../../lib/record/price';
+import { mapOperation } from '../../lib/record/vocabulary';
 import { listOf } from '../embedded';
 import { jsonString, positiveNumber } from '../field-readers';
 import { getPath } from '../page';

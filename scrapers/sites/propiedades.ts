@@ -11,15 +11,10 @@ import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { AnyNode } from 'domhandler';
 import { UnrecognisedMarkupError } from '../../lib/errors';
 import { emptyRecord, type ListingRecord } from '../../lib/record/listing-record';
-import {
-  absoluteUrl,
-  canonicalListingUrl,
-  mapOperation,
-  mapPropertyType,
-  parseCurrency,
-  parseNumber,
-  toCoordinate,
-} from '../../lib/record/text';
+import { parseNumber, toCoordinate } from '../../lib/record/numbers';
+import { parseCurrency } from '../../lib/record/price';
+import { mapOperation, mapPropertyType } from '../../lib/record/vocabulary';
+import { absoluteUrl, canonicalListingUrl } from '../../lib/record/urls';
 import type { ParseContext, SiteAdapter } from '../adapter';
 import {
   asArray,

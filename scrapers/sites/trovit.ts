@@ -8,16 +8,11 @@
 import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { AnyNode } from 'domhandler';
 import { emptyRecord, type ListingRecord } from '../../lib/record/listing-record';
-import {
-  absoluteUrl,
-  canonicalListingUrl,
-  cleanText,
-  mapOperation,
-  mapPropertyType,
-  parsePriceText,
-  toIsoDate,
-  uniqueUrls,
-} from '../../lib/record/text';
+import { cleanText } from '../../lib/record/text';
+import { parsePriceText } from '../../lib/record/price';
+import { mapOperation, mapPropertyType } from '../../lib/record/vocabulary';
+import { absoluteUrl, canonicalListingUrl, uniqueUrls } from '../../lib/record/urls';
+import { toIsoDate } from '../../lib/record/dates';
 import type { ParseContext, SiteAdapter } from '../adapter';
 import { elementText, placeParts, positiveCount, positiveNumber, unnamedArea, withoutFragment } from '../field-readers';
 import { unreadable, type Unreadable } from '../entries';
