@@ -21,6 +21,7 @@ import {
 import { findTemporalCli } from '../lib/temporal/cli-binary';
 import { isServing } from '../lib/temporal/dev-server';
 import { loadStartUrls } from '../lib/urls/start-urls';
+import { withStore } from './environment';
 
 export type CheckOutcome = 'pass' | 'fail' | 'skip';
 
@@ -65,8 +66,7 @@ async function checkDatabase(config: AppConfig): Promise<CheckResult> {
   const postgres = backendOf(database) === 'postgres';
   const firstRun = `the first worker creates its tables at schema version ${LATEST_SCHEMA_VERSION}`;
   if (!postgres && !existsSync(database)) return pass('database', `${shown} does not exist yet: ${firstRun}`);
-  const db = await openStore(config.storage, { readonly: true });
-  try {
+  return withStore(openStore(config.storage, { readonly: true }), async (db) => {
     let version: number;
     try {
       if (postgres && !(await hasSchema(db)))
@@ -93,9 +93,7 @@ async function checkDatabase(config: AppConfig): Promise<CheckResult> {
       'database',
       `${where} is at schema version ${version}, newer than this code (${LATEST_SCHEMA_VERSION}): update the orchestrator before using this database`,
     );
-  } finally {
-    await db.destroy();
-  }
+  });
 }
 
 /**
