@@ -6,13 +6,14 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { grpc } from '@temporalio/proto';
 import { portAccepts, splitAddress } from '../../lib/temporal/readiness';
 import { BIN } from './cli';
+import { writeExecutable } from './executable-file';
 
 /**
  * How long after a server serves its readiness may be noticed: the 200 ms poll plus one probe,
@@ -31,7 +32,7 @@ export interface SlowCli {
 export function writeSlowCli(dir: string, delaySeconds: number, realCli: string): SlowCli {
   const path = join(dir, `temporal-after-${delaySeconds}s`);
   const stamp = join(dir, `exec-at-${delaySeconds}s`);
-  writeFileSync(
+  writeExecutable(
     path,
     [
       '#!/bin/sh',
@@ -42,7 +43,6 @@ export function writeSlowCli(dir: string, delaySeconds: number, realCli: string)
       '',
     ].join('\n'),
   );
-  chmodSync(path, 0o755);
   return {
     path,
     execAt() {

@@ -4,12 +4,13 @@
  * here (the real one is in test/integration/dev-server-readiness.test.ts).
  */
 import { strict as assert } from 'node:assert';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDevServer, type DevServerFiles, type DevServerSettings } from '../../../../lib/temporal/dev-server';
 import { isServing, ServerStartError } from '../../../../lib/temporal/readiness';
+import { writeExecutable } from '../../../support/executable-file';
 
 /** A port nothing listens on: the readiness probe sees a refusal. */
 const FREE_PORT = 17_919;
@@ -28,8 +29,7 @@ describe('dev server start-up failures', function () {
   /** A stand-in CLI running `body`; the files it is started with. */
   function fakeCli(name: string, body: string[]): DevServerFiles {
     const cliPath = join(scratch, name);
-    writeFileSync(cliPath, ['#!/bin/sh', ...body, ''].join('\n'));
-    chmodSync(cliPath, 0o755);
+    writeExecutable(cliPath, ['#!/bin/sh', ...body, ''].join('\n'));
     return { cliPath, logFile: join(scratch, `${name}.log`), pidFile: join(scratch, `${name}.pid`) };
   }
 
