@@ -43,8 +43,8 @@ export interface DepsOptions {
 /**
  * Every site's limit in this process, each site with a bucket of its own: the security section's
  * requests per minute with burst. A site's rate_limit_seconds is not spaced here: a site that has
- * one runs one page per activity on its own task queue, whose rate the Temporal server holds across every worker on every host
- * (workers/worker.ts, lib/temporal/server-settings.ts). Spacing again here, per process, made a
+ * one runs one page per activity on its own task queue, whose rate the Temporal server holds across
+ * every worker on every host (workers/worker.ts, lib/temporal/server-settings.ts). Spacing again here, per process, made a
  * host's requests lag behind the server's pace whenever one waited (its robots.txt took the slot
  * of its first page), and another host's next request then came right after: 124 ms apart on a
  * site limited to one page per 2 s (test/cluster/multi-host.test.ts).
