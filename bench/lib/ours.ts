@@ -3,23 +3,21 @@
  * (`node bin/orchestrator.js --config <yaml> worker`, ORCHESTRATOR_MIRROR_URL pointing at the
  * mirror), a batch started with the Temporal client, and everything measured around it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { setTimeout as delay } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
 import { startBatch } from '../../client/batch-client';
 import { siteTaskQueue } from '../../lib/contract/names';
 import { startMirror } from '../../mirror/server';
-import { childEnv, writeBenchConfig } from './config';
+import { writeBenchConfig } from './config';
 import { batchHistoryCost } from './history';
 import { isBusy, loadSnapshot, type LoadSnapshot } from './machine';
 import { mirrorSearches, type BenchPlan } from './plan';
 import { cpuSeconds, processTree, RssSampler, treeCpuSeconds, treeCpuSecondsWithExited } from './proc';
 import { percentile, round } from './stats';
+import { killWorkers, spawnWorker, stopWorkers, waitForPollers, type WorkerProcess } from './workers';
 import {
   newCellDatabase,
   postgresSize,
@@ -31,8 +29,6 @@ import {
   type StoreKind,
   type StoreSize,
 } from './store';
-
-const ROOT = join(__dirname, '..', '..');
 
 export interface OursOptions {
   plan: BenchPlan;
@@ -169,99 +165,6 @@ function readProbe(
   };
 }
 
-interface WorkerProcess {
-  child: ChildProcess;
-  pid: number;
-  spawnedAt: number;
-  exitedAt: number | null;
-  exited: Promise<number | null>;
-}
-
-/** A worker process as an operator starts one: `orchestrator --config <file> worker`. */
-function spawnWorker(
-  configPath: string,
-  mirrorUrl: string,
-  logFile: string,
-  memFile: string,
-  profileDir?: string,
-  extraEnv: Record<string, string> = {},
-): WorkerProcess {
-  const args = [
-    ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
-    '-r',
-    join(__dirname, 'mem-probe.js'),
-    join(ROOT, 'bin', 'orchestrator.js'),
-    '--config',
-    configPath,
-    'worker',
-  ];
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: childEnv({
-      ORCHESTRATOR_MIRROR_URL: mirrorUrl,
-      ORCHESTRATOR_METRICS_PORT: 'off',
-      BENCH_MEM_PROBE: memFile,
-      ...extraEnv,
-    }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const out = createWriteStream(logFile);
-  child.stdout.pipe(out);
-  child.stderr.pipe(out);
-  const worker: WorkerProcess = {
-    child,
-    pid: child.pid ?? 0,
-    spawnedAt: Date.now(),
-    exitedAt: null,
-    exited: Promise.resolve(null),
-  };
-  worker.exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => {
-      worker.exitedAt = performance.timeOrigin + performance.now();
-      resolve(code);
-    }),
-  );
-  if (!child.pid) throw new Error('the worker process did not start');
-  return worker;
-}
-
-async function pollerCount(
-  client: Client,
-  namespace: string,
-  taskQueue: string,
-  type: 'workflow' | 'activity',
-): Promise<number> {
-  const response = await client.workflowService.describeTaskQueue({
-    namespace,
-    taskQueue: { name: taskQueue },
-    taskQueueType:
-      type === 'workflow'
-        ? temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW
-        : temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
-  });
-  return new Set((response.pollers ?? []).map((p) => p.identity)).size;
-}
-
-/** Resolve once every worker polls the main queue and every site queue. */
-async function waitForPollers(
-  client: Client,
-  namespace: string,
-  queues: Array<{ name: string; type: 'workflow' | 'activity' }>,
-  count: number,
-  timeoutMs = 120_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const counts = await Promise.all(queues.map((q) => pollerCount(client, namespace, q.name, q.type)));
-    if (counts.every((c) => c >= count)) return;
-    if (Date.now() > deadline)
-      throw new Error(
-        `workers not polling after ${timeoutMs / 1000} s: ${JSON.stringify(queues.map((q, i) => [q.name, counts[i]]))}`,
-      );
-    await delay(100);
-  }
-}
-
 export async function runOurs(options: OursOptions): Promise<OursResult> {
   const { plan, log } = options;
   const dir = join(options.scratch, options.id);
@@ -353,11 +256,7 @@ export async function runOurs(options: OursOptions): Promise<OursResult> {
     const history = await batchHistoryCost(client, workflowId, plan.sites, plan.detailSites);
 
     // Stop the workers gracefully (closes the store: SQLite checkpoints the WAL; writes CPU profiles).
-    for (const worker of workers) worker.child.kill('SIGINT');
-    // Unref'd: a pending timer would hold the bench's exit for the whole 90 s after workers that stopped at once.
-    await Promise.race([Promise.all(workers.map((w) => w.exited)), delay(90_000, undefined, { ref: false })]);
-    for (const worker of workers)
-      if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
+    await stopWorkers(workers);
 
     // SQLite: the WAL folded into the file before anything is read (sqliteSize), as the size is taken then.
     const sqliteFile = options.store === 'sqlite' ? sqliteSize(config.storage.database) : null;
@@ -473,8 +372,7 @@ export async function runOurs(options: OursOptions): Promise<OursResult> {
       profiles,
     };
   } finally {
-    for (const worker of workers)
-      if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
+    killWorkers(workers);
     await connection.close().catch(() => undefined);
     await mirror.close();
   }

@@ -1,0 +1,124 @@
+/**
+ * Worker processes as an operator starts them (`orchestrator --config <file> worker`), and the wait
+ * until they poll their queues: shared by every bench run that drives our engine.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { childEnv } from './config';
+
+const ROOT = join(__dirname, '..', '..');
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  pid: number;
+  spawnedAt: number;
+  exitedAt: number | null;
+  exited: Promise<number | null>;
+}
+
+/** A worker process as an operator starts one: `orchestrator --config <file> worker`. */
+export function spawnWorker(
+  configPath: string,
+  mirrorUrl: string,
+  logFile: string,
+  memFile: string,
+  profileDir?: string,
+  extraEnv: Record<string, string> = {},
+): WorkerProcess {
+  const args = [
+    ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
+    '-r',
+    join(__dirname, 'mem-probe.js'),
+    join(ROOT, 'bin', 'orchestrator.js'),
+    '--config',
+    configPath,
+    'worker',
+  ];
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: childEnv({
+      ORCHESTRATOR_MIRROR_URL: mirrorUrl,
+      ORCHESTRATOR_METRICS_PORT: 'off',
+      BENCH_MEM_PROBE: memFile,
+      ...extraEnv,
+    }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const out = createWriteStream(logFile);
+  child.stdout.pipe(out);
+  child.stderr.pipe(out);
+  const worker: WorkerProcess = {
+    child,
+    pid: child.pid ?? 0,
+    spawnedAt: Date.now(),
+    exitedAt: null,
+    exited: Promise.resolve(null),
+  };
+  worker.exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      worker.exitedAt = performance.timeOrigin + performance.now();
+      resolve(code);
+    }),
+  );
+  if (!child.pid) throw new Error('the worker process did not start');
+  return worker;
+}
+
+async function pollerCount(
+  client: Client,
+  namespace: string,
+  taskQueue: string,
+  type: 'workflow' | 'activity',
+): Promise<number> {
+  const response = await client.workflowService.describeTaskQueue({
+    namespace,
+    taskQueue: { name: taskQueue },
+    taskQueueType:
+      type === 'workflow'
+        ? temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW
+        : temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+  });
+  return new Set((response.pollers ?? []).map((p) => p.identity)).size;
+}
+
+/** Resolve once every worker polls the main queue and every site queue. */
+export async function waitForPollers(
+  client: Client,
+  namespace: string,
+  queues: Array<{ name: string; type: 'workflow' | 'activity' }>,
+  count: number,
+  timeoutMs = 120_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const counts = await Promise.all(queues.map((q) => pollerCount(client, namespace, q.name, q.type)));
+    if (counts.every((c) => c >= count)) return;
+    if (Date.now() > deadline)
+      throw new Error(
+        `workers not polling after ${timeoutMs / 1000} s: ${JSON.stringify(queues.map((q, i) => [q.name, counts[i]]))}`,
+      );
+    await delay(100);
+  }
+}
+
+/** Stop workers gracefully (SIGINT: the store closed, CPU profiles written); SIGKILL what still runs after `graceMs`. */
+export async function stopWorkers(workers: WorkerProcess[], graceMs = 90_000): Promise<void> {
+  for (const worker of workers) if (isRunning(worker)) worker.child.kill('SIGINT');
+  // Unref'd: a pending timer would hold the bench's exit for the whole grace after workers that stopped at once.
+  await Promise.race([Promise.all(workers.map((w) => w.exited)), delay(graceMs, undefined, { ref: false })]);
+  killWorkers(workers);
+}
+
+/** SIGKILL every worker still running. */
+export function killWorkers(workers: WorkerProcess[]): void {
+  for (const worker of workers) if (isRunning(worker)) worker.child.kill('SIGKILL');
+}
+
+function isRunning(worker: WorkerProcess): boolean {
+  return worker.child.exitCode === null && worker.child.signalCode === null;
+}
