@@ -1,18 +1,23 @@
 /**
- * `npm run bench`: pages per minute, latency, memory, CPU, Temporal history and store cost of a
- * full durable batch against the local mirror, side by side with Crawlee's CheerioCrawler on the
- * same pages, at N = 1,000, 5,000 and 20,000 pages with one and two worker processes.
+ * `npm run bench`: our durable engine against Crawlee on the same pages of the local mirror, like
+ * for like (issue 15): Crawlee's HttpCrawler parses each page once with our adapters, as our
+ * activities do; it runs storing nothing and storing in the project's SQLite store; our engine is
+ * counted whole (worker processes + the Temporal server, a fresh dev server per run); every cell
+ * runs several times in alternating order; then the production path (every site rate-limited)
+ * and the politeness ceiling (20 generic sites at 2 pages/s each).
  *
- *   npm run bench                       # the scale curve (takes a while; keep it for a quiet machine)
- *   npm run bench -- --quick            # N = 1,000, one worker, and Crawlee
- *   npm run bench -- --sizes 5000 --workers 2 --no-crawlee --profile
- *   npm run bench -- --sizes 5000 --workers 1 --no-crawlee --store postgres   # the store on PostgreSQL
- *   npm run bench -- --report bench/results/<file>.json   # the Markdown table of a saved run
+ *   npm run bench                       # N = 5,000, 3 repetitions, production path, politeness ceiling
+ *   npm run bench -- --quick            # N = 1,000, one repetition, no production path or politeness run
+ *   npm run bench -- --sizes 1000,5000,20000 --workers 1,2 --repetitions 1   # the scale curve
+ *   npm run bench -- --sizes 5000 --no-crawlee --profile --repetitions 1
+ *   npm run bench -- --sizes 5000 --no-crawlee --store postgres   # the store on PostgreSQL
+ *   npm run bench -- --report bench/results/<file>.json   # the Markdown tables of a saved run
  *
- * Its own Temporal dev server on 127.0.0.1:17933 (UI 18933, in memory unless --server-db file);
- * everything else in a scratch folder under the OS temp dir. The store: SQLite, a file per cell;
- * with --store postgres, a PostgreSQL server of the bench's own on a free loopback port (its folder
- * under the OS temp dir too), a new database per cell. Results: bench/results/<date>-<host>.json.
+ * Its own Temporal dev servers on 127.0.0.1:17933 (UI 18933, in memory unless --server-db file),
+ * one per run of ours; everything else in a scratch folder under the OS temp dir. The store:
+ * SQLite, a file per run; with --store postgres, a PostgreSQL server of the bench's own on a free
+ * loopback port (its folder under the OS temp dir too), a new database per run.
+ * Results: bench/results/<date>-<host>[-<label>].json.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,23 +26,31 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../lib/config/load';
 import { UserInputError } from '../lib/errors';
 import { provisionTemporalCli } from '../lib/temporal/cli-binary';
-import { startDevServer, stopDevServer, type DevServerSettings } from '../lib/temporal/dev-server';
-import { runCrawlee } from './lib/crawlee';
+import { comparisonRows, productionRows } from './lib/comparison';
+import { CRAWLEE_STORE_KINDS, runCrawlee, type CrawleeStoreKind } from './lib/crawlee';
 import { loadSnapshot, machineInfo } from './lib/machine';
-import { runOurs } from './lib/ours';
-import { planFor } from './lib/plan';
+import { runOurs, type OursOptions } from './lib/ours';
+import { planFor, type BenchPlan } from './lib/plan';
+import { BenchServers } from './lib/servers';
 import { bucketOf, summariseProfile } from './lib/profile';
 import { evaluateTargets, markdown, type BenchResults } from './lib/report';
 import { startBenchPostgres, STORE_KINDS, type BenchPostgres, type StoreKind } from './lib/store';
 
 const RESULTS_DIR = join(__dirname, 'results');
 
-function numbers(text: string | undefined, fallback: number[]): number[] {
+function numbers(option: string, text: string | undefined, fallback: number[]): number[] {
   if (!text) return fallback;
   const values = text.split(',').map((v) => Number(v.trim().replace(/_/g, '')));
   if (values.some((v) => !Number.isInteger(v) || v < 1))
-    throw new Error(`expected positive whole numbers separated by commas, got "${text}"`);
+    throw new UserInputError(`${option}: expected positive whole numbers separated by commas, got "${text}"`);
   return values;
+}
+
+function positive(option: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new UserInputError(`${option}: expected a number of seconds above 0, got "${text}"`);
+  return value;
 }
 
 async function main(): Promise<void> {
@@ -46,8 +59,15 @@ async function main(): Promise<void> {
       quick: { type: 'boolean', default: false },
       sizes: { type: 'string' },
       workers: { type: 'string' },
+      repetitions: { type: 'string' },
       'no-crawlee': { type: 'boolean', default: false },
       'crawlee-only': { type: 'boolean', default: false },
+      'crawlee-stores': { type: 'string', default: CRAWLEE_STORE_KINDS.join(',') },
+      production: { type: 'boolean' },
+      'production-size': { type: 'string', default: '2000' },
+      'production-rate-limit': { type: 'string', default: '0.25' },
+      politeness: { type: 'boolean' },
+      'politeness-seconds': { type: 'string', default: '120' },
       profile: { type: 'boolean', default: false },
       port: { type: 'string', default: '17933' },
       'ui-port': { type: 'string', default: '18933' },
@@ -69,8 +89,20 @@ async function main(): Promise<void> {
   if (!(STORE_KINDS as readonly string[]).includes(values.store))
     throw new UserInputError(`--store: expected ${STORE_KINDS.join(' or ')}, got "${values.store}"`);
   const store = values.store as StoreKind;
-  const sizes = values.quick ? [1000] : numbers(values.sizes, [1000, 5000, 20000]);
-  const workerCounts = values.quick ? numbers(values.workers, [1]) : numbers(values.workers, [1, 2]);
+  const crawleeStores = values['crawlee-stores'].split(',').map((v) => v.trim());
+  for (const kind of crawleeStores)
+    if (!(CRAWLEE_STORE_KINDS as readonly string[]).includes(kind))
+      throw new UserInputError(
+        `--crawlee-stores: expected ${CRAWLEE_STORE_KINDS.join(' and/or ')} separated by commas, got "${kind}"`,
+      );
+  const sizes = values.quick ? [1000] : numbers('--sizes', values.sizes, [5000]);
+  const workerCounts = numbers('--workers', values.workers, [1]);
+  const repetitions = numbers('--repetitions', values.repetitions, [values.quick ? 1 : 3])[0];
+  const production = values.production ?? !values.quick;
+  const politeness = values.politeness ?? !values.quick;
+  const productionSize = numbers('--production-size', values['production-size'], [2000])[0];
+  const productionRateLimit = positive('--production-rate-limit', values['production-rate-limit']);
+  const politenessSeconds = numbers('--politeness-seconds', values['politeness-seconds'], [120])[0];
   // --worker-env KEY=VALUE;KEY=VALUE: more environment for the worker processes (e.g. MALLOC_ARENA_MAX=2).
   const extraWorkerEnv = Object.fromEntries(
     (values['worker-env'] ?? '')
@@ -83,7 +115,7 @@ async function main(): Promise<void> {
   );
   const address = `127.0.0.1:${values.port}`;
   if (['7233', '17233'].includes(values.port))
-    throw new Error('ports 7233 and 17233 belong to the demo and the tests: pick another (default 17933)');
+    throw new UserInputError('--port: 7233 and 17233 belong to the demo and the tests: pick another (default 17933)');
   const log = (line: string) => console.error(line);
 
   const scratch = mkdtempSync(join(tmpdir(), 'orchestrator-bench-'));
@@ -98,29 +130,24 @@ async function main(): Promise<void> {
   const base = loadConfig({ env: {} });
   const detailWindow = values['detail-window'] ? Number(values['detail-window']) : base.batch.detailWindow;
 
-  // Temporal dev server: our own port, in memory (or a scratch SQLite file).
   const cli = await provisionTemporalCli({ onProgress: log });
-  const settings: DevServerSettings = {
+  const servers = new BenchServers(cli.path, scratch, {
     address,
     namespace: 'default',
     uiPort: Number(values['ui-port']),
     dbFile: values['server-db'] === 'file' ? join(scratch, 'temporal.db') : null,
     retentionHours: 24,
-  };
-  const files = { cliPath: cli.path, logFile: join(scratch, 'temporal.log'), pidFile: join(scratch, 'temporal.pid') };
-  log(`Temporal dev server at ${address} (${settings.dbFile ? `SQLite ${settings.dbFile}` : 'in memory'}) …`);
-  const server = await startDevServer(settings, files);
-  if (server.reused) log(`  a server already answered at ${address}: reusing it (its CPU time is not measured)`);
+  });
   const keep = values.keep || values.profile;
   let postgres: BenchPostgres | null = null;
   /** Stop what the run started; the scratch folder removed unless kept. */
   const stopServers = async () => {
-    if (!server.reused) await stopDevServer(settings, files).catch(() => undefined);
+    await servers.stop().catch(() => undefined);
     if (postgres) await postgres.stop({ keep }).catch(() => undefined);
     if (keep) log(`scratch folder kept: ${scratch}${postgres ? `; PostgreSQL's folder: ${postgres.dir}` : ''}`);
     else rmSync(scratch, { recursive: true, force: true });
   };
-  // Both servers run detached: an interrupted bench stops them rather than leave them running (a
+  // The servers run detached: an interrupted bench stops them rather than leave them running (a
   // PostgreSQL on a temp folder nobody knows of; a dev server the next run would reuse unmeasured).
   // `on`, not `once`: tsx sends the signal on again when it missed the child's word that it got it,
   // and a second signal with no listener left would end the bench halfway through stopping them.
@@ -147,7 +174,7 @@ async function main(): Promise<void> {
   }
 
   const results: BenchResults = {
-    version: 1,
+    version: 2,
     startedAt: startedAt.toISOString(),
     finishedAt: null,
     machine,
@@ -155,19 +182,24 @@ async function main(): Promise<void> {
     options: {
       sizes,
       workers: workerCounts,
+      repetitions,
       workerNodeOptions: values['worker-node-options'] ?? null,
       workerEnv: values['worker-env'] ?? null,
       crawlee: !values['no-crawlee'],
+      crawleeStores,
+      production: production ? { size: productionSize, rateLimitSeconds: productionRateLimit } : null,
+      politeness: politeness ? { seconds: politenessSeconds } : null,
       profile: values.profile,
       detailWindow,
       quick: values.quick,
-      serverDb: settings.dbFile ? 'file' : 'memory',
+      serverDb: values['server-db'] === 'file' ? 'file' : 'memory',
       store,
     },
     server: {
       address,
-      db: settings.dbFile ? 'with SQLite persistence (scratch file)' : 'in memory',
-      reused: server.reused,
+      db: values['server-db'] === 'file' ? 'with SQLite persistence (scratch file)' : 'in memory',
+      reused: false,
+      perRun: true,
     },
     ...(postgres
       ? {
@@ -178,10 +210,12 @@ async function main(): Promise<void> {
         }
       : {}),
     runs: [],
+    rows: [],
     profiles: [],
   };
   mkdirSync(RESULTS_DIR, { recursive: true });
   const save = () => {
+    results.rows = [...comparisonRows(results.runs), ...productionRows(results.runs)];
     results.targets = evaluateTargets(results);
     writeFileSync(resultFile, `${JSON.stringify(results, null, 2)}\n`);
   };
@@ -189,75 +223,106 @@ async function main(): Promise<void> {
     `Machine: ${machine.nproc} cores, ${machine.cpuModel}, ${machine.memoryMiB} MiB, Node ${machine.node}; ${results.loadAtStart.uptime}`,
   );
 
+  /** One run of ours on a fresh dev server: a server that held earlier runs' histories would weigh on this one's memory and CPU. */
+  const ours = async (plan: BenchPlan, workers: number, extra: Partial<OursOptions>) => {
+    const id = `n${plan.targetPages}-w${workers}${extra.rateLimitSeconds ? '-limited' : ''}-${Date.now().toString(36)}`;
+    const profileDir = values.profile ? join(scratch, id, 'profiles') : undefined;
+    const server = await servers.fresh(log);
+    const run = await runOurs({
+      plan,
+      workers,
+      address,
+      serverPid: server.pid,
+      scratch,
+      id,
+      profileDir,
+      detailWindow,
+      log,
+      store,
+      postgres: postgres ?? undefined,
+      workerEnv: {
+        ...(values['worker-node-options'] ? { NODE_OPTIONS: values['worker-node-options'] } : {}),
+        ...extraWorkerEnv,
+      },
+      ...extra,
+    });
+    results.runs.push(run);
+    log(
+      `    ${run.batchStatus}: ${run.pages.total} pages in ${(run.ms.endToEnd / 1000).toFixed(1)} s = ${run.pagesPerMinute.endToEnd} pages/min; ` +
+        `p50/p95 ${run.latencyMs.p50}/${run.latencyMs.p95} ms; engine peak RSS ${run.wholeEngine?.peakRssMiB} MiB (workers ${run.wholeEngine?.withoutServerPeakRssMiB}); ` +
+        `${run.history.eventsPerPage} history events/page; CPU ${run.cpu.workerSecondsPer1000Pages} s (worker) + ${run.cpu.serverSecondsPer1000Pages} s (server)` +
+        `${postgres ? ` + ${run.cpu.postgresSecondsPer1000Pages} s (PostgreSQL)` : ''} per 1,000 pages; ` +
+        `${(run.postgres ?? run.sqlite)?.bytesPer1000Listings} store bytes per 1,000 listings`,
+    );
+    for (const { file, batchWindowBeforeEndMs } of run.profiles) {
+      const summary = summariseProfile(file, 25, batchWindowBeforeEndMs);
+      const buckets = new Map<string, number>();
+      for (const area of summary.areas)
+        buckets.set(bucketOf(area.area), (buckets.get(bucketOf(area.area)) ?? 0) + area.percent);
+      results.profiles.push({
+        run: `${id} ${file.split('/').pop()}`,
+        summary,
+        buckets: [...buckets.entries()]
+          .sort((a, b) => b[1] - a[1])
+          .map(([bucket, percent]) => ({ bucket, percent: Math.round(percent * 10) / 10 })),
+      });
+      log(`    profile ${file}`);
+    }
+    save();
+  };
+  const crawlee = async (plan: BenchPlan, crawleeStore: CrawleeStoreKind, repetition: number) => {
+    const concurrency = values.concurrency
+      ? Number(values.concurrency)
+      : Math.min(base.batch.maxParallelSites, plan.sites.length) + detailWindow * plan.detailSites.length;
+    const run = await runCrawlee({
+      plan,
+      config: base,
+      concurrency,
+      scratch,
+      id: `n${plan.targetPages}-crawlee-${crawleeStore}-${Date.now().toString(36)}`,
+      store: crawleeStore,
+      repetition,
+      log,
+    });
+    results.runs.push(run);
+    log(
+      `    ${run.pages.total} pages = ${run.pagesPerMinute.endToEnd} pages/min; peak RSS ${run.memory.peakSampledMiB} MiB; CPU ${run.cpu.secondsPer1000Pages} s per 1,000 pages`,
+    );
+    save();
+  };
+
   try {
     for (const size of sizes) {
       const plan = planFor(base, size);
       log(`\nN = ${size.toLocaleString('en-US')}: ${plan.how}`);
-      if (!values['crawlee-only']) {
-        for (const workers of workerCounts) {
-          const id = `n${size}-w${workers}-${Date.now().toString(36)}`;
-          log(`  ours, ${workers} worker process(es) … (${loadSnapshot().uptime})`);
-          const profileDir = values.profile ? join(scratch, id, 'profiles') : undefined;
-          const run = await runOurs({
-            plan,
-            workers,
-            address,
-            serverPid: server.pid,
-            scratch,
-            id,
-            profileDir,
-            detailWindow,
-            log,
-            store,
-            postgres: postgres ?? undefined,
-            workerEnv: {
-              ...(values['worker-node-options'] ? { NODE_OPTIONS: values['worker-node-options'] } : {}),
-              ...extraWorkerEnv,
-            },
-          });
-          results.runs.push(run);
-          log(
-            `    ${run.batchStatus}: ${run.pages.total} pages in ${(run.ms.endToEnd / 1000).toFixed(1)} s = ${run.pagesPerMinute.endToEnd} pages/min; ` +
-              `p50/p95 ${run.latencyMs.p50}/${run.latencyMs.p95} ms; peak RSS ${run.memory.peakMiB} MiB; ` +
-              `${run.history.eventsPerPage} history events/page; CPU ${run.cpu.workerSecondsPer1000Pages} s (worker) + ${run.cpu.serverSecondsPer1000Pages} s (server)` +
-              `${postgres ? ` + ${run.cpu.postgresSecondsPer1000Pages} s (PostgreSQL)` : ''} per 1,000 pages; ` +
-              `${(run.postgres ?? run.sqlite)?.bytesPer1000Listings} store bytes per 1,000 listings`,
-          );
-          for (const { file, batchWindowBeforeEndMs } of run.profiles) {
-            const summary = summariseProfile(file, 25, batchWindowBeforeEndMs);
-            const buckets = new Map<string, number>();
-            for (const area of summary.areas)
-              buckets.set(bucketOf(area.area), (buckets.get(bucketOf(area.area)) ?? 0) + area.percent);
-            results.profiles.push({
-              run: `${id} ${file.split('/').pop()}`,
-              summary,
-              buckets: [...buckets.entries()]
-                .sort((a, b) => b[1] - a[1])
-                .map(([bucket, percent]) => ({ bucket, percent: Math.round(percent * 10) / 10 })),
+      for (let repetition = 1; repetition <= repetitions; repetition++) {
+        // Alternating order (ours, Crawlee …, then Crawlee …, ours): a load that rises or falls over the
+        // run weighs on both engines alike.
+        const cells: Array<() => Promise<void>> = [];
+        if (!values['crawlee-only'])
+          for (const workers of workerCounts)
+            cells.push(async () => {
+              log(`  [${repetition}/${repetitions}] ours, ${workers} worker process(es) … (${loadSnapshot().uptime})`);
+              await ours(plan, workers, { repetition });
             });
-            log(`    profile ${file}`);
-          }
-          save();
-        }
+        if (!values['no-crawlee'])
+          for (const kind of crawleeStores as CrawleeStoreKind[])
+            cells.push(async () => {
+              log(`  [${repetition}/${repetitions}] Crawlee HttpCrawler, store ${kind} … (${loadSnapshot().uptime})`);
+              await crawlee(plan, kind, repetition);
+            });
+        if (repetition % 2 === 0) cells.reverse();
+        for (const cell of cells) await cell();
       }
-      if (!values['no-crawlee']) {
-        const concurrency = values.concurrency
-          ? Number(values.concurrency)
-          : Math.min(base.batch.maxParallelSites, plan.sites.length) + detailWindow * plan.detailSites.length;
-        log(`  Crawlee CheerioCrawler, concurrency ${concurrency} … (${loadSnapshot().uptime})`);
-        const run = await runCrawlee({
-          plan,
-          config: base,
-          concurrency,
-          scratch,
-          id: `n${size}-crawlee-${Date.now().toString(36)}`,
-          log,
-        });
-        results.runs.push(run);
-        log(
-          `    ${run.pages.total} pages = ${run.pagesPerMinute.endToEnd} pages/min; peak RSS ${run.memory.peakMiB} MiB; CPU ${run.cpu.secondsPer1000Pages} s per 1,000 pages`,
-        );
-        save();
+    }
+    if (production) {
+      const plan = planFor(base, productionSize);
+      log(
+        `\nProduction path: every site limited to one page per ${productionRateLimit} s; N = ${productionSize.toLocaleString('en-US')}: ${plan.how}`,
+      );
+      for (let repetition = 1; repetition <= repetitions; repetition++) {
+        log(`  [${repetition}/${repetitions}] ours, rate-limited … (${loadSnapshot().uptime})`);
+        await ours(plan, 1, { repetition, rateLimitSeconds: productionRateLimit });
       }
     }
   } finally {

@@ -5,6 +5,10 @@
  * `liftRateLimits` option of createWorkers does in-process (no task-queue rate limit, no limiter
  * wait); the `orchestrator worker` command has no such switch, so the file says it. robots.txt
  * stays on. Every site uses the http fetcher: the mirror plays no Cloudflare.
+ *
+ * The production path (`rateLimitSeconds`) keeps politeness on, as every real portal needs it:
+ * each site limited to one page per that many seconds, and the token bucket's sustained rate
+ * raised to the same pace (its shipped 30 a minute would otherwise be the limit).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,6 +40,8 @@ export function writeBenchConfig(
     taskQueue: string;
     plan: BenchPlan;
     detailWindow?: number;
+    /** Every site rate-limited to one page per this many seconds (the production path); absent: limits lifted. */
+    rateLimitSeconds?: number;
     /** `storage.database`: a postgres:// URL; default the scratch copy's SQLite file in `dir`. */
     database?: string;
   },
@@ -48,12 +54,16 @@ export function writeBenchConfig(
   doc.logging.level = 'warn';
   doc.metrics = { prometheus_port: null };
   doc.mirror = { url: null };
-  doc.security.rate_limiting = { ...doc.security.rate_limiting, enable: false };
-  doc.defaults.rate_limit_seconds = 0;
+  const limit = options.rateLimitSeconds ?? 0;
+  doc.security.rate_limiting =
+    limit > 0
+      ? { ...doc.security.rate_limiting, enable: true, requests_per_minute: Math.ceil(60 / limit) }
+      : { ...doc.security.rate_limiting, enable: false };
+  doc.defaults.rate_limit_seconds = limit;
   if (options.detailWindow) doc.batch.detail_window = options.detailWindow;
   for (const [key, site] of Object.entries(doc.sites as Record<string, Record<string, unknown>>)) {
     site.enabled = options.plan.sites.includes(key);
-    site.rate_limit_seconds = 0;
+    site.rate_limit_seconds = limit;
     site.fetcher = 'http';
   }
   const urlsDir = join(dir, 'urls');

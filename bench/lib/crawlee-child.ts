@@ -1,12 +1,15 @@
 /**
- * The same pages through Crawlee's CheerioCrawler, in a process of its own (so its memory and CPU
- * are measured as the worker's are), parsed by the project's own adapters: only the engine differs.
+ * The same pages through Crawlee's HttpCrawler, in a process of its own (so its memory and CPU are
+ * measured as the worker's are), each page parsed once, by the project's own adapter on the body
+ * (CheerioCrawler would build a DOM the adapter never reads): only the engine differs.
  *
  * Routing to the mirror: the portals' host names resolve to 127.0.0.1 in this process (dns.lookup),
  * and URLs carry the mirror's port (http://www.lamudi.com.mx:PORT/…), so the Host header names the
  * portal, as the mirror routes by it, and Crawlee's own robots.txt check works unchanged.
  * Storage: in memory (persistStorage false), CRAWLEE_STORAGE_DIR in a temp folder; nothing is
- * written to the repository. Records are parsed and counted, not stored.
+ * written to the repository. With `storeFile`, every page's records are stored in the project's
+SQLite store as our page activities store them (bench/lib/crawlee-store.ts); without, they are
+parsed and counted only.
  *
  * Protocol (IPC): the parent sends {type:'go'}, the child answers {type:'ready'} first and
  * {type:'done', result} at the end.
@@ -15,6 +18,7 @@ import dns from 'node:dns';
 import { performance } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
 import { adapterFor } from '../../scrapers/registry';
+import { CrawleeStore } from './crawlee-store';
 
 export interface CrawleeJob {
   mirrorPort: number;
@@ -22,6 +26,8 @@ export interface CrawleeJob {
   maxFieldLength: number;
   maxRequestRetries: number;
   storageDir: string;
+  /** The project's store (a SQLite file) to write every page to, or null to store nothing. */
+  storeFile: string | null;
   /** Hosts to resolve to loopback. */
   hosts: string[];
   searches: Array<{ site: string; url: string; maxPages: number; hasDetail: boolean }>;
@@ -71,7 +77,8 @@ function installLoopbackDns(hosts: Set<string>): void {
 async function main(): Promise<void> {
   const job = JSON.parse(readFileSync(process.argv[2], 'utf8')) as CrawleeJob;
   installLoopbackDns(new Set(job.hosts.map((h) => h.toLowerCase())));
-  const { CheerioCrawler, Configuration, log } = await import('@crawlee/cheerio');
+  // HttpCrawler from @crawlee/cheerio, which re-exports @crawlee/http: the one Crawlee package installed.
+  const { HttpCrawler, Configuration, log } = await import('@crawlee/cheerio');
   log.setLevel(process.env.BENCH_CRAWLEE_DEBUG ? log.LEVELS.DEBUG : log.LEVELS.WARNING);
   const toMirror = (logical: string): string => {
     const url = new URL(logical);
@@ -95,7 +102,14 @@ async function main(): Promise<void> {
     purgeOnStart: true,
     storageClientOptions: { localDataDirectory: job.storageDir },
   });
-  const crawler = new CheerioCrawler(
+  const store = job.storeFile
+    ? await CrawleeStore.open(
+        job.storeFile,
+        [...new Set(job.searches.map((s) => s.site))],
+        [...new Set(job.searches.filter((s) => s.hasDetail).map((s) => s.site))],
+      )
+    : null;
+  const crawler = new HttpCrawler(
     {
       minConcurrency: job.concurrency,
       maxConcurrency: job.concurrency,
@@ -117,10 +131,11 @@ async function main(): Promise<void> {
           if (t !== undefined) result.headerLatencies.push(performance.now() - t);
         },
       ],
-      async requestHandler({ request, body, crawler: self }) {
+      async requestHandler({ request, body, response, crawler: self }) {
         const t = started.get(request.uniqueKey);
-        if (t !== undefined) {
-          result.handlerLatencies.push(performance.now() - t);
+        const latencyMs = t === undefined ? null : performance.now() - t;
+        if (latencyMs !== null) {
+          result.handlerLatencies.push(latencyMs);
           started.delete(request.uniqueKey);
         }
         const data = request.userData as UserData;
@@ -130,6 +145,16 @@ async function main(): Promise<void> {
         try {
           if (data.kind === 'listing') {
             const page = adapter.parseListingPage(html, context);
+            await store?.store({
+              site: data.site,
+              kind: 'listing',
+              url: data.logicalUrl,
+              attempt: request.retryCount + 1,
+              statusCode: response.statusCode ?? 200,
+              latencyMs,
+              bytes: Buffer.byteLength(html),
+              records: page.listings,
+            });
             result.listingPages++;
             result.listings += page.listings.length;
             const next: Array<{ url: string; userData: UserData }> = [];
@@ -149,7 +174,17 @@ async function main(): Promise<void> {
             }
             if (next.length) await self.addRequests(next);
           } else {
-            adapter.parseDetailPage!(html, context);
+            const record = adapter.parseDetailPage!(html, context);
+            await store?.store({
+              site: data.site,
+              kind: 'detail',
+              url: data.logicalUrl,
+              attempt: request.retryCount + 1,
+              statusCode: response.statusCode ?? 200,
+              latencyMs,
+              bytes: Buffer.byteLength(html),
+              records: [record],
+            });
             result.detailPages++;
           }
         } catch (error) {
@@ -180,6 +215,7 @@ async function main(): Promise<void> {
   const stats = await crawler.run(seeds);
   result.endedAt = performance.timeOrigin + performance.now();
   result.crawleeStats = stats;
+  await store?.close();
   process.send!({ type: 'done', result }, () => process.exit(0));
 }
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { AppConfig } from '../../lib/config/types';
 import { startMirror } from '../../mirror/server';
+import type { Repeated } from './comparison';
 import { childEnv } from './config';
 import type { CrawleeChildResult, CrawleeJob } from './crawlee-child';
 import { isBusy, loadSnapshot, type LoadSnapshot } from './machine';
@@ -15,8 +16,16 @@ import { percentile, round } from './stats';
 
 const ROOT = join(__dirname, '..', '..');
 
-export interface CrawleeResult {
+/** What the Crawlee process does with the records: nothing ("engine only"), or the project's SQLite store ("engine + store"). */
+export type CrawleeStoreKind = 'none' | 'sqlite';
+export const CRAWLEE_STORE_KINDS: readonly CrawleeStoreKind[] = ['none', 'sqlite'];
+
+export interface CrawleeResult extends Repeated {
   engine: 'crawlee';
+  /** The crawler class; absent in results saved before HttpCrawler (CheerioCrawler then, parsing each page twice). */
+  crawler?: 'HttpCrawler';
+  /** Absent in results saved before the Crawlee side could store ('none' then). */
+  store?: CrawleeStoreKind;
   targetPages: number;
   concurrency: number;
   pages: {
@@ -57,6 +66,9 @@ export async function runCrawlee(options: {
   concurrency: number;
   scratch: string;
   id: string;
+  store: CrawleeStoreKind;
+  /** Which run of its cell this is (1, 2, …). */
+  repetition?: number;
   log: (line: string) => void;
 }): Promise<CrawleeResult> {
   const { plan, config } = options;
@@ -79,6 +91,7 @@ export async function runCrawlee(options: {
       // Our page activities make up to maximum_attempts attempts: the same number of tries.
       maxRequestRetries: Math.max(0, maxAttempts - 1),
       storageDir,
+      storeFile: options.store === 'sqlite' ? join(dir, 'crawlee-store.db') : null,
       hosts: [...new Set(plan.searches.map((s) => new URL(s.url).hostname))],
       searches: plan.searches.map((s) => ({
         site: s.site,
@@ -148,6 +161,9 @@ export async function runCrawlee(options: {
     options.log(`    Crawlee: ${total} pages in ${(endToEnd / 1000).toFixed(1)} s`);
     return {
       engine: 'crawlee',
+      crawler: 'HttpCrawler',
+      store: options.store,
+      ...(options.repetition !== undefined ? { repetition: options.repetition } : {}),
       targetPages: plan.targetPages,
       concurrency: options.concurrency,
       pages: {

@@ -12,6 +12,7 @@ import { startBatch } from '../../client/batch-client';
 import { siteTaskQueue } from '../../lib/contract/names';
 import { startMirror } from '../../mirror/server';
 import { writeBenchConfig } from './config';
+import type { Repeated } from './comparison';
 import { batchHistoryCost } from './history';
 import { isBusy, loadSnapshot, type LoadSnapshot } from './machine';
 import { mirrorSearches, type BenchPlan } from './plan';
@@ -41,6 +42,10 @@ export interface OursOptions {
   /** Write a V8 CPU profile of each worker process here (node --cpu-prof). */
   profileDir?: string;
   detailWindow?: number;
+  /** The production path: every site rate-limited to one page per this many seconds (absent: limits lifted). */
+  rateLimitSeconds?: number;
+  /** Which run of its cell this is (1, 2, …). */
+  repetition?: number;
   workerEnv?: Record<string, string>;
   log: (line: string) => void;
   /** The store the batch writes to: SQLite (a file in the cell's folder) or a new database on the bench's PostgreSQL. */
@@ -49,7 +54,7 @@ export interface OursOptions {
   postgres?: BenchPostgres;
 }
 
-export interface OursResult {
+export interface OursResult extends Repeated {
   engine: 'temporal';
   /** Only in results saved before the window activities were the engine: "proto" for their prototype. */
   variant?: string;
@@ -97,6 +102,18 @@ export interface OursResult {
     peakDuringBatchMiB: number;
     /** process.memoryUsage() inside each worker (bench/lib/mem-probe.js) at batch start and at its highest RSS during the batch. */
     probe: Array<{ atStart: MemProbe | null; atPeak: MemProbe | null; atEnd: MemProbe | null }>;
+  };
+  /**
+   * The whole engine: the worker processes with their trees, the Temporal server and, on store
+   * 'postgres', PostgreSQL. Absent in results saved before it was measured.
+   */
+  wholeEngine?: {
+    /** The highest sum of their RSS in one 250 ms sample during the batch. */
+    peakRssMiB: number;
+    /** The same without the server (and PostgreSQL): the worker trees' sampled peaks, summed. */
+    withoutServerPeakRssMiB: number;
+    /** Their CPU per 1,000 pages: worker + server (+ PostgreSQL). */
+    cpuSecondsPer1000Pages: number | null;
   };
   cpu: {
     workerSeconds: number;
@@ -176,6 +193,7 @@ export async function runOurs(options: OursOptions): Promise<OursResult> {
     taskQueue,
     plan,
     detailWindow: options.detailWindow,
+    rateLimitSeconds: options.rateLimitSeconds,
     database:
       options.postgres && options.store === 'postgres'
         ? await newCellDatabase(options.postgres, options.id)
@@ -218,14 +236,16 @@ export async function runOurs(options: OursOptions): Promise<OursResult> {
     );
 
     const loadBefore = loadSnapshot();
-    const sampler = new RssSampler(workers.map((w) => w.pid));
+    // The whole engine in the same samples: the worker trees, then the Temporal server and PostgreSQL when known.
+    const postgresPid = options.store === 'postgres' ? options.postgres!.pid : null;
+    const enginePids = [options.serverPid, postgresPid].filter((pid): pid is number => pid !== null);
+    const sampler = new RssSampler([...workers.map((w) => w.pid), ...enginePids]);
     // The worker command starts the worker as its child (bin/worker-launcher.js): measure the tree.
     const cpuBefore = workers.map((w) => treeCpuSeconds(w.pid));
     const trees = workers.map((w) => processTree(w.pid));
     const processCounts = trees.map((t) => t.length);
     const serverBefore = options.serverPid ? cpuSeconds(options.serverPid) : null;
     // PostgreSQL forks a backend per connection, and the workers' pools close idle ones: count the ended ones too.
-    const postgresPid = options.store === 'postgres' ? options.postgres!.pid : null;
     const postgresBefore = postgresPid ? treeCpuSecondsWithExited(postgresPid) : null;
     const selfBefore = process.cpuUsage();
     mirror.resetLog();
@@ -240,7 +260,8 @@ export async function runOurs(options: OursOptions): Promise<OursResult> {
     const serverAfter = options.serverPid ? cpuSeconds(options.serverPid) : null;
     const postgresAfter = postgresPid ? treeCpuSecondsWithExited(postgresPid) : null;
     const self = process.cpuUsage(selfBefore);
-    const rss = sampler.stop();
+    const enginePeakMiB = sampler.peakTotalMiB;
+    const rss = sampler.stop().slice(0, workers.length);
     const loadAfter = loadSnapshot();
 
     const log_ = mirror.requestLog();
@@ -296,6 +317,8 @@ export async function runOurs(options: OursOptions): Promise<OursResult> {
 
     return {
       engine: 'temporal',
+      ...(options.repetition !== undefined ? { repetition: options.repetition } : {}),
+      ...(options.rateLimitSeconds ? { rateLimitSeconds: options.rateLimitSeconds } : {}),
       store: options.store,
       targetPages: plan.targetPages,
       workers: options.workers,
@@ -350,6 +373,15 @@ export async function runOurs(options: OursOptions): Promise<OursResult> {
         peakMiB: Math.max(...rss.map((r) => r.hwmMiB)),
         peakDuringBatchMiB: Math.max(...rss.map((r) => r.peakSampledMiB)),
         probe: workers.map((_, i) => readProbe(join(dir, `worker-${i + 1}.mem.jsonl`), t0, t1)),
+      },
+      wholeEngine: {
+        peakRssMiB: enginePeakMiB,
+        withoutServerPeakRssMiB: round(
+          rss.reduce((sum, r) => sum + r.peakSampledMiB, 0),
+          1,
+        )!,
+        cpuSecondsPer1000Pages:
+          serverSeconds === null ? null : per1000(workerSeconds + serverSeconds + (postgresSeconds ?? 0)),
       },
       cpu: {
         workerSeconds: round(workerSeconds, 2)!,

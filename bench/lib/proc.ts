@@ -117,6 +117,7 @@ export class RssSampler {
   private readonly series = new Map<number, RssSeries & { largestHwmMiB: number; processes: number }>();
   private readonly timer: NodeJS.Timeout;
   private readonly started = Date.now();
+  private peakTotal = 0;
 
   constructor(pids: number[], intervalMs = 250) {
     for (const pid of pids)
@@ -126,7 +127,13 @@ export class RssSampler {
     this.timer.unref();
   }
 
+  /** The highest sum over every tree in one sample: the peak of them all together (a worker and its server). */
+  get peakTotalMiB(): number {
+    return Math.round(this.peakTotal * 10) / 10;
+  }
+
   private sample(): void {
+    let total = 0;
     for (const entry of this.series.values()) {
       const tree = processTree(entry.pid);
       let rss = 0;
@@ -142,12 +149,14 @@ export class RssSampler {
         largest = Math.max(largest, status.hwmKiB / 1024);
       }
       if (seen === 0) continue;
+      total += rss;
       entry.processes = Math.max(entry.processes, seen);
       entry.samples.push([Date.now() - this.started, Math.round(rss * 10) / 10]);
       entry.peakSampledMiB = Math.max(entry.peakSampledMiB, rss);
       entry.hwmMiB = Math.max(entry.hwmMiB, hwm);
       entry.largestHwmMiB = Math.max(entry.largestHwmMiB, largest);
     }
+    this.peakTotal = Math.max(this.peakTotal, total);
   }
 
   stop(): Array<RssSeries & { largestHwmMiB: number; processes: number }> {
