@@ -33,6 +33,7 @@ import { batchHistoryCost } from './history';
 import { isBusy, loadSnapshot, type LoadSnapshot } from './machine';
 import { cpuSeconds, treeCpuSeconds } from './proc';
 import { percentile, round } from './stats';
+import { readStoreFigures } from './store';
 import { killWorkers, spawnWorker, stopWorkers, waitForPollers, type WorkerProcess } from './workers';
 
 export interface PolitenessOptions {
@@ -75,6 +76,12 @@ export interface PolitenessResult {
   maxRequestsInAnySecondPerSite: number;
   /** Time between two consecutive page requests to one site, over every site (where time goes: the allowed spacing is 1000 / pagesPerSecondPerSite). */
   gapMs: { min: number | null; p50: number | null; p95: number | null; p99: number | null; max: number | null };
+  /**
+   * The http fetch of a page, from the store (every page of the batch): from the request's send,
+   * after its rate-limit turn, to the whole body. The rest of a gap is the limiter's wait and the
+   * engine's round trip (workflow task, activity task, store write).
+   */
+  fetchLatencyMs: { pages: number; mean: number | null; p50: number | null; p95: number | null };
   ms: { workerStartup: number; runToFirstPage: number };
   cpu: {
     workerSeconds: number;
@@ -267,6 +274,7 @@ export async function runPoliteness(options: PolitenessOptions): Promise<Politen
     const pagesSoFar = pageRequestsIn(mirror.requestLog(), -Infinity, Infinity).length;
     const history = await batchHistoryCost(client, workflowId, keys, []);
     await stopWorkers(workers, 30_000);
+    const { latencies } = await readStoreFigures(config.storage.database, workflowId.replace(/^batch-/, ''));
 
     const bySite = new Map<string, number[]>(keys.map((key) => [key, []]));
     for (const entry of inWindow) bySite.get(entry.site!)?.push(entry.time);
@@ -296,6 +304,12 @@ export async function runPoliteness(options: PolitenessOptions): Promise<Politen
         p95: round(percentile(gaps, 95)),
         p99: round(percentile(gaps, 99)),
         max: gaps.length ? round(Math.max(...gaps)) : null,
+      },
+      fetchLatencyMs: {
+        pages: latencies.length,
+        mean: latencies.length ? round(latencies.reduce((a, b) => a + b, 0) / latencies.length) : null,
+        p50: round(percentile(latencies, 50)),
+        p95: round(percentile(latencies, 95)),
       },
       ms: { workerStartup, runToFirstPage: Math.round(first - started) },
       cpu: {
