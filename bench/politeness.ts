@@ -15,10 +15,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UserInputError } from '../lib/errors';
 import { provisionTemporalCli } from '../lib/temporal/cli-binary';
-import { startDevServer, stopDevServer, type DevServerSettings } from '../lib/temporal/dev-server';
 import { MAX_GENERIC_PORTAL_COUNT } from '../mirror/sites/generic-portals';
 import { machineInfo } from './lib/machine';
 import { runPoliteness } from './lib/politeness';
+import { BenchServers } from './lib/servers';
 
 /** A positive number option, or a UserInputError naming the option and the value. */
 function positive(name: string, text: string, integer: boolean, max = Infinity): number {
@@ -54,20 +54,15 @@ async function main(): Promise<void> {
 
   const scratch = mkdtempSync(join(tmpdir(), 'orchestrator-politeness-'));
   const cli = await provisionTemporalCli({ onProgress: log });
-  const settings: DevServerSettings = {
+  const servers = new BenchServers(cli.path, scratch, {
     address: `127.0.0.1:${port}`,
     namespace: 'default',
     uiPort,
     dbFile: null,
     retentionHours: 24,
-  };
-  const files = { cliPath: cli.path, logFile: join(scratch, 'temporal.log'), pidFile: join(scratch, 'temporal.pid') };
-  log(`Temporal dev server at ${settings.address} (in memory) …`);
-  const server = await startDevServer(settings, files);
-  if (server.reused)
-    log(`  a server already answered at ${settings.address}: reusing it (its CPU time is not measured)`);
+  });
   const stopServer = async () => {
-    if (!server.reused) await stopDevServer(settings, files).catch(() => undefined);
+    await servers.stop().catch(() => undefined);
     if (values.keep) log(`scratch folder kept: ${scratch}`);
     else rmSync(scratch, { recursive: true, force: true });
   };
@@ -82,9 +77,10 @@ async function main(): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
+    const server = await servers.fresh(log);
     const result = await runPoliteness({
-      address: settings.address,
-      serverPid: server.reused ? null : server.pid,
+      address: `127.0.0.1:${port}`,
+      serverPid: server.pid,
       scratch,
       sites,
       pagesPerSecond,

@@ -31,6 +31,7 @@ import { CRAWLEE_STORE_KINDS, runCrawlee, type CrawleeStoreKind } from './lib/cr
 import { loadSnapshot, machineInfo } from './lib/machine';
 import { runOurs, type OursOptions } from './lib/ours';
 import { planFor, type BenchPlan } from './lib/plan';
+import { runPoliteness } from './lib/politeness';
 import { BenchServers } from './lib/servers';
 import { bucketOf, summariseProfile } from './lib/profile';
 import { evaluateTargets, markdown, type BenchResults } from './lib/report';
@@ -64,9 +65,11 @@ async function main(): Promise<void> {
       'crawlee-only': { type: 'boolean', default: false },
       'crawlee-stores': { type: 'string', default: CRAWLEE_STORE_KINDS.join(',') },
       production: { type: 'boolean' },
+      'no-production': { type: 'boolean', default: false },
       'production-size': { type: 'string', default: '2000' },
       'production-rate-limit': { type: 'string', default: '0.25' },
       politeness: { type: 'boolean' },
+      'no-politeness': { type: 'boolean', default: false },
       'politeness-seconds': { type: 'string', default: '120' },
       profile: { type: 'boolean', default: false },
       port: { type: 'string', default: '17933' },
@@ -98,8 +101,9 @@ async function main(): Promise<void> {
   const sizes = values.quick ? [1000] : numbers('--sizes', values.sizes, [5000]);
   const workerCounts = numbers('--workers', values.workers, [1]);
   const repetitions = numbers('--repetitions', values.repetitions, [values.quick ? 1 : 3])[0];
-  const production = values.production ?? !values.quick;
-  const politeness = values.politeness ?? !values.quick;
+  // On by default, off in the quick mode; --production / --no-production say otherwise.
+  const production = !values['no-production'] && (values.production ?? !values.quick);
+  const politeness = !values['no-politeness'] && (values.politeness ?? !values.quick);
   const productionSize = numbers('--production-size', values['production-size'], [2000])[0];
   const productionRateLimit = positive('--production-rate-limit', values['production-rate-limit']);
   const politenessSeconds = numbers('--politeness-seconds', values['politeness-seconds'], [120])[0];
@@ -324,6 +328,23 @@ async function main(): Promise<void> {
         log(`  [${repetition}/${repetitions}] ours, rate-limited … (${loadSnapshot().uptime})`);
         await ours(plan, 1, { repetition, rateLimitSeconds: productionRateLimit });
       }
+    }
+    if (politeness) {
+      log(
+        `\nPoliteness ceiling: 20 generic sites on the mirror, each limited to 2 pages/s, for ${politenessSeconds} s … (${loadSnapshot().uptime})`,
+      );
+      const server = await servers.fresh(log);
+      results.politeness = await runPoliteness({
+        address,
+        serverPid: server.pid,
+        scratch,
+        seconds: politenessSeconds,
+        log,
+      });
+      log(
+        `    ${results.politeness.pages} pages in ${politenessSeconds} s: ${results.politeness.achievedPagesPerSecond} of ${results.politeness.allowedPagesPerSecond} pages/s, ceilingRatio ${results.politeness.ceilingRatio}`,
+      );
+      save();
     }
   } finally {
     results.finishedAt = new Date().toISOString();

@@ -98,7 +98,7 @@ function pairedRatios(ours: Ours[], crawlee: Crawlee[]): number[] {
 }
 
 export function comparisonRows(runs: ReadonlyArray<OursResult | CrawleeResult>): ComparisonRow[] {
-  const ours = runs.filter((r): r is Ours => r.engine === 'temporal' && (r).rateLimitSeconds === undefined);
+  const ours = runs.filter((r): r is Ours => r.engine === 'temporal' && r.rateLimitSeconds === undefined);
   const crawlee = runs.filter((r): r is Crawlee => r.engine === 'crawlee' && r.crawler === 'HttpCrawler');
   const cells = [...new Set(ours.map((r) => `${r.targetPages}/${r.workers}`))];
   return cells.map((cell) => {
@@ -165,7 +165,7 @@ export function comparisonRows(runs: ReadonlyArray<OursResult | CrawleeResult>):
 }
 
 export function productionRows(runs: ReadonlyArray<OursResult | CrawleeResult>): ProductionRow[] {
-  const limited = runs.filter((r): r is Ours => r.engine === 'temporal' && (r).rateLimitSeconds !== undefined);
+  const limited = runs.filter((r): r is Ours => r.engine === 'temporal' && r.rateLimitSeconds !== undefined);
   const cells = [...new Set(limited.map((r) => `${r.targetPages}/${r.rateLimitSeconds}`))];
   return cells.map((cell) => {
     const mine = limited.filter((r) => `${r.targetPages}/${r.rateLimitSeconds}` === cell);

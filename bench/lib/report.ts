@@ -3,6 +3,7 @@ import type { ComparisonRow, ProductionRow, Spread } from './comparison';
 import type { CrawleeResult } from './crawlee';
 import type { LoadSnapshot, MachineInfo } from './machine';
 import type { OursResult } from './ours';
+import type { PolitenessResult } from './politeness';
 import type { ProfileSummary } from './profile';
 
 export interface BenchResults {
@@ -21,22 +22,9 @@ export interface BenchResults {
   /** Each cell's runs together, median and range (version 2). */
   rows?: Array<ComparisonRow | ProductionRow>;
   /** The politeness-ceiling run (version 2). */
-  politeness?: PolitenessFigures | null;
+  politeness?: PolitenessResult | null;
   profiles: Array<{ run: string; summary: ProfileSummary; buckets: Array<{ bucket: string; percent: number }> }>;
   targets?: TargetRow[];
-}
-
-/** What the report reads of the politeness-ceiling run (bench/lib/politeness.ts writes more). */
-export interface PolitenessFigures {
-  sites: number;
-  pagesPerSecondPerSite: number;
-  allowedPagesPerSecond: number;
-  seconds: number;
-  pages: number;
-  achievedPagesPerSecond: number;
-  ceilingRatio: number;
-  maxRequestsInAnySecondPerSite: number;
-  load: { before: LoadSnapshot; after: LoadSnapshot; busy: boolean };
 }
 
 export interface TargetRow {
