@@ -16,11 +16,25 @@ export function readPid(pidFile: string): number | null {
   return Number.isInteger(pid) && pid > 0 ? pid : null;
 }
 
-/** Whether a process with this pid exists (signal 0 only checks). */
+/**
+ * Whether a process with this pid runs (signal 0 only checks). A zombie does not: it has ended
+ * and waits only for its parent, or for init once orphaned, to collect its exit status, which
+ * on a busy machine, or under a PID 1 that reaps slowly, takes seconds.
+ */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  return !isZombie(pid);
+}
+
+/** Linux: the state field of /proc/<pid>/stat (after the command name, which may hold spaces) is Z. Elsewhere: never known. */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
   } catch {
     return false;
   }
