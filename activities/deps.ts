@@ -6,6 +6,7 @@ import type { AppConfig, SiteConfig } from '../lib/config/types';
 import type { PageFetcher } from '../lib/fetch/fetcher';
 import type { Db } from '../lib/store/database';
 import type { SiteAdapter } from '../scrapers/adapter';
+import type { PageParser } from '../scrapers/page-parser';
 
 export interface ActivityDeps {
   config: AppConfig;
@@ -13,6 +14,8 @@ export interface ActivityDeps {
   /** The fetcher for a site (http or browser, per its config). */
   fetcherFor(site: SiteConfig): PageFetcher;
   adapterFor(site: SiteConfig): SiteAdapter;
+  /** Where pages are parsed (a worker: its parser thread); absent, by `adapterFor` on the activities' thread. */
+  parser?: PageParser;
   /** Rate limits dropped for this worker (the bundled mirror): no queue limit to keep exact. */
   liftRateLimits?: boolean;
 }

@@ -28,6 +28,7 @@ import type {
   SiteTotals,
 } from '../lib/contract/payloads';
 import { measureActivity } from '../lib/metrics/activity-metrics';
+import { inlinePageParser } from '../scrapers/page-parser';
 import { siteConfig, type ActivityDeps } from './deps';
 import { errorFields, toActivityFailure } from './failures';
 import { withHeartbeats } from './heartbeat';
@@ -77,6 +78,7 @@ type AttemptOf = Omit<PageAttempt, 'statusCode' | 'latencyMs' | 'bytes' | 'listi
 export function createScrapingActivities(deps: ActivityDeps) {
   const { db, config } = deps;
   const maxFieldLength = config.security.dataValidation.maxFieldLength;
+  const parser = deps.parser ?? inlinePageParser((site) => deps.adapterFor(site));
   /** Typed errors → Temporal failures under the site's retry policy (Retry-After capped at its maximum interval). */
   const failure = (error: unknown, site: string) => toActivityFailure(error, siteConfig(deps, site).retry);
 
@@ -169,9 +171,7 @@ export function createScrapingActivities(deps: ActivityDeps) {
     }
     let parsed;
     try {
-      parsed = deps
-        .adapterFor(siteConfig(deps, site))
-        .parseListingPage(page.html, { url: page.url, site, maxFieldLength });
+      parsed = await parser.listingPage(siteConfig(deps, site), page.html, { url: page.url, site, maxFieldLength });
     } catch (error) {
       await recordArrived(db, base, page, { failure: error });
       throw failure(error, site);
@@ -228,9 +228,11 @@ export function createScrapingActivities(deps: ActivityDeps) {
       throw failure(error, site);
     }
     try {
-      const adapter = deps.adapterFor(siteConfig(deps, site));
-      if (!adapter.parseDetailPage) throw new Error(`site ${site} has no detail parser`);
-      const record = adapter.parseDetailPage(page.html, { url: page.url, site, maxFieldLength });
+      const record = await parser.detailPage(siteConfig(deps, site), page.html, {
+        url: page.url,
+        site,
+        maxFieldLength,
+      });
       await inTransaction(db, async (trx) => {
         await recordArrived(trx, base, page, { listings: 1 });
         await mergeDetail(trx, batchId, record);

@@ -18,6 +18,7 @@ import type { HostResolver } from '../lib/security/address-guard';
 import { HostPolicy } from '../lib/security/host-policy';
 import { openStore } from '../lib/store/database';
 import { isChallengePage } from '../scrapers/page';
+import { ParserThread } from '../scrapers/parser-thread';
 import { adapterFor } from '../scrapers/registry';
 
 export interface DepsOptions {
@@ -74,6 +75,8 @@ export async function buildActivityDeps(
   options: DepsOptions = {},
 ): Promise<ActivityDeps & { close(): Promise<void> }> {
   const db = await openStore(config.storage);
+  // Pages are parsed on a thread of their own: the activities' thread fetches, stores and reports.
+  const parser = new ParserThread();
   const limiter = new RateLimiter(options.liftRateLimits ? {} : { defaultLimit: siteRateLimit(config) });
   const fetchers = new Map<string, PageFetcher>();
   // One policy for every request of every site (lib/security/host-policy.ts).
@@ -133,8 +136,10 @@ export async function buildActivityDeps(
     db,
     fetcherFor,
     adapterFor,
+    parser,
     liftRateLimits: options.liftRateLimits ?? false,
     async close() {
+      await parser.close();
       await Promise.all([...fetchers.values()].map(async (fetcher) => fetcher.close?.()));
       await pool?.close();
       await db.destroy();
