@@ -91,7 +91,10 @@ export async function startDevServer(
     args,
     logFile: files.logFile,
     pidFile: files.pidFile,
-    env: { ...process.env, TEMPORAL_VERSION_CHECK_DISABLED: '1' },
+    // GOGC 50 (Go's default is 100): the server's heap grows to 1.5× its live data instead of 2× before
+    // a collection. In `npm run bench` at N = 5,000 that kept 22–33 MiB less resident, for a little more
+    // server CPU; the embedded server shares its machine with the workers. The environment's GOGC wins.
+    env: { ...process.env, TEMPORAL_VERSION_CHECK_DISABLED: '1', GOGC: process.env.GOGC ?? '50' },
   });
   onProgress(
     `Waiting for the Temporal dev server (pid ${child.pid}) to answer at ${settings.address}` +
