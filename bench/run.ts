@@ -66,7 +66,7 @@ async function main(): Promise<void> {
       'crawlee-stores': { type: 'string', default: CRAWLEE_STORE_KINDS.join(',') },
       production: { type: 'boolean' },
       'no-production': { type: 'boolean', default: false },
-      'production-size': { type: 'string', default: '2000' },
+      'production-size': { type: 'string', default: '1000' },
       'production-rate-limit': { type: 'string', default: '0.25' },
       politeness: { type: 'boolean' },
       'no-politeness': { type: 'boolean', default: false },
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
   // On by default, off in the quick mode; --production / --no-production say otherwise.
   const production = !values['no-production'] && (values.production ?? !values.quick);
   const politeness = !values['no-politeness'] && (values.politeness ?? !values.quick);
-  const productionSize = numbers('--production-size', values['production-size'], [2000])[0];
+  const productionSize = numbers('--production-size', values['production-size'], [1000])[0];
   const productionRateLimit = positive('--production-rate-limit', values['production-rate-limit']);
   const politenessSeconds = numbers('--politeness-seconds', values['politeness-seconds'], [120])[0];
   // --worker-env KEY=VALUE;KEY=VALUE: more environment for the worker processes (e.g. MALLOC_ARENA_MAX=2).
