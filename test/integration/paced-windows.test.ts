@@ -22,13 +22,14 @@ import { testServer, TEST_TEMPORAL_ADDRESS } from '../support/temporal-server';
 const SPACING_MS = 300;
 /**
  * How much closer than the spacing two arrivals at the mirror may be. A request leaves when its
- * slot's timer fires, but a timer fires late while the process is busy with another page (both
- * sites and their parsers share one event loop, on a shared two-core machine), and a process's
- * first request of a site runs the http client's cold path after its turn (measured: 25 ms late):
- * a request that left late is followed by a punctual one that much closer. The windows of k
- * spacings below hold regardless.
+ * slot's timer fires and the process gets round to sending it: here one event loop runs both
+ * sites' fetchers and parsers, the workers' activity plumbing and the mirror, on a shared two-core
+ * machine, and a request sent while another page is being parsed leaves that much later (measured:
+ * up to 62 ms with a benchmark running beside, load average 3.5 to 7; often the first page of a
+ * window or of the detail walk). The punctual request after it then comes that much closer. Slots themselves never come closer than the spacing
+ * (test/unit/lib/store/site-pace.test.ts), and the windows of k spacings below hold regardless.
  */
-const SLACK_MS = 40;
+const SLACK_MS = 100;
 const RESULTS_PAGES = 20;
 /** The cost of a results page when each was an activity of its own (README, Performance). */
 const ONE_PAGE_PER_ACTIVITY_EVENTS = 7.9;
