@@ -16,7 +16,7 @@ export interface ActivityDeps {
   adapterFor(site: SiteConfig): SiteAdapter;
   /** Where pages are parsed (a worker: its parser thread); absent, by `adapterFor` on the activities' thread. */
   parser?: PageParser;
-  /** Rate limits dropped for this worker (the bundled mirror): no queue limit to keep exact. */
+  /** Rate limits dropped for this worker (the bundled mirror): no site is paced. */
   liftRateLimits?: boolean;
 }
 
@@ -27,9 +27,10 @@ export function siteConfig(deps: ActivityDeps, site: string): SiteConfig {
 }
 
 /**
- * The rate limit of a site's task queue (rate_limit_seconds as activities per second), which the
- * server enforces across every worker process; undefined when the site or the worker has none.
+ * ms between two requests of a site across every worker process and host (rate_limit_seconds),
+ * held by the site's pace row in the store (lib/store/site-pace.ts); 0 when the site or the worker
+ * has none.
  */
-export function siteQueueActivitiesPerSecond(site: SiteConfig, liftRateLimits = false): number | undefined {
-  return liftRateLimits || site.rateLimitSeconds <= 0 ? undefined : 1 / site.rateLimitSeconds;
+export function sitePaceMs(site: SiteConfig, liftRateLimits = false): number {
+  return liftRateLimits || site.rateLimitSeconds <= 0 ? 0 : site.rateLimitSeconds * 1000;
 }

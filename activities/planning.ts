@@ -11,7 +11,7 @@ import { checkBatchStart } from '../lib/schedule/batch-input';
 import { loadStartUrls } from '../lib/urls/start-urls';
 import type { BatchInput, BatchPlan, SitePlan } from '../lib/contract/payloads';
 import { batchIdOf, siteTaskQueue } from '../lib/contract/names';
-import { siteQueueActivitiesPerSecond, type ActivityDeps } from './deps';
+import { sitePaceMs, type ActivityDeps } from './deps';
 
 export function createPlanningActivities(deps: ActivityDeps) {
   const { config, db } = deps;
@@ -40,7 +40,8 @@ export function createPlanningActivities(deps: ActivityDeps) {
       // A page may wait for its rate-limit slot and follow redirects: room for both.
       pageTimeoutMs:
         site.fetch.timeoutMs * (site.fetch.maxRedirects + 1) + Math.max(60_000, site.rateLimitSeconds * 10_000),
-      onePagePerActivity: siteQueueActivitiesPerSecond(site, deps.liftRateLimits) !== undefined,
+      // Rate-limited sites run windows too, each page waiting for the site's slot in the pace row.
+      paceMs: sitePaceMs(site, deps.liftRateLimits),
       startUrls: (startUrls.get(site.key) ?? []).map((start) => ({
         url: start.url,
         maxPages: input.maxPages ? Math.min(input.maxPages, start.maxPages) : start.maxPages,

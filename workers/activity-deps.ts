@@ -1,11 +1,12 @@
 /**
  * Builds what the activities need from the configuration: the database, one fetcher per site
- * (its own timeouts and size cap) sharing one rate limiter and one host policy, and the site
- * adapters. Sites with `fetcher: browser` (and `auto` sites once they meet a challenge) share one
+ * (its own timeouts and size cap) sharing one rate limiter (with the pace of rate-limited sites)
+ * and one host policy, and the site adapters. Sites with `fetcher: browser` (and `auto` sites once they meet a challenge) share one
  * Chromium per process (lib/fetch/browser-pool.ts), launched on the first page one of them fetches
  * and closed by close().
  */
 import type { ActivityDeps } from '../activities';
+import { sitePaceMs } from '../activities/deps';
 import type { AppConfig, SiteConfig } from '../lib/config/types';
 import { AutoFetcher, type FetcherSwitch } from '../lib/fetch/auto-fetcher';
 import { browserEgress, BrowserFetcher } from '../lib/fetch/browser-fetcher';
@@ -13,10 +14,12 @@ import { BrowserPool } from '../lib/fetch/browser-pool';
 import type { PageFetcher } from '../lib/fetch/fetcher';
 import { HttpFetcher } from '../lib/fetch/http-fetcher';
 import { ProxyPool } from '../lib/fetch/proxy-pool';
-import { RateLimiter, type SiteRateLimit } from '../lib/fetch/rate-limiter';
+import { type SiteRateLimit } from '../lib/fetch/rate-limiter';
+import { PacedRateLimiter } from '../lib/fetch/site-pacer';
 import type { HostResolver } from '../lib/security/address-guard';
 import { HostPolicy } from '../lib/security/host-policy';
 import { openStore } from '../lib/store/database';
+import { takeSlot } from '../lib/store/site-pace';
 import { isChallengePage } from '../scrapers/page';
 import { ParserThread } from '../scrapers/parser-thread';
 import { adapterFor } from '../scrapers/registry';
@@ -43,12 +46,10 @@ export interface DepsOptions {
 
 /**
  * Every site's limit in this process, each site with a bucket of its own: the security section's
- * requests per minute with burst. A site's rate_limit_seconds is not spaced here: a site that has
- * one runs one page per activity on its own task queue, whose rate the Temporal server holds across
- * every worker on every host (workers/worker.ts, lib/temporal/server-settings.ts). Spacing again here, per process, made a
- * host's requests lag behind the server's pace whenever one waited (its robots.txt took the slot
- * of its first page), and another host's next request then came right after: 124 ms apart on a
- * site limited to one page per 2 s (test/cluster/multi-host.test.ts).
+ * requests per minute with burst. A site's rate_limit_seconds is not spaced here: its pace is kept
+ * across every worker process and host by the site's row in the store (PacedRateLimiter, below).
+ * Spacing again here, per process, would only make a process's requests lag behind their slots
+ * whenever one waited, and another worker's next slot could then come right after.
  */
 function siteRateLimit(config: AppConfig): SiteRateLimit {
   const { rateLimiting } = config.security;
@@ -77,7 +78,19 @@ export async function buildActivityDeps(
   const db = await openStore(config.storage);
   // Pages are parsed on a thread of their own: the activities' thread fetches, stores and reports.
   const parser = new ParserThread();
-  const limiter = new RateLimiter(options.liftRateLimits ? {} : { defaultLimit: siteRateLimit(config) });
+  // The http fetcher loads its client on its first request, after that request's turn: loading it
+  // here (a few hundred ms) keeps the first request of a paced site from leaving that much after its
+  // slot, and so that much closer to the next (lib/fetch/site-pacer.ts).
+  if (config.sites.some((site) => site.fetcher !== 'browser')) await import('got-scraping');
+  // Every fetcher of the process shares it: the bucket per site, and the pace of rate-limited sites.
+  const limiter = new PacedRateLimiter(options.liftRateLimits ? {} : { defaultLimit: siteRateLimit(config) }, {
+    spacingMs: Object.fromEntries(
+      config.sites
+        .map((site) => [site.key, sitePaceMs(site, options.liftRateLimits)] as const)
+        .filter(([, spacing]) => spacing > 0),
+    ),
+    takeSlot: (site, spacingMs) => takeSlot(db, site, spacingMs),
+  });
   const fetchers = new Map<string, PageFetcher>();
   // One policy for every request of every site (lib/security/host-policy.ts).
   const hostPolicy = new HostPolicy({

@@ -1,11 +1,11 @@
 /**
  * The worker: the workflows and control activities on the main task queue, and one worker per
- * site task queue for page activities. A site's rate limit is set on its queue
- * (maxTaskQueueActivitiesPerSecond), which the server enforces across every worker process.
+ * site task queue for page activities. A site's rate limit is not the queue's: an activity fetches
+ * a window of pages, each of which takes the site's next slot from the store's pace row
+ * (workers/activity-deps.ts, lib/store/site-pace.ts), across every worker process and host.
  */
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { siteQueueActivitiesPerSecond } from '../activities/deps';
 import { siteTaskQueue } from '../lib/contract/names';
 import type { AppConfig } from '../lib/config/types';
 import { buildActivityDeps, type DepsOptions } from './activity-deps';
@@ -66,7 +66,6 @@ export async function createWorkers(
         ...common,
         taskQueue: siteTaskQueue(config.temporal.taskQueue, site.key),
         maxConcurrentActivityTaskExecutions: Math.max(1, config.batch.detailWindow),
-        maxTaskQueueActivitiesPerSecond: siteQueueActivitiesPerSecond(site, options.liftRateLimits),
       }),
     ),
   );

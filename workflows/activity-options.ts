@@ -27,6 +27,27 @@ export function pageActivityOptions(
 }
 
 /**
+ * Detail activities of a rate-limited site in flight at once, each fetching its pages one after
+ * another. The site's pace row allows one request per spacing: one caller already keeps that pace
+ * while a page takes less than a spacing, two while it takes less than two (a slow page, a browser
+ * page). More would not fetch faster; they would only reserve slots further ahead, so each waits
+ * longer, which lengthens every activity (its timeout, a cancellation's reach) and, on a browser
+ * site, holds a page of the shared browser pool while it waits.
+ */
+export const PACED_DETAIL_ACTIVITIES_IN_FLIGHT = 2;
+
+/**
+ * The time one page of a window may take on a site paced by the store (SitePlan.paceMs): its fetch,
+ * and its wait for the site's next slot behind the other callers of the same row. In one batch the
+ * site's results walk (one activity) ends before its detail workflow (PACED_DETAIL_ACTIVITIES_IN_FLIGHT)
+ * starts; the bound counts them all the same, which leaves room for another batch of the site
+ * running at once, and pageTimeoutMs's own allowance (activities/planning.ts) for a few more.
+ */
+export function pacedPageMs(pageTimeoutMs: number, paceMs = 0): number {
+  return pageTimeoutMs + paceMs * (1 + PACED_DETAIL_ACTIVITIES_IN_FLIGHT);
+}
+
+/**
  * Planning, task states and the detail queue: each one SQLite transaction, bounded by the
  * database's busy_timeout (5 s).
  */

@@ -229,6 +229,7 @@ async function runDetailChild(batch: BatchState, site: SitePlan): Promise<SitePr
         pageTimeoutMs: site.pageTimeoutMs,
         window: plan.detailWindow,
         onePagePerActivity: site.onePagePerActivity,
+        paceMs: site.paceMs,
         maxHistoryEventsPerRun: plan.maxHistoryEventsPerRun,
       },
     ],

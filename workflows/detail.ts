@@ -15,7 +15,12 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { CONTROL_ACTIVITY_OPTIONS, pageActivityOptions } from './activity-options';
+import {
+  CONTROL_ACTIVITY_OPTIONS,
+  PACED_DETAIL_ACTIVITIES_IN_FLIGHT,
+  pacedPageMs,
+  pageActivityOptions,
+} from './activity-options';
 import { innermostMessage, shouldContinueAsNew } from './decisions';
 import { ProgressReports, siteStateQuery } from './messages';
 import { markCancelled } from './tasks';
@@ -81,7 +86,11 @@ class DetailQueueWalk {
   private afterSeq: number;
   private inflight = 0;
   private readonly reports;
-  // A rate-limited site: one page per activity and `window` activities in flight (SitePlan.onePagePerActivity).
+  // A run planned when a rate-limited site went a page per activity (SitePlan.onePagePerActivity):
+  // one page per activity and `window` activities in flight. A rate-limited site now: windows of
+  // DETAIL_PAGES_PER_ACTIVITY pages, PACED_DETAIL_ACTIVITIES_IN_FLIGHT of them, one lane each, since
+  // the site's pace, not the number in flight, limits it. Otherwise DETAIL_ACTIVITIES_IN_FLIGHT
+  // windows share `window` lanes.
   private readonly pagesPerActivity: number;
   private readonly activitiesInFlight: number;
   private readonly lanesPerActivity: number;
@@ -93,16 +102,22 @@ class DetailQueueWalk {
     this.totals = input.totals ?? { done: 0, failed: 0, skipped: 0 };
     this.afterSeq = input.afterSeq ?? 0;
     this.reports = new ProgressReports(input.batchWorkflowId);
+    const paced = !input.onePagePerActivity && (input.paceMs ?? 0) > 0;
     this.pagesPerActivity = input.onePagePerActivity ? 1 : DETAIL_PAGES_PER_ACTIVITY;
-    this.activitiesInFlight = input.onePagePerActivity ? input.window : DETAIL_ACTIVITIES_IN_FLIGHT;
-    this.lanesPerActivity = Math.max(1, Math.ceil(input.window / this.activitiesInFlight));
+    this.activitiesInFlight = input.onePagePerActivity
+      ? input.window
+      : paced
+        ? Math.max(1, Math.min(input.window, PACED_DETAIL_ACTIVITIES_IN_FLIGHT))
+        : DETAIL_ACTIVITIES_IN_FLIGHT;
+    this.lanesPerActivity = paced ? 1 : Math.max(1, Math.ceil(input.window / this.activitiesInFlight));
     this.margin = Math.max(100, input.window * 6 + 50);
     this.details = proxyActivities<PageActivities>(
       pageActivityOptions(
         input.taskQueue,
         input.retry,
-        // A window's lanes fetch their pages one after another.
-        input.pageTimeoutMs * Math.ceil(this.pagesPerActivity / this.lanesPerActivity),
+        // A window's lanes fetch their pages one after another, on a rate-limited site each after its slot.
+        pacedPageMs(input.pageTimeoutMs, input.onePagePerActivity ? 0 : input.paceMs) *
+          Math.ceil(this.pagesPerActivity / this.lanesPerActivity),
       ),
     );
   }
@@ -170,7 +185,7 @@ class DetailQueueWalk {
     return false;
   }
 
-  /** A window of entries in one activity (one entry on a rate-limited site). */
+  /** A window of entries in one activity (one entry in a run planned a page per activity). */
   private async scrapeWindow(seqs: number[]): Promise<void> {
     try {
       const outcomes = await this.details.scrapeDetailPages({

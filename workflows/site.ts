@@ -14,7 +14,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { CONTROL_ACTIVITY_OPTIONS, pageActivityOptions } from './activity-options';
+import { CONTROL_ACTIVITY_OPTIONS, pacedPageMs, pageActivityOptions } from './activity-options';
 import { ProgressReports, siteStateQuery } from './messages';
 import { innermostMessage, shouldContinueAsNew } from './decisions';
 import { markCancelled } from './tasks';
@@ -31,7 +31,9 @@ import type {
  * Results pages per activity: a window of consecutive pages of one start URL in one activity (its
  * heartbeat carries the resume point) costs about 6 history events, where a page per activity cost
  * about 6 each (README, Performance). Windows grow 1, 2, 4, 8, then 10 pages (never more
- * than the page number), so the first pages of a search still report progress at once.
+ * than the page number), so the first pages of a search still report progress at once. A
+ * rate-limited site runs the same windows, each page waiting for the site's slot in the store's
+ * pace row; only runs planned before that (SitePlan.onePagePerActivity) go a page per activity.
  */
 export const LISTING_PAGES_PER_ACTIVITY = 10;
 
@@ -45,8 +47,10 @@ function pageActivities(plan: SitePlan): PageActivities {
     pageActivityOptions(
       plan.taskQueue,
       plan.retry,
-      // A window fetches its pages one after another.
-      plan.pageTimeoutMs * (plan.onePagePerActivity ? 1 : LISTING_PAGES_PER_ACTIVITY),
+      // A window fetches its pages one after another, on a rate-limited site each after its slot.
+      plan.onePagePerActivity
+        ? plan.pageTimeoutMs
+        : LISTING_PAGES_PER_ACTIVITY * pacedPageMs(plan.pageTimeoutMs, plan.paceMs),
     ),
   );
 }

@@ -26,17 +26,24 @@ export interface SitePlan {
   site: string;
   priority: number;
   hasDetailScraper: boolean;
-  /** Task queue of this site's page activities: its rate limit is enforced there, across workers. */
+  /** Task queue of this site's page activities. */
   taskQueue: string;
   retry: RetryPolicySettings;
-  /** Upper bound of one page activity (fetch timeout plus rate-limit waits). */
+  /** Upper bound of one page's fetch (fetch timeout, redirects, the process's rate-limit waits). */
   pageTimeoutMs: number;
   /**
-   * The site's queue is rate-limited (rate_limit_seconds): one page per activity, so the server's
-   * queue limit paces the site's requests across every worker process. Otherwise windows of pages.
-   * (Absent in plans made before the windows.)
+   * Plans made while a rate-limited site's pace was its task queue's limit (the server's
+   * maxTaskQueueActivitiesPerSecond) set this for such a site: one page per activity, so that limit
+   * paced its requests. Plans made now leave it unset (every site runs windows of pages); the field
+   * stays so that recorded runs whose inputs carry it replay and finish as they began.
    */
   onePagePerActivity?: boolean;
+  /**
+   * ms between two requests of the site (rate_limit_seconds), kept across every worker process and
+   * host by the site's pace row in the store: its page activities wait for their slots, which their
+   * timeouts allow for. 0 or absent: not paced.
+   */
+  paceMs?: number;
   startUrls: StartUrlPlan[];
 }
 
@@ -106,6 +113,8 @@ export interface DetailWorkflowInput {
   window: number;
   /** As SitePlan.onePagePerActivity. */
   onePagePerActivity?: boolean;
+  /** As SitePlan.paceMs. */
+  paceMs?: number;
   maxHistoryEventsPerRun: number;
   /** Resume point of a continued-as-new run: last queue sequence number handled. */
   afterSeq?: number;

@@ -4,8 +4,9 @@
  * token bucket): each acquire reserves the earliest allowed instant synchronously and then waits
  * for it, so concurrent callers are served in call order without a queue or a polling loop.
  *
- * Cross-worker limits are a different concern (Temporal task-queue rate limits); this limiter
- * keeps one worker process from bursting a portal.
+ * Cross-worker limits are a different concern (a rate-limited site's pace row in the store, taken
+ * by PacedRateLimiter in lib/fetch/site-pacer.ts after this bucket); this limiter keeps one worker
+ * process from bursting a portal.
  */
 import { performance } from 'node:perf_hooks';
 import { sleep } from './fetcher';

@@ -164,4 +164,17 @@ export const MIGRATIONS: Migration[] = [
         .execute();
     },
   },
+  {
+    version: 2,
+    description:
+      "site_pace: each rate-limited site's next request slot, shared by every worker (lib/store/site-pace.ts)",
+    async up(db) {
+      await db.schema
+        .createTable('site_pace')
+        .addColumn('site', 'text', (col) => col.primaryKey())
+        // Milliseconds since the epoch on the database's clock; a double, as the clock has fractions.
+        .addColumn('next_at', DOUBLE, notNull)
+        .execute();
+    },
+  },
 ];

@@ -137,6 +137,16 @@ export interface AlertsTable {
   created_at: string;
 }
 
+/**
+ * A rate-limited site's pace across every worker process and host: the earliest instant its next
+ * request may go (lib/store/site-pace.ts).
+ */
+export interface SitePaceTable {
+  site: string;
+  /** Milliseconds since the epoch, on the database's clock. */
+  next_at: number;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   description: string | null;
@@ -154,5 +164,6 @@ export interface StoreSchema {
   detail_queue: DetailQueueTable;
   site_metrics: SiteMetricsTable;
   alerts: AlertsTable;
+  site_pace: SitePaceTable;
   schema_migrations: SchemaMigrationsTable;
 }

@@ -81,8 +81,9 @@ const THROUGHPUT_BATCH: Record<string, StartUrlRow[]> = {
 };
 
 /**
- * Case 4's site: a rate limit of one page per RATE_LIMIT_SECONDS, and eighteen result pages, one
- * activity each: enough that both worker hosts get some (Temporal does not share them out evenly).
+ * Case 4's site: a rate limit of one page per RATE_LIMIT_SECONDS, and eighteen result pages in
+ * windows (1, 2, then 3 pages of each search: nine activities): enough that both worker hosts get
+ * some (Temporal does not share them out evenly).
  */
 const RATED_SITE = 'propiedades';
 const RATE_LIMIT_SECONDS = 2;
@@ -95,14 +96,12 @@ const RATED: Record<string, StartUrlRow[]> = {
 };
 /**
  * What a limit of one page per interval allows: in any window of k intervals, at most k + 1
- * requests. Temporal spaces the dispatch of the queue's activity tasks; a request reaches the
- * mirror after the dispatch reaches a worker, the activity starts and, on a host's first page of
- * the site, its robots.txt is fetched: that delay varies from one request to the next (tens of
- * milliseconds, half a second with a robots.txt fetch on a busy machine), so two requests may come
- * closer than the interval once while the count over every window still holds. A queue split in
- * four partitions (Temporal's default; every server here runs one, lib/temporal/server-settings.ts)
- * let up to four through at once, 88–247 ms apart: three or more in one interval's window, which
- * these windows catch.
+ * requests. Each request takes the site's next slot from the pace row in the shared PostgreSQL
+ * store, on the database's clock, and its worker sleeps until then; a request reaches the mirror a
+ * moment after its slot (a busy worker sends late, and the next request then comes closer), so two
+ * requests may come closer than the interval while the count over every window still holds. When
+ * the site's pace was its task queue's limit, a queue split in four partitions let up to four
+ * through at once, 88–247 ms apart: three or more in one interval's window, which these windows catch.
  */
 const RATE_WINDOWS = [1, 2, 5];
 

@@ -1,7 +1,9 @@
 /**
  * Per-site rate limits hold across worker processes: two workers (this process and an
  * `orchestrator worker` child) serve a batch whose Lamudi is limited to 5 requests per second,
- * and the mirror's own request log stays within the limit on average and in any two seconds.
+ * each request taking the site's next slot from the store's pace row (one SQLite file for both
+ * processes), and the mirror's own request log stays within the limit on average and in any two
+ * seconds.
  */
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -50,7 +52,7 @@ describe('per-site rate limit across two worker processes (real dev server, loca
     await mirror?.close();
   });
 
-  it('holds the queue limit across both workers: on average, and in any two seconds within limit, burst and spacing slack', async () => {
+  it('holds the pace across both workers: on average, and in any two seconds within limit, burst and spacing slack', async () => {
     await testServer();
     mirror = await startMirror({
       pagesPerSearch: 2,
@@ -111,18 +113,18 @@ describe('per-site rate limit across two worker processes (real dev server, loca
       .filter((entry) => entry.path !== '/robots.txt')
       .map((entry) => entry.time);
     assert.ok(times.length >= 60, `only ${times.length} requests`);
-    // The server hands out at most the limit per second plus its burst; a handed-out page may then
-    // wait up to one 200 ms spacing in its process before its request leaves (one more request per
-    // process in a window), and times are arrivals at the mirror, which jitter on a loaded machine:
-    // so two seconds rather than one. Without the queue's limit, two processes at their own 5/s put
-    // 20 requests in two seconds, and the average below would be about 10/s.
+    // The pace row grants one slot per 200 ms across both processes; the bound keeps the slack it
+    // had when the server's queue limit (with its burst) paced one-page activities, and times are
+    // arrivals at the mirror, which jitter on a loaded machine: so two seconds rather than one.
+    // Without a shared pace, two processes at their own 5/s put 20 requests in two seconds, and the
+    // average below would be about 10/s.
     const busiest = busiestWindow(times, 2000);
     const average = times.length / ((Math.max(...times) - Math.min(...times)) / 1000);
     console.log(
       `      ${times.length} requests, busiest two seconds ${busiest} (busiest second ${busiestWindow(times, 1000)}), average ${average.toFixed(2)}/s`,
     );
     assert.ok(busiest <= 2 * LIMIT_PER_SECOND + BURST + 2, `${busiest} requests in two seconds`);
-    // Two processes with 200 ms spacing each could reach 10/s: the queue limit is what holds it at 5.
+    // Two processes with 200 ms spacing each could reach 10/s: the shared pace row is what holds it at 5.
     assert.ok(average <= LIMIT_PER_SECOND * 1.15, `average ${average.toFixed(2)} requests per second`);
   });
 });

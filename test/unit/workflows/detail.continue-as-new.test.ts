@@ -1,7 +1,8 @@
 /**
  * detailWorkflow continues as new wherever its history reaches the bound, on the one-page path
  * (rate-limited sites: one entry per activity, `window` activities in flight) and on the window
- * path (50 entries per activity, 4 in flight), with entries that fail once and are retried, and
+ * path (50 entries per activity, 4 in flight), and on the paced path (a rate-limited site now: 50
+ * entries per activity, 2 in flight, one lane each, the store's pace row spacing the pages), with entries that fail once and are retried, and
  * entries that fail every attempt and are recorded failed (closeDetailWindow) before the run
  * continues. A window whose every attempt times out after finishing some of its entries counts
  * those entries as they ended (closeDetailWindow returns the window's entries by final state). The real
@@ -54,6 +55,7 @@ function fakeDetailQueue(entries: number, fate: (seq: number) => Fate = fateOf) 
   );
   const taskStates: string[] = [];
   const windowSizes: number[] = [];
+  const lanes: number[] = [];
   let inflight = 0;
   let mostInflight = 0;
   let retries = 0;
@@ -78,8 +80,9 @@ function fakeDetailQueue(entries: number, fate: (seq: number) => Fate = fateOf) 
         .map(([seq]) => seq)
         .slice(0, limit);
     },
-    async scrapeDetailPages({ seqs }) {
+    async scrapeDetailPages({ seqs, concurrency }) {
       windowSizes.push(seqs.length);
+      lanes.push(concurrency);
       if (Context.current().info.attempt > 1) retries++;
       mostInflight = Math.max(mostInflight, ++inflight);
       try {
@@ -112,7 +115,15 @@ function fakeDetailQueue(entries: number, fate: (seq: number) => Fate = fateOf) 
       return counts;
     },
   };
-  return { activities, queue, taskStates, windowSizes, mostInflight: () => mostInflight, retries: () => retries };
+  return {
+    activities,
+    queue,
+    taskStates,
+    windowSizes,
+    lanes,
+    mostInflight: () => mostInflight,
+    retries: () => retries,
+  };
 }
 
 function expectedTotals(seqs: Iterable<number>, fate: (seq: number) => Fate = fateOf): DetailTotals {
@@ -125,7 +136,13 @@ function expectedTotals(seqs: Iterable<number>, fate: (seq: number) => Fate = fa
 function runDetail(
   env: WorkflowTestEnv,
   name: string,
-  options: { pageTimeoutMs: number; window: number; onePagePerActivity: boolean; maxHistoryEventsPerRun: number },
+  options: {
+    pageTimeoutMs: number;
+    window: number;
+    onePagePerActivity: boolean;
+    paceMs?: number;
+    maxHistoryEventsPerRun: number;
+  },
   activities: DetailActivities,
 ): Promise<ChildRun> {
   return env.runUnderParent(
@@ -154,31 +171,45 @@ describe('detailWorkflow continues as new at the history bound (test dev server,
   this.timeout(120_000);
   const env = workflowTestEnvHooks();
 
-  for (const { path, onePagePerActivity, window, entries, perActivity, inFlight } of [
+  for (const { path, onePagePerActivity, paceMs, window, entries, perActivity, inFlight, lanes } of [
     {
-      path: 'one entry per activity (a rate-limited site)',
+      path: 'one entry per activity (a rate-limited site, in runs planned before the pace row)',
       onePagePerActivity: true,
+      paceMs: undefined,
       window: 5,
       entries: 250,
       perActivity: 1,
       inFlight: 5,
+      lanes: 1,
     },
     {
       path: 'windows of 50 entries',
       onePagePerActivity: false,
+      paceMs: undefined,
       window: 20,
       entries: 2000,
       perActivity: 50,
       inFlight: 4,
+      lanes: 5,
+    },
+    {
+      path: 'windows of 50 entries on a rate-limited site (the pace row spaces its pages)',
+      onePagePerActivity: false,
+      paceMs: 2000,
+      window: 20,
+      entries: 1000,
+      perActivity: 50,
+      inFlight: 2,
+      lanes: 1,
     },
   ]) {
     it(`${path}: every entry handled once, failures recorded, across several runs, completes with the totals`, async () => {
       const fake = fakeDetailQueue(entries);
-      const name = onePagePerActivity ? 'detail-one-page' : 'detail-windows';
+      const name = onePagePerActivity ? 'detail-one-page' : paceMs ? 'detail-paced-windows' : 'detail-windows';
       const run = await runDetail(
         env(),
         name,
-        { pageTimeoutMs: 10_000, window, onePagePerActivity, maxHistoryEventsPerRun: MAX_EVENTS },
+        { pageTimeoutMs: 10_000, window, onePagePerActivity, paceMs, maxHistoryEventsPerRun: MAX_EVENTS },
         fake.activities,
       );
       assert.equal(run.error, undefined, String(run.error));
@@ -193,6 +224,7 @@ describe('detailWorkflow continues as new at the history bound (test dev server,
       assert.deepEqual(fake.taskStates, ['running', 'completed']);
       assert.equal(Math.max(...fake.windowSizes), perActivity);
       assert.ok(fake.mostInflight() <= inFlight, `${fake.mostInflight()} activities at once, more than ${inFlight}`);
+      assert.deepEqual([...new Set(fake.lanes)], [lanes], 'pages at once in each activity');
       assert.ok(fake.retries() > 0, 'no activity was retried');
       assertContinuedAsNew(run, MAX_EVENTS, 'EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED');
       console.log(

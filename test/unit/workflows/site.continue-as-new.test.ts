@@ -1,6 +1,7 @@
 /**
  * siteWorkflow continues as new wherever its history reaches the bound, on the one-page path
- * (rate-limited sites) and on the window path, with activities that fail and are retried, and a
+ * (rate-limited sites in runs planned before the store's pace row) and on the window path (every
+ * site now, a rate-limited one paced by the pace row), with activities that fail and are retried, and a
  * page that fails for good in a later run still fails the site. The real workflow runs on the test
  * dev server under a stand-in batch; its activities are test functions over a fake portal.
  */
@@ -103,7 +104,7 @@ function fakeSiteActivities(searches: FakeSearch[], brokenPages: string[] = []) 
   return { activities, stored, limits, taskStates, retries: () => retries };
 }
 
-function sitePlan(taskQueue: string, searches: FakeSearch[], onePagePerActivity: boolean): SitePlan {
+function sitePlan(taskQueue: string, searches: FakeSearch[], onePagePerActivity: boolean, paceMs?: number): SitePlan {
   return {
     site: 'portal',
     priority: 1,
@@ -118,6 +119,7 @@ function sitePlan(taskQueue: string, searches: FakeSearch[], onePagePerActivity:
     },
     pageTimeoutMs: 10_000,
     onePagePerActivity,
+    paceMs,
     startUrls: searches.map(({ url, maxPages }) => ({ url, maxPages })),
   };
 }
@@ -128,6 +130,7 @@ function runSite(
   searches: FakeSearch[],
   onePagePerActivity: boolean,
   activities: SiteActivities,
+  paceMs?: number,
 ): Promise<ChildRun> {
   return env.runUnderParent(
     name,
@@ -135,7 +138,7 @@ function runSite(
       type: 'siteWorkflow',
       input: {
         batchId: name,
-        plan: sitePlan(taskQueue, searches, onePagePerActivity),
+        plan: sitePlan(taskQueue, searches, onePagePerActivity, paceMs),
         maxHistoryEventsPerRun: MAX_EVENTS,
       },
     }),
@@ -147,10 +150,11 @@ describe('siteWorkflow continues as new at the history bound (test dev server, t
   this.timeout(120_000);
   const env = workflowTestEnvHooks();
 
-  for (const { path, onePagePerActivity, searches } of [
+  for (const { path, onePagePerActivity, paceMs, searches } of [
     {
-      path: 'one page per activity (a rate-limited site)',
+      path: 'one page per activity (a rate-limited site, in runs planned before the pace row)',
       onePagePerActivity: true,
+      paceMs: undefined,
       searches: [
         { url: 'https://portal.test/casas', totalPages: 30, maxPages: 40 },
         { url: 'https://portal.test/departamentos', totalPages: 100, maxPages: 20 },
@@ -159,9 +163,19 @@ describe('siteWorkflow continues as new at the history bound (test dev server, t
     {
       path: 'windows of pages',
       onePagePerActivity: false,
+      paceMs: undefined,
       searches: [
         { url: 'https://portal.test/casas', totalPages: 200, maxPages: 250 },
         { url: 'https://portal.test/departamentos', totalPages: 100, maxPages: 45 },
+      ],
+    },
+    {
+      path: 'windows of pages on a rate-limited site (the pace row spaces its pages)',
+      onePagePerActivity: false,
+      paceMs: 2000,
+      searches: [
+        { url: 'https://portal.test/casas', totalPages: 120, maxPages: 150 },
+        { url: 'https://portal.test/departamentos', totalPages: 100, maxPages: 25 },
       ],
     },
   ]) {
@@ -169,10 +183,11 @@ describe('siteWorkflow continues as new at the history bound (test dev server, t
       const fake = fakeSiteActivities(searches);
       const run = await runSite(
         env(),
-        onePagePerActivity ? 'site-one-page' : 'site-windows',
+        onePagePerActivity ? 'site-one-page' : paceMs ? 'site-paced-windows' : 'site-windows',
         searches,
         onePagePerActivity,
         fake.activities,
+        paceMs,
       );
       assert.equal(run.error, undefined, String(run.error));
 
