@@ -55,6 +55,50 @@ function pageOutcome(kind: 'listing' | 'detail', outcome: Outcome): 'ok' | 'skip
 }
 
 /** Record what one activity execution says on `meter`. Pure apart from the meter: unit-tested with a fake one. */
+/** A meter's instruments, made once per meter: each make is a call into the SDK's native core. */
+interface Instruments {
+  errors: ReturnType<MetricMeter['createCounter']>;
+  pages: ReturnType<MetricMeter['createCounter']>;
+  latency: ReturnType<MetricMeter['createHistogram']>;
+  upserted: ReturnType<MetricMeter['createCounter']>;
+  newListings: ReturnType<MetricMeter['createCounter']>;
+}
+
+/** By meter: an activity's meter serves every page of its window (tens of pages). */
+const instrumentsByMeter = new WeakMap<MetricMeter, Instruments>();
+
+function instrumentsOf(meter: MetricMeter): Instruments {
+  let instruments = instrumentsByMeter.get(meter);
+  if (!instruments) {
+    instruments = {
+      errors: meter.createCounter(
+        ACTIVITY_ERRORS_METRIC,
+        'attempts',
+        'failed activity attempts by site and failure type',
+      ),
+      pages: meter.createCounter(
+        PAGES_FETCHED_METRIC,
+        'pages',
+        'page activities finished, by site, page kind and outcome',
+      ),
+      latency: meter.createHistogram(
+        PAGE_LATENCY_METRIC,
+        'float',
+        'ms',
+        'time of one page activity attempt: rate-limit wait, fetch, parse, store',
+      ),
+      upserted: meter.createCounter(
+        LISTINGS_UPSERTED_METRIC,
+        'listings',
+        'listings written to SQLite, by site and source',
+      ),
+      newListings: meter.createCounter(NEW_LISTINGS_METRIC, 'listings', 'listings seen for the first time'),
+    };
+    instrumentsByMeter.set(meter, instruments);
+  }
+  return instruments;
+}
+
 export function recordActivityMetrics(
   meter: MetricMeter,
   activityType: string,
@@ -63,40 +107,21 @@ export function recordActivityMetrics(
   durationMs: number,
 ): void {
   const site = siteOf(args);
-  if ('error' in outcome) {
-    meter
-      .createCounter(ACTIVITY_ERRORS_METRIC, 'attempts', 'failed activity attempts by site and failure type')
-      .add(1, { site, error_class: errorClassOf(outcome.error) });
-  }
   const kind = PAGE_ACTIVITIES[activityType];
+  if (!kind && !('error' in outcome)) return;
+  const instruments = instrumentsOf(meter);
+  if ('error' in outcome) instruments.errors.add(1, { site, error_class: errorClassOf(outcome.error) });
   if (!kind) return;
   const tags = { site, kind, outcome: pageOutcome(kind, outcome) };
-  meter
-    .createCounter(PAGES_FETCHED_METRIC, 'pages', 'page activities finished, by site, page kind and outcome')
-    .add(1, tags);
-  meter
-    .createHistogram(
-      PAGE_LATENCY_METRIC,
-      'float',
-      'ms',
-      'time of one page activity attempt: rate-limit wait, fetch, parse, store',
-    )
-    .record(Math.max(0, durationMs), tags);
+  instruments.pages.add(1, tags);
+  instruments.latency.record(Math.max(0, durationMs), tags);
   if ('error' in outcome) return;
-  const upserted = meter.createCounter(
-    LISTINGS_UPSERTED_METRIC,
-    'listings',
-    'listings written to SQLite, by site and source',
-  );
   if (kind === 'listing') {
     const page = outcome.result as ListingPageResult;
-    if (page.listings > 0) upserted.add(page.listings, { site, source: 'card' });
-    if (page.newListings > 0)
-      meter
-        .createCounter(NEW_LISTINGS_METRIC, 'listings', 'listings seen for the first time')
-        .add(page.newListings, { site });
+    if (page.listings > 0) instruments.upserted.add(page.listings, { site, source: 'card' });
+    if (page.newListings > 0) instruments.newListings.add(page.newListings, { site });
   } else if (outcome.result === 'done') {
-    upserted.add(1, { site, source: 'detail' });
+    instruments.upserted.add(1, { site, source: 'detail' });
   }
 }
 
