@@ -4,12 +4,13 @@
  */
 
 /**
- * One partition per task queue. A rate-limited site runs one page per activity on a task queue of
- * its own, whose workers all set the same `maxTaskQueueActivitiesPerSecond`; the matching service
- * splits that rate evenly over the queue's partitions (four by default), each with a burst of one,
- * so tasks that land on idle partitions go out at once to whichever host asks: two workers sent a
- * site limited to one page per 2 s requests 88–247 ms apart (test/cluster/multi-host.test.ts).
- * With one partition the site's rate holds across every worker, on any host. One partition serves
+ * One partition per task queue. Until the store's pace row (lib/store/site-pace.ts) paced
+ * rate-limited sites, a site's pace was its task queue's `maxTaskQueueActivitiesPerSecond`, one page
+ * per activity; the matching service splits that rate evenly over the queue's partitions (four by
+ * default), each with a burst of one, so tasks that land on idle partitions went out at once to
+ * whichever host asked: two workers sent a site limited to one page per 2 s requests 88–247 ms apart
+ * (test/cluster/multi-host.test.ts). Workers of that release still set the limit while an upgrade
+ * runs old and new side by side (README, Upgrading), so the setting stays: one partition serves
  * thousands of tasks a second, far above what any portal allows.
  */
 const SINGLE_PARTITION_TASK_QUEUES = {
