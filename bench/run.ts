@@ -227,7 +227,10 @@ async function main(): Promise<void> {
     `Machine: ${machine.nproc} cores, ${machine.cpuModel}, ${machine.memoryMiB} MiB, Node ${machine.node}; ${results.loadAtStart.uptime}`,
   );
 
-  /** One run of ours on a fresh dev server: a server that held earlier runs' histories would weigh on this one's memory and CPU. */
+  /**
+   * One run of ours on a fresh dev server, stopped after it: a server that held earlier runs'
+   * histories would weigh on this one's memory and CPU, and an idle one on Crawlee's runs.
+   */
   const ours = async (plan: BenchPlan, workers: number, extra: Partial<OursOptions>) => {
     const id = `n${plan.targetPages}-w${workers}${extra.rateLimitSeconds ? '-limited' : ''}-${Date.now().toString(36)}`;
     const profileDir = values.profile ? join(scratch, id, 'profiles') : undefined;
@@ -249,7 +252,7 @@ async function main(): Promise<void> {
         ...extraWorkerEnv,
       },
       ...extra,
-    });
+    }).finally(() => servers.stop());
     results.runs.push(run);
     log(
       `    ${run.batchStatus}: ${run.pages.total} pages in ${(run.ms.endToEnd / 1000).toFixed(1)} s = ${run.pagesPerMinute.endToEnd} pages/min; ` +
