@@ -17,6 +17,7 @@ parsed and counted only.
 import dns from 'node:dns';
 import { performance } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
+import type { ListingRecord } from '../../lib/record/listing-record';
 import { adapterFor } from '../../scrapers/registry';
 import { CrawleeStore } from './crawlee-store';
 
@@ -142,19 +143,22 @@ async function main(): Promise<void> {
         const html = typeof body === 'string' ? body : body.toString('utf8');
         const adapter = adapterFor({ key: data.site, adapter: 'builtin', genericSelectors: null } as never);
         const context = { url: data.logicalUrl, site: data.site, maxFieldLength: job.maxFieldLength };
+        // The page and its records, in the project's store, as our page activities write them.
+        const stored = (records: ListingRecord[]) =>
+          store?.store({
+            site: data.site,
+            kind: data.kind,
+            url: data.logicalUrl,
+            attempt: request.retryCount + 1,
+            statusCode: response.statusCode ?? 200,
+            latencyMs,
+            bytes: Buffer.byteLength(html),
+            records,
+          });
         try {
           if (data.kind === 'listing') {
             const page = adapter.parseListingPage(html, context);
-            await store?.store({
-              site: data.site,
-              kind: 'listing',
-              url: data.logicalUrl,
-              attempt: request.retryCount + 1,
-              statusCode: response.statusCode ?? 200,
-              latencyMs,
-              bytes: Buffer.byteLength(html),
-              records: page.listings,
-            });
+            await stored(page.listings);
             result.listingPages++;
             result.listings += page.listings.length;
             const next: Array<{ url: string; userData: UserData }> = [];
@@ -174,17 +178,7 @@ async function main(): Promise<void> {
             }
             if (next.length) await self.addRequests(next);
           } else {
-            const record = adapter.parseDetailPage!(html, context);
-            await store?.store({
-              site: data.site,
-              kind: 'detail',
-              url: data.logicalUrl,
-              attempt: request.retryCount + 1,
-              statusCode: response.statusCode ?? 200,
-              latencyMs,
-              bytes: Buffer.byteLength(html),
-              records: [record],
-            });
+            await stored([adapter.parseDetailPage!(html, context)]);
             result.detailPages++;
           }
         } catch (error) {

@@ -32,7 +32,7 @@ import type { BenchConfig } from './config';
 import { batchHistoryCost } from './history';
 import { isBusy, loadSnapshot, type LoadSnapshot } from './machine';
 import { cpuSeconds, treeCpuSeconds } from './proc';
-import { percentile, round } from './stats';
+import { maxInAnyWindow, percentile, round } from './stats';
 import { readStoreFigures } from './store';
 import { killWorkers, spawnWorker, stopWorkers, waitForPollers, type WorkerProcess } from './workers';
 
@@ -97,19 +97,6 @@ export interface PolitenessResult {
 }
 
 // ── Pure helpers ────────────────────────────────────────────────────────────────────────────────
-
-/** The most of `times` (ms, any order) that fall in one half-open window [t, t + windowMs). */
-export function maxInAnyWindow(times: readonly number[], windowMs: number): number {
-  if (!(windowMs > 0)) throw new RangeError(`windowMs must be a number > 0, got ${windowMs}`);
-  const sorted = [...times].sort((a, b) => a - b);
-  let most = 0;
-  let first = 0;
-  for (let last = 0; last < sorted.length; last++) {
-    while (sorted[last] - sorted[first] >= windowMs) first++;
-    most = Math.max(most, last - first + 1);
-  }
-  return most;
-}
 
 /** Time between consecutive `times` (ms, any order), in time order. */
 export function gapsBetween(times: readonly number[]): number[] {

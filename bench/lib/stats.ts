@@ -18,3 +18,16 @@ export function ratio(a: number | null, b: number | null, digits = 2): number | 
   if (a === null || b === null || b === 0) return null;
   return round(a / b, digits);
 }
+
+/** The most of `times` (ms, any order) that fall in one half-open window [t, t + windowMs). */
+export function maxInAnyWindow(times: readonly number[], windowMs: number): number {
+  if (!(windowMs > 0)) throw new RangeError(`windowMs must be a number > 0, got ${windowMs}`);
+  const sorted = [...times].sort((a, b) => a - b);
+  let most = 0;
+  let first = 0;
+  for (let last = 0; last < sorted.length; last++) {
+    while (sorted[last] - sorted[first] >= windowMs) first++;
+    most = Math.max(most, last - first + 1);
+  }
+  return most;
+}

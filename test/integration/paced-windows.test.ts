@@ -18,6 +18,7 @@ import { installRuntime } from '../../workers/runtime';
 import { createWorkers, type OrchestratorWorkers } from '../../workers/worker';
 import { writeTempConfig } from '../support/temp-config';
 import { testServer, TEST_TEMPORAL_ADDRESS } from '../support/temporal-server';
+import { maxInAnyWindow } from '../../bench/lib/stats';
 
 const SPACING_MS = 300;
 /**
@@ -33,16 +34,6 @@ const SLACK_MS = 100;
 const RESULTS_PAGES = 20;
 /** The cost of a results page when each was an activity of its own (README, Performance). */
 const ONE_PAGE_PER_ACTIVITY_EVENTS = 7.9;
-
-/** The most entries of `times` (sorted) within any window of `windowMs`. */
-function busiestWindow(times: number[], windowMs: number): number {
-  let best = 0;
-  for (let start = 0, end = 0; end < times.length; end++) {
-    while (times[end] - times[start] >= windowMs) start++;
-    best = Math.max(best, end - start + 1);
-  }
-  return best;
-}
 
 describe('rate-limited sites run windows of pages, spaced by the pace row (real dev server, local mirror)', function () {
   this.timeout(300_000);
@@ -124,7 +115,7 @@ describe('rate-limited sites run windows of pages, spaced by the pace row (real 
         requests: times.length,
         spanMs,
         closest: [...gaps].sort((a, b) => a - b).slice(0, 3),
-        windows: [1, 2, 5, 10].map((k) => ({ k, most: busiestWindow(times, k * SPACING_MS) })),
+        windows: [1, 2, 5, 10].map((k) => ({ k, most: maxInAnyWindow(times, k * SPACING_MS) })),
       };
     });
     console.log(

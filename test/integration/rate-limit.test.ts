@@ -19,20 +19,10 @@ import { createWorkers, type OrchestratorWorkers } from '../../workers/worker';
 import { BIN } from '../support/cli';
 import { writeTempConfig } from '../support/temp-config';
 import { testServer, TEST_TEMPORAL_ADDRESS } from '../support/temporal-server';
+import { maxInAnyWindow } from '../../bench/lib/stats';
 
 const LIMIT_PER_SECOND = 5;
 const BURST = 5;
-
-/** The most requests that fall in any window of `windowMs`. */
-function busiestWindow(times: number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let best = 0;
-  for (let start = 0, end = 0; end < sorted.length; end++) {
-    while (sorted[end] - sorted[start] >= windowMs) start++;
-    best = Math.max(best, end - start + 1);
-  }
-  return best;
-}
 
 describe('per-site rate limit across two worker processes (real dev server, local mirror)', function () {
   this.timeout(300_000);
@@ -118,10 +108,10 @@ describe('per-site rate limit across two worker processes (real dev server, loca
     // arrivals at the mirror, which jitter on a loaded machine: so two seconds rather than one.
     // Without a shared pace, two processes at their own 5/s put 20 requests in two seconds, and the
     // average below would be about 10/s.
-    const busiest = busiestWindow(times, 2000);
+    const busiest = maxInAnyWindow(times, 2000);
     const average = times.length / ((Math.max(...times) - Math.min(...times)) / 1000);
     console.log(
-      `      ${times.length} requests, busiest two seconds ${busiest} (busiest second ${busiestWindow(times, 1000)}), average ${average.toFixed(2)}/s`,
+      `      ${times.length} requests, busiest two seconds ${busiest} (busiest second ${maxInAnyWindow(times, 1000)}), average ${average.toFixed(2)}/s`,
     );
     assert.ok(busiest <= 2 * LIMIT_PER_SECOND + BURST + 2, `${busiest} requests in two seconds`);
     // Two processes with 200 ms spacing each could reach 10/s: the shared pace row is what holds it at 5.

@@ -7,13 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  ceilingRatioOf,
-  gapsBetween,
-  maxInAnyWindow,
-  pageRequestsIn,
-  writePolitenessConfig,
-} from '../../../bench/lib/politeness';
+import { ceilingRatioOf, gapsBetween, pageRequestsIn, writePolitenessConfig } from '../../../bench/lib/politeness';
+import { maxInAnyWindow } from '../../../bench/lib/stats';
 import { genericPortals } from '../../../mirror/sites/generic-portals';
 import type { RequestLogEntry } from '../../../mirror/server';
 
