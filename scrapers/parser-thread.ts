@@ -60,6 +60,13 @@ const ENTRY = join(__dirname, 'parser-thread-entry.ts');
 
 export interface ParserThreadOptions {
   /**
+   * The thread's heap cap, MB: the worker's own (security.system_limits.max_memory_mb), so parsing
+   * may not take more than it could when it ran on the activities' thread. A heap past its cap ends
+   * the process there as here (V8 aborts; tried with a 16 MB cap): the worker stops and its
+   * activities are retried, as before the thread.
+   */
+  oldGenerationMb?: number;
+  /**
    * The thread's young generation, MB: its garbage is page trees that die young, so a generation
    * that holds a few pages' worth saves copying them; the whole heap stays under the worker's cap.
    */
@@ -116,7 +123,10 @@ export class ParserThread implements PageParser {
     // The thread runs the TypeScript sources as the process does (tsx), registered in the thread itself.
     const thread = new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(ENTRY)});`, {
       eval: true,
-      resourceLimits: { maxYoungGenerationSizeMb: this.options.youngGenerationMb ?? 16 },
+      resourceLimits: {
+        maxYoungGenerationSizeMb: this.options.youngGenerationMb ?? 16,
+        ...(this.options.oldGenerationMb ? { maxOldGenerationSizeMb: this.options.oldGenerationMb } : {}),
+      },
     });
     thread.on('message', (answer: ParseAnswer) => {
       const waiting = this.pending.get(answer.id);

@@ -77,7 +77,7 @@ export async function buildActivityDeps(
 ): Promise<ActivityDeps & { close(): Promise<void> }> {
   const db = await openStore(config.storage);
   // Pages are parsed on a thread of their own: the activities' thread fetches, stores and reports.
-  const parser = new ParserThread();
+  const parser = new ParserThread({ oldGenerationMb: config.security.systemLimits.maxMemoryMb });
   // The http fetcher loads its client on its first request, after that request's turn: loading it
   // here (a few hundred ms) keeps the first request of a paced site from leaving that much after its
   // slot, and so that much closer to the next (lib/fetch/site-pacer.ts).
