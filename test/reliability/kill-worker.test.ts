@@ -9,7 +9,7 @@ import { strict as assert } from 'node:assert';
 import { printFigures, recordFigures } from '../support/reliability-figures';
 import { ReliabilityEnv } from '../support/reliability-env';
 import { until } from '../support/until';
-import { isAlive } from '../support/worker-process';
+import { isAlive } from '../../lib/process/background';
 import { CRASH_SITES, KILL_POINTS, runKillPoint, type KillOutcome } from '../support/reliability-scenarios';
 
 const SUITE = 'kill -9';

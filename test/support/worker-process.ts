@@ -10,6 +10,7 @@ import type { Client } from '@temporalio/client';
 import { siteTaskQueue } from '../../lib/contract/names';
 import { BIN } from './cli';
 import { until } from './until';
+import { isAlive } from '../../lib/process/background';
 
 export interface WorkerProcess {
   /** The `orchestrator worker` process this test started. */
@@ -58,16 +59,6 @@ function parentPid(pid: number): number | null {
     );
   } catch {
     return null;
-  }
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    // A zombie (killed, not yet reaped) counts as gone.
-    return !/^\d+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
   }
 }
 
