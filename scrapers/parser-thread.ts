@@ -57,6 +57,7 @@ export function fromThrownError(thrown: ThrownError): Error {
 }
 
 const ENTRY = join(__dirname, 'parser-thread-entry.ts');
+const TSX_API = require.resolve('tsx/cjs/api');
 
 export interface ParserThreadOptions {
   /**
@@ -121,7 +122,9 @@ export class ParserThread implements PageParser {
   private running(): Worker {
     if (this.thread) return this.thread;
     // The thread runs the TypeScript sources as the process does (tsx), registered in the thread itself.
-    const thread = new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(ENTRY)});`, {
+    // Both by absolute path: an eval'd thread resolves modules from the process's working directory,
+    // which for an operator's worker is wherever it was started, not this project.
+    const thread = new Worker(`require(${JSON.stringify(TSX_API)}).register(); require(${JSON.stringify(ENTRY)});`, {
       eval: true,
       resourceLimits: {
         maxYoungGenerationSizeMb: this.options.youngGenerationMb ?? 16,

@@ -5,6 +5,7 @@
  * activities decide retries alike. A thread that is closed refuses new pages.
  */
 import assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
 import { loadConfig } from '../../../lib/config/load';
 import { ScrapeError, UnrecognisedMarkupError } from '../../../lib/errors';
 import { DEFAULT_MAX_FIELD_LENGTH } from '../../../lib/record/text';
@@ -77,6 +78,23 @@ describe('the parser thread', () => {
     assert.equal(bug.constructor, Error);
     assert.equal(bug.name, 'TypeError');
     assert.equal(bug.message, 'x is undefined');
+  });
+
+  it('starts from any working directory (an operator starts a worker wherever they are)', async () => {
+    const elsewhere = new ParserThread();
+    const cwd = process.cwd();
+    const site = siteOf('lamudi');
+    const [fixture] = loadFixtures().filter((f) => f.site === 'lamudi' && f.page === 'listing' && f.expect);
+    const context = { url: fixture.url, site: 'lamudi', maxFieldLength: DEFAULT_MAX_FIELD_LENGTH };
+    process.chdir(tmpdir());
+    try {
+      // The thread starts on its first page, here in a folder without the project's node_modules.
+      const page = await elsewhere.listingPage(site, fixture.html, context);
+      assert.deepEqual(page, await inline.listingPage(site, fixture.html, context));
+    } finally {
+      process.chdir(cwd);
+      await elsewhere.close();
+    }
   });
 
   it('refuses pages once closed', async () => {
