@@ -50,14 +50,18 @@ interface Run {
   mirrorRequests: number;
 }
 
-/** Every table but the attempt log (pages) and the transition log, without time columns; site_metrics without timings. */
+/**
+ * Every table but the attempt log (pages), the transition log and the pace rows (site_pace: each
+ * rate-limited site's next request instant, a clock, not data), without time columns; site_metrics
+ * without timings.
+ */
 function snapshot(path: string): Record<string, unknown[]> {
   const db = new Database(path, { readonly: true });
   try {
     const tables = (
       db
         .prepare(
-          `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('pages', 'task_transitions', 'schema_migrations') ORDER BY name`,
+          `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('pages', 'task_transitions', 'schema_migrations', 'site_pace') ORDER BY name`,
         )
         .all() as Array<{ name: string }>
     ).map((t) => t.name);
