@@ -12,28 +12,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { UserInputError } from '../lib/errors';
 import { provisionTemporalCli } from '../lib/temporal/cli-binary';
 import { MAX_GENERIC_PORTAL_COUNT } from '../mirror/sites/generic-portals';
 import { machineInfo } from './lib/machine';
+import { parseBenchArgs, positive } from './lib/options';
 import { runPoliteness } from './lib/politeness';
 import { BenchServers } from './lib/servers';
 
-/** A positive number option, or a UserInputError naming the option and the value. */
-function positive(name: string, text: string, integer: boolean, max = Infinity): number {
-  const value = Number(text);
-  const ok = text.trim() !== '' && Number.isFinite(value) && value > 0 && value <= max;
-  if (!ok || (integer && !Number.isInteger(value))) {
-    const what = integer ? 'an integer' : 'a number';
-    const range = max === Infinity ? '> 0' : `from 1 to ${max}`;
-    throw new UserInputError(`--${name}: expected ${what} ${range}, got ${JSON.stringify(text)}`);
-  }
-  return value;
-}
-
 async function main(): Promise<void> {
-  const { values } = parseArgs({
+  const { values } = parseBenchArgs({
     options: {
       seconds: { type: 'string', default: '120' },
       sites: { type: 'string', default: '20' },

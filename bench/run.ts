@@ -22,13 +22,13 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../lib/config/load';
 import { UserInputError } from '../lib/errors';
 import { provisionTemporalCli } from '../lib/temporal/cli-binary';
 import { comparisonRows, productionRows } from './lib/comparison';
 import { CRAWLEE_STORE_KINDS, runCrawlee, type CrawleeStoreKind } from './lib/crawlee';
 import { loadSnapshot, machineInfo } from './lib/machine';
+import { parseBenchArgs, positive } from './lib/options';
 import { runOurs, type OursOptions } from './lib/ours';
 import { planFor, type BenchPlan } from './lib/plan';
 import { runPoliteness } from './lib/politeness';
@@ -47,15 +47,8 @@ function numbers(option: string, text: string | undefined, fallback: number[]): 
   return values;
 }
 
-function positive(option: string, text: string): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0)
-    throw new UserInputError(`${option}: expected a number of seconds above 0, got "${text}"`);
-  return value;
-}
-
 async function main(): Promise<void> {
-  const { values } = parseArgs({
+  const { values } = parseBenchArgs({
     options: {
       quick: { type: 'boolean', default: false },
       sizes: { type: 'string' },
@@ -105,7 +98,7 @@ async function main(): Promise<void> {
   const production = !values['no-production'] && (values.production ?? !values.quick);
   const politeness = !values['no-politeness'] && (values.politeness ?? !values.quick);
   const productionSize = numbers('--production-size', values['production-size'], [1000])[0];
-  const productionRateLimit = positive('--production-rate-limit', values['production-rate-limit']);
+  const productionRateLimit = positive('production-rate-limit', values['production-rate-limit'], false);
   const politenessSeconds = numbers('--politeness-seconds', values['politeness-seconds'], [120])[0];
   // --worker-env KEY=VALUE;KEY=VALUE: more environment for the worker processes (e.g. MALLOC_ARENA_MAX=2).
   const extraWorkerEnv = Object.fromEntries(
