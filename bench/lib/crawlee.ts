@@ -11,7 +11,7 @@ import { childEnv } from './config';
 import type { CrawleeChildResult, CrawleeJob } from './crawlee-child';
 import { isBusy, loadSnapshot, type LoadSnapshot } from './machine';
 import { mirrorSearches, type BenchPlan } from './plan';
-import { cpuSeconds, RssSampler } from './proc';
+import { cpuSeconds, RssSampler, threadCpuBetween, threadCpuSeconds, type ThreadCpu } from './proc';
 import { percentile, round } from './stats';
 
 const ROOT = join(__dirname, '..', '..');
@@ -54,7 +54,13 @@ export interface CrawleeResult extends Repeated {
     samples: Array<[number, number]>;
     peakMiB: number;
   };
-  cpu: { seconds: number; secondsPer1000Pages: number | null; mirrorSeconds: number };
+  cpu: {
+    seconds: number;
+    secondsPer1000Pages: number | null;
+    mirrorSeconds: number;
+    /** Each thread of Crawlee's process over the crawl, the busiest first; absent in results saved before. */
+    threads?: ThreadCpu[];
+  };
   /** As OursResult.cpuBoundPagesPerMinute: cores × 60 s over the CPU a page costs (crawler + mirror). */
   cpuBoundPagesPerMinute: number | null;
   load: { before: LoadSnapshot; after: LoadSnapshot; busy: boolean };
@@ -135,11 +141,13 @@ export async function runCrawlee(options: {
     const loadBefore = loadSnapshot();
     const sampler = new RssSampler([pid]);
     const cpuBefore = cpuSeconds(pid) ?? 0;
+    const threadsBefore = threadCpuSeconds([pid]);
     const selfBefore = process.cpuUsage();
     mirror.resetLog();
     child.send({ type: 'go' });
     const done = (await next('done')).result!;
     const cpuAfter = cpuSeconds(pid) ?? cpuBefore;
+    const threads = threadCpuBetween(threadsBefore, threadCpuSeconds([pid]));
     const self = process.cpuUsage(selfBefore);
     const [rss] = sampler.stop();
     const loadAfter = loadSnapshot();
@@ -207,6 +215,7 @@ export async function runCrawlee(options: {
         seconds: round(cpu, 2)!,
         secondsPer1000Pages: total ? round((cpu / total) * 1000, 2) : null,
         mirrorSeconds: round((self.user + self.system) / 1e6, 2)!,
+        threads,
       },
       load: { before: loadBefore, after: loadAfter, busy: isBusy(loadBefore, availableParallelism()) },
     };

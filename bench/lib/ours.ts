@@ -16,7 +16,16 @@ import type { Repeated } from './comparison';
 import { batchHistoryCost } from './history';
 import { isBusy, loadSnapshot, type LoadSnapshot } from './machine';
 import { mirrorSearches, type BenchPlan } from './plan';
-import { cpuSeconds, processTree, RssSampler, treeCpuSeconds, treeCpuSecondsWithExited } from './proc';
+import {
+  cpuSeconds,
+  processTree,
+  RssSampler,
+  threadCpuBetween,
+  threadCpuSeconds,
+  treeCpuSeconds,
+  treeCpuSecondsWithExited,
+  type ThreadCpu,
+} from './proc';
 import { percentile, round } from './stats';
 import { killWorkers, spawnWorker, stopWorkers, waitForPollers, type WorkerProcess } from './workers';
 import {
@@ -128,6 +137,8 @@ export interface OursResult extends Repeated {
     postgresSeconds?: number | null;
     postgresSecondsPer1000Pages?: number | null;
     mirrorAndClientSeconds: number;
+    /** Each thread of the worker processes over the batch, the busiest first; absent in results saved before. */
+    threads?: ThreadCpu[];
   };
   history: {
     totalEvents: number;
@@ -244,6 +255,7 @@ export async function runOurs(options: OursOptions): Promise<OursResult> {
     const cpuBefore = workers.map((w) => treeCpuSeconds(w.pid));
     const trees = workers.map((w) => processTree(w.pid));
     const processCounts = trees.map((t) => t.length);
+    const threadsBefore = threadCpuSeconds(trees.flat());
     const serverBefore = options.serverPid ? cpuSeconds(options.serverPid) : null;
     // PostgreSQL forks a backend per connection, and the workers' pools close idle ones: count the ended ones too.
     const postgresBefore = postgresPid ? treeCpuSecondsWithExited(postgresPid) : null;
@@ -257,6 +269,7 @@ export async function runOurs(options: OursOptions): Promise<OursResult> {
     const t1 = performance.timeOrigin + performance.now();
 
     const cpuAfter = workers.map((w) => treeCpuSeconds(w.pid));
+    const threads = threadCpuBetween(threadsBefore, threadCpuSeconds(trees.flat()));
     const serverAfter = options.serverPid ? cpuSeconds(options.serverPid) : null;
     const postgresAfter = postgresPid ? treeCpuSecondsWithExited(postgresPid) : null;
     const self = process.cpuUsage(selfBefore);
@@ -391,6 +404,7 @@ export async function runOurs(options: OursOptions): Promise<OursResult> {
         postgresSeconds: round(postgresSeconds, 2),
         postgresSecondsPer1000Pages: per1000(postgresSeconds),
         mirrorAndClientSeconds: round((self.user + self.system) / 1e6, 2)!,
+        threads,
       },
       history: {
         totalEvents: history.totalEvents,

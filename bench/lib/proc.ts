@@ -40,11 +40,71 @@ export function memoryStatus(pid: number): MemoryStatus | null {
  */
 function statFields(pid: number | string): string[] | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8')).fields;
   } catch {
     return null;
   }
+}
+
+/** A /proc stat line: the command name (comm, between the first '(' and the last ')') and the fields after it. */
+export function parseStat(stat: string): { name: string; fields: string[] } {
+  const close = stat.lastIndexOf(')');
+  return { name: stat.slice(stat.indexOf('(') + 1, close), fields: stat.slice(close + 2).split(' ') };
+}
+
+/** One thread's CPU seconds (utime + stime); `name` is "main" for a process's first thread, else its comm. */
+export interface ThreadCpu {
+  pid: number;
+  tid: number;
+  name: string;
+  seconds: number;
+}
+
+/**
+ * CPU seconds so far of every thread of the processes (/proc/<pid>/task/<tid>/stat), keyed
+ * "pid/tid". Node names only its first thread; its JavaScript worker threads (the parser's, the
+ * workflows') and V8's background threads (concurrent GC, the optimizing compiler) are all "node".
+ */
+export function threadCpuSeconds(pids: number[]): Map<string, ThreadCpu> {
+  const threads = new Map<string, ThreadCpu>();
+  for (const pid of pids) {
+    let tids: string[];
+    try {
+      tids = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue; // gone meanwhile
+    }
+    for (const tid of tids) {
+      try {
+        const { name, fields } = parseStat(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'));
+        threads.set(`${pid}/${tid}`, {
+          pid,
+          tid: Number(tid),
+          name: Number(tid) === pid ? 'main' : name,
+          seconds: (Number(fields[11]) + Number(fields[12])) / clkTck(),
+        });
+      } catch {
+        // the thread ended meanwhile
+      }
+    }
+  }
+  return threads;
+}
+
+/** What each thread used between two readings, the busiest first; threads under `minSeconds` are left out. */
+export function threadCpuBetween(
+  before: Map<string, ThreadCpu>,
+  after: Map<string, ThreadCpu>,
+  minSeconds = 0.05,
+): ThreadCpu[] {
+  return [...after]
+    .map(([key, thread]) => ({ ...thread, seconds: round2(thread.seconds - (before.get(key)?.seconds ?? 0)) }))
+    .filter((thread) => thread.seconds >= minSeconds)
+    .sort((a, b) => b.seconds - a.seconds);
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
 }
 
 /**

@@ -325,9 +325,15 @@ export function markdown(results: BenchResults): string {
         `| ${t.target} | ${t.goal} | ${t.measured} | ${t.met === null ? '—' : t.met === 'partly' ? '**partly**' : t.met ? 'yes' : '**no**'} |`,
       );
   }
+  lines.push(...threadLines(results));
   for (const p of results.profiles) {
     lines.push('');
-    const thread = /\.0\.\d+\.cpuprofile$/.test(p.run) ? 'main thread: activities' : 'workflow thread';
+    // CPU.<date>.<time>.<pid>.<thread>.<seq>: thread 0 runs the activities, 1 the workflows (the SDK
+    // starts it with the worker), 2 the parser (started at the first page).
+    const thread =
+      ['main thread: activities', 'workflow thread', 'parser thread'][
+        Number(/\.(\d+)\.\d+\.cpuprofile$/.exec(p.run)?.[1] ?? 0)
+      ] ?? 'another thread';
     lines.push(
       `Worker CPU profile during the batch (${p.run}, ${thread}, ${fmt(p.summary.totalMs / 1000, 1)} s sampled): ` +
         p.buckets.map((b) => `${b.bucket} ${b.percent}%`).join(', ') +
@@ -335,4 +341,30 @@ export function markdown(results: BenchResults): string {
     );
   }
   return lines.join('\n');
+}
+
+/**
+ * Each engine's CPU by thread in its first run of each cell (results saved before carry none): the
+ * worker's threads against Crawlee's one, and what V8 does beside them.
+ */
+function threadLines(results: BenchResults): string[] {
+  const seen = new Set<string>();
+  const lines: string[] = [];
+  for (const run of results.runs) {
+    const threads = run.cpu.threads;
+    const label =
+      run.engine === 'temporal'
+        ? `ours, N = ${fmt(run.targetPages)}, ${run.workers} worker${run.workers === 1 ? '' : 's'}${run.rateLimitSeconds ? `, every site 1 page / ${run.rateLimitSeconds} s` : ''}`
+        : `Crawlee ${run.store === 'sqlite' ? 'storing' : 'storing nothing'}, N = ${fmt(run.targetPages)}`;
+    if (!threads?.length || seen.has(label)) continue;
+    seen.add(label);
+    lines.push(`- ${label}: ${threads.map((t) => `${t.name} ${fmt(t.seconds, 1)}`).join(', ')}`);
+  }
+  if (!lines.length) return [];
+  return [
+    '',
+    'CPU seconds by thread over the batch, the first run of each cell ("main" is a process\'s first thread; Node leaves its JavaScript worker threads, the parser\'s and the workflows\', and V8\'s background threads, garbage collection and the optimizing compiler, all named "node"):',
+    '',
+    ...lines,
+  ];
 }
