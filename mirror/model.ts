@@ -96,12 +96,12 @@ export function escapeHtml(text: string): string {
     .replace(/'/g, '&#39;');
 }
 
-/** "4,500,000" as Mexican portals write amounts. */
 // One formatter for every amount: toLocaleString with options builds a new Intl.NumberFormat per
 // call, which was the mirror's largest cost per page (a fifth of its CPU in `npm run bench`), CPU
 // the engine under test shares the machine with and would not spend on a real portal's behalf.
 const AMOUNT_FORMAT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 
+/** "4,500,000" as Mexican portals write amounts. */
 export function formatAmount(value: number): string {
   return AMOUNT_FORMAT.format(value);
 }
