@@ -4,6 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { round } from './stats';
 
 let clockTicks: number | null = null;
 
@@ -98,13 +99,9 @@ export function threadCpuBetween(
   minSeconds = 0.05,
 ): ThreadCpu[] {
   return [...after]
-    .map(([key, thread]) => ({ ...thread, seconds: round2(thread.seconds - (before.get(key)?.seconds ?? 0)) }))
+    .map(([key, thread]) => ({ ...thread, seconds: round(thread.seconds - (before.get(key)?.seconds ?? 0), 2)! }))
     .filter((thread) => thread.seconds >= minSeconds)
     .sort((a, b) => b.seconds - a.seconds);
-}
-
-function round2(value: number): number {
-  return Math.round(value * 100) / 100;
 }
 
 /**
