@@ -11,7 +11,6 @@ import { SERVER_DYNAMIC_CONFIG } from './server-settings';
 import { isServing, splitAddress, waitForServer } from './readiness';
 
 export { isServing } from './readiness';
-export { isAlive } from '../process/background';
 
 export interface DevServerSettings {
   /** host:port of the frontend (gRPC). */

@@ -10,7 +10,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { isAlive } from '../../../../lib/temporal/dev-server';
+import { isAlive } from '../../../../lib/process/background';
 import { BIN } from '../../../support/cli';
 
 /** Poll `condition` every 50 ms until it holds; fail after `timeoutMs`. */

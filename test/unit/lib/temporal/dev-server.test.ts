@@ -8,12 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  isAlive,
-  startDevServer,
-  type DevServerFiles,
-  type DevServerSettings,
-} from '../../../../lib/temporal/dev-server';
+import { isAlive } from '../../../../lib/process/background';
+import { startDevServer, type DevServerFiles, type DevServerSettings } from '../../../../lib/temporal/dev-server';
 import { isServing, ServerStartError } from '../../../../lib/temporal/readiness';
 import { writeExecutable } from '../../../support/executable-file';
 
