@@ -239,7 +239,7 @@ export async function runOurs(options: OursOptions): Promise<OursResult> {
         options.workerEnv,
       );
       workers.push(worker);
-      await waitForPollers(client, config.temporal.namespace, queues, i + 1);
+      await waitForPollers(client, config.temporal.namespace, queues, workers);
       startup.push(Date.now() - worker.spawnedAt);
     }
     log(

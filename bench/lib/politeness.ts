@@ -232,7 +232,7 @@ export async function runPoliteness(options: PolitenessOptions): Promise<Politen
       { name: taskQueue, type: 'workflow' as const },
       ...keys.map((key) => ({ name: siteTaskQueue(config.temporal.taskQueue, key), type: 'activity' as const })),
     ];
-    await waitForPollers(client, config.temporal.namespace, queues, 1);
+    await waitForPollers(client, config.temporal.namespace, queues, [worker]);
     const workerStartup = Date.now() - worker.spawnedAt;
     log(
       `  worker polling after ${(workerStartup / 1000).toFixed(1)} s; ${siteCount} sites × ${pagesPerSecond} pages/s for ${seconds} s …`,

@@ -3,12 +3,13 @@
  * until they poll their queues: shared by every bench run that drives our engine.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
+import { UserInputError } from '../../lib/errors';
 import { childEnv } from './config';
 
 const ROOT = join(__dirname, '..', '..');
@@ -16,6 +17,10 @@ const ROOT = join(__dirname, '..', '..');
 export interface WorkerProcess {
   child: ChildProcess;
   pid: number;
+  /** Its stdout and stderr, together. */
+  logFile: string;
+  /** Resolves once its output is all in logFile. */
+  logClosed: Promise<void>;
   spawnedAt: number;
   exitedAt: number | null;
   exited: Promise<number | null>;
@@ -49,12 +54,17 @@ export function spawnWorker(
     }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Both streams into one file, which neither may end: the other's last lines would be written after
+  // its end, and the bench would die of that instead of saying why the worker stopped.
   const out = createWriteStream(logFile);
-  child.stdout.pipe(out);
-  child.stderr.pipe(out);
+  child.stdout.pipe(out, { end: false });
+  child.stderr.pipe(out, { end: false });
+  const logClosed = new Promise<void>((resolve) => child.once('close', () => out.end(resolve)));
   const worker: WorkerProcess = {
     child,
     pid: child.pid ?? 0,
+    logFile,
+    logClosed,
     spawnedAt: Date.now(),
     exitedAt: null,
     exited: Promise.resolve(null),
@@ -86,18 +96,35 @@ async function pollerCount(
   return new Set((response.pollers ?? []).map((p) => p.identity)).size;
 }
 
-/** Resolve once every worker polls the main queue and every site queue. */
+/** The last lines of a worker's log: why it stopped, as it said it. */
+function logTail(worker: WorkerProcess, lines = 8): string {
+  try {
+    return readFileSync(worker.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+/** Resolve once every worker polls the main queue and every site queue; fail as soon as one of them exits. */
 export async function waitForPollers(
   client: Client,
   namespace: string,
   queues: Array<{ name: string; type: 'workflow' | 'activity' }>,
-  count: number,
+  workers: WorkerProcess[],
   timeoutMs = 120_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    const exited = workers.find((w) => w.exitedAt !== null);
+    if (exited) {
+      await exited.logClosed;
+      // Most often its options or environment (--worker-node-options, --worker-env): its own words say which.
+      throw new UserInputError(
+        `worker ${exited.pid} exited with code ${exited.child.exitCode ?? exited.child.signalCode} before it polled; the end of its log:\n${logTail(exited)}`,
+      );
+    }
     const counts = await Promise.all(queues.map((q) => pollerCount(client, namespace, q.name, q.type)));
-    if (counts.every((c) => c >= count)) return;
+    if (counts.every((c) => c >= workers.length)) return;
     if (Date.now() > deadline)
       throw new Error(
         `workers not polling after ${timeoutMs / 1000} s: ${JSON.stringify(queues.map((q, i) => [q.name, counts[i]]))}`,
