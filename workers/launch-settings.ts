@@ -60,8 +60,9 @@ export async function buildWorkflowBundle(config: AppConfig): Promise<string> {
 export async function workerLaunchSettings(config: AppConfig): Promise<WorkerLaunchSettings> {
   const flag = heapLimitFlag(config);
   return {
-    // A young generation of 4 MB semi-spaces instead of 16: measured by `npm run bench`, about 60 MiB
-    // less RSS for no loss of pages per minute (the worker's garbage is short-lived page trees).
+    // A young generation of 4 MB semi-spaces instead of 16 for the activities' thread: measured by
+    // `npm run bench`, about 60 MiB less RSS for no loss of pages per minute. The parser thread, whose
+    // page trees live until parsed, sizes its own (scrapers/parser-thread.ts).
     // The old generation grows 2× its live size after a full collection: V8 scales that factor with
     // the heap's cap, and under a cap of 256 MB it lets the heap grow only 1.1×, so a capped worker
     // ran a full collection every few MB promoted. This flag is process-wide (the parser and workflow
