@@ -254,8 +254,8 @@ export function createScrapingActivities(deps: ActivityDeps) {
   const meter = () => Context.current().metricMeter;
 
   /**
-   * Up to `limit` consecutive results pages of one start URL. The heartbeat carries the cursor after
-   * each page; a retried attempt resumes there (the pages before it are stored already).
+   * Up to `limit` consecutive results pages of one start URL. Each heartbeat carries the cursor after
+   * the last page done; a retried attempt resumes there (the pages before it are stored already).
    */
   async function scrapeListingPages(args: {
     batchId: string;
@@ -283,7 +283,6 @@ export function createScrapingActivities(deps: ActivityDeps) {
           if (result.skipped) totals.skippedPages++;
           cursor = { url: result.nextPageUrl, pageNumber: cursor.pageNumber + 1, totals };
           pages++;
-          Context.current().heartbeat(cursor);
         }
         return { ...cursor, pages };
       },
