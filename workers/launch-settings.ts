@@ -60,15 +60,17 @@ export async function buildWorkflowBundle(config: AppConfig): Promise<string> {
 export async function workerLaunchSettings(config: AppConfig): Promise<WorkerLaunchSettings> {
   const flag = heapLimitFlag(config);
   return {
-    // A young generation of 4 MB semi-spaces instead of 16 for the activities' thread: measured by
-    // `npm run bench`, about 60 MiB less RSS for no loss of pages per minute. The parser thread, whose
-    // page trees live until parsed, sizes its own (scrapers/parser-thread.ts).
+    // Semi-spaces of 8 MB instead of 16 for the activities' thread: 16 cost about 60 MiB more RSS for
+    // no more pages per minute. 4 MB saved no RSS we could measure against 8 in `npm run bench` at
+    // N = 5,000 (583–625 MiB against 596–618 for the whole engine, 3–4 runs each), and cost CPU: 6.23–6.43
+    // against 6.19–6.22 s per 1,000 pages. The parser thread, whose page trees live until parsed,
+    // sizes its own young generation (scrapers/parser-thread.ts).
     // The old generation grows 2× its live size after a full collection: V8 scales that factor with
     // the heap's cap, and under a cap of 256 MB it lets the heap grow only 1.1×, so a capped worker
     // ran a full collection every few MB promoted. This flag is process-wide (the parser and workflow
     // threads too). `npm run bench` at N = 5,000: about 10 % less worker CPU, for about 60 MiB more
     // RSS; parsing the fixture pages 300 times on one thread, 0.90 → 0.81 ms a page, 117 → 123 MiB.
-    nodeFlags: [...(flag ? [flag] : []), '--max-semi-space-size=4', '--heap-growing-percent=100'],
+    nodeFlags: [...(flag ? [flag] : []), '--max-semi-space-size=8', '--heap-growing-percent=100'],
     // The core's threads each get a malloc arena of their own by default: two keep RSS near the heap.
     env: {
       MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
