@@ -2,7 +2,7 @@
  * Page-level checks and embedded-data readers shared by the portal adapters: every adapter first
  * refuses challenge pages and truncated HTML, then prefers the data the portal embeds.
  */
-import * as cheerio from 'cheerio';
+import * as cheerio from '../lib/cheerio-load';
 import type { CheerioAPI } from 'cheerio';
 import { ChallengePageError, TruncatedPageError, UnrecognisedMarkupError } from '../lib/errors';
 import type { PageKind } from './adapter';

@@ -8,7 +8,7 @@
  * Every schema carries its own user-facing message ("must be a number ≥ 0"); load.ts prefixes the
  * file and key path and appends the value found, so a message reads as one complete sentence.
  */
-import * as cheerio from 'cheerio';
+import * as cheerio from '../cheerio-load';
 import { isIP } from 'node:net';
 import * as path from 'node:path';
 import { getDomain } from 'tldts';
