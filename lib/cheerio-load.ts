@@ -1,10 +1,10 @@
 /**
  * cheerio's `load`, the very function `import { load } from 'cheerio'` gives (parse5 to parse,
  * parse5 to render `.html()`), without the rest of cheerio's entry point: its `fromURL` and stream
- * loaders bring undici, parse5-parser-stream and encoding sniffing, 4.8 MiB of heap in every thread
- * that loads pages (the worker's activities' thread and its parser thread) for code that never runs
- * here: the project fetches with got-scraping. With the heap growing to twice its live size, each
- * of those threads holds about twice that.
+ * loaders bring undici, parse5-parser-stream and encoding sniffing (4.8 MiB of heap on their own;
+ * 2.2 MiB less for the worker's modules as loaded) into every thread that loads pages, the worker's
+ * activities' thread and its parser thread, for code that never runs here: the project fetches with
+ * got-scraping. With the heap growing to twice its live size, each thread holds about twice that.
  *
  * cheerio's package exports map does not list `load-parse.js`, so it is required by its path beside
  * the entry point. A cheerio that moves it falls back to the entry point: the same function, with

@@ -73,7 +73,7 @@ export interface ParserThreadOptions {
    * page is parsed, so a generation that holds only a few MB catches most trees alive and copies
    * them, then promotes them. In `npm run bench` at N = 5,000, with the 4 MB semi-spaces the
    * activities' thread has: 1,569 scavenges taking 4.7 s on this thread; with 48 MB, worker CPU
-   * 6.49 → 5.64 s per 1,000 pages and pages per minute +11 %, for 26 MiB more peak RSS.
+   * 6.49 → 5.64–5.80 s per 1,000 pages and pages per minute +11 %, for 10–26 MiB more peak RSS.
    */
   youngGenerationMb?: number;
 }
@@ -82,8 +82,8 @@ export interface ParserThreadOptions {
  * A thread with heap limits of its own. V8 sizes a new heap's young generation from the process's
  * --max-semi-space-size when that flag is set, over the thread's own limit: the worker's launch sets
  * it for the activities' thread (workers/launch-settings.ts), whose heap has long been made when a
- * thread starts. Cleared here, so this thread's limit is the one that holds (threads started after,
- * such as the SDK's workflow thread, get V8's default, and grow into it only as they need).
+ * thread starts. Cleared here, so this thread's limit is the one that holds (threads started after it
+ * get V8's default, 16 MB semi-spaces at most, and grow into it only as they need).
  */
 export function startThread(source: string, resourceLimits: ResourceLimits): Worker {
   setFlagsFromString('--max-semi-space-size=0');
