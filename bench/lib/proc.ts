@@ -36,15 +36,25 @@ export function memoryStatus(pid: number): MemoryStatus | null {
 }
 
 /**
- * The fields of /proc/<pid>/stat after the command name (which may hold spaces, closed by the
- * last ')'): fields[0] is field 3 (state). Null when the process is gone.
+ * /proc/<path>/stat of a process (`<pid>`) or of one of its threads (`<pid>/task/<tid>`), parsed:
+ * fields[0] is field 3 (state). Null when the process or thread is gone.
  */
-function statFields(pid: number | string): string[] | null {
+function readStat(path: number | string): { name: string; fields: string[] } | null {
   try {
-    return parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8')).fields;
+    return parseStat(readFileSync(`/proc/${path}/stat`, 'utf8'));
   } catch {
     return null;
   }
+}
+
+/** The stat fields of a process after its command name (see readStat). */
+function statFields(pid: number | string): string[] | null {
+  return readStat(pid)?.fields ?? null;
+}
+
+/** User + system CPU seconds of a process or thread from its stat fields (utime + stime, fields 14 and 15). */
+function ownCpuSeconds(fields: string[]): number {
+  return (Number(fields[11]) + Number(fields[12])) / clkTck();
 }
 
 /** A /proc stat line: the command name (comm, between the first '(' and the last ')') and the fields after it. */
@@ -76,17 +86,14 @@ export function threadCpuSeconds(pids: number[]): Map<string, ThreadCpu> {
       continue; // gone meanwhile
     }
     for (const tid of tids) {
-      try {
-        const { name, fields } = parseStat(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'));
-        threads.set(`${pid}/${tid}`, {
-          pid,
-          tid: Number(tid),
-          name: Number(tid) === pid ? 'main' : name,
-          seconds: (Number(fields[11]) + Number(fields[12])) / clkTck(),
-        });
-      } catch {
-        // the thread ended meanwhile
-      }
+      const stat = readStat(`${pid}/task/${tid}`);
+      if (!stat) continue; // the thread ended meanwhile
+      threads.set(`${pid}/${tid}`, {
+        pid,
+        tid: Number(tid),
+        name: Number(tid) === pid ? 'main' : stat.name,
+        seconds: ownCpuSeconds(stat.fields),
+      });
     }
   }
   return threads;
@@ -112,8 +119,7 @@ export function threadCpuBetween(
 function cpuTimes(pid: number): { own: number; exitedChildren: number } | null {
   const fields = statFields(pid);
   if (!fields) return null;
-  const seconds = (first: number, second: number) => (Number(fields[first]) + Number(fields[second])) / clkTck();
-  return { own: seconds(11, 12), exitedChildren: seconds(13, 14) };
+  return { own: ownCpuSeconds(fields), exitedChildren: (Number(fields[13]) + Number(fields[14])) / clkTck() };
 }
 
 /** User + system CPU seconds the process has used so far (its own threads; not its children). */
