@@ -17,7 +17,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { CONTROL_ACTIVITY_OPTIONS, FINALIZATION_ACTIVITY_OPTIONS } from './activity-options';
-import { detailWorkflow } from './detail';
+import { DETAIL_PAGES_PER_ACTIVITY, detailWorkflow } from './detail';
 import { progressQuery, siteProgressSignal } from './messages';
 import { batchStatusOf, finalizationStatus, innermostMessage, progressMarkdown, startOrder } from './decisions';
 import { BatchIdKey, BatchStatusKey, SiteKey } from '../lib/contract/search-attributes';
@@ -228,6 +228,7 @@ async function runDetailChild(batch: BatchState, site: SitePlan): Promise<SitePr
         retry: site.retry,
         pageTimeoutMs: site.pageTimeoutMs,
         window: plan.detailWindow,
+        pagesPerActivity: DETAIL_PAGES_PER_ACTIVITY,
         onePagePerActivity: site.onePagePerActivity,
         paceMs: site.paceMs,
         maxHistoryEventsPerRun: plan.maxHistoryEventsPerRun,

@@ -32,15 +32,21 @@ const control =
 
 type PageActivities = Pick<Activities, 'scrapeDetailPages'>;
 
-/** Queue entries read per activity: ids only, so a read costs three small events. */
+/**
+ * Queue entries read per activity, at least: ids only, so a read costs three small events. A read
+ * covers a full window of activities, so that no activity gets the short rest of a read.
+ */
 const CLAIM_SIZE = 200;
 
 /**
  * Detail pages per activity, and window activities at once: `input.window` pages stay in flight
  * (DETAIL_ACTIVITIES_IN_FLIGHT activities of window / DETAIL_ACTIVITIES_IN_FLIGHT pages each), but
- * a page costs a fiftieth of an activity's events and server work (README, Performance).
+ * a page costs a 150th of an activity's events and server work (README, Performance). The batch
+ * gives it in the detail workflow's input; runs started before it did keep the 50 they began with,
+ * since the activities a run schedules must not change when a newer worker replays it.
  */
-export const DETAIL_PAGES_PER_ACTIVITY = 50;
+export const DETAIL_PAGES_PER_ACTIVITY = 150;
+const EARLIER_DETAIL_PAGES_PER_ACTIVITY = 50;
 export const DETAIL_ACTIVITIES_IN_FLIGHT = 4;
 
 export async function detailWorkflow(
@@ -94,6 +100,7 @@ class DetailQueueWalk {
   private readonly pagesPerActivity: number;
   private readonly activitiesInFlight: number;
   private readonly lanesPerActivity: number;
+  private readonly claimSize: number;
   private readonly details: ActivityInterfaceFor<PageActivities>;
   // Room for the completions of a full window, and their workflow tasks, after the check.
   private readonly margin: number;
@@ -103,12 +110,15 @@ class DetailQueueWalk {
     this.afterSeq = input.afterSeq ?? 0;
     this.reports = new ProgressReports(input.batchWorkflowId);
     const paced = !input.onePagePerActivity && (input.paceMs ?? 0) > 0;
-    this.pagesPerActivity = input.onePagePerActivity ? 1 : DETAIL_PAGES_PER_ACTIVITY;
+    this.pagesPerActivity = input.onePagePerActivity
+      ? 1
+      : (input.pagesPerActivity ?? EARLIER_DETAIL_PAGES_PER_ACTIVITY);
     this.activitiesInFlight = input.onePagePerActivity
       ? input.window
       : paced
         ? Math.max(1, Math.min(input.window, PACED_DETAIL_ACTIVITIES_IN_FLIGHT))
         : DETAIL_ACTIVITIES_IN_FLIGHT;
+    this.claimSize = Math.max(CLAIM_SIZE, this.pagesPerActivity * this.activitiesInFlight);
     this.lanesPerActivity = paced ? 1 : Math.max(1, Math.ceil(input.window / this.activitiesInFlight));
     this.margin = Math.max(100, input.window * 6 + 50);
     this.details = proxyActivities<PageActivities>(
@@ -153,7 +163,7 @@ class DetailQueueWalk {
   async run(): Promise<number | null> {
     const { batchId, site } = this.input;
     for (;;) {
-      const seqs = await control.nextDetails({ batchId, site, afterSeq: this.afterSeq, limit: CLAIM_SIZE });
+      const seqs = await control.nextDetails({ batchId, site, afterSeq: this.afterSeq, limit: this.claimSize });
       if (seqs.length === 0) break;
       const reachedBound = await this.handOut(chunks(seqs, this.pagesPerActivity), this.activitiesInFlight, (window) =>
         this.scrapeWindow(window),

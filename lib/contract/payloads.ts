@@ -111,6 +111,8 @@ export interface DetailWorkflowInput {
   retry: RetryPolicySettings;
   pageTimeoutMs: number;
   window: number;
+  /** Pages per activity; absent in runs started before the batch gave it (they go 50 at a time). */
+  pagesPerActivity?: number;
   /** As SitePlan.onePagePerActivity. */
   onePagePerActivity?: boolean;
   /** As SitePlan.paceMs. */
