@@ -1,7 +1,5 @@
 #!/usr/bin/env node
-// `orchestrator worker` starts under its memory settings in a child (bin/worker-launcher.js).
-if (require('./worker-launcher.js').launchedWorker()) return;
-// Everything else runs the TypeScript sources through tsx (see README, "Module system"): no build step to forget.
+// The CLI's Node entry (bin/orchestrator, the `orchestrator` command, runs it). It runs the TypeScript sources through tsx (see README, "Module system"): no build step to forget.
 require('tsx/cjs/api').register();
 require('../client/cli.ts')
   .main()

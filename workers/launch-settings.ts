@@ -1,22 +1,26 @@
 /**
- * How `orchestrator worker` is launched (bin/worker-launcher.js runs this file in a short-lived
- * process, so the launcher itself loads nothing): the node flags that cap the heap at
+ * How `orchestrator worker` is launched: the node flags that cap the heap at
  * security.system_limits.max_memory_mb, the environment that keeps native memory small, and a
  * workflow bundle built here, so the worker never loads webpack (about 150 MB it would keep).
+ * bin/orchestrator asks for them in a short-lived process (bin/worker-launch.js) and execs the
+ * command line it gets, so the process the operator started is the worker itself:
  *
- *   node -r tsx/cjs workers/launch-settings.ts '{"config":"config/config.yaml","mirror":false}'
+ *   node bin/worker-launch.js --config config/config.yaml worker
  *
- * prints one line of JSON: { "nodeFlags": [...], "env": {...} }.
+ * prints `env 'MALLOC_ARENA_MAX=2' … '/usr/bin/node' '--max-old-space-size=256' …`, or nothing when
+ * the arguments start no worker.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
-import { loadAppConfig } from '../lib/config/profile';
+import { loadAppConfig, type GlobalOptions } from '../lib/config/profile';
 import type { AppConfig } from '../lib/config/types';
 
 /** Set in the worker's environment: the path of the prebuilt workflow bundle (workers/worker.ts). */
 export const WORKFLOW_BUNDLE_ENV = 'ORCHESTRATOR_WORKFLOW_BUNDLE';
+/** Set in the worker's environment: it was started with these settings (workers/main.ts). */
+export const WORKER_LAUNCHED_ENV = 'ORCHESTRATOR_WORKER_LAUNCHED';
 /** V8's heap_size_limit is the old space plus the young generation: allow for the latter. */
 const YOUNG_GENERATION_MB = 64;
 
@@ -79,13 +83,47 @@ export async function workerLaunchSettings(config: AppConfig): Promise<WorkerLau
   };
 }
 
-if (require.main === module) {
-  (async () => {
-    const globals = JSON.parse(process.argv[2] ?? '{}') as { config?: string; mirror?: boolean };
-    process.stdout.write(`${JSON.stringify(await workerLaunchSettings(loadAppConfig(globals)))}\n`);
-  })().catch((error: unknown) => {
-    // The worker command, run the ordinary way, reports a configuration mistake as every command does.
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exitCode = 1;
-  });
+/** The global options before the command, the command's name and what follows it. */
+export function commandLine(args: string[]): { globals: GlobalOptions; command: string | null; rest: string[] } {
+  const globals: GlobalOptions = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--mirror') globals.mirror = true;
+    else if (arg === '--config') globals.config = args[++i];
+    else if (arg.startsWith('--config=')) globals.config = arg.slice('--config='.length);
+    else return { globals, command: arg, rest: args.slice(i + 1) };
+  }
+  return { globals, command: null, rest: [] };
+}
+
+/** One word for sh, whatever it holds: single-quoted, each ' written as '\''. */
+export function shellWord(word: string): string {
+  return `'${word.replaceAll("'", "'\\''")}'`;
+}
+
+/**
+ * The command line that starts the worker under its settings, up to the script to run, in words
+ * for sh; null when `args` start no worker, or its configuration does not load (the command then
+ * reports that as every command does).
+ */
+export async function workerLaunchCommand(args: string[], nodePath = process.execPath): Promise<string | null> {
+  const { globals, command, rest } = commandLine(args);
+  if (command !== 'worker' || rest.includes('--help') || rest.includes('-h')) return null;
+  let config: AppConfig;
+  try {
+    config = loadAppConfig(globals);
+  } catch {
+    return null;
+  }
+  const settings = await workerLaunchSettings(config);
+  const env = { ...settings.env, [WORKER_LAUNCHED_ENV]: '1' };
+  return ['env', ...Object.entries(env).map(([key, value]) => `${key}=${value}`), nodePath, ...settings.nodeFlags]
+    .map(shellWord)
+    .join(' ');
+}
+
+/** bin/worker-launch.js: print the command line, or nothing. */
+export async function printWorkerLaunch(args: string[]): Promise<void> {
+  const line = await workerLaunchCommand(args);
+  if (line) process.stdout.write(`${line}\n`);
 }

@@ -1,24 +1,25 @@
 /**
  * `orchestrator worker`: runs the workers until SIGINT/SIGTERM, which the Temporal runtime turns
  * into a graceful shutdown (running activities finish or are cancelled, nothing is lost).
- * bin/worker-launcher.js starts this process under its memory settings (workers/launch-settings.ts)
- * and stays as its parent; when that parent goes away, even by SIGKILL, the workers shut down too,
- * so a supervisor that restarts the command never finds a second worker left running.
+ * bin/orchestrator execs this process under its memory settings (workers/launch-settings.ts), so
+ * the process the operator or a supervisor started, signalled and killed is the worker itself.
  */
+import { UserInputError } from '../lib/errors';
 import type { AppConfig } from '../lib/config/types';
-import { heapLimitMb, WORKFLOW_BUNDLE_ENV } from './launch-settings';
+import { heapLimitMb, WORKER_LAUNCHED_ENV, WORKFLOW_BUNDLE_ENV } from './launch-settings';
 import { createWorkers } from './worker';
+
+/** Refuses a worker started without its memory settings: `node bin/orchestrator.js worker`. */
+export function assertLaunched(): void {
+  if (!process.env[WORKER_LAUNCHED_ENV])
+    throw new UserInputError(
+      'start the worker with the orchestrator command (bin/orchestrator: `npx orchestrator worker`), which gives ' +
+        'Node its memory settings when it starts; `node bin/orchestrator.js worker` has none',
+    );
+}
 
 export async function runWorkerProcess(config: AppConfig, log: (line: string) => void = console.log): Promise<void> {
   const workers = await createWorkers(config, { workflowBundlePath: process.env[WORKFLOW_BUNDLE_ENV] });
-  if (process.connected) {
-    process.once('disconnect', () => {
-      log('the launching process is gone: shutting down');
-      workers.shutdown();
-    });
-    // The channel only watches the parent: it must not keep this process alive once the workers stop.
-    process.channel?.unref();
-  }
   log(
     `worker on ${config.temporal.address} (namespace ${config.temporal.namespace}, heap limit ${heapLimitMb()} MB), task queues: ` +
       workers.workers.map((worker) => worker.options.taskQueue).join(', '),

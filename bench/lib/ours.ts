@@ -179,7 +179,8 @@ function readProbe(
     .filter(Boolean)
     .map((l) => JSON.parse(l) as MemProbe & { thread?: number; pid?: number })
     .filter((l) => !l.thread);
-  // A worker that re-ran itself as a child has two processes writing here: the one doing the work has the larger heap.
+  // A worker started by a launcher (results files before bin/orchestrator execed it) had two processes
+  // writing here: the one doing the work has the larger heap.
   const heaviest = lines.reduce<(MemProbe & { pid?: number }) | null>(
     (a, b) => (a === null || b.heapTotal > a.heapTotal ? b : a),
     null,
@@ -230,7 +231,7 @@ export async function runOurs(options: OursOptions): Promise<OursResult> {
     ];
     const startup: number[] = [];
     for (let i = 0; i < options.workers; i++) {
-      const worker = spawnWorker(
+      const worker = await spawnWorker(
         bench.path,
         mirror.url,
         join(dir, `worker-${i + 1}.log`),
@@ -251,7 +252,8 @@ export async function runOurs(options: OursOptions): Promise<OursResult> {
     const postgresPid = options.store === 'postgres' ? options.postgres!.pid : null;
     const enginePids = [options.serverPid, postgresPid].filter((pid): pid is number => pid !== null);
     const sampler = new RssSampler([...workers.map((w) => w.pid), ...enginePids]);
-    // The worker command starts the worker as its child (bin/worker-launcher.js): measure the tree.
+    // The tree, in case a worker starts children: results files from before bin/orchestrator execed
+    // the worker counted its launcher too (README, Performance).
     const cpuBefore = workers.map((w) => treeCpuSeconds(w.pid));
     const trees = workers.map((w) => processTree(w.pid));
     const processCounts = trees.map((t) => t.length);
@@ -373,7 +375,7 @@ export async function runOurs(options: OursOptions): Promise<OursResult> {
             ),
       memory: {
         method:
-          'separate worker process(es), each with its descendants (the CLI worker re-runs itself under a heap limit): /proc/<pid>/status VmRSS summed over the tree, sampled every 250 ms; VmHWM summed over the tree at the end of the batch',
+          'separate worker process(es), each with its descendants (bin/orchestrator execs the worker: none): /proc/<pid>/status VmRSS summed over the tree, sampled every 250 ms; VmHWM summed over the tree at the end of the batch',
         workers: rss.map((r, i) => ({
           pid: r.pid,
           processes: processCounts[i],

@@ -226,7 +226,7 @@ export async function runPoliteness(options: PolitenessOptions): Promise<Politen
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const workers: WorkerProcess[] = [];
   try {
-    const worker = spawnWorker(bench.path, mirror.url, join(dir, 'worker.log'), join(dir, 'worker.mem.jsonl'));
+    const worker = await spawnWorker(bench.path, mirror.url, join(dir, 'worker.log'), join(dir, 'worker.mem.jsonl'));
     workers.push(worker);
     const queues = [
       { name: taskQueue, type: 'workflow' as const },

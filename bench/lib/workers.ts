@@ -9,7 +9,9 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
+import { loadAppConfig } from '../../lib/config/profile';
 import { UserInputError } from '../../lib/errors';
+import { WORKER_LAUNCHED_ENV, workerLaunchSettings } from '../../workers/launch-settings';
 import { childEnv } from './config';
 
 const ROOT = join(__dirname, '..', '..');
@@ -26,34 +28,52 @@ export interface WorkerProcess {
   exited: Promise<number | null>;
 }
 
-/** A worker process as an operator starts one: `orchestrator --config <file> worker`. */
-export function spawnWorker(
+/**
+ * A worker process as an operator starts one: `orchestrator --config <file> worker` (bin/orchestrator,
+ * which execs Node with the worker's settings: the pid spawned is the worker's). The bench's own
+ * Node options (the memory probe, --worker-node-options) go in NODE_OPTIONS, which reach the worker
+ * and not the short-lived process that works out its settings.
+ */
+export async function spawnWorker(
   configPath: string,
   mirrorUrl: string,
   logFile: string,
   memFile: string,
   profileDir?: string,
   extraEnv: Record<string, string> = {},
-): WorkerProcess {
-  const args = [
-    ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
-    '-r',
-    join(__dirname, 'mem-probe.js'),
-    join(ROOT, 'bin', 'orchestrator.js'),
-    '--config',
-    configPath,
-    'worker',
+): Promise<WorkerProcess> {
+  const args = ['--config', configPath, 'worker'];
+  const nodeOptions = [
+    `--require=${join(__dirname, 'mem-probe.js')}`,
+    ...(extraEnv.NODE_OPTIONS ? [extraEnv.NODE_OPTIONS] : []),
   ];
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: childEnv({
-      ORCHESTRATOR_MIRROR_URL: mirrorUrl,
-      ORCHESTRATOR_METRICS_PORT: 'off',
-      BENCH_MEM_PROBE: memFile,
-      ...extraEnv,
-    }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  // Node refuses --cpu-prof in NODE_OPTIONS: a profiled worker starts as bin/orchestrator would
+  // exec it, with the flags added.
+  const launch = profileDir ? await workerLaunchSettings(loadAppConfig({ config: configPath })) : null;
+  const child = spawn(
+    launch ? process.execPath : join(ROOT, 'bin', 'orchestrator'),
+    launch
+      ? [
+          ...launch.nodeFlags,
+          '--cpu-prof',
+          `--cpu-prof-dir=${profileDir}`,
+          join(ROOT, 'bin', 'orchestrator.js'),
+          ...args,
+        ]
+      : args,
+    {
+      cwd: ROOT,
+      env: childEnv({
+        ...(launch ? { ...launch.env, [WORKER_LAUNCHED_ENV]: '1' } : {}),
+        ORCHESTRATOR_MIRROR_URL: mirrorUrl,
+        ORCHESTRATOR_METRICS_PORT: 'off',
+        BENCH_MEM_PROBE: memFile,
+        ...extraEnv,
+        NODE_OPTIONS: nodeOptions.join(' '),
+      }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   // Both streams into one file, which neither may end: the other's last lines would be written after
   // its end, and the bench would die of that instead of saying why the worker stopped.
   const out = createWriteStream(logFile);

@@ -1,7 +1,7 @@
 /** `orchestrator worker`: the project's workflows and activities on the configured task queues. */
 import type { Command } from 'commander';
 import { subcommand } from '../subcommand';
-import { runWorkerProcess } from '../../workers/main';
+import { assertLaunched, runWorkerProcess } from '../../workers/main';
 import { installRuntime } from '../../workers/runtime';
 import { loadAppConfig, type GlobalOptions } from '../../lib/config/profile';
 
@@ -12,6 +12,7 @@ export function registerWorkerCommand(program: Command, globals: () => GlobalOpt
     'ORCHESTRATOR_METRICS_PORT=9465 orchestrator worker    # a second worker on the same machine',
   ]).action(async () => {
     const config = loadAppConfig(globals());
+    assertLaunched();
     // Before any connection: the runtime's logger and Prometheus endpoint apply to the whole process.
     const runtime = installRuntime(config);
     const log = (line: string) => {

@@ -171,8 +171,8 @@ describe('orchestrator batch commands (real server, workers, mirror)', function 
     const slowId = `${stamp}-slow`;
     // Started and followed by `orchestrator run`, which must end with one line once the batch is cancelled.
     const run = spawn(
-      process.execPath,
-      [BIN, '--config', config.path, 'run', '--sites', 'mitula', '--max-pages', '1', '--id', `batch-${slowId}`],
+      BIN,
+      ['--config', config.path, 'run', '--sites', 'mitula', '--max-pages', '1', '--id', `batch-${slowId}`],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let runOutput = '';
@@ -191,7 +191,7 @@ describe('orchestrator batch commands (real server, workers, mirror)', function 
       ['mitula'],
     );
 
-    const watch = spawn(process.execPath, [BIN, '--config', config.path, 'watch', slowId], {
+    const watch = spawn(BIN, ['--config', config.path, 'watch', slowId], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

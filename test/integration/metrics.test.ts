@@ -91,7 +91,7 @@ describe('worker metrics and logs (a real worker process)', function () {
     mirror = await startMirror({ pagesPerSearch: 1, searches });
     // The first page request answers 503: a retried attempt the error metric must count.
     mirror.setFaults('mitula', { status503: { burst: 1 } });
-    worker = spawn(process.execPath, [BIN, '--config', config.path, 'worker'], {
+    worker = spawn(BIN, ['--config', config.path, 'worker'], {
       env: { ...process.env, ORCHESTRATOR_MIRROR_URL: mirror.url },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

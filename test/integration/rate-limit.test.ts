@@ -73,7 +73,7 @@ describe('per-site rate limit across two worker processes (real dev server, loca
     native = await NativeConnection.connect({ address: TEST_TEMPORAL_ADDRESS });
     workers = await createWorkers(withUrls, { connection: native });
     running = workers.run();
-    child = spawn(process.execPath, [BIN, '--config', temp.path, 'worker'], {
+    child = spawn(BIN, ['--config', temp.path, 'worker'], {
       stdio: 'ignore',
       env: { ...process.env },
     });

@@ -5,6 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { getTasks, getTransitions } from '../../lib/store/batches';
 import { openDatabase } from '../../lib/store/database';
 import { checkTransitionChain } from '../../lib/contract/statuses';
@@ -24,7 +25,7 @@ describe('system limits (real dev server)', function () {
       doc.security.system_limits.max_memory_mb = 256;
       doc.metrics.prometheus_port = null;
     });
-    const worker = spawn(process.execPath, [BIN, '--config', temp.path, 'worker'], {
+    const worker = spawn(BIN, ['--config', temp.path, 'worker'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -42,10 +43,13 @@ describe('system limits (real dev server)', function () {
       worker.stderr.on('data', read);
       worker.on('exit', (code) => reject(new Error(`worker exited with ${code}: ${output}`)));
     });
+    // bin/orchestrator execed Node with the flag: the process started is the worker, not a launcher of it.
+    const commandLine = readFileSync(`/proc/${worker.pid}/cmdline`, 'utf8').split('\0');
     const exited = new Promise((resolve) => worker.on('exit', resolve));
     worker.kill('SIGTERM');
     await exited;
     assert.ok(limit <= 256 + 64, `heap limit ${limit} MB`);
+    assert.ok(commandLine.includes('--max-old-space-size=256'), commandLine.join(' '));
   });
 
   it('fails a site that outlasts max_execution_time; the others complete', async () => {

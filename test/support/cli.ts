@@ -8,14 +8,15 @@ export interface CliResult {
   stderr: string;
 }
 
-export const BIN = join(__dirname, '..', '..', 'bin', 'orchestrator.js');
+/** The `orchestrator` command (a shell script that execs Node), run as a user runs it. */
+export const BIN = join(__dirname, '..', '..', 'bin', 'orchestrator');
 
 export function runCli(
   args: string[],
   options: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(BIN, [...args], {
       env: { ...process.env, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });

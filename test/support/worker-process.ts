@@ -17,8 +17,8 @@ export interface WorkerProcess {
   readonly child: ChildProcess;
   readonly pid: number;
   /**
-   * The process that polls Temporal: `pid` itself, or the child it starts the worker in
-   * (bin/worker-launcher.js, under security.system_limits.max_memory_mb). Known once it polls.
+   * The process that polls Temporal, known once it polls: `pid` itself (bin/orchestrator execs the
+   * worker), or a child of it, which kill-worker.test.ts refuses.
    */
   workerPid: number;
   readonly exited: Promise<number | null>;
@@ -78,7 +78,7 @@ function outputFiles(dir: string): string[] {
 /** Start the worker; resolves once it polls every queue, and fails with its output if it exits first. */
 export async function startWorkerProcess(start: WorkerStart): Promise<WorkerProcess> {
   const log = openSync(join(start.dir, `worker-${outputFiles(start.dir).length + 1}.out`), 'a');
-  const child = spawn(process.execPath, [BIN, ...start.args], {
+  const child = spawn(BIN, [...start.args], {
     ...(start.cwd ? { cwd: start.cwd } : {}),
     env: start.env,
     stdio: ['ignore', log, log],
@@ -113,7 +113,7 @@ export async function startWorkerProcess(start: WorkerStart): Promise<WorkerProc
   return worker;
 }
 
-/** Until the worker (or the child bin/worker-launcher.js started it in) polls the main queue (workflows and control activities) and every site queue. */
+/** Until the worker (or a child of it) polls the main queue (workflows and control activities) and every site queue. */
 async function untilPolling(worker: WorkerProcess, start: WorkerStart): Promise<void> {
   const queues: Array<[string, 1 | 2]> = [
     [start.taskQueue, 1],

@@ -18,7 +18,12 @@ describe('bench worker processes', function () {
 
   it('says why a worker stopped before it polled, in its own words, without a stack', async () => {
     const missing = join(dir, 'no-such-config.yaml');
-    const worker = spawnWorker(missing, 'http://127.0.0.1:9', join(dir, 'worker.log'), join(dir, 'worker.mem.jsonl'));
+    const worker = await spawnWorker(
+      missing,
+      'http://127.0.0.1:9',
+      join(dir, 'worker.log'),
+      join(dir, 'worker.mem.jsonl'),
+    );
     const code = await worker.exited;
     assert.notEqual(code, 0);
     // The worker is gone before the first look at the server, so the client is never used: lazy, it never connects.

@@ -27,7 +27,7 @@ function assertOneLineError(result: CliResult, pattern: RegExp, label: string): 
 
 /**
  * Run the CLI's main() in this process, capturing what it prints and the exit code it sets:
- * the same code path as bin/orchestrator.js without a Node start-up per case.
+ * the same code path as bin/orchestrator (bin/orchestrator.js) without a Node start-up per case.
  */
 async function inProcess(...args: string[]): Promise<CliResult> {
   let stdout = '';
@@ -129,8 +129,17 @@ describe('orchestrator user errors', function () {
     );
   });
 
+  it('refuses a worker started without its memory settings, in one line', async () => {
+    // bin/orchestrator gives them (workers/launch-settings.ts); `node bin/orchestrator.js` does not.
+    assertOneLineError(
+      await inProcess('--config', config.path, 'worker'),
+      /start the worker with the orchestrator command/,
+      'worker without settings',
+    );
+  });
+
   it('does the same through the real executable', async () => {
-    // A few through bin/orchestrator.js, as a user runs it: the same main(), plus the process exit code.
+    // A few through bin/orchestrator, as a user runs it: the same main(), plus the process exit code.
     for (const [label, args, pattern] of cases.filter(([label]) =>
       ['unknown batch (status)', 'bad cron', 'missing argument'].includes(label),
     )) {

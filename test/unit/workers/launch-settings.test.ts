@@ -1,22 +1,30 @@
 /**
- * How `orchestrator worker` is launched: the launcher finds the command behind the global options,
- * and the settings cap the heap at max_memory_mb and point the worker at a prebuilt bundle.
+ * How `orchestrator worker` is launched: the command found behind the global options, the settings
+ * that cap the heap at max_memory_mb and point the worker at a prebuilt bundle, and the command line
+ * bin/orchestrator execs.
  */
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { loadConfig } from '../../../lib/config/load';
-import { heapLimitFlag, workerLaunchSettings, WORKFLOW_BUNDLE_ENV } from '../../../workers/launch-settings';
+import {
+  commandLine,
+  heapLimitFlag,
+  shellWord,
+  WORKER_LAUNCHED_ENV,
+  workerLaunchCommand,
+  workerLaunchSettings,
+  WORKFLOW_BUNDLE_ENV,
+} from '../../../workers/launch-settings';
+import { writeTempConfig } from '../../support/temp-config';
 import { testConfig } from '../../support/test-config';
 
-// Plain JavaScript, loaded before anything else by bin/orchestrator.js.
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- plain JavaScript without types
-const { commandLine } = require('../../../bin/worker-launcher.js') as {
-  commandLine(args: string[]): {
-    globals: { config?: string; mirror?: boolean };
-    command: string | null;
-    rest: string[];
-  };
-};
+/** The words sh makes of a line: each on a line of its own, as printf prints them. */
+function shellWords(line: string): string[] {
+  return execFileSync('sh', ['-c', `printf '%s\\n' ${line}`], { encoding: 'utf8' })
+    .split('\n')
+    .slice(0, -1);
+}
 
 describe('worker launch settings', function () {
   this.timeout(60_000);
@@ -33,6 +41,35 @@ describe('worker launch settings', function () {
       rest: ['--sites', 'worker'],
     });
     assert.deepEqual(commandLine(['--mirror']), { globals: { mirror: true }, command: null, rest: [] });
+  });
+
+  it('writes any word for sh as it is: quotes, spaces, $, backslashes', () => {
+    const words = ["it's", 'a b', '$HOME', 'back\\slash', '"double"', '*', ''];
+    assert.deepEqual(shellWords(words.map(shellWord).join(' ')), words);
+  });
+
+  it('gives a command line only for a worker to start, with its settings and the node that asked', async () => {
+    for (const args of [['run'], ['--config', 'x.yaml', 'worker', '--help'], ['worker', '-h'], []])
+      assert.equal(await workerLaunchCommand(args), null, args.join(' '));
+    // A configuration that does not load: the worker command, run the ordinary way, reports it.
+    assert.equal(await workerLaunchCommand(['--config', '/nonexistent/config.yaml', 'worker']), null);
+    const temp = writeTempConfig(17998, 18998, (doc) => {
+      doc.security.system_limits.max_memory_mb = 300;
+    });
+    try {
+      const line = await workerLaunchCommand(['--config', temp.path, 'worker'], '/opt/node 20/bin/node');
+      assert.ok(line);
+      const words = shellWords(line);
+      const node = words.indexOf('/opt/node 20/bin/node');
+      assert.equal(words[0], 'env');
+      assert.ok(node > 0, line);
+      const env = Object.fromEntries(words.slice(1, node).map((word) => word.split(/=(.*)/s).slice(0, 2)));
+      assert.equal(env[WORKER_LAUNCHED_ENV], '1');
+      assert.match(readFileSync(env[WORKFLOW_BUNDLE_ENV], 'utf8'), /batchWorkflow/);
+      assert.ok(words.slice(node + 1).includes('--max-old-space-size=300'), line);
+    } finally {
+      rmSync(temp.dir, { recursive: true, force: true });
+    }
   });
 
   it('caps the heap at max_memory_mb only when the current limit is above it (plus the young generation)', () => {

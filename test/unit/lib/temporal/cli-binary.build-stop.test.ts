@@ -43,7 +43,7 @@ describe('an interrupted Temporal CLI build', function () {
         ].join('\n'),
       );
       chmodSync(join(bin, 'go'), 0o755);
-      const cli = spawn(process.execPath, [BIN, 'server', 'install'], {
+      const cli = spawn(BIN, ['server', 'install'], {
         // An empty cache and no `temporal` anywhere: provisioning goes to the (stand-in) Go build.
         env: {
           ...process.env,
