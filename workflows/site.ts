@@ -28,14 +28,21 @@ import type {
 } from '../lib/contract/payloads';
 
 /**
- * Results pages per activity: a window of consecutive pages of one start URL in one activity (its
- * heartbeat carries the resume point) costs about 6 history events, where a page per activity cost
- * about 6 each (README, Performance). Windows grow 1, 2, 4, 8, then 10 pages (never more
- * than the page number), so the first pages of a search still report progress at once. A
- * rate-limited site runs the same windows, each page waiting for the site's slot in the store's
- * pace row; only runs planned before that (SitePlan.onePagePerActivity) go a page per activity.
+ * Results pages per activity, at most: a window of consecutive pages of one start URL in one
+ * activity (its heartbeat carries the resume point) costs about 6 history events, where a page per
+ * activity cost about 6 each (README, Performance). Windows start at 2 pages and triple (2, 6, 18,
+ * then 20: `listingWindow`), so the first pages of a search still report progress at once, and a
+ * search of 25 pages takes 3 activities. A rate-limited site runs the same windows, each page
+ * waiting for the site's slot in the store's pace row; only runs planned before that
+ * (SitePlan.onePagePerActivity) go a page per activity. A run that began with other windows goes on
+ * with these: each window's size is its activity's input, which replay does not compare.
  */
-export const LISTING_PAGES_PER_ACTIVITY = 10;
+export const LISTING_PAGES_PER_ACTIVITY = 20;
+
+/** The pages of the window that starts at `pageNumber`: twice the pages before it, up to the cap. */
+export function listingWindow(pageNumber: number): number {
+  return Math.min(LISTING_PAGES_PER_ACTIVITY, 2 * pageNumber);
+}
 
 // Each proxy offers only the activities this workflow calls: calling another fails to compile.
 const control = proxyActivities<Pick<Activities, 'markTask'>>(CONTROL_ACTIVITY_OPTIONS);
@@ -153,7 +160,7 @@ async function scrapeFrom(
   const { batchId, plan } = input;
   const { url, pageNumber, totals } = at;
   const maxPages = plan.startUrls[startIndex].maxPages;
-  const limit = plan.onePagePerActivity ? 1 : Math.min(LISTING_PAGES_PER_ACTIVITY, pageNumber);
+  const limit = plan.onePagePerActivity ? 1 : listingWindow(pageNumber);
   const walked: ListingWalk = await pages.scrapeListingPages({
     batchId,
     site: plan.site,

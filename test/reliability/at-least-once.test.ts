@@ -20,7 +20,7 @@ import { checkTransitionChain, type TaskState } from '../../lib/contract/statuse
 import { startMirror, type MirrorServer } from '../../mirror/server';
 import { buildActivityDeps } from '../../workers/activity-deps';
 import { DETAIL_PAGES_PER_ACTIVITY } from '../../workflows/detail';
-import { LISTING_PAGES_PER_ACTIVITY } from '../../workflows/site';
+import { listingWindow } from '../../workflows/site';
 import type { BatchPlan, ListingCursor, SiteProgress } from '../../lib/contract/payloads';
 import { expectedRecords } from '../support/expected-records';
 import { scratchStorage } from '../support/test-config';
@@ -194,7 +194,7 @@ describe('at least once: every activity of a batch run twice leaves what running
                 url: url,
                 pageNumber,
                 maxPages: start.maxPages,
-                limit: Math.min(LISTING_PAGES_PER_ACTIVITY, pageNumber),
+                limit: listingWindow(pageNumber),
                 totals,
               }),
             );

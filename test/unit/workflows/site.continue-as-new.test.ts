@@ -15,6 +15,7 @@ import {
   type ChildRun,
   type WorkflowTestEnv,
 } from './continue-as-new-support';
+import { LISTING_PAGES_PER_ACTIVITY } from '../../../workflows/site';
 
 /** Small enough that a walk of a few dozen activities spans several runs. */
 const MAX_EVENTS = 100;
@@ -51,15 +52,15 @@ function expectedWalk(searches: FakeSearch[]): { pages: string[]; totals: SiteTo
   return { pages, totals };
 }
 
-const FLAKY_START_PAGES = [6, 26, 56];
+const FLAKY_START_PAGES = [9, 27, 67];
 
 type SiteActivities = Pick<Activities, 'markTask' | 'scrapeListingPages'>;
 
 /**
  * The two activities siteWorkflow calls, as the real ones behave: a window of up to `limit` pages
- * from the cursor it is given. An activity starting on page 6, 26 or 56 fails its first attempt
- * (the retry policy retries it; few, as the dev server takes about a second to start a retry); a
- * page in `brokenPages` fails every attempt, not retryably.
+ * from the cursor it is given. An activity starting on page 9, 27 or 67 (windows start on pages 1,
+ * 3, 9, 27, 47, 67 …) fails its first attempt (the retry policy retries it; few, as the dev server
+ * takes about a second to start a retry); a page in `brokenPages` fails every attempt, not retryably.
  */
 function fakeSiteActivities(searches: FakeSearch[], brokenPages: string[] = []) {
   const stored: string[] = [];
@@ -198,7 +199,7 @@ describe('siteWorkflow continues as new at the history bound (test dev server, t
       assert.deepEqual(run.outcome!.signals.at(-1), result, 'the batch heard the final counts');
       // Continuing is neither a failure nor a new start: the task went running → completed once.
       assert.deepEqual(fake.taskStates, [{ state: 'running' }, { state: 'completed' }]);
-      assert.equal(Math.max(...fake.limits), onePagePerActivity ? 1 : 10);
+      assert.equal(Math.max(...fake.limits), onePagePerActivity ? 1 : LISTING_PAGES_PER_ACTIVITY);
       assert.ok(fake.retries() > 0, 'no activity was retried');
       assertContinuedAsNew(run, MAX_EVENTS, 'EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED');
       console.log(
