@@ -5,7 +5,8 @@ require('tsx/cjs/api').register();
 require('../workers/launch-settings.ts')
   .printWorkerLaunch(process.argv.slice(2))
   .catch((error) => {
-    // The worker command, run the ordinary way, reports a configuration mistake as every command does.
-    process.stderr.write(`${error && error.message ? error.message : error}\n`);
+    // A configuration mistake is not one of these (the worker command reports it): the workflows did
+    // not bundle, or the temp folder is not writable. bin/orchestrator stops with this exit code.
+    process.stderr.write(`error: cannot prepare the worker: ${error && error.message ? error.message : error}\n`);
     process.exitCode = 1;
   });
