@@ -111,7 +111,7 @@ function scheduled(runs: temporal.api.history.v1.IHistory[], type: string): numb
   );
 }
 
-/** Results windows of a walk of `pages` pages: 1, 2, 4, 8, then 10 pages (workflows/site.ts). */
+/** Results windows of a walk of `pages` pages: 2, 6, 18, then 20 pages (`listingWindow`, workflows/site.ts). */
 function listingWindows(pages: number): number {
   let windows = 0;
   for (let page = 1; page <= pages; windows++) page += listingWindow(page);

@@ -1,9 +1,10 @@
 /**
  * detailWorkflow continues as new wherever its history reaches the bound, on the one-page path
  * (rate-limited sites: one entry per activity, `window` activities in flight) and on the window
- * path (50 entries per activity, 4 in flight), and on the paced path (a rate-limited site now: 50
- * entries per activity, 2 in flight, one lane each, the store's pace row spacing the pages), with entries that fail once and are retried, and
- * entries that fail every attempt and are recorded failed (closeDetailWindow) before the run
+ * path (150 entries per activity as the batch starts it now, 50 in runs started before; 4 in
+ * flight), and on the paced path (a rate-limited site now: 2 in flight, one lane each, the store's
+ * pace row spacing the pages), with entries that fail once and are retried, and entries that fail
+ * every attempt and are recorded failed (closeDetailWindow) before the run
  * continues. A window whose every attempt times out after finishing some of its entries counts
  * those entries as they ended (closeDetailWindow returns the window's entries by final state). The real
  * workflow runs on the test dev server under a stand-in batch; its activities are test functions
@@ -19,6 +20,7 @@ import {
   type ChildRun,
   type WorkflowTestEnv,
 } from './continue-as-new-support';
+import { DETAIL_PAGES_PER_ACTIVITY } from '../../../workflows/detail';
 
 const MAX_EVENTS = 200;
 
@@ -141,6 +143,7 @@ function runDetail(
     window: number;
     onePagePerActivity: boolean;
     paceMs?: number;
+    pagesPerActivity?: number;
     maxHistoryEventsPerRun: number;
   },
   activities: DetailActivities,
@@ -171,11 +174,12 @@ describe('detailWorkflow continues as new at the history bound (test dev server,
   this.timeout(120_000);
   const env = workflowTestEnvHooks();
 
-  for (const { path, onePagePerActivity, paceMs, window, entries, perActivity, inFlight, lanes } of [
+  for (const { path, onePagePerActivity, paceMs, pagesPerActivity, window, entries, perActivity, inFlight, lanes } of [
     {
       path: 'one entry per activity (a rate-limited site, in runs planned before the pace row)',
       onePagePerActivity: true,
       paceMs: undefined,
+      pagesPerActivity: undefined,
       window: 5,
       entries: 250,
       perActivity: 1,
@@ -183,9 +187,21 @@ describe('detailWorkflow continues as new at the history bound (test dev server,
       lanes: 1,
     },
     {
-      path: 'windows of 50 entries',
+      path: `windows of ${DETAIL_PAGES_PER_ACTIVITY} entries, as the batch starts it now`,
       onePagePerActivity: false,
       paceMs: undefined,
+      pagesPerActivity: DETAIL_PAGES_PER_ACTIVITY,
+      window: 20,
+      entries: 4000,
+      perActivity: DETAIL_PAGES_PER_ACTIVITY,
+      inFlight: 4,
+      lanes: 5,
+    },
+    {
+      path: 'windows of 50 entries (a run started before the batch gave the number)',
+      onePagePerActivity: false,
+      paceMs: undefined,
+      pagesPerActivity: undefined,
       window: 20,
       entries: 2000,
       perActivity: 50,
@@ -193,9 +209,10 @@ describe('detailWorkflow continues as new at the history bound (test dev server,
       lanes: 5,
     },
     {
-      path: 'windows of 50 entries on a rate-limited site (the pace row spaces its pages)',
+      path: 'windows of 50 entries on a rate-limited site (the pace row spaces its pages; a run started before)',
       onePagePerActivity: false,
       paceMs: 2000,
+      pagesPerActivity: undefined,
       window: 20,
       entries: 1000,
       perActivity: 50,
@@ -209,7 +226,14 @@ describe('detailWorkflow continues as new at the history bound (test dev server,
       const run = await runDetail(
         env(),
         name,
-        { pageTimeoutMs: 10_000, window, onePagePerActivity, paceMs, maxHistoryEventsPerRun: MAX_EVENTS },
+        {
+          pageTimeoutMs: 10_000,
+          window,
+          onePagePerActivity,
+          paceMs,
+          pagesPerActivity,
+          maxHistoryEventsPerRun: MAX_EVENTS,
+        },
         fake.activities,
       );
       assert.equal(run.error, undefined, String(run.error));
