@@ -39,7 +39,7 @@ import type {
  */
 export const LISTING_PAGES_PER_ACTIVITY = 20;
 
-/** The pages of the window that starts at `pageNumber`: twice the pages before it, up to the cap. */
+/** The pages of the window that starts at `pageNumber`: twice that number, up to the cap (2, 6, 18, 20 …). */
 export function listingWindow(pageNumber: number): number {
   return Math.min(LISTING_PAGES_PER_ACTIVITY, 2 * pageNumber);
 }
