@@ -7,8 +7,8 @@
  *
  *   node bin/worker-launch.js --config config/config.yaml worker
  *
- * prints `env 'MALLOC_ARENA_MAX=2' … '/usr/bin/node' '--max-old-space-size=256' …`, or nothing when
- * the arguments start no worker.
+ * prints `env 'ORCHESTRATOR_WORKER_LAUNCHED=1' 'MALLOC_ARENA_MAX=2' … '/usr/bin/node'
+ * '--max-old-space-size=256' …`, or nothing when the arguments start no worker.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -77,6 +77,7 @@ export async function workerLaunchSettings(config: AppConfig): Promise<WorkerLau
     nodeFlags: [...(flag ? [flag] : []), '--max-semi-space-size=8', '--heap-growing-percent=100'],
     // The core's threads each get a malloc arena of their own by default: two keep RSS near the heap.
     env: {
+      [WORKER_LAUNCHED_ENV]: '1',
       MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
       [WORKFLOW_BUNDLE_ENV]: await buildWorkflowBundle(config),
     },
@@ -115,9 +116,8 @@ export async function workerLaunchCommand(args: string[], nodePath = process.exe
   } catch {
     return null;
   }
-  const settings = await workerLaunchSettings(config);
-  const env = { ...settings.env, [WORKER_LAUNCHED_ENV]: '1' };
-  return ['env', ...Object.entries(env).map(([key, value]) => `${key}=${value}`), nodePath, ...settings.nodeFlags]
+  const { env, nodeFlags } = await workerLaunchSettings(config);
+  return ['env', ...Object.entries(env).map(([key, value]) => `${key}=${value}`), nodePath, ...nodeFlags]
     .map(shellWord)
     .join(' ');
 }

@@ -177,15 +177,11 @@ function readProbe(
     .trim()
     .split('\n')
     .filter(Boolean)
-    .map((l) => JSON.parse(l) as MemProbe & { thread?: number; pid?: number })
+    .map((l) => JSON.parse(l) as MemProbe & { thread?: number })
     .filter((l) => !l.thread);
-  // A worker started by a launcher (results files before bin/orchestrator execed it) had two processes
-  // writing here: the one doing the work has the larger heap.
-  const heaviest = lines.reduce<(MemProbe & { pid?: number }) | null>(
-    (a, b) => (a === null || b.heapTotal > a.heapTotal ? b : a),
-    null,
-  )?.pid;
-  const during = lines.filter((l) => l.at >= from && l.at <= to && l.pid === heaviest);
+  // One process writes here: bin/orchestrator execs the worker, and its settings probe runs without
+  // the bench's NODE_OPTIONS, so without the probe.
+  const during = lines.filter((l) => l.at >= from && l.at <= to);
   if (during.length === 0) return { atStart: null, atPeak: null, atEnd: null };
   return {
     atStart: during[0],
@@ -252,8 +248,8 @@ export async function runOurs(options: OursOptions): Promise<OursResult> {
     const postgresPid = options.store === 'postgres' ? options.postgres!.pid : null;
     const enginePids = [options.serverPid, postgresPid].filter((pid): pid is number => pid !== null);
     const sampler = new RssSampler([...workers.map((w) => w.pid), ...enginePids]);
-    // The tree, in case a worker starts children: results files from before bin/orchestrator execed
-    // the worker counted its launcher too (README, Performance).
+    // The tree: a worker's children count too (Chromium, for a site on the browser fetcher). Results
+    // files from before bin/orchestrator execed the worker counted its launcher in it (README, Performance).
     const cpuBefore = workers.map((w) => treeCpuSeconds(w.pid));
     const trees = workers.map((w) => processTree(w.pid));
     const processCounts = trees.map((t) => t.length);

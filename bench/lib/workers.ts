@@ -11,7 +11,7 @@ import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { loadAppConfig } from '../../lib/config/profile';
 import { UserInputError } from '../../lib/errors';
-import { WORKER_LAUNCHED_ENV, workerLaunchSettings } from '../../workers/launch-settings';
+import { workerLaunchSettings } from '../../workers/launch-settings';
 import { childEnv } from './config';
 
 const ROOT = join(__dirname, '..', '..');
@@ -50,30 +50,30 @@ export async function spawnWorker(
   // Node refuses --cpu-prof in NODE_OPTIONS: a profiled worker starts as bin/orchestrator would
   // exec it, with the flags added.
   const launch = profileDir ? await workerLaunchSettings(loadAppConfig({ config: configPath })) : null;
-  const child = spawn(
-    launch ? process.execPath : join(ROOT, 'bin', 'orchestrator'),
-    launch
-      ? [
+  const [command, commandArgs] = launch
+    ? [
+        process.execPath,
+        [
           ...launch.nodeFlags,
           '--cpu-prof',
           `--cpu-prof-dir=${profileDir}`,
           join(ROOT, 'bin', 'orchestrator.js'),
           ...args,
-        ]
-      : args,
-    {
-      cwd: ROOT,
-      env: childEnv({
-        ...(launch ? { ...launch.env, [WORKER_LAUNCHED_ENV]: '1' } : {}),
-        ORCHESTRATOR_MIRROR_URL: mirrorUrl,
-        ORCHESTRATOR_METRICS_PORT: 'off',
-        BENCH_MEM_PROBE: memFile,
-        ...extraEnv,
-        NODE_OPTIONS: nodeOptions.join(' '),
-      }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+        ],
+      ]
+    : [join(ROOT, 'bin', 'orchestrator'), args];
+  const child = spawn(command, commandArgs, {
+    cwd: ROOT,
+    env: childEnv({
+      ...launch?.env,
+      ORCHESTRATOR_MIRROR_URL: mirrorUrl,
+      ORCHESTRATOR_METRICS_PORT: 'off',
+      BENCH_MEM_PROBE: memFile,
+      ...extraEnv,
+      NODE_OPTIONS: nodeOptions.join(' '),
+    }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   // Both streams into one file, which neither may end: the other's last lines would be written after
   // its end, and the bench would die of that instead of saying why the worker stopped.
   const out = createWriteStream(logFile);
