@@ -11,10 +11,10 @@
  * dies fails the pages it held and is started again for the next page.
  */
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { Worker, type ResourceLimits } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { SiteConfig } from '../lib/config/types';
 import { SCRAPE_ERROR_CLASSES } from '../lib/errors';
+import { startThread } from '../lib/process/thread-heap';
 import type { ListingRecord } from '../lib/record/listing-record';
 import type { ListingPage, ParseContext } from './adapter';
 import type { AdapterChoice, PageParser } from './page-parser';
@@ -76,18 +76,6 @@ export interface ParserThreadOptions {
    * 6.49 → 5.64–5.80 s per 1,000 pages and pages per minute +11 %, for 10–26 MiB more peak RSS.
    */
   youngGenerationMb?: number;
-}
-
-/**
- * A thread with heap limits of its own. V8 sizes a new heap's young generation from the process's
- * --max-semi-space-size when that flag is set, over the thread's own limit: the worker's launch sets
- * it for the activities' thread (workers/launch-settings.ts), whose heap has long been made when a
- * thread starts. Cleared here, so this thread's limit is the one that holds (threads started after it
- * get V8's default, 16 MB semi-spaces at most, and grow into it only as they need).
- */
-export function startThread(source: string, resourceLimits: ResourceLimits): Worker {
-  setFlagsFromString('--max-semi-space-size=0');
-  return new Worker(source, { eval: true, resourceLimits });
 }
 
 export class ParserThread implements PageParser {

@@ -2,11 +2,9 @@
  * The parser thread (scrapers/parser-thread.ts) gives what the adapters give on the caller's
  * thread: every hand-written fixture page parsed both ways, records equal, and a refused page
  * refused with the same error class (instanceof, name, message, retryable, fields), so the
- * activities decide retries alike. A thread that is closed refuses new pages. The thread's young
- * generation is its own, whatever the process's --max-semi-space-size.
+ * activities decide retries alike. A thread that is closed refuses new pages.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { loadConfig } from '../../../lib/config/load';
 import { ScrapeError, UnrecognisedMarkupError } from '../../../lib/errors';
@@ -111,35 +109,5 @@ describe('the parser thread', () => {
       }),
       /the parser thread is closed/,
     );
-  });
-
-  it("sizes the thread's young generation by its own limit, not by the process's --max-semi-space-size", function () {
-    this.timeout(30_000);
-    // A thread that keeps what it allocates: V8 grows its young generation as far as the limit lets it.
-    const thread = `
-      const { getHeapSpaceStatistics } = require('node:v8');
-      const kept = [];
-      let largest = 0;
-      for (let i = 0; i < 400000; i++) {
-        kept.push({ i, text: 'x' + i });
-        if (i % 1000 === 0) largest = Math.max(largest, getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size);
-      }
-      require('node:worker_threads').parentPort.postMessage(largest);`;
-    const largestNewSpaceMiB = (start: 'startThread' | 'new Worker') => {
-      const script = `
-        const { Worker } = require('node:worker_threads');
-        const { startThread } = require(${JSON.stringify(require.resolve('../../../scrapers/parser-thread'))});
-        const source = ${JSON.stringify(thread)};
-        const limits = { maxYoungGenerationSizeMb: 48 };
-        const thread = ${start === 'startThread' ? 'startThread(source, limits)' : 'new Worker(source, { eval: true, resourceLimits: limits })'};
-        thread.on('message', (bytes) => { process.stdout.write(String(bytes / 1048576)); process.exit(0); });`;
-      const out = execFileSync(process.execPath, ['--max-semi-space-size=1', '-r', 'tsx/cjs', '-e', script], {
-        encoding: 'utf8',
-      });
-      return Number(out);
-    };
-    // The flag wins over a plain thread's limit (1 MB semi-spaces): what startThread is there for.
-    assert.ok(largestNewSpaceMiB('new Worker') <= 2, 'a plain thread is held to the flag');
-    assert.ok(largestNewSpaceMiB('startThread') >= 16, 'the parser thread grows to its own limit');
   });
 });
