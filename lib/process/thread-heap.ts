@@ -18,10 +18,11 @@ export function startThread(source: string, resourceLimits: ResourceLimits): Wor
 }
 
 /**
- * Runs `start`, and the threads it starts, and waits for, make their heaps with semi-spaces of
- * `semiSpaceMb`: for threads whose code takes no resource limits (the SDK's workflow thread). The
- * flag is cleared when `start` settles: threads started later size their own young generation.
- * `start` must not resolve before its threads have made their heaps (a thread's first answer).
+ * Runs `start` with the flag at `semiSpaceMb`: the threads it starts make their heaps with
+ * semi-spaces of that size. For threads whose code takes no resource limits (the SDK's workflow
+ * thread). The flag is cleared when `start` settles, so threads started later size their own young
+ * generation: `start` must not settle before its threads have made their heaps (a thread's first
+ * answer says it has).
  */
 export async function withThreadSemiSpace<T>(semiSpaceMb: number, start: () => Promise<T>): Promise<T> {
   setFlagsFromString(`--max-semi-space-size=${semiSpaceMb}`);
