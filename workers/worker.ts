@@ -32,7 +32,7 @@ export interface CreateWorkersOptions extends DepsOptions {
 }
 
 /** Semi-spaces of the SDK's workflow thread, MB. */
-export const WORKFLOW_THREAD_SEMI_SPACE_MB = 1;
+const WORKFLOW_THREAD_SEMI_SPACE_MB = 1;
 
 export async function createWorkers(
   config: AppConfig,

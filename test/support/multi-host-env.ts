@@ -56,7 +56,7 @@ function runOrchestratorIn(
   timeoutMs = 180_000,
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(BIN, [...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(BIN, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));

@@ -88,7 +88,7 @@ export interface RunningCommand {
 
 /** The real `orchestrator` executable with `args`, in the scratch environment (childEnv), running. */
 export function startOrchestrator(args: string[], extraEnv: Record<string, string> = {}): RunningCommand {
-  const child = spawn(BIN, [...args], { env: childEnv(extraEnv), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(BIN, args, { env: childEnv(extraEnv), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   let stdout = '';
   let stderr = '';

@@ -100,7 +100,7 @@ export interface TimedRun {
 /** `orchestrator …args` as a user runs it, every printed line with the time it arrived. */
 export function runCliTimed(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<TimedRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(BIN, [...args], {
+    const child = spawn(BIN, args, {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

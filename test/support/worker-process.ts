@@ -78,7 +78,7 @@ function outputFiles(dir: string): string[] {
 /** Start the worker; resolves once it polls every queue, and fails with its output if it exits first. */
 export async function startWorkerProcess(start: WorkerStart): Promise<WorkerProcess> {
   const log = openSync(join(start.dir, `worker-${outputFiles(start.dir).length + 1}.out`), 'a');
-  const child = spawn(BIN, [...start.args], {
+  const child = spawn(BIN, start.args, {
     ...(start.cwd ? { cwd: start.cwd } : {}),
     env: start.env,
     stdio: ['ignore', log, log],
