@@ -59,6 +59,7 @@ export function fromThrownError(thrown: ThrownError): Error {
 
 const ENTRY = join(__dirname, 'parser-thread-entry.ts');
 const TSX_API = require.resolve('tsx/cjs/api');
+const SOURCE_MAPS = join(__dirname, '../lib/process/source-maps.ts');
 
 export interface ParserThreadOptions {
   /**
@@ -125,10 +126,16 @@ export class ParserThread implements PageParser {
 
   private running(): Worker {
     if (this.thread) return this.thread;
-    // The thread runs the TypeScript sources as the process does (tsx), registered in the thread itself.
-    // Both by absolute path: an eval'd thread resolves modules from the process's working directory,
-    // which for an operator's worker is wherever it was started, not this project.
-    const thread = startThread(`require(${JSON.stringify(TSX_API)}).register(); require(${JSON.stringify(ENTRY)});`, {
+    // The thread runs the TypeScript sources as the process does (tsx, with source maps for the
+    // project's own files: lib/process/source-maps.ts), registered in the thread itself. All by
+    // absolute path: an eval'd thread resolves modules from the process's working directory, which
+    // for an operator's worker is wherever it was started, not this project.
+    const source = [
+      `require(${JSON.stringify(TSX_API)}).register();`,
+      `require(${JSON.stringify(SOURCE_MAPS)}).mapOwnSourcesOnly();`,
+      `require(${JSON.stringify(ENTRY)});`,
+    ].join(' ');
+    const thread = startThread(source, {
       maxYoungGenerationSizeMb: this.options.youngGenerationMb ?? 48,
       ...(this.options.oldGenerationMb ? { maxOldGenerationSizeMb: this.options.oldGenerationMb } : {}),
     });

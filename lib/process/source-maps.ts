@@ -1,0 +1,38 @@
+/**
+ * Stack traces mapped to the project's TypeScript, and only to it. tsx turns Node's source maps on,
+ * and Node then reads, parses and keeps the map of every CommonJS module compiled after that,
+ * packages included: for the worker's modules, 608 packages' `.js.map` files, 4.3 MB of the
+ * activities' thread's live heap, which its old generation doubles before each full collection
+ * (`--heap-growing-percent=100`, workers/launch-settings.ts). A package's frames show the
+ * JavaScript it ships, which is what its own issue tracker reads; the project's frames still point
+ * into its TypeScript, which tsx compiles with maps of their own.
+ *
+ * Node decides whether to keep a module's map when it compiles the module, from the process's
+ * setting at that moment (`process.sourceMapsEnabled`), so the setting is off while a module under
+ * node_modules compiles and back on after.
+ */
+import Module from 'node:module';
+import { sep } from 'node:path';
+
+type Compile = (this: Module, content: string, filename: string) => unknown;
+
+const PACKAGES = `${sep}node_modules${sep}`;
+const wrapped = Symbol('mapOwnSourcesOnly');
+
+/** From now on, modules under node_modules compile without their source maps. Call it once tsx is registered. */
+export function mapOwnSourcesOnly(): void {
+  const prototype = Module.prototype as unknown as { _compile: Compile & { [wrapped]?: true } };
+  if (prototype._compile[wrapped]) return;
+  const compile = prototype._compile;
+  const compileOwnMapsOnly: Compile & { [wrapped]?: true } = function (this: Module, content, filename) {
+    if (!filename.includes(PACKAGES) || !process.sourceMapsEnabled) return compile.call(this, content, filename);
+    process.setSourceMapsEnabled(false);
+    try {
+      return compile.call(this, content, filename);
+    } finally {
+      process.setSourceMapsEnabled(true);
+    }
+  };
+  compileOwnMapsOnly[wrapped] = true;
+  prototype._compile = compileOwnMapsOnly;
+}
