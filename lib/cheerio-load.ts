@@ -9,6 +9,10 @@
  * cheerio's package exports map does not list `load-parse.js`, so it is required by its path beside
  * the entry point. A cheerio that moves it falls back to the entry point: the same function, with
  * the heap it costs.
+ *
+ * It is required on the first call, not when this module loads: the worker's activities' thread
+ * imports the adapters (their content hooks, the challenge check) but parses nothing (its parser
+ * thread does), and so never loads cheerio and parse5 at all.
  */
 import { dirname, join } from 'node:path';
 import type { load as Load } from 'cheerio';
@@ -23,4 +27,6 @@ function cheerioLoad(): typeof Load {
   }
 }
 
-export const load = cheerioLoad();
+let loaded: typeof Load | undefined;
+
+export const load = ((...args: Parameters<typeof Load>) => (loaded ??= cheerioLoad())(...args)) as typeof Load;

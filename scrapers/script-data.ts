@@ -10,7 +10,15 @@
  * page) still gives its literal: the literal is parsed on its own where the text assigns or passes
  * it, and a literal that is itself cut short gives the properties that end before the cut.
  */
-import * as acorn from 'acorn';
+import type * as Acorn from 'acorn';
+
+let acornModule: typeof Acorn | undefined;
+
+/** acorn, required on first use: a thread that parses no page (the worker's activities' thread) never loads it. */
+function acorn(): typeof Acorn {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded when first needed, see above
+  return (acornModule ??= require('acorn') as typeof Acorn);
+}
 
 /** Where the literal sits in the script. */
 export type ScriptTarget =
@@ -27,14 +35,14 @@ export interface ScriptData {
   complete: boolean;
 }
 
-const OPTIONS: acorn.Options = {
+const OPTIONS: Acorn.Options = {
   ecmaVersion: 'latest',
   sourceType: 'script',
   allowReturnOutsideFunction: true,
   allowHashBang: true,
 };
 
-type AnyNode = acorn.Node & Record<string, unknown>;
+type AnyNode = Acorn.Node & Record<string, unknown>;
 
 /** The name a target looks for, as it appears in the script's text. */
 function targetText(target: ScriptTarget): string {
@@ -76,7 +84,7 @@ export class ScriptSource {
   private indexed(): LiteralIndex | null {
     if (this.index === undefined) {
       try {
-        this.index = indexLiterals(acorn.parse(this.source, OPTIONS) as unknown as AnyNode);
+        this.index = indexLiterals(acorn().parse(this.source, OPTIONS) as unknown as AnyNode);
       } catch {
         // Read literals on their own (textualStarts).
         this.index = null;
@@ -95,7 +103,7 @@ export function readScriptData(source: string, target: ScriptTarget): ScriptData
  * Plain data from a literal's syntax tree: objects, arrays, strings, numbers, booleans and null.
  * Anything else reads as undefined (and an undefined property is left out of its object).
  */
-export function literalData(node: acorn.Node): unknown {
+export function literalData(node: Acorn.Node): unknown {
   const n = node as AnyNode;
   switch (n.type) {
     case 'ObjectExpression': {
@@ -104,7 +112,7 @@ export function literalData(node: acorn.Node): unknown {
         if (property.type !== 'Property' || property.kind !== 'init' || property.method) continue;
         const key = propertyKey(property);
         if (key === undefined) continue;
-        const value = literalData(property.value as acorn.Node);
+        const value = literalData(property.value as Acorn.Node);
         // defineProperty: a "__proto__" key is data here, not the object's prototype.
         if (value !== undefined)
           Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
@@ -119,7 +127,7 @@ export function literalData(node: acorn.Node): unknown {
       // Regular expressions and BigInts are not data the pages mean to hand over.
       return 'regex' in n || 'bigint' in n ? undefined : n.value;
     case 'UnaryExpression': {
-      const argument = literalData(n.argument as acorn.Node);
+      const argument = literalData(n.argument as Acorn.Node);
       if (typeof argument !== 'number') return undefined;
       if (n.operator === '-') return -argument;
       if (n.operator === '+') return argument;
@@ -220,7 +228,7 @@ function* textualStarts(source: string, target: ScriptTarget): Generator<number>
 /** The literal starting at `start`: whole, or (an object or array that does not parse) the elements that do. */
 function readLiteralAt(source: string, start: number): ScriptData | undefined {
   try {
-    return { value: literalData(acorn.parseExpressionAt(source, start, OPTIONS)), complete: true };
+    return { value: literalData(acorn().parseExpressionAt(source, start, OPTIONS)), complete: true };
   } catch {
     if (source[start] !== '{' && source[start] !== '[') return undefined;
     const value = elementsThatParse(source, start);
@@ -238,14 +246,14 @@ function readLiteralAt(source: string, start: number): ScriptData | undefined {
 function elementsThatParse(source: string, start: number): unknown {
   const text = source.slice(start);
   const isObject = text[0] === '{';
-  const { tokTypes: t } = acorn;
+  const { tokTypes: t } = acorn();
   const opening = new Set([t.braceL, t.bracketL, t.parenL, t.dollarBraceL]);
   const closing = new Set([t.braceR, t.bracketR, t.parenR]);
   const bounds: number[] = [1];
   let depth = 0;
   let end = text.length;
   try {
-    for (const token of acorn.tokenizer(text, OPTIONS)) {
+    for (const token of acorn().tokenizer(text, OPTIONS)) {
       if (opening.has(token.type)) depth++;
       else if (closing.has(token.type) && --depth === 0) {
         end = token.start;
@@ -262,7 +270,7 @@ function elementsThatParse(source: string, start: number): unknown {
     const element = text.slice(bounds[i], bounds[i + 1] - 1);
     if (element.trim() === '') continue;
     try {
-      const value = literalData(acorn.parseExpressionAt(isObject ? `{${element}}` : `[${element}]`, 0, OPTIONS));
+      const value = literalData(acorn().parseExpressionAt(isObject ? `{${element}}` : `[${element}]`, 0, OPTIONS));
       if (!isObject) array.push(...(value as unknown[]));
       else
         for (const [key, item] of Object.entries(value as object))

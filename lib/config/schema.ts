@@ -398,12 +398,13 @@ const defaultsSchema = section(TUNING_SHAPE).partial();
 
 // ── Generic adapter selectors ────────────────────────────────────────────────────────────────
 
-const probe = cheerio.load('<html><body></body></html>');
+/** Made on the first selector checked: a configuration without generic sites loads no cheerio. */
+let probe: ReturnType<typeof cheerio.load> | undefined;
 
 /** Whether cheerio can compile the selector: a typo fails at load time, not mid-run. */
 export function isCssSelector(selector: string): boolean {
   try {
-    probe(selector);
+    (probe ??= cheerio.load('<html><body></body></html>'))(selector);
     return true;
   } catch {
     return false;
