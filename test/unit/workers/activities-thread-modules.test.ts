@@ -1,0 +1,38 @@
+/**
+ * The worker's activities' thread imports the adapters (their content hooks and the challenge check,
+ * workers/activity-deps.ts) but parses no page: its parser thread does. The parsing libraries are
+ * required on first use (lib/cheerio-load.ts, scrapers/script-data.ts), so that thread never holds
+ * them. Each case loads modules in a fresh Node process, as the worker does (tsx).
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+
+const PARSING_PACKAGES = ['cheerio', 'parse5', 'acorn', 'css-select', 'htmlparser2'];
+
+/** The parsing packages loaded once `script` has run after requiring `modules`. */
+function parsingPackagesLoaded(modules: string[], script = ''): string[] {
+  const source = `
+    ${modules.map((module) => `require(${JSON.stringify(require.resolve(module))});`).join('\n')}
+    ${script}
+    const loaded = new Set(Object.keys(require.cache).map((file) => (/node_modules\\/([^/]+)\\//.exec(file) || [])[1]));
+    process.stdout.write(JSON.stringify(${JSON.stringify(PARSING_PACKAGES)}.filter((name) => loaded.has(name))));`;
+  return JSON.parse(execFileSync(process.execPath, ['-r', 'tsx/cjs', '-e', source], { encoding: 'utf8' })) as string[];
+}
+
+describe("the activities' thread's modules", function () {
+  this.timeout(60_000);
+
+  it('load no parsing library', function () {
+    assert.deepEqual(parsingPackagesLoaded(['../../../workers/activity-deps', '../../../workers/worker']), []);
+  });
+
+  it('load them when a page is parsed (the same modules, on the thread that parses)', function () {
+    const parse = `
+      const { adapterFor } = require(${JSON.stringify(require.resolve('../../../scrapers/registry'))});
+      try { adapterFor({ key: 'inmuebles24' }).parseDetailPage('<html><body><script>const avisoInfo = {};</script></body></html>', { site: 'inmuebles24', url: 'https://www.inmuebles24.com/', maxFieldLength: 100 }); } catch {}`;
+    assert.deepEqual(
+      parsingPackagesLoaded(['../../../workers/activity-deps'], parse).sort(),
+      [...PARSING_PACKAGES].sort(),
+    );
+  });
+});
