@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { GotScraping } from 'got-scraping' with { 'resolution-mode': 'import' };
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -16,7 +17,7 @@ import {
   ServerError,
   TruncatedPageError,
 } from '../../../../lib/errors';
-import { HttpFetcher, type HttpFetcherOptions } from '../../../../lib/fetch/http-fetcher';
+import { HttpFetcher, withoutOptionsCheck, type HttpFetcherOptions } from '../../../../lib/fetch/http-fetcher';
 import { startMirror, type MirrorServer } from '../../../../mirror/server';
 import { loadPage } from '../../../../scrapers/page';
 import { cardIds, examplePortal } from '../../../support/example-portal';
@@ -433,5 +434,45 @@ describe('HttpFetcher headers and access denial', () => {
       },
     );
     assert.equal(seen.length, 1, 'the hop is never requested');
+  });
+});
+
+describe("withoutOptionsCheck (got-scraping's per-request check of its options)", () => {
+  let server: http.Server;
+  let url: string;
+
+  before(async () => {
+    server = http.createServer((_req, res) => res.end('<html><body>ok</body></html>'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  });
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  /** got-scraping's check rejects a session token that is not an object, before any request. */
+  async function rejection(client: GotScraping): Promise<string> {
+    const answer = await client(url, { sessionToken: 'not an object' as unknown as object }).then(
+      () => 'answered',
+      (error: Error) => error.message,
+    );
+    return answer;
+  }
+
+  it('takes the check out of the client it is given, and only out of that one', async () => {
+    const { gotScraping, hooks } = await import('got-scraping');
+    const checked = gotScraping.extend({ mutableDefaults: true });
+    const unchecked = withoutOptionsCheck(
+      hooks.optionsValidationHandler,
+      gotScraping.extend({ mutableDefaults: true }),
+    );
+    assert.match(await rejection(checked), /Expected property `sessionToken` to be of type `object`/);
+    assert.doesNotMatch(await rejection(unchecked), /Expected property/);
+    assert.match(
+      await rejection(gotScraping),
+      /Expected property `sessionToken`/,
+      'got-scraping itself keeps its check',
+    );
   });
 });
