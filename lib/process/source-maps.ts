@@ -1,7 +1,7 @@
 /**
  * Stack traces mapped to the project's TypeScript, and only to it. tsx turns Node's source maps on,
  * and Node then reads, parses and keeps the map of every CommonJS module compiled after that,
- * packages included: for the worker's modules, 608 packages' `.js.map` files, 4.3 MB of the
+ * packages included: the `.js.map` files of 608 package modules the worker loads, 4.3 MB of the
  * activities' thread's live heap, which its old generation doubles before each full collection
  * (`--heap-growing-percent=100`, workers/launch-settings.ts). A package's frames show the
  * JavaScript it ships, which is what its own issue tracker reads; the project's frames still point
