@@ -17,14 +17,12 @@ import { sep } from 'node:path';
 type Compile = (this: Module, content: string, filename: string) => unknown;
 
 const PACKAGES = `${sep}node_modules${sep}`;
-const wrapped = Symbol('mapOwnSourcesOnly');
 
 /** From now on, modules under node_modules compile without their source maps. Call it once tsx is registered. */
 export function mapOwnSourcesOnly(): void {
-  const prototype = Module.prototype as unknown as { _compile: Compile & { [wrapped]?: true } };
-  if (prototype._compile[wrapped]) return;
+  const prototype = Module.prototype as unknown as { _compile: Compile };
   const compile = prototype._compile;
-  const compileOwnMapsOnly: Compile & { [wrapped]?: true } = function (this: Module, content, filename) {
+  prototype._compile = function compileOwnMapsOnly(this: Module, content, filename) {
     if (!filename.includes(PACKAGES) || !process.sourceMapsEnabled) return compile.call(this, content, filename);
     process.setSourceMapsEnabled(false);
     try {
@@ -33,6 +31,4 @@ export function mapOwnSourcesOnly(): void {
       process.setSourceMapsEnabled(true);
     }
   };
-  compileOwnMapsOnly[wrapped] = true;
-  prototype._compile = compileOwnMapsOnly;
 }

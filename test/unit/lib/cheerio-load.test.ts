@@ -3,15 +3,12 @@
  * the network half of cheerio's entry point.
  */
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
 import { load as entryLoad } from 'cheerio';
 import { load } from '../../../lib/cheerio-load';
+import { packagesLoaded } from '../../support/fresh-node';
 
 /** Whether requiring `module` in a fresh Node loads undici. */
-function loadsUndici(module: string): boolean {
-  const script = `require(${JSON.stringify(module)}); process.stdout.write(String(Object.keys(require.cache).some((file) => file.includes('/node_modules/undici/'))));`;
-  return execFileSync(process.execPath, ['-r', 'tsx/cjs', '-e', script], { encoding: 'utf8' }) === 'true';
-}
+const loadsUndici = (module: string): boolean => packagesLoaded(['undici'], [module]).length > 0;
 
 describe('cheerio-load', () => {
   it("parses and renders as cheerio's entry point does", () => {

@@ -5,18 +5,17 @@
  * them. Each case loads modules in a fresh Node process, as the worker does (tsx).
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { packagesLoaded } from '../../support/fresh-node';
 
 const PARSING_PACKAGES = ['cheerio', 'parse5', 'acorn', 'css-select', 'htmlparser2'];
 
 /** The parsing packages loaded once `script` has run after requiring `modules`. */
 function parsingPackagesLoaded(modules: string[], script = ''): string[] {
-  const source = `
-    ${modules.map((module) => `require(${JSON.stringify(require.resolve(module))});`).join('\n')}
-    ${script}
-    const loaded = new Set(Object.keys(require.cache).map((file) => (/node_modules\\/([^/]+)\\//.exec(file) || [])[1]));
-    process.stdout.write(JSON.stringify(${JSON.stringify(PARSING_PACKAGES)}.filter((name) => loaded.has(name))));`;
-  return JSON.parse(execFileSync(process.execPath, ['-r', 'tsx/cjs', '-e', source], { encoding: 'utf8' })) as string[];
+  return packagesLoaded(
+    PARSING_PACKAGES,
+    modules.map((module) => require.resolve(module)),
+    script,
+  );
 }
 
 describe("the activities' thread's modules", function () {

@@ -5,7 +5,7 @@
  * module of the project loaded.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { inFreshNode } from '../../../support/fresh-node';
 
 const SOURCE_MAPS = require.resolve('../../../../lib/process/source-maps');
 const THROWS = require.resolve('../../../fixtures/source-maps/throws');
@@ -35,7 +35,8 @@ function inProcess(ownSourcesOnly: boolean): Seen {
       ownMapped: findSourceMap(${JSON.stringify(THROWS)}) !== undefined,
       thrownAtLine: frame ? Number(frame[1]) : null,
     }));`;
-  return JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as Seen;
+  // tsx is registered by the script itself, as bin/orchestrator.js registers it.
+  return inFreshNode<Seen>(script, []);
 }
 
 describe('source maps (lib/process/source-maps)', function () {

@@ -5,7 +5,7 @@
  * new space it saw.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { inFreshNode } from '../../../support/fresh-node';
 
 const THREAD_HEAP = require.resolve('../../../../lib/process/thread-heap');
 
@@ -31,14 +31,7 @@ function inProcess(semiSpaceFlagMb: number, body: string): number[] {
     const source = ${JSON.stringify(GROWING_THREAD)};
     const firstAnswer = (thread) => new Promise((resolve) => thread.once('message', (bytes) => { thread.terminate(); resolve(bytes / 1048576); }));
     (async () => { process.stdout.write(JSON.stringify(await (async () => { ${body} })())); })();`;
-  const out = execFileSync(
-    process.execPath,
-    [`--max-semi-space-size=${semiSpaceFlagMb}`, '-r', 'tsx/cjs', '-e', script],
-    {
-      encoding: 'utf8',
-    },
-  );
-  return JSON.parse(out) as number[];
+  return inFreshNode<number[]>(script, [`--max-semi-space-size=${semiSpaceFlagMb}`, '-r', 'tsx/cjs']);
 }
 
 describe('thread heaps (lib/process/thread-heap)', function () {
