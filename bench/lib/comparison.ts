@@ -72,6 +72,12 @@ export interface ProductionRow {
   workerCpuMsPerPage: Spread | null;
   serverCpuMsPerPage: Spread | null;
   engineRssMiB: Spread | null;
+  /**
+   * Always null: Crawlee has no run on this path, so there is no ratio or Crawlee RSS to give. The
+   * fields are there so that every row of a results file carries the same figures (issue 15).
+   */
+  crawleeRatio: null;
+  crawleeRssMiB: null;
   load: Spread | null;
 }
 
@@ -193,6 +199,8 @@ export function productionRows(runs: ReadonlyArray<OursResult | CrawleeResult>):
         mine.map((r) => r.wholeEngine?.peakRssMiB),
         0,
       ),
+      crawleeRatio: null,
+      crawleeRssMiB: null,
       load: spread(
         mine.map((r) => r.load.before.loadavg[0]),
         2,

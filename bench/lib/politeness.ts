@@ -31,7 +31,8 @@ import { scratchConfigDoc } from '../../test/support/temp-config';
 import type { BenchConfig } from './config';
 import { batchHistoryCost } from './history';
 import { isBusy, loadSnapshot, type LoadSnapshot } from './machine';
-import { cpuSeconds, treeCpuSeconds } from './proc';
+import { spread, type Spread } from './comparison';
+import { cpuSeconds, RssSampler, treeCpuSeconds } from './proc';
 import { maxInAnyWindow, percentile, round } from './stats';
 import { readStoreFigures } from './store';
 import { killWorkers, spawnWorker, stopWorkers, waitForPollers, type WorkerProcess } from './workers';
@@ -70,6 +71,17 @@ export interface PolitenessResult {
   achievedPagesPerSecond: number;
   /** pages / (sites × pagesPerSecondPerSite × seconds); the target is ≥ 0.95. */
   ceilingRatio: number;
+  // The figures every row of a results file carries (bench/lib/comparison.ts), for this one run.
+  /** The pages of the window. */
+  n: number;
+  repetitions: 1;
+  /** achievedPagesPerSecond × 60. */
+  pagesPerMinute: Spread | null;
+  /** Worker tree + dev server, summed in the same samples over the window; null without the server's pid. */
+  engineRssMiB: Spread | null;
+  /** Always null: Crawlee has no politeness run. */
+  crawleeRatio: null;
+  crawleeRssMiB: null;
   /** Pages in the window per site. */
   perSite: { min: number; max: number };
   /** The most requests any one site got in any 1-second window (the politeness check: at most pagesPerSecondPerSite, give or take arrival jitter). */
@@ -248,11 +260,14 @@ export async function runPoliteness(options: PolitenessOptions): Promise<Politen
     const workerBefore = treeCpuSeconds(worker.pid);
     const serverBefore = options.serverPid ? cpuSeconds(options.serverPid) : null;
     const selfBefore = process.cpuUsage();
+    const rss = new RssSampler(options.serverPid ? [worker.pid, options.serverPid] : [worker.pid]);
     const end = first + seconds * 1000;
     await delay(Math.max(0, end - (performance.timeOrigin + performance.now())));
     const workerSeconds = treeCpuSeconds(worker.pid) - workerBefore;
     const serverAfter = options.serverPid ? cpuSeconds(options.serverPid) : null;
     const self = process.cpuUsage(selfBefore);
+    rss.stop();
+    const engineRssMiB = options.serverPid ? rss.peakTotalMiB : null;
     const loadAfter = loadSnapshot();
 
     const inWindow = pageRequestsIn(mirror.requestLog(), first, end);
@@ -283,6 +298,12 @@ export async function runPoliteness(options: PolitenessOptions): Promise<Politen
       failedPages: inWindow.filter((e) => e.status !== 200).length,
       achievedPagesPerSecond: round(pages / seconds, 2)!,
       ceilingRatio: round(ceilingRatioOf(pages, siteCount, pagesPerSecond, seconds), 3)!,
+      n: pages,
+      repetitions: 1,
+      pagesPerMinute: spread([(pages / seconds) * 60], 0),
+      engineRssMiB: spread([engineRssMiB], 0),
+      crawleeRatio: null,
+      crawleeRssMiB: null,
       perSite: { min: Math.min(...counts), max: Math.max(...counts) },
       maxRequestsInAnySecondPerSite: Math.max(...[...bySite.values()].map((times) => maxInAnyWindow(times, 1000))),
       gapMs: {

@@ -240,7 +240,7 @@ function fairTables(results: BenchResults): string[] {
       '',
       `Politeness ceiling: ${p.sites} sites of the generic adapter on the mirror, each limited to ${p.pagesPerSecondPerSite} pages/s, for ${p.seconds} s: ` +
         `${fmt(p.pages)} pages, ${fmt(p.achievedPagesPerSecond, 1)} of the ${fmt(p.allowedPagesPerSecond)} pages/s allowed, ceilingRatio **${fmt(p.ceilingRatio, 3)}**; ` +
-        `at most ${p.maxRequestsInAnySecondPerSite} requests to one site in any second. Load ${p.load.before.loadavg[0]} → ${p.load.after.loadavg[0]}${p.load.busy ? ' (busy)' : ''}.`,
+        `at most ${p.maxRequestsInAnySecondPerSite} requests to one site in any second.${p.engineRssMiB ? ` Peak RSS of the whole engine (worker + server): ${fmt(p.engineRssMiB.median)} MiB.` : ''} Load ${p.load.before.loadavg[0]} → ${p.load.after.loadavg[0]}${p.load.busy ? ' (busy)' : ''}.`,
     );
   return lines;
 }

@@ -103,6 +103,21 @@ describe('bench: the fair comparison rows', () => {
     // 20 s of worker CPU over 2,000 pages, 2 s of server CPU.
     assert.deepEqual(row.workerCpuMsPerPage, { median: 10, min: 10, max: 10 });
     assert.deepEqual(row.serverCpuMsPerPage, { median: 1, min: 1, max: 1 });
+    // Crawlee has no rate-limited run: no ratio and no RSS of its own, said as null.
+    assert.equal(row.crawleeRatio, null);
+    assert.equal(row.crawleeRssMiB, null);
+  });
+
+  it('gives every row the figures issue 15 asks of each, null where a row has none', () => {
+    const runs = [ours(5000, 1, 600), crawlee(5000, 1, 'sqlite', 500), ours(1000, 1, 100, { rateLimitSeconds: 0.25 })];
+    const rows = [...comparisonRows(runs), ...productionRows(runs)];
+    assert.deepEqual(
+      rows.map((r) => r.kind),
+      ['comparison', 'production'],
+    );
+    for (const row of rows)
+      for (const key of ['pagesPerMinute', 'crawleeRatio', 'engineRssMiB', 'crawleeRssMiB', 'repetitions', 'n'])
+        assert.ok(key in row, `${row.kind} row lacks ${key}`);
   });
 });
 
