@@ -11,8 +11,8 @@
 SQLite store as our page activities store them (bench/lib/crawlee-store.ts); without, they are
 parsed and counted only.
  *
- * Protocol (IPC): the parent sends {type:'go'}, the child answers {type:'ready'} first and
- * {type:'done', result} at the end.
+ * Protocol (IPC): the child sends {type:'ready'}, the parent {type:'go'}; the child sends
+ * {type:'done', result} at the end and exits at the parent's next message ({type:'exit'}).
  */
 import dns from 'node:dns';
 import { performance } from 'node:perf_hooks';
@@ -210,7 +210,11 @@ async function main(): Promise<void> {
   result.endedAt = performance.timeOrigin + performance.now();
   result.crawleeStats = stats;
   await store?.close();
-  process.send!({ type: 'done', result }, () => process.exit(0));
+  // Exit when the bench says so, once it has read this process's threads: a process that is exiting
+  // has lost them (/proc/<pid>/task lists only its main thread), though its own CPU time still reads.
+  process.once('message', () => process.exit(0));
+  process.once('disconnect', () => process.exit(0));
+  process.send!({ type: 'done', result });
 }
 
 main().catch((error: unknown) => {

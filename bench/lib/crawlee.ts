@@ -151,6 +151,7 @@ export async function runCrawlee(options: {
     const self = process.cpuUsage(selfBefore);
     const [rss] = sampler.stop();
     const loadAfter = loadSnapshot();
+    if (child.connected) child.send({ type: 'exit' });
     await Promise.race([exited, delay(10_000)]);
     if (child.exitCode === null) child.kill('SIGKILL');
 
