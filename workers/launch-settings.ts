@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { loadAppConfig, type GlobalOptions } from '../lib/config/profile';
 import type { AppConfig } from '../lib/config/types';
+import { slimWorkflowBundle } from './workflow-bundle';
 
 /** Set in the worker's environment: the path of the prebuilt workflow bundle (workers/worker.ts). */
 export const WORKFLOW_BUNDLE_ENV = 'ORCHESTRATOR_WORKFLOW_BUNDLE';
@@ -39,17 +40,24 @@ export function heapLimitFlag(config: AppConfig, currentMb = heapLimitMb()): str
   return currentMb > wanted + YOUNG_GENERATION_MB ? `--max-old-space-size=${wanted}` : null;
 }
 
+/** A source of the workflow bundle's map that is the project's: not a package's, not webpack's runtime. */
+function isProjectSource(source: string): boolean {
+  return !source.includes('/node_modules/') && !source.startsWith('webpack/');
+}
+
 /**
  * The workflows bundled once, into storage.temp_dir under a name from their content: workers
- * started from the same code share the file, and a worker reads it only while it starts.
+ * started from the same code share the file, and a worker reads it only while it starts. The
+ * bundle is made lighter for the workflow thread, which keeps it (workers/workflow-bundle.ts).
  */
 export async function buildWorkflowBundle(config: AppConfig): Promise<string> {
   const { bundleWorkflowCode, DefaultLogger } = await import('@temporalio/worker');
   // Warnings only, on stderr: stdout carries the settings to the launcher.
-  const { code } = await bundleWorkflowCode({
+  const bundle = await bundleWorkflowCode({
     workflowsPath: require.resolve('../workflows'),
     logger: new DefaultLogger('WARN'),
   });
+  const code = slimWorkflowBundle(bundle.code, isProjectSource);
   const file = join(
     config.storage.tempDir,
     `workflow-bundle-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.js`,
