@@ -4,8 +4,7 @@
  * for a bug report. Every command run is also logged as JSON in logs/cli.<date>.<n>.log.
  */
 import { Command, CommanderError } from 'commander';
-import { UserInputError } from '../lib/errors';
-import { cliLog, openCliLog } from './cli-log';
+import { cliLog, logCommandStarted, openCliLog, reportCommandError } from './cli-log';
 import { registerBackupCommands } from './commands/backup';
 import { registerCancelCommand } from './commands/cancel';
 import { registerClusterCommands } from './commands/cluster';
@@ -66,10 +65,7 @@ export function buildProgram(): Command {
       return; // the command itself reports a configuration that does not load (validate lists it)
     }
     openCliLog(config);
-    cliLog().info(
-      { command: commandPath(action), args: action.args, options: action.opts(), globals: globals() },
-      'command started',
-    );
+    logCommandStarted(commandPath(action), action.args, action.opts(), globals());
   });
   registerServerCommands(program, globals);
   registerClusterCommands(program, globals);
@@ -96,14 +92,7 @@ export function buildProgram(): Command {
  * already printed it), a UserInputError (one line), or null for an unexpected error to rethrow.
  */
 function reportError(error: unknown): number | null {
-  if (error instanceof CommanderError) return error.exitCode;
-  if (error instanceof UserInputError) {
-    process.stderr.write(`error: ${error.message}\n`);
-    cliLog().warn({ userError: error.message }, 'command refused');
-    return 1;
-  }
-  cliLog().error({ err: error }, 'command failed unexpectedly');
-  return null;
+  return error instanceof CommanderError ? error.exitCode : reportCommandError(error);
 }
 
 /** A command run by the menu: its errors are reported and the menu goes on. */

@@ -3,7 +3,7 @@
  * security.system_limits.max_memory_mb, the environment that keeps native memory small, and a
  * workflow bundle built here, so the worker never loads webpack (about 150 MB it would keep).
  * bin/orchestrator asks for them in a short-lived process (bin/worker-launch.js) and execs the
- * command line it gets, so the process the operator started is the worker itself:
+ * command line it gets with bin/worker.js, so the process the operator started is the worker itself:
  *
  *   node bin/worker-launch.js --config config/config.yaml worker
  *
@@ -125,12 +125,13 @@ export function shellWord(word: string): string {
 
 /**
  * The command line that starts the worker under its settings, up to the script to run, in words
- * for sh; null when `args` start no worker, or its configuration does not load (the command then
+ * for sh; null when `args` start no worker: another command, `worker` with anything after it (--help,
+ * or a mistake, which the CLI reports), or a configuration that does not load (the command then
  * reports that as every command does).
  */
 export async function workerLaunchCommand(args: string[], nodePath = process.execPath): Promise<string | null> {
   const { globals, command, rest } = commandLine(args);
-  if (command !== 'worker' || rest.includes('--help') || rest.includes('-h')) return null;
+  if (command !== 'worker' || rest.length > 0) return null;
   let config: AppConfig;
   try {
     config = loadAppConfig(globals);

@@ -7,6 +7,7 @@
 import { UserInputError } from '../lib/errors';
 import type { AppConfig } from '../lib/config/types';
 import { heapLimitMb, WORKER_LAUNCHED_ENV, WORKFLOW_BUNDLE_ENV } from './launch-settings';
+import { installRuntime } from './runtime';
 import { createWorkers } from './worker';
 
 /** Refuses a worker started without its memory settings: `node bin/orchestrator.js worker`. */
@@ -26,4 +27,24 @@ export async function runWorkerProcess(config: AppConfig, log: (line: string) =>
   );
   await workers.run();
   log('worker stopped');
+}
+
+/**
+ * The worker command's work, in a process bin/orchestrator launched: the runtime (logs, Prometheus)
+ * before any connection, then the workers until SIGINT/SIGTERM.
+ */
+export async function runLaunchedWorker(config: AppConfig): Promise<void> {
+  assertLaunched();
+  // Before any connection: the runtime's logger and Prometheus endpoint apply to the whole process.
+  const runtime = installRuntime(config);
+  const log = (line: string) => {
+    console.error(line);
+    runtime.logger?.info(line);
+  };
+  log(
+    runtime.metricsUrl
+      ? `Prometheus metrics on ${runtime.metricsUrl} (listening on ${runtime.metricsHost})`
+      : 'Prometheus metrics off',
+  );
+  await runWorkerProcess(config, log);
 }

@@ -1,6 +1,6 @@
 /**
  * One durable batch on the project's own engine: worker processes started as an operator would
- * (`node bin/orchestrator.js --config <yaml> worker`, ORCHESTRATOR_MIRROR_URL pointing at the
+ * (`orchestrator --config <yaml> worker`, ORCHESTRATOR_MIRROR_URL pointing at the
  * mirror), a batch started with the Temporal client, and everything measured around it.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';

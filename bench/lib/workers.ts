@@ -53,13 +53,7 @@ export async function spawnWorker(
   const [command, commandArgs] = launch
     ? [
         process.execPath,
-        [
-          ...launch.nodeFlags,
-          '--cpu-prof',
-          `--cpu-prof-dir=${profileDir}`,
-          join(ROOT, 'bin', 'orchestrator.js'),
-          ...args,
-        ],
+        [...launch.nodeFlags, '--cpu-prof', `--cpu-prof-dir=${profileDir}`, join(ROOT, 'bin', 'worker.js'), ...args],
       ]
     : [join(ROOT, 'bin', 'orchestrator'), args];
   const child = spawn(command, commandArgs, {

@@ -194,4 +194,15 @@ describe('worker metrics and logs (a real worker process)', function () {
     assert.ok(failed, `an "Activity failed" warning among:\n${lines.map((l) => `${l.level} ${l.msg}`).join('\n')}`);
     assert.match(JSON.stringify(failed), /503/);
   });
+
+  it("logged the worker command in the CLI's log, as every command, from the worker's own entry", () => {
+    const folder = join(config.dir, 'logs', 'cli');
+    const lines = readdirSync(folder)
+      .flatMap((file) => readFileSync(join(folder, file), 'utf8').trimEnd().split('\n'))
+      .map((line) => JSON.parse(line));
+    const started = lines.find((line) => line.msg === 'command started' && line.command === 'worker');
+    assert.ok(started, lines.map((line) => line.msg).join('\n'));
+    assert.equal(started.globals.config, config.path);
+    assert.ok(lines.some((line) => line.msg === 'command finished' && line.exitCode === 0 && line.pid === started.pid));
+  });
 });

@@ -2,7 +2,8 @@
  * The worker's activities' thread imports the adapters (their content hooks and the challenge check,
  * workers/activity-deps.ts) but parses no page: its parser thread does. The parsing libraries are
  * required on first use (lib/cheerio-load.ts, scrapers/script-data.ts), so that thread never holds
- * them. Each case loads modules in a fresh Node process, as the worker does (tsx).
+ * them. Nor does it hold the CLI's other commands: bin/orchestrator starts the worker from an entry of
+ * its own. Each case loads modules in a fresh Node process, as the worker does (tsx).
  */
 import assert from 'node:assert/strict';
 import { packagesLoaded } from '../../support/fresh-node';
@@ -33,5 +34,14 @@ describe("the activities' thread's modules", function () {
       parsingPackagesLoaded(['../../../workers/activity-deps'], parse).sort(),
       [...PARSING_PACKAGES].sort(),
     );
+  });
+
+  it("come from the worker's entry without the rest of the CLI (bin/worker.js, client/worker-entry.ts)", function () {
+    // commander parses the CLI's arguments; pg is `orchestrator cluster`'s (the store loads it for a
+    // PostgreSQL store only).
+    const cliOnly = ['commander', 'pg'];
+    const entries = ['../../../client/worker-entry', '../../../client/cli'].map((module) => require.resolve(module));
+    assert.deepEqual(packagesLoaded(cliOnly, [entries[0]]), []);
+    assert.deepEqual(packagesLoaded(cliOnly, [entries[1]]), cliOnly, 'the whole CLI loads them');
   });
 });

@@ -49,7 +49,7 @@ describe('worker launch settings', function () {
   });
 
   it('gives a command line only for a worker to start, with its settings and the node that asked', async () => {
-    for (const args of [['run'], ['--config', 'x.yaml', 'worker', '--help'], ['worker', '-h'], []])
+    for (const args of [['run'], ['--config', 'x.yaml', 'worker', '--help'], ['worker', '-h'], ['worker', 'now'], []])
       assert.equal(await workerLaunchCommand(args), null, args.join(' '));
     // A configuration that does not load: the worker command, run the ordinary way, reports it.
     assert.equal(await workerLaunchCommand(['--config', '/nonexistent/config.yaml', 'worker']), null);

@@ -1,0 +1,30 @@
+/**
+ * `orchestrator worker` as bin/orchestrator starts it (bin/worker.js, under the worker's settings,
+ * workers/launch-settings.ts): the worker command without the rest of the command line. The worker's
+ * main thread holds every module it has loaded for as long as it runs, and its old generation
+ * grows to twice what it holds, so the CLI's other commands (commander, the PostgreSQL driver of
+ * `orchestrator cluster`, the client's commands) stay out of it. The command is logged and its
+ * errors told as every command's are (client/cli-log.ts).
+ */
+import { loadAppConfig } from '../lib/config/profile';
+import { commandLine } from '../workers/launch-settings';
+import { runLaunchedWorker } from '../workers/main';
+import { cliLog, logCommandStarted, openCliLog, reportCommandError } from './cli-log';
+
+export async function main(args: string[] = process.argv.slice(2)): Promise<void> {
+  const { globals, command, rest } = commandLine(args);
+  // bin/orchestrator comes here for `worker` alone (workerLaunchCommand); anything else is the CLI's.
+  if (command !== 'worker' || rest.length > 0)
+    throw new Error(`bin/worker.js starts \`orchestrator worker\` only, not \`orchestrator ${args.join(' ')}\``);
+  try {
+    const config = loadAppConfig(globals);
+    openCliLog(config);
+    logCommandStarted('worker', [], {}, globals);
+    await runLaunchedWorker(config);
+    cliLog().info({ exitCode: Number(process.exitCode ?? 0) }, 'command finished');
+  } catch (error) {
+    const code = reportCommandError(error);
+    if (code === null) throw error;
+    process.exitCode = code;
+  }
+}
