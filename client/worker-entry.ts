@@ -3,12 +3,12 @@
  * workers/launch-settings.ts): the worker command without the rest of the command line. The worker's
  * main thread holds every module it has loaded for as long as it runs, and its old generation
  * grows to twice what it holds, so the CLI's other commands (commander, the PostgreSQL driver of
- * `orchestrator cluster`, the client's commands) stay out of it. The command is logged and its
- * errors told as every command's are (client/cli-log.ts).
+ * `orchestrator cluster`, the client's commands) stay out of it, and so does the configuration's
+ * loader: the launcher loaded and checked the configuration and handed it on (workers/launched.ts).
+ * The command is logged and its errors told as every command's are (client/cli-log.ts).
  */
-import { loadAppConfig } from '../lib/config/profile';
-import { commandLine } from '../workers/launch-settings';
-import { runLaunchedWorker } from '../workers/main';
+import { commandLine } from '../workers/launched';
+import { launchedWorkerConfig, runLaunchedWorker } from '../workers/main';
 import { cliLog, logCommandStarted, openCliLog, reportCommandError } from './cli-log';
 
 export async function main(args: string[] = process.argv.slice(2)): Promise<void> {
@@ -17,7 +17,7 @@ export async function main(args: string[] = process.argv.slice(2)): Promise<void
   if (command !== 'worker' || rest.length > 0)
     throw new Error(`bin/worker.js starts \`orchestrator worker\` only, not \`orchestrator ${args.join(' ')}\``);
   try {
-    const config = loadAppConfig(globals);
+    const config = launchedWorkerConfig();
     openCliLog(config);
     logCommandStarted('worker', [], {}, globals);
     await runLaunchedWorker(config);

@@ -13,25 +13,17 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { getHeapStatistics } from 'node:v8';
-import { loadAppConfig, type GlobalOptions } from '../lib/config/profile';
+import { loadAppConfig } from '../lib/config/profile';
 import type { AppConfig } from '../lib/config/types';
+import { commandLine, heapLimitMb, WORKER_CONFIG_ENV, WORKER_LAUNCHED_ENV, WORKFLOW_BUNDLE_ENV } from './launched';
 import { slimWorkflowBundle } from './workflow-bundle';
 
-/** Set in the worker's environment: the path of the prebuilt workflow bundle (workers/worker.ts). */
-export const WORKFLOW_BUNDLE_ENV = 'ORCHESTRATOR_WORKFLOW_BUNDLE';
-/** Set in the worker's environment: it was started with these settings (workers/main.ts). */
-export const WORKER_LAUNCHED_ENV = 'ORCHESTRATOR_WORKER_LAUNCHED';
 /** V8's heap_size_limit is the old space plus the young generation: allow for the latter. */
 const YOUNG_GENERATION_MB = 64;
 
 export interface WorkerLaunchSettings {
   nodeFlags: string[];
   env: Record<string, string>;
-}
-
-export function heapLimitMb(): number {
-  return Math.round(getHeapStatistics().heap_size_limit / 1024 / 1024);
 }
 
 /** The node flag that caps the heap at the configured limit, or null when it already holds. */
@@ -101,21 +93,9 @@ export async function workerLaunchSettings(config: AppConfig): Promise<WorkerLau
       [WORKER_LAUNCHED_ENV]: '1',
       MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
       [WORKFLOW_BUNDLE_ENV]: await buildWorkflowBundle(config),
+      [WORKER_CONFIG_ENV]: JSON.stringify(config),
     },
   };
-}
-
-/** The global options before the command, the command's name and what follows it. */
-export function commandLine(args: string[]): { globals: GlobalOptions; command: string | null; rest: string[] } {
-  const globals: GlobalOptions = {};
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--mirror') globals.mirror = true;
-    else if (arg === '--config') globals.config = args[++i];
-    else if (arg.startsWith('--config=')) globals.config = arg.slice('--config='.length);
-    else return { globals, command: arg, rest: args.slice(i + 1) };
-  }
-  return { globals, command: null, rest: [] };
 }
 
 /** One word for sh, whatever it holds: single-quoted, each ' written as '\''. */

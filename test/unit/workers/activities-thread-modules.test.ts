@@ -36,10 +36,10 @@ describe("the activities' thread's modules", function () {
     );
   });
 
-  it("come from the worker's entry without the rest of the CLI (bin/worker.js, client/worker-entry.ts)", function () {
+  it("come from the worker's entry without the rest of the CLI or the configuration's loader (bin/worker.js)", function () {
     // commander parses the CLI's arguments; pg is `orchestrator cluster`'s (the store loads it for a
-    // PostgreSQL store only).
-    const cliOnly = ['commander', 'pg'];
+    // PostgreSQL store only); yaml and zod load and check the configuration, which the launcher did.
+    const cliOnly = ['commander', 'pg', 'yaml', 'zod'];
     const entries = ['../../../client/worker-entry', '../../../client/cli'].map((module) => require.resolve(module));
     assert.deepEqual(packagesLoaded(cliOnly, [entries[0]]), []);
     assert.deepEqual(packagesLoaded(cliOnly, [entries[1]]), cliOnly, 'the whole CLI loads them');

@@ -7,15 +7,9 @@ import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { loadConfig } from '../../../lib/config/load';
-import {
-  commandLine,
-  heapLimitFlag,
-  shellWord,
-  WORKER_LAUNCHED_ENV,
-  workerLaunchCommand,
-  workerLaunchSettings,
-  WORKFLOW_BUNDLE_ENV,
-} from '../../../workers/launch-settings';
+import { loadAppConfig } from '../../../lib/config/profile';
+import { heapLimitFlag, shellWord, workerLaunchCommand, workerLaunchSettings } from '../../../workers/launch-settings';
+import { commandLine, launchedConfig, WORKER_LAUNCHED_ENV, WORKFLOW_BUNDLE_ENV } from '../../../workers/launched';
 import { writeTempConfig } from '../../support/temp-config';
 import { testConfig } from '../../support/test-config';
 
@@ -66,6 +60,10 @@ describe('worker launch settings', function () {
       const env = Object.fromEntries(words.slice(1, node).map((word) => word.split(/=(.*)/s).slice(0, 2)));
       assert.equal(env[WORKER_LAUNCHED_ENV], '1');
       assert.match(readFileSync(env[WORKFLOW_BUNDLE_ENV], 'utf8'), /batchWorkflow/);
+      // The configuration as the launcher loaded it, which the worker reads instead of the file.
+      assert.deepEqual(launchedConfig(env), loadAppConfig({ config: temp.path }));
+      assert.equal(launchedConfig(env)?.security.systemLimits.maxMemoryMb, 300);
+      assert.equal(launchedConfig({}), null);
       assert.ok(words.slice(node + 1).includes('--max-old-space-size=300'), line);
     } finally {
       rmSync(temp.dir, { recursive: true, force: true });
