@@ -16,7 +16,7 @@ let opened = false;
 export function openCliLog(config: AppConfig): Logger {
   if (opened) return current;
   opened = true;
-  current = openLogFile({ dir: config.logging.dir, name: 'cli', level: config.logging.level }).logger;
+  current = openLogFile({ dir: config.logging.dir, name: 'cli', level: config.logging.level });
   return current;
 }
 

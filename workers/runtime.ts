@@ -82,7 +82,7 @@ function runtimeOptions(config: AppConfig, logger: PinoLogger, withMetrics: bool
  */
 export function installRuntime(config: AppConfig): InstalledRuntime {
   if (installed) return installed;
-  const { logger } = openLogFile({ dir: config.logging.dir, name: 'worker', level: config.logging.level });
+  const logger = openLogFile({ dir: config.logging.dir, name: 'worker', level: config.logging.level });
   const port = config.metrics.prometheusPort;
   const host = config.metrics.host ?? DEFAULT_METRICS_HOST;
   try {
