@@ -57,9 +57,14 @@ export function fromThrownError(thrown: ThrownError): Error {
   return error;
 }
 
-const ENTRY = join(__dirname, 'parser-thread-entry.ts');
+/**
+ * A launched worker runs its code compiled (workers/worker-code.ts): this module is then part of a
+ * .js bundle, and the thread's entry and the source-map filter are compiled beside it.
+ */
+const COMPILED = __filename.endsWith('.js');
+const ENTRY = join(__dirname, COMPILED ? 'parser-thread-entry.js' : 'parser-thread-entry.ts');
+const SOURCE_MAPS = COMPILED ? join(__dirname, 'source-maps.js') : join(__dirname, '../lib/process/source-maps.ts');
 const TSX_API = require.resolve('tsx/cjs/api');
-const SOURCE_MAPS = join(__dirname, '../lib/process/source-maps.ts');
 
 export interface ParserThreadOptions {
   /**
@@ -126,13 +131,13 @@ export class ParserThread implements PageParser {
 
   private running(): Worker {
     if (this.thread) return this.thread;
-    // The thread runs the TypeScript sources as the process does (tsx, with source maps for the
-    // project's own files: lib/process/source-maps.ts), registered in the thread itself. All by
-    // absolute path: an eval'd thread resolves modules from the process's working directory, which
-    // for an operator's worker is wherever it was started, not this project.
+    // The thread runs the code as the process does: compiled, or the TypeScript sources through tsx,
+    // with source maps for the project's own files (lib/process/source-maps.ts), set up in the
+    // thread itself. All by absolute path: an eval'd thread resolves modules from the process's
+    // working directory, which for an operator's worker is wherever it was started, not this project.
     const source = [
-      `require(${JSON.stringify(TSX_API)}).register();`,
-      `require(${JSON.stringify(SOURCE_MAPS)}).mapOwnSourcesOnly();`,
+      COMPILED ? 'process.setSourceMapsEnabled(true);' : `require(${JSON.stringify(TSX_API)}).register();`,
+      `require(${JSON.stringify(SOURCE_MAPS)}).mapOwnSourcesOnly(${JSON.stringify(COMPILED ? [__dirname] : [])});`,
       `require(${JSON.stringify(ENTRY)});`,
     ].join(' ');
     const thread = startThread(source, {

@@ -1,7 +1,8 @@
 /**
  * How `orchestrator worker` is launched: the node flags that cap the heap at
- * security.system_limits.max_memory_mb, the environment that keeps native memory small, and a
- * workflow bundle built here, so the worker never loads webpack (about 150 MB it would keep).
+ * security.system_limits.max_memory_mb, the environment that keeps native memory small, a
+ * workflow bundle built here, so the worker never loads webpack (about 150 MB it would keep), and
+ * the worker's own code compiled here, so it never loads tsx (workers/worker-code.ts).
  * bin/orchestrator asks for them in a short-lived process (bin/worker-launch.js) and execs the
  * command line it gets with bin/worker.js, so the process the operator started is the worker itself:
  *
@@ -15,7 +16,15 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAppConfig } from '../lib/config/profile';
 import type { AppConfig } from '../lib/config/types';
-import { commandLine, heapLimitMb, WORKER_CONFIG_ENV, WORKER_LAUNCHED_ENV, WORKFLOW_BUNDLE_ENV } from './launched';
+import {
+  commandLine,
+  heapLimitMb,
+  WORKER_CODE_ENV,
+  WORKER_CONFIG_ENV,
+  WORKER_LAUNCHED_ENV,
+  WORKFLOW_BUNDLE_ENV,
+} from './launched';
+import { buildWorkerCode } from './worker-code';
 import { slimWorkflowBundle } from './workflow-bundle';
 
 /** V8's heap_size_limit is the old space plus the young generation: allow for the latter. */
@@ -94,8 +103,24 @@ export async function workerLaunchSettings(config: AppConfig): Promise<WorkerLau
       MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
       [WORKFLOW_BUNDLE_ENV]: await buildWorkflowBundle(config),
       [WORKER_CONFIG_ENV]: JSON.stringify(config),
+      ...(await compiledWorkerCode()),
     },
   };
+}
+
+/**
+ * The worker's code compiled (workers/worker-code.ts), or nothing when it cannot be written: the
+ * worker then runs its TypeScript through tsx, as the CLI does, and says so here, on stderr.
+ */
+async function compiledWorkerCode(): Promise<Record<string, string>> {
+  try {
+    return { [WORKER_CODE_ENV]: await buildWorkerCode() };
+  } catch (error) {
+    process.stderr.write(
+      `warning: the worker runs its TypeScript through tsx (more memory): cannot compile it ahead: ${(error as Error).message}\n`,
+    );
+    return {};
+  }
 }
 
 /** One word for sh, whatever it holds: single-quoted, each ' written as '\''. */

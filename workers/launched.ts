@@ -1,7 +1,7 @@
 /**
  * What a worker that bin/orchestrator launched finds in its environment, which its launcher
- * (workers/launch-settings.ts) put there: that it was launched so, its workflow bundle, and its
- * configuration, loaded and checked by the launcher. The worker reads the configuration as the
+ * (workers/launch-settings.ts) put there: that it was launched so, its compiled code, its workflow
+ * bundle, and its configuration, loaded and checked by the launcher. The worker reads the configuration as the
  * launcher handed it on, so it never loads the YAML parser, the schema and zod, which its
  * activities' thread would hold for as long as it runs (about 4 MB of heap, which the old
  * generation doubles). Nothing here loads more than this file.
@@ -16,6 +16,8 @@ export const WORKER_LAUNCHED_ENV = 'ORCHESTRATOR_WORKER_LAUNCHED';
 export const WORKFLOW_BUNDLE_ENV = 'ORCHESTRATOR_WORKFLOW_BUNDLE';
 /** Set in the worker's environment: its configuration as JSON, loaded and checked by the launcher. */
 export const WORKER_CONFIG_ENV = 'ORCHESTRATOR_WORKER_CONFIG';
+/** Set in the worker's environment: the folder of its compiled code (workers/worker-code.ts), which bin/worker.js runs. */
+export const WORKER_CODE_ENV = 'ORCHESTRATOR_WORKER_CODE';
 
 export function heapLimitMb(): number {
   return Math.round(getHeapStatistics().heap_size_limit / 1024 / 1024);

@@ -18,12 +18,19 @@ type Compile = (this: Module, content: string, filename: string) => unknown;
 
 const PACKAGES = `${sep}node_modules${sep}`;
 
-/** From now on, modules under node_modules compile without their source maps. Call it once tsx is registered. */
-export function mapOwnSourcesOnly(): void {
+/**
+ * From now on, modules under node_modules compile without their source maps, except those in
+ * `ownFolders`: the project's own code compiled ahead, which lives there (workers/worker-code.ts).
+ * Call it once tsx is registered, or source maps are on.
+ */
+export function mapOwnSourcesOnly(ownFolders: readonly string[] = []): void {
   const prototype = Module.prototype as unknown as { _compile: Compile };
   const compile = prototype._compile;
+  const own = ownFolders.map((folder) => (folder.endsWith(sep) ? folder : `${folder}${sep}`));
+  const isPackage = (filename: string) =>
+    filename.includes(PACKAGES) && !own.some((folder) => filename.startsWith(folder));
   prototype._compile = function compileOwnMapsOnly(this: Module, content, filename) {
-    if (!filename.includes(PACKAGES) || !process.sourceMapsEnabled) return compile.call(this, content, filename);
+    if (!isPackage(filename) || !process.sourceMapsEnabled) return compile.call(this, content, filename);
     process.setSourceMapsEnabled(false);
     try {
       return compile.call(this, content, filename);

@@ -1,14 +1,15 @@
 /**
- * The workflow bundle made lighter for the workflow thread (workers/workflow-bundle.ts): base64 VLQ
- * as the source map spec writes it, mappings kept for some sources only, Latin-1 text, and the
- * bundle the worker is launched with, whose map still takes a workflow's frame to its TypeScript.
+ * The workflow bundle made lighter for the workflow thread (workers/workflow-bundle.ts): Latin-1
+ * text, mappings kept for some sources only, and the bundle the worker is launched with, whose map
+ * still takes a workflow's frame to its TypeScript.
  */
 import { strict as assert } from 'node:assert';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { buildWorkflowBundle } from '../../../workers/launch-settings';
-import { decodeVlq, encodeVlq, keepMappings, latin1Only, slimWorkflowBundle } from '../../../workers/workflow-bundle';
+import { latin1Only, slimWorkflowBundle } from '../../../workers/workflow-bundle';
+import { absoluteSegments } from '../../support/source-map-segments';
 import { testConfig } from '../../support/test-config';
 
 const INLINE_MAP = '//# sourceMappingURL=data:application/json;charset=utf-8;base64,';
@@ -19,54 +20,8 @@ function inlineMap(code: string): { sources: string[]; sourcesContent?: unknown;
   return JSON.parse(Buffer.from(code.slice(at + INLINE_MAP.length), 'base64').toString());
 }
 
-/** Each generated line's segments as absolute [column, source, line, sourceColumn] (0-based), [column] without a source. */
-function absoluteSegments(mappings: string): number[][][] {
-  const state = [0, 0, 0];
-  return mappings.split(';').map((line) => {
-    let column = 0;
-    return (line ? line.split(',') : []).map((segment) => {
-      const fields = decodeVlq(segment);
-      column += fields[0];
-      if (fields.length === 1) return [column];
-      for (let i = 1; i < 4; i++) state[i - 1] += fields[i];
-      return [column, ...state];
-    });
-  });
-}
-
 describe('the workflow bundle', function () {
   this.timeout(120_000);
-
-  it('writes and reads base64 VLQ as the source map spec does', () => {
-    // The spec's digits: 0 → A, 1 → C, -1 → D, 15 → e, 16 → gB (a continuation digit), -17 → jB.
-    assert.deepEqual([0, 1, -1, 15, 16, -17].map(encodeVlq), ['A', 'C', 'D', 'e', 'gB', 'jB']);
-    assert.deepEqual(decodeVlq('AACADgBjB'), [0, 0, 1, 0, -1, 16, -17]);
-    for (const value of [0, 5, -5, 31, 32, -1000, 123456789]) assert.equal(decodeVlq(encodeVlq(value))[0], value);
-    assert.throws(() => decodeVlq('A!'), /not a base64 VLQ digit in a source map: "!"/);
-  });
-
-  it('keeps the mappings of the chosen sources, each segment where it was', () => {
-    // Line 1: col 0 → src 0 (1:0); col 4 → src 1 (3:2); col 9 → src 0 (1:6).
-    // Line 2: col 2 → src 1 (4:0), with name 0; col 8 → no source.
-    const mappings = `${['AAAA', 'ICEE', 'KDFI'].join(',')};${['ECGNA', 'M'].join(',')}`;
-    assert.deepEqual(absoluteSegments(mappings), [
-      [
-        [0, 0, 0, 0],
-        [4, 1, 2, 2],
-        [9, 0, 0, 6],
-      ],
-      [[2, 1, 3, 0], [8]],
-    ]);
-    assert.deepEqual(absoluteSegments(keepMappings(mappings, new Set([1]))), [[[4, 1, 2, 2]], [[2, 1, 3, 0]]]);
-    assert.deepEqual(absoluteSegments(keepMappings(mappings, new Set([0]))), [
-      [
-        [0, 0, 0, 0],
-        [9, 0, 0, 6],
-      ],
-      [],
-    ]);
-    assert.equal(keepMappings(mappings, new Set()), ';');
-  });
 
   it('writes characters past Latin-1 as escapes that mean the same in the code', () => {
     const code = "const a = 'año — sí'; // → done\nconst b = /…/.test('…');";
