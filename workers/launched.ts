@@ -1,10 +1,10 @@
 /**
  * What a worker that bin/orchestrator launched finds in its environment, which its launcher
  * (workers/launch-settings.ts) put there: that it was launched so, its compiled code, its workflow
- * bundle, and its configuration, loaded and checked by the launcher. The worker reads the configuration as the
- * launcher handed it on, so it never loads the YAML parser, the schema and zod, which its
- * activities' thread would hold for as long as it runs (about 4 MB of heap, which the old
- * generation doubles). Nothing here loads more than this file.
+ * bundle, and its configuration, loaded and checked by the launcher. The worker reads the
+ * configuration as the launcher handed it on, so it never loads the YAML parser, the schema and
+ * zod, which its activities' thread would hold for as long as it runs (about 4 MB of heap, which
+ * the old generation doubles). Nothing here loads more than this file.
  */
 import { getHeapStatistics } from 'node:v8';
 import type { GlobalOptions } from '../lib/config/profile';

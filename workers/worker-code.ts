@@ -7,8 +7,8 @@
  * in the activities' thread and again in the parser thread; its CommonJS lexer's 4 MB buffer,
  * sized by the largest package file it looked at; and the project's modules as tsx compiled
  * them, each with its comments and an inline source map of its own. In `npm run bench` at
- * N = 5,000 the worker process peaked at 294–295 MiB compiled, against 302–362 through tsx (three
- * alternated runs each).
+ * N = 5,000 the whole engine peaked at 445–470 MiB compiled, against 458–474 through tsx, and the
+ * activities' thread's heap at 96.5–100.5 MB against 101–103 (three alternated runs each).
  *
  * Three entries, bundled into one folder, the project's modules inside and the packages left to
  * `require` from node_modules: the worker (client/worker-entry.ts), its parser thread
