@@ -7,9 +7,17 @@
  * loader: the launcher loaded and checked the configuration and handed it on (workers/launched.ts).
  * The command is logged and its errors told as every command's are (client/cli-log.ts).
  */
-import { commandLine } from '../workers/launched';
-import { launchedWorkerConfig, runLaunchedWorker } from '../workers/main';
+import type { GlobalOptions } from '../lib/config/profile';
+import type { AppConfig } from '../lib/config/types';
+import { commandLine, launchedConfig } from '../workers/launched';
+import { runLaunchedWorker } from '../workers/main';
 import { cliLog, logCommandStarted, openCliLog, reportCommandError } from './cli-log';
+
+/** Loaded here only when the launcher could not hand it on (too large for the environment). */
+function loadConfigHere(globals: GlobalOptions): AppConfig {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load, on purpose
+  return (require('../lib/config/profile') as typeof import('../lib/config/profile')).loadAppConfig(globals);
+}
 
 export async function main(args: string[] = process.argv.slice(2)): Promise<void> {
   const { globals, command, rest } = commandLine(args);
@@ -17,7 +25,7 @@ export async function main(args: string[] = process.argv.slice(2)): Promise<void
   if (command !== 'worker' || rest.length > 0)
     throw new Error(`bin/worker.js starts \`orchestrator worker\` only, not \`orchestrator ${args.join(' ')}\``);
   try {
-    const config = launchedWorkerConfig();
+    const config = launchedConfig() ?? loadConfigHere(globals);
     openCliLog(config);
     logCommandStarted('worker', [], {}, globals);
     await runLaunchedWorker(config);

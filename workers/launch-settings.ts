@@ -18,9 +18,9 @@ import { loadAppConfig } from '../lib/config/profile';
 import type { AppConfig } from '../lib/config/types';
 import {
   commandLine,
+  configEnv,
   heapLimitMb,
   WORKER_CODE_ENV,
-  WORKER_CONFIG_ENV,
   WORKER_LAUNCHED_ENV,
   WORKFLOW_BUNDLE_ENV,
 } from './launched';
@@ -102,7 +102,7 @@ export async function workerLaunchSettings(config: AppConfig): Promise<WorkerLau
       [WORKER_LAUNCHED_ENV]: '1',
       MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
       [WORKFLOW_BUNDLE_ENV]: await buildWorkflowBundle(config),
-      [WORKER_CONFIG_ENV]: JSON.stringify(config),
+      ...configEnv(config),
       ...(await compiledWorkerCode()),
     },
   };

@@ -23,7 +23,16 @@ export function heapLimitMb(): number {
   return Math.round(getHeapStatistics().heap_size_limit / 1024 / 1024);
 }
 
-/** The configuration the launcher handed on; null in a process it did not launch. */
+/** Linux holds an environment string to 128 KiB: a configuration larger than this loads in the worker. */
+const MAX_CONFIG_ENV_CHARS = 100_000;
+
+/** The configuration for the worker's environment, when it fits there. */
+export function configEnv(config: AppConfig): Record<string, string> {
+  const json = JSON.stringify(config);
+  return json.length <= MAX_CONFIG_ENV_CHARS ? { [WORKER_CONFIG_ENV]: json } : {};
+}
+
+/** The configuration the launcher handed on; null when it did not (not launched, or too large). */
 export function launchedConfig(env: NodeJS.ProcessEnv = process.env): AppConfig | null {
   const json = env[WORKER_CONFIG_ENV];
   return json ? (JSON.parse(json) as AppConfig) : null;

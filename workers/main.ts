@@ -6,25 +6,17 @@
  */
 import { UserInputError } from '../lib/errors';
 import type { AppConfig } from '../lib/config/types';
-import { heapLimitMb, launchedConfig, WORKER_LAUNCHED_ENV, WORKFLOW_BUNDLE_ENV } from './launched';
+import { heapLimitMb, WORKER_LAUNCHED_ENV, WORKFLOW_BUNDLE_ENV } from './launched';
 import { installRuntime } from './runtime';
 import { createWorkers } from './worker';
 
-const NOT_LAUNCHED =
-  'start the worker with the orchestrator command (bin/orchestrator: `npx orchestrator worker`), which gives ' +
-  'Node its memory settings when it starts; `node bin/orchestrator.js worker` has none';
-
 /** Refuses a worker started without its memory settings: `node bin/orchestrator.js worker`. */
 export function assertLaunched(): void {
-  if (!process.env[WORKER_LAUNCHED_ENV]) throw new UserInputError(NOT_LAUNCHED);
-}
-
-/** The configuration the launcher loaded and handed on (workers/launched.ts); refuses a worker it did not launch. */
-export function launchedWorkerConfig(): AppConfig {
-  assertLaunched();
-  const config = launchedConfig();
-  if (!config) throw new UserInputError(NOT_LAUNCHED);
-  return config;
+  if (!process.env[WORKER_LAUNCHED_ENV])
+    throw new UserInputError(
+      'start the worker with the orchestrator command (bin/orchestrator: `npx orchestrator worker`), which gives ' +
+        'Node its memory settings when it starts; `node bin/orchestrator.js worker` has none',
+    );
 }
 
 export async function runWorkerProcess(config: AppConfig, log: (line: string) => void = console.log): Promise<void> {

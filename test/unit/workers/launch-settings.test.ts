@@ -9,7 +9,13 @@ import { readFileSync, rmSync } from 'node:fs';
 import { loadConfig } from '../../../lib/config/load';
 import { loadAppConfig } from '../../../lib/config/profile';
 import { heapLimitFlag, shellWord, workerLaunchCommand, workerLaunchSettings } from '../../../workers/launch-settings';
-import { commandLine, launchedConfig, WORKER_LAUNCHED_ENV, WORKFLOW_BUNDLE_ENV } from '../../../workers/launched';
+import {
+  commandLine,
+  configEnv,
+  launchedConfig,
+  WORKER_LAUNCHED_ENV,
+  WORKFLOW_BUNDLE_ENV,
+} from '../../../workers/launched';
 import { writeTempConfig } from '../../support/temp-config';
 import { testConfig } from '../../support/test-config';
 
@@ -64,6 +70,10 @@ describe('worker launch settings', function () {
       assert.deepEqual(launchedConfig(env), loadAppConfig({ config: temp.path }));
       assert.equal(launchedConfig(env)?.security.systemLimits.maxMemoryMb, 300);
       assert.equal(launchedConfig({}), null);
+      // One too large for the environment is not handed on: the worker loads it itself.
+      const large = loadAppConfig({ config: temp.path });
+      large.sites[0] = { ...large.sites[0], baseUrl: `https://example.com/${'x'.repeat(100_000)}` };
+      assert.deepEqual(configEnv(large), {});
       assert.ok(words.slice(node + 1).includes('--max-old-space-size=300'), line);
     } finally {
       rmSync(temp.dir, { recursive: true, force: true });

@@ -29,7 +29,7 @@ describe('the compiled worker code', function () {
     assert.equal(await buildWorkerCode(), folder, 'the same code gives the same folder');
   });
 
-  it('loads neither tsx nor any source file of the project', () => {
+  it('loads neither tsx, nor the configuration loader, nor any source file of the project', () => {
     const loaded = inFreshNode<{ packages: string[]; own: string[] }>(
       `
       require(${JSON.stringify(join(folder, 'source-maps.js'))}).mapOwnSourcesOnly([${JSON.stringify(folder)}]);
@@ -44,7 +44,9 @@ describe('the compiled worker code', function () {
       process.stdout.write(JSON.stringify({ packages, own }));`,
       [],
     );
-    for (const name of ['tsx', 'esbuild', 'typescript']) assert.ok(!loaded.packages.includes(name), name);
+    // Nor the configuration's loader, which the launcher ran (workers/launched.ts).
+    for (const name of ['tsx', 'esbuild', 'typescript', 'zod', 'yaml'])
+      assert.ok(!loaded.packages.includes(name), name);
     assert.ok(loaded.packages.includes('@temporalio/worker'), 'the worker itself');
     assert.deepEqual(loaded.own, [], 'no source file of the project: all of it is in the bundle');
   });
