@@ -29,11 +29,8 @@ import { inlineMap, keepMappings, splitInlineMap } from './inline-source-map';
 /** The project's root: this file is in workers/. */
 const ROOT = join(__dirname, '..');
 
-export const WORKER_CODE_ENTRIES = {
-  worker: 'client/worker-entry.ts',
-  parserThread: 'scrapers/parser-thread-entry.ts',
-  sourceMaps: 'lib/process/source-maps.ts',
-} as const;
+/** The entries, compiled to worker-entry.js, parser-thread-entry.js and source-maps.js, which bin/worker.js and scrapers/parser-thread.ts load. */
+const ENTRIES = ['client/worker-entry.ts', 'scrapers/parser-thread-entry.ts', 'lib/process/source-maps.ts'];
 
 /** Where compiled worker code goes: a folder per build, named by its content. */
 export function workerCodeCache(root: string = ROOT): string {
@@ -45,7 +42,7 @@ export async function buildWorkerCode(root: string = ROOT): Promise<string> {
   const { build } = await import('esbuild');
   const result = await build({
     absWorkingDir: root,
-    entryPoints: Object.values(WORKER_CODE_ENTRIES),
+    entryPoints: ENTRIES,
     entryNames: '[name]',
     // At the depth of the folder the files go to, so their maps' relative paths reach the sources.
     outdir: join(workerCodeCache(root), 'build'),

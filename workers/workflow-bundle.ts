@@ -18,8 +18,13 @@
 
 import { inlineMap, keepMappings, splitInlineMap, type RawSourceMap } from './inline-source-map';
 
+/** A source of the bundle's map that is the project's: not a package's, not webpack's runtime. */
+function isProjectSource(source: string): boolean {
+  return !source.includes('/node_modules/') && !source.startsWith('webpack/');
+}
+
 /** The bundle, lighter as above; `isOwnSource` says which of the map's sources keep their mappings. */
-export function slimWorkflowBundle(code: string, isOwnSource: (source: string) => boolean): string {
+export function slimWorkflowBundle(code: string, isOwnSource: (source: string) => boolean = isProjectSource): string {
   const split = splitInlineMap(code);
   if (!split) throw new Error('the workflow bundle has no inline source map, which the Temporal SDK requires');
   const { map } = split;
