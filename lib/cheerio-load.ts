@@ -1,32 +1,37 @@
 /**
- * cheerio's `load`, the very function `import { load } from 'cheerio'` gives (parse5 to parse,
- * parse5 to render `.html()`), without the rest of cheerio's entry point: its `fromURL` and stream
- * loaders bring undici, parse5-parser-stream and encoding sniffing (4.8 MiB of heap on their own;
- * 2.2 MiB less for the worker's modules as loaded) into every thread that loads pages, the worker's
- * activities' thread and its parser thread, for code that never runs here: the project fetches with
- * got-scraping. With the heap growing to twice its live size, each thread holds about twice that.
+ * Every page the project reads is loaded here: cheerio's slim entry point (`cheerio/slim`), which
+ * parses HTML with htmlparser2 and renders `.html()` with dom-serializer, instead of cheerio's
+ * default for HTML, parse5.
  *
- * cheerio's package exports map does not list `load-parse.js`, so it is required by its path beside
- * the entry point. A cheerio that moves it falls back to the entry point: the same function, with
- * the heap it costs.
+ * - **Why not parse5.** parse5 builds the tree the HTML standard prescribes (implied `<tbody>`,
+ *   misnested tags re-parented, `<template>` contents apart), and it costs: in `npm run bench` at
+ *   N = 5,000, parsing on htmlparser2 took the worker's CPU from 4.93–5.02 to 4.01–4.20 s per 1,000
+ *   pages, three runs each, alternated (Crawlee, which runs the same adapters, 23.8–24.5 → 20.8–21.0 s
+ *   a batch), and the lighter trees let the parser thread run a smaller young generation
+ *   (scrapers/parser-thread.ts). The adapters' selectors name the portals' own markup, which both
+ *   parsers read the same: every fixture and real page gives the same records on either.
+ * - **Rendering.** `encodeEntities: 'utf8'` escapes only what parse5's serializer does (`&`, `<`,
+ *   `>`, the no-break space), so `.html()` reads as it did; dom-serializer's default writes every
+ *   character past ASCII as a numeric reference.
+ * - **No network code.** cheerio's main entry point also brings its `fromURL` and stream loaders
+ *   (undici, encoding sniffing: 4.8 MiB of heap) for code that never runs here: the project fetches
+ *   with got-scraping. The slim entry point has none of it, and no parse5.
  *
  * It is required on the first call, not when this module loads: the worker's activities' thread
  * imports the adapters (their content hooks, the challenge check) but parses nothing (its parser
- * thread does), and so never loads cheerio and parse5 at all.
+ * thread does), and so never loads cheerio at all.
  */
-import { dirname, join } from 'node:path';
-import type { load as Load } from 'cheerio';
+import type { CheerioAPI } from 'cheerio';
+import type { load as Load } from 'cheerio/slim';
 
-function cheerioLoad(): typeof Load {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a path the exports map does not list
-    return (require(join(dirname(require.resolve('cheerio')), 'load-parse.js')) as { load: typeof Load }).load;
-  } catch {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the same function, from the entry point
-    return (require('cheerio') as { load: typeof Load }).load;
-  }
-}
+/** htmlparser2's options, in cheerio's `xml` key: HTML rules, and parse5's escaping when rendering (see above). */
+const PAGE_OPTIONS = { xml: { xmlMode: false, encodeEntities: 'utf8' } } as const;
 
 let loaded: typeof Load | undefined;
 
-export const load = ((...args: Parameters<typeof Load>) => (loaded ??= cheerioLoad())(...args)) as typeof Load;
+/** The page's document, parsed by htmlparser2. */
+export function load(html: string): CheerioAPI {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded when first needed, see above
+  loaded ??= (require('cheerio/slim') as { load: typeof Load }).load;
+  return loaded(html, PAGE_OPTIONS);
+}

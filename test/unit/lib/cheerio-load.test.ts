@@ -1,31 +1,40 @@
 /**
- * lib/cheerio-load.ts: cheerio's own `load` (parse5 both ways, so `.html()` reads as before), without
- * the network half of cheerio's entry point.
+ * lib/cheerio-load.ts: pages parsed by htmlparser2 (cheerio's slim entry point), rendered with
+ * parse5's escaping, without parse5 or the network half of cheerio's main entry point.
  */
 import { strict as assert } from 'node:assert';
 import { load as entryLoad } from 'cheerio';
 import { load } from '../../../lib/cheerio-load';
 import { packagesLoaded } from '../../support/fresh-node';
 
-/** Whether requiring `module` in a fresh Node loads undici. */
-const loadsUndici = (module: string): boolean => packagesLoaded(['undici'], [module]).length > 0;
+const PAGE =
+  '<html><head><script id="__NEXT_DATA__">{"a":"<b>&amp;"}</script></head><body><p class=x>Casa&nbsp;en <b>venta</b> &lt;3 &copy; Descripción<br></p><table><tr><td>x</td></tr></table></body></html>';
 
 describe('cheerio-load', () => {
-  it("parses and renders as cheerio's entry point does", () => {
-    const html =
-      '<html><head><script id="__NEXT_DATA__">{"a":"<b>&amp;"}</script></head><body><p class=x>Casa&nbsp;en <b>venta</b> &lt;3 &copy;</p><template><i>t</i></template><br></body></html>';
-    assert.equal(load(html).html(), entryLoad(html).html());
-    assert.equal(
-      load(html)('p').html(),
-      'Casa&nbsp;en <b>venta</b> &lt;3 ©',
-      'parse5 renders a no-break space as &nbsp;',
-    );
-    assert.equal(load(html)('script').text(), '{"a":"<b>&amp;"}');
+  it('parses with htmlparser2: the markup as written, no elements the HTML standard would imply', () => {
+    assert.equal(entryLoad(PAGE)('table > tbody > tr').length, 1, 'parse5 implies a <tbody> (the control)');
+    assert.equal(load(PAGE)('table > tbody').length, 0);
+    assert.equal(load(PAGE)('table > tr > td').text(), 'x');
   });
 
-  it('does not load undici, which the entry point does', function () {
+  it("renders .html() and reads text as cheerio's default (parse5) does", () => {
+    assert.equal(load(PAGE)('p').html(), entryLoad(PAGE)('p').html());
+    assert.equal(
+      load(PAGE)('p').html(),
+      'Casa&nbsp;en <b>venta</b> &lt;3 © Descripción<br>',
+      'only &, <, > and the no-break space escaped, not every character past ASCII',
+    );
+    assert.equal(load(PAGE)('p').text(), entryLoad(PAGE)('p').text());
+    assert.equal(load(PAGE)('script').text(), '{"a":"<b>&amp;"}', "a script's text is as written");
+  });
+
+  it('loads neither parse5 nor undici, which the main entry point does', function () {
     this.timeout(20_000);
-    assert.equal(loadsUndici('cheerio'), true, 'the entry point loads it (the control)');
-    assert.equal(loadsUndici(require.resolve('../../../lib/cheerio-load')), false);
+    assert.deepEqual(packagesLoaded(['parse5', 'undici'], ['cheerio']), ['parse5', 'undici'], 'the control');
+    const module = require.resolve('../../../lib/cheerio-load');
+    assert.deepEqual(
+      packagesLoaded(['cheerio', 'parse5', 'undici'], [module], `require(${JSON.stringify(module)}).load('<p>x</p>');`),
+      ['cheerio'],
+    );
   });
 });
