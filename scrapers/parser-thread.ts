@@ -75,11 +75,14 @@ export interface ParserThreadOptions {
    */
   oldGenerationMb?: number;
   /**
-   * The thread's young generation, MB (default 48, semi-spaces of 16): a page's tree lives until the
+   * The thread's young generation, MB (default 24, semi-spaces of 8): a page's tree lives until the
    * page is parsed, so a generation that holds only a few MB catches most trees alive and copies
    * them, then promotes them. In `npm run bench` at N = 5,000, with the 4 MB semi-spaces the
    * activities' thread has: 1,569 scavenges taking 4.7 s on this thread; with 48 MB, worker CPU
    * 6.49 → 5.64–5.80 s per 1,000 pages and pages per minute +11 %, for 10–26 MiB more peak RSS.
+   * htmlparser2's trees are lighter than parse5's (lib/cheerio-load.ts), and 24 MB now does: the
+   * whole engine 417–431 MiB against 427–437 with 48, worker CPU 4.30–4.47 against 4.16–4.34 s per
+   * 1,000 pages (three runs each, alternated; with parse5, 24 MB had cost 0.2–0.3 s).
    */
   youngGenerationMb?: number;
 }
@@ -141,7 +144,7 @@ export class ParserThread implements PageParser {
       `require(${JSON.stringify(ENTRY)});`,
     ].join(' ');
     const thread = startThread(source, {
-      maxYoungGenerationSizeMb: this.options.youngGenerationMb ?? 48,
+      maxYoungGenerationSizeMb: this.options.youngGenerationMb ?? 24,
       ...(this.options.oldGenerationMb ? { maxOldGenerationSizeMb: this.options.oldGenerationMb } : {}),
     });
     thread.on('message', (answer: ParseAnswer) => {
