@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { isAlive, readPid, spawnInBackground, stopProcess } from '../process/background';
 import { prepareNamespace, SEARCH_ATTRIBUTES } from './namespace';
-import { SERVER_DYNAMIC_CONFIG } from './server-settings';
+import { DEV_SERVER_DYNAMIC_CONFIG } from './server-settings';
 import { isServing, splitAddress, waitForServer } from './readiness';
 
 export { isServing } from './readiness';
@@ -76,7 +76,10 @@ export async function startDevServer(
     'json',
     '--log-level',
     'warn',
-    ...Object.entries(SERVER_DYNAMIC_CONFIG).flatMap(([key, value]) => ['--dynamic-config-value', `${key}=${value}`]),
+    ...Object.entries(DEV_SERVER_DYNAMIC_CONFIG).flatMap(([key, value]) => [
+      '--dynamic-config-value',
+      `${key}=${value}`,
+    ]),
     ...SEARCH_ATTRIBUTES.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
   ];
   const freshDatabase = settings.dbFile !== null && !existsSync(settings.dbFile);
