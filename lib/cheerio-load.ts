@@ -13,6 +13,9 @@
  * - **Rendering.** `encodeEntities: 'utf8'` escapes only what parse5's serializer does (`&`, `<`,
  *   `>`, the no-break space), so `.html()` reads as it did; dom-serializer's default writes every
  *   character past ASCII as a numeric reference.
+ * - **`<noscript>`** holds its source as one text node, as in parse5 with scripting on (cheerio's
+ *   default), where htmlparser2 would parse it into elements: a lazy-loading gallery's fallback
+ *   `<noscript><img src=…></noscript>` must not add a second image to each slide.
  * - **No network code.** cheerio's main entry point also brings its `fromURL` and stream loaders
  *   (undici, encoding sniffing: 4.8 MiB of heap) for code that never runs here: the project fetches
  *   with got-scraping. The slim entry point has none of it, and no parse5.
@@ -23,9 +26,18 @@
  */
 import type { CheerioAPI } from 'cheerio';
 import type { load as Load } from 'cheerio/slim';
+import type { Element } from 'domhandler';
 
 /** htmlparser2's options, in cheerio's `xml` key: HTML rules, and parse5's escaping when rendering (see above). */
 const PAGE_OPTIONS = { xml: { xmlMode: false, encodeEntities: 'utf8' } } as const;
+/** The same, with each element's place in the source: for a page with `<noscript>` (see above). */
+const PAGE_OPTIONS_WITH_PLACES = {
+  xml: { ...PAGE_OPTIONS.xml, withStartIndices: true, withEndIndices: true },
+} as const;
+
+const NOSCRIPT = /<noscript/i;
+/** Where a `<noscript>`'s raw text ends, as in parse5: at the first end tag. */
+const NOSCRIPT_END = /<\/noscript/gi;
 
 let loaded: typeof Load | undefined;
 
@@ -33,5 +45,16 @@ let loaded: typeof Load | undefined;
 export function load(html: string): CheerioAPI {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded when first needed, see above
   loaded ??= (require('cheerio/slim') as { load: typeof Load }).load;
-  return loaded(html, PAGE_OPTIONS);
+  if (!NOSCRIPT.test(html)) return loaded(html, PAGE_OPTIONS);
+  const $ = loaded(html, PAGE_OPTIONS_WITH_PLACES);
+  for (const element of $('noscript').toArray()) $(element).text(noscriptSource(html, element));
+  return $;
+}
+
+/** The source between a `<noscript>`'s start tag and its end tag (or the element's end when it has none). */
+function noscriptSource(html: string, element: Element): string {
+  const start = html.indexOf('>', element.startIndex ?? 0) + 1;
+  NOSCRIPT_END.lastIndex = start;
+  const end = NOSCRIPT_END.exec(html)?.index ?? (element.endIndex ?? html.length - 1) + 1;
+  return html.slice(start, end);
 }

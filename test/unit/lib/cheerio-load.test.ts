@@ -28,6 +28,24 @@ describe('cheerio-load', () => {
     assert.equal(load(PAGE)('script').text(), '{"a":"<b>&amp;"}', "a script's text is as written");
   });
 
+  it('keeps a <noscript> as its source, one text node, as parse5 with scripting on does', () => {
+    const page =
+      '<html><head><noscript><iframe src="https://www.googletagmanager.com/ns.html?id=GTM-1"></iframe></noscript></head><body>' +
+      '<div class="swiper-slide"><img data-src="a.jpg"><noscript><img src="a.jpg"></noscript></div>' +
+      '<div class="swiper-slide"><img data-src="b.jpg"><NOSCRIPT><img src="b.jpg"> &amp; más</NOSCRIPT></div>' +
+      '<p>Hola <noscript><a href="/x">x</a></noscript> fin</p></body></html>';
+    const ours = load(page);
+    const parse5 = entryLoad(page);
+    assert.equal(parse5('.swiper-slide img').length, 2, 'the control: the fallbacks are no images');
+    assert.equal(ours('.swiper-slide img').length, 2);
+    assert.equal(ours('iframe').length, 0);
+    for (const selector of ['head', '.swiper-slide', 'p', 'body']) {
+      assert.equal(ours(selector).text(), parse5(selector).text(), `${selector} text`);
+      assert.equal(ours(selector).html(), parse5(selector).html(), `${selector} html`);
+    }
+    assert.equal(ours('noscript').eq(2).text(), '<img src="b.jpg"> &amp; más');
+  });
+
   it('loads neither parse5 nor undici, which the main entry point does', function () {
     this.timeout(20_000);
     assert.deepEqual(packagesLoaded(['parse5', 'undici'], ['cheerio']), ['parse5', 'undici'], 'the control');
