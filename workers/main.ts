@@ -11,22 +11,12 @@ import { installRuntime } from './runtime';
 import { createWorkers } from './worker';
 
 /** Refuses a worker started without its memory settings: `node bin/orchestrator.js worker`. */
-export function assertLaunched(): void {
+function assertLaunched(): void {
   if (!process.env[WORKER_LAUNCHED_ENV])
     throw new UserInputError(
       'start the worker with the orchestrator command (bin/orchestrator: `npx orchestrator worker`), which gives ' +
         'Node its memory settings when it starts; `node bin/orchestrator.js worker` has none',
     );
-}
-
-export async function runWorkerProcess(config: AppConfig, log: (line: string) => void = console.log): Promise<void> {
-  const workers = await createWorkers(config, { workflowBundlePath: process.env[WORKFLOW_BUNDLE_ENV] });
-  log(
-    `worker on ${config.temporal.address} (namespace ${config.temporal.namespace}, heap limit ${heapLimitMb()} MB), task queues: ` +
-      workers.workers.map((worker) => worker.options.taskQueue).join(', '),
-  );
-  await workers.run();
-  log('worker stopped');
 }
 
 /**
@@ -46,5 +36,11 @@ export async function runLaunchedWorker(config: AppConfig): Promise<void> {
       ? `Prometheus metrics on ${runtime.metricsUrl} (listening on ${runtime.metricsHost})`
       : 'Prometheus metrics off',
   );
-  await runWorkerProcess(config, log);
+  const workers = await createWorkers(config, { workflowBundlePath: process.env[WORKFLOW_BUNDLE_ENV] });
+  log(
+    `worker on ${config.temporal.address} (namespace ${config.temporal.namespace}, heap limit ${heapLimitMb()} MB), task queues: ` +
+      workers.workers.map((worker) => worker.options.taskQueue).join(', '),
+  );
+  await workers.run();
+  log('worker stopped');
 }
