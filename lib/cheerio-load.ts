@@ -28,11 +28,12 @@ import type { CheerioAPI } from 'cheerio';
 import type { load as Load } from 'cheerio/slim';
 import type { Element } from 'domhandler';
 
-/** htmlparser2's options, in cheerio's `xml` key: HTML rules, and parse5's escaping when rendering (see above). */
-const PAGE_OPTIONS = { xml: { xmlMode: false, encodeEntities: 'utf8' } } as const;
-/** The same, with each element's place in the source: for a page with `<noscript>` (see above). */
-const PAGE_OPTIONS_WITH_PLACES = {
-  xml: { ...PAGE_OPTIONS.xml, withStartIndices: true, withEndIndices: true },
+/**
+ * htmlparser2's options, in cheerio's `xml` key: HTML rules, parse5's escaping when rendering, and
+ * each node's place in the source, where a `<noscript>`'s source is read from (see above).
+ */
+const PAGE_OPTIONS = {
+  xml: { xmlMode: false, encodeEntities: 'utf8', withStartIndices: true, withEndIndices: true },
 } as const;
 
 const NOSCRIPT = /<noscript/i;
@@ -45,9 +46,10 @@ let loaded: typeof Load | undefined;
 export function load(html: string): CheerioAPI {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded when first needed, see above
   loaded ??= (require('cheerio/slim') as { load: typeof Load }).load;
-  if (!NOSCRIPT.test(html)) return loaded(html, PAGE_OPTIONS);
-  const $ = loaded(html, PAGE_OPTIONS_WITH_PLACES);
-  for (const element of $('noscript').toArray()) $(element).text(noscriptSource(html, element));
+  const $ = loaded(html, PAGE_OPTIONS);
+  // Searched for only on a page that has one.
+  if (NOSCRIPT.test(html))
+    for (const element of $('noscript').toArray()) $(element).text(noscriptSource(html, element));
   return $;
 }
 
