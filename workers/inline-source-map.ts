@@ -40,9 +40,14 @@ const DIGIT = new Map([...BASE64].map((char, index) => [char, index]));
 
 /**
  * The segments of `mappings` that `keep` keeps, re-encoded: it is given each segment's source and
- * its place among the segments with a source on its generated line (0 for the first).
+ * its place among the segments with a source on its generated line (0 for the first). Without
+ * `names`, the segments lose their name indices, for a map written with no names.
  */
-export function keepMappings(mappings: string, keep: (source: number, nthOnLine: number) => boolean): string {
+export function keepMappings(
+  mappings: string,
+  keep: (source: number, nthOnLine: number) => boolean,
+  { names = true }: { names?: boolean } = {},
+): string {
   // Every field but the generated column is relative to the previous segment of the whole map,
   // the generated column to the previous segment of its line: decode all, keep some, encode again.
   const decoded = [0, 0, 0, 0];
@@ -62,7 +67,7 @@ export function keepMappings(mappings: string, keep: (source: number, nthOnLine:
         if (!keep(decoded[0], nth++)) continue;
         const relative = [column - previousColumn];
         previousColumn = column;
-        for (let i = 1; i < fields.length; i++) {
+        for (let i = 1; i < (names ? fields.length : 4); i++) {
           relative.push(decoded[i - 1] - encoded[i - 1]);
           encoded[i - 1] = decoded[i - 1];
         }

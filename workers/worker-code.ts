@@ -88,6 +88,6 @@ export async function buildWorkerCode(root: string = ROOT): Promise<string> {
 function byLines(code: string): string {
   const split = splitInlineMap(code);
   if (!split) return code;
-  const mappings = keepMappings(split.map.mappings, (_source, nthOnLine) => nthOnLine === 0);
+  const mappings = keepMappings(split.map.mappings, (_source, nthOnLine) => nthOnLine === 0, { names: false });
   return `${split.code}${inlineMap({ ...split.map, names: [], mappings })}`;
 }

@@ -53,6 +53,17 @@ describe('inline source maps', () => {
     ]);
   });
 
+  it('drops the name indices when asked, for a map written without names', () => {
+    const mappings = `${['AAAA', 'ICEE'].join(',')};${['ECGNA', 'ECGNC'].join(',')}`;
+    const withNames = keepMappings(mappings, () => true);
+    const withoutNames = keepMappings(mappings, () => true, { names: false });
+    const fieldCounts = (kept: string) =>
+      kept.split(';').flatMap((line) => line.split(',').map((segment) => decodeVlq(segment).length));
+    assert.deepEqual(fieldCounts(withNames), [4, 4, 5, 5]);
+    assert.deepEqual(fieldCounts(withoutNames), [4, 4, 4, 4]);
+    assert.deepEqual(absoluteSegments(withoutNames), absoluteSegments(withNames));
+  });
+
   it('reads a map from the end of the code, as webpack and esbuild write it, and writes it back', () => {
     const map = { version: 3, sources: ['a.ts'], names: [], mappings: 'AAAA' };
     const esbuild = `x;\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString('base64')}\n`;
